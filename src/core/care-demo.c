@@ -1,0 +1,688 @@
+/* care-demo.c: a deterministic, realistic after-sales dataset of any size.
+ *
+ * Same seed and day, same records, UUIDs included: benchmarks and screenshots
+ * are reproducible. Records come out parents first, so any sink (the local
+ * store, the server's database) can insert them as they come. */
+#define G_LOG_DOMAIN "care-demo"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "care-demo.h"
+
+typedef struct
+{
+  const char *code;        /* language */
+  const char *phone_prefix;
+  const char *domain;
+  const char *const *first;
+  const char *const *last;
+  const char *const *cities;
+  const char *const *streets;
+  const char *const *company_words;
+} Locale;
+
+static const char *const pt_first[] = { "João", "Maria", "Ana", "Pedro", "Inês", "Tiago", "Beatriz", "Rui", "Leonor", "Gonçalo", "Mariana", "Luís", NULL };
+static const char *const pt_last[] = { "Silva", "Santos", "Ferreira", "Pereira", "Oliveira", "Costa", "Rodrigues", "Martins", "Sousa", "Gonçalves", "Conceição", "Magalhães", NULL };
+static const char *const pt_cities[] = { "Lisboa", "Porto", "Braga", "Coimbra", "Faro", "Évora", "São Paulo", "Curitiba", NULL };
+static const char *const pt_streets[] = { "Rua Augusta", "Avenida da Liberdade", "Rua de Santa Catarina", "Praça do Comércio", "Rua das Flores", NULL };
+static const char *const pt_company[] = { "Soluções", "Comércio", "Indústrias", "Serviços", "Transportes", NULL };
+
+static const char *const fr_first[] = { "Camille", "Léa", "Louis", "Hugo", "Chloé", "Émile", "Inès", "Théo", "Manon", "François", "Zoé", "Jérôme", NULL };
+static const char *const fr_last[] = { "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau", "Lefèvre", "Girard", NULL };
+static const char *const fr_cities[] = { "Paris", "Lyon", "Marseille", "Toulouse", "Nantes", "Lille", "Besançon", "Genève", NULL };
+static const char *const fr_streets[] = { "rue de la Paix", "avenue Victor Hugo", "boulevard Saint-Michel", "rue du Faubourg", "place Bellecour", NULL };
+static const char *const fr_company[] = { "Boulangerie", "Garage", "Cabinet", "Atelier", "Imprimerie", NULL };
+
+static const char *const bg_first[] = { "Иван", "Мария", "Георги", "Елена", "Димитър", "Надежда", "Петър", "Десислава", "Стоян", "Йорданка", "Калина", "Борислав", NULL };
+static const char *const bg_last[] = { "Иванов", "Петрова", "Георгиев", "Димитрова", "Николов", "Стоянова", "Тодоров", "Христова", "Василев", "Атанасова", "Костов", "Жекова", NULL };
+static const char *const bg_cities[] = { "София", "Пловдив", "Варна", "Бургас", "Русе", "Стара Загора", "Плевен", NULL };
+static const char *const bg_streets[] = { "бул. Витоша", "ул. Граф Игнатиев", "бул. Цар Освободител", "ул. Шипка", "бул. България", NULL };
+static const char *const bg_company[] = { "Техно", "Строй", "Логистик", "Агро", "Трейд", NULL };
+
+static const char *const sl_first[] = { "Luka", "Nina", "Žiga", "Maja", "Matej", "Špela", "Jure", "Urška", "Tadej", "Nuša", "Gašper", "Tjaša", NULL };
+static const char *const sl_last[] = { "Novak", "Horvat", "Kovačič", "Krajnc", "Zupančič", "Potočnik", "Kovač", "Mlakar", "Vidmar", "Golob", "Kos", "Žagar", NULL };
+static const char *const sl_cities[] = { "Ljubljana", "Maribor", "Celje", "Kranj", "Koper", "Novo mesto", "Ptuj", NULL };
+static const char *const sl_streets[] = { "Slovenska cesta", "Trubarjeva ulica", "Čopova ulica", "Dunajska cesta", "Prešernov trg", NULL };
+static const char *const sl_company[] = { "Mizarstvo", "Elektro", "Gradnje", "Servis", "Trgovina", NULL };
+
+static const char *const en_first[] = { "James", "Olivia", "Amelia", "George", "Emily", "Harry", "Sophie", "Jack", "Grace", "Oliver", "Chloe", "Thomas", NULL };
+static const char *const en_last[] = { "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "O'Brien", "Evans", "Walker", "Wright", NULL };
+static const char *const en_cities[] = { "London", "Manchester", "Bristol", "Leeds", "Dublin", "Edinburgh", "Cardiff", NULL };
+static const char *const en_streets[] = { "High Street", "Station Road", "Church Lane", "Victoria Road", "Mill Lane", NULL };
+static const char *const en_company[] = { "Bakery", "Motors", "Print Works", "Dental Care", "Logistics", NULL };
+
+static const Locale locales[] = {
+  { "pt", "+351", "exemplo.pt", pt_first, pt_last, pt_cities, pt_streets, pt_company },
+  { "fr", "+33", "exemple.fr", fr_first, fr_last, fr_cities, fr_streets, fr_company },
+  { "bg", "+359", "primer.bg", bg_first, bg_last, bg_cities, bg_streets, bg_company },
+  { "sl", "+386", "primer.si", sl_first, sl_last, sl_cities, sl_streets, sl_company },
+  { "en", "+44", "example.co.uk", en_first, en_last, en_cities, en_streets, en_company },
+};
+
+typedef struct
+{
+  const char *category;
+  const char *prefix;
+  const char *name;
+  const char *model;
+  int warranty_months;
+} ProductKind;
+
+static const ProductKind product_kinds[] = {
+  { "printer", "PRN", "LaserJet Pro", "M404dn", 24 },
+  { "printer", "PRN", "EcoTank", "L3250", 12 },
+  { "printer", "PRN", "Colour Multifunction", "MFC-L8900", 36 },
+  { "appliance", "APL", "Washing machine", "WM14N", 24 },
+  { "appliance", "APL", "Dishwasher", "G7110", 24 },
+  { "appliance", "APL", "Refrigerator", "RB38T", 24 },
+  { "appliance", "APL", "Heat pump", "Aquarea 9kW", 60 },
+  { "car", "VIN", "Clio", "1.0 TCe", 36 },
+  { "car", "VIN", "Duster", "Blue dCi 115", 36 },
+  { "car", "VIN", "Golf", "2.0 TDI", 24 },
+  { "software", "LIC", "LedgerOne Accounting", "Business 2026", 12 },
+  { "software", "LIC", "LedgerOne Payroll", "Cloud", 12 },
+};
+
+static const char *const staff_names[] = {
+  "Ana Ribeiro", "Marc Lefebvre", "Светла Маринова", "Rok Zupan", "Hannah Clarke", "Tiago Mendes",
+  "Claire Fontaine", "Николай Пеев", "Eva Kranjc", "Daniel Hughes", "Sofia Almeida", "Julien Roux",
+};
+
+static const char *const courses[][3] = {
+  { "LedgerOne basics", "LedgerOne Accounting", "Chart of accounts, invoices, bank reconciliation." },
+  { "Payroll in LedgerOne", "LedgerOne Payroll", "Employees, pay runs, payslips and tax filings." },
+  { "Year-end closing", "LedgerOne Accounting", "Closing the books, reports and the annual audit trail." },
+  { "Printer fleet administration", "Print Manager", "Drivers, quotas and remote diagnostics." },
+};
+
+static const char *const case_subjects[][2] = {
+  { "complaint", "Delivery arrived late" },
+  { "complaint", "Technician did not show up" },
+  { "warranty_claim", "Paper jam after every page" },
+  { "warranty_claim", "Does not drain water" },
+  { "warranty_claim", "Engine warning light" },
+  { "repair", "Door seal leaking" },
+  { "repair", "Display shows error E21" },
+  { "question", "How to export the VAT report" },
+  { "question", "Licence transfer to a new computer" },
+};
+
+typedef struct
+{
+  const CareDemoOptions *options;
+  GRand *rand;
+  CareDemoSink sink;
+  gpointer user_data;
+  GPtrArray *technicians;
+  GPtrArray *agents;
+  GPtrArray *trainers;
+  GPtrArray *contacts;  /* a sample of contacts for enrolments */
+  guint64 serial;
+} Gen;
+
+static const CareEntity *
+entity (const char *name)
+{
+  return care_schema_lookup (name);
+}
+
+/* A UUID from the seeded generator, so identical runs give identical ids. */
+static CareRecord *
+new_record (Gen        *gen,
+            const char *entity_name)
+{
+  char id[37];
+  guint32 w[4];
+
+  for (guint i = 0; i < 4; i++)
+    w[i] = g_rand_int (gen->rand);
+
+  w[1] = (w[1] & 0xffff0fff) | 0x00004000;
+  w[2] = (w[2] & 0x3fffffff) | 0x80000000;
+  g_snprintf (id, sizeof id, "%08x-%04x-%04x-%04x-%04x%08x", w[0], w[1] >> 16, w[1] & 0xffff, w[2] >> 16,
+              w[2] & 0xffff, w[3]);
+
+  return care_record_new_with_id (entity (entity_name), id);
+}
+
+static const char *
+pick (Gen               *gen,
+      const char *const *list)
+{
+  guint n = g_strv_length ((char **) list);
+  return list[g_rand_int_range (gen->rand, 0, (gint32) n)];
+}
+
+static gboolean
+emit (Gen        *gen,
+      CareRecord *record,
+      GError    **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  const char *bad = NULL;
+
+  care_record_set_sync_state (record, CARE_SYNC_STATE_SYNCED);
+  if (!care_record_validate (record, &bad, &local_error))
+    {
+      g_critical ("Demo %s is invalid (%s): %s", care_record_get_entity (record)->name, bad, local_error->message);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  return gen->sink (record, gen->user_data, error);
+}
+
+static char *
+date_offset (Gen *gen,
+             int  days)
+{
+  GDate d = gen->options->today;
+  char buf[16];
+
+  if (days >= 0)
+    g_date_add_days (&d, (guint) days);
+  else
+    g_date_subtract_days (&d, (guint) -days);
+  g_date_strftime (buf, sizeof buf, "%Y-%m-%d", &d);
+  return g_strdup (buf);
+}
+
+static char *
+datetime_offset (Gen *gen,
+                 int  days,
+                 int  hour,
+                 int  minute)
+{
+  g_autofree char *date = date_offset (gen, days);
+
+  return g_strdup_printf ("%sT%02d:%02d:00Z", date, hour, minute);
+}
+
+static char *
+ascii_handle (const char *name)
+{
+  g_autofree char *ascii = g_str_to_ascii (name, "C");
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = ascii; *p; p++)
+    if (g_ascii_isalnum (*p))
+      g_string_append_c (out, g_ascii_tolower (*p));
+    else if (*p == ' ' && out->len > 0 && out->str[out->len - 1] != '.')
+      g_string_append_c (out, '.');
+
+  if (out->len == 0)
+    g_string_append (out, "info");
+  return g_string_free (out, FALSE);
+}
+
+static char *
+phone (Gen          *gen,
+       const Locale *loc)
+{
+  return g_strdup_printf ("%s %03d %03d %03d", loc->phone_prefix, g_rand_int_range (gen->rand, 200, 999),
+                          g_rand_int_range (gen->rand, 0, 999), g_rand_int_range (gen->rand, 0, 999));
+}
+
+static gboolean
+gen_staff (Gen     *gen,
+           GError **error)
+{
+  /* A call center scales its field force with its customer base. */
+  guint n_tech = CLAMP (gen->options->n_customers / 500, 4, 400);
+  static const char *const roles[] = { "agent", "agent", "trainer", "technician" };
+
+  for (guint i = 0; i < n_tech + 8; i++)
+    {
+      g_autoptr (CareRecord) r = new_record (gen, "staff");
+      const char *role = i < 8 ? roles[i % 4] : "technician";
+      g_autofree char *name = NULL;
+      g_autofree char *handle = NULL;
+      g_autofree char *email = NULL;
+
+      if (i < G_N_ELEMENTS (staff_names))
+        name = g_strdup (staff_names[i]);
+      else
+        name = g_strdup_printf ("%s %s", pick (gen, locales[i % G_N_ELEMENTS (locales)].first),
+                                pick (gen, locales[i % G_N_ELEMENTS (locales)].last));
+      handle = ascii_handle (name);
+      email = g_strdup_printf ("%s.%u@aftercare.example", handle, i);
+
+      care_record_set_string (r, "name", name);
+      care_record_set_string (r, "role", role);
+      care_record_set_string (r, "email", email);
+      if (!emit (gen, r, error))
+        return FALSE;
+
+      g_ptr_array_add (g_str_equal (role, "technician") ? gen->technicians
+                       : g_str_equal (role, "trainer")  ? gen->trainers
+                                                        : gen->agents,
+                       g_strdup (care_record_get_id (r)));
+    }
+
+  return TRUE;
+}
+
+static const char *
+pick_id (Gen       *gen,
+         GPtrArray *ids)
+{
+  return g_ptr_array_index (ids, g_rand_int_range (gen->rand, 0, (gint32) ids->len));
+}
+
+/* Serial numbers: a category prefix and a counter spread by a multiplier
+ * coprime with 36^8, so they are unique and look random. */
+static char *
+serial_number (Gen        *gen,
+               const char *prefix)
+{
+  static const char digits[] = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+  guint64 v = (gen->serial++ * 2654435761u + 12345) % 1785793904896ull; /* 34^8 */
+  char code[9];
+
+  for (int i = 7; i >= 0; i--)
+    {
+      code[i] = digits[v % 34];
+      v /= 34;
+    }
+  code[8] = '\0';
+
+  return g_strdup_printf ("%s-%s", prefix, code);
+}
+
+static gboolean
+gen_warranties (Gen        *gen,
+                CareRecord *product,
+                const ProductKind *kind,
+                int         bought_days_ago,
+                GError    **error)
+{
+  g_autoptr (CareRecord) w = new_record (gen, "warranty");
+  g_autofree char *start = date_offset (gen, -bought_days_ago);
+  g_autofree char *end = date_offset (gen, -bought_days_ago + kind->warranty_months * 30);
+
+  care_record_set_string (w, "product_id", care_record_get_id (product));
+  care_record_set_string (w, "kind", "standard");
+  care_record_set_string (w, "start_date", start);
+  care_record_set_string (w, "end_date", end);
+  care_record_set_bool (w, "covers_parts", TRUE);
+  care_record_set_bool (w, "covers_labour", TRUE);
+  care_record_set_bool (w, "covers_onsite", !g_str_equal (kind->category, "software"));
+  care_record_set_string (w, "terms", "Manufacturer's warranty against defects in materials and workmanship.");
+  care_record_set_int (w, "discount_percent", 0);
+  if (!emit (gen, w, error))
+    return FALSE;
+
+  /* About a third buy an extension or a maintenance contract. */
+  if (g_rand_int_range (gen->rand, 0, 3) == 0)
+    {
+      g_autoptr (CareRecord) x = new_record (gen, "warranty");
+      gboolean contract = g_rand_boolean (gen->rand);
+      int len = contract ? 365 * g_rand_int_range (gen->rand, 1, 4) : 365 * 2;
+      g_autofree char *xstart = date_offset (gen, -bought_days_ago + kind->warranty_months * 30 + 1);
+      g_autofree char *xend = date_offset (gen, -bought_days_ago + kind->warranty_months * 30 + 1 + len);
+
+      care_record_set_string (x, "product_id", care_record_get_id (product));
+      care_record_set_string (x, "kind", contract ? "maintenance_contract" : "extended");
+      care_record_set_string (x, "start_date", xstart);
+      care_record_set_string (x, "end_date", xend);
+      care_record_set_bool (x, "covers_parts", TRUE);
+      care_record_set_bool (x, "covers_labour", !contract);
+      care_record_set_bool (x, "covers_onsite", contract);
+      care_record_set_string (x, "terms", contract ? "Yearly maintenance visit; parts at a discount at authorised service centres."
+                                                   : "Extended cover for parts and labour, carry-in.");
+      care_record_set_int (x, "discount_percent", contract ? 15 : 0);
+      if (!emit (gen, x, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+gen_case_and_visits (Gen          *gen,
+                     CareRecord   *customer,
+                     CareRecord   *product,
+                     const Locale *loc,
+                     const char   *address,
+                     int           bought_days_ago,
+                     GError      **error)
+{
+  const char *cid = care_record_get_id (customer);
+  int kind_idx = g_rand_int_range (gen->rand, 0, G_N_ELEMENTS (case_subjects));
+  int opened_days_ago = g_rand_int_range (gen->rand, 0, MAX (2, MIN (bought_days_ago, 400)));
+  static const char *const statuses[] = { "open", "in_progress", "waiting", "resolved", "closed", "closed" };
+  static const char *const priorities[] = { "low", "normal", "normal", "high", "urgent" };
+  static const char *const channels[] = { "phone", "phone", "email", "web", "walk_in" };
+  const char *status = opened_days_ago > 30 ? statuses[3 + g_rand_int_range (gen->rand, 0, 3)]
+                                            : statuses[g_rand_int_range (gen->rand, 0, 6)];
+  g_autoptr (CareRecord) c = new_record (gen, "service_case");
+  g_autoptr (CareRecord) a = new_record (gen, "appointment");
+  g_autofree char *opened = datetime_offset (gen, -opened_days_ago, g_rand_int_range (gen->rand, 8, 18),
+                                             g_rand_int_range (gen->rand, 0, 60));
+  int visit_day = -opened_days_ago + g_rand_int_range (gen->rand, 1, 10);
+  int hour = g_rand_int_range (gen->rand, 8, 16);
+  g_autofree char *start = datetime_offset (gen, visit_day, hour, 0);
+  g_autofree char *end = datetime_offset (gen, visit_day, hour + 2, 0);
+
+  care_record_set_string (c, "customer_id", cid);
+  care_record_set_string (c, "product_id", care_record_get_id (product));
+  care_record_set_string (c, "kind", case_subjects[kind_idx][0]);
+  care_record_set_string (c, "subject", case_subjects[kind_idx][1]);
+  care_record_set_string (c, "description", "Reported by the customer on the phone; see the call log.");
+  care_record_set_string (c, "opened_at", opened);
+  care_record_set_string (c, "channel", channels[g_rand_int_range (gen->rand, 0, 5)]);
+  care_record_set_string (c, "priority", priorities[g_rand_int_range (gen->rand, 0, 5)]);
+  care_record_set_string (c, "status", status);
+  care_record_set_string (c, "assignee_id", pick_id (gen, gen->agents));
+  care_record_set_string (c, "warranty_status", bought_days_ago - opened_days_ago < 700 ? "active" : "expired");
+  if (g_str_equal (status, "resolved") || g_str_equal (status, "closed"))
+    care_record_set_string (c, "resolution", "Part replaced under warranty; customer confirmed it works.");
+  if (!emit (gen, c, error))
+    return FALSE;
+
+  if (g_str_equal (case_subjects[kind_idx][0], "question"))
+    return TRUE;
+
+  care_record_set_string (a, "kind", "repair");
+  care_record_set_string (a, "customer_id", cid);
+  care_record_set_string (a, "product_id", care_record_get_id (product));
+  care_record_set_string (a, "case_id", care_record_get_id (c));
+  care_record_set_string (a, "technician_id", pick_id (gen, gen->technicians));
+  care_record_set_string (a, "address", address);
+  care_record_set_string (a, "start_at", start);
+  care_record_set_string (a, "end_at", end);
+  care_record_set_string (a, "status", visit_day < 0 ? (g_rand_int_range (gen->rand, 0, 8) ? "done" : "not_done")
+                                                     : "planned");
+  care_record_set_string (a, "notes", loc->code[0] == 'b' ? "Обадете се 30 минути преди посещението."
+                                                          : "Call 30 minutes before arriving.");
+  if (visit_day < 0)
+    care_record_set_string (a, "work_notes", "Diagnosed and repaired on site.");
+  return emit (gen, a, error);
+}
+
+static gboolean
+gen_customer (Gen     *gen,
+              guint    index,
+              GError **error)
+{
+  const Locale *loc = &locales[g_rand_int_range (gen->rand, 0, G_N_ELEMENTS (locales))];
+  gboolean company = g_rand_int_range (gen->rand, 0, 4) == 0;
+  g_autoptr (CareRecord) customer = new_record (gen, "customer");
+  const char *first = pick (gen, loc->first);
+  const char *last = pick (gen, loc->last);
+  g_autofree char *name = NULL;
+  g_autofree char *handle = NULL;
+  g_autofree char *email = NULL;
+  g_autofree char *tel = phone (gen, loc);
+  g_autofree char *address = g_strdup_printf ("%s %d, %s", pick (gen, loc->streets),
+                                              g_rand_int_range (gen->rand, 1, 200), pick (gen, loc->cities));
+  guint n_products = g_rand_int_range (gen->rand, 1, 4);
+
+  if (company)
+    name = g_strdup_printf ("%s %s", pick (gen, loc->company_words), last);
+  else
+    name = g_strdup_printf ("%s %s", first, last);
+
+  handle = ascii_handle (name);
+  email = g_strdup_printf ("%s%u@%s", handle, index, loc->domain);
+
+  care_record_set_string (customer, "kind", company ? "company" : "person");
+  care_record_set_string (customer, "name", name);
+  care_record_set_string (customer, "email", email);
+  care_record_set_string (customer, "phone", tel);
+  care_record_set_string (customer, "address", address);
+  care_record_set_string (customer, "language", loc->code);
+  if (index % 7 == 0)
+    care_record_set_string (customer, "notes", "Prefers to be called in the morning.");
+  if (!emit (gen, customer, error))
+    return FALSE;
+
+  /* Companies have a few people; a person is their own contact. */
+  for (guint i = 0; i < (company ? 2u : 1u); i++)
+    {
+      g_autoptr (CareRecord) contact = new_record (gen, "contact");
+      g_autofree char *cname = i == 0 && !company ? g_strdup (name)
+                                                  : g_strdup_printf ("%s %s", pick (gen, loc->first), pick (gen, loc->last));
+      g_autofree char *chandle = ascii_handle (cname);
+      g_autofree char *cemail = g_strdup_printf ("%s%u.%u@%s", chandle, index, i, loc->domain);
+      g_autofree char *cphone = phone (gen, loc);
+
+      care_record_set_string (contact, "customer_id", care_record_get_id (customer));
+      care_record_set_string (contact, "name", cname);
+      care_record_set_string (contact, "role", company ? (i == 0 ? "Office manager" : "Accountant") : NULL);
+      care_record_set_string (contact, "email", cemail);
+      care_record_set_string (contact, "phone", cphone);
+      care_record_set_bool (contact, "is_primary", i == 0);
+      if (!emit (gen, contact, error))
+        return FALSE;
+
+      if (gen->contacts->len < 400)
+        g_ptr_array_add (gen->contacts, g_strdup (care_record_get_id (contact)));
+    }
+
+  for (guint i = 0; i < n_products; i++)
+    {
+      const ProductKind *kind = &product_kinds[g_rand_int_range (gen->rand, 0, G_N_ELEMENTS (product_kinds))];
+      g_autoptr (CareRecord) product = new_record (gen, "product");
+      g_autofree char *serial = serial_number (gen, kind->prefix);
+      /* Spread purchases over six years so every warranty status occurs. */
+      int bought = g_rand_int_range (gen->rand, 1, 6 * 365);
+      g_autofree char *purchase = date_offset (gen, -bought);
+      g_autofree char *installed = date_offset (gen, -bought + g_rand_int_range (gen->rand, 1, 14));
+
+      care_record_set_string (product, "customer_id", care_record_get_id (customer));
+      care_record_set_string (product, "serial", serial);
+      care_record_set_string (product, "name", kind->name);
+      care_record_set_string (product, "model", kind->model);
+      care_record_set_string (product, "category", kind->category);
+      care_record_set_string (product, "purchase_date", purchase);
+      if (!g_str_equal (kind->category, "software"))
+        {
+          care_record_set_string (product, "installed_date", installed);
+          care_record_set_string (product, "location", address);
+        }
+      if (!emit (gen, product, error) || !gen_warranties (gen, product, kind, bought, error))
+        return FALSE;
+
+      if (g_rand_int_range (gen->rand, 0, 3) == 0
+          && !gen_case_and_visits (gen, customer, product, loc, address, bought, error))
+        return FALSE;
+
+      /* Upcoming deliveries and installations for recent sales. */
+      if (bought < 20 && !g_str_equal (kind->category, "software"))
+        {
+          g_autoptr (CareRecord) a = new_record (gen, "appointment");
+          int day = g_rand_int_range (gen->rand, 0, 14);
+          int hour = g_rand_int_range (gen->rand, 8, 17);
+          g_autofree char *start = datetime_offset (gen, day, hour, 30);
+          g_autofree char *end = datetime_offset (gen, day, hour + 1, 30);
+
+          care_record_set_string (a, "kind", g_str_equal (kind->category, "appliance") ? "installation" : "delivery");
+          care_record_set_string (a, "customer_id", care_record_get_id (customer));
+          care_record_set_string (a, "product_id", care_record_get_id (product));
+          care_record_set_string (a, "technician_id", pick_id (gen, gen->technicians));
+          care_record_set_string (a, "address", address);
+          care_record_set_string (a, "start_at", start);
+          care_record_set_string (a, "end_at", end);
+          care_record_set_string (a, "status", "planned");
+          if (!emit (gen, a, error))
+            return FALSE;
+        }
+    }
+
+  if (g_rand_int_range (gen->rand, 0, 2) == 0)
+    {
+      g_autoptr (CareRecord) call = new_record (gen, "call_log");
+      static const char *const outcomes[] = { "resolved", "information_given", "callback_needed", "case_opened" };
+      const char *outcome = outcomes[g_rand_int_range (gen->rand, 0, 4)];
+      int ago = g_rand_int_range (gen->rand, 0, 120);
+      g_autofree char *at = datetime_offset (gen, -ago, g_rand_int_range (gen->rand, 8, 18), g_rand_int_range (gen->rand, 0, 60));
+      g_autofree char *follow = date_offset (gen, -ago + 7);
+
+      care_record_set_string (call, "customer_id", care_record_get_id (customer));
+      care_record_set_string (call, "agent_id", pick_id (gen, gen->agents));
+      care_record_set_string (call, "called_at", at);
+      care_record_set_string (call, "direction", g_rand_int_range (gen->rand, 0, 4) ? "inbound" : "outbound");
+      care_record_set_string (call, "subject", g_str_equal (outcome, "callback_needed") ? "Asked about a spare part"
+                                                                                        : "Question about the warranty");
+      care_record_set_string (call, "outcome", outcome);
+      if (g_str_equal (outcome, "callback_needed"))
+        care_record_set_string (call, "follow_up_date", follow);
+      if (!emit (gen, call, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+gen_training (Gen     *gen,
+              GError **error)
+{
+  guint n_sessions_per_course = CLAMP (gen->options->n_customers / 5000, 3, 60);
+
+  for (guint c = 0; c < G_N_ELEMENTS (courses); c++)
+    {
+      g_autoptr (CareRecord) course = new_record (gen, "training_course");
+
+      care_record_set_string (course, "title", courses[c][0]);
+      care_record_set_string (course, "software", courses[c][1]);
+      care_record_set_string (course, "description", courses[c][2]);
+      care_record_set_int (course, "duration_hours", 3 + c);
+      if (!emit (gen, course, error))
+        return FALSE;
+
+      for (guint s = 0; s < n_sessions_per_course; s++)
+        {
+          g_autoptr (CareRecord) session = new_record (gen, "training_session");
+          /* Past and future sessions, a week apart, alternating on site and online. */
+          int day = ((int) s - (int) n_sessions_per_course / 2) * 7 + (int) c;
+          g_autofree char *start = datetime_offset (gen, day, 9, 0);
+          g_autofree char *end = datetime_offset (gen, day, 9 + 3 + (int) c, 0);
+          guint seats = 6 + 2 * (guint) g_rand_int_range (gen->rand, 0, 5);
+          /* The first upcoming session of every course is full, with a waitlist. */
+          guint n_enrol = day >= 0 && day < 7 ? seats + 2 : (guint) g_rand_int_range (gen->rand, 0, (gint32) seats);
+
+          care_record_set_string (session, "course_id", care_record_get_id (course));
+          care_record_set_string (session, "trainer_id", pick_id (gen, gen->trainers));
+          if (s % 2 == 0)
+            care_record_set_string (session, "location", "Training room 2, Rua Augusta 120, Lisboa");
+          else
+            care_record_set_string (session, "url", "https://meet.aftercare.example/ledgerone");
+          care_record_set_string (session, "start_at", start);
+          care_record_set_string (session, "end_at", end);
+          care_record_set_int (session, "seats", seats);
+          if (!emit (gen, session, error))
+            return FALSE;
+
+          for (guint e = 0; e < n_enrol && e < gen->contacts->len; e++)
+            {
+              g_autoptr (CareRecord) enrolment = new_record (gen, "enrolment");
+              g_autofree char *at = datetime_offset (gen, day - 20 + (int) e, 10, (int) e % 60);
+              const char *contact = g_ptr_array_index (gen->contacts, (s * 7 + c * 13 + e) % gen->contacts->len);
+
+              care_record_set_string (enrolment, "session_id", care_record_get_id (session));
+              care_record_set_string (enrolment, "contact_id", contact);
+              care_record_set_string (enrolment, "status", e < seats ? "confirmed" : "waitlisted");
+              care_record_set_bool (enrolment, "attended", day < 0 && e < seats && g_rand_int_range (gen->rand, 0, 6) != 0);
+              care_record_set_string (enrolment, "enrolled_at", at);
+              if (!emit (gen, enrolment, error))
+                return FALSE;
+            }
+        }
+    }
+
+  return TRUE;
+}
+
+void
+care_demo_options_init (CareDemoOptions *options,
+                        guint            n_customers)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+
+  options->seed = 20261123;
+  options->n_customers = n_customers;
+  g_date_clear (&options->today, 1);
+  g_date_set_dmy (&options->today, (GDateDay) g_date_time_get_day_of_month (now),
+                  (GDateMonth) g_date_time_get_month (now), (GDateYear) g_date_time_get_year (now));
+}
+
+gboolean
+care_demo_generate (const CareDemoOptions *options,
+                    CareDemoSink           sink,
+                    gpointer               user_data,
+                    GError               **error)
+{
+  Gen gen = { 0 };
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (options != NULL && sink != NULL, FALSE);
+  g_return_val_if_fail (g_date_valid (&options->today), FALSE);
+
+  gen.options = options;
+  gen.rand = g_rand_new_with_seed (options->seed);
+  gen.sink = sink;
+  gen.user_data = user_data;
+  gen.technicians = g_ptr_array_new_with_free_func (g_free);
+  gen.agents = g_ptr_array_new_with_free_func (g_free);
+  gen.trainers = g_ptr_array_new_with_free_func (g_free);
+  gen.contacts = g_ptr_array_new_with_free_func (g_free);
+
+  ok = gen_staff (&gen, error);
+  for (guint i = 0; ok && i < options->n_customers; i++)
+    ok = gen_customer (&gen, i, error);
+  if (ok)
+    ok = gen_training (&gen, error);
+
+  g_ptr_array_unref (gen.technicians);
+  g_ptr_array_unref (gen.agents);
+  g_ptr_array_unref (gen.trainers);
+  g_ptr_array_unref (gen.contacts);
+  g_rand_free (gen.rand);
+
+  return ok;
+}
+
+typedef struct
+{
+  CareStore *store;
+  guint64 n;
+} FillData;
+
+static gboolean
+fill_sink (CareRecord *record,
+           gpointer    user_data,
+           GError    **error)
+{
+  FillData *data = user_data;
+
+  data->n++;
+  return care_store_bulk_insert (data->store, record, error);
+}
+
+/* Loads the demo dataset into @store in one transaction. */
+gboolean
+care_demo_fill_store (CareStore             *store,
+                      const CareDemoOptions *options,
+                      guint64               *n_records,
+                      GError               **error)
+{
+  FillData data = { store, 0 };
+
+  if (!care_store_bulk_begin (store, error))
+    return FALSE;
+
+  if (!care_demo_generate (options, fill_sink, &data, error))
+    {
+      care_store_bulk_end (store, FALSE, NULL);
+      return FALSE;
+    }
+
+  if (n_records != NULL)
+    *n_records = data.n;
+
+  return care_store_bulk_end (store, TRUE, error);
+}

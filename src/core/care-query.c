@@ -1,0 +1,327 @@
+/* care-query.c: builds the SQL for a list from schema names and bound values.
+ *
+ * Column names come only from the static schema; every value is bound as a
+ * parameter, so nothing a user types ever becomes SQL text. */
+#define G_LOG_DOMAIN "care-query"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "care-query.h"
+
+typedef struct
+{
+  const CareField *field;
+  CareQueryOp op;
+  GVariant *value; /* a string array for IN */
+} Condition;
+
+struct _CareQuery
+{
+  const CareEntity *entity;
+  GArray *conditions;
+  char *search;
+  const CareField *order_field;
+  gboolean descending;
+};
+
+G_DEFINE_BOXED_TYPE (CareQuery, care_query, care_query_ref, care_query_unref)
+
+static void
+condition_clear (gpointer data)
+{
+  Condition *c = data;
+  g_clear_pointer (&c->value, g_variant_unref);
+}
+
+static void
+query_free (CareQuery *self)
+{
+  g_array_unref (self->conditions);
+  g_free (self->search);
+}
+
+CareQuery *
+care_query_new (const CareEntity *entity)
+{
+  CareQuery *self;
+
+  g_return_val_if_fail (entity != NULL, NULL);
+
+  self = g_atomic_rc_box_new0 (CareQuery);
+  self->entity = entity;
+  self->conditions = g_array_new (FALSE, TRUE, sizeof (Condition));
+  g_array_set_clear_func (self->conditions, condition_clear);
+  self->order_field = care_entity_lookup_field (entity, entity->title_field);
+
+  return self;
+}
+
+CareQuery *
+care_query_ref (CareQuery *self)
+{
+  return g_atomic_rc_box_acquire (self);
+}
+
+void
+care_query_unref (CareQuery *self)
+{
+  g_atomic_rc_box_release_full (self, (GDestroyNotify) query_free);
+}
+
+CareQuery *
+care_query_copy (CareQuery *self)
+{
+  CareQuery *copy = care_query_new (self->entity);
+
+  for (guint i = 0; i < self->conditions->len; i++)
+    {
+      Condition c = g_array_index (self->conditions, Condition, i);
+      if (c.value != NULL)
+        g_variant_ref (c.value);
+      g_array_append_val (copy->conditions, c);
+    }
+  copy->search = g_strdup (self->search);
+  copy->order_field = self->order_field;
+  copy->descending = self->descending;
+
+  return copy;
+}
+
+const CareEntity *
+care_query_get_entity (CareQuery *self)
+{
+  return self->entity;
+}
+
+static const CareField *
+lookup_or_warn (CareQuery  *self,
+                const char *field)
+{
+  const CareField *f = care_entity_lookup_field (self->entity, field);
+
+  if (f == NULL)
+    g_critical ("Entity %s has no field %s", self->entity->name, field);
+
+  return f;
+}
+
+void
+care_query_add (CareQuery  *self,
+                const char *field,
+                CareQueryOp op,
+                GVariant   *value)
+{
+  Condition c = { 0 };
+
+  c.field = lookup_or_warn (self, field);
+  c.op = op;
+  c.value = value != NULL ? g_variant_ref_sink (value) : NULL;
+
+  if (c.field == NULL || ((op != CARE_QUERY_IS_NULL && op != CARE_QUERY_NOT_NULL) && value == NULL))
+    {
+      condition_clear (&c);
+      return;
+    }
+
+  g_array_append_val (self->conditions, c);
+}
+
+void
+care_query_add_string (CareQuery  *self,
+                       const char *field,
+                       CareQueryOp op,
+                       const char *value)
+{
+  care_query_add (self, field, op, value != NULL ? g_variant_new_string (value) : NULL);
+}
+
+/* Matches records whose @field is one of @values; an empty list matches nothing. */
+void
+care_query_add_in (CareQuery         *self,
+                   const char        *field,
+                   const char *const *values)
+{
+  Condition c = { 0 };
+
+  c.field = lookup_or_warn (self, field);
+  if (c.field == NULL)
+    return;
+
+  c.op = CARE_QUERY_EQ;
+  c.value = g_variant_ref_sink (g_variant_new_strv (values, -1));
+  g_array_append_val (self->conditions, c);
+}
+
+void
+care_query_set_search (CareQuery  *self,
+                       const char *text)
+{
+  g_free (self->search);
+  self->search = (text != NULL && text[0] != '\0') ? g_strdup (text) : NULL;
+}
+
+const char *
+care_query_get_search (CareQuery *self)
+{
+  return self->search;
+}
+
+void
+care_query_set_order (CareQuery  *self,
+                      const char *field,
+                      gboolean    descending)
+{
+  const CareField *f = lookup_or_warn (self, field);
+
+  if (f != NULL)
+    self->order_field = f;
+  self->descending = descending;
+}
+
+/* Turns free text into an FTS5 query: every word a quoted prefix term, so
+ * operators, quotes and column filters typed by a user are only text. */
+char *
+care_query_fts_match (const char *text)
+{
+  g_autoptr (GString) match = g_string_new (NULL);
+  g_auto (GStrv) words = NULL;
+  g_autofree char *folded = NULL;
+
+  if (text == NULL)
+    return NULL;
+
+  folded = g_utf8_make_valid (text, -1);
+  /* Separators of the unicode61 tokenizer split words; split on them too. */
+  for (char *p = folded; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (!g_unichar_isalnum (c) && !(c & 0x80) && *p != '"')
+        *p = ' ';
+    }
+
+  words = g_strsplit_set (folded, " \t\n\r", -1);
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      g_autoptr (GString) word = NULL;
+
+      if (words[i][0] == '\0')
+        continue;
+
+      word = g_string_new (words[i]);
+      g_string_replace (word, "\"", "", 0);
+      if (word->len == 0)
+        continue;
+
+      if (match->len > 0)
+        g_string_append_c (match, ' ');
+      g_string_append_printf (match, "\"%s\"*", word->str);
+    }
+
+  return match->len > 0 ? g_string_free (g_steal_pointer (&match), FALSE) : NULL;
+}
+
+static const char *
+op_sql (CareQueryOp op)
+{
+  switch (op)
+    {
+    case CARE_QUERY_EQ: return "=";
+    case CARE_QUERY_NE: return "IS NOT";
+    case CARE_QUERY_LT: return "<";
+    case CARE_QUERY_LE: return "<=";
+    case CARE_QUERY_GT: return ">";
+    case CARE_QUERY_GE: return ">=";
+    case CARE_QUERY_IS_NULL: return "IS NULL";
+    case CARE_QUERY_NOT_NULL: return "IS NOT NULL";
+    default: g_return_val_if_reached ("=");
+    }
+}
+
+static void
+escape_like (GString    *out,
+             const char *text)
+{
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == '%' || *p == '_' || *p == '\\')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *p);
+    }
+}
+
+/* SELECT @columns FROM the entity's table, live rows only. */
+char *
+care_query_to_sql (CareQuery  *self,
+                   const char *columns,
+                   gboolean    with_order,
+                   GPtrArray **out_params)
+{
+  GString *sql = g_string_new (NULL);
+  GPtrArray *params = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  const char *table = self->entity->name;
+
+  g_string_append_printf (sql, "SELECT %s FROM %s WHERE %s.sync_state != 3", columns, table, table);
+
+  for (guint i = 0; i < self->conditions->len; i++)
+    {
+      Condition *c = &g_array_index (self->conditions, Condition, i);
+
+      if (c->value != NULL && g_variant_is_of_type (c->value, G_VARIANT_TYPE_STRING_ARRAY))
+        {
+          gsize n = g_variant_n_children (c->value);
+
+          if (n == 0)
+            {
+              g_string_append (sql, " AND 0");
+              continue;
+            }
+          g_string_append_printf (sql, " AND %s.%s IN (", table, c->field->name);
+          for (gsize j = 0; j < n; j++)
+            {
+              g_string_append (sql, j == 0 ? "?" : ", ?");
+              g_ptr_array_add (params, g_variant_get_child_value (c->value, j));
+            }
+          g_string_append_c (sql, ')');
+        }
+      else if (c->op == CARE_QUERY_IS_NULL || c->op == CARE_QUERY_NOT_NULL)
+        g_string_append_printf (sql, " AND %s.%s %s", table, c->field->name, op_sql (c->op));
+      else
+        {
+          g_string_append_printf (sql, " AND %s.%s %s ?", table, c->field->name, op_sql (c->op));
+          g_ptr_array_add (params, g_variant_ref (c->value));
+        }
+    }
+
+  if (self->search != NULL)
+    {
+      g_autofree char *match = care_query_fts_match (self->search);
+
+      if (match == NULL)
+        ; /* nothing searchable typed: every row matches */
+      else if (g_str_equal (table, "customer"))
+        {
+          g_string_append (sql, " AND customer.seq IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?)");
+          g_ptr_array_add (params, g_variant_ref_sink (g_variant_new_string (match)));
+        }
+      else
+        {
+          g_autoptr (GString) pattern = g_string_new ("%");
+          escape_like (pattern, self->search);
+          g_string_append_c (pattern, '%');
+          g_string_append_printf (sql, " AND %s.%s LIKE ? ESCAPE '\\'", table, self->entity->title_field);
+          g_ptr_array_add (params, g_variant_ref_sink (g_variant_new_string (pattern->str)));
+        }
+    }
+
+  if (with_order && self->order_field != NULL)
+    {
+      const char *dir = self->descending ? "DESC" : "ASC";
+      g_string_append_printf (sql, " ORDER BY %s.%s%s %s, %s.seq %s", table, self->order_field->name,
+                              care_field_is_text (self->order_field) ? " COLLATE NOCASE" : "", dir, table, dir);
+    }
+
+  *out_params = params;
+  return g_string_free (sql, FALSE);
+}

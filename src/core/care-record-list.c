@@ -1,0 +1,329 @@
+/* care-record-list.c: a GListModel of the records a query selects.
+ *
+ * Only the count is known up front; rows are read a page at a time when a
+ * view asks for them, and only a few pages are kept, so a list over a
+ * million customers costs a few hundred objects, not a million. */
+#define G_LOG_DOMAIN "care-record-list"
+
+#include "config.h"
+
+#include "care-record-list.h"
+
+#define PAGE_SIZE 128
+#define MAX_PAGES 16
+
+struct _CareRecordList
+{
+  GObject parent_instance;
+
+  CareStore *store;
+  CareQuery *query;
+  gulong changed_id;
+
+  guint n_items;
+  GHashTable *pages;  /* page number -> GPtrArray of CareRecord */
+  GQueue page_order;  /* page numbers, most recently used first */
+};
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (CareRecordList, care_record_list, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+enum
+{
+  PROP_0,
+  PROP_STORE,
+  PROP_QUERY,
+  PROP_N_ITEMS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+drop_pages (CareRecordList *self)
+{
+  g_hash_table_remove_all (self->pages);
+  g_queue_clear (&self->page_order);
+}
+
+static guint
+count_items (CareRecordList *self)
+{
+  g_autoptr (GError) error = NULL;
+  guint n;
+
+  if (self->store == NULL || self->query == NULL)
+    return 0;
+
+  n = care_store_count (self->store, self->query, &error);
+  if (error != NULL)
+    g_warning ("Could not count %s: %s", care_query_get_entity (self->query)->name, error->message);
+
+  return n;
+}
+
+static GPtrArray *
+get_page (CareRecordList *self,
+          guint           page)
+{
+  GPtrArray *records = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page));
+  g_autoptr (GError) error = NULL;
+
+  if (records != NULL)
+    {
+      g_queue_remove (&self->page_order, GUINT_TO_POINTER (page));
+      g_queue_push_head (&self->page_order, GUINT_TO_POINTER (page));
+      return records;
+    }
+
+  records = care_store_find (self->store, self->query, page * PAGE_SIZE, PAGE_SIZE, &error);
+  if (records == NULL)
+    {
+      g_warning ("Could not read %s: %s", care_query_get_entity (self->query)->name, error->message);
+      return NULL;
+    }
+
+  if (g_queue_get_length (&self->page_order) >= MAX_PAGES)
+    g_hash_table_remove (self->pages, g_queue_pop_tail (&self->page_order));
+
+  g_hash_table_insert (self->pages, GUINT_TO_POINTER (page), records);
+  g_queue_push_head (&self->page_order, GUINT_TO_POINTER (page));
+  return records;
+}
+
+static GType
+care_record_list_get_item_type (GListModel *model)
+{
+  return CARE_TYPE_RECORD;
+}
+
+static guint
+care_record_list_get_n_items (GListModel *model)
+{
+  return CARE_RECORD_LIST (model)->n_items;
+}
+
+static gpointer
+care_record_list_get_item (GListModel *model,
+                           guint       position)
+{
+  CareRecordList *self = CARE_RECORD_LIST (model);
+  GPtrArray *records;
+  guint offset = position % PAGE_SIZE;
+
+  if (position >= self->n_items)
+    return NULL;
+
+  records = get_page (self, position / PAGE_SIZE);
+  if (records == NULL || offset >= records->len)
+    return NULL;
+
+  return g_object_ref (g_ptr_array_index (records, offset));
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = care_record_list_get_item_type;
+  iface->get_n_items = care_record_list_get_n_items;
+  iface->get_item = care_record_list_get_item;
+}
+
+static void
+store_changed_cb (CareStore      *store,
+                  const char     *entity,
+                  const char     *id,
+                  CareRecordList *self)
+{
+  care_record_list_reload (self);
+}
+
+static void
+connect_store (CareRecordList *self)
+{
+  g_autofree char *signal = NULL;
+
+  g_clear_signal_handler (&self->changed_id, self->store);
+  if (self->store == NULL || self->query == NULL)
+    return;
+
+  signal = g_strdup_printf ("changed::%s", care_query_get_entity (self->query)->name);
+  self->changed_id = g_signal_connect (self->store, signal, G_CALLBACK (store_changed_cb), self);
+}
+
+static void
+care_record_list_dispose (GObject *object)
+{
+  CareRecordList *self = CARE_RECORD_LIST (object);
+
+  g_clear_signal_handler (&self->changed_id, self->store);
+  g_clear_object (&self->store);
+  drop_pages (self);
+
+  G_OBJECT_CLASS (care_record_list_parent_class)->dispose (object);
+}
+
+static void
+care_record_list_finalize (GObject *object)
+{
+  CareRecordList *self = CARE_RECORD_LIST (object);
+
+  g_clear_pointer (&self->query, care_query_unref);
+  g_hash_table_unref (self->pages);
+
+  G_OBJECT_CLASS (care_record_list_parent_class)->finalize (object);
+}
+
+static void
+care_record_list_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  CareRecordList *self = CARE_RECORD_LIST (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_QUERY:
+      g_value_set_boxed (value, self->query);
+      break;
+    case PROP_N_ITEMS:
+      g_value_set_uint (value, self->n_items);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+care_record_list_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  CareRecordList *self = CARE_RECORD_LIST (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    case PROP_QUERY:
+      care_record_list_set_query (self, g_value_get_boxed (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+care_record_list_class_init (CareRecordListClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = care_record_list_dispose;
+  object_class->finalize = care_record_list_finalize;
+  object_class->get_property = care_record_list_get_property;
+  object_class->set_property = care_record_list_set_property;
+
+  properties[PROP_STORE] = g_param_spec_object ("store", NULL, NULL, CARE_TYPE_STORE,
+                                                G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_QUERY] = g_param_spec_boxed ("query", NULL, NULL, CARE_TYPE_QUERY,
+                                               G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_ITEMS] = g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
+                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+care_record_list_init (CareRecordList *self)
+{
+  self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+}
+
+CareRecordList *
+care_record_list_new (CareStore *store,
+                      CareQuery *query)
+{
+  return g_object_new (CARE_TYPE_RECORD_LIST, "store", store, "query", query, NULL);
+}
+
+CareStore *
+care_record_list_get_store (CareRecordList *self)
+{
+  g_return_val_if_fail (CARE_IS_RECORD_LIST (self), NULL);
+  return self->store;
+}
+
+CareQuery *
+care_record_list_get_query (CareRecordList *self)
+{
+  g_return_val_if_fail (CARE_IS_RECORD_LIST (self), NULL);
+  return self->query;
+}
+
+/* Replaces the query (a new search or filter) and reloads. */
+void
+care_record_list_set_query (CareRecordList *self,
+                            CareQuery      *query)
+{
+  g_return_if_fail (CARE_IS_RECORD_LIST (self));
+
+  if (query == self->query)
+    return;
+
+  if (query != NULL)
+    care_query_ref (query);
+  g_clear_pointer (&self->query, care_query_unref);
+  self->query = query;
+
+  connect_store (self);
+  care_record_list_reload (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_QUERY]);
+}
+
+/* Forgets cached rows and re-reads the count; views see one items-changed. */
+void
+care_record_list_reload (CareRecordList *self)
+{
+  guint old_n;
+
+  g_return_if_fail (CARE_IS_RECORD_LIST (self));
+
+  old_n = self->n_items;
+  drop_pages (self);
+  self->n_items = count_items (self);
+
+  if (old_n != 0 || self->n_items != 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, self->n_items);
+  if (old_n != self->n_items)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
+/* The position of the record with @id among the loaded pages' rows, or -1.
+ * Used to keep a selection across a reload; it never scans the whole table. */
+int
+care_record_list_find (CareRecordList *self,
+                       const char     *id)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_val_if_fail (CARE_IS_RECORD_LIST (self), -1);
+
+  g_hash_table_iter_init (&iter, self->pages);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      GPtrArray *records = value;
+      for (guint i = 0; i < records->len; i++)
+        if (g_str_equal (care_record_get_id (g_ptr_array_index (records, i)), id))
+          return (int) (GPOINTER_TO_UINT (key) * PAGE_SIZE + i);
+    }
+
+  return -1;
+}

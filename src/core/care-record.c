@@ -1,0 +1,523 @@
+/* care-record.c: one record of any entity, its values keyed by the schema.
+ *
+ * One generic type driven by the field tables in care-schema.c rather than a
+ * hand-written class per entity: storage, sync, JSON and validation all walk
+ * the same table, so adding a field is one line there plus a migration. */
+#define G_LOG_DOMAIN "care-record"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "care-record.h"
+
+struct _CareRecord
+{
+  GObject parent_instance;
+
+  const CareEntity *entity;
+  char *id;
+  gint64 rev;
+  CareSyncState sync_state;
+  char *created_at;
+  char *updated_at;
+  GVariant **values; /* n_fields, NULL = not set */
+};
+
+G_DEFINE_FINAL_TYPE (CareRecord, care_record, G_TYPE_OBJECT)
+
+static void
+care_record_finalize (GObject *object)
+{
+  CareRecord *self = CARE_RECORD (object);
+
+  if (self->values != NULL)
+    for (guint i = 0; i < self->entity->n_fields; i++)
+      g_clear_pointer (&self->values[i], g_variant_unref);
+
+  g_free (self->values);
+  g_free (self->id);
+  g_free (self->created_at);
+  g_free (self->updated_at);
+
+  G_OBJECT_CLASS (care_record_parent_class)->finalize (object);
+}
+
+static void
+care_record_class_init (CareRecordClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = care_record_finalize;
+}
+
+static void
+care_record_init (CareRecord *self)
+{
+  self->sync_state = CARE_SYNC_STATE_CREATED;
+}
+
+CareRecord *
+care_record_new_with_id (const CareEntity *entity,
+                         const char       *id)
+{
+  CareRecord *self;
+
+  g_return_val_if_fail (entity != NULL, NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  self = g_object_new (CARE_TYPE_RECORD, NULL);
+  self->entity = entity;
+  self->id = g_strdup (id);
+  self->values = g_new0 (GVariant *, entity->n_fields);
+
+  return self;
+}
+
+/* A new record with a fresh random UUID, made without asking any server. */
+CareRecord *
+care_record_new (const CareEntity *entity)
+{
+  g_autofree char *id = g_uuid_string_random ();
+
+  return care_record_new_with_id (entity, id);
+}
+
+CareRecord *
+care_record_copy (CareRecord *self)
+{
+  CareRecord *copy;
+
+  g_return_val_if_fail (CARE_IS_RECORD (self), NULL);
+
+  copy = care_record_new_with_id (self->entity, self->id);
+  copy->rev = self->rev;
+  copy->sync_state = self->sync_state;
+  copy->created_at = g_strdup (self->created_at);
+  copy->updated_at = g_strdup (self->updated_at);
+  for (guint i = 0; i < self->entity->n_fields; i++)
+    if (self->values[i] != NULL)
+      copy->values[i] = g_variant_ref (self->values[i]);
+
+  return copy;
+}
+
+const CareEntity *
+care_record_get_entity (CareRecord *self)
+{
+  g_return_val_if_fail (CARE_IS_RECORD (self), NULL);
+  return self->entity;
+}
+
+const char *
+care_record_get_id (CareRecord *self)
+{
+  g_return_val_if_fail (CARE_IS_RECORD (self), NULL);
+  return self->id;
+}
+
+gint64
+care_record_get_rev (CareRecord *self)
+{
+  g_return_val_if_fail (CARE_IS_RECORD (self), 0);
+  return self->rev;
+}
+
+void
+care_record_set_rev (CareRecord *self,
+                     gint64      rev)
+{
+  g_return_if_fail (CARE_IS_RECORD (self));
+  self->rev = rev;
+}
+
+CareSyncState
+care_record_get_sync_state (CareRecord *self)
+{
+  g_return_val_if_fail (CARE_IS_RECORD (self), CARE_SYNC_STATE_SYNCED);
+  return self->sync_state;
+}
+
+void
+care_record_set_sync_state (CareRecord   *self,
+                            CareSyncState state)
+{
+  g_return_if_fail (CARE_IS_RECORD (self));
+  self->sync_state = state;
+}
+
+const char *
+care_record_get_created_at (CareRecord *self)
+{
+  g_return_val_if_fail (CARE_IS_RECORD (self), NULL);
+  return self->created_at;
+}
+
+const char *
+care_record_get_updated_at (CareRecord *self)
+{
+  g_return_val_if_fail (CARE_IS_RECORD (self), NULL);
+  return self->updated_at;
+}
+
+void
+care_record_set_timestamps (CareRecord *self,
+                            const char *created_at,
+                            const char *updated_at)
+{
+  g_return_if_fail (CARE_IS_RECORD (self));
+  g_free (self->created_at);
+  g_free (self->updated_at);
+  self->created_at = g_strdup (created_at);
+  self->updated_at = g_strdup (updated_at);
+}
+
+static int
+field_index_or_warn (CareRecord *self,
+                     const char *field)
+{
+  int idx = care_entity_field_index (self->entity, field);
+
+  if (idx < 0)
+    g_critical ("Entity %s has no field %s", self->entity->name, field);
+
+  return idx;
+}
+
+GVariant *
+care_record_get_value_at (CareRecord *self,
+                          guint       index)
+{
+  g_return_val_if_fail (CARE_IS_RECORD (self), NULL);
+  g_return_val_if_fail (index < self->entity->n_fields, NULL);
+  return self->values[index];
+}
+
+/* Returns the value (borrowed) or NULL when the field is not set. */
+GVariant *
+care_record_get_value (CareRecord *self,
+                       const char *field)
+{
+  int idx;
+
+  g_return_val_if_fail (CARE_IS_RECORD (self), NULL);
+
+  idx = field_index_or_warn (self, field);
+  return idx < 0 ? NULL : self->values[idx];
+}
+
+void
+care_record_set_value_at (CareRecord *self,
+                          guint       index,
+                          GVariant   *value)
+{
+  g_return_if_fail (CARE_IS_RECORD (self));
+  g_return_if_fail (index < self->entity->n_fields);
+
+  if (value != NULL)
+    g_variant_ref_sink (value);
+  g_clear_pointer (&self->values[index], g_variant_unref);
+  self->values[index] = value;
+}
+
+/* Sets a field; a floating @value is sunk; NULL unsets the field. */
+void
+care_record_set_value (CareRecord *self,
+                       const char *field,
+                       GVariant   *value)
+{
+  int idx;
+
+  g_return_if_fail (CARE_IS_RECORD (self));
+
+  idx = field_index_or_warn (self, field);
+  if (idx < 0)
+    {
+      if (value != NULL)
+        g_variant_unref (g_variant_ref_sink (value));
+      return;
+    }
+
+  care_record_set_value_at (self, (guint) idx, value);
+}
+
+const char *
+care_record_get_string (CareRecord *self,
+                        const char *field)
+{
+  GVariant *v = care_record_get_value (self, field);
+
+  if (v == NULL || !g_variant_is_of_type (v, G_VARIANT_TYPE_STRING))
+    return NULL;
+
+  return g_variant_get_string (v, NULL);
+}
+
+/* An empty string unsets the field, so "" and NULL never mean two things. */
+void
+care_record_set_string (CareRecord *self,
+                        const char *field,
+                        const char *value)
+{
+  care_record_set_value (self, field,
+                         value != NULL && value[0] != '\0' ? g_variant_new_string (value) : NULL);
+}
+
+gint64
+care_record_get_int (CareRecord *self,
+                     const char *field,
+                     gint64      fallback)
+{
+  GVariant *v = care_record_get_value (self, field);
+
+  if (v == NULL || !g_variant_is_of_type (v, G_VARIANT_TYPE_INT64))
+    return fallback;
+
+  return g_variant_get_int64 (v);
+}
+
+void
+care_record_set_int (CareRecord *self,
+                     const char *field,
+                     gint64      value)
+{
+  care_record_set_value (self, field, g_variant_new_int64 (value));
+}
+
+gboolean
+care_record_get_bool (CareRecord *self,
+                      const char *field)
+{
+  GVariant *v = care_record_get_value (self, field);
+
+  return v != NULL && g_variant_is_of_type (v, G_VARIANT_TYPE_BOOLEAN) && g_variant_get_boolean (v);
+}
+
+void
+care_record_set_bool (CareRecord *self,
+                      const char *field,
+                      gboolean    value)
+{
+  care_record_set_value (self, field, g_variant_new_boolean (value));
+}
+
+const char *
+care_record_get_title (CareRecord *self)
+{
+  g_return_val_if_fail (CARE_IS_RECORD (self), NULL);
+  return care_record_get_string (self, self->entity->title_field);
+}
+
+/* Checks every field, then the entity's rules. On failure @bad_field names
+ * the first field that is wrong, so an editor can point at it. */
+gboolean
+care_record_validate (CareRecord  *self,
+                      const char **bad_field,
+                      GError     **error)
+{
+  const CareEntity *e;
+
+  g_return_val_if_fail (CARE_IS_RECORD (self), FALSE);
+
+  e = self->entity;
+  if (bad_field != NULL)
+    *bad_field = NULL;
+
+  for (guint i = 0; i < e->n_fields; i++)
+    if (!care_field_validate (&e->fields[i], self->values[i], error))
+      {
+        if (bad_field != NULL)
+          *bad_field = e->fields[i].name;
+        return FALSE;
+      }
+
+  if (e->range_start != NULL)
+    {
+      const char *start = care_record_get_string (self, e->range_start);
+      const char *end = care_record_get_string (self, e->range_end);
+
+      /* Both are ISO 8601 in one canonical form, so text order is time order. */
+      if (start != NULL && end != NULL && strcmp (end, start) < 0)
+        {
+          const CareField *f = care_entity_lookup_field (e, e->range_end);
+          if (bad_field != NULL)
+            *bad_field = e->range_end;
+          g_set_error (error, CARE_VALIDATION_ERROR, CARE_VALIDATION_ERROR_OUT_OF_RANGE,
+                       /* TRANSLATORS: e.g. "End: must not be before Start" */
+                       _("%s: must not be before %s"), care_field_label (f),
+                       care_field_label (care_entity_lookup_field (e, e->range_start)));
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+values_equal (GVariant *a,
+              GVariant *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  return g_variant_equal (a, b);
+}
+
+/* The names of the fields whose values differ between two records of one entity. */
+GPtrArray *
+care_record_diff (CareRecord *self,
+                  CareRecord *other)
+{
+  GPtrArray *changed = g_ptr_array_new ();
+
+  g_return_val_if_fail (CARE_IS_RECORD (self), changed);
+  g_return_val_if_fail (CARE_IS_RECORD (other), changed);
+  g_return_val_if_fail (self->entity == other->entity, changed);
+
+  for (guint i = 0; i < self->entity->n_fields; i++)
+    if (!values_equal (self->values[i], other->values[i]))
+      g_ptr_array_add (changed, (gpointer) self->entity->fields[i].name);
+
+  return changed;
+}
+
+JsonNode *
+care_value_to_json (GVariant *value)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+  if (value == NULL)
+    json_node_init_null (node);
+  else if (g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
+    json_node_set_int (node, g_variant_get_int64 (value));
+  else if (g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN))
+    json_node_set_boolean (node, g_variant_get_boolean (value));
+  else
+    json_node_set_string (node, g_variant_get_string (value, NULL));
+
+  return node;
+}
+
+/* Reads one JSON value strictly: a string field takes only a JSON string, an
+ * integer only a JSON integer, so "1" and 1 are not silently the same. */
+gboolean
+care_value_from_json (const CareField *field,
+                      JsonNode        *node,
+                      GVariant       **out_value,
+                      GError         **error)
+{
+  g_autoptr (GVariant) value = NULL;
+
+  g_return_val_if_fail (out_value != NULL, FALSE);
+  *out_value = NULL;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return care_field_validate (field, NULL, error);
+
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    goto wrong_type;
+
+  switch (field->type)
+    {
+    case CARE_FIELD_INT:
+      if (json_node_get_value_type (node) != G_TYPE_INT64)
+        goto wrong_type;
+      value = g_variant_ref_sink (g_variant_new_int64 (json_node_get_int (node)));
+      break;
+    case CARE_FIELD_BOOL:
+      if (json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+        goto wrong_type;
+      value = g_variant_ref_sink (g_variant_new_boolean (json_node_get_boolean (node)));
+      break;
+    case CARE_FIELD_TEXT:
+    case CARE_FIELD_NOTE:
+    case CARE_FIELD_EMAIL:
+    case CARE_FIELD_PHONE:
+    case CARE_FIELD_URL:
+    case CARE_FIELD_DATE:
+    case CARE_FIELD_DATETIME:
+    case CARE_FIELD_ENUM:
+    case CARE_FIELD_REF:
+    default:
+      if (json_node_get_value_type (node) != G_TYPE_STRING)
+        goto wrong_type;
+      /* An empty string is "not set", as in care_record_set_string(). */
+      if (json_node_get_string (node)[0] != '\0')
+        value = g_variant_ref_sink (g_variant_new_string (json_node_get_string (node)));
+      break;
+    }
+
+  if (!care_field_validate (field, value, error))
+    return FALSE;
+
+  *out_value = g_steal_pointer (&value);
+  return TRUE;
+
+wrong_type:
+  g_set_error (error, CARE_VALIDATION_ERROR, CARE_VALIDATION_ERROR_WRONG_TYPE,
+               _("%s: wrong type of value"), care_field_label (field));
+  return FALSE;
+}
+
+/* The record's field values as a JSON object; unset fields are null. */
+JsonObject *
+care_record_to_json (CareRecord *self)
+{
+  JsonObject *obj = json_object_new ();
+
+  g_return_val_if_fail (CARE_IS_RECORD (self), obj);
+
+  for (guint i = 0; i < self->entity->n_fields; i++)
+    json_object_set_member (obj, self->entity->fields[i].name, care_value_to_json (self->values[i]));
+
+  return obj;
+}
+
+/* Sets the fields present in @fields; rejects unknown fields and bad values
+ * and leaves the record untouched when anything is wrong. */
+gboolean
+care_record_set_from_json (CareRecord *self,
+                           JsonObject *fields,
+                           GError    **error)
+{
+  g_autoptr (GPtrArray) parsed = g_ptr_array_new_full (0, NULL);
+  g_autoptr (GList) members = NULL;
+
+  g_return_val_if_fail (CARE_IS_RECORD (self), FALSE);
+  g_return_val_if_fail (fields != NULL, FALSE);
+
+  members = json_object_get_members (fields);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      const CareField *field = care_entity_lookup_field (self->entity, name);
+      GVariant *value = NULL;
+
+      if (field == NULL)
+        {
+          g_set_error (error, CARE_VALIDATION_ERROR, CARE_VALIDATION_ERROR_UNKNOWN_FIELD,
+                       _("%s has no field “%s”"), self->entity->name, name);
+          goto failed;
+        }
+
+      if (!care_value_from_json (field, json_object_get_member (fields, name), &value, error))
+        goto failed;
+
+      g_ptr_array_add (parsed, (gpointer) field);
+      g_ptr_array_add (parsed, value);
+    }
+
+  for (guint i = 0; i < parsed->len; i += 2)
+    {
+      const CareField *field = g_ptr_array_index (parsed, i);
+      care_record_set_value_at (self, (guint) (field - self->entity->fields), g_ptr_array_index (parsed, i + 1));
+      g_clear_pointer (&parsed->pdata[i + 1], g_variant_unref);
+    }
+
+  return TRUE;
+
+failed:
+  for (guint i = 1; i < parsed->len; i += 2)
+    g_clear_pointer (&parsed->pdata[i], g_variant_unref);
+  return FALSE;
+}

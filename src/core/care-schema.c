@@ -1,0 +1,594 @@
+/* care-schema.c: entity and field definitions, and the validation of one value. */
+#define G_LOG_DOMAIN "care-schema"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "care-schema.h"
+
+G_DEFINE_QUARK (care-validation-error-quark, care_validation_error)
+
+#define N_FIELDS(a) G_N_ELEMENTS (a)
+#define TEXT(n, l, req, len) { .name = n, .label = l, .type = CARE_FIELD_TEXT, .required = req, .max = len }
+#define NOTE(n, l) { .name = n, .label = l, .type = CARE_FIELD_NOTE, .max = 10000 }
+#define EMAIL(n, l) { .name = n, .label = l, .type = CARE_FIELD_EMAIL, .max = 254 }
+#define PHONE(n, l) { .name = n, .label = l, .type = CARE_FIELD_PHONE, .max = 40 }
+#define BOOL(n, l) { .name = n, .label = l, .type = CARE_FIELD_BOOL }
+#define DATE(n, l, req) { .name = n, .label = l, .type = CARE_FIELD_DATE, .required = req }
+#define DATETIME(n, l, req) { .name = n, .label = l, .type = CARE_FIELD_DATETIME, .required = req }
+#define ENUM(n, l, req, c, cl) \
+  { .name = n, .label = l, .type = CARE_FIELD_ENUM, .required = req, .choices = c, .choice_labels = cl }
+#define ENUM_CTX(n, l, req, c, cl, ctx) \
+  { .name = n, .label = l, .type = CARE_FIELD_ENUM, .required = req, .choices = c, .choice_labels = cl, \
+    .choice_context = ctx }
+#define REF(n, l, req, e, own) \
+  { .name = n, .label = l, .type = CARE_FIELD_REF, .required = req, .ref_entity = e, .owned = own }
+#define INT(n, l, req, lo, hi) { .name = n, .label = l, .type = CARE_FIELD_INT, .required = req, .min = lo, .max = hi }
+
+/* Customer */
+static const char *const customer_kinds[] = { "person", "company", NULL };
+static const char *const customer_kind_labels[] = { N_("Person"), N_("Company"), NULL };
+static const CareField customer_fields[] = {
+  ENUM ("kind", N_("Kind"), TRUE, customer_kinds, customer_kind_labels),
+  TEXT ("name", N_("Name"), TRUE, 200),
+  EMAIL ("email", N_("Email")),
+  PHONE ("phone", N_("Phone")),
+  TEXT ("address", N_("Address"), FALSE, 500),
+  TEXT ("language", N_("Language"), FALSE, 16),
+  NOTE ("notes", N_("Notes")),
+};
+
+/* Contact person at a customer */
+static const CareField contact_fields[] = {
+  REF ("customer_id", N_("Customer"), TRUE, "customer", TRUE),
+  TEXT ("name", N_("Name"), TRUE, 200),
+  TEXT ("role", N_("Role"), FALSE, 100),
+  PHONE ("phone", N_("Phone")),
+  EMAIL ("email", N_("Email")),
+  BOOL ("is_primary", N_("Primary contact")),
+};
+
+/* Product and serial registry */
+static const char *const product_categories[] = { "printer", "appliance", "car", "software", "other", NULL };
+static const char *const product_category_labels[] = {
+  N_("Printer"), N_("Appliance"), N_("Car"), N_("Software"), N_("Other"), NULL
+};
+static const CareField product_fields[] = {
+  REF ("customer_id", N_("Customer"), TRUE, "customer", TRUE),
+  TEXT ("serial", N_("Serial number"), TRUE, 64),
+  TEXT ("name", N_("Product"), TRUE, 200),
+  TEXT ("model", N_("Model"), FALSE, 100),
+  ENUM ("category", N_("Category"), FALSE, product_categories, product_category_labels),
+  DATE ("purchase_date", N_("Purchase date"), FALSE),
+  DATE ("installed_date", N_("Delivery or installation date"), FALSE),
+  TEXT ("location", N_("Location"), FALSE, 500),
+};
+
+/* Warranty */
+static const char *const warranty_kinds[] = { "standard", "extended", "maintenance_contract", NULL };
+static const char *const warranty_kind_labels[] = {
+  N_("Standard warranty"), N_("Extended warranty"), N_("Maintenance contract"), NULL
+};
+static const CareField warranty_fields[] = {
+  REF ("product_id", N_("Product"), TRUE, "product", TRUE),
+  ENUM ("kind", N_("Kind"), TRUE, warranty_kinds, warranty_kind_labels),
+  DATE ("start_date", N_("Start"), TRUE),
+  DATE ("end_date", N_("End"), TRUE),
+  BOOL ("covers_parts", N_("Covers parts")),
+  BOOL ("covers_labour", N_("Covers labour")),
+  BOOL ("covers_onsite", N_("Covers on-site service")),
+  NOTE ("terms", N_("Terms")),
+  INT ("discount_percent", N_("Maintenance discount"), FALSE, 0, 100),
+};
+
+/* Service case: complaint, warranty claim, repair or question */
+static const char *const case_kinds[] = { "complaint", "warranty_claim", "repair", "question", NULL };
+static const char *const case_kind_labels[] = {
+  N_("Complaint"), N_("Warranty claim"), N_("Repair"), N_("Question"), NULL
+};
+static const char *const case_channels[] = { "phone", "email", "web", "walk_in", "field", NULL };
+static const char *const case_channel_labels[] = {
+  N_("Phone"), N_("Email"), N_("Web"), N_("Walk-in"), N_("Field visit"), NULL
+};
+static const char *const case_priorities[] = { "low", "normal", "high", "urgent", NULL };
+static const char *const case_priority_labels[] = {
+  NC_("priority", "Low"), NC_("priority", "Normal"), NC_("priority", "High"), NC_("priority", "Urgent"), NULL
+};
+static const char *const case_statuses[] = { "open", "in_progress", "waiting", "resolved", "closed", NULL };
+static const char *const case_status_labels[] = {
+  NC_("case status", "Open"), NC_("case status", "In progress"), NC_("case status", "Waiting"),
+  NC_("case status", "Resolved"), NC_("case status", "Closed"), NULL
+};
+static const char *const warranty_snapshots[] = { "active", "expiring", "expired", "not_started", "none", NULL };
+static const char *const warranty_snapshot_labels[] = {
+  NC_("warranty status", "Active"), NC_("warranty status", "Expiring soon"),
+  NC_("warranty status", "Expired"), NC_("warranty status", "Not yet started"),
+  NC_("warranty status", "No warranty"), NULL
+};
+static const CareField service_case_fields[] = {
+  REF ("customer_id", N_("Customer"), TRUE, "customer", TRUE),
+  REF ("product_id", N_("Product"), FALSE, "product", FALSE),
+  ENUM ("kind", N_("Kind"), TRUE, case_kinds, case_kind_labels),
+  TEXT ("subject", N_("Subject"), TRUE, 200),
+  NOTE ("description", N_("Description")),
+  DATETIME ("opened_at", N_("Opened"), TRUE),
+  ENUM ("channel", N_("Channel"), FALSE, case_channels, case_channel_labels),
+  ENUM_CTX ("priority", N_("Priority"), TRUE, case_priorities, case_priority_labels, "priority"),
+  ENUM_CTX ("status", N_("Status"), TRUE, case_statuses, case_status_labels, "case status"),
+  REF ("assignee_id", N_("Assignee"), FALSE, "staff", FALSE),
+  ENUM_CTX ("warranty_status", N_("Warranty at opening"), FALSE, warranty_snapshots, warranty_snapshot_labels, "warranty status"),
+  NOTE ("resolution", N_("Resolution")),
+};
+
+/* Appointment: a visit or a call */
+static const char *const appointment_kinds[] = {
+  "delivery", "installation", "maintenance", "repair", "follow_up_call", NULL
+};
+static const char *const appointment_kind_labels[] = {
+  N_("Delivery"), N_("Installation"), N_("Maintenance"), N_("Repair"), N_("Follow-up call"), NULL
+};
+static const char *const appointment_statuses[] = { "planned", "done", "not_done", "cancelled", NULL };
+static const char *const appointment_status_labels[] = {
+  NC_("appointment status", "Planned"), NC_("appointment status", "Done"),
+  NC_("appointment status", "Not done"), NC_("appointment status", "Cancelled"), NULL
+};
+static const CareField appointment_fields[] = {
+  ENUM ("kind", N_("Kind"), TRUE, appointment_kinds, appointment_kind_labels),
+  REF ("customer_id", N_("Customer"), TRUE, "customer", TRUE),
+  REF ("product_id", N_("Product"), FALSE, "product", FALSE),
+  REF ("case_id", N_("Service case"), FALSE, "service_case", FALSE),
+  REF ("technician_id", N_("Technician"), FALSE, "staff", FALSE),
+  TEXT ("address", N_("Address"), FALSE, 500),
+  DATETIME ("start_at", N_("Start"), TRUE),
+  DATETIME ("end_at", N_("End"), TRUE),
+  ENUM_CTX ("status", N_("Status"), TRUE, appointment_statuses, appointment_status_labels, "appointment status"),
+  NOTE ("notes", N_("Notes")),
+  NOTE ("work_notes", N_("Work notes")),
+};
+
+/* Staff: agents, trainers, technicians */
+static const char *const staff_roles[] = { "agent", "trainer", "technician", "admin", NULL };
+static const char *const staff_role_labels[] = {
+  N_("Agent"), N_("Trainer"), N_("Technician"), N_("Administrator"), NULL
+};
+static const CareField staff_fields[] = {
+  TEXT ("name", N_("Name"), TRUE, 200),
+  ENUM ("role", N_("Role"), TRUE, staff_roles, staff_role_labels),
+  EMAIL ("email", N_("Email")),
+  PHONE ("phone", N_("Phone")),
+};
+
+/* Training */
+static const CareField training_course_fields[] = {
+  TEXT ("title", N_("Title"), TRUE, 200),
+  TEXT ("software", N_("Software"), FALSE, 200),
+  NOTE ("description", N_("Description")),
+  INT ("duration_hours", N_("Duration in hours"), FALSE, 1, 1000),
+};
+
+static const CareField training_session_fields[] = {
+  REF ("course_id", N_("Course"), TRUE, "training_course", TRUE),
+  REF ("trainer_id", N_("Trainer"), FALSE, "staff", FALSE),
+  TEXT ("location", N_("Place"), FALSE, 500),
+  { .name = "url", .label = N_("Link"), .type = CARE_FIELD_URL, .max = 2000 },
+  DATETIME ("start_at", N_("Start"), TRUE),
+  DATETIME ("end_at", N_("End"), TRUE),
+  INT ("seats", N_("Seats"), TRUE, 1, 1000),
+};
+
+static const char *const enrolment_statuses[] = { "confirmed", "waitlisted", "cancelled", NULL };
+static const char *const enrolment_status_labels[] = {
+  NC_("enrolment status", "Confirmed"), NC_("enrolment status", "Waitlisted"),
+  NC_("enrolment status", "Cancelled"), NULL
+};
+static const CareField enrolment_fields[] = {
+  REF ("session_id", N_("Session"), TRUE, "training_session", TRUE),
+  REF ("contact_id", N_("Participant"), TRUE, "contact", TRUE),
+  ENUM_CTX ("status", N_("Status"), TRUE, enrolment_statuses, enrolment_status_labels, "enrolment status"),
+  BOOL ("attended", N_("Attended")),
+  DATETIME ("enrolled_at", N_("Enrolled"), TRUE),
+};
+
+/* A logged call or other interaction with a customer */
+static const char *const call_directions[] = { "inbound", "outbound", NULL };
+static const char *const call_direction_labels[] = { N_("Inbound"), N_("Outbound"), NULL };
+static const char *const call_outcomes[] = {
+  "resolved", "information_given", "callback_needed", "case_opened", "no_answer", NULL
+};
+static const char *const call_outcome_labels[] = {
+  N_("Resolved"), N_("Information given"), N_("Callback needed"), N_("Case opened"), N_("No answer"), NULL
+};
+static const CareField call_log_fields[] = {
+  REF ("customer_id", N_("Customer"), TRUE, "customer", TRUE),
+  REF ("contact_id", N_("Contact"), FALSE, "contact", FALSE),
+  REF ("agent_id", N_("Agent"), FALSE, "staff", FALSE),
+  DATETIME ("called_at", N_("Time"), TRUE),
+  ENUM ("direction", N_("Direction"), TRUE, call_directions, call_direction_labels),
+  TEXT ("subject", N_("Subject"), TRUE, 200),
+  ENUM ("outcome", N_("Outcome"), TRUE, call_outcomes, call_outcome_labels),
+  NOTE ("notes", N_("Notes")),
+  DATE ("follow_up_date", N_("Follow-up date"), FALSE),
+};
+
+#define ENTITY(n, l, title, fields_, ...) \
+  { .name = n, .label = l, .title_field = title, .fields = fields_, .n_fields = N_FIELDS (fields_), __VA_ARGS__ }
+
+/* Parents before children: bulk loads and sync replay follow this order. */
+static const CareEntity entities[] = {
+  ENTITY ("staff", N_("Staff member"), "name", staff_fields),
+  ENTITY ("customer", N_("Customer"), "name", customer_fields),
+  ENTITY ("contact", N_("Contact"), "name", contact_fields),
+  ENTITY ("product", N_("Product"), "name", product_fields, .unique_field = "serial"),
+  ENTITY ("warranty", N_("Warranty"), "kind", warranty_fields,
+          .range_start = "start_date", .range_end = "end_date"),
+  ENTITY ("service_case", N_("Service case"), "subject", service_case_fields),
+  ENTITY ("appointment", N_("Appointment"), "kind", appointment_fields,
+          .range_start = "start_at", .range_end = "end_at"),
+  ENTITY ("training_course", N_("Training course"), "title", training_course_fields),
+  ENTITY ("training_session", N_("Training session"), "start_at", training_session_fields,
+          .range_start = "start_at", .range_end = "end_at"),
+  ENTITY ("enrolment", N_("Enrolment"), "status", enrolment_fields),
+  ENTITY ("call_log", N_("Call"), "subject", call_log_fields),
+};
+
+static const CareEntity *entity_list[G_N_ELEMENTS (entities) + 1];
+
+const CareEntity *const *
+care_schema_entities (guint *n_entities)
+{
+  if (entity_list[0] == NULL)
+    for (guint i = 0; i < G_N_ELEMENTS (entities); i++)
+      entity_list[i] = &entities[i];
+
+  if (n_entities != NULL)
+    *n_entities = G_N_ELEMENTS (entities);
+
+  return entity_list;
+}
+
+const CareEntity *
+care_schema_lookup (const char *entity_name)
+{
+  if (entity_name == NULL)
+    return NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (entities); i++)
+    if (strcmp (entities[i].name, entity_name) == 0)
+      return &entities[i];
+
+  return NULL;
+}
+
+int
+care_entity_field_index (const CareEntity *entity,
+                         const char       *field_name)
+{
+  g_return_val_if_fail (entity != NULL, -1);
+
+  if (field_name == NULL)
+    return -1;
+
+  for (guint i = 0; i < entity->n_fields; i++)
+    if (strcmp (entity->fields[i].name, field_name) == 0)
+      return (int) i;
+
+  return -1;
+}
+
+const CareField *
+care_entity_lookup_field (const CareEntity *entity,
+                          const char       *field_name)
+{
+  int idx = care_entity_field_index (entity, field_name);
+
+  return idx < 0 ? NULL : &entity->fields[idx];
+}
+
+const char *
+care_field_label (const CareField *field)
+{
+  return g_dgettext (GETTEXT_PACKAGE, field->label);
+}
+
+const char *
+care_field_choice_label (const CareField *field,
+                         const char      *choice)
+{
+  if (field->choices == NULL || choice == NULL)
+    return choice;
+
+  for (guint i = 0; field->choices[i] != NULL; i++)
+    if (strcmp (field->choices[i], choice) == 0)
+      {
+        if (field->choice_context != NULL)
+          return g_dpgettext2 (GETTEXT_PACKAGE, field->choice_context, field->choice_labels[i]);
+        return g_dgettext (GETTEXT_PACKAGE, field->choice_labels[i]);
+      }
+
+  return choice;
+}
+
+const GVariantType *
+care_field_variant_type (const CareField *field)
+{
+  switch (field->type)
+    {
+    case CARE_FIELD_INT:
+      return G_VARIANT_TYPE_INT64;
+    case CARE_FIELD_BOOL:
+      return G_VARIANT_TYPE_BOOLEAN;
+    case CARE_FIELD_TEXT:
+    case CARE_FIELD_NOTE:
+    case CARE_FIELD_EMAIL:
+    case CARE_FIELD_PHONE:
+    case CARE_FIELD_URL:
+    case CARE_FIELD_DATE:
+    case CARE_FIELD_DATETIME:
+    case CARE_FIELD_ENUM:
+    case CARE_FIELD_REF:
+    default:
+      return G_VARIANT_TYPE_STRING;
+    }
+}
+
+gboolean
+care_field_is_text (const CareField *field)
+{
+  return g_variant_type_equal (care_field_variant_type (field), G_VARIANT_TYPE_STRING);
+}
+
+static gboolean
+fail (GError         **error,
+      const CareField *field,
+      int              code,
+      const char      *why)
+{
+  /* TRANSLATORS: a validation message: "Field: what is wrong", e.g. "Email: not a valid address" */
+  g_set_error (error, CARE_VALIDATION_ERROR, code, _("%s: %s"), care_field_label (field), why);
+  return FALSE;
+}
+
+static gboolean
+valid_email (const char *s)
+{
+  const char *at = strchr (s, '@');
+  const char *dot;
+
+  if (at == NULL || at == s || strchr (at + 1, '@') != NULL)
+    return FALSE;
+
+  for (const char *p = s; *p; p++)
+    if (g_ascii_isspace (*p) || *p == '<' || *p == '>' || *p == ',' || *p == ';')
+      return FALSE;
+
+  dot = strrchr (at + 1, '.');
+  return dot != NULL && dot > at + 1 && dot[1] != '\0';
+}
+
+static gboolean
+valid_phone (const char *s)
+{
+  guint digits = 0;
+
+  for (const char *p = s; *p; p++)
+    {
+      if (g_ascii_isdigit (*p))
+        digits++;
+      else if (strchr (" +-()./", *p) == NULL)
+        return FALSE;
+    }
+
+  return digits >= 3;
+}
+
+static gboolean
+valid_date (const char *s)
+{
+  guint y, m, d;
+  char tail;
+
+  if (strlen (s) != 10 || s[4] != '-' || s[7] != '-')
+    return FALSE;
+  if (sscanf (s, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3)
+    return FALSE;
+
+  return y >= 1900 && y <= 2200 && g_date_valid_dmy (d, m, y);
+}
+
+/* Returns the canonical UTC form, or NULL when @text is not an ISO 8601 time. */
+char *
+care_field_normalize_datetime (const char *text)
+{
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr (GDateTime) dt = NULL;
+  g_autoptr (GDateTime) in_utc = NULL;
+
+  if (text == NULL)
+    return NULL;
+
+  dt = g_date_time_new_from_iso8601 (text, utc);
+  if (dt == NULL)
+    return NULL;
+
+  in_utc = g_date_time_to_utc (dt);
+  if (g_date_time_get_year (in_utc) < 1900 || g_date_time_get_year (in_utc) > 2200)
+    return NULL;
+
+  return g_date_time_format (in_utc, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+static gboolean
+valid_url (const char *s)
+{
+  return (g_str_has_prefix (s, "https://") || g_str_has_prefix (s, "http://"))
+         && g_uri_is_valid (s, G_URI_FLAGS_NONE, NULL);
+}
+
+static gboolean
+validate_text (const CareField *field,
+               const char      *s,
+               GError         **error)
+{
+  if (!g_utf8_validate (s, -1, NULL))
+    return fail (error, field, CARE_VALIDATION_ERROR_INVALID, _("not valid UTF-8 text"));
+
+  if (field->max > 0 && g_utf8_strlen (s, -1) > field->max)
+    {
+      g_autofree char *why = g_strdup_printf (ngettext ("longer than %d character",
+                                                        "longer than %d characters",
+                                                        (gulong) field->max),
+                                              (int) field->max);
+      return fail (error, field, CARE_VALIDATION_ERROR_TOO_LONG, why);
+    }
+
+  for (const char *p = s; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      gboolean allowed_space = field->type == CARE_FIELD_NOTE && (c == '\n' || c == '\t');
+
+      if (g_unichar_iscntrl (c) && !allowed_space)
+        return fail (error, field, CARE_VALIDATION_ERROR_INVALID, _("contains control characters"));
+    }
+
+  switch (field->type)
+    {
+    case CARE_FIELD_EMAIL:
+      if (!valid_email (s))
+        return fail (error, field, CARE_VALIDATION_ERROR_INVALID, _("not a valid email address"));
+      break;
+    case CARE_FIELD_PHONE:
+      if (!valid_phone (s))
+        return fail (error, field, CARE_VALIDATION_ERROR_INVALID,
+                     _("use digits, spaces and + - ( ) only"));
+      break;
+    case CARE_FIELD_URL:
+      if (!valid_url (s))
+        return fail (error, field, CARE_VALIDATION_ERROR_INVALID,
+                     _("not a web address starting with https://"));
+      break;
+    case CARE_FIELD_DATE:
+      if (!valid_date (s))
+        return fail (error, field, CARE_VALIDATION_ERROR_INVALID,
+                     _("not a date of the form YYYY-MM-DD"));
+      break;
+    case CARE_FIELD_DATETIME:
+      {
+        g_autofree char *norm = care_field_normalize_datetime (s);
+        if (norm == NULL || strcmp (norm, s) != 0)
+          return fail (error, field, CARE_VALIDATION_ERROR_INVALID, _("not a valid date and time"));
+      }
+      break;
+    case CARE_FIELD_ENUM:
+      if (!g_strv_contains ((const char *const *) field->choices, s))
+        return fail (error, field, CARE_VALIDATION_ERROR_INVALID, _("not one of the allowed values"));
+      break;
+    case CARE_FIELD_REF:
+      if (!g_uuid_string_is_valid (s))
+        return fail (error, field, CARE_VALIDATION_ERROR_INVALID, _("not a valid record identifier"));
+      break;
+    case CARE_FIELD_TEXT:
+    case CARE_FIELD_NOTE:
+    case CARE_FIELD_INT:
+    case CARE_FIELD_BOOL:
+    default:
+      break;
+    }
+
+  return TRUE;
+}
+
+/* Checks one value against its field. A NULL @value means "not set". */
+gboolean
+care_field_validate (const CareField *field,
+                     GVariant        *value,
+                     GError         **error)
+{
+  g_return_val_if_fail (field != NULL, FALSE);
+
+  if (value == NULL)
+    {
+      if (field->required)
+        return fail (error, field, CARE_VALIDATION_ERROR_REQUIRED, _("required"));
+      return TRUE;
+    }
+
+  if (!g_variant_is_of_type (value, care_field_variant_type (field)))
+    return fail (error, field, CARE_VALIDATION_ERROR_WRONG_TYPE, _("wrong type of value"));
+
+  if (field->type == CARE_FIELD_INT)
+    {
+      gint64 v = g_variant_get_int64 (value);
+      if (v < field->min || v > field->max)
+        {
+          g_autofree char *why = g_strdup_printf (_("must be between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT),
+                                                  field->min, field->max);
+          return fail (error, field, CARE_VALIDATION_ERROR_OUT_OF_RANGE, why);
+        }
+      return TRUE;
+    }
+
+  if (field->type == CARE_FIELD_BOOL)
+    return TRUE;
+
+  return validate_text (field, g_variant_get_string (value, NULL), error);
+}
+
+static gboolean
+is_blank (const char *s)
+{
+  for (; *s; s++)
+    if (!g_ascii_isspace (*s))
+      return FALSE;
+  return TRUE;
+}
+
+/* Turns what a user typed into a value of the field's type. Blank text gives
+ * a NULL value, which means "not set". */
+gboolean
+care_field_parse (const CareField *field,
+                  const char      *text,
+                  GVariant       **out_value,
+                  GError         **error)
+{
+  g_autoptr (GVariant) value = NULL;
+  g_autofree char *stripped = NULL;
+
+  g_return_val_if_fail (out_value != NULL, FALSE);
+  *out_value = NULL;
+
+  if (text == NULL || is_blank (text))
+    return care_field_validate (field, NULL, error);
+
+  /* Notes keep their layout; one-line fields lose stray spaces. */
+  if (field->type == CARE_FIELD_NOTE)
+    stripped = g_strdup (text);
+  else
+    stripped = g_strstrip (g_strdup (text));
+
+  if (field->type == CARE_FIELD_INT)
+    {
+      gint64 v;
+      if (!g_ascii_string_to_signed (stripped, 10, G_MININT64, G_MAXINT64, &v, NULL))
+        return fail (error, field, CARE_VALIDATION_ERROR_INVALID, _("not a whole number"));
+      value = g_variant_ref_sink (g_variant_new_int64 (v));
+    }
+  else if (field->type == CARE_FIELD_BOOL)
+    value = g_variant_ref_sink (g_variant_new_boolean (g_ascii_strcasecmp (stripped, "true") == 0
+                                                       || g_strcmp0 (stripped, "1") == 0));
+  else if (field->type == CARE_FIELD_DATETIME)
+    {
+      char *norm = care_field_normalize_datetime (stripped);
+      value = g_variant_ref_sink (g_variant_new_take_string (norm != NULL ? norm : g_steal_pointer (&stripped)));
+    }
+  else
+    value = g_variant_ref_sink (g_variant_new_string (stripped));
+
+  if (!care_field_validate (field, value, error))
+    return FALSE;
+
+  *out_value = g_steal_pointer (&value);
+  return TRUE;
+}
