@@ -15,6 +15,9 @@
 #include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #define PASSWORD "correct horse battery"
 
@@ -90,27 +93,52 @@ add_user (const char *db_path, const char *username, const char *role)
   g_assert_cmpint (run_cli (args, input, NULL, &err), ==, 0);
 }
 
-static Server *
-server_start (const char *db_path)
+/* A server must not outlive a test binary that crashed or was killed. */
+static void
+die_with_parent (gpointer user_data)
 {
+#ifdef __linux__
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+#endif
+}
+
+static Server *
+server_start_full (const char *db_path, const char *cert, const char *key)
+{
+  g_autoptr (GSubprocessLauncher) launcher =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr (GDataInputStream) lines = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *line = NULL;
   Server *server = g_new0 (Server, 1);
+  const char *scheme = cert != NULL ? "https" : "http";
+  g_autofree char *expected = g_strdup_printf ("listening on %s://127.0.0.1:", scheme);
 
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   server->db_path = g_strdup (db_path);
-  server->proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, server_path, "--db",
-                                   db_path, "--listen", "127.0.0.1:0", NULL);
+  if (cert != NULL)
+    server->proc =
+        g_subprocess_launcher_spawn (launcher, &error, server_path, "--db", db_path, "--listen",
+                                     "127.0.0.1:0", "--tls-cert", cert, "--tls-key", key, NULL);
+  else
+    server->proc = g_subprocess_launcher_spawn (launcher, &error, server_path, "--db", db_path,
+                                                "--listen", "127.0.0.1:0", NULL);
   g_assert_no_error (error);
 
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->proc));
   line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
+  g_assert_true (g_str_has_prefix (line, expected));
   server->base_url = g_strdup (line + strlen ("listening on "));
 
   return server;
+}
+
+static Server *
+server_start (const char *db_path)
+{
+  return server_start_full (db_path, NULL, NULL);
 }
 
 /* Stops a server with SIGTERM and checks that it exits cleanly. */
@@ -1229,6 +1257,49 @@ test_sigterm (void)
 }
 
 static void
+test_tls (void)
+{
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autofree char *db_path = g_build_filename (tmp_dir, "tls.db", NULL);
+  g_autofree char *cert = g_build_filename (tmp_dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (tmp_dir, "key.pem", NULL);
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GTlsDatabase) trust = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+  SoupSession *saved = session;
+  Server *server;
+  guint status;
+
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is needed to make a test certificate");
+      return;
+    }
+
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                           &error, openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                           "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1",
+                           "-addext", "subjectAltName=IP:127.0.0.1", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (proc, NULL, &error));
+  g_assert_no_error (error);
+
+  server = server_start_full (db_path, cert, key);
+
+  /* The client trusts exactly this certificate, as a deployment would pin its CA. */
+  trust = g_tls_file_database_new (cert, &error);
+  g_assert_no_error (error);
+  session = soup_session_new_with_options ("timeout", 60, "tls-database", trust, NULL);
+  node = request (server, "GET", "/api/v1/health", NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_object_unref (session);
+  session = saved;
+
+  server_stop (server);
+}
+
+static void
 rm_rf (const char *path)
 {
   g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
@@ -1299,6 +1370,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/server/cli/demo", test_cli_demo);
   g_test_add_func ("/server/cli/bad-command-line", test_cli_bad_command_line);
   g_test_add_func ("/server/cli/sigterm", test_sigterm);
+  g_test_add_func ("/server/cli/tls", test_tls);
 
   ret = g_test_run ();
 
