@@ -457,7 +457,10 @@ cascade (CareServerSync *self, const CareEntity *entity, const char *id, gint64 
       /* An earlier row of this loop may already have deleted it. */
       if (child.found && !child.deleted)
         {
-          if (row->owned)
+          const CareField *field = care_entity_lookup_field (child_entity, row->field);
+
+          /* A required reference cannot be cleared: the record goes too. */
+          if (row->owned || field == NULL || field->required)
             ok = tombstone (self, child_entity, row->id, child.rev + 1, user_id, error);
           else
             {

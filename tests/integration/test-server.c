@@ -913,6 +913,64 @@ test_references (void)
   g_assert_cmpstr (pulled_string (changes, call, "subject"), ==, "Toner");
 }
 
+/* Two valid edits whose merge breaks a rule across fields: the second is refused. */
+static void
+test_merge_invalid (void)
+{
+  g_autofree char *customer = create_customer (tokens.agent, "Visit Me");
+  g_autofree char *visit = new_uuid ();
+  g_autofree char *client_a = new_uuid ();
+  g_autofree char *client_b = new_uuid ();
+  g_autofree char *fields = NULL;
+  g_autofree char *s1 = NULL, *s2 = NULL, *s3 = NULL;
+  g_autoptr (JsonObject) result = NULL;
+  g_autoptr (GHashTable) changes = NULL;
+
+  fields = g_strdup_printf ("{\"kind\": \"repair\", \"customer_id\": \"%s\", "
+                            "\"start_at\": \"2026-12-01T09:00:00Z\", "
+                            "\"end_at\": \"2026-12-01T11:00:00Z\", \"status\": \"planned\"}",
+                            customer);
+  s1 = push1 (tokens.technician, client_a, 1, "appointment", visit, "create", 0, fields, NULL);
+  g_assert_cmpstr (s1, ==, "applied");
+
+  s2 = push1 (
+      tokens.technician, client_a, 2, "appointment", visit, "update", 1,
+      "{\"end_at\": {\"from\": \"2026-12-01T11:00:00Z\", \"to\": \"2026-12-01T10:00:00Z\"}}", NULL);
+  g_assert_cmpstr (s2, ==, "applied");
+
+  s3 = push1 (
+      tokens.agent, client_b, 1, "appointment", visit, "update", 1,
+      "{\"start_at\": {\"from\": \"2026-12-01T09:00:00Z\", \"to\": \"2026-12-01T10:30:00Z\"}}",
+      &result);
+  g_assert_cmpstr (s3, ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (result, "code"), ==, "invalid");
+
+  changes = pull_all (shared, tokens.agent, 1000, NULL);
+  g_assert_cmpstr (pulled_string (changes, visit, "start_at"), ==, "2026-12-01T09:00:00Z");
+  g_assert_cmpstr (pulled_string (changes, visit, "end_at"), ==, "2026-12-01T10:00:00Z");
+}
+
+static void
+test_unique_serial (void)
+{
+  g_autofree char *customer = create_customer (tokens.agent, "Two Printers");
+  g_autofree char *client = new_uuid ();
+  g_autofree char *first = new_uuid ();
+  g_autofree char *second = new_uuid ();
+  g_autofree char *serial = new_uuid ();
+  g_autofree char *fields = NULL;
+  g_autofree char *s1 = NULL, *s2 = NULL;
+  g_autoptr (JsonObject) result = NULL;
+
+  fields = g_strdup_printf (
+      "{\"customer_id\": \"%s\", \"serial\": \"%.20s\", \"name\": \"Printer\"}", customer, serial);
+  s1 = push1 (tokens.agent, client, 1, "product", first, "create", 0, fields, NULL);
+  g_assert_cmpstr (s1, ==, "applied");
+  s2 = push1 (tokens.agent, client, 2, "product", second, "create", 0, fields, &result);
+  g_assert_cmpstr (s2, ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (result, "code"), ==, "duplicate");
+}
+
 /* A batch with bad mutations: each is rejected alone, the good ones land. */
 static void
 test_bad_mutations (void)
@@ -1362,6 +1420,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/server/merge/same-field", test_merge_same_field);
   g_test_add_func ("/server/merge/delete-then-edit", test_delete_then_edit);
   g_test_add_func ("/server/merge/edit-then-delete", test_edit_then_delete);
+  g_test_add_func ("/server/merge/invalid-merge", test_merge_invalid);
+  g_test_add_func ("/server/push/unique", test_unique_serial);
   g_test_add_func ("/server/input/bad-mutations", test_bad_mutations);
   g_test_add_func ("/server/input/bad-requests", test_bad_requests);
   g_test_add_func ("/server/http/errors", test_http_errors);
