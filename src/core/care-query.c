@@ -294,25 +294,25 @@ care_query_to_sql (CareQuery  *self,
         }
     }
 
-  if (self->search != NULL)
+  if (self->search != NULL && g_str_equal (table, "customer"))
     {
       g_autofree char *match = care_query_fts_match (self->search);
 
-      if (match == NULL)
-        ; /* nothing searchable typed: every row matches */
-      else if (g_str_equal (table, "customer"))
+      /* Nothing searchable typed (only punctuation): every row matches. */
+      if (match != NULL)
         {
           g_string_append (sql, " AND customer.seq IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?)");
           g_ptr_array_add (params, g_variant_ref_sink (g_variant_new_string (match)));
         }
-      else
-        {
-          g_autoptr (GString) pattern = g_string_new ("%");
-          escape_like (pattern, self->search);
-          g_string_append_c (pattern, '%');
-          g_string_append_printf (sql, " AND %s.%s LIKE ? ESCAPE '\\'", table, self->entity->title_field);
-          g_ptr_array_add (params, g_variant_ref_sink (g_variant_new_string (pattern->str)));
-        }
+    }
+  else if (self->search != NULL)
+    {
+      g_autoptr (GString) pattern = g_string_new ("%");
+
+      escape_like (pattern, self->search);
+      g_string_append_c (pattern, '%');
+      g_string_append_printf (sql, " AND %s.%s LIKE ? ESCAPE '\\'", table, self->entity->title_field);
+      g_ptr_array_add (params, g_variant_ref_sink (g_variant_new_string (pattern->str)));
     }
 
   if (with_order && self->order_field != NULL)

@@ -562,6 +562,10 @@ care_field_parse (const CareField *field,
   if (text == NULL || is_blank (text))
     return care_field_validate (field, NULL, error);
 
+  /* GVariant strings must be UTF-8: refuse before building one. */
+  if (!g_utf8_validate (text, -1, NULL))
+    return fail (error, field, CARE_VALIDATION_ERROR_INVALID, _("not valid UTF-8 text"));
+
   /* Notes keep their layout; one-line fields lose stray spaces. */
   if (field->type == CARE_FIELD_NOTE)
     stripped = g_strdup (text);
