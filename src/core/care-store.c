@@ -1143,3 +1143,17 @@ care_store_bulk_end (CareStore *self,
 {
   return care_store_end (self, commit, error);
 }
+
+/* Tells every listener that anything may have changed, after another
+ * connection (a bulk load in a worker thread) wrote to the same file. */
+void
+care_store_emit_changed_all (CareStore *self)
+{
+  guint n;
+  const CareEntity *const *all = care_schema_entities (&n);
+
+  g_return_if_fail (CARE_IS_STORE (self));
+
+  for (guint i = 0; i < n; i++)
+    g_signal_emit (self, signals[CHANGED], g_quark_from_string (all[i]->name), all[i]->name, NULL);
+}

@@ -82,6 +82,8 @@ gboolean    care_store_set_meta        (CareStore         *self,
                                         const char        *value,
                                         GError           **error);
 
+void        care_store_emit_changed_all (CareStore        *self);
+
 char       *care_store_now             (void);
 
 G_END_DECLS

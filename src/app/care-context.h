@@ -1,0 +1,18 @@
+/* care-context.h: the services a window and its views share. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "care-store.h"
+
+G_BEGIN_DECLS
+
+#define CARE_TYPE_CONTEXT (care_context_get_type ())
+G_DECLARE_FINAL_TYPE (CareContext, care_context, CARE, CONTEXT, GObject)
+
+CareContext *care_context_new          (CareStore   *store,
+                                        GSettings   *settings);
+CareStore   *care_context_get_store    (CareContext *self);
+GSettings   *care_context_get_settings (CareContext *self);
+
+G_END_DECLS
