@@ -24,6 +24,8 @@ struct _CareStore
   int schema_version;
 
   guint depth;              /* nested care_store_begin() calls */
+  gboolean bulk;            /* inside bulk_begin/bulk_end: search triggers off */
+  gboolean bulk_search;     /* the bulk load touched what search indexes */
   GHashTable *changed;      /* entity name -> id, or "" for many ids, until commit */
 };
 
@@ -371,6 +373,16 @@ care_store_write (CareStore         *self,
   return care_store_end (self, TRUE, error);
 }
 
+static void
+bulk_loading_func (sqlite3_context *ctx,
+                   int              argc,
+                   sqlite3_value  **argv)
+{
+  CareStore *self = sqlite3_user_data (ctx);
+
+  sqlite3_result_int (ctx, self->bulk ? 1 : 0);
+}
+
 static int
 read_user_version (CareStore *self)
 {
@@ -473,6 +485,8 @@ care_store_new (const char *path,
 
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, 5000);
+  sqlite3_create_function (self->db, "care_bulk_loading", 0, SQLITE_UTF8, self,
+                           bulk_loading_func, NULL, NULL);
 
   if (!care_store_exec (self, "PRAGMA foreign_keys = ON", error)
       || !care_store_exec (self, "PRAGMA journal_mode = WAL", error)
@@ -1113,7 +1127,16 @@ gboolean
 care_store_bulk_begin (CareStore *self,
                        GError   **error)
 {
-  return care_store_begin (self, error);
+  g_return_val_if_fail (!self->bulk, FALSE);
+
+  /* Random UUID keys touch pages all over the id index: keep them in
+   * memory for the load instead of spilling to the WAL and reading back. */
+  if (!care_store_exec (self, "PRAGMA cache_size = -131072", error) || !care_store_begin (self, error))
+    return FALSE;
+
+  self->bulk = TRUE;
+  self->bulk_search = FALSE;
+  return TRUE;
 }
 
 gboolean
@@ -1132,6 +1155,9 @@ care_store_bulk_insert (CareStore  *self,
   if (!insert_row (self, record, error))
     return FALSE;
 
+  if (g_str_equal (e->name, "customer") || g_str_equal (e->name, "contact") || g_str_equal (e->name, "product"))
+    self->bulk_search = TRUE;
+
   care_store_note_change (self, e->name, NULL);
   return TRUE;
 }
@@ -1141,7 +1167,27 @@ care_store_bulk_end (CareStore *self,
                      gboolean   commit,
                      GError   **error)
 {
-  return care_store_end (self, commit, error);
+  gboolean rebuild = commit && self->bulk_search;
+
+  g_return_val_if_fail (self->bulk, FALSE);
+
+  self->bulk = FALSE;
+  self->bulk_search = FALSE;
+
+  /* One pass over the search view beats re-indexing a customer per child. */
+  if (rebuild
+      && (!care_store_exec (self, "DELETE FROM customer_fts", error)
+          || !care_store_exec (self, "INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body",
+                               error)))
+    {
+      care_store_end (self, FALSE, NULL);
+      return FALSE;
+    }
+
+  if (!care_store_end (self, commit, error))
+    return FALSE;
+
+  return care_store_exec (self, "PRAGMA cache_size = -2000", error);
 }
 
 /* Tells every listener that anything may have changed, after another
