@@ -30,7 +30,7 @@ struct _CareStore
 };
 
 G_DEFINE_FINAL_TYPE (CareStore, care_store, G_TYPE_OBJECT)
-G_DEFINE_QUARK (care-store-error-quark, care_store_error)
+G_DEFINE_QUARK (care_store_error_quark, care_store_error)
 
 enum
 {
@@ -373,16 +373,6 @@ care_store_write (CareStore         *self,
   return care_store_end (self, TRUE, error);
 }
 
-static void
-bulk_loading_func (sqlite3_context *ctx,
-                   int              argc,
-                   sqlite3_value  **argv)
-{
-  CareStore *self = sqlite3_user_data (ctx);
-
-  sqlite3_result_int (ctx, self->bulk ? 1 : 0);
-}
-
 static int
 read_user_version (CareStore *self)
 {
@@ -485,8 +475,6 @@ care_store_new (const char *path,
 
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, 5000);
-  sqlite3_create_function (self->db, "care_bulk_loading", 0, SQLITE_UTF8, self,
-                           bulk_loading_func, NULL, NULL);
 
   if (!care_store_exec (self, "PRAGMA foreign_keys = ON", error)
       || !care_store_exec (self, "PRAGMA journal_mode = WAL", error)
@@ -1134,6 +1122,14 @@ care_store_bulk_begin (CareStore *self,
   if (!care_store_exec (self, "PRAGMA cache_size = -131072", error) || !care_store_begin (self, error))
     return FALSE;
 
+  /* Inserted and deleted inside the one transaction: no other connection
+   * ever sees it, and a crash rolls it back with the load. */
+  if (!care_store_exec (self, "INSERT OR REPLACE INTO meta (key, value) VALUES ('bulk_loading', '1')", error))
+    {
+      care_store_end (self, FALSE, NULL);
+      return FALSE;
+    }
+
   self->bulk = TRUE;
   self->bulk_search = FALSE;
   return TRUE;
@@ -1175,10 +1171,12 @@ care_store_bulk_end (CareStore *self,
   self->bulk_search = FALSE;
 
   /* One pass over the search view beats re-indexing a customer per child. */
-  if (rebuild
-      && (!care_store_exec (self, "DELETE FROM customer_fts", error)
-          || !care_store_exec (self, "INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body",
-                               error)))
+  if (!care_store_exec (self, "DELETE FROM meta WHERE key = 'bulk_loading'", error)
+      || (rebuild
+          && (!care_store_exec (self, "DELETE FROM customer_fts", error)
+              || !care_store_exec (self,
+                                   "INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body",
+                                   error))))
     {
       care_store_end (self, FALSE, NULL);
       return FALSE;
