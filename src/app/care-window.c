@@ -331,6 +331,12 @@ care_window_new (CareApplication *application,
     }
 
   self->context = g_object_ref (context);
+
+  /* The window comes back at the size the user left it. */
+  g_settings_bind (care_context_get_settings (context), "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (care_context_get_settings (context), "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (care_context_get_settings (context), "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+
   build_views (self);
   gtk_stack_set_visible_child_name (self->main_stack, "main");
 
