@@ -277,7 +277,38 @@ static const char migration_1[] =
   "  INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body WHERE id = old.customer_id;\n"
   "END;\n";
 
+/* Sync bookkeeping. A conflict row keeps what the server refused, so no
+ * edit is lost while the user decides: one row per conflicting field, or
+ * one row with field '' for the whole record ("deleted": edits to a record
+ * deleted on the server, local_value holds the full record; "kept": a delete
+ * the server refused because the record changed meanwhile). Values are JSON.
+ *
+ * The unique serial index becomes a plain one: a pulled page is applied in
+ * the server's commit order, and two products swapping serials pass through
+ * a state with a duplicate. The server enforces uniqueness; care_store_save
+ * still checks it for local edits. */
+static const char migration_2[] =
+  "CREATE TABLE conflict (\n"
+  "  conflict_id INTEGER PRIMARY KEY,\n"
+  "  entity TEXT NOT NULL,\n"
+  "  record_id TEXT NOT NULL,\n"
+  "  field TEXT NOT NULL DEFAULT '',\n"
+  "  kind TEXT NOT NULL CHECK (kind IN ('field', 'deleted', 'kept')),\n"
+  "  base_value TEXT,\n"
+  "  local_value TEXT,\n"
+  "  server_value TEXT,\n"
+  "  server_rev INTEGER NOT NULL DEFAULT 0,\n"
+  "  title TEXT,\n"
+  "  message TEXT,\n"
+  "  created_at TEXT NOT NULL,\n"
+  "  UNIQUE (entity, record_id, field)\n"
+  ");\n"
+  "CREATE INDEX outbox_state ON outbox (state, mutation_id);\n"
+  "DROP INDEX product_serial;\n"
+  "CREATE INDEX product_serial ON product (serial) WHERE sync_state != 3;\n";
+
 const char *const care_store_migrations[] = {
   migration_1,
+  migration_2,
   NULL
 };
