@@ -95,6 +95,7 @@ static void
 update (CareSyncIndicator *self)
 {
   CareSyncStatus status = care_sync_engine_get_status (self->engine);
+  guint pending_total;
   guint pending = care_sync_engine_get_pending_count (self->engine);
   guint conflicts = care_sync_engine_get_conflict_count (self->engine);
   guint rejected = care_sync_engine_get_rejected_count (self->engine);
@@ -104,6 +105,11 @@ update (CareSyncIndicator *self)
   g_autofree char *last_text = NULL;
   const char *icon = "emblem-ok-symbolic";
   gboolean spinning = FALSE;
+
+  /* Without a server there is nothing to be in sync with. */
+  if (care_sync_engine_get_token (self->engine) == NULL || care_sync_engine_get_server_url (self->engine) == NULL)
+    status = CARE_SYNC_STATUS_SIGNED_OUT;
+  pending_total = pending;
 
   switch (status)
     {
@@ -128,7 +134,15 @@ update (CareSyncIndicator *self)
     case CARE_SYNC_STATUS_SIGNED_OUT:
       icon = "avatar-default-symbolic";
       text = g_strdup (_("Not signed in"));
-      detail = g_strdup (_("Sign in to a server in Preferences to share your work with the team."));
+      if (pending_total > 0)
+        detail = g_strdup_printf (ngettext ("Sign in to a server in Preferences to share your work with the team. "
+                                            "%u change is kept on this computer until then.",
+                                            "Sign in to a server in Preferences to share your work with the team. "
+                                            "%u changes are kept on this computer until then.",
+                                            pending_total),
+                                  pending_total);
+      else
+        detail = g_strdup (_("Sign in to a server in Preferences to share your work with the team."));
       break;
     case CARE_SYNC_STATUS_ERROR:
       icon = "dialog-warning-symbolic";
