@@ -30,10 +30,11 @@ run_cli (const char *const *argv,
 {
   g_autoptr (GSubprocess) p = NULL;
   g_autoptr (GError) error = NULL;
+  g_autofree char *output = NULL;
 
   p = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (p, input, NULL, &(char *){ NULL }, NULL, &error);
+  g_subprocess_communicate_utf8 (p, input, NULL, &output, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_successful (p));
 }
