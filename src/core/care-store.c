@@ -226,7 +226,7 @@ care_store_column_value (sqlite3_stmt    *stmt,
     }
 }
 
-/* "id, rev, sync_state, created_at, updated_at, <fields…>": the order
+/* "id, rev, sync_state, created_at, updated_at, <fields…>, seq": the order
  * care_store_row_to_record() reads. */
 const char *
 care_store_record_columns (const CareEntity *entity)
@@ -248,6 +248,8 @@ care_store_record_columns (const CareEntity *entity)
                               entity->name, entity->name, entity->name, entity->name);
       for (guint i = 0; i < entity->n_fields; i++)
         g_string_append_printf (s, ", %s.%s", entity->name, entity->fields[i].name);
+      /* Last, so callers that read the fields by position are not disturbed. */
+      g_string_append_printf (s, ", %s.seq", entity->name);
 
       columns = g_string_free (s, FALSE);
       g_hash_table_insert (cache, (gpointer) entity->name, (gpointer) columns);
@@ -269,6 +271,8 @@ care_store_row_to_record (const CareEntity *entity,
                               (const char *) sqlite3_column_text (stmt, 4));
   for (guint i = 0; i < entity->n_fields; i++)
     care_record_set_value_at (record, i, care_store_column_value (stmt, (int) i + 5, &entity->fields[i]));
+  if (sqlite3_column_count (stmt) > (int) entity->n_fields + 5)
+    care_record_set_seq (record, sqlite3_column_int64 (stmt, (int) entity->n_fields + 5));
 
   return record;
 }
