@@ -1,0 +1,356 @@
+/* care-import.c: what every importer shares: the error domain, the size
+ * limit, the per-record report and saving one imported record.
+ *
+ * Imports are per record: each record is one care_store_save(), so it is a
+ * normal user edit with its outbox mutation (it syncs like typed data), and
+ * a record is either saved whole or skipped with its line and the reason.
+ * Problems that make the whole file unreadable (too large, not UTF-8,
+ * broken structure) fail before anything is written. */
+#define G_LOG_DOMAIN "care-import"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "care-import.h"
+
+G_DEFINE_QUARK (care - import - error - quark, care_import_error)
+
+typedef struct
+{
+  guint line;
+  char *reason;
+} Skipped;
+
+struct _CareImportReport
+{
+  gatomicrefcount ref_count;
+  guint n_created;
+  guint n_updated;
+  guint n_unchanged;
+  GArray *skipped; /* of Skipped */
+};
+
+G_DEFINE_BOXED_TYPE (CareImportReport, care_import_report, care_import_report_ref,
+                     care_import_report_unref)
+
+static void
+skipped_clear (gpointer data)
+{
+  Skipped *s = data;
+
+  g_free (s->reason);
+}
+
+CareImportReport *
+care_import_report_new (void)
+{
+  CareImportReport *self = g_new0 (CareImportReport, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->skipped = g_array_new (FALSE, TRUE, sizeof (Skipped));
+  g_array_set_clear_func (self->skipped, skipped_clear);
+  return self;
+}
+
+CareImportReport *
+care_import_report_ref (CareImportReport *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+care_import_report_unref (CareImportReport *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (g_atomic_ref_count_dec (&self->ref_count))
+    {
+      g_array_unref (self->skipped);
+      g_free (self);
+    }
+}
+
+guint
+care_import_report_get_n_created (CareImportReport *self)
+{
+  return self->n_created;
+}
+
+guint
+care_import_report_get_n_updated (CareImportReport *self)
+{
+  return self->n_updated;
+}
+
+guint
+care_import_report_get_n_unchanged (CareImportReport *self)
+{
+  return self->n_unchanged;
+}
+
+/* Records read and saved: created, updated, or already identical. */
+guint
+care_import_report_get_n_imported (CareImportReport *self)
+{
+  return self->n_created + self->n_updated + self->n_unchanged;
+}
+
+guint
+care_import_report_get_n_skipped (CareImportReport *self)
+{
+  return self->skipped->len;
+}
+
+/* Returns the reason record @index was skipped; @line is where it starts (1-based). */
+const char *
+care_import_report_get_skipped (CareImportReport *self, guint index, guint *line)
+{
+  Skipped *s;
+
+  g_return_val_if_fail (index < self->skipped->len, NULL);
+
+  s = &g_array_index (self->skipped, Skipped, index);
+  if (line != NULL)
+    *line = s->line;
+  return s->reason;
+}
+
+void
+care_import_report_skip (CareImportReport *self, guint line, const char *reason)
+{
+  Skipped s = { line, g_strdup (reason) };
+
+  g_debug ("Skipped the record at line %u: %s", line, reason);
+  g_array_append_val (self->skipped, s);
+}
+
+/* A summary a user can read, then one line per skipped record. */
+char *
+care_import_report_to_string (CareImportReport *self)
+{
+  GString *s = g_string_new (NULL);
+  guint n = care_import_report_get_n_imported (self);
+
+  g_string_append_printf (s, ngettext ("%u record imported", "%u records imported", n), n);
+  if (self->n_updated > 0)
+    {
+      g_string_append (s, ", ");
+      g_string_append_printf (s, ngettext ("%u updated", "%u updated", self->n_updated),
+                              self->n_updated);
+    }
+  if (self->skipped->len > 0)
+    {
+      g_string_append (s, ", ");
+      g_string_append_printf (s, ngettext ("%u skipped", "%u skipped", self->skipped->len),
+                              self->skipped->len);
+    }
+  g_string_append_c (s, '\n');
+
+  for (guint i = 0; i < self->skipped->len; i++)
+    {
+      Skipped *sk = &g_array_index (self->skipped, Skipped, i);
+      /* TRANSLATORS: one skipped record of an import: "Line 12: Email: not a valid email address" */
+      g_string_append_printf (s, _ ("Line %u: %s"), sk->line, sk->reason);
+      g_string_append_c (s, '\n');
+    }
+
+  return g_string_free (s, FALSE);
+}
+
+/* Reads @file whole, refusing it once it is over CARE_IMPORT_MAX_SIZE. The
+ * size is checked while reading too, so a pipe or a growing file is bounded. */
+gboolean
+care_import_read_file (GFile *file, GCancellable *cancellable, GBytes **out_bytes, GError **error)
+{
+  g_autoptr (GFileInputStream) in = NULL;
+  g_autoptr (GByteArray) buf = NULL;
+  g_autoptr (GFileInfo) info = NULL;
+  guint8 chunk[65536];
+
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+  g_return_val_if_fail (out_bytes != NULL, FALSE);
+
+  in = g_file_read (file, cancellable, error);
+  if (in == NULL)
+    return FALSE;
+
+  info = g_file_input_stream_query_info (in, G_FILE_ATTRIBUTE_STANDARD_SIZE, cancellable, NULL);
+  if (info != NULL && g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE) &&
+      g_file_info_get_size (info) > CARE_IMPORT_MAX_SIZE)
+    goto too_large;
+
+  buf = g_byte_array_new ();
+  for (;;)
+    {
+      gssize n = g_input_stream_read (G_INPUT_STREAM (in), chunk, sizeof chunk, cancellable, error);
+
+      if (n < 0)
+        return FALSE;
+      if (n == 0)
+        break;
+      if (buf->len + (gsize) n > CARE_IMPORT_MAX_SIZE)
+        goto too_large;
+      g_byte_array_append (buf, chunk, (guint) n);
+    }
+
+  *out_bytes = g_byte_array_free_to_bytes (g_steal_pointer (&buf));
+  return TRUE;
+
+too_large:
+  g_set_error (error, CARE_IMPORT_ERROR, CARE_IMPORT_ERROR_TOO_LARGE,
+               _ ("The file is larger than %d MiB, the most Aftercare imports at once"),
+               CARE_IMPORT_MAX_SIZE / (1024 * 1024));
+  return FALSE;
+}
+
+static guint
+line_of (const char *data, const char *at)
+{
+  guint line = 1;
+
+  for (const char *p = data; p < at; p++)
+    if (*p == '\n')
+      line++;
+  return line;
+}
+
+/* Text formats must be UTF-8 without NUL bytes; anything else is refused
+ * whole rather than imported as mojibake. */
+gboolean
+care_import_check_text (const char *data, gsize length, GError **error)
+{
+  const char *end = NULL;
+  const char *nul = memchr (data, '\0', length);
+
+  if (nul != NULL)
+    {
+      g_set_error (error, CARE_IMPORT_ERROR, CARE_IMPORT_ERROR_ENCODING,
+                   _ ("The file contains binary data (line %u), not text"), line_of (data, nul));
+      return FALSE;
+    }
+
+  if (!g_utf8_validate_len (data, length, &end))
+    {
+      g_set_error (error, CARE_IMPORT_ERROR, CARE_IMPORT_ERROR_ENCODING,
+                   _ ("The file is not UTF-8 text (line %u); save it as UTF-8 and try again"),
+                   line_of (data, end));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The record id for a foreign identifier: a UUID (bare or as urn:uuid:) is
+ * kept, anything else is hashed into a stable name-based UUID, so importing
+ * the same file twice updates rather than duplicates. */
+char *
+care_import_id_for_uid (const char *uid)
+{
+  g_autofree char *digest = NULL;
+  const char *bare = uid;
+
+  if (uid == NULL || *uid == '\0')
+    return g_uuid_string_random ();
+
+  if (g_ascii_strncasecmp (bare, "urn:uuid:", 9) == 0)
+    bare += 9;
+  if (g_uuid_string_is_valid (bare))
+    return g_ascii_strdown (bare, -1);
+
+  digest = g_compute_checksum_for_string (G_CHECKSUM_SHA1, uid, -1);
+  /* Version 5 and RFC 4122 variant bits, as a name-based UUID has. */
+  digest[12] = '5';
+  digest[16] = "89ab"[g_ascii_xdigit_value (digest[16]) & 3];
+  return g_strdup_printf ("%.8s-%.4s-%.4s-%.4s-%.12s", digest, digest + 8, digest + 12, digest + 16,
+                          digest + 20);
+}
+
+/* The live record @id to update, or a new record with that id. Only a
+ * failing store is an error. */
+CareRecord *
+care_import_record_for (CareStore *store, const CareEntity *entity, const char *id, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  CareRecord *existing = care_store_load (store, entity, id, &local_error);
+
+  if (existing != NULL)
+    return existing;
+
+  if (!g_error_matches (local_error, CARE_STORE_ERROR, CARE_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  return care_record_new_with_id (entity, id);
+}
+
+/* Sets @field from text as a user would type it; blank text clears it. */
+gboolean
+care_import_set_text (CareRecord *record, const char *field, const char *text, GError **error)
+{
+  const CareField *f = care_entity_lookup_field (care_record_get_entity (record), field);
+  g_autoptr (GVariant) value = NULL;
+
+  g_return_val_if_fail (f != NULL, FALSE);
+
+  if (!care_field_parse (f, text, &value, error))
+    return FALSE;
+
+  care_record_set_value (record, field, value);
+  return TRUE;
+}
+
+static gboolean
+is_record_problem (const GError *error)
+{
+  return error->domain == CARE_VALIDATION_ERROR ||
+         g_error_matches (error, CARE_STORE_ERROR, CARE_STORE_ERROR_NOT_FOUND) ||
+         g_error_matches (error, CARE_STORE_ERROR, CARE_STORE_ERROR_CONSTRAINT);
+}
+
+/* Saves one imported record as a user edit. A problem with the record
+ * (invalid value, deleted meanwhile, duplicate serial) skips it into the
+ * report; only a failing store stops the import and returns FALSE. */
+gboolean
+care_import_save (CareStore *store, CareRecord *record, guint line, CareImportReport *report,
+                  GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  gboolean existed = care_record_get_created_at (record) != NULL;
+  gboolean changed = TRUE;
+
+  if (existed)
+    {
+      g_autoptr (CareRecord) stored = care_store_load (store, care_record_get_entity (record),
+                                                       care_record_get_id (record), NULL);
+      g_autoptr (GPtrArray) diff = stored != NULL ? care_record_diff (stored, record) : NULL;
+
+      changed = diff == NULL || diff->len > 0;
+    }
+
+  if (!care_store_save (store, record, &local_error))
+    {
+      if (!is_record_problem (local_error))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      care_import_report_skip (report, line, local_error->message);
+      return TRUE;
+    }
+
+  if (!existed)
+    report->n_created++;
+  else if (changed)
+    report->n_updated++;
+  else
+    report->n_unchanged++;
+
+  return TRUE;
+}

@@ -1,0 +1,20 @@
+/* care-vcard.h: customers and their contacts as vCard 4.0 (RFC 6350). */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "care-import.h"
+#include "care-store.h"
+
+G_BEGIN_DECLS
+
+void care_vcard_append_customer (GString *out, CareRecord *customer, GPtrArray *contacts);
+gboolean care_vcard_export (CareStore *store, CareQuery *customers, GOutputStream *stream,
+                            GCancellable *cancellable, GError **error);
+
+CareImportReport *care_vcard_import (CareStore *store, const char *data, gsize length,
+                                     GError **error);
+CareImportReport *care_vcard_import_file (CareStore *store, GFile *file, GCancellable *cancellable,
+                                          GError **error);
+
+G_END_DECLS
