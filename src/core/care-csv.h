@@ -11,14 +11,27 @@ G_BEGIN_DECLS
 /* More columns than any entity has fields; a wider header is refused. */
 #define CARE_CSV_MAX_COLUMNS 256
 
-void care_csv_append_header (GString *out, const CareEntity *entity);
-void care_csv_append_record (GString *out, CareRecord *record);
-gboolean care_csv_export (CareStore *store, CareQuery *query, GOutputStream *stream,
-                          GCancellable *cancellable, GError **error);
+/* clang-format off */
+void              care_csv_append_header (GString          *out,
+                                          const CareEntity *entity);
+void              care_csv_append_record (GString          *out,
+                                          CareRecord       *record);
+gboolean          care_csv_export        (CareStore        *store,
+                                          CareQuery        *query,
+                                          GOutputStream    *stream,
+                                          GCancellable     *cancellable,
+                                          GError          **error);
 
-CareImportReport *care_csv_import (CareStore *store, const CareEntity *entity, const char *data,
-                                   gsize length, GError **error);
-CareImportReport *care_csv_import_file (CareStore *store, const CareEntity *entity, GFile *file,
-                                        GCancellable *cancellable, GError **error);
+CareImportReport *care_csv_import        (CareStore        *store,
+                                          const CareEntity *entity,
+                                          const char       *data,
+                                          gsize             length,
+                                          GError          **error);
+CareImportReport *care_csv_import_file   (CareStore        *store,
+                                          const CareEntity *entity,
+                                          GFile            *file,
+                                          GCancellable     *cancellable,
+                                          GError          **error);
+/* clang-format on */
 
 G_END_DECLS

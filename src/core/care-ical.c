@@ -369,10 +369,8 @@ static ICalComponent *
 build_event (CareRecord *record, const CareIcalResolver *resolver, GError **error)
 {
   const char *entity = care_record_get_entity (record)->name;
-  const char *start = care_record_get_string (record, "start_at");
-  const char *end = care_record_get_string (record, "end_at");
-  g_autofree char *start_norm = care_field_normalize_datetime (start);
-  g_autofree char *end_norm = care_field_normalize_datetime (end);
+  g_autofree char *start = NULL;
+  g_autofree char *end = NULL;
 
   if (!g_str_equal (entity, "appointment") && !g_str_equal (entity, "training_session"))
     {
@@ -380,7 +378,10 @@ build_event (CareRecord *record, const CareIcalResolver *resolver, GError **erro
                    _ ("Only appointments and training sessions can be exported to a calendar"));
       return NULL;
     }
-  if (start_norm == NULL || end_norm == NULL || strcmp (end_norm, start_norm) < 0)
+
+  start = care_field_normalize_datetime (care_record_get_string (record, "start_at"));
+  end = care_field_normalize_datetime (care_record_get_string (record, "end_at"));
+  if (start == NULL || end == NULL || strcmp (end, start) < 0)
     {
       g_set_error (error, CARE_ICAL_ERROR, CARE_ICAL_ERROR_INVALID,
                    _ ("The event has no valid start and end time"));

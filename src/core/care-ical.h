@@ -37,17 +37,29 @@ typedef struct
   gpointer user_data;
 } CareIcalResolver;
 
-GQuark care_ical_error_quark (void);
+/* clang-format off */
+GQuark    care_ical_error_quark             (void);
 
-void care_ical_resolver_init_for_store (CareIcalResolver *resolver, CareStore *store);
+void      care_ical_resolver_init_for_store (CareIcalResolver       *resolver,
+                                             CareStore              *store);
 
-char *care_ical_event_uid (CareRecord *event);
-char *care_ical_export_event (CareRecord *event, const CareIcalResolver *resolver, GError **error);
-gboolean care_ical_export_event_to_file (CareRecord *event, const CareIcalResolver *resolver,
-                                         GFile *file, GCancellable *cancellable, GError **error);
-char *care_ical_export_feed (const char *calendar_name, GPtrArray *events,
-                             const CareIcalResolver *resolver, GError **error);
-char *care_ical_export_staff_feed (CareStore *store, const char *staff_id, const char *since,
-                                   GError **error);
+char     *care_ical_event_uid               (CareRecord             *event);
+char     *care_ical_export_event            (CareRecord             *event,
+                                             const CareIcalResolver *resolver,
+                                             GError                **error);
+gboolean  care_ical_export_event_to_file    (CareRecord             *event,
+                                             const CareIcalResolver *resolver,
+                                             GFile                  *file,
+                                             GCancellable           *cancellable,
+                                             GError                **error);
+char     *care_ical_export_feed             (const char             *calendar_name,
+                                             GPtrArray              *events,
+                                             const CareIcalResolver *resolver,
+                                             GError                **error);
+char     *care_ical_export_staff_feed       (CareStore              *store,
+                                             const char             *staff_id,
+                                             const char             *since,
+                                             GError                **error);
+/* clang-format on */
 
 G_END_DECLS

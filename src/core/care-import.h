@@ -25,32 +25,49 @@ typedef struct _CareImportReport CareImportReport;
 
 #define CARE_TYPE_IMPORT_REPORT (care_import_report_get_type ())
 
-GQuark care_import_error_quark (void);
+/* clang-format off */
+GQuark            care_import_error_quark            (void);
 
-GType care_import_report_get_type (void) G_GNUC_CONST;
-CareImportReport *care_import_report_new (void);
-CareImportReport *care_import_report_ref (CareImportReport *self);
-void care_import_report_unref (CareImportReport *self);
+GType             care_import_report_get_type        (void) G_GNUC_CONST;
+CareImportReport *care_import_report_new             (void);
+CareImportReport *care_import_report_ref             (CareImportReport *self);
+void              care_import_report_unref           (CareImportReport *self);
 
-guint care_import_report_get_n_created (CareImportReport *self);
-guint care_import_report_get_n_updated (CareImportReport *self);
-guint care_import_report_get_n_unchanged (CareImportReport *self);
-guint care_import_report_get_n_imported (CareImportReport *self);
-guint care_import_report_get_n_skipped (CareImportReport *self);
-const char *care_import_report_get_skipped (CareImportReport *self, guint index, guint *line);
-void care_import_report_skip (CareImportReport *self, guint line, const char *reason);
-char *care_import_report_to_string (CareImportReport *self);
+guint             care_import_report_get_n_created   (CareImportReport *self);
+guint             care_import_report_get_n_updated   (CareImportReport *self);
+guint             care_import_report_get_n_unchanged (CareImportReport *self);
+guint             care_import_report_get_n_imported  (CareImportReport *self);
+guint             care_import_report_get_n_skipped   (CareImportReport *self);
+const char       *care_import_report_get_skipped     (CareImportReport *self,
+                                                      guint             index,
+                                                      guint            *line);
+void              care_import_report_skip            (CareImportReport *self,
+                                                      guint             line,
+                                                      const char       *reason);
+char             *care_import_report_to_string       (CareImportReport *self);
 
-gboolean care_import_read_file (GFile *file, GCancellable *cancellable, GBytes **out_bytes,
-                                GError **error);
-gboolean care_import_check_text (const char *data, gsize length, GError **error);
-char *care_import_id_for_uid (const char *uid);
-CareRecord *care_import_record_for (CareStore *store, const CareEntity *entity, const char *id,
-                                    GError **error);
-gboolean care_import_set_text (CareRecord *record, const char *field, const char *text,
-                               GError **error);
-gboolean care_import_save (CareStore *store, CareRecord *record, guint line,
-                           CareImportReport *report, GError **error);
+gboolean          care_import_read_file              (GFile            *file,
+                                                      GCancellable     *cancellable,
+                                                      GBytes          **out_bytes,
+                                                      GError          **error);
+gboolean          care_import_check_text             (const char       *data,
+                                                      gsize             length,
+                                                      GError          **error);
+char             *care_import_id_for_uid             (const char       *uid);
+CareRecord       *care_import_record_for             (CareStore        *store,
+                                                      const CareEntity *entity,
+                                                      const char       *id,
+                                                      GError          **error);
+gboolean          care_import_set_text               (CareRecord       *record,
+                                                      const char       *field,
+                                                      const char       *text,
+                                                      GError          **error);
+gboolean          care_import_save                   (CareStore        *store,
+                                                      CareRecord       *record,
+                                                      guint             line,
+                                                      CareImportReport *report,
+                                                      GError          **error);
+/* clang-format on */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareImportReport, care_import_report_unref)
 

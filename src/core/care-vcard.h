@@ -8,13 +8,24 @@
 
 G_BEGIN_DECLS
 
-void care_vcard_append_customer (GString *out, CareRecord *customer, GPtrArray *contacts);
-gboolean care_vcard_export (CareStore *store, CareQuery *customers, GOutputStream *stream,
-                            GCancellable *cancellable, GError **error);
+/* clang-format off */
+void              care_vcard_append_customer (GString       *out,
+                                              CareRecord    *customer,
+                                              GPtrArray     *contacts);
+gboolean          care_vcard_export          (CareStore     *store,
+                                              CareQuery     *customers,
+                                              GOutputStream *stream,
+                                              GCancellable  *cancellable,
+                                              GError       **error);
 
-CareImportReport *care_vcard_import (CareStore *store, const char *data, gsize length,
-                                     GError **error);
-CareImportReport *care_vcard_import_file (CareStore *store, GFile *file, GCancellable *cancellable,
-                                          GError **error);
+CareImportReport *care_vcard_import          (CareStore     *store,
+                                              const char    *data,
+                                              gsize          length,
+                                              GError       **error);
+CareImportReport *care_vcard_import_file     (CareStore     *store,
+                                              GFile         *file,
+                                              GCancellable  *cancellable,
+                                              GError       **error);
+/* clang-format on */
 
 G_END_DECLS
