@@ -9,7 +9,7 @@
 static CareImportReport *
 import (CareStore *store, const char *entity, const char *text, GError **error)
 {
-  return care_csv_import (store, care_schema_lookup (entity), text, strlen (text), error);
+  return care_csv_import (store, care_schema_lookup (entity), text, strlen (text), NULL, error);
 }
 
 static void
@@ -27,9 +27,9 @@ test_export_shape (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (text, company));
   g_assert_nonnull (strstr (text, "\nSecond line; with, punctuation \\ and a backslash.\"\r\n"));
   /* Formula injection: such cells start with an apostrophe. */
-  g_assert_nonnull (
-      strstr (text, ",\"'=HYPERLINK(\"\"http://"
-                    "evil.example\"\")\",,,'-2+3,''=x,\"'@SUM(1+1)\n+second line\"\r\n"));
+  g_assert_nonnull (strstr (text,
+                            ",\"'=HYPERLINK(\"\"http://"
+                            "evil.example\"\")\",,,'-2+3,''=x,\"'@SUM(1+1)\n+second line\"\r\n"));
   g_assert_nonnull (strstr (
       text,
       ",person,Zoë Ångström,zoe@example.org,'+46 8 123 456,\"Drottninggatan 1, Stockholm\",,\r\n"));
@@ -150,7 +150,7 @@ test_hostile_files (Fixture *f, gconstpointer data)
   g_clear_error (&error);
 
   report = care_csv_import (f->empty, care_schema_lookup ("customer"), binary, sizeof binary - 1,
-                            &error);
+                            NULL, &error);
   g_assert_error (error, CARE_IMPORT_ERROR, CARE_IMPORT_ERROR_ENCODING);
   g_clear_error (&error);
 
@@ -203,6 +203,50 @@ test_references_checked (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (care_import_report_get_skipped (report, 0, NULL), "Customer"));
 }
 
+static void
+async_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static CareImportReport *
+import_async (CareStore *store, const char *path, GError **error)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GAsyncResult) result = NULL;
+
+  care_csv_import_file_async (store, care_schema_lookup ("customer"), file, NULL, async_done_cb,
+                              &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return care_csv_import_file_finish (store, result, error);
+}
+
+static void
+test_async_import (Fixture *f, gconstpointer data)
+{
+  g_autofree char *text = export_to_string (care_csv_export, f->store, "customer");
+  g_autofree char *good = g_build_filename (f->dir, "good.csv", NULL);
+  g_autofree char *bad = g_build_filename (f->dir, "bad.csv", NULL);
+  g_autoptr (CareImportReport) report = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (good, text, -1, NULL));
+  g_assert_true (g_file_set_contents (bad, "name,kind\r\n\"never closed,person\r\n", -1, NULL));
+
+  report = import_async (f->empty, bad, &error);
+  g_assert_error (error, CARE_IMPORT_ERROR, CARE_IMPORT_ERROR_MALFORMED);
+  g_assert_null (report);
+  g_clear_error (&error);
+
+  report = import_async (f->empty, good, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (care_import_report_get_n_created (report), ==, 3);
+  assert_same_records (f->store, f->empty, "customer");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -215,6 +259,7 @@ main (int argc, char *argv[])
   ADD ("/csv/bad-rows-skipped", test_bad_rows_skipped);
   ADD ("/csv/hostile-files", test_hostile_files);
   ADD ("/csv/references-checked", test_references_checked);
+  ADD ("/csv/async-import", test_async_import);
 #undef ADD
 
   return g_test_run ();

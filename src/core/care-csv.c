@@ -389,7 +389,7 @@ import_row (CareStore *store, const CareEntity *entity, GArray *columns, Row *ro
  */
 CareImportReport *
 care_csv_import (CareStore *store, const CareEntity *entity, const char *data, gsize length,
-                 GError **error)
+                 GCancellable *cancellable, GError **error)
 {
   g_autoptr (CareImportReport) report = NULL;
   g_autoptr (GArray) columns = NULL;
@@ -442,8 +442,12 @@ care_csv_import (CareStore *store, const CareEntity *entity, const char *data, g
 
   report = care_import_report_new ();
   while (ok && reader_next (&r, &row, NULL))
-    if (!row.blank)
-      ok = import_row (store, entity, columns, &row, report, error);
+    {
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        ok = FALSE;
+      else if (!row.blank)
+        ok = import_row (store, entity, columns, &row, report, error);
+    }
   row_clear (&row);
 
   return ok ? g_steal_pointer (&report) : NULL;
@@ -461,5 +465,40 @@ care_csv_import_file (CareStore *store, const CareEntity *entity, GFile *file,
     return NULL;
 
   data = g_bytes_get_data (bytes, &length);
-  return care_csv_import (store, entity, data != NULL ? data : "", length, error);
+  return care_csv_import (store, entity, data != NULL ? data : "", length, cancellable, error);
+}
+
+static CareImportReport *
+run_import (CareStore *store, GBytes *bytes, gpointer data, GCancellable *cancellable,
+            GError **error)
+{
+  gsize length;
+  const char *text = g_bytes_get_data (bytes, &length);
+
+  return care_csv_import (store, data, text != NULL ? text : "", length, cancellable, error);
+}
+
+/**
+ * care_csv_import_file_async:
+ *
+ * Imports @file as care_csv_import() does, in a worker thread with its own
+ * connection to @store's file; @store announces the change when it is done.
+ */
+void
+care_csv_import_file_async (CareStore *store, const CareEntity *entity, GFile *file,
+                            GCancellable *cancellable, GAsyncReadyCallback callback,
+                            gpointer user_data)
+{
+  g_return_if_fail (entity != NULL);
+
+  care_import_run_async (store, file, run_import, (gpointer) entity, care_csv_import_file_async,
+                         cancellable, callback, user_data);
+}
+
+CareImportReport *
+care_csv_import_file_finish (CareStore *store, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+
+  return care_import_run_finish (result, care_csv_import_file_async, error);
 }

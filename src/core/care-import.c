@@ -125,8 +125,15 @@ care_import_report_skip (CareImportReport *self, guint line, const char *reason)
 {
   Skipped s = { line, g_strdup (reason) };
 
+  guint at = self->skipped->len;
+
   g_debug ("Skipped the record at line %u: %s", line, reason);
-  g_array_append_val (self->skipped, s);
+
+  /* Keep the report in file order, as a user reads it, even when an
+   * importer handles records in another order (vCard: customers first). */
+  while (at > 0 && g_array_index (self->skipped, Skipped, at - 1).line > line)
+    at--;
+  g_array_insert_val (self->skipped, at, s);
 }
 
 /* A summary a user can read, then one line per skipped record. */
@@ -353,4 +360,111 @@ care_import_save (CareStore *store, CareRecord *record, guint line, CareImportRe
     report->n_unchanged++;
 
   return TRUE;
+}
+
+/* Running an import off the main thread */
+
+typedef struct
+{
+  char *path; /* the store's file: the worker opens its own connection */
+  GFile *file;
+  CareImportRunFunc func;
+  gpointer data;
+} RunData;
+
+static void
+run_data_free (gpointer p)
+{
+  RunData *d = p;
+
+  g_free (d->path);
+  g_object_unref (d->file);
+  g_free (d);
+}
+
+static void
+run_in_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  RunData *d = task_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CareStore) store = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  CareImportReport *report;
+
+  if (!care_import_read_file (d->file, cancellable, &bytes, &error) ||
+      (store = care_store_new (d->path, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  report = d->func (store, bytes, d->data, cancellable, &error);
+  if (report == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, report, (GDestroyNotify) care_import_report_unref);
+}
+
+/* Back on the main thread: the worker wrote through its own connection, so
+ * the store that lists watch announces the change (also after a failure or
+ * a cancel, since the records before it are saved). */
+static void
+run_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) outer = user_data;
+  GError *error = NULL;
+  CareImportReport *report = g_task_propagate_pointer (G_TASK (result), &error);
+
+  care_store_emit_changed_all (CARE_STORE (source));
+
+  if (report == NULL)
+    g_task_return_error (outer, error);
+  else
+    g_task_return_pointer (outer, report, (GDestroyNotify) care_import_report_unref);
+}
+
+/**
+ * care_import_run_async:
+ * @func: reads the bytes of @file into a store
+ * @source_tag: the public function the result belongs to
+ *
+ * Reads @file and runs @func in a worker thread with a connection of its
+ * own to @store's file, so a large import never blocks the main loop.
+ * Cancelling stops between two records; the records saved before stay.
+ */
+void
+care_import_run_async (CareStore *store, GFile *file, CareImportRunFunc func, gpointer data,
+                       gpointer source_tag, GCancellable *cancellable, GAsyncReadyCallback callback,
+                       gpointer user_data)
+{
+  g_autoptr (GTask) inner = NULL;
+  GTask *outer;
+  RunData *d;
+
+  g_return_if_fail (CARE_IS_STORE (store));
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (func != NULL);
+
+  outer = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (outer, source_tag);
+
+  d = g_new0 (RunData, 1);
+  d->path = g_strdup (care_store_get_path (store));
+  d->file = g_object_ref (file);
+  d->func = func;
+  d->data = data;
+
+  inner = g_task_new (store, cancellable, run_done_cb, outer);
+  g_task_set_source_tag (inner, care_import_run_async);
+  g_task_set_task_data (inner, d, run_data_free);
+  g_task_run_in_thread (inner, run_in_thread);
+}
+
+CareImportReport *
+care_import_run_finish (GAsyncResult *result, gpointer source_tag, GError **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

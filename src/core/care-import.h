@@ -69,6 +69,27 @@ gboolean          care_import_save                   (CareStore        *store,
                                                       GError          **error);
 /* clang-format on */
 
+/* Imports @bytes into @store (a connection of the worker thread's own). */
+typedef CareImportReport *(*CareImportRunFunc) (CareStore    *store,
+                                                GBytes       *bytes,
+                                                gpointer      data,
+                                                GCancellable *cancellable,
+                                                GError      **error);
+
+/* clang-format off */
+void              care_import_run_async              (CareStore          *store,
+                                                      GFile              *file,
+                                                      CareImportRunFunc   func,
+                                                      gpointer            data,
+                                                      gpointer            source_tag,
+                                                      GCancellable       *cancellable,
+                                                      GAsyncReadyCallback callback,
+                                                      gpointer            user_data);
+CareImportReport *care_import_run_finish             (GAsyncResult       *result,
+                                                      gpointer            source_tag,
+                                                      GError            **error);
+/* clang-format on */
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareImportReport, care_import_report_unref)
 
 G_END_DECLS

@@ -735,7 +735,8 @@ read_cards (const char *data, gsize length, CareImportReport *report)
  * are refused before anything is written.
  */
 CareImportReport *
-care_vcard_import (CareStore *store, const char *data, gsize length, GError **error)
+care_vcard_import (CareStore *store, const char *data, gsize length, GCancellable *cancellable,
+                   GError **error)
 {
   g_autoptr (CareImportReport) report = NULL;
   g_autoptr (GPtrArray) cards = NULL;
@@ -811,6 +812,8 @@ care_vcard_import (CareStore *store, const char *data, gsize length, GError **er
 
         if (card->is_contact != (pass == 1))
           continue;
+        if (g_cancellable_set_error_if_cancelled (cancellable, error))
+          return NULL;
 
         why = check_card (card);
         if (why != NULL)
@@ -851,5 +854,37 @@ care_vcard_import_file (CareStore *store, GFile *file, GCancellable *cancellable
     return NULL;
 
   data = g_bytes_get_data (bytes, &length);
-  return care_vcard_import (store, data != NULL ? data : "", length, error);
+  return care_vcard_import (store, data != NULL ? data : "", length, cancellable, error);
+}
+
+static CareImportReport *
+run_import (CareStore *store, GBytes *bytes, gpointer data, GCancellable *cancellable,
+            GError **error)
+{
+  gsize length;
+  const char *text = g_bytes_get_data (bytes, &length);
+
+  return care_vcard_import (store, text != NULL ? text : "", length, cancellable, error);
+}
+
+/**
+ * care_vcard_import_file_async:
+ *
+ * Imports @file as care_vcard_import() does, in a worker thread with its
+ * own connection to @store's file; @store announces the change when done.
+ */
+void
+care_vcard_import_file_async (CareStore *store, GFile *file, GCancellable *cancellable,
+                              GAsyncReadyCallback callback, gpointer user_data)
+{
+  care_import_run_async (store, file, run_import, NULL, care_vcard_import_file_async, cancellable,
+                         callback, user_data);
+}
+
+CareImportReport *
+care_vcard_import_file_finish (CareStore *store, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+
+  return care_import_run_finish (result, care_vcard_import_file_async, error);
 }
