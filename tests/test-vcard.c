@@ -97,7 +97,7 @@ test_foreign_cards (Fixture *f, gconstpointer data)
   /* vCard 3.0 as Evolution writes it: folded lines, TYPE=pref, a group. */
   const char *text =
       "BEGIN:VCARD\nVERSION:3.0\nUID:pas-id-4F2A\nFN:Renée\n  Lefèvre\nN:Lefèvre;Renée;;;\n"
-      "item1.EMAIL;TYPE=INTERNET:other@example.fr\nEMAIL;TYPE=INTERNET,pref:renee@example.fr\n"
+      "item1.EMAIL;TYPE=INTERNET:other@example.fr\nEMAIL;TYPE=\"INTERNET,pref\":renee@example.fr\n"
       "TEL;TYPE=CELL:+33 6 12 34 56 78\nADR;TYPE=HOME:;;12 rue de la Paix\\nBât. "
       "B;Paris;;75002;France\n"
       "NOTE:Prefers\\, as she says\\; email.\nEND:VCARD\n";

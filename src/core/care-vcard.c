@@ -413,13 +413,21 @@ split_structured (const char *value)
   return g_strv_builder_end (b);
 }
 
+/* Parameter values may be lists ("TYPE=contact,colleague" or quoted). */
 static gboolean
 has_param (Property *prop, const char *name, const char *value)
 {
   for (guint i = 0; i + 1 < prop->params->len; i += 2)
-    if (g_str_equal (g_ptr_array_index (prop->params, i), name) &&
-        g_ascii_strcasecmp (g_ptr_array_index (prop->params, i + 1), value) == 0)
-      return TRUE;
+    {
+      g_auto (GStrv) values = NULL;
+
+      if (!g_str_equal (g_ptr_array_index (prop->params, i), name))
+        continue;
+      values = g_strsplit (g_ptr_array_index (prop->params, i + 1), ",", -1);
+      for (guint j = 0; values[j] != NULL; j++)
+        if (g_ascii_strcasecmp (g_strstrip (values[j]), value) == 0)
+          return TRUE;
+    }
   return FALSE;
 }
 
