@@ -102,7 +102,11 @@ care_csv_append_record (GString *out, CareRecord *record)
       if (v == NULL)
         continue;
       if (g_variant_is_of_type (v, G_VARIANT_TYPE_INT64))
-        g_string_append_printf (out, "%" G_GINT64_FORMAT, g_variant_get_int64 (v));
+        {
+          /* Through append_cell too: a negative number starts with "-". */
+          g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, g_variant_get_int64 (v));
+          append_cell (out, number);
+        }
       else if (g_variant_is_of_type (v, G_VARIANT_TYPE_BOOLEAN))
         g_string_append (out, g_variant_get_boolean (v) ? "true" : "false");
       else
