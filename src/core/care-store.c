@@ -24,11 +24,13 @@ struct _CareStore
   int schema_version;
 
   guint depth;              /* nested care_store_begin() calls */
+  gboolean bulk;            /* inside bulk_begin/bulk_end: search triggers off */
+  gboolean bulk_search;     /* the bulk load touched what search indexes */
   GHashTable *changed;      /* entity name -> id, or "" for many ids, until commit */
 };
 
 G_DEFINE_FINAL_TYPE (CareStore, care_store, G_TYPE_OBJECT)
-G_DEFINE_QUARK (care-store-error-quark, care_store_error)
+G_DEFINE_QUARK (care_store_error_quark, care_store_error)
 
 enum
 {
@@ -1113,7 +1115,24 @@ gboolean
 care_store_bulk_begin (CareStore *self,
                        GError   **error)
 {
-  return care_store_begin (self, error);
+  g_return_val_if_fail (!self->bulk, FALSE);
+
+  /* Random UUID keys touch pages all over the id index: keep them in
+   * memory for the load instead of spilling to the WAL and reading back. */
+  if (!care_store_exec (self, "PRAGMA cache_size = -131072", error) || !care_store_begin (self, error))
+    return FALSE;
+
+  /* Inserted and deleted inside the one transaction: no other connection
+   * ever sees it, and a crash rolls it back with the load. */
+  if (!care_store_exec (self, "INSERT OR REPLACE INTO meta (key, value) VALUES ('bulk_loading', '1')", error))
+    {
+      care_store_end (self, FALSE, NULL);
+      return FALSE;
+    }
+
+  self->bulk = TRUE;
+  self->bulk_search = FALSE;
+  return TRUE;
 }
 
 gboolean
@@ -1132,6 +1151,9 @@ care_store_bulk_insert (CareStore  *self,
   if (!insert_row (self, record, error))
     return FALSE;
 
+  if (g_str_equal (e->name, "customer") || g_str_equal (e->name, "contact") || g_str_equal (e->name, "product"))
+    self->bulk_search = TRUE;
+
   care_store_note_change (self, e->name, NULL);
   return TRUE;
 }
@@ -1141,7 +1163,29 @@ care_store_bulk_end (CareStore *self,
                      gboolean   commit,
                      GError   **error)
 {
-  return care_store_end (self, commit, error);
+  gboolean rebuild = commit && self->bulk_search;
+
+  g_return_val_if_fail (self->bulk, FALSE);
+
+  self->bulk = FALSE;
+  self->bulk_search = FALSE;
+
+  /* One pass over the search view beats re-indexing a customer per child. */
+  if (!care_store_exec (self, "DELETE FROM meta WHERE key = 'bulk_loading'", error)
+      || (rebuild
+          && (!care_store_exec (self, "DELETE FROM customer_fts", error)
+              || !care_store_exec (self,
+                                   "INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body",
+                                   error))))
+    {
+      care_store_end (self, FALSE, NULL);
+      return FALSE;
+    }
+
+  if (!care_store_end (self, commit, error))
+    return FALSE;
+
+  return care_store_exec (self, "PRAGMA cache_size = -2000", error);
 }
 
 /* Tells every listener that anything may have changed, after another

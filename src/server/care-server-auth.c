@@ -1,0 +1,420 @@
+/* care-server-auth.c: user accounts, password checks, login throttling and session tokens.
+ *
+ * Passwords are kept only as libsodium Argon2id strings (interactive limits).
+ * A session token is 32 random bytes sent to the client as hex; the database
+ * keeps only its SHA-256, so a copy of the database lets nobody in. Failed
+ * logins are counted per username (known or not, so the answer does not tell
+ * which names exist); after CARE_SERVER_AUTH_FREE_FAILURES the next attempt
+ * must wait 1, 2, 4, ... seconds (at most CARE_SERVER_AUTH_MAX_DELAY) after
+ * the last failure, which makes guessing slow without locking anyone out. */
+#define G_LOG_DOMAIN "care-server-auth"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <sodium.h>
+#include <string.h>
+
+#include "care-server-auth.h"
+
+struct _CareServerAuth
+{
+  GObject parent_instance;
+
+  CareServerDb *db; /* owned */
+  gint64 token_lifetime;
+};
+
+G_DEFINE_FINAL_TYPE (CareServerAuth, care_server_auth, G_TYPE_OBJECT)
+G_DEFINE_QUARK (care - server - auth - error - quark, care_server_auth_error)
+
+void
+care_server_user_free (CareServerUser *user)
+{
+  if (user == NULL)
+    return;
+  g_free (user->username);
+  g_free (user);
+}
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static void
+care_server_auth_dispose (GObject *object)
+{
+  CareServerAuth *self = CARE_SERVER_AUTH (object);
+
+  g_clear_object (&self->db);
+
+  G_OBJECT_CLASS (care_server_auth_parent_class)->dispose (object);
+}
+
+static void
+care_server_auth_class_init (CareServerAuthClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = care_server_auth_dispose;
+
+  if (sodium_init () < 0)
+    g_error ("libsodium could not be initialised");
+}
+
+static void
+care_server_auth_init (CareServerAuth *self)
+{
+  self->token_lifetime = CARE_SERVER_AUTH_TOKEN_LIFETIME;
+}
+
+CareServerAuth *
+care_server_auth_new (CareServerDb *db)
+{
+  CareServerAuth *self;
+
+  g_return_val_if_fail (CARE_IS_SERVER_DB (db), NULL);
+
+  self = g_object_new (CARE_TYPE_SERVER_AUTH, NULL);
+  self->db = g_object_ref (db);
+
+  return self;
+}
+
+void
+care_server_auth_set_token_lifetime (CareServerAuth *self, gint64 seconds)
+{
+  g_return_if_fail (CARE_IS_SERVER_AUTH (self));
+  g_return_if_fail (seconds > 0);
+  self->token_lifetime = seconds;
+}
+
+static gboolean
+valid_username (const char *username)
+{
+  gsize len = strlen (username);
+
+  if (len == 0 || len > 64)
+    return FALSE;
+
+  for (const char *p = username; *p; p++)
+    if (!g_ascii_isalnum (*p) && strchr ("._@-", *p) == NULL)
+      return FALSE;
+
+  return TRUE;
+}
+
+gboolean
+care_server_auth_add_user (CareServerAuth *self, const char *username, CareServerRole role,
+                           const char *password, GError **error)
+{
+  char hash[crypto_pwhash_STRBYTES];
+  g_autofree char *now = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (CARE_IS_SERVER_AUTH (self), FALSE);
+
+  if (username == NULL || !valid_username (username))
+    {
+      g_set_error_literal (error, CARE_SERVER_AUTH_ERROR, CARE_SERVER_AUTH_ERROR_INVALID_USERNAME,
+                           _ ("A username has 1 to 64 characters: letters, digits and . _ @ -"));
+      return FALSE;
+    }
+
+  if (password == NULL || !g_utf8_validate (password, -1, NULL) ||
+      g_utf8_strlen (password, -1) < 8 || strlen (password) > 1024)
+    {
+      g_set_error_literal (error, CARE_SERVER_AUTH_ERROR, CARE_SERVER_AUTH_ERROR_INVALID_PASSWORD,
+                           _ ("A password has at least 8 characters (and at most 1024 bytes)"));
+      return FALSE;
+    }
+
+  if (crypto_pwhash_str (hash, password, strlen (password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                         crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+    {
+      g_set_error_literal (error, CARE_SERVER_AUTH_ERROR, CARE_SERVER_AUTH_ERROR_FAILED,
+                           _ ("Not enough memory to hash the password"));
+      return FALSE;
+    }
+
+  stmt = care_server_db_prepare (self->db,
+                                 "INSERT INTO users (username, role, password_hash, created_at) "
+                                 "VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                                 error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, care_server_role_to_string (role), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, hash, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  sodium_memzero (hash, sizeof hash);
+
+  if (rc == SQLITE_CONSTRAINT_UNIQUE)
+    {
+      g_set_error (error, CARE_SERVER_AUTH_ERROR, CARE_SERVER_AUTH_ERROR_USER_EXISTS,
+                   _ ("A user named “%s” already exists"), username);
+      return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    return care_server_db_set_error (self->db, rc, error);
+
+  return TRUE;
+}
+
+/* Returns FALSE and how long to wait when @username may not try now. */
+gboolean
+care_server_auth_check_throttle (CareServerAuth *self, const char *username, guint *out_retry_after)
+{
+  sqlite3_stmt *stmt;
+  gint64 failures = 0, last = 0, delay, wait;
+
+  g_return_val_if_fail (CARE_IS_SERVER_AUTH (self), FALSE);
+
+  *out_retry_after = 0;
+  stmt = care_server_db_prepare (self->db,
+                                 "SELECT failures, last_failure_at FROM login_failures "
+                                 "WHERE username = ?",
+                                 NULL);
+  if (stmt == NULL)
+    return TRUE;
+
+  sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      failures = sqlite3_column_int64 (stmt, 0);
+      last = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+
+  if (failures < CARE_SERVER_AUTH_FREE_FAILURES)
+    return TRUE;
+
+  delay = failures - CARE_SERVER_AUTH_FREE_FAILURES >= 10
+              ? CARE_SERVER_AUTH_MAX_DELAY
+              : MIN ((gint64) 1 << (failures - CARE_SERVER_AUTH_FREE_FAILURES),
+                     CARE_SERVER_AUTH_MAX_DELAY);
+  wait = last + delay - now_seconds ();
+  if (wait <= 0)
+    return TRUE;
+
+  *out_retry_after = (guint) wait;
+  return FALSE;
+}
+
+/* Looks a user up by name; also returns the password hash to verify. */
+CareServerUser *
+care_server_auth_find_user (CareServerAuth *self, const char *username, char **out_password_hash,
+                            GError **error)
+{
+  g_autoptr (CareServerUser) user = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (CARE_IS_SERVER_AUTH (self), NULL);
+
+  stmt = care_server_db_prepare (
+      self->db, "SELECT id, role, password_hash FROM users WHERE username = ?", error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      user = g_new0 (CareServerUser, 1);
+      user->id = sqlite3_column_int64 (stmt, 0);
+      user->username = g_strdup (username);
+      if (!care_server_role_from_string ((const char *) sqlite3_column_text (stmt, 1), &user->role))
+        user->role = CARE_SERVER_ROLE_AGENT;
+      if (out_password_hash != NULL)
+        *out_password_hash = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      care_server_db_set_error (self->db, rc, error);
+      return NULL;
+    }
+
+  if (user == NULL)
+    g_set_error_literal (error, CARE_SERVER_AUTH_ERROR, CARE_SERVER_AUTH_ERROR_BAD_CREDENTIALS,
+                         _ ("Wrong username or password"));
+
+  return g_steal_pointer (&user);
+}
+
+/* Slow on purpose (Argon2id), and safe to call from a worker thread. With a
+ * NULL @password_hash (no such user) it spends the same time hashing, so
+ * response times do not reveal which usernames exist. */
+gboolean
+care_server_auth_verify_password (const char *password_hash, const char *password)
+{
+  if (password_hash == NULL)
+    {
+      char scratch[crypto_pwhash_STRBYTES];
+
+      if (crypto_pwhash_str (scratch, password, strlen (password),
+                             crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                             crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0)
+        sodium_memzero (scratch, sizeof scratch);
+      return FALSE;
+    }
+
+  return crypto_pwhash_str_verify (password_hash, password, strlen (password)) == 0;
+}
+
+void
+care_server_auth_note_login (CareServerAuth *self, const char *username, gboolean success)
+{
+  g_autoptr (GError) error = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_if_fail (CARE_IS_SERVER_AUTH (self));
+
+  if (success)
+    stmt =
+        care_server_db_prepare (self->db, "DELETE FROM login_failures WHERE username = ?", &error);
+  else
+    stmt =
+        care_server_db_prepare (self->db,
+                                "INSERT INTO login_failures (username, failures, last_failure_at) "
+                                "VALUES (?1, 1, ?2) ON CONFLICT (username) DO UPDATE SET "
+                                "failures = failures + 1, last_failure_at = ?2",
+                                &error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);
+      if (!success)
+        sqlite3_bind_int64 (stmt, 2, now_seconds ());
+      care_server_db_step_done (self->db, stmt, &error);
+    }
+
+  if (error != NULL)
+    g_warning ("Cannot record a login attempt: %s", error->message);
+}
+
+static char *
+hash_token (const char *token)
+{
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
+}
+
+/* A new session token for @user_id; only its hash is stored. */
+char *
+care_server_auth_issue_token (CareServerAuth *self, gint64 user_id, GError **error)
+{
+  guint8 raw[32];
+  char hex[sizeof raw * 2 + 1];
+  g_autofree char *hash = NULL;
+  sqlite3_stmt *stmt;
+  gint64 now = now_seconds ();
+
+  g_return_val_if_fail (CARE_IS_SERVER_AUTH (self), NULL);
+
+  randombytes_buf (raw, sizeof raw);
+  sodium_bin2hex (hex, sizeof hex, raw, sizeof raw);
+  sodium_memzero (raw, sizeof raw);
+  hash = hash_token (hex);
+
+  /* Expired tokens are useless; drop them while we are writing anyway. */
+  stmt = care_server_db_prepare (self->db, "DELETE FROM tokens WHERE expires_at <= ?", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, now);
+  if (!care_server_db_step_done (self->db, stmt, error))
+    return NULL;
+
+  stmt = care_server_db_prepare (
+      self->db, "INSERT INTO tokens (hash, user_id, expires_at) VALUES (?, ?, ?)", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, user_id);
+  sqlite3_bind_int64 (stmt, 3, now + self->token_lifetime);
+  if (!care_server_db_step_done (self->db, stmt, error))
+    return NULL;
+
+  return g_strdup (hex);
+}
+
+CareServerUser *
+care_server_auth_lookup_token (CareServerAuth *self, const char *token, GError **error)
+{
+  g_autoptr (CareServerUser) user = NULL;
+  g_autofree char *hash = NULL;
+  sqlite3_stmt *stmt;
+  gint64 expires_at = 0;
+  int rc;
+
+  g_return_val_if_fail (CARE_IS_SERVER_AUTH (self), NULL);
+
+  if (token == NULL || strlen (token) != 64)
+    {
+      g_set_error_literal (error, CARE_SERVER_AUTH_ERROR, CARE_SERVER_AUTH_ERROR_BAD_TOKEN,
+                           _ ("The session token is not valid; log in again"));
+      return NULL;
+    }
+
+  hash = hash_token (token);
+  stmt = care_server_db_prepare (self->db,
+                                 "SELECT users.id, users.username, users.role, tokens.expires_at "
+                                 "FROM tokens JOIN users ON users.id = tokens.user_id "
+                                 "WHERE tokens.hash = ?",
+                                 error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      user = g_new0 (CareServerUser, 1);
+      user->id = sqlite3_column_int64 (stmt, 0);
+      user->username = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      if (!care_server_role_from_string ((const char *) sqlite3_column_text (stmt, 2), &user->role))
+        user->role = CARE_SERVER_ROLE_AGENT;
+      expires_at = sqlite3_column_int64 (stmt, 3);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      care_server_db_set_error (self->db, rc, error);
+      return NULL;
+    }
+
+  if (user == NULL)
+    {
+      g_set_error_literal (error, CARE_SERVER_AUTH_ERROR, CARE_SERVER_AUTH_ERROR_BAD_TOKEN,
+                           _ ("The session token is not valid; log in again"));
+      return NULL;
+    }
+
+  if (expires_at <= now_seconds ())
+    {
+      g_set_error_literal (error, CARE_SERVER_AUTH_ERROR, CARE_SERVER_AUTH_ERROR_EXPIRED_TOKEN,
+                           _ ("The session has expired; log in again"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&user);
+}
+
+/* A password for generated accounts: 16 random bytes, base64url, 22 characters. */
+char *
+care_server_auth_random_password (void)
+{
+  guint8 raw[16];
+  char out[sodium_base64_ENCODED_LEN (sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+
+  randombytes_buf (raw, sizeof raw);
+  sodium_bin2base64 (out, sizeof out, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+
+  return g_strdup (out);
+}

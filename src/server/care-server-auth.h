@@ -1,0 +1,62 @@
+/* care-server-auth.h: user accounts, password checks, login throttling and session tokens. */
+#pragma once
+
+#include "care-server-db.h"
+#include "care-server-role.h"
+
+G_BEGIN_DECLS
+
+#define CARE_SERVER_AUTH_ERROR (care_server_auth_error_quark ())
+
+typedef enum
+{
+  CARE_SERVER_AUTH_ERROR_FAILED,
+  CARE_SERVER_AUTH_ERROR_INVALID_USERNAME,
+  CARE_SERVER_AUTH_ERROR_INVALID_PASSWORD,
+  CARE_SERVER_AUTH_ERROR_USER_EXISTS,
+  CARE_SERVER_AUTH_ERROR_BAD_CREDENTIALS,
+  CARE_SERVER_AUTH_ERROR_THROTTLED,
+  CARE_SERVER_AUTH_ERROR_BAD_TOKEN,
+  CARE_SERVER_AUTH_ERROR_EXPIRED_TOKEN,
+} CareServerAuthError;
+
+/* Failed logins allowed for a username before each further attempt waits. */
+#define CARE_SERVER_AUTH_FREE_FAILURES  5
+#define CARE_SERVER_AUTH_MAX_DELAY      900
+#define CARE_SERVER_AUTH_TOKEN_LIFETIME (12 * 60 * 60)
+
+typedef struct
+{
+  gint64 id;
+  char *username;
+  CareServerRole role;
+} CareServerUser;
+
+void care_server_user_free (CareServerUser *user);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareServerUser, care_server_user_free)
+
+#define CARE_TYPE_SERVER_AUTH (care_server_auth_get_type ())
+G_DECLARE_FINAL_TYPE (CareServerAuth, care_server_auth, CARE, SERVER_AUTH, GObject)
+
+GQuark care_server_auth_error_quark (void);
+
+CareServerAuth *care_server_auth_new (CareServerDb *db);
+void care_server_auth_set_token_lifetime (CareServerAuth *self, gint64 seconds);
+
+gboolean care_server_auth_add_user (CareServerAuth *self, const char *username, CareServerRole role,
+                                    const char *password, GError **error);
+
+gboolean care_server_auth_check_throttle (CareServerAuth *self, const char *username,
+                                          guint *out_retry_after);
+CareServerUser *care_server_auth_find_user (CareServerAuth *self, const char *username,
+                                            char **out_password_hash, GError **error);
+gboolean care_server_auth_verify_password (const char *password_hash, const char *password);
+void care_server_auth_note_login (CareServerAuth *self, const char *username, gboolean success);
+
+char *care_server_auth_issue_token (CareServerAuth *self, gint64 user_id, GError **error);
+CareServerUser *care_server_auth_lookup_token (CareServerAuth *self, const char *token,
+                                               GError **error);
+
+char *care_server_auth_random_password (void);
+
+G_END_DECLS

@@ -1,0 +1,108 @@
+/* care-server-role.c: user roles and the one table of what each may change.
+ *
+ * Every role reads every entity (a technician needs the customer, the
+ * product and its warranty on site). Writes are granted per entity and
+ * operation here and nowhere else; user accounts are managed only through
+ * the command line, so no role can create users over HTTP. */
+#define G_LOG_DOMAIN "care-server-role"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "care-server-role.h"
+
+#define C   CARE_SERVER_OP_CREATE
+#define U   CARE_SERVER_OP_UPDATE
+#define D   CARE_SERVER_OP_DELETE
+#define ALL (C | U | D)
+
+static const char *const role_names[CARE_SERVER_N_ROLES] = {
+  [CARE_SERVER_ROLE_AGENT] = "agent",
+  [CARE_SERVER_ROLE_TRAINER] = "trainer",
+  [CARE_SERVER_ROLE_TECHNICIAN] = "technician",
+  [CARE_SERVER_ROLE_ADMIN] = "admin",
+};
+
+/* The role matrix; keep src/server/PROTOCOL.md in step with it. An entity
+ * missing here may be written by admins only. */
+static const struct
+{
+  const char *entity;
+  guint ops[CARE_SERVER_N_ROLES]; /* agent, trainer, technician, admin */
+} matrix[] = {
+  { "staff", { 0, 0, 0, ALL } },
+  { "customer", { ALL, 0, 0, ALL } },
+  { "contact", { ALL, ALL, 0, ALL } },
+  { "product", { ALL, 0, 0, ALL } },
+  { "warranty", { ALL, 0, 0, ALL } },
+  { "service_case", { ALL, 0, 0, ALL } },
+  { "appointment", { ALL, 0, C | U, ALL } },
+  { "training_course", { ALL, ALL, 0, ALL } },
+  { "training_session", { ALL, ALL, 0, ALL } },
+  { "enrolment", { ALL, ALL, 0, ALL } },
+  { "call_log", { ALL, 0, C | U, ALL } },
+};
+
+gboolean
+care_server_role_from_string (const char *name, CareServerRole *out_role)
+{
+  for (guint i = 0; i < CARE_SERVER_N_ROLES; i++)
+    if (g_strcmp0 (role_names[i], name) == 0)
+      {
+        *out_role = (CareServerRole) i;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+const char *
+care_server_role_to_string (CareServerRole role)
+{
+  g_return_val_if_fail (role < CARE_SERVER_N_ROLES, NULL);
+  return role_names[role];
+}
+
+gboolean
+care_server_role_allows (CareServerRole role, const char *entity, CareServerOp op)
+{
+  g_return_val_if_fail (role < CARE_SERVER_N_ROLES, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (matrix); i++)
+    if (strcmp (matrix[i].entity, entity) == 0)
+      return (matrix[i].ops[role] & op) != 0;
+
+  return role == CARE_SERVER_ROLE_ADMIN;
+}
+
+gboolean
+care_server_op_from_string (const char *name, CareServerOp *out_op)
+{
+  if (g_strcmp0 (name, "create") == 0)
+    *out_op = CARE_SERVER_OP_CREATE;
+  else if (g_strcmp0 (name, "update") == 0)
+    *out_op = CARE_SERVER_OP_UPDATE;
+  else if (g_strcmp0 (name, "delete") == 0)
+    *out_op = CARE_SERVER_OP_DELETE;
+  else
+    return FALSE;
+
+  return TRUE;
+}
+
+const char *
+care_server_op_to_string (CareServerOp op)
+{
+  switch (op)
+    {
+      case CARE_SERVER_OP_CREATE:
+        return "create";
+      case CARE_SERVER_OP_UPDATE:
+        return "update";
+      case CARE_SERVER_OP_DELETE:
+        return "delete";
+      default:
+        return NULL;
+    }
+}

@@ -1,0 +1,1322 @@
+/* care-server-sync.c: applies pushed mutations with a three-way merge and serves the change feed.
+ *
+ * A push runs in one BEGIN IMMEDIATE transaction; each mutation runs inside
+ * a savepoint, so a rejected one is undone alone and never blocks the rest.
+ * Its result is stored in client_mutations in that same transaction, keyed
+ * by (client_id, mutation_id): a retried push whose response was lost gets
+ * the stored results back and changes nothing twice.
+ *
+ * Merge rules (per field of an update, each field sent as {from, to}):
+ *   to == server value          nothing to do, not a conflict
+ *   from == server value        the change lands
+ *   otherwise                   conflict: the server keeps its value and
+ *                               reports {field, server, client}
+ * The fields that do not conflict still land, so one conflicting field never
+ * loses a user's other edits. A delete whose base_rev is older than the
+ * record is a conflict too: deleting would silently drop someone's edit. */
+#define G_LOG_DOMAIN "care-server-sync"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "care-demo.h"
+#include "care-server-sync.h"
+#include "care-store.h"
+
+struct _CareServerSync
+{
+  GObject parent_instance;
+
+  CareServerDb *db; /* owned */
+};
+
+G_DEFINE_FINAL_TYPE (CareServerSync, care_server_sync, G_TYPE_OBJECT)
+G_DEFINE_QUARK (care - server - sync - error - quark, care_server_sync_error)
+
+/* One stored record as the server holds it. */
+typedef struct
+{
+  gboolean found;
+  gint64 rev;
+  gboolean deleted;
+  CareRecord *record; /* NULL for a tombstone */
+} Stored;
+
+static void
+stored_clear (Stored *stored)
+{
+  g_clear_object (&stored->record);
+  memset (stored, 0, sizeof *stored);
+}
+
+/* What one mutation came to; turned into its JSON result. */
+typedef struct
+{
+  const char *status; /* applied, merged, conflict, rejected */
+  gint64 rev;
+  JsonArray *conflicts;
+  const char *code; /* machine-readable reason for rejected and record-level conflicts */
+  char *message;
+} Outcome;
+
+static void
+care_server_sync_dispose (GObject *object)
+{
+  CareServerSync *self = CARE_SERVER_SYNC (object);
+
+  g_clear_object (&self->db);
+
+  G_OBJECT_CLASS (care_server_sync_parent_class)->dispose (object);
+}
+
+static void
+care_server_sync_class_init (CareServerSyncClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = care_server_sync_dispose;
+}
+
+static void
+care_server_sync_init (CareServerSync *self)
+{
+}
+
+CareServerSync *
+care_server_sync_new (CareServerDb *db)
+{
+  CareServerSync *self;
+
+  g_return_val_if_fail (CARE_IS_SERVER_DB (db), NULL);
+
+  self = g_object_new (CARE_TYPE_SERVER_SYNC, NULL);
+  self->db = g_object_ref (db);
+
+  return self;
+}
+
+static gboolean
+values_equal (GVariant *a, GVariant *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  return g_variant_equal (a, b);
+}
+
+static void
+reject (Outcome *outcome, const char *code, const char *message)
+{
+  outcome->status = "rejected";
+  outcome->code = code;
+  g_free (outcome->message);
+  outcome->message = g_strdup (message);
+}
+
+static void
+conflict (Outcome *outcome, const char *code, const char *message)
+{
+  outcome->status = "conflict";
+  outcome->code = code;
+  g_free (outcome->message);
+  outcome->message = g_strdup (message);
+}
+
+static void
+add_conflict (Outcome *outcome, const char *field, GVariant *server, GVariant *client)
+{
+  JsonObject *c = json_object_new ();
+
+  json_object_set_string_member (c, "field", field);
+  json_object_set_member (c, "server", care_value_to_json (server));
+  json_object_set_member (c, "client", care_value_to_json (client));
+  json_array_add_object_element (outcome->conflicts, c);
+}
+
+/* Loads a record; @stored->found is FALSE when the id was never seen. */
+static gboolean
+load_stored (CareServerSync *self, const CareEntity *entity, const char *id, Stored *stored,
+             GError **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  memset (stored, 0, sizeof *stored);
+  stmt = care_server_db_prepare (
+      self->db, "SELECT rev, deleted, fields FROM record WHERE entity = ? AND id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, entity->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      stored->found = TRUE;
+      stored->rev = sqlite3_column_int64 (stmt, 0);
+      stored->deleted = sqlite3_column_int (stmt, 1) != 0;
+      if (!stored->deleted)
+        {
+          g_autoptr (JsonNode) node =
+              json_from_string ((const char *) sqlite3_column_text (stmt, 2), NULL);
+          g_autoptr (GError) local_error = NULL;
+
+          stored->record = care_record_new_with_id (entity, id);
+          if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
+              !care_record_set_from_json (stored->record, json_node_get_object (node),
+                                          &local_error))
+            g_warning ("Stored %s %s does not match the schema: %s", entity->name, id,
+                       local_error != NULL ? local_error->message : "not a JSON object");
+        }
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return care_server_db_set_error (self->db, rc, error);
+
+  return TRUE;
+}
+
+static gint64
+next_seq (CareServerSync *self, GError **error)
+{
+  sqlite3_stmt *stmt = care_server_db_prepare (self->db,
+                                               "UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
+                                               "WHERE key = 'seq' RETURNING CAST(value AS INTEGER)",
+                                               error);
+  gint64 seq = -1;
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      seq = sqlite3_column_int64 (stmt, 0);
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE || seq < 0)
+    {
+      care_server_db_set_error (self->db, rc, error);
+      return -1;
+    }
+
+  return seq;
+}
+
+/* Writes a record (or its tombstone when @record is NULL) at @rev, stamps it
+ * with the next commit sequence number and refreshes its references. */
+static gboolean
+write_record (CareServerSync *self, const CareEntity *entity, const char *id, gint64 rev,
+              CareRecord *record, gint64 user_id, GError **error)
+{
+  g_autofree char *now = care_store_now ();
+  g_autofree char *json = NULL;
+  sqlite3_stmt *stmt;
+  gint64 seq;
+
+  seq = next_seq (self, error);
+  if (seq < 0)
+    return FALSE;
+
+  if (record != NULL)
+    {
+      g_autoptr (JsonNode) node =
+          json_node_init_object (json_node_alloc (), care_record_to_json (record));
+      json = json_to_string (node, FALSE);
+      json_object_unref (json_node_get_object (node));
+    }
+
+  stmt = care_server_db_prepare (self->db,
+                                 "INSERT INTO record (entity, id, rev, deleted, fields, seq, "
+                                 "created_at, updated_at, updated_by) "
+                                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8) "
+                                 "ON CONFLICT (entity, id) DO UPDATE SET rev = excluded.rev, "
+                                 "deleted = excluded.deleted, fields = excluded.fields, "
+                                 "seq = excluded.seq, updated_at = excluded.updated_at, "
+                                 "updated_by = excluded.updated_by",
+                                 error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, entity->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, rev);
+  sqlite3_bind_int (stmt, 4, record == NULL);
+  if (json != NULL)
+    sqlite3_bind_text (stmt, 5, json, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, 5);
+  sqlite3_bind_int64 (stmt, 6, seq);
+  sqlite3_bind_text (stmt, 7, now, -1, SQLITE_TRANSIENT);
+  if (user_id > 0)
+    sqlite3_bind_int64 (stmt, 8, user_id);
+  else
+    sqlite3_bind_null (stmt, 8);
+  if (!care_server_db_step_done (self->db, stmt, error))
+    return FALSE;
+
+  stmt = care_server_db_prepare (self->db, "DELETE FROM ref WHERE entity = ? AND id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, entity->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
+  if (!care_server_db_step_done (self->db, stmt, error))
+    return FALSE;
+
+  if (record == NULL)
+    return TRUE;
+
+  for (guint i = 0; i < entity->n_fields; i++)
+    {
+      const CareField *field = &entity->fields[i];
+      GVariant *value = care_record_get_value_at (record, i);
+
+      if (field->type != CARE_FIELD_REF || value == NULL)
+        continue;
+
+      stmt =
+          care_server_db_prepare (self->db,
+                                  "INSERT INTO ref (entity, id, field, target_entity, target_id, "
+                                  "owned) VALUES (?, ?, ?, ?, ?, ?)",
+                                  error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, entity->name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 3, field->name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 4, field->ref_entity, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 5, g_variant_get_string (value, NULL), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int (stmt, 6, field->owned ? 1 : 0);
+      if (!care_server_db_step_done (self->db, stmt, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Checks that every reference @record holds (or, with @only, the fields
+ * listed there) points at a live record. Returns FALSE only on database
+ * errors; a broken reference sets @outcome to rejected. */
+static gboolean
+check_references (CareServerSync *self, CareRecord *record, GHashTable *only, Outcome *outcome,
+                  GError **error)
+{
+  const CareEntity *entity = care_record_get_entity (record);
+
+  for (guint i = 0; i < entity->n_fields; i++)
+    {
+      const CareField *field = &entity->fields[i];
+      GVariant *value = care_record_get_value_at (record, i);
+      Stored target = { 0 };
+
+      if (field->type != CARE_FIELD_REF || value == NULL)
+        continue;
+      if (only != NULL && !g_hash_table_contains (only, field->name))
+        continue;
+
+      if (!load_stored (self, care_schema_lookup (field->ref_entity),
+                        g_variant_get_string (value, NULL), &target, error))
+        return FALSE;
+
+      if (!target.found || target.deleted)
+        {
+          g_autofree char *message = g_strdup_printf (
+              _ ("%s: the %s %s does not exist or was deleted"), care_field_label (field),
+              field->ref_entity, g_variant_get_string (value, NULL));
+          reject (outcome, "missing_reference", message);
+          stored_clear (&target);
+          return TRUE;
+        }
+      stored_clear (&target);
+    }
+
+  return TRUE;
+}
+
+/* Enforces the entity's unique field among live records (a serial number
+ * belongs to one product). */
+static gboolean
+check_unique (CareServerSync *self, CareRecord *record, Outcome *outcome, GError **error)
+{
+  const CareEntity *entity = care_record_get_entity (record);
+  const char *value;
+  g_autofree char *path = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (entity->unique_field == NULL)
+    return TRUE;
+
+  value = care_record_get_string (record, entity->unique_field);
+  if (value == NULL)
+    return TRUE;
+
+  path = g_strdup_printf ("$.%s", entity->unique_field);
+  stmt =
+      care_server_db_prepare (self->db,
+                              "SELECT 1 FROM record WHERE entity = ? AND deleted = 0 AND id <> ? "
+                              "AND json_extract(fields, ?) = ? LIMIT 1",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, entity->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, care_record_get_id (record), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, path, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, value, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+
+  if (rc == SQLITE_ROW)
+    {
+      const CareField *field = care_entity_lookup_field (entity, entity->unique_field);
+      g_autofree char *message = g_strdup_printf (_ ("%s: “%s” is already used by another record"),
+                                                  care_field_label (field), value);
+      reject (outcome, "duplicate", message);
+      return TRUE;
+    }
+  if (rc != SQLITE_DONE)
+    return care_server_db_set_error (self->db, rc, error);
+
+  return TRUE;
+}
+
+typedef struct
+{
+  char *entity;
+  char *id;
+  char *field;
+  gboolean owned;
+} RefRow;
+
+static void
+ref_row_free (gpointer data)
+{
+  RefRow *row = data;
+
+  g_free (row->entity);
+  g_free (row->id);
+  g_free (row->field);
+  g_free (row);
+}
+
+static gboolean tombstone (CareServerSync *self, const CareEntity *entity, const char *id,
+                           gint64 rev, gint64 user_id, GError **error);
+
+/* Whatever pointed at a deleted record follows it: records it owns become
+ * tombstones too, optional references to it are cleared. Each is a change
+ * of its own, so pulls carry it. */
+static gboolean
+cascade (CareServerSync *self, const CareEntity *entity, const char *id, gint64 user_id,
+         GError **error)
+{
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func (ref_row_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = care_server_db_prepare (self->db,
+                                 "SELECT entity, id, field, owned FROM ref "
+                                 "WHERE target_entity = ? AND target_id = ?",
+                                 error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, entity->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      RefRow *row = g_new0 (RefRow, 1);
+
+      row->entity = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      row->id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      row->field = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      row->owned = sqlite3_column_int (stmt, 3) != 0;
+      g_ptr_array_add (rows, row);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return care_server_db_set_error (self->db, rc, error);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      RefRow *row = g_ptr_array_index (rows, i);
+      const CareEntity *child_entity = care_schema_lookup (row->entity);
+      Stored child = { 0 };
+      gboolean ok = TRUE;
+
+      if (child_entity == NULL)
+        continue;
+      if (!load_stored (self, child_entity, row->id, &child, error))
+        return FALSE;
+
+      /* An earlier row of this loop may already have deleted it. */
+      if (child.found && !child.deleted)
+        {
+          if (row->owned)
+            ok = tombstone (self, child_entity, row->id, child.rev + 1, user_id, error);
+          else
+            {
+              care_record_set_value (child.record, row->field, NULL);
+              ok = write_record (self, child_entity, row->id, child.rev + 1, child.record, user_id,
+                                 error);
+            }
+        }
+      stored_clear (&child);
+      if (!ok)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+tombstone (CareServerSync *self, const CareEntity *entity, const char *id, gint64 rev,
+           gint64 user_id, GError **error)
+{
+  return write_record (self, entity, id, rev, NULL, user_id, error) &&
+         cascade (self, entity, id, user_id, error);
+}
+
+/* Reads a "from" value: types are checked, but not the field's rules, since
+ * it only has to be compared with what the server holds. */
+static gboolean
+from_value (const CareField *field, JsonNode *node, GVariant **out_value)
+{
+  *out_value = NULL;
+
+  if (JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+
+  switch (field->type)
+    {
+      case CARE_FIELD_INT:
+        if (json_node_get_value_type (node) != G_TYPE_INT64)
+          return FALSE;
+        *out_value = g_variant_ref_sink (g_variant_new_int64 (json_node_get_int (node)));
+        return TRUE;
+      case CARE_FIELD_BOOL:
+        if (json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+          return FALSE;
+        *out_value = g_variant_ref_sink (g_variant_new_boolean (json_node_get_boolean (node)));
+        return TRUE;
+      case CARE_FIELD_TEXT:
+      case CARE_FIELD_NOTE:
+      case CARE_FIELD_EMAIL:
+      case CARE_FIELD_PHONE:
+      case CARE_FIELD_URL:
+      case CARE_FIELD_DATE:
+      case CARE_FIELD_DATETIME:
+      case CARE_FIELD_ENUM:
+      case CARE_FIELD_REF:
+      default:
+        if (json_node_get_value_type (node) != G_TYPE_STRING)
+          return FALSE;
+        if (json_node_get_string (node)[0] != '\0')
+          *out_value = g_variant_ref_sink (g_variant_new_string (json_node_get_string (node)));
+        return TRUE;
+    }
+}
+
+static gboolean
+apply_create (CareServerSync *self, const CareEntity *entity, const char *id, JsonObject *fields,
+              gint64 user_id, Outcome *outcome, GError **error)
+{
+  g_autoptr (CareRecord) record = care_record_new_with_id (entity, id);
+  g_autoptr (GError) invalid = NULL;
+  Stored existing = { 0 };
+  gboolean ok = TRUE;
+
+  if (!care_record_set_from_json (record, fields, &invalid) ||
+      !care_record_validate (record, NULL, &invalid))
+    {
+      reject (outcome, "invalid", invalid->message);
+      return TRUE;
+    }
+
+  if (!load_stored (self, entity, id, &existing, error))
+    return FALSE;
+
+  if (existing.found)
+    {
+      outcome->rev = existing.rev;
+      if (existing.deleted)
+        /* Ids are never reused: a stale create must not bring a deleted record back. */
+        conflict (outcome, "deleted", _ ("A record with this id was deleted on the server"));
+      else
+        {
+          g_autoptr (GPtrArray) diff = care_record_diff (existing.record, record);
+
+          if (diff->len == 0)
+            outcome->status = "applied";
+          else
+            {
+              for (guint i = 0; i < diff->len; i++)
+                add_conflict (outcome, g_ptr_array_index (diff, i),
+                              care_record_get_value (existing.record, g_ptr_array_index (diff, i)),
+                              care_record_get_value (record, g_ptr_array_index (diff, i)));
+              conflict (outcome, "exists",
+                        _ ("A different record with this id already exists on the server"));
+            }
+        }
+      stored_clear (&existing);
+      return TRUE;
+    }
+
+  if (!check_references (self, record, NULL, outcome, error))
+    return FALSE;
+  if (outcome->status == NULL && !check_unique (self, record, outcome, error))
+    return FALSE;
+  if (outcome->status != NULL)
+    return TRUE;
+
+  ok = write_record (self, entity, id, 1, record, user_id, error);
+  outcome->status = "applied";
+  outcome->rev = 1;
+
+  return ok;
+}
+
+static gboolean
+apply_update (CareServerSync *self, const CareEntity *entity, const char *id, gint64 base_rev,
+              JsonObject *fields, gint64 user_id, Outcome *outcome, GError **error)
+{
+  g_autoptr (GHashTable) changed = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (CareRecord) merged = NULL;
+  g_autoptr (GList) members = NULL;
+  g_autoptr (GError) invalid = NULL;
+  Stored existing = { 0 };
+  gboolean ok = TRUE;
+
+  if (!load_stored (self, entity, id, &existing, error))
+    return FALSE;
+
+  if (!existing.found)
+    {
+      reject (outcome, "not_found", _ ("There is no such record on the server"));
+      return TRUE;
+    }
+
+  outcome->rev = existing.rev;
+  if (existing.deleted)
+    {
+      conflict (outcome, "deleted", _ ("The record was deleted on the server"));
+      stored_clear (&existing);
+      return TRUE;
+    }
+
+  merged = care_record_copy (existing.record);
+  members = json_object_get_members (fields);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      const CareField *field = care_entity_lookup_field (entity, name);
+      JsonNode *change = json_object_get_member (fields, name);
+      JsonObject *change_obj;
+      g_autoptr (GVariant) from = NULL;
+      g_autoptr (GVariant) to = NULL;
+      GVariant *current;
+
+      if (field == NULL)
+        {
+          g_autofree char *message =
+              g_strdup_printf (_ ("%s has no field “%s”"), entity->name, name);
+          reject (outcome, "invalid", message);
+          break;
+        }
+
+      if (!JSON_NODE_HOLDS_OBJECT (change) ||
+          !json_object_has_member ((change_obj = json_node_get_object (change)), "from") ||
+          !json_object_has_member (change_obj, "to") || json_object_get_size (change_obj) != 2)
+        {
+          g_autofree char *message =
+              g_strdup_printf (_ ("%s: an update sends {\"from\": …, \"to\": …}"), name);
+          reject (outcome, "invalid", message);
+          break;
+        }
+
+      if (!care_value_from_json (field, json_object_get_member (change_obj, "to"), &to, &invalid))
+        {
+          reject (outcome, "invalid", invalid->message);
+          break;
+        }
+
+      if (!from_value (field, json_object_get_member (change_obj, "from"), &from))
+        {
+          g_autofree char *message =
+              g_strdup_printf (_ ("%s: wrong type of value"), care_field_label (field));
+          reject (outcome, "invalid", message);
+          break;
+        }
+
+      current = care_record_get_value (existing.record, name);
+      if (values_equal (to, current))
+        continue;
+
+      if (values_equal (from, current))
+        {
+          care_record_set_value (merged, name, g_steal_pointer (&to));
+          g_hash_table_add (changed, (gpointer) field->name);
+        }
+      else
+        add_conflict (outcome, name, current, to);
+    }
+
+  if (outcome->status != NULL)
+    goto out;
+
+  if (g_hash_table_size (changed) > 0)
+    {
+      const char *bad_field = NULL;
+
+      /* The merge of two valid edits can still break a rule across fields
+       * (an end before a start): then the whole mutation is refused. */
+      if (!care_record_validate (merged, &bad_field, &invalid))
+        {
+          reject (outcome, "invalid", invalid->message);
+          goto out;
+        }
+
+      if (!check_references (self, merged, changed, outcome, error))
+        {
+          ok = FALSE;
+          goto out;
+        }
+      if (outcome->status == NULL && entity->unique_field != NULL &&
+          g_hash_table_contains (changed, entity->unique_field) &&
+          !check_unique (self, merged, outcome, error))
+        {
+          ok = FALSE;
+          goto out;
+        }
+      if (outcome->status != NULL)
+        goto out;
+
+      if (!write_record (self, entity, id, existing.rev + 1, merged, user_id, error))
+        {
+          ok = FALSE;
+          goto out;
+        }
+      outcome->rev = existing.rev + 1;
+    }
+
+  if (json_array_get_length (outcome->conflicts) > 0)
+    conflict (outcome, "fields", _ ("Some fields were changed on the server to other values"));
+  else
+    outcome->status = base_rev == existing.rev ? "applied" : "merged";
+
+out:
+  stored_clear (&existing);
+  return ok;
+}
+
+static gboolean
+apply_delete (CareServerSync *self, const CareEntity *entity, const char *id, gint64 base_rev,
+              gint64 user_id, Outcome *outcome, GError **error)
+{
+  Stored existing = { 0 };
+  gboolean ok = TRUE;
+
+  if (!load_stored (self, entity, id, &existing, error))
+    return FALSE;
+
+  if (!existing.found)
+    reject (outcome, "not_found", _ ("There is no such record on the server"));
+  else if (existing.deleted)
+    {
+      outcome->rev = existing.rev;
+      conflict (outcome, "deleted", _ ("The record was already deleted on the server"));
+    }
+  else if (base_rev != existing.rev)
+    {
+      outcome->rev = existing.rev;
+      conflict (outcome, "changed",
+                _ ("The record was changed on the server since it was last synchronised; it was "
+                   "not deleted"));
+    }
+  else
+    {
+      ok = tombstone (self, entity, id, existing.rev + 1, user_id, error);
+      outcome->status = "applied";
+      outcome->rev = existing.rev + 1;
+    }
+
+  stored_clear (&existing);
+  return ok;
+}
+
+static const char *
+get_string_member (JsonObject *obj, const char *name)
+{
+  JsonNode *node = json_object_get_member (obj, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static gboolean
+get_int_member (JsonObject *obj, const char *name, gint64 *out_value)
+{
+  JsonNode *node = json_object_get_member (obj, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_INT64)
+    return FALSE;
+  *out_value = json_node_get_int (node);
+  return TRUE;
+}
+
+/* Applies one mutation. Returns FALSE only for database errors, which abort
+ * the whole push; everything wrong with the mutation itself is its outcome. */
+static gboolean
+apply_mutation (CareServerSync *self, const CareServerUser *user, JsonObject *mutation,
+                Outcome *outcome, GError **error)
+{
+  const char *entity_name = get_string_member (mutation, "entity");
+  const char *id = get_string_member (mutation, "id");
+  const char *op_name = get_string_member (mutation, "op");
+  JsonNode *fields_node = json_object_get_member (mutation, "fields");
+  const CareEntity *entity;
+  CareServerOp op;
+  gint64 base_rev = 0;
+
+  entity = care_schema_lookup (entity_name);
+  if (entity == NULL)
+    {
+      g_autofree char *message =
+          g_strdup_printf (_ ("Unknown entity “%s”"), entity_name != NULL ? entity_name : "");
+      reject (outcome, "invalid", message);
+      return TRUE;
+    }
+
+  if (id == NULL || !g_uuid_string_is_valid (id))
+    {
+      reject (outcome, "invalid", _ ("The record id is not a UUID"));
+      return TRUE;
+    }
+
+  if (!care_server_op_from_string (op_name, &op))
+    {
+      reject (outcome, "invalid", _ ("The operation is not one of create, update or delete"));
+      return TRUE;
+    }
+
+  if (!care_server_role_allows (user->role, entity->name, op))
+    {
+      g_autofree char *message =
+          g_strdup_printf (_ ("Forbidden: the %s role may not %s a %s"),
+                           care_server_role_to_string (user->role), op_name, entity->name);
+      reject (outcome, "forbidden", message);
+      return TRUE;
+    }
+
+  if (json_object_has_member (mutation, "base_rev") &&
+      (!get_int_member (mutation, "base_rev", &base_rev) || base_rev < 0))
+    {
+      reject (outcome, "invalid", _ ("base_rev is not a revision number"));
+      return TRUE;
+    }
+
+  if (op != CARE_SERVER_OP_CREATE && !json_object_has_member (mutation, "base_rev"))
+    {
+      reject (outcome, "invalid", _ ("An update or delete needs base_rev"));
+      return TRUE;
+    }
+
+  if (op != CARE_SERVER_OP_DELETE && (fields_node == NULL || !JSON_NODE_HOLDS_OBJECT (fields_node)))
+    {
+      reject (outcome, "invalid", _ ("A create or update needs a fields object"));
+      return TRUE;
+    }
+
+  switch (op)
+    {
+      case CARE_SERVER_OP_CREATE:
+        return apply_create (self, entity, id, json_node_get_object (fields_node), user->id,
+                             outcome, error);
+      case CARE_SERVER_OP_UPDATE:
+        return apply_update (self, entity, id, base_rev, json_node_get_object (fields_node),
+                             user->id, outcome, error);
+      case CARE_SERVER_OP_DELETE:
+      default:
+        return apply_delete (self, entity, id, base_rev, user->id, outcome, error);
+    }
+}
+
+static JsonObject *
+outcome_to_json (gint64 mutation_id, Outcome *outcome)
+{
+  JsonObject *result = json_object_new ();
+
+  json_object_set_int_member (result, "mutation_id", mutation_id);
+  json_object_set_string_member (result, "status", outcome->status);
+  json_object_set_int_member (result, "rev", outcome->rev);
+  json_object_set_array_member (result, "conflicts", json_array_ref (outcome->conflicts));
+  if (outcome->message != NULL)
+    json_object_set_string_member (result, "error", outcome->message);
+  else
+    json_object_set_null_member (result, "error");
+  if (outcome->code != NULL)
+    json_object_set_string_member (result, "code", outcome->code);
+  else
+    json_object_set_null_member (result, "code");
+
+  return result;
+}
+
+static gboolean
+store_result (CareServerSync *self, const char *client_id, gint64 mutation_id, JsonObject *result,
+              GError **error)
+{
+  g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), result);
+  g_autofree char *json = json_to_string (node, FALSE);
+  sqlite3_stmt *stmt;
+
+  stmt = care_server_db_prepare (self->db,
+                                 "INSERT INTO client_mutations (client_id, mutation_id, result) "
+                                 "VALUES (?, ?, ?)",
+                                 error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, client_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, mutation_id);
+  sqlite3_bind_text (stmt, 3, json, -1, SQLITE_TRANSIENT);
+  return care_server_db_step_done (self->db, stmt, error);
+}
+
+static JsonObject *
+replay_result (CareServerSync *self, const char *client_id, gint64 mutation_id, GError **error)
+{
+  g_autoptr (JsonNode) node = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = care_server_db_prepare (self->db,
+                                 "SELECT result FROM client_mutations "
+                                 "WHERE client_id = ? AND mutation_id = ?",
+                                 error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, client_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, mutation_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    node = json_from_string ((const char *) sqlite3_column_text (stmt, 0), NULL);
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      care_server_db_set_error (self->db, rc, error);
+      return NULL;
+    }
+
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    return json_object_ref (json_node_get_object (node));
+
+  /* An id below the client's high-water mark that was never pushed: the
+   * client skipped it. Nothing was applied, and nothing ever will be. */
+  {
+    Outcome outcome = { .conflicts = json_array_new () };
+    JsonObject *result;
+
+    reject (&outcome, "stale", _ ("This mutation id is below one the server already acknowledged"));
+    result = outcome_to_json (mutation_id, &outcome);
+    json_array_unref (outcome.conflicts);
+    g_free (outcome.message);
+    return result;
+  }
+}
+
+/* Checks the shape of the request before anything is applied, so a broken
+ * batch changes nothing. */
+static gboolean
+check_push (JsonNode *request, const char **out_client_id, JsonArray **out_mutations,
+            GError **error)
+{
+  JsonObject *obj;
+  JsonNode *mutations;
+  const char *client_id;
+  gint64 previous = 0;
+
+  if (!JSON_NODE_HOLDS_OBJECT (request))
+    {
+      g_set_error_literal (error, CARE_SERVER_SYNC_ERROR, CARE_SERVER_SYNC_ERROR_MALFORMED,
+                           _ ("The request body must be a JSON object"));
+      return FALSE;
+    }
+
+  obj = json_node_get_object (request);
+  client_id = get_string_member (obj, "client_id");
+  mutations = json_object_get_member (obj, "mutations");
+
+  if (client_id == NULL || mutations == NULL || !JSON_NODE_HOLDS_ARRAY (mutations))
+    {
+      g_set_error_literal (error, CARE_SERVER_SYNC_ERROR, CARE_SERVER_SYNC_ERROR_MALFORMED,
+                           _ ("A push needs a client_id string and a mutations array"));
+      return FALSE;
+    }
+
+  if (!g_uuid_string_is_valid (client_id))
+    {
+      g_set_error_literal (error, CARE_SERVER_SYNC_ERROR, CARE_SERVER_SYNC_ERROR_INVALID,
+                           _ ("client_id is not a UUID"));
+      return FALSE;
+    }
+
+  if (json_array_get_length (json_node_get_array (mutations)) > CARE_SERVER_SYNC_MAX_MUTATIONS)
+    {
+      g_set_error (error, CARE_SERVER_SYNC_ERROR, CARE_SERVER_SYNC_ERROR_TOO_LARGE,
+                   _ ("A push holds at most %d mutations"), CARE_SERVER_SYNC_MAX_MUTATIONS);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (mutations)); i++)
+    {
+      JsonNode *m = json_array_get_element (json_node_get_array (mutations), i);
+      gint64 mutation_id;
+
+      if (!JSON_NODE_HOLDS_OBJECT (m) ||
+          !get_int_member (json_node_get_object (m), "mutation_id", &mutation_id))
+        {
+          g_set_error (error, CARE_SERVER_SYNC_ERROR, CARE_SERVER_SYNC_ERROR_MALFORMED,
+                       _ ("Mutation %u is not an object with an integer mutation_id"), i);
+          return FALSE;
+        }
+
+      if (mutation_id <= previous)
+        {
+          g_set_error (error, CARE_SERVER_SYNC_ERROR, CARE_SERVER_SYNC_ERROR_INVALID,
+                       _ ("Mutation ids must be positive and increasing (mutation %u)"), i);
+          return FALSE;
+        }
+      previous = mutation_id;
+    }
+
+  *out_client_id = client_id;
+  *out_mutations = json_node_get_array (mutations);
+  return TRUE;
+}
+
+/* Binds a client id to the first user who pushes with it and returns its
+ * last acknowledged mutation id. */
+static gboolean
+claim_client (CareServerSync *self, const CareServerUser *user, const char *client_id,
+              gint64 *out_last, GError **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 owner = -1;
+  int rc;
+
+  stmt = care_server_db_prepare (
+      self->db, "SELECT user_id, last_mutation_id FROM clients WHERE client_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, client_id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      owner = sqlite3_column_int64 (stmt, 0);
+      *out_last = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return care_server_db_set_error (self->db, rc, error);
+
+  if (owner >= 0)
+    {
+      if (owner != user->id)
+        {
+          g_set_error_literal (error, CARE_SERVER_SYNC_ERROR, CARE_SERVER_SYNC_ERROR_CONFLICT,
+                               _ ("This client id belongs to another user; a new local database "
+                                  "gets a new client id"));
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  *out_last = 0;
+  stmt = care_server_db_prepare (self->db,
+                                 "INSERT INTO clients (client_id, user_id, last_mutation_id) "
+                                 "VALUES (?, ?, 0)",
+                                 error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, client_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, user->id);
+  return care_server_db_step_done (self->db, stmt, error);
+}
+
+JsonNode *
+care_server_sync_push (CareServerSync *self, const CareServerUser *user, JsonNode *request,
+                       GError **error)
+{
+  g_autoptr (JsonArray) results = json_array_new ();
+  JsonObject *response;
+  JsonArray *mutations = NULL;
+  const char *client_id = NULL;
+  gint64 last = 0;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (CARE_IS_SERVER_SYNC (self), NULL);
+
+  if (!check_push (request, &client_id, &mutations, error))
+    return NULL;
+
+  if (!care_server_db_begin (self->db, error))
+    return NULL;
+
+  if (!claim_client (self, user, client_id, &last, error))
+    goto failed;
+
+  for (guint i = 0; i < json_array_get_length (mutations); i++)
+    {
+      JsonObject *mutation = json_array_get_object_element (mutations, i);
+      gint64 mutation_id = json_object_get_int_member (mutation, "mutation_id");
+      Outcome outcome = { .conflicts = json_array_new () };
+      JsonObject *result;
+      gboolean ok;
+
+      if (mutation_id <= last)
+        {
+          json_array_unref (outcome.conflicts);
+          result = replay_result (self, client_id, mutation_id, error);
+          if (result == NULL)
+            goto failed;
+          json_array_add_object_element (results, result);
+          continue;
+        }
+
+      ok = care_server_db_savepoint (self->db, error) &&
+           apply_mutation (self, user, mutation, &outcome, error);
+      if (ok)
+        {
+          g_assert (outcome.status != NULL);
+          ok =
+              care_server_db_release (self->db, g_strcmp0 (outcome.status, "rejected") != 0, error);
+        }
+      if (ok)
+        {
+          result = outcome_to_json (mutation_id, &outcome);
+          ok = store_result (self, client_id, mutation_id, result, error);
+          json_array_add_object_element (results, result);
+        }
+
+      json_array_unref (outcome.conflicts);
+      g_free (outcome.message);
+      if (!ok)
+        goto failed;
+
+      last = mutation_id;
+    }
+
+  stmt = care_server_db_prepare (
+      self->db, "UPDATE clients SET last_mutation_id = ? WHERE client_id = ?", error);
+  if (stmt == NULL)
+    goto failed;
+  sqlite3_bind_int64 (stmt, 1, last);
+  sqlite3_bind_text (stmt, 2, client_id, -1, SQLITE_TRANSIENT);
+  if (!care_server_db_step_done (self->db, stmt, error))
+    goto failed;
+
+  if (!care_server_db_end (self->db, TRUE, error))
+    return NULL;
+
+  response = json_object_new ();
+  json_object_set_array_member (response, "results", g_steal_pointer (&results));
+  json_object_set_int_member (response, "last_mutation_id", last);
+  return json_node_init_object (json_node_alloc (), response);
+
+failed:
+  care_server_db_end (self->db, FALSE, NULL);
+  return NULL;
+}
+
+static char *
+format_cursor (CareServerSync *self, gint64 seq)
+{
+  return g_strdup_printf ("%.8s.%" G_GINT64_FORMAT, care_server_db_get_instance_id (self->db), seq);
+}
+
+/* A cursor is "<first 8 characters of the database id>.<seq>". The prefix
+ * catches a cursor from another database, which would otherwise skip or
+ * repeat records without anyone noticing. */
+static gboolean
+parse_cursor (CareServerSync *self, const char *cursor, gint64 *out_seq, GError **error)
+{
+  const char *instance = care_server_db_get_instance_id (self->db);
+  const char *dot;
+  guint64 seq;
+
+  *out_seq = 0;
+  if (cursor == NULL || cursor[0] == '\0')
+    return TRUE;
+
+  dot = strchr (cursor, '.');
+  if (dot == NULL || dot - cursor != 8 ||
+      !g_ascii_string_to_unsigned (dot + 1, 10, 0, G_MAXINT64, &seq, NULL))
+    {
+      g_set_error_literal (error, CARE_SERVER_SYNC_ERROR, CARE_SERVER_SYNC_ERROR_MALFORMED,
+                           _ ("The cursor is not one this server gave out"));
+      return FALSE;
+    }
+
+  if (strncmp (cursor, instance, 8) != 0)
+    {
+      g_set_error_literal (error, CARE_SERVER_SYNC_ERROR, CARE_SERVER_SYNC_ERROR_CONFLICT,
+                           _ ("The cursor belongs to another server database; pull again from the "
+                              "beginning"));
+      return FALSE;
+    }
+
+  *out_seq = (gint64) seq;
+  return TRUE;
+}
+
+JsonNode *
+care_server_sync_pull (CareServerSync *self, const char *cursor, guint limit, GError **error)
+{
+  g_autoptr (JsonArray) changes = json_array_new ();
+  g_autofree char *next_cursor = NULL;
+  JsonObject *response;
+  sqlite3_stmt *stmt;
+  gint64 seq, last_seq;
+  gboolean has_more = FALSE;
+  guint n = 0;
+  int rc;
+
+  g_return_val_if_fail (CARE_IS_SERVER_SYNC (self), NULL);
+
+  if (!parse_cursor (self, cursor, &seq, error))
+    return NULL;
+
+  limit = CLAMP (limit, 1, CARE_SERVER_SYNC_MAX_LIMIT);
+  last_seq = seq;
+
+  /* One more row than asked tells whether there is more. A read inside one
+   * statement sees one snapshot, and seq grows in commit order because
+   * SQLite serialises writers, so no change slips in behind the cursor. */
+  stmt = care_server_db_prepare (self->db,
+                                 "SELECT entity, id, rev, deleted, fields, seq FROM record "
+                                 "WHERE seq > ? ORDER BY seq LIMIT ?",
+                                 error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, seq);
+  sqlite3_bind_int64 (stmt, 2, (gint64) limit + 1);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      JsonObject *change;
+      JsonNode *fields = NULL;
+
+      if (n == limit)
+        {
+          has_more = TRUE;
+          break;
+        }
+
+      change = json_object_new ();
+      json_object_set_string_member (change, "entity",
+                                     (const char *) sqlite3_column_text (stmt, 0));
+      json_object_set_string_member (change, "id", (const char *) sqlite3_column_text (stmt, 1));
+      json_object_set_int_member (change, "rev", sqlite3_column_int64 (stmt, 2));
+      json_object_set_boolean_member (change, "deleted", sqlite3_column_int (stmt, 3) != 0);
+      if (sqlite3_column_type (stmt, 4) != SQLITE_NULL)
+        fields = json_from_string ((const char *) sqlite3_column_text (stmt, 4), NULL);
+      json_object_set_member (change, "fields",
+                              fields != NULL ? fields : json_node_init_null (json_node_alloc ()));
+      json_array_add_object_element (changes, change);
+
+      last_seq = sqlite3_column_int64 (stmt, 5);
+      n++;
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      care_server_db_set_error (self->db, rc, error);
+      return NULL;
+    }
+
+  next_cursor = format_cursor (self, last_seq);
+  response = json_object_new ();
+  json_object_set_array_member (response, "changes", g_steal_pointer (&changes));
+  json_object_set_string_member (response, "next_cursor", next_cursor);
+  json_object_set_boolean_member (response, "has_more", has_more);
+
+  return json_node_init_object (json_node_alloc (), response);
+}
+
+/* Stores a record as is, at rev 1 (or the next rev when it exists); for
+ * loading data such as the demo set inside the caller's transaction. */
+gboolean
+care_server_sync_import (CareServerSync *self, CareRecord *record, GError **error)
+{
+  const CareEntity *entity;
+  const char *bad_field = NULL;
+  Stored existing = { 0 };
+  gint64 rev;
+
+  g_return_val_if_fail (CARE_IS_SERVER_SYNC (self), FALSE);
+  g_return_val_if_fail (CARE_IS_RECORD (record), FALSE);
+
+  if (!care_record_validate (record, &bad_field, error))
+    return FALSE;
+
+  entity = care_record_get_entity (record);
+  if (!load_stored (self, entity, care_record_get_id (record), &existing, error))
+    return FALSE;
+  rev = existing.found ? existing.rev + 1 : 1;
+  stored_clear (&existing);
+
+  return write_record (self, entity, care_record_get_id (record), rev, record, 0, error);
+}
+
+static gboolean
+demo_sink (CareRecord *record, gpointer user_data, GError **error)
+{
+  gpointer *data = user_data;
+
+  (*(guint64 *) data[1])++;
+  return care_server_sync_import (data[0], record, error);
+}
+
+/* Loads the deterministic demo dataset in one transaction. */
+gboolean
+care_server_sync_fill_demo (CareServerSync *self, guint n_customers, guint64 *out_n_records,
+                            GError **error)
+{
+  CareDemoOptions options;
+  guint64 n = 0;
+  gpointer data[2] = { self, &n };
+
+  g_return_val_if_fail (CARE_IS_SERVER_SYNC (self), FALSE);
+
+  care_demo_options_init (&options, n_customers);
+
+  if (!care_server_db_begin (self->db, error))
+    return FALSE;
+
+  if (!care_demo_generate (&options, demo_sink, data, error))
+    {
+      care_server_db_end (self->db, FALSE, NULL);
+      return FALSE;
+    }
+
+  if (out_n_records != NULL)
+    *out_n_records = n;
+
+  return care_server_db_end (self->db, TRUE, error);
+}

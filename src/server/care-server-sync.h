@@ -1,0 +1,42 @@
+/* care-server-sync.h: applies pushed mutations with a three-way merge and serves the change feed. */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "care-record.h"
+#include "care-server-auth.h"
+#include "care-server-db.h"
+
+G_BEGIN_DECLS
+
+#define CARE_SERVER_SYNC_ERROR (care_server_sync_error_quark ())
+
+typedef enum
+{
+  CARE_SERVER_SYNC_ERROR_MALFORMED, /* HTTP 400 */
+  CARE_SERVER_SYNC_ERROR_INVALID,   /* HTTP 422 */
+  CARE_SERVER_SYNC_ERROR_CONFLICT,  /* HTTP 409 */
+  CARE_SERVER_SYNC_ERROR_TOO_LARGE, /* HTTP 413 */
+} CareServerSyncError;
+
+#define CARE_SERVER_SYNC_MAX_MUTATIONS 10000
+#define CARE_SERVER_SYNC_DEFAULT_LIMIT 500
+#define CARE_SERVER_SYNC_MAX_LIMIT     1000
+
+#define CARE_TYPE_SERVER_SYNC (care_server_sync_get_type ())
+G_DECLARE_FINAL_TYPE (CareServerSync, care_server_sync, CARE, SERVER_SYNC, GObject)
+
+GQuark care_server_sync_error_quark (void);
+
+CareServerSync *care_server_sync_new (CareServerDb *db);
+
+JsonNode *care_server_sync_push (CareServerSync *self, const CareServerUser *user,
+                                 JsonNode *request, GError **error);
+JsonNode *care_server_sync_pull (CareServerSync *self, const char *cursor, guint limit,
+                                 GError **error);
+
+gboolean care_server_sync_import (CareServerSync *self, CareRecord *record, GError **error);
+gboolean care_server_sync_fill_demo (CareServerSync *self, guint n_customers,
+                                     guint64 *out_n_records, GError **error);
+
+G_END_DECLS

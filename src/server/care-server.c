@@ -1,0 +1,582 @@
+/* care-server.c: the HTTP front of aftercare-server: routing, authentication, JSON errors.
+ *
+ * Everything runs on the main loop thread, which owns the one SQLite
+ * connection; only the deliberately slow Argon2id password check runs in a
+ * worker thread (with the message paused), so a login never stalls the
+ * pushes and pulls of everyone else. */
+#define G_LOG_DOMAIN "care-server"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "care-server.h"
+
+struct _CareServer
+{
+  GObject parent_instance;
+
+  /* Owned references */
+  SoupServer *soup;
+  CareServerDb *db;
+  CareServerAuth *auth;
+  CareServerSync *sync;
+  GCancellable *cancellable; /* pending login checks */
+  gboolean tls;
+};
+
+G_DEFINE_FINAL_TYPE (CareServer, care_server, G_TYPE_OBJECT)
+
+typedef struct
+{
+  CareServer *server;     /* owned */
+  SoupServerMessage *msg; /* owned */
+  char *username;
+  char *password;
+  char *password_hash; /* NULL when there is no such user */
+  CareServerUser *user;
+} LoginData;
+
+static void
+login_data_free (gpointer data)
+{
+  LoginData *login = data;
+
+  g_clear_object (&login->server);
+  g_clear_object (&login->msg);
+  g_free (login->username);
+  if (login->password != NULL)
+    {
+      memset (login->password, 0, strlen (login->password));
+      g_free (login->password);
+    }
+  g_free (login->password_hash);
+  care_server_user_free (login->user);
+  g_free (login);
+}
+
+static void
+respond_json (SoupServerMessage *msg, guint status, JsonNode *node)
+{
+  g_autofree char *body = json_to_string (node, FALSE);
+  gsize len = strlen (body);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Cache-Control",
+                                "no-store");
+  soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_TAKE,
+                                    g_steal_pointer (&body), len);
+}
+
+static void
+respond_object (SoupServerMessage *msg, guint status, JsonObject *obj)
+{
+  g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), obj);
+
+  respond_json (msg, status, node);
+  json_object_unref (obj);
+}
+
+static void
+respond_error (SoupServerMessage *msg, guint status, const char *code, const char *message)
+{
+  JsonObject *obj = json_object_new ();
+  JsonObject *err = json_object_new ();
+
+  json_object_set_string_member (err, "code", code);
+  json_object_set_string_member (err, "message", message);
+  json_object_set_object_member (obj, "error", err);
+
+  g_debug ("%s %s -> %u %s: %s", soup_server_message_get_method (msg),
+           g_uri_get_path (soup_server_message_get_uri (msg)), status, code, message);
+  respond_object (msg, status, obj);
+}
+
+static void
+respond_internal_error (SoupServerMessage *msg, const GError *error)
+{
+  g_warning ("%s %s failed: %s", soup_server_message_get_method (msg),
+             g_uri_get_path (soup_server_message_get_uri (msg)), error->message);
+  respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+                 _ ("The server could not complete the request"));
+}
+
+static void
+respond_sync_error (SoupServerMessage *msg, const GError *error)
+{
+  if (error->domain != CARE_SERVER_SYNC_ERROR)
+    {
+      respond_internal_error (msg, error);
+      return;
+    }
+
+  switch (error->code)
+    {
+      case CARE_SERVER_SYNC_ERROR_MALFORMED:
+        respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", error->message);
+        break;
+      case CARE_SERVER_SYNC_ERROR_INVALID:
+        respond_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid", error->message);
+        break;
+      case CARE_SERVER_SYNC_ERROR_CONFLICT:
+        respond_error (msg, SOUP_STATUS_CONFLICT, "conflict", error->message);
+        break;
+      case CARE_SERVER_SYNC_ERROR_TOO_LARGE:
+        respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large", error->message);
+        break;
+      default:
+        respond_internal_error (msg, error);
+        break;
+    }
+}
+
+static gboolean
+require_method (SoupServerMessage *msg, const char *method)
+{
+  if (strcmp (soup_server_message_get_method (msg), method) == 0)
+    return TRUE;
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", method);
+  respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed",
+                 _ ("This method is not allowed here"));
+  return FALSE;
+}
+
+/* Parses the request body as UTF-8 JSON; answers 400 itself on failure. */
+static JsonNode *
+read_json_body (SoupServerMessage *msg)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr (JsonParser) parser = NULL;
+  g_autoptr (GError) error = NULL;
+  JsonNode *root;
+
+  if (body->length == 0)
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", _ ("The request body is empty"));
+      return NULL;
+    }
+
+  /* json-glib would stop at a NUL byte; g_utf8_validate with a length refuses one. */
+  if (!g_utf8_validate (body->data, (gssize) body->length, NULL))
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed",
+                     _ ("The request body is not valid UTF-8"));
+      return NULL;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, body->data, (gssize) body->length, &error))
+    {
+      g_autofree char *message =
+          g_strdup_printf (_ ("The request body is not valid JSON: %s"), error->message);
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", message);
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL)
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", _ ("The request body is empty"));
+      return NULL;
+    }
+
+  return json_node_ref (root);
+}
+
+/* The user behind the request's bearer token; answers 401 itself if none. */
+static CareServerUser *
+authenticate (CareServer *self, SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *authorization = soup_message_headers_get_one (headers, "Authorization");
+  g_autoptr (GError) error = NULL;
+  CareServerUser *user;
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "WWW-Authenticate",
+                                "Bearer realm=\"aftercare\"");
+
+  if (authorization == NULL || g_ascii_strncasecmp (authorization, "Bearer ", 7) != 0)
+    {
+      respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthenticated",
+                     _ ("Log in first: this needs an Authorization: Bearer token"));
+      return NULL;
+    }
+
+  user = care_server_auth_lookup_token (self->auth, authorization + 7, &error);
+  if (user == NULL)
+    {
+      if (g_error_matches (error, CARE_SERVER_AUTH_ERROR, CARE_SERVER_AUTH_ERROR_EXPIRED_TOKEN))
+        respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "token_expired", error->message);
+      else if (g_error_matches (error, CARE_SERVER_AUTH_ERROR, CARE_SERVER_AUTH_ERROR_BAD_TOKEN))
+        respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthenticated", error->message);
+      else
+        respond_internal_error (msg, error);
+      return NULL;
+    }
+
+  soup_message_headers_remove (soup_server_message_get_response_headers (msg), "WWW-Authenticate");
+  return user;
+}
+
+static void
+handle_health (CareServer *self, SoupServerMessage *msg)
+{
+  JsonObject *obj;
+
+  if (!require_method (msg, SOUP_METHOD_GET))
+    return;
+
+  obj = json_object_new ();
+  json_object_set_string_member (obj, "status", "ok");
+  json_object_set_int_member (obj, "protocol", CARE_SERVER_PROTOCOL);
+  respond_object (msg, SOUP_STATUS_OK, obj);
+}
+
+static void
+login_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  LoginData *login = task_data;
+
+  g_task_return_boolean (task,
+                         care_server_auth_verify_password (login->password_hash, login->password));
+}
+
+static void
+login_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
+{
+  LoginData *login = g_task_get_task_data (G_TASK (result));
+  CareServer *self = login->server;
+  SoupServerMessage *msg = login->msg;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *token = NULL;
+  gboolean ok;
+
+  ok = g_task_propagate_boolean (G_TASK (result), NULL) && login->user != NULL;
+  care_server_auth_note_login (self->auth, login->username, ok);
+
+  if (!ok)
+    respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "invalid_credentials",
+                   _ ("Wrong username or password"));
+  else if ((token = care_server_auth_issue_token (self->auth, login->user->id, &error)) == NULL)
+    respond_internal_error (msg, error);
+  else
+    {
+      JsonObject *obj = json_object_new ();
+      JsonObject *user = json_object_new ();
+
+      json_object_set_int_member (user, "id", login->user->id);
+      json_object_set_string_member (user, "username", login->user->username);
+      json_object_set_string_member (user, "role", care_server_role_to_string (login->user->role));
+      json_object_set_string_member (obj, "token", token);
+      json_object_set_object_member (obj, "user", user);
+      respond_object (msg, SOUP_STATUS_OK, obj);
+    }
+
+  soup_server_message_unpause (msg);
+}
+
+static void
+handle_session (CareServer *self, SoupServerMessage *msg)
+{
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GTask) task = NULL;
+  JsonObject *obj;
+  JsonNode *username, *password;
+  LoginData *login;
+  guint retry_after = 0;
+
+  if (!require_method (msg, SOUP_METHOD_POST) || (root = read_json_body (msg)) == NULL)
+    return;
+
+  obj = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  username = obj != NULL ? json_object_get_member (obj, "username") : NULL;
+  password = obj != NULL ? json_object_get_member (obj, "password") : NULL;
+  if (username == NULL || password == NULL || !JSON_NODE_HOLDS_VALUE (username) ||
+      !JSON_NODE_HOLDS_VALUE (password) || json_node_get_value_type (username) != G_TYPE_STRING ||
+      json_node_get_value_type (password) != G_TYPE_STRING)
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed",
+                     _ ("A login needs a username and a password, both strings"));
+      return;
+    }
+
+  if (!care_server_auth_check_throttle (self->auth, json_node_get_string (username), &retry_after))
+    {
+      g_autofree char *seconds = g_strdup_printf ("%u", retry_after);
+      g_autofree char *message = g_strdup_printf (ngettext ("Too many failed logins; try again in "
+                                                            "%u second",
+                                                            "Too many failed logins; try again in "
+                                                            "%u seconds",
+                                                            retry_after),
+                                                  retry_after);
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After",
+                                    seconds);
+      respond_error (msg, 429 /* Too Many Requests, not in libsoup 3.2 */, "too_many_requests",
+                     message);
+      return;
+    }
+
+  login = g_new0 (LoginData, 1);
+  login->server = g_object_ref (self);
+  login->msg = g_object_ref (msg);
+  login->username = g_strdup (json_node_get_string (username));
+  login->password = g_strdup (json_node_get_string (password));
+  login->user =
+      care_server_auth_find_user (self->auth, login->username, &login->password_hash, &error);
+  if (login->user == NULL &&
+      !g_error_matches (error, CARE_SERVER_AUTH_ERROR, CARE_SERVER_AUTH_ERROR_BAD_CREDENTIALS))
+    {
+      respond_internal_error (msg, error);
+      login_data_free (login);
+      return;
+    }
+
+  soup_server_message_pause (msg);
+  task = g_task_new (NULL, self->cancellable, login_done_cb, NULL);
+  g_task_set_source_tag (task, handle_session);
+  g_task_set_task_data (task, login, login_data_free);
+  g_task_run_in_thread (task, login_thread);
+}
+
+static void
+handle_push (CareServer *self, SoupServerMessage *msg)
+{
+  g_autoptr (CareServerUser) user = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (JsonNode) response = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (!require_method (msg, SOUP_METHOD_POST) || (user = authenticate (self, msg)) == NULL ||
+      (root = read_json_body (msg)) == NULL)
+    return;
+
+  response = care_server_sync_push (self->sync, user, root, &error);
+  if (response == NULL)
+    respond_sync_error (msg, error);
+  else
+    respond_json (msg, SOUP_STATUS_OK, response);
+}
+
+static void
+handle_pull (CareServer *self, SoupServerMessage *msg)
+{
+  g_autoptr (CareServerUser) user = NULL;
+  g_autoptr (GHashTable) params = NULL;
+  g_autoptr (JsonNode) response = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *query, *limit_text;
+  guint64 limit = CARE_SERVER_SYNC_DEFAULT_LIMIT;
+
+  if (!require_method (msg, SOUP_METHOD_GET) || (user = authenticate (self, msg)) == NULL)
+    return;
+
+  query = g_uri_get_query (soup_server_message_get_uri (msg));
+  if (query != NULL)
+    {
+      params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, &error);
+      if (params == NULL)
+        {
+          respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", error->message);
+          return;
+        }
+    }
+
+  limit_text = params != NULL ? g_hash_table_lookup (params, "limit") : NULL;
+  if (limit_text != NULL &&
+      !g_ascii_string_to_unsigned (limit_text, 10, 0, G_MAXUINT32, &limit, NULL))
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", _ ("limit is not a whole number"));
+      return;
+    }
+
+  response = care_server_sync_pull (self->sync,
+                                    params != NULL ? g_hash_table_lookup (params, "cursor") : NULL,
+                                    (guint) limit, &error);
+  if (response == NULL)
+    respond_sync_error (msg, error);
+  else
+    respond_json (msg, SOUP_STATUS_OK, response);
+}
+
+/* Runs once the headers are in, before the body is read: a body announced
+ * as too large is refused without reading it. */
+static void
+early_handler_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+                  gpointer user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_content_length (headers) > CARE_SERVER_MAX_BODY)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
+                                    "close");
+      respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large",
+                     _ ("The request body is larger than 8 MiB"));
+    }
+}
+
+static void
+handler_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+            gpointer user_data)
+{
+  CareServer *self = user_data;
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+
+  g_debug ("%s %s", soup_server_message_get_method (msg), path);
+
+  /* A chunked body has no length up front; check it now that it is here. */
+  if (body->length > CARE_SERVER_MAX_BODY)
+    {
+      respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large",
+                     _ ("The request body is larger than 8 MiB"));
+      return;
+    }
+
+  if (g_strcmp0 (path, "/api/v1/health") == 0)
+    handle_health (self, msg);
+  else if (g_strcmp0 (path, "/api/v1/session") == 0)
+    handle_session (self, msg);
+  else if (g_strcmp0 (path, "/api/v1/sync/push") == 0)
+    handle_push (self, msg);
+  else if (g_strcmp0 (path, "/api/v1/sync/pull") == 0)
+    handle_pull (self, msg);
+  else
+    respond_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", _ ("There is nothing at this address"));
+}
+
+static void
+care_server_dispose (GObject *object)
+{
+  CareServer *self = CARE_SERVER (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  if (self->soup != NULL)
+    soup_server_disconnect (self->soup);
+
+  g_clear_object (&self->soup);
+  g_clear_object (&self->sync);
+  g_clear_object (&self->auth);
+  g_clear_object (&self->db);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (care_server_parent_class)->dispose (object);
+}
+
+static void
+care_server_class_init (CareServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = care_server_dispose;
+}
+
+static void
+care_server_init (CareServer *self)
+{
+  self->cancellable = g_cancellable_new ();
+}
+
+CareServer *
+care_server_new (CareServerDb *db, GTlsCertificate *certificate, GError **error)
+{
+  g_autoptr (CareServer) self = g_object_new (CARE_TYPE_SERVER, NULL);
+
+  g_return_val_if_fail (CARE_IS_SERVER_DB (db), NULL);
+
+  self->db = g_object_ref (db);
+  self->auth = care_server_auth_new (db);
+  self->sync = care_server_sync_new (db);
+  self->soup = soup_server_new ("server-header", "aftercare-server/" PACKAGE_VERSION " ", NULL);
+
+  if (certificate != NULL)
+    {
+      soup_server_set_tls_certificate (self->soup, certificate);
+      self->tls = TRUE;
+    }
+
+  soup_server_add_early_handler (self->soup, NULL, early_handler_cb, self, NULL);
+  soup_server_add_handler (self->soup, NULL, handler_cb, self, NULL);
+
+  return g_steal_pointer (&self);
+}
+
+gboolean
+care_server_is_tls (CareServer *self)
+{
+  g_return_val_if_fail (CARE_IS_SERVER (self), FALSE);
+  return self->tls;
+}
+
+/* Listens on "HOST:PORT" (an IP address; "[::1]:PORT" for IPv6). Port 0
+ * picks a free port, returned in @out_port. */
+gboolean
+care_server_listen (CareServer *self, const char *address, guint16 *out_port, GError **error)
+{
+  g_autoptr (GInetAddress) inet = NULL;
+  g_autoptr (GSocketAddress) sockaddr = NULL;
+  g_autofree char *host = NULL;
+  const char *colon;
+  guint64 port;
+  GSList *listeners;
+
+  g_return_val_if_fail (CARE_IS_SERVER (self), FALSE);
+
+  colon = address != NULL ? strrchr (address, ':') : NULL;
+  if (colon == NULL || !g_ascii_string_to_unsigned (colon + 1, 10, 0, 65535, &port, NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _ ("“%s” is not of the form ADDRESS:PORT"), address != NULL ? address : "");
+      return FALSE;
+    }
+
+  host = g_strndup (address, (gsize) (colon - address));
+  if (host[0] == '[' && g_str_has_suffix (host, "]"))
+    {
+      char *inner = g_strndup (host + 1, strlen (host) - 2);
+      g_free (host);
+      host = inner;
+    }
+
+  inet = g_inet_address_new_from_string (host);
+  if (inet == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _ ("“%s” is not an IP address"),
+                   host);
+      return FALSE;
+    }
+
+  sockaddr = g_inet_socket_address_new (inet, (guint16) port);
+  if (!soup_server_listen (self->soup, sockaddr, self->tls ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
+    return FALSE;
+
+  listeners = soup_server_get_listeners (self->soup);
+  if (out_port != NULL && listeners != NULL)
+    {
+      g_autoptr (GSocketAddress) local = g_socket_get_local_address (listeners->data, error);
+
+      g_slist_free (listeners);
+      if (local == NULL)
+        return FALSE;
+      *out_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+      return TRUE;
+    }
+  g_slist_free (listeners);
+
+  return TRUE;
+}
+
+/* Stops listening and closes client connections; pending logins are dropped. */
+void
+care_server_shutdown (CareServer *self)
+{
+  g_return_if_fail (CARE_IS_SERVER (self));
+
+  g_cancellable_cancel (self->cancellable);
+  soup_server_disconnect (self->soup);
+}

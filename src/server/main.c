@@ -1,0 +1,294 @@
+/* main.c: the aftercare-server command line: serve, useradd, demo. */
+#define G_LOG_DOMAIN "aftercare-server"
+
+#include "config.h"
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "care-server.h"
+
+#define EXIT_USAGE 2
+
+static char *opt_db;
+static char *opt_listen;
+static char *opt_tls_cert;
+static char *opt_tls_key;
+static char *opt_role;
+static int opt_customers = 200;
+
+static const GOptionEntry entries[] = {
+  { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db, N_ ("The server database (created if missing)"),
+    N_ ("FILE") },
+  { "listen", 0, 0, G_OPTION_ARG_STRING, &opt_listen,
+    N_ ("Serve on this address, e.g. 127.0.0.1:8080 (port 0 picks a free one)"),
+    N_ ("ADDRESS:PORT") },
+  { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_cert, N_ ("PEM certificate for HTTPS"),
+    N_ ("FILE") },
+  { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_key, N_ ("PEM private key for HTTPS"),
+    N_ ("FILE") },
+  { "role", 0, 0, G_OPTION_ARG_STRING, &opt_role,
+    N_ ("useradd: agent, trainer, technician or admin"), N_ ("ROLE") },
+  { "customers", 0, 0, G_OPTION_ARG_INT, &opt_customers,
+    N_ ("demo: how many customers to generate (default 200)"), N_ ("N") },
+  { NULL },
+};
+
+static int
+usage_error (GOptionContext *context, const char *message)
+{
+  g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+
+  g_printerr ("aftercare-server: %s\n\n%s", message, help);
+  return EXIT_USAGE;
+}
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+serve (CareServerDb *db)
+{
+  g_autoptr (GTlsCertificate) certificate = NULL;
+  g_autoptr (CareServer) server = NULL;
+  g_autoptr (GMainLoop) loop = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *host = NULL;
+  guint16 port = 0;
+  guint term_id, int_id;
+
+  if (opt_tls_cert != NULL)
+    {
+      certificate = g_tls_certificate_new_from_files (opt_tls_cert, opt_tls_key, &error);
+      if (certificate == NULL)
+        {
+          g_printerr (_ ("aftercare-server: cannot load the TLS certificate: %s\n"),
+                      error->message);
+          return EXIT_FAILURE;
+        }
+    }
+
+  server = care_server_new (db, certificate, &error);
+  if (server == NULL || !care_server_listen (server, opt_listen, &port, &error))
+    {
+      g_printerr (_ ("aftercare-server: cannot listen on %s: %s\n"), opt_listen, error->message);
+      return EXIT_FAILURE;
+    }
+
+  host = g_strndup (opt_listen, (gsize) (strrchr (opt_listen, ':') - opt_listen));
+  /* Tests and scripts read this line to learn the port: flush it now. */
+  g_print ("listening on %s://%s:%u\n", certificate != NULL ? "https" : "http", host, port);
+  fflush (stdout);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  term_id = g_unix_signal_add (SIGTERM, quit_cb, loop);
+  int_id = g_unix_signal_add (SIGINT, quit_cb, loop);
+  g_main_loop_run (loop);
+
+  g_source_remove (term_id);
+  g_source_remove (int_id);
+  care_server_shutdown (server);
+  g_debug ("Shut down cleanly");
+
+  return EXIT_SUCCESS;
+}
+
+static char *
+read_password (GError **error)
+{
+  char buf[1100];
+  gsize len;
+
+  if (fgets (buf, sizeof buf, stdin) == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _ ("No password on standard input"));
+      return NULL;
+    }
+
+  len = strlen (buf);
+  while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+    buf[--len] = '\0';
+
+  if (len >= 1025)
+    {
+      memset (buf, 0, sizeof buf);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _ ("The password is longer than 1024 bytes"));
+      return NULL;
+    }
+
+  {
+    char *password = g_strdup (buf);
+    memset (buf, 0, sizeof buf);
+    return password;
+  }
+}
+
+static int
+useradd (CareServerDb *db, const char *username, CareServerRole role)
+{
+  g_autoptr (CareServerAuth) auth = care_server_auth_new (db);
+  g_autoptr (GError) error = NULL;
+  char *password = read_password (&error);
+  gboolean ok;
+
+  if (password == NULL)
+    {
+      g_printerr ("aftercare-server: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  ok = care_server_auth_add_user (auth, username, role, password, &error);
+  memset (password, 0, strlen (password));
+  g_free (password);
+
+  if (!ok)
+    {
+      g_printerr ("aftercare-server: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  g_printerr (_ ("Added user %s (%s)\n"), username, care_server_role_to_string (role));
+  return EXIT_SUCCESS;
+}
+
+static int
+demo (CareServerDb *db)
+{
+  g_autoptr (CareServerAuth) auth = care_server_auth_new (db);
+  g_autoptr (CareServerSync) sync = care_server_sync_new (db);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) out = g_string_new (NULL);
+  guint64 n_records = 0;
+
+  /* Check first, so a second run fails before touching anything. */
+  for (guint r = 0; r < CARE_SERVER_N_ROLES; r++)
+    {
+      g_autofree char *username = g_strdup_printf ("demo-%s", care_server_role_to_string (r));
+      g_autoptr (CareServerUser) user = care_server_auth_find_user (auth, username, NULL, NULL);
+
+      if (user != NULL)
+        {
+          g_printerr (_ ("aftercare-server: the demo users already exist in %s\n"), opt_db);
+          return EXIT_FAILURE;
+        }
+    }
+
+  if (!care_server_sync_fill_demo (sync, (guint) opt_customers, &n_records, &error))
+    {
+      g_printerr (_ ("aftercare-server: cannot create the demo data: %s\n"), error->message);
+      return EXIT_FAILURE;
+    }
+
+  for (guint r = 0; r < CARE_SERVER_N_ROLES; r++)
+    {
+      g_autofree char *username = g_strdup_printf ("demo-%s", care_server_role_to_string (r));
+      g_autofree char *password = care_server_auth_random_password ();
+
+      if (!care_server_auth_add_user (auth, username, r, password, &error))
+        {
+          g_printerr ("aftercare-server: %s\n", error->message);
+          return EXIT_FAILURE;
+        }
+      g_string_append_printf (out, "%s\t%s\t%s\n", username, care_server_role_to_string (r),
+                              password);
+    }
+
+  g_printerr (_ ("Created %" G_GUINT64_FORMAT " records for %d customers and these users "
+                 "(username, role, password):\n"),
+              n_records, opt_customers);
+  fputs (out->str, stdout);
+  fflush (stdout);
+
+  return EXIT_SUCCESS;
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (CareServerDb) db = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *command;
+  CareServerRole role = CARE_SERVER_ROLE_AGENT;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  context = g_option_context_new (_ ("[useradd USERNAME --role ROLE | demo [--customers N]]"));
+  g_option_context_set_summary (context,
+                                _ ("The Aftercare central server.\n\n"
+                                   "  aftercare-server --db FILE --listen 127.0.0.1:PORT\n"
+                                   "  aftercare-server --db FILE useradd USERNAME --role ROLE"
+                                   "   (password on stdin)\n"
+                                   "  aftercare-server --db FILE demo [--customers N]"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_help_enabled (context, TRUE);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (context, error->message);
+
+  if (opt_db == NULL)
+    return usage_error (context, _ ("--db FILE is required"));
+
+  command = argc > 1 ? argv[1] : NULL;
+
+  if (command == NULL)
+    {
+      if (opt_listen == NULL)
+        return usage_error (context, _ ("Say --listen ADDRESS:PORT to serve, or give a command"));
+      if ((opt_tls_cert == NULL) != (opt_tls_key == NULL))
+        return usage_error (context, _ ("--tls-cert and --tls-key go together"));
+      if (opt_role != NULL)
+        return usage_error (context, _ ("--role belongs to useradd"));
+    }
+  else if (strcmp (command, "useradd") == 0)
+    {
+      if (argc != 3)
+        return usage_error (context, _ ("useradd takes exactly one USERNAME"));
+      if (opt_role == NULL)
+        return usage_error (context, _ ("useradd needs --role"));
+      if (!care_server_role_from_string (opt_role, &role))
+        return usage_error (context, _ ("--role is one of agent, trainer, technician, admin"));
+      if (opt_listen != NULL || opt_tls_cert != NULL || opt_tls_key != NULL)
+        return usage_error (context, _ ("useradd does not serve: drop --listen and --tls-*"));
+    }
+  else if (strcmp (command, "demo") == 0)
+    {
+      if (argc != 2)
+        return usage_error (context, _ ("demo takes no arguments besides --customers"));
+      if (opt_customers < 1 || opt_customers > 1000000)
+        return usage_error (context, _ ("--customers is between 1 and 1000000"));
+      if (opt_listen != NULL || opt_role != NULL || opt_tls_cert != NULL || opt_tls_key != NULL)
+        return usage_error (context, _ ("demo takes only --db and --customers"));
+    }
+  else
+    {
+      g_autofree char *message = g_strdup_printf (_ ("Unknown command “%s”"), command);
+      return usage_error (context, message);
+    }
+
+  db = care_server_db_new (opt_db, &error);
+  if (db == NULL)
+    {
+      g_printerr ("aftercare-server: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  if (command == NULL)
+    return serve (db);
+  if (strcmp (command, "useradd") == 0)
+    return useradd (db, argv[2], role);
+  return demo (db);
+}
