@@ -686,3 +686,100 @@ care_demo_fill_store (CareStore             *store,
 
   return care_store_bulk_end (store, TRUE, error);
 }
+
+typedef struct
+{
+  char *path;
+  guint n_customers;
+  guint64 n_records;
+} FillTask;
+
+static void
+fill_task_free (gpointer data)
+{
+  FillTask *t = data;
+  g_free (t->path);
+  g_free (t);
+}
+
+/* Runs in a worker thread with a connection of its own; the store's own
+ * connection sees the rows after the commit. */
+static void
+fill_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  FillTask *t = task_data;
+  g_autoptr (CareStore) store = NULL;
+  g_autoptr (CareQuery) customers = care_query_new (care_schema_lookup ("customer"));
+  GError *error = NULL;
+  CareDemoOptions options;
+
+  store = care_store_new (t->path, &error);
+  if (store == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* Only ever into an empty store: demo data never mixes with real data. */
+  if (care_store_count (store, customers, &error) > 0 || error != NULL)
+    {
+      if (error != NULL)
+        g_task_return_error (task, error);
+      else
+        g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  care_demo_options_init (&options, t->n_customers);
+  if (!care_demo_fill_store (store, &options, &t->n_records, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * care_demo_fill_async:
+ *
+ * Fills @store with demo data in a worker thread if it has no customers yet.
+ * On success listeners of @store are told everything changed.
+ */
+void
+care_demo_fill_async (CareStore          *store,
+                      guint               n_customers,
+                      GCancellable       *cancellable,
+                      GAsyncReadyCallback callback,
+                      gpointer            user_data)
+{
+  g_autoptr (GTask) task = g_task_new (store, cancellable, callback, user_data);
+  FillTask *t = g_new0 (FillTask, 1);
+
+  t->path = g_strdup (care_store_get_path (store));
+  t->n_customers = n_customers;
+  g_task_set_source_tag (task, care_demo_fill_async);
+  g_task_set_task_data (task, t, fill_task_free);
+  g_task_run_in_thread (task, fill_thread);
+}
+
+gboolean
+care_demo_fill_finish (CareStore    *store,
+                       GAsyncResult *result,
+                       guint64      *n_records,
+                       GError      **error)
+{
+  FillTask *t;
+
+  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+
+  t = g_task_get_task_data (G_TASK (result));
+  if (n_records != NULL)
+    *n_records = t->n_records;
+  if (t->n_records > 0)
+    care_store_emit_changed_all (store);
+  return TRUE;
+}

@@ -27,4 +27,14 @@ gboolean care_demo_fill_store    (CareStore       *store,
                                   guint64         *n_records,
                                   GError         **error);
 
+void     care_demo_fill_async    (CareStore       *store,
+                                  guint            n_customers,
+                                  GCancellable    *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer         user_data);
+gboolean care_demo_fill_finish   (CareStore       *store,
+                                  GAsyncResult    *result,
+                                  guint64         *n_records,
+                                  GError         **error);
+
 G_END_DECLS

@@ -9,7 +9,7 @@
 
 #include "care-schema.h"
 
-G_DEFINE_QUARK (care-validation-error-quark, care_validation_error)
+G_DEFINE_QUARK (care_validation_error_quark, care_validation_error)
 
 #define N_FIELDS(a) G_N_ELEMENTS (a)
 #define TEXT(n, l, req, len) { .name = n, .label = l, .type = CARE_FIELD_TEXT, .required = req, .max = len }
@@ -561,6 +561,10 @@ care_field_parse (const CareField *field,
 
   if (text == NULL || is_blank (text))
     return care_field_validate (field, NULL, error);
+
+  /* GVariant strings must be UTF-8: refuse before building one. */
+  if (!g_utf8_validate (text, -1, NULL))
+    return fail (error, field, CARE_VALIDATION_ERROR_INVALID, _("not valid UTF-8 text"));
 
   /* Notes keep their layout; one-line fields lose stray spaces. */
   if (field->type == CARE_FIELD_NOTE)

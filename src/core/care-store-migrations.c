@@ -13,7 +13,11 @@
  * the FTS index can key on a rowid that VACUUM never renumbers. The cache
  * declares no REFERENCES: a pull delivers each record at its latest change,
  * so a child can arrive before its parent. The server enforces integrity;
- * the store checks references when a user saves. */
+ * the store checks references when a user saves.
+ *
+ * The search triggers stand aside during a bulk load, which marks itself
+ * with a meta row that only its own transaction ever sees; the load rebuilds
+ * the index once at its end instead of once per contact and product. */
 static const char migration_1[] =
   "CREATE TABLE staff (\n"
   "  seq INTEGER PRIMARY KEY,\n"
@@ -225,7 +229,8 @@ static const char migration_1[] =
   "CREATE VIEW customer_search_body (seq, id, body) AS\n"
   "  SELECT c.seq, c.id,\n"
   "         coalesce(c.name, '') || ' ' || coalesce(c.email, '') || ' ' || coalesce(c.phone, '') || ' ' ||\n"
-  "         replace(replace(replace(replace(replace(coalesce(c.phone, ''), ' ', ''), '-', ''), '(', ''), ')', ''), '.', '') || ' ' ||\n"
+  "         replace(replace(replace(replace(replace(replace(coalesce(c.phone, ''), ' ', ''), '-', ''), '(', ''), ')', ''), '.', ''), '+', '') || ' ' ||\n"
+  "         replace(replace(replace(replace(replace(replace(CASE WHEN substr(c.phone, 1, 1) = '+' AND instr(c.phone, ' ') > 0 THEN substr(c.phone, instr(c.phone, ' ') + 1) ELSE '' END, ' ', ''), '-', ''), '(', ''), ')', ''), '.', ''), '+', '') || ' ' ||\n"
   "         coalesce((SELECT group_concat(coalesce(k.name, '') || ' ' || coalesce(k.email, '') || ' ' || coalesce(k.phone, ''), ' ')\n"
   "                   FROM contact k WHERE k.customer_id = c.id AND k.sync_state != 3), '') || ' ' ||\n"
   "         coalesce((SELECT group_concat(p.serial, ' ') FROM product p WHERE p.customer_id = c.id AND p.sync_state != 3), '')\n"
@@ -233,46 +238,77 @@ static const char migration_1[] =
   "\n"
   "CREATE VIRTUAL TABLE customer_fts USING fts5 (body, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3');\n"
   "\n"
-  "CREATE TRIGGER customer_fts_insert AFTER INSERT ON customer BEGIN\n"
+  "CREATE TRIGGER customer_fts_insert AFTER INSERT ON customer WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_loading') BEGIN\n"
   "  INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body WHERE seq = new.seq;\n"
   "END;\n"
-  "CREATE TRIGGER customer_fts_update AFTER UPDATE OF name, email, phone ON customer BEGIN\n"
+  "CREATE TRIGGER customer_fts_update AFTER UPDATE OF name, email, phone ON customer WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_loading') BEGIN\n"
   "  DELETE FROM customer_fts WHERE rowid = old.seq;\n"
   "  INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body WHERE seq = new.seq;\n"
   "END;\n"
-  "CREATE TRIGGER customer_fts_delete AFTER DELETE ON customer BEGIN\n"
+  "CREATE TRIGGER customer_fts_delete AFTER DELETE ON customer WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_loading') BEGIN\n"
   "  DELETE FROM customer_fts WHERE rowid = old.seq;\n"
   "END;\n"
-  "CREATE TRIGGER contact_fts_insert AFTER INSERT ON contact BEGIN\n"
+  "CREATE TRIGGER contact_fts_insert AFTER INSERT ON contact WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_loading') BEGIN\n"
   "  DELETE FROM customer_fts WHERE rowid = (SELECT seq FROM customer WHERE id = new.customer_id);\n"
   "  INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body WHERE id = new.customer_id;\n"
   "END;\n"
-  "CREATE TRIGGER contact_fts_update AFTER UPDATE OF name, email, phone, customer_id, sync_state ON contact BEGIN\n"
+  "CREATE TRIGGER contact_fts_update AFTER UPDATE OF name, email, phone, customer_id, sync_state ON contact WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_loading') BEGIN\n"
   "  DELETE FROM customer_fts WHERE rowid = (SELECT seq FROM customer WHERE id = old.customer_id);\n"
   "  INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body WHERE id = old.customer_id;\n"
   "  DELETE FROM customer_fts WHERE rowid = (SELECT seq FROM customer WHERE id = new.customer_id);\n"
   "  INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body WHERE id = new.customer_id;\n"
   "END;\n"
-  "CREATE TRIGGER contact_fts_delete AFTER DELETE ON contact BEGIN\n"
+  "CREATE TRIGGER contact_fts_delete AFTER DELETE ON contact WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_loading') BEGIN\n"
   "  DELETE FROM customer_fts WHERE rowid = (SELECT seq FROM customer WHERE id = old.customer_id);\n"
   "  INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body WHERE id = old.customer_id;\n"
   "END;\n"
-  "CREATE TRIGGER product_fts_insert AFTER INSERT ON product BEGIN\n"
+  "CREATE TRIGGER product_fts_insert AFTER INSERT ON product WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_loading') BEGIN\n"
   "  DELETE FROM customer_fts WHERE rowid = (SELECT seq FROM customer WHERE id = new.customer_id);\n"
   "  INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body WHERE id = new.customer_id;\n"
   "END;\n"
-  "CREATE TRIGGER product_fts_update AFTER UPDATE OF serial, customer_id, sync_state ON product BEGIN\n"
+  "CREATE TRIGGER product_fts_update AFTER UPDATE OF serial, customer_id, sync_state ON product WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_loading') BEGIN\n"
   "  DELETE FROM customer_fts WHERE rowid = (SELECT seq FROM customer WHERE id = old.customer_id);\n"
   "  INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body WHERE id = old.customer_id;\n"
   "  DELETE FROM customer_fts WHERE rowid = (SELECT seq FROM customer WHERE id = new.customer_id);\n"
   "  INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body WHERE id = new.customer_id;\n"
   "END;\n"
-  "CREATE TRIGGER product_fts_delete AFTER DELETE ON product BEGIN\n"
+  "CREATE TRIGGER product_fts_delete AFTER DELETE ON product WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_loading') BEGIN\n"
   "  DELETE FROM customer_fts WHERE rowid = (SELECT seq FROM customer WHERE id = old.customer_id);\n"
   "  INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body WHERE id = old.customer_id;\n"
   "END;\n";
 
+/* Sync bookkeeping. A conflict row keeps what the server refused, so no
+ * edit is lost while the user decides: one row per conflicting field, or
+ * one row with field '' for the whole record ("deleted": edits to a record
+ * deleted on the server, local_value holds the full record; "kept": a delete
+ * the server refused because the record changed meanwhile). Values are JSON.
+ *
+ * The unique serial index becomes a plain one: a pulled page is applied in
+ * the server's commit order, and two products swapping serials pass through
+ * a state with a duplicate. The server enforces uniqueness; care_store_save
+ * still checks it for local edits. */
+static const char migration_2[] =
+  "CREATE TABLE conflict (\n"
+  "  conflict_id INTEGER PRIMARY KEY,\n"
+  "  entity TEXT NOT NULL,\n"
+  "  record_id TEXT NOT NULL,\n"
+  "  field TEXT NOT NULL DEFAULT '',\n"
+  "  kind TEXT NOT NULL CHECK (kind IN ('field', 'deleted', 'kept')),\n"
+  "  base_value TEXT,\n"
+  "  local_value TEXT,\n"
+  "  server_value TEXT,\n"
+  "  server_rev INTEGER NOT NULL DEFAULT 0,\n"
+  "  title TEXT,\n"
+  "  message TEXT,\n"
+  "  created_at TEXT NOT NULL,\n"
+  "  UNIQUE (entity, record_id, field)\n"
+  ");\n"
+  "CREATE INDEX outbox_state ON outbox (state, mutation_id);\n"
+  "DROP INDEX product_serial;\n"
+  "CREATE INDEX product_serial ON product (serial) WHERE sync_state != 3;\n";
+
 const char *const care_store_migrations[] = {
   migration_1,
+  migration_2,
   NULL
 };

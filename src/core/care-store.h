@@ -21,7 +21,7 @@ typedef enum
   CARE_STORE_ERROR_CANCELLED,
 } CareStoreError;
 
-#define CARE_STORE_SCHEMA_VERSION 1
+#define CARE_STORE_SCHEMA_VERSION 2
 
 #define CARE_TYPE_STORE (care_store_get_type ())
 G_DECLARE_FINAL_TYPE (CareStore, care_store, CARE, STORE, GObject)
@@ -81,6 +81,8 @@ gboolean    care_store_set_meta        (CareStore         *self,
                                         const char        *key,
                                         const char        *value,
                                         GError           **error);
+
+void        care_store_emit_changed_all (CareStore        *self);
 
 char       *care_store_now             (void);
 

@@ -1,0 +1,198 @@
+/* care-format.c: values shown to a user, in their locale.
+ *
+ * Storage keeps ISO 8601 in UTC; everything a user reads goes through here,
+ * so the locale and time zone are applied in one place. */
+#define G_LOG_DOMAIN "care-format"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "care-format.h"
+
+char *
+care_format_date (const char *iso_date)
+{
+  GDate date;
+  char buf[128];
+  guint y, m, d;
+
+  if (iso_date == NULL || sscanf (iso_date, "%4u-%2u-%2u", &y, &m, &d) != 3 || !g_date_valid_dmy (d, m, y))
+    return g_strdup (iso_date != NULL ? iso_date : "");
+
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
+  /* TRANSLATORS: a date as strftime() writes it; "%x" is the locale's own form */
+  if (g_date_strftime (buf, sizeof buf, C_("date format", "%x"), &date) == 0)
+    return g_strdup (iso_date);
+  return g_strdup (buf);
+}
+
+static GDateTime *
+parse_local (const char *iso_utc)
+{
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr (GDateTime) dt = iso_utc != NULL ? g_date_time_new_from_iso8601 (iso_utc, utc) : NULL;
+
+  return dt != NULL ? g_date_time_to_local (dt) : NULL;
+}
+
+char *
+care_format_datetime (const char *iso_utc)
+{
+  g_autoptr (GDateTime) local = parse_local (iso_utc);
+
+  if (local == NULL)
+    return g_strdup (iso_utc != NULL ? iso_utc : "");
+  /* TRANSLATORS: a date and time, as g_date_time_format() writes them */
+  return g_date_time_format (local, C_("datetime format", "%x %H:%M"));
+}
+
+char *
+care_format_time (const char *iso_utc)
+{
+  g_autoptr (GDateTime) local = parse_local (iso_utc);
+
+  if (local == NULL)
+    return g_strdup ("");
+  /* TRANSLATORS: a time of day, as g_date_time_format() writes it */
+  return g_date_time_format (local, C_("time format", "%H:%M"));
+}
+
+char *
+care_format_value (const CareField *field,
+                   GVariant        *value)
+{
+  if (value == NULL)
+    return g_strdup ("");
+
+  switch (field->type)
+    {
+    case CARE_FIELD_INT:
+      return g_strdup_printf ("%'" G_GINT64_FORMAT, g_variant_get_int64 (value));
+    case CARE_FIELD_BOOL:
+      return g_strdup (g_variant_get_boolean (value) ? _("Yes") : _("No"));
+    case CARE_FIELD_DATE:
+      return care_format_date (g_variant_get_string (value, NULL));
+    case CARE_FIELD_DATETIME:
+      return care_format_datetime (g_variant_get_string (value, NULL));
+    case CARE_FIELD_ENUM:
+      return g_strdup (care_field_choice_label (field, g_variant_get_string (value, NULL)));
+    case CARE_FIELD_TEXT:
+    case CARE_FIELD_NOTE:
+    case CARE_FIELD_EMAIL:
+    case CARE_FIELD_PHONE:
+    case CARE_FIELD_URL:
+    case CARE_FIELD_REF:
+    default:
+      return g_strdup (g_variant_get_string (value, NULL));
+    }
+}
+
+char *
+care_format_record_field (CareRecord *record,
+                          const char *field)
+{
+  const CareField *f = care_entity_lookup_field (care_record_get_entity (record), field);
+
+  g_return_val_if_fail (f != NULL, g_strdup (""));
+  return care_format_value (f, care_record_get_value (record, field));
+}
+
+static char *
+join_nonempty (const char *sep,
+               ...)
+{
+  g_autoptr (GStrvBuilder) parts = g_strv_builder_new ();
+  g_auto (GStrv) strv = NULL;
+  va_list args;
+  const char *s;
+
+  va_start (args, sep);
+  while ((s = va_arg (args, const char *)) != (const char *) 1)
+    if (s != NULL && s[0] != '\0')
+      g_strv_builder_add (parts, s);
+  va_end (args);
+
+  strv = g_strv_builder_end (parts);
+  return g_strjoinv (sep, strv);
+}
+
+#define END ((const char *) 1)
+
+/* A name for any record, as lists and reference rows show it. Records
+ * whose own fields do not name them borrow from a parent. */
+char *
+care_format_title (CareStore  *store,
+                   CareRecord *record)
+{
+  const CareEntity *e = care_record_get_entity (record);
+  const char *name = e->name;
+
+  if (g_str_equal (name, "training_session"))
+    {
+      g_autofree char *when = care_format_datetime (care_record_get_string (record, "start_at"));
+      g_autofree char *course = care_format_reference (store, care_entity_lookup_field (e, "course_id"),
+                                                       care_record_get_string (record, "course_id"));
+      return join_nonempty (" — ", course, when, END);
+    }
+  if (g_str_equal (name, "appointment") || g_str_equal (name, "warranty"))
+    {
+      g_autofree char *kind = care_format_record_field (record, "kind");
+      g_autofree char *when = care_format_record_field (record, g_str_equal (name, "warranty") ? "end_date" : "start_at");
+      return join_nonempty (" — ", kind, when, END);
+    }
+  if (g_str_equal (name, "enrolment"))
+    return care_format_reference (store, care_entity_lookup_field (e, "contact_id"),
+                                  care_record_get_string (record, "contact_id"));
+
+  return g_strdup (care_record_get_title (record) != NULL ? care_record_get_title (record) : "");
+}
+
+/* A second line that tells two records with one name apart. */
+char *
+care_format_subtitle (CareRecord *record)
+{
+  const char *name = care_record_get_entity (record)->name;
+
+  if (g_str_equal (name, "customer") || g_str_equal (name, "contact"))
+    return join_nonempty (" · ", care_record_get_string (record, "role") != NULL && g_str_equal (name, "contact")
+                                   ? care_record_get_string (record, "role") : NULL,
+                          care_record_get_string (record, "email"), care_record_get_string (record, "phone"), END);
+  if (g_str_equal (name, "product"))
+    return join_nonempty (" · ", care_record_get_string (record, "serial"), care_record_get_string (record, "model"), END);
+  if (g_str_equal (name, "staff"))
+    {
+      g_autofree char *role = care_format_record_field (record, "role");
+      return join_nonempty (" · ", role, care_record_get_string (record, "email"), END);
+    }
+  if (g_str_equal (name, "service_case"))
+    {
+      g_autofree char *status = care_format_record_field (record, "status");
+      g_autofree char *opened = care_format_record_field (record, "opened_at");
+      return join_nonempty (" · ", status, opened, END);
+    }
+
+  return g_strdup ("");
+}
+
+/* The title of the record a reference field points at, or a note that it
+ * is gone (deleted elsewhere, or not synced yet). */
+char *
+care_format_reference (CareStore       *store,
+                       const CareField *field,
+                       const char      *id)
+{
+  g_autoptr (CareRecord) target = NULL;
+
+  if (id == NULL)
+    return g_strdup ("");
+
+  target = care_store_load (store, care_schema_lookup (field->ref_entity), id, NULL);
+  if (target == NULL)
+    return g_strdup (_("(no longer available)"));
+
+  return care_format_title (store, target);
+}

@@ -1,0 +1,283 @@
+/* test-query.c: search, filters, order and the paged list model. */
+#include "config.h"
+
+#include "care-record-list.h"
+#include "care-store-private.h"
+
+static CareStore *
+make_store (void)
+{
+  g_autoptr (GError) error = NULL;
+  CareStore *store = care_store_new (":memory:", &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+static CareRecord *
+add (CareStore  *store,
+     const char *entity,
+     ...)
+{
+  g_autoptr (GError) error = NULL;
+  CareRecord *r = care_record_new (care_schema_lookup (entity));
+  va_list args;
+  const char *field;
+
+  va_start (args, entity);
+  while ((field = va_arg (args, const char *)) != NULL)
+    care_record_set_string (r, field, va_arg (args, const char *));
+  va_end (args);
+
+  care_store_save (store, r, &error);
+  g_assert_no_error (error);
+  return r;
+}
+
+static guint
+count_search (CareStore  *store,
+              const char *text)
+{
+  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("customer"));
+  g_autoptr (GError) error = NULL;
+  guint n;
+
+  care_query_set_search (q, text);
+  n = care_store_count (store, q, &error);
+  g_assert_no_error (error);
+  return n;
+}
+
+static void
+test_search (void)
+{
+  g_autoptr (CareStore) store = make_store ();
+  g_autoptr (CareRecord) ana = add (store, "customer", "kind", "person", "name", "Ana Conceição",
+                                    "email", "ana@exemplo.pt", "phone", "+351 912 345 678", NULL);
+  g_autoptr (CareRecord) ivan = add (store, "customer", "kind", "person", "name", "Иван Петров", NULL);
+  g_autoptr (CareRecord) firm = add (store, "customer", "kind", "company", "name", "Garage Lefèvre", NULL);
+  g_autoptr (CareRecord) contact = add (store, "contact", "customer_id", care_record_get_id (firm),
+                                        "name", "Zoé Martin", "email", "zoe@garage.fr", NULL);
+  g_autoptr (CareRecord) product = add (store, "product", "customer_id", care_record_get_id (ivan),
+                                        "serial", "PRN-7QX2K9", "name", "LaserJet", NULL);
+
+  g_assert_cmpuint (count_search (store, "ana"), ==, 1);
+  g_assert_cmpuint (count_search (store, "conceicao"), ==, 1);   /* accents folded */
+  g_assert_cmpuint (count_search (store, "CONCE"), ==, 1);       /* prefix, any case */
+  g_assert_cmpuint (count_search (store, "ана"), ==, 0);
+  g_assert_cmpuint (count_search (store, "иван"), ==, 1);        /* Cyrillic */
+  g_assert_cmpuint (count_search (store, "exemplo.pt"), ==, 1);  /* email */
+  g_assert_cmpuint (count_search (store, "912345678"), ==, 1);   /* phone digits */
+  g_assert_cmpuint (count_search (store, "912 345"), ==, 1);     /* phone groups */
+  g_assert_cmpuint (count_search (store, "zoé"), ==, 1);         /* a contact finds its company */
+  g_assert_cmpuint (count_search (store, "PRN-7QX"), ==, 1);     /* serial prefix */
+  g_assert_cmpuint (count_search (store, "ana garage"), ==, 0);  /* all words must match */
+  g_assert_cmpuint (count_search (store, ""), ==, 3);
+  g_assert_cmpuint (count_search (store, "  "), ==, 3);
+
+  /* FTS syntax typed by a user is only text. */
+  g_assert_cmpuint (count_search (store, "\"ana"), ==, 1);
+  g_assert_cmpuint (count_search (store, "ana OR ivan"), ==, 0);
+  g_assert_cmpuint (count_search (store, "ana:"), ==, 1);
+  g_assert_cmpuint (count_search (store, "*"), ==, 3);
+  g_assert_cmpuint (count_search (store, "NEAR(ana"), ==, 0);
+  g_assert_cmpuint (count_search (store, "'; DROP TABLE customer; --"), ==, 0);
+  g_assert_cmpuint (count_search (store, ""), ==, 3);
+
+  /* Search follows edits and deletes. */
+  care_record_set_string (ana, "name", "Ana Santos");
+  g_assert_true (care_store_save (store, ana, NULL));
+  g_assert_cmpuint (count_search (store, "conceicao"), ==, 0);
+  g_assert_cmpuint (count_search (store, "santos"), ==, 1);
+  g_assert_true (care_store_delete (store, care_record_get_entity (contact), care_record_get_id (contact), NULL));
+  g_assert_cmpuint (count_search (store, "zoé"), ==, 0);
+  g_assert_true (care_store_delete (store, care_record_get_entity (ivan), care_record_get_id (ivan), NULL));
+  g_assert_cmpuint (count_search (store, "иван"), ==, 0);
+  g_assert_cmpuint (count_search (store, "PRN"), ==, 0);
+}
+
+static void
+test_like_search_escapes (void)
+{
+  g_autoptr (CareStore) store = make_store ();
+  g_autoptr (CareRecord) c = add (store, "customer", "kind", "person", "name", "X", NULL);
+  g_autoptr (CareRecord) a = add (store, "service_case", "customer_id", care_record_get_id (c), "kind", "repair",
+                                  "subject", "100% broken", "opened_at", "2026-11-01T10:00:00Z", "priority", "normal",
+                                  "status", "open", NULL);
+  g_autoptr (CareRecord) b = add (store, "service_case", "customer_id", care_record_get_id (c), "kind", "repair",
+                                  "subject", "1000 pages jammed", "opened_at", "2026-11-02T10:00:00Z", "priority", "normal",
+                                  "status", "open", NULL);
+  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("service_case"));
+
+  care_query_set_search (q, "100%");
+  g_assert_cmpuint (care_store_count (store, q, NULL), ==, 1);
+  care_query_set_search (q, "_");
+  g_assert_cmpuint (care_store_count (store, q, NULL), ==, 0);
+  care_query_set_search (q, "PAGES");
+  g_assert_cmpuint (care_store_count (store, q, NULL), ==, 1);
+}
+
+static void
+test_conditions_and_order (void)
+{
+  g_autoptr (CareStore) store = make_store ();
+  g_autoptr (CareRecord) c = add (store, "customer", "kind", "person", "name", "X", NULL);
+  const char *days[] = { "2026-11-25", "2026-11-23", "2026-11-24" };
+  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("appointment"));
+  g_autoptr (GPtrArray) found = NULL;
+  const char *statuses[] = { "planned", "done", NULL };
+
+  for (guint i = 0; i < G_N_ELEMENTS (days); i++)
+    {
+      g_autofree char *start = g_strdup_printf ("%sT09:00:00Z", days[i]);
+      g_autofree char *end = g_strdup_printf ("%sT10:00:00Z", days[i]);
+      g_autoptr (CareRecord) a = add (store, "appointment", "kind", "repair", "customer_id", care_record_get_id (c),
+                                      "start_at", start, "end_at", end, "status", i == 1 ? "done" : "planned", NULL);
+    }
+
+  care_query_set_order (q, "start_at", FALSE);
+  care_query_add_string (q, "start_at", CARE_QUERY_GE, "2026-11-24T00:00:00Z");
+  found = care_store_find (store, q, 0, 10, NULL);
+  g_assert_cmpuint (found->len, ==, 2);
+  g_assert_cmpstr (care_record_get_string (g_ptr_array_index (found, 0), "start_at"), ==, "2026-11-24T09:00:00Z");
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  care_query_add_in (q, "status", statuses);
+  g_assert_cmpuint (care_store_count (store, q, NULL), ==, 2);
+  care_query_add_string (q, "status", CARE_QUERY_EQ, "done");
+  g_assert_cmpuint (care_store_count (store, q, NULL), ==, 0);
+
+  {
+    g_autoptr (CareQuery) none = care_query_new (care_schema_lookup ("appointment"));
+    const char *empty[] = { NULL };
+    care_query_add_in (none, "status", empty);
+    g_assert_cmpuint (care_store_count (store, none, NULL), ==, 0);
+  }
+}
+
+static void
+items_changed_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  guint      *calls)
+{
+  (*calls)++;
+}
+
+static void
+test_record_list (void)
+{
+  g_autoptr (CareStore) store = make_store ();
+  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("customer"));
+  g_autoptr (CareRecordList) list = NULL;
+  g_autoptr (CareRecord) first = NULL;
+  g_autoptr (CareRecord) last = NULL;
+  g_autoptr (GError) error = NULL;
+  guint calls = 0;
+
+  g_assert_true (care_store_bulk_begin (store, &error));
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_autoptr (CareRecord) r = care_record_new (care_schema_lookup ("customer"));
+      g_autofree char *name = g_strdup_printf ("Customer %04u", 999 - i);
+      care_record_set_string (r, "kind", "person");
+      care_record_set_string (r, "name", name);
+      g_assert_true (care_store_bulk_insert (store, r, &error));
+    }
+  g_assert_true (care_store_bulk_end (store, TRUE, &error));
+
+  list = care_record_list_new (store, q);
+  g_signal_connect (list, "items-changed", G_CALLBACK (items_changed_cb), &calls);
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (list)) == CARE_TYPE_RECORD);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1000);
+  first = g_list_model_get_item (G_LIST_MODEL (list), 0);
+  last = g_list_model_get_item (G_LIST_MODEL (list), 999);
+  g_assert_cmpstr (care_record_get_title (first), ==, "Customer 0000");
+  g_assert_cmpstr (care_record_get_title (last), ==, "Customer 0999");
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (list), 1000));
+  g_assert_cmpint (care_record_list_find (list, care_record_get_id (last)), ==, 999);
+
+  /* Random access across many pages stays correct. */
+  for (guint i = 0; i < 1000; i += 37)
+    {
+      g_autoptr (CareRecord) r = g_list_model_get_item (G_LIST_MODEL (list), i);
+      g_autofree char *expected = g_strdup_printf ("Customer %04u", i);
+      g_assert_cmpstr (care_record_get_title (r), ==, expected);
+    }
+
+  /* A save elsewhere updates the list live. */
+  g_clear_object (&first);
+  first = add (store, "customer", "kind", "person", "name", "Aaron First", NULL);
+  g_assert_cmpuint (calls, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1001);
+  {
+    g_autoptr (CareRecord) top = g_list_model_get_item (G_LIST_MODEL (list), 0);
+    g_assert_cmpstr (care_record_get_title (top), ==, "Aaron First");
+  }
+
+  /* A new query (the user typed) reloads. */
+  {
+    g_autoptr (CareQuery) s = care_query_new (care_schema_lookup ("customer"));
+    care_query_set_search (s, "0042");
+    care_record_list_set_query (list, s);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
+  }
+
+  g_clear_object (&first);
+  g_clear_object (&last);
+  g_assert_finalize_object (g_steal_pointer (&list));
+}
+
+/* Reading a list front to back seeks past each page (keyset paging); it
+ * must give exactly the rows OFFSET paging gives, ties in names included. */
+static void
+test_record_list_keyset (void)
+{
+  g_autoptr (CareStore) store = make_store ();
+  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("customer"));
+  g_autoptr (CareRecordList) list = NULL;
+  g_autoptr (GPtrArray) all = NULL;
+  const char *names[] = { "Ana", "ana", "Ánа", "Bruno", "Zoé", "bruno" };
+
+  g_assert_true (care_store_bulk_begin (store, NULL));
+  for (guint i = 0; i < 700; i++)
+    {
+      g_autoptr (CareRecord) r = care_record_new (care_schema_lookup ("customer"));
+      care_record_set_string (r, "kind", "person");
+      care_record_set_string (r, "name", names[i % G_N_ELEMENTS (names)]);
+      g_assert_true (care_store_bulk_insert (store, r, NULL));
+    }
+  g_assert_true (care_store_bulk_end (store, TRUE, NULL));
+
+  for (int descending = 0; descending <= 1; descending++)
+    {
+      care_query_set_order (q, "name", descending);
+      g_clear_object (&list);
+      list = care_record_list_new (store, q);
+      g_clear_pointer (&all, g_ptr_array_unref);
+      all = care_store_find (store, q, 0, 1000, NULL);
+      g_assert_cmpuint (all->len, ==, 700);
+
+      for (guint i = 0; i < 700; i++)
+        {
+          g_autoptr (CareRecord) r = g_list_model_get_item (G_LIST_MODEL (list), i);
+          g_assert_cmpstr (care_record_get_id (r), ==, care_record_get_id (g_ptr_array_index (all, i)));
+        }
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/query/search", test_search);
+  g_test_add_func ("/query/like-search-escapes", test_like_search_escapes);
+  g_test_add_func ("/query/conditions-and-order", test_conditions_and_order);
+  g_test_add_func ("/query/record-list", test_record_list);
+  g_test_add_func ("/query/record-list-keyset", test_record_list_keyset);
+
+  return g_test_run ();
+}

@@ -1,0 +1,333 @@
+"""careui: drive the real Aftercare window through the accessibility tree.
+
+Used by the UI tests, which run inside ui-session.sh (Xvfb + D-Bus + AT-SPI).
+Every helper waits for the UI instead of sleeping a fixed time, and fails
+with a message that says what was expected and what the window showed.
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import gi
+
+gi.require_version("Atspi", "2.0")
+from gi.repository import Atspi  # noqa: E402
+
+DEFAULT_TIMEOUT = 20.0
+
+
+class UIError(AssertionError):
+    pass
+
+
+def wait_for(predicate, what, timeout=DEFAULT_TIMEOUT, interval=0.1):
+    """Calls predicate until it returns a true value, and returns that value."""
+    deadline = time.monotonic() + timeout
+    last_error = None
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except gi.repository.GLib.Error as e:  # a node went away mid-walk
+            last_error = e
+        time.sleep(interval)
+    raise UIError(f"timed out after {timeout:.0f} s waiting for {what}" +
+                  (f" (last error: {last_error})" if last_error else ""))
+
+
+def name(node):
+    try:
+        return node.get_name() or ""
+    except gi.repository.GLib.Error:
+        return ""
+
+
+def role(node):
+    try:
+        return node.get_role_name() or ""
+    except gi.repository.GLib.Error:
+        return ""
+
+
+def children(node):
+    try:
+        n = node.get_child_count()
+    except gi.repository.GLib.Error:
+        return []
+    out = []
+    for i in range(n):
+        try:
+            c = node.get_child_at_index(i)
+        except gi.repository.GLib.Error:
+            continue
+        if c is not None:
+            out.append(c)
+    return out
+
+
+def is_visible(node):
+    try:
+        return node.get_state_set().contains(Atspi.StateType.VISIBLE)
+    except gi.repository.GLib.Error:
+        return False
+
+
+def on_screen(node):
+    """GTK 4.8 does not report SHOWING; an unmapped widget has empty extents."""
+    try:
+        e = Atspi.Component.get_extents(node, Atspi.CoordType.WINDOW)
+        return e.width > 0 and e.height > 0
+    except (gi.repository.GLib.Error, TypeError):
+        return True
+
+
+def frame_of(node):
+    n = node
+    while n is not None and role(n) not in ("frame", "dialog", "window", "application"):
+        try:
+            n = n.get_parent()
+        except gi.repository.GLib.Error:
+            return None
+    return n
+
+
+def really_shown(node):
+    """True when the node is what a user sees at its own centre: GTK 4.8 keeps
+    stale extents for pages a stack has hidden, so ask the toolkit which
+    widget is at that point and check it is this node or inside it."""
+    try:
+        e = Atspi.Component.get_extents(node, Atspi.CoordType.WINDOW)
+    except (gi.repository.GLib.Error, TypeError):
+        return True
+    if e.width <= 0 or e.height <= 0:
+        return False
+    top = frame_of(node)
+    if top is None:
+        return False
+    x, y = e.x + e.width // 2, e.y + e.height // 2
+    hit = top
+    for _ in range(60):  # descend to the deepest widget at the point
+        try:
+            nxt = Atspi.Component.get_accessible_at_point(hit, x, y, Atspi.CoordType.WINDOW)
+        except (gi.repository.GLib.Error, TypeError):
+            nxt = None
+        if nxt is None or nxt == hit:
+            break
+        hit = nxt
+    for _ in range(60):  # is the node that widget or one of its ancestors?
+        if hit is None:
+            return False
+        if hit == node:
+            return True
+        try:
+            hit = hit.get_parent()
+        except gi.repository.GLib.Error:
+            return False
+    return False
+
+
+def walk(node, showing_only=True, depth=0, max_depth=60):
+    """Yields node and its descendants; by default only what is on screen
+    (hidden widgets and the children of unmapped containers are skipped)."""
+    if depth > max_depth:
+        return
+    if showing_only and depth > 0 and not (is_visible(node) and (on_screen(node) or role(node) in ("panel", "filler"))):
+        return
+    if not showing_only or depth == 0 or on_screen(node):
+        yield node
+    for c in children(node):
+        yield from walk(c, showing_only, depth + 1, max_depth)
+
+
+def text_of(node):
+    """The text a label or entry shows, else its accessible name."""
+    try:
+        t = node.get_text_iface()
+        if t is not None:
+            return Atspi.Text.get_text(node, 0, Atspi.Text.get_character_count(node)) or name(node)
+    except (gi.repository.GLib.Error, AttributeError, TypeError):
+        pass
+    return name(node)
+
+
+def find_all(root, role_name=None, name_is=None, name_contains=None, showing_only=True):
+    out = []
+    for n in walk(root, showing_only):
+        if role_name is not None and role(n) != role_name:
+            continue
+        nm = name(n)
+        if name_is is not None and nm != name_is:
+            continue
+        if name_contains is not None and name_contains.lower() not in nm.lower() \
+                and name_contains.lower() not in text_of(n).lower():
+            continue
+        if showing_only and not really_shown(n):
+            continue
+        out.append(n)
+    return out
+
+
+def find(root, role_name=None, name_is=None, name_contains=None, timeout=DEFAULT_TIMEOUT):
+    """Waits for one shown node that matches and returns it."""
+    what = f"{role_name or 'a node'} named {name_is or name_contains!r}"
+    return wait_for(lambda: (find_all(root, role_name, name_is, name_contains) or [None])[0], what, timeout)
+
+
+def shown_texts(root):
+    """Every label text and accessible name shown: what a user can read."""
+    texts = []
+    for n in walk(root):
+        for t in (name(n), text_of(n)):
+            if t and t not in texts:
+                texts.append(t)
+    return texts
+
+
+def wait_for_text(root, text, timeout=DEFAULT_TIMEOUT):
+    def shown():
+        return bool(find_all(root, name_contains=text))
+    try:
+        return wait_for(shown, f"the text {text!r}", timeout)
+    except UIError:
+        raise UIError(f"the window never showed {text!r}; it shows: {shown_texts(root)[:80]}")
+
+
+def wait_for_no_text(root, text, timeout=DEFAULT_TIMEOUT):
+    return wait_for(lambda: not find_all(root, name_contains=text),
+                    f"the text {text!r} to go away", timeout)
+
+
+def activate(node):
+    """Clicks a button, toggles a check, activates a row: its first action."""
+    action = node.get_action_iface()
+    if action is None or Atspi.Action.get_n_actions(node) == 0:
+        raise UIError(f"{role(node)} {name(node)!r} has no action to activate")
+    Atspi.Action.do_action(node, 0)
+
+
+def click(root, name_is=None, name_contains=None, role_name=None, timeout=DEFAULT_TIMEOUT):
+    node = find(root, role_name, name_is, name_contains, timeout)
+    activate(node)
+    return node
+
+
+def set_text(node, text):
+    """Replaces an entry's text as typing would (the entry emits changed)."""
+    et = node.get_editable_text_iface()
+    if et is None:
+        raise UIError(f"{role(node)} {name(node)!r} is not editable")
+    node.grab_focus() if hasattr(node, "grab_focus") else Atspi.Component.grab_focus(node)
+    Atspi.EditableText.set_text_contents(node, text)
+
+
+def type_keys(text):
+    """Types text with real key events (XTest), as a user at the keyboard."""
+    subprocess.run(["xdotool", "type", "--delay", "20", "--", text], check=True)
+    time.sleep(0.1)
+
+
+def press(*keys):
+    """Presses key combinations with real key events, e.g. press("ctrl+n")."""
+    subprocess.run(["xdotool", "key", "--delay", "40", *keys], check=True)
+    time.sleep(0.15)
+
+
+def unnamed_controls(root):
+    """Interactive widgets shown without an accessible name: each one is a defect."""
+    interactive = {"push button", "toggle button", "check box", "radio button", "text", "entry",
+                   "combo box", "spin button", "slider", "menu button", "switch", "password text"}
+    bad = []
+    for n in walk(root):
+        if role(n) in interactive and not name(n).strip():
+            bad.append(f"{role(n)} (parent: {role(n.get_parent())} {name(n.get_parent())!r})")
+    return bad
+
+
+def screenshot(path):
+    subprocess.run(["import", "-window", "root", path], check=True)
+
+
+class App:
+    """The real aftercare binary in its own data folder."""
+
+    def __init__(self, *args, data_dir=None, env=None, name="aftercare"):
+        self.binary = os.environ.get("AFTERCARE", "aftercare")
+        self.own_dir = data_dir is None
+        self.data_dir = data_dir or tempfile.mkdtemp(prefix="aftercare-ui-")
+        self.args = list(args)
+        self.env = dict(os.environ)
+        self.env.update(env or {})
+        self.proc = None
+        self.root = None
+        self.app_name = name
+
+    def start(self, timeout=30.0):
+        self.proc = subprocess.Popen([self.binary, "--data-dir", self.data_dir, *self.args], env=self.env)
+        desktop = Atspi.get_desktop(0)
+
+        def found():
+            if self.proc.poll() is not None:
+                raise UIError(f"aftercare exited with status {self.proc.returncode}")
+            for app in children(desktop):
+                try:
+                    if app.get_process_id() == self.proc.pid:
+                        frames = [c for c in children(app) if role(c) == "frame"]
+                        if frames:
+                            return app
+                except gi.repository.GLib.Error:
+                    continue
+            return None
+
+        self.root = wait_for(found, "the Aftercare window", timeout)
+        return self
+
+    @property
+    def window(self):
+        frames = [c for c in children(self.root) if role(c) == "frame"]
+        return frames[0] if frames else self.root
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.own_dir:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
+
+
+def main(tests):
+    """Runs test functions, prints TAP, exits non-zero on any failure."""
+    print(f"1..{len(tests)}")
+    failed = 0
+    for i, t in enumerate(tests, 1):
+        try:
+            t()
+            print(f"ok {i} {t.__name__}")
+        except Exception as e:  # report and go on with the next test
+            failed += 1
+            print(f"not ok {i} {t.__name__}: {type(e).__name__}: {e}")
+            shot = os.path.join(os.environ.get("MESON_BUILD_ROOT", tempfile.gettempdir()),
+                                f"ui-failure-{t.__name__}.png")
+            try:
+                screenshot(shot)
+                print(f"# screenshot of the failure: {shot}")
+            except Exception:
+                pass
+        sys.stdout.flush()
+    sys.exit(1 if failed else 0)
