@@ -83,14 +83,16 @@ serve (CareServerDb *db)
       return EXIT_FAILURE;
     }
 
+  /* Catch the signals before announcing the port: whoever reads the line
+   * may send SIGTERM right away. */
+  loop = g_main_loop_new (NULL, FALSE);
+  term_id = g_unix_signal_add (SIGTERM, quit_cb, loop);
+  int_id = g_unix_signal_add (SIGINT, quit_cb, loop);
+
   host = g_strndup (opt_listen, (gsize) (strrchr (opt_listen, ':') - opt_listen));
   /* Tests and scripts read this line to learn the port: flush it now. */
   g_print ("listening on %s://%s:%u\n", certificate != NULL ? "https" : "http", host, port);
   fflush (stdout);
-
-  loop = g_main_loop_new (NULL, FALSE);
-  term_id = g_unix_signal_add (SIGTERM, quit_cb, loop);
-  int_id = g_unix_signal_add (SIGINT, quit_cb, loop);
   g_main_loop_run (loop);
 
   g_source_remove (term_id);

@@ -1120,6 +1120,22 @@ test_bad_requests (void)
     }
 
   {
+    /* A chunked body has no Content-Length to refuse early: it is read, then refused. */
+    g_autofree char *url = g_strconcat (shared->base_url, "/api/v1/sync/push", NULL);
+    g_autofree char *auth = g_strdup_printf ("Bearer %s", tokens.agent);
+    g_autoptr (SoupMessage) msg = soup_message_new ("POST", url);
+    g_autoptr (GInputStream) stream = g_memory_input_stream_new_from_data (huge, huge_len, NULL);
+    g_autoptr (GBytes) response = NULL;
+    g_autoptr (GError) error = NULL;
+
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+    soup_message_set_request_body (msg, "application/json", stream, -1);
+    response = soup_session_send_and_read (session, msg, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (soup_message_get_status (msg), ==, 413);
+  }
+
+  {
     /* A mutation id that is not an integer breaks the batch shape: 400, and
      * the valid mutation before it is not applied either. */
     g_autofree char *body = g_strdup_printf (
@@ -1365,6 +1381,17 @@ test_sigterm (void)
   node = request (server, "GET", "/api/v1/health", NULL, NULL, &status);
   g_assert_cmpuint (status, ==, 200);
   server_stop (server); /* asserts exit status 0 */
+
+  /* Ctrl+C in a terminal is as clean. */
+  server = server_start (db_path);
+  g_subprocess_send_signal (server->proc, SIGINT);
+  g_assert_true (g_subprocess_wait (server->proc, NULL, NULL));
+  g_assert_true (g_subprocess_get_if_exited (server->proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (server->proc), ==, 0);
+  g_object_unref (server->proc);
+  g_free (server->db_path);
+  g_free (server->base_url);
+  g_free (server);
 }
 
 static void
