@@ -301,7 +301,7 @@ care_signature_parse (const char *path,
           command = *p++;
           skip_separators (&p);
         }
-      else if (command == 0)
+      if (command == 0 || (command == 'L' && self->strokes->len == 0))
         return parse_failed (self, error, _("it must start with a move"));
 
       if (!read_number (&p, &x))
