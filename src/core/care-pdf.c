@@ -397,7 +397,7 @@ write_visit_report (Doc                  *doc,
   g_autofree char *product_line = NULL;
   const CareField *coverage_field = care_entity_lookup_field (care_record_get_entity (report), "coverage");
   const char *currency = options->currency;
-  const double columns[] = { MARGIN, MARGIN + 200, MARGIN + 300, MARGIN + 345, MARGIN + 413, A4_SHORT - MARGIN };
+  const double columns[] = { MARGIN, MARGIN + 190, MARGIN + 280, MARGIN + 345, MARGIN + 413, A4_SHORT - MARGIN };
   const gboolean right[] = { FALSE, FALSE, TRUE, TRUE, TRUE };
 
   appointment = care_store_load (store, care_schema_lookup ("appointment"),
