@@ -16,7 +16,7 @@ assert_dates (const char        *start,
   fx_date (start, &s);
   for (guint i = 0; expected[i] != NULL; i++)
     {
-      GDate d;
+      GDate            d;
       g_autofree char *iso = NULL;
 
       g_assert_true (care_maintenance_visit_date (&s, unit, count, i, &d));
@@ -34,7 +34,7 @@ test_dates (void)
   const char *quarterly[] = { "2026-11-30", "2027-02-28", "2027-05-30", "2027-08-30", NULL };
   const char *yearly[] = { "2024-02-29", "2025-02-28", "2026-02-28", "2027-02-28", "2028-02-29", NULL };
   const char *fortnightly[] = { "2026-12-24", "2027-01-07", "2027-01-21", NULL };
-  GDate s, d;
+  GDate       s, d;
 
   assert_dates ("2027-01-31", "month", 1, monthly);
   assert_dates ("2028-01-31", "month", 1, monthly_leap);

@@ -26,7 +26,7 @@ pdf_text (GFile *file)
   g_autofree char *path = g_file_get_path (file);
   g_autoptr (GError) error = NULL;
   const char *argv[] = { "pdftotext", "-enc", "UTF-8", path, "-", NULL };
-  int status;
+  int         status;
 
   g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, &error));
   g_assert_no_error (error);
@@ -177,10 +177,10 @@ test_unreadable_signature (void)
 
 typedef struct
 {
-  CareStore *store;
+  CareStore  *store;
   CareRecord *course;
   CareRecord *contact;
-  GPtrArray *sessions;
+  GPtrArray  *sessions;
 } Course;
 
 static CareRecord *

@@ -11,7 +11,7 @@ test_remaining (void)
   g_autoptr (GPtrArray) originals = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr (GPtrArray) copies = NULL;
   CareRecord *c;
-  GDate day;
+  GDate       day;
 
   g_ptr_array_add (originals, fx_warranty (NULL, NULL, "standard", "2024-06-01", "2026-12-31", TRUE, TRUE, 0));
   g_ptr_array_add (originals, fx_warranty (NULL, NULL, "extended", "2027-01-01", "2028-12-31", TRUE, FALSE, 0));
@@ -44,12 +44,12 @@ test_remaining (void)
 
 typedef struct
 {
-  CareStore *store;
+  CareStore  *store;
   CareRecord *customer;
   CareRecord *product;
   CareRecord *service_case;
   CareRecord *rma;
-  GDate day;
+  GDate       day;
 } Fixture;
 
 static void

@@ -9,11 +9,11 @@ test_round_trip (void)
 {
   g_autoptr (CareSignature) s = care_signature_new ();
   g_autoptr (CareSignature) back = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *again = NULL;
+  g_autofree char          *path = NULL;
+  g_autofree char          *again = NULL;
   const CareSignaturePoint *p;
-  double x0, y0, x1, y1;
-  guint n;
+  double                    x0, y0, x1, y1;
+  guint                     n;
 
   g_assert_true (care_signature_is_empty (s));
   g_assert_null (care_signature_to_path (s));
@@ -58,14 +58,14 @@ static void
 test_refused (void)
 {
   const char *bad[] = {
-    "L 1 2",                       /* no move first */
-    "M 1",                         /* a lone coordinate */
+    "L 1 2", /* no move first */
+    "M 1",   /* a lone coordinate */
     "M 1 2 3",
-    "M -1 2",                      /* negative */
-    "M 1e5 2",                     /* exponent */
-    "M 100001 2",                  /* outside the drawing area */
+    "M -1 2",     /* negative */
+    "M 1e5 2",    /* exponent */
+    "M 100001 2", /* outside the drawing area */
     "M 0x10 2",
-    "M 1 2 C 3 4 5 6 7 8",         /* curves are not part of the subset */
+    "M 1 2 C 3 4 5 6 7 8", /* curves are not part of the subset */
     "M 1 2 <script>alert(1)</script>",
     "M . 2",
     "M 1 2 z",

@@ -7,7 +7,7 @@
 
 typedef struct
 {
-  CareStore *store;
+  CareStore  *store;
   CareRecord *ana;
   CareRecord *ivan;
   CareRecord *visit;

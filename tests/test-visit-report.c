@@ -11,7 +11,7 @@ typedef struct
 {
   GPtrArray *parts;
   GPtrArray *warranties;
-  GDate day;
+  GDate      day;
 } Pricing;
 
 static void
@@ -100,7 +100,7 @@ test_boundaries (Pricing      *p,
   struct
   {
     const char *start, *end;
-    gint64 total;
+    gint64      total;
   } cases[] = {
     { "2024-06-15", "2026-06-14", 17548 }, /* expired yesterday */
     { "2024-06-15", VISIT_DAY, 0 },        /* ends today */
@@ -223,12 +223,12 @@ test_rounding (void)
   {
     gint64 minutes, rate, percent, labour, discount;
   } cases[] = {
-    { 1, 29, 0, 0, 0 },      /* 0.483 cent */
-    { 1, 30, 0, 1, 0 },      /* 0.5 cent */
-    { 1, 50, 0, 1, 0 },      /* 0.833 cent */
-    { 7, 6001, 0, 700, 0 },  /* 700.1167 */
-    { 1, 60, 50, 1, 1 },     /* 1 cent, half of it: 0.5 → 1 */
-    { 1, 60, 49, 1, 0 },     /* 0.49 → 0 */
+    { 1, 29, 0, 0, 0 },       /* 0.483 cent */
+    { 1, 30, 0, 1, 0 },       /* 0.5 cent */
+    { 1, 50, 0, 1, 0 },       /* 0.833 cent */
+    { 7, 6001, 0, 700, 0 },   /* 700.1167 */
+    { 1, 60, 50, 1, 1 },      /* 1 cent, half of it: 0.5 → 1 */
+    { 1, 60, 49, 1, 0 },      /* 0.49 → 0 */
     { 10, 999, 33, 167, 55 }, /* 166.5 → 167; 167 × 33 % = 55.11 → 55 */
   };
   GDate day;

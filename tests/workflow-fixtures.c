@@ -80,8 +80,7 @@ fx_warranty (CareStore  *store,
 {
   CareRecord *r = care_record_new (care_schema_lookup ("warranty"));
 
-  care_record_set_string (r, "product_id", product != NULL ? care_record_get_id (product)
-                                                           : "6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10");
+  care_record_set_string (r, "product_id", product != NULL ? care_record_get_id (product) : "6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10");
   care_record_set_string (r, "kind", kind);
   care_record_set_string (r, "start_date", start);
   care_record_set_string (r, "end_date", end);
@@ -121,8 +120,7 @@ fx_part (CareStore  *store,
 {
   CareRecord *r = care_record_new (care_schema_lookup ("part_usage"));
 
-  care_record_set_string (r, "visit_report_id", report != NULL ? care_record_get_id (report)
-                                                               : "6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10");
+  care_record_set_string (r, "visit_report_id", report != NULL ? care_record_get_id (report) : "6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10");
   care_record_set_string (r, "name", name);
   care_record_set_int (r, "quantity", quantity);
   care_record_set_int (r, "unit_price_cents", unit_price_cents);

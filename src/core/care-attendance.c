@@ -22,7 +22,7 @@ care_attendance_check (CareStore      *store,
                        GError        **error)
 {
   sqlite3_stmt *stmt;
-  int rc;
+  int           rc;
 
   g_return_val_if_fail (CARE_IS_STORE (store), FALSE);
   g_return_val_if_fail (contact_id != NULL && course_id != NULL, FALSE);
@@ -44,7 +44,7 @@ care_attendance_check (CareStore      *store,
     {
       const char *start = (const char *) sqlite3_column_text (stmt, 0);
       const char *end = (const char *) sqlite3_column_text (stmt, 1);
-      gboolean attended = sqlite3_column_int (stmt, 2) != 0;
+      gboolean    attended = sqlite3_column_int (stmt, 2) != 0;
 
       attendance->n_sessions++;
       if (attendance->first_start == NULL)

@@ -44,8 +44,7 @@ care_follow_up_applies (CareRecord *source)
   if (is_entity (source, "appointment"))
     {
       kind = care_record_get_string (source, "kind");
-      return g_strcmp0 (status, "done") == 0
-             && (g_strcmp0 (kind, "delivery") == 0 || g_strcmp0 (kind, "installation") == 0);
+      return g_strcmp0 (status, "done") == 0 && (g_strcmp0 (kind, "delivery") == 0 || g_strcmp0 (kind, "installation") == 0);
     }
 
   return FALSE;
@@ -54,8 +53,8 @@ care_follow_up_applies (CareRecord *source)
 typedef struct
 {
   CareRecord *source;
-  guint days;
-  GDateTime *now;
+  guint       days;
+  GDateTime  *now;
   CareRecord *created; /* out */
 } ScheduleData;
 
@@ -65,16 +64,16 @@ schedule_in_transaction (CareStore *store,
                          GError   **error)
 {
   ScheduleData *data = user_data;
-  CareRecord *source = data->source;
-  gboolean from_case = is_entity (source, "service_case");
+  CareRecord   *source = data->source;
+  gboolean      from_case = is_entity (source, "service_case");
   g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("appointment"));
   g_autoptr (CareRecord) call = care_record_new (care_schema_lookup ("appointment"));
   g_autoptr (GError) local_error = NULL;
   g_autofree char *day = NULL;
   g_autofree char *start = NULL;
   g_autofree char *end = NULL;
-  GDate date, source_day;
-  guint existing;
+  GDate            date, source_day;
+  guint            existing;
 
   /* Checked inside the write transaction, so two calls cannot both create. */
   if (from_case)
@@ -96,8 +95,7 @@ schedule_in_transaction (CareStore *store,
 
   /* From today, or from the visit when it is recorded as done ahead of time. */
   care_date_from_datetime (data->now, &date);
-  if (!from_case && care_date_from_iso (care_record_get_string (source, "end_at"), &source_day)
-      && g_date_compare (&source_day, &date) > 0)
+  if (!from_case && care_date_from_iso (care_record_get_string (source, "end_at"), &source_day) && g_date_compare (&source_day, &date) > 0)
     date = source_day;
   g_date_add_days (&date, data->days);
 
@@ -108,15 +106,13 @@ schedule_in_transaction (CareStore *store,
   care_record_set_string (call, "kind", "follow_up_call");
   care_record_set_string (call, "customer_id", care_record_get_string (source, "customer_id"));
   care_record_set_string (call, "product_id", care_record_get_string (source, "product_id"));
-  care_record_set_string (call, "case_id", from_case ? care_record_get_id (source)
-                                                     : care_record_get_string (source, "case_id"));
+  care_record_set_string (call, "case_id", from_case ? care_record_get_id (source) : care_record_get_string (source, "case_id"));
   if (!from_case)
     care_record_set_string (call, "follow_up_of", care_record_get_id (source));
   care_record_set_string (call, "start_at", start);
   care_record_set_string (call, "end_at", end);
   care_record_set_string (call, "status", "planned");
-  care_record_set_string (call, "notes", from_case ? _("Ask whether the problem stays solved, and take the satisfaction survey.")
-                                                   : _("Ask how the delivery or installation went, and take the satisfaction survey."));
+  care_record_set_string (call, "notes", from_case ? _ ("Ask whether the problem stays solved, and take the satisfaction survey.") : _ ("Ask how the delivery or installation went, and take the satisfaction survey."));
   if (!care_store_save (store, call, error))
     return FALSE;
 

@@ -67,12 +67,12 @@ care_maintenance_visit_date (const GDate *start,
 GPtrArray *
 care_maintenance_plan_dates (CareRecord *plan)
 {
-  GPtrArray *dates = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray  *dates = g_ptr_array_new_with_free_func (g_free);
   const char *unit = care_record_get_string (plan, "interval_unit");
-  gint64 count = care_record_get_int (plan, "interval_count", 0);
-  gint64 visits = care_record_get_int (plan, "visits", 0);
-  GDate start, end;
-  gboolean has_end = care_date_from_iso (care_record_get_string (plan, "end_date"), &end);
+  gint64      count = care_record_get_int (plan, "interval_count", 0);
+  gint64      visits = care_record_get_int (plan, "visits", 0);
+  GDate       start, end;
+  gboolean    has_end = care_date_from_iso (care_record_get_string (plan, "end_date"), &end);
 
   if (!care_date_from_iso (care_record_get_string (plan, "start_date"), &start) || count < 1 || visits < 1)
     return dates;
@@ -94,7 +94,7 @@ care_maintenance_plan_dates (CareRecord *plan)
 typedef struct
 {
   CareRecord *plan;
-  guint n_created;
+  guint       n_created;
 } GenerateData;
 
 static gboolean
@@ -103,7 +103,7 @@ generate_in_transaction (CareStore *store,
                          GError   **error)
 {
   GenerateData *data = user_data;
-  CareRecord *plan = data->plan;
+  CareRecord   *plan = data->plan;
   g_autoptr (CareRecord) product = NULL;
   g_autoptr (CareRecord) customer = NULL;
   g_autoptr (GPtrArray) dates = care_maintenance_plan_dates (plan);
@@ -136,7 +136,7 @@ generate_in_transaction (CareStore *store,
       g_autofree char *day = care_date_to_iso (g_ptr_array_index (dates, i));
       g_autofree char *start = g_strdup_printf ("%sT%02d:00:00Z", day, VISIT_START_HOUR);
       g_autofree char *end = g_strdup_printf ("%sT%02d:00:00Z", day, VISIT_START_HOUR + VISIT_HOURS);
-      guint number = i + 1;
+      guint            number = i + 1;
 
       if (g_hash_table_contains (done, GUINT_TO_POINTER (number)))
         continue;
@@ -191,7 +191,7 @@ care_maintenance_plan_generate (CareStore  *store,
 
   if (!g_str_equal (care_record_get_entity (plan)->name, "maintenance_plan"))
     {
-      g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_INVALID, _("Not a maintenance plan"));
+      g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_INVALID, _ ("Not a maintenance plan"));
       return FALSE;
     }
   if (!care_record_validate (plan, NULL, error))
@@ -217,8 +217,8 @@ CareQuery *
 care_maintenance_overdue_query (GDateTime *now)
 {
   static const char *const open_statuses[] = { "planned", "not_done", NULL };
-  CareQuery *q = care_query_new (care_schema_lookup ("appointment"));
-  g_autofree char *at = care_datetime_to_iso (now);
+  CareQuery               *q = care_query_new (care_schema_lookup ("appointment"));
+  g_autofree char         *at = care_datetime_to_iso (now);
 
   care_query_add_string (q, "kind", CARE_QUERY_EQ, "maintenance");
   care_query_add_in (q, "status", open_statuses);

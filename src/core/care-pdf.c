@@ -28,14 +28,14 @@
 
 typedef struct
 {
-  GOutputStream *stream;
-  GError *error; /* the first write error */
+  GOutputStream   *stream;
+  GError          *error; /* the first write error */
   cairo_surface_t *surface;
-  cairo_t *cr;
-  PangoLayout *layout;
-  double width;  /* page */
-  double height;
-  double y;      /* where the next block goes */
+  cairo_t         *cr;
+  PangoLayout     *layout;
+  double           width; /* page */
+  double           height;
+  double           y; /* where the next block goes */
 } Doc;
 
 static cairo_status_t
@@ -96,7 +96,7 @@ doc_close (Doc     *doc,
     }
   else if (ok && status != CAIRO_STATUS_SUCCESS)
     {
-      g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_FAILED, _("Could not write the document: %s"),
+      g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_FAILED, _ ("Could not write the document: %s"),
                    cairo_status_to_string (status));
       ok = FALSE;
     }
@@ -167,8 +167,8 @@ doc_text_at (Doc           *doc,
   do
     {
       PangoLayoutLine *line = pango_layout_iter_get_line_readonly (iter);
-      PangoRectangle logical;
-      double line_height, baseline, top;
+      PangoRectangle   logical;
+      double           line_height, baseline, top;
 
       pango_layout_iter_get_line_extents (iter, NULL, &logical);
       top = (double) logical.y / PANGO_SCALE;
@@ -276,7 +276,7 @@ doc_field (Doc        *doc,
   if (value == NULL || *value == '\0')
     return;
   /* TRANSLATORS: a labelled value on a printed document, e.g. "Serial number: PRN-12" */
-  line = g_strdup_printf (_("%s: %s"), label, value);
+  line = g_strdup_printf (_ ("%s: %s"), label, value);
   doc_para (doc, line, 10, FALSE);
 }
 
@@ -284,7 +284,7 @@ static char *
 format_date (const char *iso)
 {
   GDate date;
-  char buf[128];
+  char  buf[128];
 
   if (!care_date_from_iso (iso, &date))
     return g_strdup (iso);
@@ -303,7 +303,7 @@ format_datetime (const char *iso)
     return g_strdup (iso);
   day = format_date (iso);
   /* TRANSLATORS: a date then a UTC time on a printed document, e.g. "23 November 2026, 09:30 UTC" */
-  return g_strdup_printf (_("%s, %02d:%02d UTC"), day, g_date_time_get_hour (dt), g_date_time_get_minute (dt));
+  return g_strdup_printf (_ ("%s, %02d:%02d UTC"), day, g_date_time_get_hour (dt), g_date_time_get_minute (dt));
 }
 
 static CareRecord *
@@ -329,11 +329,11 @@ doc_signature (Doc        *doc,
   double x0, y0, x1, y1, scale;
 
   doc_ensure (doc, box_h + 40);
-  doc_para (doc, _("Customer signature"), 10, TRUE);
+  doc_para (doc, _ ("Customer signature"), 10, TRUE);
 
   if (path == NULL)
     {
-      doc_para (doc, _("Not signed"), 10, FALSE);
+      doc_para (doc, _ ("Not signed"), 10, FALSE);
       return;
     }
 
@@ -341,7 +341,7 @@ doc_signature (Doc        *doc,
   if (signature == NULL || !care_signature_get_bounds (signature, &x0, &y0, &x1, &y1))
     {
       g_debug ("Signature not drawn: %s", error != NULL ? error->message : "empty");
-      doc_para (doc, _("The stored signature could not be read"), 10, FALSE);
+      doc_para (doc, _ ("The stored signature could not be read"), 10, FALSE);
       return;
     }
 
@@ -352,7 +352,7 @@ doc_signature (Doc        *doc,
   cairo_set_line_join (doc->cr, CAIRO_LINE_JOIN_ROUND);
   for (guint i = 0; i < care_signature_get_n_strokes (signature); i++)
     {
-      guint n;
+      guint                     n;
       const CareSignaturePoint *p = care_signature_get_stroke (signature, i, &n);
 
       cairo_move_to (doc->cr, MARGIN + (p[0].x - x0) * scale, doc->y + 4 + (p[0].y - y0) * scale);
@@ -373,7 +373,7 @@ doc_signature (Doc        *doc,
 
       if (signed_by != NULL && when != NULL)
         /* TRANSLATORS: under a signature: "Name, date and time" */
-        line = g_strdup_printf (_("%s, %s"), signed_by, when);
+        line = g_strdup_printf (_ ("%s, %s"), signed_by, when);
       else
         line = g_strdup (signed_by != NULL ? signed_by : when);
       doc_para (doc, line, 9, FALSE);
@@ -396,9 +396,9 @@ write_visit_report (Doc                  *doc,
   g_autofree char *date = NULL;
   g_autofree char *product_line = NULL;
   const CareField *coverage_field = care_entity_lookup_field (care_record_get_entity (report), "coverage");
-  const char *currency = options->currency;
-  const double columns[] = { MARGIN, MARGIN + 190, MARGIN + 280, MARGIN + 345, MARGIN + 413, A4_SHORT - MARGIN };
-  const gboolean right[] = { FALSE, FALSE, TRUE, TRUE, TRUE };
+  const char      *currency = options->currency;
+  const double     columns[] = { MARGIN, MARGIN + 190, MARGIN + 280, MARGIN + 345, MARGIN + 413, A4_SHORT - MARGIN };
+  const gboolean   right[] = { FALSE, FALSE, TRUE, TRUE, TRUE };
 
   appointment = care_store_load (store, care_schema_lookup ("appointment"),
                                  care_record_get_string (report, "appointment_id"), error);
@@ -430,48 +430,48 @@ write_visit_report (Doc                  *doc,
     care_record_set_string (report, "coverage", care_visit_coverage_key (totals.coverage));
 
   doc_header (doc, options);
-  doc_para (doc, _("Visit report"), 14, TRUE);
+  doc_para (doc, _ ("Visit report"), 14, TRUE);
   doc_space (doc, 6);
 
   date = format_date (care_record_get_string (report, "visit_date"));
-  doc_field (doc, _("Date"), date);
-  doc_field (doc, _("Customer"), care_record_get_string (customer, "name"));
-  doc_field (doc, _("Address"), care_record_get_string (appointment, "address"));
+  doc_field (doc, _ ("Date"), date);
+  doc_field (doc, _ ("Customer"), care_record_get_string (customer, "name"));
+  doc_field (doc, _ ("Address"), care_record_get_string (appointment, "address"));
   if (product != NULL)
     {
       const char *model = care_record_get_string (product, "model");
       product_line = model != NULL ? g_strdup_printf ("%s %s", care_record_get_string (product, "name"), model)
                                    : g_strdup (care_record_get_string (product, "name"));
-      doc_field (doc, _("Product"), product_line);
-      doc_field (doc, _("Serial number"), care_record_get_string (product, "serial"));
+      doc_field (doc, _ ("Product"), product_line);
+      doc_field (doc, _ ("Serial number"), care_record_get_string (product, "serial"));
     }
   if (technician != NULL)
-    doc_field (doc, _("Technician"), care_record_get_string (technician, "name"));
-  doc_field (doc, _("Billing"), care_field_choice_label (coverage_field, care_record_get_string (report, "coverage")));
+    doc_field (doc, _ ("Technician"), care_record_get_string (technician, "name"));
+  doc_field (doc, _ ("Billing"), care_field_choice_label (coverage_field, care_record_get_string (report, "coverage")));
   doc_space (doc, 8);
 
-  doc_para (doc, _("Work done"), 11, TRUE);
+  doc_para (doc, _ ("Work done"), 11, TRUE);
   doc_para (doc, care_record_get_string (report, "work_done"), 10, FALSE);
   doc_space (doc, 8);
 
-  doc_para (doc, _("Parts"), 11, TRUE);
+  doc_para (doc, _ ("Parts"), 11, TRUE);
   if (parts->len == 0)
-    doc_para (doc, _("No parts used"), 10, FALSE);
+    doc_para (doc, _ ("No parts used"), 10, FALSE);
   else
     {
-      const char *head[] = { _("Part"), _("Part number"), _("Quantity"), _("Unit price"), _("Amount") };
+      const char *head[] = { _ ("Part"), _ ("Part number"), _ ("Quantity"), _ ("Unit price"), _ ("Amount") };
 
       doc_row (doc, head, columns, right, G_N_ELEMENTS (head), TRUE);
       for (guint i = 0; i < parts->len; i++)
         {
-          CareRecord *part = g_ptr_array_index (parts, i);
-          gint64 quantity = care_record_get_int (part, "quantity", 0);
-          gint64 price = care_record_get_int (part, "unit_price_cents", 0);
+          CareRecord      *part = g_ptr_array_index (parts, i);
+          gint64           quantity = care_record_get_int (part, "quantity", 0);
+          gint64           price = care_record_get_int (part, "unit_price_cents", 0);
           g_autofree char *q = g_strdup_printf ("%" G_GINT64_FORMAT, quantity);
           g_autofree char *unit = care_money_format (price, currency);
           g_autofree char *amount = care_money_format (quantity * price, currency);
-          const char *cells[] = { care_record_get_string (part, "name"), care_record_get_string (part, "part_number"), q,
-                                  unit, amount };
+          const char      *cells[] = { care_record_get_string (part, "name"), care_record_get_string (part, "part_number"), q,
+                                       unit, amount };
 
           doc_row (doc, cells, columns, right, G_N_ELEMENTS (cells), FALSE);
         }
@@ -479,33 +479,33 @@ write_visit_report (Doc                  *doc,
   doc_rule (doc);
 
   {
-    const double sums[] = { MARGIN, MARGIN + 345, A4_SHORT - MARGIN };
-    const gboolean sum_right[] = { FALSE, TRUE };
-    g_autofree char *minutes = g_strdup_printf (_("Labour (%" G_GINT64_FORMAT " min)"),
+    const double     sums[] = { MARGIN, MARGIN + 345, A4_SHORT - MARGIN };
+    const gboolean   sum_right[] = { FALSE, TRUE };
+    g_autofree char *minutes = g_strdup_printf (_ ("Labour (%" G_GINT64_FORMAT " min)"),
                                                 care_record_get_int (report, "minutes", 0));
     struct
     {
       const char *label;
-      gint64 cents;
-      gboolean show;
+      gint64      cents;
+      gboolean    show;
     } lines[] = {
-      { _("Parts"), totals.parts_cents, TRUE },
+      { _ ("Parts"), totals.parts_cents, TRUE },
       { minutes, totals.labour_cents, TRUE },
-      { _("Covered by warranty"), -totals.covered_cents, totals.covered_cents > 0 },
-      { _("Maintenance discount"), -totals.discount_cents, totals.discount_cents > 0 },
+      { _ ("Covered by warranty"), -totals.covered_cents, totals.covered_cents > 0 },
+      { _ ("Maintenance discount"), -totals.discount_cents, totals.discount_cents > 0 },
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
       if (lines[i].show)
         {
           g_autofree char *amount = care_money_format (lines[i].cents, currency);
-          const char *cells[] = { lines[i].label, amount };
+          const char      *cells[] = { lines[i].label, amount };
           doc_row (doc, cells, sums, sum_right, 2, FALSE);
         }
 
     {
       g_autofree char *amount = care_money_format (totals.total_cents, currency);
-      const char *cells[] = { _("Total"), amount };
+      const char      *cells[] = { _ ("Total"), amount };
       doc_row (doc, cells, sums, sum_right, 2, TRUE);
     }
   }
@@ -513,7 +513,7 @@ write_visit_report (Doc                  *doc,
 
   if (care_record_get_string (report, "customer_feedback") != NULL)
     {
-      doc_para (doc, _("Customer feedback"), 11, TRUE);
+      doc_para (doc, _ ("Customer feedback"), 11, TRUE);
       doc_para (doc, care_record_get_string (report, "customer_feedback"), 10, FALSE);
       doc_space (doc, 10);
     }
@@ -539,7 +539,7 @@ care_pdf_write_visit_report (CareStore            *store,
                              GError              **error)
 {
   g_autoptr (CareRecord) report = NULL;
-  Doc doc;
+  Doc      doc;
   gboolean ok;
 
   g_return_val_if_fail (CARE_IS_STORE (store), FALSE);
@@ -567,7 +567,7 @@ format_hours (gint64 minutes)
     char number[G_ASCII_DTOSTR_BUF_SIZE];
     g_ascii_formatd (number, sizeof number, "%.1f", (double) minutes / 60.0);
     /* TRANSLATORS: a number of hours with a fraction, e.g. "7.5 hours" */
-    return g_strdup_printf (_("%s hours"), number);
+    return g_strdup_printf (_ ("%s hours"), number);
   }
 }
 
@@ -595,8 +595,8 @@ care_pdf_write_certificate (CareStore            *store,
   g_autofree char *today = NULL;
   g_autofree char *issued = NULL;
   g_autofree char *today_iso = care_date_today ();
-  double width = A4_LONG - 2 * MARGIN;
-  Doc doc;
+  double           width = A4_LONG - 2 * MARGIN;
+  Doc              doc;
 
   g_return_val_if_fail (CARE_IS_STORE (store), FALSE);
   g_return_val_if_fail (contact_id != NULL && course_id != NULL && options != NULL && G_IS_FILE (file), FALSE);
@@ -612,7 +612,7 @@ care_pdf_write_certificate (CareStore            *store,
   if (!care_attendance_completed (&attendance))
     {
       g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_NOT_APPLICABLE,
-                   _("%s did not attend every session of “%s”"), care_record_get_string (contact, "name"),
+                   _ ("%s did not attend every session of “%s”"), care_record_get_string (contact, "name"),
                    care_record_get_string (course, "title"));
       return FALSE;
     }
@@ -621,33 +621,33 @@ care_pdf_write_certificate (CareStore            *store,
   last = format_date (attendance.last_end);
   if (g_strcmp0 (first, last) == 0)
     /* TRANSLATORS: the day of a one-day course */
-    dates = g_strdup_printf (_("on %s"), first);
+    dates = g_strdup_printf (_ ("on %s"), first);
   else
     /* TRANSLATORS: the first and last day of a course */
-    dates = g_strdup_printf (_("from %s to %s"), first, last);
+    dates = g_strdup_printf (_ ("from %s to %s"), first, last);
   hours = format_hours (attendance.minutes);
   today = format_date (today_iso);
   /* TRANSLATORS: at the foot of a certificate */
-  issued = g_strdup_printf (_("Issued on %s"), today);
+  issued = g_strdup_printf (_ ("Issued on %s"), today);
 
   if (!doc_open (&doc, file, A4_LONG, A4_SHORT, error))
     return FALSE;
 
   doc_text_at (&doc, options->company_name, 14, TRUE, MARGIN, width, PANGO_ALIGN_CENTER);
   doc.y += 40;
-  doc_text_at (&doc, _("Certificate of attendance"), 30, TRUE, MARGIN, width, PANGO_ALIGN_CENTER);
+  doc_text_at (&doc, _ ("Certificate of attendance"), 30, TRUE, MARGIN, width, PANGO_ALIGN_CENTER);
   doc.y += 30;
-  doc_text_at (&doc, _("This certifies that"), 13, FALSE, MARGIN, width, PANGO_ALIGN_CENTER);
+  doc_text_at (&doc, _ ("This certifies that"), 13, FALSE, MARGIN, width, PANGO_ALIGN_CENTER);
   doc.y += 10;
   doc_text_at (&doc, care_record_get_string (contact, "name"), 26, TRUE, MARGIN, width, PANGO_ALIGN_CENTER);
   doc.y += 10;
-  doc_text_at (&doc, _("attended every session of the course"), 13, FALSE, MARGIN, width, PANGO_ALIGN_CENTER);
+  doc_text_at (&doc, _ ("attended every session of the course"), 13, FALSE, MARGIN, width, PANGO_ALIGN_CENTER);
   doc.y += 10;
   doc_text_at (&doc, care_record_get_string (course, "title"), 20, TRUE, MARGIN, width, PANGO_ALIGN_CENTER);
   doc.y += 10;
   {
     /* TRANSLATORS: "from <date> to <date> — <n> hours" on a certificate */
-    g_autofree char *line = g_strdup_printf (_("%s — %s"), dates, hours);
+    g_autofree char *line = g_strdup_printf (_ ("%s — %s"), dates, hours);
     doc_text_at (&doc, line, 13, FALSE, MARGIN, width, PANGO_ALIGN_CENTER);
   }
   doc.y = A4_SHORT - MARGIN - 40;

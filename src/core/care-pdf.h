@@ -18,11 +18,11 @@ gboolean care_pdf_write_visit_report (CareStore            *store,
                                       const CarePdfOptions *options,
                                       GFile                *file,
                                       GError              **error);
-gboolean care_pdf_write_certificate  (CareStore            *store,
-                                      const char           *contact_id,
-                                      const char           *course_id,
-                                      const CarePdfOptions *options,
-                                      GFile                *file,
-                                      GError              **error);
+gboolean care_pdf_write_certificate (CareStore            *store,
+                                     const char           *contact_id,
+                                     const char           *course_id,
+                                     const CarePdfOptions *options,
+                                     GFile                *file,
+                                     GError              **error);
 
 G_END_DECLS

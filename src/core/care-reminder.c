@@ -30,11 +30,11 @@ care_reminder_free (CareReminder *reminder)
 
 typedef struct
 {
-  GDateTime *now;
-  guint warranty_days;
+  GDateTime  *now;
+  guint       warranty_days;
   const char *technician_id;
-  guint appointment_hours;
-  GPtrArray *due; /* out */
+  guint       appointment_hours;
+  GPtrArray  *due; /* out */
 } TakeData;
 
 static char *
@@ -65,9 +65,9 @@ collect (CareStore       *store,
          GError         **error)
 {
   const CareEntity *e = care_schema_lookup (entity_name);
-  g_autofree char *sql = NULL;
-  sqlite3_stmt *stmt;
-  int rc;
+  g_autofree char  *sql = NULL;
+  sqlite3_stmt     *stmt;
+  int               rc;
 
   /* Parameters only; the columns and table come from the static schema. */
   sql = g_strdup_printf ("SELECT %s FROM %s WHERE %s.sync_state != 3 AND %s "
@@ -94,7 +94,7 @@ collect (CareStore       *store,
       r->kind = kind;
       r->record = care_store_row_to_record (e, stmt);
       r->due = g_strdup (care_record_get_string (r->record, kind == CARE_REMINDER_WARRANTY_EXPIRING ? "end_date"
-                                                                                                      : "start_at"));
+                                                                                                    : "start_at"));
       g_ptr_array_add (out, r);
     }
   sqlite3_reset (stmt);
@@ -107,13 +107,13 @@ take_in_transaction (CareStore *store,
                      gpointer   user_data,
                      GError   **error)
 {
-  TakeData *data = user_data;
+  TakeData        *data = user_data;
   g_autofree char *now_iso = care_datetime_to_iso (data->now);
-  sqlite3_stmt *stmt;
+  sqlite3_stmt    *stmt;
 
   if (data->warranty_days > 0)
     {
-      GDate today, until;
+      GDate            today, until;
       g_autofree char *from = NULL;
       g_autofree char *to = NULL;
 
@@ -148,7 +148,7 @@ take_in_transaction (CareStore *store,
 
   for (guint i = 0; i < data->due->len; i++)
     {
-      CareReminder *r = g_ptr_array_index (data->due, i);
+      CareReminder    *r = g_ptr_array_index (data->due, i);
       g_autofree char *key = due_key (r->kind, r->record);
 
       sqlite3_bind_text (stmt, 1, kind_keys[r->kind], -1, SQLITE_STATIC);

@@ -14,8 +14,8 @@ typedef enum
 typedef struct
 {
   CareReminderKind kind;
-  CareRecord *record; /* the warranty or the appointment */
-  char *due;          /* its end date, or its start time */
+  CareRecord      *record; /* the warranty or the appointment */
+  char            *due;    /* its end date, or its start time */
 } CareReminder;
 
 /* The most reminders one call returns; the rest come with the next call. */
@@ -27,7 +27,7 @@ GPtrArray *care_reminders_take_due (CareStore  *store,
                                     const char *technician_id,
                                     guint       appointment_hours,
                                     GError    **error);
-void       care_reminder_free      (CareReminder *reminder);
+void       care_reminder_free (CareReminder *reminder);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareReminder, care_reminder_free)
 

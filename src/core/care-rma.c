@@ -37,13 +37,12 @@ care_rma_remaining_warranties (GPtrArray   *warranties,
 
   for (guint i = 0; i < warranties->len; i++)
     {
-      CareRecord *w = g_ptr_array_index (warranties, i);
-      CareRecord *copy;
-      GDate start, end;
+      CareRecord      *w = g_ptr_array_index (warranties, i);
+      CareRecord      *copy;
+      GDate            start, end;
       g_autofree char *start_iso = NULL;
 
-      if (!care_date_from_iso (care_record_get_string (w, "start_date"), &start)
-          || !care_date_from_iso (care_record_get_string (w, "end_date"), &end))
+      if (!care_date_from_iso (care_record_get_string (w, "start_date"), &start) || !care_date_from_iso (care_record_get_string (w, "end_date"), &end))
         continue;
       if (g_date_compare (&end, replacement_date) < 0)
         continue; /* expired before the replacement: nothing remains */
@@ -66,10 +65,10 @@ care_rma_remaining_warranties (GPtrArray   *warranties,
 
 typedef struct
 {
-  CareRecord *rma;
-  const char *serial;
+  CareRecord  *rma;
+  const char  *serial;
   const GDate *date;
-  CareRecord *product; /* out */
+  CareRecord  *product; /* out */
 } ReplaceData;
 
 static gboolean
@@ -83,7 +82,7 @@ replace_in_transaction (CareStore *store,
   g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("warranty"));
   g_autoptr (GPtrArray) warranties = NULL;
   g_autoptr (GPtrArray) copies = NULL;
-  g_autofree char *day = care_date_to_iso (data->date);
+  g_autofree char         *day = care_date_to_iso (data->date);
   static const char *const product_fields[] = { "customer_id", "name", "model", "category", "location", NULL };
 
   original = care_store_load (store, care_schema_lookup ("product"), care_record_get_string (data->rma, "product_id"),
@@ -141,7 +140,7 @@ care_rma_replace (CareStore   *store,
                   GError     **error)
 {
   g_autofree char *serial = g_strstrip (g_strdup (new_serial != NULL ? new_serial : ""));
-  ReplaceData data = { rma, serial, replacement_date, NULL };
+  ReplaceData      data = { rma, serial, replacement_date, NULL };
   g_autoptr (CareRecord) snapshot = NULL;
   const char *outcome;
 
@@ -156,13 +155,13 @@ care_rma_replace (CareStore   *store,
   if (care_record_get_string (rma, "replacement_product_id") != NULL)
     {
       g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_ALREADY_DONE,
-                   _("This return has already been replaced"));
+                   _ ("This return has already been replaced"));
       return FALSE;
     }
   if (outcome != NULL && !g_str_equal (outcome, "replace"))
     {
       g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_NOT_APPLICABLE,
-                   _("This return is to be handled as “%s”, not replaced"),
+                   _ ("This return is to be handled as “%s”, not replaced"),
                    care_field_choice_label (care_entity_lookup_field (care_record_get_entity (rma), "outcome"),
                                             outcome));
       return FALSE;
@@ -170,7 +169,7 @@ care_rma_replace (CareStore   *store,
   if (serial[0] == '\0')
     {
       g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_INVALID,
-                   _("Enter the serial number of the replacement"));
+                   _ ("Enter the serial number of the replacement"));
       return FALSE;
     }
 

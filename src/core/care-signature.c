@@ -22,7 +22,7 @@
 struct _CareSignature
 {
   GPtrArray *strokes; /* GArray of CareSignaturePoint, each with at least one point */
-  guint n_points;
+  guint      n_points;
 };
 
 G_DEFINE_BOXED_TYPE (CareSignature, care_signature, care_signature_copy, care_signature_free)
@@ -72,8 +72,7 @@ static gboolean
 valid_point (double x,
              double y)
 {
-  return isfinite (x) && isfinite (y) && x >= 0 && y >= 0 && x <= CARE_SIGNATURE_MAX_COORD
-         && y <= CARE_SIGNATURE_MAX_COORD;
+  return isfinite (x) && isfinite (y) && x >= 0 && y >= 0 && x <= CARE_SIGNATURE_MAX_COORD && y <= CARE_SIGNATURE_MAX_COORD;
 }
 
 /* Starts a new stroke (pen down). FALSE when the point is out of range or
@@ -83,7 +82,7 @@ care_signature_begin_stroke (CareSignature *self,
                              double         x,
                              double         y)
 {
-  GArray *stroke;
+  GArray            *stroke;
   CareSignaturePoint p = { x, y };
 
   g_return_val_if_fail (self != NULL, FALSE);
@@ -241,7 +240,7 @@ read_number (const char **p,
 {
   const char *start = *p;
   const char *q = *p;
-  char buf[32];
+  char        buf[32];
 
   while (g_ascii_isdigit (*q))
     q++;
@@ -268,7 +267,7 @@ parse_failed (CareSignature *self,
 {
   care_signature_free (self);
   /* TRANSLATORS: %s says what is wrong with the stored signature */
-  g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_INVALID, _("The signature is unreadable: %s"), why);
+  g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_INVALID, _ ("The signature is unreadable: %s"), why);
   return NULL;
 }
 
@@ -285,11 +284,11 @@ care_signature_parse (const char *path,
                       GError    **error)
 {
   CareSignature *self = care_signature_new ();
-  const char *p = path;
-  char command = 0;
+  const char    *p = path;
+  char           command = 0;
 
   if (path == NULL || !g_utf8_validate (path, -1, NULL))
-    return parse_failed (self, error, _("not text"));
+    return parse_failed (self, error, _ ("not text"));
 
   skip_separators (&p);
   while (*p != '\0')
@@ -302,19 +301,19 @@ care_signature_parse (const char *path,
           skip_separators (&p);
         }
       if (command == 0 || (command == 'L' && self->strokes->len == 0))
-        return parse_failed (self, error, _("it must start with a move"));
+        return parse_failed (self, error, _ ("it must start with a move"));
 
       if (!read_number (&p, &x))
-        return parse_failed (self, error, _("a coordinate is not a plain number"));
+        return parse_failed (self, error, _ ("a coordinate is not a plain number"));
       skip_separators (&p);
       if (!read_number (&p, &y))
-        return parse_failed (self, error, _("a coordinate is not a plain number"));
+        return parse_failed (self, error, _ ("a coordinate is not a plain number"));
       skip_separators (&p);
 
       if (!valid_point (x, y))
-        return parse_failed (self, error, _("a point lies outside the drawing area"));
+        return parse_failed (self, error, _ ("a point lies outside the drawing area"));
       if (self->n_points >= CARE_SIGNATURE_MAX_POINTS)
-        return parse_failed (self, error, _("too many points"));
+        return parse_failed (self, error, _ ("too many points"));
 
       if (command == 'M')
         {

@@ -20,31 +20,31 @@ typedef struct _CareSignature CareSignature;
 
 #define CARE_TYPE_SIGNATURE (care_signature_get_type ())
 
-GType                     care_signature_get_type     (void) G_GNUC_CONST;
-CareSignature            *care_signature_new          (void);
-CareSignature            *care_signature_copy         (CareSignature *self);
-void                      care_signature_free         (CareSignature *self);
+GType          care_signature_get_type (void) G_GNUC_CONST;
+CareSignature *care_signature_new (void);
+CareSignature *care_signature_copy (CareSignature *self);
+void           care_signature_free (CareSignature *self);
 
-CareSignature            *care_signature_parse        (const char    *path,
-                                                       GError       **error);
-char                     *care_signature_to_path      (CareSignature *self);
+CareSignature *care_signature_parse (const char *path,
+                                     GError    **error);
+char          *care_signature_to_path (CareSignature *self);
 
 gboolean                  care_signature_begin_stroke (CareSignature *self,
                                                        double         x,
                                                        double         y);
-gboolean                  care_signature_add_point    (CareSignature *self,
-                                                       double         x,
-                                                       double         y);
-gboolean                  care_signature_is_empty     (CareSignature *self);
+gboolean                  care_signature_add_point (CareSignature *self,
+                                                    double         x,
+                                                    double         y);
+gboolean                  care_signature_is_empty (CareSignature *self);
 guint                     care_signature_get_n_strokes (CareSignature *self);
-const CareSignaturePoint *care_signature_get_stroke   (CareSignature *self,
-                                                       guint          index,
-                                                       guint         *n_points);
-gboolean                  care_signature_get_bounds   (CareSignature *self,
-                                                       double        *x0,
-                                                       double        *y0,
-                                                       double        *x1,
-                                                       double        *y1);
+const CareSignaturePoint *care_signature_get_stroke (CareSignature *self,
+                                                     guint          index,
+                                                     guint         *n_points);
+gboolean                  care_signature_get_bounds (CareSignature *self,
+                                                     double        *x0,
+                                                     double        *y0,
+                                                     double        *x1,
+                                                     double        *y1);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareSignature, care_signature_free)
 

@@ -34,7 +34,7 @@ care_survey_new_for (CareStore  *store,
   const char *entity = care_record_get_entity (subject)->name;
   g_autoptr (CareRecord) survey = care_record_new (care_schema_lookup ("survey"));
   g_autofree char *now = care_store_now ();
-  const char *customer_id = NULL;
+  const char      *customer_id = NULL;
   g_autoptr (CareRecord) contact = NULL;
 
   g_return_val_if_fail (CARE_IS_STORE (store), NULL);
@@ -56,7 +56,7 @@ care_survey_new_for (CareStore  *store,
   else
     {
       g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_INVALID,
-                   _("A survey is about a service case, an appointment or a training session"));
+                   _ ("A survey is about a service case, an appointment or a training session"));
       return NULL;
     }
 
@@ -65,7 +65,7 @@ care_survey_new_for (CareStore  *store,
       if (contact == NULL)
         {
           g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_INVALID,
-                       _("Choose the participant who answered the survey"));
+                       _ ("Choose the participant who answered the survey"));
           return NULL;
         }
       customer_id = care_record_get_string (contact, "customer_id");
@@ -76,7 +76,7 @@ care_survey_new_for (CareStore  *store,
   if (contact != NULL && g_strcmp0 (care_record_get_string (contact, "customer_id"), customer_id) != 0)
     {
       g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_INVALID,
-                   _("The contact does not belong to this customer"));
+                   _ ("The contact does not belong to this customer"));
       return NULL;
     }
 
@@ -99,7 +99,7 @@ care_survey_stats (CareStore       *store,
                    GError         **error)
 {
   sqlite3_stmt *stmt;
-  int rc;
+  int           rc;
 
   g_return_val_if_fail (CARE_IS_STORE (store), FALSE);
 
@@ -143,7 +143,7 @@ care_survey_customer_averages (CareStore *store,
 {
   g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) care_survey_stats_free);
   sqlite3_stmt *stmt;
-  int rc;
+  int           rc;
 
   g_return_val_if_fail (CARE_IS_STORE (store), NULL);
 

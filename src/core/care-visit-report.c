@@ -26,10 +26,13 @@ care_visit_coverage_key (CareVisitCoverage coverage)
 {
   switch (coverage)
     {
-    case CARE_VISIT_COVERED: return "covered";
-    case CARE_VISIT_PARTLY_COVERED: return "partly_covered";
+    case CARE_VISIT_COVERED:
+      return "covered";
+    case CARE_VISIT_PARTLY_COVERED:
+      return "partly_covered";
     case CARE_VISIT_BILLABLE:
-    default: return "billable";
+    default:
+      return "billable";
     }
 }
 
@@ -48,8 +51,7 @@ care_warranty_active_on (CareRecord  *warranty,
 {
   GDate start, end;
 
-  if (!care_date_from_iso (care_record_get_string (warranty, "start_date"), &start)
-      || !care_date_from_iso (care_record_get_string (warranty, "end_date"), &end))
+  if (!care_date_from_iso (care_record_get_string (warranty, "start_date"), &start) || !care_date_from_iso (care_record_get_string (warranty, "end_date"), &end))
     return FALSE;
 
   return g_date_compare (&start, date) <= 0 && g_date_compare (date, &end) <= 0;
@@ -66,7 +68,7 @@ static gboolean
 too_large (GError **error)
 {
   g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_TOO_LARGE,
-               _("The amount is larger than a visit report can hold"));
+               _ ("The amount is larger than a visit report can hold"));
   return FALSE;
 }
 
@@ -95,7 +97,7 @@ care_visit_price (GPtrArray       *parts,
                   GError         **error)
 {
   CareRecord *covering = NULL, *discounting = NULL;
-  gint64 billable;
+  gint64      billable;
 
   g_return_val_if_fail (totals != NULL, FALSE);
   g_return_val_if_fail (visit_date != NULL && g_date_valid (visit_date), FALSE);
@@ -106,21 +108,21 @@ care_visit_price (GPtrArray       *parts,
   if (minutes < 0 || hourly_rate_cents < 0 || minutes > 14400 || hourly_rate_cents > 100000000)
     {
       g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_INVALID,
-                   _("The time spent or the hourly rate is out of range"));
+                   _ ("The time spent or the hourly rate is out of range"));
       return FALSE;
     }
 
   for (guint i = 0; parts != NULL && i < parts->len; i++)
     {
       CareRecord *part = g_ptr_array_index (parts, i);
-      gint64 quantity = care_record_get_int (part, "quantity", 0);
-      gint64 price = care_record_get_int (part, "unit_price_cents", 0);
+      gint64      quantity = care_record_get_int (part, "quantity", 0);
+      gint64      price = care_record_get_int (part, "unit_price_cents", 0);
 
       /* The schema bounds both (10,000 × 1,000,000.00), so one line never overflows. */
       if (quantity < 0 || price < 0 || quantity > 10000 || price > 100000000)
         {
           g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_INVALID,
-                       _("Part “%s” has an invalid quantity or price"), care_record_get_string (part, "name"));
+                       _ ("Part “%s” has an invalid quantity or price"), care_record_get_string (part, "name"));
           return FALSE;
         }
       totals->parts_cents += quantity * price;
@@ -133,8 +135,8 @@ care_visit_price (GPtrArray       *parts,
   for (guint i = 0; warranties != NULL && i < warranties->len; i++)
     {
       CareRecord *w = g_ptr_array_index (warranties, i);
-      gint64 percent = care_record_get_int (w, "discount_percent", 0);
-      gboolean parts_ok, labour_ok;
+      gint64      percent = care_record_get_int (w, "discount_percent", 0);
+      gboolean    parts_ok, labour_ok;
 
       if (!care_warranty_active_on (w, visit_date))
         continue;
@@ -142,10 +144,7 @@ care_visit_price (GPtrArray       *parts,
       parts_ok = care_record_get_bool (w, "covers_parts");
       labour_ok = care_record_get_bool (w, "covers_labour");
       /* The warranty to name on the report: one that covers most. */
-      if ((parts_ok || labour_ok)
-          && (covering == NULL
-              || (parts_ok && labour_ok
-                  && !(care_record_get_bool (covering, "covers_parts") && care_record_get_bool (covering, "covers_labour")))))
+      if ((parts_ok || labour_ok) && (covering == NULL || (parts_ok && labour_ok && !(care_record_get_bool (covering, "covers_parts") && care_record_get_bool (covering, "covers_labour")))))
         covering = w;
       totals->parts_covered |= parts_ok;
       totals->labour_covered |= labour_ok;
@@ -287,7 +286,7 @@ care_visit_report_compute (CareStore       *store,
 
   if (!care_date_from_iso (care_record_get_string (report, "visit_date"), &day))
     {
-      g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_INVALID, _("The visit report has no visit date"));
+      g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_INVALID, _ ("The visit report has no visit date"));
       return FALSE;
     }
 
@@ -420,7 +419,7 @@ care_money_format (gint64      cents,
                    const char *currency)
 {
   gboolean negative = cents < 0;
-  guint64 v = negative ? (guint64) (-(cents + 1)) + 1 : (guint64) cents;
+  guint64  v = negative ? (guint64) (-(cents + 1)) + 1 : (guint64) cents;
 
   return g_strdup_printf ("%s%" G_GUINT64_FORMAT ".%02u%s%s", negative ? "-" : "", v / 100, (guint) (v % 100),
                           currency != NULL && *currency ? " " : "", currency != NULL ? currency : "");

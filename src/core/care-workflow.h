@@ -17,18 +17,18 @@ typedef enum
   CARE_WORKFLOW_ERROR_FAILED,         /* writing a file failed */
 } CareWorkflowError;
 
-GQuark     care_workflow_error_quark (void);
+GQuark care_workflow_error_quark (void);
 
-gboolean   care_date_from_iso        (const char   *iso,
-                                      GDate        *date);
-char      *care_date_to_iso          (const GDate  *date);
-void       care_date_from_datetime   (GDateTime    *datetime,
-                                      GDate        *date);
-char      *care_datetime_to_iso      (GDateTime    *datetime);
-void       care_record_assign        (CareRecord   *self,
-                                      CareRecord   *source);
-GPtrArray *care_store_find_all       (CareStore    *store,
-                                      CareQuery    *query,
-                                      GError      **error);
+gboolean   care_date_from_iso (const char *iso,
+                               GDate      *date);
+char      *care_date_to_iso (const GDate *date);
+void       care_date_from_datetime (GDateTime *datetime,
+                                    GDate     *date);
+char      *care_datetime_to_iso (GDateTime *datetime);
+void       care_record_assign (CareRecord *self,
+                               CareRecord *source);
+GPtrArray *care_store_find_all (CareStore *store,
+                                CareQuery *query,
+                                GError   **error);
 
 G_END_DECLS
