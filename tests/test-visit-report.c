@@ -321,8 +321,10 @@ test_complete (void)
   g_assert_true (care_visit_report_complete (store, report, &error));
   g_assert_no_error (error);
 
-  back = care_store_load (store, care_schema_lookup ("visit_report"), care_record_get_id (report), &error);
+  back = care_visit_report_find_for_appointment (store, care_record_get_id (appointment), &error);
   g_assert_no_error (error);
+  g_assert_nonnull (back);
+  g_assert_cmpstr (care_record_get_id (back), ==, care_record_get_id (report));
   g_assert_cmpint (care_record_get_int (back, "parts_cents", -1), ==, 4550);
   g_assert_cmpint (care_record_get_int (back, "labour_cents", -1), ==, 9000);
   g_assert_cmpint (care_record_get_int (back, "discount_cents", -1), ==, 2710);
@@ -350,6 +352,7 @@ test_complete_refuses_bad_signature (void)
   g_autoptr (GError) error = NULL;
   guint outbox;
 
+  g_assert_null (care_visit_report_find_for_appointment (store, care_record_get_id (appointment), NULL));
   care_record_set_string (report, "work_done", "Checked.");
   fx_save (store, report);
   outbox = care_store_outbox_count (store);

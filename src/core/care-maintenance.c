@@ -9,7 +9,9 @@
  * Generating is idempotent: each generated appointment is linked to its
  * plan and visit number by a maintenance_visit record, and a visit that has
  * a link is never created again. To skip a visit, cancel its appointment:
- * deleting it also deletes its link, and the next run schedules it again. */
+ * deleting it also deletes its link, and the next run schedules it again.
+ * Editing a plan's dates later does not move visits already generated:
+ * dispatch may have moved them by hand, and that must not be undone. */
 #define G_LOG_DOMAIN "care-maintenance"
 
 #include "config.h"

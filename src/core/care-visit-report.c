@@ -226,17 +226,49 @@ care_visit_report_new_for_appointment (CareRecord *appointment)
   return report;
 }
 
-/* The parts used on a report, in the order they were added. */
+/* The parts used on a report, by name: for a CareRecordList. */
+CareQuery *
+care_visit_report_parts_query (const char *report_id)
+{
+  CareQuery *q = care_query_new (care_schema_lookup ("part_usage"));
+
+  care_query_add_string (q, "visit_report_id", CARE_QUERY_EQ, report_id);
+  care_query_set_order (q, "name", FALSE);
+  return q;
+}
+
+/* The parts used on a report, by name. */
 GPtrArray *
 care_visit_report_list_parts (CareStore  *store,
                               const char *report_id,
                               GError    **error)
 {
-  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("part_usage"));
+  g_autoptr (CareQuery) q = care_visit_report_parts_query (report_id);
 
-  care_query_add_string (q, "visit_report_id", CARE_QUERY_EQ, report_id);
-  care_query_set_order (q, "name", FALSE);
   return care_store_find_all (store, q, error);
+}
+
+/**
+ * care_visit_report_find_for_appointment:
+ *
+ * Returns: (transfer full) (nullable): the appointment's report, the first
+ * written if two devices each wrote one offline; %NULL without an error
+ * when it has none.
+ */
+CareRecord *
+care_visit_report_find_for_appointment (CareStore  *store,
+                                        const char *appointment_id,
+                                        GError    **error)
+{
+  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("visit_report"));
+  g_autoptr (GPtrArray) found = NULL;
+
+  care_query_add_string (q, "appointment_id", CARE_QUERY_EQ, appointment_id);
+  care_query_set_order (q, "visit_date", FALSE);
+  found = care_store_find (store, q, 0, 1, error);
+  if (found == NULL || found->len == 0)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (found, 0));
 }
 
 /* The warranties of the product the report's appointment is about; an
