@@ -26,11 +26,15 @@ test_warranties (void)
 {
   g_autoptr (CareStore) store = fx_store ();
   g_autoptr (CareRecord) customer = fx_customer (store, "Camille Dubois");
-  g_autoptr (CareRecord) product = fx_product (store, customer, "PRN-1");
-  g_autoptr (CareRecord) soon = fx_warranty (store, product, "standard", "2024-12-03", "2026-12-03", TRUE, TRUE, 0);
-  g_autoptr (CareRecord) today = fx_warranty (store, product, "extended", "2025-11-23", "2026-11-23", TRUE, TRUE, 0);
-  g_autoptr (CareRecord) later = fx_warranty (store, product, "extended", "2025-01-01", "2027-01-10", TRUE, TRUE, 0);
-  g_autoptr (CareRecord) expired = fx_warranty (store, product, "standard", "2024-01-01", "2026-11-22", TRUE, TRUE, 0);
+  /* One product each: none carries another's cover on. */
+  g_autoptr (CareRecord) p1 = fx_product (store, customer, "PRN-1");
+  g_autoptr (CareRecord) p2 = fx_product (store, customer, "PRN-2");
+  g_autoptr (CareRecord) p3 = fx_product (store, customer, "PRN-3");
+  g_autoptr (CareRecord) p4 = fx_product (store, customer, "PRN-4");
+  g_autoptr (CareRecord) soon = fx_warranty (store, p1, "standard", "2024-12-03", "2026-12-03", TRUE, TRUE, 0);
+  g_autoptr (CareRecord) today = fx_warranty (store, p2, "extended", "2025-11-23", "2026-11-23", TRUE, TRUE, 0);
+  g_autoptr (CareRecord) later = fx_warranty (store, p3, "extended", "2025-01-01", "2027-01-10", TRUE, TRUE, 0);
+  g_autoptr (CareRecord) expired = fx_warranty (store, p4, "standard", "2024-01-01", "2026-11-22", TRUE, TRUE, 0);
   g_autoptr (GPtrArray) first = take (store, 30, NULL, 0);
   g_autoptr (GPtrArray) second = NULL;
   g_autoptr (GPtrArray) third = NULL;
@@ -129,6 +133,28 @@ test_appointments (void)
   g_assert_cmpuint (nobody->len, ==, 0);
 }
 
+/* An extension that starts the day after keeps the product covered: no
+ * reminder for the warranty it follows, one for the extension's own end. */
+static void
+test_continued_cover (void)
+{
+  g_autoptr (CareStore) store = fx_store ();
+  g_autoptr (CareRecord) customer = fx_customer (store, "Oliver Evans");
+  g_autoptr (CareRecord) product = fx_product (store, customer, "PRN-3");
+  g_autoptr (CareRecord) other = fx_product (store, customer, "PRN-4");
+  g_autoptr (CareRecord) standard = fx_warranty (store, product, "standard", "2024-12-01", "2026-12-01", TRUE, TRUE, 0);
+  g_autoptr (CareRecord) extension = fx_warranty (store, product, "extended", "2026-12-02", "2026-12-20", TRUE, TRUE, 0);
+  g_autoptr (CareRecord) lapsing = fx_warranty (store, other, "standard", "2024-12-01", "2026-12-01", TRUE, TRUE, 0);
+  g_autoptr (CareRecord) gap = fx_warranty (store, other, "extended", "2026-12-05", "2028-12-01", TRUE, TRUE, 0);
+  g_autoptr (GPtrArray) due = take (store, 30, NULL, 0);
+
+  g_assert_cmpuint (due->len, ==, 2);
+  g_assert_cmpstr (care_record_get_id (((CareReminder *) g_ptr_array_index (due, 0))->record), ==,
+                   care_record_get_id (lapsing));
+  g_assert_cmpstr (care_record_get_id (((CareReminder *) g_ptr_array_index (due, 1))->record), ==,
+                   care_record_get_id (extension));
+}
+
 /* Fired reminders are this device's business: nothing goes to the outbox. */
 static void
 test_local_only (void)
@@ -152,6 +178,7 @@ main (int   argc,
 
   g_test_add_func ("/reminder/warranties", test_warranties);
   g_test_add_func ("/reminder/appointments", test_appointments);
+  g_test_add_func ("/reminder/continued-cover", test_continued_cover);
   g_test_add_func ("/reminder/local-only", test_local_only);
 
   return g_test_run ();

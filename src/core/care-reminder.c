@@ -7,7 +7,9 @@
  * when that changes: an appointment moved to another time, or handed to
  * another technician, is news the technician must hear about; a warranty
  * extended to a later end date expires again later. Other edits (notes,
- * address) do not fire it again. */
+ * address) do not fire it again. A warranty followed without a gap by
+ * another of the same product (an extension) is no reminder: the product
+ * stays covered. */
 #define G_LOG_DOMAIN "care-reminder"
 
 #include "config.h"
@@ -123,7 +125,13 @@ take_in_transaction (CareStore *store,
       from = care_date_to_iso (&today);
       to = care_date_to_iso (&until);
       if (!collect (store, CARE_REMINDER_WARRANTY_EXPIRING, "warranty",
-                    "warranty.end_date >= ?1 AND warranty.end_date <= ?2", "warranty.end_date", from, to, NULL,
+                    "warranty.end_date >= ?1 AND warranty.end_date <= ?2 "
+                    /* Only when the cover lapses: not when another warranty
+                     * of the product carries on from the next day. */
+                    "AND NOT EXISTS (SELECT 1 FROM warranty next WHERE next.product_id = warranty.product_id "
+                    "AND next.sync_state != 3 AND next.id != warranty.id "
+                    "AND next.start_date <= date(warranty.end_date, '+1 day') AND next.end_date > warranty.end_date)",
+                    "warranty.end_date", from, to, NULL,
                     data->due, error))
         return FALSE;
     }
