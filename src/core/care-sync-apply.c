@@ -362,6 +362,32 @@ record_kept_conflict (CareStore *store, const CareEntity *entity, CareMutation *
          care_conflict_note_record (store, CARE_CONFLICT_KEPT, record, rev, message, error);
 }
 
+/* Edits queued after this one were made on top of it: once the server
+ * applied it cleanly, they are based on its new revision, as they would
+ * have been had the user waited for the answer. (A delete based on the old
+ * revision would otherwise be refused as stale.) Only "applied", never
+ * "merged": after a merge the record holds changes the user has not seen,
+ * and a later delete must not remove them unseen. */
+static gboolean
+rebase (CareStore *store, CareMutation *m, gint64 rev, GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = care_store_prepare (store,
+                             "UPDATE outbox SET base_rev = ? WHERE entity = ? AND record_id = ? "
+                             "AND state = 'pending' AND base_rev = ? AND mutation_id > ?",
+                             error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, rev);
+  sqlite3_bind_text (stmt, 2, m->entity, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, m->record_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 4, m->base_rev);
+  sqlite3_bind_int64 (stmt, 5, m->mutation_id);
+  return care_store_step_done (store, stmt, error);
+}
+
 static gboolean
 settle_one (CareStore *store, CareMutation *m, JsonObject *result, GError **error)
 {
@@ -399,6 +425,8 @@ settle_one (CareStore *store, CareMutation *m, JsonObject *result, GError **erro
 
   if (!g_str_equal (status, "conflict"))
     {
+      if (g_str_equal (status, "applied") && !rebase (store, m, rev, error))
+        return FALSE;
       if (g_str_equal (m->op, "delete"))
         return settle_deleted (store, entity, m->record_id, error);
       return settle_record (store, entity, m->record_id, rev, error);

@@ -451,6 +451,27 @@ push_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   run_next_push (run);
 }
 
+/* A delete whose record has an earlier mutation in the same batch waits
+ * for the next one: its base_rev is only rebased onto that mutation's
+ * result once the answer is in (see care-sync-apply.c). */
+static void
+cut_before_dependent_delete (GPtrArray *batch)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < batch->len; i++)
+    {
+      CareMutation *m = g_ptr_array_index (batch, i);
+
+      if (g_str_equal (m->op, "delete") && g_hash_table_contains (seen, m->record_id))
+        {
+          g_ptr_array_set_size (batch, i);
+          return;
+        }
+      g_hash_table_add (seen, m->record_id);
+    }
+}
+
 static void
 run_next_push (Run *run)
 {
@@ -473,6 +494,8 @@ run_next_push (Run *run)
       run_finish (run, g_steal_pointer (&error));
       return;
     }
+
+  cut_before_dependent_delete (run->batch);
 
   if (run->batch->len == 0)
     {
