@@ -229,6 +229,44 @@ test_record_list (void)
   g_assert_finalize_object (g_steal_pointer (&list));
 }
 
+/* Reading a list front to back seeks past each page (keyset paging); it
+ * must give exactly the rows OFFSET paging gives, ties in names included. */
+static void
+test_record_list_keyset (void)
+{
+  g_autoptr (CareStore) store = make_store ();
+  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("customer"));
+  g_autoptr (CareRecordList) list = NULL;
+  g_autoptr (GPtrArray) all = NULL;
+  const char *names[] = { "Ana", "ana", "Ánа", "Bruno", "Zoé", "bruno" };
+
+  g_assert_true (care_store_bulk_begin (store, NULL));
+  for (guint i = 0; i < 700; i++)
+    {
+      g_autoptr (CareRecord) r = care_record_new (care_schema_lookup ("customer"));
+      care_record_set_string (r, "kind", "person");
+      care_record_set_string (r, "name", names[i % G_N_ELEMENTS (names)]);
+      g_assert_true (care_store_bulk_insert (store, r, NULL));
+    }
+  g_assert_true (care_store_bulk_end (store, TRUE, NULL));
+
+  for (int descending = 0; descending <= 1; descending++)
+    {
+      care_query_set_order (q, "name", descending);
+      g_clear_object (&list);
+      list = care_record_list_new (store, q);
+      g_clear_pointer (&all, g_ptr_array_unref);
+      all = care_store_find (store, q, 0, 1000, NULL);
+      g_assert_cmpuint (all->len, ==, 700);
+
+      for (guint i = 0; i < 700; i++)
+        {
+          g_autoptr (CareRecord) r = g_list_model_get_item (G_LIST_MODEL (list), i);
+          g_assert_cmpstr (care_record_get_id (r), ==, care_record_get_id (g_ptr_array_index (all, i)));
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -239,6 +277,7 @@ main (int   argc,
   g_test_add_func ("/query/like-search-escapes", test_like_search_escapes);
   g_test_add_func ("/query/conditions-and-order", test_conditions_and_order);
   g_test_add_func ("/query/record-list", test_record_list);
+  g_test_add_func ("/query/record-list-keyset", test_record_list_keyset);
 
   return g_test_run ();
 }

@@ -156,6 +156,9 @@ care_application_activate (GApplication *app)
       window = GTK_WINDOW (care_window_new (self, self->context, self->open_error));
       if (self->demo && self->context != NULL)
         care_window_load_demo (CARE_WINDOW (window), (guint) self->demo_size);
+      /* Sync starts with the window: the UI never waits for it. */
+      if (self->context != NULL)
+        care_account_restore (care_context_get_account (self->context));
     }
 
   gtk_window_present (window);

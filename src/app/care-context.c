@@ -15,6 +15,8 @@ struct _CareContext
   /* Owned references */
   CareStore *store;
   GSettings *settings;
+  CareSyncEngine *sync;
+  CareAccount *account;
 };
 
 G_DEFINE_FINAL_TYPE (CareContext, care_context, G_TYPE_OBJECT)
@@ -34,6 +36,10 @@ care_context_dispose (GObject *object)
 {
   CareContext *self = CARE_CONTEXT (object);
 
+  if (self->sync != NULL)
+    care_sync_engine_stop (self->sync);
+  g_clear_object (&self->account);
+  g_clear_object (&self->sync);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
 
@@ -83,10 +89,23 @@ care_context_set_property (GObject      *object,
 }
 
 static void
+care_context_constructed (GObject *object)
+{
+  CareContext *self = CARE_CONTEXT (object);
+
+  G_OBJECT_CLASS (care_context_parent_class)->constructed (object);
+
+  /* The sync engine is the only code that talks to the server. */
+  self->sync = care_sync_engine_new (self->store);
+  self->account = care_account_new (self->sync, self->settings);
+}
+
+static void
 care_context_class_init (CareContextClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->constructed = care_context_constructed;
   object_class->dispose = care_context_dispose;
   object_class->get_property = care_context_get_property;
   object_class->set_property = care_context_set_property;
@@ -122,4 +141,18 @@ care_context_get_settings (CareContext *self)
 {
   g_return_val_if_fail (CARE_IS_CONTEXT (self), NULL);
   return self->settings;
+}
+
+CareSyncEngine *
+care_context_get_sync (CareContext *self)
+{
+  g_return_val_if_fail (CARE_IS_CONTEXT (self), NULL);
+  return self->sync;
+}
+
+CareAccount *
+care_context_get_account (CareContext *self)
+{
+  g_return_val_if_fail (CARE_IS_CONTEXT (self), NULL);
+  return self->account;
 }

@@ -3,7 +3,9 @@
 
 #include <gio/gio.h>
 
+#include "care-account.h"
 #include "care-store.h"
+#include "care-sync-engine.h"
 
 G_BEGIN_DECLS
 
@@ -14,5 +16,7 @@ CareContext *care_context_new          (CareStore   *store,
                                         GSettings   *settings);
 CareStore   *care_context_get_store    (CareContext *self);
 GSettings   *care_context_get_settings (CareContext *self);
+CareSyncEngine *care_context_get_sync  (CareContext *self);
+CareAccount *care_context_get_account  (CareContext *self);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "care-demo.h"
+#include "care-sync-indicator.h"
 #include "care-view.h"
 #include "care-window.h"
 #include "overview/care-overview.h"
@@ -33,6 +34,7 @@ struct _CareWindow
   AdwStatusPage *error_page;
   AdwLeaflet *leaflet;
   GtkListBox *sidebar_list;
+  AdwHeaderBar *sidebar_header;
   GtkWidget *content;
   AdwHeaderBar *content_header;
   AdwWindowTitle *content_title;
@@ -286,6 +288,7 @@ care_window_class_init (CareWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CareWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, CareWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, CareWindow, sidebar_list);
+  gtk_widget_class_bind_template_child (widget_class, CareWindow, sidebar_header);
   gtk_widget_class_bind_template_child (widget_class, CareWindow, content);
   gtk_widget_class_bind_template_child (widget_class, CareWindow, content_header);
   gtk_widget_class_bind_template_child (widget_class, CareWindow, content_title);
@@ -331,7 +334,14 @@ care_window_new (CareApplication *application,
     }
 
   self->context = g_object_ref (context);
+
+  /* The window comes back at the size the user left it. */
+  g_settings_bind (care_context_get_settings (context), "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (care_context_get_settings (context), "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (care_context_get_settings (context), "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+
   build_views (self);
+  adw_header_bar_pack_start (self->sidebar_header, care_sync_indicator_new (care_context_get_sync (context)));
   gtk_stack_set_visible_child_name (self->main_stack, "main");
 
   last = g_settings_get_string (care_context_get_settings (context), "last-view");

@@ -47,6 +47,10 @@ const char       *care_query_get_search   (CareQuery        *self);
 void              care_query_set_order    (CareQuery        *self,
                                            const char       *field,
                                            gboolean          descending);
+const CareField  *care_query_get_order_field (CareQuery     *self);
+void              care_query_set_after    (CareQuery        *self,
+                                           GVariant         *order_value,
+                                           gint64            seq);
 
 /* For the store: renders SQL with ? placeholders and the values to bind. */
 char             *care_query_to_sql       (CareQuery        *self,

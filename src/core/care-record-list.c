@@ -64,6 +64,32 @@ count_items (CareRecordList *self)
   return n;
 }
 
+/* Scrolling reads pages in turn: when the page before is at hand, seek
+ * past its last row instead of making SQLite step over every earlier row. */
+static GPtrArray *
+read_page (CareRecordList *self,
+           guint           page,
+           GError        **error)
+{
+  GPtrArray *previous = page > 0 ? g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page - 1)) : NULL;
+  const CareField *order = care_query_get_order_field (self->query);
+  CareRecord *last;
+  GVariant *value;
+  g_autoptr (CareQuery) after = NULL;
+
+  if (previous == NULL || previous->len != PAGE_SIZE || order == NULL)
+    return care_store_find (self->store, self->query, page * PAGE_SIZE, PAGE_SIZE, error);
+
+  last = g_ptr_array_index (previous, previous->len - 1);
+  value = care_record_get_value (last, order->name);
+  if (value == NULL || care_record_get_seq (last) == 0)
+    return care_store_find (self->store, self->query, page * PAGE_SIZE, PAGE_SIZE, error);
+
+  after = care_query_copy (self->query);
+  care_query_set_after (after, value, care_record_get_seq (last));
+  return care_store_find (self->store, after, 0, PAGE_SIZE, error);
+}
+
 static GPtrArray *
 get_page (CareRecordList *self,
           guint           page)
@@ -78,7 +104,7 @@ get_page (CareRecordList *self,
       return records;
     }
 
-  records = care_store_find (self->store, self->query, page * PAGE_SIZE, PAGE_SIZE, &error);
+  records = read_page (self, page, &error);
   if (records == NULL)
     {
       g_warning ("Could not read %s: %s", care_query_get_entity (self->query)->name, error->message);

@@ -18,6 +18,7 @@ struct _CareRecord
 
   const CareEntity *entity;
   char *id;
+  gint64 seq;     /* the local row number, 0 if not stored; orders ties in lists */
   gint64 rev;
   CareSyncState sync_state;
   char *created_at;
@@ -92,6 +93,7 @@ care_record_copy (CareRecord *self)
   g_return_val_if_fail (CARE_IS_RECORD (self), NULL);
 
   copy = care_record_new_with_id (self->entity, self->id);
+  copy->seq = self->seq;
   copy->rev = self->rev;
   copy->sync_state = self->sync_state;
   copy->created_at = g_strdup (self->created_at);
@@ -115,6 +117,21 @@ care_record_get_id (CareRecord *self)
 {
   g_return_val_if_fail (CARE_IS_RECORD (self), NULL);
   return self->id;
+}
+
+gint64
+care_record_get_seq (CareRecord *self)
+{
+  g_return_val_if_fail (CARE_IS_RECORD (self), 0);
+  return self->seq;
+}
+
+void
+care_record_set_seq (CareRecord *self,
+                     gint64      seq)
+{
+  g_return_if_fail (CARE_IS_RECORD (self));
+  self->seq = seq;
 }
 
 gint64

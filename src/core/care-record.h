@@ -26,6 +26,9 @@ CareRecord       *care_record_copy            (CareRecord       *self);
 
 const CareEntity *care_record_get_entity      (CareRecord       *self);
 const char       *care_record_get_id          (CareRecord       *self);
+gint64            care_record_get_seq         (CareRecord       *self);
+void              care_record_set_seq         (CareRecord       *self,
+                                               gint64            seq);
 gint64            care_record_get_rev         (CareRecord       *self);
 void              care_record_set_rev         (CareRecord       *self,
                                                gint64            rev);

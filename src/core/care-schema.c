@@ -9,7 +9,7 @@
 
 #include "care-schema.h"
 
-G_DEFINE_QUARK (care-validation-error-quark, care_validation_error)
+G_DEFINE_QUARK (care_validation_error_quark, care_validation_error)
 
 #define N_FIELDS(a) G_N_ELEMENTS (a)
 #define TEXT(n, l, req, len) { .name = n, .label = l, .type = CARE_FIELD_TEXT, .required = req, .max = len }

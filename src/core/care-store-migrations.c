@@ -13,7 +13,11 @@
  * the FTS index can key on a rowid that VACUUM never renumbers. The cache
  * declares no REFERENCES: a pull delivers each record at its latest change,
  * so a child can arrive before its parent. The server enforces integrity;
- * the store checks references when a user saves. */
+ * the store checks references when a user saves.
+ *
+ * The search triggers stand aside during a bulk load, which marks itself
+ * with a meta row that only its own transaction ever sees; the load rebuilds
+ * the index once at its end instead of once per contact and product. */
 static const char migration_1[] =
   "CREATE TABLE staff (\n"
   "  seq INTEGER PRIMARY KEY,\n"
@@ -234,41 +238,41 @@ static const char migration_1[] =
   "\n"
   "CREATE VIRTUAL TABLE customer_fts USING fts5 (body, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3');\n"
   "\n"
-  "CREATE TRIGGER customer_fts_insert AFTER INSERT ON customer BEGIN\n"
+  "CREATE TRIGGER customer_fts_insert AFTER INSERT ON customer WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_loading') BEGIN\n"
   "  INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body WHERE seq = new.seq;\n"
   "END;\n"
-  "CREATE TRIGGER customer_fts_update AFTER UPDATE OF name, email, phone ON customer BEGIN\n"
+  "CREATE TRIGGER customer_fts_update AFTER UPDATE OF name, email, phone ON customer WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_loading') BEGIN\n"
   "  DELETE FROM customer_fts WHERE rowid = old.seq;\n"
   "  INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body WHERE seq = new.seq;\n"
   "END;\n"
-  "CREATE TRIGGER customer_fts_delete AFTER DELETE ON customer BEGIN\n"
+  "CREATE TRIGGER customer_fts_delete AFTER DELETE ON customer WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_loading') BEGIN\n"
   "  DELETE FROM customer_fts WHERE rowid = old.seq;\n"
   "END;\n"
-  "CREATE TRIGGER contact_fts_insert AFTER INSERT ON contact BEGIN\n"
+  "CREATE TRIGGER contact_fts_insert AFTER INSERT ON contact WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_loading') BEGIN\n"
   "  DELETE FROM customer_fts WHERE rowid = (SELECT seq FROM customer WHERE id = new.customer_id);\n"
   "  INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body WHERE id = new.customer_id;\n"
   "END;\n"
-  "CREATE TRIGGER contact_fts_update AFTER UPDATE OF name, email, phone, customer_id, sync_state ON contact BEGIN\n"
+  "CREATE TRIGGER contact_fts_update AFTER UPDATE OF name, email, phone, customer_id, sync_state ON contact WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_loading') BEGIN\n"
   "  DELETE FROM customer_fts WHERE rowid = (SELECT seq FROM customer WHERE id = old.customer_id);\n"
   "  INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body WHERE id = old.customer_id;\n"
   "  DELETE FROM customer_fts WHERE rowid = (SELECT seq FROM customer WHERE id = new.customer_id);\n"
   "  INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body WHERE id = new.customer_id;\n"
   "END;\n"
-  "CREATE TRIGGER contact_fts_delete AFTER DELETE ON contact BEGIN\n"
+  "CREATE TRIGGER contact_fts_delete AFTER DELETE ON contact WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_loading') BEGIN\n"
   "  DELETE FROM customer_fts WHERE rowid = (SELECT seq FROM customer WHERE id = old.customer_id);\n"
   "  INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body WHERE id = old.customer_id;\n"
   "END;\n"
-  "CREATE TRIGGER product_fts_insert AFTER INSERT ON product BEGIN\n"
+  "CREATE TRIGGER product_fts_insert AFTER INSERT ON product WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_loading') BEGIN\n"
   "  DELETE FROM customer_fts WHERE rowid = (SELECT seq FROM customer WHERE id = new.customer_id);\n"
   "  INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body WHERE id = new.customer_id;\n"
   "END;\n"
-  "CREATE TRIGGER product_fts_update AFTER UPDATE OF serial, customer_id, sync_state ON product BEGIN\n"
+  "CREATE TRIGGER product_fts_update AFTER UPDATE OF serial, customer_id, sync_state ON product WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_loading') BEGIN\n"
   "  DELETE FROM customer_fts WHERE rowid = (SELECT seq FROM customer WHERE id = old.customer_id);\n"
   "  INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body WHERE id = old.customer_id;\n"
   "  DELETE FROM customer_fts WHERE rowid = (SELECT seq FROM customer WHERE id = new.customer_id);\n"
   "  INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body WHERE id = new.customer_id;\n"
   "END;\n"
-  "CREATE TRIGGER product_fts_delete AFTER DELETE ON product BEGIN\n"
+  "CREATE TRIGGER product_fts_delete AFTER DELETE ON product WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_loading') BEGIN\n"
   "  DELETE FROM customer_fts WHERE rowid = (SELECT seq FROM customer WHERE id = old.customer_id);\n"
   "  INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body WHERE id = old.customer_id;\n"
   "END;\n";

@@ -24,11 +24,13 @@ struct _CareStore
   int schema_version;
 
   guint depth;              /* nested care_store_begin() calls */
+  gboolean bulk;            /* inside bulk_begin/bulk_end: search triggers off */
+  gboolean bulk_search;     /* the bulk load touched what search indexes */
   GHashTable *changed;      /* entity name -> id, or "" for many ids, until commit */
 };
 
 G_DEFINE_FINAL_TYPE (CareStore, care_store, G_TYPE_OBJECT)
-G_DEFINE_QUARK (care-store-error-quark, care_store_error)
+G_DEFINE_QUARK (care_store_error_quark, care_store_error)
 
 enum
 {
@@ -224,7 +226,7 @@ care_store_column_value (sqlite3_stmt    *stmt,
     }
 }
 
-/* "id, rev, sync_state, created_at, updated_at, <fields…>": the order
+/* "id, rev, sync_state, created_at, updated_at, <fields…>, seq": the order
  * care_store_row_to_record() reads. */
 const char *
 care_store_record_columns (const CareEntity *entity)
@@ -246,6 +248,8 @@ care_store_record_columns (const CareEntity *entity)
                               entity->name, entity->name, entity->name, entity->name);
       for (guint i = 0; i < entity->n_fields; i++)
         g_string_append_printf (s, ", %s.%s", entity->name, entity->fields[i].name);
+      /* Last, so callers that read the fields by position are not disturbed. */
+      g_string_append_printf (s, ", %s.seq", entity->name);
 
       columns = g_string_free (s, FALSE);
       g_hash_table_insert (cache, (gpointer) entity->name, (gpointer) columns);
@@ -267,6 +271,8 @@ care_store_row_to_record (const CareEntity *entity,
                               (const char *) sqlite3_column_text (stmt, 4));
   for (guint i = 0; i < entity->n_fields; i++)
     care_record_set_value_at (record, i, care_store_column_value (stmt, (int) i + 5, &entity->fields[i]));
+  if (sqlite3_column_count (stmt) > (int) entity->n_fields + 5)
+    care_record_set_seq (record, sqlite3_column_int64 (stmt, (int) entity->n_fields + 5));
 
   return record;
 }
@@ -1113,7 +1119,24 @@ gboolean
 care_store_bulk_begin (CareStore *self,
                        GError   **error)
 {
-  return care_store_begin (self, error);
+  g_return_val_if_fail (!self->bulk, FALSE);
+
+  /* Random UUID keys touch pages all over the id index: keep them in
+   * memory for the load instead of spilling to the WAL and reading back. */
+  if (!care_store_exec (self, "PRAGMA cache_size = -131072", error) || !care_store_begin (self, error))
+    return FALSE;
+
+  /* Inserted and deleted inside the one transaction: no other connection
+   * ever sees it, and a crash rolls it back with the load. */
+  if (!care_store_exec (self, "INSERT OR REPLACE INTO meta (key, value) VALUES ('bulk_loading', '1')", error))
+    {
+      care_store_end (self, FALSE, NULL);
+      return FALSE;
+    }
+
+  self->bulk = TRUE;
+  self->bulk_search = FALSE;
+  return TRUE;
 }
 
 gboolean
@@ -1132,6 +1155,9 @@ care_store_bulk_insert (CareStore  *self,
   if (!insert_row (self, record, error))
     return FALSE;
 
+  if (g_str_equal (e->name, "customer") || g_str_equal (e->name, "contact") || g_str_equal (e->name, "product"))
+    self->bulk_search = TRUE;
+
   care_store_note_change (self, e->name, NULL);
   return TRUE;
 }
@@ -1141,7 +1167,29 @@ care_store_bulk_end (CareStore *self,
                      gboolean   commit,
                      GError   **error)
 {
-  return care_store_end (self, commit, error);
+  gboolean rebuild = commit && self->bulk_search;
+
+  g_return_val_if_fail (self->bulk, FALSE);
+
+  self->bulk = FALSE;
+  self->bulk_search = FALSE;
+
+  /* One pass over the search view beats re-indexing a customer per child. */
+  if (!care_store_exec (self, "DELETE FROM meta WHERE key = 'bulk_loading'", error)
+      || (rebuild
+          && (!care_store_exec (self, "DELETE FROM customer_fts", error)
+              || !care_store_exec (self,
+                                   "INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body",
+                                   error))))
+    {
+      care_store_end (self, FALSE, NULL);
+      return FALSE;
+    }
+
+  if (!care_store_end (self, commit, error))
+    return FALSE;
+
+  return care_store_exec (self, "PRAGMA cache_size = -2000", error);
 }
 
 /* Tells every listener that anything may have changed, after another

@@ -21,6 +21,7 @@ at_pid=""
 cleanup() {
   [ -n "$at_pid" ] && kill "$at_pid" 2>/dev/null || true
   kill "$xvfb_pid" 2>/dev/null || true
+  case "${HOME:-}" in /tmp/tmp.*) rm -rf "$HOME" ;; esac
 }
 trap cleanup EXIT INT TERM
 
@@ -35,6 +36,18 @@ export GSK_RENDERER=cairo
 export GTK_A11Y=atspi
 export NO_AT_BRIDGE=0
 unset WAYLAND_DISPLAY
+
+# A keyring of its own, in a home of its own, unlocked: libsecret works as on
+# a desktop and nothing touches the real user's keyring.
+HOME=$(mktemp -d)
+XDG_DATA_HOME="$HOME/.local/share"
+XDG_CONFIG_HOME="$HOME/.config"
+XDG_CACHE_HOME="$HOME/.cache"
+export HOME XDG_DATA_HOME XDG_CONFIG_HOME XDG_CACHE_HOME
+if command -v gnome-keyring-daemon >/dev/null 2>&1; then
+  eval "$(printf 'test-session' | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)" || true
+  export GNOME_KEYRING_CONTROL
+fi
 
 launcher=/usr/libexec/at-spi-bus-launcher
 [ -x "$launcher" ] || launcher=/usr/lib/at-spi2-core/at-spi-bus-launcher
