@@ -56,6 +56,20 @@ get (TestClient *client, const char *entity, const char *id, const char *field, 
   return *out;
 }
 
+static void
+async_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+result_ready (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
 static CareConflict *
 only_conflict (TestClient *client)
 {
@@ -75,7 +89,7 @@ test_merge_and_conflict (Fixture *f, gconstpointer data)
   g_autoptr (CareConflict) conflict = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *v = NULL;
-  const char *id;
+  const char      *id;
 
   if (f->server == NULL)
     return;
@@ -421,7 +435,7 @@ test_lost_response (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (CareRecord) c = NULL;
-  TestProxy *proxy;
+  TestProxy  *proxy;
   TestClient *p;
 
   if (f->server == NULL)
@@ -473,8 +487,8 @@ static void
 test_server_killed (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  TestProxy *proxy;
-  TestClient *p;
+  TestProxy       *proxy;
+  TestClient      *p;
   g_autofree char *v = NULL;
 
   if (f->server == NULL)
@@ -533,10 +547,10 @@ test_backoff (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *url = NULL;
-  gpointer wait[2];
-  guint port;
-  TestServer *later;
-  TestClient *p;
+  gpointer         wait[2];
+  guint            port;
+  TestServer      *later;
+  TestClient      *p;
 
   if (f->server == NULL)
     return;
@@ -604,6 +618,44 @@ test_backoff (Fixture *f, gconstpointer data)
   test_server_free (later);
 }
 
+/* A caller's cancellable stops the sync; nothing is lost, the next one runs. */
+static void
+test_cancel (Fixture      *f,
+             gconstpointer data)
+{
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (CareRecord) c = NULL;
+  g_autoptr (GError) error = NULL;
+  GAsyncResult *result = NULL;
+
+  if (f->server == NULL)
+    return;
+
+  c = test_client_add_customer (f->a, "Cancelled");
+  care_sync_engine_sync_async (f->a->engine, cancellable, async_result_cb, &result);
+  g_assert_cmpint (care_sync_engine_get_status (f->a->engine), ==, CARE_SYNC_STATUS_SYNCING);
+  g_cancellable_cancel (cancellable);
+  test_wait_until (result_ready, &result, 10000);
+  g_assert_false (care_sync_engine_sync_finish (f->a->engine, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  g_assert_cmpint (care_sync_engine_get_status (f->a->engine), ==, CARE_SYNC_STATUS_IDLE);
+  g_assert_cmpuint (care_sync_engine_get_retry_delay (f->a->engine), ==, 0);
+
+  test_client_sync_ok (f->a);
+  test_client_sync_ok (f->b);
+  g_assert_cmpuint (test_client_count (f->b, "customer"), ==, 1);
+
+  /* Signing out leaves the data and the queue, and says so. */
+  test_client_set (f->a, "customer", care_record_get_id (c), "notes", "kept while signed out");
+  care_sync_engine_sign_out (f->a->engine);
+  g_assert_cmpint (care_sync_engine_get_status (f->a->engine), ==, CARE_SYNC_STATUS_SIGNED_OUT);
+  g_assert_false (test_client_sync (f->a, &error));
+  g_assert_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_UNAUTHORIZED);
+  g_assert_cmpuint (care_sync_engine_get_pending_count (f->a->engine), ==, 1);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -618,6 +670,7 @@ main (int argc, char *argv[])
   ADD ("/sync/lost-response", test_lost_response);
   ADD ("/sync/server-killed", test_server_killed);
   ADD ("/sync/backoff", test_backoff);
+  ADD ("/sync/cancel", test_cancel);
 #undef ADD
 
   return g_test_run ();
