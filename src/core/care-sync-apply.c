@@ -373,9 +373,11 @@ rebase (CareStore *store, CareMutation *m, gint64 rev, GError **error)
 {
   sqlite3_stmt *stmt;
 
+  /* The unary pluses keep SQLite on the record index: the state index
+   * would walk every later pending row for each acknowledged one. */
   stmt = care_store_prepare (store,
                              "UPDATE outbox SET base_rev = ? WHERE entity = ? AND record_id = ? "
-                             "AND state = 'pending' AND base_rev = ? AND mutation_id > ?",
+                             "AND +state = 'pending' AND base_rev = ? AND +mutation_id > ?",
                              error);
   if (stmt == NULL)
     return FALSE;
