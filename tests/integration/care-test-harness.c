@@ -49,15 +49,14 @@ die_with_parent (gpointer data)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
-static GSubprocess *spawn (GSubprocessFlags flags, GError **error, const char *first,
-                           ...) G_GNUC_NULL_TERMINATED;
+static GSubprocess *spawn (GSubprocessFlags flags, GError **error, const char *first, ...) G_GNUC_NULL_TERMINATED;
 
 static GSubprocess *
 spawn (GSubprocessFlags flags, GError **error, const char *first, ...)
 {
   g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  va_list ap;
+  va_list     ap;
   const char *arg;
 
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
@@ -78,7 +77,7 @@ test_server_start (TestServer *server, guint port)
   g_autoptr (GDataInputStream) out = NULL;
   g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", port);
   g_autofree char *line = NULL;
-  const char *url;
+  const char      *url;
 
   g_assert_null (server->process);
   server->process = spawn (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, test_server_binary (), "--db",
@@ -186,10 +185,10 @@ test_wait_until (gboolean (*predicate) (gpointer), gpointer data, guint timeout_
 
 typedef struct
 {
-  TestProxy *proxy;
+  TestProxy         *proxy;
   SoupServerMessage *msg;
-  SoupMessage *out;
-  gboolean drop;
+  SoupMessage       *out;
+  gboolean           drop;
 } Forward;
 
 static void
@@ -213,7 +212,7 @@ forward_cb (GObject *object, GAsyncResult *result, gpointer user_data)
           soup_message_headers_get_content_type (soup_message_get_response_headers (f->out), NULL);
       const char *retry =
           soup_message_headers_get_one (soup_message_get_response_headers (f->out), "Retry-After");
-      gsize len;
+      gsize         len;
       gconstpointer data = g_bytes_get_data (body, &len);
 
       soup_server_message_set_status (f->msg, soup_message_get_status (f->out), NULL);
@@ -231,18 +230,17 @@ forward_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-proxy_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
-               gpointer user_data)
+proxy_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
 {
-  TestProxy *proxy = user_data;
-  GUri *uri = soup_server_message_get_uri (msg);
+  TestProxy       *proxy = user_data;
+  GUri            *uri = soup_server_message_get_uri (msg);
   g_autofree char *url = NULL;
   g_autoptr (GBytes) body = NULL;
   SoupMessageHeaders *in = soup_server_message_get_request_headers (msg);
-  const char *auth = soup_message_headers_get_one (in, "Authorization");
-  gboolean is_push = g_str_has_suffix (path, "/sync/push");
-  gboolean fault = FALSE;
-  Forward *f;
+  const char         *auth = soup_message_headers_get_one (in, "Authorization");
+  gboolean            is_push = g_str_has_suffix (path, "/sync/push");
+  gboolean            fault = FALSE;
+  Forward            *f;
 
   url = g_strconcat (proxy->upstream->url, path, g_uri_get_query (uri) != NULL ? "?" : "",
                      g_uri_get_query (uri) != NULL ? g_uri_get_query (uri) : "", NULL);
@@ -266,6 +264,19 @@ proxy_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHa
   if (fault)
     proxy->n_faults++;
   f->drop = fault && proxy->fault == PROXY_DROP_PUSH_RESPONSE;
+
+  if (fault && proxy->fault == PROXY_BUSY_ON_PUSH)
+    {
+      static const char busy[] = "{\"error\": {\"code\": \"too_many_requests\", \"message\": \"Slow down\"}}";
+
+      soup_server_message_set_status (msg, 429, "Too Many Requests");
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "1");
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, busy, strlen (busy));
+      g_object_unref (f->out);
+      g_object_unref (f->msg);
+      g_free (f);
+      return;
+    }
 
   soup_server_message_pause (msg);
   soup_session_send_and_read_async (proxy->session, f->out, G_PRIORITY_DEFAULT, NULL, forward_cb,
@@ -335,7 +346,7 @@ test_client_new (TestServer *server, const char *url, const char *user)
   g_autoptr (GError) error = NULL;
   g_autoptr (GAsyncResult) result = NULL;
   g_autofree char *name = g_strdup_printf ("client-%s-XXXXXX.db", user);
-  int fd;
+  int              fd;
 
   fd = g_file_open_tmp (name, &client->path, &error);
   g_assert_no_error (error);
@@ -425,8 +436,7 @@ test_client_add_customer (TestClient *client, const char *name)
 
 /* An ordinary user edit of one text field. */
 void
-test_client_set (TestClient *client, const char *entity, const char *id, const char *field,
-                 const char *value)
+test_client_set (TestClient *client, const char *entity, const char *id, const char *field, const char *value)
 {
   g_autoptr (CareRecord) r = test_client_load (client, entity, id);
   g_autoptr (GError) error = NULL;

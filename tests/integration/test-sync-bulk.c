@@ -31,8 +31,8 @@ test_bulk (void)
   TestServer *server;
   TestClient *a;
   TestClient *b;
-  gint64 start;
-  guint n_notify = 0;
+  gint64      start;
+  guint       n_notify = 0;
 
   if (!test_server_available ())
     {

@@ -618,6 +618,52 @@ test_backoff (Fixture *f, gconstpointer data)
   test_server_free (later);
 }
 
+static gboolean
+idle_and_empty (gpointer data)
+{
+  CareSyncEngine *engine = data;
+  return care_sync_engine_get_status (engine) == CARE_SYNC_STATUS_IDLE && care_sync_engine_get_pending_count (engine) == 0;
+}
+
+/* 429 with Retry-After: the engine waits at least that long, then retries
+ * by itself; the server's own words reach the UI meanwhile. */
+static void
+test_retry_after (Fixture      *f,
+                  gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CareRecord) c = NULL;
+  TestProxy  *proxy;
+  TestClient *p;
+  gint64      start;
+
+  if (f->server == NULL)
+    return;
+
+  test_server_add_user (f->server, "pia", "admin");
+  proxy = test_proxy_new (f->server);
+  proxy->fault = PROXY_BUSY_ON_PUSH;
+  p = test_client_new (f->server, proxy->url, "pia");
+  g_object_set (p->engine, "min-retry-ms", 50, "max-retry-ms", 100, NULL);
+  care_sync_engine_start (p->engine);
+
+  c = test_client_add_customer (p, "Busy");
+  start = g_get_monotonic_time ();
+  g_assert_false (test_client_sync (p, &error));
+  g_assert_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_BUSY);
+  g_assert_cmpint (care_sync_engine_get_status (p->engine), ==, CARE_SYNC_STATUS_ERROR);
+  g_assert_nonnull (strstr (care_sync_engine_get_last_error (p->engine), "Slow down"));
+  /* Retry-After wins over the (much shorter) backoff. */
+  g_assert_cmpuint (care_sync_engine_get_retry_delay (p->engine), >=, 1000);
+
+  test_wait_until (idle_and_empty, p->engine, 10000);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 1000 * 1000);
+  g_assert_cmpuint (proxy->n_pushes, ==, 2);
+
+  test_client_free (p);
+  test_proxy_free (proxy);
+}
+
 /* A caller's cancellable stops the sync; nothing is lost, the next one runs. */
 static void
 test_cancel (Fixture      *f,
@@ -671,6 +717,7 @@ main (int argc, char *argv[])
   ADD ("/sync/server-killed", test_server_killed);
   ADD ("/sync/backoff", test_backoff);
   ADD ("/sync/cancel", test_cancel);
+  ADD ("/sync/retry-after", test_retry_after);
 #undef ADD
 
   return g_test_run ();
