@@ -664,6 +664,52 @@ test_retry_after (Fixture      *f,
   test_proxy_free (proxy);
 }
 
+static gboolean
+add_big (CareStore *store,
+         gpointer   user_data,
+         GError   **error)
+{
+  g_autoptr (GString) note = g_string_new (NULL);
+
+  /* 10,000 characters of 3 bytes: the longest note the schema allows. */
+  for (guint i = 0; i < 10000; i++)
+    g_string_append (note, "€");
+
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autoptr (CareRecord) c = care_record_new (care_schema_lookup ("customer"));
+      g_autofree char *name = g_strdup_printf ("Long notes %03u", i);
+
+      care_record_set_string (c, "kind", "company");
+      care_record_set_string (c, "name", name);
+      care_record_set_string (c, "notes", note->str);
+      if (!care_store_save (store, c, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* A batch larger than the server takes (413) is split, not refused. */
+static void
+test_oversized_batch (Fixture      *f,
+                      gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (f->server == NULL)
+    return;
+
+  g_assert_true (care_store_write (f->a->store, add_big, NULL, &error));
+  g_assert_no_error (error);
+  g_object_set (f->a->engine, "batch-size", 300, NULL);
+  test_client_sync_ok (f->a);
+  g_assert_cmpuint (care_sync_engine_get_pending_count (f->a->engine), ==, 0);
+  g_assert_cmpuint (care_sync_engine_get_rejected_count (f->a->engine), ==, 0);
+
+  test_client_sync_ok (f->b);
+  g_assert_cmpuint (test_client_count (f->b, "customer"), ==, 300);
+}
+
 /* A caller's cancellable stops the sync; nothing is lost, the next one runs. */
 static void
 test_cancel (Fixture      *f,
@@ -718,6 +764,7 @@ main (int argc, char *argv[])
   ADD ("/sync/backoff", test_backoff);
   ADD ("/sync/cancel", test_cancel);
   ADD ("/sync/retry-after", test_retry_after);
+  ADD ("/sync/oversized-batch", test_oversized_batch);
 #undef ADD
 
   return g_test_run ();
