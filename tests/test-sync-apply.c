@@ -55,11 +55,11 @@ pull (Fixture *f, const char *changes, const char *cursor)
   g_assert_false (has_more);
 }
 
-#define CUSTOMER(id, rev, name, phone)                                                             \
-  "{\"entity\": \"customer\", \"id\": \"" id "\", \"rev\": " #rev ", \"deleted\": false, "         \
+#define CUSTOMER(id, rev, name, phone)                                                     \
+  "{\"entity\": \"customer\", \"id\": \"" id "\", \"rev\": " #rev ", \"deleted\": false, " \
   "\"fields\": {\"kind\": \"company\", \"name\": \"" name "\", \"address\": \"" phone "\"}}"
-#define TOMBSTONE(id, rev)                                                                         \
-  "{\"entity\": \"customer\", \"id\": \"" id "\", \"rev\": " #rev                                  \
+#define TOMBSTONE(id, rev)                                        \
+  "{\"entity\": \"customer\", \"id\": \"" id "\", \"rev\": " #rev \
   ", \"deleted\": true, \"fields\": null}"
 
 static CareRecord *
@@ -164,7 +164,7 @@ test_pull_malformed (Fixture *f, gconstpointer data)
   g_autoptr (JsonNode) page = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *cursor = NULL;
-  gboolean has_more;
+  gboolean         has_more;
 
   pull (f, CUSTOMER (ID1, 1, "Acme", "1"), "c.1");
   page = json ("{\"changes\": [" CUSTOMER (ID2, 1, "Fine",
@@ -215,8 +215,8 @@ test_push_results (Fixture *f, gconstpointer data)
   g_autoptr (GPtrArray) rejected = NULL;
   g_autoptr (CareRecord) r = NULL;
   g_autofree char *results = NULL;
-  CareConflict *c;
-  CareMutation *m;
+  CareConflict    *c;
+  CareMutation    *m;
 
   pull (f, CUSTOMER (ID1, 4, "Acme", "1") "," CUSTOMER (ID2, 1, "Globex", "2"), "c.2");
   edit (f, ID1, "address", "mine");
@@ -318,7 +318,7 @@ test_resolve_mine (Fixture *f, gconstpointer data)
   g_autoptr (GPtrArray) list = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (CareRecord) r = NULL;
-  JsonObject *change;
+  JsonObject   *change;
   CareMutation *m;
 
   g_assert_true (
@@ -369,6 +369,40 @@ test_resolve_theirs (Fixture *f, gconstpointer data)
   /* Someone else set the same value meanwhile: nothing left to decide. */
   pull (f, CUSTOMER (ID1, 4, "Acme", "1"), "c.4");
   g_assert_cmpuint (care_conflict_count (f->store), ==, 0);
+}
+
+/* A record deleted on the server while a field conflict waits: the user's
+ * value survives in a whole-record conflict that can restore it. */
+static void
+test_conflict_then_tombstone (Fixture *f, gconstpointer data)
+{
+  g_autoptr (CareConflict) c = make_conflict (f);
+  g_autoptr (GPtrArray) conflicts = NULL;
+  g_autoptr (GError) error = NULL;
+  CareConflict *deleted;
+
+  pull (f, TOMBSTONE (ID1, 3), "c.3");
+  g_assert_null (load (f, ID1));
+  conflicts = care_conflict_list (f->store, NULL);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+  deleted = g_ptr_array_index (conflicts, 0);
+  g_assert_cmpint (care_conflict_get_kind (deleted), ==, CARE_CONFLICT_DELETED);
+  g_assert_cmpstr (care_record_get_string (care_conflict_get_local_record (deleted), "address"), ==, "mine");
+
+  /* "Mine" restores it as a new record, queued for the server. */
+  g_assert_true (care_conflict_resolve (f->store, care_conflict_get_id (deleted), CARE_CONFLICT_KEEP_MINE,
+                                        &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (care_conflict_count (f->store), ==, 0);
+  {
+    g_autoptr (GPtrArray) list = pending (f);
+    CareMutation *m = g_ptr_array_index (list, 0);
+
+    g_assert_cmpuint (list->len, ==, 1);
+    g_assert_cmpstr (m->op, ==, "create");
+    g_assert_cmpstr (m->record_id, !=, ID1);
+    g_assert_cmpstr (json_object_get_string_member (m->fields, "address"), ==, "mine");
+  }
 }
 
 /* Discarding a refused mutation undoes it locally. */
@@ -446,6 +480,7 @@ main (int argc, char *argv[])
   ADD ("/sync-apply/push-mismatch", test_push_mismatch);
   ADD ("/sync-apply/resolve-mine", test_resolve_mine);
   ADD ("/sync-apply/resolve-theirs", test_resolve_theirs);
+  ADD ("/sync-apply/conflict-then-tombstone", test_conflict_then_tombstone);
   ADD ("/sync-apply/discard-rejected", test_discard_rejected);
 #undef ADD
 
