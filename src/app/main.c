@@ -12,8 +12,11 @@ main (int   argc,
 {
   g_autoptr (CareApplication) app = NULL;
 
+  const char *localedir = g_getenv ("AFTERCARE_LOCALEDIR");
+
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* An uninstalled build (meson devenv, the tests) reads its own catalogs. */
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && localedir[0] != '\0' ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

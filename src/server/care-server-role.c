@@ -26,23 +26,25 @@ static const char *const role_names[CARE_SERVER_N_ROLES] = {
 
 /* The role matrix; keep src/server/PROTOCOL.md in step with it. An entity
  * missing here may be written by admins only. */
+/* clang-format off */
 static const struct
 {
   const char *entity;
   guint ops[CARE_SERVER_N_ROLES]; /* agent, trainer, technician, admin */
 } matrix[] = {
-  { "staff", { 0, 0, 0, ALL } },
-  { "customer", { ALL, 0, 0, ALL } },
-  { "contact", { ALL, ALL, 0, ALL } },
-  { "product", { ALL, 0, 0, ALL } },
-  { "warranty", { ALL, 0, 0, ALL } },
-  { "service_case", { ALL, 0, 0, ALL } },
-  { "appointment", { ALL, 0, C | U, ALL } },
-  { "training_course", { ALL, ALL, 0, ALL } },
-  { "training_session", { ALL, ALL, 0, ALL } },
-  { "enrolment", { ALL, ALL, 0, ALL } },
-  { "call_log", { ALL, 0, C | U, ALL } },
+  { "staff",            { 0,   0,   0,     ALL } },
+  { "customer",         { ALL, 0,   0,     ALL } },
+  { "contact",          { ALL, ALL, 0,     ALL } },
+  { "product",          { ALL, 0,   0,     ALL } },
+  { "warranty",         { ALL, 0,   0,     ALL } },
+  { "service_case",     { ALL, 0,   0,     ALL } },
+  { "appointment",      { ALL, 0,   C | U, ALL } },
+  { "training_course",  { ALL, ALL, 0,     ALL } },
+  { "training_session", { ALL, ALL, 0,     ALL } },
+  { "enrolment",        { ALL, ALL, 0,     ALL } },
+  { "call_log",         { ALL, 0,   C | U, ALL } },
 };
+/* clang-format on */
 
 gboolean
 care_server_role_from_string (const char *name, CareServerRole *out_role)

@@ -97,6 +97,16 @@ care_server_sync_new (CareServerDb *db)
   return self;
 }
 
+/* A node that owns @obj (json_node_init_object() would add a reference). */
+static JsonNode *
+take_object (JsonObject *obj)
+{
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_take_object (node, obj);
+  return node;
+}
+
 static gboolean
 values_equal (GVariant *a, GVariant *b)
 {
@@ -225,10 +235,8 @@ write_record (CareServerSync *self, const CareEntity *entity, const char *id, gi
 
   if (record != NULL)
     {
-      g_autoptr (JsonNode) node =
-          json_node_init_object (json_node_alloc (), care_record_to_json (record));
+      g_autoptr (JsonNode) node = take_object (care_record_to_json (record));
       json = json_to_string (node, FALSE);
-      json_object_unref (json_node_get_object (node));
     }
 
   stmt = care_server_db_prepare (self->db,
@@ -457,7 +465,10 @@ cascade (CareServerSync *self, const CareEntity *entity, const char *id, gint64 
       /* An earlier row of this loop may already have deleted it. */
       if (child.found && !child.deleted)
         {
-          if (row->owned)
+          const CareField *field = care_entity_lookup_field (child_entity, row->field);
+
+          /* A required reference cannot be cleared: the record goes too. */
+          if (row->owned || field == NULL || field->required)
             ok = tombstone (self, child_entity, row->id, child.rev + 1, user_id, error);
           else
             {
@@ -661,7 +672,7 @@ apply_update (CareServerSync *self, const CareEntity *entity, const char *id, gi
 
       if (values_equal (from, current))
         {
-          care_record_set_value (merged, name, g_steal_pointer (&to));
+          care_record_set_value (merged, name, to);
           g_hash_table_add (changed, (gpointer) field->name);
         }
       else
@@ -1136,7 +1147,7 @@ care_server_sync_push (CareServerSync *self, const CareServerUser *user, JsonNod
   response = json_object_new ();
   json_object_set_array_member (response, "results", g_steal_pointer (&results));
   json_object_set_int_member (response, "last_mutation_id", last);
-  return json_node_init_object (json_node_alloc (), response);
+  return take_object (response);
 
 failed:
   care_server_db_end (self->db, FALSE, NULL);
@@ -1256,7 +1267,7 @@ care_server_sync_pull (CareServerSync *self, const char *cursor, guint limit, GE
   json_object_set_string_member (response, "next_cursor", next_cursor);
   json_object_set_boolean_member (response, "has_more", has_more);
 
-  return json_node_init_object (json_node_alloc (), response);
+  return take_object (response);
 }
 
 /* Stores a record as is, at rev 1 (or the next rev when it exists); for

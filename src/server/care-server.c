@@ -254,7 +254,8 @@ login_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
   gboolean ok;
 
   ok = g_task_propagate_boolean (G_TASK (result), NULL) && login->user != NULL;
-  care_server_auth_note_login (self->auth, login->username, ok);
+  if (ok)
+    care_server_auth_note_login (self->auth, login->username, TRUE);
 
   if (!ok)
     respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "invalid_credentials",
@@ -334,6 +335,10 @@ handle_session (CareServer *self, SoupServerMessage *msg)
       login_data_free (login);
       return;
     }
+
+  /* Count the attempt as failed until the check succeeds: attempts sent in
+   * parallel then cannot all slip past the throttle while they are checked. */
+  care_server_auth_note_login (self->auth, login->username, FALSE);
 
   soup_server_message_pause (msg);
   task = g_task_new (NULL, self->cancellable, login_done_cb, NULL);

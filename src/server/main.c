@@ -96,6 +96,9 @@ serve (CareServerDb *db)
   g_source_remove (term_id);
   g_source_remove (int_id);
   care_server_shutdown (server);
+  /* Let the closed connections finish tearing down before exiting. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   g_debug ("Shut down cleanly");
 
   return EXIT_SUCCESS;
