@@ -541,6 +541,12 @@ run_next_push (Run *run)
 
   g_clear_object (&run->msg);
   run->msg = new_message (self, SOUP_METHOD_POST, "/api/v1/sync/push", body);
+  if (run->msg == NULL)
+    {
+      run_finish (run, g_error_new_literal (CARE_SYNC_ERROR, CARE_SYNC_ERROR_NOT_CONFIGURED,
+                                            _ ("The server address is not valid")));
+      return;
+    }
   soup_session_send_and_read_async (self->session, run->msg, G_PRIORITY_DEFAULT, run->cancellable,
                                     push_cb, run);
 }
@@ -614,6 +620,12 @@ run_next_pull (Run *run)
   path = g_strdup_printf ("/api/v1/sync/pull?limit=%u&cursor=%s", self->page_size, escaped);
   g_clear_object (&run->msg);
   run->msg = new_message (self, SOUP_METHOD_GET, path, NULL);
+  if (run->msg == NULL)
+    {
+      run_finish (run, g_error_new_literal (CARE_SYNC_ERROR, CARE_SYNC_ERROR_NOT_CONFIGURED,
+                                            _ ("The server address is not valid")));
+      return;
+    }
   soup_session_send_and_read_async (self->session, run->msg, G_PRIORITY_DEFAULT, run->cancellable,
                                     pull_cb, run);
 }
@@ -854,8 +866,8 @@ sign_in_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  obj = json_node_get_object (response);
-  if (JSON_NODE_HOLDS_OBJECT (response) && json_object_has_member (obj, "token") &&
+  obj = JSON_NODE_HOLDS_OBJECT (response) ? json_node_get_object (response) : NULL;
+  if (obj != NULL && json_object_has_member (obj, "token") &&
       json_node_get_value_type (json_object_get_member (obj, "token")) == G_TYPE_STRING)
     token = json_object_get_string_member (obj, "token");
   if (token != NULL && json_object_has_member (obj, "user") &&
