@@ -1,6 +1,7 @@
 /* test-sync.c: two or more real clients syncing through the real aftercare-server. */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "care-test-harness.h"
@@ -710,6 +711,66 @@ test_oversized_batch (Fixture      *f,
   g_assert_cmpuint (test_client_count (f->b, "customer"), ==, 300);
 }
 
+/* Sign-in: a wrong password is a clear error and changes nothing; a right
+ * one gives the token, the user name and role the UI shows. */
+static void
+test_sign_in (Fixture *f, gconstpointer data)
+{
+  g_autoptr (CareStore) store = NULL;
+  g_autoptr (CareSyncEngine) engine = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = NULL;
+  GAsyncResult    *result = NULL;
+
+  if (f->server == NULL)
+    return;
+
+  path = g_strconcat (f->a->path, ".other.db", NULL);
+  store = care_store_new (path, &error);
+  g_assert_no_error (error);
+  engine = care_sync_engine_new (store);
+  g_assert_cmpint (care_sync_engine_get_status (engine), ==, CARE_SYNC_STATUS_SIGNED_OUT);
+  care_sync_engine_set_server_url (engine, f->server->url);
+  g_assert_cmpint (care_sync_engine_get_status (engine), ==, CARE_SYNC_STATUS_SIGNED_OUT);
+
+  care_sync_engine_sign_in_async (engine, "ana", "wrong password", NULL, async_result_cb, &result);
+  test_wait_until (result_ready, &result, 20000);
+  g_assert_false (care_sync_engine_sign_in_finish (engine, result, &error));
+  g_assert_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_UNAUTHORIZED);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  g_assert_null (care_sync_engine_get_token (engine));
+  g_assert_cmpint (care_sync_engine_get_status (engine), ==, CARE_SYNC_STATUS_SIGNED_OUT);
+
+  care_sync_engine_sign_in_async (engine, "ana", "integration-secret", NULL, async_result_cb, &result);
+  test_wait_until (result_ready, &result, 20000);
+  g_assert_true (care_sync_engine_sign_in_finish (engine, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_nonnull (care_sync_engine_get_token (engine));
+  g_assert_cmpstr (care_sync_engine_get_username (engine), ==, "ana");
+  g_assert_cmpstr (care_sync_engine_get_role (engine), ==, "admin");
+  g_assert_cmpint (care_sync_engine_get_status (engine), ==, CARE_SYNC_STATUS_IDLE);
+
+  /* An address libsoup cannot use is refused, not crashed on. */
+  care_sync_engine_set_server_url (engine, "not a url");
+  care_sync_engine_sync_async (engine, NULL, async_result_cb, &result);
+  test_wait_until (result_ready, &result, 20000);
+  g_assert_false (care_sync_engine_sync_finish (engine, result, &error));
+  g_assert_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_NOT_CONFIGURED);
+  g_clear_object (&result);
+
+  g_clear_object (&engine);
+  g_assert_finalize_object (g_steal_pointer (&store));
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+    g_unlink (path);
+    g_unlink (wal);
+    g_unlink (shm);
+  }
+}
+
 /* A caller's cancellable stops the sync; nothing is lost, the next one runs. */
 static void
 test_cancel (Fixture      *f,
@@ -765,6 +826,7 @@ main (int argc, char *argv[])
   ADD ("/sync/cancel", test_cancel);
   ADD ("/sync/retry-after", test_retry_after);
   ADD ("/sync/oversized-batch", test_oversized_batch);
+  ADD ("/sync/sign-in", test_sign_in);
 #undef ADD
 
   return g_test_run ();
