@@ -409,6 +409,14 @@ test_client_load (TestClient *client, const char *entity, const char *id)
   return care_store_load (client->store, care_schema_lookup (entity), id, NULL);
 }
 
+/* Whether the record is live in the client's store. */
+gboolean
+test_client_has (TestClient *client, const char *entity, const char *id)
+{
+  g_autoptr (CareRecord) r = test_client_load (client, entity, id);
+  return r != NULL;
+}
+
 guint
 test_client_count (TestClient *client, const char *entity)
 {

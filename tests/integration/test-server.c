@@ -24,8 +24,8 @@
 typedef struct
 {
   GSubprocess *proc;
-  char *db_path;
-  char *base_url;
+  char        *db_path;
+  char        *base_url;
 } Server;
 
 typedef struct
@@ -37,11 +37,11 @@ typedef struct
   char *admin;
 } Tokens;
 
-static char *tmp_dir;
-static const char *server_path;
+static char        *tmp_dir;
+static const char  *server_path;
 static SoupSession *session;
-static Server *shared;
-static Tokens tokens;
+static Server      *shared;
+static Tokens       tokens;
 
 /* Helpers */
 
@@ -88,7 +88,7 @@ add_user (const char *db_path, const char *username, const char *role)
 {
   g_autofree char *input = g_strdup_printf ("%s\n", PASSWORD);
   g_autofree char *err = NULL;
-  const char *args[] = { "--db", db_path, "useradd", username, "--role", role, NULL };
+  const char      *args[] = { "--db", db_path, "useradd", username, "--role", role, NULL };
 
   g_assert_cmpint (run_cli (args, input, NULL, &err), ==, 0);
 }
@@ -110,8 +110,8 @@ server_start_full (const char *db_path, const char *cert, const char *key)
   g_autoptr (GDataInputStream) lines = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *line = NULL;
-  Server *server = g_new0 (Server, 1);
-  const char *scheme = cert != NULL ? "https" : "http";
+  Server          *server = g_new0 (Server, 1);
+  const char      *scheme = cert != NULL ? "https" : "http";
   g_autofree char *expected = g_strdup_printf ("listening on %s://127.0.0.1:", scheme);
 
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
@@ -161,9 +161,7 @@ server_stop (Server *server)
 
 /* One HTTP request; returns the parsed JSON answer (every answer is JSON). */
 static JsonNode *
-request_full (Server *server, const char *method, const char *path, const char *token,
-              const char *body, gssize body_len, gboolean expect_continue, guint *out_status,
-              char **out_retry_after)
+request_full (Server *server, const char *method, const char *path, const char *token, const char *body, gssize body_len, gboolean expect_continue, guint *out_status, char **out_retry_after)
 {
   g_autofree char *url = g_strconcat (server->base_url, path, NULL);
   g_autoptr (SoupMessage) msg = soup_message_new (method, url);
@@ -210,8 +208,7 @@ request_full (Server *server, const char *method, const char *path, const char *
 }
 
 static JsonNode *
-request (Server *server, const char *method, const char *path, const char *token, const char *body,
-         guint *out_status)
+request (Server *server, const char *method, const char *path, const char *token, const char *body, guint *out_status)
 {
   return request_full (server, method, path, token, body, -1, FALSE, out_status, NULL);
 }
@@ -238,8 +235,7 @@ login (Server *server, const char *username, const char *password)
 
 /* Pushes a batch and returns the whole answer; checks the status. */
 static JsonObject *
-push (Server *server, const char *token, const char *client_id, const char *mutations,
-      guint expected_status)
+push (Server *server, const char *token, const char *client_id, const char *mutations, guint expected_status)
 {
   g_autofree char *body =
       g_strdup_printf ("{\"client_id\": \"%s\", \"mutations\": [%s]}", client_id, mutations);
@@ -265,8 +261,7 @@ status_at (JsonObject *response, guint index)
 
 /* Pushes one mutation and returns its result status (the result in @out_result). */
 static char *
-push1 (const char *token, const char *client_id, gint64 mutation_id, const char *entity,
-       const char *id, const char *op, gint64 base_rev, const char *fields, JsonObject **out_result)
+push1 (const char *token, const char *client_id, gint64 mutation_id, const char *entity, const char *id, const char *op, gint64 base_rev, const char *fields, JsonObject **out_result)
 {
   g_autofree char *m = g_strdup_printf (
       "{\"mutation_id\": %" G_GINT64_FORMAT ", \"entity\": \"%s\", "
@@ -287,8 +282,8 @@ pull_all (Server *server, const char *token, guint limit, guint *out_pages)
   GHashTable *by_id =
       g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
   g_autofree char *cursor = g_strdup ("");
-  gboolean has_more = TRUE;
-  guint pages = 0;
+  gboolean         has_more = TRUE;
+  guint            pages = 0;
 
   while (has_more)
     {
@@ -296,8 +291,8 @@ pull_all (Server *server, const char *token, guint limit, guint *out_pages)
           g_strdup_printf ("/api/v1/sync/pull?cursor=%s&limit=%u", cursor, limit);
       g_autoptr (JsonNode) node = NULL;
       JsonObject *page;
-      JsonArray *changes;
-      guint status;
+      JsonArray  *changes;
+      guint       status;
 
       node = request (server, "GET", path, token, NULL, &status);
       g_assert_cmpuint (status, ==, 200);
@@ -357,7 +352,7 @@ create_customer (const char *token, const char *name)
 {
   g_autofree char *client = new_uuid ();
   g_autofree char *fields = customer_fields (name);
-  char *id = new_uuid ();
+  char            *id = new_uuid ();
   g_autofree char *status = push1 (token, client, 1, "customer", id, "create", 0, fields, NULL);
 
   g_assert_cmpstr (status, ==, "applied");
@@ -371,7 +366,7 @@ test_health (void)
 {
   g_autoptr (JsonNode) node = NULL;
   JsonObject *obj;
-  guint status;
+  guint       status;
 
   node = request (shared, "GET", "/api/v1/health", NULL, NULL, &status);
   g_assert_cmpuint (status, ==, 200);
@@ -385,7 +380,7 @@ test_login_ok (void)
 {
   g_autoptr (JsonNode) node = NULL;
   JsonObject *obj, *user;
-  guint status;
+  guint       status;
 
   node = request (shared, "POST", "/api/v1/session", NULL,
                   "{\"username\": \"trainer\", \"password\": \"" PASSWORD "\"}", &status);
@@ -478,9 +473,9 @@ test_token_expired (void)
   g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
   g_autoptr (JsonNode) before = NULL;
   g_autoptr (JsonNode) after = NULL;
-  sqlite3 *db = NULL;
+  sqlite3      *db = NULL;
   sqlite3_stmt *stmt = NULL;
-  guint status;
+  guint         status;
 
   before = request (shared, "GET", "/api/v1/sync/pull?limit=1", token, NULL, &status);
   g_assert_cmpuint (status, ==, 200);
@@ -706,7 +701,7 @@ test_client_of_other_user (void)
   g_autofree char *status = NULL;
   g_autoptr (JsonNode) node = NULL;
   g_autofree char *body = NULL;
-  guint http_status;
+  guint            http_status;
 
   status = push1 (tokens.agent, client, 1, "customer", id, "update", 1,
                   "{\"language\": {\"from\": null, \"to\": \"fr\"}}", NULL);
@@ -759,7 +754,7 @@ test_merge_same_field (void)
   g_autoptr (JsonObject) result = NULL;
   g_autoptr (JsonObject) same = NULL;
   g_autoptr (GHashTable) changes = NULL;
-  JsonArray *conflicts;
+  JsonArray  *conflicts;
   JsonObject *conflict;
 
   a = push1 (tokens.agent, client_a, 1, "customer", id, "update", 1,
@@ -1048,8 +1043,8 @@ test_bad_mutations (void)
 typedef struct
 {
   const char *body;
-  gssize len;
-  guint status;
+  gssize      len;
+  guint       status;
   const char *code;
 } BadCase;
 
@@ -1065,8 +1060,8 @@ test_bad_requests (void)
   g_autofree char *huge = NULL;
   g_autoptr (GHashTable) changes = NULL;
   const gsize huge_len = 9 * 1024 * 1024;
-  BadCase cases[8];
-  guint n = 0;
+  BadCase     cases[8];
+  guint       n = 0;
 
   valid = g_strdup_printf ("{\"client_id\": \"%s\", \"mutations\": [{\"mutation_id\": 1, "
                            "\"entity\": \"customer\", \"id\": \"%s\", \"op\": \"create\", "
@@ -1160,8 +1155,8 @@ test_pull_10000 (void)
   g_autofree char *token = NULL;
   g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GHashTable) changes = NULL;
-  Server *server;
-  guint pages = 0;
+  Server     *server;
+  guint       pages = 0;
   const guint total = 10000, batch = 1000;
 
   add_user (db_path, "bulk", "agent");
@@ -1173,7 +1168,7 @@ test_pull_10000 (void)
       g_autoptr (GString) body = g_string_new (NULL);
       g_autoptr (JsonNode) node = NULL;
       JsonArray *results;
-      guint status;
+      guint      status;
 
       g_string_append_printf (body, "{\"client_id\": \"%s\", \"mutations\": [", client);
       for (guint i = start; i < start + batch; i++)
@@ -1229,10 +1224,10 @@ test_cli_useradd (void)
 {
   g_autofree char *db_path = g_build_filename (tmp_dir, "users.db", NULL);
   g_autofree char *err = NULL;
-  const char *again[] = { "--db", db_path, "useradd", "pat", "--role", "technician", NULL };
-  const char *short_pw[] = { "--db", db_path, "useradd", "kim", "--role", "agent", NULL };
+  const char      *again[] = { "--db", db_path, "useradd", "pat", "--role", "technician", NULL };
+  const char      *short_pw[] = { "--db", db_path, "useradd", "kim", "--role", "agent", NULL };
   g_autofree char *token = NULL;
-  Server *server;
+  Server          *server;
 
   add_user (db_path, "pat", "technician");
   g_assert_cmpint (run_cli (again, PASSWORD "\n", NULL, &err), ==, 1);
@@ -1255,10 +1250,10 @@ test_cli_demo (void)
   g_auto (GStrv) lines = NULL;
   g_autoptr (GHashTable) changes = NULL;
   g_autofree char *token = NULL;
-  const char *args[] = { "--db", db_path, "demo", "--customers", "5", NULL };
-  const char *technician_password = NULL;
-  Server *server;
-  guint n_users = 0;
+  const char      *args[] = { "--db", db_path, "demo", "--customers", "5", NULL };
+  const char      *technician_password = NULL;
+  Server          *server;
+  guint            n_users = 0;
 
   g_assert_cmpint (run_cli (args, NULL, &out, &err), ==, 0);
   lines = g_strsplit (g_strstrip (out), "\n", -1);
@@ -1292,19 +1287,19 @@ static void
 test_cli_bad_command_line (void)
 {
   g_autofree char *db_path = g_build_filename (tmp_dir, "cli.db", NULL);
-  const char *no_db[] = { "--listen", "127.0.0.1:0", NULL };
-  const char *nothing[] = { "--db", db_path, NULL };
-  const char *unknown_option[] = { "--db", db_path, "--frobnicate", NULL };
-  const char *unknown_command[] = { "--db", db_path, "explode", NULL };
-  const char *no_role[] = { "--db", db_path, "useradd", "x", NULL };
-  const char *bad_role[] = { "--db", db_path, "useradd", "x", "--role", "king", NULL };
-  const char *two_names[] = { "--db", db_path, "useradd", "x", "y", "--role", "agent", NULL };
-  const char *bad_size[] = { "--db", db_path, "demo", "--customers", "0", NULL };
-  const char *half_tls[] = {
-    "--db", db_path, "--listen", "127.0.0.1:0", "--tls-cert", "c.pem", NULL
+  const char      *no_db[] = { "--listen", "127.0.0.1:0", NULL };
+  const char      *nothing[] = { "--db", db_path, NULL };
+  const char      *unknown_option[] = { "--db", db_path, "--frobnicate", NULL };
+  const char      *unknown_command[] = { "--db", db_path, "explode", NULL };
+  const char      *no_role[] = { "--db", db_path, "useradd", "x", NULL };
+  const char      *bad_role[] = { "--db", db_path, "useradd", "x", "--role", "king", NULL };
+  const char      *two_names[] = { "--db", db_path, "useradd", "x", "y", "--role", "agent", NULL };
+  const char      *bad_size[] = { "--db", db_path, "demo", "--customers", "0", NULL };
+  const char      *half_tls[] = {
+         "--db", db_path, "--listen", "127.0.0.1:0", "--tls-cert", "c.pem", NULL
   };
-  const char *const *cases[] = { no_db,    nothing,   unknown_option, unknown_command, no_role,
-                                 bad_role, two_names, bad_size,       half_tls };
+  const char *const *cases[] = { no_db, nothing, unknown_option, unknown_command, no_role,
+                                 bad_role, two_names, bad_size, half_tls };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -1323,8 +1318,8 @@ test_cli_newer_database (void)
 {
   g_autofree char *db_path = g_build_filename (tmp_dir, "future.db", NULL);
   g_autofree char *err = NULL;
-  const char *args[] = { "--db", db_path, "--listen", "127.0.0.1:0", NULL };
-  sqlite3 *db = NULL;
+  const char      *args[] = { "--db", db_path, "--listen", "127.0.0.1:0", NULL };
+  sqlite3         *db = NULL;
 
   add_user (db_path, "someone", "agent");
   g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
@@ -1342,7 +1337,7 @@ test_sigterm (void)
   g_autofree char *db_path = g_build_filename (tmp_dir, "sigterm.db", NULL);
   g_autoptr (JsonNode) node = NULL;
   Server *server;
-  guint status;
+  guint   status;
 
   server = server_start (db_path);
   node = request (server, "GET", "/api/v1/health", NULL, NULL, &status);
@@ -1362,8 +1357,8 @@ test_tls (void)
   g_autoptr (JsonNode) node = NULL;
   g_autoptr (GError) error = NULL;
   SoupSession *saved = session;
-  Server *server;
-  guint status;
+  Server      *server;
+  guint        status;
 
   if (openssl == NULL)
     {
@@ -1411,7 +1406,7 @@ int
 main (int argc, char *argv[])
 {
   g_autofree char *db_path = NULL;
-  int ret;
+  int              ret;
 
   g_test_init (&argc, &argv, NULL);
 

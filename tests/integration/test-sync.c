@@ -220,7 +220,7 @@ test_repull_converges (Fixture *f, gconstpointer data)
   g_assert_cmpuint (test_client_count (f->b, "customer"), ==, 24);
   g_assert_cmpstr (get (f->b, "customer", care_record_get_id (kept), "notes", &v), ==,
                    "local, not yet sent");
-  g_assert_null (test_client_load (f->b, "customer", care_record_get_id (gone)));
+  g_assert_false (test_client_has (f->b, "customer", care_record_get_id (gone)));
 
   /* Once more from the beginning with nothing pending: same result. */
   g_assert_true (care_store_set_meta (f->b->store, "sync_cursor", "", &error));
@@ -256,7 +256,7 @@ test_delete_vs_edit (Fixture *f, gconstpointer data)
   test_client_set (f->b, "customer", care_record_get_id (c1), "notes", "Ben's work");
   test_client_sync_ok (f->a);
   test_client_sync_ok (f->b);
-  g_assert_null (test_client_load (f->b, "customer", care_record_get_id (c1)));
+  g_assert_false (test_client_has (f->b, "customer", care_record_get_id (c1)));
   conflict = only_conflict (f->b);
   g_assert_cmpint (care_conflict_get_kind (conflict), ==, CARE_CONFLICT_DELETED);
   g_assert_cmpstr (care_record_get_string (care_conflict_get_local_record (conflict), "notes"), ==,
@@ -274,7 +274,7 @@ test_delete_vs_edit (Fixture *f, gconstpointer data)
   /* 2. B edits and syncs first; A's offline delete is refused. */
   test_client_set (f->b, "customer", care_record_get_id (c2), "notes", "Ben was here");
   g_assert_true (care_store_delete (f->a->store, customer, care_record_get_id (c2), &error));
-  g_assert_null (test_client_load (f->a, "customer", care_record_get_id (c2)));
+  g_assert_false (test_client_has (f->a, "customer", care_record_get_id (c2)));
   test_client_sync_ok (f->b);
   test_client_sync_ok (f->a);
   conflict = only_conflict (f->a);
@@ -288,8 +288,8 @@ test_delete_vs_edit (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   test_client_sync_ok (f->a);
   test_client_sync_ok (f->b);
-  g_assert_null (test_client_load (f->a, "customer", care_record_get_id (c2)));
-  g_assert_null (test_client_load (f->b, "customer", care_record_get_id (c2)));
+  g_assert_false (test_client_has (f->a, "customer", care_record_get_id (c2)));
+  g_assert_false (test_client_has (f->b, "customer", care_record_get_id (c2)));
   g_assert_cmpuint (care_conflict_count (f->a->store), ==, 0);
   g_assert_cmpuint (care_conflict_count (f->b->store), ==, 0);
   {
@@ -346,9 +346,9 @@ test_create_delete_recreate (Fixture *f, gconstpointer data)
 
   test_client_sync_ok (f->b);
   g_assert_cmpuint (test_client_count (f->b, "product"), ==, 1);
-  g_assert_nonnull (test_client_load (f->b, "product", care_record_get_id (p3)));
-  g_assert_null (test_client_load (f->b, "product", care_record_get_id (p1)));
-  g_assert_null (test_client_load (f->b, "product", care_record_get_id (p2)));
+  g_assert_true (test_client_has (f->b, "product", care_record_get_id (p3)));
+  g_assert_false (test_client_has (f->b, "product", care_record_get_id (p1)));
+  g_assert_false (test_client_has (f->b, "product", care_record_get_id (p2)));
   g_assert_cmpuint (test_client_count (f->a, "product"), ==, 1);
 }
 
@@ -398,11 +398,11 @@ test_rejected (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (m->error, "technician"));
 
   /* The user's record stays visible until they discard it. */
-  g_assert_nonnull (test_client_load (t, "customer", care_record_get_id (forbidden)));
+  g_assert_true (test_client_has (t, "customer", care_record_get_id (forbidden)));
 
   test_client_sync_ok (f->b);
-  g_assert_nonnull (test_client_load (f->b, "call_log", care_record_get_id (call)));
-  g_assert_null (test_client_load (f->b, "customer", care_record_get_id (forbidden)));
+  g_assert_true (test_client_has (f->b, "call_log", care_record_get_id (call)));
+  g_assert_false (test_client_has (f->b, "customer", care_record_get_id (forbidden)));
 
   /* A later sync does not send it again. */
   test_client_sync_ok (t);
@@ -411,8 +411,8 @@ test_rejected (Fixture *f, gconstpointer data)
   g_assert_true (care_sync_engine_discard_rejected (t->engine, m->mutation_id, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (care_sync_engine_get_rejected_count (t->engine), ==, 0);
-  g_assert_null (test_client_load (t, "customer", care_record_get_id (forbidden)));
-  g_assert_nonnull (test_client_load (t, "customer", care_record_get_id (c)));
+  g_assert_false (test_client_has (t, "customer", care_record_get_id (forbidden)));
+  g_assert_true (test_client_has (t, "customer", care_record_get_id (c)));
 
   /* The same for an update the server refuses: discarding restores the value. */
   test_client_set (t, "customer", care_record_get_id (c), "notes", "Technician note");
