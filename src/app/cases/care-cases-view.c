@@ -536,8 +536,12 @@ show_detail (CareCasesView *self,
   status = care_format_record_field (service_case, "status");
   opened = care_format_record_field (service_case, "opened_at");
   age = age_text (care_record_get_string (service_case, "opened_at"));
-  /* TRANSLATORS: a case's kind and age, e.g. "Warranty claim · opened 3 days ago" */
-  summary = g_strdup_printf (_("%s · open for %s"), kind, age);
+  if (g_str_equal (age, _("Just now")))
+    /* TRANSLATORS: a case's kind, e.g. "Warranty claim · opened just now" */
+    summary = g_strdup_printf (_("%s · opened just now"), kind);
+  else
+    /* TRANSLATORS: a case's kind and age, e.g. "Warranty claim · opened 3 days ago" */
+    summary = g_strdup_printf (_("%s · opened %s ago"), kind, age);
   adw_preferences_group_set_title (self->summary_group, care_record_get_string (service_case, "subject"));
   adw_preferences_group_set_description (self->summary_group, summary);
 

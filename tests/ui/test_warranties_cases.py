@@ -1,0 +1,237 @@
+"""Warranties and service cases: "is this covered?", the expiring filter,
+a warranty claim opened from a warranty and a case through its workflow.
+
+Runs the real binary on demo data; the expected answers come from the demo
+store itself, opened read-only with sqlite3."""
+
+import datetime
+import os
+import sqlite3
+import time
+
+import careui
+
+TODAY = datetime.date.today()
+SOON = TODAY + datetime.timedelta(days=30)
+
+
+def fmt(iso):
+    """A date as the app shows it: strftime's %x in the test's C locale."""
+    return datetime.date.fromisoformat(iso).strftime("%x")
+
+
+def demo_db(app):
+    path = os.path.join(app.data_dir, "demo.db")
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+
+def wait_for_demo(app):
+    """The demo store is filled in the background; the overview says when."""
+    careui.wait_for_text(app.window, "Open service cases", timeout=60)
+    careui.wait_for_text(app.window, "200")
+
+
+def covered_serial(db):
+    """A product covered today, and the last day of its longest cover."""
+    t = TODAY.isoformat()
+    return db.execute(
+        "SELECT p.serial, MAX(w.end_date) FROM product p JOIN warranty w ON w.product_id = p.id "
+        "WHERE w.sync_state != 3 AND w.start_date <= ? AND w.end_date >= ? "
+        "GROUP BY p.id ORDER BY p.seq LIMIT 1", (t, t)).fetchone()
+
+
+def expired_serial(db):
+    """A product whose every warranty has ended, and the last one's end."""
+    t = TODAY.isoformat()
+    return db.execute(
+        "SELECT p.serial, MAX(w.end_date) AS last FROM product p JOIN warranty w ON w.product_id = p.id "
+        "WHERE w.sync_state != 3 GROUP BY p.id HAVING last < ? AND MIN(w.start_date) <= ? "
+        "ORDER BY p.seq LIMIT 1", (t, t)).fetchone()
+
+
+def show_view(app, title, marker):
+    """Switches views with Alt+N as a user would; N follows the sidebar."""
+    w = app.window
+    sidebar = careui.find(w, role_name="list", name_is="Views")
+    names = [careui.name(c) for c in careui.children(sidebar)]
+    assert title in names, f"no {title} in the sidebar: {names}"
+    careui.press(f"alt+{names.index(title) + 1}")
+    careui.wait_for_text(w, marker)
+
+
+def button_labelled(root, text, timeout=careui.DEFAULT_TIMEOUT):
+    """The shown button whose label reads @text. GTK 4.8 hit-tests a button
+    to the label inside it, so look for the label and go up to its button."""
+    def found():
+        for label in careui.find_all(root, role_name="label", name_is=text):
+            node = label
+            for _ in range(4):
+                node = node.get_parent()
+                if node is None:
+                    break
+                if careui.role(node) in ("push button", "toggle button"):
+                    return node
+        return None
+    return careui.wait_for(found, f"a button labelled {text!r}", timeout)
+
+
+def click(root, text, timeout=careui.DEFAULT_TIMEOUT):
+    careui.activate(button_labelled(root, text, timeout))
+
+
+def lookup(app, serial):
+    """Ctrl+F goes to the serial number field and selects what it holds."""
+    careui.press("ctrl+f")
+    careui.type_keys(serial)
+    careui.press("Return")
+
+
+def assert_all_named(node, where):
+    bad = careui.unnamed_controls(node)
+    assert bad == [], f"unnamed controls on {where}: {bad}"
+
+
+def window_with(app, text, timeout=careui.DEFAULT_TIMEOUT):
+    """The dialog of the app that shows @text. GTK 4.8 gives a transient
+    window no frame role, so hit-testing cannot tell what it shows: a
+    dialog is on top of the main window, look at everything in it."""
+    def found():
+        for c in careui.children(app.root):
+            if c != app.window and careui.find_all(c, name_contains=text, showing_only=False):
+                return c
+        return None
+    return careui.wait_for(found, f"a window showing {text!r}", timeout)
+
+
+def click_in_dialog(dialog, text):
+    buttons = [n for n in careui.walk(dialog, showing_only=False)
+               if careui.role(n) == "push button" and careui.text_of(n).split(" ")[-1] == text]
+    assert len(buttons) == 1, f"{len(buttons)} buttons named {text!r} in the dialog"
+    careui.activate(buttons[0])
+
+
+def gone(app, dialog):
+    return careui.wait_for(lambda: dialog not in careui.children(app.root), "the dialog to close")
+
+
+def test_is_this_covered():
+    with careui.App("--demo", "--demo-size", "200") as app:
+        wait_for_demo(app)
+        db = demo_db(app)
+        show_view(app, "Warranties", "No Warranty Selected")
+        w = app.window
+
+        serial, end = covered_serial(db)
+        lookup(app, serial)
+        careui.wait_for_text(w, f"Covered until {fmt(end)}")
+        careui.wait_for_text(w, "Covers ")
+        assert_all_named(w, "the Warranties view with a covered answer")
+
+        # Typed in lower case, a serial is still found.
+        serial, end = expired_serial(db)
+        lookup(app, serial.lower())
+        careui.wait_for_text(w, f"Expired on {fmt(end)}")
+        careui.wait_for_text(w, "Last warranty:")
+        careui.wait_for_no_text(w, "Covered until")
+
+        lookup(app, "NO-SUCH-SERIAL-42")
+        careui.wait_for_text(w, "Unknown serial number")
+        careui.wait_for_text(w, "NO-SUCH-SERIAL-42")
+        assert not careui.find_all(w, role_name="label", name_is="Show Warranty"), "an unknown serial offers a warranty"
+        assert_all_named(w, "the Warranties view with an unknown serial")
+
+
+def test_expiring_filter():
+    with careui.App("--demo", "--demo-size", "200") as app:
+        wait_for_demo(app)
+        db = demo_db(app)
+        show_view(app, "Warranties", "No Warranty Selected")
+        w = app.window
+        t, soon = TODAY.isoformat(), SOON.isoformat()
+        where = "w.sync_state != 3 AND w.start_date <= ? AND w.end_date >= ? AND w.end_date < ?"
+        n = db.execute(f"SELECT COUNT(*) FROM warranty w WHERE {where}", (t, t, soon)).fetchone()[0]
+        first = db.execute(f"SELECT p.serial FROM warranty w JOIN product p ON p.id = w.product_id "
+                           f"WHERE {where} ORDER BY w.end_date, w.seq LIMIT 1", (t, t, soon)).fetchone()
+        assert n > 0, "the demo data has no warranty expiring within 30 days"
+
+        click(w, "Expiring")
+        careui.wait_for_text(w, f"{n} warranties" if n != 1 else "1 warranty")
+        careui.wait_for_text(w, first[0])
+        careui.wait_for_text(w, "Expiring soon")
+        # Each row says how the warranty stands; here all expire soon.
+        rows = [t for t in careui.shown_texts(w) if " · ends " in t and t.count(", ") >= 3]
+        assert rows, "no warranty rows shown"
+        assert all(r.endswith(", Expiring soon") for r in rows), rows
+
+        click(w, "Expired")
+        n_expired = db.execute("SELECT COUNT(*) FROM warranty WHERE sync_state != 3 AND end_date < ?",
+                               (t,)).fetchone()[0]
+        careui.wait_for_text(w, f"{n_expired} warranties")
+        assert_all_named(w, "the expiring filter")
+
+
+def test_claim_and_workflow():
+    with careui.App("--demo", "--demo-size", "200") as app:
+        wait_for_demo(app)
+        db = demo_db(app)
+        show_view(app, "Warranties", "No Warranty Selected")
+        w = app.window
+
+        serial, end = covered_serial(db)
+        expected_status = "Expiring soon" if end < SOON.isoformat() else "Active"
+        lookup(app, serial)
+        click(w, "Show Warranty")
+        careui.wait_for_text(w, serial)
+        click(w, "Open a Claim…")
+
+        dialog = window_with(app, "New Warranty Claim")
+        assert_all_named(dialog, "the claim editor")
+        subject = f"Drum noise {int(time.time())}"
+        careui.type_keys(subject)
+        careui.press("ctrl+s")
+
+        # The claim opens in the Service cases view with the recorded status.
+        careui.wait_for_text(w, "Warranty claim opened")
+        careui.wait_for_text(w, "Warranty at opening")
+        careui.wait_for_text(w, subject)
+        careui.wait_for_text(w, expected_status)
+        assert_all_named(w, "the new claim")
+        row = db.execute("SELECT kind, status, warranty_status, p.serial FROM service_case c "
+                         "JOIN product p ON p.id = c.product_id WHERE subject = ?", (subject,)).fetchone()
+        assert row == ("warranty_claim", "open",
+                       "expiring" if expected_status == "Expiring soon" else "active", serial), row
+
+        # Only the valid next step is offered.
+        assert not careui.find_all(w, role_name="label", name_is="Close Case")
+        click(w, "Start Work")
+        careui.wait_for_text(w, "Case is now In progress")
+        button_labelled(w, "Wait for Reply")
+
+        # Resolving without saying how is refused, and says so.
+        click(w, "Resolve…")
+        dialog = window_with(app, "Resolve Case?")
+        assert_all_named(dialog, "the resolve dialog")
+        click_in_dialog(dialog, "Resolve")
+        gone(app, dialog)
+        careui.wait_for_text(w, "Describe the resolution to resolve the case")
+        status = db.execute("SELECT status, resolution FROM service_case WHERE subject = ?", (subject,)).fetchone()
+        assert status == ("in_progress", None), status
+
+        click(w, "Resolve…")
+        dialog = window_with(app, "Resolve Case?")
+        careui.type_keys("Replaced the drum bearing")
+        click_in_dialog(dialog, "Resolve")
+        careui.wait_for_text(w, "Case is now Resolved")
+        careui.wait_for_text(w, "Replaced the drum bearing")
+
+        click(w, "Close Case")
+        careui.wait_for_text(w, "Case is now Closed")
+        careui.wait_for(lambda: not careui.find_all(w, role_name="label", name_is="Reopen"), "no steps after closing")
+        status = db.execute("SELECT status, resolution, warranty_status FROM service_case WHERE subject = ?",
+                            (subject,)).fetchone()
+        assert status[:2] == ("closed", "Replaced the drum bearing"), status
+        assert_all_named(w, "a closed case")
+
+
+if __name__ == "__main__":
+    careui.main([test_is_this_covered, test_expiring_filter, test_claim_and_workflow])
