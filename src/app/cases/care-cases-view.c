@@ -363,29 +363,38 @@ static void save_current (CareCasesView *self,
                           CareRecord    *changed,
                           const char    *message);
 
-static void
+/* Moves the shown case on; a step the rule refuses is left to the caller
+ * to explain when it asks for @error, else a toast says why. */
+static gboolean
 move_to (CareCasesView *self,
          const char    *to,
-         const char    *resolution)
+         const char    *resolution,
+         GError       **error)
 {
   g_autoptr (CareRecord) copy = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) local_error = NULL;
   g_autofree char *message = NULL;
 
   if (self->current == NULL)
-    return;
+    return FALSE;
 
   copy = care_record_copy (self->current);
-  if (!care_case_transition (copy, to, resolution, &error))
+  if (!care_case_transition (copy, to, resolution, &local_error))
     {
-      toast (self, error->message);
-      return;
+      if (error == NULL)
+        toast (self, local_error->message);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
     }
 
   /* TRANSLATORS: %s is the new status of a case, e.g. "Case is now In progress" */
   message = g_strdup_printf (_("Case is now %s"), care_field_choice_label (case_field ("status"), to));
   save_current (self, copy, message);
+  return TRUE;
 }
+
+static void ask_resolution (CareCasesView *self,
+                            const char    *problem);
 
 static void
 resolve_response_cb (AdwMessageDialog *dialog,
@@ -394,6 +403,7 @@ resolve_response_cb (AdwMessageDialog *dialog,
 {
   GtkTextView *view = g_object_get_data (G_OBJECT (dialog), "text-view");
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
   GtkTextIter start, end;
 
@@ -402,16 +412,26 @@ resolve_response_cb (AdwMessageDialog *dialog,
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-  /* An empty text is refused by the rule in core, which says why. */
-  move_to (self, "resolved", text);
+  /* The rule in core refuses an empty resolution; ask again, saying why
+   * (the dialog closes after any response). */
+  if (!move_to (self, "resolved", text, &error))
+    {
+      if (g_error_matches (error, CARE_CASE_ERROR, CARE_CASE_ERROR_RESOLUTION_REQUIRED))
+        ask_resolution (self, error->message);
+      else
+        toast (self, error->message);
+    }
 }
 
+/* @problem: (nullable): why the last answer was refused */
 static void
-ask_resolution (CareCasesView *self)
+ask_resolution (CareCasesView *self,
+                const char    *problem)
 {
   GtkWidget *dialog = adw_message_dialog_new (toplevel (self), _("Resolve Case?"),
-                                              _("Describe what was done, so the customer and the next agent "
-                                                "know how the case ended."));
+                                              problem != NULL ? problem
+                                                              : _("Describe what was done, so the customer and the "
+                                                                  "next agent know how the case ended."));
   GtkWidget *scrolled = gtk_scrolled_window_new ();
   GtkWidget *text = gtk_text_view_new ();
   const char *previous = self->current != NULL ? care_record_get_string (self->current, "resolution") : NULL;
@@ -429,6 +449,8 @@ ask_resolution (CareCasesView *self)
   gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 100);
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_widget_add_css_class (scrolled, "card");
+  if (problem != NULL)
+    gtk_widget_add_css_class (scrolled, "error");
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), scrolled);
   g_object_set_data (G_OBJECT (dialog), "text-view", text);
 
@@ -449,9 +471,9 @@ step_clicked_cb (GtkButton     *button,
   const char *to = g_object_get_data (G_OBJECT (button), "status");
 
   if (g_str_equal (to, "resolved"))
-    ask_resolution (self);
+    ask_resolution (self, NULL);
   else
-    move_to (self, to, NULL);
+    move_to (self, to, NULL, NULL);
 }
 
 static void
