@@ -69,6 +69,17 @@ def show_view(app, title, marker):
     careui.wait_for_text(w, marker)
 
 
+def view_node(app, type_name):
+    """The accessible node of a view (GTK names it after its type): walking
+    only the view skips the hidden pages GTK 4.8 still reports as shown."""
+    def found():
+        for n in careui.walk(app.window, showing_only=False, max_depth=12):
+            if careui.name(n) == type_name:
+                return n
+        return None
+    return careui.wait_for(found, f"the {type_name} view")
+
+
 def button_labelled(root, text, timeout=careui.DEFAULT_TIMEOUT):
     """The shown button whose label reads @text. GTK 4.8 hit-tests a button
     to the label inside it, so look for the label and go up to its button."""
@@ -145,21 +156,22 @@ def test_is_this_covered():
     db = demo_db(app)
     show_view(app, "Warranties", "No Warranty Selected")
     w = app.window
+    v = view_node(app, "CareWarrantiesView")
 
     serial, end = covered_serial(db)
     lookup(app, serial)
-    expect(w, f"Covered until {fmt(end)}", "Covers ", serial)
+    expect(v, f"Covered until {fmt(end)}", "Covers ", serial)
     assert_all_named(w, "the Warranties view with a covered answer")
 
     # Typed in lower case, a serial is still found.
     serial, end = expired_serial(db)
     lookup(app, serial.lower())
-    expect(w, f"Expired on {fmt(end)}", "Last warranty:", serial)
-    assert not any("Covered until" in t for t in careui.shown_texts(w))
+    expect(v, f"Expired on {fmt(end)}", "Last warranty:", serial)
+    assert not any("Covered until" in t for t in careui.shown_texts(v))
 
     lookup(app, "NO-SUCH-SERIAL-42")
-    expect(w, "Unknown serial number", "NO-SUCH-SERIAL-42")
-    assert not careui.find_all(w, role_name="label", name_is="Show Warranty"), "an unknown serial offers a warranty"
+    expect(v, "Unknown serial number", "NO-SUCH-SERIAL-42")
+    assert not careui.find_all(v, role_name="label", name_is="Show Warranty"), "an unknown serial offers a warranty"
     assert_all_named(w, "the Warranties view with an unknown serial")
 
 
@@ -168,6 +180,7 @@ def test_expiring_filter():
     db = demo_db(app)
     show_view(app, "Warranties", "No Warranty Selected")
     w = app.window
+    v = view_node(app, "CareWarrantiesView")
     t, soon = TODAY.isoformat(), SOON.isoformat()
     where = "w.sync_state != 3 AND w.start_date <= ? AND w.end_date >= ? AND w.end_date < ?"
     n = db.execute(f"SELECT COUNT(*) FROM warranty w WHERE {where}", (t, t, soon)).fetchone()[0]
@@ -175,17 +188,17 @@ def test_expiring_filter():
                        f"WHERE {where} ORDER BY w.end_date, w.seq LIMIT 1", (t, t, soon)).fetchone()
     assert n > 0, "the demo data has no warranty expiring within 30 days"
 
-    click(w, "Expiring")
-    expect(w, f"{n} warranties" if n != 1 else "1 warranty", first[0], "Expiring soon")
+    click(v, "Expiring")
+    expect(v, f"{n} warranties" if n != 1 else "1 warranty", first[0], "Expiring soon")
     # Each row says how the warranty stands; here all expire soon.
-    rows = [t for t in careui.shown_texts(w) if " · ends " in t and t.count(", ") >= 3]
+    rows = [t for t in careui.shown_texts(v) if " · ends " in t and t.count(", ") >= 3]
     assert rows, "no warranty rows shown"
     assert all(r.endswith(", Expiring soon") for r in rows), rows
 
-    click(w, "Expired")
+    click(v, "Expired")
     n_expired = db.execute("SELECT COUNT(*) FROM warranty WHERE sync_state != 3 AND end_date < ?",
                            (t,)).fetchone()[0]
-    expect(w, f"{n_expired} warranties")
+    expect(v, f"{n_expired} warranties")
     assert_all_named(w, "the expiring filter")
 
 
@@ -194,12 +207,13 @@ def test_claim_and_workflow():
     db = demo_db(app)
     show_view(app, "Warranties", "No Warranty Selected")
     w = app.window
+    v = view_node(app, "CareWarrantiesView")
 
     serial, end = covered_serial(db)
     expected_status = "Expiring soon" if end < SOON.isoformat() else "Active"
     lookup(app, serial)
-    click(w, "Show Warranty")
-    click(w, "Open a Claim…")
+    click(v, "Show Warranty")
+    click(v, "Open a Claim…")
 
     dialog = window_with(app, "New Warranty Claim")
     assert_all_named(dialog, "the claim editor")
@@ -208,7 +222,8 @@ def test_claim_and_workflow():
     careui.press("ctrl+s")
 
     # The claim opens in the Service cases view with the recorded status.
-    expect(w, "Warranty at opening", subject, expected_status)
+    v = view_node(app, "CareCasesView")
+    expect(v, "Warranty at opening", subject, expected_status)
     assert_all_named(w, "the new claim")
     row = db.execute("SELECT kind, status, warranty_status, p.serial FROM service_case c "
                      "JOIN product p ON p.id = c.product_id WHERE subject = ?", (subject,)).fetchone()
@@ -216,13 +231,13 @@ def test_claim_and_workflow():
                    "expiring" if expected_status == "Expiring soon" else "active", serial), row
 
     # Only the valid next step is offered.
-    assert not careui.find_all(w, role_name="label", name_is="Close Case")
-    click(w, "Start Work")
-    button_labelled(w, "Wait for Reply")
-    expect(w, "In progress")
+    assert not careui.find_all(v, role_name="label", name_is="Close Case")
+    click(v, "Start Work")
+    button_labelled(v, "Wait for Reply")
+    expect(v, "In progress")
 
     # Resolving without saying how is refused: the dialog asks again, saying why.
-    click(w, "Resolve…")
+    click(v, "Resolve…")
     dialog = window_with(app, "Resolve Case?")
     assert_all_named(dialog, "the resolve dialog")
     click_in_dialog(dialog, "Resolve")
@@ -232,15 +247,15 @@ def test_claim_and_workflow():
 
     careui.type_keys("Replaced the drum bearing")
     click_in_dialog(dialog, "Resolve")
-    expect(w, "Resolved")
-    button_labelled(w, "Reopen")
+    expect(v, "Resolved")
+    button_labelled(v, "Reopen")
     careui.wait_for(lambda: db.execute("SELECT resolution FROM service_case WHERE subject = ?",
                                        (subject,)).fetchone()[0] == "Replaced the drum bearing",
                     "the resolution to be stored")
 
-    click(w, "Close Case")
-    expect(w, "Closed")
-    careui.wait_for(lambda: not careui.find_all(w, role_name="label", name_is="Reopen"), "no steps after closing")
+    click(v, "Close Case")
+    expect(v, "Closed")
+    careui.wait_for(lambda: not careui.find_all(v, role_name="label", name_is="Reopen"), "no steps after closing")
     status = db.execute("SELECT status, resolution, warranty_status FROM service_case WHERE subject = ?",
                         (subject,)).fetchone()
     assert status[:2] == ("closed", "Replaced the drum bearing"), status
