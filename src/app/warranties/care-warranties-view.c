@@ -167,8 +167,9 @@ coverage_text (CareRecord *warranty)
     covered = g_strdup (_("Covers no parts, labour or on-site service"));
 
   if (discount > 0)
-    /* TRANSLATORS: coverage, then the discount, e.g. "Covers parts only · 10 % maintenance discount" */
-    return g_strdup_printf (_("%s · %d %% maintenance discount at authorised service locations"), covered,
+    /* TRANSLATORS: coverage, then on a line of its own the discount, e.g.
+     * "Covers parts only\n10 % maintenance discount at authorised service locations" */
+    return g_strdup_printf (_("%s\n%d %% maintenance discount at authorised service locations"), covered,
                             (int) discount);
 
   return g_steal_pointer (&covered);
