@@ -101,8 +101,7 @@ test_transition (void)
 }
 
 static void
-save (CareStore  *store,
-      CareRecord *r)
+save (CareStore *store, CareRecord *r)
 {
   g_autoptr (GError) error = NULL;
 
@@ -139,7 +138,8 @@ test_warranty_claim (void)
   g_date_set_dmy (&today, 15, 12, 2026);
   claim = care_case_new_warranty_claim (store, w, &today, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (care_record_get_string (claim, "customer_id"), ==, care_record_get_id (customer));
+  g_assert_cmpstr (care_record_get_string (claim, "customer_id"), ==,
+                   care_record_get_id (customer));
   g_assert_cmpstr (care_record_get_string (claim, "product_id"), ==, care_record_get_id (product));
   g_assert_cmpstr (care_record_get_string (claim, "kind"), ==, "warranty_claim");
   g_assert_cmpstr (care_record_get_string (claim, "status"), ==, "open");
@@ -164,8 +164,7 @@ test_warranty_claim (void)
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 

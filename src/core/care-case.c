@@ -14,7 +14,7 @@
 
 #include "care-case.h"
 
-G_DEFINE_QUARK (care-case-error-quark, care_case_error)
+G_DEFINE_QUARK (care - case -error - quark, care_case_error)
 
 typedef struct
 {
@@ -46,8 +46,7 @@ care_case_next_statuses (const char *status)
 }
 
 gboolean
-care_case_can_transition (const char *from,
-                          const char *to)
+care_case_can_transition (const char *from, const char *to)
 {
   return to != NULL && g_strv_contains (care_case_next_statuses (from), to);
 }
@@ -85,25 +84,25 @@ blank (const char *text)
  * was done. The record is left unchanged on error; the caller saves it.
  */
 gboolean
-care_case_transition (CareRecord *service_case,
-                      const char *to,
-                      const char *resolution,
-                      GError    **error)
+care_case_transition (CareRecord *service_case, const char *to, const char *resolution,
+                      GError **error)
 {
   const char *from;
   const CareField *status_field;
 
   g_return_val_if_fail (CARE_IS_RECORD (service_case), FALSE);
-  g_return_val_if_fail (g_str_equal (care_record_get_entity (service_case)->name, "service_case"), FALSE);
+  g_return_val_if_fail (g_str_equal (care_record_get_entity (service_case)->name, "service_case"),
+                        FALSE);
 
   from = care_record_get_string (service_case, "status");
   if (!care_case_can_transition (from, to))
     {
       status_field = care_entity_lookup_field (care_record_get_entity (service_case), "status");
-      g_set_error (error, CARE_CASE_ERROR, CARE_CASE_ERROR_INVALID_TRANSITION,
-                   /* TRANSLATORS: both are case statuses, e.g. "A case that is Closed cannot become Open" */
-                   _("A case that is %s cannot become %s"), care_field_choice_label (status_field, from),
-                   care_field_choice_label (status_field, to));
+      g_set_error (
+          error, CARE_CASE_ERROR, CARE_CASE_ERROR_INVALID_TRANSITION,
+          /* TRANSLATORS: both are case statuses, e.g. "A case that is Closed cannot become Open" */
+          _ ("A case that is %s cannot become %s"), care_field_choice_label (status_field, from),
+          care_field_choice_label (status_field, to));
       return FALSE;
     }
 
@@ -116,7 +115,7 @@ care_case_transition (CareRecord *service_case,
       if (blank (resolution))
         {
           g_set_error_literal (error, CARE_CASE_ERROR, CARE_CASE_ERROR_RESOLUTION_REQUIRED,
-                               _("Describe the resolution to resolve the case"));
+                               _ ("Describe the resolution to resolve the case"));
           return FALSE;
         }
       trimmed = g_strstrip (g_strdup (resolution));
@@ -137,10 +136,7 @@ care_case_transition (CareRecord *service_case,
  * that answer even after the warranty has run out.
  */
 CareRecord *
-care_case_new_warranty_claim (CareStore  *store,
-                              CareRecord *warranty,
-                              GDate      *today,
-                              GError    **error)
+care_case_new_warranty_claim (CareStore *store, CareRecord *warranty, GDate *today, GError **error)
 {
   g_autoptr (CareRecord) product = NULL;
   g_autoptr (GError) local_error = NULL;
@@ -151,12 +147,12 @@ care_case_new_warranty_claim (CareStore  *store,
   g_return_val_if_fail (CARE_IS_STORE (store), NULL);
   g_return_val_if_fail (CARE_IS_RECORD (warranty), NULL);
 
-  product = care_store_load (store, care_schema_lookup ("product"), care_record_get_string (warranty, "product_id"),
-                             &local_error);
+  product = care_store_load (store, care_schema_lookup ("product"),
+                             care_record_get_string (warranty, "product_id"), &local_error);
   if (product == NULL)
     {
       g_set_error (error, CARE_CASE_ERROR, CARE_CASE_ERROR_NO_PRODUCT,
-                   _("The product of this warranty is no longer available: %s"),
+                   _ ("The product of this warranty is no longer available: %s"),
                    local_error != NULL ? local_error->message : "");
       return NULL;
     }

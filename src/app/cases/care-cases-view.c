@@ -56,11 +56,11 @@ struct _CareCasesView
   CareContext *context;
   CareRecordList *records;
   GtkSingleSelection *selection;
-  CareRecord *current;        /* the case shown in the detail */
-  GtkWidget *new_button;      /* packed into the window's header bar */
+  CareRecord *current;   /* the case shown in the detail */
+  GtkWidget *new_button; /* packed into the window's header bar */
   GtkWidget *search_button;
   GtkWidget *status_badge;
-  gboolean filling;           /* the detail is being filled: no saving */
+  gboolean filling; /* the detail is being filled: no saving */
 };
 
 static void view_iface_init (CareViewInterface *iface);
@@ -75,18 +75,19 @@ enum
 };
 
 /* Parallel to the filter drop-down's items; NULL is every open status. */
-static const char *const filter_statuses[] = { NULL, "open", "in_progress", "waiting", "resolved", "closed" };
+static const char *const filter_statuses[] = { NULL,      "open",     "in_progress",
+                                               "waiting", "resolved", "closed" };
 
-static const char *const new_case_fields[] = {
-  "customer_id", "product_id", "kind", "subject", "description", "channel", "priority", "assignee_id", NULL
-};
-static const char *const edit_case_fields[] = {
-  "customer_id", "product_id", "kind", "subject", "description", "channel", "priority", "assignee_id", NULL
-};
-static const char *const edit_closed_case_fields[] = {
-  "customer_id", "product_id", "kind", "subject", "description", "channel", "priority", "assignee_id",
-  "resolution", NULL
-};
+static const char *const new_case_fields[] = { "customer_id", "product_id",  "kind",
+                                               "subject",     "description", "channel",
+                                               "priority",    "assignee_id", NULL };
+static const char *const edit_case_fields[] = { "customer_id", "product_id",  "kind",
+                                                "subject",     "description", "channel",
+                                                "priority",    "assignee_id", NULL };
+static const char *const edit_closed_case_fields[] = { "customer_id", "product_id",  "kind",
+                                                       "subject",     "description", "channel",
+                                                       "priority",    "assignee_id", "resolution",
+                                                       NULL };
 
 static const CareField *
 case_field (const char *name)
@@ -101,9 +102,7 @@ store (CareCasesView *self)
 }
 
 static CareRecord *
-load (CareCasesView *self,
-      const char    *entity,
-      const char    *id)
+load (CareCasesView *self, const char *entity, const char *id)
 {
   if (id == NULL)
     return NULL;
@@ -119,8 +118,7 @@ toplevel (CareCasesView *self)
 }
 
 static void
-toast (CareCasesView *self,
-       const char    *text)
+toast (CareCasesView *self, const char *text)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
@@ -133,7 +131,8 @@ static char *
 age_text (const char *opened_at)
 {
   g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
-  g_autoptr (GDateTime) opened = opened_at != NULL ? g_date_time_new_from_iso8601 (opened_at, utc) : NULL;
+  g_autoptr (GDateTime) opened =
+      opened_at != NULL ? g_date_time_new_from_iso8601 (opened_at, utc) : NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   GTimeSpan span;
   gint64 n;
@@ -143,7 +142,7 @@ age_text (const char *opened_at)
 
   span = g_date_time_difference (now, opened);
   if (span < G_TIME_SPAN_HOUR)
-    return g_strdup (_("Just now"));
+    return g_strdup (_ ("Just now"));
   if (span < G_TIME_SPAN_DAY)
     {
       n = span / G_TIME_SPAN_HOUR;
@@ -176,8 +175,7 @@ status_css (const char *status)
 }
 
 static void
-set_css (GtkWidget  *widget,
-         const char *css)
+set_css (GtkWidget *widget, const char *css)
 {
   static const char *const all[] = { "accent", "success", "warning", "error", "dim-label" };
 
@@ -219,28 +217,28 @@ update_list_state (CareCasesView *self)
 
   if (search[0] != '\0')
     {
-      adw_status_page_set_title (self->empty_page, _("No Matching Cases"));
-      adw_status_page_set_description (self->empty_page,
-                                       _("No case subject contains this text. Try fewer words, or another status."));
+      adw_status_page_set_title (self->empty_page, _ ("No Matching Cases"));
+      adw_status_page_set_description (
+          self->empty_page,
+          _ ("No case subject contains this text. Try fewer words, or another status."));
     }
   else if (gtk_drop_down_get_selected (self->filter_dropdown) == 0)
     {
-      adw_status_page_set_title (self->empty_page, _("No Open Cases"));
-      adw_status_page_set_description (self->empty_page,
-                                       _("Every case is handled. Open a new one with the + button or Ctrl+N."));
+      adw_status_page_set_title (self->empty_page, _ ("No Open Cases"));
+      adw_status_page_set_description (
+          self->empty_page,
+          _ ("Every case is handled. Open a new one with the + button or Ctrl+N."));
     }
   else
     {
-      adw_status_page_set_title (self->empty_page, _("No Cases With This Status"));
-      adw_status_page_set_description (self->empty_page, _("Choose another status above to see more cases."));
+      adw_status_page_set_title (self->empty_page, _ ("No Cases With This Status"));
+      adw_status_page_set_description (self->empty_page,
+                                       _ ("Choose another status above to see more cases."));
     }
 }
 
 static void
-records_changed_cb (GListModel    *model,
-                    guint          position,
-                    guint          removed,
-                    guint          added,
+records_changed_cb (GListModel *model, guint position, guint removed, guint added,
                     CareCasesView *self)
 {
   update_list_state (self);
@@ -260,8 +258,7 @@ apply_filter (CareCasesView *self)
 }
 
 static GtkWidget *
-label_with (const char *css1,
-            const char *css2)
+label_with (const char *css1, const char *css2)
 {
   GtkWidget *label = gtk_label_new (NULL);
 
@@ -274,9 +271,7 @@ label_with (const char *css1,
 }
 
 static void
-setup_row_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              gpointer                  user_data)
+setup_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
@@ -305,9 +300,7 @@ setup_row_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
-bind_row_cb (GtkSignalListItemFactory *factory,
-             GtkListItem              *item,
-             CareCasesView            *self)
+bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareCasesView *self)
 {
   CareRecord *c = gtk_list_item_get_item (item);
   GtkWidget *box = gtk_list_item_get_child (item);
@@ -332,44 +325,39 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_text (GTK_LABEL (age), when);
 
   /* TRANSLATORS: a case in a list as a screen reader says it: subject, customer · status, priority, age */
-  a11y = g_strdup_printf (_("%s, %s, priority %s, %s"), care_record_get_string (c, "subject"), second, prio, when);
+  a11y = g_strdup_printf (_ ("%s, %s, priority %s, %s"), care_record_get_string (c, "subject"),
+                          second, prio, when);
   gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
 }
 
 /* The workflow */
 
 static const char *
-step_label (const char *from,
-            const char *to)
+step_label (const char *from, const char *to)
 {
   if (g_str_equal (to, "in_progress"))
     {
       if (g_strcmp0 (from, "open") == 0)
-        return _("_Start Work");
+        return _ ("_Start Work");
       if (g_strcmp0 (from, "resolved") == 0)
-        return _("Re_open");
-      return _("_Resume Work");
+        return _ ("Re_open");
+      return _ ("_Resume Work");
     }
   if (g_str_equal (to, "waiting"))
-    return _("_Wait for Reply");
+    return _ ("_Wait for Reply");
   if (g_str_equal (to, "resolved"))
-    return _("Re_solve…");
+    return _ ("Re_solve…");
   if (g_str_equal (to, "closed"))
-    return _("_Close Case");
+    return _ ("_Close Case");
   return to;
 }
 
-static void save_current (CareCasesView *self,
-                          CareRecord    *changed,
-                          const char    *message);
+static void save_current (CareCasesView *self, CareRecord *changed, const char *message);
 
 /* Moves the shown case on; a step the rule refuses is left to the caller
  * to explain when it asks for @error, else a toast says why. */
 static gboolean
-move_to (CareCasesView *self,
-         const char    *to,
-         const char    *resolution,
-         GError       **error)
+move_to (CareCasesView *self, const char *to, const char *resolution, GError **error)
 {
   g_autoptr (CareRecord) copy = NULL;
   g_autoptr (GError) local_error = NULL;
@@ -388,18 +376,16 @@ move_to (CareCasesView *self,
     }
 
   /* TRANSLATORS: %s is the new status of a case, e.g. "Case is now In progress" */
-  message = g_strdup_printf (_("Case is now %s"), care_field_choice_label (case_field ("status"), to));
+  message =
+      g_strdup_printf (_ ("Case is now %s"), care_field_choice_label (case_field ("status"), to));
   save_current (self, copy, message);
   return TRUE;
 }
 
-static void ask_resolution (CareCasesView *self,
-                            const char    *problem);
+static void ask_resolution (CareCasesView *self, const char *problem);
 
 static void
-resolve_response_cb (AdwMessageDialog *dialog,
-                     const char       *response,
-                     CareCasesView    *self)
+resolve_response_cb (AdwMessageDialog *dialog, const char *response, CareCasesView *self)
 {
   GtkTextView *view = g_object_get_data (G_OBJECT (dialog), "text-view");
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
@@ -425,16 +411,17 @@ resolve_response_cb (AdwMessageDialog *dialog,
 
 /* @problem: (nullable): why the last answer was refused */
 static void
-ask_resolution (CareCasesView *self,
-                const char    *problem)
+ask_resolution (CareCasesView *self, const char *problem)
 {
-  GtkWidget *dialog = adw_message_dialog_new (toplevel (self), _("Resolve Case?"),
-                                              problem != NULL ? problem
-                                                              : _("Describe what was done, so the customer and the "
-                                                                  "next agent know how the case ended."));
+  GtkWidget *dialog = adw_message_dialog_new (
+      toplevel (self), _ ("Resolve Case?"),
+      problem != NULL ? problem
+                      : _ ("Describe what was done, so the customer and the "
+                           "next agent know how the case ended."));
   GtkWidget *scrolled = gtk_scrolled_window_new ();
   GtkWidget *text = gtk_text_view_new ();
-  const char *previous = self->current != NULL ? care_record_get_string (self->current, "resolution") : NULL;
+  const char *previous =
+      self->current != NULL ? care_record_get_string (self->current, "resolution") : NULL;
 
   gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (text), GTK_WRAP_WORD_CHAR);
   gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (text), FALSE);
@@ -442,21 +429,24 @@ ask_resolution (CareCasesView *self,
   gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (text), 6);
   gtk_text_view_set_left_margin (GTK_TEXT_VIEW (text), 6);
   gtk_text_view_set_right_margin (GTK_TEXT_VIEW (text), 6);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (text), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Resolution"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (text), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("Resolution"), -1);
   if (previous != NULL)
     gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (text)), previous, -1);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), text);
   gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 100);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
   gtk_widget_add_css_class (scrolled, "card");
   if (problem != NULL)
     gtk_widget_add_css_class (scrolled, "error");
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), scrolled);
   g_object_set_data (G_OBJECT (dialog), "text-view", text);
 
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "resolve", _("_Resolve"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "resolve", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "resolve",
+                                    _ ("_Resolve"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "resolve",
+                                              ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "resolve");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (resolve_response_cb), self, 0);
@@ -465,8 +455,7 @@ ask_resolution (CareCasesView *self,
 }
 
 static void
-step_clicked_cb (GtkButton     *button,
-                 CareCasesView *self)
+step_clicked_cb (GtkButton *button, CareCasesView *self)
 {
   const char *to = g_object_get_data (G_OBJECT (button), "status");
 
@@ -496,7 +485,8 @@ fill_workflow (CareCasesView *self)
       g_string_replace (name, "_", "", 0);
       g_string_replace (name, "…", "", 0);
       plain = g_string_free (g_steal_pointer (&name), FALSE);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, plain, -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, plain,
+                                      -1);
       /* The way forward is the suggested one; moves back are plain. */
       if (i == 0 && !g_str_equal (next[i], "in_progress"))
         gtk_widget_add_css_class (button, "suggested-action");
@@ -525,8 +515,7 @@ contact_line (CareRecord *customer)
 /* The detail */
 
 static void
-show_detail (CareCasesView *self,
-             CareRecord    *service_case)
+show_detail (CareCasesView *self, CareRecord *service_case)
 {
   g_autofree char *kind = NULL;
   g_autofree char *status = NULL;
@@ -558,13 +547,14 @@ show_detail (CareCasesView *self,
   status = care_format_record_field (service_case, "status");
   opened = care_format_record_field (service_case, "opened_at");
   age = age_text (care_record_get_string (service_case, "opened_at"));
-  if (g_str_equal (age, _("Just now")))
+  if (g_str_equal (age, _ ("Just now")))
     /* TRANSLATORS: a case's kind, e.g. "Warranty claim · opened just now" */
-    summary = g_strdup_printf (_("%s · opened just now"), kind);
+    summary = g_strdup_printf (_ ("%s · opened just now"), kind);
   else
     /* TRANSLATORS: a case's kind and age, e.g. "Warranty claim · opened 3 days ago" */
-    summary = g_strdup_printf (_("%s · opened %s ago"), kind, age);
-  adw_preferences_group_set_title (self->summary_group, care_record_get_string (service_case, "subject"));
+    summary = g_strdup_printf (_ ("%s · opened %s ago"), kind, age);
+  adw_preferences_group_set_title (self->summary_group,
+                                   care_record_get_string (service_case, "subject"));
   adw_preferences_group_set_description (self->summary_group, summary);
 
   if (self->status_badge == NULL)
@@ -584,16 +574,19 @@ show_detail (CareCasesView *self,
 
   assignee = care_format_reference (store (self), case_field ("assignee_id"),
                                     care_record_get_string (service_case, "assignee_id"));
-  adw_action_row_set_subtitle (self->assignee_row, assignee[0] != '\0' ? assignee : _("Nobody yet"));
+  adw_action_row_set_subtitle (self->assignee_row,
+                               assignee[0] != '\0' ? assignee : _ ("Nobody yet"));
 
   warranty = care_format_record_field (service_case, "warranty_status");
-  adw_action_row_set_subtitle (self->warranty_row, warranty[0] != '\0' ? warranty : _("Not recorded"));
+  adw_action_row_set_subtitle (self->warranty_row,
+                               warranty[0] != '\0' ? warranty : _ ("Not recorded"));
 
   customer_record = load (self, "customer", care_record_get_string (service_case, "customer_id"));
   customer = customer_record != NULL ? contact_line (customer_record) : g_strdup ("");
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->customer_row),
-                                 customer_record != NULL ? care_record_get_string (customer_record, "name")
-                                                         : _("(no longer available)"));
+                                 customer_record != NULL
+                                     ? care_record_get_string (customer_record, "name")
+                                     : _ ("(no longer available)"));
   adw_action_row_set_subtitle (self->customer_row, customer);
 
   product = load (self, "product", care_record_get_string (service_case, "product_id"));
@@ -601,7 +594,8 @@ show_detail (CareCasesView *self,
   if (product != NULL)
     {
       g_autofree char *sub = care_format_subtitle (product);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->product_row), care_record_get_string (product, "name"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->product_row),
+                                     care_record_get_string (product, "name"));
       adw_action_row_set_subtitle (self->product_row, sub);
     }
 
@@ -609,14 +603,15 @@ show_detail (CareCasesView *self,
   if (channel[0] != '\0')
     {
       /* TRANSLATORS: when and how a case was opened, e.g. "1/2/2026 10:15 by Phone" */
-      g_autofree char *how = g_strdup_printf (_("%s by %s"), opened, channel);
+      g_autofree char *how = g_strdup_printf (_ ("%s by %s"), opened, channel);
       adw_action_row_set_subtitle (self->opened_row, how);
     }
   else
     adw_action_row_set_subtitle (self->opened_row, opened);
 
   description = care_record_get_string (service_case, "description");
-  gtk_label_set_text (self->description_label, description != NULL ? description : _("No description."));
+  gtk_label_set_text (self->description_label,
+                      description != NULL ? description : _ ("No description."));
   resolution = care_record_get_string (service_case, "resolution");
   gtk_widget_set_visible (GTK_WIDGET (self->resolution_group), resolution != NULL);
   gtk_label_set_text (self->resolution_label, resolution != NULL ? resolution : "");
@@ -628,16 +623,14 @@ show_detail (CareCasesView *self,
 }
 
 static void
-save_current (CareCasesView *self,
-              CareRecord    *changed,
-              const char    *message)
+save_current (CareCasesView *self, CareRecord *changed, const char *message)
 {
   g_autoptr (GError) error = NULL;
 
   if (!care_store_save (store (self), changed, &error))
     {
       /* TRANSLATORS: %s says why, e.g. "The service case no longer exists" */
-      g_autofree char *text = g_strdup_printf (_("Not saved: %s"), error->message);
+      g_autofree char *text = g_strdup_printf (_ ("Not saved: %s"), error->message);
       toast (self, text);
       show_detail (self, self->current);
       return;
@@ -649,8 +642,7 @@ save_current (CareCasesView *self,
 }
 
 static void
-select_in_list (CareCasesView *self,
-                const char    *id)
+select_in_list (CareCasesView *self, const char *id)
 {
   guint n = MIN (g_list_model_get_n_items (G_LIST_MODEL (self->records)), SELECT_SCAN_LIMIT);
 
@@ -676,8 +668,7 @@ select_in_list (CareCasesView *self,
  * list switches to the case's status and drops a search that hides it.
  */
 void
-care_cases_view_show_case (CareCasesView *self,
-                           const char    *id)
+care_cases_view_show_case (CareCasesView *self, const char *id)
 {
   g_autoptr (CareRecord) c = NULL;
   const char *status;
@@ -706,9 +697,7 @@ care_cases_view_show_case (CareCasesView *self,
 /* Callbacks */
 
 static void
-list_activate_cb (GtkListView   *list,
-                  guint          position,
-                  CareCasesView *self)
+list_activate_cb (GtkListView *list, guint position, CareCasesView *self)
 {
   g_autoptr (CareRecord) c = g_list_model_get_item (G_LIST_MODEL (self->records), position);
 
@@ -743,21 +732,20 @@ priority_changed_cb (CareCasesView *self)
   g_autoptr (CareRecord) copy = NULL;
   g_autofree char *message = NULL;
 
-  if (self->filling || self->current == NULL || selected == GTK_INVALID_LIST_POSITION
-      || g_strcmp0 (care_record_get_string (self->current, "priority"), f->choices[selected]) == 0)
+  if (self->filling || self->current == NULL || selected == GTK_INVALID_LIST_POSITION ||
+      g_strcmp0 (care_record_get_string (self->current, "priority"), f->choices[selected]) == 0)
     return;
 
   copy = care_record_copy (self->current);
   care_record_set_string (copy, "priority", f->choices[selected]);
   /* TRANSLATORS: %s is a priority, e.g. "Priority set to High" */
-  message = g_strdup_printf (_("Priority set to %s"), care_field_choice_label (f, f->choices[selected]));
+  message =
+      g_strdup_printf (_ ("Priority set to %s"), care_field_choice_label (f, f->choices[selected]));
   save_current (self, copy, message);
 }
 
 static void
-assignee_picked_cb (CareRecordPicker *picker,
-                    CareRecord       *staff,
-                    CareCasesView    *self)
+assignee_picked_cb (CareRecordPicker *picker, CareRecord *staff, CareCasesView *self)
 {
   g_autoptr (CareRecord) copy = NULL;
   g_autofree char *message = NULL;
@@ -769,22 +757,20 @@ assignee_picked_cb (CareRecordPicker *picker,
   copy = care_record_copy (self->current);
   care_record_set_string (copy, "assignee_id", care_record_get_id (staff));
   /* TRANSLATORS: %s is the name of a staff member */
-  message = g_strdup_printf (_("Assigned to %s"), care_record_get_string (staff, "name"));
+  message = g_strdup_printf (_ ("Assigned to %s"), care_record_get_string (staff, "name"));
   save_current (self, copy, message);
 }
 
 static void
-store_changed_cb (CareStore     *store,
-                  const char    *entity,
-                  const char    *id,
-                  CareCasesView *self)
+store_changed_cb (CareStore *store, const char *entity, const char *id, CareCasesView *self)
 {
   g_autoptr (CareRecord) fresh = NULL;
 
   if (self->current == NULL)
     return;
-  if (id != NULL && !(g_str_equal (entity, "customer") || g_str_equal (entity, "product")
-                      || g_str_equal (entity, "staff") || g_strcmp0 (id, care_record_get_id (self->current)) == 0))
+  if (id != NULL &&
+      !(g_str_equal (entity, "customer") || g_str_equal (entity, "product") ||
+        g_str_equal (entity, "staff") || g_strcmp0 (id, care_record_get_id (self->current)) == 0))
     return;
 
   fresh = load (self, "service_case", care_record_get_id (self->current));
@@ -794,9 +780,7 @@ store_changed_cb (CareStore     *store,
 /* A new case records whether its product was covered on the day it was
  * opened, and offers only the chosen customer's products. */
 static void
-editor_changed_cb (CareRecordEditor *editor,
-                   GParamSpec       *pspec,
-                   CareCasesView    *self)
+editor_changed_cb (CareRecordEditor *editor, GParamSpec *pspec, CareCasesView *self)
 {
   CareRecord *r = care_record_editor_get_record (editor);
   const char *customer_id = care_record_get_string (r, "customer_id");
@@ -809,12 +793,14 @@ editor_changed_cb (CareRecordEditor *editor,
       g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("product"));
 
       /* No customer yet: a product that matches nothing until one is chosen. */
-      care_query_add_string (q, "customer_id", CARE_QUERY_EQ, customer_id != NULL ? customer_id : "");
+      care_query_add_string (q, "customer_id", CARE_QUERY_EQ,
+                             customer_id != NULL ? customer_id : "");
       care_record_editor_set_ref_query (editor, "product_id", q);
       g_object_set_data_full (G_OBJECT (editor), "customer-id", g_strdup (customer_id), g_free);
     }
 
-  if (g_object_get_data (G_OBJECT (editor), "new-case") != NULL && g_strcmp0 (product_id, shown_product) != 0)
+  if (g_object_get_data (G_OBJECT (editor), "new-case") != NULL &&
+      g_strcmp0 (product_id, shown_product) != 0)
     {
       g_autoptr (CareRecord) product = load (self, "product", product_id);
       CareCoverage coverage = { 0 };
@@ -823,32 +809,30 @@ editor_changed_cb (CareRecordEditor *editor,
       GDate day;
 
       care_date_parse (today, &day);
-      if (product != NULL
-          && care_coverage_lookup (store (self), care_record_get_string (product, "serial"), &day, &coverage, NULL))
+      if (product != NULL &&
+          care_coverage_lookup (store (self), care_record_get_string (product, "serial"), &day,
+                                &coverage, NULL))
         status = coverage.status;
       care_coverage_clear (&coverage);
-      care_record_set_string (r, "warranty_status", product != NULL ? care_warranty_status_key (status) : NULL);
+      care_record_set_string (r, "warranty_status",
+                              product != NULL ? care_warranty_status_key (status) : NULL);
       g_object_set_data_full (G_OBJECT (editor), "product-id", g_strdup (product_id), g_free);
     }
 }
 
 static void
-case_saved_cb (CareEditorDialog *dialog,
-               CareRecord       *record,
-               CareCasesView    *self)
+case_saved_cb (CareEditorDialog *dialog, CareRecord *record, CareCasesView *self)
 {
-  toast (self, _("Case saved"));
+  toast (self, _ ("Case saved"));
   care_cases_view_show_case (self, care_record_get_id (record));
 }
 
 static void
-open_editor (CareCasesView     *self,
-             CareRecord        *record,
-             const char *const *fields,
-             const char        *title,
-             gboolean           is_new)
+open_editor (CareCasesView *self, CareRecord *record, const char *const *fields, const char *title,
+             gboolean is_new)
 {
-  CareEditorDialog *dialog = care_editor_dialog_new (toplevel (self), store (self), record, fields, title);
+  CareEditorDialog *dialog =
+      care_editor_dialog_new (toplevel (self), store (self), record, fields, title);
   CareRecordEditor *editor = care_editor_dialog_get_editor (dialog);
 
   if (is_new)
@@ -860,9 +844,7 @@ open_editor (CareCasesView     *self,
 }
 
 static void
-view_new_cb (GtkWidget  *widget,
-             const char *action,
-             GVariant   *param)
+view_new_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareCasesView *self = CARE_CASES_VIEW (widget);
   g_autoptr (CareRecord) c = care_record_new (care_schema_lookup ("service_case"));
@@ -873,13 +855,11 @@ view_new_cb (GtkWidget  *widget,
   care_record_set_string (c, "channel", "phone");
   care_record_set_string (c, "priority", "normal");
   care_record_set_string (c, "status", "open");
-  open_editor (self, c, new_case_fields, _("New Service Case"), TRUE);
+  open_editor (self, c, new_case_fields, _ ("New Service Case"), TRUE);
 }
 
 static void
-view_edit_cb (GtkWidget  *widget,
-              const char *action,
-              GVariant   *param)
+view_edit_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareCasesView *self = CARE_CASES_VIEW (widget);
   const char *status;
@@ -889,14 +869,12 @@ view_edit_cb (GtkWidget  *widget,
 
   status = care_record_get_string (self->current, "status");
   open_editor (self, self->current,
-               care_case_is_open (status) ? edit_case_fields : edit_closed_case_fields, _("Edit Service Case"),
-               FALSE);
+               care_case_is_open (status) ? edit_case_fields : edit_closed_case_fields,
+               _ ("Edit Service Case"), FALSE);
 }
 
 static void
-view_find_cb (GtkWidget  *widget,
-              const char *action,
-              GVariant   *param)
+view_find_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareCasesView *self = CARE_CASES_VIEW (widget);
 
@@ -906,9 +884,7 @@ view_find_cb (GtkWidget  *widget,
 }
 
 static void
-view_back_cb (GtkWidget  *widget,
-              const char *action,
-              GVariant   *param)
+view_back_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareCasesView *self = CARE_CASES_VIEW (widget);
 
@@ -916,8 +892,7 @@ view_back_cb (GtkWidget  *widget,
 }
 
 static void
-new_button_clicked_cb (GtkButton     *button,
-                       CareCasesView *self)
+new_button_clicked_cb (GtkButton *button, CareCasesView *self)
 {
   gtk_widget_activate_action (GTK_WIDGET (self), "view.new", NULL);
 }
@@ -960,7 +935,8 @@ care_cases_view_constructed (GObject *object)
 
   q = filter_query (self);
   self->records = care_record_list_new (store (self), q);
-  g_signal_connect_object (self->records, "items-changed", G_CALLBACK (records_changed_cb), self, 0);
+  g_signal_connect_object (self->records, "items-changed", G_CALLBACK (records_changed_cb), self,
+                           0);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->records)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
@@ -1004,38 +980,33 @@ care_cases_view_dispose (GObject *object)
 }
 
 static void
-care_cases_view_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
+care_cases_view_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  CareCasesView *self = CARE_CASES_VIEW (object);
+
+  switch (prop_id)
+    {
+      case PROP_CONTEXT:
+        g_value_set_object (value, self->context);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+care_cases_view_set_property (GObject *object, guint prop_id, const GValue *value,
                               GParamSpec *pspec)
 {
   CareCasesView *self = CARE_CASES_VIEW (object);
 
   switch (prop_id)
     {
-    case PROP_CONTEXT:
-      g_value_set_object (value, self->context);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-care_cases_view_set_property (GObject      *object,
-                              guint         prop_id,
-                              const GValue *value,
-                              GParamSpec   *pspec)
-{
-  CareCasesView *self = CARE_CASES_VIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTEXT:
-      self->context = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_CONTEXT:
+        self->context = g_value_dup_object (value);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -1052,7 +1023,8 @@ care_cases_view_class_init (CareCasesViewClass *klass)
 
   g_object_class_override_property (object_class, PROP_CONTEXT, "context");
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/aftercare/Aftercare/cases/care-cases-view.ui");
+  gtk_widget_class_set_template_from_resource (
+      widget_class, "/io/github/aftercare/Aftercare/cases/care-cases-view.ui");
   gtk_widget_class_bind_template_child (widget_class, CareCasesView, leaflet);
   gtk_widget_class_bind_template_child (widget_class, CareCasesView, list_pane);
   gtk_widget_class_bind_template_child (widget_class, CareCasesView, detail_pane);
@@ -1095,16 +1067,16 @@ care_cases_view_init (CareCasesView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->new_button = g_object_ref_sink (gtk_button_new_from_icon_name ("list-add-symbolic"));
-  gtk_widget_set_tooltip_text (self->new_button, _("New Service Case (Ctrl+N)"));
+  gtk_widget_set_tooltip_text (self->new_button, _ ("New Service Case (Ctrl+N)"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->new_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("New Service Case"), -1);
+                                  _ ("New Service Case"), -1);
   g_signal_connect (self->new_button, "clicked", G_CALLBACK (new_button_clicked_cb), self);
 
   self->search_button = g_object_ref_sink (gtk_toggle_button_new ());
   gtk_button_set_icon_name (GTK_BUTTON (self->search_button), "system-search-symbolic");
-  gtk_widget_set_tooltip_text (self->search_button, _("Search Cases (Ctrl+F)"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->search_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Search Cases"), -1);
+  gtk_widget_set_tooltip_text (self->search_button, _ ("Search Cases (Ctrl+F)"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->search_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Search Cases"), -1);
   g_object_bind_property (self->search_button, "active", self->search_bar, "search-mode-enabled",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
 }

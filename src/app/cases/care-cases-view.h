@@ -10,7 +10,6 @@ G_BEGIN_DECLS
 #define CARE_TYPE_CASES_VIEW (care_cases_view_get_type ())
 G_DECLARE_FINAL_TYPE (CareCasesView, care_cases_view, CARE, CASES_VIEW, AdwBin)
 
-void care_cases_view_show_case (CareCasesView *self,
-                                const char    *id);
+void care_cases_view_show_case (CareCasesView *self, const char *id);
 
 G_END_DECLS

@@ -56,10 +56,10 @@ struct _CareWarrantiesView
   CareContext *context;
   CareRecordList *records;
   GtkSingleSelection *selection;
-  CareRecord *current;        /* the warranty shown in the detail */
-  char *looked_up_id;         /* the warranty the last lookup found */
+  CareRecord *current; /* the warranty shown in the detail */
+  char *looked_up_id;  /* the warranty the last lookup found */
   char *filter;
-  GtkWidget *new_button;      /* packed into the window's header bar */
+  GtkWidget *new_button; /* packed into the window's header bar */
   GtkWidget *status_badge;
 };
 
@@ -78,10 +78,11 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-static const char *const claim_fields[] = { "subject", "description", "channel", "priority", "assignee_id", NULL };
+static const char *const claim_fields[] = { "subject",  "description", "channel",
+                                            "priority", "assignee_id", NULL };
 static const char *const warranty_fields[] = {
-  "product_id", "kind", "start_date", "end_date", "covers_parts", "covers_labour", "covers_onsite",
-  "discount_percent", "terms", NULL
+  "product_id",    "kind",          "start_date",       "end_date", "covers_parts",
+  "covers_labour", "covers_onsite", "discount_percent", "terms",    NULL
 };
 
 static CareStore *
@@ -109,7 +110,8 @@ iso_in_days (int days)
 static const char *
 status_label (CareWarrantyStatus status)
 {
-  const CareField *f = care_entity_lookup_field (care_schema_lookup ("service_case"), "warranty_status");
+  const CareField *f =
+      care_entity_lookup_field (care_schema_lookup ("service_case"), "warranty_status");
 
   return care_field_choice_label (f, care_warranty_status_key (status));
 }
@@ -119,18 +121,21 @@ status_css (CareWarrantyStatus status)
 {
   switch (status)
     {
-    case CARE_WARRANTY_STATUS_ACTIVE: return "success";
-    case CARE_WARRANTY_STATUS_EXPIRING:
-    case CARE_WARRANTY_STATUS_NOT_STARTED: return "warning";
-    case CARE_WARRANTY_STATUS_EXPIRED: return "error";
-    case CARE_WARRANTY_STATUS_NONE:
-    default: return "dim-label";
+      case CARE_WARRANTY_STATUS_ACTIVE:
+        return "success";
+      case CARE_WARRANTY_STATUS_EXPIRING:
+      case CARE_WARRANTY_STATUS_NOT_STARTED:
+        return "warning";
+      case CARE_WARRANTY_STATUS_EXPIRED:
+        return "error";
+      case CARE_WARRANTY_STATUS_NONE:
+      default:
+        return "dim-label";
     }
 }
 
 static void
-set_status_class (GtkWidget         *widget,
-                  CareWarrantyStatus status)
+set_status_class (GtkWidget *widget, CareWarrantyStatus status)
 {
   static const char *const all[] = { "success", "warning", "error", "dim-label" };
 
@@ -150,27 +155,27 @@ coverage_text (CareRecord *warranty)
   g_autofree char *covered = NULL;
 
   if (parts && labour && onsite)
-    covered = g_strdup (_("Covers parts, labour and on-site service"));
+    covered = g_strdup (_ ("Covers parts, labour and on-site service"));
   else if (parts && labour)
-    covered = g_strdup (_("Covers parts and labour, not on-site service"));
+    covered = g_strdup (_ ("Covers parts and labour, not on-site service"));
   else if (parts && onsite)
-    covered = g_strdup (_("Covers parts and on-site service, not labour"));
+    covered = g_strdup (_ ("Covers parts and on-site service, not labour"));
   else if (labour && onsite)
-    covered = g_strdup (_("Covers labour and on-site service, not parts"));
+    covered = g_strdup (_ ("Covers labour and on-site service, not parts"));
   else if (parts)
-    covered = g_strdup (_("Covers parts only"));
+    covered = g_strdup (_ ("Covers parts only"));
   else if (labour)
-    covered = g_strdup (_("Covers labour only"));
+    covered = g_strdup (_ ("Covers labour only"));
   else if (onsite)
-    covered = g_strdup (_("Covers on-site service only"));
+    covered = g_strdup (_ ("Covers on-site service only"));
   else
-    covered = g_strdup (_("Covers no parts, labour or on-site service"));
+    covered = g_strdup (_ ("Covers no parts, labour or on-site service"));
 
   if (discount > 0)
     /* TRANSLATORS: coverage, then on a line of its own the discount, e.g.
      * "Covers parts only\n10 % maintenance discount at authorised service locations" */
-    return g_strdup_printf (_("%s\n%d %% maintenance discount at authorised service locations"), covered,
-                            (int) discount);
+    return g_strdup_printf (_ ("%s\n%d %% maintenance discount at authorised service locations"),
+                            covered, (int) discount);
 
   return g_steal_pointer (&covered);
 }
@@ -182,7 +187,7 @@ period_text (CareRecord *warranty)
   g_autofree char *end = care_format_record_field (warranty, "end_date");
 
   /* TRANSLATORS: a period of dates, e.g. "1/1/2025 – 12/31/2026" */
-  return g_strdup_printf (_("%s – %s"), start, end);
+  return g_strdup_printf (_ ("%s – %s"), start, end);
 }
 
 /* "Washing machine · WM-1234" and its owner, for lists and answers. */
@@ -190,15 +195,13 @@ static char *
 product_line (CareRecord *product)
 {
   if (product == NULL)
-    return g_strdup (_("(no longer available)"));
+    return g_strdup (_ ("(no longer available)"));
   return g_strdup_printf ("%s · %s", care_record_get_string (product, "name"),
                           care_record_get_string (product, "serial"));
 }
 
 static CareRecord *
-load (CareWarrantiesView *self,
-      const char         *entity,
-      const char         *id)
+load (CareWarrantiesView *self, const char *entity, const char *id)
 {
   if (id == NULL)
     return NULL;
@@ -214,8 +217,7 @@ toplevel (CareWarrantiesView *self)
 }
 
 static void
-toast (CareWarrantiesView *self,
-       const char         *text)
+toast (CareWarrantiesView *self, const char *text)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
@@ -274,30 +276,29 @@ update_list_state (CareWarrantiesView *self)
 
   if (g_strcmp0 (self->filter, "expiring") == 0)
     {
-      adw_status_page_set_title (self->empty_page, _("Nothing Expires Soon"));
-      adw_status_page_set_description (self->empty_page,
-                                       _("No warranty ends in the next 30 days. Choose All to see every warranty."));
+      adw_status_page_set_title (self->empty_page, _ ("Nothing Expires Soon"));
+      adw_status_page_set_description (
+          self->empty_page,
+          _ ("No warranty ends in the next 30 days. Choose All to see every warranty."));
     }
   else if (g_strcmp0 (self->filter, "active") == 0 || g_strcmp0 (self->filter, "expired") == 0)
     {
       adw_status_page_set_title (self->empty_page, g_strcmp0 (self->filter, "active") == 0
-                                                     ? _("No Active Warranties")
-                                                     : _("No Expired Warranties"));
-      adw_status_page_set_description (self->empty_page, _("Choose All to see every warranty."));
+                                                       ? _ ("No Active Warranties")
+                                                       : _ ("No Expired Warranties"));
+      adw_status_page_set_description (self->empty_page, _ ("Choose All to see every warranty."));
     }
   else
     {
-      adw_status_page_set_title (self->empty_page, _("No Warranties Yet"));
-      adw_status_page_set_description (self->empty_page,
-                                       _("Add the warranty of a registered product with the + button or Ctrl+N."));
+      adw_status_page_set_title (self->empty_page, _ ("No Warranties Yet"));
+      adw_status_page_set_description (
+          self->empty_page,
+          _ ("Add the warranty of a registered product with the + button or Ctrl+N."));
     }
 }
 
 static void
-records_changed_cb (GListModel         *model,
-                    guint               position,
-                    guint               removed,
-                    guint               added,
+records_changed_cb (GListModel *model, guint position, guint removed, guint added,
                     CareWarrantiesView *self)
 {
   update_list_state (self);
@@ -313,8 +314,7 @@ apply_filter (CareWarrantiesView *self)
 }
 
 static GtkWidget *
-row_label (const char *css1,
-           const char *css2)
+row_label (const char *css1, const char *css2)
 {
   GtkWidget *label = gtk_label_new (NULL);
 
@@ -328,9 +328,7 @@ row_label (const char *css1,
 
 /* Product, then serial and owner, then kind and end: what an agent scans for. */
 static void
-setup_row_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              gpointer                  user_data)
+setup_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
@@ -351,9 +349,7 @@ setup_row_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
-bind_row_cb (GtkSignalListItemFactory *factory,
-             GtkListItem              *item,
-             CareWarrantiesView       *self)
+bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareWarrantiesView *self)
 {
   CareRecord *w = gtk_list_item_get_item (item);
   GtkWidget *box = gtk_list_item_get_child (item);
@@ -363,8 +359,9 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   GtkWidget *owner = gtk_widget_get_next_sibling (top);
   GtkWidget *terms = gtk_widget_get_next_sibling (owner);
   g_autoptr (CareRecord) product = load (self, "product", care_record_get_string (w, "product_id"));
-  g_autoptr (CareRecord) customer = product != NULL ? load (self, "customer", care_record_get_string (product, "customer_id"))
-                                                    : NULL;
+  g_autoptr (CareRecord) customer =
+      product != NULL ? load (self, "customer", care_record_get_string (product, "customer_id"))
+                      : NULL;
   g_autofree char *kind = care_format_record_field (w, "kind");
   g_autofree char *end = care_format_record_field (w, "end_date");
   g_autofree char *second = NULL;
@@ -375,13 +372,14 @@ bind_row_cb (GtkSignalListItemFactory *factory,
 
   today (&day);
   status = care_warranty_status (w, &day, CARE_WARRANTY_EXPIRING_DAYS);
-  second = g_strdup_printf ("%s · %s", product != NULL ? care_record_get_string (product, "serial") : "",
-                            customer != NULL ? care_record_get_string (customer, "name") : "");
+  second =
+      g_strdup_printf ("%s · %s", product != NULL ? care_record_get_string (product, "serial") : "",
+                       customer != NULL ? care_record_get_string (customer, "name") : "");
   /* TRANSLATORS: a warranty's kind and last day, e.g. "Standard warranty · ends 12/31/2026" */
-  third = g_strdup_printf (_("%s · ends %s"), kind, end);
+  third = g_strdup_printf (_ ("%s · ends %s"), kind, end);
 
   gtk_label_set_text (GTK_LABEL (title), product != NULL ? care_record_get_string (product, "name")
-                                                         : _("(no longer available)"));
+                                                         : _ ("(no longer available)"));
   gtk_label_set_text (GTK_LABEL (owner), second);
   gtk_label_set_text (GTK_LABEL (terms), third);
   gtk_label_set_text (GTK_LABEL (badge), status_label (status));
@@ -407,8 +405,7 @@ contact_line (CareRecord *customer)
 /* The detail */
 
 static void
-set_covered (AdwActionRow *row,
-             gboolean      covered)
+set_covered (AdwActionRow *row, gboolean covered)
 {
   GtkWidget *icon = g_object_get_data (G_OBJECT (row), "icon");
 
@@ -420,15 +417,15 @@ set_covered (AdwActionRow *row,
       g_object_set_data (G_OBJECT (row), "icon", icon);
     }
 
-  gtk_image_set_from_icon_name (GTK_IMAGE (icon), covered ? "object-select-symbolic" : "window-close-symbolic");
+  gtk_image_set_from_icon_name (GTK_IMAGE (icon),
+                                covered ? "object-select-symbolic" : "window-close-symbolic");
   gtk_widget_remove_css_class (icon, covered ? "dim-label" : "success");
   gtk_widget_add_css_class (icon, covered ? "success" : "dim-label");
-  adw_action_row_set_subtitle (row, covered ? _("Covered") : _("Not covered"));
+  adw_action_row_set_subtitle (row, covered ? _ ("Covered") : _ ("Not covered"));
 }
 
 static void
-show_detail (CareWarrantiesView *self,
-             CareRecord         *warranty)
+show_detail (CareWarrantiesView *self, CareRecord *warranty)
 {
   g_autoptr (CareRecord) product = NULL;
   g_autoptr (CareRecord) customer = NULL;
@@ -452,7 +449,9 @@ show_detail (CareWarrantiesView *self,
     }
 
   product = load (self, "product", care_record_get_string (warranty, "product_id"));
-  customer = product != NULL ? load (self, "customer", care_record_get_string (product, "customer_id")) : NULL;
+  customer = product != NULL
+                 ? load (self, "customer", care_record_get_string (product, "customer_id"))
+                 : NULL;
   line = product_line (product);
   kind = care_format_record_field (warranty, "kind");
   period = period_text (warranty);
@@ -480,21 +479,22 @@ show_detail (CareWarrantiesView *self,
   percent = care_record_get_int (warranty, "discount_percent", 0);
   if (percent > 0)
     /* TRANSLATORS: the maintenance discount of a warranty, e.g. "10 % at authorised service locations" */
-    discount = g_strdup_printf (_("%d %% at authorised service locations"), (int) percent);
+    discount = g_strdup_printf (_ ("%d %% at authorised service locations"), (int) percent);
   else
-    discount = g_strdup (_("None"));
+    discount = g_strdup (_ ("None"));
   adw_action_row_set_subtitle (self->discount_row, discount);
 
   gtk_label_set_text (self->terms_label, care_record_get_string (warranty, "terms") != NULL
-                                           ? care_record_get_string (warranty, "terms")
-                                           : _("No terms recorded."));
+                                             ? care_record_get_string (warranty, "terms")
+                                             : _ ("No terms recorded."));
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->product_row),
                                  product != NULL ? care_record_get_string (product, "name") : line);
-  adw_action_row_set_subtitle (self->product_row, product != NULL ? care_record_get_string (product, "serial") : "");
+  adw_action_row_set_subtitle (self->product_row,
+                               product != NULL ? care_record_get_string (product, "serial") : "");
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->customer_row),
                                  customer != NULL ? care_record_get_string (customer, "name")
-                                                  : _("(no longer available)"));
+                                                  : _ ("(no longer available)"));
   contact = customer != NULL ? contact_line (customer) : g_strdup ("");
   adw_action_row_set_subtitle (self->customer_row, contact);
 
@@ -520,12 +520,8 @@ reload_current (CareWarrantiesView *self)
 /* The lookup */
 
 static void
-show_answer (CareWarrantiesView *self,
-             const char         *icon,
-             CareWarrantyStatus  css_status,
-             const char         *title,
-             const char         *subtitle,
-             const char         *details)
+show_answer (CareWarrantiesView *self, const char *icon, CareWarrantyStatus css_status,
+             const char *title, const char *subtitle, const char *details)
 {
   g_autofree char *a11y = g_strjoin (". ", title, subtitle, details, NULL);
 
@@ -537,7 +533,8 @@ show_answer (CareWarrantiesView *self,
   gtk_label_set_text (self->result_details, details);
   gtk_widget_set_visible (GTK_WIDGET (self->result_details), details[0] != '\0');
   gtk_widget_set_visible (self->result_show_button, self->looked_up_id != NULL);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->result_card), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->result_card), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  a11y, -1);
   gtk_revealer_set_reveal_child (self->result_revealer, TRUE);
 }
 
@@ -547,8 +544,7 @@ show_answer (CareWarrantiesView *self,
  * Shows whether the product with @serial is covered today, and by what.
  */
 void
-care_warranties_view_lookup (CareWarrantiesView *self,
-                             const char         *serial)
+care_warranties_view_lookup (CareWarrantiesView *self, const char *serial)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *trimmed = NULL;
@@ -575,8 +571,8 @@ care_warranties_view_lookup (CareWarrantiesView *self,
   today (&day);
   if (!care_coverage_lookup (store (self), trimmed, &day, &coverage, &error))
     {
-      show_answer (self, "dialog-error-symbolic", CARE_WARRANTY_STATUS_EXPIRED, _("The Lookup Failed"),
-                   error->message, "");
+      show_answer (self, "dialog-error-symbolic", CARE_WARRANTY_STATUS_EXPIRED,
+                   _ ("The Lookup Failed"), error->message, "");
       return;
     }
 
@@ -585,25 +581,29 @@ care_warranties_view_lookup (CareWarrantiesView *self,
     {
       g_autofree char *upper = g_utf8_strup (trimmed, -1);
 
-      if (g_strcmp0 (upper, trimmed) != 0
-          && !care_coverage_lookup (store (self), upper, &day, &coverage, &error))
+      if (g_strcmp0 (upper, trimmed) != 0 &&
+          !care_coverage_lookup (store (self), upper, &day, &coverage, &error))
         g_clear_error (&error);
     }
 
   if (coverage.product == NULL)
     {
       /* TRANSLATORS: %s is the serial number a user typed */
-      subtitle = g_strdup_printf (_("No product with the serial number “%s” is registered."), trimmed);
-      show_answer (self, "dialog-question-symbolic", CARE_WARRANTY_STATUS_NONE, _("Unknown serial number"), subtitle,
-                   _("Check the number on the type plate, or register the product with the customer."));
+      subtitle =
+          g_strdup_printf (_ ("No product with the serial number “%s” is registered."), trimmed);
+      show_answer (
+          self, "dialog-question-symbolic", CARE_WARRANTY_STATUS_NONE, _ ("Unknown serial number"),
+          subtitle,
+          _ ("Check the number on the type plate, or register the product with the customer."));
       return;
     }
 
   customer = load (self, "customer", care_record_get_string (coverage.product, "customer_id"));
   {
     g_autofree char *line = product_line (coverage.product);
-    subtitle = customer != NULL ? g_strdup_printf ("%s · %s", line, care_record_get_string (customer, "name"))
-                                : g_steal_pointer (&line);
+    subtitle = customer != NULL
+                   ? g_strdup_printf ("%s · %s", line, care_record_get_string (customer, "name"))
+                   : g_steal_pointer (&line);
   }
 
   if (coverage.warranty != NULL)
@@ -615,40 +615,44 @@ care_warranties_view_lookup (CareWarrantiesView *self,
 
   switch (coverage.status)
     {
-    case CARE_WARRANTY_STATUS_ACTIVE:
-    case CARE_WARRANTY_STATUS_EXPIRING:
-      date = care_format_record_field (coverage.warranty, "end_date");
-      /* TRANSLATORS: %s is the last covered day */
-      title = g_strdup_printf (_("Covered until %s"), date);
-      {
-        g_autofree char *covers = coverage_text (coverage.warranty);
-        details = g_strdup_printf ("%s. %s", kind, covers);
-      }
-      show_answer (self, "emblem-ok-symbolic", CARE_WARRANTY_STATUS_ACTIVE, title, subtitle, details);
-      break;
+      case CARE_WARRANTY_STATUS_ACTIVE:
+      case CARE_WARRANTY_STATUS_EXPIRING:
+        date = care_format_record_field (coverage.warranty, "end_date");
+        /* TRANSLATORS: %s is the last covered day */
+        title = g_strdup_printf (_ ("Covered until %s"), date);
+        {
+          g_autofree char *covers = coverage_text (coverage.warranty);
+          details = g_strdup_printf ("%s. %s", kind, covers);
+        }
+        show_answer (self, "emblem-ok-symbolic", CARE_WARRANTY_STATUS_ACTIVE, title, subtitle,
+                     details);
+        break;
 
-    case CARE_WARRANTY_STATUS_EXPIRED:
-      date = care_format_record_field (coverage.warranty, "end_date");
-      /* TRANSLATORS: %s is the last day the warranty covered */
-      title = g_strdup_printf (_("Expired on %s"), date);
-      /* TRANSLATORS: the last warranty a product had: its kind and period */
-      details = g_strdup_printf (_("Last warranty: %s, %s"), kind, period);
-      show_answer (self, "dialog-warning-symbolic", CARE_WARRANTY_STATUS_EXPIRED, title, subtitle, details);
-      break;
+      case CARE_WARRANTY_STATUS_EXPIRED:
+        date = care_format_record_field (coverage.warranty, "end_date");
+        /* TRANSLATORS: %s is the last day the warranty covered */
+        title = g_strdup_printf (_ ("Expired on %s"), date);
+        /* TRANSLATORS: the last warranty a product had: its kind and period */
+        details = g_strdup_printf (_ ("Last warranty: %s, %s"), kind, period);
+        show_answer (self, "dialog-warning-symbolic", CARE_WARRANTY_STATUS_EXPIRED, title, subtitle,
+                     details);
+        break;
 
-    case CARE_WARRANTY_STATUS_NOT_STARTED:
-      date = care_format_record_field (coverage.warranty, "start_date");
-      /* TRANSLATORS: %s is the first day the warranty will cover */
-      title = g_strdup_printf (_("Not started until %s"), date);
-      details = g_strdup_printf ("%s, %s", kind, period);
-      show_answer (self, "alarm-symbolic", CARE_WARRANTY_STATUS_NOT_STARTED, title, subtitle, details);
-      break;
+      case CARE_WARRANTY_STATUS_NOT_STARTED:
+        date = care_format_record_field (coverage.warranty, "start_date");
+        /* TRANSLATORS: %s is the first day the warranty will cover */
+        title = g_strdup_printf (_ ("Not started until %s"), date);
+        details = g_strdup_printf ("%s, %s", kind, period);
+        show_answer (self, "alarm-symbolic", CARE_WARRANTY_STATUS_NOT_STARTED, title, subtitle,
+                     details);
+        break;
 
-    case CARE_WARRANTY_STATUS_NONE:
-    default:
-      show_answer (self, "dialog-information-symbolic", CARE_WARRANTY_STATUS_NONE, _("No warranty"), subtitle,
-                   _("This product has no warranty or maintenance contract on record."));
-      break;
+      case CARE_WARRANTY_STATUS_NONE:
+      default:
+        show_answer (self, "dialog-information-symbolic", CARE_WARRANTY_STATUS_NONE,
+                     _ ("No warranty"), subtitle,
+                     _ ("This product has no warranty or maintenance contract on record."));
+        break;
     }
 
   care_coverage_clear (&coverage);
@@ -663,9 +667,7 @@ lookup_activate_cb (CareWarrantiesView *self)
 }
 
 static void
-list_activate_cb (GtkListView        *list,
-                  guint               position,
-                  CareWarrantiesView *self)
+list_activate_cb (GtkListView *list, guint position, CareWarrantiesView *self)
 {
   g_autoptr (CareRecord) w = g_list_model_get_item (G_LIST_MODEL (self->records), position);
 
@@ -673,47 +675,41 @@ list_activate_cb (GtkListView        *list,
 }
 
 static void
-store_changed_cb (CareStore          *store,
-                  const char         *entity,
-                  const char         *id,
-                  CareWarrantiesView *self)
+store_changed_cb (CareStore *store, const char *entity, const char *id, CareWarrantiesView *self)
 {
   /* Product and customer names show in the detail too. */
-  if (self->current != NULL && (id == NULL || g_str_equal (entity, "product") || g_str_equal (entity, "customer")
-                                || g_strcmp0 (id, care_record_get_id (self->current)) == 0))
+  if (self->current != NULL &&
+      (id == NULL || g_str_equal (entity, "product") || g_str_equal (entity, "customer") ||
+       g_strcmp0 (id, care_record_get_id (self->current)) == 0))
     reload_current (self);
 }
 
 static void
-warranty_saved_cb (CareEditorDialog   *dialog,
-                   CareRecord         *record,
-                   CareWarrantiesView *self)
+warranty_saved_cb (CareEditorDialog *dialog, CareRecord *record, CareWarrantiesView *self)
 {
-  toast (self, _("Warranty saved"));
+  toast (self, _ ("Warranty saved"));
   show_detail (self, record);
 }
 
 static void
-open_editor (CareWarrantiesView *self,
-             CareRecord         *record,
-             const char         *title)
+open_editor (CareWarrantiesView *self, CareRecord *record, const char *title)
 {
-  CareEditorDialog *dialog = care_editor_dialog_new (toplevel (self), store (self), record, warranty_fields, title);
+  CareEditorDialog *dialog =
+      care_editor_dialog_new (toplevel (self), store (self), record, warranty_fields, title);
 
   g_signal_connect_object (dialog, "saved", G_CALLBACK (warranty_saved_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
-claim_saved_cb (CareEditorDialog   *dialog,
-                CareRecord         *claim,
-                CareWarrantiesView *self)
+claim_saved_cb (CareEditorDialog *dialog, CareRecord *claim, CareWarrantiesView *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *stack = gtk_widget_get_parent (GTK_WIDGET (self));
-  GtkWidget *cases = GTK_IS_STACK (stack) ? gtk_stack_get_child_by_name (GTK_STACK (stack), "cases") : NULL;
+  GtkWidget *cases =
+      GTK_IS_STACK (stack) ? gtk_stack_get_child_by_name (GTK_STACK (stack), "cases") : NULL;
 
-  toast (self, _("Warranty claim opened"));
+  toast (self, _ ("Warranty claim opened"));
   if (!CARE_IS_WINDOW (root) || !CARE_IS_CASES_VIEW (cases))
     return;
 
@@ -722,9 +718,7 @@ claim_saved_cb (CareEditorDialog   *dialog,
 }
 
 static void
-view_new_cb (GtkWidget  *widget,
-             const char *action,
-             GVariant   *param)
+view_new_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareWarrantiesView *self = CARE_WARRANTIES_VIEW (widget);
   g_autoptr (CareRecord) w = care_record_new (care_schema_lookup ("warranty"));
@@ -735,24 +729,20 @@ view_new_cb (GtkWidget  *widget,
   care_record_set_bool (w, "covers_parts", TRUE);
   care_record_set_bool (w, "covers_labour", TRUE);
   care_record_set_bool (w, "covers_onsite", FALSE);
-  open_editor (self, w, _("New Warranty"));
+  open_editor (self, w, _ ("New Warranty"));
 }
 
 static void
-view_edit_cb (GtkWidget  *widget,
-              const char *action,
-              GVariant   *param)
+view_edit_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareWarrantiesView *self = CARE_WARRANTIES_VIEW (widget);
 
   if (self->current != NULL)
-    open_editor (self, self->current, _("Edit Warranty"));
+    open_editor (self, self->current, _ ("Edit Warranty"));
 }
 
 static void
-view_open_claim_cb (GtkWidget  *widget,
-                    const char *action,
-                    GVariant   *param)
+view_open_claim_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareWarrantiesView *self = CARE_WARRANTIES_VIEW (widget);
   g_autoptr (GError) error = NULL;
@@ -771,15 +761,14 @@ view_open_claim_cb (GtkWidget  *widget,
       return;
     }
 
-  dialog = care_editor_dialog_new (toplevel (self), store (self), claim, claim_fields, _("New Warranty Claim"));
+  dialog = care_editor_dialog_new (toplevel (self), store (self), claim, claim_fields,
+                                   _ ("New Warranty Claim"));
   g_signal_connect_object (dialog, "saved", G_CALLBACK (claim_saved_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
-view_find_cb (GtkWidget  *widget,
-              const char *action,
-              GVariant   *param)
+view_find_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareWarrantiesView *self = CARE_WARRANTIES_VIEW (widget);
 
@@ -788,20 +777,17 @@ view_find_cb (GtkWidget  *widget,
 }
 
 static void
-view_lookup_cb (GtkWidget  *widget,
-                const char *action,
-                GVariant   *param)
+view_lookup_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   lookup_activate_cb (CARE_WARRANTIES_VIEW (widget));
 }
 
 static void
-view_show_looked_up_cb (GtkWidget  *widget,
-                        const char *action,
-                        GVariant   *param)
+view_show_looked_up_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareWarrantiesView *self = CARE_WARRANTIES_VIEW (widget);
-  g_autoptr (CareRecord) w = self->looked_up_id != NULL ? load (self, "warranty", self->looked_up_id) : NULL;
+  g_autoptr (CareRecord) w =
+      self->looked_up_id != NULL ? load (self, "warranty", self->looked_up_id) : NULL;
   int position;
 
   if (w == NULL)
@@ -814,9 +800,7 @@ view_show_looked_up_cb (GtkWidget  *widget,
 }
 
 static void
-view_dismiss_lookup_cb (GtkWidget  *widget,
-                        const char *action,
-                        GVariant   *param)
+view_dismiss_lookup_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareWarrantiesView *self = CARE_WARRANTIES_VIEW (widget);
 
@@ -826,9 +810,7 @@ view_dismiss_lookup_cb (GtkWidget  *widget,
 }
 
 static void
-view_back_cb (GtkWidget  *widget,
-              const char *action,
-              GVariant   *param)
+view_back_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareWarrantiesView *self = CARE_WARRANTIES_VIEW (widget);
 
@@ -836,8 +818,7 @@ view_back_cb (GtkWidget  *widget,
 }
 
 static void
-new_button_clicked_cb (GtkButton          *button,
-                       CareWarrantiesView *self)
+new_button_clicked_cb (GtkButton *button, CareWarrantiesView *self)
 {
   gtk_widget_activate_action (GTK_WIDGET (self), "view.new", NULL);
 }
@@ -868,7 +849,8 @@ care_warranties_view_constructed (GObject *object)
   G_OBJECT_CLASS (care_warranties_view_parent_class)->constructed (object);
 
   self->records = care_record_list_new (store (self), q);
-  g_signal_connect_object (self->records, "items-changed", G_CALLBACK (records_changed_cb), self, 0);
+  g_signal_connect_object (self->records, "items-changed", G_CALLBACK (records_changed_cb), self,
+                           0);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->records)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
@@ -912,52 +894,47 @@ care_warranties_view_finalize (GObject *object)
 }
 
 static void
-care_warranties_view_get_property (GObject    *object,
-                                   guint       prop_id,
-                                   GValue     *value,
-                                   GParamSpec *pspec)
+care_warranties_view_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   CareWarrantiesView *self = CARE_WARRANTIES_VIEW (object);
 
   switch (prop_id)
     {
-    case PROP_CONTEXT:
-      g_value_set_object (value, self->context);
-      break;
-    case PROP_FILTER:
-      g_value_set_string (value, self->filter);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_CONTEXT:
+        g_value_set_object (value, self->context);
+        break;
+      case PROP_FILTER:
+        g_value_set_string (value, self->filter);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
 static void
-care_warranties_view_set_property (GObject      *object,
-                                   guint         prop_id,
-                                   const GValue *value,
-                                   GParamSpec   *pspec)
+care_warranties_view_set_property (GObject *object, guint prop_id, const GValue *value,
+                                   GParamSpec *pspec)
 {
   CareWarrantiesView *self = CARE_WARRANTIES_VIEW (object);
   const char *filter;
 
   switch (prop_id)
     {
-    case PROP_CONTEXT:
-      self->context = g_value_dup_object (value);
-      break;
-    case PROP_FILTER:
-      filter = g_value_get_string (value);
-      if (filter == NULL || g_strcmp0 (filter, self->filter) == 0)
+      case PROP_CONTEXT:
+        self->context = g_value_dup_object (value);
         break;
-      g_free (self->filter);
-      self->filter = g_strdup (filter);
-      if (self->records != NULL)
-        apply_filter (self);
-      g_object_notify_by_pspec (object, pspec);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_FILTER:
+        filter = g_value_get_string (value);
+        if (filter == NULL || g_strcmp0 (filter, self->filter) == 0)
+          break;
+        g_free (self->filter);
+        self->filter = g_strdup (filter);
+        if (self->records != NULL)
+          apply_filter (self);
+        g_object_notify_by_pspec (object, pspec);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -975,12 +952,13 @@ care_warranties_view_class_init (CareWarrantiesViewClass *klass)
 
   g_object_class_override_property (object_class, PROP_CONTEXT, "context");
   /* The status filter: all, active, expiring or expired. */
-  properties[PROP_FILTER] = g_param_spec_string ("filter", NULL, NULL, "active",
-                                                 G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FILTER] =
+      g_param_spec_string ("filter", NULL, NULL, "active",
+                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_property (object_class, PROP_FILTER, properties[PROP_FILTER]);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/aftercare/Aftercare/warranties/care-warranties-view.ui");
+  gtk_widget_class_set_template_from_resource (
+      widget_class, "/io/github/aftercare/Aftercare/warranties/care-warranties-view.ui");
   gtk_widget_class_bind_template_child (widget_class, CareWarrantiesView, lookup_entry);
   gtk_widget_class_bind_template_child (widget_class, CareWarrantiesView, result_revealer);
   gtk_widget_class_bind_template_child (widget_class, CareWarrantiesView, result_card);
@@ -1015,8 +993,10 @@ care_warranties_view_class_init (CareWarrantiesViewClass *klass)
   gtk_widget_class_install_action (widget_class, "view.edit", NULL, view_edit_cb);
   gtk_widget_class_install_action (widget_class, "view.open-claim", NULL, view_open_claim_cb);
   gtk_widget_class_install_action (widget_class, "view.lookup", NULL, view_lookup_cb);
-  gtk_widget_class_install_action (widget_class, "view.show-looked-up", NULL, view_show_looked_up_cb);
-  gtk_widget_class_install_action (widget_class, "view.dismiss-lookup", NULL, view_dismiss_lookup_cb);
+  gtk_widget_class_install_action (widget_class, "view.show-looked-up", NULL,
+                                   view_show_looked_up_cb);
+  gtk_widget_class_install_action (widget_class, "view.dismiss-lookup", NULL,
+                                   view_dismiss_lookup_cb);
   gtk_widget_class_install_action (widget_class, "view.back", NULL, view_back_cb);
   gtk_widget_class_install_property_action (widget_class, "view.filter", "filter");
 }
@@ -1028,8 +1008,8 @@ care_warranties_view_init (CareWarrantiesView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->new_button = g_object_ref_sink (gtk_button_new_from_icon_name ("list-add-symbolic"));
-  gtk_widget_set_tooltip_text (self->new_button, _("New Warranty (Ctrl+N)"));
+  gtk_widget_set_tooltip_text (self->new_button, _ ("New Warranty (Ctrl+N)"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->new_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("New Warranty"), -1);
+                                  _ ("New Warranty"), -1);
   g_signal_connect (self->new_button, "clicked", G_CALLBACK (new_button_clicked_cb), self);
 }
