@@ -230,6 +230,13 @@ def test_claim_and_workflow():
     assert row == ("warranty_claim", "open",
                    "expiring" if expected_status == "Expiring soon" else "active", serial), row
 
+    # Ctrl+F searches case subjects in SQL: only the new claim matches.
+    careui.press("ctrl+f")
+    careui.type_keys(subject)
+    careui.wait_for(lambda: "1 case" in careui.shown_texts(v), "one matching case")
+    careui.press("Escape")
+    careui.wait_for(lambda: "1 case" not in careui.shown_texts(v), "the search to end")
+
     # Only the valid next step is offered.
     assert not careui.find_all(v, role_name="label", name_is="Close Case")
     click(v, "Start Work")
@@ -260,6 +267,13 @@ def test_claim_and_workflow():
                         (subject,)).fetchone()
     assert status[:2] == ("closed", "Replaced the drum bearing"), status
     assert_all_named(w, "a closed case")
+
+    # Ctrl+N opens an empty case in the editor; Escape leaves it unsaved.
+    careui.press("ctrl+n")
+    dialog = window_with(app, "New Service Case")
+    assert_all_named(dialog, "the new case editor")
+    careui.press("Escape")
+    gone(app, dialog)
 
 
 if __name__ == "__main__":
