@@ -666,6 +666,13 @@ lookup_activate_cb (CareWarrantiesView *self)
   care_warranties_view_lookup (self, gtk_editable_get_text (GTK_EDITABLE (self->lookup_entry)));
 }
 
+/* Escape in the serial number field puts the answer away. */
+static void
+lookup_stop_cb (CareWarrantiesView *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "view.dismiss-lookup", NULL);
+}
+
 static void
 list_activate_cb (GtkListView *list, guint position, CareWarrantiesView *self)
 {
@@ -986,6 +993,7 @@ care_warranties_view_class_init (CareWarrantiesViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CareWarrantiesView, product_row);
   gtk_widget_class_bind_template_child (widget_class, CareWarrantiesView, customer_row);
   gtk_widget_class_bind_template_callback (widget_class, lookup_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, lookup_stop_cb);
   gtk_widget_class_bind_template_callback (widget_class, list_activate_cb);
 
   gtk_widget_class_install_action (widget_class, "view.new", NULL, view_new_cb);
