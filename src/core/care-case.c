@@ -26,15 +26,16 @@ static const Step steps[] = {
   { "open", { "in_progress", NULL } },
   { "in_progress", { "waiting", "resolved", NULL } },
   { "waiting", { "in_progress", "resolved", NULL } },
-  { "resolved", { "closed", "in_progress", NULL } },
+  { "resolved", { "in_progress", "closed", NULL } },
   { "closed", { NULL } },
 };
 
 static const char *const open_statuses[] = { "open", "in_progress", "waiting", NULL };
 static const char *const no_statuses[] = { NULL };
 
-/* The statuses a case in @status may move to, in the order a user would
- * take them; empty for a closed case or an unknown status. */
+/* The statuses a case in @status may move to, the way forward last (where
+ * a dialog puts its suggested button); empty for a closed case or an
+ * unknown status. */
 const char *const *
 care_case_next_statuses (const char *status)
 {

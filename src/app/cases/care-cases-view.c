@@ -488,9 +488,8 @@ fill_workflow (CareCasesView *self)
       gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, plain,
                                       -1);
       /* The way forward is the suggested one; moves back are plain. */
-      if (i == 0 && !g_str_equal (next[i], "in_progress"))
-        gtk_widget_add_css_class (button, "suggested-action");
-      else if (i == 0 && g_strcmp0 (status, "open") == 0)
+      if (g_str_equal (next[i], "resolved") || g_str_equal (next[i], "closed") ||
+          g_strcmp0 (status, "open") == 0)
         gtk_widget_add_css_class (button, "suggested-action");
       g_object_set_data (G_OBJECT (button), "status", (gpointer) next[i]);
       g_signal_connect (button, "clicked", G_CALLBACK (step_clicked_cb), self);
