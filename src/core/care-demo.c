@@ -10,6 +10,11 @@
 #include <string.h>
 
 #include "care-demo.h"
+#include "care-maintenance.h"
+#include "care-rma.h"
+#include "care-signature.h"
+#include "care-visit-report.h"
+#include "care-workflow.h"
 
 typedef struct
 {
@@ -120,6 +125,19 @@ typedef struct
   GPtrArray *trainers;
   GPtrArray *contacts;  /* a sample of contacts for enrolments */
   guint64 serial;
+
+  /* What the after-sales workflows build on, noted as records go by
+   * (emit() draws no random numbers, so the earlier records stay as they
+   * were): see gen_workflows(). */
+  gboolean noting;
+  CareRecord *product;     /* the product being generated */
+  GPtrArray *warranties;   /* its warranties so far */
+  GPtrArray *done_repairs; /* Noted */
+  GPtrArray *contracts;    /* Noted: the product, its warranties */
+  GPtrArray *claims;       /* Noted */
+  GPtrArray *resolved;     /* CareRecord: resolved or closed cases */
+  GPtrArray *attended;     /* CareRecord: attended enrolments */
+  GHashTable *contact_customer; /* contact id -> customer id, for the sampled contacts */
 } Gen;
 
 static const CareEntity *
@@ -155,6 +173,101 @@ pick (Gen               *gen,
   return list[g_rand_int_range (gen->rand, 0, (gint32) n)];
 }
 
+/* A record noted for the workflows, with the product it concerns and that
+ * product's warranties at the time. */
+typedef struct
+{
+  CareRecord *record;
+  CareRecord *product;
+  GPtrArray *warranties;
+} Noted;
+
+static void
+noted_free (gpointer data)
+{
+  Noted *n = data;
+
+  g_clear_object (&n->record);
+  g_clear_object (&n->product);
+  g_clear_pointer (&n->warranties, g_ptr_array_unref);
+  g_free (n);
+}
+
+static gpointer
+copy_ref (gconstpointer src,
+          gpointer      data)
+{
+  return g_object_ref ((gpointer) src);
+}
+
+/* Enough of each for a varied demo; bounded so huge demos stay light. */
+#define NOTED_MAX 400
+
+static void
+note (GPtrArray  *list,
+      Gen        *gen,
+      CareRecord *record)
+{
+  Noted *n;
+
+  if (list->len >= NOTED_MAX || gen->product == NULL)
+    return;
+
+  n = g_new0 (Noted, 1);
+  n->record = g_object_ref (record);
+  n->product = g_object_ref (gen->product);
+  n->warranties = g_ptr_array_copy (gen->warranties, copy_ref, NULL);
+  g_ptr_array_set_free_func (n->warranties, g_object_unref);
+  g_ptr_array_add (list, n);
+}
+
+static void
+note_record (Gen        *gen,
+             CareRecord *record)
+{
+  const char *name = care_record_get_entity (record)->name;
+
+  if (g_str_equal (name, "product"))
+    {
+      g_set_object (&gen->product, record);
+      g_ptr_array_set_size (gen->warranties, 0);
+    }
+  else if (g_str_equal (name, "warranty"))
+    {
+      g_ptr_array_add (gen->warranties, g_object_ref (record));
+      if (g_strcmp0 (care_record_get_string (record, "kind"), "maintenance_contract") == 0
+          && g_strcmp0 (care_record_get_string (gen->product, "category"), "software") != 0)
+        note (gen->contracts, gen, record);
+    }
+  else if (g_str_equal (name, "contact"))
+    {
+      if (g_hash_table_size (gen->contact_customer) < 400)
+        g_hash_table_insert (gen->contact_customer, g_strdup (care_record_get_id (record)),
+                             g_strdup (care_record_get_string (record, "customer_id")));
+    }
+  else if (g_str_equal (name, "service_case"))
+    {
+      const char *status = care_record_get_string (record, "status");
+
+      if (g_strcmp0 (care_record_get_string (record, "kind"), "warranty_claim") == 0)
+        note (gen->claims, gen, record);
+      if ((g_strcmp0 (status, "resolved") == 0 || g_strcmp0 (status, "closed") == 0) && gen->resolved->len < NOTED_MAX)
+        g_ptr_array_add (gen->resolved, g_object_ref (record));
+    }
+  else if (g_str_equal (name, "appointment"))
+    {
+      if (g_strcmp0 (care_record_get_string (record, "kind"), "repair") == 0
+          && g_strcmp0 (care_record_get_string (record, "status"), "done") == 0)
+        note (gen->done_repairs, gen, record);
+    }
+  else if (g_str_equal (name, "enrolment"))
+    {
+      if (care_record_get_bool (record, "attended") && gen->attended->len < NOTED_MAX
+          && g_hash_table_contains (gen->contact_customer, care_record_get_string (record, "contact_id")))
+        g_ptr_array_add (gen->attended, g_object_ref (record));
+    }
+}
+
 static gboolean
 emit (Gen        *gen,
       CareRecord *record,
@@ -171,7 +284,12 @@ emit (Gen        *gen,
       return FALSE;
     }
 
-  return gen->sink (record, gen->user_data, error);
+  if (!gen->sink (record, gen->user_data, error))
+    return FALSE;
+
+  if (gen->noting)
+    note_record (gen, record);
+  return TRUE;
 }
 
 static char *
@@ -597,6 +715,380 @@ gen_training (Gen     *gen,
   return TRUE;
 }
 
+/* After-sales workflows: visit reports with parts and signatures,
+ * maintenance plans with their visits, returns and surveys. Generated
+ * after everything else from what emit() noted, so the records before
+ * keep their ids. Totals come from the real pricing rule. */
+
+typedef struct
+{
+  const char *category;
+  const char *name;
+  const char *number;
+  gint64 price_cents;
+} DemoPart;
+
+static const DemoPart demo_parts[] = {
+  { "printer", "Fuser unit", "RM2-5399", 8950 },
+  { "printer", "Pickup roller kit", "RL1-2593", 2490 },
+  { "printer", "Toner cartridge", "CF259X", 12900 },
+  { "appliance", "Door seal", "DS-4471", 3450 },
+  { "appliance", "Drain pump", "DP-1180", 5990 },
+  { "appliance", "Thermostat", "TH-220", 2275 },
+  { "appliance", "Filter set", "FS-09", 1999 },
+  { "car", "Oil filter", "OF-1.0TCE", 1450 },
+  { "car", "Brake pads (front)", "BP-F-218", 6900 },
+  { "car", "Engine oil 5W-30 (1 l)", "EO-5W30", 1190 },
+};
+
+static const char *const demo_feedback[] = {
+  "Quick and friendly, thank you.",
+  "Très satisfaite, technicien ponctuel.",
+  "Всичко работи отлично, благодаря!",
+  "Muito bom serviço, explicou tudo.",
+  "Hvala, vse deluje.",
+  "Had to wait for the part, but it works now.",
+  NULL
+};
+
+static const gint64 demo_scores[] = { 5, 5, 5, 4, 4, 4, 3, 2, 1 };
+
+static gint64
+demo_score (Gen *gen)
+{
+  return demo_scores[g_rand_int_range (gen->rand, 0, G_N_ELEMENTS (demo_scores))];
+}
+
+/* A signature-like scribble: two strokes across a 300 × 100 box. */
+static char *
+demo_signature (Gen *gen)
+{
+  g_autoptr (CareSignature) s = care_signature_new ();
+
+  for (guint stroke = 0; stroke < 2; stroke++)
+    {
+      double x = 20 + stroke * 130;
+
+      care_signature_begin_stroke (s, x, 50 + g_rand_int_range (gen->rand, -20, 20));
+      for (guint i = 0; i < 14; i++)
+        {
+          x += g_rand_int_range (gen->rand, 4, 10);
+          care_signature_add_point (s, x, 50 + g_rand_int_range (gen->rand, -35, 35));
+        }
+    }
+
+  return care_signature_to_path (s);
+}
+
+static GPtrArray *
+demo_parts_for (Gen        *gen,
+                CareRecord *product,
+                CareRecord *report,
+                guint       max_parts)
+{
+  GPtrArray *parts = g_ptr_array_new_with_free_func (g_object_unref);
+  const char *category = care_record_get_string (product, "category");
+  guint n = (guint) g_rand_int_range (gen->rand, 0, (gint32) max_parts + 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (demo_parts) && parts->len < n; i++)
+    {
+      const DemoPart *dp = &demo_parts[(i + (guint) g_rand_int_range (gen->rand, 0, 3)) % G_N_ELEMENTS (demo_parts)];
+      CareRecord *part;
+
+      if (g_strcmp0 (dp->category, category) != 0)
+        continue;
+      part = new_record (gen, "part_usage");
+      care_record_set_string (part, "visit_report_id", care_record_get_id (report));
+      care_record_set_string (part, "name", dp->name);
+      care_record_set_string (part, "part_number", dp->number);
+      care_record_set_int (part, "quantity", g_rand_int_range (gen->rand, 1, 3));
+      care_record_set_int (part, "unit_price_cents", dp->price_cents);
+      g_ptr_array_add (parts, part);
+    }
+
+  return parts;
+}
+
+/* A completed report for a visit on @day: priced by the real rule,
+ * signed, then its parts. */
+static gboolean
+gen_visit_report (Gen        *gen,
+                  CareRecord *appointment,
+                  CareRecord *product,
+                  GPtrArray  *warranties,
+                  gboolean    authorised,
+                  GError    **error)
+{
+  g_autoptr (CareRecord) report = care_visit_report_new_for_appointment (appointment);
+  g_autoptr (CareRecord) r = new_record (gen, "visit_report");
+  g_autoptr (GPtrArray) parts = NULL;
+  g_auto (CareVisitTotals) totals = { 0 };
+  g_autofree char *signature = demo_signature (gen);
+  g_autofree char *signed_at = g_strdup (care_record_get_string (appointment, "end_at"));
+  GDate day;
+
+  /* The new_for helper names its own id; keep the seeded one. */
+  for (guint i = 0; i < care_record_get_entity (r)->n_fields; i++)
+    care_record_set_value_at (r, i, care_record_get_value_at (report, i));
+
+  care_date_from_iso (care_record_get_string (r, "visit_date"), &day);
+  care_record_set_string (r, "work_done", g_str_equal (care_record_get_string (appointment, "kind"), "maintenance")
+                                              ? "Yearly inspection: cleaned, checked settings and safety devices, updated the service log."
+                                              : "Diagnosed the fault on site, replaced the worn part and tested a full cycle with the customer.");
+  care_record_set_int (r, "hourly_rate_cents", 6500);
+  care_record_set_bool (r, "authorised_location", authorised);
+  parts = demo_parts_for (gen, product, r, 2);
+
+  if (!care_visit_price (parts, care_record_get_int (r, "minutes", 0), 6500, warranties, &day, authorised, &totals,
+                         error))
+    return FALSE;
+
+  care_record_set_string (r, "coverage", care_visit_coverage_key (totals.coverage));
+  care_record_set_string (r, "warranty_id", totals.warranty_id);
+  care_record_set_int (r, "parts_cents", totals.parts_cents);
+  care_record_set_int (r, "labour_cents", totals.labour_cents);
+  care_record_set_int (r, "covered_cents", totals.covered_cents);
+  care_record_set_int (r, "discount_cents", totals.discount_cents);
+  care_record_set_int (r, "total_cents", totals.total_cents);
+  care_record_set_string (r, "customer_feedback", pick (gen, demo_feedback));
+  care_record_set_string (r, "signature", signature);
+  care_record_set_string (r, "signed_at", signed_at);
+  if (!emit (gen, r, error))
+    return FALSE;
+
+  for (guint i = 0; i < parts->len; i++)
+    if (!emit (gen, g_ptr_array_index (parts, i), error))
+      return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+gen_survey (Gen        *gen,
+            const char *subject_field,
+            const char *subject_id,
+            const char *customer_id,
+            const char *contact_id,
+            const char *answered_at,
+            GError    **error)
+{
+  g_autoptr (CareRecord) s = new_record (gen, "survey");
+  gint64 score = demo_score (gen);
+
+  care_record_set_string (s, "customer_id", customer_id);
+  care_record_set_string (s, "contact_id", contact_id);
+  care_record_set_string (s, subject_field, subject_id);
+  care_record_set_int (s, "score", score);
+  if (score <= 2)
+    care_record_set_string (s, "comment", "The problem came back a week later.");
+  else if (score == 5)
+    care_record_set_string (s, "comment", "Excellent, thank you!");
+  care_record_set_string (s, "answered_at", answered_at);
+  return emit (gen, s, error);
+}
+
+static gboolean
+gen_repair_reports (Gen     *gen,
+                    GError **error)
+{
+  for (guint i = 0; i < gen->done_repairs->len; i += 2)
+    {
+      Noted *n = g_ptr_array_index (gen->done_repairs, i);
+
+      if (!gen_visit_report (gen, n->record, n->product, n->warranties, FALSE, error))
+        return FALSE;
+      if (i % 3 == 0
+          && !gen_survey (gen, "appointment_id", care_record_get_id (n->record),
+                          care_record_get_string (n->record, "customer_id"), NULL,
+                          care_record_get_string (n->record, "end_at"), error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+gen_maintenance_plans (Gen     *gen,
+                       GError **error)
+{
+  for (guint i = 0; i < gen->contracts->len; i++)
+    {
+      Noted *n = g_ptr_array_index (gen->contracts, i);
+      g_autoptr (CareRecord) plan = new_record (gen, "maintenance_plan");
+      g_autoptr (GPtrArray) dates = NULL;
+      gboolean half_yearly = i % 2 == 1;
+      const char *technician = pick_id (gen, gen->technicians);
+      const char *address = care_record_get_string (n->product, "location");
+
+      care_record_set_string (plan, "product_id", care_record_get_id (n->product));
+      care_record_set_string (plan, "title", half_yearly ? "Half-yearly maintenance" : "Annual maintenance");
+      care_record_set_string (plan, "interval_unit", half_yearly ? "month" : "year");
+      care_record_set_int (plan, "interval_count", half_yearly ? 6 : 1);
+      care_record_set_int (plan, "visits", half_yearly ? 6 : 3);
+      care_record_set_string (plan, "start_date", care_record_get_string (n->record, "start_date"));
+      care_record_set_string (plan, "end_date", care_record_get_string (n->record, "end_date"));
+      care_record_set_string (plan, "technician_id", technician);
+      care_record_set_string (plan, "notes", "Covered by the maintenance contract.");
+      if (!emit (gen, plan, error))
+        return FALSE;
+
+      dates = care_maintenance_plan_dates (plan);
+      for (guint k = 0; k < dates->len; k++)
+        {
+          GDate *d = g_ptr_array_index (dates, k);
+          g_autoptr (CareRecord) a = new_record (gen, "appointment");
+          g_autoptr (CareRecord) link = new_record (gen, "maintenance_visit");
+          g_autofree char *day = care_date_to_iso (d);
+          g_autofree char *start = g_strdup_printf ("%sT09:00:00Z", day);
+          g_autofree char *end = g_strdup_printf ("%sT10:00:00Z", day);
+          gboolean past = g_date_compare (d, &gen->options->today) < 0;
+          /* Now and then a past visit did not happen: the overdue list has work. */
+          gboolean done = past && g_rand_int_range (gen->rand, 0, 5) != 0;
+
+          care_record_set_string (a, "kind", "maintenance");
+          care_record_set_string (a, "customer_id", care_record_get_string (n->product, "customer_id"));
+          care_record_set_string (a, "product_id", care_record_get_id (n->product));
+          care_record_set_string (a, "technician_id", technician);
+          care_record_set_string (a, "address", address);
+          care_record_set_string (a, "start_at", start);
+          care_record_set_string (a, "end_at", end);
+          care_record_set_string (a, "status", done ? "done" : "planned");
+          care_record_set_string (a, "notes", care_record_get_string (plan, "title"));
+          if (!emit (gen, a, error))
+            return FALSE;
+
+          care_record_set_string (link, "plan_id", care_record_get_id (plan));
+          care_record_set_string (link, "appointment_id", care_record_get_id (a));
+          care_record_set_int (link, "visit_number", k + 1);
+          care_record_set_string (link, "planned_date", day);
+          if (!emit (gen, link, error))
+            return FALSE;
+
+          /* Half of the visits happen at an authorised centre, where the
+           * contract's discount applies. */
+          if (done && !gen_visit_report (gen, a, n->product, n->warranties, g_rand_boolean (gen->rand), error))
+            return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+gen_returns (Gen     *gen,
+             GError **error)
+{
+  static const char *const outcomes[] = { "replace", "repair", "refund", NULL };
+
+  for (guint i = 0; i < gen->claims->len; i += 2)
+    {
+      Noted *n = g_ptr_array_index (gen->claims, i);
+      g_autoptr (CareRecord) rma = new_record (gen, "rma");
+      const char *outcome = outcomes[(i / 2) % 4];
+      GDate received, replaced;
+      g_autofree char *received_iso = NULL;
+      g_autofree char *replaced_iso = NULL;
+      gboolean finished;
+
+      care_date_from_iso (care_record_get_string (n->record, "opened_at"), &received);
+      g_date_add_days (&received, 5);
+      replaced = received;
+      g_date_add_days (&replaced, 10);
+      finished = g_date_compare (&replaced, &gen->options->today) <= 0;
+      received_iso = care_date_to_iso (&received);
+      replaced_iso = care_date_to_iso (&replaced);
+
+      care_record_set_string (rma, "case_id", care_record_get_id (n->record));
+      care_record_set_string (rma, "product_id", care_record_get_id (n->product));
+      care_record_set_string (rma, "reason", care_record_get_string (n->record, "subject"));
+      care_record_set_string (rma, "outcome", outcome);
+      if (g_date_compare (&received, &gen->options->today) <= 0)
+        {
+          care_record_set_bool (rma, "received", TRUE);
+          care_record_set_string (rma, "received_date", received_iso);
+          care_record_set_string (rma, "status", finished ? "completed" : "in_progress");
+        }
+      else
+        care_record_set_string (rma, "status", "requested");
+
+      if (finished && g_strcmp0 (outcome, "replace") == 0)
+        {
+          g_autoptr (CareRecord) replacement = new_record (gen, "product");
+          g_auto (GStrv) prefix = g_strsplit (care_record_get_string (n->product, "serial"), "-", 2);
+          g_autofree char *serial = serial_number (gen, prefix[0]);
+          g_autoptr (GPtrArray) copies = care_rma_remaining_warranties (n->warranties, &replaced,
+                                                                        care_record_get_id (replacement));
+          static const char *const copied[] = { "customer_id", "name", "model", "category", "purchase_date", "location", NULL };
+
+          for (guint f = 0; copied[f] != NULL; f++)
+            care_record_set_value (replacement, copied[f], care_record_get_value (n->product, copied[f]));
+          care_record_set_string (replacement, "serial", serial);
+          care_record_set_string (replacement, "installed_date", replaced_iso);
+          if (!emit (gen, replacement, error))
+            return FALSE;
+
+          /* Seeded ids for the copies, so the demo stays reproducible. */
+          for (guint c = 0; c < copies->len; c++)
+            {
+              CareRecord *copy = g_ptr_array_index (copies, c);
+              g_autoptr (CareRecord) w = new_record (gen, "warranty");
+
+              for (guint f = 0; f < care_record_get_entity (w)->n_fields; f++)
+                care_record_set_value_at (w, f, care_record_get_value_at (copy, f));
+              if (!emit (gen, w, error))
+                return FALSE;
+            }
+
+          care_record_set_string (rma, "replacement_serial", serial);
+          care_record_set_string (rma, "replacement_product_id", care_record_get_id (replacement));
+          care_record_set_string (rma, "replaced_date", replaced_iso);
+        }
+      if (!emit (gen, rma, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+gen_surveys (Gen     *gen,
+             GError **error)
+{
+  for (guint i = 0; i < gen->resolved->len; i += 3)
+    {
+      CareRecord *c = g_ptr_array_index (gen->resolved, i);
+
+      if (!gen_survey (gen, "case_id", care_record_get_id (c), care_record_get_string (c, "customer_id"), NULL,
+                       care_record_get_string (c, "opened_at"), error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < gen->attended->len; i += 4)
+    {
+      CareRecord *e = g_ptr_array_index (gen->attended, i);
+      const char *contact = care_record_get_string (e, "contact_id");
+
+      if (!gen_survey (gen, "session_id", care_record_get_string (e, "session_id"),
+                       g_hash_table_lookup (gen->contact_customer, contact), contact,
+                       care_record_get_string (e, "enrolled_at"), error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+gen_workflows (Gen     *gen,
+               GError **error)
+{
+  gen->noting = FALSE;
+
+  return gen_repair_reports (gen, error)
+         && gen_maintenance_plans (gen, error)
+         && gen_returns (gen, error)
+         && gen_surveys (gen, error);
+}
+
 void
 care_demo_options_init (CareDemoOptions *options,
                         guint            n_customers)
@@ -630,12 +1122,31 @@ care_demo_generate (const CareDemoOptions *options,
   gen.agents = g_ptr_array_new_with_free_func (g_free);
   gen.trainers = g_ptr_array_new_with_free_func (g_free);
   gen.contacts = g_ptr_array_new_with_free_func (g_free);
+  gen.noting = TRUE;
+  gen.warranties = g_ptr_array_new_with_free_func (g_object_unref);
+  gen.done_repairs = g_ptr_array_new_with_free_func (noted_free);
+  gen.contracts = g_ptr_array_new_with_free_func (noted_free);
+  gen.claims = g_ptr_array_new_with_free_func (noted_free);
+  gen.resolved = g_ptr_array_new_with_free_func (g_object_unref);
+  gen.attended = g_ptr_array_new_with_free_func (g_object_unref);
+  gen.contact_customer = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   ok = gen_staff (&gen, error);
   for (guint i = 0; ok && i < options->n_customers; i++)
     ok = gen_customer (&gen, i, error);
   if (ok)
     ok = gen_training (&gen, error);
+  if (ok)
+    ok = gen_workflows (&gen, error);
+
+  g_clear_object (&gen.product);
+  g_ptr_array_unref (gen.warranties);
+  g_ptr_array_unref (gen.done_repairs);
+  g_ptr_array_unref (gen.contracts);
+  g_ptr_array_unref (gen.claims);
+  g_ptr_array_unref (gen.resolved);
+  g_ptr_array_unref (gen.attended);
+  g_hash_table_unref (gen.contact_customer);
 
   g_ptr_array_unref (gen.technicians);
   g_ptr_array_unref (gen.agents);

@@ -368,6 +368,33 @@ care_record_validate (CareRecord  *self,
         }
     }
 
+  if (e->exactly_one != NULL)
+    {
+      g_autoptr (GString) names = g_string_new (NULL);
+      guint n_set = 0;
+
+      for (guint i = 0; e->exactly_one[i] != NULL; i++)
+        {
+          const CareField *f = care_entity_lookup_field (e, e->exactly_one[i]);
+
+          n_set += care_record_get_value (self, e->exactly_one[i]) != NULL;
+          if (names->len > 0)
+            g_string_append (names, ", ");
+          g_string_append (names, care_field_label (f));
+        }
+
+      if (n_set != 1)
+        {
+          if (bad_field != NULL)
+            *bad_field = e->exactly_one[0];
+          g_set_error (error, CARE_VALIDATION_ERROR,
+                       n_set == 0 ? CARE_VALIDATION_ERROR_REQUIRED : CARE_VALIDATION_ERROR_INVALID,
+                       /* TRANSLATORS: %s is a list of field names, e.g. "Service case, Appointment" */
+                       _("Set exactly one of: %s"), names->str);
+          return FALSE;
+        }
+    }
+
   return TRUE;
 }
 

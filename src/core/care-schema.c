@@ -147,6 +147,10 @@ static const CareField appointment_fields[] = {
   ENUM_CTX ("status", N_("Status"), TRUE, appointment_statuses, appointment_status_labels, "appointment status"),
   NOTE ("notes", N_("Notes")),
   NOTE ("work_notes", N_("Work notes")),
+  /* The delivery or installation this follow-up call is about: makes the
+   * follow-up idempotent (care-follow-up.c). A reference to its own entity
+   * keeps the parents-first order. */
+  REF ("follow_up_of", N_("Follow-up of"), FALSE, "appointment", FALSE),
 };
 
 /* Staff: agents, trainers, technicians */
@@ -213,6 +217,112 @@ static const CareField call_log_fields[] = {
   DATE ("follow_up_date", N_("Follow-up date"), FALSE),
 };
 
+/* After-sales workflows (care-visit-report.c, care-maintenance.c, care-rma.c,
+ * care-follow-up.c). Money is integer cents: no rounding drift in sums. */
+
+/* Visit report: what a technician did on an appointment, filled in offline */
+static const char *const visit_coverages[] = { "covered", "partly_covered", "billable", NULL };
+static const char *const visit_coverage_labels[] = {
+  N_("Covered by warranty"), N_("Partly covered"), N_("Billable"), NULL
+};
+static const CareField visit_report_fields[] = {
+  REF ("appointment_id", N_("Appointment"), TRUE, "appointment", TRUE),
+  REF ("technician_id", N_("Technician"), FALSE, "staff", FALSE),
+  DATE ("visit_date", N_("Visit date"), TRUE),
+  { .name = "work_done", .label = N_("Work done"), .type = CARE_FIELD_NOTE, .required = TRUE, .max = 10000 },
+  INT ("minutes", N_("Time spent in minutes"), TRUE, 0, 14400),
+  /* On the report, not the appointment: where the work was really done is a
+   * fact of the visit, and it decides the maintenance discount. */
+  BOOL ("authorised_location", N_("At an authorised service location")),
+  INT ("hourly_rate_cents", N_("Hourly rate in cents"), FALSE, 0, 100000000),
+  /* Filled by care_visit_report_update_totals(): the prices as they stood
+   * when the customer signed, not recomputed when a warranty changes later. */
+  ENUM ("coverage", N_("Billing"), FALSE, visit_coverages, visit_coverage_labels),
+  REF ("warranty_id", N_("Warranty applied"), FALSE, "warranty", FALSE),
+  INT ("parts_cents", N_("Parts in cents"), FALSE, 0, CARE_MAX_CENTS),
+  INT ("labour_cents", N_("Labour in cents"), FALSE, 0, CARE_MAX_CENTS),
+  INT ("covered_cents", N_("Covered by warranty in cents"), FALSE, 0, CARE_MAX_CENTS),
+  INT ("discount_cents", N_("Maintenance discount in cents"), FALSE, 0, CARE_MAX_CENTS),
+  INT ("total_cents", N_("Total in cents"), FALSE, 0, CARE_MAX_CENTS),
+  NOTE ("customer_feedback", N_("Customer feedback")),
+  /* SVG path data ("M x y L x y …"), see care-signature.c for why. A
+   * signature of many strokes stays far below the limit; the limit keeps
+   * one record from filling a sync batch. */
+  { .name = "signature", .label = N_("Customer signature"), .type = CARE_FIELD_NOTE, .max = 200000 },
+  TEXT ("signed_by", N_("Signed by"), FALSE, 200),
+  DATETIME ("signed_at", N_("Signed"), FALSE),
+};
+
+/* A part used on a visit */
+static const CareField part_usage_fields[] = {
+  REF ("visit_report_id", N_("Visit report"), TRUE, "visit_report", TRUE),
+  TEXT ("name", N_("Part"), TRUE, 200),
+  TEXT ("part_number", N_("Part number"), FALSE, 64),
+  INT ("quantity", N_("Quantity"), TRUE, 1, 10000),
+  INT ("unit_price_cents", N_("Unit price in cents"), TRUE, 0, 100000000),
+};
+
+/* Maintenance plan: recurring visits for one product */
+static const char *const plan_units[] = { "week", "month", "year", NULL };
+static const char *const plan_unit_labels[] = { N_("Weeks"), N_("Months"), N_("Years"), NULL };
+static const CareField maintenance_plan_fields[] = {
+  REF ("product_id", N_("Product"), TRUE, "product", TRUE),
+  TEXT ("title", N_("Title"), TRUE, 200),
+  ENUM ("interval_unit", N_("Interval unit"), TRUE, plan_units, plan_unit_labels),
+  INT ("interval_count", N_("Every"), TRUE, 1, 120),
+  INT ("visits", N_("Number of visits"), TRUE, 1, 520),
+  DATE ("start_date", N_("First visit"), TRUE),
+  DATE ("end_date", N_("End"), FALSE),
+  REF ("technician_id", N_("Technician"), FALSE, "staff", FALSE),
+  NOTE ("notes", N_("Notes")),
+};
+
+/* Links a plan to the appointment generated for its n-th visit. A link
+ * entity rather than a plan_id on appointment: references point at earlier
+ * entities (parents first) and appointment comes before maintenance_plan.
+ * Owned by both: deleting either removes the link. */
+static const CareField maintenance_visit_fields[] = {
+  REF ("plan_id", N_("Maintenance plan"), TRUE, "maintenance_plan", TRUE),
+  REF ("appointment_id", N_("Appointment"), TRUE, "appointment", TRUE),
+  INT ("visit_number", N_("Visit number"), TRUE, 1, 520),
+  DATE ("planned_date", N_("Planned date"), TRUE),
+};
+
+/* Return merchandise authorisation */
+static const char *const rma_outcomes[] = { "repair", "replace", "refund", NULL };
+static const char *const rma_outcome_labels[] = { N_("Repair"), N_("Replace"), N_("Refund"), NULL };
+static const char *const rma_statuses[] = { "requested", "received", "in_progress", "completed", "rejected", NULL };
+static const char *const rma_status_labels[] = {
+  NC_("return status", "Requested"), NC_("return status", "Received"), NC_("return status", "In progress"),
+  NC_("return status", "Completed"), NC_("return status", "Rejected"), NULL
+};
+static const CareField rma_fields[] = {
+  REF ("case_id", N_("Service case"), TRUE, "service_case", TRUE),
+  REF ("product_id", N_("Product"), TRUE, "product", FALSE),
+  TEXT ("reason", N_("Reason"), TRUE, 500),
+  ENUM ("outcome", N_("Outcome"), FALSE, rma_outcomes, rma_outcome_labels),
+  ENUM_CTX ("status", N_("Status"), TRUE, rma_statuses, rma_status_labels, "return status"),
+  BOOL ("received", N_("Received")),
+  DATE ("received_date", N_("Received on"), FALSE),
+  TEXT ("replacement_serial", N_("Replacement serial number"), FALSE, 64),
+  REF ("replacement_product_id", N_("Replacement"), FALSE, "product", FALSE),
+  DATE ("replaced_date", N_("Replaced on"), FALSE),
+  NOTE ("notes", N_("Notes")),
+};
+
+/* Satisfaction survey: about exactly one case, appointment or class */
+static const char *const survey_subjects[] = { "case_id", "appointment_id", "session_id", NULL };
+static const CareField survey_fields[] = {
+  REF ("customer_id", N_("Customer"), TRUE, "customer", TRUE),
+  REF ("contact_id", N_("Contact"), FALSE, "contact", FALSE),
+  REF ("case_id", N_("Service case"), FALSE, "service_case", TRUE),
+  REF ("appointment_id", N_("Appointment"), FALSE, "appointment", TRUE),
+  REF ("session_id", N_("Training session"), FALSE, "training_session", TRUE),
+  INT ("score", N_("Score"), TRUE, 1, 5),
+  NOTE ("comment", N_("Comment")),
+  DATETIME ("answered_at", N_("Answered"), TRUE),
+};
+
 #define ENTITY(n, l, title, fields_, ...) \
   { .name = n, .label = l, .title_field = title, .fields = fields_, .n_fields = N_FIELDS (fields_), __VA_ARGS__ }
 
@@ -232,6 +342,14 @@ static const CareEntity entities[] = {
           .range_start = "start_at", .range_end = "end_at"),
   ENTITY ("enrolment", N_("Enrolment"), "status", enrolment_fields),
   ENTITY ("call_log", N_("Call"), "subject", call_log_fields),
+  ENTITY ("visit_report", N_("Visit report"), "visit_date", visit_report_fields),
+  ENTITY ("part_usage", N_("Part used"), "name", part_usage_fields),
+  ENTITY ("maintenance_plan", N_("Maintenance plan"), "title", maintenance_plan_fields,
+          .range_start = "start_date", .range_end = "end_date"),
+  ENTITY ("maintenance_visit", N_("Planned maintenance visit"), "planned_date", maintenance_visit_fields),
+  ENTITY ("rma", N_("Return"), "reason", rma_fields),
+  ENTITY ("survey", N_("Satisfaction survey"), "answered_at", survey_fields,
+          .exactly_one = survey_subjects),
 };
 
 static const CareEntity *entity_list[G_N_ELEMENTS (entities) + 1];

@@ -60,6 +60,7 @@ struct _CareEntity
   const char *unique_field; /* optional: a field whose value is unique among live records */
   const CareField *fields;
   guint n_fields;
+  const char *const *exactly_one; /* optional: fields of which exactly one must be set */
 };
 
 GQuark            care_validation_error_quark (void);
@@ -86,5 +87,8 @@ gboolean          care_field_validate         (const CareField  *field,
                                                GVariant         *value,
                                                GError          **error);
 char             *care_field_normalize_datetime (const char     *text);
+
+/* The largest amount of money a record holds, in cents (100 billion). */
+#define CARE_MAX_CENTS G_GINT64_CONSTANT (10000000000000)
 
 G_END_DECLS

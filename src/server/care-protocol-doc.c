@@ -17,30 +17,30 @@ type_name (const CareField *field)
 {
   switch (field->type)
     {
-      case CARE_FIELD_TEXT:
-        return "text (one line)";
-      case CARE_FIELD_NOTE:
-        return "note (multi-line text)";
-      case CARE_FIELD_EMAIL:
-        return "email";
-      case CARE_FIELD_PHONE:
-        return "phone";
-      case CARE_FIELD_URL:
-        return "URL";
-      case CARE_FIELD_INT:
-        return "integer";
-      case CARE_FIELD_BOOL:
-        return "boolean";
-      case CARE_FIELD_DATE:
-        return "date";
-      case CARE_FIELD_DATETIME:
-        return "date and time";
-      case CARE_FIELD_ENUM:
-        return "enum";
-      case CARE_FIELD_REF:
-        return "reference";
-      default:
-        return "?";
+    case CARE_FIELD_TEXT:
+      return "text (one line)";
+    case CARE_FIELD_NOTE:
+      return "note (multi-line text)";
+    case CARE_FIELD_EMAIL:
+      return "email";
+    case CARE_FIELD_PHONE:
+      return "phone";
+    case CARE_FIELD_URL:
+      return "URL";
+    case CARE_FIELD_INT:
+      return "integer";
+    case CARE_FIELD_BOOL:
+      return "boolean";
+    case CARE_FIELD_DATE:
+      return "date";
+    case CARE_FIELD_DATETIME:
+      return "date and time";
+    case CARE_FIELD_ENUM:
+      return "enum";
+    case CARE_FIELD_REF:
+      return "reference";
+    default:
+      return "?";
     }
 }
 
@@ -61,47 +61,47 @@ limits (const CareField *field)
 
   switch (field->type)
     {
-      case CARE_FIELD_INT:
-        g_string_append_printf (s, "%" G_GINT64_FORMAT " to %" G_GINT64_FORMAT, field->min,
-                                field->max);
-        break;
-      case CARE_FIELD_DATE:
-        g_string_append (s, "`YYYY-MM-DD`");
-        break;
-      case CARE_FIELD_DATETIME:
-        g_string_append (s, "`YYYY-MM-DDTHH:MM:SSZ` (UTC)");
-        break;
-      case CARE_FIELD_ENUM:
-        for (guint i = 0; field->choices[i] != NULL; i++)
-          g_string_append_printf (s, "%s`%s`", i > 0 ? ", " : "one of ", field->choices[i]);
-        break;
-      case CARE_FIELD_REF:
-        g_string_append_printf (s, "UUID of a live `%s`", field->ref_entity);
-        if (field->owned)
-          g_string_append_printf (s, "; owned: deleted with its %s", field->ref_entity);
-        else
-          g_string_append (s, "; cleared when that record is deleted");
-        break;
-      case CARE_FIELD_URL:
-        g_string_append_printf (
-            s, "`http://` or `https://`, at most %" G_GINT64_FORMAT " characters", field->max);
-        break;
-      case CARE_FIELD_TEXT:
-      case CARE_FIELD_NOTE:
-      case CARE_FIELD_EMAIL:
-      case CARE_FIELD_PHONE:
-        if (field->max > 0)
-          g_string_append_printf (s, "at most %" G_GINT64_FORMAT " characters", field->max);
-        if (field->type == CARE_FIELD_PHONE)
-          g_string_append (s, "; digits, spaces and `+ - ( ) . /`, 3 digits or more");
-        if (field->type == CARE_FIELD_NOTE)
-          g_string_append (s, "; newlines and tabs allowed, no other control characters");
-        else
-          g_string_append (s, "; no control characters");
-        break;
-      case CARE_FIELD_BOOL:
-      default:
-        break;
+    case CARE_FIELD_INT:
+      g_string_append_printf (s, "%" G_GINT64_FORMAT " to %" G_GINT64_FORMAT, field->min,
+                              field->max);
+      break;
+    case CARE_FIELD_DATE:
+      g_string_append (s, "`YYYY-MM-DD`");
+      break;
+    case CARE_FIELD_DATETIME:
+      g_string_append (s, "`YYYY-MM-DDTHH:MM:SSZ` (UTC)");
+      break;
+    case CARE_FIELD_ENUM:
+      for (guint i = 0; field->choices[i] != NULL; i++)
+        g_string_append_printf (s, "%s`%s`", i > 0 ? ", " : "one of ", field->choices[i]);
+      break;
+    case CARE_FIELD_REF:
+      g_string_append_printf (s, "UUID of a live `%s`", field->ref_entity);
+      if (field->owned)
+        g_string_append_printf (s, "; owned: deleted with its %s", field->ref_entity);
+      else
+        g_string_append (s, "; cleared when that record is deleted");
+      break;
+    case CARE_FIELD_URL:
+      g_string_append_printf (
+          s, "`http://` or `https://`, at most %" G_GINT64_FORMAT " characters", field->max);
+      break;
+    case CARE_FIELD_TEXT:
+    case CARE_FIELD_NOTE:
+    case CARE_FIELD_EMAIL:
+    case CARE_FIELD_PHONE:
+      if (field->max > 0)
+        g_string_append_printf (s, "at most %" G_GINT64_FORMAT " characters", field->max);
+      if (field->type == CARE_FIELD_PHONE)
+        g_string_append (s, "; digits, spaces and `+ - ( ) . /`, 3 digits or more");
+      if (field->type == CARE_FIELD_NOTE)
+        g_string_append (s, "; newlines and tabs allowed, no other control characters");
+      else
+        g_string_append (s, "; no control characters");
+      break;
+    case CARE_FIELD_BOOL:
+    default:
+      break;
     }
 
   return g_string_free (s, FALSE);
@@ -113,8 +113,8 @@ limits (const CareField *field)
 static char *
 generate (void)
 {
-  GString *out = g_string_new (NULL);
-  guint n_entities;
+  GString                 *out = g_string_new (NULL);
+  guint                    n_entities;
   const CareEntity *const *entities = care_schema_entities (&n_entities);
 
   g_string_append (out, "<!-- Generated by care-protocol-doc from src/core/care-schema.c. -->\n");

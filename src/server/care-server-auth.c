@@ -22,7 +22,7 @@ struct _CareServerAuth
   GObject parent_instance;
 
   CareServerDb *db; /* owned */
-  gint64 token_lifetime;
+  gint64        token_lifetime;
 };
 
 G_DEFINE_FINAL_TYPE (CareServerAuth, care_server_auth, G_TYPE_OBJECT)
@@ -107,13 +107,12 @@ valid_username (const char *username)
 }
 
 gboolean
-care_server_auth_add_user (CareServerAuth *self, const char *username, CareServerRole role,
-                           const char *password, GError **error)
+care_server_auth_add_user (CareServerAuth *self, const char *username, CareServerRole role, const char *password, GError **error)
 {
-  char hash[crypto_pwhash_STRBYTES];
+  char             hash[crypto_pwhash_STRBYTES];
   g_autofree char *now = NULL;
-  sqlite3_stmt *stmt;
-  int rc;
+  sqlite3_stmt    *stmt;
+  int              rc;
 
   g_return_val_if_fail (CARE_IS_SERVER_AUTH (self), FALSE);
 
@@ -171,7 +170,7 @@ gboolean
 care_server_auth_check_throttle (CareServerAuth *self, const char *username, guint *out_retry_after)
 {
   sqlite3_stmt *stmt;
-  gint64 failures = 0, last = 0, delay, wait;
+  gint64        failures = 0, last = 0, delay, wait;
 
   g_return_val_if_fail (CARE_IS_SERVER_AUTH (self), FALSE);
 
@@ -208,12 +207,11 @@ care_server_auth_check_throttle (CareServerAuth *self, const char *username, gui
 
 /* Looks a user up by name; also returns the password hash to verify. */
 CareServerUser *
-care_server_auth_find_user (CareServerAuth *self, const char *username, char **out_password_hash,
-                            GError **error)
+care_server_auth_find_user (CareServerAuth *self, const char *username, char **out_password_hash, GError **error)
 {
   g_autoptr (CareServerUser) user = NULL;
   sqlite3_stmt *stmt;
-  int rc;
+  int           rc;
 
   g_return_val_if_fail (CARE_IS_SERVER_AUTH (self), NULL);
 
@@ -309,11 +307,11 @@ hash_token (const char *token)
 char *
 care_server_auth_issue_token (CareServerAuth *self, gint64 user_id, GError **error)
 {
-  guint8 raw[32];
-  char hex[sizeof raw * 2 + 1];
+  guint8           raw[32];
+  char             hex[sizeof raw * 2 + 1];
   g_autofree char *hash = NULL;
-  sqlite3_stmt *stmt;
-  gint64 now = now_seconds ();
+  sqlite3_stmt    *stmt;
+  gint64           now = now_seconds ();
 
   g_return_val_if_fail (CARE_IS_SERVER_AUTH (self), NULL);
 
@@ -348,9 +346,9 @@ care_server_auth_lookup_token (CareServerAuth *self, const char *token, GError *
 {
   g_autoptr (CareServerUser) user = NULL;
   g_autofree char *hash = NULL;
-  sqlite3_stmt *stmt;
-  gint64 expires_at = 0;
-  int rc;
+  sqlite3_stmt    *stmt;
+  gint64           expires_at = 0;
+  int              rc;
 
   g_return_val_if_fail (CARE_IS_SERVER_AUTH (self), NULL);
 
@@ -406,12 +404,33 @@ care_server_auth_lookup_token (CareServerAuth *self, const char *token, GError *
   return g_steal_pointer (&user);
 }
 
+/* Logs a session out: the token stops working at once. */
+gboolean
+care_server_auth_revoke_token (CareServerAuth *self,
+                               const char     *token,
+                               GError        **error)
+{
+  g_autofree char *hash = NULL;
+  sqlite3_stmt    *stmt;
+
+  g_return_val_if_fail (CARE_IS_SERVER_AUTH (self), FALSE);
+  g_return_val_if_fail (token != NULL, FALSE);
+
+  hash = hash_token (token);
+  stmt = care_server_db_prepare (self->db, "DELETE FROM tokens WHERE hash = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_TRANSIENT);
+  return care_server_db_step_done (self->db, stmt, error);
+}
+
 /* A password for generated accounts: 16 random bytes, base64url, 22 characters. */
 char *
 care_server_auth_random_password (void)
 {
   guint8 raw[16];
-  char out[sodium_base64_ENCODED_LEN (sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+  char   out[sodium_base64_ENCODED_LEN (sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
 
   randombytes_buf (raw, sizeof raw);
   sodium_bin2base64 (out, sizeof out, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);

@@ -27,8 +27,8 @@ typedef enum
 
 typedef struct
 {
-  gint64 id;
-  char *username;
+  gint64         id;
+  char          *username;
   CareServerRole role;
 } CareServerUser;
 
@@ -41,21 +41,19 @@ G_DECLARE_FINAL_TYPE (CareServerAuth, care_server_auth, CARE, SERVER_AUTH, GObje
 GQuark care_server_auth_error_quark (void);
 
 CareServerAuth *care_server_auth_new (CareServerDb *db);
-void care_server_auth_set_token_lifetime (CareServerAuth *self, gint64 seconds);
+void            care_server_auth_set_token_lifetime (CareServerAuth *self, gint64 seconds);
 
-gboolean care_server_auth_add_user (CareServerAuth *self, const char *username, CareServerRole role,
-                                    const char *password, GError **error);
+gboolean care_server_auth_add_user (CareServerAuth *self, const char *username, CareServerRole role, const char *password, GError **error);
 
-gboolean care_server_auth_check_throttle (CareServerAuth *self, const char *username,
-                                          guint *out_retry_after);
-CareServerUser *care_server_auth_find_user (CareServerAuth *self, const char *username,
-                                            char **out_password_hash, GError **error);
-gboolean care_server_auth_verify_password (const char *password_hash, const char *password);
-void care_server_auth_note_login (CareServerAuth *self, const char *username, gboolean success);
+gboolean        care_server_auth_check_throttle (CareServerAuth *self, const char *username, guint *out_retry_after);
+CareServerUser *care_server_auth_find_user (CareServerAuth *self, const char *username, char **out_password_hash, GError **error);
+gboolean        care_server_auth_verify_password (const char *password_hash, const char *password);
+void            care_server_auth_note_login (CareServerAuth *self, const char *username, gboolean success);
 
-char *care_server_auth_issue_token (CareServerAuth *self, gint64 user_id, GError **error);
-CareServerUser *care_server_auth_lookup_token (CareServerAuth *self, const char *token,
-                                               GError **error);
+char           *care_server_auth_issue_token (CareServerAuth *self, gint64 user_id, GError **error);
+CareServerUser *care_server_auth_lookup_token (CareServerAuth *self, const char *token, GError **error);
+
+gboolean care_server_auth_revoke_token (CareServerAuth *self, const char *token, GError **error);
 
 char *care_server_auth_random_password (void);
 

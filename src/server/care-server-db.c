@@ -22,11 +22,11 @@ struct _CareServerDb
 {
   GObject parent_instance;
 
-  sqlite3 *db;
+  sqlite3    *db;
   GHashTable *statements; /* SQL text -> sqlite3_stmt */
-  char *instance_id;
-  guint depth;     /* nested care_server_db_begin() calls */
-  gboolean failed; /* an inner level asked for a rollback */
+  char       *instance_id;
+  guint       depth;  /* nested care_server_db_begin() calls */
+  gboolean    failed; /* an inner level asked for a rollback */
 };
 
 G_DEFINE_FINAL_TYPE (CareServerDb, care_server_db, G_TYPE_OBJECT)
@@ -139,20 +139,20 @@ care_server_db_set_error (CareServerDb *self, int rc, GError **error)
 
   switch (rc & 0xff)
     {
-      case SQLITE_BUSY:
-      case SQLITE_LOCKED:
-        code = CARE_SERVER_DB_ERROR_BUSY;
-        break;
-      case SQLITE_CONSTRAINT:
-        code = CARE_SERVER_DB_ERROR_CONSTRAINT;
-        break;
-      case SQLITE_CORRUPT:
-      case SQLITE_NOTADB:
-        code = CARE_SERVER_DB_ERROR_CORRUPT;
-        break;
-      default:
-        code = CARE_SERVER_DB_ERROR_FAILED;
-        break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      code = CARE_SERVER_DB_ERROR_BUSY;
+      break;
+    case SQLITE_CONSTRAINT:
+      code = CARE_SERVER_DB_ERROR_CONSTRAINT;
+      break;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      code = CARE_SERVER_DB_ERROR_CORRUPT;
+      break;
+    default:
+      code = CARE_SERVER_DB_ERROR_FAILED;
+      break;
     }
 
   g_set_error (error, CARE_SERVER_DB_ERROR, code, _ ("Database error: %s"),
@@ -165,7 +165,7 @@ sqlite3_stmt *
 care_server_db_prepare (CareServerDb *self, const char *sql, GError **error)
 {
   sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
-  int rc;
+  int           rc;
 
   if (stmt != NULL)
     {
@@ -284,7 +284,7 @@ static int
 get_user_version (CareServerDb *self)
 {
   sqlite3_stmt *stmt = NULL;
-  int version = -1;
+  int           version = -1;
 
   if (sqlite3_prepare_v2 (self->db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
       sqlite3_step (stmt) == SQLITE_ROW)
@@ -329,7 +329,7 @@ migrate (CareServerDb *self, GError **error)
     g_autofree char *bump =
         g_strdup_printf ("PRAGMA user_version = %d", CARE_SERVER_DB_SCHEMA_VERSION);
     g_autofree char *instance = g_uuid_string_random ();
-    sqlite3_stmt *stmt;
+    sqlite3_stmt    *stmt;
 
     if (!care_server_db_exec (self, bump, error))
       return care_server_db_end (self, FALSE, NULL), FALSE;

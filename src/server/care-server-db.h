@@ -25,12 +25,12 @@ G_DECLARE_FINAL_TYPE (CareServerDb, care_server_db, CARE, SERVER_DB, GObject)
 GQuark care_server_db_error_quark (void);
 
 CareServerDb *care_server_db_new (const char *path, GError **error);
-const char *care_server_db_get_instance_id (CareServerDb *self);
+const char   *care_server_db_get_instance_id (CareServerDb *self);
 
 sqlite3_stmt *care_server_db_prepare (CareServerDb *self, const char *sql, GError **error);
-gboolean care_server_db_exec (CareServerDb *self, const char *sql, GError **error);
-gboolean care_server_db_step_done (CareServerDb *self, sqlite3_stmt *stmt, GError **error);
-gboolean care_server_db_set_error (CareServerDb *self, int rc, GError **error);
+gboolean      care_server_db_exec (CareServerDb *self, const char *sql, GError **error);
+gboolean      care_server_db_step_done (CareServerDb *self, sqlite3_stmt *stmt, GError **error);
+gboolean      care_server_db_set_error (CareServerDb *self, int rc, GError **error);
 
 gboolean care_server_db_begin (CareServerDb *self, GError **error);
 gboolean care_server_db_end (CareServerDb *self, gboolean commit, GError **error);

@@ -98,13 +98,13 @@ care_server_op_to_string (CareServerOp op)
 {
   switch (op)
     {
-      case CARE_SERVER_OP_CREATE:
-        return "create";
-      case CARE_SERVER_OP_UPDATE:
-        return "update";
-      case CARE_SERVER_OP_DELETE:
-        return "delete";
-      default:
-        return NULL;
+    case CARE_SERVER_OP_CREATE:
+      return "create";
+    case CARE_SERVER_OP_UPDATE:
+      return "update";
+    case CARE_SERVER_OP_DELETE:
+      return "delete";
+    default:
+      return NULL;
     }
 }

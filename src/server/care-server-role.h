@@ -21,10 +21,10 @@ typedef enum
   CARE_SERVER_OP_DELETE = 1 << 2,
 } CareServerOp;
 
-gboolean care_server_role_from_string (const char *name, CareServerRole *out_role);
+gboolean    care_server_role_from_string (const char *name, CareServerRole *out_role);
 const char *care_server_role_to_string (CareServerRole role);
-gboolean care_server_role_allows (CareServerRole role, const char *entity, CareServerOp op);
-gboolean care_server_op_from_string (const char *name, CareServerOp *out_op);
+gboolean    care_server_role_allows (CareServerRole role, const char *entity, CareServerOp op);
+gboolean    care_server_op_from_string (const char *name, CareServerOp *out_op);
 const char *care_server_op_to_string (CareServerOp op);
 
 G_END_DECLS

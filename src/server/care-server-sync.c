@@ -38,9 +38,9 @@ G_DEFINE_QUARK (care - server - sync - error - quark, care_server_sync_error)
 /* One stored record as the server holds it. */
 typedef struct
 {
-  gboolean found;
-  gint64 rev;
-  gboolean deleted;
+  gboolean    found;
+  gint64      rev;
+  gboolean    deleted;
   CareRecord *record; /* NULL for a tombstone */
 } Stored;
 
@@ -55,10 +55,10 @@ stored_clear (Stored *stored)
 typedef struct
 {
   const char *status; /* applied, merged, conflict, rejected */
-  gint64 rev;
-  JsonArray *conflicts;
+  gint64      rev;
+  JsonArray  *conflicts;
   const char *code; /* machine-readable reason for rejected and record-level conflicts */
-  char *message;
+  char       *message;
 } Outcome;
 
 static void
@@ -146,11 +146,10 @@ add_conflict (Outcome *outcome, const char *field, GVariant *server, GVariant *c
 
 /* Loads a record; @stored->found is FALSE when the id was never seen. */
 static gboolean
-load_stored (CareServerSync *self, const CareEntity *entity, const char *id, Stored *stored,
-             GError **error)
+load_stored (CareServerSync *self, const CareEntity *entity, const char *id, Stored *stored, GError **error)
 {
   sqlite3_stmt *stmt;
-  int rc;
+  int           rc;
 
   memset (stored, 0, sizeof *stored);
   stmt = care_server_db_prepare (
@@ -195,8 +194,8 @@ next_seq (CareServerSync *self, GError **error)
                                                "UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
                                                "WHERE key = 'seq' RETURNING CAST(value AS INTEGER)",
                                                error);
-  gint64 seq = -1;
-  int rc;
+  gint64        seq = -1;
+  int           rc;
 
   if (stmt == NULL)
     return -1;
@@ -221,13 +220,12 @@ next_seq (CareServerSync *self, GError **error)
 /* Writes a record (or its tombstone when @record is NULL) at @rev, stamps it
  * with the next commit sequence number and refreshes its references. */
 static gboolean
-write_record (CareServerSync *self, const CareEntity *entity, const char *id, gint64 rev,
-              CareRecord *record, gint64 user_id, GError **error)
+write_record (CareServerSync *self, const CareEntity *entity, const char *id, gint64 rev, CareRecord *record, gint64 user_id, GError **error)
 {
   g_autofree char *now = care_store_now ();
   g_autofree char *json = NULL;
-  sqlite3_stmt *stmt;
-  gint64 seq;
+  sqlite3_stmt    *stmt;
+  gint64           seq;
 
   seq = next_seq (self, error);
   if (seq < 0)
@@ -282,7 +280,7 @@ write_record (CareServerSync *self, const CareEntity *entity, const char *id, gi
   for (guint i = 0; i < entity->n_fields; i++)
     {
       const CareField *field = &entity->fields[i];
-      GVariant *value = care_record_get_value_at (record, i);
+      GVariant        *value = care_record_get_value_at (record, i);
 
       if (field->type != CARE_FIELD_REF || value == NULL)
         continue;
@@ -311,16 +309,15 @@ write_record (CareServerSync *self, const CareEntity *entity, const char *id, gi
  * listed there) points at a live record. Returns FALSE only on database
  * errors; a broken reference sets @outcome to rejected. */
 static gboolean
-check_references (CareServerSync *self, CareRecord *record, GHashTable *only, Outcome *outcome,
-                  GError **error)
+check_references (CareServerSync *self, CareRecord *record, GHashTable *only, Outcome *outcome, GError **error)
 {
   const CareEntity *entity = care_record_get_entity (record);
 
   for (guint i = 0; i < entity->n_fields; i++)
     {
       const CareField *field = &entity->fields[i];
-      GVariant *value = care_record_get_value_at (record, i);
-      Stored target = { 0 };
+      GVariant        *value = care_record_get_value_at (record, i);
+      Stored           target = { 0 };
 
       if (field->type != CARE_FIELD_REF || value == NULL)
         continue;
@@ -352,10 +349,10 @@ static gboolean
 check_unique (CareServerSync *self, CareRecord *record, Outcome *outcome, GError **error)
 {
   const CareEntity *entity = care_record_get_entity (record);
-  const char *value;
-  g_autofree char *path = NULL;
-  sqlite3_stmt *stmt;
-  int rc;
+  const char       *value;
+  g_autofree char  *path = NULL;
+  sqlite3_stmt     *stmt;
+  int               rc;
 
   if (entity->unique_field == NULL)
     return TRUE;
@@ -396,9 +393,9 @@ check_unique (CareServerSync *self, CareRecord *record, Outcome *outcome, GError
 
 typedef struct
 {
-  char *entity;
-  char *id;
-  char *field;
+  char    *entity;
+  char    *id;
+  char    *field;
   gboolean owned;
 } RefRow;
 
@@ -413,19 +410,17 @@ ref_row_free (gpointer data)
   g_free (row);
 }
 
-static gboolean tombstone (CareServerSync *self, const CareEntity *entity, const char *id,
-                           gint64 rev, gint64 user_id, GError **error);
+static gboolean tombstone (CareServerSync *self, const CareEntity *entity, const char *id, gint64 rev, gint64 user_id, GError **error);
 
 /* Whatever pointed at a deleted record follows it: records it owns become
  * tombstones too, optional references to it are cleared. Each is a change
  * of its own, so pulls carry it. */
 static gboolean
-cascade (CareServerSync *self, const CareEntity *entity, const char *id, gint64 user_id,
-         GError **error)
+cascade (CareServerSync *self, const CareEntity *entity, const char *id, gint64 user_id, GError **error)
 {
   g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func (ref_row_free);
   sqlite3_stmt *stmt;
-  int rc;
+  int           rc;
 
   stmt = care_server_db_prepare (self->db,
                                  "SELECT entity, id, field, owned FROM ref "
@@ -452,10 +447,10 @@ cascade (CareServerSync *self, const CareEntity *entity, const char *id, gint64 
 
   for (guint i = 0; i < rows->len; i++)
     {
-      RefRow *row = g_ptr_array_index (rows, i);
+      RefRow           *row = g_ptr_array_index (rows, i);
       const CareEntity *child_entity = care_schema_lookup (row->entity);
-      Stored child = { 0 };
-      gboolean ok = TRUE;
+      Stored            child = { 0 };
+      gboolean          ok = TRUE;
 
       if (child_entity == NULL)
         continue;
@@ -486,8 +481,7 @@ cascade (CareServerSync *self, const CareEntity *entity, const char *id, gint64 
 }
 
 static gboolean
-tombstone (CareServerSync *self, const CareEntity *entity, const char *id, gint64 rev,
-           gint64 user_id, GError **error)
+tombstone (CareServerSync *self, const CareEntity *entity, const char *id, gint64 rev, gint64 user_id, GError **error)
 {
   return write_record (self, entity, id, rev, NULL, user_id, error) &&
          cascade (self, entity, id, user_id, error);
@@ -507,41 +501,40 @@ from_value (const CareField *field, JsonNode *node, GVariant **out_value)
 
   switch (field->type)
     {
-      case CARE_FIELD_INT:
-        if (json_node_get_value_type (node) != G_TYPE_INT64)
-          return FALSE;
-        *out_value = g_variant_ref_sink (g_variant_new_int64 (json_node_get_int (node)));
-        return TRUE;
-      case CARE_FIELD_BOOL:
-        if (json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-          return FALSE;
-        *out_value = g_variant_ref_sink (g_variant_new_boolean (json_node_get_boolean (node)));
-        return TRUE;
-      case CARE_FIELD_TEXT:
-      case CARE_FIELD_NOTE:
-      case CARE_FIELD_EMAIL:
-      case CARE_FIELD_PHONE:
-      case CARE_FIELD_URL:
-      case CARE_FIELD_DATE:
-      case CARE_FIELD_DATETIME:
-      case CARE_FIELD_ENUM:
-      case CARE_FIELD_REF:
-      default:
-        if (json_node_get_value_type (node) != G_TYPE_STRING)
-          return FALSE;
-        if (json_node_get_string (node)[0] != '\0')
-          *out_value = g_variant_ref_sink (g_variant_new_string (json_node_get_string (node)));
-        return TRUE;
+    case CARE_FIELD_INT:
+      if (json_node_get_value_type (node) != G_TYPE_INT64)
+        return FALSE;
+      *out_value = g_variant_ref_sink (g_variant_new_int64 (json_node_get_int (node)));
+      return TRUE;
+    case CARE_FIELD_BOOL:
+      if (json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+        return FALSE;
+      *out_value = g_variant_ref_sink (g_variant_new_boolean (json_node_get_boolean (node)));
+      return TRUE;
+    case CARE_FIELD_TEXT:
+    case CARE_FIELD_NOTE:
+    case CARE_FIELD_EMAIL:
+    case CARE_FIELD_PHONE:
+    case CARE_FIELD_URL:
+    case CARE_FIELD_DATE:
+    case CARE_FIELD_DATETIME:
+    case CARE_FIELD_ENUM:
+    case CARE_FIELD_REF:
+    default:
+      if (json_node_get_value_type (node) != G_TYPE_STRING)
+        return FALSE;
+      if (json_node_get_string (node)[0] != '\0')
+        *out_value = g_variant_ref_sink (g_variant_new_string (json_node_get_string (node)));
+      return TRUE;
     }
 }
 
 static gboolean
-apply_create (CareServerSync *self, const CareEntity *entity, const char *id, JsonObject *fields,
-              gint64 user_id, Outcome *outcome, GError **error)
+apply_create (CareServerSync *self, const CareEntity *entity, const char *id, JsonObject *fields, gint64 user_id, Outcome *outcome, GError **error)
 {
   g_autoptr (CareRecord) record = care_record_new_with_id (entity, id);
   g_autoptr (GError) invalid = NULL;
-  Stored existing = { 0 };
+  Stored   existing = { 0 };
   gboolean ok = TRUE;
 
   if (!care_record_set_from_json (record, fields, &invalid) ||
@@ -595,14 +588,13 @@ apply_create (CareServerSync *self, const CareEntity *entity, const char *id, Js
 }
 
 static gboolean
-apply_update (CareServerSync *self, const CareEntity *entity, const char *id, gint64 base_rev,
-              JsonObject *fields, gint64 user_id, Outcome *outcome, GError **error)
+apply_update (CareServerSync *self, const CareEntity *entity, const char *id, gint64 base_rev, JsonObject *fields, gint64 user_id, Outcome *outcome, GError **error)
 {
   g_autoptr (GHashTable) changed = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (CareRecord) merged = NULL;
   g_autoptr (GList) members = NULL;
   g_autoptr (GError) invalid = NULL;
-  Stored existing = { 0 };
+  Stored   existing = { 0 };
   gboolean ok = TRUE;
 
   if (!load_stored (self, entity, id, &existing, error))
@@ -626,10 +618,10 @@ apply_update (CareServerSync *self, const CareEntity *entity, const char *id, gi
   members = json_object_get_members (fields);
   for (GList *l = members; l != NULL; l = l->next)
     {
-      const char *name = l->data;
+      const char      *name = l->data;
       const CareField *field = care_entity_lookup_field (entity, name);
-      JsonNode *change = json_object_get_member (fields, name);
-      JsonObject *change_obj;
+      JsonNode        *change = json_object_get_member (fields, name);
+      JsonObject      *change_obj;
       g_autoptr (GVariant) from = NULL;
       g_autoptr (GVariant) to = NULL;
       GVariant *current;
@@ -728,10 +720,9 @@ out:
 }
 
 static gboolean
-apply_delete (CareServerSync *self, const CareEntity *entity, const char *id, gint64 base_rev,
-              gint64 user_id, Outcome *outcome, GError **error)
+apply_delete (CareServerSync *self, const CareEntity *entity, const char *id, gint64 base_rev, gint64 user_id, Outcome *outcome, GError **error)
 {
-  Stored existing = { 0 };
+  Stored   existing = { 0 };
   gboolean ok = TRUE;
 
   if (!load_stored (self, entity, id, &existing, error))
@@ -788,16 +779,15 @@ get_int_member (JsonObject *obj, const char *name, gint64 *out_value)
 /* Applies one mutation. Returns FALSE only for database errors, which abort
  * the whole push; everything wrong with the mutation itself is its outcome. */
 static gboolean
-apply_mutation (CareServerSync *self, const CareServerUser *user, JsonObject *mutation,
-                Outcome *outcome, GError **error)
+apply_mutation (CareServerSync *self, const CareServerUser *user, JsonObject *mutation, Outcome *outcome, GError **error)
 {
-  const char *entity_name = get_string_member (mutation, "entity");
-  const char *id = get_string_member (mutation, "id");
-  const char *op_name = get_string_member (mutation, "op");
-  JsonNode *fields_node = json_object_get_member (mutation, "fields");
+  const char       *entity_name = get_string_member (mutation, "entity");
+  const char       *id = get_string_member (mutation, "id");
+  const char       *op_name = get_string_member (mutation, "op");
+  JsonNode         *fields_node = json_object_get_member (mutation, "fields");
   const CareEntity *entity;
-  CareServerOp op;
-  gint64 base_rev = 0;
+  CareServerOp      op;
+  gint64            base_rev = 0;
 
   entity = care_schema_lookup (entity_name);
   if (entity == NULL)
@@ -850,15 +840,15 @@ apply_mutation (CareServerSync *self, const CareServerUser *user, JsonObject *mu
 
   switch (op)
     {
-      case CARE_SERVER_OP_CREATE:
-        return apply_create (self, entity, id, json_node_get_object (fields_node), user->id,
-                             outcome, error);
-      case CARE_SERVER_OP_UPDATE:
-        return apply_update (self, entity, id, base_rev, json_node_get_object (fields_node),
-                             user->id, outcome, error);
-      case CARE_SERVER_OP_DELETE:
-      default:
-        return apply_delete (self, entity, id, base_rev, user->id, outcome, error);
+    case CARE_SERVER_OP_CREATE:
+      return apply_create (self, entity, id, json_node_get_object (fields_node), user->id,
+                           outcome, error);
+    case CARE_SERVER_OP_UPDATE:
+      return apply_update (self, entity, id, base_rev, json_node_get_object (fields_node),
+                           user->id, outcome, error);
+    case CARE_SERVER_OP_DELETE:
+    default:
+      return apply_delete (self, entity, id, base_rev, user->id, outcome, error);
     }
 }
 
@@ -884,12 +874,11 @@ outcome_to_json (gint64 mutation_id, Outcome *outcome)
 }
 
 static gboolean
-store_result (CareServerSync *self, const char *client_id, gint64 mutation_id, JsonObject *result,
-              GError **error)
+store_result (CareServerSync *self, const char *client_id, gint64 mutation_id, JsonObject *result, GError **error)
 {
   g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), result);
   g_autofree char *json = json_to_string (node, FALSE);
-  sqlite3_stmt *stmt;
+  sqlite3_stmt    *stmt;
 
   stmt = care_server_db_prepare (self->db,
                                  "INSERT INTO client_mutations (client_id, mutation_id, result) "
@@ -909,7 +898,7 @@ replay_result (CareServerSync *self, const char *client_id, gint64 mutation_id, 
 {
   g_autoptr (JsonNode) node = NULL;
   sqlite3_stmt *stmt;
-  int rc;
+  int           rc;
 
   stmt = care_server_db_prepare (self->db,
                                  "SELECT result FROM client_mutations "
@@ -937,7 +926,7 @@ replay_result (CareServerSync *self, const char *client_id, gint64 mutation_id, 
   /* An id below the client's high-water mark that was never pushed: the
    * client skipped it. Nothing was applied, and nothing ever will be. */
   {
-    Outcome outcome = { .conflicts = json_array_new () };
+    Outcome     outcome = { .conflicts = json_array_new () };
     JsonObject *result;
 
     reject (&outcome, "stale", _ ("This mutation id is below one the server already acknowledged"));
@@ -951,13 +940,12 @@ replay_result (CareServerSync *self, const char *client_id, gint64 mutation_id, 
 /* Checks the shape of the request before anything is applied, so a broken
  * batch changes nothing. */
 static gboolean
-check_push (JsonNode *request, const char **out_client_id, JsonArray **out_mutations,
-            GError **error)
+check_push (JsonNode *request, const char **out_client_id, JsonArray **out_mutations, GError **error)
 {
   JsonObject *obj;
-  JsonNode *mutations;
+  JsonNode   *mutations;
   const char *client_id;
-  gint64 previous = 0;
+  gint64      previous = 0;
 
   if (!JSON_NODE_HOLDS_OBJECT (request))
     {
@@ -994,7 +982,7 @@ check_push (JsonNode *request, const char **out_client_id, JsonArray **out_mutat
   for (guint i = 0; i < json_array_get_length (json_node_get_array (mutations)); i++)
     {
       JsonNode *m = json_array_get_element (json_node_get_array (mutations), i);
-      gint64 mutation_id;
+      gint64    mutation_id;
 
       if (!JSON_NODE_HOLDS_OBJECT (m) ||
           !get_int_member (json_node_get_object (m), "mutation_id", &mutation_id))
@@ -1021,12 +1009,11 @@ check_push (JsonNode *request, const char **out_client_id, JsonArray **out_mutat
 /* Binds a client id to the first user who pushes with it and returns its
  * last acknowledged mutation id. */
 static gboolean
-claim_client (CareServerSync *self, const CareServerUser *user, const char *client_id,
-              gint64 *out_last, GError **error)
+claim_client (CareServerSync *self, const CareServerUser *user, const char *client_id, gint64 *out_last, GError **error)
 {
   sqlite3_stmt *stmt;
-  gint64 owner = -1;
-  int rc;
+  gint64        owner = -1;
+  int           rc;
 
   stmt = care_server_db_prepare (
       self->db, "SELECT user_id, last_mutation_id FROM clients WHERE client_id = ?", error);
@@ -1070,14 +1057,13 @@ claim_client (CareServerSync *self, const CareServerUser *user, const char *clie
 }
 
 JsonNode *
-care_server_sync_push (CareServerSync *self, const CareServerUser *user, JsonNode *request,
-                       GError **error)
+care_server_sync_push (CareServerSync *self, const CareServerUser *user, JsonNode *request, GError **error)
 {
   g_autoptr (JsonArray) results = json_array_new ();
-  JsonObject *response;
-  JsonArray *mutations = NULL;
-  const char *client_id = NULL;
-  gint64 last = 0;
+  JsonObject   *response;
+  JsonArray    *mutations = NULL;
+  const char   *client_id = NULL;
+  gint64        last = 0;
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (CARE_IS_SERVER_SYNC (self), NULL);
@@ -1094,10 +1080,10 @@ care_server_sync_push (CareServerSync *self, const CareServerUser *user, JsonNod
   for (guint i = 0; i < json_array_get_length (mutations); i++)
     {
       JsonObject *mutation = json_array_get_object_element (mutations, i);
-      gint64 mutation_id = json_object_get_int_member (mutation, "mutation_id");
-      Outcome outcome = { .conflicts = json_array_new () };
+      gint64      mutation_id = json_object_get_int_member (mutation, "mutation_id");
+      Outcome     outcome = { .conflicts = json_array_new () };
       JsonObject *result;
-      gboolean ok;
+      gboolean    ok;
 
       if (mutation_id <= last)
         {
@@ -1168,7 +1154,7 @@ parse_cursor (CareServerSync *self, const char *cursor, gint64 *out_seq, GError 
 {
   const char *instance = care_server_db_get_instance_id (self->db);
   const char *dot;
-  guint64 seq;
+  guint64     seq;
 
   *out_seq = 0;
   if (cursor == NULL || cursor[0] == '\0')
@@ -1200,12 +1186,12 @@ care_server_sync_pull (CareServerSync *self, const char *cursor, guint limit, GE
 {
   g_autoptr (JsonArray) changes = json_array_new ();
   g_autofree char *next_cursor = NULL;
-  JsonObject *response;
-  sqlite3_stmt *stmt;
-  gint64 seq, last_seq;
-  gboolean has_more = FALSE;
-  guint n = 0;
-  int rc;
+  JsonObject      *response;
+  sqlite3_stmt    *stmt;
+  gint64           seq, last_seq;
+  gboolean         has_more = FALSE;
+  guint            n = 0;
+  int              rc;
 
   g_return_val_if_fail (CARE_IS_SERVER_SYNC (self), NULL);
 
@@ -1230,7 +1216,7 @@ care_server_sync_pull (CareServerSync *self, const char *cursor, guint limit, GE
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       JsonObject *change;
-      JsonNode *fields = NULL;
+      JsonNode   *fields = NULL;
 
       if (n == limit)
         {
@@ -1276,9 +1262,9 @@ gboolean
 care_server_sync_import (CareServerSync *self, CareRecord *record, GError **error)
 {
   const CareEntity *entity;
-  const char *bad_field = NULL;
-  Stored existing = { 0 };
-  gint64 rev;
+  const char       *bad_field = NULL;
+  Stored            existing = { 0 };
+  gint64            rev;
 
   g_return_val_if_fail (CARE_IS_SERVER_SYNC (self), FALSE);
   g_return_val_if_fail (CARE_IS_RECORD (record), FALSE);
@@ -1306,12 +1292,11 @@ demo_sink (CareRecord *record, gpointer user_data, GError **error)
 
 /* Loads the deterministic demo dataset in one transaction. */
 gboolean
-care_server_sync_fill_demo (CareServerSync *self, guint n_customers, guint64 *out_n_records,
-                            GError **error)
+care_server_sync_fill_demo (CareServerSync *self, guint n_customers, guint64 *out_n_records, GError **error)
 {
   CareDemoOptions options;
-  guint64 n = 0;
-  gpointer data[2] = { self, &n };
+  guint64         n = 0;
+  gpointer        data[2] = { self, &n };
 
   g_return_val_if_fail (CARE_IS_SERVER_SYNC (self), FALSE);
 

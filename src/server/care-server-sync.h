@@ -30,13 +30,10 @@ GQuark care_server_sync_error_quark (void);
 
 CareServerSync *care_server_sync_new (CareServerDb *db);
 
-JsonNode *care_server_sync_push (CareServerSync *self, const CareServerUser *user,
-                                 JsonNode *request, GError **error);
-JsonNode *care_server_sync_pull (CareServerSync *self, const char *cursor, guint limit,
-                                 GError **error);
+JsonNode *care_server_sync_push (CareServerSync *self, const CareServerUser *user, JsonNode *request, GError **error);
+JsonNode *care_server_sync_pull (CareServerSync *self, const char *cursor, guint limit, GError **error);
 
 gboolean care_server_sync_import (CareServerSync *self, CareRecord *record, GError **error);
-gboolean care_server_sync_fill_demo (CareServerSync *self, guint n_customers,
-                                     guint64 *out_n_records, GError **error);
+gboolean care_server_sync_fill_demo (CareServerSync *self, guint n_customers, guint64 *out_n_records, GError **error);
 
 G_END_DECLS

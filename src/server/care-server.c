@@ -18,24 +18,29 @@ struct _CareServer
   GObject parent_instance;
 
   /* Owned references */
-  SoupServer *soup;
-  CareServerDb *db;
+  SoupServer     *soup;
+  CareServerDb   *db;
   CareServerAuth *auth;
   CareServerSync *sync;
-  GCancellable *cancellable; /* pending login checks */
-  gboolean tls;
+  GCancellable   *cancellable;      /* pending login checks */
+  guint           logins_in_flight; /* Argon2 checks running in worker threads */
+  gboolean        tls;
 };
 
 G_DEFINE_FINAL_TYPE (CareServer, care_server, G_TYPE_OBJECT)
 
+/* Each password check takes 64 MiB for a moment (Argon2id, interactive
+ * limits); more parallel checks than this are asked to come back shortly. */
+#define MAX_LOGINS_IN_FLIGHT 4
+
 typedef struct
 {
-  CareServer *server;     /* owned */
-  SoupServerMessage *msg; /* owned */
-  char *username;
-  char *password;
-  char *password_hash; /* NULL when there is no such user */
-  CareServerUser *user;
+  CareServer        *server; /* owned */
+  SoupServerMessage *msg;    /* owned */
+  char              *username;
+  char              *password;
+  char              *password_hash; /* NULL when there is no such user */
+  CareServerUser    *user;
 } LoginData;
 
 static void
@@ -60,7 +65,7 @@ static void
 respond_json (SoupServerMessage *msg, guint status, JsonNode *node)
 {
   g_autofree char *body = json_to_string (node, FALSE);
-  gsize len = strlen (body);
+  gsize            len = strlen (body);
 
   soup_server_message_set_status (msg, status, NULL);
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Cache-Control",
@@ -113,21 +118,21 @@ respond_sync_error (SoupServerMessage *msg, const GError *error)
 
   switch (error->code)
     {
-      case CARE_SERVER_SYNC_ERROR_MALFORMED:
-        respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", error->message);
-        break;
-      case CARE_SERVER_SYNC_ERROR_INVALID:
-        respond_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid", error->message);
-        break;
-      case CARE_SERVER_SYNC_ERROR_CONFLICT:
-        respond_error (msg, SOUP_STATUS_CONFLICT, "conflict", error->message);
-        break;
-      case CARE_SERVER_SYNC_ERROR_TOO_LARGE:
-        respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large", error->message);
-        break;
-      default:
-        respond_internal_error (msg, error);
-        break;
+    case CARE_SERVER_SYNC_ERROR_MALFORMED:
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", error->message);
+      break;
+    case CARE_SERVER_SYNC_ERROR_INVALID:
+      respond_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid", error->message);
+      break;
+    case CARE_SERVER_SYNC_ERROR_CONFLICT:
+      respond_error (msg, SOUP_STATUS_CONFLICT, "conflict", error->message);
+      break;
+    case CARE_SERVER_SYNC_ERROR_TOO_LARGE:
+      respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large", error->message);
+      break;
+    default:
+      respond_internal_error (msg, error);
+      break;
     }
 }
 
@@ -190,7 +195,7 @@ static CareServerUser *
 authenticate (CareServer *self, SoupServerMessage *msg)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  const char *authorization = soup_message_headers_get_one (headers, "Authorization");
+  const char         *authorization = soup_message_headers_get_one (headers, "Authorization");
   g_autoptr (GError) error = NULL;
   CareServerUser *user;
 
@@ -246,13 +251,14 @@ login_thread (GTask *task, gpointer source_object, gpointer task_data, GCancella
 static void
 login_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
 {
-  LoginData *login = g_task_get_task_data (G_TASK (result));
-  CareServer *self = login->server;
+  LoginData         *login = g_task_get_task_data (G_TASK (result));
+  CareServer        *self = login->server;
   SoupServerMessage *msg = login->msg;
   g_autoptr (GError) error = NULL;
   g_autofree char *token = NULL;
-  gboolean ok;
+  gboolean         ok;
 
+  self->logins_in_flight--;
   ok = g_task_propagate_boolean (G_TASK (result), NULL) && login->user != NULL;
   if (ok)
     care_server_auth_note_login (self->auth, login->username, TRUE);
@@ -279,17 +285,58 @@ login_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+handle_logout (CareServer        *self,
+               SoupServerMessage *msg)
+{
+  const char *authorization;
+  g_autoptr (CareServerUser) user = NULL;
+  g_autoptr (GError) error = NULL;
+  JsonObject *obj;
+
+  if ((user = authenticate (self, msg)) == NULL)
+    return;
+
+  /* authenticate() checked the header has the Bearer form. */
+  authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                "Authorization");
+  if (!care_server_auth_revoke_token (self->auth, authorization + 7, &error))
+    {
+      respond_internal_error (msg, error);
+      return;
+    }
+
+  obj = json_object_new ();
+  json_object_set_string_member (obj, "status", "logged_out");
+  respond_object (msg, SOUP_STATUS_OK, obj);
+}
+
+static void
 handle_session (CareServer *self, SoupServerMessage *msg)
 {
   g_autoptr (JsonNode) root = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GTask) task = NULL;
   JsonObject *obj;
-  JsonNode *username, *password;
-  LoginData *login;
-  guint retry_after = 0;
+  JsonNode   *username, *password;
+  LoginData  *login;
+  guint       retry_after = 0;
 
-  if (!require_method (msg, SOUP_METHOD_POST) || (root = read_json_body (msg)) == NULL)
+  if (strcmp (soup_server_message_get_method (msg), SOUP_METHOD_DELETE) == 0)
+    {
+      handle_logout (self, msg);
+      return;
+    }
+
+  if (strcmp (soup_server_message_get_method (msg), SOUP_METHOD_POST) != 0)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
+                                    "POST, DELETE");
+      respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed",
+                     _ ("This method is not allowed here"));
+      return;
+    }
+
+  if ((root = read_json_body (msg)) == NULL)
     return;
 
   obj = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
@@ -321,6 +368,15 @@ handle_session (CareServer *self, SoupServerMessage *msg)
       return;
     }
 
+  if (self->logins_in_flight >= MAX_LOGINS_IN_FLIGHT)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After",
+                                    "1");
+      respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy",
+                     _ ("The server is checking other logins; try again in a second"));
+      return;
+    }
+
   login = g_new0 (LoginData, 1);
   login->server = g_object_ref (self);
   login->msg = g_object_ref (msg);
@@ -340,6 +396,7 @@ handle_session (CareServer *self, SoupServerMessage *msg)
    * parallel then cannot all slip past the throttle while they are checked. */
   care_server_auth_note_login (self->auth, login->username, FALSE);
 
+  self->logins_in_flight++;
   soup_server_message_pause (msg);
   task = g_task_new (NULL, self->cancellable, login_done_cb, NULL);
   g_task_set_source_tag (task, handle_session);
@@ -374,7 +431,7 @@ handle_pull (CareServer *self, SoupServerMessage *msg)
   g_autoptr (JsonNode) response = NULL;
   g_autoptr (GError) error = NULL;
   const char *query, *limit_text;
-  guint64 limit = CARE_SERVER_SYNC_DEFAULT_LIMIT;
+  guint64     limit = CARE_SERVER_SYNC_DEFAULT_LIMIT;
 
   if (!require_method (msg, SOUP_METHOD_GET) || (user = authenticate (self, msg)) == NULL)
     return;
@@ -410,8 +467,7 @@ handle_pull (CareServer *self, SoupServerMessage *msg)
 /* Runs once the headers are in, before the body is read: a body announced
  * as too large is refused without reading it. */
 static void
-early_handler_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
-                  gpointer user_data)
+early_handler_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
 
@@ -426,10 +482,9 @@ early_handler_cb (SoupServer *server, SoupServerMessage *msg, const char *path, 
 }
 
 static void
-handler_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
-            gpointer user_data)
+handler_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
 {
-  CareServer *self = user_data;
+  CareServer      *self = user_data;
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
 
   g_debug ("%s %s", soup_server_message_get_method (msg), path);
@@ -526,9 +581,9 @@ care_server_listen (CareServer *self, const char *address, guint16 *out_port, GE
   g_autoptr (GInetAddress) inet = NULL;
   g_autoptr (GSocketAddress) sockaddr = NULL;
   g_autofree char *host = NULL;
-  const char *colon;
-  guint64 port;
-  GSList *listeners;
+  const char      *colon;
+  guint64          port;
+  GSList          *listeners;
 
   g_return_val_if_fail (CARE_IS_SERVER (self), FALSE);
 

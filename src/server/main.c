@@ -19,7 +19,7 @@ static char *opt_listen;
 static char *opt_tls_cert;
 static char *opt_tls_key;
 static char *opt_role;
-static int opt_customers = 200;
+static int   opt_customers = 200;
 
 static const GOptionEntry entries[] = {
   { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db, N_ ("The server database (created if missing)"),
@@ -62,8 +62,8 @@ serve (CareServerDb *db)
   g_autoptr (GMainLoop) loop = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *host = NULL;
-  guint16 port = 0;
-  guint term_id, int_id;
+  guint16          port = 0;
+  guint            term_id, int_id;
 
   if (opt_tls_cert != NULL)
     {
@@ -83,14 +83,16 @@ serve (CareServerDb *db)
       return EXIT_FAILURE;
     }
 
+  /* Catch the signals before announcing the port: whoever reads the line
+   * may send SIGTERM right away. */
+  loop = g_main_loop_new (NULL, FALSE);
+  term_id = g_unix_signal_add (SIGTERM, quit_cb, loop);
+  int_id = g_unix_signal_add (SIGINT, quit_cb, loop);
+
   host = g_strndup (opt_listen, (gsize) (strrchr (opt_listen, ':') - opt_listen));
   /* Tests and scripts read this line to learn the port: flush it now. */
   g_print ("listening on %s://%s:%u\n", certificate != NULL ? "https" : "http", host, port);
   fflush (stdout);
-
-  loop = g_main_loop_new (NULL, FALSE);
-  term_id = g_unix_signal_add (SIGTERM, quit_cb, loop);
-  int_id = g_unix_signal_add (SIGINT, quit_cb, loop);
   g_main_loop_run (loop);
 
   g_source_remove (term_id);
@@ -107,7 +109,7 @@ serve (CareServerDb *db)
 static char *
 read_password (GError **error)
 {
-  char buf[1100];
+  char  buf[1100];
   gsize len;
 
   if (fgets (buf, sizeof buf, stdin) == NULL)
@@ -141,7 +143,7 @@ useradd (CareServerDb *db, const char *username, CareServerRole role)
 {
   g_autoptr (CareServerAuth) auth = care_server_auth_new (db);
   g_autoptr (GError) error = NULL;
-  char *password = read_password (&error);
+  char    *password = read_password (&error);
   gboolean ok;
 
   if (password == NULL)
@@ -221,7 +223,7 @@ main (int argc, char *argv[])
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (CareServerDb) db = NULL;
   g_autoptr (GError) error = NULL;
-  const char *command;
+  const char    *command;
   CareServerRole role = CARE_SERVER_ROLE_AGENT;
 
   setlocale (LC_ALL, "");

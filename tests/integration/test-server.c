@@ -498,6 +498,28 @@ test_token_expired (void)
 }
 
 static void
+test_logout (void)
+{
+  g_autofree char *token = login (shared, "agent", PASSWORD);
+  g_autoptr (JsonNode) before = NULL;
+  g_autoptr (JsonNode) out = NULL;
+  g_autoptr (JsonNode) after = NULL;
+  guint status;
+
+  before = request (shared, "GET", "/api/v1/sync/pull?limit=1", token, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+
+  out = request (shared, "DELETE", "/api/v1/session", token, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (out), "status"), ==,
+                   "logged_out");
+
+  after = request (shared, "GET", "/api/v1/sync/pull?limit=1", token, NULL, &status);
+  g_assert_cmpuint (status, ==, 401);
+  g_assert_cmpstr (error_code (after), ==, "unauthenticated");
+}
+
+static void
 test_roles (void)
 {
   g_autofree char *client = new_uuid ();
@@ -1098,6 +1120,22 @@ test_bad_requests (void)
     }
 
   {
+    /* A chunked body has no Content-Length to refuse early: it is read, then refused. */
+    g_autofree char *url = g_strconcat (shared->base_url, "/api/v1/sync/push", NULL);
+    g_autofree char *auth = g_strdup_printf ("Bearer %s", tokens.agent);
+    g_autoptr (SoupMessage) msg = soup_message_new ("POST", url);
+    g_autoptr (GInputStream) stream = g_memory_input_stream_new_from_data (huge, huge_len, NULL);
+    g_autoptr (GBytes) response = NULL;
+    g_autoptr (GError) error = NULL;
+
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+    soup_message_set_request_body (msg, "application/json", stream, -1);
+    response = soup_session_send_and_read (session, msg, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (soup_message_get_status (msg), ==, 413);
+  }
+
+  {
     /* A mutation id that is not an integer breaks the batch shape: 400, and
      * the valid mutation before it is not applied either. */
     g_autofree char *body = g_strdup_printf (
@@ -1343,6 +1381,17 @@ test_sigterm (void)
   node = request (server, "GET", "/api/v1/health", NULL, NULL, &status);
   g_assert_cmpuint (status, ==, 200);
   server_stop (server); /* asserts exit status 0 */
+
+  /* Ctrl+C in a terminal is as clean. */
+  server = server_start (db_path);
+  g_subprocess_send_signal (server->proc, SIGINT);
+  g_assert_true (g_subprocess_wait (server->proc, NULL, NULL));
+  g_assert_true (g_subprocess_get_if_exited (server->proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (server->proc), ==, 0);
+  g_object_unref (server->proc);
+  g_free (server->db_path);
+  g_free (server->base_url);
+  g_free (server);
 }
 
 static void
@@ -1441,6 +1490,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/server/login/throttle", test_login_throttle);
   g_test_add_func ("/server/token/missing-and-bad", test_token_missing_and_bad);
   g_test_add_func ("/server/token/expired", test_token_expired);
+  g_test_add_func ("/server/token/logout", test_logout);
   g_test_add_func ("/server/roles", test_roles);
   g_test_add_func ("/server/push/create-update-delete", test_create_update_delete);
   g_test_add_func ("/server/push/replay", test_replay);

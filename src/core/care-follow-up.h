@@ -1,0 +1,18 @@
+/* care-follow-up.h: follow-up calls after a resolved case or a delivery. */
+#pragma once
+
+#include "care-store.h"
+
+G_BEGIN_DECLS
+
+#define CARE_FOLLOW_UP_DEFAULT_DAYS 7
+
+gboolean care_follow_up_applies (CareRecord *source);
+gboolean care_follow_up_schedule (CareStore   *store,
+                                  CareRecord  *source,
+                                  guint        days_later,
+                                  GDateTime   *now,
+                                  CareRecord **out_created,
+                                  GError     **error);
+
+G_END_DECLS

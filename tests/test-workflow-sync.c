@@ -1,0 +1,284 @@
+/* test-workflow-sync.c: the workflow entities travel through a real
+ * aftercare-server on 127.0.0.1 between an office and a field client,
+ * signature and totals intact, and generation stays idempotent across them. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+
+#include "care-follow-up.h"
+#include "care-maintenance.h"
+#include "care-signature.h"
+#include "care-survey.h"
+#include "care-sync-engine.h"
+#include "care-visit-report.h"
+#include "workflow-fixtures.h"
+
+static char *server_path;
+
+typedef struct
+{
+  char           *dir;
+  GSubprocess    *server;
+  char           *url;
+  CareStore      *office;
+  CareStore      *field;
+  CareSyncEngine *office_sync;
+  CareSyncEngine *field_sync;
+} Fixture;
+
+static void
+run_cli (const char *const *argv,
+         const char        *input)
+{
+  g_autoptr (GSubprocess) p = NULL;
+  g_autoptr (GError) error = NULL;
+
+  p = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (p, input, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (p));
+}
+
+static void
+done_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static CareSyncEngine *
+signed_in (Fixture    *f,
+           CareStore  *store,
+           const char *user)
+{
+  CareSyncEngine *engine = care_sync_engine_new (store);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  care_sync_engine_set_server_url (engine, f->url);
+  care_sync_engine_sign_in_async (engine, user, "workflow-passphrase", NULL, done_cb, &result);
+  if (!care_sync_engine_sign_in_finish (engine, wait (&result), &error))
+    g_error ("sign-in failed: %s", error->message);
+  return engine;
+}
+
+static void
+sync_once (CareSyncEngine *engine)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  care_sync_engine_sync_async (engine, NULL, done_cb, &result);
+  if (!care_sync_engine_sync_finish (engine, wait (&result), &error))
+    g_error ("sync failed: %s", error->message);
+  g_assert_cmpuint (care_store_outbox_count (care_sync_engine_get_store (engine)), ==, 0);
+  g_assert_cmpuint (care_sync_engine_get_rejected_count (engine), ==, 0);
+}
+
+static void
+set_up (Fixture      *f,
+        gconstpointer data)
+{
+  g_autofree char *server_db = NULL;
+  g_autofree char *office_db = NULL;
+  g_autofree char *field_db = NULL;
+  g_autofree char *line = NULL;
+  g_autoptr (GDataInputStream) out = NULL;
+  g_autoptr (GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("care-workflow-sync-XXXXXX", NULL);
+  server_db = g_build_filename (f->dir, "server.db", NULL);
+  office_db = g_build_filename (f->dir, "office.db", NULL);
+  field_db = g_build_filename (f->dir, "field.db", NULL);
+
+  /* Administrators both: the role matrix decides which roles may write
+   * which entities, and is tested with the server. */
+  run_cli ((const char *[]){ server_path, "--db", server_db, "useradd", "office", "--role", "admin", NULL },
+           "workflow-passphrase\n");
+  run_cli ((const char *[]){ server_path, "--db", server_db, "useradd", "field", "--role", "admin", NULL },
+           "workflow-passphrase\n");
+
+  f->server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, server_path, "--db", server_db, "--listen",
+                                "127.0.0.1:0", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "listening on "));
+  f->url = g_strdup (line + strlen ("listening on "));
+
+  f->office = care_store_new (office_db, &error);
+  g_assert_no_error (error);
+  f->field = care_store_new (field_db, &error);
+  g_assert_no_error (error);
+  f->office_sync = signed_in (f, f->office, "office");
+  f->field_sync = signed_in (f, f->field, "field");
+}
+
+static void
+tear_down (Fixture      *f,
+           gconstpointer data)
+{
+  g_autoptr (GDir) dir = NULL;
+  const char *name;
+
+  g_subprocess_send_signal (f->server, SIGTERM);
+  g_subprocess_wait (f->server, NULL, NULL);
+  g_clear_object (&f->server);
+  g_clear_object (&f->office_sync);
+  g_clear_object (&f->field_sync);
+  g_clear_object (&f->office);
+  g_clear_object (&f->field);
+
+  dir = g_dir_open (f->dir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (f->dir);
+  g_free (f->dir);
+  g_free (f->url);
+}
+
+static void
+test_visit_round_trip (Fixture      *f,
+                       gconstpointer data)
+{
+  g_autoptr (CareRecord) customer = fx_customer (f->office, "Жана Петрова");
+  g_autoptr (CareRecord) product = fx_product (f->office, customer, "APL-SYNC-1");
+  g_autoptr (CareRecord) contract = fx_warranty (f->office, product, "maintenance_contract", "2026-01-01", "2027-12-31",
+                                                 TRUE, FALSE, 15);
+  g_autoptr (CareRecord) plan = care_record_new (care_schema_lookup ("maintenance_plan"));
+  g_autoptr (CareQuery) visits = NULL;
+  g_autoptr (GPtrArray) links = NULL;
+  g_autoptr (CareRecord) appointment = NULL;
+  g_autoptr (CareRecord) report = NULL;
+  g_autoptr (CareRecord) part = NULL;
+  g_autoptr (CareRecord) survey = NULL;
+  g_autoptr (CareRecord) back = NULL;
+  g_autoptr (CareRecord) appointment_back = NULL;
+  g_autoptr (CareSignature) signature = care_signature_new ();
+  g_autofree char *path = NULL;
+  g_auto (CareSurveyStats) stats = { 0 };
+  g_autoptr (GError) error = NULL;
+  guint n = 99;
+
+  care_record_set_string (plan, "product_id", care_record_get_id (product));
+  care_record_set_string (plan, "title", "Quarterly service");
+  care_record_set_string (plan, "interval_unit", "month");
+  care_record_set_int (plan, "interval_count", 3);
+  care_record_set_int (plan, "visits", 4);
+  care_record_set_string (plan, "start_date", "2026-01-31");
+  fx_save (f->office, plan);
+  g_assert_true (care_maintenance_plan_generate (f->office, plan, &n, &error));
+  g_assert_cmpuint (n, ==, 4);
+  sync_once (f->office_sync);
+
+  /* The technician's device pulls the plan and its visits. */
+  sync_once (f->field_sync);
+  g_assert_cmpuint (fx_count (f->field, "maintenance_visit"), ==, 4);
+  visits = care_maintenance_plan_visits_query (care_record_get_id (plan));
+  links = care_store_find (f->field, visits, 0, 10, &error);
+  g_assert_no_error (error);
+  appointment = care_store_load (f->field, care_schema_lookup ("appointment"),
+                                 care_record_get_string (g_ptr_array_index (links, 1), "appointment_id"), &error);
+  g_assert_cmpstr (care_record_get_string (appointment, "start_at"), ==, "2026-04-30T09:00:00Z");
+
+  /* Offline on site: the report, a part, a long signature, the survey. */
+  report = care_visit_report_new_for_appointment (appointment);
+  care_record_set_string (report, "work_done", "Serviced the compressor; «очистени филтри».");
+  care_record_set_int (report, "hourly_rate_cents", 7000);
+  care_record_set_bool (report, "authorised_location", TRUE);
+  fx_save (f->field, report);
+  part = fx_part (f->field, report, "Filter set", 2, 1999);
+  care_signature_begin_stroke (signature, 0, 0);
+  for (guint i = 1; i < 4000; i++)
+    care_signature_add_point (signature, (i * 7) % 997 + 0.5, (i * 13) % 311);
+  care_visit_report_set_signature (report, signature, "Жана Петрова", NULL);
+  path = care_signature_to_path (signature);
+  g_assert_cmpuint (strlen (path), >, 30000);
+  g_assert_true (care_visit_report_complete (f->field, report, &error));
+  g_assert_no_error (error);
+  survey = care_survey_new_for (f->field, appointment, NULL, &error);
+  care_record_set_int (survey, "score", 4);
+  fx_save (f->field, survey);
+  sync_once (f->field_sync);
+
+  /* Back at the office: everything arrived as it was saved. */
+  sync_once (f->office_sync);
+  back = care_store_load (f->office, care_schema_lookup ("visit_report"), care_record_get_id (report), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (care_record_get_string (back, "signature"), ==, path);
+  g_assert_cmpstr (care_record_get_string (back, "work_done"), ==, "Serviced the compressor; «очистени филтри».");
+  /* Parts covered (39.98); 60 minutes of labour at 70.00, less 15 %. */
+  g_assert_cmpint (care_record_get_int (back, "covered_cents", -1), ==, 3998);
+  g_assert_cmpint (care_record_get_int (back, "total_cents", -1), ==, 5950);
+  g_assert_cmpstr (care_record_get_string (back, "warranty_id"), ==, care_record_get_id (contract));
+  g_assert_cmpuint (fx_count (f->office, "part_usage"), ==, 1);
+  appointment_back = care_store_load (f->office, care_schema_lookup ("appointment"), care_record_get_id (appointment),
+                                      &error);
+  g_assert_cmpstr (care_record_get_string (appointment_back, "status"), ==, "done");
+  g_assert_true (care_survey_stats (f->office, care_record_get_id (customer), &stats, &error));
+  g_assert_cmpuint (stats.count, ==, 1);
+
+  /* Generating on the other device finds the synced links: nothing new. */
+  g_assert_true (care_maintenance_plan_generate (f->field, plan, &n, &error));
+  g_assert_cmpuint (n, ==, 0);
+}
+
+/* One follow-up call, whichever device asks after a sync. */
+static void
+test_follow_up_once_across_devices (Fixture      *f,
+                                    gconstpointer data)
+{
+  g_autoptr (CareRecord) customer = fx_customer (f->office, "Zoé Lefèvre");
+  g_autoptr (CareRecord) delivery = fx_appointment (f->office, customer, NULL, "delivery", "2026-11-20T09:00:00Z",
+                                                    "2026-11-20T10:00:00Z", "done");
+  g_autoptr (GDateTime) now = fx_time ("2026-11-23T12:00:00Z");
+  g_autoptr (CareRecord) call = NULL;
+  g_autoptr (CareRecord) again = NULL;
+  g_autoptr (CareRecord) field_copy = NULL;
+
+  g_assert_true (care_follow_up_schedule (f->office, delivery, 5, now, &call, NULL));
+  g_assert_nonnull (call);
+  sync_once (f->office_sync);
+  sync_once (f->field_sync);
+
+  field_copy = care_store_load (f->field, care_schema_lookup ("appointment"), care_record_get_id (delivery), NULL);
+  g_assert_true (care_follow_up_schedule (f->field, field_copy, 5, now, &again, NULL));
+  g_assert_null (again);
+  g_assert_cmpuint (fx_count (f->field, "appointment"), ==, 2);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  server_path = g_strdup (g_getenv ("AFTERCARE_SERVER"));
+  if (server_path == NULL)
+    {
+      g_printerr ("AFTERCARE_SERVER must name the aftercare-server binary\n");
+      return 1;
+    }
+
+  g_test_add ("/workflow-sync/visit-round-trip", Fixture, NULL, set_up, test_visit_round_trip, tear_down);
+  g_test_add ("/workflow-sync/follow-up-once-across-devices", Fixture, NULL, set_up,
+              test_follow_up_once_across_devices, tear_down);
+
+  return g_test_run ();
+}
