@@ -847,6 +847,24 @@ test_webcal (void)
   g_free (get_feed (as_http, NULL, NULL, 200, NULL));
 }
 
+/* A feed whose staff record is deleted answers 404, like an unknown token;
+ * HEAD answers like GET, without the body. */
+static void
+test_deleted_staff (void)
+{
+  g_autofree char *staff = create ("staff", "{\"name\": \"Leaving Soon\", \"role\": \"technician\"}");
+  g_autoptr (JsonObject) feed = create_feed (agent, staff, 201);
+  g_autoptr (SoupMessage) msg = NULL;
+  g_autoptr (GBytes) body = fetch (feed_url (feed), "HEAD", NULL, NULL, NULL, &msg);
+
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  g_assert_nonnull (soup_message_headers_get_one (soup_message_get_response_headers (msg), "ETag"));
+  g_assert_cmpuint (g_bytes_get_size (body), ==, 0);
+
+  push ("staff", staff, "delete", 1, NULL);
+  g_assert_null (get_feed (feed_url (feed), NULL, NULL, 404, NULL));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -890,6 +908,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/calendar/bearer", test_bearer);
   g_test_add_func ("/calendar/permissions", test_permissions);
   g_test_add_func ("/calendar/webcal", test_webcal);
+  g_test_add_func ("/calendar/deleted-staff", test_deleted_staff);
 
   ret = g_test_run ();
 
