@@ -6,7 +6,7 @@ top="$1"
 cd "$top"
 status=0
 for f in $(git ls-files -co --exclude-standard 'src/*.c' 'src/*.ui' 'data/*.in' 'data/*.xml' | grep -v '\.service\.in$'); do
-  if grep -qE '(_\(|N_\(|NC_\(|C_\(|ngettext|translatable="yes"|<summary>|^Name=)' "$f"; then
+  if grep -qE '(_ ?\(|N_ ?\(|NC_ ?\(|C_ ?\(|ngettext|translatable="yes"|<summary>|^Name=)' "$f"; then
     if ! grep -qxF "$f" po/POTFILES.in; then
       echo "missing from po/POTFILES.in: $f"
       status=1

@@ -421,14 +421,18 @@ care_conflict_note_server_value (CareStore *store, const char *entity, const cha
   return care_store_step_done (store, stmt, error);
 }
 
+/* The record is gone for good: its field conflicts and refused deletes
+ * mean nothing any more. A "deleted" conflict stays: it holds the user's
+ * version of the record. */
 gboolean
 care_conflict_forget_record (CareStore *store, const char *entity, const char *record_id,
                              GError **error)
 {
   sqlite3_stmt *stmt;
 
-  stmt =
-      care_store_prepare (store, "DELETE FROM conflict WHERE entity = ? AND record_id = ?", error);
+  stmt = care_store_prepare (
+      store, "DELETE FROM conflict WHERE entity = ? AND record_id = ? AND kind != 'deleted'",
+      error);
   if (stmt == NULL)
     return FALSE;
 

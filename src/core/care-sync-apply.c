@@ -61,9 +61,9 @@ static const char *
 entity_sql (const CareEntity *entity, const char *kind)
 {
   static GHashTable *cache;
-  static GMutex lock;
-  g_autofree char *key = g_strconcat (kind, ":", entity->name, NULL);
-  const char *sql;
+  static GMutex      lock;
+  g_autofree char   *key = g_strconcat (kind, ":", entity->name, NULL);
+  const char        *sql;
 
   g_mutex_lock (&lock);
   if (cache == NULL)
@@ -122,8 +122,8 @@ static CareRecord *
 load_row (CareStore *store, const CareEntity *entity, const char *id, GError **error)
 {
   sqlite3_stmt *stmt = care_store_prepare (store, entity_sql (entity, "select"), error);
-  CareRecord *record = NULL;
-  int rc;
+  CareRecord   *record = NULL;
+  int           rc;
 
   if (stmt == NULL)
     return NULL;
@@ -155,8 +155,7 @@ delete_row (CareStore *store, const CareEntity *entity, const char *id, GError *
 }
 
 static gboolean
-set_state (CareStore *store, const CareEntity *entity, const char *id, CareSyncState state,
-           GError **error)
+set_state (CareStore *store, const CareEntity *entity, const char *id, CareSyncState state, GError **error)
 {
   sqlite3_stmt *stmt = care_store_prepare (store, entity_sql (entity, "state"), error);
 
@@ -172,8 +171,7 @@ set_state (CareStore *store, const CareEntity *entity, const char *id, CareSyncS
 }
 
 static gboolean
-set_field (CareStore *store, const CareEntity *entity, const char *id, const CareField *field,
-           GVariant *value, GError **error)
+set_field (CareStore *store, const CareEntity *entity, const char *id, const CareField *field, GVariant *value, GError **error)
 {
   g_autofree char *sql =
       g_strdup_printf ("UPDATE %s SET %s = ? WHERE id = ?", entity->name, field->name);
@@ -190,11 +188,10 @@ set_field (CareStore *store, const CareEntity *entity, const char *id, const Car
  * conflicts): the row's rev follows, and the record is synced once nothing
  * else waits for it. */
 static gboolean
-settle_record (CareStore *store, const CareEntity *entity, const char *id, gint64 rev,
-               GError **error)
+settle_record (CareStore *store, const CareEntity *entity, const char *id, gint64 rev, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
-  gboolean pending = care_outbox_has_pending (store, entity->name, id, &local_error);
+  gboolean      pending = care_outbox_has_pending (store, entity->name, id, &local_error);
   sqlite3_stmt *stmt;
 
   if (local_error != NULL)
@@ -232,12 +229,38 @@ settle_deleted (CareStore *store, const CareEntity *entity, const char *id, GErr
   return pending || delete_row (store, entity, id, error);
 }
 
+/* The user's values of the record's open field conflicts, put into
+ * @record (when there is one) so a whole-record copy loses none of them. */
+static gboolean
+fold_field_conflicts (CareStore *store, const CareEntity *entity, const char *id, CareRecord *record, gboolean *out_found, GError **error)
+{
+  g_autoptr (GPtrArray) all = care_conflict_list (store, error);
+
+  *out_found = FALSE;
+  if (all == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      CareConflict *c = g_ptr_array_index (all, i);
+
+      if (care_conflict_get_entity (c) != entity ||
+          g_strcmp0 (care_conflict_get_record_id (c), id) != 0 ||
+          care_conflict_get_kind (c) != CARE_CONFLICT_FIELD)
+        continue;
+      *out_found = TRUE;
+      if (record != NULL)
+        care_record_set_value (record, care_conflict_get_field (c), care_conflict_get_local_value (c));
+    }
+
+  return TRUE;
+}
+
 /* Edits to a record the server deleted: the user's version is saved in the
  * conflict, the edits still queued for it are folded in (the server would
  * refuse each one the same way), and the row goes as it did elsewhere. */
 static gboolean
-record_deleted_conflict (CareStore *store, const CareEntity *entity, CareMutation *m, gint64 rev,
-                         const char *message, GError **error)
+record_deleted_conflict (CareStore *store, const CareEntity *entity, CareMutation *m, gint64 rev, const char *message, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
   g_autoptr (CareRecord) record = load_row (store, entity, m->record_id, &local_error);
@@ -253,8 +276,14 @@ record_deleted_conflict (CareStore *store, const CareEntity *entity, CareMutatio
   if (record == NULL)
     return TRUE;
 
-  if (!care_conflict_note_record (store, CARE_CONFLICT_DELETED, record, rev, message, error))
-    return FALSE;
+  {
+    gboolean had_fields;
+
+    if (!fold_field_conflicts (store, entity, m->record_id, record, &had_fields, error) ||
+        (had_fields && !care_conflict_forget_record (store, entity->name, m->record_id, error)) ||
+        !care_conflict_note_record (store, CARE_CONFLICT_DELETED, record, rev, message, error))
+      return FALSE;
+  }
 
   stmt = care_store_prepare (
       store, "DELETE FROM outbox WHERE entity = ? AND record_id = ? AND state = 'pending'", error);
@@ -272,8 +301,7 @@ record_deleted_conflict (CareStore *store, const CareEntity *entity, CareMutatio
  * its values, so the row takes them too (unless the user has edited that
  * field again since), and the user's values wait in the conflict table. */
 static gboolean
-record_field_conflicts (CareStore *store, const CareEntity *entity, CareMutation *m,
-                        JsonArray *conflicts, gint64 rev, const char *message, GError **error)
+record_field_conflicts (CareStore *store, const CareEntity *entity, CareMutation *m, JsonArray *conflicts, gint64 rev, const char *message, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
   g_autoptr (CareRecord) record = load_row (store, entity, m->record_id, &local_error);
@@ -290,13 +318,13 @@ record_field_conflicts (CareStore *store, const CareEntity *entity, CareMutation
 
   for (guint i = 0; i < json_array_get_length (conflicts); i++)
     {
-      JsonNode *node = json_array_get_element (conflicts, i);
-      JsonObject *c;
+      JsonNode        *node = json_array_get_element (conflicts, i);
+      JsonObject      *c;
       const CareField *field;
-      JsonNode *change;
-      JsonNode *base = NULL;
-      JsonNode *local;
-      JsonNode *server;
+      JsonNode        *change;
+      JsonNode        *base = NULL;
+      JsonNode        *local;
+      JsonNode        *server;
       g_autoptr (GVariant) server_value = NULL;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
@@ -338,8 +366,7 @@ record_field_conflicts (CareStore *store, const CareEntity *entity, CareMutation
  * comes back as it is (pulls kept its fields current), and the user can
  * delete it again knowingly. */
 static gboolean
-record_kept_conflict (CareStore *store, const CareEntity *entity, CareMutation *m, gint64 rev,
-                      const char *message, GError **error)
+record_kept_conflict (CareStore *store, const CareEntity *entity, CareMutation *m, gint64 rev, const char *message, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
   g_autoptr (CareRecord) record = NULL;
@@ -362,16 +389,44 @@ record_kept_conflict (CareStore *store, const CareEntity *entity, CareMutation *
          care_conflict_note_record (store, CARE_CONFLICT_KEPT, record, rev, message, error);
 }
 
+/* Edits queued after this one were made on top of it: once the server
+ * applied it cleanly, they are based on its new revision, as they would
+ * have been had the user waited for the answer. (A delete based on the old
+ * revision would otherwise be refused as stale.) Only "applied", never
+ * "merged": after a merge the record holds changes the user has not seen,
+ * and a later delete must not remove them unseen. */
+static gboolean
+rebase (CareStore *store, CareMutation *m, gint64 rev, GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  /* The unary pluses keep SQLite on the record index: the state index
+   * would walk every later pending row for each acknowledged one. */
+  stmt = care_store_prepare (store,
+                             "UPDATE outbox SET base_rev = ? WHERE entity = ? AND record_id = ? "
+                             "AND +state = 'pending' AND base_rev = ? AND +mutation_id > ?",
+                             error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, rev);
+  sqlite3_bind_text (stmt, 2, m->entity, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, m->record_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 4, m->base_rev);
+  sqlite3_bind_int64 (stmt, 5, m->mutation_id);
+  return care_store_step_done (store, stmt, error);
+}
+
 static gboolean
 settle_one (CareStore *store, CareMutation *m, JsonObject *result, GError **error)
 {
   const CareEntity *entity = care_schema_lookup (m->entity);
-  const char *status = get_string (result, "status");
-  const char *code = get_string (result, "code");
-  const char *message = get_string (result, "error");
-  JsonNode *conflicts_node = json_object_get_member (result, "conflicts");
-  JsonArray *conflicts = NULL;
-  gint64 rev = 0;
+  const char       *status = get_string (result, "status");
+  const char       *code = get_string (result, "code");
+  const char       *message = get_string (result, "error");
+  JsonNode         *conflicts_node = json_object_get_member (result, "conflicts");
+  JsonArray        *conflicts = NULL;
+  gint64            rev = 0;
 
   if (status == NULL)
     return protocol_error (error, "status");
@@ -399,6 +454,8 @@ settle_one (CareStore *store, CareMutation *m, JsonObject *result, GError **erro
 
   if (!g_str_equal (status, "conflict"))
     {
+      if (g_str_equal (status, "applied") && !rebase (store, m, rev, error))
+        return FALSE;
       if (g_str_equal (m->op, "delete"))
         return settle_deleted (store, entity, m->record_id, error);
       return settle_record (store, entity, m->record_id, rev, error);
@@ -452,11 +509,10 @@ push_in_transaction (CareStore *store, gpointer user_data, GError **error)
  * the server replays its stored results).
  */
 gboolean
-care_sync_apply_push_results (CareStore *store, GPtrArray *mutations, JsonNode *response,
-                              GError **error)
+care_sync_apply_push_results (CareStore *store, GPtrArray *mutations, JsonNode *response, GError **error)
 {
   JsonNode *results;
-  PushData data = { mutations, NULL };
+  PushData  data = { mutations, NULL };
 
   g_return_val_if_fail (CARE_IS_STORE (store), FALSE);
 
@@ -471,9 +527,9 @@ care_sync_apply_push_results (CareStore *store, GPtrArray *mutations, JsonNode *
   data.results = json_node_get_array (results);
   for (guint i = 0; i < mutations->len; i++)
     {
-      JsonNode *node = json_array_get_element (data.results, i);
+      JsonNode     *node = json_array_get_element (data.results, i);
       CareMutation *m = g_ptr_array_index (mutations, i);
-      gint64 id = 0;
+      gint64        id = 0;
 
       if (!JSON_NODE_HOLDS_OBJECT (node) ||
           !get_int (json_node_get_object (node), "mutation_id", &id) || id != m->mutation_id)
@@ -485,12 +541,11 @@ care_sync_apply_push_results (CareStore *store, GPtrArray *mutations, JsonNode *
 
 /* A pulled value moved a field that is in conflict: the conflict follows. */
 static gboolean
-refresh_conflicts (CareStore *store, const CareEntity *entity, const char *id, CareRecord *incoming,
-                   gint64 rev, GError **error)
+refresh_conflicts (CareStore *store, const CareEntity *entity, const char *id, CareRecord *incoming, gint64 rev, GError **error)
 {
   g_autoptr (GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
   sqlite3_stmt *stmt;
-  int rc;
+  int           rc;
 
   stmt = care_store_prepare (
       store, "SELECT field FROM conflict WHERE entity = ? AND record_id = ? AND kind = 'field'",
@@ -522,8 +577,7 @@ refresh_conflicts (CareStore *store, const CareEntity *entity, const char *id, C
 }
 
 static gboolean
-apply_tombstone (CareStore *store, const CareEntity *entity, const char *id,
-                 gboolean have_conflicts, GError **error)
+apply_tombstone (CareStore *store, const CareEntity *entity, const char *id, gboolean have_conflicts, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
   gboolean pending = care_outbox_has_pending (store, entity->name, id, &local_error);
@@ -541,14 +595,9 @@ apply_tombstone (CareStore *store, const CareEntity *entity, const char *id,
 
   if (have_conflicts)
     {
-      g_autoptr (GPtrArray) all = care_conflict_list (store, error);
-      g_autoptr (CareRecord) record = NULL;
+      g_autoptr (CareRecord) record = load_row (store, entity, id, &local_error);
       gboolean had_fields = FALSE;
 
-      if (all == NULL)
-        return FALSE;
-
-      record = load_row (store, entity, id, &local_error);
       if (local_error != NULL)
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
@@ -557,21 +606,8 @@ apply_tombstone (CareStore *store, const CareEntity *entity, const char *id,
 
       /* Field conflicts on a record now deleted become one "deleted"
        * conflict carrying the user's values, so "mine" can restore it. */
-      for (guint i = 0; i < all->len; i++)
-        {
-          CareConflict *c = g_ptr_array_index (all, i);
-
-          if (care_conflict_get_entity (c) != entity ||
-              g_strcmp0 (care_conflict_get_record_id (c), id) != 0 ||
-              care_conflict_get_kind (c) != CARE_CONFLICT_FIELD)
-            continue;
-          had_fields = TRUE;
-          if (record != NULL)
-            care_record_set_value (record, care_conflict_get_field (c),
-                                   care_conflict_get_local_value (c));
-        }
-
-      if (!care_conflict_forget_record (store, entity->name, id, error))
+      if (!fold_field_conflicts (store, entity, id, record, &had_fields, error) ||
+          !care_conflict_forget_record (store, entity->name, id, error))
         return FALSE;
       if (had_fields && record != NULL &&
           !care_conflict_note_record (
@@ -584,22 +620,21 @@ apply_tombstone (CareStore *store, const CareEntity *entity, const char *id,
 }
 
 static gboolean
-apply_upsert (CareStore *store, const CareEntity *entity, const char *id, gint64 rev,
-              JsonObject *fields, gboolean have_conflicts, const char *now, GError **error)
+apply_upsert (CareStore *store, const CareEntity *entity, const char *id, gint64 rev, JsonObject *fields, gboolean have_conflicts, const char *now, GError **error)
 {
   g_autoptr (CareRecord) incoming = care_record_new_with_id (entity, id);
   g_autoptr (CareRecord) existing = NULL;
   g_autoptr (GHashTable) pending = NULL;
   g_autoptr (GError) local_error = NULL;
-  gboolean whole = FALSE;
+  gboolean      whole = FALSE;
   sqlite3_stmt *stmt;
-  int col = 1;
+  int           col = 1;
 
   /* Each known field strictly; fields a newer server knows are skipped. */
   for (guint i = 0; i < entity->n_fields; i++)
     {
       const CareField *field = &entity->fields[i];
-      GVariant *value = NULL;
+      GVariant        *value = NULL;
 
       if (!care_value_from_json (field, json_object_get_member (fields, field->name), &value,
                                  &local_error))
@@ -652,7 +687,7 @@ apply_upsert (CareStore *store, const CareEntity *entity, const char *id, gint64
   for (guint i = 0; i < entity->n_fields; i++)
     {
       const char *name = entity->fields[i].name;
-      gboolean keep_local = whole || (pending != NULL && g_hash_table_contains (pending, name));
+      gboolean    keep_local = whole || (pending != NULL && g_hash_table_contains (pending, name));
 
       care_store_bind_value (stmt, col++,
                              keep_local ? care_record_get_value_at (existing, i)
@@ -671,27 +706,27 @@ apply_upsert (CareStore *store, const CareEntity *entity, const char *id, gint64
 
 typedef struct
 {
-  JsonArray *changes;
+  JsonArray  *changes;
   const char *next_cursor;
-  guint n_applied;
+  guint       n_applied;
 } PullData;
 
 static gboolean
 pull_in_transaction (CareStore *store, gpointer user_data, GError **error)
 {
-  PullData *data = user_data;
-  gboolean have_conflicts = care_conflict_count (store) > 0;
+  PullData        *data = user_data;
+  gboolean         have_conflicts = care_conflict_count (store) > 0;
   g_autofree char *now = care_store_now ();
 
   for (guint i = 0; i < json_array_get_length (data->changes); i++)
     {
-      JsonNode *node = json_array_get_element (data->changes, i);
-      JsonObject *change;
+      JsonNode         *node = json_array_get_element (data->changes, i);
+      JsonObject       *change;
       const CareEntity *entity;
-      const char *id;
-      JsonNode *deleted;
-      JsonNode *fields;
-      gint64 rev = 0;
+      const char       *id;
+      JsonNode         *deleted;
+      JsonNode         *fields;
+      gint64            rev = 0;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         return protocol_error (error, "changes");
@@ -740,13 +775,12 @@ pull_in_transaction (CareStore *store, gpointer user_data, GError **error)
  * same transaction.
  */
 gboolean
-care_sync_apply_pull_page (CareStore *store, JsonNode *response, gboolean *out_has_more,
-                           guint *out_n_changes, GError **error)
+care_sync_apply_pull_page (CareStore *store, JsonNode *response, gboolean *out_has_more, guint *out_n_changes, GError **error)
 {
   JsonObject *obj;
-  JsonNode *changes;
-  JsonNode *has_more;
-  PullData data = { 0 };
+  JsonNode   *changes;
+  JsonNode   *has_more;
+  PullData    data = { 0 };
 
   g_return_val_if_fail (CARE_IS_STORE (store), FALSE);
 

@@ -38,37 +38,37 @@ struct _CareSyncEngine
   GObject parent_instance;
 
   /* Owned references */
-  CareStore *store;
-  SoupSession *session;
-  GCancellable *cancellable; /* the current run */
-  GNetworkMonitor *monitor;  /* the default one, referenced */
-  GPtrArray *waiting;        /* GTasks for the next run */
-  GPtrArray *running;        /* GTasks the current run completes */
+  CareStore       *store;
+  SoupSession     *session;
+  GCancellable    *cancellable; /* the current run */
+  GNetworkMonitor *monitor;     /* the default one, referenced */
+  GPtrArray       *waiting;     /* GTasks for the next run */
+  GPtrArray       *running;     /* GTasks the current run completes */
 
-  char *server_url;
-  char *token;
-  char *username;
-  char *role;
-  char *last_error;
+  char      *server_url;
+  char      *token;
+  char      *username;
+  char      *role;
+  char      *last_error;
   GDateTime *last_sync;
 
   CareSyncStatus status;
-  guint pending_count;
-  guint conflict_count;
-  guint rejected_count;
-  guint progress_applied;
-  gboolean progress_has_more;
+  guint          pending_count;
+  guint          conflict_count;
+  guint          rejected_count;
+  guint          progress_applied;
+  gboolean       progress_has_more;
 
   /* Scheduling */
   gboolean started;
-  guint debounce_id;
-  guint periodic_id;
-  guint retry_id;
-  guint failures;
-  guint retry_delay;     /* ms of the retry scheduled last */
-  gint64 retry_after_ms; /* from the last 429/503, or 0 */
-  gulong changed_id;
-  gulong network_id;
+  guint    debounce_id;
+  guint    periodic_id;
+  guint    retry_id;
+  guint    failures;
+  guint    retry_delay;    /* ms of the retry scheduled last */
+  gint64   retry_after_ms; /* from the last 429/503, or 0 */
+  gulong   changed_id;
+  gulong   network_id;
 
   /* Tunables */
   guint batch_size;
@@ -135,12 +135,13 @@ static GParamSpec *properties[N_PROPS];
 typedef struct
 {
   CareSyncEngine *self;
-  GCancellable *cancellable;
-  SoupMessage *msg;
-  GPtrArray *batch; /* CareMutation being pushed */
-  guint batch_size; /* shrinks when the server refuses a whole batch */
-  guint n_applied;
-  gboolean cursor_reset;
+  GCancellable   *cancellable;
+  SoupMessage    *msg;
+  GPtrArray      *batch;      /* CareMutation being pushed */
+  guint           batch_size; /* shrinks when the server refuses a whole batch */
+  guint           n_applied;
+  gboolean        cursor_reset;
+  GArray         *links; /* handler ids on the waiting tasks' cancellables */
 } Run;
 
 static void run_next_push (Run *run);
@@ -149,8 +150,16 @@ static void run_finish (Run *run, GError *error);
 static void start_run (CareSyncEngine *self);
 
 static void
+cancel_run_cb (GCancellable *caller,
+               GCancellable *run)
+{
+  g_cancellable_cancel (run);
+}
+
+static void
 run_free (Run *run)
 {
+  g_clear_pointer (&run->links, g_array_unref);
   g_clear_pointer (&run->batch, g_ptr_array_unref);
   g_clear_object (&run->msg);
   g_clear_object (&run->cancellable);
@@ -244,8 +253,8 @@ endpoint (CareSyncEngine *self, const char *path)
 static SoupMessage *
 new_message (CareSyncEngine *self, const char *method, const char *path, JsonNode *body)
 {
-  g_autofree char *url = endpoint (self, path);
-  SoupMessage *msg = soup_message_new (method, url);
+  g_autofree char    *url = endpoint (self, path);
+  SoupMessage        *msg = soup_message_new (method, url);
   SoupMessageHeaders *headers;
 
   if (msg == NULL)
@@ -271,6 +280,20 @@ new_message (CareSyncEngine *self, const char *method, const char *path, JsonNod
     }
 
   return msg;
+}
+
+/* Without a server and a token there is nobody to sync with: that is the
+ * "signed out" state, not idle, whatever happened before. */
+static void
+update_signed_out (CareSyncEngine *self)
+{
+  if (self->token == NULL || self->server_url == NULL)
+    set_status (self, CARE_SYNC_STATUS_SIGNED_OUT);
+  else if (self->status == CARE_SYNC_STATUS_SIGNED_OUT)
+    {
+      set_last_error (self, NULL);
+      set_status (self, CARE_SYNC_STATUS_IDLE);
+    }
 }
 
 /* Seconds from a Retry-After header (delta or HTTP date), or -1. */
@@ -303,7 +326,7 @@ static char *
 server_message (JsonNode *node)
 {
   JsonObject *obj;
-  JsonNode *err;
+  JsonNode   *err;
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     return NULL;
@@ -328,7 +351,7 @@ read_response (CareSyncEngine *self, SoupMessage *msg, GAsyncResult *result, GEr
   g_autoptr (JsonParser) parser = NULL;
   g_autoptr (JsonNode) node = NULL;
   g_autofree char *message = NULL;
-  guint status;
+  guint            status;
 
   bytes = soup_session_send_and_read_finish (self->session, result, &local_error);
   if (bytes == NULL)
@@ -406,7 +429,7 @@ cancel_source (guint *id)
 static void
 push_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  Run *run = user_data;
+  Run            *run = user_data;
   CareSyncEngine *self = run->self;
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) response = NULL;
@@ -419,7 +442,7 @@ push_cb (GObject *object, GAsyncResult *result, gpointer user_data)
        * one as refused, so it never blocks the queue. */
       if (g_error_matches (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_REFUSED))
         {
-          CareMutation *first = g_ptr_array_index (run->batch, 0);
+          CareMutation    *first = g_ptr_array_index (run->batch, 0);
           g_autofree char *reason = g_strdup (error->message);
 
           g_clear_error (&error);
@@ -451,6 +474,27 @@ push_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   run_next_push (run);
 }
 
+/* A delete whose record has an earlier mutation in the same batch waits
+ * for the next one: its base_rev is only rebased onto that mutation's
+ * result once the answer is in (see care-sync-apply.c). */
+static void
+cut_before_dependent_delete (GPtrArray *batch)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < batch->len; i++)
+    {
+      CareMutation *m = g_ptr_array_index (batch, i);
+
+      if (g_str_equal (m->op, "delete") && g_hash_table_contains (seen, m->record_id))
+        {
+          g_ptr_array_set_size (batch, i);
+          return;
+        }
+      g_hash_table_add (seen, m->record_id);
+    }
+}
+
 static void
 run_next_push (Run *run)
 {
@@ -474,6 +518,8 @@ run_next_push (Run *run)
       return;
     }
 
+  cut_before_dependent_delete (run->batch);
+
   if (run->batch->len == 0)
     {
       run_next_pull (run);
@@ -495,6 +541,12 @@ run_next_push (Run *run)
 
   g_clear_object (&run->msg);
   run->msg = new_message (self, SOUP_METHOD_POST, "/api/v1/sync/push", body);
+  if (run->msg == NULL)
+    {
+      run_finish (run, g_error_new_literal (CARE_SYNC_ERROR, CARE_SYNC_ERROR_NOT_CONFIGURED,
+                                            _ ("The server address is not valid")));
+      return;
+    }
   soup_session_send_and_read_async (self->session, run->msg, G_PRIORITY_DEFAULT, run->cancellable,
                                     push_cb, run);
 }
@@ -504,12 +556,12 @@ run_next_push (Run *run)
 static void
 pull_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  Run *run = user_data;
+  Run            *run = user_data;
   CareSyncEngine *self = run->self;
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) response = NULL;
   gboolean has_more = FALSE;
-  guint n = 0;
+  guint    n = 0;
 
   response = read_response (self, run->msg, result, &error);
   if (response == NULL)
@@ -568,6 +620,12 @@ run_next_pull (Run *run)
   path = g_strdup_printf ("/api/v1/sync/pull?limit=%u&cursor=%s", self->page_size, escaped);
   g_clear_object (&run->msg);
   run->msg = new_message (self, SOUP_METHOD_GET, path, NULL);
+  if (run->msg == NULL)
+    {
+      run_finish (run, g_error_new_literal (CARE_SYNC_ERROR, CARE_SYNC_ERROR_NOT_CONFIGURED,
+                                            _ ("The server address is not valid")));
+      return;
+    }
   soup_session_send_and_read_async (self->session, run->msg, G_PRIORITY_DEFAULT, run->cancellable,
                                     pull_cb, run);
 }
@@ -684,10 +742,14 @@ run_finish (Run *run, GError *error)
       cancel_source (&self->retry_id);
       set_last_error (self, NULL);
       set_status (self, CARE_SYNC_STATUS_IDLE);
+      update_signed_out (self);
       g_debug ("Synced: %u changes pulled", run->n_applied);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    set_status (self, CARE_SYNC_STATUS_IDLE);
+    {
+      set_status (self, CARE_SYNC_STATUS_IDLE);
+      update_signed_out (self);
+    }
   else if (g_error_matches (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_UNAUTHORIZED) ||
            g_error_matches (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_NOT_CONFIGURED))
     {
@@ -708,6 +770,10 @@ run_finish (Run *run, GError *error)
 
   update_counts (self);
   set_progress (self, run->n_applied, FALSE);
+  for (guint i = 0; tasks != NULL && i < tasks->len && i < run->links->len; i++)
+    if (g_array_index (run->links, gulong, i) != 0)
+      g_cancellable_disconnect (g_task_get_cancellable (g_ptr_array_index (tasks, i)),
+                                g_array_index (run->links, gulong, i));
   run_free (run);
 
   for (guint i = 0; tasks != NULL && i < tasks->len; i++)
@@ -745,6 +811,19 @@ start_run (CareSyncEngine *self)
   run = g_new0 (Run, 1);
   run->self = g_object_ref (self);
   run->cancellable = g_cancellable_new ();
+  run->links = g_array_new (FALSE, FALSE, sizeof (gulong));
+
+  /* A caller's cancellable stops the run it waits for. */
+  for (guint i = 0; i < self->running->len; i++)
+    {
+      GCancellable *cancellable = g_task_get_cancellable (g_ptr_array_index (self->running, i));
+      gulong        id = 0;
+
+      if (cancellable != NULL)
+        id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_run_cb), g_object_ref (run->cancellable),
+                                    g_object_unref);
+      g_array_append_val (run->links, id);
+    }
   run->batch_size = self->batch_size;
   self->cancellable = g_object_ref (run->cancellable);
 
@@ -773,7 +852,7 @@ sign_in_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   CareSyncEngine *self = g_task_get_source_object (task);
-  SoupMessage *msg = g_task_get_task_data (task);
+  SoupMessage    *msg = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) response = NULL;
   JsonObject *obj;
@@ -787,8 +866,8 @@ sign_in_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  obj = json_node_get_object (response);
-  if (JSON_NODE_HOLDS_OBJECT (response) && json_object_has_member (obj, "token") &&
+  obj = JSON_NODE_HOLDS_OBJECT (response) ? json_node_get_object (response) : NULL;
+  if (obj != NULL && json_object_has_member (obj, "token") &&
       json_node_get_value_type (json_object_get_member (obj, "token")) == G_TYPE_STRING)
     token = json_object_get_string_member (obj, "token");
   if (token != NULL && json_object_has_member (obj, "user") &&
@@ -866,105 +945,104 @@ care_sync_engine_get_property (GObject *object, guint prop_id, GValue *value, GP
 
   switch (prop_id)
     {
-      case PROP_STORE:
-        g_value_set_object (value, self->store);
-        break;
-      case PROP_SERVER_URL:
-        g_value_set_string (value, self->server_url);
-        break;
-      case PROP_TOKEN:
-        g_value_set_string (value, self->token);
-        break;
-      case PROP_USERNAME:
-        g_value_set_string (value, self->username);
-        break;
-      case PROP_ROLE:
-        g_value_set_string (value, self->role);
-        break;
-      case PROP_STATUS:
-        g_value_set_enum (value, self->status);
-        break;
-      case PROP_LAST_ERROR:
-        g_value_set_string (value, self->last_error);
-        break;
-      case PROP_PENDING_COUNT:
-        g_value_set_uint (value, self->pending_count);
-        break;
-      case PROP_CONFLICT_COUNT:
-        g_value_set_uint (value, self->conflict_count);
-        break;
-      case PROP_REJECTED_COUNT:
-        g_value_set_uint (value, self->rejected_count);
-        break;
-      case PROP_LAST_SYNC:
-        g_value_set_boxed (value, self->last_sync);
-        break;
-      case PROP_PROGRESS_APPLIED:
-        g_value_set_uint (value, self->progress_applied);
-        break;
-      case PROP_PROGRESS_HAS_MORE:
-        g_value_set_boolean (value, self->progress_has_more);
-        break;
-      case PROP_BATCH_SIZE:
-        g_value_set_uint (value, self->batch_size);
-        break;
-      case PROP_PAGE_SIZE:
-        g_value_set_uint (value, self->page_size);
-        break;
-      case PROP_DEBOUNCE_MS:
-        g_value_set_uint (value, self->debounce_ms);
-        break;
-      case PROP_PERIODIC_SECONDS:
-        g_value_set_uint (value, self->periodic_seconds);
-        break;
-      case PROP_MIN_RETRY_MS:
-        g_value_set_uint (value, self->min_retry_ms);
-        break;
-      case PROP_MAX_RETRY_MS:
-        g_value_set_uint (value, self->max_retry_ms);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_SERVER_URL:
+      g_value_set_string (value, self->server_url);
+      break;
+    case PROP_TOKEN:
+      g_value_set_string (value, self->token);
+      break;
+    case PROP_USERNAME:
+      g_value_set_string (value, self->username);
+      break;
+    case PROP_ROLE:
+      g_value_set_string (value, self->role);
+      break;
+    case PROP_STATUS:
+      g_value_set_enum (value, self->status);
+      break;
+    case PROP_LAST_ERROR:
+      g_value_set_string (value, self->last_error);
+      break;
+    case PROP_PENDING_COUNT:
+      g_value_set_uint (value, self->pending_count);
+      break;
+    case PROP_CONFLICT_COUNT:
+      g_value_set_uint (value, self->conflict_count);
+      break;
+    case PROP_REJECTED_COUNT:
+      g_value_set_uint (value, self->rejected_count);
+      break;
+    case PROP_LAST_SYNC:
+      g_value_set_boxed (value, self->last_sync);
+      break;
+    case PROP_PROGRESS_APPLIED:
+      g_value_set_uint (value, self->progress_applied);
+      break;
+    case PROP_PROGRESS_HAS_MORE:
+      g_value_set_boolean (value, self->progress_has_more);
+      break;
+    case PROP_BATCH_SIZE:
+      g_value_set_uint (value, self->batch_size);
+      break;
+    case PROP_PAGE_SIZE:
+      g_value_set_uint (value, self->page_size);
+      break;
+    case PROP_DEBOUNCE_MS:
+      g_value_set_uint (value, self->debounce_ms);
+      break;
+    case PROP_PERIODIC_SECONDS:
+      g_value_set_uint (value, self->periodic_seconds);
+      break;
+    case PROP_MIN_RETRY_MS:
+      g_value_set_uint (value, self->min_retry_ms);
+      break;
+    case PROP_MAX_RETRY_MS:
+      g_value_set_uint (value, self->max_retry_ms);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
 static void
-care_sync_engine_set_property (GObject *object, guint prop_id, const GValue *value,
-                               GParamSpec *pspec)
+care_sync_engine_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   CareSyncEngine *self = CARE_SYNC_ENGINE (object);
 
   switch (prop_id)
     {
-      case PROP_STORE:
-        self->store = g_value_dup_object (value);
-        break;
-      case PROP_SERVER_URL:
-        care_sync_engine_set_server_url (self, g_value_get_string (value));
-        break;
-      case PROP_TOKEN:
-        care_sync_engine_set_token (self, g_value_get_string (value));
-        break;
-      case PROP_BATCH_SIZE:
-        self->batch_size = g_value_get_uint (value);
-        break;
-      case PROP_PAGE_SIZE:
-        self->page_size = g_value_get_uint (value);
-        break;
-      case PROP_DEBOUNCE_MS:
-        self->debounce_ms = g_value_get_uint (value);
-        break;
-      case PROP_PERIODIC_SECONDS:
-        self->periodic_seconds = g_value_get_uint (value);
-        break;
-      case PROP_MIN_RETRY_MS:
-        self->min_retry_ms = g_value_get_uint (value);
-        break;
-      case PROP_MAX_RETRY_MS:
-        self->max_retry_ms = g_value_get_uint (value);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    case PROP_SERVER_URL:
+      care_sync_engine_set_server_url (self, g_value_get_string (value));
+      break;
+    case PROP_TOKEN:
+      care_sync_engine_set_token (self, g_value_get_string (value));
+      break;
+    case PROP_BATCH_SIZE:
+      self->batch_size = g_value_get_uint (value);
+      break;
+    case PROP_PAGE_SIZE:
+      self->page_size = g_value_get_uint (value);
+      break;
+    case PROP_DEBOUNCE_MS:
+      self->debounce_ms = g_value_get_uint (value);
+      break;
+    case PROP_PERIODIC_SECONDS:
+      self->periodic_seconds = g_value_get_uint (value);
+      break;
+    case PROP_MIN_RETRY_MS:
+      self->min_retry_ms = g_value_get_uint (value);
+      break;
+    case PROP_MAX_RETRY_MS:
+      self->max_retry_ms = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -972,8 +1050,8 @@ static void
 care_sync_engine_class_init (CareSyncEngineClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
-  GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  GParamFlags   ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  GParamFlags   rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
   object_class->constructed = care_sync_engine_constructed;
   object_class->dispose = care_sync_engine_dispose;
@@ -1025,6 +1103,7 @@ care_sync_engine_init (CareSyncEngine *self)
       soup_session_new_with_options ("timeout", REQUEST_TIMEOUT_S, "idle-timeout", 60, "user-agent",
                                      PACKAGE_NAME "/" PACKAGE_VERSION, NULL);
   self->waiting = g_ptr_array_new_with_free_func (g_object_unref);
+  self->status = CARE_SYNC_STATUS_SIGNED_OUT;
 }
 
 /* Public API */
@@ -1074,7 +1153,10 @@ care_sync_engine_set_server_url (CareSyncEngine *self, const char *url)
 
   if (replace_str (&self->server_url,
                    normalized != NULL && normalized[0] != '\0' ? normalized : NULL))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_URL]);
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_URL]);
+      update_signed_out (self);
+    }
 }
 
 const char *
@@ -1197,13 +1279,11 @@ care_sync_engine_get_retry_delay (CareSyncEngine *self)
  * care_sync_engine_get_token() returns it for the keyring.
  */
 void
-care_sync_engine_sign_in_async (CareSyncEngine *self, const char *username, const char *password,
-                                GCancellable *cancellable, GAsyncReadyCallback callback,
-                                gpointer user_data)
+care_sync_engine_sign_in_async (CareSyncEngine *self, const char *username, const char *password, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr (GTask) task = NULL;
   g_autoptr (JsonNode) body = NULL;
-  JsonObject *obj;
+  JsonObject  *obj;
   SoupMessage *msg;
 
   g_return_if_fail (CARE_IS_SYNC_ENGINE (self));
@@ -1266,8 +1346,7 @@ care_sync_engine_sign_out (CareSyncEngine *self)
  * edits made meanwhile are included.
  */
 void
-care_sync_engine_sync_async (CareSyncEngine *self, GCancellable *cancellable,
-                             GAsyncReadyCallback callback, gpointer user_data)
+care_sync_engine_sync_async (CareSyncEngine *self, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task;
 
@@ -1343,8 +1422,7 @@ care_sync_engine_stop (CareSyncEngine *self)
 
 /* Settles a conflict (see care_conflict_resolve()) and syncs the choice. */
 gboolean
-care_sync_engine_resolve_conflict (CareSyncEngine *self, gint64 conflict_id,
-                                   CareConflictChoice choice, GError **error)
+care_sync_engine_resolve_conflict (CareSyncEngine *self, gint64 conflict_id, CareConflictChoice choice, GError **error)
 {
   g_return_val_if_fail (CARE_IS_SYNC_ENGINE (self), FALSE);
 
