@@ -1495,6 +1495,43 @@ test_cli_newer_database (void)
   g_assert_nonnull (strstr (err, "newer version"));
 }
 
+/* A version 1 database (before calendar feeds) is migrated in place and
+ * keeps its users. It is made by taking migration 2 back out of a new one. */
+static void
+test_cli_upgrade_from_1 (void)
+{
+  g_autofree char *db_path = g_build_filename (tmp_dir, "version1.db", NULL);
+  Server          *server;
+  g_autofree char *token = NULL;
+  sqlite3         *db = NULL;
+  sqlite3_stmt    *stmt = NULL;
+
+  add_user (db_path, "veteran", "technician");
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "DROP TABLE calendar_feeds; "
+                                 "ALTER TABLE users DROP COLUMN staff_id; "
+                                 "PRAGMA user_version = 1",
+                                 NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  server = server_start (db_path);
+  token = login (server, "veteran", PASSWORD);
+  g_assert_cmpuint (strlen (token), ==, 64);
+  server_stop (server);
+
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 2);
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_exec (db, "SELECT staff_id FROM users; SELECT id FROM calendar_feeds",
+                                 NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
 static void
 test_sigterm (void)
 {
@@ -1639,6 +1676,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/server/cli/bad-command-line", test_cli_bad_command_line);
   g_test_add_func ("/server/cli/sigterm", test_sigterm);
   g_test_add_func ("/server/cli/newer-database", test_cli_newer_database);
+  g_test_add_func ("/server/cli/upgrade-from-1", test_cli_upgrade_from_1);
   g_test_add_func ("/server/cli/tls", test_tls);
 
   ret = g_test_run ();
