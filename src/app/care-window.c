@@ -8,6 +8,7 @@
 #include "care-demo.h"
 #include "care-view.h"
 #include "care-window.h"
+#include "customers/care-customers-view.h"
 #include "overview/care-overview.h"
 
 typedef struct
@@ -21,6 +22,7 @@ typedef struct
 /* The sidebar, in order; Alt+1… follow it. */
 static const ViewInfo views[] = {
   { "overview", N_("Overview"), "view-grid-symbolic", care_overview_get_type },
+  { "customers", N_("Customers"), "system-users-symbolic", care_customers_view_get_type },
 };
 
 struct _CareWindow
