@@ -631,6 +631,7 @@ static void
 rebuild (CareCustomerDetail *self)
 {
   g_autoptr (GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   g_clear_object (&self->customer);
@@ -657,6 +658,8 @@ rebuild (CareCustomerDetail *self)
   build_enrolments (self);
   build_timeline (self);
   gtk_stack_set_visible_child_name (self->stack, "customer");
+  g_debug ("Built the detail of %s in %.1f ms", self->customer_id,
+           (g_get_monotonic_time () - start) / 1000.0);
 }
 
 static gboolean

@@ -209,8 +209,27 @@ search_changed_cb (GtkSearchEntry *entry, CareCustomersView *self)
 {
   g_autoptr (CareQuery) query = care_query_new (care_schema_lookup ("customer"));
 
+  gint64 start = g_get_monotonic_time ();
+
   care_query_set_search (query, gtk_editable_get_text (GTK_EDITABLE (entry)));
   care_record_list_set_query (self->list, query);
+  g_debug ("Searched “%s”: %u customers in %.1f ms", gtk_editable_get_text (GTK_EDITABLE (entry)),
+           g_list_model_get_n_items (G_LIST_MODEL (self->hide_model)),
+           (g_get_monotonic_time () - start) / 1000.0);
+}
+
+/* Down from the search moves into the results, as in GNOME Settings. */
+static gboolean
+search_key_pressed_cb (GtkEventControllerKey *controller, guint keyval, guint keycode,
+                       GdkModifierType state, CareCustomersView *self)
+{
+  if (keyval != GDK_KEY_Down || g_list_model_get_n_items (G_LIST_MODEL (self->hide_model)) == 0)
+    return GDK_EVENT_PROPAGATE;
+
+  if (gtk_single_selection_get_selected (self->selection) == GTK_INVALID_LIST_POSITION)
+    gtk_single_selection_set_selected (self->selection, 0);
+  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+  return GDK_EVENT_STOP;
 }
 
 static void
@@ -753,5 +772,11 @@ care_customers_view_class_init (CareCustomersViewClass *klass)
 static void
 care_customers_view_init (CareCustomersView *self)
 {
+  GtkEventController *keys;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  keys = gtk_event_controller_key_new ();
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (search_key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->search_entry), keys);
 }
