@@ -60,11 +60,12 @@ def no_dialog(app, title):
                     f"the {title!r} window to close")
 
 
-def field(win, name):
+def field(win, name, role_name="text"):
     """An entry of an editor by its label; dialogs are not hit-tested."""
     def found():
         for n in careui.walk(win):
-            if careui.role(n) == "text" and careui.name(n) == name:
+            # GTK appends the row title it is labelled by.
+            if careui.role(n) == role_name and (careui.name(n) == name or careui.name(n).startswith(name + " ")):
                 return n
         return None
     return careui.wait_for(found, f"the field {name!r}")

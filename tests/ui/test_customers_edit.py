@@ -1,7 +1,7 @@
-"""The customers view: edit, log a call, delete with undo; preferences."""
+"""The customers view: edit, log a call, delete with undo."""
 
 import careui
-from test_customers import click_button, dialog, no_dialog, open_customers, query, search, see, texts, type_into
+from test_customers import click_button, dialog, no_dialog, open_customers, query, search, see, type_into
 
 
 def test_edit_call_delete_undo():
@@ -61,17 +61,5 @@ def test_edit_call_delete_undo():
         careui.wait_for_text(w, "199 customers")
 
 
-def test_preferences():
-    with careui.App() as app:
-        careui.wait_for_text(app.window, "Welcome to Aftercare")
-        careui.press("ctrl+comma")
-        prefs = dialog(app, "Preferences")
-        careui.wait_for(lambda: "Expiring Soon" in texts(prefs), "the warranty setting")
-        assert "Timeline Length" in texts(prefs)
-        assert careui.unnamed_controls(prefs) == [], careui.unnamed_controls(prefs)
-        careui.press("Escape")
-        no_dialog(app, "Preferences")
-
-
 if __name__ == "__main__":
-    careui.main([test_edit_call_delete_undo, test_preferences])
+    careui.main([test_edit_call_delete_undo])

@@ -702,12 +702,15 @@ email_activated_cb (AdwActionRow *row, CareCustomerDetail *self)
 {
   const char *email =
       self->customer != NULL ? care_record_get_string (self->customer, "email") : NULL;
+  g_autofree char *escaped = NULL;
   g_autofree char *uri = NULL;
 
   if (email == NULL)
     return;
 
-  uri = g_strconcat ("mailto:", email, NULL);
+  /* "?", "&" or "#" in an address must not become mailto: headers. */
+  escaped = g_uri_escape_string (email, "@+", FALSE);
+  uri = g_strconcat ("mailto:", escaped, NULL);
   show_uri (self, uri);
 }
 
