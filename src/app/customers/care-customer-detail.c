@@ -797,7 +797,10 @@ care_customer_detail_set_context (CareCustomerDetail *self, CareContext *context
   self->context = g_object_ref (context);
   g_signal_connect_object (care_context_get_store (context), "changed",
                            G_CALLBACK (store_changed_cb), self, 0);
-  g_signal_connect_object (care_context_get_settings (context), "changed",
+  /* Only the keys this page reads: "last-view" changes on every view switch. */
+  g_signal_connect_object (care_context_get_settings (context), "changed::warranty-expiring-days",
+                           G_CALLBACK (settings_changed_cb), self, 0);
+  g_signal_connect_object (care_context_get_settings (context), "changed::timeline-length",
                            G_CALLBACK (settings_changed_cb), self, 0);
 }
 
