@@ -7,7 +7,6 @@
 
 #include "config.h"
 
-
 #include "care-preferences-window.h"
 
 struct _CarePreferencesWindow
