@@ -10,6 +10,7 @@
 #include "care-view.h"
 #include "care-window.h"
 #include "cases/care-cases-view.h"
+#include "customers/care-customers-view.h"
 #include "overview/care-overview.h"
 #include "warranties/care-warranties-view.h"
 
@@ -24,6 +25,7 @@ typedef struct
 /* The sidebar, in order; Alt+1… follow it. */
 static const ViewInfo views[] = {
   { "overview", N_("Overview"), "view-grid-symbolic", care_overview_get_type },
+  { "customers", N_("Customers"), "system-users-symbolic", care_customers_view_get_type },
   { "warranties", N_("Warranties"), "security-high-symbolic", care_warranties_view_get_type },
   { "cases", N_("Service Cases"), "applications-engineering-symbolic", care_cases_view_get_type },
 };

@@ -9,10 +9,13 @@ if [ -z "${UI_SESSION_INNER:-}" ]; then
   exec dbus-run-session -- "$0" "$@"
 fi
 
-# Xvfb picks a free display itself and writes its number to the file once
-# it accepts connections: no guessing, no race with a slow start.
+# Xvfb picks a free display itself and writes its number once it accepts
+# connections: choosing a number here raced with other sessions started at
+# the same moment, and a client could start before the server was up.
+# -noreset: the AT-SPI launcher connects and leaves first, and a server
+# resetting after its last client refuses the app that connects next.
 displayfile=$(mktemp)
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$displayfile" >/dev/null 2>&1 &
+Xvfb -displayfd 3 -noreset -screen 0 1280x800x24 -nolisten tcp 3>"$displayfile" >/dev/null 2>&1 &
 xvfb_pid=$!
 at_pid=""
 cleanup() {
