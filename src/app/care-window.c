@@ -8,7 +8,9 @@
 #include "care-demo.h"
 #include "care-view.h"
 #include "care-window.h"
+#include "appointments/care-appointments-view.h"
 #include "overview/care-overview.h"
+#include "training/care-training-view.h"
 
 typedef struct
 {
@@ -21,6 +23,8 @@ typedef struct
 /* The sidebar, in order; Alt+1… follow it. */
 static const ViewInfo views[] = {
   { "overview", N_("Overview"), "view-grid-symbolic", care_overview_get_type },
+  { "appointments", N_("Appointments"), "x-office-calendar-symbolic", care_appointments_view_get_type },
+  { "training", N_("Training"), "system-users-symbolic", care_training_view_get_type },
 };
 
 struct _CareWindow

@@ -158,7 +158,7 @@ care_format_subtitle (CareRecord *record)
   const char *name = care_record_get_entity (record)->name;
 
   if (g_str_equal (name, "customer") || g_str_equal (name, "contact"))
-    return join_nonempty (" · ", care_record_get_string (record, "role") != NULL && g_str_equal (name, "contact")
+    return join_nonempty (" · ", g_str_equal (name, "contact") && care_record_get_string (record, "role") != NULL
                                    ? care_record_get_string (record, "role") : NULL,
                           care_record_get_string (record, "email"), care_record_get_string (record, "phone"), END);
   if (g_str_equal (name, "product"))
