@@ -15,7 +15,9 @@ while [ -e "/tmp/.X11-unix/X$display" ] || [ -e "/tmp/.X$display-lock" ]; do
   display=$((display + 1))
 done
 
-Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+# -noreset: a server that resets when its last client leaves (the check
+# below, the AT-SPI launcher) refuses the next client while it does.
+Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp -noreset >/dev/null 2>&1 &
 xvfb_pid=$!
 at_pid=""
 cleanup() {
@@ -24,8 +26,10 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-for _ in $(seq 1 100); do
-  [ -e "/tmp/.X11-unix/X$display" ] && break
+# On a loaded machine Xvfb can take seconds: wait until it answers, not
+# only until its socket exists, or the first client cannot open the display.
+for _ in $(seq 1 600); do
+  [ -e "/tmp/.X11-unix/X$display" ] && DISPLAY=":$display" xdotool getdisplaygeometry >/dev/null 2>&1 && break
   sleep 0.05
 done
 

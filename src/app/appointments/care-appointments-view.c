@@ -61,6 +61,9 @@ struct _CareAppointmentsView
   CareRecord *current;       /* the appointment shown in the detail pane */
   GtkWidget *new_button;
   gboolean filling_technicians;
+
+  /* Borrowed references */
+  AdwToast *last_toast; /* weak */
 };
 
 static void view_iface_init (CareViewInterface *iface);
@@ -387,6 +390,7 @@ reveal_record (CareAppointmentsView *self, CareRecord *record)
   if (start != NULL)
     {
       g_clear_pointer (&self->day, g_date_time_unref);
+      g_clear_weak_pointer (&self->last_toast);
       self->day = local_midnight (start);
     }
   /* A filter that would hide the record gives way. */
@@ -405,15 +409,22 @@ reveal_record (CareAppointmentsView *self, CareRecord *record)
   show_detail (self, record);
 }
 
+/* A newer outcome replaces the last one shown rather than queueing behind it. */
 static void
 toast (CareAppointmentsView *self, AdwToast *t)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
-  if (CARE_IS_WINDOW (root))
-    care_window_add_toast (CARE_WINDOW (root), t);
-  else
-    g_object_unref (g_object_ref_sink (t));
+  if (!CARE_IS_WINDOW (root))
+    {
+      g_object_unref (g_object_ref_sink (t));
+      return;
+    }
+
+  if (self->last_toast != NULL)
+    adw_toast_dismiss (self->last_toast);
+  g_set_weak_pointer (&self->last_toast, t);
+  care_window_add_toast (CARE_WINDOW (root), t);
 }
 
 static int

@@ -59,6 +59,10 @@ struct _CareTrainingView
   CareRecord *current;   /* the session shown in the detail pane */
   GtkWidget *new_button;
   gboolean filling_courses;
+  gboolean saving_attendance; /* the row already shows it: keep focus there */
+
+  /* Borrowed references */
+  AdwToast *last_toast; /* weak */
 };
 
 static void view_iface_init (CareViewInterface *iface);
@@ -78,13 +82,22 @@ get_store (CareTrainingView *self)
   return care_context_get_store (self->context);
 }
 
+/* A newer outcome replaces the last one shown: a queue of stale toasts
+ * (enrolled, then moved from the waitlist…) would tell the story late. */
 static void
 toast (CareTrainingView *self, const char *message)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  AdwToast *t;
 
-  if (CARE_IS_WINDOW (root))
-    care_window_add_toast (CARE_WINDOW (root), adw_toast_new (message));
+  if (!CARE_IS_WINDOW (root))
+    return;
+
+  if (self->last_toast != NULL)
+    adw_toast_dismiss (self->last_toast);
+  t = adw_toast_new (message);
+  g_set_weak_pointer (&self->last_toast, t);
+  care_window_add_toast (CARE_WINDOW (root), t);
 }
 
 static char *
@@ -545,8 +558,13 @@ attended_toggled_cb (GtkCheckButton *check, CareTrainingView *self)
 
   if (enrolment != NULL)
     {
+      gboolean saved;
+
       care_record_set_bool (enrolment, "attended", gtk_check_button_get_active (check));
-      if (care_store_save (get_store (self), enrolment, &error))
+      self->saving_attendance = TRUE;
+      saved = care_store_save (get_store (self), enrolment, &error);
+      self->saving_attendance = FALSE;
+      if (saved)
         return;
     }
 
@@ -673,7 +691,7 @@ store_changed_cb (CareStore *store, const char *entity, const char *id, CareTrai
   if (g_str_equal (entity, "training_course"))
     fill_courses (self);
 
-  if (self->current != NULL &&
+  if (self->current != NULL && !self->saving_attendance &&
       (g_str_equal (entity, "enrolment") || g_str_equal (entity, "training_session") ||
        g_str_equal (entity, "contact")))
     {
@@ -901,6 +919,7 @@ care_training_view_dispose (GObject *object)
   g_clear_object (&self->current);
   g_clear_object (&self->context);
   g_clear_pointer (&self->course_ids, g_ptr_array_unref);
+  g_clear_weak_pointer (&self->last_toast);
 
   G_OBJECT_CLASS (care_training_view_parent_class)->dispose (object);
 }

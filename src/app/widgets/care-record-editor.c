@@ -578,8 +578,13 @@ static void
 care_record_editor_dispose (GObject *object)
 {
   CareRecordEditor *self = CARE_RECORD_EDITOR (object);
+  GtkWidget *child;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CARE_TYPE_RECORD_EDITOR);
+  /* GTK 4.8 leaves the template's unnamed box parented to a finalized
+   * widget, which crashes the next frame that walks up from it. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_object (&self->record);
   g_clear_object (&self->store);
