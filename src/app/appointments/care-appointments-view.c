@@ -86,7 +86,9 @@ get_store (CareAppointmentsView *self)
 static gboolean
 week_mode (CareAppointmentsView *self)
 {
-  return gtk_toggle_button_get_active (self->week_toggle);
+  /* Read from the button whose "toggled" drives the reload: while a group
+   * switches, the other button has not changed yet. */
+  return !gtk_toggle_button_get_active (self->day_toggle);
 }
 
 static char *

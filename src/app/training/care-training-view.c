@@ -329,7 +329,7 @@ participant_row (CareTrainingView *self, CareRecord *enrolment, guint waitlist_p
 
   if (active)
     {
-      GtkWidget *cancel = gtk_button_new_from_icon_name ("user-trash-symbolic");
+      GtkWidget *cancel = gtk_button_new_from_icon_name ("list-remove-symbolic");
       /* TRANSLATORS: the accessible name of a button: "Cancel the enrolment of Ana Costa" */
       g_autofree char *label =
           g_strdup_printf (_ ("Cancel the enrolment of %s"), name != NULL ? name : "");
