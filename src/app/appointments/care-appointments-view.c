@@ -558,10 +558,8 @@ record_outcome (CareAppointmentsView *self, const char *status, const char *note
     }
   else
     {
-      g_autofree char *label = care_format_record_field (record, "status");
-      /* TRANSLATORS: a toast after recording a visit: "Marked Not done" */
-      g_autofree char *title = g_strdup_printf (_ ("Marked %s"), label);
-      toast (self, adw_toast_new (title));
+      toast (self, adw_toast_new (g_str_equal (status, "done") ? _ ("Marked as done")
+                                                               : _ ("Marked as not done")));
     }
 }
 
