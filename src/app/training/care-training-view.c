@@ -675,7 +675,13 @@ row_activated_cb (GtkListView *list, guint position, CareTrainingView *self)
 static void
 selection_changed_cb (GtkSingleSelection *selection, GParamSpec *pspec, CareTrainingView *self)
 {
-  show_detail (self, gtk_single_selection_get_selected_item (selection));
+  CareRecord *record = gtk_single_selection_get_selected_item (selection);
+
+  show_detail (self, record);
+  /* Rows select on click or arrow keys, not on hover: a narrow window
+   * then shows the details at once; Enter or a double click do so too. */
+  if (record != NULL && adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
 static void
