@@ -445,6 +445,29 @@ default_length_minutes (CareAppointmentsView *self)
 static void editor_saved_cb (CareEditorDialog *dialog, CareRecord *record,
                              CareAppointmentsView *self);
 
+/* Once a customer is chosen, the product and case pickers offer theirs only. */
+static void
+restrict_to_customer (CareRecordEditor *editor, GParamSpec *pspec, gpointer user_data)
+{
+  const char *customer =
+      care_record_get_string (care_record_editor_get_record (editor), "customer_id");
+  const char *shown = g_object_get_data (G_OBJECT (editor), "restricted-to");
+  g_autoptr (CareQuery) products = care_query_new (care_schema_lookup ("product"));
+  g_autoptr (CareQuery) cases = care_query_new (care_schema_lookup ("service_case"));
+
+  if (g_strcmp0 (customer, shown) == 0)
+    return;
+
+  g_object_set_data_full (G_OBJECT (editor), "restricted-to", g_strdup (customer), g_free);
+  if (customer != NULL)
+    {
+      care_query_add_string (products, "customer_id", CARE_QUERY_EQ, customer);
+      care_query_add_string (cases, "customer_id", CARE_QUERY_EQ, customer);
+    }
+  care_record_editor_set_ref_query (editor, "product_id", products);
+  care_record_editor_set_ref_query (editor, "case_id", cases);
+}
+
 static void
 open_editor (CareAppointmentsView *self, CareRecord *record, const char *title, gboolean is_new)
 {
@@ -466,6 +489,9 @@ open_editor (CareAppointmentsView *self, CareRecord *record, const char *title, 
   care_record_editor_set_ref_query (care_editor_dialog_get_editor (dialog), "technician_id",
                                     technicians);
   care_clash_banner_attach (dialog, get_store (self));
+  g_signal_connect (care_editor_dialog_get_editor (dialog), "notify::valid",
+                    G_CALLBACK (restrict_to_customer), NULL);
+  restrict_to_customer (care_editor_dialog_get_editor (dialog), NULL, NULL);
   g_signal_connect_object (dialog, "saved", G_CALLBACK (editor_saved_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
