@@ -7,6 +7,8 @@
 #include <glib/gi18n.h>
 
 #include "care-application.h"
+#include "care-preferences-window.h"
+#include "care-sync-page.h"
 #include "care-window.h"
 
 #define DEFAULT_DEMO_SIZE 2000
@@ -126,8 +128,33 @@ about_activated (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *param,
+                       gpointer       user_data)
+{
+  CareApplication *self = CARE_APPLICATION (user_data);
+  g_autoptr (GSettings) settings = NULL;
+  CarePreferencesWindow *window;
+
+  /* The context's settings when the store opened; the schema either way. */
+  if (self->context != NULL)
+    settings = g_object_ref (care_context_get_settings (self->context));
+  else
+    settings = g_settings_new ("io.github.aftercare.Aftercare");
+
+  window = care_preferences_window_new (gtk_application_get_active_window (GTK_APPLICATION (self)), settings);
+  /* Signing in needs the store's sync engine: no page without a store. */
+  if (self->context != NULL)
+    adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window),
+                                ADW_PREFERENCES_PAGE (care_sync_page_new (care_context_get_account (self->context),
+                                                                          settings)));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated },
+  { "preferences", preferences_activated },
   { "about", about_activated },
 };
 
@@ -136,11 +163,13 @@ care_application_startup (GApplication *app)
 {
   CareApplication *self = CARE_APPLICATION (app);
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (care_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", preferences_accels);
 
   open_store (self);
 }

@@ -10,8 +10,11 @@
 #include "care-sync-indicator.h"
 #include "care-view.h"
 #include "care-window.h"
+#include "appointments/care-appointments-view.h"
 #include "cases/care-cases-view.h"
+#include "customers/care-customers-view.h"
 #include "overview/care-overview.h"
+#include "training/care-training-view.h"
 #include "warranties/care-warranties-view.h"
 
 typedef struct
@@ -25,8 +28,11 @@ typedef struct
 /* The sidebar, in order; Alt+1… follow it. */
 static const ViewInfo views[] = {
   { "overview", N_("Overview"), "view-grid-symbolic", care_overview_get_type },
+  { "customers", N_("Customers"), "system-users-symbolic", care_customers_view_get_type },
   { "warranties", N_("Warranties"), "security-high-symbolic", care_warranties_view_get_type },
   { "cases", N_("Service Cases"), "applications-engineering-symbolic", care_cases_view_get_type },
+  { "appointments", N_("Appointments"), "x-office-calendar-symbolic", care_appointments_view_get_type },
+  { "training", N_("Training"), "x-office-presentation-symbolic", care_training_view_get_type },
 };
 
 struct _CareWindow

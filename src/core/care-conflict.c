@@ -18,19 +18,19 @@ struct _CareConflict
 {
   GObject parent_instance;
 
-  gint64 id;
+  gint64            id;
   const CareEntity *entity;
-  char *record_id;
-  char *field;
-  CareConflictKind kind;
-  GVariant *base_value;
-  GVariant *local_value;
-  GVariant *server_value;
-  CareRecord *local_record;
-  gint64 server_rev;
-  char *title;
-  char *message;
-  char *created_at;
+  char             *record_id;
+  char             *field;
+  CareConflictKind  kind;
+  GVariant         *base_value;
+  GVariant         *local_value;
+  GVariant         *server_value;
+  CareRecord       *local_record;
+  gint64            server_rev;
+  char             *title;
+  char             *message;
+  char             *created_at;
 };
 
 G_DEFINE_FINAL_TYPE (CareConflict, care_conflict, G_TYPE_OBJECT)
@@ -77,29 +77,29 @@ care_conflict_get_property (GObject *object, guint prop_id, GValue *value, GPara
 
   switch (prop_id)
     {
-      case PROP_ID:
-        g_value_set_int64 (value, self->id);
-        break;
-      case PROP_RECORD_ID:
-        g_value_set_string (value, self->record_id);
-        break;
-      case PROP_FIELD:
-        g_value_set_string (value, self->field);
-        break;
-      case PROP_KIND:
-        g_value_set_uint (value, self->kind);
-        break;
-      case PROP_TITLE:
-        g_value_set_string (value, self->title);
-        break;
-      case PROP_MESSAGE:
-        g_value_set_string (value, self->message);
-        break;
-      case PROP_CREATED_AT:
-        g_value_set_string (value, self->created_at);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    case PROP_ID:
+      g_value_set_int64 (value, self->id);
+      break;
+    case PROP_RECORD_ID:
+      g_value_set_string (value, self->record_id);
+      break;
+    case PROP_FIELD:
+      g_value_set_string (value, self->field);
+      break;
+    case PROP_KIND:
+      g_value_set_uint (value, self->kind);
+      break;
+    case PROP_TITLE:
+      g_value_set_string (value, self->title);
+      break;
+    case PROP_MESSAGE:
+      g_value_set_string (value, self->message);
+      break;
+    case PROP_CREATED_AT:
+      g_value_set_string (value, self->created_at);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -164,17 +164,17 @@ snapshot_to_record (const CareEntity *entity, const char *record_id, const char 
   return g_steal_pointer (&record);
 }
 
-#define SELECT_CONFLICT                                                                            \
-  "SELECT conflict_id, entity, record_id, field, kind, base_value, local_value, server_value, "    \
+#define SELECT_CONFLICT                                                                         \
+  "SELECT conflict_id, entity, record_id, field, kind, base_value, local_value, server_value, " \
   "server_rev, title, message, created_at FROM conflict "
 
 static CareConflict *
 row_to_conflict (sqlite3_stmt *stmt)
 {
-  CareConflict *self;
+  CareConflict     *self;
   const CareEntity *entity = care_schema_lookup ((const char *) sqlite3_column_text (stmt, 1));
-  const char *kind = (const char *) sqlite3_column_text (stmt, 4);
-  const CareField *field;
+  const char       *kind = (const char *) sqlite3_column_text (stmt, 4);
+  const CareField  *field;
 
   if (entity == NULL)
     return NULL;
@@ -211,7 +211,7 @@ load_conflict (CareStore *store, gint64 conflict_id, GError **error)
 {
   sqlite3_stmt *stmt = care_store_prepare (store, SELECT_CONFLICT "WHERE conflict_id = ?", error);
   CareConflict *conflict = NULL;
-  int rc;
+  int           rc;
 
   if (stmt == NULL)
     return NULL;
@@ -242,7 +242,7 @@ care_conflict_list (CareStore *store, GError **error)
 {
   g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
   sqlite3_stmt *stmt;
-  int rc;
+  int           rc;
 
   g_return_val_if_fail (CARE_IS_STORE (store), NULL);
 
@@ -271,7 +271,7 @@ guint
 care_conflict_count (CareStore *store)
 {
   sqlite3_stmt *stmt;
-  guint count = 0;
+  guint         count = 0;
 
   g_return_val_if_fail (CARE_IS_STORE (store), 0);
 
@@ -299,13 +299,10 @@ bind_json (sqlite3_stmt *stmt, int index, JsonNode *node)
 /* Records (or refreshes) one field's conflict. A second conflict on the same
  * field keeps the first base value: it is what the user started from. */
 gboolean
-care_conflict_note_field (CareStore *store, const char *entity, const char *record_id,
-                          const char *field, JsonNode *base_value, JsonNode *local_value,
-                          JsonNode *server_value, gint64 server_rev, const char *title,
-                          const char *message, GError **error)
+care_conflict_note_field (CareStore *store, const char *entity, const char *record_id, const char *field, JsonNode *base_value, JsonNode *local_value, JsonNode *server_value, gint64 server_rev, const char *title, const char *message, GError **error)
 {
   g_autofree char *now = care_store_now ();
-  sqlite3_stmt *stmt;
+  sqlite3_stmt    *stmt;
 
   stmt =
       care_store_prepare (store,
@@ -340,8 +337,7 @@ care_conflict_note_field (CareStore *store, const char *entity, const char *reco
 /* Records a whole-record conflict with a full copy of the local record, so
  * "mine" can bring it back even after its row is gone. */
 gboolean
-care_conflict_note_record (CareStore *store, CareConflictKind kind, CareRecord *local_record,
-                           gint64 server_rev, const char *message, GError **error)
+care_conflict_note_record (CareStore *store, CareConflictKind kind, CareRecord *local_record, gint64 server_rev, const char *message, GError **error)
 {
   g_autofree char *now = care_store_now ();
   g_autoptr (JsonNode) snapshot = json_node_new (JSON_NODE_OBJECT);
@@ -382,9 +378,7 @@ care_conflict_note_record (CareStore *store, CareConflictKind kind, CareRecord *
  * now compares against it, and disappears when the server came round to the
  * user's value by itself. */
 gboolean
-care_conflict_note_server_value (CareStore *store, const char *entity, const char *record_id,
-                                 const char *field, JsonNode *server_value, gint64 server_rev,
-                                 GError **error)
+care_conflict_note_server_value (CareStore *store, const char *entity, const char *record_id, const char *field, JsonNode *server_value, gint64 server_rev, GError **error)
 {
   sqlite3_stmt *stmt;
 
@@ -425,8 +419,7 @@ care_conflict_note_server_value (CareStore *store, const char *entity, const cha
  * mean nothing any more. A "deleted" conflict stays: it holds the user's
  * version of the record. */
 gboolean
-care_conflict_forget_record (CareStore *store, const char *entity, const char *record_id,
-                             GError **error)
+care_conflict_forget_record (CareStore *store, const char *entity, const char *record_id, GError **error)
 {
   sqlite3_stmt *stmt;
 
@@ -482,7 +475,7 @@ keep_theirs_field (CareStore *store, CareConflict *conflict, GError **error)
 {
   g_autoptr (GHashTable) pending = NULL;
   g_autofree char *sql = NULL;
-  sqlite3_stmt *stmt;
+  sqlite3_stmt    *stmt;
 
   if (care_entity_lookup_field (conflict->entity, conflict->field) == NULL)
     return TRUE;
@@ -534,7 +527,7 @@ restore_record (CareStore *store, CareConflict *conflict, GError **error)
 
 typedef struct
 {
-  gint64 conflict_id;
+  gint64             conflict_id;
   CareConflictChoice choice;
 } ResolveData;
 
@@ -551,18 +544,18 @@ resolve_in_transaction (CareStore *store, gpointer user_data, GError **error)
 
   switch (conflict->kind)
     {
-      case CARE_CONFLICT_FIELD:
-        ok = mine ? keep_mine_field (store, conflict, error)
-                  : keep_theirs_field (store, conflict, error);
-        break;
-      case CARE_CONFLICT_DELETED:
-        ok = !mine || restore_record (store, conflict, error);
-        break;
-      case CARE_CONFLICT_KEPT:
-        ok = !mine || care_store_delete (store, conflict->entity, conflict->record_id, error);
-        break;
-      default:
-        g_assert_not_reached ();
+    case CARE_CONFLICT_FIELD:
+      ok = mine ? keep_mine_field (store, conflict, error)
+                : keep_theirs_field (store, conflict, error);
+      break;
+    case CARE_CONFLICT_DELETED:
+      ok = !mine || restore_record (store, conflict, error);
+      break;
+    case CARE_CONFLICT_KEPT:
+      ok = !mine || care_store_delete (store, conflict->entity, conflict->record_id, error);
+      break;
+    default:
+      g_assert_not_reached ();
     }
 
   return ok && delete_conflict (store, conflict->id, error);
@@ -575,8 +568,7 @@ resolve_in_transaction (CareStore *store, gpointer user_data, GError **error)
  * the outbox and the conflict disappears, or nothing changes at all.
  */
 gboolean
-care_conflict_resolve (CareStore *store, gint64 conflict_id, CareConflictChoice choice,
-                       GError **error)
+care_conflict_resolve (CareStore *store, gint64 conflict_id, CareConflictChoice choice, GError **error)
 {
   ResolveData data = { conflict_id, choice };
 

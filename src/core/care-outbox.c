@@ -15,8 +15,8 @@
 #include "care-outbox.h"
 #include "care-store-private.h"
 
-#define SELECT_MUTATION                                                                            \
-  "SELECT mutation_id, entity, record_id, op, base_rev, fields, created_at, state, error FROM "    \
+#define SELECT_MUTATION                                                                         \
+  "SELECT mutation_id, entity, record_id, op, base_rev, fields, created_at, state, error FROM " \
   "outbox "
 
 G_DEFINE_BOXED_TYPE (CareMutation, care_mutation, care_mutation_copy, care_mutation_free)
@@ -164,7 +164,7 @@ guint
 care_outbox_count_rejected (CareStore *store)
 {
   sqlite3_stmt *stmt;
-  guint count = 0;
+  guint         count = 0;
 
   g_return_val_if_fail (CARE_IS_STORE (store), 0);
 
@@ -182,7 +182,7 @@ care_outbox_get (CareStore *store, gint64 mutation_id, GError **error)
 {
   sqlite3_stmt *stmt;
   CareMutation *m = NULL;
-  int rc;
+  int           rc;
 
   g_return_val_if_fail (CARE_IS_STORE (store), NULL);
 
@@ -249,11 +249,10 @@ care_outbox_reject (CareStore *store, gint64 mutation_id, const char *message, G
 
 /* Whether the record has edits the server has not acknowledged yet. */
 gboolean
-care_outbox_has_pending (CareStore *store, const char *entity, const char *record_id,
-                         GError **error)
+care_outbox_has_pending (CareStore *store, const char *entity, const char *record_id, GError **error)
 {
   sqlite3_stmt *stmt;
-  int rc;
+  int           rc;
 
   stmt = care_store_prepare (store,
                              "SELECT 1 FROM outbox WHERE entity = ? AND record_id = ? "
@@ -283,13 +282,12 @@ care_outbox_has_pending (CareStore *store, const char *entity, const char *recor
  * What a pulled change must not overwrite.
  */
 gboolean
-care_outbox_pending_fields (CareStore *store, const char *entity, const char *record_id,
-                            GHashTable **out_fields, gboolean *out_whole_record, GError **error)
+care_outbox_pending_fields (CareStore *store, const char *entity, const char *record_id, GHashTable **out_fields, gboolean *out_whole_record, GError **error)
 {
   g_autoptr (GHashTable) fields = NULL;
   sqlite3_stmt *stmt;
-  gboolean whole = FALSE;
-  int rc;
+  gboolean      whole = FALSE;
+  int           rc;
 
   stmt = care_store_prepare (store,
                              "SELECT op, fields FROM outbox WHERE entity = ? AND record_id = ? "
@@ -343,8 +341,7 @@ values_equal (GVariant *a, GVariant *b)
 }
 
 static gboolean
-set_sync_state (CareStore *store, const CareEntity *entity, const char *record_id,
-                CareSyncState state, GError **error)
+set_sync_state (CareStore *store, const CareEntity *entity, const char *record_id, CareSyncState state, GError **error)
 {
   g_autofree char *sql =
       g_strdup_printf ("UPDATE %s SET sync_state = ? WHERE id = ?", entity->name);
@@ -360,8 +357,7 @@ set_sync_state (CareStore *store, const CareEntity *entity, const char *record_i
 /* Undoes one rejected update where the user has not changed the field again
  * since: the field goes back to the value the update started from. */
 static gboolean
-revert_update (CareStore *store, const CareEntity *entity, CareMutation *m, GHashTable *pending,
-               GError **error)
+revert_update (CareStore *store, const CareEntity *entity, CareMutation *m, GHashTable *pending, GError **error)
 {
   g_autoptr (CareRecord) record = NULL;
   g_autoptr (GList) members = NULL;
@@ -381,11 +377,11 @@ revert_update (CareStore *store, const CareEntity *entity, CareMutation *m, GHas
   for (GList *l = members; l != NULL; l = l->next)
     {
       const CareField *field = care_entity_lookup_field (entity, l->data);
-      JsonNode *change = json_object_get_member (m->fields, l->data);
+      JsonNode        *change = json_object_get_member (m->fields, l->data);
       g_autoptr (GVariant) from = NULL;
       g_autoptr (GVariant) to = NULL;
       g_autofree char *sql = NULL;
-      sqlite3_stmt *stmt;
+      sqlite3_stmt    *stmt;
 
       if (field == NULL || !JSON_NODE_HOLDS_OBJECT (change) ||
           (pending != NULL && g_hash_table_contains (pending, field->name)))
@@ -421,8 +417,8 @@ discard_in_transaction (CareStore *store, gpointer user_data, GError **error)
   g_autoptr (CareMutation) m = NULL;
   g_autoptr (GHashTable) pending = NULL;
   const CareEntity *entity;
-  gboolean whole = FALSE;
-  gboolean has_pending;
+  gboolean          whole = FALSE;
+  gboolean          has_pending;
 
   m = care_outbox_get (store, mutation_id, error);
   if (m == NULL)

@@ -23,37 +23,33 @@ G_BEGIN_DECLS
  */
 typedef struct
 {
-  gint64 mutation_id;
-  char *entity;
-  char *record_id;
-  char *op;
-  gint64 base_rev;
+  gint64      mutation_id;
+  char       *entity;
+  char       *record_id;
+  char       *op;
+  gint64      base_rev;
   JsonObject *fields;
-  char *created_at;
-  gboolean rejected;
-  char *error;
+  char       *created_at;
+  gboolean    rejected;
+  char       *error;
 } CareMutation;
 
 #define CARE_TYPE_MUTATION (care_mutation_get_type ())
 
-GType care_mutation_get_type (void) G_GNUC_CONST;
+GType         care_mutation_get_type (void) G_GNUC_CONST;
 CareMutation *care_mutation_copy (const CareMutation *self);
-void care_mutation_free (CareMutation *self);
-JsonObject *care_mutation_to_json (const CareMutation *self);
+void          care_mutation_free (CareMutation *self);
+JsonObject   *care_mutation_to_json (const CareMutation *self);
 
-GPtrArray *care_outbox_list_pending (CareStore *store, guint limit, GError **error);
-GPtrArray *care_outbox_list_rejected (CareStore *store, GError **error);
-guint care_outbox_count_rejected (CareStore *store);
+GPtrArray    *care_outbox_list_pending (CareStore *store, guint limit, GError **error);
+GPtrArray    *care_outbox_list_rejected (CareStore *store, GError **error);
+guint         care_outbox_count_rejected (CareStore *store);
 CareMutation *care_outbox_get (CareStore *store, gint64 mutation_id, GError **error);
-gboolean care_outbox_acknowledge (CareStore *store, gint64 mutation_id, GError **error);
-gboolean care_outbox_reject (CareStore *store, gint64 mutation_id, const char *message,
-                             GError **error);
-gboolean care_outbox_has_pending (CareStore *store, const char *entity, const char *record_id,
-                                  GError **error);
-gboolean care_outbox_pending_fields (CareStore *store, const char *entity, const char *record_id,
-                                     GHashTable **out_fields, gboolean *out_whole_record,
-                                     GError **error);
-gboolean care_outbox_discard_rejected (CareStore *store, gint64 mutation_id, GError **error);
+gboolean      care_outbox_acknowledge (CareStore *store, gint64 mutation_id, GError **error);
+gboolean      care_outbox_reject (CareStore *store, gint64 mutation_id, const char *message, GError **error);
+gboolean      care_outbox_has_pending (CareStore *store, const char *entity, const char *record_id, GError **error);
+gboolean      care_outbox_pending_fields (CareStore *store, const char *entity, const char *record_id, GHashTable **out_fields, gboolean *out_whole_record, GError **error);
+gboolean      care_outbox_discard_rejected (CareStore *store, gint64 mutation_id, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareMutation, care_mutation_free)
 

@@ -685,7 +685,11 @@ debounce (CareSyncEngine *self)
 static gboolean
 periodic_cb (gpointer user_data)
 {
-  care_sync_engine_sync_soon (user_data);
+  CareSyncEngine *self = user_data;
+
+  /* Signed out, a timer has nothing to offer: a sign-in starts a sync. */
+  if (self->status != CARE_SYNC_STATUS_SIGNED_OUT)
+    care_sync_engine_sync_soon (self);
   return G_SOURCE_CONTINUE;
 }
 

@@ -34,6 +34,7 @@ care_server_user_free (CareServerUser *user)
   if (user == NULL)
     return;
   g_free (user->username);
+  g_free (user->staff_id);
   g_free (user);
 }
 
@@ -106,8 +107,43 @@ valid_username (const char *username)
   return TRUE;
 }
 
+/* A login may only stand for a staff record that exists: a typo would
+ * otherwise leave a technician unable to subscribe to their calendar. */
+static gboolean
+staff_exists (CareServerAuth *self, const char *staff_id, GError **error)
+{
+  sqlite3_stmt *stmt;
+  int           rc;
+
+  if (!g_uuid_string_is_valid (staff_id))
+    {
+      g_set_error (error, CARE_SERVER_AUTH_ERROR, CARE_SERVER_AUTH_ERROR_NO_SUCH_STAFF,
+                   _ ("“%s” is not a staff record id (a UUID)"), staff_id);
+      return FALSE;
+    }
+
+  stmt = care_server_db_prepare (self->db,
+                                 "SELECT 1 FROM record WHERE entity = 'staff' AND id = ? "
+                                 "AND deleted = 0",
+                                 error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, staff_id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc != SQLITE_DONE)
+    return care_server_db_set_error (self->db, rc, error);
+
+  g_set_error (error, CARE_SERVER_AUTH_ERROR, CARE_SERVER_AUTH_ERROR_NO_SUCH_STAFF,
+               _ ("There is no staff record with the id %s"), staff_id);
+  return FALSE;
+}
+
 gboolean
-care_server_auth_add_user (CareServerAuth *self, const char *username, CareServerRole role, const char *password, GError **error)
+care_server_auth_add_user (CareServerAuth *self, const char *username, CareServerRole role, const char *staff_id, const char *password, GError **error)
 {
   char             hash[crypto_pwhash_STRBYTES];
   g_autofree char *now = NULL;
@@ -131,6 +167,9 @@ care_server_auth_add_user (CareServerAuth *self, const char *username, CareServe
       return FALSE;
     }
 
+  if (staff_id != NULL && !staff_exists (self, staff_id, error))
+    return FALSE;
+
   if (crypto_pwhash_str (hash, password, strlen (password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
     {
@@ -140,8 +179,8 @@ care_server_auth_add_user (CareServerAuth *self, const char *username, CareServe
     }
 
   stmt = care_server_db_prepare (self->db,
-                                 "INSERT INTO users (username, role, password_hash, created_at) "
-                                 "VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                                 "INSERT INTO users (username, role, password_hash, staff_id, created_at) "
+                                 "VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
                                  error);
   if (stmt == NULL)
     return FALSE;
@@ -149,6 +188,8 @@ care_server_auth_add_user (CareServerAuth *self, const char *username, CareServe
   sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, care_server_role_to_string (role), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, hash, -1, SQLITE_TRANSIENT);
+  if (staff_id != NULL)
+    sqlite3_bind_text (stmt, 4, staff_id, -1, SQLITE_TRANSIENT);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   sodium_memzero (hash, sizeof hash);
@@ -216,7 +257,7 @@ care_server_auth_find_user (CareServerAuth *self, const char *username, char **o
   g_return_val_if_fail (CARE_IS_SERVER_AUTH (self), NULL);
 
   stmt = care_server_db_prepare (
-      self->db, "SELECT id, role, password_hash FROM users WHERE username = ?", error);
+      self->db, "SELECT id, role, password_hash, staff_id FROM users WHERE username = ?", error);
   if (stmt == NULL)
     return NULL;
 
@@ -231,6 +272,7 @@ care_server_auth_find_user (CareServerAuth *self, const char *username, char **o
         user->role = CARE_SERVER_ROLE_AGENT;
       if (out_password_hash != NULL)
         *out_password_hash = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      user->staff_id = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
     }
   sqlite3_reset (stmt);
 
@@ -361,7 +403,8 @@ care_server_auth_lookup_token (CareServerAuth *self, const char *token, GError *
 
   hash = hash_token (token);
   stmt = care_server_db_prepare (self->db,
-                                 "SELECT users.id, users.username, users.role, tokens.expires_at "
+                                 "SELECT users.id, users.username, users.role, tokens.expires_at, "
+                                 "users.staff_id "
                                  "FROM tokens JOIN users ON users.id = tokens.user_id "
                                  "WHERE tokens.hash = ?",
                                  error);
@@ -378,6 +421,7 @@ care_server_auth_lookup_token (CareServerAuth *self, const char *token, GError *
       if (!care_server_role_from_string ((const char *) sqlite3_column_text (stmt, 2), &user->role))
         user->role = CARE_SERVER_ROLE_AGENT;
       expires_at = sqlite3_column_int64 (stmt, 3);
+      user->staff_id = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
     }
   sqlite3_reset (stmt);
 

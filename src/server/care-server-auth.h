@@ -18,6 +18,7 @@ typedef enum
   CARE_SERVER_AUTH_ERROR_THROTTLED,
   CARE_SERVER_AUTH_ERROR_BAD_TOKEN,
   CARE_SERVER_AUTH_ERROR_EXPIRED_TOKEN,
+  CARE_SERVER_AUTH_ERROR_NO_SUCH_STAFF,
 } CareServerAuthError;
 
 /* Failed logins allowed for a username before each further attempt waits. */
@@ -30,6 +31,7 @@ typedef struct
   gint64         id;
   char          *username;
   CareServerRole role;
+  char          *staff_id; /* the staff record this login stands for, or NULL */
 } CareServerUser;
 
 void care_server_user_free (CareServerUser *user);
@@ -43,7 +45,7 @@ GQuark care_server_auth_error_quark (void);
 CareServerAuth *care_server_auth_new (CareServerDb *db);
 void            care_server_auth_set_token_lifetime (CareServerAuth *self, gint64 seconds);
 
-gboolean care_server_auth_add_user (CareServerAuth *self, const char *username, CareServerRole role, const char *password, GError **error);
+gboolean care_server_auth_add_user (CareServerAuth *self, const char *username, CareServerRole role, const char *staff_id, const char *password, GError **error);
 
 gboolean        care_server_auth_check_throttle (CareServerAuth *self, const char *username, guint *out_retry_after);
 CareServerUser *care_server_auth_find_user (CareServerAuth *self, const char *username, char **out_password_hash, GError **error);

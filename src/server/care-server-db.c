@@ -92,8 +92,25 @@ static const char migration_1[] =
     "  PRIMARY KEY (client_id, mutation_id)\n"
     ") WITHOUT ROWID;\n";
 
+/* Calendar subscriptions (care-server-calendar.c). A login may stand for a
+ * staff record, so a technician or trainer can subscribe to their own
+ * calendar. A feed token is a secret in a URL that calendar programs fetch
+ * without credentials: only its SHA-256 is kept, and a revoked feed's row is
+ * deleted (AUTOINCREMENT: its id is never given to another feed). */
+static const char migration_2[] =
+    "ALTER TABLE users ADD COLUMN staff_id TEXT;\n"
+    "CREATE TABLE calendar_feeds (\n"
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+    "  token_hash TEXT NOT NULL UNIQUE,\n"
+    "  staff_id TEXT NOT NULL,\n"
+    "  created_by INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,\n"
+    "  created_at TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX calendar_feeds_staff ON calendar_feeds (staff_id);\n";
+
 static const char *const migrations[] = {
   migration_1,
+  migration_2,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CARE_SERVER_DB_SCHEMA_VERSION);

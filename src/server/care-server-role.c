@@ -43,6 +43,17 @@ static const struct
   { "training_session", { ALL, ALL, 0,     ALL } },
   { "enrolment",        { ALL, ALL, 0,     ALL } },
   { "call_log",         { ALL, 0,   C | U, ALL } },
+  /* After-sales workflows: a technician writes the report of their visit
+   * and the parts used on site, and works on returns they receive; plans
+   * and their visits are arranged by agents. Surveys are recorded by
+   * whoever hears the answer: the agent on the phone, the technician on
+   * site, the trainer after a class. */
+  { "visit_report",      { ALL, 0,     C | U, ALL } },
+  { "part_usage",        { ALL, 0,     ALL,   ALL } },
+  { "maintenance_plan",  { ALL, 0,     0,     ALL } },
+  { "maintenance_visit", { ALL, 0,     0,     ALL } },
+  { "rma",               { ALL, 0,     U,     ALL } },
+  { "survey",            { ALL, C | U, C | U, ALL } },
 };
 /* clang-format on */
 

@@ -12,19 +12,21 @@
 #include <string.h>
 
 #include "care-server.h"
+#include "care-server-calendar.h"
 
 struct _CareServer
 {
   GObject parent_instance;
 
   /* Owned references */
-  SoupServer     *soup;
-  CareServerDb   *db;
-  CareServerAuth *auth;
-  CareServerSync *sync;
-  GCancellable   *cancellable;      /* pending login checks */
-  guint           logins_in_flight; /* Argon2 checks running in worker threads */
-  gboolean        tls;
+  SoupServer         *soup;
+  CareServerDb       *db;
+  CareServerAuth     *auth;
+  CareServerSync     *sync;
+  CareServerCalendar *calendar;
+  GCancellable       *cancellable;      /* pending login checks */
+  guint               logins_in_flight; /* Argon2 checks running in worker threads */
+  gboolean            tls;
 };
 
 G_DEFINE_FINAL_TYPE (CareServer, care_server, G_TYPE_OBJECT)
@@ -276,6 +278,10 @@ login_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
       json_object_set_int_member (user, "id", login->user->id);
       json_object_set_string_member (user, "username", login->user->username);
       json_object_set_string_member (user, "role", care_server_role_to_string (login->user->role));
+      if (login->user->staff_id != NULL)
+        json_object_set_string_member (user, "staff_id", login->user->staff_id);
+      else
+        json_object_set_null_member (user, "staff_id");
       json_object_set_string_member (obj, "token", token);
       json_object_set_object_member (obj, "user", user);
       respond_object (msg, SOUP_STATUS_OK, obj);
@@ -464,6 +470,297 @@ handle_pull (CareServer *self, SoupServerMessage *msg)
     respond_json (msg, SOUP_STATUS_OK, response);
 }
 
+static void
+respond_calendar_error (SoupServerMessage *msg, const GError *error)
+{
+  if (g_error_matches (error, CARE_SERVER_CALENDAR_ERROR, CARE_SERVER_CALENDAR_ERROR_NOT_FOUND))
+    respond_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", error->message);
+  else if (g_error_matches (error, CARE_SERVER_CALENDAR_ERROR,
+                            CARE_SERVER_CALENDAR_ERROR_FORBIDDEN))
+    respond_error (msg, SOUP_STATUS_FORBIDDEN, "forbidden", error->message);
+  else if (g_error_matches (error, CARE_SERVER_CALENDAR_ERROR, CARE_SERVER_CALENDAR_ERROR_INVALID))
+    respond_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid", error->message);
+  else
+    respond_internal_error (msg, error);
+}
+
+static void
+respond_not_found (SoupServerMessage *msg)
+{
+  respond_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", _ ("There is nothing at this address"));
+}
+
+/* Whether the method is GET or HEAD; answers 405 itself otherwise. */
+static gboolean
+require_get (SoupServerMessage *msg)
+{
+  const char *method = soup_server_message_get_method (msg);
+
+  if (strcmp (method, SOUP_METHOD_GET) == 0 || strcmp (method, SOUP_METHOD_HEAD) == 0)
+    return TRUE;
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
+                                "GET, HEAD");
+  respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed",
+                 _ ("This method is not allowed here"));
+  return FALSE;
+}
+
+/* Whether an If-None-Match header lists @etag (weak comparison, RFC 9110
+ * 13.1.2: the W/ prefixes do not count). */
+static gboolean
+etag_matches (const char *if_none_match, const char *etag)
+{
+  g_auto (GStrv) tags = NULL;
+  const char *opaque = g_str_has_prefix (etag, "W/") ? etag + 2 : etag;
+
+  if (if_none_match == NULL)
+    return FALSE;
+
+  tags = g_strsplit (if_none_match, ",", -1);
+  for (guint i = 0; tags[i] != NULL; i++)
+    {
+      const char *tag = g_strstrip (tags[i]);
+
+      if (strcmp (tag, "*") == 0)
+        return TRUE;
+      if (g_str_has_prefix (tag, "W/"))
+        tag += 2;
+      if (strcmp (tag, opaque) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Answers with the feed of @staff_id: 200 with the calendar, or 304 when
+ * the client's If-None-Match already names this version. */
+static void
+respond_feed (CareServer *self, SoupServerMessage *msg, const char *staff_id)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  g_autoptr (CareServerCalendarFeed) feed = NULL;
+  g_autoptr (GError) error = NULL;
+  gsize len;
+
+  feed = care_server_calendar_render (self->calendar, staff_id,
+                                      g_get_real_time () / G_USEC_PER_SEC, &error);
+  if (feed == NULL)
+    {
+      respond_calendar_error (msg, error);
+      return;
+    }
+
+  soup_message_headers_replace (headers, "ETag", feed->etag);
+  if (feed->last_modified != NULL)
+    {
+      g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+      g_autoptr (GDateTime) dt = g_date_time_new_from_iso8601 (feed->last_modified, utc);
+      g_autofree char *http_date = dt != NULL ? soup_date_time_to_string (dt, SOUP_DATE_HTTP) : NULL;
+
+      if (http_date != NULL)
+        soup_message_headers_replace (headers, "Last-Modified", http_date);
+    }
+  /* Cacheable by the subscriber only, and revalidated on every refresh; the
+   * URL of a feed token is a secret, so no shared cache keeps it. */
+  soup_message_headers_replace (headers, "Cache-Control", "private, no-cache");
+
+  /* Only If-None-Match decides a 304. If-Modified-Since is not evaluated:
+   * an event leaving the feed (deleted, reassigned) advances no date of the
+   * records still in it, so a date could not tell the change. */
+  if (etag_matches (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                  "If-None-Match"),
+                    feed->etag))
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_NOT_MODIFIED, NULL);
+      return;
+    }
+
+  len = strlen (feed->body);
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "text/calendar; charset=utf-8", SOUP_MEMORY_TAKE,
+                                    g_steal_pointer (&feed->body), len);
+}
+
+/* The id in "<prefix><id>.ics", or NULL. */
+static char *
+ics_name (const char *path, const char *prefix)
+{
+  const char *name = path + strlen (prefix);
+
+  if (!g_str_has_suffix (name, ".ics") || strlen (name) <= 4 || strchr (name, '/') != NULL)
+    return NULL;
+
+  return g_strndup (name, strlen (name) - 4);
+}
+
+/* GET /api/v1/calendar/feed/<token>.ics: no Authorization; the token is the key. */
+static void
+handle_calendar_feed (CareServer *self, SoupServerMessage *msg, const char *path)
+{
+  g_autofree char *token = NULL;
+  g_autofree char *staff_id = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (!require_get (msg))
+    return;
+
+  token = ics_name (path, "/api/v1/calendar/feed/");
+  if (token == NULL)
+    {
+      respond_not_found (msg);
+      return;
+    }
+
+  staff_id = care_server_calendar_lookup_feed (self->calendar, token, &error);
+  if (staff_id == NULL)
+    {
+      /* Unknown, revoked or malformed: one answer, no hint which. */
+      if (g_error_matches (error, CARE_SERVER_CALENDAR_ERROR, CARE_SERVER_CALENDAR_ERROR_NOT_FOUND))
+        respond_not_found (msg);
+      else
+        respond_internal_error (msg, error);
+      return;
+    }
+
+  respond_feed (self, msg, staff_id);
+}
+
+/* GET /api/v1/calendar/staff/<staff_id>.ics with a bearer token, for
+ * programs that can send one. Every role reads every record (as in a pull),
+ * so every role may read every staff member's calendar. */
+static void
+handle_calendar_staff (CareServer *self, SoupServerMessage *msg, const char *path)
+{
+  g_autoptr (CareServerUser) user = NULL;
+  g_autofree char *staff_id = NULL;
+
+  if (!require_get (msg) || (user = authenticate (self, msg)) == NULL)
+    return;
+
+  staff_id = ics_name (path, "/api/v1/calendar/staff/");
+  if (staff_id == NULL)
+    {
+      respond_not_found (msg);
+      return;
+    }
+
+  respond_feed (self, msg, staff_id);
+}
+
+/* The address of a feed token as the client reached this server, with
+ * @scheme (http, https or webcal). Behind a reverse proxy this is the Host
+ * the proxy forwards. */
+static char *
+feed_url (SoupServerMessage *msg, const char *scheme, const char *token)
+{
+  GUri            *uri = soup_server_message_get_uri (msg);
+  g_autofree char *path = g_strconcat ("/api/v1/calendar/feed/", token, ".ics", NULL);
+
+  return g_uri_join (G_URI_FLAGS_NONE, scheme, NULL, g_uri_get_host (uri), g_uri_get_port (uri),
+                     path, NULL, NULL);
+}
+
+/* POST /api/v1/calendar/feeds {"staff_id"}; GET lists the feeds one may revoke. */
+static void
+handle_calendar_feeds (CareServer *self, SoupServerMessage *msg)
+{
+  const char *method = soup_server_message_get_method (msg);
+  g_autoptr (CareServerUser) user = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *webcal_url = NULL;
+  JsonObject      *obj, *feed;
+  JsonNode        *staff_id;
+
+  if (strcmp (method, SOUP_METHOD_GET) != 0 && strcmp (method, SOUP_METHOD_POST) != 0)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
+                                    "GET, POST");
+      respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed",
+                     _ ("This method is not allowed here"));
+      return;
+    }
+
+  if ((user = authenticate (self, msg)) == NULL)
+    return;
+
+  if (strcmp (method, SOUP_METHOD_GET) == 0)
+    {
+      JsonArray *feeds = care_server_calendar_list_feeds (self->calendar, user, &error);
+
+      if (feeds == NULL)
+        {
+          respond_calendar_error (msg, error);
+          return;
+        }
+      obj = json_object_new ();
+      json_object_set_array_member (obj, "feeds", feeds);
+      respond_object (msg, SOUP_STATUS_OK, obj);
+      return;
+    }
+
+  if ((root = read_json_body (msg)) == NULL)
+    return;
+
+  obj = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  staff_id = obj != NULL ? json_object_get_member (obj, "staff_id") : NULL;
+  if (staff_id == NULL || !JSON_NODE_HOLDS_VALUE (staff_id) ||
+      json_node_get_value_type (staff_id) != G_TYPE_STRING)
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed",
+                     _ ("A calendar feed needs a staff_id, a string"));
+      return;
+    }
+
+  feed = care_server_calendar_create_feed (self->calendar, user, json_node_get_string (staff_id),
+                                           &token, &error);
+  if (feed == NULL)
+    {
+      respond_calendar_error (msg, error);
+      return;
+    }
+
+  url = feed_url (msg, self->tls ? "https" : "http", token);
+  webcal_url = feed_url (msg, "webcal", token);
+  json_object_set_string_member (feed, "url", url);
+  json_object_set_string_member (feed, "webcal_url", webcal_url);
+  respond_object (msg, SOUP_STATUS_CREATED, feed);
+}
+
+/* DELETE /api/v1/calendar/feeds/<id>: revokes a feed token. */
+static void
+handle_calendar_feed_revoke (CareServer *self, SoupServerMessage *msg, const char *path)
+{
+  const char *id_text = path + strlen ("/api/v1/calendar/feeds/");
+  g_autoptr (CareServerUser) user = NULL;
+  g_autoptr (GError) error = NULL;
+  JsonObject *obj;
+  guint64     id;
+
+  if (!require_method (msg, SOUP_METHOD_DELETE) || (user = authenticate (self, msg)) == NULL)
+    return;
+
+  if (!g_ascii_string_to_unsigned (id_text, 10, 1, G_MAXINT64, &id, NULL))
+    {
+      respond_error (msg, SOUP_STATUS_NOT_FOUND, "not_found",
+                     _ ("There is no calendar feed with this id"));
+      return;
+    }
+
+  if (!care_server_calendar_revoke_feed (self->calendar, user, (gint64) id, &error))
+    {
+      respond_calendar_error (msg, error);
+      return;
+    }
+
+  obj = json_object_new ();
+  json_object_set_string_member (obj, "status", "revoked");
+  respond_object (msg, SOUP_STATUS_OK, obj);
+}
+
 /* Runs once the headers are in, before the body is read: a body announced
  * as too large is refused without reading it. */
 static void
@@ -505,6 +802,14 @@ handler_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashT
     handle_push (self, msg);
   else if (g_strcmp0 (path, "/api/v1/sync/pull") == 0)
     handle_pull (self, msg);
+  else if (g_str_has_prefix (path, "/api/v1/calendar/feed/"))
+    handle_calendar_feed (self, msg, path);
+  else if (g_str_has_prefix (path, "/api/v1/calendar/staff/"))
+    handle_calendar_staff (self, msg, path);
+  else if (g_strcmp0 (path, "/api/v1/calendar/feeds") == 0)
+    handle_calendar_feeds (self, msg);
+  else if (g_str_has_prefix (path, "/api/v1/calendar/feeds/"))
+    handle_calendar_feed_revoke (self, msg, path);
   else
     respond_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", _ ("There is nothing at this address"));
 }
@@ -520,6 +825,7 @@ care_server_dispose (GObject *object)
     soup_server_disconnect (self->soup);
 
   g_clear_object (&self->soup);
+  g_clear_object (&self->calendar);
   g_clear_object (&self->sync);
   g_clear_object (&self->auth);
   g_clear_object (&self->db);
@@ -552,6 +858,7 @@ care_server_new (CareServerDb *db, GTlsCertificate *certificate, GError **error)
   self->db = g_object_ref (db);
   self->auth = care_server_auth_new (db);
   self->sync = care_server_sync_new (db);
+  self->calendar = care_server_calendar_new (db);
   self->soup = soup_server_new ("server-header", "aftercare-server/" PACKAGE_VERSION " ", NULL);
 
   if (certificate != NULL)

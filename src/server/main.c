@@ -20,6 +20,7 @@ static char *opt_listen;
 static char *opt_tls_cert;
 static char *opt_tls_key;
 static char *opt_role;
+static char *opt_staff;
 static int   opt_customers = 200;
 
 static const GOptionEntry entries[] = {
@@ -34,6 +35,8 @@ static const GOptionEntry entries[] = {
     N_ ("FILE") },
   { "role", 0, 0, G_OPTION_ARG_STRING, &opt_role,
     N_ ("useradd: agent, trainer, technician or admin"), N_ ("ROLE") },
+  { "staff", 0, 0, G_OPTION_ARG_STRING, &opt_staff,
+    N_ ("useradd: the id of the staff record this login stands for"), N_ ("STAFF_ID") },
   { "customers", 0, 0, G_OPTION_ARG_INT, &opt_customers,
     N_ ("demo: how many customers to generate (default 200)"), N_ ("N") },
   { NULL },
@@ -140,7 +143,7 @@ read_password (GError **error)
 }
 
 static int
-useradd (CareServerDb *db, const char *username, CareServerRole role)
+useradd (CareServerDb *db, const char *username, CareServerRole role, const char *staff_id)
 {
   g_autoptr (CareServerAuth) auth = care_server_auth_new (db);
   g_autoptr (GError) error = NULL;
@@ -153,7 +156,7 @@ useradd (CareServerDb *db, const char *username, CareServerRole role)
       return EXIT_FAILURE;
     }
 
-  ok = care_server_auth_add_user (auth, username, role, password, &error);
+  ok = care_server_auth_add_user (auth, username, role, staff_id, password, &error);
   memset (password, 0, strlen (password));
   g_free (password);
 
@@ -165,6 +168,29 @@ useradd (CareServerDb *db, const char *username, CareServerRole role)
 
   g_printerr (_ ("Added user %s (%s)\n"), username, care_server_role_to_string (role));
   return EXIT_SUCCESS;
+}
+
+/* The first demo staff record of @role, so demo-technician and
+ * demo-trainer can subscribe to a calendar of their own. */
+static char *
+demo_staff_id (CareServerDb *db, CareServerRole role)
+{
+  sqlite3_stmt *stmt;
+  char         *id = NULL;
+
+  stmt = care_server_db_prepare (db,
+                                 "SELECT id FROM record WHERE entity = 'staff' AND deleted = 0 "
+                                 "AND json_extract (fields, '$.role') = ? ORDER BY seq LIMIT 1",
+                                 NULL);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, care_server_role_to_string (role), -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+
+  return id;
 }
 
 static int
@@ -199,8 +225,9 @@ demo (CareServerDb *db)
     {
       g_autofree char *username = g_strdup_printf ("demo-%s", care_server_role_to_string (r));
       g_autofree char *password = care_server_auth_random_password ();
+      g_autofree char *staff_id = demo_staff_id (db, r);
 
-      if (!care_server_auth_add_user (auth, username, r, password, &error))
+      if (!care_server_auth_add_user (auth, username, r, staff_id, password, &error))
         {
           g_printerr ("aftercare-server: %s\n", error->message);
           return EXIT_FAILURE;
@@ -232,12 +259,12 @@ main (int argc, char *argv[])
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  context = g_option_context_new (_ ("[useradd USERNAME --role ROLE | demo [--customers N]]"));
+  context = g_option_context_new (_ ("[useradd USERNAME --role ROLE [--staff STAFF_ID] | demo [--customers N]]"));
   g_option_context_set_summary (context,
                                 _ ("The Aftercare central server.\n\n"
                                    "  aftercare-server --db FILE --listen 127.0.0.1:PORT\n"
                                    "  aftercare-server --db FILE useradd USERNAME --role ROLE"
-                                   "   (password on stdin)\n"
+                                   " [--staff STAFF_ID]   (password on stdin)\n"
                                    "  aftercare-server --db FILE demo [--customers N]"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_help_enabled (context, TRUE);
@@ -256,8 +283,8 @@ main (int argc, char *argv[])
         return usage_error (context, _ ("Say --listen ADDRESS:PORT to serve, or give a command"));
       if ((opt_tls_cert == NULL) != (opt_tls_key == NULL))
         return usage_error (context, _ ("--tls-cert and --tls-key go together"));
-      if (opt_role != NULL)
-        return usage_error (context, _ ("--role belongs to useradd"));
+      if (opt_role != NULL || opt_staff != NULL)
+        return usage_error (context, _ ("--role and --staff belong to useradd"));
     }
   else if (strcmp (command, "useradd") == 0)
     {
@@ -276,7 +303,8 @@ main (int argc, char *argv[])
         return usage_error (context, _ ("demo takes no arguments besides --customers"));
       if (opt_customers < 1 || opt_customers > 1000000)
         return usage_error (context, _ ("--customers is between 1 and 1000000"));
-      if (opt_listen != NULL || opt_role != NULL || opt_tls_cert != NULL || opt_tls_key != NULL)
+      if (opt_listen != NULL || opt_role != NULL || opt_staff != NULL || opt_tls_cert != NULL ||
+          opt_tls_key != NULL)
         return usage_error (context, _ ("demo takes only --db and --customers"));
     }
   else
@@ -295,6 +323,6 @@ main (int argc, char *argv[])
   if (command == NULL)
     return serve (db);
   if (strcmp (command, "useradd") == 0)
-    return useradd (db, argv[2], role);
+    return useradd (db, argv[2], role, opt_staff);
   return demo (db);
 }

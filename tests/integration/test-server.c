@@ -594,6 +594,99 @@ test_roles (void)
   g_assert_cmpstr (pulled_string (changes, course, "title"), ==, "GNOME basics");
 }
 
+/* The rows of the role matrix for the after-sales workflows. */
+static void
+test_roles_workflows (void)
+{
+  g_autofree char *admin_client = new_uuid ();
+  g_autofree char *agent_client = new_uuid ();
+  g_autofree char *tech_client = new_uuid ();
+  g_autofree char *trainer_client = new_uuid ();
+  g_autofree char *customer = create_customer (tokens.agent, "Workflow Roles");
+  g_autofree char *product = new_uuid ();
+  g_autofree char *appointment = new_uuid ();
+  g_autofree char *report = new_uuid ();
+  g_autofree char *other_report = new_uuid ();
+  g_autofree char *part = new_uuid ();
+  g_autofree char *plan = new_uuid ();
+  g_autofree char *survey = new_uuid ();
+  g_autofree char *fields = NULL;
+  g_autofree char *status = NULL;
+  g_autoptr (JsonObject) result = NULL;
+
+  fields = g_strdup_printf (
+      "{\"customer_id\": \"%s\", \"serial\": \"SN-%s\", \"name\": \"Printer\"}", customer, product);
+  status = push1 (tokens.admin, admin_client, 1, "product", product, "create", 0, fields, NULL);
+  g_assert_cmpstr (status, ==, "applied");
+  g_clear_pointer (&fields, g_free);
+  g_clear_pointer (&status, g_free);
+  fields = g_strdup_printf ("{\"kind\": \"repair\", \"customer_id\": \"%s\", "
+                            "\"start_at\": \"2026-03-02T09:00:00Z\", "
+                            "\"end_at\": \"2026-03-02T10:00:00Z\", \"status\": \"done\"}",
+                            customer);
+  status = push1 (tokens.admin, admin_client, 2, "appointment", appointment, "create", 0, fields,
+                  NULL);
+  g_assert_cmpstr (status, ==, "applied");
+  g_clear_pointer (&fields, g_free);
+  g_clear_pointer (&status, g_free);
+
+  /* A technician writes the visit report and the parts used... */
+  fields = g_strdup_printf ("{\"appointment_id\": \"%s\", \"visit_date\": \"2026-03-02\", "
+                            "\"work_done\": \"Replaced the fuser\", \"minutes\": 45}",
+                            appointment);
+  status = push1 (tokens.technician, tech_client, 1, "visit_report", report, "create", 0, fields,
+                  NULL);
+  g_assert_cmpstr (status, ==, "applied");
+  g_clear_pointer (&status, g_free);
+  /* ...which a trainer may not. */
+  status = push1 (tokens.trainer, trainer_client, 1, "visit_report", other_report, "create", 0,
+                  fields, &result);
+  g_assert_cmpstr (status, ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (result, "code"), ==, "forbidden");
+  g_clear_pointer (&result, json_object_unref);
+  g_clear_pointer (&fields, g_free);
+  g_clear_pointer (&status, g_free);
+
+  fields = g_strdup_printf ("{\"visit_report_id\": \"%s\", \"name\": \"Fuser\", "
+                            "\"quantity\": 1, \"unit_price_cents\": 4900}",
+                            report);
+  status = push1 (tokens.technician, tech_client, 2, "part_usage", part, "create", 0, fields, NULL);
+  g_assert_cmpstr (status, ==, "applied");
+  g_clear_pointer (&status, g_free);
+  status = push1 (tokens.technician, tech_client, 3, "part_usage", part, "delete", 1, NULL, NULL);
+  g_assert_cmpstr (status, ==, "applied");
+  g_clear_pointer (&fields, g_free);
+  g_clear_pointer (&status, g_free);
+
+  /* Maintenance plans are the office's. */
+  fields = g_strdup_printf ("{\"product_id\": \"%s\", \"title\": \"Yearly service\", "
+                            "\"interval_unit\": \"year\", \"interval_count\": 1, \"visits\": 3, "
+                            "\"start_date\": \"2026-04-01\"}",
+                            product);
+  status = push1 (tokens.technician, tech_client, 4, "maintenance_plan", plan, "create", 0, fields,
+                  &result);
+  g_assert_cmpstr (status, ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (result, "code"), ==, "forbidden");
+  g_clear_pointer (&result, json_object_unref);
+  g_clear_pointer (&status, g_free);
+  status = push1 (tokens.agent, agent_client, 1, "maintenance_plan", plan, "create", 0, fields,
+                  NULL);
+  g_assert_cmpstr (status, ==, "applied");
+  g_clear_pointer (&fields, g_free);
+  g_clear_pointer (&status, g_free);
+
+  /* Whoever hears a survey's answer records it. */
+  fields = g_strdup_printf ("{\"customer_id\": \"%s\", \"appointment_id\": \"%s\", "
+                            "\"score\": 5, \"answered_at\": \"2026-03-03T12:00:00Z\"}",
+                            customer, appointment);
+  status = push1 (tokens.trainer, trainer_client, 2, "survey", survey, "create", 0, fields, NULL);
+  g_assert_cmpstr (status, ==, "applied");
+  g_clear_pointer (&status, g_free);
+  status = push1 (tokens.trainer, trainer_client, 3, "survey", survey, "delete", 1, NULL, &result);
+  g_assert_cmpstr (status, ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (result, "code"), ==, "forbidden");
+}
+
 static void
 test_create_update_delete (void)
 {
@@ -1264,6 +1357,11 @@ test_cli_useradd (void)
   g_autofree char *err = NULL;
   const char      *again[] = { "--db", db_path, "useradd", "pat", "--role", "technician", NULL };
   const char      *short_pw[] = { "--db", db_path, "useradd", "kim", "--role", "agent", NULL };
+  const char      *no_staff[] = { "--db", db_path, "useradd",
+                                  "lee", "--role", "technician",
+                                  "--staff", "8d2f3c1e-0000-4000-8000-000000000000", NULL };
+  const char      *bad_staff[] = { "--db", db_path, "useradd", "lee", "--role", "technician",
+                                   "--staff", "nope", NULL };
   g_autofree char *token = NULL;
   Server          *server;
 
@@ -1272,6 +1370,14 @@ test_cli_useradd (void)
   g_assert_nonnull (strstr (err, "already exists"));
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (run_cli (short_pw, "short\n", NULL, &err), ==, 1);
+  g_clear_pointer (&err, g_free);
+
+  /* A login may only stand for a staff record that exists. */
+  g_assert_cmpint (run_cli (no_staff, PASSWORD "\n", NULL, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "no staff record"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (bad_staff, PASSWORD "\n", NULL, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "not a staff record id"));
 
   server = server_start (db_path);
   token = login (server, "pat", PASSWORD);
@@ -1292,6 +1398,7 @@ test_cli_demo (void)
   const char      *technician_password = NULL;
   Server          *server;
   guint            n_users = 0;
+  guint            status;
 
   g_assert_cmpint (run_cli (args, NULL, &out, &err), ==, 0);
   lines = g_strsplit (g_strstrip (out), "\n", -1);
@@ -1318,6 +1425,25 @@ test_cli_demo (void)
   token = login (server, "demo-technician", technician_password);
   changes = pull_all (server, token, 1000, NULL);
   g_assert_cmpuint (g_hash_table_size (changes), >, 5 * 3);
+
+  {
+    /* demo-technician stands for a technician of the demo staff, so it
+     * may subscribe to its own calendar. */
+    g_autofree char *body = g_strdup_printf (
+        "{\"username\": \"demo-technician\", \"password\": \"%s\"}", technician_password);
+    g_autoptr (JsonNode) node = request (server, "POST", "/api/v1/session", NULL, body, &status);
+    JsonObject      *user = json_object_get_object_member (json_node_get_object (node), "user");
+    const char      *staff_id = json_object_get_string_member (user, "staff_id");
+    g_autofree char *feed_body = NULL;
+    g_autoptr (JsonNode) feed = NULL;
+
+    g_assert_cmpuint (status, ==, 200);
+    g_assert_nonnull (staff_id);
+    g_assert_cmpstr (pulled_string (changes, staff_id, "role"), ==, "technician");
+    feed_body = g_strdup_printf ("{\"staff_id\": \"%s\"}", staff_id);
+    feed = request (server, "POST", "/api/v1/calendar/feeds", token, feed_body, &status);
+    g_assert_cmpuint (status, ==, 201);
+  }
   server_stop (server);
 }
 
@@ -1367,6 +1493,43 @@ test_cli_newer_database (void)
   /* A database written by a newer server is refused, not damaged. */
   g_assert_cmpint (run_cli (args, NULL, NULL, &err), ==, 1);
   g_assert_nonnull (strstr (err, "newer version"));
+}
+
+/* A version 1 database (before calendar feeds) is migrated in place and
+ * keeps its users. It is made by taking migration 2 back out of a new one. */
+static void
+test_cli_upgrade_from_1 (void)
+{
+  g_autofree char *db_path = g_build_filename (tmp_dir, "version1.db", NULL);
+  Server          *server;
+  g_autofree char *token = NULL;
+  sqlite3         *db = NULL;
+  sqlite3_stmt    *stmt = NULL;
+
+  add_user (db_path, "veteran", "technician");
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "DROP TABLE calendar_feeds; "
+                                 "ALTER TABLE users DROP COLUMN staff_id; "
+                                 "PRAGMA user_version = 1",
+                                 NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  server = server_start (db_path);
+  token = login (server, "veteran", PASSWORD);
+  g_assert_cmpuint (strlen (token), ==, 64);
+  server_stop (server);
+
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 2);
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_exec (db, "SELECT staff_id FROM users; SELECT id FROM calendar_feeds",
+                                 NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
 }
 
 static void
@@ -1492,6 +1655,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/server/token/expired", test_token_expired);
   g_test_add_func ("/server/token/logout", test_logout);
   g_test_add_func ("/server/roles", test_roles);
+  g_test_add_func ("/server/roles/workflows", test_roles_workflows);
   g_test_add_func ("/server/push/create-update-delete", test_create_update_delete);
   g_test_add_func ("/server/push/replay", test_replay);
   g_test_add_func ("/server/push/client-of-other-user", test_client_of_other_user);
@@ -1512,6 +1676,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/server/cli/bad-command-line", test_cli_bad_command_line);
   g_test_add_func ("/server/cli/sigterm", test_sigterm);
   g_test_add_func ("/server/cli/newer-database", test_cli_newer_database);
+  g_test_add_func ("/server/cli/upgrade-from-1", test_cli_upgrade_from_1);
   g_test_add_func ("/server/cli/tls", test_tls);
 
   ret = g_test_run ();

@@ -771,6 +771,52 @@ test_sign_in (Fixture *f, gconstpointer data)
   }
 }
 
+static gboolean
+has_customer (gpointer data)
+{
+  gpointer *d = data;
+  return test_client_has (d[0], "customer", d[1]);
+}
+
+/* Once started, the engine syncs by itself: edits in quick succession go
+ * out in one push after the debounce, and the periodic sync brings in
+ * what others did. */
+static void
+test_schedule (Fixture *f, gconstpointer data)
+{
+  g_autoptr (CareRecord) theirs = NULL;
+  TestProxy  *proxy;
+  TestClient *p;
+  gpointer    wait[2];
+
+  if (f->server == NULL)
+    return;
+
+  test_server_add_user (f->server, "pia", "admin");
+  proxy = test_proxy_new (f->server);
+  p = test_client_new (f->server, proxy->url, "pia");
+  g_object_set (p->engine, "debounce-ms", 300, "periodic-seconds", 1, NULL);
+  care_sync_engine_start (p->engine);
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Typed quickly %u", i);
+      g_autoptr (CareRecord) c = test_client_add_customer (p, name);
+    }
+  test_wait_until (synced_all, p->engine, 10000);
+  g_assert_cmpuint (proxy->n_pushes, ==, 1);
+
+  theirs = test_client_add_customer (f->b, "Someone else's");
+  test_client_sync_ok (f->b);
+  wait[0] = p;
+  wait[1] = (gpointer) care_record_get_id (theirs);
+  test_wait_until (has_customer, wait, 10000);
+  g_assert_cmpuint (proxy->n_pushes, ==, 1);
+
+  test_client_free (p);
+  test_proxy_free (proxy);
+}
+
 /* A caller's cancellable stops the sync; nothing is lost, the next one runs. */
 static void
 test_cancel (Fixture      *f,
@@ -827,6 +873,7 @@ main (int argc, char *argv[])
   ADD ("/sync/retry-after", test_retry_after);
   ADD ("/sync/oversized-batch", test_oversized_batch);
   ADD ("/sync/sign-in", test_sign_in);
+  ADD ("/sync/schedule", test_schedule);
 #undef ADD
 
   return g_test_run ();

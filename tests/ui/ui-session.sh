@@ -9,26 +9,30 @@ if [ -z "${UI_SESSION_INNER:-}" ]; then
   exec dbus-run-session -- "$0" "$@"
 fi
 
-# Pick a display nobody uses.
-display=$(( 90 + $$ % 400 ))
-while [ -e "/tmp/.X11-unix/X$display" ] || [ -e "/tmp/.X$display-lock" ]; do
-  display=$((display + 1))
-done
-
-Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+# Xvfb picks a free display itself and writes its number once it accepts
+# connections: choosing a number here raced with other sessions started at
+# the same moment, and a client could start before the server was up.
+# -noreset: the AT-SPI launcher connects and leaves first, and a server
+# resetting after its last client refuses the app that connects next.
+displayfile=$(mktemp)
+Xvfb -displayfd 3 -noreset -screen 0 1280x800x24 -nolisten tcp 3>"$displayfile" >/dev/null 2>&1 &
 xvfb_pid=$!
 at_pid=""
 cleanup() {
   [ -n "$at_pid" ] && kill "$at_pid" 2>/dev/null || true
   kill "$xvfb_pid" 2>/dev/null || true
+  rm -f "$displayfile"
   case "${HOME:-}" in /tmp/tmp.*) rm -rf "$HOME" ;; esac
 }
 trap cleanup EXIT INT TERM
 
-for _ in $(seq 1 100); do
-  [ -e "/tmp/.X11-unix/X$display" ] && break
+for _ in $(seq 1 600); do
+  [ -s "$displayfile" ] && break
+  kill -0 "$xvfb_pid" 2>/dev/null || { echo "Xvfb did not start" >&2; exit 1; }
   sleep 0.05
 done
+display=$(head -n 1 "$displayfile")
+[ -n "$display" ] || { echo "Xvfb did not report a display" >&2; exit 1; }
 
 export DISPLAY=":$display"
 export GDK_BACKEND=x11

@@ -1,0 +1,1051 @@
+/* care-appointments-view.c: the agenda of visits and calls, by day or week.
+ *
+ * The agenda is a paged list over one indexed query (start_at in the shown
+ * range, optionally one technician), beside the details of the chosen
+ * appointment. Booking and editing go through the shared editor dialog,
+ * with a warning when the technician is already booked; recording a visit
+ * asks for work notes, and a finished delivery or installation offers the
+ * follow-up call a week later. */
+#define G_LOG_DOMAIN "care-appointments-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "care-appointments-view.h"
+#include "care-clash-banner.h"
+#include "care-editor-dialog.h"
+#include "care-format.h"
+#include "care-record-list.h"
+#include "care-schedule.h"
+#include "care-window.h"
+
+/* Technicians offered in the filter; a company has far fewer. */
+#define MAX_TECHNICIANS        200
+#define DEFAULT_LENGTH_MINUTES 60
+
+struct _CareAppointmentsView
+{
+  AdwBin parent_instance;
+
+  /* Template widgets */
+  AdwLeaflet *leaflet;
+  GtkLabel *range_label;
+  GtkToggleButton *day_toggle;
+  GtkToggleButton *week_toggle;
+  GtkDropDown *technician_dropdown;
+  GtkStack *list_stack;
+  GtkListView *list_view;
+  AdwStatusPage *empty_page;
+  GtkStack *detail_stack;
+  GtkLabel *detail_title;
+  GtkWidget *done_button;
+  GtkWidget *not_done_button;
+  AdwActionRow *clash_row;
+  AdwActionRow *when_row;
+  AdwActionRow *status_row;
+  AdwActionRow *customer_row;
+  AdwActionRow *address_row;
+  AdwActionRow *technician_row;
+  AdwActionRow *product_row;
+  AdwActionRow *notes_row;
+  AdwActionRow *work_notes_row;
+
+  /* Owned references */
+  CareContext *context;
+  CareRecordList *records;
+  GtkSingleSelection *selection;
+  GtkStringList *technician_names;
+  GPtrArray *technician_ids; /* char*, parallel to technician_names after "All" */
+  GDateTime *day;            /* local midnight of the shown day */
+  CareRecord *current;       /* the appointment shown in the detail pane */
+  GtkWidget *new_button;
+  gboolean filling_technicians;
+
+  /* Borrowed references */
+  AdwToast *last_toast; /* weak */
+};
+
+static void view_iface_init (CareViewInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (CareAppointmentsView, care_appointments_view, ADW_TYPE_BIN,
+                               G_IMPLEMENT_INTERFACE (CARE_TYPE_VIEW, view_iface_init))
+
+enum
+{
+  PROP_0,
+  PROP_CONTEXT,
+};
+
+static CareStore *
+get_store (CareAppointmentsView *self)
+{
+  return care_context_get_store (self->context);
+}
+
+static gboolean
+week_mode (CareAppointmentsView *self)
+{
+  /* Read from the button whose "toggled" drives the reload: while a group
+   * switches, the other button has not changed yet. */
+  return !gtk_toggle_button_get_active (self->day_toggle);
+}
+
+static char *
+utc_string (GDateTime *dt)
+{
+  g_autoptr (GDateTime) utc = g_date_time_to_utc (dt);
+  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+static GDateTime *
+local_midnight (GDateTime *dt)
+{
+  g_autoptr (GDateTime) local = g_date_time_to_local (dt);
+
+  return g_date_time_new_local (g_date_time_get_year (local), g_date_time_get_month (local),
+                                g_date_time_get_day_of_month (local), 0, 0, 0);
+}
+
+static GDateTime *
+parse_utc (const char *iso)
+{
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+  return iso != NULL ? g_date_time_new_from_iso8601 (iso, utc) : NULL;
+}
+
+/* The shown range: [*from, *to) in local time. Weeks start on Monday. */
+static void
+get_range (CareAppointmentsView *self, GDateTime **from, GDateTime **to)
+{
+  if (week_mode (self))
+    {
+      *from = g_date_time_add_days (self->day, 1 - g_date_time_get_day_of_week (self->day));
+      *to = g_date_time_add_days (*from, 7);
+    }
+  else
+    {
+      *from = g_date_time_ref (self->day);
+      *to = g_date_time_add_days (self->day, 1);
+    }
+}
+
+static const char *
+selected_technician (CareAppointmentsView *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->technician_dropdown);
+
+  if (selected == GTK_INVALID_LIST_POSITION || selected == 0 ||
+      selected > self->technician_ids->len)
+    return NULL;
+  return g_ptr_array_index (self->technician_ids, selected - 1);
+}
+
+static void
+update_range_label (CareAppointmentsView *self)
+{
+  g_autoptr (GDateTime) from = NULL;
+  g_autoptr (GDateTime) to = NULL;
+  g_autoptr (GDateTime) last = NULL;
+  g_autofree char *text = NULL;
+
+  get_range (self, &from, &to);
+  if (week_mode (self))
+    {
+      g_autofree char *first = NULL;
+      g_autofree char *end = NULL;
+
+      last = g_date_time_add_days (to, -1);
+      /* TRANSLATORS: the first day of a week in the agenda, as g_date_time_format() writes it */
+      first = g_date_time_format (from, C_ ("agenda week start", "%e %b"));
+      /* TRANSLATORS: the last day of a week in the agenda, as g_date_time_format() writes it */
+      end = g_date_time_format (last, C_ ("agenda week end", "%e %b %Y"));
+      /* TRANSLATORS: a week in the agenda: "2 Mar – 8 Mar 2026" */
+      text = g_strdup_printf (_ ("%s – %s"), g_strstrip (first), g_strstrip (end));
+    }
+  else
+    {
+      /* TRANSLATORS: a day in the agenda, as g_date_time_format() writes it */
+      text = g_date_time_format (self->day, C_ ("agenda day", "%A %e %B %Y"));
+    }
+
+  gtk_label_set_text (self->range_label, text);
+}
+
+static void
+update_empty_state (CareAppointmentsView *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->records));
+  const char *description;
+
+  if (selected_technician (self) != NULL)
+    description = week_mode (self)
+                      ? _ ("This technician has nothing booked this week. Choose another week or "
+                           "“All technicians”, or book a visit or call with Ctrl+N.")
+                      : _ ("This technician has nothing booked on this day. Choose another day or "
+                           "“All technicians”, or book a visit or call with Ctrl+N.");
+  else
+    description = week_mode (self) ? _ ("Nothing is booked this week. Choose another week, or book "
+                                        "a visit or call with Ctrl+N.")
+                                   : _ ("Nothing is booked on this day. Choose another day, or "
+                                        "book a visit or call with Ctrl+N.");
+
+  adw_status_page_set_description (self->empty_page, description);
+  gtk_stack_set_visible_child_name (self->list_stack, n > 0 ? "list" : "empty");
+}
+
+static void
+reload (CareAppointmentsView *self)
+{
+  g_autoptr (CareQuery) query = care_query_new (care_schema_lookup ("appointment"));
+  g_autoptr (GDateTime) from = NULL;
+  g_autoptr (GDateTime) to = NULL;
+  g_autofree char *from_utc = NULL;
+  g_autofree char *to_utc = NULL;
+  const char *technician = selected_technician (self);
+
+  get_range (self, &from, &to);
+  from_utc = utc_string (from);
+  to_utc = utc_string (to);
+  care_query_add_string (query, "start_at", CARE_QUERY_GE, from_utc);
+  care_query_add_string (query, "start_at", CARE_QUERY_LT, to_utc);
+  if (technician != NULL)
+    care_query_add_string (query, "technician_id", CARE_QUERY_EQ, technician);
+  care_query_set_order (query, "start_at", FALSE);
+
+  care_record_list_set_query (self->records, query);
+  update_range_label (self);
+  update_empty_state (self);
+}
+
+static void
+fill_technicians (CareAppointmentsView *self)
+{
+  g_autoptr (CareQuery) query = care_query_new (care_schema_lookup ("staff"));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) staff = NULL;
+  g_autofree char *keep = g_strdup (selected_technician (self));
+  guint selected = 0;
+  guint n_old = g_list_model_get_n_items (G_LIST_MODEL (self->technician_names));
+
+  care_query_add_string (query, "role", CARE_QUERY_EQ, "technician");
+  care_query_set_order (query, "name", FALSE);
+  staff = care_store_find (get_store (self), query, 0, MAX_TECHNICIANS, &error);
+  if (staff == NULL)
+    {
+      g_warning ("Could not list the technicians: %s", error->message);
+      return;
+    }
+
+  self->filling_technicians = TRUE;
+  g_ptr_array_set_size (self->technician_ids, 0);
+  {
+    g_autoptr (GPtrArray) names = g_ptr_array_new ();
+
+    g_ptr_array_add (names, (gpointer) _ ("All technicians"));
+    for (guint i = 0; i < staff->len; i++)
+      {
+        CareRecord *r = g_ptr_array_index (staff, i);
+
+        g_ptr_array_add (self->technician_ids, g_strdup (care_record_get_id (r)));
+        g_ptr_array_add (names, (gpointer) care_record_get_string (r, "name"));
+        if (g_strcmp0 (keep, care_record_get_id (r)) == 0)
+          selected = i + 1;
+      }
+    g_ptr_array_add (names, NULL);
+    gtk_string_list_splice (self->technician_names, 0, n_old, (const char *const *) names->pdata);
+  }
+  gtk_drop_down_set_selected (self->technician_dropdown, selected);
+  self->filling_technicians = FALSE;
+}
+
+static void
+set_row (AdwActionRow *row, const char *text)
+{
+  adw_action_row_set_subtitle (row, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (row), text != NULL && text[0] != '\0');
+}
+
+static char *
+format_time_range (CareRecord *record, gboolean with_day)
+{
+  g_autofree char *start = care_format_time (care_record_get_string (record, "start_at"));
+  g_autofree char *end = care_format_time (care_record_get_string (record, "end_at"));
+  g_autoptr (GDateTime) start_dt = parse_utc (care_record_get_string (record, "start_at"));
+  g_autoptr (GDateTime) local = start_dt != NULL ? g_date_time_to_local (start_dt) : NULL;
+
+  if (with_day && local != NULL)
+    {
+      /* TRANSLATORS: a day in a list of appointments, as g_date_time_format() writes it */
+      g_autofree char *day = g_date_time_format (local, C_ ("agenda row day", "%a %e %b"));
+      /* TRANSLATORS: a day and a time range: "Mon 2 Mar, 09:00 – 10:00" */
+      return g_strdup_printf (_ ("%s, %s – %s"), day, start, end);
+    }
+  /* TRANSLATORS: a time range: "09:00 – 10:00" */
+  return g_strdup_printf (_ ("%s – %s"), start, end);
+}
+
+static char *
+reference (CareAppointmentsView *self, CareRecord *record, const char *field)
+{
+  const char *id = care_record_get_string (record, field);
+
+  if (id == NULL)
+    return NULL;
+  return care_format_reference (
+      get_store (self), care_entity_lookup_field (care_record_get_entity (record), field), id);
+}
+
+static void
+show_detail (CareAppointmentsView *self, CareRecord *record)
+{
+  g_autofree char *kind = NULL;
+  g_autofree char *customer = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *day = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *technician = NULL;
+  g_autofree char *product = NULL;
+  g_autoptr (GPtrArray) clashes = NULL;
+  gboolean planned;
+
+  g_set_object (&self->current, record);
+  if (record == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->detail_stack, "none");
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.edit", FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.mark-done", FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.mark-not-done", FALSE);
+      return;
+    }
+
+  kind = care_format_record_field (record, "kind");
+  customer = reference (self, record, "customer_id");
+  /* TRANSLATORS: an appointment's heading: "Delivery for Padaria Lda" */
+  title = customer != NULL ? g_strdup_printf (_ ("%s for %s"), kind, customer) : g_strdup (kind);
+  gtk_label_set_text (self->detail_title, title);
+
+  day = care_format_date (care_record_get_string (record, "start_at"));
+  {
+    g_autofree char *range = format_time_range (record, FALSE);
+    g_autoptr (GDateTime) start_dt = parse_utc (care_record_get_string (record, "start_at"));
+    g_autoptr (GDateTime) local = start_dt != NULL ? g_date_time_to_local (start_dt) : NULL;
+    g_autofree char *date = local != NULL
+                                ? g_date_time_format (local, C_ ("agenda day", "%A %e %B %Y"))
+                                : g_strdup ("");
+    /* TRANSLATORS: when an appointment is: "Monday 2 March 2026, 09:00 – 10:00" */
+    when = g_strdup_printf (_ ("%s, %s"), date, range);
+  }
+  status = care_format_record_field (record, "status");
+  technician = reference (self, record, "technician_id");
+  product = reference (self, record, "product_id");
+
+  set_row (self->when_row, when);
+  set_row (self->status_row, status);
+  set_row (self->customer_row, customer);
+  set_row (self->address_row, care_record_get_string (record, "address"));
+  set_row (self->technician_row, technician != NULL ? technician : _ ("Not assigned"));
+  set_row (self->product_row, product);
+  set_row (self->notes_row, care_record_get_string (record, "notes"));
+  set_row (self->work_notes_row, care_record_get_string (record, "work_notes"));
+
+  clashes = care_schedule_find_record_clashes (get_store (self), record, NULL);
+  if (clashes != NULL && clashes->len > 0)
+    {
+      g_autoptr (GString) text = g_string_new (NULL);
+
+      for (guint i = 0; i < clashes->len; i++)
+        {
+          CareRecord *c = g_ptr_array_index (clashes, i);
+          g_autofree char *range = format_time_range (c, FALSE);
+          g_autofree char *ckind = care_format_record_field (c, "kind");
+          g_autofree char *who = reference (self, c, "customer_id");
+
+          if (text->len > 0)
+            g_string_append_c (text, '\n');
+          /* TRANSLATORS: a clashing appointment: "09:30 – 10:30 Repair, Padaria Lda" */
+          g_string_append_printf (text, _ ("%s %s, %s"), range, ckind, who != NULL ? who : "");
+        }
+      set_row (self->clash_row, text->str);
+    }
+  else
+    set_row (self->clash_row, NULL);
+
+  planned = g_strcmp0 (care_record_get_string (record, "status"), "planned") == 0;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.edit", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.mark-done", planned);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.mark-not-done", planned);
+  gtk_widget_set_visible (self->done_button, planned);
+  gtk_widget_set_visible (self->not_done_button, planned);
+  gtk_stack_set_visible_child_name (self->detail_stack, "detail");
+}
+
+/* Shows the day of @record and selects it in the agenda. */
+static void
+reveal_record (CareAppointmentsView *self, CareRecord *record)
+{
+  g_autoptr (GDateTime) start = parse_utc (care_record_get_string (record, "start_at"));
+  const char *technician = selected_technician (self);
+  int position;
+
+  if (start != NULL)
+    {
+      g_clear_pointer (&self->day, g_date_time_unref);
+      g_clear_weak_pointer (&self->last_toast);
+      self->day = local_midnight (start);
+    }
+  /* A filter that would hide the record gives way. */
+  if (technician != NULL &&
+      g_strcmp0 (technician, care_record_get_string (record, "technician_id")) != 0)
+    gtk_drop_down_set_selected (self->technician_dropdown, 0);
+  reload (self);
+
+  position = care_record_list_find (self->records, care_record_get_id (record));
+  if (position >= 0)
+    {
+      gtk_single_selection_set_selected (self->selection, (guint) position);
+      gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u",
+                                  (guint) position);
+    }
+  show_detail (self, record);
+}
+
+/* A newer outcome replaces the last one shown rather than queueing behind it. */
+static void
+toast (CareAppointmentsView *self, AdwToast *t)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (!CARE_IS_WINDOW (root))
+    {
+      g_object_unref (g_object_ref_sink (t));
+      return;
+    }
+
+  if (self->last_toast != NULL)
+    adw_toast_dismiss (self->last_toast);
+  g_set_weak_pointer (&self->last_toast, t);
+  care_window_add_toast (CARE_WINDOW (root), t);
+}
+
+static int
+default_length_minutes (CareAppointmentsView *self)
+{
+  GSettings *settings = care_context_get_settings (self->context);
+  g_autoptr (GSettingsSchema) schema = NULL;
+
+  /* A deployment may ship a schema with a preferred visit length. */
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  if (schema != NULL && g_settings_schema_has_key (schema, "appointment-length"))
+    return CLAMP (g_settings_get_int (settings, "appointment-length"), 5, 24 * 60);
+  return DEFAULT_LENGTH_MINUTES;
+}
+
+static void editor_saved_cb (CareEditorDialog *dialog, CareRecord *record,
+                             CareAppointmentsView *self);
+
+/* Once a customer is chosen, the product and case pickers offer theirs only. */
+static void
+restrict_to_customer (CareRecordEditor *editor, GParamSpec *pspec, gpointer user_data)
+{
+  const char *customer =
+      care_record_get_string (care_record_editor_get_record (editor), "customer_id");
+  const char *shown = g_object_get_data (G_OBJECT (editor), "restricted-to");
+  g_autoptr (CareQuery) products = care_query_new (care_schema_lookup ("product"));
+  g_autoptr (CareQuery) cases = care_query_new (care_schema_lookup ("service_case"));
+
+  if (g_strcmp0 (customer, shown) == 0)
+    return;
+
+  g_object_set_data_full (G_OBJECT (editor), "restricted-to", g_strdup (customer), g_free);
+  if (customer != NULL)
+    {
+      care_query_add_string (products, "customer_id", CARE_QUERY_EQ, customer);
+      care_query_add_string (cases, "customer_id", CARE_QUERY_EQ, customer);
+    }
+  care_record_editor_set_ref_query (editor, "product_id", products);
+  care_record_editor_set_ref_query (editor, "case_id", cases);
+}
+
+static void
+open_editor (CareAppointmentsView *self, CareRecord *record, const char *title, gboolean is_new)
+{
+  static const char *const new_fields[] = {
+    "kind",   "customer_id", "product_id", "technician_id", "start_at",
+    "end_at", "address",     "case_id",    "notes",         NULL
+  };
+  static const char *const edit_fields[] = { "kind",          "customer_id", "product_id",
+                                             "technician_id", "start_at",    "end_at",
+                                             "status",        "address",     "case_id",
+                                             "notes",         "work_notes",  NULL };
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  CareEditorDialog *dialog =
+      care_editor_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, get_store (self),
+                              record, is_new ? new_fields : edit_fields, title);
+  g_autoptr (CareQuery) technicians = care_query_new (care_schema_lookup ("staff"));
+
+  care_query_add_string (technicians, "role", CARE_QUERY_EQ, "technician");
+  care_record_editor_set_ref_query (care_editor_dialog_get_editor (dialog), "technician_id",
+                                    technicians);
+  care_clash_banner_attach (dialog, get_store (self));
+  g_signal_connect (care_editor_dialog_get_editor (dialog), "notify::valid",
+                    G_CALLBACK (restrict_to_customer), NULL);
+  restrict_to_customer (care_editor_dialog_get_editor (dialog), NULL, NULL);
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (editor_saved_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static CareRecord *
+new_appointment (CareAppointmentsView *self, GDateTime *start)
+{
+  CareRecord *record = care_record_new (care_schema_lookup ("appointment"));
+  g_autoptr (GDateTime) end = g_date_time_add_minutes (start, default_length_minutes (self));
+  g_autofree char *start_utc = utc_string (start);
+  g_autofree char *end_utc = utc_string (end);
+
+  care_record_set_string (record, "status", "planned");
+  care_record_set_string (record, "start_at", start_utc);
+  care_record_set_string (record, "end_at", end_utc);
+  if (selected_technician (self) != NULL)
+    care_record_set_string (record, "technician_id", selected_technician (self));
+  return record;
+}
+
+static void
+editor_saved_cb (CareEditorDialog *dialog, CareRecord *record, CareAppointmentsView *self)
+{
+  g_autoptr (CareRecord) stored = care_store_load (
+      get_store (self), care_record_get_entity (record), care_record_get_id (record), NULL);
+
+  if (stored != NULL)
+    reveal_record (self, stored);
+}
+
+/* Offers the call that checks, a week later, that all is well. */
+static void
+follow_up_clicked_cb (AdwToast *t, CareAppointmentsView *self)
+{
+  CareRecord *visit = g_object_get_data (G_OBJECT (t), "visit");
+  g_autoptr (GDateTime) start = parse_utc (care_record_get_string (visit, "start_at"));
+  g_autoptr (GDateTime) next_week = NULL;
+  g_autoptr (GDateTime) local = NULL;
+  g_autoptr (CareRecord) call = NULL;
+
+  if (start == NULL)
+    return;
+  local = g_date_time_to_local (start);
+  next_week = g_date_time_add_days (local, 7);
+  call = new_appointment (self, next_week);
+  care_record_set_string (call, "kind", "follow_up_call");
+  care_record_set_string (call, "customer_id", care_record_get_string (visit, "customer_id"));
+  care_record_set_string (call, "product_id", care_record_get_string (visit, "product_id"));
+  care_record_set_string (call, "case_id", care_record_get_string (visit, "case_id"));
+  care_record_set_string (call, "technician_id", care_record_get_string (visit, "technician_id"));
+  open_editor (self, call, _ ("Schedule Follow-up Call"), TRUE);
+}
+
+static void
+record_outcome (CareAppointmentsView *self, const char *status, const char *notes)
+{
+  g_autoptr (CareRecord) record = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *kind;
+
+  if (self->current == NULL)
+    return;
+
+  record = care_record_copy (self->current);
+  care_record_set_string (record, "status", status);
+  care_record_set_string (record, "work_notes", notes != NULL && notes[0] != '\0' ? notes : NULL);
+  if (!care_store_save (get_store (self), record, &error))
+    {
+      g_autofree char *message =
+          g_strdup_printf (_ ("Could not record the visit: %s"), error->message);
+      toast (self, adw_toast_new (message));
+      return;
+    }
+
+  show_detail (self, record);
+  kind = care_record_get_string (record, "kind");
+  if (g_str_equal (status, "done") &&
+      (g_strcmp0 (kind, "delivery") == 0 || g_strcmp0 (kind, "installation") == 0))
+    {
+      g_autofree char *label = care_format_record_field (record, "kind");
+      /* TRANSLATORS: a toast: "Delivery done. Schedule the follow-up call?" */
+      g_autofree char *title = g_strdup_printf (_ ("%s done. Schedule the follow-up call?"), label);
+      AdwToast *t = adw_toast_new (title);
+
+      adw_toast_set_button_label (t, _ ("_Schedule Call"));
+      adw_toast_set_timeout (t, 10);
+      g_object_set_data_full (G_OBJECT (t), "visit", g_object_ref (record), g_object_unref);
+      g_signal_connect_object (t, "button-clicked", G_CALLBACK (follow_up_clicked_cb), self, 0);
+      toast (self, t);
+    }
+  else
+    {
+      toast (self, adw_toast_new (g_str_equal (status, "done") ? _ ("Marked as done")
+                                                               : _ ("Marked as not done")));
+    }
+}
+
+static void
+outcome_response_cb (AdwMessageDialog *dialog, const char *response, CareAppointmentsView *self)
+{
+  GtkTextView *view = g_object_get_data (G_OBJECT (dialog), "notes-view");
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  g_autofree char *notes = NULL;
+  GtkTextIter start, end;
+
+  if (!g_str_equal (response, "done") && !g_str_equal (response, "not_done"))
+    return;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  notes = g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
+  record_outcome (self, response, notes);
+}
+
+static void
+ask_outcome (CareAppointmentsView *self, const char *status)
+{
+  gboolean done = g_str_equal (status, "done");
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog;
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *notes = gtk_text_view_new ();
+  const char *existing;
+
+  if (self->current == NULL)
+    return;
+
+  dialog = adw_message_dialog_new (
+      GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+      done ? _ ("Mark as Done?") : _ ("Mark as Not Done?"),
+      done
+          ? _ ("Write down the work done, parts used and anything the next visit should know.")
+          : _ ("Write down why the visit could not be done, so the next booking can plan for it."));
+  existing = care_record_get_string (self->current, "work_notes");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (notes)),
+                            existing != NULL ? existing : "", -1);
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (notes), GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (notes), FALSE);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (notes), 6);
+  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (notes), 6);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (notes), 6);
+  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (notes), 6);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (notes), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("Work notes"), -1);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), notes);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 100);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_widget_add_css_class (scrolled, "card");
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), scrolled);
+  g_object_set_data (G_OBJECT (dialog), "notes-view", notes);
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), status,
+                                    done ? _ ("_Mark Done") : _ ("_Mark Not Done"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), status,
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), status);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (outcome_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (notes);
+}
+
+/* Callbacks */
+
+static void
+range_toggled_cb (GtkToggleButton *button, CareAppointmentsView *self)
+{
+  reload (self);
+}
+
+static void
+technician_selected_cb (GtkDropDown *dropdown, GParamSpec *pspec, CareAppointmentsView *self)
+{
+  if (!self->filling_technicians)
+    reload (self);
+}
+
+static void
+row_activated_cb (GtkListView *list, guint position, CareAppointmentsView *self)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+selection_changed_cb (GtkSingleSelection *selection, GParamSpec *pspec, CareAppointmentsView *self)
+{
+  CareRecord *record = gtk_single_selection_get_selected_item (selection);
+
+  show_detail (self, record);
+  /* Rows select on click or arrow keys, not on hover: a narrow window
+   * then shows the details at once; Enter or a double click do so too. */
+  if (record != NULL && adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+records_changed_cb (GListModel *model, guint position, guint removed, guint added,
+                    CareAppointmentsView *self)
+{
+  update_empty_state (self);
+}
+
+static void
+store_changed_cb (CareStore *store, const char *entity, const char *id, CareAppointmentsView *self)
+{
+  if (g_str_equal (entity, "staff"))
+    fill_technicians (self);
+
+  /* The shown appointment may have changed (or another clashes with it now). */
+  if (self->current != NULL &&
+      (g_str_equal (entity, "appointment") || g_str_equal (entity, "customer")))
+    {
+      g_autoptr (CareRecord) fresh = care_store_load (store, care_record_get_entity (self->current),
+                                                      care_record_get_id (self->current), NULL);
+      show_detail (self, fresh);
+    }
+}
+
+static void
+setup_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareAppointmentsView *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *time = gtk_label_new (NULL);
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *address = gtk_label_new (NULL);
+  GtkWidget *technician = gtk_label_new (NULL);
+  GtkWidget *status = gtk_label_new (NULL);
+  GtkWidget *labels[] = { time, title, address, technician };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    {
+      gtk_label_set_xalign (GTK_LABEL (labels[i]), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (labels[i]), PANGO_ELLIPSIZE_END);
+      gtk_box_append (GTK_BOX (text), labels[i]);
+    }
+  gtk_widget_add_css_class (time, "caption-heading");
+  gtk_widget_add_css_class (time, "numeric");
+  gtk_widget_add_css_class (title, "heading");
+  gtk_widget_add_css_class (address, "dim-label");
+  gtk_widget_add_css_class (address, "caption");
+  gtk_widget_add_css_class (technician, "dim-label");
+  gtk_widget_add_css_class (technician, "caption");
+  gtk_widget_set_hexpand (text, TRUE);
+  gtk_widget_set_valign (status, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (status, "caption");
+
+  gtk_box_append (GTK_BOX (box), text);
+  gtk_box_append (GTK_BOX (box), status);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareAppointmentsView *self)
+{
+  CareRecord *record = gtk_list_item_get_item (item);
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *text = gtk_widget_get_first_child (box);
+  GtkWidget *time = gtk_widget_get_first_child (text);
+  GtkWidget *title = gtk_widget_get_next_sibling (time);
+  GtkWidget *address = gtk_widget_get_next_sibling (title);
+  GtkWidget *technician = gtk_widget_get_next_sibling (address);
+  GtkWidget *status = gtk_widget_get_next_sibling (text);
+  g_autofree char *range = format_time_range (record, week_mode (self));
+  g_autofree char *kind = care_format_record_field (record, "kind");
+  g_autofree char *customer = reference (self, record, "customer_id");
+  g_autofree char *heading = NULL;
+  g_autofree char *tech = reference (self, record, "technician_id");
+  g_autofree char *status_text = care_format_record_field (record, "status");
+  const char *status_key = care_record_get_string (record, "status");
+  const char *addr = care_record_get_string (record, "address");
+
+  /* TRANSLATORS: an agenda entry: "Delivery · Padaria Lda" */
+  heading = g_strdup_printf (_ ("%s · %s"), kind, customer != NULL ? customer : "");
+  gtk_label_set_text (GTK_LABEL (time), range);
+  gtk_label_set_text (GTK_LABEL (title), heading);
+  gtk_label_set_text (GTK_LABEL (address), addr != NULL ? addr : "");
+  gtk_widget_set_visible (address, addr != NULL);
+  gtk_label_set_text (GTK_LABEL (technician), tech != NULL ? tech : _ ("No technician assigned"));
+  gtk_label_set_text (GTK_LABEL (status), status_text);
+
+  gtk_widget_remove_css_class (status, "success");
+  gtk_widget_remove_css_class (status, "error");
+  gtk_widget_remove_css_class (status, "dim-label");
+  gtk_widget_remove_css_class (status, "accent");
+  if (g_strcmp0 (status_key, "done") == 0)
+    gtk_widget_add_css_class (status, "success");
+  else if (g_strcmp0 (status_key, "not_done") == 0)
+    gtk_widget_add_css_class (status, "error");
+  else if (g_strcmp0 (status_key, "cancelled") == 0)
+    gtk_widget_add_css_class (status, "dim-label");
+  else
+    gtk_widget_add_css_class (status, "accent");
+}
+
+/* Actions */
+
+static void
+shift_range (CareAppointmentsView *self, int direction)
+{
+  GDateTime *day = g_date_time_add_days (self->day, direction * (week_mode (self) ? 7 : 1));
+
+  g_date_time_unref (self->day);
+  self->day = day;
+  reload (self);
+}
+
+static void
+previous_cb (GtkWidget *widget, const char *action, GVariant *param)
+{
+  shift_range (CARE_APPOINTMENTS_VIEW (widget), -1);
+}
+
+static void
+next_cb (GtkWidget *widget, const char *action, GVariant *param)
+{
+  shift_range (CARE_APPOINTMENTS_VIEW (widget), 1);
+}
+
+static void
+today_cb (GtkWidget *widget, const char *action, GVariant *param)
+{
+  CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (widget);
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+
+  g_clear_pointer (&self->day, g_date_time_unref);
+  self->day = local_midnight (now);
+  reload (self);
+}
+
+static void
+new_cb (GtkWidget *widget, const char *action, GVariant *param)
+{
+  CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (widget);
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) today = local_midnight (now);
+  g_autoptr (GDateTime) start = NULL;
+  g_autoptr (CareRecord) record = NULL;
+
+  /* The next full hour today, else 09:00 on the shown day. */
+  if (g_date_time_equal (today, self->day) && g_date_time_get_hour (now) >= 9 &&
+      g_date_time_get_hour (now) < 23)
+    start = g_date_time_add_hours (today, g_date_time_get_hour (now) + 1);
+  else
+    start = g_date_time_add_hours (self->day, 9);
+
+  record = new_appointment (self, start);
+  open_editor (self, record, _ ("New Appointment"), TRUE);
+}
+
+static void
+edit_cb (GtkWidget *widget, const char *action, GVariant *param)
+{
+  CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (widget);
+
+  if (self->current != NULL)
+    open_editor (self, self->current, _ ("Edit Appointment"), FALSE);
+}
+
+static void
+mark_done_cb (GtkWidget *widget, const char *action, GVariant *param)
+{
+  ask_outcome (CARE_APPOINTMENTS_VIEW (widget), "done");
+}
+
+static void
+mark_not_done_cb (GtkWidget *widget, const char *action, GVariant *param)
+{
+  ask_outcome (CARE_APPOINTMENTS_VIEW (widget), "not_done");
+}
+
+static void
+back_cb (GtkWidget *widget, const char *action, GVariant *param)
+{
+  CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+}
+
+/* CareView */
+
+static GtkWidget *
+get_header_start (CareView *view)
+{
+  CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (view);
+
+  return self->new_button;
+}
+
+static void
+view_iface_init (CareViewInterface *iface)
+{
+  iface->get_header_start = get_header_start;
+}
+
+/* GObject */
+
+static void
+care_appointments_view_constructed (GObject *object)
+{
+  CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (object);
+  g_autoptr (CareQuery) query = care_query_new (care_schema_lookup ("appointment"));
+  GtkListItemFactory *factory;
+
+  G_OBJECT_CLASS (care_appointments_view_parent_class)->constructed (object);
+
+  care_query_add_string (query, "start_at", CARE_QUERY_LT, "0");
+  self->records = care_record_list_new (get_store (self), query);
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->records)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect_object (self->selection, "notify::selected-item",
+                           G_CALLBACK (selection_changed_cb), self, 0);
+  g_signal_connect_object (self->records, "items-changed", G_CALLBACK (records_changed_cb), self,
+                           0);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect_object (factory, "setup", G_CALLBACK (setup_row_cb), self, 0);
+  g_signal_connect_object (factory, "bind", G_CALLBACK (bind_row_cb), self, 0);
+  gtk_list_view_set_factory (self->list_view, factory);
+  g_object_unref (factory);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+
+  gtk_drop_down_set_model (self->technician_dropdown, G_LIST_MODEL (self->technician_names));
+  g_signal_connect_object (get_store (self), "changed", G_CALLBACK (store_changed_cb), self, 0);
+  fill_technicians (self);
+  reload (self);
+  show_detail (self, NULL);
+}
+
+static void
+care_appointments_view_dispose (GObject *object)
+{
+  CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CARE_TYPE_APPOINTMENTS_VIEW);
+  g_clear_object (&self->new_button);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->records);
+  g_clear_object (&self->technician_names);
+  g_clear_object (&self->current);
+  g_clear_object (&self->context);
+  g_clear_pointer (&self->technician_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->day, g_date_time_unref);
+
+  G_OBJECT_CLASS (care_appointments_view_parent_class)->dispose (object);
+}
+
+static void
+care_appointments_view_get_property (GObject *object, guint prop_id, GValue *value,
+                                     GParamSpec *pspec)
+{
+  CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (object);
+
+  switch (prop_id)
+    {
+      case PROP_CONTEXT:
+        g_value_set_object (value, self->context);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+care_appointments_view_set_property (GObject *object, guint prop_id, const GValue *value,
+                                     GParamSpec *pspec)
+{
+  CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (object);
+
+  switch (prop_id)
+    {
+      case PROP_CONTEXT:
+        self->context = g_value_dup_object (value);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+care_appointments_view_class_init (CareAppointmentsViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = care_appointments_view_constructed;
+  object_class->dispose = care_appointments_view_dispose;
+  object_class->get_property = care_appointments_view_get_property;
+  object_class->set_property = care_appointments_view_set_property;
+
+  g_object_class_override_property (object_class, PROP_CONTEXT, "context");
+
+  gtk_widget_class_set_template_from_resource (
+      widget_class, "/io/github/aftercare/Aftercare/appointments/care-appointments-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, range_label);
+  gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, day_toggle);
+  gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, week_toggle);
+  gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, technician_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, list_view);
+  gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, detail_stack);
+  gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, detail_title);
+  gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, done_button);
+  gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, not_done_button);
+  gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, clash_row);
+  gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, when_row);
+  gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, status_row);
+  gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, customer_row);
+  gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, address_row);
+  gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, technician_row);
+  gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, product_row);
+  gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, notes_row);
+  gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, work_notes_row);
+  gtk_widget_class_bind_template_callback (widget_class, range_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, technician_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+
+  gtk_widget_class_install_action (widget_class, "view.new", NULL, new_cb);
+  gtk_widget_class_install_action (widget_class, "view.previous", NULL, previous_cb);
+  gtk_widget_class_install_action (widget_class, "view.next", NULL, next_cb);
+  gtk_widget_class_install_action (widget_class, "view.today", NULL, today_cb);
+  gtk_widget_class_install_action (widget_class, "view.edit", NULL, edit_cb);
+  gtk_widget_class_install_action (widget_class, "view.mark-done", NULL, mark_done_cb);
+  gtk_widget_class_install_action (widget_class, "view.mark-not-done", NULL, mark_not_done_cb);
+  gtk_widget_class_install_action (widget_class, "view.back", NULL, back_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "view.previous",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "view.next",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, GDK_ALT_MASK, "view.today",
+                                       NULL);
+}
+
+static void
+care_appointments_view_init (CareAppointmentsView *self)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->technician_names = gtk_string_list_new (NULL);
+  self->technician_ids = g_ptr_array_new_with_free_func (g_free);
+  self->day = local_midnight (now);
+
+  self->new_button = g_object_ref_sink (gtk_button_new_from_icon_name ("list-add-symbolic"));
+  gtk_widget_set_tooltip_text (self->new_button, _ ("New Appointment (Ctrl+N)"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->new_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("New Appointment"), -1);
+  /* The header bar is outside the view: the window forwards "win.new" here. */
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->new_button), "win.new");
+}

@@ -1,0 +1,782 @@
+/* care-customers-view.c: find a customer and see everything about them.
+ *
+ * A search entry over the FTS index, a paged list sorted by name and the
+ * selected customer's detail, folding into one column in a narrow window.
+ * Every command is a widget action ("view.*"), so buttons, the window's
+ * shortcuts and the detail page share one path. */
+#define G_LOG_DOMAIN "care-customers-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "care-customer-detail.h"
+#include "care-customers-view.h"
+#include "care-editor-dialog.h"
+#include "care-hide-model.h"
+#include "care-window.h"
+
+/* How long the undo toast stays; the delete happens when it goes. */
+#define UNDO_TIMEOUT_SECONDS 6
+
+static const char *const customer_fields[] = { "kind",    "name",     "email", "phone",
+                                               "address", "language", "notes", NULL };
+static const char *const contact_fields[] = {
+  "name", "role", "phone", "email", "is_primary", NULL
+};
+static const char *const call_fields[] = { "direction", "contact_id",     "subject", "outcome",
+                                           "notes",     "follow_up_date", NULL };
+
+typedef struct
+{
+  CareCustomersView *view; /* unowned: the view finishes its pending delete in dispose */
+  const CareEntity *entity;
+  char *id;
+  char *customer_id; /* the customer to show again after an undo */
+  AdwToast *toast;   /* owned */
+  gboolean undone;
+} PendingDelete;
+
+struct _CareCustomersView
+{
+  AdwBin parent_instance;
+
+  /* Template widgets */
+  AdwLeaflet *leaflet;
+  GtkSearchEntry *search_entry;
+  GtkLabel *count_label;
+  GtkStack *list_stack;
+  GtkListView *list_view;
+  AdwStatusPage *no_results_page;
+  CareCustomerDetail *detail;
+
+  /* Owned references */
+  CareContext *context;
+  CareRecordList *list;
+  CareHideModel *hide_model;
+  GtkSingleSelection *selection;
+  GtkWidget *new_button;
+  char *selected_id;
+  PendingDelete *pending;
+
+  gboolean restoring; /* the selection is being set back after a reload */
+};
+
+static void view_iface_init (CareViewInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (CareCustomersView, care_customers_view, ADW_TYPE_BIN,
+                               G_IMPLEMENT_INTERFACE (CARE_TYPE_VIEW, view_iface_init))
+
+enum
+{
+  PROP_0,
+  PROP_CONTEXT,
+};
+
+static CareStore *
+get_store (CareCustomersView *self)
+{
+  return care_context_get_store (self->context);
+}
+
+static GtkWindow *
+parent_window (CareCustomersView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+}
+
+static void
+add_toast (CareCustomersView *self, AdwToast *toast)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (CARE_IS_WINDOW (root))
+    care_window_add_toast (CARE_WINDOW (root), toast);
+  else
+    g_object_unref (toast);
+}
+
+static void
+show_error (CareCustomersView *self, const char *what, const GError *error)
+{
+  g_autofree char *message = g_strdup_printf ("%s: %s", what, error->message);
+
+  add_toast (self, adw_toast_new (message));
+}
+
+static void
+update_actions (CareCustomersView *self)
+{
+  gboolean has = care_customer_detail_get_customer (self->detail) != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.edit", has);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.delete", has);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.log-call", has);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.add-contact", has);
+}
+
+static void
+show_customer (CareCustomersView *self, const char *id)
+{
+  if (g_strcmp0 (id, self->selected_id) != 0)
+    {
+      g_free (self->selected_id);
+      self->selected_id = g_strdup (id);
+    }
+  care_customer_detail_set_customer (self->detail, id);
+  update_actions (self);
+}
+
+/* Selects the customer in the list if the list holds it; the detail
+ * shows it either way. */
+static void
+select_id (CareCustomersView *self, const char *id)
+{
+  int pos = id != NULL ? care_hide_model_locate (self->hide_model, id) : -1;
+
+  self->restoring = TRUE;
+  if (pos >= 0)
+    {
+      gtk_single_selection_set_selected (self->selection, (guint) pos);
+      gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u",
+                                  (guint) pos);
+    }
+  else
+    gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  self->restoring = FALSE;
+}
+
+static void
+update_count (CareCustomersView *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->hide_model));
+  g_autofree char *stripped =
+      g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
+  gboolean searching = stripped[0] != '\0';
+  g_autofree char *text = NULL;
+
+  if (searching)
+    {
+      g_autofree char *title = NULL;
+
+      text = g_strdup_printf (ngettext ("%u match", "%u matches", n), n);
+      /* TRANSLATORS: shown when a search finds nothing; %s is what was typed */
+      title = g_strdup_printf (_ ("No customer matches “%s”"), stripped);
+      adw_status_page_set_title (self->no_results_page, title);
+    }
+  else
+    text = g_strdup_printf (ngettext ("%u customer", "%u customers", n), n);
+
+  gtk_label_set_text (self->count_label, text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->list_view),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+
+  if (n > 0)
+    gtk_stack_set_visible_child_name (self->list_stack, "list");
+  else
+    gtk_stack_set_visible_child_name (self->list_stack, searching ? "no-results" : "empty");
+}
+
+static void
+model_items_changed_cb (GListModel *model, guint position, guint removed, guint added,
+                        CareCustomersView *self)
+{
+  update_count (self);
+
+  /* A reload drops the selection; keep the customer the agent is on. */
+  if (self->selected_id != NULL && gtk_single_selection_get_selected_item (self->selection) == NULL)
+    select_id (self, self->selected_id);
+}
+
+static void
+selection_changed_cb (GtkSingleSelection *selection, GParamSpec *pspec, CareCustomersView *self)
+{
+  CareRecord *record = gtk_single_selection_get_selected_item (selection);
+
+  /* No selection after a reload or a new search: the detail stays. */
+  if (record == NULL)
+    return;
+
+  show_customer (self, care_record_get_id (record));
+  if (!self->restoring)
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+search_changed_cb (GtkSearchEntry *entry, CareCustomersView *self)
+{
+  g_autoptr (CareQuery) query = care_query_new (care_schema_lookup ("customer"));
+
+  gint64 start = g_get_monotonic_time ();
+
+  care_query_set_search (query, gtk_editable_get_text (GTK_EDITABLE (entry)));
+  care_record_list_set_query (self->list, query);
+  g_debug ("Searched “%s”: %u customers in %.1f ms", gtk_editable_get_text (GTK_EDITABLE (entry)),
+           g_list_model_get_n_items (G_LIST_MODEL (self->hide_model)),
+           (g_get_monotonic_time () - start) / 1000.0);
+}
+
+/* Down from the search moves into the results, as in GNOME Settings. */
+static gboolean
+search_key_pressed_cb (GtkEventControllerKey *controller, guint keyval, guint keycode,
+                       GdkModifierType state, CareCustomersView *self)
+{
+  if (keyval != GDK_KEY_Down || g_list_model_get_n_items (G_LIST_MODEL (self->hide_model)) == 0)
+    return GDK_EVENT_PROPAGATE;
+
+  if (gtk_single_selection_get_selected (self->selection) == GTK_INVALID_LIST_POSITION)
+    gtk_single_selection_set_selected (self->selection, 0);
+  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+  return GDK_EVENT_STOP;
+}
+
+static void
+search_activate_cb (GtkSearchEntry *entry, CareCustomersView *self)
+{
+  g_autoptr (CareRecord) first = NULL;
+
+  /* Typing faster than the search delay: search what is typed now. */
+  search_changed_cb (entry, self);
+  first = g_list_model_get_item (G_LIST_MODEL (self->hide_model), 0);
+  if (first == NULL)
+    return;
+
+  gtk_single_selection_set_selected (self->selection, 0);
+  show_customer (self, care_record_get_id (first));
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  care_customer_detail_focus (self->detail);
+}
+
+static void
+search_stop_cb (GtkSearchEntry *entry, CareCustomersView *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+}
+
+static void
+list_activate_cb (GtkListView *list_view, guint position, CareCustomersView *self)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  care_customer_detail_focus (self->detail);
+}
+
+static void
+setup_item_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *subtitle = gtk_label_new (NULL);
+
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (subtitle, "caption");
+  gtk_widget_add_css_class (subtitle, "dim-label");
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), subtitle);
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+bind_item_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+{
+  CareRecord *record = gtk_list_item_get_item (item);
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *title = gtk_widget_get_first_child (box);
+  GtkWidget *subtitle = gtk_widget_get_next_sibling (title);
+  const char *email = care_record_get_string (record, "email");
+  const char *phone = care_record_get_string (record, "phone");
+  g_autofree char *sub = NULL;
+
+  if (email != NULL && phone != NULL)
+    sub = g_strdup_printf ("%s · %s", email, phone);
+  else
+    sub = g_strdup (email != NULL ? email : phone != NULL ? phone : "");
+
+  gtk_label_set_text (GTK_LABEL (title), care_record_get_title (record));
+  gtk_label_set_text (GTK_LABEL (subtitle), sub);
+  gtk_widget_set_visible (subtitle, sub[0] != '\0');
+}
+
+/* Deleting with undo.
+ *
+ * The record stays in the store while the toast is up and is only hidden;
+ * care_store_delete() runs when the toast goes without an undo. Deleting
+ * at once and undoing by re-creating would lose data: the delete cascades
+ * to contacts, products, cases and visits, and a re-created record gets a
+ * new id while the delete it took back has already been queued for the
+ * server. Waiting never queues a delete the user took back. */
+
+static void
+pending_free (PendingDelete *pending)
+{
+  g_free (pending->id);
+  g_free (pending->customer_id);
+  g_clear_object (&pending->toast);
+  g_free (pending);
+}
+
+static void
+set_hidden (CareCustomersView *self, PendingDelete *pending, gboolean hidden)
+{
+  const char *id = hidden ? pending->id : NULL;
+
+  if (g_str_equal (pending->entity->name, "customer"))
+    care_hide_model_set_hidden (self->hide_model, id);
+  else
+    care_customer_detail_set_hidden (self->detail, id);
+}
+
+/* Ends the pending delete: deletes unless it was undone. */
+static void
+finish_pending (CareCustomersView *self)
+{
+  PendingDelete *pending = g_steal_pointer (&self->pending);
+  g_autoptr (GError) error = NULL;
+
+  if (pending == NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_data (pending->toast, pending);
+
+  if (!pending->undone &&
+      !care_store_delete (get_store (self), pending->entity, pending->id, &error))
+    show_error (self, _ ("Could not delete"), error);
+
+  set_hidden (self, pending, FALSE);
+  pending_free (pending);
+}
+
+static void
+toast_undo_cb (AdwToast *toast, PendingDelete *pending)
+{
+  CareCustomersView *self = pending->view;
+
+  pending->undone = TRUE;
+  if (g_str_equal (pending->entity->name, "customer"))
+    {
+      g_autofree char *id = g_strdup (pending->customer_id);
+
+      finish_pending (self);
+      show_customer (self, id);
+      select_id (self, id);
+    }
+  else
+    finish_pending (self);
+}
+
+static void
+toast_dismissed_cb (AdwToast *toast, PendingDelete *pending)
+{
+  finish_pending (pending->view);
+}
+
+static void
+start_delete (CareCustomersView *self, const CareEntity *entity, const char *id, const char *title)
+{
+  PendingDelete *pending;
+  AdwToast *toast;
+
+  /* One toast at a time: a new delete confirms the one before. */
+  if (self->pending != NULL)
+    {
+      AdwToast *old = g_object_ref (self->pending->toast);
+
+      finish_pending (self);
+      adw_toast_dismiss (old);
+      g_object_unref (old);
+    }
+
+  pending = g_new0 (PendingDelete, 1);
+  pending->view = self;
+  pending->entity = entity;
+  pending->id = g_strdup (id);
+  pending->customer_id = g_strdup (self->selected_id);
+  self->pending = pending;
+
+  /* TRANSLATORS: a toast after a delete; %s is the customer's or contact's name */
+  toast = adw_toast_new_format (_ ("“%s” deleted"), title);
+  adw_toast_set_button_label (toast, _ ("_Undo"));
+  adw_toast_set_timeout (toast, UNDO_TIMEOUT_SECONDS);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  pending->toast = g_object_ref (toast);
+  g_signal_connect (toast, "button-clicked", G_CALLBACK (toast_undo_cb), pending);
+  g_signal_connect (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), pending);
+
+  set_hidden (self, pending, TRUE);
+  if (g_str_equal (entity->name, "customer"))
+    {
+      g_clear_pointer (&self->selected_id, g_free);
+      care_customer_detail_set_customer (self->detail, NULL);
+      update_actions (self);
+      adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+    }
+
+  add_toast (self, toast);
+}
+
+/* Actions */
+
+static void
+customer_saved_cb (CareEditorDialog *dialog, CareRecord *record, CareCustomersView *self)
+{
+  const char *id = care_record_get_id (record);
+
+  show_customer (self, id);
+  /* A new customer the current search does not find: show all again. */
+  if (care_hide_model_locate (self->hide_model, id) < 0)
+    gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  select_id (self, id);
+}
+
+static void
+open_customer_editor (CareCustomersView *self, CareRecord *record, const char *title)
+{
+  CareEditorDialog *dialog = care_editor_dialog_new (parent_window (self), get_store (self), record,
+                                                     customer_fields, title);
+
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (customer_saved_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+view_new_cb (GtkWidget *widget, const char *action, GVariant *param)
+{
+  CareCustomersView *self = CARE_CUSTOMERS_VIEW (widget);
+  g_autoptr (CareRecord) record = care_record_new (care_schema_lookup ("customer"));
+
+  open_customer_editor (self, record, _ ("New Customer"));
+}
+
+static void
+view_edit_cb (GtkWidget *widget, const char *action, GVariant *param)
+{
+  CareCustomersView *self = CARE_CUSTOMERS_VIEW (widget);
+  CareRecord *record = care_customer_detail_get_record (self->detail);
+
+  if (record != NULL)
+    open_customer_editor (self, record, _ ("Edit Customer"));
+}
+
+static void
+view_delete_cb (GtkWidget *widget, const char *action, GVariant *param)
+{
+  CareCustomersView *self = CARE_CUSTOMERS_VIEW (widget);
+  CareRecord *record = care_customer_detail_get_record (self->detail);
+
+  if (record != NULL)
+    start_delete (self, care_record_get_entity (record), care_record_get_id (record),
+                  care_record_get_title (record));
+}
+
+static void
+view_find_cb (GtkWidget *widget, const char *action, GVariant *param)
+{
+  CareCustomersView *self = CARE_CUSTOMERS_VIEW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
+}
+
+static void
+view_back_cb (GtkWidget *widget, const char *action, GVariant *param)
+{
+  CareCustomersView *self = CARE_CUSTOMERS_VIEW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+}
+
+static void
+call_saved_cb (CareEditorDialog *dialog, CareRecord *record, CareCustomersView *self)
+{
+  /* The timeline shows the call now, not after the store's debounce. */
+  care_customer_detail_refresh (self->detail);
+  add_toast (self, adw_toast_new (_ ("Call logged")));
+}
+
+static CareQuery *
+contacts_query (CareCustomersView *self)
+{
+  CareQuery *query = care_query_new (care_schema_lookup ("contact"));
+
+  care_query_add_string (query, "customer_id", CARE_QUERY_EQ,
+                         care_customer_detail_get_customer (self->detail));
+  return query;
+}
+
+static void
+view_log_call_cb (GtkWidget *widget, const char *action, GVariant *param)
+{
+  CareCustomersView *self = CARE_CUSTOMERS_VIEW (widget);
+  g_autoptr (CareRecord) call = NULL;
+  g_autoptr (CareQuery) contacts = NULL;
+  g_autofree char *now = care_store_now ();
+  CareEditorDialog *dialog;
+
+  if (care_customer_detail_get_customer (self->detail) == NULL)
+    return;
+
+  call = care_record_new (care_schema_lookup ("call_log"));
+  care_record_set_string (call, "customer_id", care_customer_detail_get_customer (self->detail));
+  care_record_set_string (call, "called_at", now);
+
+  dialog = care_editor_dialog_new (parent_window (self), get_store (self), call, call_fields,
+                                   _ ("Log Call"));
+  contacts = contacts_query (self);
+  care_record_editor_set_ref_query (care_editor_dialog_get_editor (dialog), "contact_id", contacts);
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (call_saved_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+open_contact_editor (CareCustomersView *self, CareRecord *contact, const char *title)
+{
+  CareEditorDialog *dialog = care_editor_dialog_new (parent_window (self), get_store (self),
+                                                     contact, contact_fields, title);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+view_add_contact_cb (GtkWidget *widget, const char *action, GVariant *param)
+{
+  CareCustomersView *self = CARE_CUSTOMERS_VIEW (widget);
+  g_autoptr (CareRecord) contact = NULL;
+
+  if (care_customer_detail_get_customer (self->detail) == NULL)
+    return;
+
+  contact = care_record_new (care_schema_lookup ("contact"));
+  care_record_set_string (contact, "customer_id", care_customer_detail_get_customer (self->detail));
+  open_contact_editor (self, contact, _ ("New Contact"));
+}
+
+static CareRecord *
+load_contact (CareCustomersView *self, GVariant *param)
+{
+  g_autoptr (GError) error = NULL;
+  CareRecord *contact = care_store_load (get_store (self), care_schema_lookup ("contact"),
+                                         g_variant_get_string (param, NULL), &error);
+
+  if (contact == NULL)
+    show_error (self, _ ("Could not open the contact"), error);
+  return contact;
+}
+
+static void
+view_edit_contact_cb (GtkWidget *widget, const char *action, GVariant *param)
+{
+  CareCustomersView *self = CARE_CUSTOMERS_VIEW (widget);
+  g_autoptr (CareRecord) contact = load_contact (self, param);
+
+  if (contact != NULL)
+    open_contact_editor (self, contact, _ ("Edit Contact"));
+}
+
+static void
+view_delete_contact_cb (GtkWidget *widget, const char *action, GVariant *param)
+{
+  CareCustomersView *self = CARE_CUSTOMERS_VIEW (widget);
+  g_autoptr (CareRecord) contact = load_contact (self, param);
+
+  if (contact != NULL)
+    start_delete (self, care_record_get_entity (contact), care_record_get_id (contact),
+                  care_record_get_title (contact));
+}
+
+static void
+new_button_clicked_cb (GtkButton *button, CareCustomersView *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "view.new", NULL);
+}
+
+/* CareView */
+
+static GtkWidget *
+care_customers_view_get_header_start (CareView *view)
+{
+  CareCustomersView *self = CARE_CUSTOMERS_VIEW (view);
+
+  if (self->new_button == NULL)
+    {
+      self->new_button = g_object_ref_sink (gtk_button_new_from_icon_name ("list-add-symbolic"));
+      gtk_widget_set_tooltip_text (self->new_button, _ ("New Customer (Ctrl+N)"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->new_button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("New Customer"), -1);
+      g_signal_connect (self->new_button, "clicked", G_CALLBACK (new_button_clicked_cb), self);
+    }
+
+  return self->new_button;
+}
+
+static void
+view_iface_init (CareViewInterface *iface)
+{
+  iface->get_header_start = care_customers_view_get_header_start;
+}
+
+/* GObject */
+
+static void
+care_customers_view_constructed (GObject *object)
+{
+  CareCustomersView *self = CARE_CUSTOMERS_VIEW (object);
+  g_autoptr (CareQuery) query = care_query_new (care_schema_lookup ("customer"));
+  GtkListItemFactory *factory;
+
+  G_OBJECT_CLASS (care_customers_view_parent_class)->constructed (object);
+
+  care_customer_detail_set_context (self->detail, self->context);
+
+  self->list = care_record_list_new (get_store (self), query);
+  self->hide_model = care_hide_model_new (self->list);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->hide_model)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  g_signal_connect (self->selection, "notify::selected", G_CALLBACK (selection_changed_cb), self);
+  /* After the selection's own handler, which drops the selected row. */
+  g_signal_connect (self->hide_model, "items-changed", G_CALLBACK (model_items_changed_cb), self);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_item_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_item_cb), NULL);
+  gtk_list_view_set_factory (self->list_view, factory);
+  g_object_unref (factory);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+
+  update_count (self);
+  update_actions (self);
+}
+
+static void
+care_customers_view_dispose (GObject *object)
+{
+  CareCustomersView *self = CARE_CUSTOMERS_VIEW (object);
+
+  /* Closing the window with the toast up confirms the delete: the user
+   * asked for it and did not take it back. */
+  if (self->pending != NULL)
+    {
+      AdwToast *toast = g_object_ref (self->pending->toast);
+
+      finish_pending (self);
+      adw_toast_dismiss (toast);
+      g_object_unref (toast);
+    }
+
+  if (self->hide_model != NULL)
+    g_signal_handlers_disconnect_by_data (self->hide_model, self);
+  if (self->selection != NULL)
+    g_signal_handlers_disconnect_by_data (self->selection, self);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CARE_TYPE_CUSTOMERS_VIEW);
+  g_clear_object (&self->new_button);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->hide_model);
+  g_clear_object (&self->list);
+  g_clear_object (&self->context);
+
+  G_OBJECT_CLASS (care_customers_view_parent_class)->dispose (object);
+}
+
+static void
+care_customers_view_finalize (GObject *object)
+{
+  CareCustomersView *self = CARE_CUSTOMERS_VIEW (object);
+
+  g_free (self->selected_id);
+
+  G_OBJECT_CLASS (care_customers_view_parent_class)->finalize (object);
+}
+
+static void
+care_customers_view_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  CareCustomersView *self = CARE_CUSTOMERS_VIEW (object);
+
+  switch (prop_id)
+    {
+      case PROP_CONTEXT:
+        g_value_set_object (value, self->context);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+care_customers_view_set_property (GObject *object, guint prop_id, const GValue *value,
+                                  GParamSpec *pspec)
+{
+  CareCustomersView *self = CARE_CUSTOMERS_VIEW (object);
+
+  switch (prop_id)
+    {
+      case PROP_CONTEXT:
+        self->context = g_value_dup_object (value);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+care_customers_view_class_init (CareCustomersViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = care_customers_view_constructed;
+  object_class->dispose = care_customers_view_dispose;
+  object_class->finalize = care_customers_view_finalize;
+  object_class->get_property = care_customers_view_get_property;
+  object_class->set_property = care_customers_view_set_property;
+
+  g_object_class_override_property (object_class, PROP_CONTEXT, "context");
+
+  g_type_ensure (CARE_TYPE_CUSTOMER_DETAIL);
+  gtk_widget_class_set_template_from_resource (
+      widget_class, "/io/github/aftercare/Aftercare/customers/care-customers-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, CareCustomersView, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, CareCustomersView, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, CareCustomersView, count_label);
+  gtk_widget_class_bind_template_child (widget_class, CareCustomersView, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, CareCustomersView, list_view);
+  gtk_widget_class_bind_template_child (widget_class, CareCustomersView, no_results_page);
+  gtk_widget_class_bind_template_child (widget_class, CareCustomersView, detail);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_stop_cb);
+  gtk_widget_class_bind_template_callback (widget_class, list_activate_cb);
+
+  gtk_widget_class_install_action (widget_class, "view.new", NULL, view_new_cb);
+  gtk_widget_class_install_action (widget_class, "view.find", NULL, view_find_cb);
+  gtk_widget_class_install_action (widget_class, "view.back", NULL, view_back_cb);
+  gtk_widget_class_install_action (widget_class, "view.edit", NULL, view_edit_cb);
+  gtk_widget_class_install_action (widget_class, "view.delete", NULL, view_delete_cb);
+  gtk_widget_class_install_action (widget_class, "view.log-call", NULL, view_log_call_cb);
+  gtk_widget_class_install_action (widget_class, "view.add-contact", NULL, view_add_contact_cb);
+  gtk_widget_class_install_action (widget_class, "view.edit-contact", "s", view_edit_contact_cb);
+  gtk_widget_class_install_action (widget_class, "view.delete-contact", "s",
+                                   view_delete_contact_cb);
+}
+
+static void
+care_customers_view_init (CareCustomersView *self)
+{
+  GtkEventController *keys;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  keys = gtk_event_controller_key_new ();
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (search_key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->search_entry), keys);
+}
