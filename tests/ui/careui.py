@@ -249,6 +249,17 @@ def unnamed_controls(root):
     return bad
 
 
+def show_view(app, title, marker):
+    """Switches views with Alt+N as a user would; N follows the sidebar.
+    Waits for @marker, a text only that view shows."""
+    w = app.window
+    sidebar = find(w, role_name="list", name_is="Views")
+    names = [name(c) for c in children(sidebar)]
+    assert title in names, f"no {title} in the sidebar: {names}"
+    press(f"alt+{names.index(title) + 1}")
+    wait_for_text(w, marker)
+
+
 def screenshot(path):
     subprocess.run(["import", "-window", "root", path], check=True)
 

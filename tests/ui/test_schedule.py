@@ -139,8 +139,7 @@ def screenshot(name):
 def appointments_screen(app):
     w = app.window
     careui.wait_for_text(w, "Open service cases", timeout=60)
-    careui.press("alt+2")
-    careui.wait_for_text(w, "All technicians")
+    careui.show_view(app, "Appointments", "All technicians")
     return w
 
 
@@ -240,8 +239,7 @@ def test_waitlist_promotion_and_attendance():
     with careui.App(*DEMO) as app:
         w = app.window
         careui.wait_for_text(w, "Open service cases", timeout=60)
-        careui.press("alt+3")
-        careui.wait_for_text(w, "All courses")
+        careui.show_view(app, "Training", "All courses")
         assert careui.unnamed_controls(w) == [], careui.unnamed_controls(w)
         con = db(app)
         session = con.execute("SELECT id, seats, start_at, end_at FROM training_session WHERE end_at >= ? ORDER BY start_at LIMIT 1",
@@ -300,10 +298,8 @@ def test_waitlist_promotion_and_attendance():
         careui.wait_for(lambda: con.execute(
             "SELECT e.attended FROM enrolment e JOIN contact k ON k.id = e.contact_id WHERE e.session_id = ?"
             " AND k.name = ?", (session["id"], attendee)).fetchone()[0] == 1, "the attendance to be stored")
-        careui.press("alt+2")
-        careui.wait_for_text(w, "All technicians")
-        careui.press("alt+3")
-        careui.wait_for_text(w, "All courses")
+        careui.show_view(app, "Appointments", "All technicians")
+        careui.show_view(app, "Training", "All courses")
         open_session(app, w, session)
         box = node(w, "check box", name_contains=f"Attended: {attendee}")
         assert checked(box)

@@ -59,16 +59,6 @@ def expired_serial(db):
         "ORDER BY p.seq LIMIT 1", (t, t)).fetchone()
 
 
-def show_view(app, title, marker):
-    """Switches views with Alt+N as a user would; N follows the sidebar."""
-    w = app.window
-    sidebar = careui.find(w, role_name="list", name_is="Views")
-    names = [careui.name(c) for c in careui.children(sidebar)]
-    assert title in names, f"no {title} in the sidebar: {names}"
-    careui.press(f"alt+{names.index(title) + 1}")
-    careui.wait_for_text(w, marker)
-
-
 def view_node(app, type_name):
     """The accessible node of a view (GTK names it after its type): walking
     only the view skips the hidden pages GTK 4.8 still reports as shown."""
@@ -154,7 +144,7 @@ def gone(app, dialog):
 def test_is_this_covered():
     app = demo_app()
     db = demo_db(app)
-    show_view(app, "Warranties", "No Warranty Selected")
+    careui.show_view(app, "Warranties", "No Warranty Selected")
     w = app.window
     v = view_node(app, "CareWarrantiesView")
 
@@ -178,7 +168,7 @@ def test_is_this_covered():
 def test_expiring_filter():
     app = demo_app()
     db = demo_db(app)
-    show_view(app, "Warranties", "No Warranty Selected")
+    careui.show_view(app, "Warranties", "No Warranty Selected")
     w = app.window
     v = view_node(app, "CareWarrantiesView")
     t, soon = TODAY.isoformat(), SOON.isoformat()
@@ -205,7 +195,7 @@ def test_expiring_filter():
 def test_claim_and_workflow():
     app = demo_app()
     db = demo_db(app)
-    show_view(app, "Warranties", "No Warranty Selected")
+    careui.show_view(app, "Warranties", "No Warranty Selected")
     w = app.window
     v = view_node(app, "CareWarrantiesView")
 

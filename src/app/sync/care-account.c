@@ -175,6 +175,13 @@ signed_in_cb (GObject      *source,
 
   if (!care_sync_engine_sign_in_finish (self->engine, result, &error))
     {
+      /* The engine's "sign in again" reads oddly as the answer to signing in. */
+      if (g_error_matches (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_UNAUTHORIZED))
+        {
+          g_clear_error (&error);
+          error = g_error_new_literal (CARE_SYNC_ERROR, CARE_SYNC_ERROR_UNAUTHORIZED,
+                                       _("The server did not accept this user name and password"));
+        }
       g_task_return_error (task, error);
       return;
     }
