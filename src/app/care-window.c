@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "care-demo.h"
 #include "care-sync-indicator.h"
@@ -233,8 +234,8 @@ demo_loaded_cb (GObject      *source,
 
   if (n > 0)
     {
-      message = g_strdup_printf (ngettext ("Demo data loaded: %" G_GUINT64_FORMAT " record",
-                                           "Demo data loaded: %" G_GUINT64_FORMAT " records", (gulong) n),
+      message = g_strdup_printf (ngettext ("Demo data loaded: %" PRIu64 " record",
+                                           "Demo data loaded: %" PRIu64 " records", (gulong) n),
                                  n);
       adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
     }

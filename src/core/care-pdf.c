@@ -12,6 +12,7 @@
 
 #include <cairo-pdf.h>
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <pango/pangocairo.h>
 
 #include "care-attendance.h"
@@ -481,7 +482,7 @@ write_visit_report (Doc                  *doc,
   {
     const double     sums[] = { MARGIN, MARGIN + 345, A4_SHORT - MARGIN };
     const gboolean   sum_right[] = { FALSE, TRUE };
-    g_autofree char *minutes = g_strdup_printf (_ ("Labour (%" G_GINT64_FORMAT " min)"),
+    g_autofree char *minutes = g_strdup_printf (_ ("Labour (%" PRId64 " min)"),
                                                 care_record_get_int (report, "minutes", 0));
     struct
     {
@@ -560,7 +561,7 @@ static char *
 format_hours (gint64 minutes)
 {
   if (minutes % 60 == 0)
-    return g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " hour", "%" G_GINT64_FORMAT " hours", (gulong) (minutes / 60)),
+    return g_strdup_printf (ngettext ("%" PRId64 " hour", "%" PRId64 " hours", (gulong) (minutes / 60)),
                             minutes / 60);
 
   {

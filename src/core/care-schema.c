@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -641,7 +642,7 @@ care_field_validate (const CareField *field,
       gint64 v = g_variant_get_int64 (value);
       if (v < field->min || v > field->max)
         {
-          g_autofree char *why = g_strdup_printf (_("must be between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT),
+          g_autofree char *why = g_strdup_printf (_("must be between %" PRId64 " and %" PRId64),
                                                   field->min, field->max);
           return fail (error, field, CARE_VALIDATION_ERROR_OUT_OF_RANGE, why);
         }

@@ -5,6 +5,7 @@
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -235,7 +236,7 @@ demo (CareServerDb *db)
                               password);
     }
 
-  g_printerr (_ ("Created %" G_GUINT64_FORMAT " records for %d customers and these users "
+  g_printerr (_ ("Created %" PRIu64 " records for %d customers and these users "
                  "(username, role, password):\n"),
               n_records, opt_customers);
   fputs (out->str, stdout);

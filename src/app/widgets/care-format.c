@@ -25,6 +25,7 @@ care_format_date (const char *iso_date)
   g_date_clear (&date, 1);
   g_date_set_dmy (&date, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
   /* TRANSLATORS: a date as strftime() writes it; "%x" is the locale's own form */
+  /* xgettext:no-c-format (a strftime() format, not a printf() one) */
   if (g_date_strftime (buf, sizeof buf, C_("date format", "%x"), &date) == 0)
     return g_strdup (iso_date);
   return g_strdup (buf);
