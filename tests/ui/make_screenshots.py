@@ -42,9 +42,9 @@ def main(target):
 
         careui.show_view(app, "Customers", "customers")
         careui.press("ctrl+f")
-        careui.type_keys("lefèvre")
-        time.sleep(1)
-        first_row(app, w, "Customers")
+        careui.type_keys("camille lefèvre")
+        careui.wait_for_text(w, "match")
+        careui.press("Return")
         careui.wait_for_text(w, "Products")
         time.sleep(1)
         careui.screenshot(f"{target}/customers.png")
