@@ -1,7 +1,7 @@
 /* care-view.h: what the window asks of each view in its sidebar. */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "care-context.h"
 
@@ -30,5 +30,9 @@ struct _CareViewInterface
 
 GtkWidget *care_view_get_header_start (CareView *self);
 GtkWidget *care_view_get_header_end   (CareView *self);
+
+GtkWindow *care_view_get_window       (gpointer  widget);
+void       care_view_add_toast        (gpointer  widget,
+                                       AdwToast *toast);
 
 G_END_DECLS

@@ -1,4 +1,5 @@
-"""Takes the Appointments and Training screenshots on demo data (1280x800).
+"""Takes the screenshots of every view on demo data (1280x800) for the README
+and the AppStream metainfo.
 
 Run inside ui-session.sh, e.g. from the source folder:
   tests/ui/ui-session.sh env AFTERCARE=build/src/app/aftercare \\
@@ -36,16 +37,36 @@ def main(target):
         w = app.window
         careui.wait_for_text(w, "Open service cases", timeout=60)
         fill_screen(app)
-        careui.press("alt+2")
-        careui.wait_for_text(w, "All technicians")
+        time.sleep(1)
+        careui.screenshot(f"{target}/overview.png")
+
+        careui.show_view(app, "Customers", "customers")
+        careui.press("ctrl+f")
+        careui.type_keys("camille lefèvre")
+        careui.wait_for_text(w, "match")
+        careui.press("Return")
+        careui.wait_for_text(w, "Products")
+        time.sleep(1)
+        careui.screenshot(f"{target}/customers.png")
+
+        careui.show_view(app, "Warranties", "No Warranty Selected")
+        first_row(app, w, "Warranties")
+        time.sleep(1)
+        careui.screenshot(f"{target}/warranties.png")
+
+        careui.show_view(app, "Service Cases", "Service cases")
+        first_row(app, w, "Service cases")
+        time.sleep(1)
+        careui.screenshot(f"{target}/cases.png")
+
+        careui.show_view(app, "Appointments", "All technicians")
         careui.click(w, role_name="push button", name_contains="Week")
         first_row(app, w, "Appointments")
         careui.wait_for_text(w, "Technician")
         time.sleep(1)
         careui.screenshot(f"{target}/appointments.png")
 
-        careui.press("alt+3")
-        careui.wait_for_text(w, "All courses")
+        careui.show_view(app, "Training", "All courses")
         first_row(app, w, "Training sessions")
         careui.wait_for_text(w, "Participants")
         time.sleep(1)

@@ -109,23 +109,6 @@ load (CareCasesView *self, const char *entity, const char *id)
   return care_store_load (store (self), care_schema_lookup (entity), id, NULL);
 }
 
-static GtkWindow *
-toplevel (CareCasesView *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
-}
-
-static void
-toast (CareCasesView *self, const char *text)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  if (CARE_IS_WINDOW (root))
-    care_window_add_toast (CARE_WINDOW (root), adw_toast_new (text));
-}
-
 /* "3 days", "5 hours": how long a case has been waiting for an answer. */
 static char *
 age_text (const char *opened_at)
@@ -370,7 +353,7 @@ move_to (CareCasesView *self, const char *to, const char *resolution, GError **e
   if (!care_case_transition (copy, to, resolution, &local_error))
     {
       if (error == NULL)
-        toast (self, local_error->message);
+        care_view_add_toast (self, adw_toast_new (local_error->message));
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
@@ -405,7 +388,7 @@ resolve_response_cb (AdwMessageDialog *dialog, const char *response, CareCasesVi
       if (g_error_matches (error, CARE_CASE_ERROR, CARE_CASE_ERROR_RESOLUTION_REQUIRED))
         ask_resolution (self, error->message);
       else
-        toast (self, error->message);
+        care_view_add_toast (self, adw_toast_new (error->message));
     }
 }
 
@@ -414,7 +397,7 @@ static void
 ask_resolution (CareCasesView *self, const char *problem)
 {
   GtkWidget *dialog = adw_message_dialog_new (
-      toplevel (self), _ ("Resolve Case?"),
+      care_view_get_window (self), _ ("Resolve Case?"),
       problem != NULL ? problem
                       : _ ("Describe what was done, so the customer and the "
                            "next agent know how the case ended."));
@@ -630,14 +613,14 @@ save_current (CareCasesView *self, CareRecord *changed, const char *message)
     {
       /* TRANSLATORS: %s says why, e.g. "The service case no longer exists" */
       g_autofree char *text = g_strdup_printf (_ ("Not saved: %s"), error->message);
-      toast (self, text);
+      care_view_add_toast (self, adw_toast_new (text));
       show_detail (self, self->current);
       return;
     }
 
   show_detail (self, changed);
   if (message != NULL)
-    toast (self, message);
+    care_view_add_toast (self, adw_toast_new (message));
 }
 
 static void
@@ -822,7 +805,7 @@ editor_changed_cb (CareRecordEditor *editor, GParamSpec *pspec, CareCasesView *s
 static void
 case_saved_cb (CareEditorDialog *dialog, CareRecord *record, CareCasesView *self)
 {
-  toast (self, _ ("Case saved"));
+  care_view_add_toast (self, adw_toast_new (_ ("Case saved")));
   care_cases_view_show_case (self, care_record_get_id (record));
 }
 
@@ -831,7 +814,7 @@ open_editor (CareCasesView *self, CareRecord *record, const char *const *fields,
              gboolean is_new)
 {
   CareEditorDialog *dialog =
-      care_editor_dialog_new (toplevel (self), store (self), record, fields, title);
+      care_editor_dialog_new (care_view_get_window (self), store (self), record, fields, title);
   CareRecordEditor *editor = care_editor_dialog_get_editor (dialog);
 
   if (is_new)

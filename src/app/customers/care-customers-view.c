@@ -79,31 +79,12 @@ get_store (CareCustomersView *self)
   return care_context_get_store (self->context);
 }
 
-static GtkWindow *
-parent_window (CareCustomersView *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
-}
-
-static void
-add_toast (CareCustomersView *self, AdwToast *toast)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  if (CARE_IS_WINDOW (root))
-    care_window_add_toast (CARE_WINDOW (root), toast);
-  else
-    g_object_unref (toast);
-}
-
 static void
 show_error (CareCustomersView *self, const char *what, const GError *error)
 {
   g_autofree char *message = g_strdup_printf ("%s: %s", what, error->message);
 
-  add_toast (self, adw_toast_new (message));
+  care_view_add_toast (self, adw_toast_new (message));
 }
 
 static void
@@ -417,7 +398,7 @@ start_delete (CareCustomersView *self, const CareEntity *entity, const char *id,
       adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
     }
 
-  add_toast (self, toast);
+  care_view_add_toast (self, toast);
 }
 
 /* Actions */
@@ -437,7 +418,7 @@ customer_saved_cb (CareEditorDialog *dialog, CareRecord *record, CareCustomersVi
 static void
 open_customer_editor (CareCustomersView *self, CareRecord *record, const char *title)
 {
-  CareEditorDialog *dialog = care_editor_dialog_new (parent_window (self), get_store (self), record,
+  CareEditorDialog *dialog = care_editor_dialog_new (care_view_get_window (self), get_store (self), record,
                                                      customer_fields, title);
 
   g_signal_connect_object (dialog, "saved", G_CALLBACK (customer_saved_cb), self, 0);
@@ -498,7 +479,7 @@ call_saved_cb (CareEditorDialog *dialog, CareRecord *record, CareCustomersView *
 {
   /* The timeline shows the call now, not after the store's debounce. */
   care_customer_detail_refresh (self->detail);
-  add_toast (self, adw_toast_new (_ ("Call logged")));
+  care_view_add_toast (self, adw_toast_new (_ ("Call logged")));
 }
 
 static CareQuery *
@@ -527,7 +508,7 @@ view_log_call_cb (GtkWidget *widget, const char *action, GVariant *param)
   care_record_set_string (call, "customer_id", care_customer_detail_get_customer (self->detail));
   care_record_set_string (call, "called_at", now);
 
-  dialog = care_editor_dialog_new (parent_window (self), get_store (self), call, call_fields,
+  dialog = care_editor_dialog_new (care_view_get_window (self), get_store (self), call, call_fields,
                                    _ ("Log Call"));
   contacts = contacts_query (self);
   care_record_editor_set_ref_query (care_editor_dialog_get_editor (dialog), "contact_id", contacts);
@@ -538,7 +519,7 @@ view_log_call_cb (GtkWidget *widget, const char *action, GVariant *param)
 static void
 open_contact_editor (CareCustomersView *self, CareRecord *contact, const char *title)
 {
-  CareEditorDialog *dialog = care_editor_dialog_new (parent_window (self), get_store (self),
+  CareEditorDialog *dialog = care_editor_dialog_new (care_view_get_window (self), get_store (self),
                                                      contact, contact_fields, title);
 
   gtk_window_present (GTK_WINDOW (dialog));

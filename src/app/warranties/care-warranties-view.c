@@ -208,23 +208,6 @@ load (CareWarrantiesView *self, const char *entity, const char *id)
   return care_store_load (store (self), care_schema_lookup (entity), id, NULL);
 }
 
-static GtkWindow *
-toplevel (CareWarrantiesView *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
-}
-
-static void
-toast (CareWarrantiesView *self, const char *text)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  if (CARE_IS_WINDOW (root))
-    care_window_add_toast (CARE_WINDOW (root), adw_toast_new (text));
-}
-
 /* The list */
 
 static CareQuery *
@@ -694,7 +677,7 @@ store_changed_cb (CareStore *store, const char *entity, const char *id, CareWarr
 static void
 warranty_saved_cb (CareEditorDialog *dialog, CareRecord *record, CareWarrantiesView *self)
 {
-  toast (self, _ ("Warranty saved"));
+  care_view_add_toast (self, adw_toast_new (_ ("Warranty saved")));
   show_detail (self, record);
 }
 
@@ -702,7 +685,7 @@ static void
 open_editor (CareWarrantiesView *self, CareRecord *record, const char *title)
 {
   CareEditorDialog *dialog =
-      care_editor_dialog_new (toplevel (self), store (self), record, warranty_fields, title);
+      care_editor_dialog_new (care_view_get_window (self), store (self), record, warranty_fields, title);
 
   g_signal_connect_object (dialog, "saved", G_CALLBACK (warranty_saved_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -716,7 +699,7 @@ claim_saved_cb (CareEditorDialog *dialog, CareRecord *claim, CareWarrantiesView 
   GtkWidget *cases =
       GTK_IS_STACK (stack) ? gtk_stack_get_child_by_name (GTK_STACK (stack), "cases") : NULL;
 
-  toast (self, _ ("Warranty claim opened"));
+  care_view_add_toast (self, adw_toast_new (_ ("Warranty claim opened")));
   if (!CARE_IS_WINDOW (root) || !CARE_IS_CASES_VIEW (cases))
     return;
 
@@ -764,11 +747,11 @@ view_open_claim_cb (GtkWidget *widget, const char *action, GVariant *param)
   claim = care_case_new_warranty_claim (store (self), self->current, &day, &error);
   if (claim == NULL)
     {
-      toast (self, error->message);
+      care_view_add_toast (self, adw_toast_new (error->message));
       return;
     }
 
-  dialog = care_editor_dialog_new (toplevel (self), store (self), claim, claim_fields,
+  dialog = care_editor_dialog_new (care_view_get_window (self), store (self), claim, claim_fields,
                                    _ ("New Warranty Claim"));
   g_signal_connect_object (dialog, "saved", G_CALLBACK (claim_saved_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
