@@ -169,15 +169,17 @@ build_header (CareCustomerDetail *self)
   CareRecord *c = self->customer;
   g_autofree char *kind = field_label (c, "kind");
   g_autofree char *email_name = NULL;
+  g_autofree char *address_name = NULL;
   g_autofree char *phone_name = NULL;
   const char *email = care_record_get_string (c, "email");
   const char *phone = care_record_get_string (c, "phone");
+  const char *address = care_record_get_string (c, "address");
 
   gtk_label_set_text (self->name_label, care_record_get_title (c));
   gtk_label_set_text (self->kind_label, kind);
   set_info_row (self->email_row, email);
   set_info_row (self->phone_row, phone);
-  set_info_row (self->address_row, care_record_get_string (c, "address"));
+  set_info_row (self->address_row, address);
   set_info_row (self->language_row, care_record_get_string (c, "language"));
   set_info_row (self->notes_row, care_record_get_string (c, "notes"));
 
@@ -190,6 +192,10 @@ build_header (CareCustomerDetail *self)
                                   email_name, -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->phone_row), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   phone_name, -1);
+  /* TRANSLATORS: the accessible name of the address row, %s is the address */
+  address_name = g_strdup_printf (_ ("Show %s on a map"), address != NULL ? address : "");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->address_row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  address_name, -1);
 }
 
 static void
@@ -732,6 +738,24 @@ phone_activated_cb (AdwActionRow *row, CareCustomerDetail *self)
   show_uri (self, uri->str);
 }
 
+/* maps: URIs open the desktop's map application (GNOME Maps registers the
+ * scheme); the address is a query, escaped so it stays one parameter. */
+static void
+address_activated_cb (AdwActionRow *row, CareCustomerDetail *self)
+{
+  const char *address =
+      self->customer != NULL ? care_record_get_string (self->customer, "address") : NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *uri = NULL;
+
+  if (address == NULL)
+    return;
+
+  escaped = g_uri_escape_string (address, NULL, FALSE);
+  uri = g_strconcat ("maps:q=", escaped, NULL);
+  show_uri (self, uri);
+}
+
 static void
 care_customer_detail_dispose (GObject *object)
 {
@@ -780,6 +804,7 @@ care_customer_detail_class_init (CareCustomerDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CareCustomerDetail, groups_box);
   gtk_widget_class_bind_template_callback (widget_class, email_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, phone_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, address_activated_cb);
 }
 
 static void
