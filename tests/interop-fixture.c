@@ -10,13 +10,13 @@ save (CareStore *store, const char *entity, ...)
   g_autoptr (CareRecord) r = care_record_new (care_schema_lookup (entity));
   g_autoptr (GError) error = NULL;
   const char *field;
-  va_list args;
+  va_list     args;
 
   va_start (args, entity);
   while ((field = va_arg (args, const char *)) != NULL)
     {
       const CareField *f = care_entity_lookup_field (care_record_get_entity (r), field);
-      const char *text = va_arg (args, const char *);
+      const char      *text = va_arg (args, const char *);
       g_autoptr (GVariant) value = NULL;
 
       g_assert_nonnull (f);

@@ -8,7 +8,7 @@
 
 typedef struct
 {
-  char *dir;
+  char      *dir;
   CareStore *store; /* filled with the interop data set */
   CareStore *empty; /* a second, empty store to import into */
   InteropIds ids;
@@ -20,7 +20,7 @@ open_store (const char *dir,
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *path = g_build_filename (dir, name, NULL);
-  CareStore *store = care_store_new (path, &error);
+  CareStore       *store = care_store_new (path, &error);
 
   g_assert_no_error (error);
   return store;

@@ -89,7 +89,7 @@ test_bad_rows_skipped (Fixture *f, gconstpointer data)
   g_autoptr (CareImportReport) report = NULL;
   g_autoptr (GPtrArray) all = NULL;
   g_autofree char *summary = NULL;
-  guint line;
+  guint            line;
 
   g_string_append (text, "Good One,person,,\"two\r\nlines\"\r\n"); /* 2-3 */
   g_string_append (text, "Bad Mail,person,no-at-sign,\r\n");       /* 4 */

@@ -6,13 +6,13 @@
 
 typedef struct
 {
-  GChecksum *ids;
-  GHashTable *counts;     /* entity -> count */
-  GHashTable *statuses;   /* warranty status -> count */
+  GChecksum  *ids;
+  GHashTable *counts;   /* entity -> count */
+  GHashTable *statuses; /* warranty status -> count */
   GHashTable *languages;
   GHashTable *serials;
-  GDate today;
-  guint waitlisted;
+  GDate       today;
+  guint       waitlisted;
 } Summary;
 
 static gboolean
@@ -20,7 +20,7 @@ summarize (CareRecord *record,
            gpointer    user_data,
            GError    **error)
 {
-  Summary *s = user_data;
+  Summary    *s = user_data;
   const char *entity = care_record_get_entity (record)->name;
 
   g_checksum_update (s->ids, (const guchar *) care_record_get_id (record), -1);
@@ -71,12 +71,12 @@ summary_clear (Summary *s)
 static void
 test_deterministic_and_varied (void)
 {
-  Summary a = { 0 }, b = { 0 };
-  g_autofree char *first = run (200, &a);
-  g_autofree char *second = run (200, &b);
-  const char *statuses[] = { "active", "expiring", "expired", "not_started" };
-  const char *languages[] = { "pt", "fr", "bg", "sl", "en" };
-  guint n_entities;
+  Summary                  a = { 0 }, b = { 0 };
+  g_autofree char         *first = run (200, &a);
+  g_autofree char         *second = run (200, &b);
+  const char              *statuses[] = { "active", "expiring", "expired", "not_started" };
+  const char              *languages[] = { "pt", "fr", "bg", "sl", "en" };
+  guint                    n_entities;
   const CareEntity *const *all = care_schema_entities (&n_entities);
 
   g_assert_cmpstr (first, ==, second);
@@ -103,7 +103,7 @@ test_fill_store (void)
   g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("customer"));
   g_autoptr (GError) error = NULL;
   CareDemoOptions options;
-  guint64 n = 0;
+  guint64         n = 0;
 
   care_demo_options_init (&options, 500);
   g_assert_true (care_demo_fill_store (store, &options, &n, &error));

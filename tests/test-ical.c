@@ -12,9 +12,9 @@
 
 typedef struct
 {
-  char *dir;
-  CareStore *store;
-  InteropIds ids;
+  char            *dir;
+  CareStore       *store;
+  InteropIds       ids;
   CareIcalResolver resolver;
 } Fixture;
 
@@ -91,7 +91,7 @@ static char *
 prop_text (ICalComponent *comp, ICalPropertyKind kind)
 {
   ICalProperty *p = i_cal_component_get_first_property (comp, kind);
-  char *value;
+  char         *value;
 
   if (p == NULL)
     return NULL;
@@ -104,7 +104,7 @@ static char *
 param_text (ICalProperty *prop, ICalParameterKind kind)
 {
   ICalParameter *p = i_cal_property_get_first_parameter (prop, kind);
-  char *value;
+  char          *value;
 
   if (p == NULL)
     return NULL;
@@ -117,8 +117,8 @@ static char *
 time_text (ICalComponent *comp, ICalPropertyKind kind)
 {
   ICalProperty *p = i_cal_component_get_first_property (comp, kind);
-  ICalTime *t;
-  char *s;
+  ICalTime     *t;
+  char         *s;
 
   g_assert_nonnull (p);
   t = kind == I_CAL_DTEND_PROPERTY ? i_cal_property_get_dtend (p) : i_cal_property_get_dtstart (p);
@@ -143,9 +143,9 @@ test_appointment (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autofree char *text = care_ical_export_event (repair, &f->resolver, &error);
   g_autofree char *uid = g_strconcat (f->ids.repair_id, "@aftercare", NULL);
-  ICalComponent *cal, *event;
-  ICalProperty *prop;
-  char *s;
+  ICalComponent   *cal, *event;
+  ICalProperty    *prop;
+  char            *s;
 
   g_assert_no_error (error);
   assert_folded (text);
@@ -211,8 +211,8 @@ test_uid_stable_sequence (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autofree char *first = care_ical_export_event (repair, &f->resolver, &error);
   g_autofree char *second = NULL;
-  ICalComponent *cal1, *cal2, *e1, *e2;
-  char *s;
+  ICalComponent   *cal1, *cal2, *e1, *e2;
+  char            *s;
 
   g_assert_no_error (error);
   /* An edit synced as revision 7 is the same event, a later version. */
@@ -239,7 +239,7 @@ static char *
 x_status (ICalComponent *event)
 {
   ICalProperty *p = i_cal_component_get_first_property (event, I_CAL_X_PROPERTY);
-  char *value = NULL;
+  char         *value = NULL;
 
   while (p != NULL)
     {
@@ -257,8 +257,8 @@ test_status_mapping (Fixture *f, gconstpointer data)
 {
   struct
   {
-    const char *status;
-    ICalPropertyStatus expected;
+    const char           *status;
+    ICalPropertyStatus    expected;
     ICalParameterPartstat partstat;
   } cases[] = {
     { "planned", I_CAL_STATUS_CONFIRMED, I_CAL_PARTSTAT_ACCEPTED },
@@ -273,9 +273,9 @@ test_status_mapping (Fixture *f, gconstpointer data)
       g_autoptr (GError) error = NULL;
       g_autofree char *text = NULL;
       g_autofree char *x = NULL;
-      ICalComponent *cal, *event;
-      ICalProperty *att;
-      ICalParameter *ps;
+      ICalComponent   *cal, *event;
+      ICalProperty    *att;
+      ICalParameter   *ps;
 
       care_record_set_string (call, "status", cases[i].status);
       text = care_ical_export_event (call, &f->resolver, &error);
@@ -306,7 +306,7 @@ test_session (Fixture *f, gconstpointer data)
   g_autofree char *urn = g_strconcat ("urn:uuid:", f->ids.trainer_id, NULL);
   const struct
   {
-    const char *cn;
+    const char           *cn;
     ICalParameterPartstat partstat;
   } expected[] = {
     { "Дмитрий Шостакович", I_CAL_PARTSTAT_ACCEPTED },
@@ -314,9 +314,9 @@ test_session (Fixture *f, gconstpointer data)
     { "Ægir Þórsson", I_CAL_PARTSTAT_DECLINED },
   };
   ICalComponent *cal, *event;
-  ICalProperty *prop;
+  ICalProperty  *prop;
   ICalParameter *cn;
-  guint i = 0;
+  guint          i = 0;
 
   g_assert_no_error (error);
   assert_folded (text);
@@ -359,7 +359,7 @@ static guint
 count_events (const char *text)
 {
   ICalComponent *cal = parse (text);
-  guint n = (guint) i_cal_component_count_components (cal, I_CAL_VEVENT_COMPONENT);
+  guint          n = (guint) i_cal_component_count_components (cal, I_CAL_VEVENT_COMPONENT);
 
   g_object_unref (cal);
   return n;
@@ -374,8 +374,8 @@ test_feed (Fixture *f, gconstpointer data)
   g_autofree char *recent = NULL;
   g_autofree char *trainer = NULL;
   g_autofree char *nobody = NULL;
-  ICalComponent *cal;
-  char *s;
+  ICalComponent   *cal;
+  char            *s;
 
   g_assert_no_error (error);
   assert_folded (tech);
@@ -421,8 +421,8 @@ test_feed_without_store (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
   CareIcalResolver resolver = { table_lookup, NULL, table };
-  CareRecord *customer = load (f, "customer", f->ids.person_id);
-  CareRecord *staff = load (f, "staff", f->ids.technician_id);
+  CareRecord      *customer = load (f, "customer", f->ids.person_id);
+  CareRecord      *staff = load (f, "staff", f->ids.technician_id);
 
   g_hash_table_insert (table, (gpointer) care_record_get_id (customer), customer);
   g_hash_table_insert (table, (gpointer) care_record_get_id (staff), staff);

@@ -21,7 +21,7 @@ add (CareStore  *store,
 {
   g_autoptr (GError) error = NULL;
   CareRecord *r = care_record_new (care_schema_lookup (entity));
-  va_list args;
+  va_list     args;
   const char *field;
 
   va_start (args, entity);
@@ -62,16 +62,16 @@ test_search (void)
                                         "serial", "PRN-7QX2K9", "name", "LaserJet", NULL);
 
   g_assert_cmpuint (count_search (store, "ana"), ==, 1);
-  g_assert_cmpuint (count_search (store, "conceicao"), ==, 1);   /* accents folded */
-  g_assert_cmpuint (count_search (store, "CONCE"), ==, 1);       /* prefix, any case */
+  g_assert_cmpuint (count_search (store, "conceicao"), ==, 1); /* accents folded */
+  g_assert_cmpuint (count_search (store, "CONCE"), ==, 1);     /* prefix, any case */
   g_assert_cmpuint (count_search (store, "ана"), ==, 0);
-  g_assert_cmpuint (count_search (store, "иван"), ==, 1);        /* Cyrillic */
-  g_assert_cmpuint (count_search (store, "exemplo.pt"), ==, 1);  /* email */
-  g_assert_cmpuint (count_search (store, "912345678"), ==, 1);   /* phone digits */
-  g_assert_cmpuint (count_search (store, "912 345"), ==, 1);     /* phone groups */
-  g_assert_cmpuint (count_search (store, "zoé"), ==, 1);         /* a contact finds its company */
-  g_assert_cmpuint (count_search (store, "PRN-7QX"), ==, 1);     /* serial prefix */
-  g_assert_cmpuint (count_search (store, "ana garage"), ==, 0);  /* all words must match */
+  g_assert_cmpuint (count_search (store, "иван"), ==, 1);       /* Cyrillic */
+  g_assert_cmpuint (count_search (store, "exemplo.pt"), ==, 1); /* email */
+  g_assert_cmpuint (count_search (store, "912345678"), ==, 1);  /* phone digits */
+  g_assert_cmpuint (count_search (store, "912 345"), ==, 1);    /* phone groups */
+  g_assert_cmpuint (count_search (store, "zoé"), ==, 1);        /* a contact finds its company */
+  g_assert_cmpuint (count_search (store, "PRN-7QX"), ==, 1);    /* serial prefix */
+  g_assert_cmpuint (count_search (store, "ana garage"), ==, 0); /* all words must match */
   g_assert_cmpuint (count_search (store, ""), ==, 3);
   g_assert_cmpuint (count_search (store, "  "), ==, 3);
 

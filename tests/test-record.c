@@ -113,14 +113,14 @@ static void
 test_json_strict (void)
 {
   const char *bad[] = {
-    "{\"discount_percent\": \"15\"}",           /* string for an integer */
-    "{\"covers_parts\": 1}",                     /* integer for a boolean */
-    "{\"kind\": [\"standard\"]}",                /* array for a string */
-    "{\"kind\": {\"to\": \"standard\"}}",        /* object for a string */
-    "{\"kind\": \"forever\"}",                   /* not a choice */
-    "{\"end_date\": \"2026-02-30\"}",            /* not a date */
-    "{\"no_such_field\": 1}",                    /* unknown field */
-    "{\"discount_percent\": 1.5}",               /* not an integer */
+    "{\"discount_percent\": \"15\"}",     /* string for an integer */
+    "{\"covers_parts\": 1}",              /* integer for a boolean */
+    "{\"kind\": [\"standard\"]}",         /* array for a string */
+    "{\"kind\": {\"to\": \"standard\"}}", /* object for a string */
+    "{\"kind\": \"forever\"}",            /* not a choice */
+    "{\"end_date\": \"2026-02-30\"}",     /* not a date */
+    "{\"no_such_field\": 1}",             /* unknown field */
+    "{\"discount_percent\": 1.5}",        /* not an integer */
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)

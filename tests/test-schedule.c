@@ -10,13 +10,13 @@
 
 typedef struct
 {
-  char *dir;
+  char      *dir;
   CareStore *store;
-  char *tech;
-  char *other_tech;
-  char *trainer;
-  char *customer;
-  char *course;
+  char      *tech;
+  char      *other_tech;
+  char      *trainer;
+  char      *customer;
+  char      *course;
 } Fixture;
 
 static char *
@@ -25,8 +25,8 @@ save_new (CareStore *store, const char *entity, ...)
   g_autoptr (CareRecord) r = care_record_new (care_schema_lookup (entity));
   g_autoptr (GError) error = NULL;
   const CareEntity *e = care_schema_lookup (entity);
-  const char *field;
-  va_list args;
+  const char       *field;
+  va_list           args;
 
   va_start (args, entity);
   while ((field = va_arg (args, const char *)) != NULL)
@@ -92,8 +92,7 @@ book (Fixture *f, const char *tech, const char *start, const char *end, const ch
 }
 
 static guint
-n_clashes (Fixture *f, const char *entity, const char *person, const char *start, const char *end,
-           const char *exclude)
+n_clashes (Fixture *f, const char *entity, const char *person, const char *start, const char *end, const char *exclude)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) found =

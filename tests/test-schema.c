@@ -27,12 +27,12 @@ parse_ok (const CareField *f,
 static void
 test_entities (void)
 {
-  guint n;
+  guint                    n;
   const CareEntity *const *all = care_schema_entities (&n);
-  const char *names[] = { "customer", "contact", "product", "warranty", "service_case", "appointment",
-                          "staff", "training_course", "training_session", "enrolment", "call_log",
-                          "visit_report", "part_usage", "maintenance_plan", "maintenance_visit", "rma",
-                          "survey" };
+  const char              *names[] = { "customer", "contact", "product", "warranty", "service_case", "appointment",
+                                       "staff", "training_course", "training_session", "enrolment", "call_log",
+                                       "visit_report", "part_usage", "maintenance_plan", "maintenance_visit", "rma",
+                                       "survey" };
 
   g_assert_cmpuint (n, ==, G_N_ELEMENTS (names));
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
@@ -46,7 +46,7 @@ test_entities (void)
       if (all[i]->fields[j].type == CARE_FIELD_REF)
         {
           const CareEntity *target = care_schema_lookup (all[i]->fields[j].ref_entity);
-          gboolean before = FALSE;
+          gboolean          before = FALSE;
           g_assert_nonnull (target);
           for (guint k = 0; k <= i; k++)
             before |= all[k] == target;
@@ -101,7 +101,11 @@ test_text_limits (void)
 static void
 test_formats (void)
 {
-  struct { const char *entity, *field, *text; gboolean ok; } cases[] = {
+  struct
+  {
+    const char *entity, *field, *text;
+    gboolean    ok;
+  } cases[] = {
     { "customer", "email", "ana.silva@exemplo.pt", TRUE },
     { "customer", "email", "ana silva@exemplo.pt", FALSE },
     { "customer", "email", "ana@", FALSE },

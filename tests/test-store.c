@@ -10,8 +10,8 @@
 
 typedef struct
 {
-  char *dir;
-  char *path;
+  char      *dir;
+  char      *path;
   CareStore *store;
 } Fixture;
 
@@ -57,7 +57,7 @@ scalar (CareStore  *store,
         const char *sql)
 {
   sqlite3_stmt *stmt = care_store_prepare (store, sql, NULL);
-  gint64 v;
+  gint64        v;
 
   g_assert_nonnull (stmt);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
@@ -117,7 +117,7 @@ test_round_trip_every_entity (Fixture      *f,
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GError) error = NULL;
   CareDemoOptions options;
-  guint n_entities;
+  guint           n_entities;
 
   care_demo_options_init (&options, 30);
   g_assert_true (care_demo_generate (&options, collect_sink, records, &error));
@@ -149,8 +149,13 @@ test_unicode_and_sql_verbatim (Fixture      *f,
                                gconstpointer data)
 {
   const char *names[] = {
-    "Йорданка Атанасова-Жекова", "Gonçalo Magalhães", "Žiga Kovačič", "Chloé Lefèvre",
-    "O'Brien \"The Boss\"; DROP TABLE customer; --", "100% _wild_ \\ card", "emoji 🛠️ repair",
+    "Йорданка Атанасова-Жекова",
+    "Gonçalo Magalhães",
+    "Žiga Kovačič",
+    "Chloé Lefèvre",
+    "O'Brien \"The Boss\"; DROP TABLE customer; --",
+    "100% _wild_ \\ card",
+    "emoji 🛠️ repair",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
@@ -171,8 +176,8 @@ test_outbox_create_update_delete (Fixture      *f,
   g_autoptr (CareRecord) r = save_customer (f, "Ana Silva");
   g_autoptr (GError) error = NULL;
   sqlite3_stmt *stmt;
-  const char *expected_ops[] = { "create", "update", "delete" };
-  guint n = 0;
+  const char   *expected_ops[] = { "create", "update", "delete" };
+  guint         n = 0;
 
   g_assert_cmpint (care_record_get_sync_state (r), ==, CARE_SYNC_STATE_CREATED);
   g_assert_nonnull (care_record_get_created_at (r));
@@ -352,17 +357,17 @@ static void
 test_schema_matches_fields (Fixture      *f,
                             gconstpointer data)
 {
-  guint n;
+  guint                    n;
   const CareEntity *const *all = care_schema_entities (&n);
 
   for (guint i = 0; i < n; i++)
     for (guint j = 0; j < all[i]->n_fields; j++)
       {
         const CareField *field = &all[i]->fields[j];
-        const char *type = NULL;
+        const char      *type = NULL;
         g_autofree char *sql = g_strdup_printf ("SELECT type FROM pragma_table_info('%s') WHERE name = '%s'",
                                                 all[i]->name, field->name);
-        sqlite3_stmt *stmt = care_store_prepare (f->store, sql, NULL);
+        sqlite3_stmt    *stmt = care_store_prepare (f->store, sql, NULL);
 
         if (sqlite3_step (stmt) != SQLITE_ROW)
           g_error ("Column %s.%s is missing", all[i]->name, field->name);
@@ -396,7 +401,8 @@ test_migrate_from_every_version (void)
                                        "INSERT INTO customer (id, created_at, updated_at, kind, name) VALUES "
                                        "('6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10', '2020-01-01T00:00:00Z', "
                                        "'2020-01-01T00:00:00Z', 'person', 'Kept Across Upgrades')",
-                                       NULL, NULL, NULL), ==, SQLITE_OK);
+                                       NULL, NULL, NULL),
+                         ==, SQLITE_OK);
       g_assert_cmpint (sqlite3_exec (db, pragma, NULL, NULL, NULL), ==, SQLITE_OK);
       sqlite3_close (db);
 

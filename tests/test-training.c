@@ -9,9 +9,9 @@
 
 typedef struct
 {
-  char *dir;
+  char      *dir;
   CareStore *store;
-  char *session;
+  char      *session;
   GPtrArray *contacts; /* char* ids */
 } Fixture;
 
@@ -159,7 +159,7 @@ test_cancel_promotes_oldest (Fixture *f, gconstpointer data)
   g_autoptr (CareRecord) none = NULL;
   g_autoptr (GError) error = NULL;
   sqlite3_stmt *stmt;
-  guint outbox_before = care_store_outbox_count (f->store);
+  guint         outbox_before = care_store_outbox_count (f->store);
 
   /* Make d the older of the two by its enrolment time, not its row order. */
   care_record_set_string (d, "enrolled_at", "2020-01-01T00:00:00Z");

@@ -135,7 +135,7 @@ test_bad_cards_skipped (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (CareImportReport) report = NULL;
   g_autofree char *summary = NULL;
-  guint line;
+  guint            line;
 
   /* line 1: fine, with its contact on line 9 */
   g_string_append (

@@ -57,7 +57,7 @@ test_coverage (void)
   g_autoptr (CareRecord) old = warranty ("2022-01-01", "2023-12-31");
   g_autoptr (CareRecord) ext = warranty ("2024-01-01", "2027-12-31");
   CareCoverage coverage;
-  GDate today;
+  GDate        today;
 
   care_record_set_string (c, "kind", "company");
   care_record_set_string (c, "name", "Garage Lefèvre");

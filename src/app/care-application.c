@@ -19,21 +19,21 @@ struct _CareApplication
 
   /* Owned references */
   CareContext *context;
-  GError *open_error;    /* why the store could not be opened, shown in the window */
+  GError      *open_error; /* why the store could not be opened, shown in the window */
 
   /* Options */
-  char *data_dir;
+  char    *data_dir;
   gboolean demo;
-  int demo_size;
+  int      demo_size;
 };
 
 G_DEFINE_FINAL_TYPE (CareApplication, care_application, ADW_TYPE_APPLICATION)
 
 static const GOptionEntry options[] = {
-  { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, NULL, N_("Keep data in DIRECTORY instead of the default place"), N_("DIRECTORY") },
-  { "demo", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Open the demo data set, created on first use"), NULL },
-  { "demo-size", 0, 0, G_OPTION_ARG_INT, NULL, N_("Number of demo customers (with --demo)"), N_("COUNT") },
-  { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
+  { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, NULL, N_ ("Keep data in DIRECTORY instead of the default place"), N_ ("DIRECTORY") },
+  { "demo", 0, 0, G_OPTION_ARG_NONE, NULL, N_ ("Open the demo data set, created on first use"), NULL },
+  { "demo-size", 0, 0, G_OPTION_ARG_INT, NULL, N_ ("Number of demo customers (with --demo)"), N_ ("COUNT") },
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_ ("Show the version and exit"), NULL },
   { NULL }
 };
 
@@ -61,7 +61,7 @@ open_store (CareApplication *self)
     {
       int saved = errno;
       g_set_error (&self->open_error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   _("Could not create the folder “%s”: %s"), dir, g_strerror (saved));
+                   _ ("Could not create the folder “%s”: %s"), dir, g_strerror (saved));
       return;
     }
 
@@ -89,7 +89,7 @@ care_application_handle_local_options (GApplication *app,
 
   if (self->demo_size < 1 || self->demo_size > 2000000)
     {
-      g_printerr (_("--demo-size must be between 1 and 2000000\n"));
+      g_printerr (_ ("--demo-size must be between 1 and 2000000\n"));
       return 2;
     }
 
@@ -110,20 +110,20 @@ about_activated (GSimpleAction *action,
                  gpointer       user_data)
 {
   GtkApplication *app = GTK_APPLICATION (user_data);
-  const char *developers[] = { _("The Aftercare developers"), NULL };
-  GtkWidget *about;
+  const char     *developers[] = { _ ("The Aftercare developers"), NULL };
+  GtkWidget      *about;
 
   about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
                         "transient-for", gtk_application_get_active_window (app),
-                        "application-name", _("Aftercare"),
+                        "application-name", _ ("Aftercare"),
                         "application-icon", APPLICATION_ID,
                         "version", PACKAGE_VERSION,
-                        "developer-name", _("The Aftercare developers"),
+                        "developer-name", _ ("The Aftercare developers"),
                         "developers", developers,
-                        "comments", _("Keep the promises made after a sale: warranties, service cases, visits and training."),
+                        "comments", _ ("Keep the promises made after a sale: warranties, service cases, visits and training."),
                         "license-type", GTK_LICENSE_GPL_3_0,
                         /* TRANSLATORS: your name, to be shown in the About window */
-                        "translator-credits", _("translator-credits"),
+                        "translator-credits", _ ("translator-credits"),
                         NULL);
   gtk_window_present (GTK_WINDOW (about));
 }
@@ -161,7 +161,7 @@ static const GActionEntry app_actions[] = {
 static void
 care_application_startup (GApplication *app)
 {
-  CareApplication *self = CARE_APPLICATION (app);
+  CareApplication   *self = CARE_APPLICATION (app);
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
 
@@ -178,7 +178,7 @@ static void
 care_application_activate (GApplication *app)
 {
   CareApplication *self = CARE_APPLICATION (app);
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  GtkWindow       *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
     {
@@ -217,7 +217,7 @@ care_application_finalize (GObject *object)
 static void
 care_application_class_init (CareApplicationClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass      *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   object_class->dispose = care_application_dispose;
@@ -232,8 +232,8 @@ care_application_init (CareApplication *self)
 {
   g_application_add_main_option_entries (G_APPLICATION (self), options);
   g_application_set_option_context_summary (G_APPLICATION (self),
-                                            _("After-sales customer care: customers, warranties, service cases, "
-                                              "appointments and training."));
+                                            _ ("After-sales customer care: customers, warranties, service cases, "
+                                               "appointments and training."));
 }
 
 CareApplication *

@@ -10,7 +10,7 @@ G_BEGIN_DECLS
 #define CARE_TYPE_APPLICATION (care_application_get_type ())
 G_DECLARE_FINAL_TYPE (CareApplication, care_application, CARE, APPLICATION, AdwApplication)
 
-CareApplication *care_application_new         (void);
+CareApplication *care_application_new (void);
 CareContext     *care_application_get_context (CareApplication *self);
 
 G_END_DECLS

@@ -13,10 +13,10 @@ struct _CareContext
   GObject parent_instance;
 
   /* Owned references */
-  CareStore *store;
-  GSettings *settings;
+  CareStore      *store;
+  GSettings      *settings;
   CareSyncEngine *sync;
-  CareAccount *account;
+  CareAccount    *account;
 };
 
 G_DEFINE_FINAL_TYPE (CareContext, care_context, G_TYPE_OBJECT)

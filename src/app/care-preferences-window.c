@@ -37,7 +37,7 @@ care_preferences_window_dispose (GObject *object)
 static void
 care_preferences_window_class_init (CarePreferencesWindowClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = care_preferences_window_dispose;

@@ -11,8 +11,7 @@ care_view_default_init (CareViewInterface *iface)
 {
   g_object_interface_install_property (iface,
                                        g_param_spec_object ("context", NULL, NULL, CARE_TYPE_CONTEXT,
-                                                            G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY
-                                                            | G_PARAM_STATIC_STRINGS));
+                                                            G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 }
 
 GtkWidget *

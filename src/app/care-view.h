@@ -25,14 +25,14 @@ struct _CareViewInterface
   GTypeInterface parent_iface;
 
   GtkWidget *(*get_header_start) (CareView *self);
-  GtkWidget *(*get_header_end)   (CareView *self);
+  GtkWidget *(*get_header_end) (CareView *self);
 };
 
 GtkWidget *care_view_get_header_start (CareView *self);
-GtkWidget *care_view_get_header_end   (CareView *self);
+GtkWidget *care_view_get_header_end (CareView *self);
 
-GtkWindow *care_view_get_window       (gpointer  widget);
-void       care_view_add_toast        (gpointer  widget,
-                                       AdwToast *toast);
+GtkWindow *care_view_get_window (gpointer widget);
+void       care_view_add_toast (gpointer  widget,
+                                AdwToast *toast);
 
 G_END_DECLS

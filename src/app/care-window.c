@@ -20,19 +20,19 @@
 typedef struct
 {
   const char *name;
-  const char *title;     /* N_() */
+  const char *title; /* N_() */
   const char *icon_name;
   GType (*get_type) (void);
 } ViewInfo;
 
 /* The sidebar, in order; Alt+1… follow it. */
 static const ViewInfo views[] = {
-  { "overview", N_("Overview"), "view-grid-symbolic", care_overview_get_type },
-  { "customers", N_("Customers"), "system-users-symbolic", care_customers_view_get_type },
-  { "warranties", N_("Warranties"), "security-high-symbolic", care_warranties_view_get_type },
-  { "cases", N_("Service Cases"), "applications-engineering-symbolic", care_cases_view_get_type },
-  { "appointments", N_("Appointments"), "x-office-calendar-symbolic", care_appointments_view_get_type },
-  { "training", N_("Training"), "x-office-presentation-symbolic", care_training_view_get_type },
+  { "overview", N_ ("Overview"), "view-grid-symbolic", care_overview_get_type },
+  { "customers", N_ ("Customers"), "system-users-symbolic", care_customers_view_get_type },
+  { "warranties", N_ ("Warranties"), "security-high-symbolic", care_warranties_view_get_type },
+  { "cases", N_ ("Service Cases"), "applications-engineering-symbolic", care_cases_view_get_type },
+  { "appointments", N_ ("Appointments"), "x-office-calendar-symbolic", care_appointments_view_get_type },
+  { "training", N_ ("Training"), "x-office-presentation-symbolic", care_training_view_get_type },
 };
 
 struct _CareWindow
@@ -41,22 +41,22 @@ struct _CareWindow
 
   /* Template widgets */
   AdwToastOverlay *toast_overlay;
-  GtkStack *main_stack;
-  AdwStatusPage *error_page;
-  AdwLeaflet *leaflet;
-  GtkListBox *sidebar_list;
-  AdwHeaderBar *sidebar_header;
-  GtkWidget *content;
-  AdwHeaderBar *content_header;
-  AdwWindowTitle *content_title;
-  GtkStack *view_stack;
+  GtkStack        *main_stack;
+  AdwStatusPage   *error_page;
+  AdwLeaflet      *leaflet;
+  GtkListBox      *sidebar_list;
+  AdwHeaderBar    *sidebar_header;
+  GtkWidget       *content;
+  AdwHeaderBar    *content_header;
+  AdwWindowTitle  *content_title;
+  GtkStack        *view_stack;
 
   /* Borrowed references */
   GtkWidget *header_start;
   GtkWidget *header_end;
 
   /* Owned references */
-  CareContext *context;
+  CareContext  *context;
   GCancellable *cancellable;
 };
 
@@ -94,8 +94,8 @@ care_window_show_view (CareWindow *self,
                        const char *name)
 {
   const ViewInfo *info = view_info (name);
-  GtkWidget *view;
-  GtkListBoxRow *row;
+  GtkWidget      *view;
+  GtkListBoxRow  *row;
 
   g_return_if_fail (CARE_IS_WINDOW (self));
 
@@ -107,7 +107,7 @@ care_window_show_view (CareWindow *self,
 
   view = gtk_stack_get_child_by_name (self->view_stack, name);
   gtk_stack_set_visible_child (self->view_stack, view);
-  adw_window_title_set_title (self->content_title, _(info->title));
+  adw_window_title_set_title (self->content_title, _ (info->title));
   set_header_widgets (self, CARE_VIEW (view));
 
   row = gtk_list_box_get_row_at_index (self->sidebar_list, (int) (info - views));
@@ -132,19 +132,19 @@ sidebar_row (const ViewInfo *info,
 {
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *label = gtk_label_new (_(info->title));
+  GtkWidget *label = gtk_label_new (_ (info->title));
 
   gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name (info->icon_name));
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_box_append (GTK_BOX (box), label);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_widget_set_name (row, info->name);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, _(info->title), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, _ (info->title), -1);
 
   if (index < 9)
     {
       /* TRANSLATORS: a tooltip naming the shortcut of a sidebar entry, e.g. "Alt+1" */
-      g_autofree char *tip = g_strdup_printf (_("Alt+%u"), index + 1);
+      g_autofree char *tip = g_strdup_printf (_ ("Alt+%u"), index + 1);
       gtk_widget_set_tooltip_text (row, tip);
     }
 
@@ -203,7 +203,7 @@ win_show_view_cb (GtkWidget  *widget,
                   GVariant   *param)
 {
   CareWindow *self = CARE_WINDOW (widget);
-  guint index = g_variant_get_uint32 (param);
+  guint       index = g_variant_get_uint32 (param);
 
   if (index < G_N_ELEMENTS (views))
     {
@@ -219,14 +219,14 @@ demo_loaded_cb (GObject      *source,
 {
   g_autoptr (CareWindow) self = user_data;
   g_autoptr (GError) error = NULL;
-  guint64 n = 0;
+  guint64          n = 0;
   g_autofree char *message = NULL;
 
   if (!care_demo_fill_finish (CARE_STORE (source), result, &n, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          message = g_strdup_printf (_("Demo data could not be loaded: %s"), error->message);
+          message = g_strdup_printf (_ ("Demo data could not be loaded: %s"), error->message);
           adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
         }
       return;
@@ -288,7 +288,7 @@ care_window_dispose (GObject *object)
 static void
 care_window_class_init (CareWindowClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = care_window_dispose;
@@ -333,7 +333,7 @@ care_window_new (CareApplication *application,
                  CareContext     *context,
                  const GError    *open_error)
 {
-  CareWindow *self = g_object_new (CARE_TYPE_WINDOW, "application", application, NULL);
+  CareWindow      *self = g_object_new (CARE_TYPE_WINDOW, "application", application, NULL);
   g_autofree char *last = NULL;
 
   if (context == NULL)

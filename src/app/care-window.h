@@ -10,14 +10,14 @@ G_BEGIN_DECLS
 #define CARE_TYPE_WINDOW (care_window_get_type ())
 G_DECLARE_FINAL_TYPE (CareWindow, care_window, CARE, WINDOW, AdwApplicationWindow)
 
-CareWindow *care_window_new         (CareApplication *application,
-                                     CareContext     *context,
-                                     const GError    *open_error);
-void        care_window_load_demo   (CareWindow      *self,
-                                     guint            n_customers);
-void        care_window_show_view   (CareWindow      *self,
-                                     const char      *name);
-void        care_window_add_toast   (CareWindow      *self,
-                                     AdwToast        *toast);
+CareWindow *care_window_new (CareApplication *application,
+                             CareContext     *context,
+                             const GError    *open_error);
+void        care_window_load_demo (CareWindow *self,
+                                   guint       n_customers);
+void        care_window_show_view (CareWindow *self,
+                                   const char *name);
+void        care_window_add_toast (CareWindow *self,
+                                   AdwToast   *toast);
 
 G_END_DECLS

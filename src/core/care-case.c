@@ -14,11 +14,11 @@
 
 #include "care-case.h"
 
-G_DEFINE_QUARK (care - case -error - quark, care_case_error)
+G_DEFINE_QUARK (care_case_error_quark, care_case_error)
 
 typedef struct
 {
-  const char *from;
+  const char       *from;
   const char *const next[3];
 } Step;
 
@@ -85,10 +85,9 @@ blank (const char *text)
  * was done. The record is left unchanged on error; the caller saves it.
  */
 gboolean
-care_case_transition (CareRecord *service_case, const char *to, const char *resolution,
-                      GError **error)
+care_case_transition (CareRecord *service_case, const char *to, const char *resolution, GError **error)
 {
-  const char *from;
+  const char      *from;
   const CareField *status_field;
 
   g_return_val_if_fail (CARE_IS_RECORD (service_case), FALSE);
@@ -141,8 +140,8 @@ care_case_new_warranty_claim (CareStore *store, CareRecord *warranty, GDate *tod
 {
   g_autoptr (CareRecord) product = NULL;
   g_autoptr (GError) local_error = NULL;
-  g_autofree char *now = NULL;
-  CareRecord *claim;
+  g_autofree char   *now = NULL;
+  CareRecord        *claim;
   CareWarrantyStatus status;
 
   g_return_val_if_fail (CARE_IS_STORE (store), NULL);

@@ -26,16 +26,16 @@ typedef struct
   const char *data;
   const char *end;
   const char *pos;
-  guint line;
+  guint       line;
 } Reader;
 
 typedef struct
 {
-  guint line;        /* where the row starts */
-  GPtrArray *cells;  /* the first CARE_CSV_MAX_COLUMNS cells */
-  guint n_cells;     /* all cells, kept or not */
-  gboolean blank;    /* an empty line */
-  const char *error; /* a broken row: why (translated), or NULL */
+  guint       line;    /* where the row starts */
+  GPtrArray  *cells;   /* the first CARE_CSV_MAX_COLUMNS cells */
+  guint       n_cells; /* all cells, kept or not */
+  gboolean    blank;   /* an empty line */
+  const char *error;   /* a broken row: why (translated), or NULL */
 } Row;
 
 static gboolean
@@ -117,8 +117,7 @@ care_csv_append_record (GString *out, CareRecord *record)
 
 /* Writes the header and every record of @query, a page at a time. */
 gboolean
-care_csv_export (CareStore *store, CareQuery *query, GOutputStream *stream,
-                 GCancellable *cancellable, GError **error)
+care_csv_export (CareStore *store, CareQuery *query, GOutputStream *stream, GCancellable *cancellable, GError **error)
 {
   g_autoptr (GString) out = g_string_new (NULL);
 
@@ -174,7 +173,7 @@ reader_next (Reader *r, Row *row, GError **error)
   gboolean in_quotes = FALSE;
   gboolean was_quoted = FALSE;
   gboolean any = FALSE;
-  guint quote_line = 0;
+  guint    quote_line = 0;
 
   row_clear (row);
   if (r->pos >= r->end)
@@ -297,7 +296,7 @@ read_header (const CareEntity *entity, Row *row, GError **error)
   for (guint i = 0; i < row->cells->len; i++)
     {
       g_autofree char *name = g_strstrip (g_strdup (g_ptr_array_index (row->cells, i)));
-      int idx = g_str_equal (name, "id") ? -1 : care_entity_field_index (entity, name);
+      int              idx = g_str_equal (name, "id") ? -1 : care_entity_field_index (entity, name);
 
       if (idx == -1 && !g_str_equal (name, "id"))
         {
@@ -327,8 +326,7 @@ read_header (const CareEntity *entity, Row *row, GError **error)
 }
 
 static gboolean
-import_row (CareStore *store, const CareEntity *entity, GArray *columns, Row *row,
-            CareImportReport *report, GError **error)
+import_row (CareStore *store, const CareEntity *entity, GArray *columns, Row *row, CareImportReport *report, GError **error)
 {
   g_autoptr (CareRecord) record = NULL;
   g_autofree char *id = NULL;
@@ -392,14 +390,13 @@ import_row (CareStore *store, const CareEntity *entity, GArray *columns, Row *ro
  * before anything is written. A failing store stops the import with an error.
  */
 CareImportReport *
-care_csv_import (CareStore *store, const CareEntity *entity, const char *data, gsize length,
-                 GCancellable *cancellable, GError **error)
+care_csv_import (CareStore *store, const CareEntity *entity, const char *data, gsize length, GCancellable *cancellable, GError **error)
 {
   g_autoptr (CareImportReport) report = NULL;
   g_autoptr (GArray) columns = NULL;
   g_autoptr (GError) local_error = NULL;
-  Reader r;
-  Row row = { 0 };
+  Reader   r;
+  Row      row = { 0 };
   gboolean ok = TRUE;
 
   g_return_val_if_fail (CARE_IS_STORE (store), NULL);
@@ -458,11 +455,10 @@ care_csv_import (CareStore *store, const CareEntity *entity, const char *data, g
 }
 
 CareImportReport *
-care_csv_import_file (CareStore *store, const CareEntity *entity, GFile *file,
-                      GCancellable *cancellable, GError **error)
+care_csv_import_file (CareStore *store, const CareEntity *entity, GFile *file, GCancellable *cancellable, GError **error)
 {
   g_autoptr (GBytes) bytes = NULL;
-  gsize length;
+  gsize       length;
   const char *data;
 
   if (!care_import_read_file (file, cancellable, &bytes, error))
@@ -473,10 +469,9 @@ care_csv_import_file (CareStore *store, const CareEntity *entity, GFile *file,
 }
 
 static CareImportReport *
-run_import (CareStore *store, GBytes *bytes, gpointer data, GCancellable *cancellable,
-            GError **error)
+run_import (CareStore *store, GBytes *bytes, gpointer data, GCancellable *cancellable, GError **error)
 {
-  gsize length;
+  gsize       length;
   const char *text = g_bytes_get_data (bytes, &length);
 
   return care_csv_import (store, data, text != NULL ? text : "", length, cancellable, error);
@@ -489,9 +484,7 @@ run_import (CareStore *store, GBytes *bytes, gpointer data, GCancellable *cancel
  * connection to @store's file; @store announces the change when it is done.
  */
 void
-care_csv_import_file_async (CareStore *store, const CareEntity *entity, GFile *file,
-                            GCancellable *cancellable, GAsyncReadyCallback callback,
-                            gpointer user_data)
+care_csv_import_file_async (CareStore *store, const CareEntity *entity, GFile *file, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (entity != NULL);
 

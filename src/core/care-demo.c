@@ -18,9 +18,9 @@
 
 typedef struct
 {
-  const char *code;        /* language */
-  const char *phone_prefix;
-  const char *domain;
+  const char        *code; /* language */
+  const char        *phone_prefix;
+  const char        *domain;
   const char *const *first;
   const char *const *last;
   const char *const *cities;
@@ -72,7 +72,7 @@ typedef struct
   const char *prefix;
   const char *name;
   const char *model;
-  int warranty_months;
+  int         warranty_months;
 } ProductKind;
 
 static const ProductKind product_kinds[] = {
@@ -91,8 +91,18 @@ static const ProductKind product_kinds[] = {
 };
 
 static const char *const staff_names[] = {
-  "Ana Ribeiro", "Marc Lefebvre", "Светла Маринова", "Rok Zupan", "Hannah Clarke", "Tiago Mendes",
-  "Claire Fontaine", "Николай Пеев", "Eva Kranjc", "Daniel Hughes", "Sofia Almeida", "Julien Roux",
+  "Ana Ribeiro",
+  "Marc Lefebvre",
+  "Светла Маринова",
+  "Rok Zupan",
+  "Hannah Clarke",
+  "Tiago Mendes",
+  "Claire Fontaine",
+  "Николай Пеев",
+  "Eva Kranjc",
+  "Daniel Hughes",
+  "Sofia Almeida",
+  "Julien Roux",
 };
 
 static const char *const courses[][3] = {
@@ -117,26 +127,26 @@ static const char *const case_subjects[][2] = {
 typedef struct
 {
   const CareDemoOptions *options;
-  GRand *rand;
-  CareDemoSink sink;
-  gpointer user_data;
-  GPtrArray *technicians;
-  GPtrArray *agents;
-  GPtrArray *trainers;
-  GPtrArray *contacts;  /* a sample of contacts for enrolments */
-  guint64 serial;
+  GRand                 *rand;
+  CareDemoSink           sink;
+  gpointer               user_data;
+  GPtrArray             *technicians;
+  GPtrArray             *agents;
+  GPtrArray             *trainers;
+  GPtrArray             *contacts; /* a sample of contacts for enrolments */
+  guint64                serial;
 
   /* What the after-sales workflows build on, noted as records go by
    * (emit() draws no random numbers, so the earlier records stay as they
    * were): see gen_workflows(). */
-  gboolean noting;
-  CareRecord *product;     /* the product being generated */
-  GPtrArray *warranties;   /* its warranties so far */
-  GPtrArray *done_repairs; /* Noted */
-  GPtrArray *contracts;    /* Noted: the product, its warranties */
-  GPtrArray *claims;       /* Noted */
-  GPtrArray *resolved;     /* CareRecord: resolved or closed cases */
-  GPtrArray *attended;     /* CareRecord: attended enrolments */
+  gboolean    noting;
+  CareRecord *product;          /* the product being generated */
+  GPtrArray  *warranties;       /* its warranties so far */
+  GPtrArray  *done_repairs;     /* Noted */
+  GPtrArray  *contracts;        /* Noted: the product, its warranties */
+  GPtrArray  *claims;           /* Noted */
+  GPtrArray  *resolved;         /* CareRecord: resolved or closed cases */
+  GPtrArray  *attended;         /* CareRecord: attended enrolments */
   GHashTable *contact_customer; /* contact id -> customer id, for the sampled contacts */
 } Gen;
 
@@ -151,7 +161,7 @@ static CareRecord *
 new_record (Gen        *gen,
             const char *entity_name)
 {
-  char id[37];
+  char    id[37];
   guint32 w[4];
 
   for (guint i = 0; i < 4; i++)
@@ -179,7 +189,7 @@ typedef struct
 {
   CareRecord *record;
   CareRecord *product;
-  GPtrArray *warranties;
+  GPtrArray  *warranties;
 } Noted;
 
 static void
@@ -235,8 +245,7 @@ note_record (Gen        *gen,
   else if (g_str_equal (name, "warranty"))
     {
       g_ptr_array_add (gen->warranties, g_object_ref (record));
-      if (g_strcmp0 (care_record_get_string (record, "kind"), "maintenance_contract") == 0
-          && g_strcmp0 (care_record_get_string (gen->product, "category"), "software") != 0)
+      if (g_strcmp0 (care_record_get_string (record, "kind"), "maintenance_contract") == 0 && g_strcmp0 (care_record_get_string (gen->product, "category"), "software") != 0)
         note (gen->contracts, gen, record);
     }
   else if (g_str_equal (name, "contact"))
@@ -256,14 +265,12 @@ note_record (Gen        *gen,
     }
   else if (g_str_equal (name, "appointment"))
     {
-      if (g_strcmp0 (care_record_get_string (record, "kind"), "repair") == 0
-          && g_strcmp0 (care_record_get_string (record, "status"), "done") == 0)
+      if (g_strcmp0 (care_record_get_string (record, "kind"), "repair") == 0 && g_strcmp0 (care_record_get_string (record, "status"), "done") == 0)
         note (gen->done_repairs, gen, record);
     }
   else if (g_str_equal (name, "enrolment"))
     {
-      if (care_record_get_bool (record, "attended") && gen->attended->len < NOTED_MAX
-          && g_hash_table_contains (gen->contact_customer, care_record_get_string (record, "contact_id")))
+      if (care_record_get_bool (record, "attended") && gen->attended->len < NOTED_MAX && g_hash_table_contains (gen->contact_customer, care_record_get_string (record, "contact_id")))
         g_ptr_array_add (gen->attended, g_object_ref (record));
     }
 }
@@ -297,7 +304,7 @@ date_offset (Gen *gen,
              int  days)
 {
   GDate d = gen->options->today;
-  char buf[16];
+  char  buf[16];
 
   if (days >= 0)
     g_date_add_days (&d, (guint) days);
@@ -322,7 +329,7 @@ static char *
 ascii_handle (const char *name)
 {
   g_autofree char *ascii = g_str_to_ascii (name, "C");
-  GString *out = g_string_new (NULL);
+  GString         *out = g_string_new (NULL);
 
   for (const char *p = ascii; *p; p++)
     if (g_ascii_isalnum (*p))
@@ -348,13 +355,13 @@ gen_staff (Gen     *gen,
            GError **error)
 {
   /* A call center scales its field force with its customer base. */
-  guint n_tech = CLAMP (gen->options->n_customers / 500, 4, 400);
+  guint                    n_tech = CLAMP (gen->options->n_customers / 500, 4, 400);
   static const char *const roles[] = { "agent", "agent", "trainer", "technician" };
 
   for (guint i = 0; i < n_tech + 8; i++)
     {
       g_autoptr (CareRecord) r = new_record (gen, "staff");
-      const char *role = i < 8 ? roles[i % 4] : "technician";
+      const char      *role = i < 8 ? roles[i % 4] : "technician";
       g_autofree char *name = NULL;
       g_autofree char *handle = NULL;
       g_autofree char *email = NULL;
@@ -396,8 +403,8 @@ serial_number (Gen        *gen,
                const char *prefix)
 {
   static const char digits[] = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-  guint64 v = (gen->serial++ * 2654435761u + 12345) % 1785793904896ull; /* 34^8 */
-  char code[9];
+  guint64           v = (gen->serial++ * 2654435761u + 12345) % 1785793904896ull; /* 34^8 */
+  char              code[9];
 
   for (int i = 7; i >= 0; i--)
     {
@@ -410,11 +417,11 @@ serial_number (Gen        *gen,
 }
 
 static gboolean
-gen_warranties (Gen        *gen,
-                CareRecord *product,
+gen_warranties (Gen               *gen,
+                CareRecord        *product,
                 const ProductKind *kind,
-                int         bought_days_ago,
-                GError    **error)
+                int                bought_days_ago,
+                GError           **error)
 {
   g_autoptr (CareRecord) w = new_record (gen, "warranty");
   g_autofree char *start = date_offset (gen, -bought_days_ago);
@@ -436,8 +443,8 @@ gen_warranties (Gen        *gen,
   if (g_rand_int_range (gen->rand, 0, 3) == 0)
     {
       g_autoptr (CareRecord) x = new_record (gen, "warranty");
-      gboolean contract = g_rand_boolean (gen->rand);
-      int len = contract ? 365 * g_rand_int_range (gen->rand, 1, 4) : 365 * 2;
+      gboolean         contract = g_rand_boolean (gen->rand);
+      int              len = contract ? 365 * g_rand_int_range (gen->rand, 1, 4) : 365 * 2;
       g_autofree char *xstart = date_offset (gen, -bought_days_ago + kind->warranty_months * 30 + 1);
       g_autofree char *xend = date_offset (gen, -bought_days_ago + kind->warranty_months * 30 + 1 + len);
 
@@ -448,8 +455,7 @@ gen_warranties (Gen        *gen,
       care_record_set_bool (x, "covers_parts", TRUE);
       care_record_set_bool (x, "covers_labour", !contract);
       care_record_set_bool (x, "covers_onsite", contract);
-      care_record_set_string (x, "terms", contract ? "Yearly maintenance visit; parts at a discount at authorised service centres."
-                                                   : "Extended cover for parts and labour, carry-in.");
+      care_record_set_string (x, "terms", contract ? "Yearly maintenance visit; parts at a discount at authorised service centres." : "Extended cover for parts and labour, carry-in.");
       care_record_set_int (x, "discount_percent", contract ? 15 : 0);
       if (!emit (gen, x, error))
         return FALSE;
@@ -467,20 +473,20 @@ gen_case_and_visits (Gen          *gen,
                      int           bought_days_ago,
                      GError      **error)
 {
-  const char *cid = care_record_get_id (customer);
-  int kind_idx = g_rand_int_range (gen->rand, 0, G_N_ELEMENTS (case_subjects));
-  int opened_days_ago = g_rand_int_range (gen->rand, 0, MAX (2, MIN (bought_days_ago, 400)));
+  const char              *cid = care_record_get_id (customer);
+  int                      kind_idx = g_rand_int_range (gen->rand, 0, G_N_ELEMENTS (case_subjects));
+  int                      opened_days_ago = g_rand_int_range (gen->rand, 0, MAX (2, MIN (bought_days_ago, 400)));
   static const char *const statuses[] = { "open", "in_progress", "waiting", "resolved", "closed", "closed" };
   static const char *const priorities[] = { "low", "normal", "normal", "high", "urgent" };
   static const char *const channels[] = { "phone", "phone", "email", "web", "walk_in" };
-  const char *status = opened_days_ago > 30 ? statuses[3 + g_rand_int_range (gen->rand, 0, 3)]
-                                            : statuses[g_rand_int_range (gen->rand, 0, 6)];
+  const char              *status = opened_days_ago > 30 ? statuses[3 + g_rand_int_range (gen->rand, 0, 3)]
+                                                         : statuses[g_rand_int_range (gen->rand, 0, 6)];
   g_autoptr (CareRecord) c = new_record (gen, "service_case");
   g_autoptr (CareRecord) a = new_record (gen, "appointment");
   g_autofree char *opened = datetime_offset (gen, -opened_days_ago, g_rand_int_range (gen->rand, 8, 18),
                                              g_rand_int_range (gen->rand, 0, 60));
-  int visit_day = -opened_days_ago + g_rand_int_range (gen->rand, 1, 10);
-  int hour = g_rand_int_range (gen->rand, 8, 16);
+  int              visit_day = -opened_days_ago + g_rand_int_range (gen->rand, 1, 10);
+  int              hour = g_rand_int_range (gen->rand, 8, 16);
   g_autofree char *start = datetime_offset (gen, visit_day, hour, 0);
   g_autofree char *end = datetime_offset (gen, visit_day, hour + 2, 0);
 
@@ -511,10 +517,8 @@ gen_case_and_visits (Gen          *gen,
   care_record_set_string (a, "address", address);
   care_record_set_string (a, "start_at", start);
   care_record_set_string (a, "end_at", end);
-  care_record_set_string (a, "status", visit_day < 0 ? (g_rand_int_range (gen->rand, 0, 8) ? "done" : "not_done")
-                                                     : "planned");
-  care_record_set_string (a, "notes", loc->code[0] == 'b' ? "Обадете се 30 минути преди посещението."
-                                                          : "Call 30 minutes before arriving.");
+  care_record_set_string (a, "status", visit_day < 0 ? (g_rand_int_range (gen->rand, 0, 8) ? "done" : "not_done") : "planned");
+  care_record_set_string (a, "notes", loc->code[0] == 'b' ? "Обадете се 30 минути преди посещението." : "Call 30 minutes before arriving.");
   if (visit_day < 0)
     care_record_set_string (a, "work_notes", "Diagnosed and repaired on site.");
   return emit (gen, a, error);
@@ -526,17 +530,17 @@ gen_customer (Gen     *gen,
               GError **error)
 {
   const Locale *loc = &locales[g_rand_int_range (gen->rand, 0, G_N_ELEMENTS (locales))];
-  gboolean company = g_rand_int_range (gen->rand, 0, 4) == 0;
+  gboolean      company = g_rand_int_range (gen->rand, 0, 4) == 0;
   g_autoptr (CareRecord) customer = new_record (gen, "customer");
-  const char *first = pick (gen, loc->first);
-  const char *last = pick (gen, loc->last);
+  const char      *first = pick (gen, loc->first);
+  const char      *last = pick (gen, loc->last);
   g_autofree char *name = NULL;
   g_autofree char *handle = NULL;
   g_autofree char *email = NULL;
   g_autofree char *tel = phone (gen, loc);
   g_autofree char *address = g_strdup_printf ("%s %d, %s", pick (gen, loc->streets),
                                               g_rand_int_range (gen->rand, 1, 200), pick (gen, loc->cities));
-  guint n_products = g_rand_int_range (gen->rand, 1, 4);
+  guint            n_products = g_rand_int_range (gen->rand, 1, 4);
 
   if (company)
     name = g_strdup_printf ("%s %s", pick (gen, loc->company_words), last);
@@ -586,7 +590,7 @@ gen_customer (Gen     *gen,
       g_autoptr (CareRecord) product = new_record (gen, "product");
       g_autofree char *serial = serial_number (gen, kind->prefix);
       /* Spread purchases over six years so every warranty status occurs. */
-      int bought = g_rand_int_range (gen->rand, 1, 6 * 365);
+      int              bought = g_rand_int_range (gen->rand, 1, 6 * 365);
       g_autofree char *purchase = date_offset (gen, -bought);
       g_autofree char *installed = date_offset (gen, -bought + g_rand_int_range (gen->rand, 1, 14));
 
@@ -604,16 +608,15 @@ gen_customer (Gen     *gen,
       if (!emit (gen, product, error) || !gen_warranties (gen, product, kind, bought, error))
         return FALSE;
 
-      if (g_rand_int_range (gen->rand, 0, 3) == 0
-          && !gen_case_and_visits (gen, customer, product, loc, address, bought, error))
+      if (g_rand_int_range (gen->rand, 0, 3) == 0 && !gen_case_and_visits (gen, customer, product, loc, address, bought, error))
         return FALSE;
 
       /* Upcoming deliveries and installations for recent sales. */
       if (bought < 20 && !g_str_equal (kind->category, "software"))
         {
           g_autoptr (CareRecord) a = new_record (gen, "appointment");
-          int day = g_rand_int_range (gen->rand, 0, 14);
-          int hour = g_rand_int_range (gen->rand, 8, 17);
+          int              day = g_rand_int_range (gen->rand, 0, 14);
+          int              hour = g_rand_int_range (gen->rand, 8, 17);
           g_autofree char *start = datetime_offset (gen, day, hour, 30);
           g_autofree char *end = datetime_offset (gen, day, hour + 1, 30);
 
@@ -634,17 +637,16 @@ gen_customer (Gen     *gen,
     {
       g_autoptr (CareRecord) call = new_record (gen, "call_log");
       static const char *const outcomes[] = { "resolved", "information_given", "callback_needed", "case_opened" };
-      const char *outcome = outcomes[g_rand_int_range (gen->rand, 0, 4)];
-      int ago = g_rand_int_range (gen->rand, 0, 120);
-      g_autofree char *at = datetime_offset (gen, -ago, g_rand_int_range (gen->rand, 8, 18), g_rand_int_range (gen->rand, 0, 60));
-      g_autofree char *follow = date_offset (gen, -ago + 7);
+      const char              *outcome = outcomes[g_rand_int_range (gen->rand, 0, 4)];
+      int                      ago = g_rand_int_range (gen->rand, 0, 120);
+      g_autofree char         *at = datetime_offset (gen, -ago, g_rand_int_range (gen->rand, 8, 18), g_rand_int_range (gen->rand, 0, 60));
+      g_autofree char         *follow = date_offset (gen, -ago + 7);
 
       care_record_set_string (call, "customer_id", care_record_get_id (customer));
       care_record_set_string (call, "agent_id", pick_id (gen, gen->agents));
       care_record_set_string (call, "called_at", at);
       care_record_set_string (call, "direction", g_rand_int_range (gen->rand, 0, 4) ? "inbound" : "outbound");
-      care_record_set_string (call, "subject", g_str_equal (outcome, "callback_needed") ? "Asked about a spare part"
-                                                                                        : "Question about the warranty");
+      care_record_set_string (call, "subject", g_str_equal (outcome, "callback_needed") ? "Asked about a spare part" : "Question about the warranty");
       care_record_set_string (call, "outcome", outcome);
       if (g_str_equal (outcome, "callback_needed"))
         care_record_set_string (call, "follow_up_date", follow);
@@ -676,10 +678,10 @@ gen_training (Gen     *gen,
         {
           g_autoptr (CareRecord) session = new_record (gen, "training_session");
           /* Past and future sessions, a week apart, alternating on site and online. */
-          int day = ((int) s - (int) n_sessions_per_course / 2) * 7 + (int) c;
+          int              day = ((int) s - (int) n_sessions_per_course / 2) * 7 + (int) c;
           g_autofree char *start = datetime_offset (gen, day, 9, 0);
           g_autofree char *end = datetime_offset (gen, day, 9 + 3 + (int) c, 0);
-          guint seats = 6 + 2 * (guint) g_rand_int_range (gen->rand, 0, 5);
+          guint            seats = 6 + 2 * (guint) g_rand_int_range (gen->rand, 0, 5);
           /* The first upcoming session of every course is full, with a waitlist. */
           guint n_enrol = day >= 0 && day < 7 ? seats + 2 : (guint) g_rand_int_range (gen->rand, 0, (gint32) seats);
 
@@ -699,7 +701,7 @@ gen_training (Gen     *gen,
             {
               g_autoptr (CareRecord) enrolment = new_record (gen, "enrolment");
               g_autofree char *at = datetime_offset (gen, day - 20 + (int) e, 10, (int) e % 60);
-              const char *contact = g_ptr_array_index (gen->contacts, (s * 7 + c * 13 + e) % gen->contacts->len);
+              const char      *contact = g_ptr_array_index (gen->contacts, (s * 7 + c * 13 + e) % gen->contacts->len);
 
               care_record_set_string (enrolment, "session_id", care_record_get_id (session));
               care_record_set_string (enrolment, "contact_id", contact);
@@ -725,7 +727,7 @@ typedef struct
   const char *category;
   const char *name;
   const char *number;
-  gint64 price_cents;
+  gint64      price_cents;
 } DemoPart;
 
 static const DemoPart demo_parts[] = {
@@ -786,14 +788,14 @@ demo_parts_for (Gen        *gen,
                 CareRecord *report,
                 guint       max_parts)
 {
-  GPtrArray *parts = g_ptr_array_new_with_free_func (g_object_unref);
+  GPtrArray  *parts = g_ptr_array_new_with_free_func (g_object_unref);
   const char *category = care_record_get_string (product, "category");
-  guint n = (guint) g_rand_int_range (gen->rand, 0, (gint32) max_parts + 1);
+  guint       n = (guint) g_rand_int_range (gen->rand, 0, (gint32) max_parts + 1);
 
   for (guint i = 0; i < G_N_ELEMENTS (demo_parts) && parts->len < n; i++)
     {
       const DemoPart *dp = &demo_parts[(i + (guint) g_rand_int_range (gen->rand, 0, 3)) % G_N_ELEMENTS (demo_parts)];
-      CareRecord *part;
+      CareRecord     *part;
 
       if (g_strcmp0 (dp->category, category) != 0)
         continue;
@@ -825,16 +827,14 @@ gen_visit_report (Gen        *gen,
   g_auto (CareVisitTotals) totals = { 0 };
   g_autofree char *signature = demo_signature (gen);
   g_autofree char *signed_at = g_strdup (care_record_get_string (appointment, "end_at"));
-  GDate day;
+  GDate            day;
 
   /* The new_for helper names its own id; keep the seeded one. */
   for (guint i = 0; i < care_record_get_entity (r)->n_fields; i++)
     care_record_set_value_at (r, i, care_record_get_value_at (report, i));
 
   care_date_from_iso (care_record_get_string (r, "visit_date"), &day);
-  care_record_set_string (r, "work_done", g_str_equal (care_record_get_string (appointment, "kind"), "maintenance")
-                                              ? "Yearly inspection: cleaned, checked settings and safety devices, updated the service log."
-                                              : "Diagnosed the fault on site, replaced the worn part and tested a full cycle with the customer.");
+  care_record_set_string (r, "work_done", g_str_equal (care_record_get_string (appointment, "kind"), "maintenance") ? "Yearly inspection: cleaned, checked settings and safety devices, updated the service log." : "Diagnosed the fault on site, replaced the worn part and tested a full cycle with the customer.");
   care_record_set_int (r, "hourly_rate_cents", 6500);
   care_record_set_bool (r, "authorised_location", authorised);
   parts = demo_parts_for (gen, product, r, 2);
@@ -897,10 +897,9 @@ gen_repair_reports (Gen     *gen,
 
       if (!gen_visit_report (gen, n->record, n->product, n->warranties, FALSE, error))
         return FALSE;
-      if (i % 3 == 0
-          && !gen_survey (gen, "appointment_id", care_record_get_id (n->record),
-                          care_record_get_string (n->record, "customer_id"), NULL,
-                          care_record_get_string (n->record, "end_at"), error))
+      if (i % 3 == 0 && !gen_survey (gen, "appointment_id", care_record_get_id (n->record),
+                                     care_record_get_string (n->record, "customer_id"), NULL,
+                                     care_record_get_string (n->record, "end_at"), error))
         return FALSE;
     }
 
@@ -916,7 +915,7 @@ gen_maintenance_plans (Gen     *gen,
       Noted *n = g_ptr_array_index (gen->contracts, i);
       g_autoptr (CareRecord) plan = new_record (gen, "maintenance_plan");
       g_autoptr (GPtrArray) dates = NULL;
-      gboolean half_yearly = i % 2 == 1;
+      gboolean    half_yearly = i % 2 == 1;
       const char *technician = pick_id (gen, gen->technicians);
       const char *address = care_record_get_string (n->product, "location");
 
@@ -941,7 +940,7 @@ gen_maintenance_plans (Gen     *gen,
           g_autofree char *day = care_date_to_iso (d);
           g_autofree char *start = g_strdup_printf ("%sT09:00:00Z", day);
           g_autofree char *end = g_strdup_printf ("%sT10:00:00Z", day);
-          gboolean past = g_date_compare (d, &gen->options->today) < 0;
+          gboolean         past = g_date_compare (d, &gen->options->today) < 0;
           /* Now and then a past visit did not happen: the overdue list has work. */
           gboolean done = past && g_rand_int_range (gen->rand, 0, 5) != 0;
 
@@ -984,11 +983,11 @@ gen_returns (Gen     *gen,
     {
       Noted *n = g_ptr_array_index (gen->claims, i);
       g_autoptr (CareRecord) rma = new_record (gen, "rma");
-      const char *outcome = outcomes[(i / 2) % 4];
-      GDate received, replaced;
+      const char      *outcome = outcomes[(i / 2) % 4];
+      GDate            received, replaced;
       g_autofree char *received_iso = NULL;
       g_autofree char *replaced_iso = NULL;
-      gboolean finished;
+      gboolean         finished;
 
       care_date_from_iso (care_record_get_string (n->record, "opened_at"), &received);
       g_date_add_days (&received, 5);
@@ -1083,10 +1082,7 @@ gen_workflows (Gen     *gen,
 {
   gen->noting = FALSE;
 
-  return gen_repair_reports (gen, error)
-         && gen_maintenance_plans (gen, error)
-         && gen_returns (gen, error)
-         && gen_surveys (gen, error);
+  return gen_repair_reports (gen, error) && gen_maintenance_plans (gen, error) && gen_returns (gen, error) && gen_surveys (gen, error);
 }
 
 void
@@ -1108,7 +1104,7 @@ care_demo_generate (const CareDemoOptions *options,
                     gpointer               user_data,
                     GError               **error)
 {
-  Gen gen = { 0 };
+  Gen      gen = { 0 };
   gboolean ok = TRUE;
 
   g_return_val_if_fail (options != NULL && sink != NULL, FALSE);
@@ -1160,7 +1156,7 @@ care_demo_generate (const CareDemoOptions *options,
 typedef struct
 {
   CareStore *store;
-  guint64 n;
+  guint64    n;
 } FillData;
 
 static gboolean
@@ -1200,8 +1196,8 @@ care_demo_fill_store (CareStore             *store,
 
 typedef struct
 {
-  char *path;
-  guint n_customers;
+  char   *path;
+  guint   n_customers;
   guint64 n_records;
 } FillTask;
 
@@ -1224,7 +1220,7 @@ fill_thread (GTask        *task,
   FillTask *t = task_data;
   g_autoptr (CareStore) store = NULL;
   g_autoptr (CareQuery) customers = care_query_new (care_schema_lookup ("customer"));
-  GError *error = NULL;
+  GError         *error = NULL;
   CareDemoOptions options;
 
   store = care_store_new (t->path, &error);

@@ -25,7 +25,7 @@
 #define REFRESH      "PT1H"
 #define CHILDREN_MAX 5000
 
-G_DEFINE_QUARK (care - ical - error - quark, care_ical_error)
+G_DEFINE_QUARK (care_ical_error_quark, care_ical_error)
 
 /* Helpers */
 
@@ -81,8 +81,7 @@ take_x (ICalComponent *comp, const char *name, const char *value)
 }
 
 static CareRecord *
-lookup (const CareIcalResolver *resolver, const char *entity, CareRecord *from,
-        const char *ref_field)
+lookup (const CareIcalResolver *resolver, const char *entity, CareRecord *from, const char *ref_field)
 {
   const char *id = care_record_get_string (from, ref_field);
 
@@ -107,7 +106,7 @@ static void
 take_organizer (ICalComponent *comp, CareRecord *staff)
 {
   g_autofree char *address = NULL;
-  ICalProperty *prop;
+  ICalProperty    *prop;
 
   if (staff == NULL)
     return;
@@ -120,11 +119,10 @@ take_organizer (ICalComponent *comp, CareRecord *staff)
 }
 
 static void
-take_attendee (ICalComponent *comp, CareRecord *person, ICalParameterCutype cutype,
-               ICalParameterRole role, ICalParameterPartstat partstat)
+take_attendee (ICalComponent *comp, CareRecord *person, ICalParameterCutype cutype, ICalParameterRole role, ICalParameterPartstat partstat)
 {
   g_autofree char *address = cal_address (person);
-  ICalProperty *prop = i_cal_property_new_attendee (address);
+  ICalProperty    *prop = i_cal_property_new_attendee (address);
 
   i_cal_property_take_parameter (prop,
                                  i_cal_parameter_new_cn (care_record_get_string (person, "name")));
@@ -187,8 +185,8 @@ static void
 add_common (ICalComponent *event, CareRecord *record)
 {
   g_autofree char *uid = care_ical_event_uid (record);
-  ICalTime *stamp = now_utc ();
-  gint64 rev = care_record_get_rev (record);
+  ICalTime        *stamp = now_utc ();
+  gint64           rev = care_record_get_rev (record);
 
   i_cal_component_take_property (event, i_cal_property_new_uid (uid));
   i_cal_component_take_property (event, i_cal_property_new_dtstamp (stamp));
@@ -205,17 +203,17 @@ static ICalComponent *
 appointment_event (CareRecord *appointment, const CareIcalResolver *resolver)
 {
   const CareEntity *e = care_record_get_entity (appointment);
-  ICalComponent *event = i_cal_component_new_vevent ();
+  ICalComponent    *event = i_cal_component_new_vevent ();
   g_autoptr (CareRecord) customer = lookup (resolver, "customer", appointment, "customer_id");
   g_autoptr (CareRecord) product = lookup (resolver, "product", appointment, "product_id");
   g_autoptr (CareRecord) service_case = lookup (resolver, "service_case", appointment, "case_id");
   g_autoptr (CareRecord) technician = lookup (resolver, "staff", appointment, "technician_id");
   g_autoptr (GString) description = g_string_new (NULL);
   g_autofree char *summary = NULL;
-  const char *kind = care_record_get_string (appointment, "kind");
-  const char *status = care_record_get_string (appointment, "status");
-  const char *address = care_record_get_string (appointment, "address");
-  gboolean off = g_strcmp0 (status, "cancelled") == 0 || g_strcmp0 (status, "not_done") == 0;
+  const char      *kind = care_record_get_string (appointment, "kind");
+  const char      *status = care_record_get_string (appointment, "status");
+  const char      *address = care_record_get_string (appointment, "address");
+  gboolean         off = g_strcmp0 (status, "cancelled") == 0 || g_strcmp0 (status, "not_done") == 0;
 
   add_common (event, appointment);
 
@@ -244,7 +242,7 @@ appointment_event (CareRecord *appointment, const CareIcalResolver *resolver)
   if (product != NULL)
     {
       g_autofree char *line = NULL;
-      const char *model = care_record_get_string (product, "model");
+      const char      *model = care_record_get_string (product, "model");
       g_autofree char *name =
           model != NULL ? g_strdup_printf ("%s %s", care_record_get_string (product, "name"), model)
                         : g_strdup (care_record_get_string (product, "name"));
@@ -300,11 +298,11 @@ session_event (CareRecord *session, const CareIcalResolver *resolver)
   g_autoptr (CareRecord) trainer = lookup (resolver, "staff", session, "trainer_id");
   g_autoptr (GPtrArray) enrolments = NULL;
   g_autoptr (GString) description = g_string_new (NULL);
-  const char *location = care_record_get_string (session, "location");
-  const char *url = care_record_get_string (session, "url");
+  const char       *location = care_record_get_string (session, "location");
+  const char       *url = care_record_get_string (session, "url");
   const CareEntity *contact_entity = care_schema_lookup ("contact");
-  gint64 seats = care_record_get_int (session, "seats", 0);
-  guint confirmed = 0;
+  gint64            seats = care_record_get_int (session, "seats", 0);
+  guint             confirmed = 0;
 
   add_common (event, session);
 
@@ -368,7 +366,7 @@ session_event (CareRecord *session, const CareIcalResolver *resolver)
 static ICalComponent *
 build_event (CareRecord *record, const CareIcalResolver *resolver, GError **error)
 {
-  const char *entity = care_record_get_entity (record)->name;
+  const char      *entity = care_record_get_entity (record)->name;
   g_autofree char *start = NULL;
   g_autofree char *end = NULL;
 
@@ -468,7 +466,7 @@ care_ical_export_event (CareRecord *event, const CareIcalResolver *resolver, GEr
 {
   ICalComponent *cal;
   ICalComponent *vevent;
-  char *text;
+  char          *text;
 
   g_return_val_if_fail (CARE_IS_RECORD (event), NULL);
   g_return_val_if_fail (resolver != NULL && resolver->lookup != NULL, NULL);
@@ -485,8 +483,7 @@ care_ical_export_event (CareRecord *event, const CareIcalResolver *resolver, GEr
 }
 
 gboolean
-care_ical_export_event_to_file (CareRecord *event, const CareIcalResolver *resolver, GFile *file,
-                                GCancellable *cancellable, GError **error)
+care_ical_export_event_to_file (CareRecord *event, const CareIcalResolver *resolver, GFile *file, GCancellable *cancellable, GError **error)
 {
   g_autofree char *text = care_ical_export_event (event, resolver, error);
 
@@ -509,12 +506,11 @@ care_ical_export_event_to_file (CareRecord *event, const CareIcalResolver *resol
  * CARE_ICAL_FEED_MAX_EVENTS are written.
  */
 char *
-care_ical_export_feed (const char *calendar_name, GPtrArray *events,
-                       const CareIcalResolver *resolver, GError **error)
+care_ical_export_feed (const char *calendar_name, GPtrArray *events, const CareIcalResolver *resolver, GError **error)
 {
   ICalComponent *cal;
-  ICalProperty *refresh;
-  char *text;
+  ICalProperty  *refresh;
+  char          *text;
 
   g_return_val_if_fail (calendar_name != NULL, NULL);
   g_return_val_if_fail (events != NULL, NULL);
@@ -550,8 +546,7 @@ care_ical_export_feed (const char *calendar_name, GPtrArray *events,
 }
 
 static gboolean
-find_events (CareStore *store, const char *entity, const char *staff_field, const char *staff_id,
-             const char *since, GPtrArray *out, GError **error)
+find_events (CareStore *store, const char *entity, const char *staff_field, const char *staff_id, const char *since, GPtrArray *out, GError **error)
 {
   g_autoptr (CareQuery) q = care_query_new (care_schema_lookup (entity));
   g_autoptr (GPtrArray) found = NULL;
@@ -578,8 +573,7 @@ find_events (CareStore *store, const char *entity, const char *staff_field, cons
  * of and the training sessions they teach, read from @store.
  */
 char *
-care_ical_export_staff_feed (CareStore *store, const char *staff_id, const char *since,
-                             GError **error)
+care_ical_export_staff_feed (CareStore *store, const char *staff_id, const char *since, GError **error)
 {
   g_autoptr (CareRecord) staff = NULL;
   g_autoptr (GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);

@@ -19,12 +19,10 @@ typedef enum
 #define CARE_ICAL_FEED_MAX_EVENTS 5000
 
 /* Returns a new reference to the live record @id of @entity, or NULL. */
-typedef CareRecord *(*CareIcalLookupFunc) (const CareEntity *entity, const char *id,
-                                           gpointer user_data);
+typedef CareRecord *(*CareIcalLookupFunc) (const CareEntity *entity, const char *id, gpointer user_data);
 /* Returns (transfer full) the live records of @entity whose @field is @value,
  * oldest first; NULL or an empty array when there are none. */
-typedef GPtrArray *(*CareIcalFindFunc) (const CareEntity *entity, const char *field,
-                                        const char *value, gpointer user_data);
+typedef GPtrArray *(*CareIcalFindFunc) (const CareEntity *entity, const char *field, const char *value, gpointer user_data);
 
 /* How the exporter reaches the records an event refers to (customer,
  * product, case, staff, course, enrolments and contacts). The client fills
@@ -33,8 +31,8 @@ typedef GPtrArray *(*CareIcalFindFunc) (const CareEntity *entity, const char *fi
 typedef struct
 {
   CareIcalLookupFunc lookup;
-  CareIcalFindFunc find;
-  gpointer user_data;
+  CareIcalFindFunc   find;
+  gpointer           user_data;
 } CareIcalResolver;
 
 /* clang-format off */

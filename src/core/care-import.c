@@ -15,7 +15,7 @@
 
 #include "care-import.h"
 
-G_DEFINE_QUARK (care - import - error - quark, care_import_error)
+G_DEFINE_QUARK (care_import_error_quark, care_import_error)
 
 typedef struct
 {
@@ -26,14 +26,13 @@ typedef struct
 struct _CareImportReport
 {
   gatomicrefcount ref_count;
-  guint n_created;
-  guint n_updated;
-  guint n_unchanged;
-  GArray *skipped; /* of Skipped */
+  guint           n_created;
+  guint           n_updated;
+  guint           n_unchanged;
+  GArray         *skipped; /* of Skipped */
 };
 
-G_DEFINE_BOXED_TYPE (CareImportReport, care_import_report, care_import_report_ref,
-                     care_import_report_unref)
+G_DEFINE_BOXED_TYPE (CareImportReport, care_import_report, care_import_report_ref, care_import_report_unref)
 
 static void
 skipped_clear (gpointer data)
@@ -141,7 +140,7 @@ char *
 care_import_report_to_string (CareImportReport *self)
 {
   GString *s = g_string_new (NULL);
-  guint n = care_import_report_get_n_imported (self);
+  guint    n = care_import_report_get_n_imported (self);
 
   g_string_append_printf (s, ngettext ("%u record imported", "%u records imported", n), n);
   if (self->n_updated > 0)
@@ -259,7 +258,7 @@ char *
 care_import_id_for_uid (const char *uid)
 {
   g_autofree char *digest = NULL;
-  const char *bare = uid;
+  const char      *bare = uid;
 
   if (uid == NULL || *uid == '\0')
     return g_uuid_string_random ();
@@ -325,8 +324,7 @@ is_record_problem (const GError *error)
  * (invalid value, deleted meanwhile, duplicate serial) skips it into the
  * report; only a failing store stops the import and returns FALSE. */
 gboolean
-care_import_save (CareStore *store, CareRecord *record, guint line, CareImportReport *report,
-                  GError **error)
+care_import_save (CareStore *store, CareRecord *record, guint line, CareImportReport *report, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
   gboolean existed = care_record_get_created_at (record) != NULL;
@@ -366,10 +364,10 @@ care_import_save (CareStore *store, CareRecord *record, guint line, CareImportRe
 
 typedef struct
 {
-  char *path; /* the store's file: the worker opens its own connection */
-  GFile *file;
+  char             *path; /* the store's file: the worker opens its own connection */
+  GFile            *file;
   CareImportRunFunc func;
-  gpointer data;
+  gpointer          data;
 } RunData;
 
 static void
@@ -412,7 +410,7 @@ static void
 run_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) outer = user_data;
-  GError *error = NULL;
+  GError           *error = NULL;
   CareImportReport *report = g_task_propagate_pointer (G_TASK (result), &error);
 
   care_store_emit_changed_all (CARE_STORE (source));
@@ -433,12 +431,10 @@ run_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
  * Cancelling stops between two records; the records saved before stay.
  */
 void
-care_import_run_async (CareStore *store, GFile *file, CareImportRunFunc func, gpointer data,
-                       gpointer source_tag, GCancellable *cancellable, GAsyncReadyCallback callback,
-                       gpointer user_data)
+care_import_run_async (CareStore *store, GFile *file, CareImportRunFunc func, gpointer data, gpointer source_tag, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr (GTask) inner = NULL;
-  GTask *outer;
+  GTask   *outer;
   RunData *d;
 
   g_return_if_fail (CARE_IS_STORE (store));

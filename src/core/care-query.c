@@ -13,19 +13,19 @@
 typedef struct
 {
   const CareField *field;
-  CareQueryOp op;
-  GVariant *value; /* a string array for IN */
+  CareQueryOp      op;
+  GVariant        *value; /* a string array for IN */
 } Condition;
 
 struct _CareQuery
 {
   const CareEntity *entity;
-  GArray *conditions;
-  char *search;
-  const CareField *order_field;
-  gboolean descending;
-  GVariant *after_value;  /* keyset: rows strictly after (value, seq) in order */
-  gint64 after_seq;
+  GArray           *conditions;
+  char             *search;
+  const CareField  *order_field;
+  gboolean          descending;
+  GVariant         *after_value; /* keyset: rows strictly after (value, seq) in order */
+  gint64            after_seq;
 };
 
 G_DEFINE_BOXED_TYPE (CareQuery, care_query, care_query_ref, care_query_unref)
@@ -253,15 +253,24 @@ op_sql (CareQueryOp op)
 {
   switch (op)
     {
-    case CARE_QUERY_EQ: return "=";
-    case CARE_QUERY_NE: return "IS NOT";
-    case CARE_QUERY_LT: return "<";
-    case CARE_QUERY_LE: return "<=";
-    case CARE_QUERY_GT: return ">";
-    case CARE_QUERY_GE: return ">=";
-    case CARE_QUERY_IS_NULL: return "IS NULL";
-    case CARE_QUERY_NOT_NULL: return "IS NOT NULL";
-    default: g_return_val_if_reached ("=");
+    case CARE_QUERY_EQ:
+      return "=";
+    case CARE_QUERY_NE:
+      return "IS NOT";
+    case CARE_QUERY_LT:
+      return "<";
+    case CARE_QUERY_LE:
+      return "<=";
+    case CARE_QUERY_GT:
+      return ">";
+    case CARE_QUERY_GE:
+      return ">=";
+    case CARE_QUERY_IS_NULL:
+      return "IS NULL";
+    case CARE_QUERY_NOT_NULL:
+      return "IS NOT NULL";
+    default:
+      g_return_val_if_reached ("=");
     }
 }
 
@@ -284,8 +293,8 @@ care_query_to_sql (CareQuery  *self,
                    gboolean    with_order,
                    GPtrArray **out_params)
 {
-  GString *sql = g_string_new (NULL);
-  GPtrArray *params = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  GString    *sql = g_string_new (NULL);
+  GPtrArray  *params = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
   const char *table = self->entity->name;
 
   g_string_append_printf (sql, "SELECT %s FROM %s WHERE %s.sync_state != 3", columns, table, table);

@@ -23,41 +23,41 @@ typedef struct _CareQuery CareQuery;
 
 #define CARE_TYPE_QUERY (care_query_get_type ())
 
-GType             care_query_get_type     (void) G_GNUC_CONST;
-CareQuery        *care_query_new          (const CareEntity *entity);
-CareQuery        *care_query_ref          (CareQuery        *self);
-void              care_query_unref        (CareQuery        *self);
-CareQuery        *care_query_copy         (CareQuery        *self);
+GType      care_query_get_type (void) G_GNUC_CONST;
+CareQuery *care_query_new (const CareEntity *entity);
+CareQuery *care_query_ref (CareQuery *self);
+void       care_query_unref (CareQuery *self);
+CareQuery *care_query_copy (CareQuery *self);
 
-const CareEntity *care_query_get_entity   (CareQuery        *self);
-void              care_query_add          (CareQuery        *self,
-                                           const char       *field,
-                                           CareQueryOp       op,
-                                           GVariant         *value);
-void              care_query_add_string   (CareQuery        *self,
-                                           const char       *field,
-                                           CareQueryOp       op,
-                                           const char       *value);
-void              care_query_add_in       (CareQuery        *self,
-                                           const char       *field,
-                                           const char *const *values);
-void              care_query_set_search   (CareQuery        *self,
-                                           const char       *text);
-const char       *care_query_get_search   (CareQuery        *self);
-void              care_query_set_order    (CareQuery        *self,
-                                           const char       *field,
-                                           gboolean          descending);
-const CareField  *care_query_get_order_field (CareQuery     *self);
-void              care_query_set_after    (CareQuery        *self,
-                                           GVariant         *order_value,
-                                           gint64            seq);
+const CareEntity *care_query_get_entity (CareQuery *self);
+void              care_query_add (CareQuery  *self,
+                                  const char *field,
+                                  CareQueryOp op,
+                                  GVariant   *value);
+void              care_query_add_string (CareQuery  *self,
+                                         const char *field,
+                                         CareQueryOp op,
+                                         const char *value);
+void              care_query_add_in (CareQuery         *self,
+                                     const char        *field,
+                                     const char *const *values);
+void              care_query_set_search (CareQuery  *self,
+                                         const char *text);
+const char       *care_query_get_search (CareQuery *self);
+void              care_query_set_order (CareQuery  *self,
+                                        const char *field,
+                                        gboolean    descending);
+const CareField  *care_query_get_order_field (CareQuery *self);
+void              care_query_set_after (CareQuery *self,
+                                        GVariant  *order_value,
+                                        gint64     seq);
 
 /* For the store: renders SQL with ? placeholders and the values to bind. */
-char             *care_query_to_sql       (CareQuery        *self,
-                                           const char       *columns,
-                                           gboolean          with_order,
-                                           GPtrArray       **out_params);
-char             *care_query_fts_match    (const char       *text);
+char *care_query_to_sql (CareQuery  *self,
+                         const char *columns,
+                         gboolean    with_order,
+                         GPtrArray **out_params);
+char *care_query_fts_match (const char *text);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareQuery, care_query_unref)
 

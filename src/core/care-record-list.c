@@ -18,17 +18,16 @@ struct _CareRecordList
 
   CareStore *store;
   CareQuery *query;
-  gulong changed_id;
+  gulong     changed_id;
 
-  guint n_items;
-  GHashTable *pages;  /* page number -> GPtrArray of CareRecord */
-  GQueue page_order;  /* page numbers, most recently used first */
+  guint       n_items;
+  GHashTable *pages;      /* page number -> GPtrArray of CareRecord */
+  GQueue      page_order; /* page numbers, most recently used first */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (CareRecordList, care_record_list, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+G_DEFINE_FINAL_TYPE_WITH_CODE (CareRecordList, care_record_list, G_TYPE_OBJECT, G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
 
 enum
 {
@@ -71,10 +70,10 @@ read_page (CareRecordList *self,
            guint           page,
            GError        **error)
 {
-  GPtrArray *previous = page > 0 ? g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page - 1)) : NULL;
+  GPtrArray       *previous = page > 0 ? g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page - 1)) : NULL;
   const CareField *order = care_query_get_order_field (self->query);
-  CareRecord *last;
-  GVariant *value;
+  CareRecord      *last;
+  GVariant        *value;
   g_autoptr (CareQuery) after = NULL;
 
   if (previous == NULL || previous->len != PAGE_SIZE || order == NULL)
@@ -136,8 +135,8 @@ care_record_list_get_item (GListModel *model,
                            guint       position)
 {
   CareRecordList *self = CARE_RECORD_LIST (model);
-  GPtrArray *records;
-  guint offset = position % PAGE_SIZE;
+  GPtrArray      *records;
+  guint           offset = position % PAGE_SIZE;
 
   if (position >= self->n_items)
     return NULL;
@@ -338,7 +337,7 @@ care_record_list_find (CareRecordList *self,
                        const char     *id)
 {
   GHashTableIter iter;
-  gpointer key, value;
+  gpointer       key, value;
 
   g_return_val_if_fail (CARE_IS_RECORD_LIST (self), -1);
 

@@ -17,13 +17,13 @@ struct _CareRecord
   GObject parent_instance;
 
   const CareEntity *entity;
-  char *id;
-  gint64 seq;     /* the local row number, 0 if not stored; orders ties in lists */
-  gint64 rev;
-  CareSyncState sync_state;
-  char *created_at;
-  char *updated_at;
-  GVariant **values; /* n_fields, NULL = not set */
+  char             *id;
+  gint64            seq; /* the local row number, 0 if not stored; orders ties in lists */
+  gint64            rev;
+  CareSyncState     sync_state;
+  char             *created_at;
+  char             *updated_at;
+  GVariant        **values; /* n_fields, NULL = not set */
 };
 
 G_DEFINE_FINAL_TYPE (CareRecord, care_record, G_TYPE_OBJECT)
@@ -362,7 +362,7 @@ care_record_validate (CareRecord  *self,
             *bad_field = e->range_end;
           g_set_error (error, CARE_VALIDATION_ERROR, CARE_VALIDATION_ERROR_OUT_OF_RANGE,
                        /* TRANSLATORS: e.g. "End: must not be before Start" */
-                       _("%s: must not be before %s"), care_field_label (f),
+                       _ ("%s: must not be before %s"), care_field_label (f),
                        care_field_label (care_entity_lookup_field (e, e->range_start)));
           return FALSE;
         }
@@ -390,7 +390,7 @@ care_record_validate (CareRecord  *self,
           g_set_error (error, CARE_VALIDATION_ERROR,
                        n_set == 0 ? CARE_VALIDATION_ERROR_REQUIRED : CARE_VALIDATION_ERROR_INVALID,
                        /* TRANSLATORS: %s is a list of field names, e.g. "Service case, Appointment" */
-                       _("Set exactly one of: %s"), names->str);
+                       _ ("Set exactly one of: %s"), names->str);
           return FALSE;
         }
     }
@@ -499,7 +499,7 @@ care_value_from_json (const CareField *field,
 
 wrong_type:
   g_set_error (error, CARE_VALIDATION_ERROR, CARE_VALIDATION_ERROR_WRONG_TYPE,
-               _("%s: wrong type of value"), care_field_label (field));
+               _ ("%s: wrong type of value"), care_field_label (field));
   return FALSE;
 }
 
@@ -533,14 +533,14 @@ care_record_set_from_json (CareRecord *self,
   members = json_object_get_members (fields);
   for (GList *l = members; l != NULL; l = l->next)
     {
-      const char *name = l->data;
+      const char      *name = l->data;
       const CareField *field = care_entity_lookup_field (self->entity, name);
-      GVariant *value = NULL;
+      GVariant        *value = NULL;
 
       if (field == NULL)
         {
           g_set_error (error, CARE_VALIDATION_ERROR, CARE_VALIDATION_ERROR_UNKNOWN_FIELD,
-                       _("%s has no field “%s”"), self->entity->name, name);
+                       _ ("%s has no field “%s”"), self->entity->name, name);
           goto failed;
         }
 

@@ -52,16 +52,14 @@ rule_for (const char *entity_name)
  *   a bound is missing
  */
 GPtrArray *
-care_schedule_find_clashes (CareStore *store, const char *entity_name, const char *person_id,
-                            const char *start_at, const char *end_at, const char *exclude_id,
-                            GError **error)
+care_schedule_find_clashes (CareStore *store, const char *entity_name, const char *person_id, const char *start_at, const char *end_at, const char *exclude_id, GError **error)
 {
-  const ClashRule *rule = rule_for (entity_name);
+  const ClashRule  *rule = rule_for (entity_name);
   const CareEntity *entity = care_schema_lookup (entity_name);
   g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *sql = NULL;
-  sqlite3_stmt *stmt;
-  int rc;
+  sqlite3_stmt    *stmt;
+  int              rc;
 
   g_return_val_if_fail (CARE_IS_STORE (store), NULL);
   g_return_val_if_fail (rule != NULL && entity != NULL, NULL);
@@ -109,7 +107,7 @@ GPtrArray *
 care_schedule_find_record_clashes (CareStore *store, CareRecord *record, GError **error)
 {
   const CareEntity *entity;
-  const ClashRule *rule;
+  const ClashRule  *rule;
 
   g_return_val_if_fail (CARE_IS_RECORD (record), NULL);
 

@@ -13,115 +13,145 @@
 G_DEFINE_QUARK (care_validation_error_quark, care_validation_error)
 
 #define N_FIELDS(a) G_N_ELEMENTS (a)
-#define TEXT(n, l, req, len) { .name = n, .label = l, .type = CARE_FIELD_TEXT, .required = req, .max = len }
-#define NOTE(n, l) { .name = n, .label = l, .type = CARE_FIELD_NOTE, .max = 10000 }
-#define EMAIL(n, l) { .name = n, .label = l, .type = CARE_FIELD_EMAIL, .max = 254 }
-#define PHONE(n, l) { .name = n, .label = l, .type = CARE_FIELD_PHONE, .max = 40 }
-#define BOOL(n, l) { .name = n, .label = l, .type = CARE_FIELD_BOOL }
-#define DATE(n, l, req) { .name = n, .label = l, .type = CARE_FIELD_DATE, .required = req }
-#define DATETIME(n, l, req) { .name = n, .label = l, .type = CARE_FIELD_DATETIME, .required = req }
-#define ENUM(n, l, req, c, cl) \
-  { .name = n, .label = l, .type = CARE_FIELD_ENUM, .required = req, .choices = c, .choice_labels = cl }
-#define ENUM_CTX(n, l, req, c, cl, ctx) \
-  { .name = n, .label = l, .type = CARE_FIELD_ENUM, .required = req, .choices = c, .choice_labels = cl, \
-    .choice_context = ctx }
-#define REF(n, l, req, e, own) \
-  { .name = n, .label = l, .type = CARE_FIELD_REF, .required = req, .ref_entity = e, .owned = own }
-#define INT(n, l, req, lo, hi) { .name = n, .label = l, .type = CARE_FIELD_INT, .required = req, .min = lo, .max = hi }
+#define TEXT(n, l, req, len)                                                    \
+  {                                                                             \
+    .name = n, .label = l, .type = CARE_FIELD_TEXT, .required = req, .max = len \
+  }
+#define NOTE(n, l)                                               \
+  {                                                              \
+    .name = n, .label = l, .type = CARE_FIELD_NOTE, .max = 10000 \
+  }
+#define EMAIL(n, l)                                             \
+  {                                                             \
+    .name = n, .label = l, .type = CARE_FIELD_EMAIL, .max = 254 \
+  }
+#define PHONE(n, l)                                            \
+  {                                                            \
+    .name = n, .label = l, .type = CARE_FIELD_PHONE, .max = 40 \
+  }
+#define BOOL(n, l)                                 \
+  {                                                \
+    .name = n, .label = l, .type = CARE_FIELD_BOOL \
+  }
+#define DATE(n, l, req)                                             \
+  {                                                                 \
+    .name = n, .label = l, .type = CARE_FIELD_DATE, .required = req \
+  }
+#define DATETIME(n, l, req)                                             \
+  {                                                                     \
+    .name = n, .label = l, .type = CARE_FIELD_DATETIME, .required = req \
+  }
+#define ENUM(n, l, req, c, cl)                                                                         \
+  {                                                                                                    \
+    .name = n, .label = l, .type = CARE_FIELD_ENUM, .required = req, .choices = c, .choice_labels = cl \
+  }
+#define ENUM_CTX(n, l, req, c, cl, ctx)                                                                 \
+  {                                                                                                     \
+    .name = n, .label = l, .type = CARE_FIELD_ENUM, .required = req, .choices = c, .choice_labels = cl, \
+    .choice_context = ctx                                                                               \
+  }
+#define REF(n, l, req, e, own)                                                                    \
+  {                                                                                               \
+    .name = n, .label = l, .type = CARE_FIELD_REF, .required = req, .ref_entity = e, .owned = own \
+  }
+#define INT(n, l, req, lo, hi)                                                           \
+  {                                                                                      \
+    .name = n, .label = l, .type = CARE_FIELD_INT, .required = req, .min = lo, .max = hi \
+  }
 
 /* Customer */
 static const char *const customer_kinds[] = { "person", "company", NULL };
-static const char *const customer_kind_labels[] = { N_("Person"), N_("Company"), NULL };
-static const CareField customer_fields[] = {
-  ENUM ("kind", N_("Kind"), TRUE, customer_kinds, customer_kind_labels),
-  TEXT ("name", N_("Name"), TRUE, 200),
-  EMAIL ("email", N_("Email")),
-  PHONE ("phone", N_("Phone")),
-  TEXT ("address", N_("Address"), FALSE, 500),
-  TEXT ("language", N_("Language"), FALSE, 16),
-  NOTE ("notes", N_("Notes")),
+static const char *const customer_kind_labels[] = { N_ ("Person"), N_ ("Company"), NULL };
+static const CareField   customer_fields[] = {
+    ENUM ("kind", N_ ("Kind"), TRUE, customer_kinds, customer_kind_labels),
+    TEXT ("name", N_ ("Name"), TRUE, 200),
+    EMAIL ("email", N_ ("Email")),
+    PHONE ("phone", N_ ("Phone")),
+    TEXT ("address", N_ ("Address"), FALSE, 500),
+    TEXT ("language", N_ ("Language"), FALSE, 16),
+    NOTE ("notes", N_ ("Notes")),
 };
 
 /* Contact person at a customer */
 static const CareField contact_fields[] = {
-  REF ("customer_id", N_("Customer"), TRUE, "customer", TRUE),
-  TEXT ("name", N_("Name"), TRUE, 200),
-  TEXT ("role", N_("Role"), FALSE, 100),
-  PHONE ("phone", N_("Phone")),
-  EMAIL ("email", N_("Email")),
-  BOOL ("is_primary", N_("Primary contact")),
+  REF ("customer_id", N_ ("Customer"), TRUE, "customer", TRUE),
+  TEXT ("name", N_ ("Name"), TRUE, 200),
+  TEXT ("role", N_ ("Role"), FALSE, 100),
+  PHONE ("phone", N_ ("Phone")),
+  EMAIL ("email", N_ ("Email")),
+  BOOL ("is_primary", N_ ("Primary contact")),
 };
 
 /* Product and serial registry */
 static const char *const product_categories[] = { "printer", "appliance", "car", "software", "other", NULL };
 static const char *const product_category_labels[] = {
-  N_("Printer"), N_("Appliance"), N_("Car"), N_("Software"), N_("Other"), NULL
+  N_ ("Printer"), N_ ("Appliance"), N_ ("Car"), N_ ("Software"), N_ ("Other"), NULL
 };
 static const CareField product_fields[] = {
-  REF ("customer_id", N_("Customer"), TRUE, "customer", TRUE),
-  TEXT ("serial", N_("Serial number"), TRUE, 64),
-  TEXT ("name", N_("Product"), TRUE, 200),
-  TEXT ("model", N_("Model"), FALSE, 100),
-  ENUM ("category", N_("Category"), FALSE, product_categories, product_category_labels),
-  DATE ("purchase_date", N_("Purchase date"), FALSE),
-  DATE ("installed_date", N_("Delivery or installation date"), FALSE),
-  TEXT ("location", N_("Location"), FALSE, 500),
+  REF ("customer_id", N_ ("Customer"), TRUE, "customer", TRUE),
+  TEXT ("serial", N_ ("Serial number"), TRUE, 64),
+  TEXT ("name", N_ ("Product"), TRUE, 200),
+  TEXT ("model", N_ ("Model"), FALSE, 100),
+  ENUM ("category", N_ ("Category"), FALSE, product_categories, product_category_labels),
+  DATE ("purchase_date", N_ ("Purchase date"), FALSE),
+  DATE ("installed_date", N_ ("Delivery or installation date"), FALSE),
+  TEXT ("location", N_ ("Location"), FALSE, 500),
 };
 
 /* Warranty */
 static const char *const warranty_kinds[] = { "standard", "extended", "maintenance_contract", NULL };
 static const char *const warranty_kind_labels[] = {
-  N_("Standard warranty"), N_("Extended warranty"), N_("Maintenance contract"), NULL
+  N_ ("Standard warranty"), N_ ("Extended warranty"), N_ ("Maintenance contract"), NULL
 };
 static const CareField warranty_fields[] = {
-  REF ("product_id", N_("Product"), TRUE, "product", TRUE),
-  ENUM ("kind", N_("Kind"), TRUE, warranty_kinds, warranty_kind_labels),
-  DATE ("start_date", N_("Start"), TRUE),
-  DATE ("end_date", N_("End"), TRUE),
-  BOOL ("covers_parts", N_("Covers parts")),
-  BOOL ("covers_labour", N_("Covers labour")),
-  BOOL ("covers_onsite", N_("Covers on-site service")),
-  NOTE ("terms", N_("Terms")),
-  INT ("discount_percent", N_("Maintenance discount"), FALSE, 0, 100),
+  REF ("product_id", N_ ("Product"), TRUE, "product", TRUE),
+  ENUM ("kind", N_ ("Kind"), TRUE, warranty_kinds, warranty_kind_labels),
+  DATE ("start_date", N_ ("Start"), TRUE),
+  DATE ("end_date", N_ ("End"), TRUE),
+  BOOL ("covers_parts", N_ ("Covers parts")),
+  BOOL ("covers_labour", N_ ("Covers labour")),
+  BOOL ("covers_onsite", N_ ("Covers on-site service")),
+  NOTE ("terms", N_ ("Terms")),
+  INT ("discount_percent", N_ ("Maintenance discount"), FALSE, 0, 100),
 };
 
 /* Service case: complaint, warranty claim, repair or question */
 static const char *const case_kinds[] = { "complaint", "warranty_claim", "repair", "question", NULL };
 static const char *const case_kind_labels[] = {
-  N_("Complaint"), N_("Warranty claim"), N_("Repair"), N_("Question"), NULL
+  N_ ("Complaint"), N_ ("Warranty claim"), N_ ("Repair"), N_ ("Question"), NULL
 };
 static const char *const case_channels[] = { "phone", "email", "web", "walk_in", "field", NULL };
 static const char *const case_channel_labels[] = {
-  N_("Phone"), N_("Email"), N_("Web"), N_("Walk-in"), N_("Field visit"), NULL
+  N_ ("Phone"), N_ ("Email"), N_ ("Web"), N_ ("Walk-in"), N_ ("Field visit"), NULL
 };
 static const char *const case_priorities[] = { "low", "normal", "high", "urgent", NULL };
 static const char *const case_priority_labels[] = {
-  NC_("priority", "Low"), NC_("priority", "Normal"), NC_("priority", "High"), NC_("priority", "Urgent"), NULL
+  NC_ ("priority", "Low"), NC_ ("priority", "Normal"), NC_ ("priority", "High"), NC_ ("priority", "Urgent"), NULL
 };
 static const char *const case_statuses[] = { "open", "in_progress", "waiting", "resolved", "closed", NULL };
 static const char *const case_status_labels[] = {
-  NC_("case status", "Open"), NC_("case status", "In progress"), NC_("case status", "Waiting"),
-  NC_("case status", "Resolved"), NC_("case status", "Closed"), NULL
+  NC_ ("case status", "Open"), NC_ ("case status", "In progress"), NC_ ("case status", "Waiting"),
+  NC_ ("case status", "Resolved"), NC_ ("case status", "Closed"), NULL
 };
 static const char *const warranty_snapshots[] = { "active", "expiring", "expired", "not_started", "none", NULL };
 static const char *const warranty_snapshot_labels[] = {
-  NC_("warranty status", "Active"), NC_("warranty status", "Expiring soon"),
-  NC_("warranty status", "Expired"), NC_("warranty status", "Not yet started"),
-  NC_("warranty status", "No warranty"), NULL
+  NC_ ("warranty status", "Active"), NC_ ("warranty status", "Expiring soon"),
+  NC_ ("warranty status", "Expired"), NC_ ("warranty status", "Not yet started"),
+  NC_ ("warranty status", "No warranty"), NULL
 };
 static const CareField service_case_fields[] = {
-  REF ("customer_id", N_("Customer"), TRUE, "customer", TRUE),
-  REF ("product_id", N_("Product"), FALSE, "product", FALSE),
-  ENUM ("kind", N_("Kind"), TRUE, case_kinds, case_kind_labels),
-  TEXT ("subject", N_("Subject"), TRUE, 200),
-  NOTE ("description", N_("Description")),
-  DATETIME ("opened_at", N_("Opened"), TRUE),
-  ENUM ("channel", N_("Channel"), FALSE, case_channels, case_channel_labels),
-  ENUM_CTX ("priority", N_("Priority"), TRUE, case_priorities, case_priority_labels, "priority"),
-  ENUM_CTX ("status", N_("Status"), TRUE, case_statuses, case_status_labels, "case status"),
-  REF ("assignee_id", N_("Assignee"), FALSE, "staff", FALSE),
-  ENUM_CTX ("warranty_status", N_("Warranty at opening"), FALSE, warranty_snapshots, warranty_snapshot_labels, "warranty status"),
-  NOTE ("resolution", N_("Resolution")),
+  REF ("customer_id", N_ ("Customer"), TRUE, "customer", TRUE),
+  REF ("product_id", N_ ("Product"), FALSE, "product", FALSE),
+  ENUM ("kind", N_ ("Kind"), TRUE, case_kinds, case_kind_labels),
+  TEXT ("subject", N_ ("Subject"), TRUE, 200),
+  NOTE ("description", N_ ("Description")),
+  DATETIME ("opened_at", N_ ("Opened"), TRUE),
+  ENUM ("channel", N_ ("Channel"), FALSE, case_channels, case_channel_labels),
+  ENUM_CTX ("priority", N_ ("Priority"), TRUE, case_priorities, case_priority_labels, "priority"),
+  ENUM_CTX ("status", N_ ("Status"), TRUE, case_statuses, case_status_labels, "case status"),
+  REF ("assignee_id", N_ ("Assignee"), FALSE, "staff", FALSE),
+  ENUM_CTX ("warranty_status", N_ ("Warranty at opening"), FALSE, warranty_snapshots, warranty_snapshot_labels, "warranty status"),
+  NOTE ("resolution", N_ ("Resolution")),
 };
 
 /* Appointment: a visit or a call */
@@ -129,93 +159,93 @@ static const char *const appointment_kinds[] = {
   "delivery", "installation", "maintenance", "repair", "follow_up_call", NULL
 };
 static const char *const appointment_kind_labels[] = {
-  N_("Delivery"), N_("Installation"), N_("Maintenance"), N_("Repair"), N_("Follow-up call"), NULL
+  N_ ("Delivery"), N_ ("Installation"), N_ ("Maintenance"), N_ ("Repair"), N_ ("Follow-up call"), NULL
 };
 static const char *const appointment_statuses[] = { "planned", "done", "not_done", "cancelled", NULL };
 static const char *const appointment_status_labels[] = {
-  NC_("appointment status", "Planned"), NC_("appointment status", "Done"),
-  NC_("appointment status", "Not done"), NC_("appointment status", "Cancelled"), NULL
+  NC_ ("appointment status", "Planned"), NC_ ("appointment status", "Done"),
+  NC_ ("appointment status", "Not done"), NC_ ("appointment status", "Cancelled"), NULL
 };
 static const CareField appointment_fields[] = {
-  ENUM ("kind", N_("Kind"), TRUE, appointment_kinds, appointment_kind_labels),
-  REF ("customer_id", N_("Customer"), TRUE, "customer", TRUE),
-  REF ("product_id", N_("Product"), FALSE, "product", FALSE),
-  REF ("case_id", N_("Service case"), FALSE, "service_case", FALSE),
-  REF ("technician_id", N_("Technician"), FALSE, "staff", FALSE),
-  TEXT ("address", N_("Address"), FALSE, 500),
-  DATETIME ("start_at", N_("Start"), TRUE),
-  DATETIME ("end_at", N_("End"), TRUE),
-  ENUM_CTX ("status", N_("Status"), TRUE, appointment_statuses, appointment_status_labels, "appointment status"),
-  NOTE ("notes", N_("Notes")),
-  NOTE ("work_notes", N_("Work notes")),
+  ENUM ("kind", N_ ("Kind"), TRUE, appointment_kinds, appointment_kind_labels),
+  REF ("customer_id", N_ ("Customer"), TRUE, "customer", TRUE),
+  REF ("product_id", N_ ("Product"), FALSE, "product", FALSE),
+  REF ("case_id", N_ ("Service case"), FALSE, "service_case", FALSE),
+  REF ("technician_id", N_ ("Technician"), FALSE, "staff", FALSE),
+  TEXT ("address", N_ ("Address"), FALSE, 500),
+  DATETIME ("start_at", N_ ("Start"), TRUE),
+  DATETIME ("end_at", N_ ("End"), TRUE),
+  ENUM_CTX ("status", N_ ("Status"), TRUE, appointment_statuses, appointment_status_labels, "appointment status"),
+  NOTE ("notes", N_ ("Notes")),
+  NOTE ("work_notes", N_ ("Work notes")),
   /* The delivery or installation this follow-up call is about: makes the
    * follow-up idempotent (care-follow-up.c). A reference to its own entity
    * keeps the parents-first order. */
-  REF ("follow_up_of", N_("Follow-up of"), FALSE, "appointment", FALSE),
+  REF ("follow_up_of", N_ ("Follow-up of"), FALSE, "appointment", FALSE),
 };
 
 /* Staff: agents, trainers, technicians */
 static const char *const staff_roles[] = { "agent", "trainer", "technician", "admin", NULL };
 static const char *const staff_role_labels[] = {
-  N_("Agent"), N_("Trainer"), N_("Technician"), N_("Administrator"), NULL
+  N_ ("Agent"), N_ ("Trainer"), N_ ("Technician"), N_ ("Administrator"), NULL
 };
 static const CareField staff_fields[] = {
-  TEXT ("name", N_("Name"), TRUE, 200),
-  ENUM ("role", N_("Role"), TRUE, staff_roles, staff_role_labels),
-  EMAIL ("email", N_("Email")),
-  PHONE ("phone", N_("Phone")),
+  TEXT ("name", N_ ("Name"), TRUE, 200),
+  ENUM ("role", N_ ("Role"), TRUE, staff_roles, staff_role_labels),
+  EMAIL ("email", N_ ("Email")),
+  PHONE ("phone", N_ ("Phone")),
 };
 
 /* Training */
 static const CareField training_course_fields[] = {
-  TEXT ("title", N_("Title"), TRUE, 200),
-  TEXT ("software", N_("Software"), FALSE, 200),
-  NOTE ("description", N_("Description")),
-  INT ("duration_hours", N_("Duration in hours"), FALSE, 1, 1000),
+  TEXT ("title", N_ ("Title"), TRUE, 200),
+  TEXT ("software", N_ ("Software"), FALSE, 200),
+  NOTE ("description", N_ ("Description")),
+  INT ("duration_hours", N_ ("Duration in hours"), FALSE, 1, 1000),
 };
 
 static const CareField training_session_fields[] = {
-  REF ("course_id", N_("Course"), TRUE, "training_course", TRUE),
-  REF ("trainer_id", N_("Trainer"), FALSE, "staff", FALSE),
-  TEXT ("location", N_("Place"), FALSE, 500),
-  { .name = "url", .label = N_("Link"), .type = CARE_FIELD_URL, .max = 2000 },
-  DATETIME ("start_at", N_("Start"), TRUE),
-  DATETIME ("end_at", N_("End"), TRUE),
-  INT ("seats", N_("Seats"), TRUE, 1, 1000),
+  REF ("course_id", N_ ("Course"), TRUE, "training_course", TRUE),
+  REF ("trainer_id", N_ ("Trainer"), FALSE, "staff", FALSE),
+  TEXT ("location", N_ ("Place"), FALSE, 500),
+  { .name = "url", .label = N_ ("Link"), .type = CARE_FIELD_URL, .max = 2000 },
+  DATETIME ("start_at", N_ ("Start"), TRUE),
+  DATETIME ("end_at", N_ ("End"), TRUE),
+  INT ("seats", N_ ("Seats"), TRUE, 1, 1000),
 };
 
 static const char *const enrolment_statuses[] = { "confirmed", "waitlisted", "cancelled", NULL };
 static const char *const enrolment_status_labels[] = {
-  NC_("enrolment status", "Confirmed"), NC_("enrolment status", "Waitlisted"),
-  NC_("enrolment status", "Cancelled"), NULL
+  NC_ ("enrolment status", "Confirmed"), NC_ ("enrolment status", "Waitlisted"),
+  NC_ ("enrolment status", "Cancelled"), NULL
 };
 static const CareField enrolment_fields[] = {
-  REF ("session_id", N_("Session"), TRUE, "training_session", TRUE),
-  REF ("contact_id", N_("Participant"), TRUE, "contact", TRUE),
-  ENUM_CTX ("status", N_("Status"), TRUE, enrolment_statuses, enrolment_status_labels, "enrolment status"),
-  BOOL ("attended", N_("Attended")),
-  DATETIME ("enrolled_at", N_("Enrolled"), TRUE),
+  REF ("session_id", N_ ("Session"), TRUE, "training_session", TRUE),
+  REF ("contact_id", N_ ("Participant"), TRUE, "contact", TRUE),
+  ENUM_CTX ("status", N_ ("Status"), TRUE, enrolment_statuses, enrolment_status_labels, "enrolment status"),
+  BOOL ("attended", N_ ("Attended")),
+  DATETIME ("enrolled_at", N_ ("Enrolled"), TRUE),
 };
 
 /* A logged call or other interaction with a customer */
 static const char *const call_directions[] = { "inbound", "outbound", NULL };
-static const char *const call_direction_labels[] = { N_("Inbound"), N_("Outbound"), NULL };
+static const char *const call_direction_labels[] = { N_ ("Inbound"), N_ ("Outbound"), NULL };
 static const char *const call_outcomes[] = {
   "resolved", "information_given", "callback_needed", "case_opened", "no_answer", NULL
 };
 static const char *const call_outcome_labels[] = {
-  N_("Resolved"), N_("Information given"), N_("Callback needed"), N_("Case opened"), N_("No answer"), NULL
+  N_ ("Resolved"), N_ ("Information given"), N_ ("Callback needed"), N_ ("Case opened"), N_ ("No answer"), NULL
 };
 static const CareField call_log_fields[] = {
-  REF ("customer_id", N_("Customer"), TRUE, "customer", TRUE),
-  REF ("contact_id", N_("Contact"), FALSE, "contact", FALSE),
-  REF ("agent_id", N_("Agent"), FALSE, "staff", FALSE),
-  DATETIME ("called_at", N_("Time"), TRUE),
-  ENUM ("direction", N_("Direction"), TRUE, call_directions, call_direction_labels),
-  TEXT ("subject", N_("Subject"), TRUE, 200),
-  ENUM ("outcome", N_("Outcome"), TRUE, call_outcomes, call_outcome_labels),
-  NOTE ("notes", N_("Notes")),
-  DATE ("follow_up_date", N_("Follow-up date"), FALSE),
+  REF ("customer_id", N_ ("Customer"), TRUE, "customer", TRUE),
+  REF ("contact_id", N_ ("Contact"), FALSE, "contact", FALSE),
+  REF ("agent_id", N_ ("Agent"), FALSE, "staff", FALSE),
+  DATETIME ("called_at", N_ ("Time"), TRUE),
+  ENUM ("direction", N_ ("Direction"), TRUE, call_directions, call_direction_labels),
+  TEXT ("subject", N_ ("Subject"), TRUE, 200),
+  ENUM ("outcome", N_ ("Outcome"), TRUE, call_outcomes, call_outcome_labels),
+  NOTE ("notes", N_ ("Notes")),
+  DATE ("follow_up_date", N_ ("Follow-up date"), FALSE),
 };
 
 /* After-sales workflows (care-visit-report.c, care-maintenance.c, care-rma.c,
@@ -224,58 +254,58 @@ static const CareField call_log_fields[] = {
 /* Visit report: what a technician did on an appointment, filled in offline */
 static const char *const visit_coverages[] = { "covered", "partly_covered", "billable", NULL };
 static const char *const visit_coverage_labels[] = {
-  N_("Covered by warranty"), N_("Partly covered"), N_("Billable"), NULL
+  N_ ("Covered by warranty"), N_ ("Partly covered"), N_ ("Billable"), NULL
 };
 static const CareField visit_report_fields[] = {
-  REF ("appointment_id", N_("Appointment"), TRUE, "appointment", TRUE),
-  REF ("technician_id", N_("Technician"), FALSE, "staff", FALSE),
-  DATE ("visit_date", N_("Visit date"), TRUE),
-  { .name = "work_done", .label = N_("Work done"), .type = CARE_FIELD_NOTE, .required = TRUE, .max = 10000 },
-  INT ("minutes", N_("Time spent in minutes"), TRUE, 0, 14400),
+  REF ("appointment_id", N_ ("Appointment"), TRUE, "appointment", TRUE),
+  REF ("technician_id", N_ ("Technician"), FALSE, "staff", FALSE),
+  DATE ("visit_date", N_ ("Visit date"), TRUE),
+  { .name = "work_done", .label = N_ ("Work done"), .type = CARE_FIELD_NOTE, .required = TRUE, .max = 10000 },
+  INT ("minutes", N_ ("Time spent in minutes"), TRUE, 0, 14400),
   /* On the report, not the appointment: where the work was really done is a
    * fact of the visit, and it decides the maintenance discount. */
-  BOOL ("authorised_location", N_("At an authorised service location")),
-  INT ("hourly_rate_cents", N_("Hourly rate in cents"), FALSE, 0, 100000000),
+  BOOL ("authorised_location", N_ ("At an authorised service location")),
+  INT ("hourly_rate_cents", N_ ("Hourly rate in cents"), FALSE, 0, 100000000),
   /* Filled by care_visit_report_update_totals(): the prices as they stood
    * when the customer signed, not recomputed when a warranty changes later. */
-  ENUM ("coverage", N_("Billing"), FALSE, visit_coverages, visit_coverage_labels),
-  REF ("warranty_id", N_("Warranty applied"), FALSE, "warranty", FALSE),
-  INT ("parts_cents", N_("Parts in cents"), FALSE, 0, CARE_MAX_CENTS),
-  INT ("labour_cents", N_("Labour in cents"), FALSE, 0, CARE_MAX_CENTS),
-  INT ("covered_cents", N_("Covered by warranty in cents"), FALSE, 0, CARE_MAX_CENTS),
-  INT ("discount_cents", N_("Maintenance discount in cents"), FALSE, 0, CARE_MAX_CENTS),
-  INT ("total_cents", N_("Total in cents"), FALSE, 0, CARE_MAX_CENTS),
-  NOTE ("customer_feedback", N_("Customer feedback")),
+  ENUM ("coverage", N_ ("Billing"), FALSE, visit_coverages, visit_coverage_labels),
+  REF ("warranty_id", N_ ("Warranty applied"), FALSE, "warranty", FALSE),
+  INT ("parts_cents", N_ ("Parts in cents"), FALSE, 0, CARE_MAX_CENTS),
+  INT ("labour_cents", N_ ("Labour in cents"), FALSE, 0, CARE_MAX_CENTS),
+  INT ("covered_cents", N_ ("Covered by warranty in cents"), FALSE, 0, CARE_MAX_CENTS),
+  INT ("discount_cents", N_ ("Maintenance discount in cents"), FALSE, 0, CARE_MAX_CENTS),
+  INT ("total_cents", N_ ("Total in cents"), FALSE, 0, CARE_MAX_CENTS),
+  NOTE ("customer_feedback", N_ ("Customer feedback")),
   /* SVG path data ("M x y L x y …"), see care-signature.c for why. A
    * signature of many strokes stays far below the limit; the limit keeps
    * one record from filling a sync batch. */
-  { .name = "signature", .label = N_("Customer signature"), .type = CARE_FIELD_NOTE, .max = 200000 },
-  TEXT ("signed_by", N_("Signed by"), FALSE, 200),
-  DATETIME ("signed_at", N_("Signed"), FALSE),
+  { .name = "signature", .label = N_ ("Customer signature"), .type = CARE_FIELD_NOTE, .max = 200000 },
+  TEXT ("signed_by", N_ ("Signed by"), FALSE, 200),
+  DATETIME ("signed_at", N_ ("Signed"), FALSE),
 };
 
 /* A part used on a visit */
 static const CareField part_usage_fields[] = {
-  REF ("visit_report_id", N_("Visit report"), TRUE, "visit_report", TRUE),
-  TEXT ("name", N_("Part"), TRUE, 200),
-  TEXT ("part_number", N_("Part number"), FALSE, 64),
-  INT ("quantity", N_("Quantity"), TRUE, 1, 10000),
-  INT ("unit_price_cents", N_("Unit price in cents"), TRUE, 0, 100000000),
+  REF ("visit_report_id", N_ ("Visit report"), TRUE, "visit_report", TRUE),
+  TEXT ("name", N_ ("Part"), TRUE, 200),
+  TEXT ("part_number", N_ ("Part number"), FALSE, 64),
+  INT ("quantity", N_ ("Quantity"), TRUE, 1, 10000),
+  INT ("unit_price_cents", N_ ("Unit price in cents"), TRUE, 0, 100000000),
 };
 
 /* Maintenance plan: recurring visits for one product */
 static const char *const plan_units[] = { "week", "month", "year", NULL };
-static const char *const plan_unit_labels[] = { N_("Weeks"), N_("Months"), N_("Years"), NULL };
-static const CareField maintenance_plan_fields[] = {
-  REF ("product_id", N_("Product"), TRUE, "product", TRUE),
-  TEXT ("title", N_("Title"), TRUE, 200),
-  ENUM ("interval_unit", N_("Interval unit"), TRUE, plan_units, plan_unit_labels),
-  INT ("interval_count", N_("Every"), TRUE, 1, 120),
-  INT ("visits", N_("Number of visits"), TRUE, 1, 520),
-  DATE ("start_date", N_("First visit"), TRUE),
-  DATE ("end_date", N_("End"), FALSE),
-  REF ("technician_id", N_("Technician"), FALSE, "staff", FALSE),
-  NOTE ("notes", N_("Notes")),
+static const char *const plan_unit_labels[] = { N_ ("Weeks"), N_ ("Months"), N_ ("Years"), NULL };
+static const CareField   maintenance_plan_fields[] = {
+    REF ("product_id", N_ ("Product"), TRUE, "product", TRUE),
+    TEXT ("title", N_ ("Title"), TRUE, 200),
+    ENUM ("interval_unit", N_ ("Interval unit"), TRUE, plan_units, plan_unit_labels),
+    INT ("interval_count", N_ ("Every"), TRUE, 1, 120),
+    INT ("visits", N_ ("Number of visits"), TRUE, 1, 520),
+    DATE ("start_date", N_ ("First visit"), TRUE),
+    DATE ("end_date", N_ ("End"), FALSE),
+    REF ("technician_id", N_ ("Technician"), FALSE, "staff", FALSE),
+    NOTE ("notes", N_ ("Notes")),
 };
 
 /* Links a plan to the appointment generated for its n-th visit. A link
@@ -283,74 +313,71 @@ static const CareField maintenance_plan_fields[] = {
  * entities (parents first) and appointment comes before maintenance_plan.
  * Owned by both: deleting either removes the link. */
 static const CareField maintenance_visit_fields[] = {
-  REF ("plan_id", N_("Maintenance plan"), TRUE, "maintenance_plan", TRUE),
-  REF ("appointment_id", N_("Appointment"), TRUE, "appointment", TRUE),
-  INT ("visit_number", N_("Visit number"), TRUE, 1, 520),
-  DATE ("planned_date", N_("Planned date"), TRUE),
+  REF ("plan_id", N_ ("Maintenance plan"), TRUE, "maintenance_plan", TRUE),
+  REF ("appointment_id", N_ ("Appointment"), TRUE, "appointment", TRUE),
+  INT ("visit_number", N_ ("Visit number"), TRUE, 1, 520),
+  DATE ("planned_date", N_ ("Planned date"), TRUE),
 };
 
 /* Return merchandise authorisation */
 static const char *const rma_outcomes[] = { "repair", "replace", "refund", NULL };
-static const char *const rma_outcome_labels[] = { N_("Repair"), N_("Replace"), N_("Refund"), NULL };
+static const char *const rma_outcome_labels[] = { N_ ("Repair"), N_ ("Replace"), N_ ("Refund"), NULL };
 static const char *const rma_statuses[] = { "requested", "received", "in_progress", "completed", "rejected", NULL };
 static const char *const rma_status_labels[] = {
-  NC_("return status", "Requested"), NC_("return status", "Received"), NC_("return status", "In progress"),
-  NC_("return status", "Completed"), NC_("return status", "Rejected"), NULL
+  NC_ ("return status", "Requested"), NC_ ("return status", "Received"), NC_ ("return status", "In progress"),
+  NC_ ("return status", "Completed"), NC_ ("return status", "Rejected"), NULL
 };
 static const CareField rma_fields[] = {
-  REF ("case_id", N_("Service case"), TRUE, "service_case", TRUE),
-  REF ("product_id", N_("Product"), TRUE, "product", FALSE),
-  TEXT ("reason", N_("Reason"), TRUE, 500),
-  ENUM ("outcome", N_("Outcome"), FALSE, rma_outcomes, rma_outcome_labels),
-  ENUM_CTX ("status", N_("Status"), TRUE, rma_statuses, rma_status_labels, "return status"),
-  BOOL ("received", N_("Received")),
-  DATE ("received_date", N_("Received on"), FALSE),
-  TEXT ("replacement_serial", N_("Replacement serial number"), FALSE, 64),
-  REF ("replacement_product_id", N_("Replacement"), FALSE, "product", FALSE),
-  DATE ("replaced_date", N_("Replaced on"), FALSE),
-  NOTE ("notes", N_("Notes")),
+  REF ("case_id", N_ ("Service case"), TRUE, "service_case", TRUE),
+  REF ("product_id", N_ ("Product"), TRUE, "product", FALSE),
+  TEXT ("reason", N_ ("Reason"), TRUE, 500),
+  ENUM ("outcome", N_ ("Outcome"), FALSE, rma_outcomes, rma_outcome_labels),
+  ENUM_CTX ("status", N_ ("Status"), TRUE, rma_statuses, rma_status_labels, "return status"),
+  BOOL ("received", N_ ("Received")),
+  DATE ("received_date", N_ ("Received on"), FALSE),
+  TEXT ("replacement_serial", N_ ("Replacement serial number"), FALSE, 64),
+  REF ("replacement_product_id", N_ ("Replacement"), FALSE, "product", FALSE),
+  DATE ("replaced_date", N_ ("Replaced on"), FALSE),
+  NOTE ("notes", N_ ("Notes")),
 };
 
 /* Satisfaction survey: about exactly one case, appointment or class */
 static const char *const survey_subjects[] = { "case_id", "appointment_id", "session_id", NULL };
-static const CareField survey_fields[] = {
-  REF ("customer_id", N_("Customer"), TRUE, "customer", TRUE),
-  REF ("contact_id", N_("Contact"), FALSE, "contact", FALSE),
-  REF ("case_id", N_("Service case"), FALSE, "service_case", TRUE),
-  REF ("appointment_id", N_("Appointment"), FALSE, "appointment", TRUE),
-  REF ("session_id", N_("Training session"), FALSE, "training_session", TRUE),
-  INT ("score", N_("Score"), TRUE, 1, 5),
-  NOTE ("comment", N_("Comment")),
-  DATETIME ("answered_at", N_("Answered"), TRUE),
+static const CareField   survey_fields[] = {
+    REF ("customer_id", N_ ("Customer"), TRUE, "customer", TRUE),
+    REF ("contact_id", N_ ("Contact"), FALSE, "contact", FALSE),
+    REF ("case_id", N_ ("Service case"), FALSE, "service_case", TRUE),
+    REF ("appointment_id", N_ ("Appointment"), FALSE, "appointment", TRUE),
+    REF ("session_id", N_ ("Training session"), FALSE, "training_session", TRUE),
+    INT ("score", N_ ("Score"), TRUE, 1, 5),
+    NOTE ("comment", N_ ("Comment")),
+    DATETIME ("answered_at", N_ ("Answered"), TRUE),
 };
 
-#define ENTITY(n, l, title, fields_, ...) \
-  { .name = n, .label = l, .title_field = title, .fields = fields_, .n_fields = N_FIELDS (fields_), __VA_ARGS__ }
+#define ENTITY(n, l, title, fields_, ...)                                                                       \
+  {                                                                                                             \
+    .name = n, .label = l, .title_field = title, .fields = fields_, .n_fields = N_FIELDS (fields_), __VA_ARGS__ \
+  }
 
 /* Parents before children: bulk loads and sync replay follow this order. */
 static const CareEntity entities[] = {
-  ENTITY ("staff", N_("Staff member"), "name", staff_fields),
-  ENTITY ("customer", N_("Customer"), "name", customer_fields),
-  ENTITY ("contact", N_("Contact"), "name", contact_fields),
-  ENTITY ("product", N_("Product"), "name", product_fields, .unique_field = "serial"),
-  ENTITY ("warranty", N_("Warranty"), "kind", warranty_fields,
-          .range_start = "start_date", .range_end = "end_date"),
-  ENTITY ("service_case", N_("Service case"), "subject", service_case_fields),
-  ENTITY ("appointment", N_("Appointment"), "kind", appointment_fields,
-          .range_start = "start_at", .range_end = "end_at"),
-  ENTITY ("training_course", N_("Training course"), "title", training_course_fields),
-  ENTITY ("training_session", N_("Training session"), "start_at", training_session_fields,
-          .range_start = "start_at", .range_end = "end_at"),
-  ENTITY ("enrolment", N_("Enrolment"), "status", enrolment_fields),
-  ENTITY ("call_log", N_("Call"), "subject", call_log_fields),
-  ENTITY ("visit_report", N_("Visit report"), "visit_date", visit_report_fields),
-  ENTITY ("part_usage", N_("Part used"), "name", part_usage_fields),
-  ENTITY ("maintenance_plan", N_("Maintenance plan"), "title", maintenance_plan_fields,
-          .range_start = "start_date", .range_end = "end_date"),
-  ENTITY ("maintenance_visit", N_("Planned maintenance visit"), "planned_date", maintenance_visit_fields),
-  ENTITY ("rma", N_("Return"), "reason", rma_fields),
-  ENTITY ("survey", N_("Satisfaction survey"), "answered_at", survey_fields,
-          .exactly_one = survey_subjects),
+  ENTITY ("staff", N_ ("Staff member"), "name", staff_fields),
+  ENTITY ("customer", N_ ("Customer"), "name", customer_fields),
+  ENTITY ("contact", N_ ("Contact"), "name", contact_fields),
+  ENTITY ("product", N_ ("Product"), "name", product_fields, .unique_field = "serial"),
+  ENTITY ("warranty", N_ ("Warranty"), "kind", warranty_fields, .range_start = "start_date", .range_end = "end_date"),
+  ENTITY ("service_case", N_ ("Service case"), "subject", service_case_fields),
+  ENTITY ("appointment", N_ ("Appointment"), "kind", appointment_fields, .range_start = "start_at", .range_end = "end_at"),
+  ENTITY ("training_course", N_ ("Training course"), "title", training_course_fields),
+  ENTITY ("training_session", N_ ("Training session"), "start_at", training_session_fields, .range_start = "start_at", .range_end = "end_at"),
+  ENTITY ("enrolment", N_ ("Enrolment"), "status", enrolment_fields),
+  ENTITY ("call_log", N_ ("Call"), "subject", call_log_fields),
+  ENTITY ("visit_report", N_ ("Visit report"), "visit_date", visit_report_fields),
+  ENTITY ("part_usage", N_ ("Part used"), "name", part_usage_fields),
+  ENTITY ("maintenance_plan", N_ ("Maintenance plan"), "title", maintenance_plan_fields, .range_start = "start_date", .range_end = "end_date"),
+  ENTITY ("maintenance_visit", N_ ("Planned maintenance visit"), "planned_date", maintenance_visit_fields),
+  ENTITY ("rma", N_ ("Return"), "reason", rma_fields),
+  ENTITY ("survey", N_ ("Satisfaction survey"), "answered_at", survey_fields, .exactly_one = survey_subjects),
 };
 
 static const CareEntity *entity_list[G_N_ELEMENTS (entities) + 1];
@@ -466,7 +493,7 @@ fail (GError         **error,
       const char      *why)
 {
   /* TRANSLATORS: a validation message: "Field: what is wrong", e.g. "Email: not a valid address" */
-  g_set_error (error, CARE_VALIDATION_ERROR, code, _("%s: %s"), care_field_label (field), why);
+  g_set_error (error, CARE_VALIDATION_ERROR, code, _ ("%s: %s"), care_field_label (field), why);
   return FALSE;
 }
 
@@ -507,7 +534,7 @@ static gboolean
 valid_date (const char *s)
 {
   guint y, m, d;
-  char tail;
+  char  tail;
 
   if (strlen (s) != 10 || s[4] != '-' || s[7] != '-')
     return FALSE;
@@ -542,8 +569,7 @@ care_field_normalize_datetime (const char *text)
 static gboolean
 valid_url (const char *s)
 {
-  return (g_str_has_prefix (s, "https://") || g_str_has_prefix (s, "http://"))
-         && g_uri_is_valid (s, G_URI_FLAGS_NONE, NULL);
+  return (g_str_has_prefix (s, "https://") || g_str_has_prefix (s, "http://")) && g_uri_is_valid (s, G_URI_FLAGS_NONE, NULL);
 }
 
 static gboolean
@@ -552,7 +578,7 @@ validate_text (const CareField *field,
                GError         **error)
 {
   if (!g_utf8_validate (s, -1, NULL))
-    return fail (error, field, CARE_VALIDATION_ERROR_INVALID, _("not valid UTF-8 text"));
+    return fail (error, field, CARE_VALIDATION_ERROR_INVALID, _ ("not valid UTF-8 text"));
 
   if (field->max > 0 && g_utf8_strlen (s, -1) > field->max)
     {
@@ -569,44 +595,44 @@ validate_text (const CareField *field,
       gboolean allowed_space = field->type == CARE_FIELD_NOTE && (c == '\n' || c == '\t');
 
       if (g_unichar_iscntrl (c) && !allowed_space)
-        return fail (error, field, CARE_VALIDATION_ERROR_INVALID, _("contains control characters"));
+        return fail (error, field, CARE_VALIDATION_ERROR_INVALID, _ ("contains control characters"));
     }
 
   switch (field->type)
     {
     case CARE_FIELD_EMAIL:
       if (!valid_email (s))
-        return fail (error, field, CARE_VALIDATION_ERROR_INVALID, _("not a valid email address"));
+        return fail (error, field, CARE_VALIDATION_ERROR_INVALID, _ ("not a valid email address"));
       break;
     case CARE_FIELD_PHONE:
       if (!valid_phone (s))
         return fail (error, field, CARE_VALIDATION_ERROR_INVALID,
-                     _("use digits, spaces and + - ( ) only"));
+                     _ ("use digits, spaces and + - ( ) only"));
       break;
     case CARE_FIELD_URL:
       if (!valid_url (s))
         return fail (error, field, CARE_VALIDATION_ERROR_INVALID,
-                     _("not a web address starting with https://"));
+                     _ ("not a web address starting with https://"));
       break;
     case CARE_FIELD_DATE:
       if (!valid_date (s))
         return fail (error, field, CARE_VALIDATION_ERROR_INVALID,
-                     _("not a date of the form YYYY-MM-DD"));
+                     _ ("not a date of the form YYYY-MM-DD"));
       break;
     case CARE_FIELD_DATETIME:
       {
         g_autofree char *norm = care_field_normalize_datetime (s);
         if (norm == NULL || strcmp (norm, s) != 0)
-          return fail (error, field, CARE_VALIDATION_ERROR_INVALID, _("not a valid date and time"));
+          return fail (error, field, CARE_VALIDATION_ERROR_INVALID, _ ("not a valid date and time"));
       }
       break;
     case CARE_FIELD_ENUM:
       if (!g_strv_contains ((const char *const *) field->choices, s))
-        return fail (error, field, CARE_VALIDATION_ERROR_INVALID, _("not one of the allowed values"));
+        return fail (error, field, CARE_VALIDATION_ERROR_INVALID, _ ("not one of the allowed values"));
       break;
     case CARE_FIELD_REF:
       if (!g_uuid_string_is_valid (s))
-        return fail (error, field, CARE_VALIDATION_ERROR_INVALID, _("not a valid record identifier"));
+        return fail (error, field, CARE_VALIDATION_ERROR_INVALID, _ ("not a valid record identifier"));
       break;
     case CARE_FIELD_TEXT:
     case CARE_FIELD_NOTE:
@@ -630,19 +656,19 @@ care_field_validate (const CareField *field,
   if (value == NULL)
     {
       if (field->required)
-        return fail (error, field, CARE_VALIDATION_ERROR_REQUIRED, _("required"));
+        return fail (error, field, CARE_VALIDATION_ERROR_REQUIRED, _ ("required"));
       return TRUE;
     }
 
   if (!g_variant_is_of_type (value, care_field_variant_type (field)))
-    return fail (error, field, CARE_VALIDATION_ERROR_WRONG_TYPE, _("wrong type of value"));
+    return fail (error, field, CARE_VALIDATION_ERROR_WRONG_TYPE, _ ("wrong type of value"));
 
   if (field->type == CARE_FIELD_INT)
     {
       gint64 v = g_variant_get_int64 (value);
       if (v < field->min || v > field->max)
         {
-          g_autofree char *why = g_strdup_printf (_("must be between %" PRId64 " and %" PRId64),
+          g_autofree char *why = g_strdup_printf (_ ("must be between %" PRId64 " and %" PRId64),
                                                   field->min, field->max);
           return fail (error, field, CARE_VALIDATION_ERROR_OUT_OF_RANGE, why);
         }
@@ -683,7 +709,7 @@ care_field_parse (const CareField *field,
 
   /* GVariant strings must be UTF-8: refuse before building one. */
   if (!g_utf8_validate (text, -1, NULL))
-    return fail (error, field, CARE_VALIDATION_ERROR_INVALID, _("not valid UTF-8 text"));
+    return fail (error, field, CARE_VALIDATION_ERROR_INVALID, _ ("not valid UTF-8 text"));
 
   /* Notes keep their layout; one-line fields lose stray spaces. */
   if (field->type == CARE_FIELD_NOTE)
@@ -695,12 +721,11 @@ care_field_parse (const CareField *field,
     {
       gint64 v;
       if (!g_ascii_string_to_signed (stripped, 10, G_MININT64, G_MAXINT64, &v, NULL))
-        return fail (error, field, CARE_VALIDATION_ERROR_INVALID, _("not a whole number"));
+        return fail (error, field, CARE_VALIDATION_ERROR_INVALID, _ ("not a whole number"));
       value = g_variant_ref_sink (g_variant_new_int64 (v));
     }
   else if (field->type == CARE_FIELD_BOOL)
-    value = g_variant_ref_sink (g_variant_new_boolean (g_ascii_strcasecmp (stripped, "true") == 0
-                                                       || g_strcmp0 (stripped, "1") == 0));
+    value = g_variant_ref_sink (g_variant_new_boolean (g_ascii_strcasecmp (stripped, "true") == 0 || g_strcmp0 (stripped, "1") == 0));
   else if (field->type == CARE_FIELD_DATETIME)
     {
       char *norm = care_field_normalize_datetime (stripped);

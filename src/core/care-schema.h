@@ -20,8 +20,8 @@ typedef enum
 
 typedef enum
 {
-  CARE_FIELD_TEXT,     /* one line of text */
-  CARE_FIELD_NOTE,     /* multi-line text */
+  CARE_FIELD_TEXT, /* one line of text */
+  CARE_FIELD_NOTE, /* multi-line text */
   CARE_FIELD_EMAIL,
   CARE_FIELD_PHONE,
   CARE_FIELD_URL,
@@ -37,56 +37,56 @@ typedef struct _CareEntity CareEntity;
 
 typedef struct
 {
-  const char *name;  /* column and JSON name */
-  const char *label; /* N_() marked; translate with _() */
-  CareFieldType type;
-  gboolean required;
-  gint64 max;                  /* characters for text, upper bound for ints */
-  gint64 min;                  /* lower bound for ints */
-  const char *const *choices;  /* CARE_FIELD_ENUM: NULL-terminated keys */
-  const char *const *choice_labels; /* N_() or NC_() marked, parallel to choices */
-  const char *choice_context;  /* the NC_() context of choice_labels, or NULL */
-  const char *ref_entity;      /* CARE_FIELD_REF: the entity name */
-  gboolean owned;              /* CARE_FIELD_REF: deleting the parent deletes this record */
+  const char        *name;  /* column and JSON name */
+  const char        *label; /* N_() marked; translate with _() */
+  CareFieldType      type;
+  gboolean           required;
+  gint64             max;            /* characters for text, upper bound for ints */
+  gint64             min;            /* lower bound for ints */
+  const char *const *choices;        /* CARE_FIELD_ENUM: NULL-terminated keys */
+  const char *const *choice_labels;  /* N_() or NC_() marked, parallel to choices */
+  const char        *choice_context; /* the NC_() context of choice_labels, or NULL */
+  const char        *ref_entity;     /* CARE_FIELD_REF: the entity name */
+  gboolean           owned;          /* CARE_FIELD_REF: deleting the parent deletes this record */
 } CareField;
 
 struct _CareEntity
 {
-  const char *name;         /* snake_case singular: table name and sync entity name */
-  const char *label;        /* N_() marked, singular */
-  const char *title_field;  /* the field that names a record in lists */
-  const char *range_start;  /* optional: a field that must not come after range_end */
-  const char *range_end;
-  const char *unique_field; /* optional: a field whose value is unique among live records */
-  const CareField *fields;
-  guint n_fields;
+  const char        *name;        /* snake_case singular: table name and sync entity name */
+  const char        *label;       /* N_() marked, singular */
+  const char        *title_field; /* the field that names a record in lists */
+  const char        *range_start; /* optional: a field that must not come after range_end */
+  const char        *range_end;
+  const char        *unique_field; /* optional: a field whose value is unique among live records */
+  const CareField   *fields;
+  guint              n_fields;
   const char *const *exactly_one; /* optional: fields of which exactly one must be set */
 };
 
-GQuark            care_validation_error_quark (void);
+GQuark care_validation_error_quark (void);
 
-const CareEntity *care_schema_lookup          (const char       *entity_name);
-const CareEntity *const *care_schema_entities (guint            *n_entities);
+const CareEntity        *care_schema_lookup (const char *entity_name);
+const CareEntity *const *care_schema_entities (guint *n_entities);
 
-const CareField  *care_entity_lookup_field    (const CareEntity *entity,
-                                               const char       *field_name);
-int               care_entity_field_index     (const CareEntity *entity,
-                                               const char       *field_name);
+const CareField *care_entity_lookup_field (const CareEntity *entity,
+                                           const char       *field_name);
+int              care_entity_field_index (const CareEntity *entity,
+                                          const char       *field_name);
 
-const char       *care_field_choice_label     (const CareField  *field,
-                                               const char       *choice);
-const GVariantType *care_field_variant_type   (const CareField  *field);
-gboolean          care_field_is_text          (const CareField  *field);
-const char       *care_field_label            (const CareField  *field);
+const char         *care_field_choice_label (const CareField *field,
+                                             const char      *choice);
+const GVariantType *care_field_variant_type (const CareField *field);
+gboolean            care_field_is_text (const CareField *field);
+const char         *care_field_label (const CareField *field);
 
-gboolean          care_field_parse            (const CareField  *field,
-                                               const char       *text,
-                                               GVariant        **out_value,
-                                               GError          **error);
-gboolean          care_field_validate         (const CareField  *field,
-                                               GVariant         *value,
-                                               GError          **error);
-char             *care_field_normalize_datetime (const char     *text);
+gboolean care_field_parse (const CareField *field,
+                           const char      *text,
+                           GVariant       **out_value,
+                           GError         **error);
+gboolean care_field_validate (const CareField *field,
+                              GVariant        *value,
+                              GError         **error);
+char    *care_field_normalize_datetime (const char *text);
 
 /* The largest amount of money a record holds, in cents (100 billion). */
 #define CARE_MAX_CENTS G_GINT64_CONSTANT (10000000000000)

@@ -24,10 +24,10 @@ care_store_locate (CareStore *store, CareQuery *query, const char *id, GError **
   g_autoptr (GPtrArray) params = NULL;
   g_autofree char *columns = g_strdup_printf ("%s.id", e->name);
   g_autofree char *sql = care_query_to_sql (query, columns, TRUE, &params);
-  sqlite3_stmt *stmt;
-  int position = -1;
-  int index = 0;
-  int rc;
+  sqlite3_stmt    *stmt;
+  int              position = -1;
+  int              index = 0;
+  int              rc;
 
   g_return_val_if_fail (CARE_IS_STORE (store), -1);
   g_return_val_if_fail (id != NULL, -1);

@@ -18,6 +18,8 @@
  * The search triggers stand aside during a bulk load, which marks itself
  * with a meta row that only its own transaction ever sees; the load rebuilds
  * the index once at its end instead of once per contact and product. */
+/* The SQL reads as SQL: keep clang-format out of it. */
+/* clang-format off */
 static const char migration_1[] =
   "CREATE TABLE staff (\n"
   "  seq INTEGER PRIMARY KEY,\n"
@@ -446,6 +448,8 @@ static const char migration_3[] =
   "  fired_at TEXT NOT NULL,\n"
   "  PRIMARY KEY (kind, record_id, due_key)\n"
   ") WITHOUT ROWID;\n";
+
+/* clang-format on */
 
 const char *const care_store_migrations[] = {
   migration_1,

@@ -16,17 +16,17 @@ struct _CareStore
 {
   GObject parent_instance;
 
-  char *path;
-  sqlite3 *db;
-  GHashTable *statements;   /* SQL text -> sqlite3_stmt */
-  GHashTable *columns;      /* entity name -> INSERT statement text */
-  char *client_id;
-  int schema_version;
+  char       *path;
+  sqlite3    *db;
+  GHashTable *statements; /* SQL text -> sqlite3_stmt */
+  GHashTable *columns;    /* entity name -> INSERT statement text */
+  char       *client_id;
+  int         schema_version;
 
-  guint depth;              /* nested care_store_begin() calls */
-  gboolean bulk;            /* inside bulk_begin/bulk_end: search triggers off */
-  gboolean bulk_search;     /* the bulk load touched what search indexes */
-  GHashTable *changed;      /* entity name -> id, or "" for many ids, until commit */
+  guint       depth;       /* nested care_store_begin() calls */
+  gboolean    bulk;        /* inside bulk_begin/bulk_end: search triggers off */
+  gboolean    bulk_search; /* the bulk load touched what search indexes */
+  GHashTable *changed;     /* entity name -> id, or "" for many ids, until commit */
 };
 
 G_DEFINE_FINAL_TYPE (CareStore, care_store, G_TYPE_OBJECT)
@@ -119,7 +119,7 @@ care_store_set_error (CareStore *self,
       break;
     }
 
-  g_set_error (error, CARE_STORE_ERROR, code, _("Database error: %s"),
+  g_set_error (error, CARE_STORE_ERROR, code, _ ("Database error: %s"),
                self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
   return FALSE;
 }
@@ -137,7 +137,7 @@ care_store_prepare (CareStore  *self,
                     GError    **error)
 {
   sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
-  int rc;
+  int           rc;
 
   if (stmt != NULL)
     {
@@ -192,7 +192,7 @@ care_store_bind_value (sqlite3_stmt *stmt,
     sqlite3_bind_int (stmt, index, g_variant_get_boolean (value) ? 1 : 0);
   else
     {
-      gsize len;
+      gsize       len;
       const char *s = g_variant_get_string (value, &len);
       sqlite3_bind_text (stmt, index, s, (int) len, SQLITE_TRANSIENT);
     }
@@ -232,8 +232,8 @@ const char *
 care_store_record_columns (const CareEntity *entity)
 {
   static GHashTable *cache;
-  static GMutex lock;
-  const char *columns;
+  static GMutex      lock;
+  const char        *columns;
 
   g_mutex_lock (&lock);
   if (cache == NULL)
@@ -318,7 +318,7 @@ emit_changes (CareStore *self)
 {
   g_autoptr (GHashTable) changed = g_steal_pointer (&self->changed);
   GHashTableIter iter;
-  gpointer key, value;
+  gpointer       key, value;
 
   self->changed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
@@ -381,7 +381,7 @@ static int
 read_user_version (CareStore *self)
 {
   sqlite3_stmt *stmt = care_store_prepare (self, "PRAGMA user_version", NULL);
-  int version = -1;
+  int           version = -1;
 
   if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
     version = sqlite3_column_int (stmt, 0);
@@ -397,8 +397,8 @@ static gboolean
 migrate (CareStore *self,
          GError   **error)
 {
-  guint latest = g_strv_length ((char **) care_store_migrations);
-  int version = read_user_version (self);
+  guint            latest = g_strv_length ((char **) care_store_migrations);
+  int              version = read_user_version (self);
   g_autofree char *set_version = NULL;
 
   if (version < 0)
@@ -407,7 +407,7 @@ migrate (CareStore *self,
   if ((guint) version > latest)
     {
       g_set_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_TOO_NEW,
-                   _("The data file was written by a newer version of Aftercare (schema %d, this version knows %u)"),
+                   _ ("The data file was written by a newer version of Aftercare (schema %d, this version knows %u)"),
                    version, latest);
       return FALSE;
     }
@@ -423,7 +423,7 @@ migrate (CareStore *self,
           if (!care_store_exec (self, care_store_migrations[v], error))
             {
               care_store_end (self, FALSE, NULL);
-              g_prefix_error (error, _("Could not upgrade the data file to schema %u: "), v + 1);
+              g_prefix_error (error, _ ("Could not upgrade the data file to schema %u: "), v + 1);
               return FALSE;
             }
         }
@@ -473,20 +473,16 @@ care_store_new (const char *path,
   if (rc != SQLITE_OK)
     {
       care_store_set_error (self, rc, error);
-      g_prefix_error (error, _("Could not open “%s”: "), path);
+      g_prefix_error (error, _ ("Could not open “%s”: "), path);
       return NULL;
     }
 
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, 5000);
 
-  if (!care_store_exec (self, "PRAGMA foreign_keys = ON", error)
-      || !care_store_exec (self, "PRAGMA journal_mode = WAL", error)
-      || !care_store_exec (self, "PRAGMA synchronous = NORMAL", error)
-      || !migrate (self, error)
-      || !ensure_client_id (self, error))
+  if (!care_store_exec (self, "PRAGMA foreign_keys = ON", error) || !care_store_exec (self, "PRAGMA journal_mode = WAL", error) || !care_store_exec (self, "PRAGMA synchronous = NORMAL", error) || !migrate (self, error) || !ensure_client_id (self, error))
     {
-      g_prefix_error (error, _("Could not open “%s”: "), path);
+      g_prefix_error (error, _ ("Could not open “%s”: "), path);
       return NULL;
     }
 
@@ -520,7 +516,7 @@ care_store_get_meta (CareStore  *self,
                      const char *key)
 {
   sqlite3_stmt *stmt = care_store_prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
-  char *value = NULL;
+  char         *value = NULL;
 
   if (stmt == NULL)
     return NULL;
@@ -558,9 +554,9 @@ load_any (CareStore        *self,
 {
   g_autofree char *sql = g_strdup_printf ("SELECT %s FROM %s WHERE id = ?", care_store_record_columns (entity),
                                           entity->name);
-  sqlite3_stmt *stmt = care_store_prepare (self, sql, error);
-  CareRecord *record = NULL;
-  int rc;
+  sqlite3_stmt    *stmt = care_store_prepare (self, sql, error);
+  CareRecord      *record = NULL;
+  int              rc;
 
   if (stmt == NULL)
     return NULL;
@@ -597,7 +593,7 @@ care_store_load (CareStore        *self,
 
   if (record == NULL || care_record_get_sync_state (record) == CARE_SYNC_STATE_DELETED)
     {
-      g_set_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_NOT_FOUND, _("The %s no longer exists"),
+      g_set_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_NOT_FOUND, _ ("The %s no longer exists"),
                    g_dgettext (GETTEXT_PACKAGE, entity->label));
       return NULL;
     }
@@ -616,8 +612,8 @@ live_row_exists (CareStore  *self,
 {
   g_autofree char *sql = g_strdup_printf ("SELECT 1 FROM %s WHERE %s = ? AND id IS NOT ? AND sync_state != 3 LIMIT 1",
                                           table, field);
-  sqlite3_stmt *stmt = care_store_prepare (self, sql, error);
-  int rc;
+  sqlite3_stmt    *stmt = care_store_prepare (self, sql, error);
+  int              rc;
 
   if (stmt == NULL)
     return FALSE;
@@ -646,13 +642,12 @@ check_references (CareStore  *self,
   for (guint i = 0; i < e->n_fields; i++)
     {
       const CareField *f = &e->fields[i];
-      GVariant *v = care_record_get_value_at (record, i);
-      gboolean exists = FALSE;
+      GVariant        *v = care_record_get_value_at (record, i);
+      gboolean         exists = FALSE;
 
       if (f->type != CARE_FIELD_REF || v == NULL)
         continue;
-      if (existing != NULL && care_record_get_value_at (existing, i) != NULL
-          && g_variant_equal (v, care_record_get_value_at (existing, i)))
+      if (existing != NULL && care_record_get_value_at (existing, i) != NULL && g_variant_equal (v, care_record_get_value_at (existing, i)))
         continue;
 
       if (!live_row_exists (self, f->ref_entity, "id", g_variant_get_string (v, NULL), NULL, &exists, error))
@@ -660,7 +655,7 @@ check_references (CareStore  *self,
       if (!exists)
         {
           g_set_error (error, CARE_VALIDATION_ERROR, CARE_VALIDATION_ERROR_MISSING_REFERENCE,
-                       _("%s: the selected record does not exist"), care_field_label (f));
+                       _ ("%s: the selected record does not exist"), care_field_label (f));
           return FALSE;
         }
     }
@@ -668,15 +663,14 @@ check_references (CareStore  *self,
   if (e->unique_field != NULL)
     {
       const char *v = care_record_get_string (record, e->unique_field);
-      gboolean exists = FALSE;
+      gboolean    exists = FALSE;
 
-      if (v != NULL
-          && !live_row_exists (self, e->name, e->unique_field, v, care_record_get_id (record), &exists, error))
+      if (v != NULL && !live_row_exists (self, e->name, e->unique_field, v, care_record_get_id (record), &exists, error))
         return FALSE;
       if (exists)
         {
           g_set_error (error, CARE_VALIDATION_ERROR, CARE_VALIDATION_ERROR_INVALID,
-                       _("%s: “%s” is already registered"),
+                       _ ("%s: “%s” is already registered"),
                        care_field_label (care_entity_lookup_field (e, e->unique_field)), v);
           return FALSE;
         }
@@ -695,7 +689,7 @@ append_outbox (CareStore  *self,
                const char *now,
                GError    **error)
 {
-  sqlite3_stmt *stmt;
+  sqlite3_stmt    *stmt;
   g_autofree char *json = NULL;
   g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
 
@@ -749,8 +743,8 @@ insert_row (CareStore  *self,
             GError    **error)
 {
   const CareEntity *e = care_record_get_entity (record);
-  sqlite3_stmt *stmt;
-  int col = 6;
+  sqlite3_stmt     *stmt;
+  int               col = 6;
 
   stmt = care_store_prepare (self, insert_sql (self, e), error);
   if (stmt == NULL)
@@ -784,8 +778,7 @@ create_record (CareStore  *self,
     if (care_record_get_value_at (record, i) != NULL)
       json_object_set_member (fields, e->fields[i].name, care_value_to_json (care_record_get_value_at (record, i)));
 
-  return insert_row (self, record, error)
-         && append_outbox (self, e->name, care_record_get_id (record), "create", 0, fields, now, error);
+  return insert_row (self, record, error) && append_outbox (self, e->name, care_record_get_id (record), "create", 0, fields, now, error);
 }
 
 static gboolean
@@ -801,7 +794,7 @@ update_record (CareStore  *self,
   g_autoptr (GString) sql = g_string_new (NULL);
   CareSyncState state = care_record_get_sync_state (existing);
   sqlite3_stmt *stmt;
-  int col = 1;
+  int           col = 1;
 
   /* A record the server has never seen stays "created". */
   if (state != CARE_SYNC_STATE_CREATED)
@@ -842,11 +835,11 @@ update_record (CareStore  *self,
 }
 
 static gboolean
-save_in_transaction (CareStore  *self,
-                     gpointer    user_data,
-                     GError    **error)
+save_in_transaction (CareStore *self,
+                     gpointer   user_data,
+                     GError   **error)
 {
-  CareRecord *record = user_data;
+  CareRecord       *record = user_data;
   const CareEntity *e = care_record_get_entity (record);
   g_autoptr (CareRecord) existing = NULL;
   g_autoptr (GPtrArray) changed = NULL;
@@ -862,7 +855,7 @@ save_in_transaction (CareStore  *self,
 
   if (existing != NULL && care_record_get_sync_state (existing) == CARE_SYNC_STATE_DELETED)
     {
-      g_set_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_NOT_FOUND, _("The %s was deleted"),
+      g_set_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_NOT_FOUND, _ ("The %s was deleted"),
                    g_dgettext (GETTEXT_PACKAGE, e->label));
       return FALSE;
     }
@@ -925,7 +918,7 @@ delete_children (CareStore        *self,
                  const char       *now,
                  GError          **error)
 {
-  guint n_entities;
+  guint                    n_entities;
   const CareEntity *const *all = care_schema_entities (&n_entities);
 
   for (guint i = 0; i < n_entities; i++)
@@ -935,7 +928,7 @@ delete_children (CareStore        *self,
         g_autofree char *sql = NULL;
         g_autoptr (GPtrArray) ids = NULL;
         sqlite3_stmt *stmt;
-        int rc;
+        int           rc;
 
         if (f->type != CARE_FIELD_REF || !f->owned || !g_str_equal (f->ref_entity, entity->name))
           continue;
@@ -971,7 +964,7 @@ delete_recursive (CareStore        *self,
   g_autoptr (CareRecord) existing = NULL;
   g_autoptr (JsonObject) none = json_object_new ();
   g_autofree char *sql = NULL;
-  sqlite3_stmt *stmt;
+  sqlite3_stmt    *stmt;
 
   existing = care_store_load (self, entity, id, error);
   if (existing == NULL)
@@ -997,7 +990,7 @@ delete_recursive (CareStore        *self,
 typedef struct
 {
   const CareEntity *entity;
-  const char *id;
+  const char       *id;
 } DeleteData;
 
 static gboolean
@@ -1005,7 +998,7 @@ delete_in_transaction (CareStore *self,
                        gpointer   user_data,
                        GError   **error)
 {
-  DeleteData *data = user_data;
+  DeleteData      *data = user_data;
   g_autofree char *now = care_store_now ();
 
   return delete_recursive (self, data->entity, data->id, now, error);
@@ -1046,9 +1039,9 @@ care_store_count (CareStore *self,
 {
   g_autoptr (GPtrArray) params = NULL;
   g_autofree char *sql = care_query_to_sql (query, "count(*)", FALSE, &params);
-  sqlite3_stmt *stmt = care_store_prepare (self, sql, error);
-  guint count = 0;
-  int rc;
+  sqlite3_stmt    *stmt = care_store_prepare (self, sql, error);
+  guint            count = 0;
+  int              rc;
 
   if (stmt == NULL)
     return 0;
@@ -1077,8 +1070,8 @@ care_store_find (CareStore *self,
   g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *select = care_query_to_sql (query, care_store_record_columns (e), TRUE, &params);
   g_autofree char *sql = g_strconcat (select, " LIMIT ? OFFSET ?", NULL);
-  sqlite3_stmt *stmt = care_store_prepare (self, sql, error);
-  int rc;
+  sqlite3_stmt    *stmt = care_store_prepare (self, sql, error);
+  int              rc;
 
   if (stmt == NULL)
     return NULL;
@@ -1103,7 +1096,7 @@ guint
 care_store_outbox_count (CareStore *self)
 {
   sqlite3_stmt *stmt = care_store_prepare (self, "SELECT count(*) FROM outbox WHERE state = 'pending'", NULL);
-  guint count = 0;
+  guint         count = 0;
 
   if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
     count = (guint) sqlite3_column_int64 (stmt, 0);
@@ -1175,12 +1168,9 @@ care_store_bulk_end (CareStore *self,
   self->bulk_search = FALSE;
 
   /* One pass over the search view beats re-indexing a customer per child. */
-  if (!care_store_exec (self, "DELETE FROM meta WHERE key = 'bulk_loading'", error)
-      || (rebuild
-          && (!care_store_exec (self, "DELETE FROM customer_fts", error)
-              || !care_store_exec (self,
-                                   "INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body",
-                                   error))))
+  if (!care_store_exec (self, "DELETE FROM meta WHERE key = 'bulk_loading'", error) || (rebuild && (!care_store_exec (self, "DELETE FROM customer_fts", error) || !care_store_exec (self,
+                                                                                                                                                                                    "INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body",
+                                                                                                                                                                                    error))))
     {
       care_store_end (self, FALSE, NULL);
       return FALSE;
@@ -1197,7 +1187,7 @@ care_store_bulk_end (CareStore *self,
 void
 care_store_emit_changed_all (CareStore *self)
 {
-  guint n;
+  guint                    n;
   const CareEntity *const *all = care_schema_entities (&n);
 
   g_return_if_fail (CARE_IS_STORE (self));

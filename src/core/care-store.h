@@ -30,60 +30,60 @@ typedef gboolean (*CareStoreWriteFunc) (CareStore *store,
                                         gpointer   user_data,
                                         GError   **error);
 
-GQuark      care_store_error_quark     (void);
+GQuark care_store_error_quark (void);
 
-CareStore  *care_store_new             (const char        *path,
-                                        GError           **error);
-const char *care_store_get_path        (CareStore         *self);
-const char *care_store_get_client_id   (CareStore         *self);
-int         care_store_get_schema_version (CareStore      *self);
+CareStore  *care_store_new (const char *path,
+                            GError    **error);
+const char *care_store_get_path (CareStore *self);
+const char *care_store_get_client_id (CareStore *self);
+int         care_store_get_schema_version (CareStore *self);
 
-gboolean    care_store_write           (CareStore         *self,
-                                        CareStoreWriteFunc func,
-                                        gpointer           user_data,
-                                        GError           **error);
+gboolean care_store_write (CareStore         *self,
+                           CareStoreWriteFunc func,
+                           gpointer           user_data,
+                           GError           **error);
 
-CareRecord *care_store_load            (CareStore         *self,
-                                        const CareEntity  *entity,
-                                        const char        *id,
-                                        GError           **error);
-gboolean    care_store_save            (CareStore         *self,
-                                        CareRecord        *record,
-                                        GError           **error);
-gboolean    care_store_delete          (CareStore         *self,
-                                        const CareEntity  *entity,
-                                        const char        *id,
-                                        GError           **error);
+CareRecord *care_store_load (CareStore        *self,
+                             const CareEntity *entity,
+                             const char       *id,
+                             GError          **error);
+gboolean    care_store_save (CareStore  *self,
+                             CareRecord *record,
+                             GError    **error);
+gboolean    care_store_delete (CareStore        *self,
+                               const CareEntity *entity,
+                               const char       *id,
+                               GError          **error);
 
-guint       care_store_count           (CareStore         *self,
-                                        CareQuery         *query,
-                                        GError           **error);
-GPtrArray  *care_store_find            (CareStore         *self,
-                                        CareQuery         *query,
-                                        guint              offset,
-                                        guint              limit,
-                                        GError           **error);
+guint      care_store_count (CareStore *self,
+                             CareQuery *query,
+                             GError   **error);
+GPtrArray *care_store_find (CareStore *self,
+                            CareQuery *query,
+                            guint      offset,
+                            guint      limit,
+                            GError   **error);
 
-guint       care_store_outbox_count    (CareStore         *self);
+guint care_store_outbox_count (CareStore *self);
 
-gboolean    care_store_bulk_begin      (CareStore         *self,
-                                        GError           **error);
-gboolean    care_store_bulk_insert     (CareStore         *self,
-                                        CareRecord        *record,
-                                        GError           **error);
-gboolean    care_store_bulk_end        (CareStore         *self,
-                                        gboolean           commit,
-                                        GError           **error);
+gboolean care_store_bulk_begin (CareStore *self,
+                                GError   **error);
+gboolean care_store_bulk_insert (CareStore  *self,
+                                 CareRecord *record,
+                                 GError    **error);
+gboolean care_store_bulk_end (CareStore *self,
+                              gboolean   commit,
+                              GError   **error);
 
-char       *care_store_get_meta        (CareStore         *self,
-                                        const char        *key);
-gboolean    care_store_set_meta        (CareStore         *self,
-                                        const char        *key,
-                                        const char        *value,
-                                        GError           **error);
+char    *care_store_get_meta (CareStore  *self,
+                              const char *key);
+gboolean care_store_set_meta (CareStore  *self,
+                              const char *key,
+                              const char *value,
+                              GError    **error);
 
-void        care_store_emit_changed_all (CareStore        *self);
+void care_store_emit_changed_all (CareStore *self);
 
-char       *care_store_now             (void);
+char *care_store_now (void);
 
 G_END_DECLS

@@ -80,7 +80,7 @@ struct _CareSyncEngine
 };
 
 G_DEFINE_FINAL_TYPE (CareSyncEngine, care_sync_engine, G_TYPE_OBJECT)
-G_DEFINE_QUARK (care - sync - error - quark, care_sync_error)
+G_DEFINE_QUARK (care_sync_error_quark, care_sync_error)
 
 GType
 care_sync_status_get_type (void)

@@ -69,14 +69,13 @@ column_text (sqlite3_stmt *stmt, int column)
  *   calls, cases, past visits and enrolments, newest first, or %NULL on error.
  */
 GPtrArray *
-care_timeline_load (CareStore *store, const char *customer_id, const char *until, guint limit,
-                    GError **error)
+care_timeline_load (CareStore *store, const char *customer_id, const char *until, guint limit, GError **error)
 {
   g_autoptr (GPtrArray) entries =
       g_ptr_array_new_with_free_func ((GDestroyNotify) care_timeline_entry_free);
   g_autofree char *now = NULL;
-  sqlite3_stmt *stmt;
-  int rc;
+  sqlite3_stmt    *stmt;
+  int              rc;
 
   g_return_val_if_fail (CARE_IS_STORE (store), NULL);
   g_return_val_if_fail (customer_id != NULL, NULL);

@@ -16,7 +16,7 @@
 #include "care-store-private.h"
 #include "care-training.h"
 
-G_DEFINE_QUARK (care - training - error - quark, care_training_error)
+G_DEFINE_QUARK (care_training_error_quark, care_training_error)
 
 static gboolean
 count_in_transaction (CareStore *store, const char *session_id, CareSeatCount *out, GError **error)
@@ -24,7 +24,7 @@ count_in_transaction (CareStore *store, const char *session_id, CareSeatCount *o
   g_autoptr (CareRecord) session =
       care_store_load (store, care_schema_lookup ("training_session"), session_id, error);
   sqlite3_stmt *stmt;
-  int rc;
+  int           rc;
 
   if (session == NULL)
     return FALSE;
@@ -58,8 +58,8 @@ static char *
 first_id (CareStore *store, const char *sql, const char *param1, const char *param2, GError **error)
 {
   sqlite3_stmt *stmt = care_store_prepare (store, sql, error);
-  char *id = NULL;
-  int rc;
+  char         *id = NULL;
+  int           rc;
 
   if (stmt == NULL)
     return NULL;
@@ -83,8 +83,7 @@ first_id (CareStore *store, const char *sql, const char *param1, const char *par
  * Counts the seats of a session: how many are taken, free and waited for.
  */
 gboolean
-care_training_count_seats (CareStore *store, const char *session_id, CareSeatCount *out_count,
-                           GError **error)
+care_training_count_seats (CareStore *store, const char *session_id, CareSeatCount *out_count, GError **error)
 {
   g_return_val_if_fail (CARE_IS_STORE (store), FALSE);
   g_return_val_if_fail (session_id != NULL && out_count != NULL, FALSE);
@@ -98,7 +97,7 @@ static gboolean
 promote_waitlisted (CareStore *store, const char *session_id, GPtrArray *promoted, GError **error)
 {
   const CareEntity *enrolment = care_schema_lookup ("enrolment");
-  CareSeatCount count;
+  CareSeatCount     count;
 
   for (;;)
     {
@@ -198,8 +197,7 @@ enrol_in_transaction (CareStore *store, gpointer user_data, GError **error)
  * Returns: (transfer full): the stored enrolment
  */
 CareRecord *
-care_training_enrol (CareStore *store, const char *session_id, const char *contact_id,
-                     GError **error)
+care_training_enrol (CareStore *store, const char *session_id, const char *contact_id, GError **error)
 {
   EnrolData data = { session_id, contact_id, NULL };
 
@@ -261,8 +259,7 @@ cancel_in_transaction (CareStore *store, gpointer user_data, GError **error)
  * enrolment of the session is confirmed in the same transaction.
  */
 gboolean
-care_training_cancel (CareStore *store, const char *enrolment_id, CareRecord **out_promoted,
-                      GError **error)
+care_training_cancel (CareStore *store, const char *enrolment_id, CareRecord **out_promoted, GError **error)
 {
   CancelData data = { enrolment_id, NULL };
 
@@ -288,7 +285,7 @@ care_training_cancel (CareStore *store, const char *enrolment_id, CareRecord **o
 typedef struct
 {
   const char *session_id;
-  GPtrArray *promoted;
+  GPtrArray  *promoted;
 } FillData;
 
 static gboolean
@@ -307,8 +304,7 @@ fill_in_transaction (CareStore *store, gpointer user_data, GError **error)
  * after a session got more seats.
  */
 gboolean
-care_training_fill_seats (CareStore *store, const char *session_id, GPtrArray **out_promoted,
-                          GError **error)
+care_training_fill_seats (CareStore *store, const char *session_id, GPtrArray **out_promoted, GError **error)
 {
   g_autoptr (GPtrArray) promoted = g_ptr_array_new_with_free_func (g_object_unref);
   FillData data = { session_id, promoted };

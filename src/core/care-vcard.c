@@ -23,22 +23,22 @@
 
 typedef struct
 {
-  char *name;        /* upper case, group dropped */
+  char      *name;   /* upper case, group dropped */
   GPtrArray *params; /* "NAME=value" pairs as name, value, name, value… */
-  char *value;       /* raw, still escaped */
+  char      *value;  /* raw, still escaped */
 } Property;
 
 typedef struct
 {
-  guint line;
-  GPtrArray *props; /* of Property */
+  guint       line;
+  GPtrArray  *props; /* of Property */
   const char *error;
-  char *id;
-  gboolean is_contact;
-  gboolean primary;
+  char       *id;
+  gboolean    is_contact;
+  gboolean    primary;
   const char *customer_id; /* for contacts: the customer card's id */
-  guint customer_line;
-  gboolean saved;
+  guint       customer_line;
+  gboolean    saved;
 } Card;
 
 /* Writing */
@@ -48,8 +48,8 @@ static void
 append_folded (GString *out, const char *line)
 {
   const char *p = line;
-  gsize len = strlen (line);
-  gsize limit = FOLD_OCTETS;
+  gsize       len = strlen (line);
+  gsize       limit = FOLD_OCTETS;
 
   while (len > limit)
     {
@@ -73,30 +73,29 @@ append_escaped (GString *out, const char *text)
   for (const char *p = text; *p; p++)
     switch (*p)
       {
-        case '\\':
-          g_string_append (out, "\\\\");
-          break;
-        case ',':
-          g_string_append (out, "\\,");
-          break;
-        case ';':
-          g_string_append (out, "\\;");
-          break;
-        case '\n':
-          g_string_append (out, "\\n");
-          break;
-        case '\r':
-          break;
-        default:
-          g_string_append_c (out, *p);
+      case '\\':
+        g_string_append (out, "\\\\");
+        break;
+      case ',':
+        g_string_append (out, "\\,");
+        break;
+      case ';':
+        g_string_append (out, "\\;");
+        break;
+      case '\n':
+        g_string_append (out, "\\n");
+        break;
+      case '\r':
+        break;
+      default:
+        g_string_append_c (out, *p);
       }
 }
 
 /* One property: @params is written as is (constants only), @value escaped
  * as TEXT between @prefix and @suffix (structured values' other parts). */
 static void
-append_prop (GString *out, const char *name, const char *params, const char *prefix,
-             const char *value, const char *suffix)
+append_prop (GString *out, const char *name, const char *params, const char *prefix, const char *value, const char *suffix)
 {
   g_autoptr (GString) line = NULL;
 
@@ -162,7 +161,7 @@ append_card_end (GString *out, CareRecord *record)
 void
 care_vcard_append_customer (GString *out, CareRecord *customer, GPtrArray *contacts)
 {
-  gboolean company = g_strcmp0 (care_record_get_string (customer, "kind"), "company") == 0;
+  gboolean    company = g_strcmp0 (care_record_get_string (customer, "kind"), "company") == 0;
   const char *name = care_record_get_string (customer, "name");
 
   append_card_start (out, customer, company ? "org" : "individual");
@@ -176,7 +175,7 @@ care_vcard_append_customer (GString *out, CareRecord *customer, GPtrArray *conta
   append_prop (out, "NOTE", NULL, NULL, care_record_get_string (customer, "notes"), NULL);
   for (guint i = 0; contacts != NULL && i < contacts->len; i++)
     {
-      CareRecord *contact = g_ptr_array_index (contacts, i);
+      CareRecord      *contact = g_ptr_array_index (contacts, i);
       g_autofree char *uri = g_strconcat ("urn:uuid:", care_record_get_id (contact), NULL);
 
       append_prop (out, "RELATED",
@@ -203,8 +202,7 @@ care_vcard_append_customer (GString *out, CareRecord *customer, GPtrArray *conta
 
 /* Writes the customers of @customers (a customer query) with their contacts. */
 gboolean
-care_vcard_export (CareStore *store, CareQuery *customers, GOutputStream *stream,
-                   GCancellable *cancellable, GError **error)
+care_vcard_export (CareStore *store, CareQuery *customers, GOutputStream *stream, GCancellable *cancellable, GError **error)
 {
   const CareEntity *contact_entity = care_schema_lookup ("contact");
   g_autoptr (GString) out = g_string_new (NULL);
@@ -278,7 +276,8 @@ decode_param (const char *start, gsize len)
       if (start[i] == '^' && i + 1 < len && strchr ("n'^", start[i + 1]) != NULL)
         {
           char n = start[++i];
-          g_string_append_c (s, n == 'n' ? '\n' : n == '\'' ? '"' : '^');
+          g_string_append_c (s, n == 'n' ? '\n' : n == '\'' ? '"'
+                                                            : '^');
         }
       else
         g_string_append_c (s, start[i]);
@@ -295,7 +294,7 @@ parse_property (const char *line)
   g_autoptr (GPtrArray) params = g_ptr_array_new_with_free_func (g_free);
   const char *p = line;
   const char *name_start = line;
-  Property *prop;
+  Property   *prop;
 
   while (g_ascii_isalnum (*p) || *p == '-' || *p == '.')
     {
@@ -311,7 +310,7 @@ parse_property (const char *line)
 
   while (*p == ';')
     {
-      const char *pname = ++p;
+      const char      *pname = ++p;
       g_autofree char *key = NULL;
 
       while (*p && *p != '=' && *p != ';' && *p != ':')
@@ -518,7 +517,7 @@ notes_of (Card *card)
 
   for (guint i = 0; i < card->props->len; i++)
     {
-      Property *p = g_ptr_array_index (card->props, i);
+      Property        *p = g_ptr_array_index (card->props, i);
       g_autofree char *text = NULL;
 
       if (!g_str_equal (p->name, "NOTE"))
@@ -554,8 +553,7 @@ check_card (Card *card)
 }
 
 static gboolean
-set_or_skip (CareRecord *record, const char *field, const char *text, Card *card,
-             CareImportReport *report)
+set_or_skip (CareRecord *record, const char *field, const char *text, Card *card, CareImportReport *report)
 {
   g_autoptr (GError) error = NULL;
 
@@ -578,7 +576,7 @@ import_customer (CareStore *store, Card *card, CareImportReport *report, GError 
   g_autofree char *address = address_of (card);
   g_autofree char *language = text_of (card, "LANG");
   g_autofree char *notes = notes_of (card);
-  guint skipped = care_import_report_get_n_skipped (report);
+  guint            skipped = care_import_report_get_n_skipped (report);
 
   if (record == NULL)
     return FALSE;
@@ -656,9 +654,9 @@ read_cards (const char *data, gsize length, CareImportReport *report)
   g_autoptr (GString) logical = g_string_new (NULL);
   const char *p = data;
   const char *end = data + length;
-  guint line = 0, logical_line = 0;
-  Card *card = NULL;
-  gboolean junk_reported = FALSE;
+  guint       line = 0, logical_line = 0;
+  Card       *card = NULL;
+  gboolean    junk_reported = FALSE;
 
   if (length >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
     p += 3;
@@ -668,8 +666,8 @@ read_cards (const char *data, gsize length, CareImportReport *report)
     {
       const char *nl = p < end ? memchr (p, '\n', end - p) : NULL;
       const char *stop = nl != NULL ? nl : end;
-      gsize len = stop - p;
-      gboolean at_end = p >= end;
+      gsize       len = stop - p;
+      gboolean    at_end = p >= end;
 
       if (!at_end && len > 0 && p[len - 1] == '\r')
         len--;
@@ -743,8 +741,7 @@ read_cards (const char *data, gsize length, CareImportReport *report)
  * are refused before anything is written.
  */
 CareImportReport *
-care_vcard_import (CareStore *store, const char *data, gsize length, GCancellable *cancellable,
-                   GError **error)
+care_vcard_import (CareStore *store, const char *data, gsize length, GCancellable *cancellable, GError **error)
 {
   g_autoptr (CareImportReport) report = NULL;
   g_autoptr (GPtrArray) cards = NULL;
@@ -773,7 +770,7 @@ care_vcard_import (CareStore *store, const char *data, gsize length, GCancellabl
 
   for (guint i = 0; i < cards->len; i++)
     {
-      Card *card = g_ptr_array_index (cards, i);
+      Card            *card = g_ptr_array_index (cards, i);
       g_autofree char *uid = text_of (card, "UID");
 
       card->id = care_import_id_for_uid (uid);
@@ -795,9 +792,9 @@ care_vcard_import (CareStore *store, const char *data, gsize length, GCancellabl
         continue;
       for (guint j = 0; j < card->props->len; j++)
         {
-          Property *p = g_ptr_array_index (card->props, j);
+          Property        *p = g_ptr_array_index (card->props, j);
           g_autofree char *target_id = NULL;
-          Card *target;
+          Card            *target;
 
           if (!g_str_equal (p->name, "RELATED") || !has_param (p, "TYPE", "contact"))
             continue;
@@ -815,7 +812,7 @@ care_vcard_import (CareStore *store, const char *data, gsize length, GCancellabl
   for (int pass = 0; pass < 2; pass++)
     for (guint i = 0; i < cards->len; i++)
       {
-        Card *card = g_ptr_array_index (cards, i);
+        Card       *card = g_ptr_array_index (cards, i);
         const char *why;
 
         if (card->is_contact != (pass == 1))
@@ -855,7 +852,7 @@ CareImportReport *
 care_vcard_import_file (CareStore *store, GFile *file, GCancellable *cancellable, GError **error)
 {
   g_autoptr (GBytes) bytes = NULL;
-  gsize length;
+  gsize       length;
   const char *data;
 
   if (!care_import_read_file (file, cancellable, &bytes, error))
@@ -866,10 +863,9 @@ care_vcard_import_file (CareStore *store, GFile *file, GCancellable *cancellable
 }
 
 static CareImportReport *
-run_import (CareStore *store, GBytes *bytes, gpointer data, GCancellable *cancellable,
-            GError **error)
+run_import (CareStore *store, GBytes *bytes, gpointer data, GCancellable *cancellable, GError **error)
 {
-  gsize length;
+  gsize       length;
   const char *text = g_bytes_get_data (bytes, &length);
 
   return care_vcard_import (store, text != NULL ? text : "", length, cancellable, error);
@@ -882,8 +878,7 @@ run_import (CareStore *store, GBytes *bytes, gpointer data, GCancellable *cancel
  * own connection to @store's file; @store announces the change when done.
  */
 void
-care_vcard_import_file_async (CareStore *store, GFile *file, GCancellable *cancellable,
-                              GAsyncReadyCallback callback, gpointer user_data)
+care_vcard_import_file_async (CareStore *store, GFile *file, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   care_import_run_async (store, file, run_import, NULL, care_vcard_import_file_async, cancellable,
                          callback, user_data);

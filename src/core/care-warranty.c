@@ -62,12 +62,17 @@ care_warranty_status_key (CareWarrantyStatus status)
 {
   switch (status)
     {
-    case CARE_WARRANTY_STATUS_NOT_STARTED: return "not_started";
-    case CARE_WARRANTY_STATUS_ACTIVE: return "active";
-    case CARE_WARRANTY_STATUS_EXPIRING: return "expiring";
-    case CARE_WARRANTY_STATUS_EXPIRED: return "expired";
+    case CARE_WARRANTY_STATUS_NOT_STARTED:
+      return "not_started";
+    case CARE_WARRANTY_STATUS_ACTIVE:
+      return "active";
+    case CARE_WARRANTY_STATUS_EXPIRING:
+      return "expiring";
+    case CARE_WARRANTY_STATUS_EXPIRED:
+      return "expired";
     case CARE_WARRANTY_STATUS_NONE:
-    default: return "none";
+    default:
+      return "none";
     }
 }
 
@@ -78,11 +83,15 @@ rank (CareWarrantyStatus status)
   switch (status)
     {
     case CARE_WARRANTY_STATUS_ACTIVE:
-    case CARE_WARRANTY_STATUS_EXPIRING: return 3;
-    case CARE_WARRANTY_STATUS_NOT_STARTED: return 2;
-    case CARE_WARRANTY_STATUS_EXPIRED: return 1;
+    case CARE_WARRANTY_STATUS_EXPIRING:
+      return 3;
+    case CARE_WARRANTY_STATUS_NOT_STARTED:
+      return 2;
+    case CARE_WARRANTY_STATUS_EXPIRED:
+      return 1;
     case CARE_WARRANTY_STATUS_NONE:
-    default: return 0;
+    default:
+      return 0;
     }
 }
 
@@ -129,7 +138,7 @@ care_coverage_lookup (CareStore    *store,
 
   for (guint i = 0; i < warranties->len; i++)
     {
-      CareRecord *w = g_ptr_array_index (warranties, i);
+      CareRecord        *w = g_ptr_array_index (warranties, i);
       CareWarrantyStatus status = care_warranty_status (w, today, CARE_WARRANTY_EXPIRING_DAYS);
 
       if (rank (status) > rank (coverage->status))

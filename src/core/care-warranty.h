@@ -18,23 +18,23 @@ typedef enum
 
 typedef struct
 {
-  CareRecord *product;      /* NULL when the serial is unknown */
-  CareRecord *warranty;     /* the warranty that decides, or NULL */
+  CareRecord        *product;  /* NULL when the serial is unknown */
+  CareRecord        *warranty; /* the warranty that decides, or NULL */
   CareWarrantyStatus status;
 } CareCoverage;
 
-CareWarrantyStatus care_warranty_status        (CareRecord         *warranty,
-                                                GDate              *today,
-                                                guint               expiring_days);
-const char        *care_warranty_status_key    (CareWarrantyStatus  status);
-char              *care_date_today             (void);
-void               care_date_parse             (const char         *iso,
-                                                GDate              *date);
-gboolean           care_coverage_lookup        (CareStore          *store,
-                                                const char         *serial,
-                                                GDate              *today,
-                                                CareCoverage       *coverage,
-                                                GError            **error);
-void               care_coverage_clear         (CareCoverage       *coverage);
+CareWarrantyStatus care_warranty_status (CareRecord *warranty,
+                                         GDate      *today,
+                                         guint       expiring_days);
+const char        *care_warranty_status_key (CareWarrantyStatus status);
+char              *care_date_today (void);
+void               care_date_parse (const char *iso,
+                                    GDate      *date);
+gboolean           care_coverage_lookup (CareStore    *store,
+                                         const char   *serial,
+                                         GDate        *today,
+                                         CareCoverage *coverage,
+                                         GError      **error);
+void               care_coverage_clear (CareCoverage *coverage);
 
 G_END_DECLS

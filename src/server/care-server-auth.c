@@ -26,7 +26,7 @@ struct _CareServerAuth
 };
 
 G_DEFINE_FINAL_TYPE (CareServerAuth, care_server_auth, G_TYPE_OBJECT)
-G_DEFINE_QUARK (care - server - auth - error - quark, care_server_auth_error)
+G_DEFINE_QUARK (care_server_auth_error_quark, care_server_auth_error)
 
 void
 care_server_user_free (CareServerUser *user)

@@ -42,7 +42,7 @@ struct _CareServerCalendar
 };
 
 G_DEFINE_FINAL_TYPE (CareServerCalendar, care_server_calendar, G_TYPE_OBJECT)
-G_DEFINE_QUARK (care - server - calendar - error - quark, care_server_calendar_error)
+G_DEFINE_QUARK (care_server_calendar_error_quark, care_server_calendar_error)
 
 /* The state of one rendering, the user data of its resolver. */
 typedef struct

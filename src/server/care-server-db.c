@@ -30,7 +30,7 @@ struct _CareServerDb
 };
 
 G_DEFINE_FINAL_TYPE (CareServerDb, care_server_db, G_TYPE_OBJECT)
-G_DEFINE_QUARK (care - server - db - error - quark, care_server_db_error)
+G_DEFINE_QUARK (care_server_db_error_quark, care_server_db_error)
 
 /* Migrations, oldest first. A shipped migration is never edited. */
 static const char migration_1[] =

@@ -33,7 +33,7 @@ struct _CareServerSync
 };
 
 G_DEFINE_FINAL_TYPE (CareServerSync, care_server_sync, G_TYPE_OBJECT)
-G_DEFINE_QUARK (care - server - sync - error - quark, care_server_sync_error)
+G_DEFINE_QUARK (care_server_sync_error_quark, care_server_sync_error)
 
 /* One stored record as the server holds it. */
 typedef struct

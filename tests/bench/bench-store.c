@@ -12,8 +12,8 @@
 #include "care-demo.h"
 #include "care-record-list.h"
 
-static int n_customers = 100000;
-static char *db_path;
+static int      n_customers = 100000;
+static char    *db_path;
 static gboolean keep;
 
 static const GOptionEntry entries[] = {
@@ -61,7 +61,7 @@ static long
 peak_rss_kb (void)
 {
   g_autofree char *status = NULL;
-  const char *line;
+  const char      *line;
 
   if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
     return -1;
@@ -88,10 +88,10 @@ main (int   argc,
   g_autoptr (GArray) page_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autofree char *dir = NULL;
   g_autofree char *buf = NULL;
-  CareDemoOptions options;
-  guint64 n_records = 0;
-  double t0, import_s, generate_s, open_ms;
-  guint64 n_generated = 0;
+  CareDemoOptions  options;
+  guint64          n_records = 0;
+  double           t0, import_s, generate_s, open_ms;
+  guint64          n_generated = 0;
   /* What an agent types: prefixes of names, emails, phones and serials. */
   const char *typed[] = { "m", "ma", "mar", "mari", "maria", "p", "pe", "pet", "petr", "петр", "иван",
                           "ž", "ži", "žig", "co", "con", "conc", "9", "91", "912", "PRN", "PRN-", "APL-2",

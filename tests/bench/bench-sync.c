@@ -9,7 +9,7 @@
 
 #include "care-sync-engine.h"
 
-static int n_customers = 10000;
+static int   n_customers = 10000;
 static char *server_path;
 
 static const GOptionEntry entries[] = {
@@ -93,10 +93,10 @@ main (int   argc,
   g_autoptr (GAsyncResult) signed_in = NULL;
   g_autoptr (CareQuery) q = NULL;
   g_autoptr (GPtrArray) some = NULL;
-  guint n_records = 0;
-  guint n_entities;
+  guint                    n_records = 0;
+  guint                    n_entities;
   const CareEntity *const *all = care_schema_entities (&n_entities);
-  double t0, initial_s, incremental_s;
+  double                   t0, initial_s, incremental_s;
 
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!g_option_context_parse (ctx, &argc, &argv, &error) || server_path == NULL)
@@ -140,7 +140,7 @@ main (int   argc,
   g_assert_no_error (error);
   for (guint i = 0; i < some->len; i++)
     {
-      CareRecord *r = g_ptr_array_index (some, i);
+      CareRecord      *r = g_ptr_array_index (some, i);
       g_autofree char *notes = g_strdup_printf ("Called back on %u", i);
       care_record_set_string (r, "notes", notes);
       g_assert_true (care_store_save (store, r, NULL));

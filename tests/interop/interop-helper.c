@@ -26,7 +26,7 @@ die_on (GError *error)
 static JsonNode *
 dump_store (CareStore *store)
 {
-  const char *entities[] = { "staff",       "customer",         "contact",
+  const char *entities[] = { "staff", "customer", "contact",
                              "appointment", "training_session", "enrolment" };
   g_autoptr (JsonObject) obj = json_object_new ();
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
@@ -67,9 +67,9 @@ write_file (const char *dir, const char *name, const char *text)
 }
 
 static char *
-export_query (gboolean (*func) (CareStore *, CareQuery *, GOutputStream *, GCancellable *,
-                                GError **),
-              CareStore *store, const char *entity)
+export_query (gboolean (*func) (CareStore *, CareQuery *, GOutputStream *, GCancellable *, GError **),
+              CareStore  *store,
+              const char *entity)
 {
   g_autoptr (GOutputStream) out = g_memory_output_stream_new_resizable ();
   g_autoptr (CareQuery) q = care_query_new (care_schema_lookup (entity));
@@ -89,7 +89,7 @@ export_event (CareStore *store, const char *entity, const char *id)
   g_autoptr (GError) error = NULL;
   g_autoptr (CareRecord) r = care_store_load (store, care_schema_lookup (entity), id, &error);
   CareIcalResolver resolver;
-  char *text;
+  char            *text;
 
   die_on (error);
   care_ical_resolver_init_for_store (&resolver, store);
@@ -108,14 +108,14 @@ run_export (const char *dir)
   g_autoptr (JsonNode) expected = NULL;
   g_autoptr (JsonGenerator) gen = json_generator_new ();
   g_autofree char *json = NULL;
-  InteropIds ids;
-  const char *names[] = { "technician_id",     "trainer_id",        "company_id",
-                          "person_id",         "formula_id",        "contact_primary_id",
-                          "contact_quoted_id", "contact_person_id", "product_id",
-                          "case_id",           "repair_id",         "call_id",
-                          "cancelled_id",      "course_id",         "session_id" };
-  char **values = (char **) &ids;
-  char *text;
+  InteropIds       ids;
+  const char      *names[] = { "technician_id", "trainer_id", "company_id",
+                               "person_id", "formula_id", "contact_primary_id",
+                               "contact_quoted_id", "contact_person_id", "product_id",
+                               "case_id", "repair_id", "call_id",
+                               "cancelled_id", "course_id", "session_id" };
+  char           **values = (char **) &ids;
+  char            *text;
 
   store = care_store_new (path, &error);
   die_on (error);
@@ -166,7 +166,7 @@ run_import (const char *kind, const char *file_path)
   g_autoptr (JsonNode) root = NULL;
   g_autoptr (JsonGenerator) gen = json_generator_new ();
   g_autofree char *json = NULL;
-  JsonArray *skipped = json_array_new ();
+  JsonArray       *skipped = json_array_new ();
 
   die_on (error);
   path = g_build_filename (dir, "import.db", NULL);
@@ -182,9 +182,9 @@ run_import (const char *kind, const char *file_path)
   root = dump_store (store);
   for (guint i = 0; i < care_import_report_get_n_skipped (report); i++)
     {
-      guint line;
+      guint       line;
       const char *why = care_import_report_get_skipped (report, i, &line);
-      JsonArray *item = json_array_new ();
+      JsonArray  *item = json_array_new ();
 
       json_array_add_int_element (item, line);
       json_array_add_string_element (item, why);

@@ -29,38 +29,38 @@ struct _CareAppointmentsView
   AdwBin parent_instance;
 
   /* Template widgets */
-  AdwLeaflet *leaflet;
-  GtkLabel *range_label;
+  AdwLeaflet      *leaflet;
+  GtkLabel        *range_label;
   GtkToggleButton *day_toggle;
   GtkToggleButton *week_toggle;
-  GtkDropDown *technician_dropdown;
-  GtkStack *list_stack;
-  GtkListView *list_view;
-  AdwStatusPage *empty_page;
-  GtkStack *detail_stack;
-  GtkLabel *detail_title;
-  GtkWidget *done_button;
-  GtkWidget *not_done_button;
-  AdwActionRow *clash_row;
-  AdwActionRow *when_row;
-  AdwActionRow *status_row;
-  AdwActionRow *customer_row;
-  AdwActionRow *address_row;
-  AdwActionRow *technician_row;
-  AdwActionRow *product_row;
-  AdwActionRow *notes_row;
-  AdwActionRow *work_notes_row;
+  GtkDropDown     *technician_dropdown;
+  GtkStack        *list_stack;
+  GtkListView     *list_view;
+  AdwStatusPage   *empty_page;
+  GtkStack        *detail_stack;
+  GtkLabel        *detail_title;
+  GtkWidget       *done_button;
+  GtkWidget       *not_done_button;
+  AdwActionRow    *clash_row;
+  AdwActionRow    *when_row;
+  AdwActionRow    *status_row;
+  AdwActionRow    *customer_row;
+  AdwActionRow    *address_row;
+  AdwActionRow    *technician_row;
+  AdwActionRow    *product_row;
+  AdwActionRow    *notes_row;
+  AdwActionRow    *work_notes_row;
 
   /* Owned references */
-  CareContext *context;
-  CareRecordList *records;
+  CareContext        *context;
+  CareRecordList     *records;
   GtkSingleSelection *selection;
-  GtkStringList *technician_names;
-  GPtrArray *technician_ids; /* char*, parallel to technician_names after "All" */
-  GDateTime *day;            /* local midnight of the shown day */
-  CareRecord *current;       /* the appointment shown in the detail pane */
-  GtkWidget *new_button;
-  gboolean filling_technicians;
+  GtkStringList      *technician_names;
+  GPtrArray          *technician_ids; /* char*, parallel to technician_names after "All" */
+  GDateTime          *day;            /* local midnight of the shown day */
+  CareRecord         *current;        /* the appointment shown in the detail pane */
+  GtkWidget          *new_button;
+  gboolean            filling_technicians;
 
   /* Borrowed references */
   AdwToast *last_toast; /* weak */
@@ -68,8 +68,7 @@ struct _CareAppointmentsView
 
 static void view_iface_init (CareViewInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (CareAppointmentsView, care_appointments_view, ADW_TYPE_BIN,
-                               G_IMPLEMENT_INTERFACE (CARE_TYPE_VIEW, view_iface_init))
+G_DEFINE_FINAL_TYPE_WITH_CODE (CareAppointmentsView, care_appointments_view, ADW_TYPE_BIN, G_IMPLEMENT_INTERFACE (CARE_TYPE_VIEW, view_iface_init))
 
 enum
 {
@@ -175,7 +174,7 @@ update_range_label (CareAppointmentsView *self)
 static void
 update_empty_state (CareAppointmentsView *self)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->records));
+  guint       n = g_list_model_get_n_items (G_LIST_MODEL (self->records));
   const char *description;
 
   if (selected_technician (self) != NULL)
@@ -202,7 +201,7 @@ reload (CareAppointmentsView *self)
   g_autoptr (GDateTime) to = NULL;
   g_autofree char *from_utc = NULL;
   g_autofree char *to_utc = NULL;
-  const char *technician = selected_technician (self);
+  const char      *technician = selected_technician (self);
 
   get_range (self, &from, &to);
   from_utc = utc_string (from);
@@ -225,8 +224,8 @@ fill_technicians (CareAppointmentsView *self)
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) staff = NULL;
   g_autofree char *keep = g_strdup (selected_technician (self));
-  guint selected = 0;
-  guint n_old = g_list_model_get_n_items (G_LIST_MODEL (self->technician_names));
+  guint            selected = 0;
+  guint            n_old = g_list_model_get_n_items (G_LIST_MODEL (self->technician_names));
 
   care_query_add_string (query, "role", CARE_QUERY_EQ, "technician");
   care_query_set_order (query, "name", FALSE);
@@ -357,7 +356,7 @@ show_detail (CareAppointmentsView *self, CareRecord *record)
 
       for (guint i = 0; i < clashes->len; i++)
         {
-          CareRecord *c = g_ptr_array_index (clashes, i);
+          CareRecord      *c = g_ptr_array_index (clashes, i);
           g_autofree char *range = format_time_range (c, FALSE);
           g_autofree char *ckind = care_format_record_field (c, "kind");
           g_autofree char *who = reference (self, c, "customer_id");
@@ -387,7 +386,7 @@ reveal_record (CareAppointmentsView *self, CareRecord *record)
 {
   g_autoptr (GDateTime) start = parse_utc (care_record_get_string (record, "start_at"));
   const char *technician = selected_technician (self);
-  int position;
+  int         position;
 
   if (start != NULL)
     {
@@ -442,8 +441,7 @@ default_length_minutes (CareAppointmentsView *self)
   return DEFAULT_LENGTH_MINUTES;
 }
 
-static void editor_saved_cb (CareEditorDialog *dialog, CareRecord *record,
-                             CareAppointmentsView *self);
+static void editor_saved_cb (CareEditorDialog *dialog, CareRecord *record, CareAppointmentsView *self);
 
 /* Once a customer is chosen, the product and case pickers offer theirs only. */
 static void
@@ -472,15 +470,15 @@ static void
 open_editor (CareAppointmentsView *self, CareRecord *record, const char *title, gboolean is_new)
 {
   static const char *const new_fields[] = {
-    "kind",   "customer_id", "product_id", "technician_id", "start_at",
-    "end_at", "address",     "case_id",    "notes",         NULL
+    "kind", "customer_id", "product_id", "technician_id", "start_at",
+    "end_at", "address", "case_id", "notes", NULL
   };
-  static const char *const edit_fields[] = { "kind",          "customer_id", "product_id",
-                                             "technician_id", "start_at",    "end_at",
-                                             "status",        "address",     "case_id",
-                                             "notes",         "work_notes",  NULL };
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  CareEditorDialog *dialog =
+  static const char *const edit_fields[] = { "kind", "customer_id", "product_id",
+                                             "technician_id", "start_at", "end_at",
+                                             "status", "address", "case_id",
+                                             "notes", "work_notes", NULL };
+  GtkRoot                 *root = gtk_widget_get_root (GTK_WIDGET (self));
+  CareEditorDialog        *dialog =
       care_editor_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, get_store (self),
                               record, is_new ? new_fields : edit_fields, title);
   g_autoptr (CareQuery) technicians = care_query_new (care_schema_lookup ("staff"));
@@ -574,7 +572,7 @@ record_outcome (CareAppointmentsView *self, const char *status, const char *note
       g_autofree char *label = care_format_record_field (record, "kind");
       /* TRANSLATORS: a toast: "Delivery done. Schedule the follow-up call?" */
       g_autofree char *title = g_strdup_printf (_ ("%s done. Schedule the follow-up call?"), label);
-      AdwToast *t = adw_toast_new (title);
+      AdwToast        *t = adw_toast_new (title);
 
       adw_toast_set_button_label (t, _ ("_Schedule Call"));
       adw_toast_set_timeout (t, 10);
@@ -592,10 +590,10 @@ record_outcome (CareAppointmentsView *self, const char *status, const char *note
 static void
 outcome_response_cb (AdwMessageDialog *dialog, const char *response, CareAppointmentsView *self)
 {
-  GtkTextView *view = g_object_get_data (G_OBJECT (dialog), "notes-view");
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextView     *view = g_object_get_data (G_OBJECT (dialog), "notes-view");
+  GtkTextBuffer   *buffer = gtk_text_view_get_buffer (view);
   g_autofree char *notes = NULL;
-  GtkTextIter start, end;
+  GtkTextIter      start, end;
 
   if (!g_str_equal (response, "done") && !g_str_equal (response, "not_done"))
     return;
@@ -608,11 +606,11 @@ outcome_response_cb (AdwMessageDialog *dialog, const char *response, CareAppoint
 static void
 ask_outcome (CareAppointmentsView *self, const char *status)
 {
-  gboolean done = g_str_equal (status, "done");
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *dialog;
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-  GtkWidget *notes = gtk_text_view_new ();
+  gboolean    done = g_str_equal (status, "done");
+  GtkRoot    *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget  *dialog;
+  GtkWidget  *scrolled = gtk_scrolled_window_new ();
+  GtkWidget  *notes = gtk_text_view_new ();
   const char *existing;
 
   if (self->current == NULL)
@@ -688,8 +686,7 @@ selection_changed_cb (GtkSingleSelection *selection, GParamSpec *pspec, CareAppo
 }
 
 static void
-records_changed_cb (GListModel *model, guint position, guint removed, guint added,
-                    CareAppointmentsView *self)
+records_changed_cb (GListModel *model, guint position, guint removed, guint added, CareAppointmentsView *self)
 {
   update_empty_state (self);
 }
@@ -749,22 +746,22 @@ setup_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareAppointm
 static void
 bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareAppointmentsView *self)
 {
-  CareRecord *record = gtk_list_item_get_item (item);
-  GtkWidget *box = gtk_list_item_get_child (item);
-  GtkWidget *text = gtk_widget_get_first_child (box);
-  GtkWidget *time = gtk_widget_get_first_child (text);
-  GtkWidget *title = gtk_widget_get_next_sibling (time);
-  GtkWidget *address = gtk_widget_get_next_sibling (title);
-  GtkWidget *technician = gtk_widget_get_next_sibling (address);
-  GtkWidget *status = gtk_widget_get_next_sibling (text);
+  CareRecord      *record = gtk_list_item_get_item (item);
+  GtkWidget       *box = gtk_list_item_get_child (item);
+  GtkWidget       *text = gtk_widget_get_first_child (box);
+  GtkWidget       *time = gtk_widget_get_first_child (text);
+  GtkWidget       *title = gtk_widget_get_next_sibling (time);
+  GtkWidget       *address = gtk_widget_get_next_sibling (title);
+  GtkWidget       *technician = gtk_widget_get_next_sibling (address);
+  GtkWidget       *status = gtk_widget_get_next_sibling (text);
   g_autofree char *range = format_time_range (record, week_mode (self));
   g_autofree char *kind = care_format_record_field (record, "kind");
   g_autofree char *customer = reference (self, record, "customer_id");
   g_autofree char *heading = NULL;
   g_autofree char *tech = reference (self, record, "technician_id");
   g_autofree char *status_text = care_format_record_field (record, "status");
-  const char *status_key = care_record_get_string (record, "status");
-  const char *addr = care_record_get_string (record, "address");
+  const char      *status_key = care_record_get_string (record, "status");
+  const char      *addr = care_record_get_string (record, "address");
 
   /* TRANSLATORS: an agenda entry: "Delivery · Padaria Lda" */
   heading = g_strdup_printf (_ ("%s · %s"), kind, customer != NULL ? customer : "");
@@ -944,41 +941,39 @@ care_appointments_view_dispose (GObject *object)
 }
 
 static void
-care_appointments_view_get_property (GObject *object, guint prop_id, GValue *value,
-                                     GParamSpec *pspec)
+care_appointments_view_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (object);
 
   switch (prop_id)
     {
-      case PROP_CONTEXT:
-        g_value_set_object (value, self->context);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->context);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
 static void
-care_appointments_view_set_property (GObject *object, guint prop_id, const GValue *value,
-                                     GParamSpec *pspec)
+care_appointments_view_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (object);
 
   switch (prop_id)
     {
-      case PROP_CONTEXT:
-        self->context = g_value_dup_object (value);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
 static void
 care_appointments_view_class_init (CareAppointmentsViewClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->constructed = care_appointments_view_constructed;

@@ -23,8 +23,8 @@ struct _CareClashBanner
 
   /* Borrowed references */
   CareRecordEditor *editor;
-  GtkRevealer *revealer;
-  GtkLabel *label;
+  GtkRevealer      *revealer;
+  GtkLabel         *label;
 };
 
 G_DEFINE_FINAL_TYPE (CareClashBanner, care_clash_banner, ADW_TYPE_BIN)
@@ -33,9 +33,9 @@ static char *
 describe_clash (CareClashBanner *self, CareRecord *record, CareRecord *clash, guint n_clashes)
 {
   const CareEntity *e = care_record_get_entity (record);
-  gboolean is_session = g_str_equal (e->name, "training_session");
-  const char *person_field = is_session ? "trainer_id" : "technician_id";
-  g_autofree char *person =
+  gboolean          is_session = g_str_equal (e->name, "training_session");
+  const char       *person_field = is_session ? "trainer_id" : "technician_id";
+  g_autofree char  *person =
       care_format_reference (self->store, care_entity_lookup_field (e, person_field),
                              care_record_get_string (record, person_field));
   g_autofree char *what = care_format_title (self->store, clash);
@@ -153,9 +153,9 @@ CareClashBanner *
 care_clash_banner_attach (CareEditorDialog *dialog, CareStore *store)
 {
   CareClashBanner *self = g_object_new (CARE_TYPE_CLASH_BANNER, NULL);
-  GtkWidget *editor = GTK_WIDGET (care_editor_dialog_get_editor (dialog));
-  GtkWidget *clamp = gtk_widget_get_parent (editor);
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget       *editor = GTK_WIDGET (care_editor_dialog_get_editor (dialog));
+  GtkWidget       *clamp = gtk_widget_get_parent (editor);
+  GtkWidget       *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
 
   g_return_val_if_fail (ADW_IS_CLAMP (clamp), self);
 

@@ -27,46 +27,45 @@ struct _CareCasesView
   AdwBin parent_instance;
 
   /* Template widgets */
-  AdwLeaflet *leaflet;
-  GtkWidget *list_pane;
-  GtkWidget *detail_pane;
-  GtkSearchBar *search_bar;
-  GtkSearchEntry *search_entry;
-  GtkDropDown *filter_dropdown;
-  GtkLabel *count_label;
-  GtkStack *list_stack;
-  GtkListView *list_view;
-  AdwStatusPage *empty_page;
-  GtkStack *detail_stack;
+  AdwLeaflet          *leaflet;
+  GtkWidget           *list_pane;
+  GtkWidget           *detail_pane;
+  GtkSearchBar        *search_bar;
+  GtkSearchEntry      *search_entry;
+  GtkDropDown         *filter_dropdown;
+  GtkLabel            *count_label;
+  GtkStack            *list_stack;
+  GtkListView         *list_view;
+  AdwStatusPage       *empty_page;
+  GtkStack            *detail_stack;
   AdwPreferencesGroup *summary_group;
-  AdwActionRow *status_row;
-  GtkWidget *workflow_box;
-  AdwComboRow *priority_row;
-  AdwActionRow *assignee_row;
-  GtkMenuButton *assignee_button;
-  AdwActionRow *warranty_row;
-  AdwActionRow *customer_row;
-  AdwActionRow *product_row;
-  AdwActionRow *opened_row;
-  GtkLabel *description_label;
+  AdwActionRow        *status_row;
+  GtkWidget           *workflow_box;
+  AdwComboRow         *priority_row;
+  AdwActionRow        *assignee_row;
+  GtkMenuButton       *assignee_button;
+  AdwActionRow        *warranty_row;
+  AdwActionRow        *customer_row;
+  AdwActionRow        *product_row;
+  AdwActionRow        *opened_row;
+  GtkLabel            *description_label;
   AdwPreferencesGroup *resolution_group;
-  GtkLabel *resolution_label;
+  GtkLabel            *resolution_label;
 
   /* Owned references */
-  CareContext *context;
-  CareRecordList *records;
+  CareContext        *context;
+  CareRecordList     *records;
   GtkSingleSelection *selection;
-  CareRecord *current;   /* the case shown in the detail */
-  GtkWidget *new_button; /* packed into the window's header bar */
-  GtkWidget *search_button;
-  GtkWidget *status_badge;
-  gboolean filling; /* the detail is being filled: no saving */
+  CareRecord         *current;    /* the case shown in the detail */
+  GtkWidget          *new_button; /* packed into the window's header bar */
+  GtkWidget          *search_button;
+  GtkWidget          *status_badge;
+  gboolean            filling; /* the detail is being filled: no saving */
 };
 
 static void view_iface_init (CareViewInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (CareCasesView, care_cases_view, ADW_TYPE_BIN,
-                               G_IMPLEMENT_INTERFACE (CARE_TYPE_VIEW, view_iface_init))
+G_DEFINE_FINAL_TYPE_WITH_CODE (CareCasesView, care_cases_view, ADW_TYPE_BIN, G_IMPLEMENT_INTERFACE (CARE_TYPE_VIEW, view_iface_init))
 
 enum
 {
@@ -75,18 +74,18 @@ enum
 };
 
 /* Parallel to the filter drop-down's items; NULL is every open status. */
-static const char *const filter_statuses[] = { NULL,      "open",     "in_progress",
+static const char *const filter_statuses[] = { NULL, "open", "in_progress",
                                                "waiting", "resolved", "closed" };
 
-static const char *const new_case_fields[] = { "customer_id", "product_id",  "kind",
-                                               "subject",     "description", "channel",
-                                               "priority",    "assignee_id", NULL };
-static const char *const edit_case_fields[] = { "customer_id", "product_id",  "kind",
-                                                "subject",     "description", "channel",
-                                                "priority",    "assignee_id", NULL };
-static const char *const edit_closed_case_fields[] = { "customer_id", "product_id",  "kind",
-                                                       "subject",     "description", "channel",
-                                                       "priority",    "assignee_id", "resolution",
+static const char *const new_case_fields[] = { "customer_id", "product_id", "kind",
+                                               "subject", "description", "channel",
+                                               "priority", "assignee_id", NULL };
+static const char *const edit_case_fields[] = { "customer_id", "product_id", "kind",
+                                                "subject", "description", "channel",
+                                                "priority", "assignee_id", NULL };
+static const char *const edit_closed_case_fields[] = { "customer_id", "product_id", "kind",
+                                                       "subject", "description", "channel",
+                                                       "priority", "assignee_id", "resolution",
                                                        NULL };
 
 static const CareField *
@@ -118,7 +117,7 @@ age_text (const char *opened_at)
       opened_at != NULL ? g_date_time_new_from_iso8601 (opened_at, utc) : NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   GTimeSpan span;
-  gint64 n;
+  gint64    n;
 
   if (opened == NULL)
     return g_strdup ("");
@@ -173,7 +172,7 @@ static CareQuery *
 filter_query (CareCasesView *self)
 {
   g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("service_case"));
-  guint selected = gtk_drop_down_get_selected (self->filter_dropdown);
+  guint       selected = gtk_drop_down_get_selected (self->filter_dropdown);
   const char *status = selected < G_N_ELEMENTS (filter_statuses) ? filter_statuses[selected] : NULL;
 
   if (status != NULL)
@@ -189,8 +188,8 @@ filter_query (CareCasesView *self)
 static void
 update_list_state (CareCasesView *self)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->records));
-  const char *search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  guint            n = g_list_model_get_n_items (G_LIST_MODEL (self->records));
+  const char      *search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
   g_autofree char *count = g_strdup_printf (ngettext ("%'u case", "%'u cases", n), n);
 
   gtk_label_set_text (self->count_label, count);
@@ -221,8 +220,7 @@ update_list_state (CareCasesView *self)
 }
 
 static void
-records_changed_cb (GListModel *model, guint position, guint removed, guint added,
-                    CareCasesView *self)
+records_changed_cb (GListModel *model, guint position, guint removed, guint added, CareCasesView *self)
 {
   update_list_state (self);
 }
@@ -285,14 +283,14 @@ setup_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer use
 static void
 bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareCasesView *self)
 {
-  CareRecord *c = gtk_list_item_get_item (item);
-  GtkWidget *box = gtk_list_item_get_child (item);
-  GtkWidget *text = gtk_widget_get_first_child (box);
-  GtkWidget *title = gtk_widget_get_first_child (text);
-  GtkWidget *subtitle = gtk_widget_get_next_sibling (title);
-  GtkWidget *side = gtk_widget_get_next_sibling (text);
-  GtkWidget *priority = gtk_widget_get_first_child (side);
-  GtkWidget *age = gtk_widget_get_next_sibling (priority);
+  CareRecord      *c = gtk_list_item_get_item (item);
+  GtkWidget       *box = gtk_list_item_get_child (item);
+  GtkWidget       *text = gtk_widget_get_first_child (box);
+  GtkWidget       *title = gtk_widget_get_first_child (text);
+  GtkWidget       *subtitle = gtk_widget_get_next_sibling (title);
+  GtkWidget       *side = gtk_widget_get_next_sibling (text);
+  GtkWidget       *priority = gtk_widget_get_first_child (side);
+  GtkWidget       *age = gtk_widget_get_next_sibling (priority);
   g_autofree char *customer = care_format_reference (store (self), case_field ("customer_id"),
                                                      care_record_get_string (c, "customer_id"));
   g_autofree char *status = care_format_record_field (c, "status");
@@ -370,11 +368,11 @@ static void ask_resolution (CareCasesView *self, const char *problem);
 static void
 resolve_response_cb (AdwMessageDialog *dialog, const char *response, CareCasesView *self)
 {
-  GtkTextView *view = g_object_get_data (G_OBJECT (dialog), "text-view");
+  GtkTextView   *view = g_object_get_data (G_OBJECT (dialog), "text-view");
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
   g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
-  GtkTextIter start, end;
+  GtkTextIter      start, end;
 
   if (!g_str_equal (response, "resolve"))
     return;
@@ -401,8 +399,8 @@ ask_resolution (CareCasesView *self, const char *problem)
       problem != NULL ? problem
                       : _ ("Describe what was done, so the customer and the "
                            "next agent know how the case ended."));
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-  GtkWidget *text = gtk_text_view_new ();
+  GtkWidget  *scrolled = gtk_scrolled_window_new ();
+  GtkWidget  *text = gtk_text_view_new ();
   const char *previous =
       self->current != NULL ? care_record_get_string (self->current, "resolution") : NULL;
 
@@ -451,17 +449,17 @@ step_clicked_cb (GtkButton *button, CareCasesView *self)
 static void
 fill_workflow (CareCasesView *self)
 {
-  const char *status = care_record_get_string (self->current, "status");
+  const char        *status = care_record_get_string (self->current, "status");
   const char *const *next = care_case_next_statuses (status);
-  GtkWidget *child;
+  GtkWidget         *child;
 
   while ((child = gtk_widget_get_first_child (self->workflow_box)) != NULL)
     gtk_box_remove (GTK_BOX (self->workflow_box), child);
 
   for (guint i = 0; next[i] != NULL; i++)
     {
-      const char *label = step_label (status, next[i]);
-      GtkWidget *button = gtk_button_new_with_mnemonic (label);
+      const char      *label = step_label (status, next[i]);
+      GtkWidget       *button = gtk_button_new_with_mnemonic (label);
       g_autofree char *plain = NULL;
       g_autoptr (GString) name = g_string_new (label);
 
@@ -491,7 +489,8 @@ contact_line (CareRecord *customer)
 
   if (email != NULL && phone != NULL)
     return g_strdup_printf ("%s · %s", email, phone);
-  return g_strdup (email != NULL ? email : phone != NULL ? phone : "");
+  return g_strdup (email != NULL ? email : phone != NULL ? phone
+                                                         : "");
 }
 
 /* The detail */
@@ -510,9 +509,9 @@ show_detail (CareCasesView *self, CareRecord *service_case)
   g_autofree char *channel = NULL;
   g_autoptr (CareRecord) product = NULL;
   g_autoptr (CareRecord) customer_record = NULL;
-  const char *priority;
-  const char *description;
-  const char *resolution;
+  const char      *priority;
+  const char      *description;
+  const char      *resolution;
   const CareField *prio_field = case_field ("priority");
 
   g_set_object (&self->current, service_case);
@@ -710,7 +709,7 @@ static void
 priority_changed_cb (CareCasesView *self)
 {
   const CareField *f = case_field ("priority");
-  guint selected = adw_combo_row_get_selected (self->priority_row);
+  guint            selected = adw_combo_row_get_selected (self->priority_row);
   g_autoptr (CareRecord) copy = NULL;
   g_autofree char *message = NULL;
 
@@ -767,8 +766,8 @@ editor_changed_cb (CareRecordEditor *editor, GParamSpec *pspec, CareCasesView *s
   CareRecord *r = care_record_editor_get_record (editor);
   const char *customer_id = care_record_get_string (r, "customer_id");
   const char *product_id = care_record_get_string (r, "product_id");
-  char *shown_customer = g_object_get_data (G_OBJECT (editor), "customer-id");
-  char *shown_product = g_object_get_data (G_OBJECT (editor), "product-id");
+  char       *shown_customer = g_object_get_data (G_OBJECT (editor), "customer-id");
+  char       *shown_product = g_object_get_data (G_OBJECT (editor), "product-id");
 
   if (g_strcmp0 (customer_id, shown_customer) != 0)
     {
@@ -785,10 +784,10 @@ editor_changed_cb (CareRecordEditor *editor, GParamSpec *pspec, CareCasesView *s
       g_strcmp0 (product_id, shown_product) != 0)
     {
       g_autoptr (CareRecord) product = load (self, "product", product_id);
-      CareCoverage coverage = { 0 };
+      CareCoverage       coverage = { 0 };
       CareWarrantyStatus status = CARE_WARRANTY_STATUS_NONE;
-      g_autofree char *today = care_date_today ();
-      GDate day;
+      g_autofree char   *today = care_date_today ();
+      GDate              day;
 
       care_date_parse (today, &day);
       if (product != NULL &&
@@ -810,8 +809,7 @@ case_saved_cb (CareEditorDialog *dialog, CareRecord *record, CareCasesView *self
 }
 
 static void
-open_editor (CareCasesView *self, CareRecord *record, const char *const *fields, const char *title,
-             gboolean is_new)
+open_editor (CareCasesView *self, CareRecord *record, const char *const *fields, const char *title, gboolean is_new)
 {
   CareEditorDialog *dialog =
       care_editor_dialog_new (care_view_get_window (self), store (self), record, fields, title);
@@ -844,7 +842,7 @@ static void
 view_edit_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareCasesView *self = CARE_CASES_VIEW (widget);
-  const char *status;
+  const char    *status;
 
   if (self->current == NULL)
     return;
@@ -911,7 +909,7 @@ care_cases_view_constructed (GObject *object)
   const CareField *prio = case_field ("priority");
   g_autoptr (GtkStringList) priorities = gtk_string_list_new (NULL);
   GtkListItemFactory *factory;
-  GtkWidget *picker;
+  GtkWidget          *picker;
 
   G_OBJECT_CLASS (care_cases_view_parent_class)->constructed (object);
 
@@ -968,34 +966,33 @@ care_cases_view_get_property (GObject *object, guint prop_id, GValue *value, GPa
 
   switch (prop_id)
     {
-      case PROP_CONTEXT:
-        g_value_set_object (value, self->context);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->context);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
 static void
-care_cases_view_set_property (GObject *object, guint prop_id, const GValue *value,
-                              GParamSpec *pspec)
+care_cases_view_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   CareCasesView *self = CARE_CASES_VIEW (object);
 
   switch (prop_id)
     {
-      case PROP_CONTEXT:
-        self->context = g_value_dup_object (value);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
 static void
 care_cases_view_class_init (CareCasesViewClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->constructed = care_cases_view_constructed;

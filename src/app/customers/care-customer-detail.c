@@ -30,24 +30,24 @@ struct _CareCustomerDetail
   AdwBin parent_instance;
 
   /* Template widgets */
-  GtkStack *stack;
+  GtkStack          *stack;
   GtkScrolledWindow *scroller;
-  GtkLabel *name_label;
-  GtkLabel *kind_label;
-  GtkButton *call_button;
-  AdwActionRow *email_row;
-  AdwActionRow *phone_row;
-  AdwActionRow *address_row;
-  AdwActionRow *language_row;
-  AdwActionRow *notes_row;
-  GtkBox *groups_box;
+  GtkLabel          *name_label;
+  GtkLabel          *kind_label;
+  GtkButton         *call_button;
+  AdwActionRow      *email_row;
+  AdwActionRow      *phone_row;
+  AdwActionRow      *address_row;
+  AdwActionRow      *language_row;
+  AdwActionRow      *notes_row;
+  GtkBox            *groups_box;
 
   /* Owned references */
   CareContext *context;
-  CareRecord *customer;
-  char *customer_id;
-  char *hidden_id; /* a contact whose delete waits for its undo toast */
-  guint refresh_id;
+  CareRecord  *customer;
+  char        *customer_id;
+  char        *hidden_id; /* a contact whose delete waits for its undo toast */
+  guint        refresh_id;
 };
 
 G_DEFINE_FINAL_TYPE (CareCustomerDetail, care_customer_detail, ADW_TYPE_BIN)
@@ -166,14 +166,14 @@ set_info_row (AdwActionRow *row, const char *value)
 static void
 build_header (CareCustomerDetail *self)
 {
-  CareRecord *c = self->customer;
+  CareRecord      *c = self->customer;
   g_autofree char *kind = field_label (c, "kind");
   g_autofree char *email_name = NULL;
   g_autofree char *address_name = NULL;
   g_autofree char *phone_name = NULL;
-  const char *email = care_record_get_string (c, "email");
-  const char *phone = care_record_get_string (c, "phone");
-  const char *address = care_record_get_string (c, "address");
+  const char      *email = care_record_get_string (c, "email");
+  const char      *phone = care_record_get_string (c, "phone");
+  const char      *address = care_record_get_string (c, "address");
 
   gtk_label_set_text (self->name_label, care_record_get_title (c));
   gtk_label_set_text (self->kind_label, kind);
@@ -205,7 +205,7 @@ build_contacts (CareCustomerDetail *self)
   g_autoptr (GPtrArray) contacts = NULL;
   GtkWidget *group = new_group (self, _ ("Contacts"));
   GtkWidget *add;
-  guint shown = 0;
+  guint      shown = 0;
 
   add = gtk_button_new_from_icon_name ("list-add-symbolic");
   gtk_widget_add_css_class (add, "flat");
@@ -218,12 +218,12 @@ build_contacts (CareCustomerDetail *self)
   contacts = find (self, query, MAX_CONTACTS);
   for (guint i = 0; i < contacts->len; i++)
     {
-      CareRecord *k = g_ptr_array_index (contacts, i);
-      const char *id = care_record_get_id (k);
+      CareRecord      *k = g_ptr_array_index (contacts, i);
+      const char      *id = care_record_get_id (k);
       g_autofree char *subtitle = NULL;
       g_autofree char *edit_label = NULL;
       g_autofree char *delete_label = NULL;
-      GtkWidget *row;
+      GtkWidget       *row;
 
       if (g_strcmp0 (id, self->hidden_id) == 0)
         continue;
@@ -258,16 +258,16 @@ coverage_rank (CareWarrantyStatus status)
   /* As care_coverage_lookup(): covering beats not yet started beats expired. */
   switch (status)
     {
-      case CARE_WARRANTY_STATUS_ACTIVE:
-      case CARE_WARRANTY_STATUS_EXPIRING:
-        return 3;
-      case CARE_WARRANTY_STATUS_NOT_STARTED:
-        return 2;
-      case CARE_WARRANTY_STATUS_EXPIRED:
-        return 1;
-      case CARE_WARRANTY_STATUS_NONE:
-      default:
-        return 0;
+    case CARE_WARRANTY_STATUS_ACTIVE:
+    case CARE_WARRANTY_STATUS_EXPIRING:
+      return 3;
+    case CARE_WARRANTY_STATUS_NOT_STARTED:
+      return 2;
+    case CARE_WARRANTY_STATUS_EXPIRED:
+      return 1;
+    case CARE_WARRANTY_STATUS_NONE:
+    default:
+      return 0;
     }
 }
 
@@ -296,20 +296,19 @@ coverage_parts (CareRecord *warranty)
 }
 
 static void
-add_product_row (CareCustomerDetail *self, GtkWidget *group, CareRecord *product, GDate *today,
-                 guint expiring_days)
+add_product_row (CareCustomerDetail *self, GtkWidget *group, CareRecord *product, GDate *today, guint expiring_days)
 {
   g_autoptr (CareQuery) wq = care_query_new (care_schema_lookup ("warranty"));
   g_autoptr (GPtrArray) warranties = NULL;
-  g_autofree char *status_text = NULL;
-  g_autofree char *parts = NULL;
-  g_autofree char *subtitle = NULL;
-  g_autofree char *end = NULL;
-  CareRecord *decisive = NULL;
+  g_autofree char   *status_text = NULL;
+  g_autofree char   *parts = NULL;
+  g_autofree char   *subtitle = NULL;
+  g_autofree char   *end = NULL;
+  CareRecord        *decisive = NULL;
   CareWarrantyStatus status = CARE_WARRANTY_STATUS_NONE;
-  const char *tag_text;
-  const char *tag_class;
-  GtkWidget *row;
+  const char        *tag_text;
+  const char        *tag_class;
+  GtkWidget         *row;
 
   care_query_add_string (wq, "product_id", CARE_QUERY_EQ, care_record_get_id (product));
   care_query_set_order (wq, "end_date", TRUE);
@@ -317,7 +316,7 @@ add_product_row (CareCustomerDetail *self, GtkWidget *group, CareRecord *product
 
   for (guint i = 0; i < warranties->len; i++)
     {
-      CareRecord *w = g_ptr_array_index (warranties, i);
+      CareRecord        *w = g_ptr_array_index (warranties, i);
       CareWarrantyStatus s = care_warranty_status (w, today, expiring_days);
 
       if (coverage_rank (s) > coverage_rank (status))
@@ -335,40 +334,40 @@ add_product_row (CareCustomerDetail *self, GtkWidget *group, CareRecord *product
 
   switch (status)
     {
-      case CARE_WARRANTY_STATUS_ACTIVE:
+    case CARE_WARRANTY_STATUS_ACTIVE:
+      /* TRANSLATORS: %s is a date */
+      status_text = g_strdup_printf (_ ("Covered until %s"), end);
+      tag_text = C_ ("warranty status", "Covered");
+      tag_class = "success";
+      break;
+    case CARE_WARRANTY_STATUS_EXPIRING:
+      /* TRANSLATORS: %s is a date */
+      status_text = g_strdup_printf (_ ("Covered until %s"), end);
+      tag_text = C_ ("warranty status", "Expiring soon");
+      tag_class = "warning";
+      break;
+    case CARE_WARRANTY_STATUS_NOT_STARTED:
+      {
+        g_autofree char *start =
+            care_format_date (care_record_get_string (decisive, "start_date"));
         /* TRANSLATORS: %s is a date */
-        status_text = g_strdup_printf (_ ("Covered until %s"), end);
-        tag_text = C_ ("warranty status", "Covered");
-        tag_class = "success";
-        break;
-      case CARE_WARRANTY_STATUS_EXPIRING:
-        /* TRANSLATORS: %s is a date */
-        status_text = g_strdup_printf (_ ("Covered until %s"), end);
-        tag_text = C_ ("warranty status", "Expiring soon");
-        tag_class = "warning";
-        break;
-      case CARE_WARRANTY_STATUS_NOT_STARTED:
-        {
-          g_autofree char *start =
-              care_format_date (care_record_get_string (decisive, "start_date"));
-          /* TRANSLATORS: %s is a date */
-          status_text = g_strdup_printf (_ ("Covered from %s"), start);
-          tag_text = C_ ("warranty status", "Not yet started");
-          tag_class = "dim-label";
-        }
-        break;
-      case CARE_WARRANTY_STATUS_EXPIRED:
-        /* TRANSLATORS: %s is a date */
-        status_text = g_strdup_printf (_ ("Expired on %s"), end);
-        tag_text = C_ ("warranty status", "Expired");
-        tag_class = "error";
-        break;
-      case CARE_WARRANTY_STATUS_NONE:
-      default:
-        status_text = g_strdup (_ ("No warranty"));
-        tag_text = NULL;
-        tag_class = NULL;
-        break;
+        status_text = g_strdup_printf (_ ("Covered from %s"), start);
+        tag_text = C_ ("warranty status", "Not yet started");
+        tag_class = "dim-label";
+      }
+      break;
+    case CARE_WARRANTY_STATUS_EXPIRED:
+      /* TRANSLATORS: %s is a date */
+      status_text = g_strdup_printf (_ ("Expired on %s"), end);
+      tag_text = C_ ("warranty status", "Expired");
+      tag_class = "error";
+      break;
+    case CARE_WARRANTY_STATUS_NONE:
+    default:
+      status_text = g_strdup (_ ("No warranty"));
+      tag_text = NULL;
+      tag_class = NULL;
+      break;
     }
 
   {
@@ -396,8 +395,8 @@ build_products (CareCustomerDetail *self)
   g_autoptr (CareQuery) query = customer_query (self, "product");
   g_autoptr (GPtrArray) products = NULL;
   g_autofree char *today_iso = care_date_today ();
-  GtkWidget *group = new_group (self, _ ("Products"));
-  guint expiring_days =
+  GtkWidget       *group = new_group (self, _ ("Products"));
+  guint            expiring_days =
       g_settings_get_int (care_context_get_settings (self->context), "warranty-expiring-days");
   GDate today;
 
@@ -417,7 +416,7 @@ build_cases (CareCustomerDetail *self)
   g_autoptr (CareQuery) query = customer_query (self, "service_case");
   g_autoptr (GPtrArray) cases = NULL;
   const char *open_statuses[] = { "open", "in_progress", "waiting", NULL };
-  GtkWidget *group = new_group (self, _ ("Open Service Cases"));
+  GtkWidget  *group = new_group (self, _ ("Open Service Cases"));
 
   care_query_add_in (query, "status", open_statuses);
   care_query_set_order (query, "opened_at", TRUE);
@@ -425,13 +424,13 @@ build_cases (CareCustomerDetail *self)
 
   for (guint i = 0; i < cases->len; i++)
     {
-      CareRecord *sc = g_ptr_array_index (cases, i);
+      CareRecord      *sc = g_ptr_array_index (cases, i);
       g_autofree char *kind = field_label (sc, "kind");
       g_autofree char *status = field_label (sc, "status");
       g_autofree char *priority = field_label (sc, "priority");
       g_autofree char *opened = field_label (sc, "opened_at");
       g_autofree char *subtitle = NULL;
-      GtkWidget *row;
+      GtkWidget       *row;
 
       /* TRANSLATORS: a case's kind, status and when it was opened, e.g. "Repair · Open · opened 3/1/26 09:00" */
       subtitle = g_strdup_printf (_ ("%s · %s · opened %s"), kind, status, opened);
@@ -464,14 +463,14 @@ build_appointments (CareCustomerDetail *self, gboolean upcoming)
 
   for (guint i = 0; i < appointments->len; i++)
     {
-      CareRecord *a = g_ptr_array_index (appointments, i);
+      CareRecord      *a = g_ptr_array_index (appointments, i);
       g_autofree char *kind = field_label (a, "kind");
       g_autofree char *when = field_label (a, "start_at");
       g_autofree char *status = field_label (a, "status");
       g_autofree char *who = care_format_reference (get_store (self), tech,
                                                     care_record_get_string (a, "technician_id"));
       g_autofree char *subtitle = NULL;
-      GtkWidget *row;
+      GtkWidget       *row;
 
       subtitle = who[0] != '\0' ? g_strdup_printf ("%s · %s · %s", when, status, who)
                                 : g_strdup_printf ("%s · %s", when, status);
@@ -511,14 +510,14 @@ build_enrolments (CareCustomerDetail *self)
 
   for (guint i = 0; i < enrolments->len; i++)
     {
-      CareRecord *e = g_ptr_array_index (enrolments, i);
+      CareRecord      *e = g_ptr_array_index (enrolments, i);
       g_autofree char *session = care_format_reference (get_store (self), session_field,
                                                         care_record_get_string (e, "session_id"));
       g_autofree char *person = care_format_reference (get_store (self), contact_field,
                                                        care_record_get_string (e, "contact_id"));
       g_autofree char *status = field_label (e, "status");
       g_autofree char *subtitle = g_strdup_printf ("%s · %s", person, status);
-      GtkWidget *row = text_row (session, subtitle);
+      GtkWidget       *row = text_row (session, subtitle);
 
       add_prefix_icon (row, "starred-symbolic");
       if (care_record_get_bool (e, "attended"))
@@ -542,13 +541,13 @@ choice_label (const CareEntity *entity, const char *field, const char *key)
 static void
 add_timeline_row (GtkWidget *group, CareTimelineEntry *entry)
 {
-  const char *name = entry->entity->name;
+  const char      *name = entry->entity->name;
   g_autofree char *when = care_format_datetime (entry->at);
   g_autoptr (GStrvBuilder) parts = g_strv_builder_new ();
   g_auto (GStrv) strv = NULL;
   g_autofree char *subtitle = NULL;
   g_autofree char *title = NULL;
-  const char *icon;
+  const char      *icon;
 
   g_strv_builder_add (parts, when);
 
@@ -604,7 +603,7 @@ build_timeline (CareCustomerDetail *self)
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) entries = NULL;
   GtkWidget *group = new_group (self, _ ("Timeline"));
-  guint limit = g_settings_get_int (care_context_get_settings (self->context), "timeline-length");
+  guint      limit = g_settings_get_int (care_context_get_settings (self->context), "timeline-length");
 
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
                                          _ ("Calls, cases, visits and enrolments, newest first."));
@@ -783,7 +782,7 @@ care_customer_detail_finalize (GObject *object)
 static void
 care_customer_detail_class_init (CareCustomerDetailClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = care_customer_detail_dispose;

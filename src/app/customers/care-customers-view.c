@@ -19,22 +19,22 @@
 /* How long the undo toast stays; the delete happens when it goes. */
 #define UNDO_TIMEOUT_SECONDS 6
 
-static const char *const customer_fields[] = { "kind",    "name",     "email", "phone",
+static const char *const customer_fields[] = { "kind", "name", "email", "phone",
                                                "address", "language", "notes", NULL };
 static const char *const contact_fields[] = {
   "name", "role", "phone", "email", "is_primary", NULL
 };
-static const char *const call_fields[] = { "direction", "contact_id",     "subject", "outcome",
-                                           "notes",     "follow_up_date", NULL };
+static const char *const call_fields[] = { "direction", "contact_id", "subject", "outcome",
+                                           "notes", "follow_up_date", NULL };
 
 typedef struct
 {
   CareCustomersView *view; /* unowned: the view finishes its pending delete in dispose */
-  const CareEntity *entity;
-  char *id;
-  char *customer_id; /* the customer to show again after an undo */
-  AdwToast *toast;   /* owned */
-  gboolean undone;
+  const CareEntity  *entity;
+  char              *id;
+  char              *customer_id; /* the customer to show again after an undo */
+  AdwToast          *toast;       /* owned */
+  gboolean           undone;
 } PendingDelete;
 
 struct _CareCustomersView
@@ -42,30 +42,29 @@ struct _CareCustomersView
   AdwBin parent_instance;
 
   /* Template widgets */
-  AdwLeaflet *leaflet;
-  GtkSearchEntry *search_entry;
-  GtkLabel *count_label;
-  GtkStack *list_stack;
-  GtkListView *list_view;
-  AdwStatusPage *no_results_page;
+  AdwLeaflet         *leaflet;
+  GtkSearchEntry     *search_entry;
+  GtkLabel           *count_label;
+  GtkStack           *list_stack;
+  GtkListView        *list_view;
+  AdwStatusPage      *no_results_page;
   CareCustomerDetail *detail;
 
   /* Owned references */
-  CareContext *context;
-  CareRecordList *list;
-  CareHideModel *hide_model;
+  CareContext        *context;
+  CareRecordList     *list;
+  CareHideModel      *hide_model;
   GtkSingleSelection *selection;
-  GtkWidget *new_button;
-  char *selected_id;
-  PendingDelete *pending;
+  GtkWidget          *new_button;
+  char               *selected_id;
+  PendingDelete      *pending;
 
   gboolean restoring; /* the selection is being set back after a reload */
 };
 
 static void view_iface_init (CareViewInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (CareCustomersView, care_customers_view, ADW_TYPE_BIN,
-                               G_IMPLEMENT_INTERFACE (CARE_TYPE_VIEW, view_iface_init))
+G_DEFINE_FINAL_TYPE_WITH_CODE (CareCustomersView, care_customers_view, ADW_TYPE_BIN, G_IMPLEMENT_INTERFACE (CARE_TYPE_VIEW, view_iface_init))
 
 enum
 {
@@ -132,10 +131,10 @@ select_id (CareCustomersView *self, const char *id)
 static void
 update_count (CareCustomersView *self)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->hide_model));
+  guint            n = g_list_model_get_n_items (G_LIST_MODEL (self->hide_model));
   g_autofree char *stripped =
       g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
-  gboolean searching = stripped[0] != '\0';
+  gboolean         searching = stripped[0] != '\0';
   g_autofree char *text = NULL;
 
   if (searching)
@@ -161,8 +160,7 @@ update_count (CareCustomersView *self)
 }
 
 static void
-model_items_changed_cb (GListModel *model, guint position, guint removed, guint added,
-                        CareCustomersView *self)
+model_items_changed_cb (GListModel *model, guint position, guint removed, guint added, CareCustomersView *self)
 {
   update_count (self);
 
@@ -201,8 +199,7 @@ search_changed_cb (GtkSearchEntry *entry, CareCustomersView *self)
 
 /* Down from the search moves into the results, as in GNOME Settings. */
 static gboolean
-search_key_pressed_cb (GtkEventControllerKey *controller, guint keyval, guint keycode,
-                       GdkModifierType state, CareCustomersView *self)
+search_key_pressed_cb (GtkEventControllerKey *controller, guint keyval, guint keycode, GdkModifierType state, CareCustomersView *self)
 {
   if (keyval != GDK_KEY_Down || g_list_model_get_n_items (G_LIST_MODEL (self->hide_model)) == 0)
     return GDK_EVENT_PROPAGATE;
@@ -266,18 +263,19 @@ setup_item_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer us
 static void
 bind_item_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
 {
-  CareRecord *record = gtk_list_item_get_item (item);
-  GtkWidget *box = gtk_list_item_get_child (item);
-  GtkWidget *title = gtk_widget_get_first_child (box);
-  GtkWidget *subtitle = gtk_widget_get_next_sibling (title);
-  const char *email = care_record_get_string (record, "email");
-  const char *phone = care_record_get_string (record, "phone");
+  CareRecord      *record = gtk_list_item_get_item (item);
+  GtkWidget       *box = gtk_list_item_get_child (item);
+  GtkWidget       *title = gtk_widget_get_first_child (box);
+  GtkWidget       *subtitle = gtk_widget_get_next_sibling (title);
+  const char      *email = care_record_get_string (record, "email");
+  const char      *phone = care_record_get_string (record, "phone");
   g_autofree char *sub = NULL;
 
   if (email != NULL && phone != NULL)
     sub = g_strdup_printf ("%s · %s", email, phone);
   else
-    sub = g_strdup (email != NULL ? email : phone != NULL ? phone : "");
+    sub = g_strdup (email != NULL ? email : phone != NULL ? phone
+                                                          : "");
 
   gtk_label_set_text (GTK_LABEL (title), care_record_get_title (record));
   gtk_label_set_text (GTK_LABEL (subtitle), sub);
@@ -361,7 +359,7 @@ static void
 start_delete (CareCustomersView *self, const CareEntity *entity, const char *id, const char *title)
 {
   PendingDelete *pending;
-  AdwToast *toast;
+  AdwToast      *toast;
 
   /* One toast at a time: a new delete confirms the one before. */
   if (self->pending != NULL)
@@ -438,7 +436,7 @@ static void
 view_edit_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareCustomersView *self = CARE_CUSTOMERS_VIEW (widget);
-  CareRecord *record = care_customer_detail_get_record (self->detail);
+  CareRecord        *record = care_customer_detail_get_record (self->detail);
 
   if (record != NULL)
     open_customer_editor (self, record, _ ("Edit Customer"));
@@ -448,7 +446,7 @@ static void
 view_delete_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareCustomersView *self = CARE_CUSTOMERS_VIEW (widget);
-  CareRecord *record = care_customer_detail_get_record (self->detail);
+  CareRecord        *record = care_customer_detail_get_record (self->detail);
 
   if (record != NULL)
     start_delete (self, care_record_get_entity (record), care_record_get_id (record),
@@ -498,7 +496,7 @@ view_log_call_cb (GtkWidget *widget, const char *action, GVariant *param)
   CareCustomersView *self = CARE_CUSTOMERS_VIEW (widget);
   g_autoptr (CareRecord) call = NULL;
   g_autoptr (CareQuery) contacts = NULL;
-  g_autofree char *now = care_store_now ();
+  g_autofree char  *now = care_store_now ();
   CareEditorDialog *dialog;
 
   if (care_customer_detail_get_customer (self->detail) == NULL)
@@ -685,34 +683,33 @@ care_customers_view_get_property (GObject *object, guint prop_id, GValue *value,
 
   switch (prop_id)
     {
-      case PROP_CONTEXT:
-        g_value_set_object (value, self->context);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->context);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
 static void
-care_customers_view_set_property (GObject *object, guint prop_id, const GValue *value,
-                                  GParamSpec *pspec)
+care_customers_view_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   CareCustomersView *self = CARE_CUSTOMERS_VIEW (object);
 
   switch (prop_id)
     {
-      case PROP_CONTEXT:
-        self->context = g_value_dup_object (value);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
 static void
 care_customers_view_class_init (CareCustomersViewClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->constructed = care_customers_view_constructed;

@@ -18,16 +18,15 @@ struct _CareHideModel
 
   /* Owned references */
   CareRecordList *list;
-  char *hidden_id;
+  char           *hidden_id;
 
-  int hidden_pos; /* in the list, or -1 when nothing is hidden there */
+  int   hidden_pos; /* in the list, or -1 when nothing is hidden there */
   guint n_items;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (CareHideModel, care_hide_model, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+G_DEFINE_FINAL_TYPE_WITH_CODE (CareHideModel, care_hide_model, G_TYPE_OBJECT, G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
 
 static int
 locate_in_list (CareHideModel *self, const char *id)
@@ -89,8 +88,7 @@ list_model_iface_init (GListModelInterface *iface)
 
 /* The record list only ever reloads as a whole; so does this model. */
 static void
-list_items_changed_cb (GListModel *list, guint position, guint removed, guint added,
-                       CareHideModel *self)
+list_items_changed_cb (GListModel *list, guint position, guint removed, guint added, CareHideModel *self)
 {
   guint old_n = self->n_items;
 
@@ -154,7 +152,7 @@ care_hide_model_new (CareRecordList *list)
 void
 care_hide_model_set_hidden (CareHideModel *self, const char *id)
 {
-  int old_pos;
+  int   old_pos;
   guint old_n;
 
   g_return_if_fail (CARE_IS_HIDE_MODEL (self));

@@ -14,7 +14,7 @@ struct _CareOverview
   AdwBin parent_instance;
 
   /* Template widgets */
-  GtkStack *stack;
+  GtkStack     *stack;
   AdwActionRow *customers_row;
   AdwActionRow *products_row;
   AdwActionRow *active_row;
@@ -25,13 +25,12 @@ struct _CareOverview
 
   /* Owned references */
   CareContext *context;
-  guint refresh_id;
+  guint        refresh_id;
 };
 
 static void view_iface_init (CareViewInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (CareOverview, care_overview, ADW_TYPE_BIN,
-                               G_IMPLEMENT_INTERFACE (CARE_TYPE_VIEW, view_iface_init))
+G_DEFINE_FINAL_TYPE_WITH_CODE (CareOverview, care_overview, ADW_TYPE_BIN, G_IMPLEMENT_INTERFACE (CARE_TYPE_VIEW, view_iface_init))
 
 enum
 {
@@ -43,7 +42,7 @@ static void
 set_count (AdwActionRow *row,
            guint         count)
 {
-  GtkWidget *label = g_object_get_data (G_OBJECT (row), "count-label");
+  GtkWidget       *label = g_object_get_data (G_OBJECT (row), "count-label");
   g_autofree char *text = g_strdup_printf ("%'u", count);
 
   if (label == NULL)
@@ -77,7 +76,7 @@ query (const char *entity)
 }
 
 static char *
-date_string (GDateTime *dt,
+date_string (GDateTime  *dt,
              const char *format)
 {
   g_autoptr (GDateTime) utc = g_date_time_to_utc (dt);
@@ -95,7 +94,7 @@ refresh (gpointer user_data)
   g_autofree char *month = g_date_time_format (in_month, "%Y-%m-%d");
   g_autofree char *now_utc = date_string (now, "%Y-%m-%dT%H:%M:%SZ");
   g_autofree char *week_utc = date_string (in_week, "%Y-%m-%dT%H:%M:%SZ");
-  const char *open_statuses[] = { "open", "in_progress", "waiting", NULL };
+  const char      *open_statuses[] = { "open", "in_progress", "waiting", NULL };
   g_autoptr (CareQuery) customers = query ("customer");
   g_autoptr (CareQuery) products = query ("product");
   g_autoptr (CareQuery) active = query ("warranty");
@@ -212,7 +211,7 @@ view_iface_init (CareViewInterface *iface)
 static void
 care_overview_class_init (CareOverviewClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->constructed = care_overview_constructed;

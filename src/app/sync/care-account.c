@@ -19,8 +19,8 @@ struct _CareAccount
 
   /* Owned references */
   CareSyncEngine *engine;
-  GSettings *settings;
-  GCancellable *cancellable;
+  GSettings      *settings;
+  GCancellable   *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (CareAccount, care_account, G_TYPE_OBJECT)
@@ -81,18 +81,17 @@ care_account_normalize_url (const char *text,
 
   if (trimmed[0] == '\0')
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Enter the server address"));
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _ ("Enter the server address"));
       return NULL;
     }
 
   full = strstr (trimmed, "://") != NULL ? g_strdup (trimmed) : g_strconcat ("https://", trimmed, NULL);
   uri = g_uri_parse (full, G_URI_FLAGS_NONE, NULL);
   scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
-  if (uri == NULL || g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0'
-      || (g_strcmp0 (scheme, "https") != 0 && g_strcmp0 (scheme, "http") != 0))
+  if (uri == NULL || g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0' || (g_strcmp0 (scheme, "https") != 0 && g_strcmp0 (scheme, "http") != 0))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("“%s” is not a server address (for example https://care.example.com)"), trimmed);
+                   _ ("“%s” is not a server address (for example https://care.example.com)"), trimmed);
       return NULL;
     }
 
@@ -148,12 +147,12 @@ token_stored_cb (GObject      *source,
 {
   g_autoptr (GTask) task = user_data;
   CareAccount *self = g_task_get_source_object (task);
-  GError *error = NULL;
+  GError      *error = NULL;
 
   if (!care_credentials_store_finish (result, &error))
     {
       /* Signed in, but it will not survive a restart: say so. */
-      g_prefix_error (&error, _("Signed in, but the sign-in could not be kept in the keyring: "));
+      g_prefix_error (&error, _ ("Signed in, but the sign-in could not be kept in the keyring: "));
       g_task_return_error (task, error);
       return;
     }
@@ -170,8 +169,8 @@ signed_in_cb (GObject      *source,
 {
   g_autoptr (GTask) task = user_data;
   CareAccount *self = g_task_get_source_object (task);
-  const char *username = g_task_get_task_data (task);
-  GError *error = NULL;
+  const char  *username = g_task_get_task_data (task);
+  GError      *error = NULL;
 
   if (!care_sync_engine_sign_in_finish (self->engine, result, &error))
     {
@@ -180,7 +179,7 @@ signed_in_cb (GObject      *source,
         {
           g_clear_error (&error);
           error = g_error_new_literal (CARE_SYNC_ERROR, CARE_SYNC_ERROR_UNAUTHORIZED,
-                                       _("The server did not accept this user name and password"));
+                                       _ ("The server did not accept this user name and password"));
         }
       g_task_return_error (task, error);
       return;
@@ -205,7 +204,7 @@ care_account_sign_in_async (CareAccount        *self,
   g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
   g_autofree char *url = NULL;
   g_autofree char *user = g_strstrip (g_strdup (username != NULL ? username : ""));
-  GError *error = NULL;
+  GError          *error = NULL;
 
   g_task_set_source_tag (task, care_account_sign_in_async);
 
@@ -217,7 +216,7 @@ care_account_sign_in_async (CareAccount        *self,
     }
   if (user[0] == '\0' || password == NULL || password[0] == '\0')
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Enter your user name and password"));
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _ ("Enter your user name and password"));
       return;
     }
 

@@ -19,7 +19,7 @@ struct _CareConflictsDialog
   AdwWindow parent_instance;
 
   /* Template widgets */
-  GtkStack *stack;
+  GtkStack           *stack;
   AdwPreferencesPage *page;
 
   /* Borrowed references */
@@ -38,31 +38,31 @@ describe (CareConflict *conflict,
           GVariant     *value)
 {
   const CareField *field = care_conflict_get_field (conflict) != NULL
-                             ? care_entity_lookup_field (care_conflict_get_entity (conflict),
-                                                         care_conflict_get_field (conflict))
-                             : NULL;
+                               ? care_entity_lookup_field (care_conflict_get_entity (conflict),
+                                                           care_conflict_get_field (conflict))
+                               : NULL;
 
   if (value == NULL)
-    return g_strdup (_("(empty)"));
+    return g_strdup (_ ("(empty)"));
   if (field == NULL)
     return g_variant_print (value, FALSE);
   return care_format_value (field, value);
 }
 
 static void
-choose (GtkButton          *button,
-        CareConflictChoice  choice)
+choose (GtkButton         *button,
+        CareConflictChoice choice)
 {
   CareConflictsDialog *self = CARE_CONFLICTS_DIALOG (gtk_widget_get_root (GTK_WIDGET (button)));
-  gint64 id = *(gint64 *) g_object_get_data (G_OBJECT (button), "conflict-id");
+  gint64               id = *(gint64 *) g_object_get_data (G_OBJECT (button), "conflict-id");
   g_autoptr (GError) error = NULL;
 
   if (!care_sync_engine_resolve_conflict (self->engine, id, choice, &error))
     {
       AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
-                                                                             _("The Conflict Could Not Be Resolved"),
+                                                                             _ ("The Conflict Could Not Be Resolved"),
                                                                              error->message));
-      adw_message_dialog_add_response (dialog, "close", _("_Close"));
+      adw_message_dialog_add_response (dialog, "close", _ ("_Close"));
       gtk_window_present (GTK_WINDOW (dialog));
       return;
     }
@@ -90,7 +90,7 @@ choice_button (const char *label,
                GCallback   callback)
 {
   GtkWidget *button = gtk_button_new_with_mnemonic (label);
-  gint64 *stored = g_new (gint64, 1);
+  gint64    *stored = g_new (gint64, 1);
 
   *stored = id;
   g_object_set_data_full (G_OBJECT (button), "conflict-id", stored, g_free);
@@ -102,11 +102,11 @@ choice_button (const char *label,
 static GtkWidget *
 conflict_row (CareConflict *conflict)
 {
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *mine = choice_button (_("Keep _Mine"), care_conflict_get_id (conflict), G_CALLBACK (mine_clicked_cb));
-  GtkWidget *theirs = choice_button (_("Keep _Theirs"), care_conflict_get_id (conflict),
-                                     G_CALLBACK (theirs_clicked_cb));
-  const char *field_name = care_conflict_get_field (conflict);
+  GtkWidget       *row = adw_action_row_new ();
+  GtkWidget       *mine = choice_button (_ ("Keep _Mine"), care_conflict_get_id (conflict), G_CALLBACK (mine_clicked_cb));
+  GtkWidget       *theirs = choice_button (_ ("Keep _Theirs"), care_conflict_get_id (conflict),
+                                           G_CALLBACK (theirs_clicked_cb));
+  const char      *field_name = care_conflict_get_field (conflict);
   const CareField *field = field_name != NULL ? care_entity_lookup_field (care_conflict_get_entity (conflict), field_name)
                                               : NULL;
   g_autofree char *title = NULL;
@@ -120,12 +120,12 @@ conflict_row (CareConflict *conflict)
 
       title = g_strdup (care_field_label (field));
       /* TRANSLATORS: the three values of a conflicting field */
-      subtitle = g_strdup_printf (_("Yours: %s\nServer: %s\nBefore: %s"), local, server, base);
+      subtitle = g_strdup_printf (_ ("Yours: %s\nServer: %s\nBefore: %s"), local, server, base);
     }
   else
     {
       title = g_strdup (care_conflict_get_message (conflict) != NULL ? care_conflict_get_message (conflict)
-                                                                     : _("Changed on both sides"));
+                                                                     : _ ("Changed on both sides"));
       subtitle = g_strdup ("");
     }
 
@@ -143,7 +143,7 @@ reload (CareConflictsDialog *self)
   g_autoptr (GPtrArray) conflicts = NULL;
   g_autoptr (GError) error = NULL;
   AdwPreferencesGroup *group = NULL;
-  const char *group_record = NULL;
+  const char          *group_record = NULL;
 
   for (guint i = 0; i < self->groups->len; i++)
     adw_preferences_page_remove (self->page, g_ptr_array_index (self->groups, i));
@@ -193,7 +193,7 @@ care_conflicts_dialog_dispose (GObject *object)
 static void
 care_conflicts_dialog_class_init (CareConflictsDialogClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = care_conflicts_dialog_dispose;

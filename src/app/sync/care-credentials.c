@@ -19,9 +19,9 @@ token_schema (void)
     "io.github.aftercare.Aftercare.Token",
     SECRET_SCHEMA_NONE,
     {
-      { "server", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "username", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "NULL", 0 },
+        { "server", SECRET_SCHEMA_ATTRIBUTE_STRING },
+        { "username", SECRET_SCHEMA_ATTRIBUTE_STRING },
+        { "NULL", 0 },
     }
   };
 
@@ -37,7 +37,7 @@ care_credentials_store_async (const char         *server_url,
                               gpointer            user_data)
 {
   /* TRANSLATORS: the label of the keyring item, e.g. "Aftercare sign-in for ana at https://…" */
-  g_autofree char *label = g_strdup_printf (_("Aftercare sign-in for %s at %s"), username, server_url);
+  g_autofree char *label = g_strdup_printf (_ ("Aftercare sign-in for %s at %s"), username, server_url);
 
   secret_password_store (token_schema (), SECRET_COLLECTION_DEFAULT, label, token, cancellable, callback, user_data,
                          "server", server_url, "username", username, NULL);

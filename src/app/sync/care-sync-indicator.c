@@ -20,16 +20,16 @@ struct _CareSyncIndicator
 
   /* Template widgets */
   GtkMenuButton *button;
-  GtkStack *icon_stack;
-  GtkImage *icon;
-  GtkSpinner *spinner;
-  GtkLabel *label;
-  GtkLabel *detail_label;
-  GtkLabel *last_sync_label;
-  GtkListBox *rejected_list;
-  GtkWidget *conflicts_button;
-  GtkWidget *sign_in_button;
-  GtkWidget *sync_button;
+  GtkStack      *icon_stack;
+  GtkImage      *icon;
+  GtkSpinner    *spinner;
+  GtkLabel      *label;
+  GtkLabel      *detail_label;
+  GtkLabel      *last_sync_label;
+  GtkListBox    *rejected_list;
+  GtkWidget     *conflicts_button;
+  GtkWidget     *sign_in_button;
+  GtkWidget     *sync_button;
 
   /* Owned references */
   CareSyncEngine *engine;
@@ -69,14 +69,14 @@ fill_rejected (CareSyncIndicator *self)
 
   for (guint i = 0; i < rejected->len; i++)
     {
-      CareMutation *m = g_ptr_array_index (rejected, i);
+      CareMutation     *m = g_ptr_array_index (rejected, i);
       const CareEntity *e = care_schema_lookup (m->entity);
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *discard = gtk_button_new_with_label (_("Discard"));
-      gint64 *id = g_new (gint64, 1);
-      g_autofree char *when = care_format_datetime (m->created_at);
-      g_autofree char *title = g_strdup_printf ("%s — %s", e != NULL ? g_dgettext (GETTEXT_PACKAGE, e->label) : m->entity,
-                                                when);
+      GtkWidget        *row = adw_action_row_new ();
+      GtkWidget        *discard = gtk_button_new_with_label (_ ("Discard"));
+      gint64           *id = g_new (gint64, 1);
+      g_autofree char  *when = care_format_datetime (m->created_at);
+      g_autofree char  *title = g_strdup_printf ("%s — %s", e != NULL ? g_dgettext (GETTEXT_PACKAGE, e->label) : m->entity,
+                                                 when);
 
       *id = m->mutation_id;
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
@@ -94,17 +94,17 @@ fill_rejected (CareSyncIndicator *self)
 static void
 update (CareSyncIndicator *self)
 {
-  CareSyncStatus status = care_sync_engine_get_status (self->engine);
-  guint pending_total;
-  guint pending = care_sync_engine_get_pending_count (self->engine);
-  guint conflicts = care_sync_engine_get_conflict_count (self->engine);
-  guint rejected = care_sync_engine_get_rejected_count (self->engine);
-  GDateTime *last = care_sync_engine_get_last_sync (self->engine);
+  CareSyncStatus   status = care_sync_engine_get_status (self->engine);
+  guint            pending_total;
+  guint            pending = care_sync_engine_get_pending_count (self->engine);
+  guint            conflicts = care_sync_engine_get_conflict_count (self->engine);
+  guint            rejected = care_sync_engine_get_rejected_count (self->engine);
+  GDateTime       *last = care_sync_engine_get_last_sync (self->engine);
   g_autofree char *text = NULL;
   g_autofree char *detail = NULL;
   g_autofree char *last_text = NULL;
-  const char *icon = "emblem-ok-symbolic";
-  gboolean spinning = FALSE;
+  const char      *icon = "emblem-ok-symbolic";
+  gboolean         spinning = FALSE;
 
   /* Without a server there is nothing to be in sync with. */
   if (care_sync_engine_get_token (self->engine) == NULL || care_sync_engine_get_server_url (self->engine) == NULL)
@@ -120,20 +120,20 @@ update (CareSyncIndicator *self)
                                           care_sync_engine_get_progress_applied (self->engine)),
                                 care_sync_engine_get_progress_applied (self->engine));
       else
-        text = g_strdup (_("Syncing…"));
-      detail = g_strdup (_("Sending your changes and fetching the team’s."));
+        text = g_strdup (_ ("Syncing…"));
+      detail = g_strdup (_ ("Sending your changes and fetching the team’s."));
       break;
     case CARE_SYNC_STATUS_OFFLINE:
       icon = "network-offline-symbolic";
       text = pending > 0 ? g_strdup_printf (ngettext ("Offline, %u change waiting", "Offline, %u changes waiting", pending),
                                             pending)
-                         : g_strdup (_("Offline"));
-      detail = g_strdup (_("The server cannot be reached. You can keep working: changes are kept on this computer "
-                           "and sent when the connection is back."));
+                         : g_strdup (_ ("Offline"));
+      detail = g_strdup (_ ("The server cannot be reached. You can keep working: changes are kept on this computer "
+                            "and sent when the connection is back."));
       break;
     case CARE_SYNC_STATUS_SIGNED_OUT:
       icon = "avatar-default-symbolic";
-      text = g_strdup (_("Not signed in"));
+      text = g_strdup (_ ("Not signed in"));
       if (pending_total > 0)
         detail = g_strdup_printf (ngettext ("Sign in to a server in Preferences to share your work with the team. "
                                             "%u change is kept on this computer until then.",
@@ -142,22 +142,22 @@ update (CareSyncIndicator *self)
                                             pending_total),
                                   pending_total);
       else
-        detail = g_strdup (_("Sign in to a server in Preferences to share your work with the team."));
+        detail = g_strdup (_ ("Sign in to a server in Preferences to share your work with the team."));
       break;
     case CARE_SYNC_STATUS_ERROR:
       icon = "dialog-warning-symbolic";
-      text = g_strdup (_("Sync problem"));
+      text = g_strdup (_ ("Sync problem"));
       detail = g_strdup (care_sync_engine_get_last_error (self->engine) != NULL
-                           ? care_sync_engine_get_last_error (self->engine)
-                           : _("The last sync did not finish; it will be tried again."));
+                             ? care_sync_engine_get_last_error (self->engine)
+                             : _ ("The last sync did not finish; it will be tried again."));
       break;
     case CARE_SYNC_STATUS_IDLE:
     default:
       if (pending > 0)
         text = g_strdup_printf (ngettext ("%u change waiting", "%u changes waiting", pending), pending);
       else
-        text = g_strdup (_("Synced"));
-      detail = g_strdup (_("Everything is up to date with the server."));
+        text = g_strdup (_ ("Synced"));
+      detail = g_strdup (_ ("Everything is up to date with the server."));
       break;
     }
 
@@ -179,7 +179,7 @@ update (CareSyncIndicator *self)
     {
       g_autofree char *iso = g_date_time_format_iso8601 (last);
       g_autofree char *when = care_format_datetime (iso);
-      last_text = g_strdup_printf (_("Last synced %s"), when);
+      last_text = g_strdup_printf (_ ("Last synced %s"), when);
     }
 
   gtk_image_set_from_icon_name (self->icon, icon);
@@ -228,7 +228,7 @@ conflicts_cb (GtkWidget  *widget,
               GVariant   *param)
 {
   CareSyncIndicator *self = CARE_SYNC_INDICATOR (widget);
-  GtkWindow *window = GTK_WINDOW (gtk_widget_get_root (widget));
+  GtkWindow         *window = GTK_WINDOW (gtk_widget_get_root (widget));
 
   gtk_menu_button_popdown (self->button);
   gtk_window_present (GTK_WINDOW (care_conflicts_dialog_new (window, self->engine)));
@@ -250,7 +250,7 @@ care_sync_indicator_dispose (GObject *object)
 static void
 care_sync_indicator_class_init (CareSyncIndicatorClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = care_sync_indicator_dispose;

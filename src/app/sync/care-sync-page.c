@@ -13,18 +13,18 @@ struct _CareSyncPage
 
   /* Template widgets */
   AdwPreferencesGroup *signed_in_group;
-  AdwActionRow *account_row;
+  AdwActionRow        *account_row;
   AdwPreferencesGroup *sign_in_group;
   AdwPreferencesGroup *actions_group;
-  AdwEntryRow *url_row;
-  AdwEntryRow *username_row;
+  AdwEntryRow         *url_row;
+  AdwEntryRow         *username_row;
   AdwPasswordEntryRow *password_row;
-  GtkLabel *error_label;
-  GtkButton *sign_in_button;
+  GtkLabel            *error_label;
+  GtkButton           *sign_in_button;
 
   /* Owned references */
-  CareAccount *account;
-  GSettings *settings;
+  CareAccount  *account;
+  GSettings    *settings;
   GCancellable *cancellable;
 };
 
@@ -42,7 +42,7 @@ static void
 update (CareSyncPage *self)
 {
   CareSyncEngine *engine = care_account_get_engine (self->account);
-  gboolean signed_in = care_sync_engine_get_token (engine) != NULL;
+  gboolean        signed_in = care_sync_engine_get_token (engine) != NULL;
 
   gtk_widget_set_visible (GTK_WIDGET (self->signed_in_group), signed_in);
   gtk_widget_set_visible (GTK_WIDGET (self->sign_in_group), !signed_in);
@@ -50,11 +50,9 @@ update (CareSyncPage *self)
 
   if (signed_in)
     {
-      const char *role = care_sync_engine_get_role (engine);
+      const char      *role = care_sync_engine_get_role (engine);
       const CareField *role_field = care_entity_lookup_field (care_schema_lookup ("staff"), "role");
-      g_autofree char *title = g_strdup_printf (_("%s at %s"), care_sync_engine_get_username (engine) != NULL
-                                                                 ? care_sync_engine_get_username (engine)
-                                                                 : "",
+      g_autofree char *title = g_strdup_printf (_ ("%s at %s"), care_sync_engine_get_username (engine) != NULL ? care_sync_engine_get_username (engine) : "",
                                                 care_sync_engine_get_server_url (engine));
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->account_row), title);
@@ -128,7 +126,7 @@ care_sync_page_dispose (GObject *object)
 static void
 care_sync_page_class_init (CareSyncPageClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = care_sync_page_dispose;
@@ -158,7 +156,7 @@ GtkWidget *
 care_sync_page_new (CareAccount *account,
                     GSettings   *settings)
 {
-  CareSyncPage *self = g_object_new (CARE_TYPE_SYNC_PAGE, NULL);
+  CareSyncPage    *self = g_object_new (CARE_TYPE_SYNC_PAGE, NULL);
   g_autofree char *url = g_settings_get_string (settings, "server-url");
   g_autofree char *username = g_settings_get_string (settings, "username");
 

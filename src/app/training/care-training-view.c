@@ -31,35 +31,35 @@ struct _CareTrainingView
   AdwBin parent_instance;
 
   /* Template widgets */
-  AdwLeaflet *leaflet;
-  GtkDropDown *course_dropdown;
+  AdwLeaflet      *leaflet;
+  GtkDropDown     *course_dropdown;
   GtkToggleButton *upcoming_toggle;
   GtkToggleButton *past_toggle;
-  GtkStack *list_stack;
-  GtkListView *list_view;
-  AdwStatusPage *empty_page;
-  GtkStack *detail_stack;
-  GtkLabel *detail_title;
-  GtkMenuButton *enrol_button;
-  AdwActionRow *clash_row;
-  AdwActionRow *when_row;
-  AdwActionRow *trainer_row;
-  AdwActionRow *place_row;
-  AdwActionRow *link_row;
-  AdwActionRow *seats_row;
-  GtkLevelBar *seats_bar;
-  GtkListBox *participants_list;
+  GtkStack        *list_stack;
+  GtkListView     *list_view;
+  AdwStatusPage   *empty_page;
+  GtkStack        *detail_stack;
+  GtkLabel        *detail_title;
+  GtkMenuButton   *enrol_button;
+  AdwActionRow    *clash_row;
+  AdwActionRow    *when_row;
+  AdwActionRow    *trainer_row;
+  AdwActionRow    *place_row;
+  AdwActionRow    *link_row;
+  AdwActionRow    *seats_row;
+  GtkLevelBar     *seats_bar;
+  GtkListBox      *participants_list;
 
   /* Owned references */
-  CareContext *context;
-  CareRecordList *records;
+  CareContext        *context;
+  CareRecordList     *records;
   GtkSingleSelection *selection;
-  GtkStringList *course_names;
-  GPtrArray *course_ids; /* char*, parallel to course_names after "All" */
-  CareRecord *current;   /* the session shown in the detail pane */
-  GtkWidget *new_button;
-  gboolean filling_courses;
-  gboolean saving_attendance; /* the row already shows it: keep focus there */
+  GtkStringList      *course_names;
+  GPtrArray          *course_ids; /* char*, parallel to course_names after "All" */
+  CareRecord         *current;    /* the session shown in the detail pane */
+  GtkWidget          *new_button;
+  gboolean            filling_courses;
+  gboolean            saving_attendance; /* the row already shows it: keep focus there */
 
   /* Borrowed references */
   AdwToast *last_toast; /* weak */
@@ -67,8 +67,7 @@ struct _CareTrainingView
 
 static void view_iface_init (CareViewInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (CareTrainingView, care_training_view, ADW_TYPE_BIN,
-                               G_IMPLEMENT_INTERFACE (CARE_TYPE_VIEW, view_iface_init))
+G_DEFINE_FINAL_TYPE_WITH_CODE (CareTrainingView, care_training_view, ADW_TYPE_BIN, G_IMPLEMENT_INTERFACE (CARE_TYPE_VIEW, view_iface_init))
 
 enum
 {
@@ -87,7 +86,7 @@ get_store (CareTrainingView *self)
 static void
 toast (CareTrainingView *self, const char *message)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkRoot  *root = gtk_widget_get_root (GTK_WIDGET (self));
   AdwToast *t;
 
   if (!CARE_IS_WINDOW (root))
@@ -159,7 +158,7 @@ prepare_level_bar (GtkLevelBar *bar)
 static void
 update_empty_state (CareTrainingView *self)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->records));
+  guint    n = g_list_model_get_n_items (G_LIST_MODEL (self->records));
   gboolean upcoming = gtk_toggle_button_get_active (self->upcoming_toggle);
 
   adw_status_page_set_description (
@@ -175,8 +174,8 @@ reload (CareTrainingView *self)
 {
   g_autoptr (CareQuery) query = care_query_new (care_schema_lookup ("training_session"));
   g_autofree char *now = care_store_now ();
-  gboolean upcoming = gtk_toggle_button_get_active (self->upcoming_toggle);
-  const char *course = selected_course (self);
+  gboolean         upcoming = gtk_toggle_button_get_active (self->upcoming_toggle);
+  const char      *course = selected_course (self);
 
   /* A session that is running still counts as upcoming: attendance is taken then. */
   if (upcoming)
@@ -199,8 +198,8 @@ fill_courses (CareTrainingView *self)
   g_autoptr (GPtrArray) courses = NULL;
   g_autoptr (GPtrArray) names = g_ptr_array_new ();
   g_autofree char *keep = g_strdup (selected_course (self));
-  guint selected = 0;
-  guint n_old = g_list_model_get_n_items (G_LIST_MODEL (self->course_names));
+  guint            selected = 0;
+  guint            n_old = g_list_model_get_n_items (G_LIST_MODEL (self->course_names));
 
   care_query_set_order (query, "title", FALSE);
   courses = care_store_find (get_store (self), query, 0, MAX_COURSES, &error);
@@ -275,7 +274,7 @@ compare_enrolments (gconstpointer a, gconstpointer b)
 {
   CareRecord *ea = *(CareRecord **) a;
   CareRecord *eb = *(CareRecord **) b;
-  int ra = status_rank (ea), rb = status_rank (eb);
+  int         ra = status_rank (ea), rb = status_rank (eb);
 
   if (ra != rb)
     return ra - rb;
@@ -286,13 +285,13 @@ compare_enrolments (gconstpointer a, gconstpointer b)
 static GtkWidget *
 participant_row (CareTrainingView *self, CareRecord *enrolment, guint waitlist_position)
 {
-  GtkWidget *row = adw_action_row_new ();
+  GtkWidget       *row = adw_action_row_new ();
   g_autofree char *name = reference (self, enrolment, "contact_id");
   g_autofree char *status = care_format_record_field (enrolment, "status");
   g_autofree char *enrolled = care_format_date (care_record_get_string (enrolment, "enrolled_at"));
   g_autofree char *subtitle = NULL;
-  const char *key = care_record_get_string (enrolment, "status");
-  gboolean active = g_strcmp0 (key, "cancelled") != 0;
+  const char      *key = care_record_get_string (enrolment, "status");
+  gboolean         active = g_strcmp0 (key, "cancelled") != 0;
 
   if (waitlist_position > 0)
     /* TRANSLATORS: "Waitlisted (2nd in line) · enrolled 02/03/2026" */
@@ -356,7 +355,7 @@ fill_participants (CareTrainingView *self)
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) enrolments = NULL;
   GtkWidget *child;
-  guint waitlist = 0;
+  guint      waitlist = 0;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->participants_list))) != NULL)
     gtk_list_box_remove (self->participants_list, child);
@@ -387,7 +386,7 @@ fill_participants (CareTrainingView *self)
   for (guint i = 0; i < enrolments->len; i++)
     {
       CareRecord *e = g_ptr_array_index (enrolments, i);
-      gboolean waiting = g_strcmp0 (care_record_get_string (e, "status"), "waitlisted") == 0;
+      gboolean    waiting = g_strcmp0 (care_record_get_string (e, "status"), "waitlisted") == 0;
 
       gtk_list_box_append (self->participants_list,
                            participant_row (self, e, waiting ? ++waitlist : 0));
@@ -460,9 +459,9 @@ static void
 reveal_session (CareTrainingView *self, CareRecord *session)
 {
   g_autofree char *now = care_store_now ();
-  gboolean upcoming = g_strcmp0 (care_record_get_string (session, "end_at"), now) >= 0;
-  const char *course = selected_course (self);
-  int position;
+  gboolean         upcoming = g_strcmp0 (care_record_get_string (session, "end_at"), now) >= 0;
+  const char      *course = selected_course (self);
+  int              position;
 
   if (course != NULL && g_strcmp0 (course, care_record_get_string (session, "course_id")) != 0)
     gtk_drop_down_set_selected (self->course_dropdown, 0);
@@ -511,10 +510,10 @@ static void
 open_session_editor (CareTrainingView *self, CareRecord *session, const char *title)
 {
   static const char *const fields[] = { "course_id", "trainer_id", "start_at", "end_at",
-                                        "location",  "url",        "seats",    NULL };
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  CareEditorDialog *dialog = care_editor_dialog_new (
-      GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, get_store (self), session, fields, title);
+                                        "location", "url", "seats", NULL };
+  GtkRoot                 *root = gtk_widget_get_root (GTK_WIDGET (self));
+  CareEditorDialog        *dialog = care_editor_dialog_new (
+             GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, get_store (self), session, fields, title);
   g_autoptr (CareQuery) trainers = care_query_new (care_schema_lookup ("staff"));
 
   care_query_add_string (trainers, "role", CARE_QUERY_EQ, "trainer");
@@ -538,9 +537,9 @@ open_course_editor (CareTrainingView *self, CareRecord *course, const char *titl
 {
   static const char *const fields[] = { "title", "software", "duration_hours", "description",
                                         NULL };
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  CareEditorDialog *dialog = care_editor_dialog_new (
-      GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, get_store (self), course, fields, title);
+  GtkRoot                 *root = gtk_widget_get_root (GTK_WIDGET (self));
+  CareEditorDialog        *dialog = care_editor_dialog_new (
+             GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, get_store (self), course, fields, title);
 
   g_signal_connect_object (dialog, "saved", G_CALLBACK (course_saved_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -605,8 +604,8 @@ cancel_response_cb (AdwMessageDialog *dialog, const char *response, CareTraining
 static void
 cancel_clicked_cb (GtkButton *button, CareTrainingView *self)
 {
-  const char *name = g_object_get_data (G_OBJECT (button), "name");
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  const char      *name = g_object_get_data (G_OBJECT (button), "name");
+  GtkRoot         *root = gtk_widget_get_root (GTK_WIDGET (self));
   g_autofree char *heading =
       g_strdup_printf (_ ("Cancel the Enrolment of %s?"), name != NULL ? name : "");
   GtkWidget *dialog = adw_message_dialog_new (
@@ -632,7 +631,7 @@ contact_picked_cb (CareRecordPicker *picker, CareRecord *contact, CareTrainingVi
   g_autoptr (GError) error = NULL;
   g_autoptr (CareRecord) enrolment = NULL;
   g_autofree char *message = NULL;
-  const char *name = care_record_get_string (contact, "name");
+  const char      *name = care_record_get_string (contact, "name");
 
   if (self->current == NULL)
     return;
@@ -685,8 +684,7 @@ selection_changed_cb (GtkSingleSelection *selection, GParamSpec *pspec, CareTrai
 }
 
 static void
-records_changed_cb (GListModel *model, guint position, guint removed, guint added,
-                    CareTrainingView *self)
+records_changed_cb (GListModel *model, guint position, guint removed, guint added, CareTrainingView *self)
 {
   update_empty_state (self);
 }
@@ -745,18 +743,18 @@ setup_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareTraining
 static void
 bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareTrainingView *self)
 {
-  CareRecord *session = gtk_list_item_get_item (item);
-  GtkWidget *box = gtk_list_item_get_child (item);
-  GtkWidget *title = gtk_widget_get_first_child (box);
-  GtkWidget *when = gtk_widget_get_next_sibling (title);
-  GtkWidget *where = gtk_widget_get_next_sibling (when);
-  GtkWidget *bar = gtk_widget_get_next_sibling (where);
-  GtkWidget *seats = gtk_widget_get_next_sibling (bar);
+  CareRecord      *session = gtk_list_item_get_item (item);
+  GtkWidget       *box = gtk_list_item_get_child (item);
+  GtkWidget       *title = gtk_widget_get_first_child (box);
+  GtkWidget       *when = gtk_widget_get_next_sibling (title);
+  GtkWidget       *where = gtk_widget_get_next_sibling (when);
+  GtkWidget       *bar = gtk_widget_get_next_sibling (where);
+  GtkWidget       *seats = gtk_widget_get_next_sibling (bar);
   g_autofree char *course = reference (self, session, "course_id");
   g_autofree char *time = format_when (session);
   g_autofree char *trainer = reference (self, session, "trainer_id");
   g_autofree char *place = NULL;
-  const char *location = care_record_get_string (session, "location");
+  const char      *location = care_record_get_string (session, "location");
   g_autoptr (GError) error = NULL;
   CareSeatCount count;
 
@@ -836,7 +834,7 @@ static void
 edit_course_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareTrainingView *self = CARE_TRAINING_VIEW (widget);
-  const char *id = selected_course (self);
+  const char       *id = selected_course (self);
   g_autoptr (CareRecord) course = NULL;
 
   if (id == NULL)
@@ -878,7 +876,7 @@ care_training_view_constructed (GObject *object)
   g_autoptr (CareQuery) query = care_query_new (care_schema_lookup ("training_session"));
   g_autoptr (CareQuery) contacts = care_query_new (care_schema_lookup ("contact"));
   GtkListItemFactory *factory;
-  GtkWidget *picker;
+  GtkWidget          *picker;
 
   G_OBJECT_CLASS (care_training_view_parent_class)->constructed (object);
 
@@ -937,34 +935,33 @@ care_training_view_get_property (GObject *object, guint prop_id, GValue *value, 
 
   switch (prop_id)
     {
-      case PROP_CONTEXT:
-        g_value_set_object (value, self->context);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->context);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
 static void
-care_training_view_set_property (GObject *object, guint prop_id, const GValue *value,
-                                 GParamSpec *pspec)
+care_training_view_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   CareTrainingView *self = CARE_TRAINING_VIEW (object);
 
   switch (prop_id)
     {
-      case PROP_CONTEXT:
-        self->context = g_value_dup_object (value);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
 static void
 care_training_view_class_init (CareTrainingViewClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->constructed = care_training_view_constructed;

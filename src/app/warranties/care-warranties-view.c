@@ -25,48 +25,47 @@ struct _CareWarrantiesView
   AdwBin parent_instance;
 
   /* Template widgets */
-  GtkSearchEntry *lookup_entry;
-  GtkRevealer *result_revealer;
-  GtkWidget *result_card;
-  GtkImage *result_icon;
-  GtkLabel *result_title;
-  GtkLabel *result_subtitle;
-  GtkLabel *result_details;
-  GtkWidget *result_show_button;
-  AdwLeaflet *leaflet;
-  GtkWidget *list_pane;
-  GtkWidget *detail_pane;
-  GtkLabel *count_label;
-  GtkStack *list_stack;
-  GtkListView *list_view;
-  AdwStatusPage *empty_page;
-  GtkStack *detail_stack;
+  GtkSearchEntry      *lookup_entry;
+  GtkRevealer         *result_revealer;
+  GtkWidget           *result_card;
+  GtkImage            *result_icon;
+  GtkLabel            *result_title;
+  GtkLabel            *result_subtitle;
+  GtkLabel            *result_details;
+  GtkWidget           *result_show_button;
+  AdwLeaflet          *leaflet;
+  GtkWidget           *list_pane;
+  GtkWidget           *detail_pane;
+  GtkLabel            *count_label;
+  GtkStack            *list_stack;
+  GtkListView         *list_view;
+  AdwStatusPage       *empty_page;
+  GtkStack            *detail_stack;
   AdwPreferencesGroup *summary_group;
-  AdwActionRow *status_row;
-  AdwActionRow *period_row;
-  AdwActionRow *parts_row;
-  AdwActionRow *labour_row;
-  AdwActionRow *onsite_row;
-  AdwActionRow *discount_row;
-  GtkLabel *terms_label;
-  AdwActionRow *product_row;
-  AdwActionRow *customer_row;
+  AdwActionRow        *status_row;
+  AdwActionRow        *period_row;
+  AdwActionRow        *parts_row;
+  AdwActionRow        *labour_row;
+  AdwActionRow        *onsite_row;
+  AdwActionRow        *discount_row;
+  GtkLabel            *terms_label;
+  AdwActionRow        *product_row;
+  AdwActionRow        *customer_row;
 
   /* Owned references */
-  CareContext *context;
-  CareRecordList *records;
+  CareContext        *context;
+  CareRecordList     *records;
   GtkSingleSelection *selection;
-  CareRecord *current; /* the warranty shown in the detail */
-  char *looked_up_id;  /* the warranty the last lookup found */
-  char *filter;
-  GtkWidget *new_button; /* packed into the window's header bar */
-  GtkWidget *status_badge;
+  CareRecord         *current;      /* the warranty shown in the detail */
+  char               *looked_up_id; /* the warranty the last lookup found */
+  char               *filter;
+  GtkWidget          *new_button; /* packed into the window's header bar */
+  GtkWidget          *status_badge;
 };
 
 static void view_iface_init (CareViewInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (CareWarrantiesView, care_warranties_view, ADW_TYPE_BIN,
-                               G_IMPLEMENT_INTERFACE (CARE_TYPE_VIEW, view_iface_init))
+G_DEFINE_FINAL_TYPE_WITH_CODE (CareWarrantiesView, care_warranties_view, ADW_TYPE_BIN, G_IMPLEMENT_INTERFACE (CARE_TYPE_VIEW, view_iface_init))
 
 enum
 {
@@ -78,11 +77,11 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-static const char *const claim_fields[] = { "subject",  "description", "channel",
+static const char *const claim_fields[] = { "subject", "description", "channel",
                                             "priority", "assignee_id", NULL };
 static const char *const warranty_fields[] = {
-  "product_id",    "kind",          "start_date",       "end_date", "covers_parts",
-  "covers_labour", "covers_onsite", "discount_percent", "terms",    NULL
+  "product_id", "kind", "start_date", "end_date", "covers_parts",
+  "covers_labour", "covers_onsite", "discount_percent", "terms", NULL
 };
 
 static CareStore *
@@ -121,16 +120,16 @@ status_css (CareWarrantyStatus status)
 {
   switch (status)
     {
-      case CARE_WARRANTY_STATUS_ACTIVE:
-        return "success";
-      case CARE_WARRANTY_STATUS_EXPIRING:
-      case CARE_WARRANTY_STATUS_NOT_STARTED:
-        return "warning";
-      case CARE_WARRANTY_STATUS_EXPIRED:
-        return "error";
-      case CARE_WARRANTY_STATUS_NONE:
-      default:
-        return "dim-label";
+    case CARE_WARRANTY_STATUS_ACTIVE:
+      return "success";
+    case CARE_WARRANTY_STATUS_EXPIRING:
+    case CARE_WARRANTY_STATUS_NOT_STARTED:
+      return "warning";
+    case CARE_WARRANTY_STATUS_EXPIRED:
+      return "error";
+    case CARE_WARRANTY_STATUS_NONE:
+    default:
+      return "dim-label";
     }
 }
 
@@ -148,10 +147,10 @@ set_status_class (GtkWidget *widget, CareWarrantyStatus status)
 static char *
 coverage_text (CareRecord *warranty)
 {
-  gboolean parts = care_record_get_bool (warranty, "covers_parts");
-  gboolean labour = care_record_get_bool (warranty, "covers_labour");
-  gboolean onsite = care_record_get_bool (warranty, "covers_onsite");
-  gint64 discount = care_record_get_int (warranty, "discount_percent", 0);
+  gboolean         parts = care_record_get_bool (warranty, "covers_parts");
+  gboolean         labour = care_record_get_bool (warranty, "covers_labour");
+  gboolean         onsite = care_record_get_bool (warranty, "covers_onsite");
+  gint64           discount = care_record_get_int (warranty, "discount_percent", 0);
   g_autofree char *covered = NULL;
 
   if (parts && labour && onsite)
@@ -246,7 +245,7 @@ filter_query (const char *filter)
 static void
 update_list_state (CareWarrantiesView *self)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->records));
+  guint            n = g_list_model_get_n_items (G_LIST_MODEL (self->records));
   g_autofree char *count = NULL;
 
   gtk_stack_set_visible_child_name (self->list_stack, n > 0 ? "list" : "empty");
@@ -281,8 +280,7 @@ update_list_state (CareWarrantiesView *self)
 }
 
 static void
-records_changed_cb (GListModel *model, guint position, guint removed, guint added,
-                    CareWarrantiesView *self)
+records_changed_cb (GListModel *model, guint position, guint removed, guint added, CareWarrantiesView *self)
 {
   update_list_state (self);
 }
@@ -335,23 +333,23 @@ static void
 bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareWarrantiesView *self)
 {
   CareRecord *w = gtk_list_item_get_item (item);
-  GtkWidget *box = gtk_list_item_get_child (item);
-  GtkWidget *top = gtk_widget_get_first_child (box);
-  GtkWidget *title = gtk_widget_get_first_child (top);
-  GtkWidget *badge = gtk_widget_get_next_sibling (title);
-  GtkWidget *owner = gtk_widget_get_next_sibling (top);
-  GtkWidget *terms = gtk_widget_get_next_sibling (owner);
+  GtkWidget  *box = gtk_list_item_get_child (item);
+  GtkWidget  *top = gtk_widget_get_first_child (box);
+  GtkWidget  *title = gtk_widget_get_first_child (top);
+  GtkWidget  *badge = gtk_widget_get_next_sibling (title);
+  GtkWidget  *owner = gtk_widget_get_next_sibling (top);
+  GtkWidget  *terms = gtk_widget_get_next_sibling (owner);
   g_autoptr (CareRecord) product = load (self, "product", care_record_get_string (w, "product_id"));
   g_autoptr (CareRecord) customer =
       product != NULL ? load (self, "customer", care_record_get_string (product, "customer_id"))
                       : NULL;
-  g_autofree char *kind = care_format_record_field (w, "kind");
-  g_autofree char *end = care_format_record_field (w, "end_date");
-  g_autofree char *second = NULL;
-  g_autofree char *third = NULL;
-  g_autofree char *a11y = NULL;
+  g_autofree char   *kind = care_format_record_field (w, "kind");
+  g_autofree char   *end = care_format_record_field (w, "end_date");
+  g_autofree char   *second = NULL;
+  g_autofree char   *third = NULL;
+  g_autofree char   *a11y = NULL;
   CareWarrantyStatus status;
-  GDate day;
+  GDate              day;
 
   today (&day);
   status = care_warranty_status (w, &day, CARE_WARRANTY_EXPIRING_DAYS);
@@ -382,7 +380,8 @@ contact_line (CareRecord *customer)
 
   if (email != NULL && phone != NULL)
     return g_strdup_printf ("%s · %s", email, phone);
-  return g_strdup (email != NULL ? email : phone != NULL ? phone : "");
+  return g_strdup (email != NULL ? email : phone != NULL ? phone
+                                                         : "");
 }
 
 /* The detail */
@@ -412,14 +411,14 @@ show_detail (CareWarrantiesView *self, CareRecord *warranty)
 {
   g_autoptr (CareRecord) product = NULL;
   g_autoptr (CareRecord) customer = NULL;
-  g_autofree char *line = NULL;
-  g_autofree char *kind = NULL;
-  g_autofree char *period = NULL;
-  g_autofree char *discount = NULL;
-  g_autofree char *contact = NULL;
+  g_autofree char   *line = NULL;
+  g_autofree char   *kind = NULL;
+  g_autofree char   *period = NULL;
+  g_autofree char   *discount = NULL;
+  g_autofree char   *contact = NULL;
   CareWarrantyStatus status;
-  gint64 percent;
-  GDate day;
+  gint64             percent;
+  GDate              day;
 
   g_set_object (&self->current, warranty);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.edit", warranty != NULL);
@@ -503,8 +502,7 @@ reload_current (CareWarrantiesView *self)
 /* The lookup */
 
 static void
-show_answer (CareWarrantiesView *self, const char *icon, CareWarrantyStatus css_status,
-             const char *title, const char *subtitle, const char *details)
+show_answer (CareWarrantiesView *self, const char *icon, CareWarrantyStatus css_status, const char *title, const char *subtitle, const char *details)
 {
   g_autofree char *a11y = g_strjoin (". ", title, subtitle, details, NULL);
 
@@ -539,7 +537,7 @@ care_warranties_view_lookup (CareWarrantiesView *self, const char *serial)
   g_autofree char *period = NULL;
   g_autoptr (CareRecord) customer = NULL;
   CareCoverage coverage;
-  GDate day;
+  GDate        day;
 
   g_return_if_fail (CARE_IS_WARRANTIES_VIEW (self));
 
@@ -598,44 +596,44 @@ care_warranties_view_lookup (CareWarrantiesView *self, const char *serial)
 
   switch (coverage.status)
     {
-      case CARE_WARRANTY_STATUS_ACTIVE:
-      case CARE_WARRANTY_STATUS_EXPIRING:
-        date = care_format_record_field (coverage.warranty, "end_date");
-        /* TRANSLATORS: %s is the last covered day */
-        title = g_strdup_printf (_ ("Covered until %s"), date);
-        {
-          g_autofree char *covers = coverage_text (coverage.warranty);
-          details = g_strdup_printf ("%s. %s", kind, covers);
-        }
-        show_answer (self, "emblem-ok-symbolic", CARE_WARRANTY_STATUS_ACTIVE, title, subtitle,
-                     details);
-        break;
+    case CARE_WARRANTY_STATUS_ACTIVE:
+    case CARE_WARRANTY_STATUS_EXPIRING:
+      date = care_format_record_field (coverage.warranty, "end_date");
+      /* TRANSLATORS: %s is the last covered day */
+      title = g_strdup_printf (_ ("Covered until %s"), date);
+      {
+        g_autofree char *covers = coverage_text (coverage.warranty);
+        details = g_strdup_printf ("%s. %s", kind, covers);
+      }
+      show_answer (self, "emblem-ok-symbolic", CARE_WARRANTY_STATUS_ACTIVE, title, subtitle,
+                   details);
+      break;
 
-      case CARE_WARRANTY_STATUS_EXPIRED:
-        date = care_format_record_field (coverage.warranty, "end_date");
-        /* TRANSLATORS: %s is the last day the warranty covered */
-        title = g_strdup_printf (_ ("Expired on %s"), date);
-        /* TRANSLATORS: the last warranty a product had: its kind and period */
-        details = g_strdup_printf (_ ("Last warranty: %s, %s"), kind, period);
-        show_answer (self, "dialog-warning-symbolic", CARE_WARRANTY_STATUS_EXPIRED, title, subtitle,
-                     details);
-        break;
+    case CARE_WARRANTY_STATUS_EXPIRED:
+      date = care_format_record_field (coverage.warranty, "end_date");
+      /* TRANSLATORS: %s is the last day the warranty covered */
+      title = g_strdup_printf (_ ("Expired on %s"), date);
+      /* TRANSLATORS: the last warranty a product had: its kind and period */
+      details = g_strdup_printf (_ ("Last warranty: %s, %s"), kind, period);
+      show_answer (self, "dialog-warning-symbolic", CARE_WARRANTY_STATUS_EXPIRED, title, subtitle,
+                   details);
+      break;
 
-      case CARE_WARRANTY_STATUS_NOT_STARTED:
-        date = care_format_record_field (coverage.warranty, "start_date");
-        /* TRANSLATORS: %s is the first day the warranty will cover */
-        title = g_strdup_printf (_ ("Not started until %s"), date);
-        details = g_strdup_printf ("%s, %s", kind, period);
-        show_answer (self, "alarm-symbolic", CARE_WARRANTY_STATUS_NOT_STARTED, title, subtitle,
-                     details);
-        break;
+    case CARE_WARRANTY_STATUS_NOT_STARTED:
+      date = care_format_record_field (coverage.warranty, "start_date");
+      /* TRANSLATORS: %s is the first day the warranty will cover */
+      title = g_strdup_printf (_ ("Not started until %s"), date);
+      details = g_strdup_printf ("%s, %s", kind, period);
+      show_answer (self, "alarm-symbolic", CARE_WARRANTY_STATUS_NOT_STARTED, title, subtitle,
+                   details);
+      break;
 
-      case CARE_WARRANTY_STATUS_NONE:
-      default:
-        show_answer (self, "dialog-information-symbolic", CARE_WARRANTY_STATUS_NONE,
-                     _ ("No warranty"), subtitle,
-                     _ ("This product has no warranty or maintenance contract on record."));
-        break;
+    case CARE_WARRANTY_STATUS_NONE:
+    default:
+      show_answer (self, "dialog-information-symbolic", CARE_WARRANTY_STATUS_NONE,
+                   _ ("No warranty"), subtitle,
+                   _ ("This product has no warranty or maintenance contract on record."));
+      break;
     }
 
   care_coverage_clear (&coverage);
@@ -694,7 +692,7 @@ open_editor (CareWarrantiesView *self, CareRecord *record, const char *title)
 static void
 claim_saved_cb (CareEditorDialog *dialog, CareRecord *claim, CareWarrantiesView *self)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkRoot   *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *stack = gtk_widget_get_parent (GTK_WIDGET (self));
   GtkWidget *cases =
       GTK_IS_STACK (stack) ? gtk_stack_get_child_by_name (GTK_STACK (stack), "cases") : NULL;
@@ -738,7 +736,7 @@ view_open_claim_cb (GtkWidget *widget, const char *action, GVariant *param)
   g_autoptr (GError) error = NULL;
   g_autoptr (CareRecord) claim = NULL;
   CareEditorDialog *dialog;
-  GDate day;
+  GDate             day;
 
   if (self->current == NULL)
     return;
@@ -890,48 +888,47 @@ care_warranties_view_get_property (GObject *object, guint prop_id, GValue *value
 
   switch (prop_id)
     {
-      case PROP_CONTEXT:
-        g_value_set_object (value, self->context);
-        break;
-      case PROP_FILTER:
-        g_value_set_string (value, self->filter);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->context);
+      break;
+    case PROP_FILTER:
+      g_value_set_string (value, self->filter);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
 static void
-care_warranties_view_set_property (GObject *object, guint prop_id, const GValue *value,
-                                   GParamSpec *pspec)
+care_warranties_view_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   CareWarrantiesView *self = CARE_WARRANTIES_VIEW (object);
-  const char *filter;
+  const char         *filter;
 
   switch (prop_id)
     {
-      case PROP_CONTEXT:
-        self->context = g_value_dup_object (value);
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
+      break;
+    case PROP_FILTER:
+      filter = g_value_get_string (value);
+      if (filter == NULL || g_strcmp0 (filter, self->filter) == 0)
         break;
-      case PROP_FILTER:
-        filter = g_value_get_string (value);
-        if (filter == NULL || g_strcmp0 (filter, self->filter) == 0)
-          break;
-        g_free (self->filter);
-        self->filter = g_strdup (filter);
-        if (self->records != NULL)
-          apply_filter (self);
-        g_object_notify_by_pspec (object, pspec);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      g_free (self->filter);
+      self->filter = g_strdup (filter);
+      if (self->records != NULL)
+        apply_filter (self);
+      g_object_notify_by_pspec (object, pspec);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
 static void
 care_warranties_view_class_init (CareWarrantiesViewClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->constructed = care_warranties_view_constructed;

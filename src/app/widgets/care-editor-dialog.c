@@ -17,8 +17,8 @@ struct _CareEditorDialog
 
   /* Template widgets */
   AdwWindowTitle *window_title;
-  AdwClamp *clamp;
-  GtkButton *save_button;
+  AdwClamp       *clamp;
+  GtkButton      *save_button;
 
   /* Borrowed references */
   CareRecordEditor *editor;

@@ -16,7 +16,7 @@ char *
 care_format_date (const char *iso_date)
 {
   GDate date;
-  char buf[128];
+  char  buf[128];
   guint y, m, d;
 
   if (iso_date == NULL || sscanf (iso_date, "%4u-%2u-%2u", &y, &m, &d) != 3 || !g_date_valid_dmy (d, m, y))
@@ -26,7 +26,7 @@ care_format_date (const char *iso_date)
   g_date_set_dmy (&date, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
   /* TRANSLATORS: a date as strftime() writes it; "%x" is the locale's own form */
   /* xgettext:no-c-format (a strftime() format, not a printf() one) */
-  if (g_date_strftime (buf, sizeof buf, C_("date format", "%x"), &date) == 0)
+  if (g_date_strftime (buf, sizeof buf, C_ ("date format", "%x"), &date) == 0)
     return g_strdup (iso_date);
   return g_strdup (buf);
 }
@@ -48,7 +48,7 @@ care_format_datetime (const char *iso_utc)
   if (local == NULL)
     return g_strdup (iso_utc != NULL ? iso_utc : "");
   /* TRANSLATORS: a date and time, as g_date_time_format() writes them */
-  return g_date_time_format (local, C_("datetime format", "%x %H:%M"));
+  return g_date_time_format (local, C_ ("datetime format", "%x %H:%M"));
 }
 
 char *
@@ -59,7 +59,7 @@ care_format_time (const char *iso_utc)
   if (local == NULL)
     return g_strdup ("");
   /* TRANSLATORS: a time of day, as g_date_time_format() writes it */
-  return g_date_time_format (local, C_("time format", "%H:%M"));
+  return g_date_time_format (local, C_ ("time format", "%H:%M"));
 }
 
 char *
@@ -74,7 +74,7 @@ care_format_value (const CareField *field,
     case CARE_FIELD_INT:
       return g_strdup_printf ("%'" G_GINT64_FORMAT, g_variant_get_int64 (value));
     case CARE_FIELD_BOOL:
-      return g_strdup (g_variant_get_boolean (value) ? _("Yes") : _("No"));
+      return g_strdup (g_variant_get_boolean (value) ? _ ("Yes") : _ ("No"));
     case CARE_FIELD_DATE:
       return care_format_date (g_variant_get_string (value, NULL));
     case CARE_FIELD_DATETIME:
@@ -108,7 +108,7 @@ join_nonempty (const char *sep,
 {
   g_autoptr (GStrvBuilder) parts = g_strv_builder_new ();
   g_auto (GStrv) strv = NULL;
-  va_list args;
+  va_list     args;
   const char *s;
 
   va_start (args, sep);
@@ -130,7 +130,7 @@ care_format_title (CareStore  *store,
                    CareRecord *record)
 {
   const CareEntity *e = care_record_get_entity (record);
-  const char *name = e->name;
+  const char       *name = e->name;
 
   if (g_str_equal (name, "training_session"))
     {
@@ -193,7 +193,7 @@ care_format_reference (CareStore       *store,
 
   target = care_store_load (store, care_schema_lookup (field->ref_entity), id, NULL);
   if (target == NULL)
-    return g_strdup (_("(no longer available)"));
+    return g_strdup (_ ("(no longer available)"));
 
   return care_format_title (store, target);
 }

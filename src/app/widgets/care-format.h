@@ -5,19 +5,19 @@
 
 G_BEGIN_DECLS
 
-char *care_format_date       (const char      *iso_date);
-char *care_format_datetime   (const char      *iso_utc);
-char *care_format_time       (const char      *iso_utc);
-char *care_format_value      (const CareField *field,
-                              GVariant        *value);
-char *care_format_record_field (CareRecord    *record,
-                                const char    *field);
+char *care_format_date (const char *iso_date);
+char *care_format_datetime (const char *iso_utc);
+char *care_format_time (const char *iso_utc);
+char *care_format_value (const CareField *field,
+                         GVariant        *value);
+char *care_format_record_field (CareRecord *record,
+                                const char *field);
 
-char *care_format_title      (CareStore       *store,
-                              CareRecord      *record);
-char *care_format_subtitle   (CareRecord      *record);
-char *care_format_reference  (CareStore       *store,
-                              const CareField *field,
-                              const char      *id);
+char *care_format_title (CareStore  *store,
+                         CareRecord *record);
+char *care_format_subtitle (CareRecord *record);
+char *care_format_reference (CareStore       *store,
+                             const CareField *field,
+                             const char      *id);
 
 G_END_DECLS

@@ -17,17 +17,17 @@
 
 typedef struct
 {
-  CareRecordEditor *editor;   /* unowned */
-  const CareField *field;
-  guint index;
-  GtkWidget *row;
-  GtkWidget *input;           /* entry row, text view, switch, combo row */
-  GtkWidget *picker;          /* references */
-  GtkCalendar *calendar;      /* dates and times */
-  GtkSpinButton *hour;
-  GtkSpinButton *minute;
-  gboolean touched;           /* show "required" only once the user was here */
-  char *error;                /* why the typed text is not a value, or NULL */
+  CareRecordEditor *editor; /* unowned */
+  const CareField  *field;
+  guint             index;
+  GtkWidget        *row;
+  GtkWidget        *input;    /* entry row, text view, switch, combo row */
+  GtkWidget        *picker;   /* references */
+  GtkCalendar      *calendar; /* dates and times */
+  GtkSpinButton    *hour;
+  GtkSpinButton    *minute;
+  gboolean          touched; /* show "required" only once the user was here */
+  char             *error;   /* why the typed text is not a value, or NULL */
 } FieldRow;
 
 struct _CareRecordEditor
@@ -36,13 +36,13 @@ struct _CareRecordEditor
 
   /* Template widgets */
   AdwPreferencesGroup *group;
-  GtkLabel *error_label;
+  GtkLabel            *error_label;
 
   /* Owned references */
-  CareStore *store;
-  CareRecord *record;         /* the working copy the rows write into */
-  GPtrArray *rows;            /* FieldRow */
-  gboolean updating;          /* rows are being filled from the record */
+  CareStore  *store;
+  CareRecord *record;   /* the working copy the rows write into */
+  GPtrArray  *rows;     /* FieldRow */
+  gboolean    updating; /* rows are being filled from the record */
 };
 
 G_DEFINE_FINAL_TYPE (CareRecordEditor, care_record_editor, GTK_TYPE_WIDGET)
@@ -61,7 +61,7 @@ enum
 };
 
 static GParamSpec *properties[N_PROPS];
-static guint signals[N_SIGNALS];
+static guint       signals[N_SIGNALS];
 
 static void
 field_row_free (gpointer data)
@@ -121,13 +121,13 @@ static void
 show_problems (CareRecordEditor *self,
                gboolean          all)
 {
-  FieldRow *bad = NULL;
+  FieldRow   *bad = NULL;
   const char *message = first_problem (self, &bad, all);
 
   for (guint i = 0; i < self->rows->len; i++)
     {
       FieldRow *fr = g_ptr_array_index (self->rows, i);
-      gboolean wrong = fr->error != NULL || (fr == bad);
+      gboolean  wrong = fr->error != NULL || (fr == bad);
 
       if (wrong)
         gtk_widget_add_css_class (fr->row, "error");
@@ -183,7 +183,7 @@ note_changed_cb (GtkTextBuffer *buffer,
   g_autoptr (GError) error = NULL;
   g_autoptr (GVariant) value = NULL;
   g_autofree char *text = NULL;
-  GtkTextIter start, end;
+  GtkTextIter      start, end;
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
@@ -220,11 +220,11 @@ static void
 update_subtitle (FieldRow *fr)
 {
   CareRecordEditor *self = fr->editor;
-  GVariant *value = care_record_get_value_at (self->record, fr->index);
-  g_autofree char *text = NULL;
+  GVariant         *value = care_record_get_value_at (self->record, fr->index);
+  g_autofree char  *text = NULL;
 
   if (value == NULL)
-    text = g_strdup (_("Not set"));
+    text = g_strdup (_ ("Not set"));
   else if (fr->field->type == CARE_FIELD_REF)
     text = care_format_reference (self->store, fr->field, g_variant_get_string (value, NULL));
   else
@@ -333,10 +333,10 @@ add_clear_button (FieldRow   *fr,
 }
 
 static GtkWidget *
-time_spin (int max,
-           int step,
+time_spin (int         max,
+           int         step,
            const char *label,
-           FieldRow *fr)
+           FieldRow   *fr)
 {
   GtkWidget *spin = gtk_spin_button_new_with_range (0, max, step);
 
@@ -350,10 +350,10 @@ time_spin (int max,
 static void
 build_date_row (FieldRow *fr)
 {
-  g_autofree char *choose = g_strdup_printf (_("Choose %s"), care_field_label (fr->field));
-  g_autofree char *clear = g_strdup_printf (_("Clear %s"), care_field_label (fr->field));
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *popover = gtk_popover_new ();
+  g_autofree char *choose = g_strdup_printf (_ ("Choose %s"), care_field_label (fr->field));
+  g_autofree char *clear = g_strdup_printf (_ ("Clear %s"), care_field_label (fr->field));
+  GtkWidget       *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget       *popover = gtk_popover_new ();
 
   fr->row = adw_action_row_new ();
   fr->calendar = GTK_CALENDAR (gtk_calendar_new ());
@@ -367,8 +367,8 @@ build_date_row (FieldRow *fr)
       GtkWidget *time_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
       GtkWidget *colon = gtk_label_new (":");
 
-      fr->hour = GTK_SPIN_BUTTON (time_spin (23, 1, _("Hour"), fr));
-      fr->minute = GTK_SPIN_BUTTON (time_spin (59, 5, _("Minute"), fr));
+      fr->hour = GTK_SPIN_BUTTON (time_spin (23, 1, _ ("Hour"), fr));
+      fr->minute = GTK_SPIN_BUTTON (time_spin (59, 5, _ ("Minute"), fr));
       gtk_widget_set_halign (time_box, GTK_ALIGN_CENTER);
       gtk_box_append (GTK_BOX (time_box), GTK_WIDGET (fr->hour));
       gtk_box_append (GTK_BOX (time_box), colon);
@@ -386,8 +386,8 @@ build_date_row (FieldRow *fr)
 static void
 build_ref_row (FieldRow *fr)
 {
-  g_autofree char *choose = g_strdup_printf (_("Choose %s"), care_field_label (fr->field));
-  g_autofree char *clear = g_strdup_printf (_("Clear %s"), care_field_label (fr->field));
+  g_autofree char *choose = g_strdup_printf (_ ("Choose %s"), care_field_label (fr->field));
+  g_autofree char *clear = g_strdup_printf (_ ("Clear %s"), care_field_label (fr->field));
   g_autoptr (CareQuery) query = care_query_new (care_schema_lookup (fr->field->ref_entity));
 
   fr->row = adw_action_row_new ();
@@ -422,7 +422,7 @@ build_row (FieldRow *fr)
         GtkStringList *labels = gtk_string_list_new (NULL);
 
         if (!f->required)
-          gtk_string_list_append (labels, _("Not set"));
+          gtk_string_list_append (labels, _ ("Not set"));
         for (guint i = 0; f->choices[i] != NULL; i++)
           gtk_string_list_append (labels, care_field_choice_label (f, f->choices[i]));
 
@@ -499,8 +499,8 @@ static void
 fill_row (FieldRow *fr)
 {
   CareRecordEditor *self = fr->editor;
-  GVariant *value = care_record_get_value_at (self->record, fr->index);
-  const CareField *f = fr->field;
+  GVariant         *value = care_record_get_value_at (self->record, fr->index);
+  const CareField  *f = fr->field;
 
   self->updating = TRUE;
   switch (f->type)
@@ -578,7 +578,7 @@ static void
 care_record_editor_dispose (GObject *object)
 {
   CareRecordEditor *self = CARE_RECORD_EDITOR (object);
-  GtkWidget *child;
+  GtkWidget        *child;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CARE_TYPE_RECORD_EDITOR);
   /* The template's outer box has no id, so dispose_template leaves it:
@@ -613,7 +613,7 @@ care_record_editor_get_property (GObject    *object,
 static void
 care_record_editor_class_init (CareRecordEditorClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = care_record_editor_dispose;
@@ -741,7 +741,7 @@ gboolean
 care_record_editor_save (CareRecordEditor *self,
                          GError          **error)
 {
-  FieldRow *bad = NULL;
+  FieldRow   *bad = NULL;
   const char *problem;
   const char *bad_field = NULL;
   g_autoptr (GError) local_error = NULL;
@@ -757,8 +757,7 @@ care_record_editor_save (CareRecordEditor *self,
       return FALSE;
     }
 
-  if (!care_record_validate (self->record, &bad_field, &local_error)
-      || !care_store_save (self->store, self->record, &local_error))
+  if (!care_record_validate (self->record, &bad_field, &local_error) || !care_store_save (self->store, self->record, &local_error))
     {
       FieldRow *fr = bad_field != NULL ? row_for_field (self, bad_field) : NULL;
 

@@ -18,12 +18,12 @@ struct _CareRecordPicker
 
   /* Template widgets */
   GtkSearchEntry *search_entry;
-  GtkListView *list_view;
-  GtkStack *stack;
+  GtkListView    *list_view;
+  GtkStack       *stack;
 
   /* Owned references */
-  CareStore *store;
-  CareQuery *base_query;
+  CareStore      *store;
+  CareQuery      *base_query;
   CareRecordList *records;
 };
 
@@ -111,10 +111,10 @@ bind_row_cb (GtkSignalListItemFactory *factory,
              GtkListItem              *item,
              CareRecordPicker         *self)
 {
-  CareRecord *record = gtk_list_item_get_item (item);
-  GtkWidget *box = gtk_list_item_get_child (item);
-  GtkWidget *title = gtk_widget_get_first_child (box);
-  GtkWidget *subtitle = gtk_widget_get_next_sibling (title);
+  CareRecord      *record = gtk_list_item_get_item (item);
+  GtkWidget       *box = gtk_list_item_get_child (item);
+  GtkWidget       *title = gtk_widget_get_first_child (box);
+  GtkWidget       *subtitle = gtk_widget_get_next_sibling (title);
   g_autofree char *t = care_format_title (self->store, record);
   g_autofree char *s = care_format_subtitle (record);
 
@@ -150,7 +150,7 @@ care_record_picker_dispose (GObject *object)
 static void
 care_record_picker_class_init (CareRecordPickerClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = care_record_picker_dispose;
@@ -183,9 +183,9 @@ GtkWidget *
 care_record_picker_new (CareStore *store,
                         CareQuery *base_query)
 {
-  CareRecordPicker *self = g_object_new (CARE_TYPE_RECORD_PICKER, NULL);
+  CareRecordPicker   *self = g_object_new (CARE_TYPE_RECORD_PICKER, NULL);
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  g_autofree char *label = NULL;
+  g_autofree char    *label = NULL;
 
   self->store = g_object_ref (store);
   self->base_query = care_query_ref (base_query);
@@ -199,7 +199,7 @@ care_record_picker_new (CareStore *store,
                            GTK_SELECTION_MODEL (gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->records)))));
 
   /* TRANSLATORS: the accessible name of a search field, e.g. "Search Customer" */
-  label = g_strdup_printf (_("Search %s"), g_dgettext (GETTEXT_PACKAGE, care_query_get_entity (base_query)->label));
+  label = g_strdup_printf (_ ("Search %s"), g_dgettext (GETTEXT_PACKAGE, care_query_get_entity (base_query)->label));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->search_entry), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
   g_object_set (self->search_entry, "placeholder-text", label, NULL);
 
