@@ -15,11 +15,13 @@
 static int      n_customers = 100000;
 static char    *db_path;
 static gboolean keep;
+static gboolean json;
 
 static const GOptionEntry entries[] = {
   { "customers", 'n', 0, G_OPTION_ARG_INT, &n_customers, "Number of demo customers", "N" },
   { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, "Database file (default: a temporary one)", "FILE" },
   { "keep", 0, 0, G_OPTION_ARG_NONE, &keep, "Keep the database file", NULL },
+  { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Also print the figures as one JSON line", NULL },
   { NULL }
 };
 
@@ -204,6 +206,24 @@ main (int   argc,
   buf = g_strdup_printf ("%.0f MB", peak_rss_kb () / 1024.0);
   row ("peak resident memory of this process", buf, "<= 300 MB");
   g_print ("\n");
+
+  /* For tests/bench/aftercare-bench.py, which prints one table of all figures. */
+  if (json)
+    {
+      char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE], c[G_ASCII_DTOSTR_BUF_SIZE],
+          d[G_ASCII_DTOSTR_BUF_SIZE], e[G_ASCII_DTOSTR_BUF_SIZE], f[G_ASCII_DTOSTR_BUF_SIZE],
+          g[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_print ("{\"bench-store\": {\"customers\": %d, \"records\": %" G_GUINT64_FORMAT
+               ", \"generate_s\": %s, \"import_s\": %s, \"open_ms\": %s, \"search_p50_ms\": %s, "
+               "\"search_p95_ms\": %s, \"model_page_p99_ms\": %s, \"model_page_max_ms\": %s, \"vmhwm_kb\": %ld}}\n",
+               n_customers, n_records, g_ascii_formatd (a, sizeof a, "%.3f", generate_s),
+               g_ascii_formatd (b, sizeof b, "%.3f", import_s), g_ascii_formatd (c, sizeof c, "%.2f", open_ms),
+               g_ascii_formatd (d, sizeof d, "%.2f", percentile (search_ms, 0.50)),
+               g_ascii_formatd (e, sizeof e, "%.2f", percentile (search_ms, 0.95)),
+               g_ascii_formatd (f, sizeof f, "%.3f", percentile (page_ms, 0.99)),
+               g_ascii_formatd (g, sizeof g, "%.3f", percentile (page_ms, 1.0)), peak_rss_kb ());
+    }
 
   if (!keep)
     {
