@@ -19,6 +19,18 @@ typedef enum
   CARE_QUERY_NOT_NULL,
 } CareQueryOp;
 
+/* How a customer search reaches its rows. SORTED reads every match and
+ * sorts them: cheap when few match. PROBE walks the order's index and tests
+ * each row against the search index: cheap when many match and the terms
+ * are short (prefix-indexed). STREAM takes the matches in the search
+ * index's order, unsorted: for counting. */
+typedef enum
+{
+  CARE_QUERY_MATCH_SORTED,
+  CARE_QUERY_MATCH_PROBE,
+  CARE_QUERY_MATCH_STREAM,
+} CareQueryMatch;
+
 typedef struct _CareQuery CareQuery;
 
 #define CARE_TYPE_QUERY (care_query_get_type ())
@@ -44,6 +56,10 @@ void              care_query_add_in (CareQuery         *self,
 void              care_query_set_search (CareQuery  *self,
                                          const char *text);
 const char       *care_query_get_search (CareQuery *self);
+gboolean          care_query_has_fts_search (CareQuery *self);
+gboolean          care_query_search_is_short (CareQuery *self);
+void              care_query_set_match (CareQuery     *self,
+                                        CareQueryMatch match);
 void              care_query_set_order (CareQuery  *self,
                                         const char *field,
                                         gboolean    descending);

@@ -2,15 +2,22 @@
  *
  * Only the count is known up front; rows are read a page at a time when a
  * view asks for them, and only a few pages are kept, so a list over a
- * million customers costs a few hundred objects, not a million. */
+ * million customers costs a few hundred objects, not a million.
+ *
+ * A search counts its matches only up to COUNT_STEP: typing "m" into a
+ * million customers must not wait for the exact number of half of them.
+ * The list then holds that many items and grows, a step at a time, as a
+ * view reads near its end (care_record_list_is_complete() says whether it
+ * may still grow). */
 #define G_LOG_DOMAIN "care-record-list"
 
 #include "config.h"
 
 #include "care-record-list.h"
 
-#define PAGE_SIZE 128
-#define MAX_PAGES 16
+#define PAGE_SIZE  128
+#define MAX_PAGES  16
+#define COUNT_STEP 10000
 
 struct _CareRecordList
 {
@@ -21,8 +28,12 @@ struct _CareRecordList
   gulong     changed_id;
 
   guint       n_items;
-  GHashTable *pages;      /* page number -> GPtrArray of CareRecord */
-  GQueue      page_order; /* page numbers, most recently used first */
+  guint       count_limit; /* a search counts up to this many */
+  gboolean    more;        /* the count reached count_limit */
+  guint       grow_id;     /* idle source that raises count_limit */
+  CareQuery  *page_query;  /* the query with the plan that reads pages best */
+  GHashTable *pages;       /* page number -> GPtrArray of CareRecord */
+  GQueue      page_order;  /* page numbers, most recently used first */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -51,16 +62,62 @@ static guint
 count_items (CareRecordList *self)
 {
   g_autoptr (GError) error = NULL;
-  guint n;
+  gboolean search;
+  guint    n;
 
+  self->more = FALSE;
+  g_clear_pointer (&self->page_query, care_query_unref);
   if (self->store == NULL || self->query == NULL)
     return 0;
 
-  n = care_store_count (self->store, self->query, &error);
+  search = care_query_has_fts_search (self->query);
+  if (search)
+    n = care_store_count_upto (self->store, self->query, self->count_limit, &error);
+  else
+    n = care_store_count (self->store, self->query, &error);
   if (error != NULL)
     g_warning ("Could not count %s: %s", care_query_get_entity (self->query)->name, error->message);
 
+  self->more = search && error == NULL && n >= self->count_limit;
+  /* Many matches of short terms: the first rows by name are near the
+   * start of the name index, and testing rows there beats sorting all. */
+  self->page_query = care_query_copy (self->query);
+  if (self->more && care_query_search_is_short (self->query))
+    care_query_set_match (self->page_query, CARE_QUERY_MATCH_PROBE);
+
   return n;
+}
+
+static gboolean
+grow_cb (gpointer user_data)
+{
+  CareRecordList *self = user_data;
+  g_autoptr (GError) error = NULL;
+  guint old_n = self->n_items;
+  guint n;
+
+  self->grow_id = 0;
+  if (!self->more)
+    return G_SOURCE_REMOVE;
+
+  self->count_limit = self->count_limit > G_MAXUINT / 4 ? G_MAXUINT : self->count_limit * 4;
+  n = care_store_count_upto (self->store, self->query, self->count_limit, &error);
+  if (error != NULL)
+    {
+      g_warning ("Could not count %s: %s", care_query_get_entity (self->query)->name, error->message);
+      self->more = FALSE;
+      return G_SOURCE_REMOVE;
+    }
+
+  /* The rows already read keep their places: the order did not change. */
+  self->more = n >= self->count_limit;
+  if (n > old_n)
+    {
+      self->n_items = n;
+      g_list_model_items_changed (G_LIST_MODEL (self), old_n, 0, n - old_n);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+    }
+  return G_SOURCE_REMOVE;
 }
 
 /* Scrolling reads pages in turn: when the page before is at hand, seek
@@ -77,14 +134,14 @@ read_page (CareRecordList *self,
   g_autoptr (CareQuery) after = NULL;
 
   if (previous == NULL || previous->len != PAGE_SIZE || order == NULL)
-    return care_store_find (self->store, self->query, page * PAGE_SIZE, PAGE_SIZE, error);
+    return care_store_find (self->store, self->page_query, page * PAGE_SIZE, PAGE_SIZE, error);
 
   last = g_ptr_array_index (previous, previous->len - 1);
   value = care_record_get_value (last, order->name);
   if (value == NULL || care_record_get_seq (last) == 0)
-    return care_store_find (self->store, self->query, page * PAGE_SIZE, PAGE_SIZE, error);
+    return care_store_find (self->store, self->page_query, page * PAGE_SIZE, PAGE_SIZE, error);
 
-  after = care_query_copy (self->query);
+  after = care_query_copy (self->page_query);
   care_query_set_after (after, value, care_record_get_seq (last));
   return care_store_find (self->store, after, 0, PAGE_SIZE, error);
 }
@@ -141,6 +198,10 @@ care_record_list_get_item (GListModel *model,
   if (position >= self->n_items)
     return NULL;
 
+  /* Reading the last page of a search cut short: count further. */
+  if (self->more && self->grow_id == 0 && position + PAGE_SIZE >= self->n_items)
+    self->grow_id = g_idle_add (grow_cb, self);
+
   records = get_page (self, position / PAGE_SIZE);
   if (records == NULL || offset >= records->len)
     return NULL;
@@ -184,6 +245,7 @@ care_record_list_dispose (GObject *object)
   CareRecordList *self = CARE_RECORD_LIST (object);
 
   g_clear_signal_handler (&self->changed_id, self->store);
+  g_clear_handle_id (&self->grow_id, g_source_remove);
   g_clear_object (&self->store);
   drop_pages (self);
 
@@ -196,6 +258,7 @@ care_record_list_finalize (GObject *object)
   CareRecordList *self = CARE_RECORD_LIST (object);
 
   g_clear_pointer (&self->query, care_query_unref);
+  g_clear_pointer (&self->page_query, care_query_unref);
   g_hash_table_unref (self->pages);
 
   G_OBJECT_CLASS (care_record_list_parent_class)->finalize (object);
@@ -269,6 +332,7 @@ static void
 care_record_list_init (CareRecordList *self)
 {
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  self->count_limit = COUNT_STEP;
 }
 
 CareRecordList *
@@ -306,6 +370,7 @@ care_record_list_set_query (CareRecordList *self,
     care_query_ref (query);
   g_clear_pointer (&self->query, care_query_unref);
   self->query = query;
+  self->count_limit = COUNT_STEP;
 
   connect_store (self);
   care_record_list_reload (self);
@@ -322,6 +387,7 @@ care_record_list_reload (CareRecordList *self)
 
   old_n = self->n_items;
   drop_pages (self);
+  g_clear_handle_id (&self->grow_id, g_source_remove);
   self->n_items = count_items (self);
 
   if (old_n != 0 || self->n_items != 0)
@@ -351,4 +417,17 @@ care_record_list_find (CareRecordList *self,
     }
 
   return -1;
+}
+
+/**
+ * care_record_list_is_complete:
+ *
+ * Returns: %FALSE while the list holds fewer items than its query selects:
+ *   a search with many matches, counted only so far (see COUNT_STEP).
+ */
+gboolean
+care_record_list_is_complete (CareRecordList *self)
+{
+  g_return_val_if_fail (CARE_IS_RECORD_LIST (self), TRUE);
+  return !self->more;
 }

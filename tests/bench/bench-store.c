@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,12 +17,14 @@ static int      n_customers = 100000;
 static char    *db_path;
 static gboolean keep;
 static gboolean json;
+static gboolean verbose;
 
 static const GOptionEntry entries[] = {
   { "customers", 'n', 0, G_OPTION_ARG_INT, &n_customers, "Number of demo customers", "N" },
   { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, "Database file (default: a temporary one)", "FILE" },
   { "keep", 0, 0, G_OPTION_ARG_NONE, &keep, "Keep the database file", NULL },
   { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Also print the figures as one JSON line", NULL },
+  { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Print the time of each search", NULL },
   { NULL }
 };
 
@@ -99,6 +102,7 @@ main (int   argc,
                           "ž", "ži", "žig", "co", "con", "conc", "9", "91", "912", "PRN", "PRN-", "APL-2",
                           "sil", "silva", "lef", "lefè", "garage", "novak", "smith j" };
 
+  setlocale (LC_ALL, "");
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     {
@@ -145,23 +149,33 @@ main (int   argc,
   }
   open_ms = now_ms () - t0;
 
-  /* Search as you type: the count and the first screen (50 rows). */
-  for (int round = 0; round < 3; round++)
-    for (guint i = 0; i < G_N_ELEMENTS (typed); i++)
-      {
-        g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("customer"));
-        g_autoptr (GPtrArray) rows = NULL;
-        double t, ms;
+  /* Search as you type, as the customers view does it: a new query for the
+   * list model (which counts), then the first screen (50 rows) from it. */
+  {
+    g_autoptr (CareQuery) all = care_query_new (care_schema_lookup ("customer"));
+    g_autoptr (CareRecordList) list = care_record_list_new (store, all);
 
-        care_query_set_search (q, typed[i]);
-        t = now_ms ();
-        care_store_count (store, q, NULL);
-        rows = care_store_find (store, q, 0, 50, NULL);
-        ms = now_ms () - t;
-        g_assert_nonnull (rows);
-        if (round > 0) /* the first round warms the page cache */
-          g_array_append_val (search_ms, ms);
-      }
+    for (int round = 0; round < 3; round++)
+      for (guint i = 0; i < G_N_ELEMENTS (typed); i++)
+        {
+          g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("customer"));
+          guint  n;
+          double t, ms;
+
+          care_query_set_search (q, typed[i]);
+          t = now_ms ();
+          care_record_list_set_query (list, q);
+          n = MIN (50u, g_list_model_get_n_items (G_LIST_MODEL (list)));
+          for (guint j = 0; j < n; j++)
+            g_object_unref (g_list_model_get_item (G_LIST_MODEL (list), j));
+          ms = now_ms () - t;
+          if (round > 0) /* the first round warms the page cache */
+            g_array_append_val (search_ms, ms);
+          if (verbose && round == 2)
+            g_print ("  search %-10s %7.1f ms, %u%s rows\n", typed[i], ms, g_list_model_get_n_items (G_LIST_MODEL (list)),
+                     care_record_list_is_complete (list) ? "" : "+");
+        }
+  }
 
   /* Scrolling: the list model serves 10,000 consecutive rows. */
   {
@@ -194,10 +208,10 @@ main (int   argc,
   row ("open the store and read the first list page", buf, "part of 1.0 s");
   g_free (buf);
   buf = g_strdup_printf ("%.1f ms", percentile (search_ms, 0.50));
-  row ("search-as-you-type, count + first 50 rows, p50", buf, "");
+  row ("search-as-you-type, to 50 rows in the list model, p50", buf, "");
   g_free (buf);
   buf = g_strdup_printf ("%.1f ms", percentile (search_ms, 0.95));
-  row ("search-as-you-type, count + first 50 rows, p95", buf,
+  row ("search-as-you-type, to 50 rows in the list model, p95", buf,
        n_customers >= 1000000 ? "<= 100 ms" : "<= 50 ms");
   g_free (buf);
   buf = g_strdup_printf ("%.2f ms", percentile (page_ms, 0.99));
