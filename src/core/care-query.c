@@ -349,6 +349,49 @@ order_collate (const CareField *field)
     }
 }
 
+static void
+append_order (CareQuery *self,
+              GString   *sql)
+{
+  const char *table = self->entity->name;
+  const char *dir = self->descending ? "DESC" : "ASC";
+
+  if (self->order_field != NULL)
+    g_string_append_printf (sql, " ORDER BY %s.%s%s %s, %s.seq %s", table, self->order_field->name,
+                            order_collate (self->order_field), dir, table, dir);
+}
+
+/* The PROBE plan tests at most CARE_QUERY_PROBE_SCAN rows, taken in order
+ * from the order's index: how far into the index the matches begin
+ * depends on the words ("ži" finds "Žiga …", at the end by name), so an
+ * unbounded walk could test every row. The caller sees fewer rows than it
+ * asked for and reads them with the SORTED plan instead. */
+static char *
+probe_sql (CareQuery  *self,
+           const char *columns,
+           gboolean    with_order,
+           GPtrArray **out_params)
+{
+  g_autoptr (CareQuery) inner = care_query_copy (self);
+  g_autofree char *match = care_query_fts_match (self->search);
+  g_autofree char *inner_sql = NULL;
+  GString         *sql = g_string_new (NULL);
+
+  g_clear_pointer (&inner->search, g_free);
+  inner->match = CARE_QUERY_MATCH_SORTED;
+  inner_sql = care_query_to_sql (inner, "customer.*", TRUE, out_params);
+
+  g_string_append_printf (sql,
+                          "SELECT %s FROM (%s LIMIT %d) AS customer WHERE EXISTS (SELECT 1 FROM customer_fts "
+                          "WHERE customer_fts MATCH ? AND customer_fts.rowid = customer.seq)",
+                          columns, inner_sql, CARE_QUERY_PROBE_SCAN);
+  g_ptr_array_add (*out_params, g_variant_ref_sink (g_variant_new_string (match)));
+  if (with_order)
+    append_order (self, sql);
+
+  return g_string_free (sql, FALSE);
+}
+
 /* SELECT @columns FROM the entity's table, live rows only. */
 char *
 care_query_to_sql (CareQuery  *self,
@@ -356,10 +399,16 @@ care_query_to_sql (CareQuery  *self,
                    gboolean    with_order,
                    GPtrArray **out_params)
 {
-  GString    *sql = g_string_new (NULL);
-  GPtrArray  *params = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  GString    *sql;
+  GPtrArray  *params;
   const char *table = self->entity->name;
   gboolean    stream = self->match == CARE_QUERY_MATCH_STREAM && care_query_has_fts_search (self);
+
+  if (self->match == CARE_QUERY_MATCH_PROBE && care_query_has_fts_search (self))
+    return probe_sql (self, columns, with_order, out_params);
+
+  sql = g_string_new (NULL);
+  params = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
 
   /* CROSS JOIN keeps the search index the outer loop: rows come as it
    * finds them, and a LIMIT stops it early. */
@@ -405,8 +454,6 @@ care_query_to_sql (CareQuery  *self,
         {
           if (stream)
             g_string_append (sql, " AND customer_fts MATCH ? AND customer.seq = customer_fts.rowid");
-          else if (self->match == CARE_QUERY_MATCH_PROBE)
-            g_string_append (sql, " AND EXISTS (SELECT 1 FROM customer_fts WHERE customer_fts MATCH ? AND customer_fts.rowid = customer.seq)");
           else
             g_string_append (sql, " AND customer.seq IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?)");
           g_ptr_array_add (params, g_variant_ref_sink (g_variant_new_string (match)));
@@ -435,12 +482,8 @@ care_query_to_sql (CareQuery  *self,
       g_ptr_array_add (params, g_variant_ref_sink (g_variant_new_int64 (self->after_seq)));
     }
 
-  if (with_order && self->order_field != NULL)
-    {
-      const char *dir = self->descending ? "DESC" : "ASC";
-      g_string_append_printf (sql, " ORDER BY %s.%s%s %s, %s.seq %s", table, self->order_field->name,
-                              order_collate (self->order_field), dir, table, dir);
-    }
+  if (with_order)
+    append_order (self, sql);
 
   *out_params = params;
   return g_string_free (sql, FALSE);

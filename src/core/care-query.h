@@ -21,9 +21,12 @@ typedef enum
 
 /* How a customer search reaches its rows. SORTED reads every match and
  * sorts them: cheap when few match. PROBE walks the order's index and tests
- * each row against the search index: cheap when many match and the terms
- * are short (prefix-indexed). STREAM takes the matches in the search
+ * each row against the search index, but only the first
+ * CARE_QUERY_PROBE_SCAN rows: cheap when many rows match early in that
+ * order; a page it returns short must be read again with SORTED. STREAM takes the matches in the search
  * index's order, unsorted: for counting. */
+#define CARE_QUERY_PROBE_SCAN 4000
+
 typedef enum
 {
   CARE_QUERY_MATCH_SORTED,

@@ -15,9 +15,11 @@
 
 #include "care-record-list.h"
 
-#define PAGE_SIZE  128
-#define MAX_PAGES  16
-#define COUNT_STEP 10000
+/* A page is a little more than a screen: the first page of a search is
+ * what it costs to show results. */
+#define PAGE_SIZE  64
+#define MAX_PAGES  32
+#define COUNT_STEP 1000
 
 struct _CareRecordList
 {
@@ -32,6 +34,7 @@ struct _CareRecordList
   gboolean    more;        /* the count reached count_limit */
   guint       grow_id;     /* idle source that raises count_limit */
   CareQuery  *page_query;  /* the query with the plan that reads pages best */
+  gboolean    probing;     /* page_query has the PROBE plan */
   GHashTable *pages;       /* page number -> GPtrArray of CareRecord */
   GQueue      page_order;  /* page numbers, most recently used first */
 };
@@ -66,6 +69,7 @@ count_items (CareRecordList *self)
   guint    n;
 
   self->more = FALSE;
+  self->probing = FALSE;
   g_clear_pointer (&self->page_query, care_query_unref);
   if (self->store == NULL || self->query == NULL)
     return 0;
@@ -82,7 +86,8 @@ count_items (CareRecordList *self)
   /* Many matches of short terms: the first rows by name are near the
    * start of the name index, and testing rows there beats sorting all. */
   self->page_query = care_query_copy (self->query);
-  if (self->more && care_query_search_is_short (self->query))
+  self->probing = self->more && care_query_search_is_short (self->query);
+  if (self->probing)
     care_query_set_match (self->page_query, CARE_QUERY_MATCH_PROBE);
 
   return n;
@@ -123,9 +128,10 @@ grow_cb (gpointer user_data)
 /* Scrolling reads pages in turn: when the page before is at hand, seek
  * past its last row instead of making SQLite step over every earlier row. */
 static GPtrArray *
-read_page (CareRecordList *self,
-           guint           page,
-           GError        **error)
+read_page_with (CareRecordList *self,
+                CareQuery      *query,
+                guint           page,
+                GError        **error)
 {
   GPtrArray       *previous = page > 0 ? g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page - 1)) : NULL;
   const CareField *order = care_query_get_order_field (self->query);
@@ -134,16 +140,36 @@ read_page (CareRecordList *self,
   g_autoptr (CareQuery) after = NULL;
 
   if (previous == NULL || previous->len != PAGE_SIZE || order == NULL)
-    return care_store_find (self->store, self->page_query, page * PAGE_SIZE, PAGE_SIZE, error);
+    return care_store_find (self->store, query, page * PAGE_SIZE, PAGE_SIZE, error);
 
   last = g_ptr_array_index (previous, previous->len - 1);
   value = care_record_get_value (last, order->name);
   if (value == NULL || care_record_get_seq (last) == 0)
-    return care_store_find (self->store, self->page_query, page * PAGE_SIZE, PAGE_SIZE, error);
+    return care_store_find (self->store, query, page * PAGE_SIZE, PAGE_SIZE, error);
 
-  after = care_query_copy (self->page_query);
+  after = care_query_copy (query);
   care_query_set_after (after, value, care_record_get_seq (last));
   return care_store_find (self->store, after, 0, PAGE_SIZE, error);
+}
+
+static GPtrArray *
+read_page (CareRecordList *self,
+           guint           page,
+           GError        **error)
+{
+  GPtrArray *records = read_page_with (self, self->page_query, page, error);
+  guint      wanted = MIN (PAGE_SIZE, self->n_items - page * PAGE_SIZE);
+
+  /* The probe stopped before it found a page: the matches begin further
+   * into the order than it looks. Sort them, for this page and on. */
+  if (records != NULL && records->len < wanted && self->probing)
+    {
+      self->probing = FALSE;
+      care_query_set_match (self->page_query, CARE_QUERY_MATCH_SORTED);
+      g_ptr_array_unref (records);
+      records = read_page_with (self, self->page_query, page, error);
+    }
+  return records;
 }
 
 static GPtrArray *
@@ -377,21 +403,33 @@ care_record_list_set_query (CareRecordList *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_QUERY]);
 }
 
-/* Forgets cached rows and re-reads the count; views see one items-changed. */
+/* Forgets cached rows and re-reads the count. */
 void
 care_record_list_reload (CareRecordList *self)
 {
-  guint old_n;
+  guint old_n, old_n_left, new_n;
 
   g_return_if_fail (CARE_IS_RECORD_LIST (self));
 
-  old_n = self->n_items;
+  old_n = old_n_left = self->n_items;
   drop_pages (self);
   g_clear_handle_id (&self->grow_id, g_source_remove);
-  self->n_items = count_items (self);
+  new_n = count_items (self);
 
-  if (old_n != 0 || self->n_items != 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, self->n_items);
+  /* All rows go, then the new ones come, in two changes: given one,
+   * GtkListView (4.8) looks for each row it tracks (focus, selection,
+   * scroll anchor) among every added item, which reads the whole list
+   * from the store: seconds for a search at a million customers. The
+   * view starts again from the top, as it should for a new search. */
+  if (old_n != 0 && new_n != 0)
+    {
+      self->n_items = 0;
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, 0);
+      old_n_left = 0;
+    }
+  self->n_items = new_n;
+  if (old_n_left != 0 || new_n != 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n_left, new_n);
   if (old_n != self->n_items)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }
