@@ -12,8 +12,10 @@
  *                            by its vertical adjustment, 40 rows a frame,
  *                            through 10,000 rows, and reports each frame's
  *                            work (from "before-paint" to "after-paint" of
- *                            the frame clock) and the interval between
- *                            frames, in milliseconds.
+ *                            the frame clock), the CPU time this thread
+ *                            spent on it (which leaves out waiting for a
+ *                            CPU that other processes hold) and the
+ *                            interval between frames, in milliseconds.
  *
  * Both report VmHWM, the peak resident memory of the process. Nothing here
  * runs, and nothing is connected, when the variable is unset. */
@@ -23,6 +25,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "care-bench-probe.h"
 #include "customers/care-customers-view.h"
@@ -51,10 +54,21 @@ typedef struct
   double          row_px;
   gint64          main_us; /* monotonic time at the start of main() */
   gint64          frame_start_us;
+  double          frame_start_cpu_ms;
   gint64          last_frame_time_us;
   GArray         *work_ms;
+  GArray         *cpu_ms;
   GArray         *interval_ms;
 } Probe;
+
+static double
+thread_cpu_ms (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
 
 static long
 peak_rss_kb (void)
@@ -144,6 +158,7 @@ finish (Probe *self)
 
       g_string_append_printf (out, "\"scroll\", \"rows\": %.0f, \"frames\": %u", rows, self->work_ms->len);
       append_array (out, "work_ms", self->work_ms);
+      append_array (out, "cpu_ms", self->cpu_ms);
       append_array (out, "interval_ms", self->interval_ms);
     }
   else
@@ -183,6 +198,7 @@ before_paint_cb (GdkFrameClock *clock,
                  Probe         *self)
 {
   self->frame_start_us = g_get_monotonic_time ();
+  self->frame_start_cpu_ms = thread_cpu_ms ();
 }
 
 static void
@@ -216,9 +232,11 @@ after_paint_cb (GdkFrameClock *clock,
   {
     double work = (g_get_monotonic_time () - self->frame_start_us) / 1000.0;
     double interval = (frame_time - self->last_frame_time_us) / 1000.0;
+    double cpu = thread_cpu_ms () - self->frame_start_cpu_ms;
 
     g_array_append_val (self->work_ms, work);
     g_array_append_val (self->interval_ms, interval);
+    g_array_append_val (self->cpu_ms, cpu);
     self->last_frame_time_us = frame_time;
   }
 }
@@ -271,6 +289,7 @@ care_bench_probe_install (GtkApplication *app,
   self->app = app;
   self->main_us = main_us;
   self->work_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  self->cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
   self->interval_ms = g_array_new (FALSE, FALSE, sizeof (double));
   /* Freed with the process: the probe watches until the application quits. */
   g_signal_connect (app, "window-added", G_CALLBACK (window_added_cb), self);

@@ -25,7 +25,7 @@ typedef enum
  * CARE_QUERY_PROBE_SCAN rows: cheap when many rows match early in that
  * order; a page it returns short must be read again with SORTED. STREAM takes the matches in the search
  * index's order, unsorted: for counting. */
-#define CARE_QUERY_PROBE_SCAN 4000
+#define CARE_QUERY_PROBE_SCAN 500
 
 typedef enum
 {

@@ -86,13 +86,13 @@ def window_inner(args):
     # One start not counted: the first loads GTK, the theme and fonts from disk.
     run_client(args.build, args.window, "startup")
     starts = [run_client(args.build, args.window, "startup") for _ in range(args.runs)]
-    scroll = run_client(args.build, args.window, "scroll")
-    print(json.dumps({"window": {"starts": starts, "scroll": scroll}}))
+    scrolls = [run_client(args.build, args.window, "scroll") for _ in range(args.scroll_runs)]
+    print(json.dumps({"window": {"starts": starts, "scrolls": scrolls}}))
 
 
-def run_window(build, data_dir, runs):
+def run_window(build, data_dir, runs, scroll_runs):
     cmd = [os.path.join(SOURCE_ROOT, "tests", "ui", "ui-session.sh"), sys.executable, os.path.abspath(__file__),
-           "--build", build, "--window", data_dir, "--runs", str(runs)]
+           "--build", build, "--window", data_dir, "--runs", str(runs), "--scroll-runs", str(scroll_runs)]
     p = subprocess.run(cmd, capture_output=True, text=True)
     obj = json_line(p.stdout, "window")
     if p.returncode != 0 or obj is None:
@@ -117,6 +117,7 @@ def main():
     parser.add_argument("--build", required=True, help="the meson build directory")
     parser.add_argument("--sizes", default="100000,1000000", help="customers, comma separated")
     parser.add_argument("--runs", type=int, default=5, help="timed starts of the client per size")
+    parser.add_argument("--scroll-runs", type=int, default=3, help="timed scrolls of the client per size")
     parser.add_argument("--sync-customers", type=int, default=100000, help="size for bench-sync (0: skip)")
     parser.add_argument("--data", help="where the data directories are kept (default: BUILD/tests/bench/data)")
     parser.add_argument("--reuse", action="store_true",
@@ -141,7 +142,7 @@ def main():
             print("bench-store, %s customers…" % fmt_size(size), file=sys.stderr, flush=True)
             store[size] = run_store(args.build, size, data_dir)
         print("the client under Xvfb, %s customers…" % fmt_size(size), file=sys.stderr, flush=True)
-        window[size] = run_window(args.build, data_dir, args.runs)
+        window[size] = run_window(args.build, data_dir, args.runs, args.scroll_runs)
     sync = None
     if args.sync_customers > 0:
         print("bench-sync, %s customers…" % fmt_size(args.sync_customers), file=sys.stderr, flush=True)
@@ -163,8 +164,13 @@ def main():
     def starts_ms(size):
         return [s["from_spawn_ms"] for s in window[size]["starts"]]
 
-    def scroll(size):
-        return window[size]["scroll"]
+    def scrolls(size):
+        return window[size]["scrolls"]
+
+    def scroll_p(size, p, key="work_ms"):
+        """The median over the scroll runs of each run's percentile: one
+        run slowed by another process on the machine does not decide it."""
+        return statistics.median(percentile(s[key], p) for s in scrolls(size))
 
     add("cold start to first frame with the customers list, median of %d" % args.runs, "<= 1.0 s",
         lambda n: "%.2f s" % (statistics.median(starts_ms(n)) / 1000),
@@ -176,12 +182,16 @@ def main():
         lambda n: st(n, "search_p95_ms") <= (100 if n >= 1000000 else 50))
     add("  (p50)", "",
         lambda n: "%.1f ms" % st(n, "search_p50_ms") if store.get(n) else None)
-    add("scroll the real window through 10,000 rows, frame work p99", "<= 16.7 ms",
-        lambda n: "%.1f ms" % percentile(scroll(n)["work_ms"], 0.99),
-        lambda n: percentile(scroll(n)["work_ms"], 0.99) <= 16.7)
-    add("  (frames, worst frame, frames over 16.7 ms)", "",
-        lambda n: "%d, %.0f ms, %d" % (len(scroll(n)["work_ms"]), max(scroll(n)["work_ms"] or [0]),
-                                       sum(1 for w in scroll(n)["work_ms"] if w > 16.7)))
+    add("scroll the real window through 10,000 rows, frame work p99 (median of %d)" % args.scroll_runs,
+        "<= 16.7 ms", lambda n: "%.1f ms" % scroll_p(n, 0.99), lambda n: scroll_p(n, 0.99) <= 16.7)
+    add("  (p50, p95; frames over 16.7 ms of all; worst frame)", "",
+        lambda n: "%.1f, %.1f ms; %d of %d; %.0f ms" % (
+            scroll_p(n, 0.50), scroll_p(n, 0.95),
+            sum(1 for s in scrolls(n) for w in s["work_ms"] if w > 16.7),
+            sum(len(s["work_ms"]) for s in scrolls(n)),
+            max(w for s in scrolls(n) for w in s["work_ms"] + [0])))
+    add("  (the client's own CPU time per frame, p99: no waiting for a busy CPU)", "",
+        lambda n: "%.1f ms" % scroll_p(n, 0.99, "cpu_ms"))
     add("  (list model alone: 40 rows per frame, p99)", "",
         lambda n: "%.2f ms" % st(n, "model_page_p99_ms") if store.get(n) else None)
     if sync is not None:
@@ -205,8 +215,8 @@ def main():
         lambda n: ("{:,}; {:.1f} s, {:.1f} s".format(st(n, "records"), st(n, "generate_s"), st(n, "import_s"))
                    if store.get(n) else None))
     add("peak resident memory of the client, list open and scrolled", "<= 300 MB",
-        lambda n: "%.0f MB" % (scroll(n)["vmhwm_kb"] / 1024),
-        lambda n: scroll(n)["vmhwm_kb"] / 1024 <= 300)
+        lambda n: "%.0f MB" % (max(s["vmhwm_kb"] for s in scrolls(n)) / 1024),
+        lambda n: max(s["vmhwm_kb"] for s in scrolls(n)) / 1024 <= 300)
     add("open the store and read the first list page (bench-store)", "",
         lambda n: "%.0f ms" % st(n, "open_ms") if store.get(n) else None)
 
@@ -233,7 +243,7 @@ def main():
     print()
     print("Start: from spawning the process to the end of the first frame painting list rows, under Xvfb "
           "(GSK_RENDERER=cairo), file cache warm; the first start of each size is not counted.")
-    print("Frame work: the frame clock's before-paint to after-paint, 40 rows a frame.")
+    print("Frame work: the frame clock's before-paint to after-paint, 40 rows a frame. Peak memory: VmHWM.")
     return 0
 
 
