@@ -209,7 +209,7 @@ test_record_list (void)
   /* A save elsewhere updates the list live. */
   g_clear_object (&first);
   first = add (store, "customer", "kind", "person", "name", "Aaron First", NULL);
-  g_assert_cmpuint (calls, ==, 1);
+  g_assert_cmpuint (calls, ==, 2); /* all rows out, then all in */
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1001);
   {
     g_autoptr (CareRecord) top = g_list_model_get_item (G_LIST_MODEL (list), 0);
@@ -267,6 +267,239 @@ test_record_list_keyset (void)
     }
 }
 
+static void
+bulk_customers (CareStore         *store,
+                guint              n,
+                const char *const *names,
+                guint              n_names)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (care_store_bulk_begin (store, &error));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (CareRecord) r = care_record_new (care_schema_lookup ("customer"));
+      g_autofree char *name = g_strdup_printf ("%s %u", names[i % n_names], i);
+      g_autofree char *phone = g_strdup_printf ("+351 91%07u", i * 7919 % 10000000);
+      care_record_set_string (r, "kind", "person");
+      care_record_set_string (r, "name", name);
+      care_record_set_string (r, "phone", phone);
+      g_assert_true (care_store_bulk_insert (store, r, &error));
+    }
+  g_assert_true (care_store_bulk_end (store, TRUE, &error));
+  g_assert_no_error (error);
+}
+
+static GPtrArray *
+find_ids (CareStore     *store,
+          CareQuery     *query,
+          CareQueryMatch match,
+          guint          offset,
+          guint          limit)
+{
+  g_autoptr (CareQuery) q = care_query_copy (query);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+
+  care_query_set_match (q, match);
+  rows = care_store_find (store, q, offset, limit, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < rows->len; i++)
+    g_ptr_array_add (ids, g_strdup (care_record_get_id (g_ptr_array_index (rows, i))));
+  return ids;
+}
+
+static void
+assert_same_ids (GPtrArray *a,
+                 GPtrArray *b)
+{
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (a, i), ==, g_ptr_array_index (b, i));
+}
+
+/* The plans a search may take find the same rows in the same order, and a
+ * capped count is the exact count up to its cap; hostile text included. */
+static void
+test_search_plans_agree (void)
+{
+  g_autoptr (CareStore) store = make_store ();
+  const char *names[] = { "Maria Silva", "Mário Sá", "marco polo", "Ana Maria", "Ž Novak", "Zoë" };
+  const char *searches[] = { "m", "ma", "mar", "maria", "a m", "9", "91", "ž", "\"", "m\"* OR x", "zzz" };
+
+  /* Fewer rows than the probe scans: both plans see every row. */
+  bulk_customers (store, CARE_QUERY_PROBE_SCAN - 100, names, G_N_ELEMENTS (names));
+  for (guint i = 0; i < G_N_ELEMENTS (searches); i++)
+    {
+      g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("customer"));
+      g_autoptr (GPtrArray) sorted = NULL;
+      g_autoptr (GPtrArray) probed = NULL;
+      g_autoptr (GPtrArray) sorted_page = NULL;
+      g_autoptr (GPtrArray) probed_page = NULL;
+      g_autoptr (GError) error = NULL;
+      guint n;
+
+      care_query_set_search (q, searches[i]);
+      n = care_store_count (store, q, &error);
+      g_assert_no_error (error);
+
+      sorted = find_ids (store, q, CARE_QUERY_MATCH_SORTED, 0, 1000);
+      probed = find_ids (store, q, CARE_QUERY_MATCH_PROBE, 0, 1000);
+      g_assert_cmpuint (sorted->len, ==, n);
+      assert_same_ids (sorted, probed);
+      sorted_page = find_ids (store, q, CARE_QUERY_MATCH_SORTED, 50, 20);
+      probed_page = find_ids (store, q, CARE_QUERY_MATCH_PROBE, 50, 20);
+      assert_same_ids (sorted_page, probed_page);
+
+      g_assert_cmpuint (care_store_count_upto (store, q, 100000, &error), ==, n);
+      g_assert_cmpuint (care_store_count_upto (store, q, 7, &error), ==, MIN (n, 7u));
+      g_assert_no_error (error);
+    }
+
+  {
+    g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("customer"));
+    care_query_set_search (q, "ma 9");
+    g_assert_true (care_query_search_is_short (q));
+    care_query_set_search (q, "mari");
+    g_assert_false (care_query_search_is_short (q));
+    care_query_set_search (q, "!!");
+    g_assert_false (care_query_has_fts_search (q));
+  }
+}
+
+/* A search matching more than the list counts at once starts with that
+ * many items and grows as a view reads near its end, keeping the order. */
+static void
+test_record_list_grows (void)
+{
+  g_autoptr (CareStore) store = make_store ();
+  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("customer"));
+  g_autoptr (CareRecordList) list = NULL;
+  g_autoptr (GPtrArray) expected = NULL;
+  const char *names[] = { "Maria", "Marco", "Bruno" };
+  guint       total, n, calls = 0;
+
+  bulk_customers (store, 3100, names, G_N_ELEMENTS (names));
+  care_query_set_search (q, "ma");
+  total = care_store_count (store, q, NULL);
+  g_assert_cmpuint (total, ==, 2067);
+
+  list = care_record_list_new (store, q);
+  g_signal_connect (list, "items-changed", G_CALLBACK (items_changed_cb), &calls);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1000);
+  g_assert_false (care_record_list_is_complete (list));
+
+  /* The first rows are the ones sorting every match gives. */
+  expected = find_ids (store, q, CARE_QUERY_MATCH_SORTED, 0, 300);
+  for (guint i = 0; i < expected->len; i++)
+    {
+      g_autoptr (CareRecord) r = g_list_model_get_item (G_LIST_MODEL (list), i);
+      g_assert_cmpstr (care_record_get_id (r), ==, g_ptr_array_index (expected, i));
+    }
+  g_assert_cmpuint (calls, ==, 0);
+
+  /* Near the end, it counts further and appends, until it has all. */
+  while (!care_record_list_is_complete (list))
+    {
+      n = g_list_model_get_n_items (G_LIST_MODEL (list));
+      g_object_unref (g_list_model_get_item (G_LIST_MODEL (list), n - 1));
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), >, n);
+    }
+  g_assert_cmpuint (calls, >=, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, total);
+  {
+    g_autoptr (GPtrArray) all = find_ids (store, q, CARE_QUERY_MATCH_SORTED, 0, total);
+    for (guint i = 0; i < total; i += 97)
+      {
+        g_autoptr (CareRecord) r = g_list_model_get_item (G_LIST_MODEL (list), i);
+        g_assert_cmpstr (care_record_get_id (r), ==, g_ptr_array_index (all, i));
+      }
+  }
+
+  /* A new search starts counting from the first step again. */
+  {
+    g_autoptr (CareQuery) all = care_query_new (care_schema_lookup ("customer"));
+    care_record_list_set_query (list, all);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 3100);
+    g_assert_true (care_record_list_is_complete (list));
+  }
+  g_assert_finalize_object (g_steal_pointer (&list));
+}
+
+/* Many matches, all late in name order: the probe gives up and the list
+ * still shows the first matches by name. */
+static void
+test_record_list_late_matches (void)
+{
+  g_autoptr (CareStore) store = make_store ();
+  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("customer"));
+  g_autoptr (CareRecordList) list = NULL;
+  g_autoptr (GPtrArray) expected = NULL;
+  const char *names[] = { "Aaron Abbot", "Aaron Bell", "Aaron Cole", "Zoë Maria" };
+
+  bulk_customers (store, 8400, names, G_N_ELEMENTS (names));
+  care_query_set_search (q, "ma");
+  list = care_record_list_new (store, q);
+  g_assert_false (care_record_list_is_complete (list));
+
+  expected = find_ids (store, q, CARE_QUERY_MATCH_SORTED, 0, 200);
+  for (guint i = 0; i < expected->len; i++)
+    {
+      g_autoptr (CareRecord) r = g_list_model_get_item (G_LIST_MODEL (list), i);
+      g_assert_cmpstr (care_record_get_id (r), ==, g_ptr_array_index (expected, i));
+    }
+  g_assert_finalize_object (g_steal_pointer (&list));
+}
+
+static char *
+index_sql (CareStore *store)
+{
+  sqlite3_stmt *stmt = care_store_prepare (store, "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_schema WHERE type = 'index' ORDER BY name)", NULL);
+  char         *sql = NULL;
+
+  g_assert_nonnull (stmt);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  sql = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return sql;
+}
+
+/* A bulk load into an empty store builds the indexes after the rows; they
+ * are all back after it, committed or rolled back. */
+static void
+test_bulk_load_keeps_indexes (void)
+{
+  g_autoptr (CareStore) store = make_store ();
+  g_autofree char *before = index_sql (store);
+  g_autofree char *after_rollback = NULL;
+  g_autofree char *after_commit = NULL;
+  const char      *names[] = { "Zoë Martin" };
+
+  g_assert_true (care_store_bulk_begin (store, NULL));
+  {
+    g_autoptr (CareRecord) r = care_record_new (care_schema_lookup ("customer"));
+    care_record_set_string (r, "kind", "person");
+    care_record_set_string (r, "name", "Rolled Back");
+    g_assert_true (care_store_bulk_insert (store, r, NULL));
+  }
+  g_assert_true (care_store_bulk_end (store, FALSE, NULL));
+  after_rollback = index_sql (store);
+  g_assert_cmpstr (after_rollback, ==, before);
+  g_assert_cmpuint (count_search (store, "rolled"), ==, 0);
+
+  bulk_customers (store, 10, names, 1);
+  after_commit = index_sql (store);
+  g_assert_cmpstr (after_commit, ==, before);
+  g_assert_cmpuint (count_search (store, "zoe"), ==, 10);
+
+  /* Into a store that has customers, the indexes stay put. */
+  bulk_customers (store, 10, names, 1);
+  g_assert_cmpuint (count_search (store, "martin"), ==, 20);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -278,6 +511,10 @@ main (int   argc,
   g_test_add_func ("/query/conditions-and-order", test_conditions_and_order);
   g_test_add_func ("/query/record-list", test_record_list);
   g_test_add_func ("/query/record-list-keyset", test_record_list_keyset);
+  g_test_add_func ("/query/search-plans-agree", test_search_plans_agree);
+  g_test_add_func ("/query/record-list-grows", test_record_list_grows);
+  g_test_add_func ("/query/record-list-late-matches", test_record_list_late_matches);
+  g_test_add_func ("/query/bulk-load-keeps-indexes", test_bulk_load_keeps_indexes);
 
   return g_test_run ();
 }

@@ -105,7 +105,7 @@ care_window_show_view (CareWindow *self,
       return;
     }
 
-  view = gtk_stack_get_child_by_name (self->view_stack, name);
+  view = care_window_get_view (self, name);
   gtk_stack_set_visible_child (self->view_stack, view);
   adw_window_title_set_title (self->content_title, _ (info->title));
   set_header_widgets (self, CARE_VIEW (view));
@@ -151,16 +151,40 @@ sidebar_row (const ViewInfo *info,
   return row;
 }
 
+/* Only the sidebar: a view is built when it is first shown, so a start
+ * reads the one list it opens on, not every list of a big store. */
 static void
-build_views (CareWindow *self)
+build_sidebar (CareWindow *self)
 {
   for (guint i = 0; i < G_N_ELEMENTS (views); i++)
-    {
-      GtkWidget *view = g_object_new (views[i].get_type (), "context", self->context, NULL);
+    gtk_list_box_append (self->sidebar_list, sidebar_row (&views[i], i));
+}
 
-      gtk_stack_add_named (self->view_stack, view, views[i].name);
-      gtk_list_box_append (self->sidebar_list, sidebar_row (&views[i], i));
+/**
+ * care_window_get_view:
+ *
+ * Returns: (transfer none): the view named @name, built on first use,
+ *   or %NULL for an unknown name or a window without a store.
+ */
+GtkWidget *
+care_window_get_view (CareWindow *self,
+                      const char *name)
+{
+  const ViewInfo *info = view_info (name);
+  GtkWidget      *view;
+
+  g_return_val_if_fail (CARE_IS_WINDOW (self), NULL);
+
+  if (info == NULL || self->context == NULL)
+    return NULL;
+
+  view = gtk_stack_get_child_by_name (self->view_stack, name);
+  if (view == NULL)
+    {
+      view = g_object_new (info->get_type (), "context", self->context, NULL);
+      gtk_stack_add_named (self->view_stack, view, name);
     }
+  return view;
 }
 
 static void
@@ -351,7 +375,7 @@ care_window_new (CareApplication *application,
   g_settings_bind (care_context_get_settings (context), "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (care_context_get_settings (context), "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
 
-  build_views (self);
+  build_sidebar (self);
   adw_header_bar_pack_start (self->sidebar_header, care_sync_indicator_new (care_context_get_sync (context)));
   gtk_stack_set_visible_child_name (self->main_stack, "main");
 

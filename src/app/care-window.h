@@ -17,6 +17,8 @@ void        care_window_load_demo (CareWindow *self,
                                    guint       n_customers);
 void        care_window_show_view (CareWindow *self,
                                    const char *name);
+GtkWidget  *care_window_get_view (CareWindow *self,
+                                  const char *name);
 void        care_window_add_toast (CareWindow *self,
                                    AdwToast   *toast);
 

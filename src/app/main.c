@@ -5,11 +5,13 @@
 #include <locale.h>
 
 #include "care-application.h"
+#include "care-bench-probe.h"
 
 int
 main (int   argc,
       char *argv[])
 {
+  gint64 main_us = g_get_monotonic_time ();
   g_autoptr (CareApplication) app = NULL;
 
   const char *localedir = g_getenv ("AFTERCARE_LOCALEDIR");
@@ -22,6 +24,8 @@ main (int   argc,
 
   g_set_application_name (_ ("Aftercare"));
   app = care_application_new ();
+  /* Does nothing unless AFTERCARE_BENCH is set (tests/bench). */
+  care_bench_probe_install (GTK_APPLICATION (app), main_us);
 
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

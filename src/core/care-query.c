@@ -26,6 +26,7 @@ struct _CareQuery
   gboolean          descending;
   GVariant         *after_value; /* keyset: rows strictly after (value, seq) in order */
   gint64            after_seq;
+  CareQueryMatch    match;
 };
 
 G_DEFINE_BOXED_TYPE (CareQuery, care_query, care_query_ref, care_query_unref)
@@ -90,6 +91,7 @@ care_query_copy (CareQuery *self)
   copy->descending = self->descending;
   copy->after_value = self->after_value != NULL ? g_variant_ref (self->after_value) : NULL;
   copy->after_seq = self->after_seq;
+  copy->match = self->match;
 
   return copy;
 }
@@ -171,6 +173,47 @@ const char *
 care_query_get_search (CareQuery *self)
 {
   return self->search;
+}
+
+/* The search goes to the customers' full-text index (other entities
+ * match their title with LIKE). */
+gboolean
+care_query_has_fts_search (CareQuery *self)
+{
+  g_autofree char *match = NULL;
+
+  if (self->search == NULL || !g_str_equal (self->entity->name, "customer"))
+    return FALSE;
+  match = care_query_fts_match (self->search);
+  return match != NULL;
+}
+
+/* Every word typed is at most as long as the index's longest prefix
+ * ("prefix = '1 2 3'" in the migrations): such a term is one lookup in the
+ * index, where a longer one merges the lists of every word it begins. */
+gboolean
+care_query_search_is_short (CareQuery *self)
+{
+  g_autofree char *match = NULL;
+  g_auto (GStrv) terms = NULL;
+
+  if (!care_query_has_fts_search (self))
+    return FALSE;
+
+  match = care_query_fts_match (self->search);
+  terms = g_strsplit (match, " ", -1);
+  for (guint i = 0; terms[i] != NULL; i++)
+    /* A term is "word"*: the quotes and the star are not typed. */
+    if (g_utf8_strlen (terms[i], -1) - 3 > 3)
+      return FALSE;
+  return TRUE;
+}
+
+void
+care_query_set_match (CareQuery     *self,
+                      CareQueryMatch match)
+{
+  self->match = match;
 }
 
 void
@@ -286,6 +329,69 @@ escape_like (GString    *out,
     }
 }
 
+/* Words people type sort without regard to case. Dates, times, choices
+ * and ids are machine text whose case never differs: their binary order
+ * is the same, and only it lets an index on the column give the order
+ * instead of a sort of every matching row. */
+static const char *
+order_collate (const CareField *field)
+{
+  switch (field->type)
+    {
+    case CARE_FIELD_TEXT:
+    case CARE_FIELD_NOTE:
+    case CARE_FIELD_EMAIL:
+    case CARE_FIELD_PHONE:
+    case CARE_FIELD_URL:
+      return " COLLATE NOCASE";
+    default:
+      return "";
+    }
+}
+
+static void
+append_order (CareQuery *self,
+              GString   *sql)
+{
+  const char *table = self->entity->name;
+  const char *dir = self->descending ? "DESC" : "ASC";
+
+  if (self->order_field != NULL)
+    g_string_append_printf (sql, " ORDER BY %s.%s%s %s, %s.seq %s", table, self->order_field->name,
+                            order_collate (self->order_field), dir, table, dir);
+}
+
+/* The PROBE plan tests at most CARE_QUERY_PROBE_SCAN rows, taken in order
+ * from the order's index: how far into the index the matches begin
+ * depends on the words ("ži" finds "Žiga …", at the end by name), so an
+ * unbounded walk could test every row. The caller sees fewer rows than it
+ * asked for and reads them with the SORTED plan instead. */
+static char *
+probe_sql (CareQuery  *self,
+           const char *columns,
+           gboolean    with_order,
+           GPtrArray **out_params)
+{
+  g_autoptr (CareQuery) inner = care_query_copy (self);
+  g_autofree char *match = care_query_fts_match (self->search);
+  g_autofree char *inner_sql = NULL;
+  GString         *sql = g_string_new (NULL);
+
+  g_clear_pointer (&inner->search, g_free);
+  inner->match = CARE_QUERY_MATCH_SORTED;
+  inner_sql = care_query_to_sql (inner, "customer.*", TRUE, out_params);
+
+  g_string_append_printf (sql,
+                          "SELECT %s FROM (%s LIMIT %d) AS customer WHERE EXISTS (SELECT 1 FROM customer_fts "
+                          "WHERE customer_fts MATCH ? AND customer_fts.rowid = customer.seq)",
+                          columns, inner_sql, CARE_QUERY_PROBE_SCAN);
+  g_ptr_array_add (*out_params, g_variant_ref_sink (g_variant_new_string (match)));
+  if (with_order)
+    append_order (self, sql);
+
+  return g_string_free (sql, FALSE);
+}
+
 /* SELECT @columns FROM the entity's table, live rows only. */
 char *
 care_query_to_sql (CareQuery  *self,
@@ -293,11 +399,21 @@ care_query_to_sql (CareQuery  *self,
                    gboolean    with_order,
                    GPtrArray **out_params)
 {
-  GString    *sql = g_string_new (NULL);
-  GPtrArray  *params = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  GString    *sql;
+  GPtrArray  *params;
   const char *table = self->entity->name;
+  gboolean    stream = self->match == CARE_QUERY_MATCH_STREAM && care_query_has_fts_search (self);
 
-  g_string_append_printf (sql, "SELECT %s FROM %s WHERE %s.sync_state != 3", columns, table, table);
+  if (self->match == CARE_QUERY_MATCH_PROBE && care_query_has_fts_search (self))
+    return probe_sql (self, columns, with_order, out_params);
+
+  sql = g_string_new (NULL);
+  params = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+
+  /* CROSS JOIN keeps the search index the outer loop: rows come as it
+   * finds them, and a LIMIT stops it early. */
+  g_string_append_printf (sql, "SELECT %s FROM %s%s WHERE %s.sync_state != 3", columns,
+                          stream ? "customer_fts CROSS JOIN " : "", table, table);
 
   for (guint i = 0; i < self->conditions->len; i++)
     {
@@ -336,7 +452,10 @@ care_query_to_sql (CareQuery  *self,
       /* Nothing searchable typed (only punctuation): every row matches. */
       if (match != NULL)
         {
-          g_string_append (sql, " AND customer.seq IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?)");
+          if (stream)
+            g_string_append (sql, " AND customer_fts MATCH ? AND customer.seq = customer_fts.rowid");
+          else
+            g_string_append (sql, " AND customer.seq IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?)");
           g_ptr_array_add (params, g_variant_ref_sink (g_variant_new_string (match)));
         }
     }
@@ -353,7 +472,7 @@ care_query_to_sql (CareQuery  *self,
   if (self->after_value != NULL && self->order_field != NULL)
     {
       const char *cmp = self->descending ? "<" : ">";
-      const char *collate = care_field_is_text (self->order_field) ? " COLLATE NOCASE" : "";
+      const char *collate = order_collate (self->order_field);
 
       g_string_append_printf (sql, " AND (%s.%s%s %s ? OR (%s.%s%s = ? AND %s.seq %s ?))", table,
                               self->order_field->name, collate, cmp, table, self->order_field->name, collate, table,
@@ -363,12 +482,8 @@ care_query_to_sql (CareQuery  *self,
       g_ptr_array_add (params, g_variant_ref_sink (g_variant_new_int64 (self->after_seq)));
     }
 
-  if (with_order && self->order_field != NULL)
-    {
-      const char *dir = self->descending ? "DESC" : "ASC";
-      g_string_append_printf (sql, " ORDER BY %s.%s%s %s, %s.seq %s", table, self->order_field->name,
-                              care_field_is_text (self->order_field) ? " COLLATE NOCASE" : "", dir, table, dir);
-    }
+  if (with_order)
+    append_order (self, sql);
 
   *out_params = params;
   return g_string_free (sql, FALSE);

@@ -19,6 +19,21 @@ typedef enum
   CARE_QUERY_NOT_NULL,
 } CareQueryOp;
 
+/* How a customer search reaches its rows. SORTED reads every match and
+ * sorts them: cheap when few match. PROBE walks the order's index and tests
+ * each row against the search index, but only the first
+ * CARE_QUERY_PROBE_SCAN rows: cheap when many rows match early in that
+ * order; a page it returns short must be read again with SORTED. STREAM takes the matches in the search
+ * index's order, unsorted: for counting. */
+#define CARE_QUERY_PROBE_SCAN 500
+
+typedef enum
+{
+  CARE_QUERY_MATCH_SORTED,
+  CARE_QUERY_MATCH_PROBE,
+  CARE_QUERY_MATCH_STREAM,
+} CareQueryMatch;
+
 typedef struct _CareQuery CareQuery;
 
 #define CARE_TYPE_QUERY (care_query_get_type ())
@@ -44,6 +59,10 @@ void              care_query_add_in (CareQuery         *self,
 void              care_query_set_search (CareQuery  *self,
                                          const char *text);
 const char       *care_query_get_search (CareQuery *self);
+gboolean          care_query_has_fts_search (CareQuery *self);
+gboolean          care_query_search_is_short (CareQuery *self);
+void              care_query_set_match (CareQuery     *self,
+                                        CareQueryMatch match);
 void              care_query_set_order (CareQuery  *self,
                                         const char *field,
                                         gboolean    descending);

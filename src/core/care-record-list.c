@@ -2,15 +2,24 @@
  *
  * Only the count is known up front; rows are read a page at a time when a
  * view asks for them, and only a few pages are kept, so a list over a
- * million customers costs a few hundred objects, not a million. */
+ * million customers costs a few hundred objects, not a million.
+ *
+ * A search counts its matches only up to COUNT_STEP: typing "m" into a
+ * million customers must not wait for the exact number of half of them.
+ * The list then holds that many items and grows, a step at a time, as a
+ * view reads near its end (care_record_list_is_complete() says whether it
+ * may still grow). */
 #define G_LOG_DOMAIN "care-record-list"
 
 #include "config.h"
 
 #include "care-record-list.h"
 
-#define PAGE_SIZE 128
-#define MAX_PAGES 16
+/* A page is a little more than a screen: the first page of a search is
+ * what it costs to show results. */
+#define PAGE_SIZE  64
+#define MAX_PAGES  32
+#define COUNT_STEP 1000
 
 struct _CareRecordList
 {
@@ -21,8 +30,13 @@ struct _CareRecordList
   gulong     changed_id;
 
   guint       n_items;
-  GHashTable *pages;      /* page number -> GPtrArray of CareRecord */
-  GQueue      page_order; /* page numbers, most recently used first */
+  guint       count_limit; /* a search counts up to this many */
+  gboolean    more;        /* the count reached count_limit */
+  guint       grow_id;     /* idle source that raises count_limit */
+  CareQuery  *page_query;  /* the query with the plan that reads pages best */
+  gboolean    probing;     /* page_query has the PROBE plan */
+  GHashTable *pages;       /* page number -> GPtrArray of CareRecord */
+  GQueue      page_order;  /* page numbers, most recently used first */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -51,24 +65,73 @@ static guint
 count_items (CareRecordList *self)
 {
   g_autoptr (GError) error = NULL;
-  guint n;
+  gboolean search;
+  guint    n;
 
+  self->more = FALSE;
+  self->probing = FALSE;
+  g_clear_pointer (&self->page_query, care_query_unref);
   if (self->store == NULL || self->query == NULL)
     return 0;
 
-  n = care_store_count (self->store, self->query, &error);
+  search = care_query_has_fts_search (self->query);
+  if (search)
+    n = care_store_count_upto (self->store, self->query, self->count_limit, &error);
+  else
+    n = care_store_count (self->store, self->query, &error);
   if (error != NULL)
     g_warning ("Could not count %s: %s", care_query_get_entity (self->query)->name, error->message);
 
+  self->more = search && error == NULL && n >= self->count_limit;
+  /* Many matches of short terms: the first rows by name are near the
+   * start of the name index, and testing rows there beats sorting all. */
+  self->page_query = care_query_copy (self->query);
+  self->probing = self->more && care_query_search_is_short (self->query);
+  if (self->probing)
+    care_query_set_match (self->page_query, CARE_QUERY_MATCH_PROBE);
+
   return n;
+}
+
+static gboolean
+grow_cb (gpointer user_data)
+{
+  CareRecordList *self = user_data;
+  g_autoptr (GError) error = NULL;
+  guint old_n = self->n_items;
+  guint n;
+
+  self->grow_id = 0;
+  if (!self->more)
+    return G_SOURCE_REMOVE;
+
+  self->count_limit = self->count_limit > G_MAXUINT / 4 ? G_MAXUINT : self->count_limit * 4;
+  n = care_store_count_upto (self->store, self->query, self->count_limit, &error);
+  if (error != NULL)
+    {
+      g_warning ("Could not count %s: %s", care_query_get_entity (self->query)->name, error->message);
+      self->more = FALSE;
+      return G_SOURCE_REMOVE;
+    }
+
+  /* The rows already read keep their places: the order did not change. */
+  self->more = n >= self->count_limit;
+  if (n > old_n)
+    {
+      self->n_items = n;
+      g_list_model_items_changed (G_LIST_MODEL (self), old_n, 0, n - old_n);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+    }
+  return G_SOURCE_REMOVE;
 }
 
 /* Scrolling reads pages in turn: when the page before is at hand, seek
  * past its last row instead of making SQLite step over every earlier row. */
 static GPtrArray *
-read_page (CareRecordList *self,
-           guint           page,
-           GError        **error)
+read_page_with (CareRecordList *self,
+                CareQuery      *query,
+                guint           page,
+                GError        **error)
 {
   GPtrArray       *previous = page > 0 ? g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page - 1)) : NULL;
   const CareField *order = care_query_get_order_field (self->query);
@@ -77,16 +140,36 @@ read_page (CareRecordList *self,
   g_autoptr (CareQuery) after = NULL;
 
   if (previous == NULL || previous->len != PAGE_SIZE || order == NULL)
-    return care_store_find (self->store, self->query, page * PAGE_SIZE, PAGE_SIZE, error);
+    return care_store_find (self->store, query, page * PAGE_SIZE, PAGE_SIZE, error);
 
   last = g_ptr_array_index (previous, previous->len - 1);
   value = care_record_get_value (last, order->name);
   if (value == NULL || care_record_get_seq (last) == 0)
-    return care_store_find (self->store, self->query, page * PAGE_SIZE, PAGE_SIZE, error);
+    return care_store_find (self->store, query, page * PAGE_SIZE, PAGE_SIZE, error);
 
-  after = care_query_copy (self->query);
+  after = care_query_copy (query);
   care_query_set_after (after, value, care_record_get_seq (last));
   return care_store_find (self->store, after, 0, PAGE_SIZE, error);
+}
+
+static GPtrArray *
+read_page (CareRecordList *self,
+           guint           page,
+           GError        **error)
+{
+  GPtrArray *records = read_page_with (self, self->page_query, page, error);
+  guint      wanted = MIN (PAGE_SIZE, self->n_items - page * PAGE_SIZE);
+
+  /* The probe stopped before it found a page: the matches begin further
+   * into the order than it looks. Sort them, for this page and on. */
+  if (records != NULL && records->len < wanted && self->probing)
+    {
+      self->probing = FALSE;
+      care_query_set_match (self->page_query, CARE_QUERY_MATCH_SORTED);
+      g_ptr_array_unref (records);
+      records = read_page_with (self, self->page_query, page, error);
+    }
+  return records;
 }
 
 static GPtrArray *
@@ -141,6 +224,10 @@ care_record_list_get_item (GListModel *model,
   if (position >= self->n_items)
     return NULL;
 
+  /* Reading the last page of a search cut short: count further. */
+  if (self->more && self->grow_id == 0 && position + PAGE_SIZE >= self->n_items)
+    self->grow_id = g_idle_add (grow_cb, self);
+
   records = get_page (self, position / PAGE_SIZE);
   if (records == NULL || offset >= records->len)
     return NULL;
@@ -184,6 +271,7 @@ care_record_list_dispose (GObject *object)
   CareRecordList *self = CARE_RECORD_LIST (object);
 
   g_clear_signal_handler (&self->changed_id, self->store);
+  g_clear_handle_id (&self->grow_id, g_source_remove);
   g_clear_object (&self->store);
   drop_pages (self);
 
@@ -196,6 +284,7 @@ care_record_list_finalize (GObject *object)
   CareRecordList *self = CARE_RECORD_LIST (object);
 
   g_clear_pointer (&self->query, care_query_unref);
+  g_clear_pointer (&self->page_query, care_query_unref);
   g_hash_table_unref (self->pages);
 
   G_OBJECT_CLASS (care_record_list_parent_class)->finalize (object);
@@ -269,6 +358,7 @@ static void
 care_record_list_init (CareRecordList *self)
 {
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  self->count_limit = COUNT_STEP;
 }
 
 CareRecordList *
@@ -306,26 +396,40 @@ care_record_list_set_query (CareRecordList *self,
     care_query_ref (query);
   g_clear_pointer (&self->query, care_query_unref);
   self->query = query;
+  self->count_limit = COUNT_STEP;
 
   connect_store (self);
   care_record_list_reload (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_QUERY]);
 }
 
-/* Forgets cached rows and re-reads the count; views see one items-changed. */
+/* Forgets cached rows and re-reads the count. */
 void
 care_record_list_reload (CareRecordList *self)
 {
-  guint old_n;
+  guint old_n, old_n_left, new_n;
 
   g_return_if_fail (CARE_IS_RECORD_LIST (self));
 
-  old_n = self->n_items;
+  old_n = old_n_left = self->n_items;
   drop_pages (self);
-  self->n_items = count_items (self);
+  g_clear_handle_id (&self->grow_id, g_source_remove);
+  new_n = count_items (self);
 
-  if (old_n != 0 || self->n_items != 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, self->n_items);
+  /* All rows go, then the new ones come, in two changes: given one,
+   * GtkListView (4.8) looks for each row it tracks (focus, selection,
+   * scroll anchor) among every added item, which reads the whole list
+   * from the store: seconds for a search at a million customers. The
+   * view starts again from the top, as it should for a new search. */
+  if (old_n != 0 && new_n != 0)
+    {
+      self->n_items = 0;
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, 0);
+      old_n_left = 0;
+    }
+  self->n_items = new_n;
+  if (old_n_left != 0 || new_n != 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n_left, new_n);
   if (old_n != self->n_items)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }
@@ -351,4 +455,17 @@ care_record_list_find (CareRecordList *self,
     }
 
   return -1;
+}
+
+/**
+ * care_record_list_is_complete:
+ *
+ * Returns: %FALSE while the list holds fewer items than its query selects:
+ *   a search with many matches, counted only so far (see COUNT_STEP).
+ */
+gboolean
+care_record_list_is_complete (CareRecordList *self)
+{
+  g_return_val_if_fail (CARE_IS_RECORD_LIST (self), TRUE);
+  return !self->more;
 }

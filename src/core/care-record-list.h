@@ -19,5 +19,6 @@ void            care_record_list_set_query (CareRecordList *self,
 void            care_record_list_reload (CareRecordList *self);
 int             care_record_list_find (CareRecordList *self,
                                        const char     *id);
+gboolean        care_record_list_is_complete (CareRecordList *self);
 
 G_END_DECLS

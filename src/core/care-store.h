@@ -58,6 +58,10 @@ gboolean    care_store_delete (CareStore        *self,
 guint      care_store_count (CareStore *self,
                              CareQuery *query,
                              GError   **error);
+guint      care_store_count_upto (CareStore *self,
+                                  CareQuery *query,
+                                  guint      limit,
+                                  GError   **error);
 GPtrArray *care_store_find (CareStore *self,
                             CareQuery *query,
                             guint      offset,

@@ -141,7 +141,11 @@ update_count (CareCustomersView *self)
     {
       g_autofree char *title = NULL;
 
-      text = g_strdup_printf (ngettext ("%u match", "%u matches", n), n);
+      if (care_record_list_is_complete (self->list))
+        text = g_strdup_printf (ngettext ("%u match", "%u matches", n), n);
+      else
+        /* TRANSLATORS: a search with many matches, counted only up to %u (1000 or more) */
+        text = g_strdup_printf (ngettext ("At least %u match", "At least %u matches", n), n);
       /* TRANSLATORS: shown when a search finds nothing; %s is what was typed */
       title = g_strdup_printf (_ ("No customer matches “%s”"), stripped);
       adw_status_page_set_title (self->no_results_page, title);

@@ -34,7 +34,7 @@ locate_in_list (CareHideModel *self, const char *id)
   g_autoptr (GError) error = NULL;
   int pos;
 
-  if (id == NULL)
+  if (id == NULL || g_list_model_get_n_items (G_LIST_MODEL (self->list)) == 0)
     return -1;
 
   pos = care_store_locate (care_record_list_get_store (self->list),
@@ -42,6 +42,9 @@ locate_in_list (CareHideModel *self, const char *id)
   if (error != NULL)
     g_warning ("Could not locate a record: %s", error->message);
 
+  /* Past what a long search has counted so far: not in the list yet. */
+  if (pos >= (int) g_list_model_get_n_items (G_LIST_MODEL (self->list)))
+    return -1;
   return pos;
 }
 
@@ -86,14 +89,22 @@ list_model_iface_init (GListModelInterface *iface)
   iface->get_item = care_hide_model_get_item;
 }
 
-/* The record list only ever reloads as a whole; so does this model. */
+/* With nothing hidden the list's change passes as it is (a list that grows
+ * appends); else this model changes as a whole. */
 static void
 list_items_changed_cb (GListModel *list, guint position, guint removed, guint added, CareHideModel *self)
 {
   guint old_n = self->n_items;
+  int   old_pos = self->hidden_pos;
 
   self->hidden_pos = locate_in_list (self, self->hidden_id);
   self->n_items = count (self);
+
+  if (old_pos < 0 && self->hidden_pos < 0)
+    {
+      g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+      return;
+    }
 
   if (old_n != 0 || self->n_items != 0)
     g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, self->n_items);

@@ -693,12 +693,10 @@ static void
 claim_saved_cb (CareEditorDialog *dialog, CareRecord *claim, CareWarrantiesView *self)
 {
   GtkRoot   *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *stack = gtk_widget_get_parent (GTK_WIDGET (self));
-  GtkWidget *cases =
-      GTK_IS_STACK (stack) ? gtk_stack_get_child_by_name (GTK_STACK (stack), "cases") : NULL;
+  GtkWidget *cases = CARE_IS_WINDOW (root) ? care_window_get_view (CARE_WINDOW (root), "cases") : NULL;
 
   care_view_add_toast (self, adw_toast_new (_ ("Warranty claim opened")));
-  if (!CARE_IS_WINDOW (root) || !CARE_IS_CASES_VIEW (cases))
+  if (!CARE_IS_CASES_VIEW (cases))
     return;
 
   care_window_show_view (CARE_WINDOW (root), "cases");
