@@ -132,6 +132,17 @@ test_visit_report (void)
   g_rmdir (dir);
 }
 
+/* pdftotext ends each page with a form feed. */
+static guint
+count_pages (const char *text)
+{
+  guint n = 0;
+
+  for (const char *p = text; *p; p++)
+    n += *p == '\f';
+  return n;
+}
+
 /* Printing replays the pages the PDF export draws: the same text, page for page. */
 static void
 test_render_pages (void)
@@ -155,7 +166,7 @@ test_render_pages (void)
   pages = care_pdf_render_visit_report (store, care_record_get_id (report), &options, &error);
   g_assert_no_error (error);
   g_assert_nonnull (pages);
-  g_assert_cmpuint (pages->len, ==, 2); /* the long work done runs onto a second page */
+  g_assert_cmpuint (pages->len, >=, 2); /* the long work done runs onto a second page */
 
   dir = g_dir_make_tmp ("care-pdf-XXXXXX", NULL);
   path = g_build_filename (dir, "printed.pdf", NULL);
@@ -174,6 +185,17 @@ test_render_pages (void)
 
   file = g_file_new_for_path (path);
   text = pdf_text (file);
+  g_assert_cmpuint (count_pages (text), ==, pages->len);
+  {
+    g_autofree char *exported_path = g_build_filename (dir, "exported.pdf", NULL);
+    g_autoptr (GFile) exported = g_file_new_for_path (exported_path);
+    g_autofree char *exported_text = NULL;
+
+    g_assert_true (care_pdf_write_visit_report (store, care_record_get_id (report), &options, exported, NULL));
+    exported_text = pdf_text (exported);
+    g_assert_cmpuint (count_pages (exported_text), ==, pages->len);
+    g_unlink (exported_path);
+  }
   assert_contains (text, "Жана Петрова-Лефèвр");
   assert_contains (text, "Joint d’étanchéité");
   assert_contains (text, "108.40 EUR");

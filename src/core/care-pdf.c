@@ -54,6 +54,25 @@ write_cb (void                *closure,
   return CAIRO_STATUS_SUCCESS;
 }
 
+/* Unhinted metrics everywhere: a recording surface would otherwise lay out
+ * with hinted ones and break pages where the PDF does not. */
+static PangoLayout *
+doc_create_layout (cairo_t *cr)
+{
+  PangoContext         *context = pango_cairo_create_context (cr);
+  cairo_font_options_t *font_options = cairo_font_options_create ();
+  PangoLayout          *layout;
+
+  cairo_font_options_set_hint_metrics (font_options, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style (font_options, CAIRO_HINT_STYLE_NONE);
+  pango_cairo_context_set_font_options (context, font_options);
+  pango_context_set_round_glyph_positions (context, FALSE);
+  layout = pango_layout_new (context);
+  cairo_font_options_destroy (font_options);
+  g_object_unref (context);
+  return layout;
+}
+
 static gboolean
 doc_open (Doc     *doc,
           GFile   *file,
@@ -73,7 +92,7 @@ doc_open (Doc     *doc,
   doc->surface = cairo_pdf_surface_create_for_stream (write_cb, doc, width, height);
   cairo_pdf_surface_set_metadata (doc->surface, CAIRO_PDF_METADATA_CREATOR, "Aftercare");
   doc->cr = cairo_create (doc->surface);
-  doc->layout = pango_cairo_create_layout (doc->cr);
+  doc->layout = doc_create_layout (doc->cr);
   return TRUE;
 }
 
@@ -144,7 +163,7 @@ doc_record_page (Doc *doc)
   doc->surface = page;
   doc->cr = cairo_create (page);
   if (doc->layout == NULL)
-    doc->layout = pango_cairo_create_layout (doc->cr);
+    doc->layout = doc_create_layout (doc->cr);
   else
     pango_cairo_update_layout (doc->cr, doc->layout);
 }
