@@ -743,6 +743,13 @@ complete_cb (GtkWidget  *widget,
 }
 
 static void
+focus_when_mapped_cb (GtkWidget *widget)
+{
+  g_signal_handlers_disconnect_by_func (widget, focus_when_mapped_cb, NULL);
+  gtk_widget_grab_focus (widget);
+}
+
+static void
 add_part_cb (GtkWidget  *widget,
              const char *action,
              GVariant   *param)
@@ -753,7 +760,11 @@ add_part_cb (GtkWidget  *widget,
   if (self->completed)
     return;
   part = add_part_row (self, NULL);
-  gtk_widget_grab_focus (GTK_WIDGET (part->name));
+  /* A widget takes the focus once it is on screen, not before. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (part->name)))
+    gtk_widget_grab_focus (GTK_WIDGET (part->name));
+  else
+    g_signal_connect (part->name, "map", G_CALLBACK (focus_when_mapped_cb), NULL);
   changed (self);
 }
 
