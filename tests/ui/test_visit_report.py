@@ -145,6 +145,23 @@ def export_pdf(app, report, path):
     shows(report, "Exported")
 
 
+def print_to_file(app, path):
+    """Print draws the same pages: GTK's "Print to File" writes them to
+    output.pdf in the working folder."""
+    careui.press("ctrl+p")
+    printing = dialog(app, "Print")
+    click_node(careui.wait_for(lambda: next((n for n in careui.walk(printing) if careui.role(n) == "label"
+                                             and careui.name(n) == "Print to File"), None), "the Print to File printer"))
+    careui.activate(careui.wait_for(lambda: next((n for n in careui.walk(printing) if careui.role(n) == "push button"
+                                                  and careui.name(n).startswith("_Print")), None), "the Print button"))
+    no_dialog(app, "Print")
+    careui.wait_for(lambda: os.path.exists(path) and os.path.getsize(path) > 0, "the printed file")
+    time.sleep(1)  # written in one go once it exists; let it finish
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", path, "-"], check=True, capture_output=True,
+                          text=True).stdout
+    assert WORK in " ".join(text.split()) and CUSTOMER in text and "Door seal" in text, text
+
+
 def report_count(app):
     return query(app, "SELECT count(*) FROM visit_report")[0][0]
 
@@ -224,6 +241,8 @@ def test_offline_report_sync_export():
     port = free_port()
     server = Server(db, port)
     pdf = os.path.join(tmp, "exported report.pdf")
+    cwd = os.getcwd()
+    os.chdir(tmp)  # where "Print to File" writes
     try:
         with careui.App(data_dir=os.path.join(tmp, "client-a"), env={"GTK_USE_PORTAL": "0"}) as app:
             careui.wait_for_text(app.window, "Welcome to Aftercare")
@@ -269,7 +288,10 @@ def test_offline_report_sync_export():
             assert WORK in " ".join(text.split()), text
             assert CUSTOMER in text, text
             assert "Drum bearing" in text and "55.00 EUR" in text, text
-            careui.press("Escape")
+            print_to_file(app, os.path.join(tmp, "output.pdf"))
+            report = dialog(app, "Visit Report")
+            careui.activate(careui.wait_for(lambda: (named(report, "push button", "Cancel") or [None])[0],
+                                            "the Cancel button"))
             no_dialog(app, "Visit Report")
 
             # Back in range: the report reaches the server.
@@ -291,6 +313,7 @@ def test_offline_report_sync_export():
             shows(report, "55.00 EUR")
             assert not careui.find_all(report, name_is="Sign here"), "the signature did not arrive"
     finally:
+        os.chdir(cwd)
         if server is not None:
             server.stop()
 
