@@ -312,6 +312,24 @@ def test_offline_report_sync_export():
             shows(report, "Door seal")
             shows(report, "55.00 EUR")
             assert not careui.find_all(report, name_is="Sign here"), "the signature did not arrive"
+
+            # Completing keeps the signed-for price and closes the visit.
+            careui.activate(named(report, "push button", "Complete Visit")[0])
+            no_dialog(app, "Visit Report")
+            # A delivery gets its check-up call a week later.
+            careui.wait_for_text(app.window, "Visit completed, follow-up call booked for next week")
+            rows = query(app, "SELECT total_cents, coverage FROM visit_report")
+            assert rows == [(5500, "billable")], rows
+            rows = query(app, "SELECT kind, status FROM appointment ORDER BY start_at")
+            assert rows == [("delivery", "done"), ("follow_up_call", "planned")], rows
+            # Online, the completion goes out at once (and the agenda reloads).
+            careui.wait_for(lambda: query(app, "SELECT count(*) FROM outbox") == [(0,)], "the completion to sync",
+                            timeout=60)
+            wait_state(app, "Synced")
+            report = open_report(app)
+            shows(report, "This visit is completed")
+            assert not named(report, "push button", "Save"), "a completed report can still be saved"
+            assert careui.unnamed_controls(report) == [], careui.unnamed_controls(report)
     finally:
         os.chdir(cwd)
         if server is not None:

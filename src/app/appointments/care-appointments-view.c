@@ -866,7 +866,7 @@ mark_not_done_cb (GtkWidget *widget, const char *action, GVariant *param)
 }
 
 static void
-visit_report_saved_cb (CareVisitReportDialog *dialog, CareRecord *report, gboolean completed, CareAppointmentsView *self)
+visit_report_saved_cb (CareVisitReportDialog *dialog, CareRecord *report, gboolean completed, gboolean follow_up, CareAppointmentsView *self)
 {
   g_autoptr (CareRecord) fresh = NULL;
 
@@ -875,7 +875,9 @@ visit_report_saved_cb (CareVisitReportDialog *dialog, CareRecord *report, gboole
                              care_record_get_id (self->current), NULL);
   if (fresh != NULL)
     show_detail (self, fresh);
-  toast (self, adw_toast_new (completed ? _ ("Visit completed") : _ ("Visit report saved")));
+  toast (self, adw_toast_new (follow_up   ? _ ("Visit completed, follow-up call booked for next week")
+                              : completed ? _ ("Visit completed")
+                                          : _ ("Visit report saved")));
 }
 
 static void

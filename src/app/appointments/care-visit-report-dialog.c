@@ -701,7 +701,7 @@ save_cb (GtkWidget  *widget,
 
   if (self->completed || !save (self, FALSE))
     return;
-  g_signal_emit (self, signals[SAVED], 0, self->report, FALSE);
+  g_signal_emit (self, signals[SAVED], 0, self->report, FALSE, FALSE);
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
@@ -713,6 +713,7 @@ complete_cb (GtkWidget  *widget,
   CareVisitReportDialog *self = CARE_VISIT_REPORT_DIALOG (widget);
   g_autoptr (CareRecord) report = NULL;
   g_autoptr (CareRecord) appointment = NULL;
+  g_autoptr (CareRecord) call = NULL;
   g_autoptr (GError) error = NULL;
 
   if (self->completed || !save (self, TRUE))
@@ -734,11 +735,11 @@ complete_cb (GtkWidget  *widget,
     {
       g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
 
-      if (!care_follow_up_schedule (self->store, appointment, CARE_FOLLOW_UP_DEFAULT_DAYS, now, NULL, &error))
+      if (!care_follow_up_schedule (self->store, appointment, CARE_FOLLOW_UP_DEFAULT_DAYS, now, &call, &error))
         g_warning ("No follow-up call booked: %s", error->message);
     }
 
-  g_signal_emit (self, signals[SAVED], 0, self->report, TRUE);
+  g_signal_emit (self, signals[SAVED], 0, self->report, TRUE, call != NULL);
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
@@ -1119,9 +1120,10 @@ care_visit_report_dialog_class_init (CareVisitReportDialogClass *klass)
    * CareVisitReportDialog::saved:
    * @report: the report as stored
    * @completed: whether it was completed just now
+   * @follow_up: whether completing it booked a follow-up call
    */
   signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                 G_TYPE_NONE, 2, CARE_TYPE_RECORD, G_TYPE_BOOLEAN);
+                                 G_TYPE_NONE, 3, CARE_TYPE_RECORD, G_TYPE_BOOLEAN, G_TYPE_BOOLEAN);
 
   g_type_ensure (CARE_TYPE_SIGNATURE_PAD);
   gtk_widget_class_set_template_from_resource (
