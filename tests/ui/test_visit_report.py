@@ -232,6 +232,16 @@ def record_with_bad_input(app, report):
     assert report_count(app) == 0
     careui.type_keys(WORK)
 
+    # Closing with changes asks first; keeping them loses nothing.
+    careui.press("Escape")
+    ask = dialog(app, "Discard the Changes?")
+    careui.activate(careui.wait_for(lambda: next((n for n in careui.walk(ask) if careui.role(n) == "push button"
+                                                  and "Keep Editing" in careui.name(n)), None),
+                                    "the Keep Editing button"))
+    no_dialog(app, "Discard the Changes?")
+    shows(report, WORK)
+    assert careui.text_of(named(report, "text", "Quantity")[0]) == "2"
+
 
 def test_offline_report_sync_export():
     tmp = tempfile.mkdtemp(prefix="aftercare-visit-ui-")
