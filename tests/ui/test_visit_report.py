@@ -16,6 +16,7 @@ from test_sync import PASSWORD, SERVER, Server, free_port, open_page, press_butt
     wait_state
 
 CUSTOMER = "Vera Visitante"
+COMPANY = "Lavandaria Lopes Lda."
 WORK = "Replaced the drum bearing and tested a full wash cycle"
 
 
@@ -23,9 +24,11 @@ def xdotool(*args):
     subprocess.run(["xdotool", *[str(a) for a in args]], check=True)
 
 
-def sign_in(app, port):
+def sign_in(app, port, company=None):
     careui.press("ctrl+comma")
     prefs = dialog(app, "Preferences")
+    if company:
+        type_into(prefs, "Company Name", company)
     open_page(prefs, "Server")
     type_into(prefs, "Server Address", f"http://127.0.0.1:{port}")
     type_into(prefs, "User Name", "ana")
@@ -256,7 +259,7 @@ def test_offline_report_sync_export():
     try:
         with careui.App(data_dir=os.path.join(tmp, "client-a"), env={"GTK_USE_PORTAL": "0"}) as app:
             careui.wait_for_text(app.window, "Welcome to Aftercare")
-            sign_in(app, port)
+            sign_in(app, port, company=COMPANY)
             wait_state(app, "Synced")
             book_visit(app)
             wait_state(app, "Synced")
@@ -297,6 +300,7 @@ def test_offline_report_sync_export():
                                   text=True).stdout
             assert WORK in " ".join(text.split()), text
             assert CUSTOMER in text, text
+            assert COMPANY in text, text
             assert "Drum bearing" in text and "55.00 EUR" in text, text
             print_to_file(app, os.path.join(tmp, "output.pdf"))
             report = dialog(app, "Visit Report")
