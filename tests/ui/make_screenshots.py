@@ -39,9 +39,7 @@ def visit_report(app, target):
     os.environ.setdefault("AFTERCARE_SERVER", "aftercare-server")
     import test_visit_report as v
 
-    careui.activate(careui.wait_for(lambda: (v.named(app.window, "push button", "Visit Report") or [None])[0],
-                                    "the Visit Report button"))
-    report = v.dialog(app, "Visit Report")
+    report = v.click_report_row(app)
     careui.type_keys("Replaced the worn drive belt, cleaned the filters and ran a full test cycle.")
     v.add_part(report, "Drive belt", "DB-1180", "1", "24.90")
     v.add_part(report, "Air filter", "AF-220", "2", "8.50")

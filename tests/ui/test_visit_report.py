@@ -178,11 +178,16 @@ def select_visit(app):
     shows(app.window, f"Delivery for {CUSTOMER}")
 
 
+def click_report_row(app):
+    """The Open button of the appointment's Visit Report row."""
+    careui.activate(careui.wait_for(lambda: (named(app.window, "push button", "Open Visit Report") or [None])[0],
+                                    "the Open Visit Report button"))
+    return dialog(app, "Visit Report")
+
+
 def open_report(app):
     select_visit(app)
-    careui.activate(careui.wait_for(lambda: (named(app.window, "push button", "Visit Report") or [None])[0],
-                                    "the Visit Report button"))
-    return dialog(app, "Visit Report")
+    return click_report_row(app)
 
 
 def book_visit(app):
@@ -267,7 +272,9 @@ def test_offline_report_sync_export():
             # At the customer's, out of range.
             server.stop()
             server = None
-            report = open_report(app)
+            select_visit(app)
+            shows(app.window, "Not written yet")
+            report = click_report_row(app)
             record_with_bad_input(app, report)
 
             add_part(report, "Door seal", "", "1", "30,00")
@@ -320,7 +327,9 @@ def test_offline_report_sync_export():
             sign_in(app, port)
             wait_state(app, "Synced")
             careui.show_view(app, "Appointments", "All technicians")
-            report = open_report(app)
+            select_visit(app)
+            shows(app.window, "Written, not completed")
+            report = click_report_row(app)
             shows(report, WORK)
             shows(report, "Drum bearing")
             shows(report, "Door seal")
@@ -340,7 +349,9 @@ def test_offline_report_sync_export():
             careui.wait_for(lambda: query(app, "SELECT count(*) FROM outbox") == [(0,)], "the completion to sync",
                             timeout=60)
             wait_state(app, "Synced")
-            report = open_report(app)
+            select_visit(app)
+            shows(app.window, "Completed and signed")
+            report = click_report_row(app)
             shows(report, "This visit is completed")
             assert not named(report, "push button", "Save"), "a completed report can still be saved"
             assert careui.unnamed_controls(report) == [], careui.unnamed_controls(report)

@@ -19,6 +19,7 @@
 #include "care-record-list.h"
 #include "care-schedule.h"
 #include "care-visit-report-dialog.h"
+#include "care-visit-report.h"
 #include "care-window.h"
 
 /* Technicians offered in the filter; a company has far fewer. */
@@ -51,6 +52,7 @@ struct _CareAppointmentsView
   AdwActionRow    *product_row;
   AdwActionRow    *notes_row;
   AdwActionRow    *work_notes_row;
+  AdwActionRow    *visit_report_row;
 
   /* Owned references */
   CareContext        *context;
@@ -372,6 +374,15 @@ show_detail (CareAppointmentsView *self, CareRecord *record)
     }
   else
     set_row (self->clash_row, NULL);
+
+  {
+    g_autoptr (CareRecord) report = care_visit_report_find_for_appointment (get_store (self), care_record_get_id (record), NULL);
+
+    adw_action_row_set_subtitle (self->visit_report_row,
+                                 report == NULL                                          ? _ ("Not written yet")
+                                 : care_record_get_value (report, "total_cents") != NULL ? _ ("Completed and signed")
+                                                                                         : _ ("Written, not completed"));
+  }
 
   planned = g_strcmp0 (care_record_get_string (record, "status"), "planned") == 0;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.edit", TRUE);
@@ -1047,6 +1058,7 @@ care_appointments_view_class_init (CareAppointmentsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, product_row);
   gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, notes_row);
   gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, work_notes_row);
+  gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, visit_report_row);
   gtk_widget_class_bind_template_callback (widget_class, range_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, technician_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
