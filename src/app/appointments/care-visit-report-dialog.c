@@ -909,13 +909,23 @@ free_pages (gpointer  pages,
 }
 
 static void
+free_weak_ref (gpointer  data,
+               GClosure *closure)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+/* The dialog may be closed while the print runs: it is held weakly. */
+static void
 print_done_cb (GtkPrintOperation      *operation,
                GtkPrintOperationResult result,
-               CareVisitReportDialog  *self)
+               GWeakRef               *dialog_ref)
 {
+  g_autoptr (CareVisitReportDialog) self = g_weak_ref_get (dialog_ref);
   g_autoptr (GError) error = NULL;
 
-  if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
+  if (result == GTK_PRINT_OPERATION_RESULT_ERROR && self != NULL)
     {
       g_autofree char *message = NULL;
 
@@ -939,6 +949,7 @@ print_cb (GtkWidget  *widget,
   char              *strings[3] = { NULL };
   g_autofree char   *job = NULL;
   GtkPrintOperation *operation;
+  GWeakRef          *dialog_ref;
   CarePdfOptions     options;
 
   if (!ensure_saved (self))
@@ -966,7 +977,9 @@ print_cb (GtkWidget  *widget,
   gtk_print_operation_set_job_name (operation, job);
   g_signal_connect_data (operation, "draw-page", G_CALLBACK (draw_page_cb), g_steal_pointer (&pages), free_pages,
                          0);
-  g_signal_connect (operation, "done", G_CALLBACK (print_done_cb), self);
+  dialog_ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (dialog_ref, self);
+  g_signal_connect_data (operation, "done", G_CALLBACK (print_done_cb), dialog_ref, free_weak_ref, 0);
 
   if (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, GTK_WINDOW (self), &error) ==
       GTK_PRINT_OPERATION_RESULT_ERROR)

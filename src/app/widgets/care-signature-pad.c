@@ -61,7 +61,8 @@ fit_scale (CareSignaturePad *self)
   int    width = gtk_widget_get_width (GTK_WIDGET (self));
   int    height = gtk_widget_get_height (GTK_WIDGET (self));
 
-  if (!care_signature_get_bounds (self->signature, &x0, &y0, &x1, &y1) || x1 <= 0 || y1 <= 0)
+  if (width <= 0 || height <= 0 || !care_signature_get_bounds (self->signature, &x0, &y0, &x1, &y1) || x1 <= 0 ||
+      y1 <= 0)
     return 1.0;
   return MIN (1.0, MIN (width / MAX (x1, 1.0), height / MAX (y1, 1.0)));
 }
