@@ -240,6 +240,11 @@ def record_with_bad_input(app, report):
     assert report_count(app) == 0
     careui.type_keys(WORK)
 
+    # Completing needs the customer's signature.
+    careui.activate(named(report, "push button", "Complete Visit")[0])
+    shows(report, "The customer has not signed yet.")
+    assert report_count(app) == 0
+
     # Closing with changes asks first; keeping them loses nothing.
     careui.press("Escape")
     ask = dialog(app, "Discard the Changes?")
