@@ -11,7 +11,7 @@ import time
 import careui
 from careui import Atspi
 from test_customers import click_button, dialog, no_dialog, open_customers, query, type_into
-from test_schedule import mouse_click, pick, toplevel, gone
+from test_schedule import gone, pick, toplevel
 from test_sync import PASSWORD, SERVER, Server, free_port, open_page, press_button, sync_button, type_secret, \
     wait_state
 
