@@ -2,6 +2,7 @@
  * back with pdftotext), in any script; attendance decides the certificate. */
 #include "config.h"
 
+#include <cairo-pdf.h>
 #include <glib/gstdio.h>
 
 #include "care-attendance.h"
@@ -128,6 +129,83 @@ test_visit_report (void)
   assert_contains (text, "\f"); /* the work done broke onto a second page */
 
   g_unlink (g_file_peek_path (file));
+  g_rmdir (dir);
+}
+
+/* pdftotext ends each page with a form feed. */
+static guint
+count_pages (const char *text)
+{
+  guint n = 0;
+
+  for (const char *p = text; *p; p++)
+    n += *p == '\f';
+  return n;
+}
+
+/* Printing replays the pages the PDF export draws: the same text, page for page. */
+static void
+test_render_pages (void)
+{
+  g_autoptr (CareStore) store = NULL;
+  g_autoptr (CareRecord) report = NULL;
+  g_autoptr (GPtrArray) pages = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr (GFile) file = NULL;
+  g_autofree char *text = NULL;
+  cairo_surface_t *pdf;
+  cairo_t         *cr;
+
+  if (!have_pdftotext ())
+    return;
+
+  store = fx_store ();
+  report = completed_report (store);
+  pages = care_pdf_render_visit_report (store, care_record_get_id (report), &options, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (pages);
+  g_assert_cmpuint (pages->len, >=, 2); /* the long work done runs onto a second page */
+
+  dir = g_dir_make_tmp ("care-pdf-XXXXXX", NULL);
+  path = g_build_filename (dir, "printed.pdf", NULL);
+  pdf = cairo_pdf_surface_create (path, CARE_PDF_PAGE_WIDTH, CARE_PDF_PAGE_HEIGHT);
+  cr = cairo_create (pdf);
+  for (guint i = 0; i < pages->len; i++)
+    {
+      cairo_set_source_surface (cr, g_ptr_array_index (pages, i), 0, 0);
+      cairo_paint (cr);
+      cairo_show_page (cr);
+    }
+  cairo_destroy (cr);
+  cairo_surface_finish (pdf);
+  g_assert_cmpint (cairo_surface_status (pdf), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (pdf);
+
+  file = g_file_new_for_path (path);
+  text = pdf_text (file);
+  g_assert_cmpuint (count_pages (text), ==, pages->len);
+  {
+    g_autofree char *exported_path = g_build_filename (dir, "exported.pdf", NULL);
+    g_autoptr (GFile) exported = g_file_new_for_path (exported_path);
+    g_autofree char *exported_text = NULL;
+
+    g_assert_true (care_pdf_write_visit_report (store, care_record_get_id (report), &options, exported, NULL));
+    exported_text = pdf_text (exported);
+    g_assert_cmpuint (count_pages (exported_text), ==, pages->len);
+    g_unlink (exported_path);
+  }
+  assert_contains (text, "Жана Петрова-Лефèвр");
+  assert_contains (text, "Joint d’étanchéité");
+  assert_contains (text, "108.40 EUR");
+  assert_contains (text, "Très bien, merci ! Всичко работи.");
+
+  g_clear_pointer (&pages, g_ptr_array_unref);
+  g_assert_null (care_pdf_render_visit_report (store, "6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10", &options, &error));
+  g_assert_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_NOT_FOUND);
+
+  g_unlink (path);
   g_rmdir (dir);
 }
 
@@ -345,6 +423,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/pdf/visit-report", test_visit_report);
+  g_test_add_func ("/pdf/render-pages", test_render_pages);
   g_test_add_func ("/pdf/write-error", test_write_error);
   g_test_add_func ("/pdf/unreadable-signature", test_unreadable_signature);
   g_test_add ("/pdf/attendance", Course, NULL, course_set_up, test_attendance, course_tear_down);

@@ -16,6 +16,10 @@ struct _CarePreferencesWindow
   /* Template widgets */
   GtkSpinButton *expiring_spin;
   GtkSpinButton *timeline_spin;
+  AdwEntryRow   *company_name_row;
+  AdwEntryRow   *company_address_row;
+  AdwEntryRow   *company_contact_row;
+  AdwEntryRow   *currency_row;
 
   /* Owned references */
   GSettings *settings;
@@ -46,6 +50,10 @@ care_preferences_window_class_init (CarePreferencesWindowClass *klass)
       widget_class, "/io/github/aftercare/Aftercare/care-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CarePreferencesWindow, expiring_spin);
   gtk_widget_class_bind_template_child (widget_class, CarePreferencesWindow, timeline_spin);
+  gtk_widget_class_bind_template_child (widget_class, CarePreferencesWindow, company_name_row);
+  gtk_widget_class_bind_template_child (widget_class, CarePreferencesWindow, company_address_row);
+  gtk_widget_class_bind_template_child (widget_class, CarePreferencesWindow, company_contact_row);
+  gtk_widget_class_bind_template_child (widget_class, CarePreferencesWindow, currency_row);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
@@ -68,6 +76,11 @@ care_preferences_window_new (GtkWindow *parent, GSettings *settings)
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "timeline-length", self->timeline_spin, "value",
                    G_SETTINGS_BIND_DEFAULT);
+  /* Read when a visit report is shown, exported or printed. */
+  g_settings_bind (settings, "company-name", self->company_name_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "company-address", self->company_address_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "company-contact", self->company_contact_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "currency", self->currency_row, "text", G_SETTINGS_BIND_DEFAULT);
 
   return self;
 }

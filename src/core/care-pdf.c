@@ -36,7 +36,8 @@ typedef struct
   PangoLayout     *layout;
   double           width; /* page */
   double           height;
-  double           y; /* where the next block goes */
+  double           y;     /* where the next block goes */
+  GPtrArray       *pages; /* recording surfaces when drawing for print, else NULL */
 } Doc;
 
 static cairo_status_t
@@ -51,6 +52,25 @@ write_cb (void                *closure,
   if (!g_output_stream_write_all (doc->stream, data, length, NULL, NULL, &doc->error))
     return CAIRO_STATUS_WRITE_ERROR;
   return CAIRO_STATUS_SUCCESS;
+}
+
+/* Unhinted metrics everywhere: a recording surface would otherwise lay out
+ * with hinted ones and break pages where the PDF does not. */
+static PangoLayout *
+doc_create_layout (cairo_t *cr)
+{
+  PangoContext         *context = pango_cairo_create_context (cr);
+  cairo_font_options_t *font_options = cairo_font_options_create ();
+  PangoLayout          *layout;
+
+  cairo_font_options_set_hint_metrics (font_options, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style (font_options, CAIRO_HINT_STYLE_NONE);
+  pango_cairo_context_set_font_options (context, font_options);
+  pango_context_set_round_glyph_positions (context, FALSE);
+  layout = pango_layout_new (context);
+  cairo_font_options_destroy (font_options);
+  g_object_unref (context);
+  return layout;
 }
 
 static gboolean
@@ -72,7 +92,7 @@ doc_open (Doc     *doc,
   doc->surface = cairo_pdf_surface_create_for_stream (write_cb, doc, width, height);
   cairo_pdf_surface_set_metadata (doc->surface, CAIRO_PDF_METADATA_CREATOR, "Aftercare");
   doc->cr = cairo_create (doc->surface);
-  doc->layout = pango_cairo_create_layout (doc->cr);
+  doc->layout = doc_create_layout (doc->cr);
   return TRUE;
 }
 
@@ -130,10 +150,59 @@ doc_set_font (Doc     *doc,
   pango_font_description_free (font);
 }
 
+/* Drawing for print records each page on its own surface, which a print
+ * operation replays on its pages: the same code draws both. */
+static void
+doc_record_page (Doc *doc)
+{
+  cairo_rectangle_t extents = { 0, 0, doc->width, doc->height };
+  cairo_surface_t  *page = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, &extents);
+
+  g_clear_pointer (&doc->cr, cairo_destroy);
+  g_ptr_array_add (doc->pages, page);
+  doc->surface = page;
+  doc->cr = cairo_create (page);
+  if (doc->layout == NULL)
+    doc->layout = doc_create_layout (doc->cr);
+  else
+    pango_cairo_update_layout (doc->cr, doc->layout);
+}
+
+static void
+doc_open_recording (Doc   *doc,
+                    double width,
+                    double height)
+{
+  memset (doc, 0, sizeof *doc);
+
+  doc->width = width;
+  doc->height = height;
+  doc->y = MARGIN;
+  doc->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) cairo_surface_destroy);
+  doc_record_page (doc);
+}
+
+static GPtrArray *
+doc_close_recording (Doc     *doc,
+                     gboolean ok)
+{
+  g_clear_object (&doc->layout);
+  g_clear_pointer (&doc->cr, cairo_destroy);
+  for (guint i = 0; ok && i < doc->pages->len; i++)
+    if (cairo_surface_status (g_ptr_array_index (doc->pages, i)) != CAIRO_STATUS_SUCCESS)
+      ok = FALSE;
+  if (!ok)
+    g_clear_pointer (&doc->pages, g_ptr_array_unref);
+  return g_steal_pointer (&doc->pages);
+}
+
 static void
 doc_new_page (Doc *doc)
 {
-  cairo_show_page (doc->cr);
+  if (doc->pages != NULL)
+    doc_record_page (doc);
+  else
+    cairo_show_page (doc->cr);
   doc->y = MARGIN;
 }
 
@@ -555,6 +624,40 @@ care_pdf_write_visit_report (CareStore            *store,
 
   ok = write_visit_report (&doc, store, report, options, error);
   return doc_close (&doc, ok, ok ? error : NULL);
+}
+
+/**
+ * care_pdf_render_visit_report:
+ *
+ * The pages of care_pdf_write_visit_report(), for printing: each a cairo
+ * recording surface of CARE_PDF_PAGE_WIDTH × CARE_PDF_PAGE_HEIGHT points.
+ *
+ * Returns: (transfer full) (element-type cairo_surface_t): the pages
+ */
+GPtrArray *
+care_pdf_render_visit_report (CareStore            *store,
+                              const char           *report_id,
+                              const CarePdfOptions *options,
+                              GError              **error)
+{
+  g_autoptr (CareRecord) report = NULL;
+  GPtrArray *pages;
+  Doc        doc;
+  gboolean   ok;
+
+  g_return_val_if_fail (CARE_IS_STORE (store), NULL);
+  g_return_val_if_fail (report_id != NULL && options != NULL, NULL);
+
+  report = care_store_load (store, care_schema_lookup ("visit_report"), report_id, error);
+  if (report == NULL)
+    return NULL;
+
+  doc_open_recording (&doc, A4_SHORT, A4_LONG);
+  ok = write_visit_report (&doc, store, report, options, error);
+  pages = doc_close_recording (&doc, ok);
+  if (pages == NULL && ok)
+    g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_FAILED, _ ("Could not draw the document"));
+  return pages;
 }
 
 static char *

@@ -18,11 +18,19 @@ gboolean care_pdf_write_visit_report (CareStore            *store,
                                       const CarePdfOptions *options,
                                       GFile                *file,
                                       GError              **error);
-gboolean care_pdf_write_certificate (CareStore            *store,
-                                     const char           *contact_id,
-                                     const char           *course_id,
-                                     const CarePdfOptions *options,
-                                     GFile                *file,
-                                     GError              **error);
+/* The pages care_pdf_render_visit_report() draws: A4, in points. */
+#define CARE_PDF_PAGE_WIDTH  595.276
+#define CARE_PDF_PAGE_HEIGHT 841.890
+
+GPtrArray *care_pdf_render_visit_report (CareStore            *store,
+                                         const char           *report_id,
+                                         const CarePdfOptions *options,
+                                         GError              **error);
+gboolean   care_pdf_write_certificate (CareStore            *store,
+                                       const char           *contact_id,
+                                       const char           *course_id,
+                                       const CarePdfOptions *options,
+                                       GFile                *file,
+                                       GError              **error);
 
 G_END_DECLS

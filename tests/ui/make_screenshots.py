@@ -7,6 +7,7 @@ Run inside ui-session.sh, e.g. from the source folder:
       /usr/bin/python3 tests/ui/make_screenshots.py data/screenshots
 """
 
+import os
 import subprocess
 import sys
 import time
@@ -29,6 +30,33 @@ def first_row(app, w, list_name):
                                     and careui.name(n.get_parent()) == list_name], f"rows in {list_name}")
     top = min(rows, key=lambda n: careui.Atspi.Component.get_extents(n, careui.Atspi.CoordType.WINDOW).y)
     t.mouse_click(app, top)
+
+
+def visit_report(app, target):
+    """A report being written at the customer's, signed, over the agenda."""
+    # Its helpers come with the sync test's, which name a server binary;
+    # no server runs here.
+    os.environ.setdefault("AFTERCARE_SERVER", "aftercare-server")
+    import test_visit_report as v
+
+    report = v.click_report_row(app)
+    careui.type_keys("Replaced the worn drive belt, cleaned the filters and ran a full test cycle.")
+    v.add_part(report, "Drive belt", "DB-1180", "1", "24.90")
+    v.add_part(report, "Air filter", "AF-220", "2", "8.50")
+    v.set_entry(v.named(report, "text", "Hourly rate")[0], "65.00")
+    v.scroll(report)
+    v.set_entry(v.named(report, "text", "Customer feedback")[0], "Quick and tidy work, thank you.")
+    v.set_entry(v.named(report, "text", "Signed by")[0], "Olivia Smith")
+    v.draw_signature(report)
+    # No window manager places it: it sits at the origin (within its
+    # 5 pixel shadow), so cut it out.
+    size = careui.Atspi.Component.get_size(report)
+    time.sleep(1)
+    careui.screenshot(f"{target}/visit-report.png")
+    subprocess.run(["convert", f"{target}/visit-report.png", "-crop", f"{size.x + 10}x{size.y + 10}+0+0", "+repage",
+                    f"{target}/visit-report.png"], check=True)
+    careui.press("ctrl+s")
+    v.no_dialog(app, "Visit Report")
 
 
 def main(target):
@@ -71,6 +99,11 @@ def main(target):
         careui.wait_for_text(w, "Participants")
         time.sleep(1)
         careui.screenshot(f"{target}/training.png")
+
+        careui.show_view(app, "Appointments", "All technicians")
+        first_row(app, w, "Appointments")
+        careui.wait_for_text(w, "Technician")
+        visit_report(app, target)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@
 #include "care-format.h"
 #include "care-record-list.h"
 #include "care-schedule.h"
+#include "care-visit-report-dialog.h"
+#include "care-visit-report.h"
 #include "care-window.h"
 
 /* Technicians offered in the filter; a company has far fewer. */
@@ -50,6 +52,7 @@ struct _CareAppointmentsView
   AdwActionRow    *product_row;
   AdwActionRow    *notes_row;
   AdwActionRow    *work_notes_row;
+  AdwActionRow    *visit_report_row;
 
   /* Owned references */
   CareContext        *context;
@@ -316,6 +319,7 @@ show_detail (CareAppointmentsView *self, CareRecord *record)
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.edit", FALSE);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.mark-done", FALSE);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.mark-not-done", FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.visit-report", FALSE);
       return;
     }
 
@@ -371,8 +375,18 @@ show_detail (CareAppointmentsView *self, CareRecord *record)
   else
     set_row (self->clash_row, NULL);
 
+  {
+    g_autoptr (CareRecord) report = care_visit_report_find_for_appointment (get_store (self), care_record_get_id (record), NULL);
+
+    adw_action_row_set_subtitle (self->visit_report_row,
+                                 report == NULL                                          ? _ ("Not written yet")
+                                 : care_record_get_value (report, "total_cents") != NULL ? _ ("Completed and signed")
+                                                                                         : _ ("Written, not completed"));
+  }
+
   planned = g_strcmp0 (care_record_get_string (record, "status"), "planned") == 0;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.edit", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.visit-report", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.mark-done", planned);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.mark-not-done", planned);
   gtk_widget_set_visible (self->done_button, planned);
@@ -863,6 +877,44 @@ mark_not_done_cb (GtkWidget *widget, const char *action, GVariant *param)
 }
 
 static void
+visit_report_saved_cb (CareVisitReportDialog *dialog, CareRecord *report, gboolean completed, gboolean follow_up, CareAppointmentsView *self)
+{
+  g_autoptr (CareRecord) fresh = NULL;
+
+  if (self->current != NULL)
+    fresh = care_store_load (get_store (self), care_record_get_entity (self->current),
+                             care_record_get_id (self->current), NULL);
+  if (fresh != NULL)
+    show_detail (self, fresh);
+  toast (self, adw_toast_new (follow_up   ? _ ("Visit completed, follow-up call booked for next week")
+                              : completed ? _ ("Visit completed")
+                                          : _ ("Visit report saved")));
+}
+
+static void
+visit_report_cb (GtkWidget *widget, const char *action, GVariant *param)
+{
+  CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (widget);
+  GtkRoot              *root = gtk_widget_get_root (widget);
+  g_autoptr (GError) error = NULL;
+  CareVisitReportDialog *dialog;
+
+  if (self->current == NULL)
+    return;
+  dialog = care_visit_report_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         self->context, self->current, &error);
+  if (dialog == NULL)
+    {
+      g_autofree char *message =
+          g_strdup_printf (_ ("Could not open the visit report: %s"), error->message);
+      toast (self, adw_toast_new (message));
+      return;
+    }
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (visit_report_saved_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 back_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (widget);
@@ -1006,6 +1058,7 @@ care_appointments_view_class_init (CareAppointmentsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, product_row);
   gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, notes_row);
   gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, work_notes_row);
+  gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, visit_report_row);
   gtk_widget_class_bind_template_callback (widget_class, range_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, technician_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
@@ -1017,6 +1070,7 @@ care_appointments_view_class_init (CareAppointmentsViewClass *klass)
   gtk_widget_class_install_action (widget_class, "view.edit", NULL, edit_cb);
   gtk_widget_class_install_action (widget_class, "view.mark-done", NULL, mark_done_cb);
   gtk_widget_class_install_action (widget_class, "view.mark-not-done", NULL, mark_not_done_cb);
+  gtk_widget_class_install_action (widget_class, "view.visit-report", NULL, visit_report_cb);
   gtk_widget_class_install_action (widget_class, "view.back", NULL, back_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "view.previous",
                                        NULL);
