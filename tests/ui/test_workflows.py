@@ -74,6 +74,40 @@ def focus_row(dialog, name, role_name):
     time.sleep(0.3)
 
 
+def mouse_click(n):
+    """A real click at the middle of n (a menu button has no action to call)."""
+    e = Atspi.Component.get_extents(n, Atspi.CoordType.WINDOW)
+    subprocess.run(["xdotool", "mousemove", str(e.x + e.width // 2), str(e.y + e.height // 2), "click", "1"],
+                   check=True)
+    time.sleep(0.5)
+
+
+def pick_past_day(dialog, label):
+    """Opens a date row's calendar and picks a day weeks before the one it
+    shows, with the keyboard (the calendar stops at the first day it shows)."""
+    mouse_click(button(dialog, f"Choose {label}"))
+    careui.press(*["Up"] * 6, "space")
+    careui.press("Escape")
+
+
+def single_product_customers(app):
+    con = db(app)
+    try:
+        return con.execute(
+            "SELECT p.id, p.serial, p.name, c.name FROM product p JOIN customer c ON c.id = p.customer_id "
+            "WHERE (SELECT count(*) FROM product q WHERE q.customer_id = c.id) = 1 ORDER BY p.seq LIMIT 2").fetchall()
+    finally:
+        con.close()
+
+
+def open_customer_of(app, serial):
+    w = app.window
+    search(app, serial)
+    careui.wait_for_text(w, "1 match")
+    careui.press("Return")
+    see(w, serial)
+
+
 def screenshot(name):
     target = os.environ.get("AFTERCARE_SCREENSHOTS")
     if target:
@@ -187,14 +221,9 @@ def test_maintenance_plan():
     with careui.App("--demo", "--demo-size", "200") as app:
         w = app.window
         careui.wait_for_text(w, "Open service cases", timeout=60)
-        product_id, serial, name, customer = one(
-            app, "SELECT p.id, p.serial, p.name, c.name FROM product p JOIN customer c ON c.id = p.customer_id "
-            "WHERE (SELECT count(*) FROM product q WHERE q.customer_id = c.id) = 1 ORDER BY p.seq LIMIT 1")
+        (product_id, serial, name, _), (late_id, late_serial, late_name, _) = single_product_customers(app)
         open_customers(app)
-        search(app, serial)
-        careui.wait_for_text(w, "1 match")
-        careui.press("Return")
-        see(w, serial)
+        open_customer_of(app, serial)
 
         careui.activate(button(w, f"Maintenance Plan for {name}"))
         dialog = window_with(app, "Number of visits")
@@ -206,10 +235,18 @@ def test_maintenance_plan():
         careui.press("ctrl+s")
         dialog_shows(dialog, "between 1 and 520")
         screenshot("maintenance-plan-error.png")
-        assert one(app, "SELECT count(*) FROM maintenance_plan WHERE product_id = ?", product_id)[0] == 0
+        plans = lambda: one(app, "SELECT count(*) FROM maintenance_plan WHERE product_id = ?", product_id)[0]
+        assert plans() == 0
+
+        # Neither is an end before the first visit.
+        type_into(dialog, "Number of visits", "3")
+        pick_past_day(dialog, "End")
+        careui.press("ctrl+s")
+        dialog_shows(dialog, "End: must not be before First visit")
+        assert plans() == 0
+        careui.activate(button(dialog, "Clear End"))
 
         # Three monthly visits from the first visit the form proposes.
-        type_into(dialog, "Number of visits", "3")
         careui.wait_for(lambda: not any("Visit 4:" in t for t in dialog_texts(dialog)), "three visits listed")
         dialog_shows(dialog, "Visit 3:")
         screenshot("maintenance-plan-dialog.png")
@@ -230,6 +267,26 @@ def test_maintenance_plan():
         dialog = window_with(app, "Number of visits")
         dialog_shows(dialog, "Visit 3:")
         dialog_shows(dialog, "Planned")
+        careui.press("Escape")
+        closed(app, dialog)
+
+        # A plan that started weeks ago: its first visit is overdue, in the
+        # plan and on the customer's page.
+        open_customer_of(app, late_serial)
+        careui.activate(button(w, f"Maintenance Plan for {late_name}"))
+        dialog = window_with(app, "Number of visits")
+        pick_past_day(dialog, "First visit")
+        type_into(dialog, "Number of visits", "2")
+        careui.press("ctrl+s")
+        closed(app, dialog)
+        first = one(app, "SELECT min(start_at) FROM appointment WHERE product_id = ? AND kind = 'maintenance'",
+                    late_id)[0]
+        assert first < time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), first
+        expect(w, "Maintenance overdue")
+        careui.activate(button(w, f"Maintenance Plan for {late_name}"))
+        dialog = window_with(app, "Number of visits")
+        dialog_shows(dialog, "Overdue")
+        screenshot("maintenance-plan-overdue.png")
         careui.press("Escape")
         closed(app, dialog)
 

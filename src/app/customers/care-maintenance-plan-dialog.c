@@ -90,6 +90,7 @@ update_visits (CareMaintenancePlanDialog *self)
   g_autoptr (GPtrArray) overdue = NULL;
   g_autoptr (GHashTable) overdue_ids = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GHashTable) by_number = g_hash_table_new (NULL, NULL);
+  g_autoptr (GError) invalid = NULL;
   guint last = dates->len;
 
   for (guint i = 0; i < self->visit_rows->len; i++)
@@ -135,9 +136,13 @@ update_visits (CareMaintenancePlanDialog *self)
         }
     }
 
-  adw_preferences_group_set_description (self->visits_group, self->visit_rows->len == 0
-                                                                 ? _ ("Set the interval, the number of visits and the first visit to see the dates.")
-                                                                 : NULL);
+  if (self->visit_rows->len > 0)
+    adw_preferences_group_set_description (self->visits_group, NULL);
+  else if (!care_record_validate (plan, NULL, &invalid))
+    adw_preferences_group_set_description (self->visits_group, invalid->message);
+  else
+    adw_preferences_group_set_description (self->visits_group,
+                                           _ ("Set the interval, the number of visits and the first visit to see the dates."));
 }
 
 static void
