@@ -160,6 +160,12 @@ def test_return_survey_and_follow_up():
         screenshot("rma-dialog-error.png")
         assert one(app, "SELECT count(*) FROM rma WHERE case_id = ?", case_id)[0] == 0
 
+        # A serial already registered is refused too, and the return with it.
+        type_into(dialog, "Replacement serial number", serial)
+        careui.press("ctrl+s")
+        dialog_shows(dialog, "is already registered")
+        assert one(app, "SELECT count(*) FROM rma WHERE case_id = ?", case_id)[0] == 0
+
         new_serial = f"RX-{int(time.time())}"
         type_into(dialog, "Replacement serial number", new_serial)
         careui.press("ctrl+s")
