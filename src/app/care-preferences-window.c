@@ -20,6 +20,7 @@ struct _CarePreferencesWindow
   AdwEntryRow   *company_address_row;
   AdwEntryRow   *company_contact_row;
   AdwEntryRow   *currency_row;
+  GtkSpinButton *follow_up_spin;
 
   /* Owned references */
   GSettings *settings;
@@ -54,6 +55,7 @@ care_preferences_window_class_init (CarePreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CarePreferencesWindow, company_address_row);
   gtk_widget_class_bind_template_child (widget_class, CarePreferencesWindow, company_contact_row);
   gtk_widget_class_bind_template_child (widget_class, CarePreferencesWindow, currency_row);
+  gtk_widget_class_bind_template_child (widget_class, CarePreferencesWindow, follow_up_spin);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
@@ -81,6 +83,8 @@ care_preferences_window_new (GtkWindow *parent, GSettings *settings)
   g_settings_bind (settings, "company-address", self->company_address_row, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "company-contact", self->company_contact_row, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "currency", self->currency_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "follow-up-days", self->follow_up_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
 
   return self;
 }

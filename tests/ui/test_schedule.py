@@ -195,14 +195,14 @@ def test_book_clash_and_follow_up():
                            " WHERE s.name = ? AND a.start_at > ?", (technician, now_utc())).fetchone()[0]
         assert rows >= 2, rows
 
-        # Recording the delivery asks for work notes and offers the follow-up call.
+        # Recording the delivery asks for work notes and books the follow-up call.
         careui.click(w, role_name="push button", name_contains="Mark Done")
         ask = toplevel(app, "Mark as Done?")
         careui.type_keys("Delivered and unpacked")
         careui.activate(node(ask, "push button", name_contains="Mark Done"))
         gone(app, "Mark as Done?")
         careui.wait_for_text(w, "Delivered and unpacked")
-        careui.wait_for_text(w, "Schedule the follow-up call?")
+        careui.wait_for_text(w, "Delivery done. Follow-up call booked for")
         row = con.execute("SELECT a.status, a.work_notes, a.start_at FROM appointment a JOIN customer c"
                           " ON c.id = a.customer_id WHERE c.name = ? AND a.kind = 'delivery' AND a.start_at > ?",
                           (second, now_utc())).fetchone()
@@ -210,18 +210,13 @@ def test_book_clash_and_follow_up():
         assert careui.unnamed_controls(w) == [], careui.unnamed_controls(w)
         screenshot("appointments.png")
 
-        careui.click(w, role_name="push button", name_contains="Schedule Call")
-        follow = toplevel(app, "Schedule Follow-up Call")
-        wait_for_text_in(follow, "Follow-up call")
-        wait_for_text_in(follow, second)
-        wait_for_text_in(follow, technician)
-        careui.press("ctrl+s")
-        gone(app, "Schedule Follow-up Call")
+        careui.click(w, role_name="push button", name_contains="Show Call")
         careui.wait_for_text(w, f"Follow-up call · {second}")
         call = con.execute("SELECT a.start_at, a.status FROM appointment a JOIN customer c ON c.id = a.customer_id"
                            " WHERE c.name = ? AND a.kind = 'follow_up_call'", (second,)).fetchone()
         assert call is not None and call["status"] == "planned"
-        day = lambda iso: calendar.timegm(time.strptime(iso, "%Y-%m-%dT%H:%M:%SZ"))
+        # A week (the default delay) after the day of the visit.
+        day = lambda iso: calendar.timegm(time.strptime(iso[:10], "%Y-%m-%d"))
         assert day(call["start_at"]) - day(row["start_at"]) == 7 * 86400, (call["start_at"], row["start_at"])
 
 

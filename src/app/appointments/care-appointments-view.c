@@ -4,8 +4,8 @@
  * range, optionally one technician), beside the details of the chosen
  * appointment. Booking and editing go through the shared editor dialog,
  * with a warning when the technician is already booked; recording a visit
- * asks for work notes, and a finished delivery or installation offers the
- * follow-up call a week later. */
+ * asks for work notes, and a finished delivery or installation books the
+ * follow-up call (care-follow-up-hook.c). */
 #define G_LOG_DOMAIN "care-appointments-view"
 
 #include "config.h"
@@ -15,11 +15,13 @@
 #include "care-appointments-view.h"
 #include "care-clash-banner.h"
 #include "care-editor-dialog.h"
+#include "care-follow-up-hook.h"
 #include "care-format.h"
 #include "care-record-list.h"
 #include "care-schedule.h"
 #include "care-visit-report-dialog.h"
 #include "care-visit-report.h"
+#include "care-survey-group.h"
 #include "care-window.h"
 
 /* Technicians offered in the filter; a company has far fewer. */
@@ -53,6 +55,7 @@ struct _CareAppointmentsView
   AdwActionRow    *notes_row;
   AdwActionRow    *work_notes_row;
   AdwActionRow    *visit_report_row;
+  CareSurveyGroup *survey_group;
 
   /* Owned references */
   CareContext        *context;
@@ -313,6 +316,7 @@ show_detail (CareAppointmentsView *self, CareRecord *record)
   gboolean planned;
 
   g_set_object (&self->current, record);
+  care_survey_group_set_subject (self->survey_group, self->context, record);
   if (record == NULL)
     {
       gtk_stack_set_visible_child_name (self->detail_stack, "none");
@@ -504,6 +508,8 @@ open_editor (CareAppointmentsView *self, CareRecord *record, const char *title, 
   g_signal_connect (care_editor_dialog_get_editor (dialog), "notify::valid",
                     G_CALLBACK (restrict_to_customer), NULL);
   restrict_to_customer (care_editor_dialog_get_editor (dialog), NULL, NULL);
+  g_object_set_data_full (G_OBJECT (dialog), "old-status",
+                          is_new ? NULL : g_strdup (care_record_get_string (record, "status")), g_free);
   g_signal_connect_object (dialog, "saved", G_CALLBACK (editor_saved_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -524,37 +530,45 @@ new_appointment (CareAppointmentsView *self, GDateTime *start)
   return record;
 }
 
+/* Shows the follow-up call just booked. */
+static void
+follow_up_clicked_cb (AdwToast *t, CareAppointmentsView *self)
+{
+  reveal_record (self, g_object_get_data (G_OBJECT (t), "call"));
+}
+
+/* Says a follow-up call was booked (@call is consumed), with a button to it. */
+static void
+toast_booked_call (CareAppointmentsView *self, const char *title, CareRecord *call)
+{
+  AdwToast *t = adw_toast_new (title);
+
+  adw_toast_set_button_label (t, _ ("_Show Call"));
+  adw_toast_set_timeout (t, 10);
+  g_object_set_data_full (G_OBJECT (t), "call", call, g_object_unref);
+  g_signal_connect_object (t, "button-clicked", G_CALLBACK (follow_up_clicked_cb), self, 0);
+  toast (self, t);
+}
+
 static void
 editor_saved_cb (CareEditorDialog *dialog, CareRecord *record, CareAppointmentsView *self)
 {
   g_autoptr (CareRecord) stored = care_store_load (
       get_store (self), care_record_get_entity (record), care_record_get_id (record), NULL);
+  g_autoptr (CareRecord) call = NULL;
 
   if (stored != NULL)
     reveal_record (self, stored);
-}
+  /* The editor can set the status too: done there books the call as well. */
+  if (stored != NULL)
+    call = care_follow_up_after_change (self->context, g_object_get_data (G_OBJECT (dialog), "old-status"),
+                                        stored);
+  if (call != NULL)
+    {
+      g_autofree char *booked = care_follow_up_describe (call);
 
-/* Offers the call that checks, a week later, that all is well. */
-static void
-follow_up_clicked_cb (AdwToast *t, CareAppointmentsView *self)
-{
-  CareRecord *visit = g_object_get_data (G_OBJECT (t), "visit");
-  g_autoptr (GDateTime) start = parse_utc (care_record_get_string (visit, "start_at"));
-  g_autoptr (GDateTime) next_week = NULL;
-  g_autoptr (GDateTime) local = NULL;
-  g_autoptr (CareRecord) call = NULL;
-
-  if (start == NULL)
-    return;
-  local = g_date_time_to_local (start);
-  next_week = g_date_time_add_days (local, 7);
-  call = new_appointment (self, next_week);
-  care_record_set_string (call, "kind", "follow_up_call");
-  care_record_set_string (call, "customer_id", care_record_get_string (visit, "customer_id"));
-  care_record_set_string (call, "product_id", care_record_get_string (visit, "product_id"));
-  care_record_set_string (call, "case_id", care_record_get_string (visit, "case_id"));
-  care_record_set_string (call, "technician_id", care_record_get_string (visit, "technician_id"));
-  open_editor (self, call, _ ("Schedule Follow-up Call"), TRUE);
+      toast_booked_call (self, booked, g_steal_pointer (&call));
+    }
 }
 
 static void
@@ -562,11 +576,13 @@ record_outcome (CareAppointmentsView *self, const char *status, const char *note
 {
   g_autoptr (CareRecord) record = NULL;
   g_autoptr (GError) error = NULL;
-  const char *kind;
+  g_autoptr (CareRecord) call = NULL;
+  g_autofree char *old_status = NULL;
 
   if (self->current == NULL)
     return;
 
+  old_status = g_strdup (care_record_get_string (self->current, "status"));
   record = care_record_copy (self->current);
   care_record_set_string (record, "status", status);
   care_record_set_string (record, "work_notes", notes != NULL && notes[0] != '\0' ? notes : NULL);
@@ -579,20 +595,15 @@ record_outcome (CareAppointmentsView *self, const char *status, const char *note
     }
 
   show_detail (self, record);
-  kind = care_record_get_string (record, "kind");
-  if (g_str_equal (status, "done") &&
-      (g_strcmp0 (kind, "delivery") == 0 || g_strcmp0 (kind, "installation") == 0))
+  call = care_follow_up_after_change (self->context, old_status, record);
+  if (call != NULL)
     {
       g_autofree char *label = care_format_record_field (record, "kind");
-      /* TRANSLATORS: a toast: "Delivery done. Schedule the follow-up call?" */
-      g_autofree char *title = g_strdup_printf (_ ("%s done. Schedule the follow-up call?"), label);
-      AdwToast        *t = adw_toast_new (title);
+      g_autofree char *booked = care_follow_up_describe (call);
+      /* TRANSLATORS: a toast: "Delivery done. Follow-up call booked for 3/12/26" */
+      g_autofree char *title = g_strdup_printf (_ ("%s done. %s"), label, booked);
 
-      adw_toast_set_button_label (t, _ ("_Schedule Call"));
-      adw_toast_set_timeout (t, 10);
-      g_object_set_data_full (G_OBJECT (t), "visit", g_object_ref (record), g_object_unref);
-      g_signal_connect_object (t, "button-clicked", G_CALLBACK (follow_up_clicked_cb), self, 0);
-      toast (self, t);
+      toast_booked_call (self, title, g_steal_pointer (&call));
     }
   else
     {
@@ -757,6 +768,20 @@ setup_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareAppointm
   gtk_list_item_set_child (item, box);
 }
 
+/* A maintenance visit that should have happened and is still open: the
+ * rule of care_maintenance_overdue_query(), for one row already loaded. */
+static gboolean
+is_overdue_maintenance (CareRecord *record)
+{
+  const char *status = care_record_get_string (record, "status");
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *now_iso = utc_string (now);
+
+  return g_strcmp0 (care_record_get_string (record, "kind"), "maintenance") == 0 &&
+         (g_strcmp0 (status, "planned") == 0 || g_strcmp0 (status, "not_done") == 0) &&
+         g_strcmp0 (care_record_get_string (record, "start_at"), now_iso) < 0;
+}
+
 static void
 bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareAppointmentsView *self)
 {
@@ -798,6 +823,15 @@ bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareAppointme
     gtk_widget_add_css_class (status, "dim-label");
   else
     gtk_widget_add_css_class (status, "accent");
+
+  gtk_widget_remove_css_class (status, "warning");
+  if (is_overdue_maintenance (record))
+    {
+      gtk_label_set_text (GTK_LABEL (status), _ ("Maintenance overdue"));
+      gtk_widget_remove_css_class (status, "error");
+      gtk_widget_remove_css_class (status, "accent");
+      gtk_widget_add_css_class (status, "warning");
+    }
 }
 
 /* Actions */
@@ -877,18 +911,23 @@ mark_not_done_cb (GtkWidget *widget, const char *action, GVariant *param)
 }
 
 static void
-visit_report_saved_cb (CareVisitReportDialog *dialog, CareRecord *report, gboolean completed, gboolean follow_up, CareAppointmentsView *self)
+visit_report_saved_cb (CareVisitReportDialog *dialog, CareRecord *report, gboolean completed, CareRecord *follow_up, CareAppointmentsView *self)
 {
   g_autoptr (CareRecord) fresh = NULL;
+  g_autofree char *booked = NULL;
 
   if (self->current != NULL)
     fresh = care_store_load (get_store (self), care_record_get_entity (self->current),
                              care_record_get_id (self->current), NULL);
   if (fresh != NULL)
     show_detail (self, fresh);
-  toast (self, adw_toast_new (follow_up   ? _ ("Visit completed, follow-up call booked for next week")
-                              : completed ? _ ("Visit completed")
-                                          : _ ("Visit report saved")));
+  if (follow_up != NULL)
+    {
+      booked = care_follow_up_describe (follow_up);
+      toast (self, adw_toast_new (booked));
+    }
+  else
+    toast (self, adw_toast_new (completed ? _ ("Visit completed") : _ ("Visit report saved")));
 }
 
 static void
@@ -1035,6 +1074,7 @@ care_appointments_view_class_init (CareAppointmentsViewClass *klass)
 
   g_object_class_override_property (object_class, PROP_CONTEXT, "context");
 
+  g_type_ensure (CARE_TYPE_SURVEY_GROUP);
   gtk_widget_class_set_template_from_resource (
       widget_class, "/io/github/aftercare/Aftercare/appointments/care-appointments-view.ui");
   gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, leaflet);
@@ -1052,6 +1092,7 @@ care_appointments_view_class_init (CareAppointmentsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, clash_row);
   gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, when_row);
   gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, status_row);
+  gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, survey_group);
   gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, customer_row);
   gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, address_row);
   gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, technician_row);

@@ -701,7 +701,7 @@ save_cb (GtkWidget  *widget,
 
   if (self->completed || !save (self, FALSE))
     return;
-  g_signal_emit (self, signals[SAVED], 0, self->report, FALSE, FALSE);
+  g_signal_emit (self, signals[SAVED], 0, self->report, FALSE, NULL);
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
@@ -728,18 +728,20 @@ complete_cb (GtkWidget  *widget,
     }
   g_set_object (&self->report, report);
 
-  /* A delivery or installation gets its check-up call a week later. */
+  /* A delivery or installation gets its check-up call, as many days later
+   * as Preferences say. */
   appointment = care_store_load (self->store, care_schema_lookup ("appointment"), care_record_get_id (self->appointment),
                                  NULL);
   if (appointment != NULL && care_follow_up_applies (appointment))
     {
       g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+      guint days = (guint) MAX (g_settings_get_int (self->settings, "follow-up-days"), 1);
 
-      if (!care_follow_up_schedule (self->store, appointment, CARE_FOLLOW_UP_DEFAULT_DAYS, now, &call, &error))
+      if (!care_follow_up_schedule (self->store, appointment, days, now, &call, &error))
         g_warning ("No follow-up call booked: %s", error->message);
     }
 
-  g_signal_emit (self, signals[SAVED], 0, self->report, TRUE, call != NULL);
+  g_signal_emit (self, signals[SAVED], 0, self->report, TRUE, call);
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
@@ -1133,10 +1135,10 @@ care_visit_report_dialog_class_init (CareVisitReportDialogClass *klass)
    * CareVisitReportDialog::saved:
    * @report: the report as stored
    * @completed: whether it was completed just now
-   * @follow_up: whether completing it booked a follow-up call
+   * @follow_up: (nullable): the follow-up call completing it booked
    */
   signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                 G_TYPE_NONE, 3, CARE_TYPE_RECORD, G_TYPE_BOOLEAN, G_TYPE_BOOLEAN);
+                                 G_TYPE_NONE, 3, CARE_TYPE_RECORD, G_TYPE_BOOLEAN, CARE_TYPE_RECORD);
 
   g_type_ensure (CARE_TYPE_SIGNATURE_PAD);
   gtk_widget_class_set_template_from_resource (

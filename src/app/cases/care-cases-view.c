@@ -10,12 +10,15 @@
 
 #include <glib/gi18n.h>
 
+#include "care-case-returns.h"
 #include "care-case.h"
 #include "care-cases-view.h"
 #include "care-editor-dialog.h"
+#include "care-follow-up-hook.h"
 #include "care-format.h"
 #include "care-record-list.h"
 #include "care-record-picker.h"
+#include "care-survey-group.h"
 #include "care-warranty.h"
 #include "care-window.h"
 
@@ -51,6 +54,8 @@ struct _CareCasesView
   GtkLabel            *description_label;
   AdwPreferencesGroup *resolution_group;
   GtkLabel            *resolution_label;
+  CareCaseReturns     *returns_group;
+  CareSurveyGroup     *survey_group;
 
   /* Owned references */
   CareContext        *context;
@@ -333,7 +338,7 @@ step_label (const char *from, const char *to)
   return to;
 }
 
-static void save_current (CareCasesView *self, CareRecord *changed, const char *message);
+static gboolean save_current (CareCasesView *self, CareRecord *changed, const char *message);
 
 /* Moves the shown case on; a step the rule refuses is left to the caller
  * to explain when it asks for @error, else a toast says why. */
@@ -343,9 +348,12 @@ move_to (CareCasesView *self, const char *to, const char *resolution, GError **e
   g_autoptr (CareRecord) copy = NULL;
   g_autoptr (GError) local_error = NULL;
   g_autofree char *message = NULL;
+  g_autofree char *old_status = NULL;
+  g_autoptr (CareRecord) call = NULL;
 
   if (self->current == NULL)
     return FALSE;
+  old_status = g_strdup (care_record_get_string (self->current, "status"));
 
   copy = care_record_copy (self->current);
   if (!care_case_transition (copy, to, resolution, &local_error))
@@ -359,7 +367,17 @@ move_to (CareCasesView *self, const char *to, const char *resolution, GError **e
   /* TRANSLATORS: %s is the new status of a case, e.g. "Case is now In progress" */
   message =
       g_strdup_printf (_ ("Case is now %s"), care_field_choice_label (case_field ("status"), to));
-  save_current (self, copy, message);
+  if (!save_current (self, copy, NULL))
+    return TRUE;
+
+  /* The booked call says more than the new status, which the badge shows. */
+  call = care_follow_up_after_change (self->context, old_status, copy);
+  if (call != NULL)
+    {
+      g_free (message);
+      message = care_follow_up_describe (call);
+    }
+  care_view_add_toast (self, adw_toast_new (message));
   return TRUE;
 }
 
@@ -516,6 +534,8 @@ show_detail (CareCasesView *self, CareRecord *service_case)
 
   g_set_object (&self->current, service_case);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.edit", service_case != NULL);
+  care_case_returns_set_case (self->returns_group, self->context, service_case);
+  care_survey_group_set_subject (self->survey_group, self->context, service_case);
   if (service_case == NULL)
     {
       gtk_stack_set_visible_child_name (self->detail_stack, "empty");
@@ -603,7 +623,7 @@ show_detail (CareCasesView *self, CareRecord *service_case)
   adw_leaflet_set_visible_child (self->leaflet, self->detail_pane);
 }
 
-static void
+static gboolean
 save_current (CareCasesView *self, CareRecord *changed, const char *message)
 {
   g_autoptr (GError) error = NULL;
@@ -614,12 +634,13 @@ save_current (CareCasesView *self, CareRecord *changed, const char *message)
       g_autofree char *text = g_strdup_printf (_ ("Not saved: %s"), error->message);
       care_view_add_toast (self, adw_toast_new (text));
       show_detail (self, self->current);
-      return;
+      return FALSE;
     }
 
   show_detail (self, changed);
   if (message != NULL)
     care_view_add_toast (self, adw_toast_new (message));
+  return TRUE;
 }
 
 static void
@@ -804,7 +825,11 @@ editor_changed_cb (CareRecordEditor *editor, GParamSpec *pspec, CareCasesView *s
 static void
 case_saved_cb (CareEditorDialog *dialog, CareRecord *record, CareCasesView *self)
 {
-  care_view_add_toast (self, adw_toast_new (_ ("Case saved")));
+  g_autoptr (CareRecord) call =
+      care_follow_up_after_change (self->context, g_object_get_data (G_OBJECT (dialog), "old-status"), record);
+  g_autofree char *text = call != NULL ? care_follow_up_describe (call) : g_strdup (_ ("Case saved"));
+
+  care_view_add_toast (self, adw_toast_new (text));
   care_cases_view_show_case (self, care_record_get_id (record));
 }
 
@@ -817,6 +842,8 @@ open_editor (CareCasesView *self, CareRecord *record, const char *const *fields,
 
   if (is_new)
     g_object_set_data (G_OBJECT (editor), "new-case", GINT_TO_POINTER (TRUE));
+  g_object_set_data_full (G_OBJECT (dialog), "old-status",
+                          is_new ? NULL : g_strdup (care_record_get_string (record, "status")), g_free);
   g_signal_connect_object (editor, "notify::valid", G_CALLBACK (editor_changed_cb), self, 0);
   editor_changed_cb (editor, NULL, self);
   g_signal_connect_object (dialog, "saved", G_CALLBACK (case_saved_cb), self, 0);
@@ -1002,6 +1029,8 @@ care_cases_view_class_init (CareCasesViewClass *klass)
 
   g_object_class_override_property (object_class, PROP_CONTEXT, "context");
 
+  g_type_ensure (CARE_TYPE_CASE_RETURNS);
+  g_type_ensure (CARE_TYPE_SURVEY_GROUP);
   gtk_widget_class_set_template_from_resource (
       widget_class, "/io/github/aftercare/Aftercare/cases/care-cases-view.ui");
   gtk_widget_class_bind_template_child (widget_class, CareCasesView, leaflet);
@@ -1017,6 +1046,8 @@ care_cases_view_class_init (CareCasesViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CareCasesView, detail_stack);
   gtk_widget_class_bind_template_child (widget_class, CareCasesView, summary_group);
   gtk_widget_class_bind_template_child (widget_class, CareCasesView, status_row);
+  gtk_widget_class_bind_template_child (widget_class, CareCasesView, returns_group);
+  gtk_widget_class_bind_template_child (widget_class, CareCasesView, survey_group);
   gtk_widget_class_bind_template_child (widget_class, CareCasesView, workflow_box);
   gtk_widget_class_bind_template_child (widget_class, CareCasesView, priority_row);
   gtk_widget_class_bind_template_child (widget_class, CareCasesView, assignee_row);

@@ -13,6 +13,9 @@
 
 #include "care-customer-detail.h"
 #include "care-format.h"
+#include "care-maintenance-plan-dialog.h"
+#include "care-maintenance.h"
+#include "care-survey-group.h"
 #include "care-timeline.h"
 #include "care-warranty.h"
 
@@ -295,6 +298,22 @@ coverage_parts (CareRecord *warranty)
   }
 }
 
+/* A product's maintenance: a button to its plan, a tag for missed visits. */
+static void
+add_maintenance (CareCustomerDetail *self, GtkWidget *row, CareRecord *product)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (CareQuery) overdue = care_maintenance_overdue_query (now);
+  /* TRANSLATORS: a button's accessible name; %s is a product */
+  g_autofree char *label = g_strdup_printf (_ ("Maintenance Plan for %s"), care_record_get_title (product));
+
+  care_query_add_string (overdue, "product_id", CARE_QUERY_EQ, care_record_get_id (product));
+  if (care_store_count (get_store (self), overdue, NULL) > 0)
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag (_ ("Maintenance overdue"), "error"));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), action_button ("alarm-symbolic", label, "detail.maintenance-plan",
+                                                                  care_record_get_id (product)));
+}
+
 static void
 add_product_row (CareCustomerDetail *self, GtkWidget *group, CareRecord *product, GDate *today, guint expiring_days)
 {
@@ -386,6 +405,7 @@ add_product_row (CareCustomerDetail *self, GtkWidget *group, CareRecord *product
   add_prefix_icon (row, "emblem-system-symbolic");
   if (tag_text != NULL)
     adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag (tag_text, tag_class));
+  add_maintenance (self, row, product);
   add_row (group, row);
 }
 
@@ -657,6 +677,7 @@ rebuild (CareCustomerDetail *self)
   build_header (self);
   build_contacts (self);
   build_products (self);
+  gtk_box_append (self->groups_box, care_survey_summary_new (get_store (self), self->customer_id));
   build_cases (self);
   build_appointments (self, TRUE);
   build_appointments (self, FALSE);
@@ -756,6 +777,21 @@ address_activated_cb (AdwActionRow *row, CareCustomerDetail *self)
 }
 
 static void
+maintenance_plan_cb (GtkWidget *widget, const char *action, GVariant *param)
+{
+  CareCustomerDetail *self = CARE_CUSTOMER_DETAIL (widget);
+  GtkRoot            *root = gtk_widget_get_root (widget);
+  g_autoptr (GError) error = NULL;
+  CareMaintenancePlanDialog *dialog = care_maintenance_plan_dialog_new (
+      GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, get_store (self), g_variant_get_string (param, NULL), &error);
+
+  if (dialog == NULL)
+    g_warning ("Could not open the maintenance plan: %s", error->message);
+  else
+    gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 care_customer_detail_dispose (GObject *object)
 {
   CareCustomerDetail *self = CARE_CUSTOMER_DETAIL (object);
@@ -804,6 +840,7 @@ care_customer_detail_class_init (CareCustomerDetailClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, email_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, phone_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, address_activated_cb);
+  gtk_widget_class_install_action (widget_class, "detail.maintenance-plan", "s", maintenance_plan_cb);
 }
 
 static void

@@ -17,6 +17,7 @@
 #include "care-record-list.h"
 #include "care-record-picker.h"
 #include "care-schedule.h"
+#include "care-survey-group.h"
 #include "care-training-view.h"
 #include "care-training.h"
 #include "care-window.h"
@@ -49,6 +50,7 @@ struct _CareTrainingView
   AdwActionRow    *seats_row;
   GtkLevelBar     *seats_bar;
   GtkListBox      *participants_list;
+  CareSurveyGroup *survey_group;
 
   /* Owned references */
   CareContext        *context;
@@ -408,6 +410,7 @@ show_detail (CareTrainingView *self, CareRecord *session)
 
   g_set_object (&self->current, session);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.edit", session != NULL);
+  care_survey_group_set_subject (self->survey_group, self->context, session);
   if (session == NULL)
     {
       gtk_stack_set_visible_child_name (self->detail_stack, "none");
@@ -971,6 +974,7 @@ care_training_view_class_init (CareTrainingViewClass *klass)
 
   g_object_class_override_property (object_class, PROP_CONTEXT, "context");
 
+  g_type_ensure (CARE_TYPE_SURVEY_GROUP);
   gtk_widget_class_set_template_from_resource (
       widget_class, "/io/github/aftercare/Aftercare/training/care-training-view.ui");
   gtk_widget_class_bind_template_child (widget_class, CareTrainingView, leaflet);
@@ -981,6 +985,7 @@ care_training_view_class_init (CareTrainingViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CareTrainingView, list_view);
   gtk_widget_class_bind_template_child (widget_class, CareTrainingView, empty_page);
   gtk_widget_class_bind_template_child (widget_class, CareTrainingView, detail_stack);
+  gtk_widget_class_bind_template_child (widget_class, CareTrainingView, survey_group);
   gtk_widget_class_bind_template_child (widget_class, CareTrainingView, detail_title);
   gtk_widget_class_bind_template_child (widget_class, CareTrainingView, enrol_button);
   gtk_widget_class_bind_template_child (widget_class, CareTrainingView, clash_row);

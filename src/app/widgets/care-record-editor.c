@@ -776,3 +776,33 @@ care_record_editor_save (CareRecordEditor *self,
   g_signal_emit (self, signals[SAVED], 0, self->record);
   return TRUE;
 }
+
+/**
+ * care_record_editor_show_problem:
+ * @field: (nullable): the field to mark, or %NULL for the form as a whole
+ * @message: what is wrong, for the user
+ *
+ * Shows a problem that only the caller knows about (a rule between fields
+ * of one workflow), as the form shows its own: the row marked and focused,
+ * the message below the form.
+ */
+void
+care_record_editor_show_problem (CareRecordEditor *self,
+                                 const char       *field,
+                                 const char       *message)
+{
+  FieldRow *fr;
+
+  g_return_if_fail (CARE_IS_RECORD_EDITOR (self));
+  g_return_if_fail (message != NULL);
+
+  fr = field != NULL ? row_for_field (self, field) : NULL;
+  gtk_label_set_text (self->error_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+  if (fr != NULL)
+    {
+      gtk_widget_add_css_class (fr->row, "error");
+      gtk_widget_set_tooltip_text (fr->row, message);
+      gtk_widget_grab_focus (fr->row);
+    }
+}

@@ -21,5 +21,8 @@ gboolean    care_record_editor_is_valid (CareRecordEditor *self);
 gboolean    care_record_editor_save (CareRecordEditor *self,
                                      GError          **error);
 void        care_record_editor_focus_first (CareRecordEditor *self);
+void        care_record_editor_show_problem (CareRecordEditor *self,
+                                             const char       *field,
+                                             const char       *message);
 
 G_END_DECLS
