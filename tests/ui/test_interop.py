@@ -1,7 +1,7 @@
 """Contacts and calendar files through GTK's real file chooser: customers
 exported as vCard and CSV and read back by independent parsers (python3-vobject,
-csv), a vCard with a malformed card imported with its counts shown, a junk file
-refused without changing anything, and an appointment and a training session
+csv), a vCard with a malformed card imported with its counts shown, a junk and
+an empty file refused without changing anything, and an appointment and a training session
 saved as .ics and read by python3-icalendar."""
 
 import csv
@@ -186,6 +186,8 @@ def test_import_contacts_and_junk():
         junk = os.path.join(out, "junk.vcf")
         with open(junk, "wb") as f:
             f.write(bytes(range(256)) * 64)
+        empty = os.path.join(out, "empty.csv")
+        open(empty, "wb").close()
 
         with careui.App(*DEMO, env=ENV) as app:
             w = open_customers(app)
@@ -221,6 +223,13 @@ def test_import_contacts_and_junk():
             screenshot("import-error.png")
             careui.activate(node(error, "push button", name_contains="Close"))
             gone(app, "Could Not Import “junk.vcf”")
+            # An empty CSV goes to the CSV reader, which says so.
+            contacts_menu(app, "Import Contacts…")
+            choose_file(app, "Import Contacts", empty, save=False)
+            error = toplevel(app, "Could Not Import “empty.csv”")
+            wait_for_text_in(error, "The file is empty")
+            careui.activate(node(error, "push button", name_contains="Close"))
+            gone(app, "Could Not Import “empty.csv”")
             assert query(app, "SELECT count(*) FROM customer")[0][0] == count
             assert customer_count(w) == before + 2, customer_count(w)
     finally:
