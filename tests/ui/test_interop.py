@@ -202,6 +202,7 @@ def test_import_contacts_and_junk():
             careui.activate(node(w, "push button", name_contains="Details"))
             details = toplevel(app, "Imported “new-contacts.vcf”")
             wait_for_text_in(details, "Line 14: a line of the vCard is not a valid property")
+            screenshot("import-details.png")
             careui.activate(node(details, "push button", name_contains="Close"))
             gone(app, "Imported “new-contacts.vcf”")
             careui.press("ctrl+f")

@@ -89,12 +89,27 @@ format_of (CareFileJob *job)
 
 /* Importing */
 
+/* The skipped records, one per line, can be thousands: they scroll, and can
+ * be selected to copy into a fix-up list. */
 static void
 details_clicked_cb (AdwToast *toast, CareContactsMenu *self)
 {
   const char *heading = g_object_get_data (G_OBJECT (toast), "heading");
-  const char *body = g_object_get_data (G_OBJECT (toast), "details");
-  GtkWidget  *dialog = adw_message_dialog_new (care_view_get_window (self), heading, body);
+  const char *summary = g_object_get_data (G_OBJECT (toast), "summary");
+  const char *details = g_object_get_data (G_OBJECT (toast), "details");
+  GtkWidget  *dialog = adw_message_dialog_new (care_view_get_window (self), heading, summary);
+  GtkWidget  *scrolled = gtk_scrolled_window_new ();
+  GtkWidget  *label = gtk_label_new (details);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 320);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), label);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), scrolled);
 
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _ ("_Close"));
   gtk_window_present (GTK_WINDOW (dialog));
@@ -108,21 +123,21 @@ show_report (CareContactsMenu *self, CareFileJob *job, CareImportReport *report)
   char            *newline = strchr (text, '\n');
   AdwToast        *toast;
 
+  /* The first line is the summary, then one line per skipped record. */
   if (newline != NULL)
     *newline = '\0';
   /* TRANSLATORS: a toast after an import; %s is the file's name, then the
    * counts, e.g. "customers.vcf: 2 records imported, 1 skipped" */
   toast = adw_toast_new_format (_ ("%s: %s"), name, text);
 
-  if (care_import_report_get_n_skipped (report) > 0)
+  if (care_import_report_get_n_skipped (report) > 0 && newline != NULL)
     {
       /* TRANSLATORS: the heading of the list of records an import skipped; %s is the file's name */
       g_autofree char *heading = g_strdup_printf (_ ("Imported “%s”"), name);
 
-      if (newline != NULL)
-        *newline = '\n';
       g_object_set_data_full (G_OBJECT (toast), "heading", g_steal_pointer (&heading), g_free);
-      g_object_set_data_full (G_OBJECT (toast), "details", g_strdup (g_strstrip (text)), g_free);
+      g_object_set_data_full (G_OBJECT (toast), "summary", g_strdup (text), g_free);
+      g_object_set_data_full (G_OBJECT (toast), "details", g_strdup (g_strstrip (newline + 1)), g_free);
       adw_toast_set_button_label (toast, _ ("_Details"));
       adw_toast_set_timeout (toast, DETAILS_TIMEOUT_SECONDS);
       g_signal_connect_object (toast, "button-clicked", G_CALLBACK (details_clicked_cb), self, 0);

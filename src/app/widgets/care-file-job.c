@@ -34,17 +34,6 @@ struct _CareFileJob
 
 G_DEFINE_FINAL_TYPE (CareFileJob, care_file_job, G_TYPE_OBJECT)
 
-static void
-widget_gone_cb (gpointer data, GObject *where_the_widget_was)
-{
-  CareFileJob *self = data;
-
-  self->widget = NULL;
-  g_cancellable_cancel (self->cancellable);
-  if (self->native != NULL)
-    gtk_native_dialog_hide (GTK_NATIVE_DIALOG (self->native));
-}
-
 /* Ends a run: the reference taken by care_file_job_run() goes. */
 static void
 finish_run (CareFileJob *self, GAsyncResult *result)
@@ -58,6 +47,25 @@ static void
 job_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   finish_run (CARE_FILE_JOB (user_data), result);
+}
+
+static void
+widget_gone_cb (gpointer data, GObject *where_the_widget_was)
+{
+  CareFileJob *self = data;
+
+  self->widget = NULL;
+  g_cancellable_cancel (self->cancellable);
+
+  /* A chooser still open never answers once destroyed: end the run here.
+   * A job already started ends when its cancelled work reports back. */
+  if (self->native != NULL && self->start != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->native, self);
+      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->native));
+      g_clear_object (&self->native);
+      finish_run (self, NULL);
+    }
 }
 
 static void
@@ -98,7 +106,10 @@ care_file_job_dispose (GObject *object)
       self->widget = NULL;
     }
   if (self->native != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->native));
+    {
+      g_signal_handlers_disconnect_by_data (self->native, self);
+      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->native));
+    }
   g_clear_object (&self->native);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->file);
