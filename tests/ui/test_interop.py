@@ -1,8 +1,9 @@
 """Contacts and calendar files through GTK's real file chooser: customers
-exported as vCard and CSV and read back by independent parsers (python3-vobject,
-csv), a vCard with a malformed card imported with its counts shown, a junk and
-an empty file refused without changing anything, and an appointment and a training session
-saved as .ics and read by python3-icalendar."""
+exported as vCard and CSV (all of them, then a search's matches) and read back
+by independent parsers (python3-vobject, csv); a vCard with a malformed card
+imported with its counts and reasons shown; junk, empty, oversized and
+wrong-format files refused without changing anything; an appointment and a
+training session saved as .ics and read by python3-icalendar."""
 
 import csv
 import os
@@ -173,6 +174,22 @@ def test_export_customers():
             assert len(rows) == len(customers), (len(rows), len(customers))
             assert {r["id"] for r in rows} == set(customers)
             assert known in {r["name"] for r in rows}, known
+
+            # With a search, the file holds what the list shows: the matches.
+            word = known.split()[0]
+            careui.press("ctrl+f")
+            careui.type_keys(word)
+            matches = careui.wait_for(lambda: next((int(t.split(" ")[0]) for t in texts(w)
+                                                    if t.endswith((" match", " matches"))), None), "the matches")
+            assert 0 < matches < len(customers), matches
+            path = os.path.join(out, "matches.csv")
+            contacts_menu(app, "Export Contacts…")
+            choose_file(app, "Export Contacts", path)
+            noun = "customer" if matches == 1 else "customers"
+            wait_for_text_in(w, f"{matches} {noun} exported to “matches.csv”")
+            with open(path, encoding="utf-8", newline="") as f:
+                rows = list(csv.DictReader(f))
+            assert len(rows) == matches and known in {r["name"] for r in rows}, (rows, known)
     finally:
         shutil.rmtree(out, ignore_errors=True)
 
@@ -188,6 +205,12 @@ def test_import_contacts_and_junk():
             f.write(bytes(range(256)) * 64)
         empty = os.path.join(out, "empty.csv")
         open(empty, "wb").close()
+        huge = os.path.join(out, "huge.vcf")
+        with open(huge, "wb") as f:
+            f.truncate(21 * 1024 * 1024)
+        table = os.path.join(out, "table.vcf")
+        with open(table, "w", encoding="utf-8") as f:
+            f.write("name,email\nAda Table,ada@table.example\n")
 
         with careui.App(*DEMO, env=ENV) as app:
             w = open_customers(app)
@@ -231,6 +254,19 @@ def test_import_contacts_and_junk():
             wait_for_text_in(error, "The file is empty")
             careui.activate(node(error, "push button", name_contains="Close"))
             gone(app, "Could Not Import “empty.csv”")
+            # Too large (checked before reading) and the wrong format.
+            contacts_menu(app, "Import Contacts…")
+            choose_file(app, "Import Contacts", huge, save=False)
+            error = toplevel(app, "Could Not Import “huge.vcf”")
+            wait_for_text_in(error, "The file is larger than 20 MiB")
+            careui.activate(node(error, "push button", name_contains="Close"))
+            gone(app, "Could Not Import “huge.vcf”")
+            contacts_menu(app, "Import Contacts…")
+            choose_file(app, "Import Contacts", table, save=False)
+            error = toplevel(app, "Could Not Import “table.vcf”")
+            wait_for_text_in(error, "The file contains no vCard")
+            careui.activate(node(error, "push button", name_contains="Close"))
+            gone(app, "Could Not Import “table.vcf”")
             assert query(app, "SELECT count(*) FROM customer")[0][0] == count
             assert customer_count(w) == before + 2, customer_count(w)
     finally:
