@@ -120,6 +120,19 @@ def open_first_row(app, list_name):
     mouse_click(app, row)
 
 
+def see_toast(w, text):
+    """Waits for a toast, then closes it as a user would: a toast added while
+    another is up waits behind it, and without a window manager the window
+    never has the focus that lets a toast time out."""
+    wait_for_text_in(w, text)
+    toast = careui.wait_for(lambda: next((n for n in careui.walk(w) if careui.name(n) == "AdwToastWidget"
+                                          and any(text in careui.text_of(c) for c in careui.walk(n))), None),
+                            f"the toast {text!r}")
+    close = [c for c in careui.children(toast) if careui.role(c) == "push button"][-1]
+    careui.activate(close)
+    careui.wait_for(lambda: not any(text in t for t in texts(w)), f"the toast {text!r} to close")
+
+
 def contacts_menu(app, item):
     """Opens the customers view's menu and picks @item, as a user would."""
     w = app.window
@@ -143,7 +156,7 @@ def open_customers(app):
 
 
 def test_export_customers():
-    out = tempfile.mkdtemp(prefix="aftercare-export-")
+    out = tempfile.mkdtemp(prefix="ac")
     try:
         with careui.App(*DEMO, env=ENV) as app:
             w = open_customers(app)
@@ -155,7 +168,7 @@ def test_export_customers():
             vcf = os.path.join(out, "everyone.vcf")
             contacts_menu(app, "Export Contacts…")
             choose_file(app, "Export Contacts", vcf)
-            wait_for_text_in(w, f"{len(customers)} customers exported to “everyone.vcf”")
+            see_toast(w, f"{len(customers)} customers exported to “everyone.vcf”")
 
             import vobject
             with open(vcf, encoding="utf-8") as f:
@@ -168,7 +181,7 @@ def test_export_customers():
             path = os.path.join(out, "everyone.csv")
             contacts_menu(app, "Export Contacts…")
             choose_file(app, "Export Contacts", path)
-            wait_for_text_in(w, f"{len(customers)} customers exported to “everyone.csv”")
+            see_toast(w, f"{len(customers)} customers exported to “everyone.csv”")
             with open(path, encoding="utf-8", newline="") as f:
                 rows = list(csv.DictReader(f))
             assert len(rows) == len(customers), (len(rows), len(customers))
@@ -186,7 +199,7 @@ def test_export_customers():
             contacts_menu(app, "Export Contacts…")
             choose_file(app, "Export Contacts", path)
             noun = "customer" if matches == 1 else "customers"
-            wait_for_text_in(w, f"{matches} {noun} exported to “matches.csv”")
+            see_toast(w, f"{matches} {noun} exported to “matches.csv”")
             with open(path, encoding="utf-8", newline="") as f:
                 rows = list(csv.DictReader(f))
             assert len(rows) == matches and known in {r["name"] for r in rows}, (rows, known)
@@ -195,7 +208,7 @@ def test_export_customers():
 
 
 def test_import_contacts_and_junk():
-    out = tempfile.mkdtemp(prefix="aftercare-import-")
+    out = tempfile.mkdtemp(prefix="ac")
     try:
         good = os.path.join(out, "new-contacts.vcf")
         with open(good, "w", encoding="utf-8", newline="") as f:
@@ -268,6 +281,12 @@ def test_import_contacts_and_junk():
             careui.activate(node(error, "push button", name_contains="Close"))
             gone(app, "Could Not Import “table.vcf”")
             assert query(app, "SELECT count(*) FROM customer")[0][0] == count
+
+            # The same file again updates rather than duplicates, and says so.
+            contacts_menu(app, "Import Contacts…")
+            choose_file(app, "Import Contacts", good, save=False)
+            see_toast(w, "new-contacts.vcf: 2 records imported, 1 skipped (2 already up to date)")
+            assert query(app, "SELECT count(*) FROM customer")[0][0] == count
             assert customer_count(w) == before + 2, customer_count(w)
     finally:
         shutil.rmtree(out, ignore_errors=True)
@@ -287,7 +306,7 @@ def utc(iso):
 
 
 def test_export_calendar():
-    out = tempfile.mkdtemp(prefix="aftercare-ics-")
+    out = tempfile.mkdtemp(prefix="ac")
     try:
         with careui.App(*DEMO, env=ENV) as app:
             w = app.window
@@ -306,7 +325,7 @@ def test_export_calendar():
             path = os.path.join(out, "visit.ics")
             careui.activate(button)
             choose_file(app, "Export to Calendar", path)
-            wait_for_text_in(w, "Saved the event as “visit.ics”")
+            see_toast(w, "Saved the event as “visit.ics”")
             event = read_ics(path)
             uid = str(event["UID"])
             row = query(app, "SELECT id, start_at FROM appointment WHERE ? LIKE '%' || id || '%'", uid)
@@ -320,7 +339,7 @@ def test_export_calendar():
             path = os.path.join(out, "class.ics")
             careui.activate(button)
             choose_file(app, "Export to Calendar", path)
-            wait_for_text_in(w, "Saved the event as “class.ics”")
+            see_toast(w, "Saved the event as “class.ics”")
             event = read_ics(path)
             uid = str(event["UID"])
             row = query(app, "SELECT s.id, s.start_at, c.title FROM training_session s JOIN training_course c"

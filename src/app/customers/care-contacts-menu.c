@@ -121,6 +121,7 @@ show_report (CareContactsMenu *self, CareFileJob *job, CareImportReport *report)
   g_autofree char *name = care_file_job_get_display_name (job);
   g_autofree char *text = care_import_report_to_string (report);
   char            *newline = strchr (text, '\n');
+  g_autofree char *summary = NULL;
   AdwToast        *toast;
 
   /* The first line is the summary, then one line per skipped record. */
@@ -128,7 +129,24 @@ show_report (CareContactsMenu *self, CareFileJob *job, CareImportReport *report)
     *newline = '\0';
   /* TRANSLATORS: a toast after an import; %s is the file's name, then the
    * counts, e.g. "customers.vcf: 2 records imported, 1 skipped" */
-  toast = adw_toast_new_format (_ ("%s: %s"), name, text);
+  summary = g_markup_printf_escaped (_ ("%s: %s"), name, text);
+
+  /* The summary counts records already as in the file as imported; say so,
+   * or importing a file twice looks like it did nothing. */
+  if (care_import_report_get_n_unchanged (report) > 0)
+    {
+      guint n = care_import_report_get_n_unchanged (report);
+      char *longer;
+
+      /* TRANSLATORS: appended to an import's summary: records the file held exactly as stored */
+      longer = g_strdup_printf (ngettext ("%s (%u already up to date)", "%s (%u already up to date)", n),
+                                summary, n);
+
+      g_free (summary);
+      summary = longer;
+    }
+  /* Toast titles are Pango markup: the file's name is escaped above. */
+  toast = adw_toast_new (summary);
 
   if (care_import_report_get_n_skipped (report) > 0 && newline != NULL)
     {
@@ -299,6 +317,7 @@ export_done (CareFileJob *job, GAsyncResult *result, gpointer user_data)
   CareContactsMenu *self = CARE_CONTACTS_MENU (user_data);
   g_autoptr (GError) error = NULL;
   g_autofree char *name = NULL;
+  g_autofree char *markup = NULL;
   gssize           n;
 
   set_busy (self, FALSE);
@@ -317,9 +336,10 @@ export_done (CareFileJob *job, GAsyncResult *result, gpointer user_data)
     }
 
   /* TRANSLATORS: a toast after an export; %u is how many, %s the file's name */
-  care_view_add_toast (self, adw_toast_new_format (ngettext ("%u customer exported to “%s”",
-                                                             "%u customers exported to “%s”", (gulong) n),
-                                                   (guint) n, name));
+  markup = g_markup_printf_escaped (ngettext ("%u customer exported to “%s”",
+                                              "%u customers exported to “%s”", (gulong) n),
+                                    (guint) n, name);
+  care_view_add_toast (self, adw_toast_new (markup));
 }
 
 static void

@@ -64,6 +64,7 @@ export_done (CareFileJob *job, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *name = NULL;
+  g_autofree char *markup = NULL;
 
   if (result == NULL)
     return;
@@ -79,8 +80,8 @@ export_done (CareFileJob *job, GAsyncResult *result, gpointer user_data)
     }
 
   /* TRANSLATORS: a toast after saving a calendar file; %s is the file's name */
-  care_view_add_toast (care_file_job_get_widget (job),
-                       adw_toast_new_format (_ ("Saved the event as “%s”"), name));
+  markup = g_markup_printf_escaped (_ ("Saved the event as “%s”"), name);
+  care_view_add_toast (care_file_job_get_widget (job), adw_toast_new (markup));
 }
 
 /* "<title> <day>.ics", the day in local time, without characters that
