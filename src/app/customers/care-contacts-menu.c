@@ -36,6 +36,9 @@ struct _CareContactsMenu
 {
   AdwBin parent_instance;
 
+  /* Template widgets */
+  GtkMenuButton *button;
+
   /* Owned references */
   CareContext    *context;
   CareRecordList *customers;
@@ -74,6 +77,23 @@ set_busy (CareContactsMenu *self, gboolean busy)
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "contacts.import", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "contacts.export", !busy);
+
+  if (!busy)
+    {
+      gtk_menu_button_set_icon_name (self->button, "view-more-symbolic");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->button), _ ("Import and Export"));
+    }
+}
+
+/* A big file takes a while: the menu's button spins until it is done. */
+static void
+show_working (CareContactsMenu *self, const char *what)
+{
+  GtkWidget *spinner = gtk_spinner_new ();
+
+  gtk_spinner_start (GTK_SPINNER (spinner));
+  gtk_menu_button_set_child (self->button, spinner);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->button), what);
 }
 
 /* The name's extension decides; a name without one follows the filter. */
@@ -174,6 +194,7 @@ import_start (CareFileJob        *job,
   CareContactsMenu *self = CARE_CONTACTS_MENU (care_file_job_get_widget (job));
 
   self->import_format = format_of (job);
+  show_working (self, _ ("Importing…"));
   switch (self->import_format)
     {
     case FORMAT_VCARD:
@@ -302,6 +323,7 @@ export_start (CareFileJob        *job,
   d->query = care_query_copy (care_record_list_get_query (self->customers));
   care_query_set_order (d->query, "name", FALSE);
   d->format = format_of (job) == FORMAT_CSV ? FORMAT_CSV : FORMAT_VCARD;
+  show_working (self, _ ("Exporting…"));
 
   /* No source object: the task may end in the worker, away from widgets. */
   task = g_task_new (NULL, cancellable, callback, callback_data);
@@ -382,6 +404,7 @@ care_contacts_menu_class_init (CareContactsMenuClass *klass)
 
   gtk_widget_class_set_template_from_resource (
       widget_class, "/io/github/aftercare/Aftercare/customers/care-contacts-menu.ui");
+  gtk_widget_class_bind_template_child (widget_class, CareContactsMenu, button);
 
   gtk_widget_class_install_action (widget_class, "contacts.import", NULL, import_cb);
   gtk_widget_class_install_action (widget_class, "contacts.export", NULL, export_cb);
