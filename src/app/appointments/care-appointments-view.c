@@ -17,6 +17,7 @@
 #include "care-editor-dialog.h"
 #include "care-follow-up-hook.h"
 #include "care-format.h"
+#include "care-ics-export.h"
 #include "care-record-list.h"
 #include "care-schedule.h"
 #include "care-visit-report-dialog.h"
@@ -321,6 +322,7 @@ show_detail (CareAppointmentsView *self, CareRecord *record)
     {
       gtk_stack_set_visible_child_name (self->detail_stack, "none");
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.edit", FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.export-calendar", FALSE);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.mark-done", FALSE);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.mark-not-done", FALSE);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.visit-report", FALSE);
@@ -391,6 +393,7 @@ show_detail (CareAppointmentsView *self, CareRecord *record)
   planned = g_strcmp0 (care_record_get_string (record, "status"), "planned") == 0;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.edit", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.visit-report", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.export-calendar", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.mark-done", planned);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.mark-not-done", planned);
   gtk_widget_set_visible (self->done_button, planned);
@@ -899,6 +902,16 @@ edit_cb (GtkWidget *widget, const char *action, GVariant *param)
 }
 
 static void
+export_calendar_cb (GtkWidget *widget, const char *action, GVariant *param)
+{
+  CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (widget);
+
+  if (self->current != NULL)
+    care_ics_export_event (widget, get_store (self), self->current,
+                           gtk_label_get_text (self->detail_title));
+}
+
+static void
 mark_done_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   ask_outcome (CARE_APPOINTMENTS_VIEW (widget), "done");
@@ -1109,6 +1122,7 @@ care_appointments_view_class_init (CareAppointmentsViewClass *klass)
   gtk_widget_class_install_action (widget_class, "view.next", NULL, next_cb);
   gtk_widget_class_install_action (widget_class, "view.today", NULL, today_cb);
   gtk_widget_class_install_action (widget_class, "view.edit", NULL, edit_cb);
+  gtk_widget_class_install_action (widget_class, "view.export-calendar", NULL, export_calendar_cb);
   gtk_widget_class_install_action (widget_class, "view.mark-done", NULL, mark_done_cb);
   gtk_widget_class_install_action (widget_class, "view.mark-not-done", NULL, mark_not_done_cb);
   gtk_widget_class_install_action (widget_class, "view.visit-report", NULL, visit_report_cb);

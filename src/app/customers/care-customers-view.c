@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "care-contacts-menu.h"
 #include "care-customer-detail.h"
 #include "care-customers-view.h"
 #include "care-editor-dialog.h"
@@ -56,6 +57,7 @@ struct _CareCustomersView
   CareHideModel      *hide_model;
   GtkSingleSelection *selection;
   GtkWidget          *new_button;
+  GtkWidget          *contacts_menu;
   char               *selected_id;
   PendingDelete      *pending;
 
@@ -599,10 +601,17 @@ care_customers_view_get_header_start (CareView *view)
   return self->new_button;
 }
 
+static GtkWidget *
+care_customers_view_get_header_end (CareView *view)
+{
+  return CARE_CUSTOMERS_VIEW (view)->contacts_menu;
+}
+
 static void
 view_iface_init (CareViewInterface *iface)
 {
   iface->get_header_start = care_customers_view_get_header_start;
+  iface->get_header_end = care_customers_view_get_header_end;
 }
 
 /* GObject */
@@ -620,6 +629,7 @@ care_customers_view_constructed (GObject *object)
 
   self->list = care_record_list_new (get_store (self), query);
   self->hide_model = care_hide_model_new (self->list);
+  self->contacts_menu = g_object_ref_sink (care_contacts_menu_new (self->context, self->list));
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->hide_model)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
@@ -662,6 +672,7 @@ care_customers_view_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CARE_TYPE_CUSTOMERS_VIEW);
   g_clear_object (&self->new_button);
+  g_clear_object (&self->contacts_menu);
   g_clear_object (&self->selection);
   g_clear_object (&self->hide_model);
   g_clear_object (&self->list);

@@ -14,6 +14,7 @@
 #include "appointments/care-clash-banner.h"
 #include "care-editor-dialog.h"
 #include "care-format.h"
+#include "care-ics-export.h"
 #include "care-record-list.h"
 #include "care-record-picker.h"
 #include "care-schedule.h"
@@ -411,6 +412,7 @@ show_detail (CareTrainingView *self, CareRecord *session)
   g_set_object (&self->current, session);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.edit", session != NULL);
   care_survey_group_set_subject (self->survey_group, self->context, session);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.export-calendar", session != NULL);
   if (session == NULL)
     {
       gtk_stack_set_visible_child_name (self->detail_stack, "none");
@@ -826,6 +828,16 @@ edit_cb (GtkWidget *widget, const char *action, GVariant *param)
 }
 
 static void
+export_calendar_cb (GtkWidget *widget, const char *action, GVariant *param)
+{
+  CareTrainingView *self = CARE_TRAINING_VIEW (widget);
+
+  if (self->current != NULL)
+    care_ics_export_event (widget, get_store (self), self->current,
+                           gtk_label_get_text (self->detail_title));
+}
+
+static void
 new_course_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   g_autoptr (CareRecord) course = care_record_new (care_schema_lookup ("training_course"));
@@ -1002,6 +1014,7 @@ care_training_view_class_init (CareTrainingViewClass *klass)
 
   gtk_widget_class_install_action (widget_class, "view.new", NULL, new_cb);
   gtk_widget_class_install_action (widget_class, "view.edit", NULL, edit_cb);
+  gtk_widget_class_install_action (widget_class, "view.export-calendar", NULL, export_calendar_cb);
   gtk_widget_class_install_action (widget_class, "view.new-course", NULL, new_course_cb);
   gtk_widget_class_install_action (widget_class, "view.edit-course", NULL, edit_course_cb);
   gtk_widget_class_install_action (widget_class, "view.back", NULL, back_cb);
