@@ -17,6 +17,9 @@ void        care_window_load_demo (CareWindow *self,
                                    guint       n_customers);
 void        care_window_show_view (CareWindow *self,
                                    const char *name);
+gboolean    care_window_show_record (CareWindow *self,
+                                     const char *entity,
+                                     const char *id);
 void        care_window_add_toast (CareWindow *self,
                                    AdwToast   *toast);
 

@@ -36,7 +36,7 @@ def demo_app():
     global _app
     if _app is None:
         _app = careui.App("--demo", "--demo-size", "200").start()
-        careui.wait_for_text(_app.window, "Open service cases", timeout=60)
+        careui.wait_for_text(_app.window, "Open Service Cases by Age", timeout=60)
         expect(_app.window, "200")
     return _app
 
