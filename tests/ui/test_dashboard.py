@@ -2,6 +2,7 @@
 speak to screen readers, a row opens its record; reminders reach a D-Bus
 notification server once; a completed course gives a certificate PDF."""
 
+import calendar
 import datetime
 import json
 import os
@@ -227,5 +228,87 @@ def test_reminders_reach_the_notification_server_once():
         server.wait(10)
 
 
+def completion(db_path):
+    """Past sessions, latest first, each with its confirmed participants and
+    whether they attended every session of the course they were confirmed in."""
+    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    now = iso(datetime.datetime.now(datetime.timezone.utc))
+    out = []
+    for sid, course, title, start, end in db.execute(
+            "SELECT s.id, s.course_id, c.title, s.start_at, s.end_at FROM training_session s "
+            "JOIN training_course c ON c.id = s.course_id WHERE s.sync_state != 3 AND s.end_at < ? "
+            "ORDER BY s.start_at DESC LIMIT 3", (now,)):
+        people = []
+        for contact, name in db.execute(
+                "SELECT k.id, k.name FROM enrolment e JOIN contact k ON k.id = e.contact_id "
+                "WHERE e.session_id = ? AND e.status = 'confirmed' AND e.sync_state != 3", (sid,)):
+            n, attended = db.execute(
+                "SELECT count(*), sum(e.attended) FROM enrolment e JOIN training_session s ON s.id = e.session_id "
+                "WHERE e.contact_id = ? AND s.course_id = ? AND e.status = 'confirmed' AND e.sync_state != 3 "
+                "AND s.sync_state != 3", (contact, course)).fetchone()
+            people.append((name, n > 0 and n == attended))
+        out.append({"title": title, "start_at": start, "end_at": end, "people": people})
+    db.close()
+    return out
+
+
+def certificate_button(w, name):
+    """The participant's Certificate button, sensitive or not (a hit test
+    would pass over an insensitive one)."""
+    return careui.wait_for(lambda: next((n for n in careui.walk(w) if careui.role(n) == "push button"
+                                         and careui.name(n) == f"Certificate of {name}"), None),
+                           f"the certificate button of {name}")
+
+
+def test_certificate_for_a_completed_course():
+    data = tempfile.mkdtemp(prefix="aftercare-ui-")
+    app = start_demo(data)
+    try:
+        w = app.window
+        sessions = completion(os.path.join(data, "demo.db"))
+        session = next((s for s in sessions if any(done for _, done in s["people"])), None)
+        assert session is not None, f"no completed participant in the latest past sessions: {sessions}"
+        name = next(n for n, done in session["people"] if done)
+
+        careui.show_view(app, "Training", "All courses")
+        careui.click(w, role_name="push button", name_contains="Past sessions")
+        start = time.localtime(calendar.timegm(time.strptime(session["start_at"], "%Y-%m-%dT%H:%M:%SZ")))
+        end = time.localtime(calendar.timegm(time.strptime(session["end_at"], "%Y-%m-%dT%H:%M:%SZ")))
+        when = time.strftime("%x %H:%M", start) + " – " + time.strftime("%H:%M", end)
+        click_row(app, careui.find(w, role_name="label", name_is=when))
+        careui.wait_for_text(w, "Participants")
+
+        # Not attended throughout: no certificate, and the tooltip says why.
+        for other, done in session["people"]:
+            if not done:
+                button = certificate_button(w, other)
+                assert not button.get_state_set().contains(careui.Atspi.StateType.SENSITIVE), other
+                assert "every session attended" in (button.get_description() or ""), button.get_description()
+                break
+
+        button = certificate_button(w, name)
+        assert button.get_state_set().contains(careui.Atspi.StateType.SENSITIVE), name
+        assert careui.unnamed_controls(w) == [], careui.unnamed_controls(w)
+        careui.activate(button)
+
+        # GTK's own file chooser (no portal here): a full path in the name field.
+        careui.wait_for(lambda: next((c for c in careui.children(app.root) if careui.name(c) == "Save Certificate"),
+                                     None), "the file chooser")
+        time.sleep(1)
+        target = os.path.join(data, "certificate.pdf")
+        careui.press("ctrl+a")
+        careui.type_keys(target)
+        careui.press("Return")
+        careui.wait_for(lambda: os.path.exists(target) and os.path.getsize(target) > 0, "the PDF", timeout=20)
+        careui.wait_for_text(w, "Certificate saved as certificate.pdf")
+        text = subprocess.run(["pdftotext", target, "-"], check=True, capture_output=True, text=True).stdout
+        flat = " ".join(text.split())
+        assert name in flat, (name, flat)
+        assert " ".join(session["title"].split()) in flat, (session["title"], flat)
+    finally:
+        app.stop()
+
+
 if __name__ == "__main__":
-    careui.main([test_today_matches_the_store, test_reminders_reach_the_notification_server_once])
+    careui.main([test_today_matches_the_store, test_reminders_reach_the_notification_server_once,
+                 test_certificate_for_a_completed_course])
