@@ -16,6 +16,7 @@ struct _CarePreferencesWindow
   /* Template widgets */
   GtkSpinButton *expiring_spin;
   GtkSpinButton *timeline_spin;
+  AdwEntryRow   *company_row;
 
   /* Owned references */
   GSettings *settings;
@@ -46,6 +47,7 @@ care_preferences_window_class_init (CarePreferencesWindowClass *klass)
       widget_class, "/io/github/aftercare/Aftercare/care-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CarePreferencesWindow, expiring_spin);
   gtk_widget_class_bind_template_child (widget_class, CarePreferencesWindow, timeline_spin);
+  gtk_widget_class_bind_template_child (widget_class, CarePreferencesWindow, company_row);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
@@ -68,6 +70,7 @@ care_preferences_window_new (GtkWindow *parent, GSettings *settings)
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "timeline-length", self->timeline_spin, "value",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "company-name", self->company_row, "text", G_SETTINGS_BIND_DEFAULT);
 
   return self;
 }
