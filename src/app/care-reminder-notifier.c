@@ -117,7 +117,7 @@ notify_appointment (CareReminderNotifier *self,
   g_autofree char *id = g_strconcat ("appointment-", care_record_get_id (appointment), NULL);
 
   /* TRANSLATORS: a notification: "Repair at 24 Nov 2026, 10:00" */
-  title = g_strdup_printf (_ ("%s at %s"), kind, when);
+  title = g_strdup_printf (C_ ("reminder", "%s at %s"), kind, when);
   body = address != NULL && address[0] != '\0' ? g_strdup_printf ("%s — %s", customer != NULL ? customer : "", address)
                                                : g_strdup (customer);
   send (self, id, title, body, g_variant_new ("(ss)", "appointment", care_record_get_id (appointment)));

@@ -394,7 +394,7 @@ fill_cases_chart (CareOverview       *self,
   g_autoptr (GError) error = NULL;
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
   g_auto (GStrv) labels = NULL;
-  const char      *series[] = { _ ("Opened"), _ ("Resolved"), NULL };
+  const char      *series[] = { C_ ("chart legend", "Opened"), C_ ("chart legend", "Resolved"), NULL };
   guint            opened[N_WEEKS], resolved[N_WEEKS];
   double           values[2 * N_WEEKS];
   guint            sum_opened = 0, sum_resolved = 0;
