@@ -196,6 +196,15 @@ store_changed_cb (CareStore            *store,
     self->changed_id = g_timeout_add_seconds (CHANGE_DELAY, changed_timeout_cb, self);
 }
 
+/* Signing in as a technician brings their visits of the next day. */
+static void
+staff_changed_cb (GSettings            *settings,
+                  const char           *key,
+                  CareReminderNotifier *self)
+{
+  store_changed_cb (NULL, NULL, NULL, self);
+}
+
 /* Overrides */
 
 static void
@@ -249,6 +258,8 @@ care_reminder_notifier_new (GtkApplication *application,
 
   g_action_map_add_action_entries (G_ACTION_MAP (application), actions, G_N_ELEMENTS (actions), self);
   g_signal_connect_object (store (self), "changed", G_CALLBACK (store_changed_cb), self, 0);
+  g_signal_connect_object (care_context_get_settings (context), "changed::staff-id", G_CALLBACK (staff_changed_cb),
+                           self, 0);
   self->periodic_id = g_timeout_add_seconds (CHECK_INTERVAL, periodic_cb, self);
   care_reminder_notifier_check (self);
 

@@ -19,6 +19,7 @@
 #define EXPIRING_DAYS     30
 #define N_WEEKS           12
 #define N_MONTHS          12
+#define CLOCK_INTERVAL    (5 * 60)
 #define APPOINTMENTS_VIEW 4
 #define WARRANTIES_VIEW   2
 
@@ -55,6 +56,7 @@ struct _CareOverview
   Section      follow_ups;
   Section      warranties;
   guint        refresh_id;
+  guint        clock_id;
 };
 
 static void view_iface_init (CareViewInterface *iface);
@@ -627,6 +629,15 @@ store_changed_cb (CareStore    *store,
   queue_refresh (self);
 }
 
+/* Time moves on without the store changing: a call falls overdue, a
+ * case ages into the next bucket, midnight brings another day. */
+static gboolean
+clock_cb (gpointer user_data)
+{
+  queue_refresh (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 staff_changed_cb (GSettings    *settings,
                   const char   *key,
@@ -647,6 +658,7 @@ care_overview_constructed (GObject *object)
   g_signal_connect_object (store (self), "changed", G_CALLBACK (store_changed_cb), self, 0);
   g_signal_connect_object (care_context_get_settings (self->context), "changed::staff-id",
                            G_CALLBACK (staff_changed_cb), self, 0);
+  self->clock_id = g_timeout_add_seconds (CLOCK_INTERVAL, clock_cb, self);
   refresh (self);
 }
 
@@ -656,6 +668,7 @@ care_overview_dispose (GObject *object)
   CareOverview *self = CARE_OVERVIEW (object);
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_clear_handle_id (&self->clock_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CARE_TYPE_OVERVIEW);
   g_clear_pointer (&self->appointments.rows, g_ptr_array_unref);
   g_clear_pointer (&self->follow_ups.rows, g_ptr_array_unref);
