@@ -309,6 +309,52 @@ def test_certificate_for_a_completed_course():
         app.stop()
 
 
+def test_technician_sees_own_appointments():
+    """Signed in as a technician (a login the server links to a staff
+    record), the page lists only their appointments of the day."""
+    from test_customers import dialog, no_dialog, texts, type_into
+    from test_sync import SERVER, Server, free_port, open_page, press_button, type_secret, wait_state
+
+    tmp = tempfile.mkdtemp(prefix="aftercare-ui-")
+    server_db = os.path.join(tmp, "server.db")
+    users = subprocess.run([SERVER, "--db", server_db, "demo", "--customers", "60"], check=True,
+                           capture_output=True, text=True).stdout
+    password = next(line.split("\t")[2] for line in users.splitlines() if line.startswith("demo-technician\t"))
+    with sqlite3.connect(f"file:{server_db}?mode=ro", uri=True) as con:
+        staff_id = con.execute("SELECT staff_id FROM users WHERE username = 'demo-technician'").fetchone()[0]
+    assert staff_id, users
+    port = free_port()
+    server = Server(server_db, port)
+    try:
+        with careui.App() as app:
+            w = app.window
+            careui.wait_for_text(w, "Welcome to Aftercare")
+            careui.press("ctrl+comma")
+            prefs = dialog(app, "Preferences")
+            open_page(prefs, "Server")
+            type_into(prefs, "Server Address", f"http://127.0.0.1:{port}")
+            type_into(prefs, "User Name", "demo-technician")
+            type_secret(prefs, "Password", password)
+            press_button(prefs, "Sign In")
+            careui.wait_for(lambda: "demo-technician at" in texts(prefs), "the signed-in account", timeout=30)
+            careui.press("Escape")
+            no_dialog(app, "Preferences")
+            wait_state(app, "Synced", timeout=120)
+
+            careui.wait_for_text(w, "My Appointments Today", timeout=30)
+            careui.wait_for_no_text(w, "sign in as a technician to see only yours")
+            now = datetime.datetime.now(datetime.timezone.utc)
+            midnight = datetime.datetime.combine(now.date(), datetime.time(), datetime.timezone.utc)
+            with sqlite3.connect(f"file:{os.path.join(app.data_dir, 'aftercare.db')}?mode=ro", uri=True) as con:
+                mine = con.execute("SELECT count(*) FROM appointment WHERE sync_state != 3 AND status != 'cancelled' "
+                                   "AND technician_id = ? AND start_at >= ? AND start_at < ?",
+                                   (staff_id, iso(midnight), iso(midnight + datetime.timedelta(days=1)))).fetchone()[0]
+            careui.wait_for(lambda: group_count(w, "My Appointments Today") == mine,
+                            f"my appointments to count {mine} (shows {group_count(w, 'My Appointments Today')})")
+    finally:
+        server.stop()
+
+
 if __name__ == "__main__":
     careui.main([test_today_matches_the_store, test_reminders_reach_the_notification_server_once,
-                 test_certificate_for_a_completed_course])
+                 test_certificate_for_a_completed_course, test_technician_sees_own_appointments])
