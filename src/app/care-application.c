@@ -8,6 +8,7 @@
 
 #include "care-application.h"
 #include "care-preferences-window.h"
+#include "care-reminder-notifier.h"
 #include "care-sync-page.h"
 #include "care-window.h"
 
@@ -18,8 +19,9 @@ struct _CareApplication
   AdwApplication parent_instance;
 
   /* Owned references */
-  CareContext *context;
-  GError      *open_error; /* why the store could not be opened, shown in the window */
+  CareContext          *context;
+  CareReminderNotifier *notifier;
+  GError               *open_error; /* why the store could not be opened, shown in the window */
 
   /* Options */
   char    *data_dir;
@@ -172,6 +174,8 @@ care_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", preferences_accels);
 
   open_store (self);
+  if (self->context != NULL)
+    self->notifier = care_reminder_notifier_new (GTK_APPLICATION (app), self->context);
 }
 
 static void
@@ -198,6 +202,7 @@ care_application_dispose (GObject *object)
 {
   CareApplication *self = CARE_APPLICATION (object);
 
+  g_clear_object (&self->notifier);
   g_clear_object (&self->context);
 
   G_OBJECT_CLASS (care_application_parent_class)->dispose (object);

@@ -27,7 +27,7 @@ typedef struct
 
 /* The sidebar, in order; Alt+1… follow it. */
 static const ViewInfo views[] = {
-  { "overview", N_ ("Overview"), "view-grid-symbolic", care_overview_get_type },
+  { "overview", N_ ("Today"), "view-grid-symbolic", care_overview_get_type },
   { "customers", N_ ("Customers"), "system-users-symbolic", care_customers_view_get_type },
   { "warranties", N_ ("Warranties"), "security-high-symbolic", care_warranties_view_get_type },
   { "cases", N_ ("Service Cases"), "applications-engineering-symbolic", care_cases_view_get_type },
@@ -115,6 +115,52 @@ care_window_show_view (CareWindow *self,
     gtk_list_box_select_row (self->sidebar_list, row);
 
   g_settings_set_string (care_context_get_settings (self->context), "last-view", name);
+}
+
+/**
+ * care_window_show_record:
+ * @entity: "service_case", "warranty" or "appointment"
+ *
+ * Shows the view of @entity with the record @id open in it. Returns
+ * %FALSE for an entity no view shows.
+ */
+gboolean
+care_window_show_record (CareWindow *self,
+                         const char *entity,
+                         const char *id)
+{
+  static const struct
+  {
+    const char *entity;
+    const char *view;
+  } homes[] = {
+    { "service_case", "cases" },
+    { "warranty", "warranties" },
+    { "appointment", "appointments" },
+  };
+  GtkWidget *view;
+
+  g_return_val_if_fail (CARE_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (entity != NULL && id != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (homes); i++)
+    {
+      if (!g_str_equal (homes[i].entity, entity))
+        continue;
+
+      care_window_show_view (self, homes[i].view);
+      adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+      view = care_window_get_view (self, homes[i].view);
+      if (CARE_IS_CASES_VIEW (view))
+        care_cases_view_show_case (CARE_CASES_VIEW (view), id);
+      else if (CARE_IS_WARRANTIES_VIEW (view))
+        care_warranties_view_show_warranty (CARE_WARRANTIES_VIEW (view), id);
+      else if (CARE_IS_APPOINTMENTS_VIEW (view))
+        care_appointments_view_show_appointment (CARE_APPOINTMENTS_VIEW (view), id);
+      return TRUE;
+    }
+
+  return FALSE;
 }
 
 static void

@@ -19,6 +19,9 @@ void        care_window_show_view (CareWindow *self,
                                    const char *name);
 GtkWidget  *care_window_get_view (CareWindow *self,
                                   const char *name);
+gboolean    care_window_show_record (CareWindow *self,
+                                     const char *entity,
+                                     const char *id);
 void        care_window_add_toast (CareWindow *self,
                                    AdwToast   *toast);
 

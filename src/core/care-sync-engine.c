@@ -49,6 +49,7 @@ struct _CareSyncEngine
   char      *token;
   char      *username;
   char      *role;
+  char      *staff_id; /* the staff record the user stands for, or NULL */
   char      *last_error;
   GDateTime *last_sync;
 
@@ -891,6 +892,8 @@ sign_in_cb (GObject *object, GAsyncResult *result, gpointer user_data)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USERNAME]);
   if (replace_str (&self->role, json_object_get_string_member_with_default (user, "role", NULL)))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROLE]);
+  g_free (self->staff_id);
+  self->staff_id = g_strdup (json_object_get_string_member_with_default (user, "staff_id", NULL));
   care_sync_engine_set_token (self, token);
 
   g_task_return_boolean (task, TRUE);
@@ -922,6 +925,7 @@ care_sync_engine_finalize (GObject *object)
   g_free (self->token);
   g_free (self->username);
   g_free (self->role);
+  g_free (self->staff_id);
   g_free (self->last_error);
   g_clear_pointer (&self->last_sync, g_date_time_unref);
 
@@ -1209,6 +1213,15 @@ care_sync_engine_get_role (CareSyncEngine *self)
   return self->role;
 }
 
+/* The staff record of the user who signed in on this run, if the server
+ * links one: a technician's own appointments. */
+const char *
+care_sync_engine_get_staff_id (CareSyncEngine *self)
+{
+  g_return_val_if_fail (CARE_IS_SYNC_ENGINE (self), NULL);
+  return self->staff_id;
+}
+
 CareSyncStatus
 care_sync_engine_get_status (CareSyncEngine *self)
 {
@@ -1338,6 +1351,7 @@ care_sync_engine_sign_out (CareSyncEngine *self)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   care_sync_engine_set_token (self, NULL);
+  g_clear_pointer (&self->staff_id, g_free);
   cancel_source (&self->retry_id);
   set_status (self, CARE_SYNC_STATUS_SIGNED_OUT);
 }

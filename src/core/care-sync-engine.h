@@ -50,6 +50,7 @@ const char *care_sync_engine_get_token (CareSyncEngine *self);
 void        care_sync_engine_set_token (CareSyncEngine *self, const char *token);
 const char *care_sync_engine_get_username (CareSyncEngine *self);
 const char *care_sync_engine_get_role (CareSyncEngine *self);
+const char *care_sync_engine_get_staff_id (CareSyncEngine *self);
 
 CareSyncStatus care_sync_engine_get_status (CareSyncEngine *self);
 const char    *care_sync_engine_get_last_error (CareSyncEngine *self);

@@ -63,7 +63,7 @@ def main(target):
     # The full demo (2,000 customers) fills a week of visits as a real team would.
     with careui.App("--demo") as app:
         w = app.window
-        careui.wait_for_text(w, "Open service cases", timeout=60)
+        careui.wait_for_text(w, "Open Service Cases by Age", timeout=60)
         fill_screen(app)
         time.sleep(1)
         careui.screenshot(f"{target}/overview.png")

@@ -12,7 +12,7 @@ from careui import Atspi
 
 def open_customers(app):
     """Alt+2, once the window is up to take the key."""
-    careui.wait_for_text(app.window, "Overview")
+    careui.wait_for_text(app.window, "Today")
 
     def shown():
         if count_label(app.window) is not None:

@@ -12,20 +12,20 @@ def test_welcome_then_demo():
         careui.wait_for_text(w, "Welcome to Aftercare")
         assert careui.unnamed_controls(w) == [], careui.unnamed_controls(w)
         careui.click(w, role_name="push button", name_contains="Explore Demo Data")
-        # The overview replaces the welcome with the demo figures (200 customers).
-        careui.wait_for_text(w, "Open service cases", timeout=60)
+        # The Today page replaces the welcome once the demo (200 customers) is in.
+        careui.wait_for_text(w, "Open Service Cases by Age", timeout=60)
         careui.wait_for_no_text(w, "Welcome to Aftercare")
-        rows = careui.find_all(w, name_contains="Customers")
-        assert rows, "no Customers row"
-        careui.wait_for_text(w, "200")
         assert careui.unnamed_controls(w) == [], careui.unnamed_controls(w)
+        careui.press("alt+2")
+        careui.wait_for_text(w, "200 customers")
 
 
 def test_demo_option_uses_a_separate_store():
     data = tempfile.mkdtemp(prefix="aftercare-ui-")
     with careui.App("--demo", "--demo-size", "50", data_dir=data) as app:
-        careui.wait_for_text(app.window, "Upcoming training sessions", timeout=60)
-        careui.wait_for_text(app.window, "50")
+        careui.wait_for_text(app.window, "Open Service Cases by Age", timeout=60)
+        careui.press("alt+2")
+        careui.wait_for_text(app.window, "50 customers")
     assert os.path.exists(os.path.join(data, "demo.db"))
     assert not os.path.exists(os.path.join(data, "aftercare.db"))
     # The real store is still empty: a plain start welcomes the user.

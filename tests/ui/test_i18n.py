@@ -9,8 +9,10 @@ folder, so a test run never changes the source tree."""
 
 import gettext
 import os
+import sqlite3
 import subprocess
 import tempfile
+import time
 
 import careui
 
@@ -19,16 +21,16 @@ LANGUAGES = {
         "env": {"LANG": "bg_BG.UTF-8", "LC_ALL": "bg_BG.UTF-8", "LANGUAGE": "bg"},
         "welcome": "Добре дошли в Aftercare",
         "explore": "Разглеждане на демонстрационните данни",
-        "views": ["Обзор", "Клиенти", "Гаранции", "Сервизни заявки", "Посещения", "Обучения"],
-        "overview": ["Регистрирани продукти", "Отворени сервизни заявки", "Предстоящи обучения"],
+        "views": ["Днес", "Клиенти", "Гаранции", "Сервизни заявки", "Посещения", "Обучения"],
+        "overview": ["Отворени сервизни заявки по давност", "Гаранции, изтичащи през следващите 30 дни", "Просрочени контролни обаждания"],
         "screenshot": "bulgarian.png",
     },
     "pt_BR": {
         "env": {"LANG": "pt_BR.UTF-8", "LC_ALL": "pt_BR.UTF-8", "LANGUAGE": "pt_BR"},
         "welcome": "Boas-vindas ao Aftercare",
         "explore": "Explorar dados de demonstração",
-        "views": ["Visão geral", "Clientes", "Garantias", "Chamados", "Agendamentos", "Treinamentos"],
-        "overview": ["Produtos registrados", "Chamados abertos", "Próximas sessões de treinamento"],
+        "views": ["Hoje", "Clientes", "Garantias", "Chamados", "Agendamentos", "Treinamentos"],
+        "overview": ["Chamados abertos por tempo", "Garantias que expiram nos próximos 30 dias", "Ligações de acompanhamento atrasadas"],
         "screenshot": "portuguese.png",
     },
 }
@@ -87,7 +89,11 @@ def demo_overview(lang):
         w = app.window
         for text in spec["overview"]:
             careui.wait_for_text(w, text, timeout=60)
-        careui.wait_for_text(w, "200")
+        # The demo store fills in one transaction: all 200 customers, or none yet.
+        db = os.path.join(app.data_dir, "demo.db")
+        careui.wait_for(lambda: sqlite3.connect(f"file:{db}?mode=ro", uri=True).execute(
+            "SELECT count(*) FROM customer").fetchone()[0] == 200, "the demo data", timeout=60)
+        time.sleep(1)
         assert_no_english(w, lang)
         folder = os.environ.get("AFTERCARE_SCREENSHOT_DIR") or tempfile.mkdtemp(prefix="aftercare-i18n-")
         path = os.path.join(folder, spec["screenshot"])

@@ -31,13 +31,20 @@ _app = None
 def demo_app():
     """One app on demo data for every test here: each start and each walk
     of the accessibility tree costs seconds, and the tests build on
-    different records. The demo store is filled in the background; the
-    overview says when."""
+    different records. The demo store is filled in the background, in one
+    transaction: all 200 customers are there once it is done."""
     global _app
     if _app is None:
         _app = careui.App("--demo", "--demo-size", "200").start()
-        careui.wait_for_text(_app.window, "Open service cases", timeout=60)
-        expect(_app.window, "200")
+        careui.wait_for_text(_app.window, "Open Service Cases by Age", timeout=60)
+
+        def loaded():
+            db = demo_db(_app)
+            try:
+                return db.execute("SELECT count(*) FROM customer").fetchone()[0] == 200
+            finally:
+                db.close()
+        careui.wait_for(loaded, "the 200 demo customers", timeout=60)
     return _app
 
 

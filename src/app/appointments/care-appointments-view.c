@@ -1153,3 +1153,20 @@ care_appointments_view_init (CareAppointmentsView *self)
   /* The header bar is outside the view: the window forwards "win.new" here. */
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->new_button), "win.new");
 }
+
+/**
+ * care_appointments_view_show_appointment:
+ *
+ * Shows the day of the appointment with @id, with it selected and open.
+ */
+void
+care_appointments_view_show_appointment (CareAppointmentsView *self, const char *id)
+{
+  g_autoptr (CareRecord) record = NULL;
+
+  g_return_if_fail (CARE_IS_APPOINTMENTS_VIEW (self));
+
+  record = care_store_load (get_store (self), care_schema_lookup ("appointment"), id, NULL);
+  if (record != NULL)
+    reveal_record (self, record);
+}

@@ -1,31 +1,62 @@
-/* care-overview.c: the first page: a welcome when the store is empty, the
- * day's figures otherwise. Every figure is one indexed COUNT query. */
+/* care-overview.c: the first page, "Today": a welcome when the store is
+ * empty; otherwise what needs attention today, and three small trends.
+ * The figures come from CareDashboardStats; this file only shows them. */
 #define G_LOG_DOMAIN "care-overview"
 
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
+#include "care-chart.h"
+#include "care-dashboard-stats.h"
+#include "care-format.h"
 #include "care-overview.h"
-#include "care-warranty.h"
+#include "care-window.h"
+
+/* Rows a section lists before "N more" stands for the rest. */
+#define SECTION_LIMIT     8
+#define EXPIRING_DAYS     30
+#define N_WEEKS           12
+#define N_MONTHS          12
+#define CLOCK_INTERVAL    (5 * 60)
+#define APPOINTMENTS_VIEW 4
+#define WARRANTIES_VIEW   2
+
+typedef struct
+{
+  AdwPreferencesGroup *group;
+  GtkLabel            *count;
+  GPtrArray           *rows; /* borrowed: the rows this page added to the group */
+} Section;
 
 struct _CareOverview
 {
   AdwBin parent_instance;
 
   /* Template widgets */
-  GtkStack     *stack;
-  AdwActionRow *customers_row;
-  AdwActionRow *products_row;
-  AdwActionRow *active_row;
-  AdwActionRow *expiring_row;
-  AdwActionRow *cases_row;
-  AdwActionRow *visits_row;
-  AdwActionRow *training_row;
+  GtkStack            *stack;
+  AdwPreferencesGroup *appointments_group;
+  AdwPreferencesGroup *follow_ups_group;
+  AdwPreferencesGroup *warranties_group;
+  AdwActionRow        *age_day_row;
+  AdwActionRow        *age_week_row;
+  AdwActionRow        *age_month_row;
+  AdwActionRow        *age_older_row;
+  GtkBox              *charts_box;
+
+  /* Borrowed references */
+  CareChart *cases_chart;
+  CareChart *satisfaction_chart;
+  CareChart *expiring_chart;
 
   /* Owned references */
   CareContext *context;
+  Section      appointments;
+  Section      follow_ups;
+  Section      warranties;
   guint        refresh_id;
+  guint        clock_id;
 };
 
 static void view_iface_init (CareViewInterface *iface);
@@ -38,6 +69,25 @@ enum
   PROP_CONTEXT,
 };
 
+/* Helpers */
+
+static CareStore *
+store (CareOverview *self)
+{
+  return care_context_get_store (self->context);
+}
+
+static GtkLabel *
+count_label (void)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_widget_add_css_class (label, "numeric");
+  gtk_widget_add_css_class (label, "title-4");
+  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+  return GTK_LABEL (label);
+}
+
 static void
 set_count (AdwActionRow *row,
            guint         count)
@@ -47,9 +97,7 @@ set_count (AdwActionRow *row,
 
   if (label == NULL)
     {
-      label = gtk_label_new (NULL);
-      gtk_widget_add_css_class (label, "numeric");
-      gtk_widget_add_css_class (label, "title-4");
+      label = GTK_WIDGET (count_label ());
       adw_action_row_add_suffix (row, label);
       g_object_set_data (G_OBJECT (row), "count-label", label);
     }
@@ -57,30 +105,479 @@ set_count (AdwActionRow *row,
   gtk_label_set_text (GTK_LABEL (label), text);
 }
 
-static guint
-count (CareOverview *self,
-       CareQuery    *query)
+static void
+section_init (Section             *section,
+              AdwPreferencesGroup *group)
 {
-  g_autoptr (GError) error = NULL;
-  guint n = care_store_count (care_context_get_store (self->context), query, &error);
-
-  if (error != NULL)
-    g_warning ("Could not count %s: %s", care_query_get_entity (query)->name, error->message);
-  return n;
+  section->group = group;
+  section->count = count_label ();
+  section->rows = g_ptr_array_new ();
+  adw_preferences_group_set_header_suffix (group, GTK_WIDGET (section->count));
 }
 
-static CareQuery *
-query (const char *entity)
+static void
+section_clear (Section *section)
 {
-  return care_query_new (care_schema_lookup (entity));
+  for (guint i = 0; i < section->rows->len; i++)
+    adw_preferences_group_remove (section->group, g_ptr_array_index (section->rows, i));
+  g_ptr_array_set_size (section->rows, 0);
+}
+
+static void
+section_set_count (Section *section,
+                   guint    total)
+{
+  g_autofree char *text = g_strdup_printf ("%'u", total);
+
+  gtk_label_set_text (section->count, text);
+}
+
+static GtkWidget *
+section_add_row (Section    *section,
+                 const char *title,
+                 const char *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  if (subtitle != NULL && subtitle[0] != '\0')
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_preferences_group_add (section->group, row);
+  g_ptr_array_add (section->rows, row);
+  return row;
+}
+
+static void
+record_row_activated_cb (AdwActionRow *row,
+                         CareOverview *self)
+{
+  GtkRoot    *root = gtk_widget_get_root (GTK_WIDGET (self));
+  const char *entity = g_object_get_data (G_OBJECT (row), "entity");
+  const char *id = g_object_get_data (G_OBJECT (row), "id");
+
+  if (CARE_IS_WINDOW (root))
+    care_window_show_record (CARE_WINDOW (root), entity, id);
+}
+
+/* A row that opens @record in its view. */
+static void
+section_add_record (CareOverview *self,
+                    Section      *section,
+                    CareRecord   *record,
+                    const char   *title,
+                    const char   *subtitle)
+{
+  GtkWidget *row = section_add_row (section, title, subtitle);
+
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+  g_object_set_data_full (G_OBJECT (row), "entity", g_strdup (care_record_get_entity (record)->name), g_free);
+  g_object_set_data_full (G_OBJECT (row), "id", g_strdup (care_record_get_id (record)), g_free);
+  g_signal_connect_object (row, "activated", G_CALLBACK (record_row_activated_cb), self, 0);
+}
+
+/* The end of a long list: how many more, and the view that has them all. */
+static void
+section_add_more (Section *section,
+                  guint    shown,
+                  guint    total,
+                  guint    view_index)
+{
+  g_autofree char *title = NULL;
+  GtkWidget       *row;
+
+  if (total <= shown)
+    return;
+
+  title = g_strdup_printf (ngettext ("%'u more", "%'u more", total - shown), total - shown);
+  row = section_add_row (section, title, NULL);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "u", view_index);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.show-view");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+}
+
+static void
+section_add_empty (Section    *section,
+                   const char *text)
+{
+  GtkWidget *row = section_add_row (section, text, NULL);
+
+  gtk_widget_add_css_class (row, "dim-label");
 }
 
 static char *
-date_string (GDateTime  *dt,
-             const char *format)
+reference_name (CareOverview *self,
+                CareRecord   *record,
+                const char   *field)
 {
-  g_autoptr (GDateTime) utc = g_date_time_to_utc (dt);
-  return g_date_time_format (utc, format);
+  const CareEntity *e = care_record_get_entity (record);
+  const char       *id = care_record_get_string (record, field);
+
+  if (id == NULL)
+    return NULL;
+  return care_format_reference (store (self), care_entity_lookup_field (e, field), id);
+}
+
+static void
+warn_error (const char *what,
+            GError     *error)
+{
+  if (error != NULL)
+    g_warning ("Could not read %s: %s", what, error->message);
+}
+
+/* Sections */
+
+static void
+fill_appointments (CareOverview       *self,
+                   CareDashboardStats *stats)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
+  g_autofree char *staff_id = care_account_dup_staff_id (care_context_get_account (self->context));
+  guint            total = 0;
+
+  section_clear (&self->appointments);
+
+  if (staff_id != NULL)
+    {
+      adw_preferences_group_set_title (self->appointments_group, _ ("My Appointments Today"));
+      adw_preferences_group_set_description (self->appointments_group, NULL);
+    }
+  else
+    {
+      adw_preferences_group_set_title (self->appointments_group, _ ("Appointments Today"));
+      adw_preferences_group_set_description (self->appointments_group,
+                                             _ ("Everyone’s: sign in as a technician to see only yours"));
+    }
+
+  rows = care_dashboard_stats_appointments_today (stats, staff_id, SECTION_LIMIT, &total, &error);
+  warn_error ("today’s appointments", error);
+  section_set_count (&self->appointments, total);
+
+  for (guint i = 0; rows != NULL && i < rows->len; i++)
+    {
+      CareRecord      *a = g_ptr_array_index (rows, i);
+      g_autofree char *start = care_format_time (care_record_get_string (a, "start_at"));
+      g_autofree char *end = care_format_time (care_record_get_string (a, "end_at"));
+      g_autofree char *kind = care_format_record_field (a, "kind");
+      g_autofree char *customer = reference_name (self, a, "customer_id");
+      g_autofree char *technician = staff_id == NULL ? reference_name (self, a, "technician_id") : NULL;
+      g_autofree char *status = g_strcmp0 (care_record_get_string (a, "status"), "planned") != 0
+                                    ? care_format_record_field (a, "status")
+                                    : NULL;
+      /* TRANSLATORS: an appointment on the Today page: "09:00–11:00 · Repair" */
+      g_autofree char *title = g_strdup_printf (_ ("%s–%s · %s"), start, end, kind);
+      GString         *subtitle = g_string_new (customer != NULL ? customer : "");
+
+      if (technician != NULL)
+        g_string_append_printf (subtitle, " · %s", technician);
+      if (status != NULL)
+        g_string_append_printf (subtitle, " · %s", status);
+      section_add_record (self, &self->appointments, a, title, subtitle->str);
+      g_string_free (subtitle, TRUE);
+    }
+
+  if (total == 0)
+    section_add_empty (&self->appointments, _ ("No appointments today"));
+  section_add_more (&self->appointments, rows != NULL ? rows->len : 0, total, APPOINTMENTS_VIEW);
+}
+
+static void
+fill_follow_ups (CareOverview       *self,
+                 CareDashboardStats *stats)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
+  guint total = 0;
+
+  section_clear (&self->follow_ups);
+  rows = care_dashboard_stats_overdue_follow_ups (stats, SECTION_LIMIT, &total, &error);
+  warn_error ("overdue follow-up calls", error);
+  section_set_count (&self->follow_ups, total);
+
+  for (guint i = 0; rows != NULL && i < rows->len; i++)
+    {
+      CareRecord      *a = g_ptr_array_index (rows, i);
+      g_autofree char *customer = reference_name (self, a, "customer_id");
+      g_autofree char *when = care_format_datetime (care_record_get_string (a, "start_at"));
+      /* TRANSLATORS: when an overdue follow-up call was due, e.g. "Due 18 Nov 2026, 10:00" */
+      g_autofree char *due = g_strdup_printf (_ ("Due %s"), when);
+
+      section_add_record (self, &self->follow_ups, a, customer != NULL ? customer : "", due);
+    }
+
+  if (total == 0)
+    section_add_empty (&self->follow_ups, _ ("No overdue calls"));
+  section_add_more (&self->follow_ups, rows != NULL ? rows->len : 0, total, APPOINTMENTS_VIEW);
+}
+
+static void
+fill_case_ages (CareOverview       *self,
+                CareDashboardStats *stats)
+{
+  g_autoptr (GError) error = NULL;
+  guint ages[CARE_CASE_AGE_N] = { 0 };
+
+  care_dashboard_stats_case_ages (stats, ages, &error);
+  warn_error ("the open cases", error);
+  set_count (self->age_day_row, ages[CARE_CASE_AGE_UNDER_DAY]);
+  set_count (self->age_week_row, ages[CARE_CASE_AGE_WEEK]);
+  set_count (self->age_month_row, ages[CARE_CASE_AGE_MONTH]);
+  set_count (self->age_older_row, ages[CARE_CASE_AGE_OLDER]);
+}
+
+static void
+fill_warranties (CareOverview       *self,
+                 CareDashboardStats *stats)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
+  guint total = 0;
+
+  section_clear (&self->warranties);
+  rows = care_dashboard_stats_expiring_warranties (stats, EXPIRING_DAYS, SECTION_LIMIT, &total, &error);
+  warn_error ("the expiring warranties", error);
+  section_set_count (&self->warranties, total);
+
+  for (guint i = 0; rows != NULL && i < rows->len; i++)
+    {
+      CareRecord *w = g_ptr_array_index (rows, i);
+      g_autoptr (CareRecord) product = NULL;
+      g_autofree char *customer = NULL;
+      g_autofree char *end = care_format_date (care_record_get_string (w, "end_date"));
+      g_autofree char *kind = care_format_record_field (w, "kind");
+      g_autofree char *subtitle = NULL;
+
+      if (care_record_get_string (w, "product_id") != NULL)
+        product = care_store_load (store (self), care_schema_lookup ("product"),
+                                   care_record_get_string (w, "product_id"), NULL);
+      if (product != NULL)
+        customer = reference_name (self, product, "customer_id");
+
+      /* TRANSLATORS: a warranty about to expire: "Product · Standard warranty, ends 3 Dec 2026" */
+      subtitle = g_strdup_printf (_ ("%s · %s, ends %s"),
+                                  product != NULL ? care_record_get_string (product, "name") : "", kind, end);
+      section_add_record (self, &self->warranties, w, customer != NULL ? customer : "", subtitle);
+    }
+
+  if (total == 0)
+    section_add_empty (&self->warranties, _ ("No warranties expiring"));
+  section_add_more (&self->warranties, rows != NULL ? rows->len : 0, total, WARRANTIES_VIEW);
+}
+
+/* Charts */
+
+static char *
+date_label (const GDate *date,
+            const char  *format)
+{
+  g_autoptr (GDateTime) dt = g_date_time_new_utc (g_date_get_year (date), g_date_get_month (date),
+                                                  g_date_get_day (date), 0, 0, 0);
+  return g_date_time_format (dt, format);
+}
+
+static void
+add_date_label (GStrvBuilder *builder,
+                const GDate  *date,
+                const char   *format)
+{
+  g_autofree char *label = date_label (date, format);
+
+  g_strv_builder_add (builder, label);
+}
+
+static void
+fill_cases_chart (CareOverview       *self,
+                  CareDashboardStats *stats)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) labels = NULL;
+  const char      *series[] = { C_ ("chart legend", "Opened"), C_ ("chart legend", "Resolved"), NULL };
+  guint            opened[N_WEEKS], resolved[N_WEEKS];
+  double           values[2 * N_WEEKS];
+  guint            sum_opened = 0, sum_resolved = 0;
+  g_autofree char *period = NULL;
+  g_autofree char *week = NULL;
+  g_autofree char *description = NULL;
+
+  if (!care_dashboard_stats_cases_per_week (stats, N_WEEKS, opened, resolved, &error))
+    {
+      warn_error ("the cases per week", error);
+      memset (opened, 0, sizeof opened);
+      memset (resolved, 0, sizeof resolved);
+    }
+
+  for (guint i = 0; i < N_WEEKS; i++)
+    {
+      GDate start;
+
+      care_dashboard_stats_get_week_start (stats, i, N_WEEKS, &start);
+      /* TRANSLATORS: the first day of a week under a chart's bar, as g_date_time_format() writes it: "7 Sep" */
+      add_date_label (builder, &start, C_ ("chart week", "%e %b"));
+      values[i] = opened[i];
+      values[N_WEEKS + i] = resolved[i];
+      sum_opened += opened[i];
+      sum_resolved += resolved[i];
+    }
+  labels = g_strv_builder_end (builder);
+  care_chart_set_data (self->cases_chart, N_WEEKS, (const char *const *) labels, 2, series, values);
+
+  period = g_strdup_printf (ngettext ("In the last %u week, %'u cases were opened and %'u resolved.",
+                                      "In the last %u weeks, %'u cases were opened and %'u resolved.", N_WEEKS),
+                            N_WEEKS, sum_opened, sum_resolved);
+  week = g_strdup_printf (_ ("This week: %'u opened, %'u resolved."), opened[N_WEEKS - 1], resolved[N_WEEKS - 1]);
+  description = g_strdup_printf ("%s %s", period, week);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->cases_chart), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  description, -1);
+}
+
+static void
+fill_satisfaction_chart (CareOverview       *self,
+                         CareDashboardStats *stats)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) labels = NULL;
+  const char      *series[] = { _ ("Average score"), NULL };
+  double           average[N_MONTHS], values[N_MONTHS], sum = 0;
+  guint            answers[N_MONTHS], n = 0;
+  g_autofree char *description = NULL;
+  GDate            today;
+
+  if (!care_dashboard_stats_satisfaction_per_month (stats, N_MONTHS, average, answers, &error))
+    {
+      warn_error ("the surveys", error);
+      memset (answers, 0, sizeof answers);
+    }
+
+  care_dashboard_stats_get_today (stats, &today);
+  g_date_set_day (&today, 1);
+  g_date_subtract_months (&today, N_MONTHS - 1);
+  for (guint i = 0; i < N_MONTHS; i++)
+    {
+      /* TRANSLATORS: a month under a chart's bar, as g_date_time_format() writes it: "Sep" */
+      add_date_label (builder, &today, C_ ("chart month", "%b"));
+      g_date_add_months (&today, 1);
+      values[i] = answers[i] > 0 ? average[i] : NAN;
+      sum += average[i] * answers[i];
+      n += answers[i];
+    }
+  labels = g_strv_builder_end (builder);
+  care_chart_set_data (self->satisfaction_chart, N_MONTHS, (const char *const *) labels, 1, series, values);
+
+  if (n == 0)
+    description = g_strdup_printf (ngettext ("No surveys were answered in the last %u month.",
+                                             "No surveys were answered in the last %u months.", N_MONTHS),
+                                   N_MONTHS);
+  else
+    {
+      g_autofree char *year = NULL;
+      g_autofree char *month = NULL;
+
+      /* TRANSLATORS: %.1f is an average score out of 5, e.g. "4.2" */
+      year = g_strdup_printf (ngettext ("Over the last %u months the average score was %.1f out of 5, from %'u survey.",
+                                        "Over the last %u months the average score was %.1f out of 5, from %'u surveys.", n),
+                              N_MONTHS, sum / n, n);
+      if (answers[N_MONTHS - 1] > 0)
+        month = g_strdup_printf (ngettext ("This month: %.1f, from %'u survey.", "This month: %.1f, from %'u surveys.",
+                                           answers[N_MONTHS - 1]),
+                                 average[N_MONTHS - 1], answers[N_MONTHS - 1]);
+      else
+        month = g_strdup (_ ("No surveys answered this month yet."));
+      description = g_strdup_printf ("%s %s", year, month);
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->satisfaction_chart), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  description, -1);
+}
+
+static void
+fill_expiring_chart (CareOverview       *self,
+                     CareDashboardStats *stats)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) labels = NULL;
+  g_autofree char *description = NULL;
+  const char      *series[] = { _ ("Warranties"), NULL };
+  guint            counts[N_MONTHS], sum = 0, top = 0;
+  double           values[N_MONTHS];
+  GDate            month, top_month;
+
+  if (!care_dashboard_stats_expiring_per_month (stats, N_MONTHS, counts, &error))
+    {
+      warn_error ("the warranties per month", error);
+      memset (counts, 0, sizeof counts);
+    }
+
+  care_dashboard_stats_get_today (stats, &month);
+  g_date_set_day (&month, 1);
+  top_month = month;
+  for (guint i = 0; i < N_MONTHS; i++)
+    {
+      add_date_label (builder, &month, C_ ("chart month", "%b"));
+      if (counts[i] > counts[top])
+        {
+          top = i;
+          top_month = month;
+        }
+      g_date_add_months (&month, 1);
+      values[i] = counts[i];
+      sum += counts[i];
+    }
+  labels = g_strv_builder_end (builder);
+  care_chart_set_data (self->expiring_chart, N_MONTHS, (const char *const *) labels, 1, series, values);
+
+  if (sum == 0)
+    description = g_strdup_printf (ngettext ("No warranties expire in the next %u month.",
+                                             "No warranties expire in the next %u months.", N_MONTHS),
+                                   N_MONTHS);
+  else
+    {
+      g_autofree char *busiest = NULL;
+      g_autofree char *total = g_strdup_printf (ngettext ("%'u warranty expires in the next %u months.",
+                                                          "%'u warranties expire in the next %u months.", sum),
+                                                sum, N_MONTHS);
+      /* TRANSLATORS: a month and year in a sentence, as g_date_time_format() writes it: "March 2027" */
+      busiest = date_label (&top_month, C_ ("chart description", "%B %Y"));
+      /* TRANSLATORS: the month with the most expiring warranties: "Most in March 2027: 40." */
+      g_autofree char *most = g_strdup_printf (_ ("Most in %s: %'u."), busiest, counts[top]);
+
+      description = g_strdup_printf ("%s %s", total, most);
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->expiring_chart), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  description, -1);
+}
+
+/* A chart under its heading, named after it for screen readers. */
+static CareChart *
+add_chart (CareOverview *self,
+           CareChartMode mode,
+           const char   *title)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *heading = gtk_label_new (title);
+  GtkWidget *chart = care_chart_new (mode);
+
+  gtk_widget_add_css_class (box, "card");
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_label_set_xalign (GTK_LABEL (heading), 0);
+  gtk_label_set_wrap (GTK_LABEL (heading), TRUE);
+  gtk_widget_add_css_class (heading, "heading");
+  gtk_widget_set_margin_start (heading, 12);
+  gtk_widget_set_margin_end (heading, 12);
+  gtk_widget_set_margin_top (heading, 12);
+  gtk_widget_set_margin_start (chart, 12);
+  gtk_widget_set_margin_end (chart, 12);
+  gtk_widget_set_margin_bottom (chart, 12);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (chart), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  gtk_box_append (GTK_BOX (box), heading);
+  gtk_box_append (GTK_BOX (box), chart);
+  gtk_box_append (self->charts_box, box);
+  return CARE_CHART (chart);
 }
 
 static gboolean
@@ -88,49 +585,39 @@ refresh (gpointer user_data)
 {
   CareOverview *self = user_data;
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr (GDateTime) in_week = g_date_time_add_days (now, 7);
-  g_autoptr (GDateTime) in_month = g_date_time_add_days (now, 30);
-  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
-  g_autofree char *month = g_date_time_format (in_month, "%Y-%m-%d");
-  g_autofree char *now_utc = date_string (now, "%Y-%m-%dT%H:%M:%SZ");
-  g_autofree char *week_utc = date_string (in_week, "%Y-%m-%dT%H:%M:%SZ");
-  const char      *open_statuses[] = { "open", "in_progress", "waiting", NULL };
-  g_autoptr (CareQuery) customers = query ("customer");
-  g_autoptr (CareQuery) products = query ("product");
-  g_autoptr (CareQuery) active = query ("warranty");
-  g_autoptr (CareQuery) expiring = query ("warranty");
-  g_autoptr (CareQuery) cases = query ("service_case");
-  g_autoptr (CareQuery) visits = query ("appointment");
-  g_autoptr (CareQuery) training = query ("training_session");
+  g_autoptr (CareDashboardStats) stats = NULL;
+  g_autoptr (CareQuery) customers = care_query_new (care_schema_lookup ("customer"));
+  g_autoptr (GError) error = NULL;
   guint n_customers;
 
   self->refresh_id = 0;
 
-  n_customers = count (self, customers);
+  n_customers = care_store_count (store (self), customers, &error);
+  warn_error ("the customers", error);
   gtk_stack_set_visible_child_name (self->stack, n_customers == 0 ? "welcome" : "summary");
   if (n_customers == 0)
     return G_SOURCE_REMOVE;
 
-  care_query_add_string (active, "start_date", CARE_QUERY_LE, today);
-  care_query_add_string (active, "end_date", CARE_QUERY_GE, today);
-  care_query_add_string (expiring, "end_date", CARE_QUERY_GE, today);
-  care_query_add_string (expiring, "end_date", CARE_QUERY_LT, month);
-  care_query_add_in (cases, "status", open_statuses);
-  care_query_add_string (visits, "status", CARE_QUERY_EQ, "planned");
-  care_query_add_string (visits, "start_at", CARE_QUERY_GE, now_utc);
-  care_query_add_string (visits, "start_at", CARE_QUERY_LT, week_utc);
-  care_query_add_string (training, "start_at", CARE_QUERY_GE, now_utc);
-
-  set_count (self->customers_row, n_customers);
-  set_count (self->products_row, count (self, products));
-  set_count (self->active_row, count (self, active));
-  set_count (self->expiring_row, count (self, expiring));
-  set_count (self->cases_row, count (self, cases));
-  set_count (self->visits_row, count (self, visits));
-  set_count (self->training_row, count (self, training));
+  stats = care_dashboard_stats_new (store (self), now);
+  fill_appointments (self, stats);
+  fill_follow_ups (self, stats);
+  fill_case_ages (self, stats);
+  fill_warranties (self, stats);
+  fill_cases_chart (self, stats);
+  fill_satisfaction_chart (self, stats);
+  fill_expiring_chart (self, stats);
 
   return G_SOURCE_REMOVE;
 }
+
+static void
+queue_refresh (CareOverview *self)
+{
+  if (self->refresh_id == 0)
+    self->refresh_id = g_timeout_add (200, refresh, self);
+}
+
+/* Callbacks */
 
 /* Bursts of changes (a sync page, a bulk load) give one refresh. */
 static void
@@ -139,9 +626,27 @@ store_changed_cb (CareStore    *store,
                   const char   *id,
                   CareOverview *self)
 {
-  if (self->refresh_id == 0)
-    self->refresh_id = g_timeout_add (200, refresh, self);
+  queue_refresh (self);
 }
+
+/* Time moves on without the store changing: a call falls overdue, a
+ * case ages into the next bucket, midnight brings another day. */
+static gboolean
+clock_cb (gpointer user_data)
+{
+  queue_refresh (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+staff_changed_cb (GSettings    *settings,
+                  const char   *key,
+                  CareOverview *self)
+{
+  queue_refresh (self);
+}
+
+/* Overrides */
 
 static void
 care_overview_constructed (GObject *object)
@@ -150,8 +655,10 @@ care_overview_constructed (GObject *object)
 
   G_OBJECT_CLASS (care_overview_parent_class)->constructed (object);
 
-  g_signal_connect_object (care_context_get_store (self->context), "changed", G_CALLBACK (store_changed_cb), self,
-                           0);
+  g_signal_connect_object (store (self), "changed", G_CALLBACK (store_changed_cb), self, 0);
+  g_signal_connect_object (care_context_get_settings (self->context), "changed::staff-id",
+                           G_CALLBACK (staff_changed_cb), self, 0);
+  self->clock_id = g_timeout_add_seconds (CLOCK_INTERVAL, clock_cb, self);
   refresh (self);
 }
 
@@ -161,7 +668,11 @@ care_overview_dispose (GObject *object)
   CareOverview *self = CARE_OVERVIEW (object);
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_clear_handle_id (&self->clock_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CARE_TYPE_OVERVIEW);
+  g_clear_pointer (&self->appointments.rows, g_ptr_array_unref);
+  g_clear_pointer (&self->follow_ups.rows, g_ptr_array_unref);
+  g_clear_pointer (&self->warranties.rows, g_ptr_array_unref);
   g_clear_object (&self->context);
 
   G_OBJECT_CLASS (care_overview_parent_class)->dispose (object);
@@ -224,17 +735,27 @@ care_overview_class_init (CareOverviewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/aftercare/Aftercare/overview/care-overview.ui");
   gtk_widget_class_bind_template_child (widget_class, CareOverview, stack);
-  gtk_widget_class_bind_template_child (widget_class, CareOverview, customers_row);
-  gtk_widget_class_bind_template_child (widget_class, CareOverview, products_row);
-  gtk_widget_class_bind_template_child (widget_class, CareOverview, active_row);
-  gtk_widget_class_bind_template_child (widget_class, CareOverview, expiring_row);
-  gtk_widget_class_bind_template_child (widget_class, CareOverview, cases_row);
-  gtk_widget_class_bind_template_child (widget_class, CareOverview, visits_row);
-  gtk_widget_class_bind_template_child (widget_class, CareOverview, training_row);
+  gtk_widget_class_bind_template_child (widget_class, CareOverview, appointments_group);
+  gtk_widget_class_bind_template_child (widget_class, CareOverview, follow_ups_group);
+  gtk_widget_class_bind_template_child (widget_class, CareOverview, warranties_group);
+  gtk_widget_class_bind_template_child (widget_class, CareOverview, age_day_row);
+  gtk_widget_class_bind_template_child (widget_class, CareOverview, age_week_row);
+  gtk_widget_class_bind_template_child (widget_class, CareOverview, age_month_row);
+  gtk_widget_class_bind_template_child (widget_class, CareOverview, age_older_row);
+  gtk_widget_class_bind_template_child (widget_class, CareOverview, charts_box);
 }
 
 static void
 care_overview_init (CareOverview *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  section_init (&self->appointments, self->appointments_group);
+  section_init (&self->follow_ups, self->follow_ups_group);
+  section_init (&self->warranties, self->warranties_group);
+
+  self->cases_chart = add_chart (self, CARE_CHART_BARS, _ ("Cases Opened and Resolved per Week"));
+  self->satisfaction_chart = add_chart (self, CARE_CHART_LINE, _ ("Customer Satisfaction per Month"));
+  care_chart_set_range (self->satisfaction_chart, 1, 5);
+  self->expiring_chart = add_chart (self, CARE_CHART_BARS, _ ("Warranties Expiring per Month"));
 }

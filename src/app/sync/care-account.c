@@ -187,6 +187,8 @@ signed_in_cb (GObject      *source,
 
   g_settings_set_string (self->settings, "server-url", care_sync_engine_get_server_url (self->engine));
   g_settings_set_string (self->settings, "username", username);
+  g_settings_set_string (self->settings, "staff-id",
+                         care_sync_engine_get_staff_id (self->engine) != NULL ? care_sync_engine_get_staff_id (self->engine) : "");
   care_credentials_store_async (care_sync_engine_get_server_url (self->engine), username,
                                 care_sync_engine_get_token (self->engine), g_task_get_cancellable (task),
                                 token_stored_cb, g_object_ref (task));
@@ -256,6 +258,25 @@ care_account_sign_out (CareAccount *self)
   g_return_if_fail (CARE_IS_ACCOUNT (self));
 
   care_sync_engine_sign_out (self->engine);
+  g_settings_set_string (self->settings, "staff-id", "");
   if (url[0] != '\0' && username[0] != '\0')
     care_credentials_clear_async (url, username, NULL, token_cleared_cb, NULL);
+}
+
+/**
+ * care_account_dup_staff_id:
+ *
+ * Returns: (nullable) (transfer full): the staff record of the user signed
+ * in, kept across restarts; %NULL when signed out or the login stands for
+ * no staff member. Watch the "staff-id" setting for changes.
+ */
+char *
+care_account_dup_staff_id (CareAccount *self)
+{
+  g_autofree char *id = NULL;
+
+  g_return_val_if_fail (CARE_IS_ACCOUNT (self), NULL);
+
+  id = g_settings_get_string (self->settings, "staff-id");
+  return id[0] != '\0' ? g_steal_pointer (&id) : NULL;
 }

@@ -25,6 +25,7 @@ gboolean        care_account_sign_in_finish (CareAccount  *self,
                                              GAsyncResult *result,
                                              GError      **error);
 void            care_account_sign_out (CareAccount *self);
+char           *care_account_dup_staff_id (CareAccount *self);
 char           *care_account_normalize_url (const char *text,
                                             GError    **error);
 

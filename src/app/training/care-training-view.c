@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "appointments/care-clash-banner.h"
+#include "care-certificate-button.h"
 #include "care-editor-dialog.h"
 #include "care-format.h"
 #include "care-ics-export.h"
@@ -325,6 +326,10 @@ participant_row (CareTrainingView *self, CareRecord *enrolment, guint waitlist_p
       g_signal_connect_object (check, "toggled", G_CALLBACK (attended_toggled_cb), self, 0);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+      if (self->current != NULL && care_record_get_string (self->current, "course_id") != NULL)
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                   care_certificate_button_new (self->context, care_record_get_string (enrolment, "contact_id"),
+                                                                care_record_get_string (self->current, "course_id")));
     }
   else if (!active)
     gtk_widget_add_css_class (row, "dim-label");

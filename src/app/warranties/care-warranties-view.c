@@ -999,3 +999,25 @@ care_warranties_view_init (CareWarrantiesView *self)
                                   _ ("New Warranty"), -1);
   g_signal_connect (self->new_button, "clicked", G_CALLBACK (new_button_clicked_cb), self);
 }
+
+/**
+ * care_warranties_view_show_warranty:
+ *
+ * Shows the warranty with @id, selected in the list when the list shows it.
+ */
+void
+care_warranties_view_show_warranty (CareWarrantiesView *self, const char *id)
+{
+  g_autoptr (CareRecord) w = NULL;
+  int position;
+
+  g_return_if_fail (CARE_IS_WARRANTIES_VIEW (self));
+
+  w = load (self, "warranty", id);
+  if (w == NULL)
+    return;
+
+  show_detail (self, w);
+  position = care_record_list_find (self->records, id);
+  gtk_single_selection_set_selected (self->selection, position >= 0 ? (guint) position : GTK_INVALID_LIST_POSITION);
+}

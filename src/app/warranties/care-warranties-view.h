@@ -11,5 +11,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CareWarrantiesView, care_warranties_view, CARE, WARRANTIES_VIEW, AdwBin)
 
 void care_warranties_view_lookup (CareWarrantiesView *self, const char *serial);
+void care_warranties_view_show_warranty (CareWarrantiesView *self, const char *id);
 
 G_END_DECLS

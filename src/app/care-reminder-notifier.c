@@ -1,0 +1,325 @@
+/* care-reminder-notifier.c: desktop notifications for expiring warranties and upcoming visits.
+ *
+ * Checks at startup, after changes to the store (a sync may bring a visit
+ * for tomorrow) and every few minutes, and sends a GNotification for each
+ * reminder care_reminders_take_due() hands out; the store remembers what
+ * fired, so each fires once on this device, also across restarts. A
+ * notification's default action opens its record. When many warranties
+ * come due at once (the first start, a long time offline) the soonest few
+ * get their own notification and one more stands for the rest, rather
+ * than a wall of them. */
+#define G_LOG_DOMAIN "care-reminder-notifier"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "care-format.h"
+#include "care-reminder-notifier.h"
+#include "care-reminder.h"
+#include "care-window.h"
+
+#define WARRANTY_DAYS      30
+#define APPOINTMENT_HOURS  24
+#define CHECK_INTERVAL     (10 * 60)
+#define CHANGE_DELAY       2
+#define MAX_WARRANTY_ITEMS 3
+
+struct _CareReminderNotifier
+{
+  GObject parent_instance;
+
+  /* Borrowed references */
+  GtkApplication *application; /* owns this notifier */
+
+  /* Owned references */
+  CareContext *context;
+  guint        periodic_id;
+  guint        changed_id;
+};
+
+G_DEFINE_FINAL_TYPE (CareReminderNotifier, care_reminder_notifier, G_TYPE_OBJECT)
+
+/* Helpers */
+
+static CareStore *
+store (CareReminderNotifier *self)
+{
+  return care_context_get_store (self->context);
+}
+
+static char *
+reference (CareReminderNotifier *self,
+           CareRecord           *record,
+           const char           *field)
+{
+  const char *id = care_record_get_string (record, field);
+
+  if (id == NULL)
+    return NULL;
+  return care_format_reference (store (self), care_entity_lookup_field (care_record_get_entity (record), field), id);
+}
+
+static void
+send (CareReminderNotifier *self,
+      const char           *id,
+      const char           *title,
+      const char           *body,
+      GVariant             *target)
+{
+  g_autoptr (GNotification) notification = g_notification_new (title);
+
+  if (body != NULL && body[0] != '\0')
+    g_notification_set_body (notification, body);
+  if (target != NULL)
+    g_notification_set_default_action_and_target_value (notification, "app.show-record", target);
+  else
+    g_notification_set_default_action (notification, "app.show-today");
+  g_debug ("Reminder %s: %s", id, title);
+  g_application_send_notification (G_APPLICATION (self->application), id, notification);
+}
+
+static void
+notify_warranty (CareReminderNotifier *self,
+                 CareRecord           *warranty)
+{
+  g_autoptr (CareRecord) product = NULL;
+  g_autofree char *customer = NULL;
+  g_autofree char *end = care_format_date (care_record_get_string (warranty, "end_date"));
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *id = g_strconcat ("warranty-", care_record_get_id (warranty), NULL);
+
+  if (care_record_get_string (warranty, "product_id") != NULL)
+    product = care_store_load (store (self), care_schema_lookup ("product"),
+                               care_record_get_string (warranty, "product_id"), NULL);
+  if (product != NULL)
+    customer = reference (self, product, "customer_id");
+
+  /* TRANSLATORS: a notification; %s is a date */
+  title = g_strdup_printf (_ ("Warranty Ends on %s"), end);
+  /* TRANSLATORS: a notification's text: "Customer — Product: offer a renewal" */
+  body = g_strdup_printf (_ ("%s — %s: offer a renewal"), customer != NULL ? customer : "",
+                          product != NULL ? care_record_get_string (product, "name") : "");
+  send (self, id, title, body, g_variant_new ("(ss)", "warranty", care_record_get_id (warranty)));
+}
+
+static void
+notify_appointment (CareReminderNotifier *self,
+                    CareRecord           *appointment)
+{
+  g_autofree char *kind = care_format_record_field (appointment, "kind");
+  g_autofree char *when = care_format_datetime (care_record_get_string (appointment, "start_at"));
+  g_autofree char *customer = reference (self, appointment, "customer_id");
+  const char      *address = care_record_get_string (appointment, "address");
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *id = g_strconcat ("appointment-", care_record_get_id (appointment), NULL);
+
+  /* TRANSLATORS: a notification: "Repair at 24 Nov 2026, 10:00" */
+  title = g_strdup_printf (C_ ("reminder", "%s at %s"), kind, when);
+  body = address != NULL && address[0] != '\0' ? g_strdup_printf ("%s — %s", customer != NULL ? customer : "", address)
+                                               : g_strdup (customer);
+  send (self, id, title, body, g_variant_new ("(ss)", "appointment", care_record_get_id (appointment)));
+}
+
+static CareWindow *
+main_window (CareReminderNotifier *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (self->application);
+
+  if (!CARE_IS_WINDOW (window))
+    {
+      g_application_activate (G_APPLICATION (self->application));
+      window = gtk_application_get_active_window (self->application);
+    }
+  if (!CARE_IS_WINDOW (window))
+    return NULL;
+  gtk_window_present (window);
+  return CARE_WINDOW (window);
+}
+
+/* Callbacks */
+
+static void
+show_record_cb (GSimpleAction *action,
+                GVariant      *param,
+                gpointer       user_data)
+{
+  CareReminderNotifier *self = user_data;
+  CareWindow           *window = main_window (self);
+  const char           *entity, *id;
+
+  g_variant_get (param, "(&s&s)", &entity, &id);
+  if (window != NULL)
+    care_window_show_record (window, entity, id);
+}
+
+static void
+show_today_cb (GSimpleAction *action,
+               GVariant      *param,
+               gpointer       user_data)
+{
+  CareReminderNotifier *self = user_data;
+  CareWindow           *window = main_window (self);
+
+  if (window != NULL)
+    care_window_show_view (window, "overview");
+}
+
+static gboolean
+periodic_cb (gpointer user_data)
+{
+  care_reminder_notifier_check (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+changed_timeout_cb (gpointer user_data)
+{
+  CareReminderNotifier *self = user_data;
+
+  self->changed_id = 0;
+  care_reminder_notifier_check (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+store_changed_cb (CareStore            *store,
+                  const char           *entity,
+                  const char           *id,
+                  CareReminderNotifier *self)
+{
+  if (entity != NULL && !g_str_equal (entity, "warranty") && !g_str_equal (entity, "appointment"))
+    return;
+  if (self->changed_id == 0)
+    self->changed_id = g_timeout_add_seconds (CHANGE_DELAY, changed_timeout_cb, self);
+}
+
+/* Signing in as a technician brings their visits of the next day. */
+static void
+staff_changed_cb (GSettings            *settings,
+                  const char           *key,
+                  CareReminderNotifier *self)
+{
+  store_changed_cb (NULL, NULL, NULL, self);
+}
+
+/* Overrides */
+
+static void
+care_reminder_notifier_dispose (GObject *object)
+{
+  CareReminderNotifier *self = CARE_REMINDER_NOTIFIER (object);
+
+  g_clear_handle_id (&self->periodic_id, g_source_remove);
+  g_clear_handle_id (&self->changed_id, g_source_remove);
+  g_clear_object (&self->context);
+
+  G_OBJECT_CLASS (care_reminder_notifier_parent_class)->dispose (object);
+}
+
+static void
+care_reminder_notifier_class_init (CareReminderNotifierClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = care_reminder_notifier_dispose;
+}
+
+static void
+care_reminder_notifier_init (CareReminderNotifier *self)
+{
+}
+
+/* Public API */
+
+/**
+ * care_reminder_notifier_new:
+ * @application: the registered application, which sends the notifications
+ *   and gets the "app.show-record" and "app.show-today" actions they open
+ *
+ * Starts checking: now, after changes and periodically.
+ */
+CareReminderNotifier *
+care_reminder_notifier_new (GtkApplication *application,
+                            CareContext    *context)
+{
+  CareReminderNotifier *self;
+  const GActionEntry    actions[] = {
+       { "show-record", show_record_cb, "(ss)" },
+       { "show-today", show_today_cb },
+  };
+
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (CARE_IS_CONTEXT (context), NULL);
+
+  self = g_object_new (CARE_TYPE_REMINDER_NOTIFIER, NULL);
+  self->application = application;
+  self->context = g_object_ref (context);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (application), actions, G_N_ELEMENTS (actions), self);
+  g_signal_connect_object (store (self), "changed", G_CALLBACK (store_changed_cb), self, 0);
+  g_signal_connect_object (care_context_get_settings (context), "changed::staff-id", G_CALLBACK (staff_changed_cb),
+                           self, 0);
+  self->periodic_id = g_timeout_add_seconds (CHECK_INTERVAL, periodic_cb, self);
+  care_reminder_notifier_check (self);
+
+  return self;
+}
+
+/**
+ * care_reminder_notifier_check:
+ *
+ * Sends the reminders that are due and have not fired yet.
+ *
+ * Returns: how many notifications were sent
+ */
+guint
+care_reminder_notifier_check (CareReminderNotifier *self)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) due = NULL;
+  g_autofree char *staff_id = NULL;
+  guint            n_warranties = 0, sent = 0;
+
+  g_return_val_if_fail (CARE_IS_REMINDER_NOTIFIER (self), 0);
+
+  staff_id = care_account_dup_staff_id (care_context_get_account (self->context));
+  due = care_reminders_take_due (store (self), now, WARRANTY_DAYS, staff_id, APPOINTMENT_HOURS, &error);
+  if (due == NULL)
+    {
+      g_warning ("Could not check the reminders: %s", error->message);
+      return 0;
+    }
+
+  for (guint i = 0; i < due->len; i++)
+    {
+      CareReminder *r = g_ptr_array_index (due, i);
+
+      if (r->kind == CARE_REMINDER_WARRANTY_EXPIRING)
+        {
+          if (n_warranties++ < MAX_WARRANTY_ITEMS)
+            {
+              notify_warranty (self, r->record);
+              sent++;
+            }
+        }
+      else
+        {
+          notify_appointment (self, r->record);
+          sent++;
+        }
+    }
+
+  if (n_warranties > MAX_WARRANTY_ITEMS)
+    {
+      guint            rest = n_warranties - MAX_WARRANTY_ITEMS;
+      g_autofree char *title = g_strdup_printf (ngettext ("%u More Warranty Ends Soon", "%u More Warranties End Soon", rest),
+                                                rest);
+
+      send (self, "warranties-more", title, _ ("They are listed on the Today page, to call about a renewal"), NULL);
+      sent++;
+    }
+
+  return sent;
+}
