@@ -1096,13 +1096,58 @@ gen_surveys (Gen     *gen,
   return TRUE;
 }
 
+/* The follow-up calls of the last two months' resolved cases, a week after
+ * each resolution, as the client books them: most past ones made, every
+ * fifth still waiting (the Today page's overdue calls), later ones planned.
+ * Generated last and without random draws in the choices, so the rest of
+ * the data set stays as it was. */
+static gboolean
+gen_follow_up_calls (Gen     *gen,
+                     GError **error)
+{
+  g_autofree char *today = date_offset (gen, 0);
+  g_autofree char *since = date_offset (gen, -60);
+
+  for (guint i = 0; i < gen->resolved->len; i++)
+    {
+      CareRecord *c = g_ptr_array_index (gen->resolved, i);
+      const char *resolved_at = care_record_get_updated_at (c);
+      g_autoptr (CareRecord) call = NULL;
+      g_autofree char *day = NULL;
+      g_autofree char *start = NULL;
+      g_autofree char *end = NULL;
+      GDate            date;
+
+      if (resolved_at == NULL || strcmp (resolved_at, since) < 0 || !care_date_from_iso (resolved_at, &date))
+        continue;
+      g_date_add_days (&date, 7);
+      day = care_date_to_iso (&date);
+      start = g_strdup_printf ("%sT10:00:00Z", day);
+      end = g_strdup_printf ("%sT10:15:00Z", day);
+
+      call = new_record (gen, "appointment");
+      care_record_set_string (call, "kind", "follow_up_call");
+      care_record_set_string (call, "customer_id", care_record_get_string (c, "customer_id"));
+      care_record_set_string (call, "product_id", care_record_get_string (c, "product_id"));
+      care_record_set_string (call, "case_id", care_record_get_id (c));
+      care_record_set_string (call, "start_at", start);
+      care_record_set_string (call, "end_at", end);
+      care_record_set_string (call, "status", strcmp (day, today) < 0 && i % 5 != 0 ? "done" : "planned");
+      care_record_set_string (call, "notes", "Ask whether the problem stays solved, and take the satisfaction survey.");
+      if (!emit (gen, call, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 static gboolean
 gen_workflows (Gen     *gen,
                GError **error)
 {
   gen->noting = FALSE;
 
-  return gen_repair_reports (gen, error) && gen_maintenance_plans (gen, error) && gen_returns (gen, error) && gen_surveys (gen, error);
+  return gen_repair_reports (gen, error) && gen_maintenance_plans (gen, error) && gen_returns (gen, error) && gen_surveys (gen, error) && gen_follow_up_calls (gen, error);
 }
 
 void

@@ -22,7 +22,7 @@ LANGUAGES = {
         "welcome": "Добре дошли в Aftercare",
         "explore": "Разглеждане на демонстрационните данни",
         "views": ["Днес", "Клиенти", "Гаранции", "Сервизни заявки", "Посещения", "Обучения"],
-        "overview": ["Отворени сервизни заявки по давност", "Гаранции, изтичащи през следващите 30 дни", "Просрочени контролни обаждания"],
+        "overview": ["Отворени сервизни заявки по давност", "Посещения днес", "Просрочени контролни обаждания"],
         "screenshot": "bulgarian.png",
     },
     "pt_BR": {
@@ -30,7 +30,7 @@ LANGUAGES = {
         "welcome": "Boas-vindas ao Aftercare",
         "explore": "Explorar dados de demonstração",
         "views": ["Hoje", "Clientes", "Garantias", "Chamados", "Agendamentos", "Treinamentos"],
-        "overview": ["Chamados abertos por tempo", "Garantias que expiram nos próximos 30 dias", "Ligações de acompanhamento atrasadas"],
+        "overview": ["Chamados abertos por tempo", "Agendamentos de hoje", "Ligações de acompanhamento atrasadas"],
         "screenshot": "portuguese.png",
     },
 }
