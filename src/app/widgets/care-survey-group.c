@@ -27,18 +27,6 @@ struct _CareSurveyGroup
 
 G_DEFINE_FINAL_TYPE (CareSurveyGroup, care_survey_group, CARE_TYPE_RECORD_GROUP)
 
-static const char *
-subject_field (CareRecord *subject)
-{
-  const char *name = care_record_get_entity (subject)->name;
-
-  if (g_str_equal (name, "service_case"))
-    return "case_id";
-  if (g_str_equal (name, "appointment"))
-    return "appointment_id";
-  return "session_id";
-}
-
 static gboolean
 care_survey_group_watches (CareRecordGroup *group, const char *entity)
 {
@@ -48,10 +36,13 @@ care_survey_group_watches (CareRecordGroup *group, const char *entity)
 static void
 care_survey_group_fill (CareRecordGroup *group, CareStore *store, CareRecord *subject)
 {
+  const char *field = care_survey_subject_field (subject);
   g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("survey"));
   g_autoptr (GPtrArray) surveys = NULL;
 
-  care_query_add_string (q, subject_field (subject), CARE_QUERY_EQ, care_record_get_id (subject));
+  if (field == NULL)
+    return;
+  care_query_add_string (q, field, CARE_QUERY_EQ, care_record_get_id (subject));
   care_query_set_order (q, "answered_at", TRUE);
   surveys = care_store_find (store, q, 0, MAX_SURVEYS, NULL);
 
