@@ -138,6 +138,11 @@ test_new_for (Fixture      *f,
   g_assert_cmpstr (care_record_get_string (by_visit, "appointment_id"), ==, care_record_get_id (f->visit));
   g_assert_cmpstr (care_record_get_string (by_session, "customer_id"), ==, care_record_get_id (f->ivan));
   g_assert_cmpstr (care_record_get_string (by_session, "session_id"), ==, care_record_get_id (f->session));
+  g_assert_cmpstr (care_survey_subject_field (f->visit), ==, "appointment_id");
+  g_assert_cmpstr (care_survey_subject_field (f->session), ==, "session_id");
+  /* Surveys are not about customers or about other surveys. */
+  g_assert_null (care_survey_subject_field (f->ana));
+  g_assert_null (care_survey_subject_field (by_visit));
 
   /* A class survey needs its participant; a visit's survey must come from its customer. */
   wrong = care_survey_new_for (f->store, f->session, NULL, &error);

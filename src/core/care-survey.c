@@ -17,6 +17,31 @@
 #include "care-workflow.h"
 
 /**
+ * care_survey_subject_field:
+ * @subject: a record
+ *
+ * Returns: (nullable): the survey field that links a survey to @subject
+ * ("case_id", "appointment_id" or "session_id"), or %NULL when surveys
+ * are not about records like @subject.
+ */
+const char *
+care_survey_subject_field (CareRecord *subject)
+{
+  const char *entity;
+
+  g_return_val_if_fail (CARE_IS_RECORD (subject), NULL);
+
+  entity = care_record_get_entity (subject)->name;
+  if (g_str_equal (entity, "service_case"))
+    return "case_id";
+  if (g_str_equal (entity, "appointment"))
+    return "appointment_id";
+  if (g_str_equal (entity, "training_session"))
+    return "session_id";
+  return NULL;
+}
+
+/**
  * care_survey_new_for:
  * @subject: a service case, an appointment or a training session
  * @contact_id: (nullable): who answered; required for a training session,
@@ -32,6 +57,7 @@ care_survey_new_for (CareStore  *store,
                      GError    **error)
 {
   const char *entity = care_record_get_entity (subject)->name;
+  const char *field = care_survey_subject_field (subject);
   g_autoptr (CareRecord) survey = care_record_new (care_schema_lookup ("survey"));
   g_autofree char *now = care_store_now ();
   const char      *customer_id = NULL;
@@ -47,12 +73,8 @@ care_survey_new_for (CareStore  *store,
         return NULL;
     }
 
-  if (g_str_equal (entity, "service_case"))
-    care_record_set_string (survey, "case_id", care_record_get_id (subject));
-  else if (g_str_equal (entity, "appointment"))
-    care_record_set_string (survey, "appointment_id", care_record_get_id (subject));
-  else if (g_str_equal (entity, "training_session"))
-    care_record_set_string (survey, "session_id", care_record_get_id (subject));
+  if (field != NULL)
+    care_record_set_string (survey, field, care_record_get_id (subject));
   else
     {
       g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_INVALID,

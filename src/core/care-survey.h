@@ -12,6 +12,7 @@ typedef struct
   double average; /* 0 when count is 0 */
 } CareSurveyStats;
 
+const char *care_survey_subject_field (CareRecord *subject);
 CareRecord *care_survey_new_for (CareStore  *store,
                                  CareRecord *subject,
                                  const char *contact_id,

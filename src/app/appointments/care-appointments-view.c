@@ -947,14 +947,12 @@ static void
 visit_report_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (widget);
-  GtkRoot              *root = gtk_widget_get_root (widget);
   g_autoptr (GError) error = NULL;
   CareVisitReportDialog *dialog;
 
   if (self->current == NULL)
     return;
-  dialog = care_visit_report_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         self->context, self->current, &error);
+  dialog = care_visit_report_dialog_new (care_view_get_window (self), self->context, self->current, &error);
   if (dialog == NULL)
     {
       g_autofree char *message =

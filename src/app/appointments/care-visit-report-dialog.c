@@ -192,12 +192,6 @@ parse_quantity (const char *text,
   return TRUE;
 }
 
-static char *
-cents_to_text (gint64 cents)
-{
-  return care_money_format (cents, NULL);
-}
-
 static void
 mark (GtkWidget *widget,
       gboolean   wrong)
@@ -456,7 +450,7 @@ add_part_row (CareVisitReportDialog *self,
   if (record != NULL)
     {
       g_autofree char *quantity = g_strdup_printf ("%" G_GINT64_FORMAT, care_record_get_int (record, "quantity", 1));
-      g_autofree char *price = cents_to_text (care_record_get_int (record, "unit_price_cents", 0));
+      g_autofree char *price = care_money_format (care_record_get_int (record, "unit_price_cents", 0), NULL);
       const char      *number = care_record_get_string (record, "part_number");
 
       part->id = g_strdup (care_record_get_id (record));
@@ -1046,7 +1040,7 @@ fill_form (CareVisitReportDialog *self,
     rate = g_settings_get_int (self->settings, "hourly-rate-cents");
   if (rate > 0)
     {
-      g_autofree char *text = cents_to_text (rate);
+      g_autofree char *text = care_money_format (rate, NULL);
       gtk_editable_set_text (GTK_EDITABLE (self->rate_row), text);
     }
   gtk_switch_set_active (self->authorised_switch, care_record_get_bool (self->report, "authorised_location"));

@@ -12,29 +12,24 @@
 #include "care-case-returns.h"
 #include "care-format.h"
 #include "care-rma-dialog.h"
+#include "care-view.h"
 
 /* Returns listed for one case; more than a few is unusual. */
 #define MAX_RETURNS 20
 
 struct _CareCaseReturns
 {
-  AdwPreferencesGroup parent_instance;
-
-  /* Owned references */
-  CareContext *context;
-  CareRecord  *service_case;
-  GPtrArray   *rows; /* GtkWidget, borrowed from the group */
-  gulong       changed_id;
+  CareRecordGroup parent_instance;
 };
 
-G_DEFINE_FINAL_TYPE (CareCaseReturns, care_case_returns, ADW_TYPE_PREFERENCES_GROUP)
+G_DEFINE_FINAL_TYPE (CareCaseReturns, care_case_returns, CARE_TYPE_RECORD_GROUP)
 
 static void
 open_dialog (CareCaseReturns *self, CareRecord *rma)
 {
-  GtkRoot       *root = gtk_widget_get_root (GTK_WIDGET (self));
-  CareRmaDialog *dialog = care_rma_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                               care_context_get_store (self->context), self->service_case, rma);
+  CareRecordGroup *group = CARE_RECORD_GROUP (self);
+  CareRmaDialog   *dialog = care_rma_dialog_new (care_view_get_window (self), care_record_group_get_store (group),
+                                                 care_record_group_get_subject (group), rma);
 
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -80,23 +75,20 @@ describe (CareStore *store, CareRecord *rma)
   return g_strjoinv (" · ", strv);
 }
 
-static void
-rebuild (CareCaseReturns *self)
+static gboolean
+care_case_returns_watches (CareRecordGroup *group, const char *entity)
 {
-  g_autoptr (CareQuery) q = NULL;
+  return entity == NULL || g_str_equal (entity, "rma") || g_str_equal (entity, "product");
+}
+
+static void
+care_case_returns_fill (CareRecordGroup *group, CareStore *store, CareRecord *service_case)
+{
+  CareCaseReturns *self = CARE_CASE_RETURNS (group);
+  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("rma"));
   g_autoptr (GPtrArray) returns = NULL;
-  CareStore *store;
 
-  for (guint i = 0; i < self->rows->len; i++)
-    adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self), g_ptr_array_index (self->rows, i));
-  g_ptr_array_set_size (self->rows, 0);
-
-  if (self->service_case == NULL)
-    return;
-
-  store = care_context_get_store (self->context);
-  q = care_query_new (care_schema_lookup ("rma"));
-  care_query_add_string (q, "case_id", CARE_QUERY_EQ, care_record_get_id (self->service_case));
+  care_query_add_string (q, "case_id", CARE_QUERY_EQ, care_record_get_id (service_case));
   returns = care_store_find (store, q, 0, MAX_RETURNS, NULL);
 
   for (guint i = 0; returns != NULL && i < returns->len; i++)
@@ -120,77 +112,31 @@ rebuild (CareCaseReturns *self)
       g_signal_connect (edit, "clicked", G_CALLBACK (edit_clicked_cb), self);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), edit);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), edit);
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), row);
-      g_ptr_array_add (self->rows, row);
+      care_record_group_add_row (group, row);
     }
-
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self),
-                                         self->rows->len == 0 ? _ ("No returns or exchanges.") : NULL);
 }
 
 static void
-store_changed_cb (CareStore *store, const char *entity, const char *id, CareCaseReturns *self)
+care_case_returns_create (CareRecordGroup *group, CareStore *store, CareRecord *service_case)
 {
-  if (entity == NULL || g_str_equal (entity, "rma") || g_str_equal (entity, "product"))
-    rebuild (self);
-}
-
-static void
-new_return_cb (GtkWidget *widget, const char *action, GVariant *param)
-{
-  CareCaseReturns *self = CARE_CASE_RETURNS (widget);
-
-  if (self->service_case != NULL)
-    open_dialog (self, NULL);
-}
-
-static void
-care_case_returns_dispose (GObject *object)
-{
-  CareCaseReturns *self = CARE_CASE_RETURNS (object);
-
-  if (self->context != NULL)
-    g_clear_signal_handler (&self->changed_id, care_context_get_store (self->context));
-  g_clear_object (&self->service_case);
-  g_clear_object (&self->context);
-
-  G_OBJECT_CLASS (care_case_returns_parent_class)->dispose (object);
-}
-
-static void
-care_case_returns_finalize (GObject *object)
-{
-  CareCaseReturns *self = CARE_CASE_RETURNS (object);
-
-  g_ptr_array_unref (self->rows);
-
-  G_OBJECT_CLASS (care_case_returns_parent_class)->finalize (object);
+  open_dialog (CARE_CASE_RETURNS (group), NULL);
 }
 
 static void
 care_case_returns_class_init (CareCaseReturnsClass *klass)
 {
-  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  CareRecordGroupClass *group_class = CARE_RECORD_GROUP_CLASS (klass);
 
-  object_class->dispose = care_case_returns_dispose;
-  object_class->finalize = care_case_returns_finalize;
-
-  gtk_widget_class_install_action (widget_class, "returns.new", NULL, new_return_cb);
+  group_class->watches = care_case_returns_watches;
+  group_class->fill = care_case_returns_fill;
+  group_class->create = care_case_returns_create;
 }
 
 static void
 care_case_returns_init (CareCaseReturns *self)
 {
-  GtkWidget *button = gtk_button_new_with_mnemonic (_ ("Return or E_xchange…"));
-
-  self->rows = g_ptr_array_new ();
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "returns.new");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Return or Exchange"), -1);
-  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (self), button);
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self), _ ("Returns"));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "returns.new", FALSE);
+  care_record_group_setup (CARE_RECORD_GROUP (self), _ ("Returns"), _ ("Return or E_xchange…"),
+                           _ ("Return or Exchange"), _ ("No returns or exchanges."));
 }
 
 /**
@@ -201,18 +147,6 @@ void
 care_case_returns_set_case (CareCaseReturns *self, CareContext *context, CareRecord *service_case)
 {
   g_return_if_fail (CARE_IS_CASE_RETURNS (self));
-  g_return_if_fail (CARE_IS_CONTEXT (context));
 
-  if (self->context != context)
-    {
-      if (self->context != NULL)
-        g_clear_signal_handler (&self->changed_id, care_context_get_store (self->context));
-      g_set_object (&self->context, context);
-      self->changed_id = g_signal_connect (care_context_get_store (context), "changed",
-                                           G_CALLBACK (store_changed_cb), self);
-    }
-
-  g_set_object (&self->service_case, service_case);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "returns.new", service_case != NULL);
-  rebuild (self);
+  care_record_group_set_subject (CARE_RECORD_GROUP (self), context, service_case);
 }

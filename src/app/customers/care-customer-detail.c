@@ -17,6 +17,7 @@
 #include "care-maintenance.h"
 #include "care-survey-group.h"
 #include "care-timeline.h"
+#include "care-view.h"
 #include "care-warranty.h"
 
 /* Bounds of each group: a customer with a long history still costs a
@@ -780,10 +781,9 @@ static void
 maintenance_plan_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareCustomerDetail *self = CARE_CUSTOMER_DETAIL (widget);
-  GtkRoot            *root = gtk_widget_get_root (widget);
   g_autoptr (GError) error = NULL;
   CareMaintenancePlanDialog *dialog = care_maintenance_plan_dialog_new (
-      GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, get_store (self), g_variant_get_string (param, NULL), &error);
+      care_view_get_window (self), get_store (self), g_variant_get_string (param, NULL), &error);
 
   if (dialog == NULL)
     g_warning ("Could not open the maintenance plan: %s", error->message);

@@ -15,52 +15,34 @@
 #include "care-survey-dialog.h"
 #include "care-survey-group.h"
 #include "care-survey.h"
+#include "care-view.h"
 
 /* Surveys listed for one subject; more than a few is unusual. */
 #define MAX_SURVEYS 20
 
 struct _CareSurveyGroup
 {
-  AdwPreferencesGroup parent_instance;
-
-  /* Owned references */
-  CareContext *context;
-  CareRecord  *subject;
-  GPtrArray   *rows; /* GtkWidget, borrowed from the group */
-  gulong       changed_id;
+  CareRecordGroup parent_instance;
 };
 
-G_DEFINE_FINAL_TYPE (CareSurveyGroup, care_survey_group, ADW_TYPE_PREFERENCES_GROUP)
+G_DEFINE_FINAL_TYPE (CareSurveyGroup, care_survey_group, CARE_TYPE_RECORD_GROUP)
 
-static const char *
-subject_field (CareRecord *subject)
+static gboolean
+care_survey_group_watches (CareRecordGroup *group, const char *entity)
 {
-  const char *name = care_record_get_entity (subject)->name;
-
-  if (g_str_equal (name, "service_case"))
-    return "case_id";
-  if (g_str_equal (name, "appointment"))
-    return "appointment_id";
-  return "session_id";
+  return entity == NULL || g_str_equal (entity, "survey") || g_str_equal (entity, "contact");
 }
 
 static void
-rebuild (CareSurveyGroup *self)
+care_survey_group_fill (CareRecordGroup *group, CareStore *store, CareRecord *subject)
 {
-  g_autoptr (CareQuery) q = NULL;
+  const char *field = care_survey_subject_field (subject);
+  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("survey"));
   g_autoptr (GPtrArray) surveys = NULL;
-  CareStore *store;
 
-  for (guint i = 0; i < self->rows->len; i++)
-    adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self), g_ptr_array_index (self->rows, i));
-  g_ptr_array_set_size (self->rows, 0);
-
-  if (self->subject == NULL)
+  if (field == NULL)
     return;
-
-  store = care_context_get_store (self->context);
-  q = care_query_new (care_schema_lookup ("survey"));
-  care_query_add_string (q, subject_field (self->subject), CARE_QUERY_EQ, care_record_get_id (self->subject));
+  care_query_add_string (q, field, CARE_QUERY_EQ, care_record_get_id (subject));
   care_query_set_order (q, "answered_at", TRUE);
   surveys = care_store_find (store, q, 0, MAX_SURVEYS, NULL);
 
@@ -92,84 +74,33 @@ rebuild (CareSurveyGroup *self)
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 6);
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), row);
-      g_ptr_array_add (self->rows, row);
+      care_record_group_add_row (group, row);
     }
-
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self),
-                                         self->rows->len == 0 ? _ ("No answers recorded yet.") : NULL);
 }
 
 static void
-store_changed_cb (CareStore *store, const char *entity, const char *id, CareSurveyGroup *self)
+care_survey_group_create (CareRecordGroup *group, CareStore *store, CareRecord *subject)
 {
-  if (entity == NULL || g_str_equal (entity, "survey") || g_str_equal (entity, "contact"))
-    rebuild (self);
-}
+  CareSurveyDialog *dialog = care_survey_dialog_new (care_view_get_window (group), store, subject);
 
-static void
-record_cb (GtkWidget *widget, const char *action, GVariant *param)
-{
-  CareSurveyGroup  *self = CARE_SURVEY_GROUP (widget);
-  GtkRoot          *root = gtk_widget_get_root (widget);
-  CareSurveyDialog *dialog;
-
-  if (self->subject == NULL)
-    return;
-
-  dialog = care_survey_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   care_context_get_store (self->context), self->subject);
   gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-care_survey_group_dispose (GObject *object)
-{
-  CareSurveyGroup *self = CARE_SURVEY_GROUP (object);
-
-  if (self->context != NULL)
-    g_clear_signal_handler (&self->changed_id, care_context_get_store (self->context));
-  g_clear_object (&self->subject);
-  g_clear_object (&self->context);
-
-  G_OBJECT_CLASS (care_survey_group_parent_class)->dispose (object);
-}
-
-static void
-care_survey_group_finalize (GObject *object)
-{
-  CareSurveyGroup *self = CARE_SURVEY_GROUP (object);
-
-  g_ptr_array_unref (self->rows);
-
-  G_OBJECT_CLASS (care_survey_group_parent_class)->finalize (object);
 }
 
 static void
 care_survey_group_class_init (CareSurveyGroupClass *klass)
 {
-  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  CareRecordGroupClass *group_class = CARE_RECORD_GROUP_CLASS (klass);
 
-  object_class->dispose = care_survey_group_dispose;
-  object_class->finalize = care_survey_group_finalize;
-
-  gtk_widget_class_install_action (widget_class, "survey.record", NULL, record_cb);
+  group_class->watches = care_survey_group_watches;
+  group_class->fill = care_survey_group_fill;
+  group_class->create = care_survey_group_create;
 }
 
 static void
 care_survey_group_init (CareSurveyGroup *self)
 {
-  GtkWidget *button = gtk_button_new_with_mnemonic (_ ("Record _Satisfaction…"));
-
-  self->rows = g_ptr_array_new ();
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "survey.record");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Record Satisfaction"),
-                                  -1);
-  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (self), button);
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self), _ ("Satisfaction"));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "survey.record", FALSE);
+  care_record_group_setup (CARE_RECORD_GROUP (self), _ ("Satisfaction"), _ ("Record _Satisfaction…"),
+                           _ ("Record Satisfaction"), _ ("No answers recorded yet."));
 }
 
 /**
@@ -180,20 +111,8 @@ void
 care_survey_group_set_subject (CareSurveyGroup *self, CareContext *context, CareRecord *subject)
 {
   g_return_if_fail (CARE_IS_SURVEY_GROUP (self));
-  g_return_if_fail (CARE_IS_CONTEXT (context));
 
-  if (self->context != context)
-    {
-      if (self->context != NULL)
-        g_clear_signal_handler (&self->changed_id, care_context_get_store (self->context));
-      g_set_object (&self->context, context);
-      self->changed_id = g_signal_connect (care_context_get_store (context), "changed",
-                                           G_CALLBACK (store_changed_cb), self);
-    }
-
-  g_set_object (&self->subject, subject);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "survey.record", subject != NULL);
-  rebuild (self);
+  care_record_group_set_subject (CARE_RECORD_GROUP (self), context, subject);
 }
 
 /**

@@ -3,12 +3,12 @@
 
 #include <adwaita.h>
 
-#include "care-context.h"
+#include "care-record-group.h"
 
 G_BEGIN_DECLS
 
 #define CARE_TYPE_SURVEY_GROUP (care_survey_group_get_type ())
-G_DECLARE_FINAL_TYPE (CareSurveyGroup, care_survey_group, CARE, SURVEY_GROUP, AdwPreferencesGroup)
+G_DECLARE_FINAL_TYPE (CareSurveyGroup, care_survey_group, CARE, SURVEY_GROUP, CareRecordGroup)
 
 void care_survey_group_set_subject (CareSurveyGroup *self,
                                     CareContext     *context,
