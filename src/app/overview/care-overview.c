@@ -389,6 +389,19 @@ add_date_label (GStrvBuilder *builder,
   g_strv_builder_add (builder, label);
 }
 
+/* The summary in words: the chart's description for screen readers, and
+ * the caption under it, where the overall figures (e.g. the average
+ * satisfaction of the year) are read at a glance. */
+static void
+set_chart_summary (CareChart  *chart,
+                   const char *summary)
+{
+  GtkLabel *caption = g_object_get_data (G_OBJECT (chart), "caption");
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (chart), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, summary, -1);
+  gtk_label_set_text (caption, summary);
+}
+
 static void
 fill_cases_chart (CareOverview       *self,
                   CareDashboardStats *stats)
@@ -431,8 +444,7 @@ fill_cases_chart (CareOverview       *self,
                             N_WEEKS, sum_opened, sum_resolved);
   week = g_strdup_printf (_ ("This week: %'u opened, %'u resolved."), opened[N_WEEKS - 1], resolved[N_WEEKS - 1]);
   description = g_strdup_printf ("%s %s", period, week);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->cases_chart), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  description, -1);
+  set_chart_summary (self->cases_chart, description);
 }
 
 static void
@@ -490,8 +502,7 @@ fill_satisfaction_chart (CareOverview       *self,
         month = g_strdup (_ ("No surveys answered this month yet."));
       description = g_strdup_printf ("%s %s", year, month);
     }
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->satisfaction_chart), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  description, -1);
+  set_chart_summary (self->satisfaction_chart, description);
 }
 
 static void
@@ -548,8 +559,7 @@ fill_expiring_chart (CareOverview       *self,
 
       description = g_strdup_printf ("%s %s", total, most);
     }
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->expiring_chart), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  description, -1);
+  set_chart_summary (self->expiring_chart, description);
 }
 
 /* A chart under its heading, named after it for screen readers. */
@@ -561,6 +571,7 @@ add_chart (CareOverview *self,
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *heading = gtk_label_new (title);
   GtkWidget *chart = care_chart_new (mode);
+  GtkWidget *caption = gtk_label_new (NULL);
 
   gtk_widget_add_css_class (box, "card");
   gtk_widget_set_margin_bottom (box, 6);
@@ -572,10 +583,20 @@ add_chart (CareOverview *self,
   gtk_widget_set_margin_top (heading, 12);
   gtk_widget_set_margin_start (chart, 12);
   gtk_widget_set_margin_end (chart, 12);
-  gtk_widget_set_margin_bottom (chart, 12);
   gtk_accessible_update_property (GTK_ACCESSIBLE (chart), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  gtk_label_set_xalign (GTK_LABEL (caption), 0);
+  gtk_label_set_wrap (GTK_LABEL (caption), TRUE);
+  gtk_widget_add_css_class (caption, "caption");
+  gtk_widget_add_css_class (caption, "dim-label");
+  gtk_widget_set_margin_start (caption, 12);
+  gtk_widget_set_margin_end (caption, 12);
+  gtk_widget_set_margin_bottom (caption, 12);
+  /* Screen readers hear it as the chart's description already. */
+  gtk_accessible_update_state (GTK_ACCESSIBLE (caption), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+  g_object_set_data (G_OBJECT (chart), "caption", caption);
   gtk_box_append (GTK_BOX (box), heading);
   gtk_box_append (GTK_BOX (box), chart);
+  gtk_box_append (GTK_BOX (box), caption);
   gtk_box_append (self->charts_box, box);
   return CARE_CHART (chart);
 }
