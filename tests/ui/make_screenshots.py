@@ -63,9 +63,10 @@ def main(target):
     # The full demo (2,000 customers) fills a week of visits as a real team would.
     with careui.App("--demo") as app:
         w = app.window
-        careui.wait_for_text(w, "Open Service Cases by Age", timeout=60)
+        careui.wait_for_text(w, "Overdue Follow-up Calls", timeout=60)
         fill_screen(app)
-        time.sleep(1)
+        careui.wait_for_no_text(w, "Demo data loaded", timeout=20)
+        time.sleep(2)
         careui.screenshot(f"{target}/overview.png")
 
         careui.show_view(app, "Customers", "customers")

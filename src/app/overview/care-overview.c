@@ -586,6 +586,9 @@ add_chart (CareOverview *self,
   gtk_accessible_update_property (GTK_ACCESSIBLE (chart), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
   gtk_label_set_xalign (GTK_LABEL (caption), 0);
   gtk_label_set_wrap (GTK_LABEL (caption), TRUE);
+  /* A wrapping label asks for its whole text on one line otherwise, which
+   * would keep the charts from having a column of their own. */
+  gtk_label_set_max_width_chars (GTK_LABEL (caption), 40);
   gtk_widget_add_css_class (caption, "caption");
   gtk_widget_add_css_class (caption, "dim-label");
   gtk_widget_set_margin_start (caption, 12);
