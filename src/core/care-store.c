@@ -1334,6 +1334,33 @@ care_store_bulk_insert (CareStore  *self,
   return TRUE;
 }
 
+/* One pass over the search view beats re-indexing a customer per child;
+ * it reads contacts and products by customer, so the entity indexes come
+ * first. Merging the index into one segment makes every search cheaper
+ * after, and as that merge rewrites it all anyway, the merges FTS5 does
+ * while it fills (automerge) are put off until then; crisismerge still
+ * bounds the number of segments. The defaults come back for the edits that
+ * follow. */
+static gboolean
+rebuild_search_index (CareStore *self,
+                      GError   **error)
+{
+  static const char *const steps[] = {
+    "DELETE FROM customer_fts",
+    "INSERT INTO customer_fts (customer_fts, rank) VALUES ('automerge', 0)",
+    "INSERT INTO customer_fts (customer_fts, rank) VALUES ('crisismerge', 64)",
+    "INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body",
+    "INSERT INTO customer_fts (customer_fts) VALUES ('optimize')",
+    "INSERT INTO customer_fts (customer_fts, rank) VALUES ('automerge', 4)",
+    "INSERT INTO customer_fts (customer_fts, rank) VALUES ('crisismerge', 16)",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    if (!bulk_exec (self, steps[i], error))
+      return FALSE;
+  return TRUE;
+}
+
 gboolean
 care_store_bulk_end (CareStore *self,
                      gboolean   commit,
@@ -1348,12 +1375,9 @@ care_store_bulk_end (CareStore *self,
   self->bulk_search = FALSE;
   g_debug ("bulk: rows: %.2f s", (g_get_monotonic_time () - self->bulk_start) / 1e6);
 
-  /* One pass over the search view beats re-indexing a customer per child;
-   * it reads contacts and products by customer, so the indexes come first.
-   * Merging the index into one segment makes every search cheaper after. */
   if (!commit)
     g_clear_pointer (&self->bulk_indexes, g_ptr_array_unref);
-  if (!care_store_exec (self, "DELETE FROM meta WHERE key = 'bulk_loading'", error) || !create_entity_indexes (self, error) || (rebuild && (!bulk_exec (self, "DELETE FROM customer_fts", error) || !bulk_exec (self, "INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body", error) || !bulk_exec (self, "INSERT INTO customer_fts (customer_fts) VALUES ('optimize')", error))))
+  if (!care_store_exec (self, "DELETE FROM meta WHERE key = 'bulk_loading'", error) || !create_entity_indexes (self, error) || (rebuild && !rebuild_search_index (self, error)))
     {
       care_store_end (self, FALSE, NULL);
       bulk_return_to_wal (self);
