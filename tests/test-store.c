@@ -4,6 +4,8 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "care-demo.h"
 #include "care-store-private.h"
@@ -468,6 +470,179 @@ test_client_id_persists (Fixture      *f,
   g_assert_cmpstr (care_store_get_client_id (f->store), ==, id);
 }
 
+/* A bulk load into an empty store runs with a rollback journal instead of
+ * the WAL. Whatever stops it, the store must come back empty and sound,
+ * never half loaded. */
+static GPtrArray *
+demo_records (guint n_customers)
+{
+  GPtrArray      *records = g_ptr_array_new_with_free_func (g_object_unref);
+  CareDemoOptions options;
+
+  care_demo_options_init (&options, n_customers);
+  g_assert_true (care_demo_generate (&options, collect_sink, records, NULL));
+  return records;
+}
+
+static char *
+text_scalar (CareStore  *store,
+             const char *sql)
+{
+  sqlite3_stmt *stmt = care_store_prepare (store, sql, NULL);
+  char         *v;
+
+  g_assert_nonnull (stmt);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  v = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return v;
+}
+
+static void
+assert_empty_and_sound (CareStore *store,
+                        gint64     n_indexes)
+{
+  g_autofree char *check = text_scalar (store, "PRAGMA integrity_check");
+  g_autofree char *mode = text_scalar (store, "PRAGMA journal_mode");
+  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("customer"));
+
+  g_assert_cmpstr (check, ==, "ok");
+  g_assert_cmpstr (mode, ==, "wal");
+  g_assert_cmpint (scalar (store, "SELECT count(*) FROM customer"), ==, 0);
+  g_assert_cmpint (scalar (store, "SELECT count(*) FROM contact"), ==, 0);
+  g_assert_cmpint (scalar (store, "SELECT count(*) FROM product"), ==, 0);
+  g_assert_cmpint (scalar (store, "SELECT count(*) FROM customer_fts"), ==, 0);
+  g_assert_cmpint (scalar (store, "SELECT count(*) FROM meta WHERE key = 'bulk_loading'"), ==, 0);
+  g_assert_cmpint (scalar (store, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'"), ==, n_indexes);
+  g_assert_cmpuint (care_store_count (store, q, NULL), ==, 0);
+}
+
+/* The store still takes a full load after a failed one, and finds it. */
+static void
+assert_loads (CareStore *store,
+              GPtrArray *records)
+{
+  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("customer"));
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *check = NULL;
+
+  for (guint i = 0; name == NULL && i < records->len; i++)
+    if (care_record_get_entity (g_ptr_array_index (records, i)) == care_schema_lookup ("customer"))
+      name = g_strdup (care_record_get_string (g_ptr_array_index (records, i), "name"));
+  g_assert_nonnull (name);
+
+  g_assert_true (care_store_bulk_begin (store, &error));
+  for (guint i = 0; i < records->len; i++)
+    g_assert_true (care_store_bulk_insert (store, g_ptr_array_index (records, i), &error));
+  g_assert_true (care_store_bulk_end (store, TRUE, &error));
+  g_assert_no_error (error);
+
+  check = text_scalar (store, "PRAGMA integrity_check");
+  g_assert_cmpstr (check, ==, "ok");
+  g_assert_cmpint (scalar (store, "SELECT count(*) FROM customer"), ==, 200);
+  /* The load puts off FTS5's merges; later edits get them back. */
+  g_assert_cmpint (scalar (store, "SELECT count(*) FROM customer_fts_config WHERE (k = 'automerge' AND v = 4) OR (k = 'crisismerge' AND v = 16)"), ==, 2);
+  care_query_set_search (q, name);
+  g_assert_cmpuint (care_store_count (store, q, NULL), >, 0);
+}
+
+static void
+test_bulk_load_failed (Fixture      *f,
+                       gconstpointer data)
+{
+  g_autoptr (GPtrArray) records = demo_records (200);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CareStore) reopened = NULL;
+  g_autofree char *mode = NULL;
+  gint64           n_indexes = scalar (f->store, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'");
+
+  g_assert_true (care_store_bulk_begin (f->store, &error));
+  mode = text_scalar (f->store, "PRAGMA journal_mode");
+  g_assert_cmpstr (mode, ==, "truncate");
+  /* A small cache makes the load write its pages into the file before the
+   * failure, as a big load does. */
+  g_assert_true (care_store_exec (f->store, "PRAGMA cache_size = 5", NULL));
+  for (guint i = 0; i < records->len; i++)
+    g_assert_true (care_store_bulk_insert (f->store, g_ptr_array_index (records, i), &error));
+  /* The same id twice: the load fails half way. */
+  g_assert_false (care_store_bulk_insert (f->store, g_ptr_array_index (records, 0), &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_true (care_store_bulk_end (f->store, FALSE, NULL));
+
+  assert_empty_and_sound (f->store, n_indexes);
+  reopened = care_store_new (f->path, &error);
+  g_assert_no_error (error);
+  assert_empty_and_sound (reopened, n_indexes);
+  g_clear_object (&reopened);
+
+  assert_loads (f->store, records);
+}
+
+/* The process dies in the middle of the load, with pages already written. */
+static void
+test_bulk_load_interrupted (Fixture      *f,
+                            gconstpointer data)
+{
+  g_autoptr (GPtrArray) records = demo_records (200);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CareStore) reopened = NULL;
+  g_autofree char *journal = g_strconcat (f->path, "-journal", NULL);
+  gint64           n_indexes = scalar (f->store, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'");
+  int              status;
+  pid_t            pid;
+
+  g_clear_object (&f->store);
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      CareStore *store = care_store_new (f->path, NULL);
+
+      if (store == NULL || !care_store_bulk_begin (store, NULL) || !care_store_exec (store, "PRAGMA cache_size = 5", NULL))
+        _exit (1);
+      for (guint i = 0; i < records->len; i++)
+        if (!care_store_bulk_insert (store, g_ptr_array_index (records, i), NULL))
+          _exit (1);
+      _exit (0);
+    }
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_assert_true (g_file_test (journal, G_FILE_TEST_EXISTS)); /* hot: the load had begun writing */
+
+  f->store = care_store_new (f->path, &error);
+  g_assert_no_error (error);
+  assert_empty_and_sound (f->store, n_indexes);
+  assert_loads (f->store, records);
+}
+
+/* While another connection has the file open (the window, while a worker
+ * thread loads demo data) the load stays in the WAL, and the other sees it. */
+static void
+test_bulk_load_shared_file (Fixture      *f,
+                            gconstpointer data)
+{
+  g_autoptr (GPtrArray) records = demo_records (200);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CareStore) loader = care_store_new (f->path, &error);
+  g_autofree char *mode = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (scalar (f->store, "SELECT count(*) FROM customer"), ==, 0);
+  g_assert_true (care_store_bulk_begin (loader, &error));
+  mode = text_scalar (loader, "PRAGMA journal_mode");
+  g_assert_cmpstr (mode, ==, "wal");
+  g_assert_cmpint (scalar (f->store, "SELECT count(*) FROM customer"), ==, 0);
+  for (guint i = 0; i < records->len; i++)
+    g_assert_true (care_store_bulk_insert (loader, g_ptr_array_index (records, i), &error));
+  g_assert_true (care_store_bulk_end (loader, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (scalar (f->store, "SELECT count(*) FROM customer"), ==, 200);
+  g_clear_object (&loader);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -485,6 +660,9 @@ main (int   argc,
   ADD ("/store/changed-signal", test_changed_signal);
   ADD ("/store/schema-matches-fields", test_schema_matches_fields);
   ADD ("/store/client-id-persists", test_client_id_persists);
+  ADD ("/store/bulk-load-failed", test_bulk_load_failed);
+  ADD ("/store/bulk-load-interrupted", test_bulk_load_interrupted);
+  ADD ("/store/bulk-load-shared-file", test_bulk_load_shared_file);
 #undef ADD
   g_test_add_func ("/store/migrate-from-every-version", test_migrate_from_every_version);
   g_test_add_func ("/store/refuses-newer-file", test_refuses_newer_file);

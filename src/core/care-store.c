@@ -27,6 +27,8 @@ struct _CareStore
   gboolean    bulk;         /* inside bulk_begin/bulk_end: search triggers off */
   gboolean    bulk_search;  /* the bulk load touched what search indexes */
   GPtrArray  *bulk_indexes; /* CREATE INDEX statements to run at bulk_end */
+  gboolean    bulk_journal; /* the load left WAL for a rollback journal */
+  gint64      bulk_start;   /* monotonic time of bulk_begin, for the debug log */
   GHashTable *changed;      /* entity name -> id, or "" for many ids, until commit */
 };
 
@@ -1149,6 +1151,19 @@ care_store_outbox_count (CareStore *self)
   return count;
 }
 
+/* Runs one step of a bulk load and logs how long it took (G_MESSAGES_DEBUG). */
+static gboolean
+bulk_exec (CareStore  *self,
+           const char *sql,
+           GError    **error)
+{
+  gint64   t0 = g_get_monotonic_time ();
+  gboolean ok = care_store_exec (self, sql, error);
+
+  g_debug ("bulk: %.60s: %.2f s", sql, (g_get_monotonic_time () - t0) / 1e6);
+  return ok;
+}
+
 /* Into an empty store, the secondary indexes of the entity tables go for
  * the load and come back at its end: one sort per index instead of a
  * B-tree insert per row into pages all over the file. Dropped and created
@@ -1208,9 +1223,43 @@ create_entity_indexes (CareStore *self,
   g_autoptr (GPtrArray) indexes = g_steal_pointer (&self->bulk_indexes);
 
   for (guint i = 0; indexes != NULL && i < indexes->len; i++)
-    if (!care_store_exec (self, g_ptr_array_index (indexes, i), error))
+    if (!bulk_exec (self, g_ptr_array_index (indexes, i), error))
       return FALSE;
   return TRUE;
+}
+
+/* Into an empty store the load leaves WAL for a rollback journal: SQLite
+ * journals only the pages that existed before the transaction, so the new
+ * rows are written once, into the database file, instead of into the WAL
+ * and again at the checkpoint. The journal stays on disk and synced, so a
+ * failed or interrupted load is still rolled back (by ROLLBACK, or by the
+ * next open finding the hot journal) to the empty store it started from.
+ * Leaving WAL needs the only connection to the file; when another one is
+ * open (the window's, while a worker thread loads) the load stays in WAL. */
+static void
+bulk_leave_wal (CareStore *self)
+{
+  sqlite3_stmt *stmt;
+  int           rc;
+
+  self->bulk_journal = FALSE;
+  rc = sqlite3_prepare_v2 (self->db, "PRAGMA journal_mode = TRUNCATE", -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    return;
+  rc = sqlite3_step (stmt);
+  self->bulk_journal = rc == SQLITE_ROW && g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "truncate") == 0;
+  sqlite3_finalize (stmt);
+  g_debug ("bulk: %s", self->bulk_journal ? "rollback journal" : "WAL (the file is shared)");
+}
+
+static void
+bulk_return_to_wal (CareStore *self)
+{
+  if (!self->bulk_journal)
+    return;
+  self->bulk_journal = FALSE;
+  if (!care_store_exec (self, "PRAGMA journal_mode = WAL", NULL))
+    g_warning ("Could not return “%s” to WAL: %s", self->path, sqlite3_errmsg (self->db));
 }
 
 /* Bulk loading (demo data, initial sync): rows arrive as already synced and
@@ -1221,10 +1270,31 @@ care_store_bulk_begin (CareStore *self,
 {
   g_return_val_if_fail (!self->bulk, FALSE);
 
+  self->bulk_start = g_get_monotonic_time ();
+
   /* Random UUID keys touch pages all over the id index: keep them in
    * memory for the load instead of spilling to the WAL and reading back. */
-  if (!care_store_exec (self, "PRAGMA cache_size = -131072", error) || !care_store_begin (self, error))
+  if (!care_store_exec (self, "PRAGMA cache_size = -131072", error))
     return FALSE;
+
+  if (self->depth == 0)
+    {
+      sqlite3_stmt *stmt = care_store_prepare (self, "SELECT 1 FROM customer LIMIT 1", error);
+      int           rc;
+
+      if (stmt == NULL)
+        return FALSE;
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      if (rc == SQLITE_DONE)
+        bulk_leave_wal (self);
+    }
+
+  if (!care_store_begin (self, error))
+    {
+      bulk_return_to_wal (self);
+      return FALSE;
+    }
 
   /* Inserted and deleted inside the one transaction: no other connection
    * ever sees it, and a crash rolls it back with the load. */
@@ -1232,6 +1302,7 @@ care_store_bulk_begin (CareStore *self,
     {
       g_clear_pointer (&self->bulk_indexes, g_ptr_array_unref);
       care_store_end (self, FALSE, NULL);
+      bulk_return_to_wal (self);
       return FALSE;
     }
 
@@ -1263,30 +1334,64 @@ care_store_bulk_insert (CareStore  *self,
   return TRUE;
 }
 
+/* One pass over the search view beats re-indexing a customer per child;
+ * it reads contacts and products by customer, so the entity indexes come
+ * first. Merging the index into one segment makes every search cheaper
+ * after, and as that merge rewrites it all anyway, the merges FTS5 does
+ * while it fills (automerge) are put off until then; crisismerge still
+ * bounds the number of segments. The defaults come back for the edits that
+ * follow. */
+static gboolean
+rebuild_search_index (CareStore *self,
+                      GError   **error)
+{
+  static const char *const steps[] = {
+    "DELETE FROM customer_fts",
+    "INSERT INTO customer_fts (customer_fts, rank) VALUES ('automerge', 0)",
+    "INSERT INTO customer_fts (customer_fts, rank) VALUES ('crisismerge', 64)",
+    "INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body",
+    "INSERT INTO customer_fts (customer_fts) VALUES ('optimize')",
+    "INSERT INTO customer_fts (customer_fts, rank) VALUES ('automerge', 4)",
+    "INSERT INTO customer_fts (customer_fts, rank) VALUES ('crisismerge', 16)",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    if (!bulk_exec (self, steps[i], error))
+      return FALSE;
+  return TRUE;
+}
+
 gboolean
 care_store_bulk_end (CareStore *self,
                      gboolean   commit,
                      GError   **error)
 {
   gboolean rebuild = commit && self->bulk_search;
+  gboolean ok;
 
   g_return_val_if_fail (self->bulk, FALSE);
 
   self->bulk = FALSE;
   self->bulk_search = FALSE;
+  g_debug ("bulk: rows: %.2f s", (g_get_monotonic_time () - self->bulk_start) / 1e6);
 
-  /* One pass over the search view beats re-indexing a customer per child;
-   * it reads contacts and products by customer, so the indexes come first.
-   * Merging the index into one segment makes every search cheaper after. */
   if (!commit)
     g_clear_pointer (&self->bulk_indexes, g_ptr_array_unref);
-  if (!care_store_exec (self, "DELETE FROM meta WHERE key = 'bulk_loading'", error) || !create_entity_indexes (self, error) || (rebuild && (!care_store_exec (self, "DELETE FROM customer_fts", error) || !care_store_exec (self, "INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body", error) || !care_store_exec (self, "INSERT INTO customer_fts (customer_fts) VALUES ('optimize')", error))))
+  if (!care_store_exec (self, "DELETE FROM meta WHERE key = 'bulk_loading'", error) || !create_entity_indexes (self, error) || (rebuild && !rebuild_search_index (self, error)))
     {
       care_store_end (self, FALSE, NULL);
+      bulk_return_to_wal (self);
       return FALSE;
     }
 
-  if (!care_store_end (self, commit, error))
+  {
+    gint64 t0 = g_get_monotonic_time ();
+    ok = care_store_end (self, commit, error);
+    g_debug ("bulk: %s: %.2f s", commit ? "commit" : "rollback", (g_get_monotonic_time () - t0) / 1e6);
+  }
+  bulk_return_to_wal (self);
+  g_debug ("bulk: total: %.2f s", (g_get_monotonic_time () - self->bulk_start) / 1e6);
+  if (!ok)
     return FALSE;
 
   return care_store_exec (self, "PRAGMA cache_size = -2000", error);
