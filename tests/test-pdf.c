@@ -1,5 +1,6 @@
-/* test-pdf.c: the visit report and certificate PDFs carry their text (read
- * back with pdftotext), in any script; attendance decides the certificate. */
+/* test-pdf.c: the visit report and certificate PDFs draw (pdftoppm) and
+ * carry their text (read back with pdftotext), in any script; attendance
+ * decides the certificate. */
 #include "config.h"
 
 #include <cairo-pdf.h>
@@ -19,6 +20,42 @@ static const CarePdfOptions options = {
   .currency = "EUR",
 };
 
+/* The first page opens in pdftoppm (poppler's rasteriser) and has ink on
+ * it: a PDF a viewer can draw, not only one pdftotext can read. */
+static void
+assert_renders (const char *path)
+{
+  g_autofree char *dir = g_dir_make_tmp ("test-pdf-XXXXXX", NULL);
+  g_autofree char *prefix = g_build_filename (dir, "page", NULL);
+  g_autofree char *pgm = g_strconcat (prefix, ".pgm", NULL);
+  g_autofree char *data = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *argv[] = { "pdftoppm", "-r", "30", "-gray", "-singlefile", "-f", "1", "-l", "1", path, prefix, NULL };
+  gsize       length, ink = 0, header;
+  guint       width, height, maxval;
+  int         status, consumed = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                               NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_true (g_file_get_contents (pgm, &data, &length, &error));
+  g_assert_no_error (error);
+
+  /* A binary greymap: "P5 <width> <height> <maxval>" and one byte a pixel. */
+  g_assert_cmpint (sscanf (data, "P5 %u %u %u%n", &width, &height, &maxval, &consumed), ==, 3);
+  header = (gsize) consumed + 1;
+  g_assert_cmpuint (width, >, 100);
+  g_assert_cmpuint (height, >, 100);
+  g_assert_cmpuint (length, ==, header + (gsize) width * height);
+  for (gsize i = header; i < length; i++)
+    ink += (guchar) data[i] < maxval / 2;
+  g_assert_cmpuint (ink, >, 200);
+
+  g_unlink (pgm);
+  g_rmdir (dir);
+}
+
 static char *
 pdf_text (GFile *file)
 {
@@ -28,6 +65,8 @@ pdf_text (GFile *file)
   g_autoptr (GError) error = NULL;
   const char *argv[] = { "pdftotext", "-enc", "UTF-8", path, "-", NULL };
   int         status;
+
+  assert_renders (path);
 
   g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, &error));
   g_assert_no_error (error);
