@@ -13,6 +13,7 @@
 
 #include "care-dashboard-stats.h"
 #include "care-store-private.h"
+#include "care-warranty.h"
 #include "care-workflow.h"
 
 struct _CareDashboardStats
@@ -30,11 +31,9 @@ G_DEFINE_FINAL_TYPE (CareDashboardStats, care_dashboard_stats, G_TYPE_OBJECT)
 /* A warranty whose cover lapses: no other warranty of the product carries on
  * from the next day (an extension), so there is a renewal to sell. ?1 and ?2
  * bound the end date. The same rule as the expiry reminders. */
-#define LAPSING_WARRANTY                                                                     \
-  "warranty.sync_state != 3 AND warranty.end_date >= ?1 AND warranty.end_date %s ?2 "        \
-  "AND NOT EXISTS (SELECT 1 FROM warranty next WHERE next.product_id = warranty.product_id " \
-  "AND next.sync_state != 3 AND next.id != warranty.id "                                     \
-  "AND next.start_date <= date(warranty.end_date, '+1 day') AND next.end_date > warranty.end_date)"
+#define LAPSING_WARRANTY                                                              \
+  "warranty.sync_state != 3 AND warranty.end_date >= ?1 AND warranty.end_date %s ?2 " \
+  "AND " CARE_WARRANTY_LAPSES_SQL
 
 #define OPEN_CASE "service_case.sync_state != 3 AND service_case.status IN ('open', 'in_progress', 'waiting')"
 

@@ -16,6 +16,7 @@
 
 #include "care-reminder.h"
 #include "care-store-private.h"
+#include "care-warranty.h"
 #include "care-workflow.h"
 
 static const char *const kind_keys[] = { "warranty", "appointment" };
@@ -128,9 +129,7 @@ take_in_transaction (CareStore *store,
                     "warranty.end_date >= ?1 AND warranty.end_date <= ?2 "
                     /* Only when the cover lapses: not when another warranty
                      * of the product carries on from the next day. */
-                    "AND NOT EXISTS (SELECT 1 FROM warranty next WHERE next.product_id = warranty.product_id "
-                    "AND next.sync_state != 3 AND next.id != warranty.id "
-                    "AND next.start_date <= date(warranty.end_date, '+1 day') AND next.end_date > warranty.end_date)",
+                    "AND " CARE_WARRANTY_LAPSES_SQL,
                     "warranty.end_date", from, to, NULL,
                     data->due, error))
         return FALSE;

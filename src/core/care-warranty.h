@@ -16,6 +16,14 @@ typedef enum
 
 #define CARE_WARRANTY_EXPIRING_DAYS 30
 
+/* An SQL condition on a row of the warranty table: its cover lapses, as no
+ * other live warranty of the product carries on from the next day (an
+ * extension). Shared by the expiry reminders and the dashboard's renewals. */
+#define CARE_WARRANTY_LAPSES_SQL                                                         \
+  "NOT EXISTS (SELECT 1 FROM warranty next WHERE next.product_id = warranty.product_id " \
+  "AND next.sync_state != 3 AND next.id != warranty.id "                                 \
+  "AND next.start_date <= date(warranty.end_date, '+1 day') AND next.end_date > warranty.end_date)"
+
 typedef struct
 {
   CareRecord        *product;  /* NULL when the serial is unknown */
