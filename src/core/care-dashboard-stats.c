@@ -361,8 +361,6 @@ care_dashboard_stats_case_ages (CareDashboardStats *self,
   g_autofree char *week = NULL;
   g_autofree char *month = NULL;
   const char      *params[3];
-  sqlite3_stmt    *stmt;
-  int              rc;
 
   g_return_val_if_fail (CARE_IS_DASHBOARD_STATS (self), FALSE);
 
@@ -377,25 +375,11 @@ care_dashboard_stats_case_ages (CareDashboardStats *self,
   for (guint i = 0; i < CARE_CASE_AGE_N; i++)
     counts[i] = 0;
 
-  stmt = care_store_prepare (self->store,
-                             "SELECT CASE WHEN opened_at > ?1 THEN 0 WHEN opened_at > ?2 THEN 1 "
-                             "WHEN opened_at > ?3 THEN 2 ELSE 3 END AS age, count(*) "
-                             "FROM service_case WHERE " OPEN_CASE " GROUP BY age",
-                             error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_texts (stmt, params, 3);
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 age = sqlite3_column_int64 (stmt, 0);
-
-      if (age >= 0 && age < CARE_CASE_AGE_N)
-        counts[age] = (guint) sqlite3_column_int64 (stmt, 1);
-    }
-  sqlite3_reset (stmt);
-
-  return rc == SQLITE_DONE || care_store_set_error (self->store, rc, error);
+  return group_by_period (self,
+                          "SELECT CASE WHEN opened_at > ?1 THEN 0 WHEN opened_at > ?2 THEN 1 "
+                          "WHEN opened_at > ?3 THEN 2 ELSE 3 END AS age, count(*) "
+                          "FROM service_case WHERE " OPEN_CASE " GROUP BY age",
+                          params, 3, CARE_CASE_AGE_N, counts, NULL, error);
 }
 
 /**
