@@ -1036,21 +1036,25 @@ bind_params (sqlite3_stmt *stmt,
     care_store_bind_value (stmt, (int) i + 1, g_ptr_array_index (params, i));
 }
 
-guint
-care_store_count (CareStore *self,
-                  CareQuery *query,
-                  GError   **error)
+/* Runs @sql, a count with @params and, when @limit is not negative, the
+ * limit bound after them; returns the count, or 0 on error. */
+static guint
+count_rows (CareStore  *self,
+            const char *sql,
+            GPtrArray  *params,
+            gint64      limit,
+            GError    **error)
 {
-  g_autoptr (GPtrArray) params = NULL;
-  g_autofree char *sql = care_query_to_sql (query, "count(*)", FALSE, &params);
-  sqlite3_stmt    *stmt = care_store_prepare (self, sql, error);
-  guint            count = 0;
-  int              rc;
+  sqlite3_stmt *stmt = care_store_prepare (self, sql, error);
+  guint         count = 0;
+  int           rc;
 
   if (stmt == NULL)
     return 0;
 
   bind_params (stmt, params);
+  if (limit >= 0)
+    sqlite3_bind_int64 (stmt, (int) params->len + 1, limit);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     count = (guint) sqlite3_column_int64 (stmt, 0);
@@ -1059,6 +1063,17 @@ care_store_count (CareStore *self,
   sqlite3_reset (stmt);
 
   return count;
+}
+
+guint
+care_store_count (CareStore *self,
+                  CareQuery *query,
+                  GError   **error)
+{
+  g_autoptr (GPtrArray) params = NULL;
+  g_autofree char *sql = care_query_to_sql (query, "count(*)", FALSE, &params);
+
+  return count_rows (self, sql, params, -1, error);
 }
 
 /**
@@ -1079,27 +1094,12 @@ care_store_count_upto (CareStore *self,
   g_autoptr (GPtrArray) params = NULL;
   g_autofree char *inner = NULL;
   g_autofree char *sql = NULL;
-  sqlite3_stmt    *stmt;
-  guint            count = 0;
-  int              rc;
 
   care_query_set_match (stream, CARE_QUERY_MATCH_STREAM);
   inner = care_query_to_sql (stream, "1", FALSE, &params);
   sql = g_strconcat ("SELECT count(*) FROM (", inner, " LIMIT ?)", NULL);
-  stmt = care_store_prepare (self, sql, error);
-  if (stmt == NULL)
-    return 0;
 
-  bind_params (stmt, params);
-  sqlite3_bind_int64 (stmt, (int) params->len + 1, limit);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    count = (guint) sqlite3_column_int64 (stmt, 0);
-  else
-    care_store_set_error (self, rc, error);
-  sqlite3_reset (stmt);
-
-  return count;
+  return count_rows (self, sql, params, limit, error);
 }
 
 /* Returns up to @limit records of @query from @offset, in its order. */
