@@ -1164,6 +1164,26 @@ bulk_exec (CareStore  *self,
   return ok;
 }
 
+/* Sets @empty to whether the store holds no customer yet, the test for a
+ * load into an empty store. */
+static gboolean
+store_is_empty (CareStore *self,
+                gboolean  *empty,
+                GError   **error)
+{
+  sqlite3_stmt *stmt = care_store_prepare (self, "SELECT 1 FROM customer LIMIT 1", error);
+  int           rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return care_store_set_error (self, rc, error);
+  *empty = rc == SQLITE_DONE;
+  return TRUE;
+}
+
 /* Into an empty store, the secondary indexes of the entity tables go for
  * the load and come back at its end: one sort per index instead of a
  * B-tree insert per row into pages all over the file. Dropped and created
@@ -1177,14 +1197,8 @@ drop_entity_indexes (CareStore *self,
   gboolean empty;
   int      rc;
 
-  stmt = care_store_prepare (self, "SELECT 1 FROM customer LIMIT 1", error);
-  if (stmt == NULL)
+  if (!store_is_empty (self, &empty, error))
     return FALSE;
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return care_store_set_error (self, rc, error);
-  empty = rc == SQLITE_DONE;
   if (!empty)
     return TRUE;
 
@@ -1279,14 +1293,11 @@ care_store_bulk_begin (CareStore *self,
 
   if (self->depth == 0)
     {
-      sqlite3_stmt *stmt = care_store_prepare (self, "SELECT 1 FROM customer LIMIT 1", error);
-      int           rc;
+      gboolean empty;
 
-      if (stmt == NULL)
+      if (!store_is_empty (self, &empty, error))
         return FALSE;
-      rc = sqlite3_step (stmt);
-      sqlite3_reset (stmt);
-      if (rc == SQLITE_DONE)
+      if (empty)
         bulk_leave_wal (self);
     }
 
