@@ -175,16 +175,23 @@ care_query_get_search (CareQuery *self)
   return self->search;
 }
 
+/* The full-text MATCH expression of the search, or NULL when it does not go
+ * to the customers' full-text index. */
+static char *
+fts_search_match (CareQuery *self)
+{
+  if (self->search == NULL || !g_str_equal (self->entity->name, "customer"))
+    return NULL;
+  return care_query_fts_match (self->search);
+}
+
 /* The search goes to the customers' full-text index (other entities
  * match their title with LIKE). */
 gboolean
 care_query_has_fts_search (CareQuery *self)
 {
-  g_autofree char *match = NULL;
+  g_autofree char *match = fts_search_match (self);
 
-  if (self->search == NULL || !g_str_equal (self->entity->name, "customer"))
-    return FALSE;
-  match = care_query_fts_match (self->search);
   return match != NULL;
 }
 
@@ -194,13 +201,12 @@ care_query_has_fts_search (CareQuery *self)
 gboolean
 care_query_search_is_short (CareQuery *self)
 {
-  g_autofree char *match = NULL;
+  g_autofree char *match = fts_search_match (self);
   g_auto (GStrv) terms = NULL;
 
-  if (!care_query_has_fts_search (self))
+  if (match == NULL)
     return FALSE;
 
-  match = care_query_fts_match (self->search);
   terms = g_strsplit (match, " ", -1);
   for (guint i = 0; terms[i] != NULL; i++)
     /* A term is "word"*: the quotes and the star are not typed. */
