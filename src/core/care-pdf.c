@@ -22,9 +22,10 @@
 #include "care-warranty.h"
 #include "care-workflow.h"
 
-/* A4 in points. */
-#define A4_SHORT 595.276
-#define A4_LONG  841.890
+/* A4's sides in points, whichever way the page is turned: the portrait
+ * page of care-pdf.h. */
+#define A4_SHORT CARE_PDF_PAGE_WIDTH
+#define A4_LONG  CARE_PDF_PAGE_HEIGHT
 #define MARGIN   56.0
 
 typedef struct
