@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "care-demo.h"
+#include "care-follow-up.h"
 #include "care-maintenance.h"
 #include "care-rma.h"
 #include "care-signature.h"
@@ -1114,26 +1115,16 @@ gen_follow_up_calls (Gen     *gen,
       const char *resolved_at = care_record_get_updated_at (c);
       g_autoptr (CareRecord) call = NULL;
       g_autofree char *day = NULL;
-      g_autofree char *start = NULL;
-      g_autofree char *end = NULL;
       GDate            date;
 
       if (resolved_at == NULL || strcmp (resolved_at, since) < 0 || !care_date_from_iso (resolved_at, &date))
         continue;
       g_date_add_days (&date, 7);
       day = care_date_to_iso (&date);
-      start = g_strdup_printf ("%sT10:00:00Z", day);
-      end = g_strdup_printf ("%sT10:15:00Z", day);
 
       call = new_record (gen, "appointment");
-      care_record_set_string (call, "kind", "follow_up_call");
-      care_record_set_string (call, "customer_id", care_record_get_string (c, "customer_id"));
-      care_record_set_string (call, "product_id", care_record_get_string (c, "product_id"));
-      care_record_set_string (call, "case_id", care_record_get_id (c));
-      care_record_set_string (call, "start_at", start);
-      care_record_set_string (call, "end_at", end);
+      care_follow_up_fill_call (call, c, &date);
       care_record_set_string (call, "status", strcmp (day, today) < 0 && i % 5 != 0 ? "done" : "planned");
-      care_record_set_string (call, "notes", "Ask whether the problem stays solved, and take the satisfaction survey.");
       if (!emit (gen, call, error))
         return FALSE;
     }

@@ -50,6 +50,37 @@ care_follow_up_applies (CareRecord *source)
   return FALSE;
 }
 
+/**
+ * care_follow_up_fill_call:
+ * @call: a new appointment
+ * @source: the resolved service case or the done delivery/installation
+ * @day: the day of the call
+ *
+ * Fills @call in as the planned follow-up call of @source on @day: its kind,
+ * the ids it links, the slot of the day and the notes for the caller.
+ */
+void
+care_follow_up_fill_call (CareRecord  *call,
+                          CareRecord  *source,
+                          const GDate *day)
+{
+  gboolean         from_case = is_entity (source, "service_case");
+  g_autofree char *iso = care_date_to_iso (day);
+  g_autofree char *start = g_strdup_printf ("%sT%02d:00:00Z", iso, CALL_HOUR);
+  g_autofree char *end = g_strdup_printf ("%sT%02d:%02d:00Z", iso, CALL_HOUR, CALL_MINUTES);
+
+  care_record_set_string (call, "kind", "follow_up_call");
+  care_record_set_string (call, "customer_id", care_record_get_string (source, "customer_id"));
+  care_record_set_string (call, "product_id", care_record_get_string (source, "product_id"));
+  care_record_set_string (call, "case_id", from_case ? care_record_get_id (source) : care_record_get_string (source, "case_id"));
+  if (!from_case)
+    care_record_set_string (call, "follow_up_of", care_record_get_id (source));
+  care_record_set_string (call, "start_at", start);
+  care_record_set_string (call, "end_at", end);
+  care_record_set_string (call, "status", "planned");
+  care_record_set_string (call, "notes", from_case ? _ ("Ask whether the problem stays solved, and take the satisfaction survey.") : _ ("Ask how the delivery or installation went, and take the satisfaction survey."));
+}
+
 typedef struct
 {
   CareRecord *source;
@@ -69,11 +100,8 @@ schedule_in_transaction (CareStore *store,
   g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("appointment"));
   g_autoptr (CareRecord) call = care_record_new (care_schema_lookup ("appointment"));
   g_autoptr (GError) local_error = NULL;
-  g_autofree char *day = NULL;
-  g_autofree char *start = NULL;
-  g_autofree char *end = NULL;
-  GDate            date, source_day;
-  guint            existing;
+  GDate date, source_day;
+  guint existing;
 
   /* Checked inside the write transaction, so two calls cannot both create. */
   if (from_case)
@@ -99,20 +127,7 @@ schedule_in_transaction (CareStore *store,
     date = source_day;
   g_date_add_days (&date, data->days);
 
-  day = care_date_to_iso (&date);
-  start = g_strdup_printf ("%sT%02d:00:00Z", day, CALL_HOUR);
-  end = g_strdup_printf ("%sT%02d:%02d:00Z", day, CALL_HOUR, CALL_MINUTES);
-
-  care_record_set_string (call, "kind", "follow_up_call");
-  care_record_set_string (call, "customer_id", care_record_get_string (source, "customer_id"));
-  care_record_set_string (call, "product_id", care_record_get_string (source, "product_id"));
-  care_record_set_string (call, "case_id", from_case ? care_record_get_id (source) : care_record_get_string (source, "case_id"));
-  if (!from_case)
-    care_record_set_string (call, "follow_up_of", care_record_get_id (source));
-  care_record_set_string (call, "start_at", start);
-  care_record_set_string (call, "end_at", end);
-  care_record_set_string (call, "status", "planned");
-  care_record_set_string (call, "notes", from_case ? _ ("Ask whether the problem stays solved, and take the satisfaction survey.") : _ ("Ask how the delivery or installation went, and take the satisfaction survey."));
+  care_follow_up_fill_call (call, source, &date);
   if (!care_store_save (store, call, error))
     return FALSE;
 
