@@ -725,9 +725,10 @@ store_changed_cb (CareStore *store, const char *entity, const char *id, CareAppo
   if (g_str_equal (entity, "staff"))
     fill_technicians (self);
 
-  /* The shown appointment may have changed (or another clashes with it now). */
-  if (self->current != NULL &&
-      (g_str_equal (entity, "appointment") || g_str_equal (entity, "customer")))
+  /* The shown appointment may have changed (or another clashes with it now,
+   * or its visit report was written). */
+  if (self->current != NULL && (g_str_equal (entity, "appointment") || g_str_equal (entity, "customer") ||
+                                g_str_equal (entity, "visit_report")))
     {
       g_autoptr (CareRecord) fresh = care_store_load (store, care_record_get_entity (self->current),
                                                       care_record_get_id (self->current), NULL);
@@ -926,14 +927,9 @@ mark_not_done_cb (GtkWidget *widget, const char *action, GVariant *param)
 static void
 visit_report_saved_cb (CareVisitReportDialog *dialog, CareRecord *report, gboolean completed, CareRecord *follow_up, CareAppointmentsView *self)
 {
-  g_autoptr (CareRecord) fresh = NULL;
   g_autofree char *booked = NULL;
 
-  if (self->current != NULL)
-    fresh = care_store_load (get_store (self), care_record_get_entity (self->current),
-                             care_record_get_id (self->current), NULL);
-  if (fresh != NULL)
-    show_detail (self, fresh);
+  /* store_changed_cb already showed the report in the detail pane. */
   if (follow_up != NULL)
     {
       booked = care_follow_up_describe (follow_up);
