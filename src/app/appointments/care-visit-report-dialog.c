@@ -989,15 +989,8 @@ static GPtrArray *
 load_warranties (CareStore  *store,
                  CareRecord *appointment)
 {
-  g_autoptr (CareQuery) q = NULL;
-  const char *product_id = care_record_get_string (appointment, "product_id");
-  GPtrArray  *found;
+  GPtrArray *found = care_visit_report_product_warranties (store, appointment, NULL);
 
-  if (product_id == NULL)
-    return g_ptr_array_new_with_free_func (g_object_unref);
-  q = care_query_new (care_schema_lookup ("warranty"));
-  care_query_add_string (q, "product_id", CARE_QUERY_EQ, product_id);
-  found = care_store_find_all (store, q, NULL);
   return found != NULL ? found : g_ptr_array_new_with_free_func (g_object_unref);
 }
 
