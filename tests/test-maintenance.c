@@ -182,6 +182,25 @@ test_overdue (void)
   after = care_store_find (store, q, 0, 10, NULL);
   g_assert_cmpuint (after->len, ==, 1);
   g_assert_cmpuint (care_store_count (store, q, NULL), ==, 1);
+
+  /* The check on one loaded appointment follows the query's rule. */
+  {
+    g_autoptr (CareQuery) all_q = care_query_new (care_schema_lookup ("appointment"));
+    g_autoptr (GPtrArray) all = care_store_find_all (store, all_q, NULL);
+    guint n_overdue = 0;
+
+    g_assert_cmpuint (all->len, ==, 5);
+    for (guint i = 0; i < all->len; i++)
+      {
+        CareRecord *a = g_ptr_array_index (all, i);
+        gboolean    expected = g_strcmp0 (care_record_get_id (a), care_record_get_id (g_ptr_array_index (after, 0))) == 0;
+
+        g_assert_cmpint (care_maintenance_is_overdue (a, now), ==, expected);
+        n_overdue += expected;
+      }
+    g_assert_cmpuint (n_overdue, ==, 1);
+    g_assert_false (care_maintenance_is_overdue (repair, now));
+  }
 }
 
 int

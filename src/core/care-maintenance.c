@@ -207,6 +207,9 @@ care_maintenance_plan_generate (CareStore  *store,
   return TRUE;
 }
 
+/* The statuses of a maintenance visit that was missed while it has them. */
+static const char *const overdue_statuses[] = { "planned", "not_done", NULL };
+
 /**
  * care_maintenance_overdue_query:
  * @now: the current time
@@ -218,15 +221,43 @@ care_maintenance_plan_generate (CareStore  *store,
 CareQuery *
 care_maintenance_overdue_query (GDateTime *now)
 {
-  static const char *const open_statuses[] = { "planned", "not_done", NULL };
-  CareQuery               *q = care_query_new (care_schema_lookup ("appointment"));
-  g_autofree char         *at = care_datetime_to_iso (now);
+  CareQuery       *q = care_query_new (care_schema_lookup ("appointment"));
+  g_autofree char *at = care_datetime_to_iso (now);
 
   care_query_add_string (q, "kind", CARE_QUERY_EQ, "maintenance");
-  care_query_add_in (q, "status", open_statuses);
+  care_query_add_in (q, "status", overdue_statuses);
   care_query_add_string (q, "start_at", CARE_QUERY_LT, at);
   care_query_set_order (q, "start_at", FALSE);
   return q;
+}
+
+/**
+ * care_maintenance_is_overdue:
+ * @appointment: an appointment already loaded
+ * @now: the current time
+ *
+ * Returns: whether @appointment is one care_maintenance_overdue_query()
+ * would find.
+ */
+gboolean
+care_maintenance_is_overdue (CareRecord *appointment,
+                             GDateTime  *now)
+{
+  const char      *start_at;
+  const char      *status;
+  g_autofree char *at = NULL;
+
+  g_return_val_if_fail (CARE_IS_RECORD (appointment), FALSE);
+  g_return_val_if_fail (now != NULL, FALSE);
+
+  start_at = care_record_get_string (appointment, "start_at");
+  status = care_record_get_string (appointment, "status");
+  if (g_strcmp0 (care_record_get_string (appointment, "kind"), "maintenance") != 0 || start_at == NULL ||
+      status == NULL || !g_strv_contains (overdue_statuses, status))
+    return FALSE;
+
+  at = care_datetime_to_iso (now);
+  return g_strcmp0 (start_at, at) < 0;
 }
 
 /* The links of a plan to its appointments, by visit number. */

@@ -16,6 +16,8 @@ gboolean   care_maintenance_plan_generate (CareStore  *store,
                                            guint      *n_created,
                                            GError    **error);
 CareQuery *care_maintenance_overdue_query (GDateTime *now);
+gboolean   care_maintenance_is_overdue (CareRecord *appointment,
+                                        GDateTime  *now);
 CareQuery *care_maintenance_plan_visits_query (const char *plan_id);
 
 G_END_DECLS

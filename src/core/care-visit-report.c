@@ -271,6 +271,34 @@ care_visit_report_find_for_appointment (CareStore  *store,
   return g_object_ref (g_ptr_array_index (found, 0));
 }
 
+/**
+ * care_visit_report_product_warranties:
+ * @appointment: the appointment a report is about
+ *
+ * Returns: (transfer full) (element-type CareRecord) (nullable): the
+ * warranties of the product @appointment is about, any status; an empty
+ * array when it names no product, %NULL on error.
+ */
+GPtrArray *
+care_visit_report_product_warranties (CareStore  *store,
+                                      CareRecord *appointment,
+                                      GError    **error)
+{
+  g_autoptr (CareQuery) q = NULL;
+  const char *product_id;
+
+  g_return_val_if_fail (CARE_IS_STORE (store), NULL);
+  g_return_val_if_fail (CARE_IS_RECORD (appointment), NULL);
+
+  product_id = care_record_get_string (appointment, "product_id");
+  if (product_id == NULL)
+    return g_ptr_array_new_with_free_func (g_object_unref);
+
+  q = care_query_new (care_schema_lookup ("warranty"));
+  care_query_add_string (q, "product_id", CARE_QUERY_EQ, product_id);
+  return care_store_find_all (store, q, error);
+}
+
 /* The warranties of the product the report's appointment is about; an
  * empty array when it names no product. */
 static GPtrArray *
@@ -279,20 +307,13 @@ warranties_for_report (CareStore  *store,
                        GError    **error)
 {
   g_autoptr (CareRecord) appointment = NULL;
-  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("warranty"));
-  const char *product_id;
 
   appointment = care_store_load (store, care_schema_lookup ("appointment"),
                                  care_record_get_string (report, "appointment_id"), error);
   if (appointment == NULL)
     return NULL;
 
-  product_id = care_record_get_string (appointment, "product_id");
-  if (product_id == NULL)
-    return g_ptr_array_new_with_free_func (g_object_unref);
-
-  care_query_add_string (q, "product_id", CARE_QUERY_EQ, product_id);
-  return care_store_find_all (store, q, error);
+  return care_visit_report_product_warranties (store, appointment, error);
 }
 
 /**

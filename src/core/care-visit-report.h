@@ -45,6 +45,9 @@ CareRecord    *care_visit_report_new_for_appointment (CareRecord *appointment);
 CareRecord    *care_visit_report_find_for_appointment (CareStore  *store,
                                                        const char *appointment_id,
                                                        GError    **error);
+GPtrArray     *care_visit_report_product_warranties (CareStore  *store,
+                                                     CareRecord *appointment,
+                                                     GError    **error);
 CareQuery     *care_visit_report_parts_query (const char *report_id);
 GPtrArray     *care_visit_report_list_parts (CareStore  *store,
                                              const char *report_id,

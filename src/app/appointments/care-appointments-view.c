@@ -18,6 +18,7 @@
 #include "care-follow-up-hook.h"
 #include "care-format.h"
 #include "care-ics-export.h"
+#include "care-maintenance.h"
 #include "care-record-list.h"
 #include "care-schedule.h"
 #include "care-visit-report-dialog.h"
@@ -725,9 +726,10 @@ store_changed_cb (CareStore *store, const char *entity, const char *id, CareAppo
   if (g_str_equal (entity, "staff"))
     fill_technicians (self);
 
-  /* The shown appointment may have changed (or another clashes with it now). */
-  if (self->current != NULL &&
-      (g_str_equal (entity, "appointment") || g_str_equal (entity, "customer")))
+  /* The shown appointment may have changed (or another clashes with it now,
+   * or its visit report was written). */
+  if (self->current != NULL && (g_str_equal (entity, "appointment") || g_str_equal (entity, "customer") ||
+                                g_str_equal (entity, "visit_report")))
     {
       g_autoptr (CareRecord) fresh = care_store_load (store, care_record_get_entity (self->current),
                                                       care_record_get_id (self->current), NULL);
@@ -771,20 +773,6 @@ setup_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareAppointm
   gtk_list_item_set_child (item, box);
 }
 
-/* A maintenance visit that should have happened and is still open: the
- * rule of care_maintenance_overdue_query(), for one row already loaded. */
-static gboolean
-is_overdue_maintenance (CareRecord *record)
-{
-  const char *status = care_record_get_string (record, "status");
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *now_iso = utc_string (now);
-
-  return g_strcmp0 (care_record_get_string (record, "kind"), "maintenance") == 0 &&
-         (g_strcmp0 (status, "planned") == 0 || g_strcmp0 (status, "not_done") == 0) &&
-         g_strcmp0 (care_record_get_string (record, "start_at"), now_iso) < 0;
-}
-
 static void
 bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareAppointmentsView *self)
 {
@@ -804,6 +792,7 @@ bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareAppointme
   g_autofree char *status_text = care_format_record_field (record, "status");
   const char      *status_key = care_record_get_string (record, "status");
   const char      *addr = care_record_get_string (record, "address");
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
 
   /* TRANSLATORS: an agenda entry: "Delivery · Padaria Lda" */
   heading = g_strdup_printf (_ ("%s · %s"), kind, customer != NULL ? customer : "");
@@ -828,7 +817,7 @@ bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareAppointme
     gtk_widget_add_css_class (status, "accent");
 
   gtk_widget_remove_css_class (status, "warning");
-  if (is_overdue_maintenance (record))
+  if (care_maintenance_is_overdue (record, now))
     {
       gtk_label_set_text (GTK_LABEL (status), _ ("Maintenance overdue"));
       gtk_widget_remove_css_class (status, "error");
@@ -926,14 +915,9 @@ mark_not_done_cb (GtkWidget *widget, const char *action, GVariant *param)
 static void
 visit_report_saved_cb (CareVisitReportDialog *dialog, CareRecord *report, gboolean completed, CareRecord *follow_up, CareAppointmentsView *self)
 {
-  g_autoptr (CareRecord) fresh = NULL;
   g_autofree char *booked = NULL;
 
-  if (self->current != NULL)
-    fresh = care_store_load (get_store (self), care_record_get_entity (self->current),
-                             care_record_get_id (self->current), NULL);
-  if (fresh != NULL)
-    show_detail (self, fresh);
+  /* store_changed_cb already showed the report in the detail pane. */
   if (follow_up != NULL)
     {
       booked = care_follow_up_describe (follow_up);

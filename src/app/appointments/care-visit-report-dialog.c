@@ -16,7 +16,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "care-follow-up.h"
+#include "care-follow-up-hook.h"
 #include "care-format.h"
 #include "care-pdf.h"
 #include "care-signature-pad.h"
@@ -76,14 +76,15 @@ struct _CareVisitReportDialog
   GtkLabel     *total_sum;
 
   /* Owned references */
-  CareStore  *store;
-  GSettings  *settings;
-  CareRecord *appointment;
-  CareRecord *report;      /* as stored, or a new unsaved one */
-  GPtrArray  *warranties;  /* of the appointment's product */
-  GPtrArray  *parts;       /* PartRow*, in the order shown */
-  GPtrArray  *removed_ids; /* char*, stored parts the user removed */
-  char       *currency;
+  CareContext *context;
+  CareStore   *store;
+  GSettings   *settings;
+  CareRecord  *appointment;
+  CareRecord  *report;      /* as stored, or a new unsaved one */
+  GPtrArray   *warranties;  /* of the appointment's product */
+  GPtrArray   *parts;       /* PartRow*, in the order shown */
+  GPtrArray   *removed_ids; /* char*, stored parts the user removed */
+  char        *currency;
 
   gboolean saved_once;  /* the report exists in the store */
   gboolean price_error; /* parts_error shows why no price can be given */
@@ -723,17 +724,13 @@ complete_cb (GtkWidget  *widget,
   g_set_object (&self->report, report);
 
   /* A delivery or installation gets its check-up call, as many days later
-   * as Preferences say. */
+   * as Preferences say. Completing the report is the change that books it,
+   * even for a visit marked done before (no status to compare: NULL), and
+   * booking twice is a no-op. */
   appointment = care_store_load (self->store, care_schema_lookup ("appointment"), care_record_get_id (self->appointment),
                                  NULL);
-  if (appointment != NULL && care_follow_up_applies (appointment))
-    {
-      g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-      guint days = (guint) MAX (g_settings_get_int (self->settings, "follow-up-days"), 1);
-
-      if (!care_follow_up_schedule (self->store, appointment, days, now, &call, &error))
-        g_warning ("No follow-up call booked: %s", error->message);
-    }
+  if (appointment != NULL)
+    call = care_follow_up_after_change (self->context, NULL, appointment);
 
   g_signal_emit (self, signals[SAVED], 0, self->report, TRUE, call);
   gtk_window_destroy (GTK_WINDOW (self));
@@ -992,15 +989,8 @@ static GPtrArray *
 load_warranties (CareStore  *store,
                  CareRecord *appointment)
 {
-  g_autoptr (CareQuery) q = NULL;
-  const char *product_id = care_record_get_string (appointment, "product_id");
-  GPtrArray  *found;
+  GPtrArray *found = care_visit_report_product_warranties (store, appointment, NULL);
 
-  if (product_id == NULL)
-    return g_ptr_array_new_with_free_func (g_object_unref);
-  q = care_query_new (care_schema_lookup ("warranty"));
-  care_query_add_string (q, "product_id", CARE_QUERY_EQ, product_id);
-  found = care_store_find_all (store, q, NULL);
   return found != NULL ? found : g_ptr_array_new_with_free_func (g_object_unref);
 }
 
@@ -1095,6 +1085,7 @@ care_visit_report_dialog_dispose (GObject *object)
   CareVisitReportDialog *self = CARE_VISIT_REPORT_DIALOG (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CARE_TYPE_VISIT_REPORT_DIALOG);
+  g_clear_object (&self->context);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
   g_clear_object (&self->appointment);
@@ -1236,6 +1227,7 @@ care_visit_report_dialog_new (GtkWindow   *parent,
     }
 
   self = g_object_new (CARE_TYPE_VISIT_REPORT_DIALOG, "transient-for", parent, NULL);
+  self->context = g_object_ref (context);
   self->store = g_object_ref (store);
   self->settings = g_object_ref (care_context_get_settings (context));
   self->currency = g_settings_get_string (self->settings, "currency");

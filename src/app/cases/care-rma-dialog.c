@@ -35,14 +35,6 @@ struct _CareRmaDialog
 
 G_DEFINE_FINAL_TYPE (CareRmaDialog, care_rma_dialog, ADW_TYPE_WINDOW)
 
-enum
-{
-  SAVED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
-
 static const char *const new_fields[] = { "product_id", "reason", "outcome", "received", "replacement_serial", "notes", NULL };
 static const char *const replaced_fields[] = { "reason", "received", "notes", NULL };
 
@@ -111,7 +103,6 @@ save_cb (GtkWidget *widget, const char *action, GVariant *param)
   else if (!care_record_editor_save (self->editor, &error))
     return;
 
-  g_signal_emit (self, signals[SAVED], 0, rma);
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
@@ -139,13 +130,6 @@ care_rma_dialog_class_init (CareRmaDialogClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = care_rma_dialog_dispose;
-
-  /**
-   * CareRmaDialog::saved:
-   * @rma: the return as stored
-   */
-  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                 G_TYPE_NONE, 1, CARE_TYPE_RECORD);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/aftercare/Aftercare/cases/care-rma-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, CareRmaDialog, content);

@@ -299,24 +299,69 @@ coverage_parts (CareRecord *warranty)
   }
 }
 
-/* A product's maintenance: a button to its plan, a tag for missed visits. */
-static void
-add_maintenance (CareCustomerDetail *self, GtkWidget *row, CareRecord *product)
+/* The ids of @products (borrowed from them) with an overdue maintenance
+ * visit. Each page of overdue visits names at least one product not seen
+ * yet, so this usually takes one query and never more than one per product. */
+static GHashTable *
+find_overdue_products (CareCustomerDetail *self, GPtrArray *products)
 {
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr (CareQuery) overdue = care_maintenance_overdue_query (now);
+  g_autoptr (GPtrArray) remaining = g_ptr_array_new ();
+  GHashTable *overdue_products = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < products->len; i++)
+    g_ptr_array_add (remaining, (gpointer) care_record_get_id (g_ptr_array_index (products, i)));
+
+  while (remaining->len > 0)
+    {
+      g_autoptr (CareQuery) overdue = care_maintenance_overdue_query (now);
+      g_autoptr (GPtrArray) visits = NULL;
+      guint n_remaining = remaining->len;
+
+      g_ptr_array_add (remaining, NULL);
+      care_query_add_in (overdue, "product_id", (const char *const *) remaining->pdata);
+      g_ptr_array_set_size (remaining, remaining->len - 1);
+      visits = find (self, overdue, MAX_PRODUCTS);
+
+      for (guint i = 0; i < visits->len; i++)
+        {
+          const char *product_id = care_record_get_string (g_ptr_array_index (visits, i), "product_id");
+
+          for (guint j = 0; product_id != NULL && j < remaining->len; j++)
+            if (g_str_equal (g_ptr_array_index (remaining, j), product_id))
+              {
+                g_hash_table_add (overdue_products, g_ptr_array_index (remaining, j));
+                g_ptr_array_remove_index_fast (remaining, j);
+                break;
+              }
+        }
+      if (visits->len < MAX_PRODUCTS || remaining->len == n_remaining)
+        break;
+    }
+
+  return overdue_products;
+}
+
+/* A product's maintenance: a button to its plan, a tag for missed visits. */
+static void
+add_maintenance (GtkWidget *row, CareRecord *product, GHashTable *overdue_products)
+{
   /* TRANSLATORS: a button's accessible name; %s is a product */
   g_autofree char *label = g_strdup_printf (_ ("Maintenance Plan for %s"), care_record_get_title (product));
 
-  care_query_add_string (overdue, "product_id", CARE_QUERY_EQ, care_record_get_id (product));
-  if (care_store_count (get_store (self), overdue, NULL) > 0)
+  if (g_hash_table_contains (overdue_products, care_record_get_id (product)))
     adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag (_ ("Maintenance overdue"), "error"));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), action_button ("alarm-symbolic", label, "detail.maintenance-plan",
                                                                   care_record_get_id (product)));
 }
 
 static void
-add_product_row (CareCustomerDetail *self, GtkWidget *group, CareRecord *product, GDate *today, guint expiring_days)
+add_product_row (CareCustomerDetail *self,
+                 GtkWidget          *group,
+                 CareRecord         *product,
+                 GDate              *today,
+                 guint               expiring_days,
+                 GHashTable         *overdue_products)
 {
   g_autoptr (CareQuery) wq = care_query_new (care_schema_lookup ("warranty"));
   g_autoptr (GPtrArray) warranties = NULL;
@@ -406,7 +451,7 @@ add_product_row (CareCustomerDetail *self, GtkWidget *group, CareRecord *product
   add_prefix_icon (row, "emblem-system-symbolic");
   if (tag_text != NULL)
     adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag (tag_text, tag_class));
-  add_maintenance (self, row, product);
+  add_maintenance (row, product, overdue_products);
   add_row (group, row);
 }
 
@@ -419,12 +464,14 @@ build_products (CareCustomerDetail *self)
   GtkWidget       *group = new_group (self, _ ("Products"));
   guint            expiring_days =
       g_settings_get_int (care_context_get_settings (self->context), "warranty-expiring-days");
+  g_autoptr (GHashTable) overdue_products = NULL;
   GDate today;
 
   care_date_parse (today_iso, &today);
   products = find (self, query, MAX_PRODUCTS);
+  overdue_products = find_overdue_products (self, products);
   for (guint i = 0; i < products->len; i++)
-    add_product_row (self, group, g_ptr_array_index (products, i), &today, expiring_days);
+    add_product_row (self, group, g_ptr_array_index (products, i), &today, expiring_days, overdue_products);
 
   if (products->len == 0)
     adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),

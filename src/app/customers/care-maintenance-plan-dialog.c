@@ -36,8 +36,11 @@ struct _CareMaintenancePlanDialog
   GtkBox *content;
 
   /* Owned references */
-  CareStore *store;
-  GPtrArray *visit_rows; /* GtkWidget, borrowed from visits_group */
+  CareStore  *store;
+  GPtrArray  *visit_rows;  /* GtkWidget, borrowed from visits_group */
+  GHashTable *booked;      /* visit number → appointment (CareRecord) */
+  GHashTable *overdue_ids; /* appointment id (owned) of overdue visits */
+  guint       last_linked; /* the highest visit number with a link */
 
   /* Borrowed references */
   CareRecordEditor    *editor;
@@ -77,55 +80,67 @@ add_visit_row (CareMaintenancePlanDialog *self, guint number, const char *day, c
   g_ptr_array_add (self->visit_rows, row);
 }
 
+/* The plan's booked visits and which of them are overdue, from the store:
+ * read when the dialog opens and after saving, not as the form changes. */
+static void
+load_visits (CareMaintenancePlanDialog *self)
+{
+  CareRecord *plan = care_record_editor_get_record (self->editor);
+  g_autoptr (CareQuery) links_query = care_maintenance_plan_visits_query (care_record_get_id (plan));
+  g_autoptr (GPtrArray) links = care_store_find (self->store, links_query, 0, MAX_VISITS, NULL);
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (CareQuery) overdue_query = care_maintenance_overdue_query (now);
+  g_autoptr (GPtrArray) overdue = NULL;
+
+  g_hash_table_remove_all (self->booked);
+  g_hash_table_remove_all (self->overdue_ids);
+  self->last_linked = 0;
+
+  care_query_add_string (overdue_query, "product_id", CARE_QUERY_EQ, care_record_get_string (plan, "product_id"));
+  overdue = care_store_find (self->store, overdue_query, 0, MAX_VISITS, NULL);
+  for (guint i = 0; overdue != NULL && i < overdue->len; i++)
+    g_hash_table_add (self->overdue_ids, g_strdup (care_record_get_id (g_ptr_array_index (overdue, i))));
+
+  for (guint i = 0; links != NULL && i < links->len; i++)
+    {
+      CareRecord *link = g_ptr_array_index (links, i);
+      guint       number = (guint) care_record_get_int (link, "visit_number", 0);
+      CareRecord *appointment = care_store_load (self->store, care_schema_lookup ("appointment"),
+                                                 care_record_get_string (link, "appointment_id"), NULL);
+
+      if (appointment != NULL)
+        g_hash_table_insert (self->booked, GUINT_TO_POINTER (number), appointment);
+      else
+        g_hash_table_remove (self->booked, GUINT_TO_POINTER (number));
+      self->last_linked = MAX (self->last_linked, number);
+    }
+}
+
 /* The visits of the plan as it stands in the form. */
 static void
 update_visits (CareMaintenancePlanDialog *self)
 {
   CareRecord *plan = care_record_editor_get_record (self->editor);
   g_autoptr (GPtrArray) dates = care_maintenance_plan_dates (plan);
-  g_autoptr (CareQuery) links_query = care_maintenance_plan_visits_query (care_record_get_id (plan));
-  g_autoptr (GPtrArray) links = care_store_find (self->store, links_query, 0, MAX_VISITS, NULL);
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr (CareQuery) overdue_query = care_maintenance_overdue_query (now);
-  g_autoptr (GPtrArray) overdue = NULL;
-  g_autoptr (GHashTable) overdue_ids = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr (GHashTable) by_number = g_hash_table_new (NULL, NULL);
   g_autoptr (GError) invalid = NULL;
-  guint last = dates->len;
+  guint last = MAX (dates->len, self->last_linked);
 
   for (guint i = 0; i < self->visit_rows->len; i++)
     adw_preferences_group_remove (self->visits_group, g_ptr_array_index (self->visit_rows, i));
   g_ptr_array_set_size (self->visit_rows, 0);
 
-  care_query_add_string (overdue_query, "product_id", CARE_QUERY_EQ, care_record_get_string (plan, "product_id"));
-  overdue = care_store_find (self->store, overdue_query, 0, MAX_VISITS, NULL);
-  for (guint i = 0; overdue != NULL && i < overdue->len; i++)
-    g_hash_table_add (overdue_ids, (gpointer) care_record_get_id (g_ptr_array_index (overdue, i)));
-
-  for (guint i = 0; links != NULL && i < links->len; i++)
-    {
-      CareRecord *link = g_ptr_array_index (links, i);
-      guint       number = (guint) care_record_get_int (link, "visit_number", 0);
-
-      g_hash_table_insert (by_number, GUINT_TO_POINTER (number), link);
-      last = MAX (last, number);
-    }
-
   for (guint number = 1; number <= last; number++)
     {
-      CareRecord *link = g_hash_table_lookup (by_number, GUINT_TO_POINTER (number));
-      g_autoptr (CareRecord) appointment = NULL;
+      CareRecord *appointment = g_hash_table_lookup (self->booked, GUINT_TO_POINTER (number));
 
-      if (link != NULL)
-        appointment = care_store_load (self->store, care_schema_lookup ("appointment"),
-                                       care_record_get_string (link, "appointment_id"), NULL);
       if (appointment != NULL)
         {
           g_autofree char *day = care_format_datetime (care_record_get_string (appointment, "start_at"));
           g_autofree char *status = care_format_record_field (appointment, "status");
 
           add_visit_row (self, number, day, status,
-                         g_hash_table_contains (overdue_ids, care_record_get_id (appointment)), number > dates->len);
+                         g_hash_table_contains (self->overdue_ids, care_record_get_id (appointment)),
+                         number > dates->len);
         }
       else if (number <= dates->len)
         {
@@ -167,6 +182,7 @@ save_cb (GtkWidget *widget, const char *action, GVariant *param)
     {
       /* The plan is saved; saving again retries the booking. */
       care_record_editor_show_problem (self->editor, NULL, error->message);
+      load_visits (self);
       update_visits (self);
       return;
     }
@@ -195,6 +211,8 @@ care_maintenance_plan_dialog_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), CARE_TYPE_MAINTENANCE_PLAN_DIALOG);
   g_clear_object (&self->store);
   g_clear_pointer (&self->visit_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->booked, g_hash_table_unref);
+  g_clear_pointer (&self->overdue_ids, g_hash_table_unref);
 
   G_OBJECT_CLASS (care_maintenance_plan_dialog_parent_class)->dispose (object);
 }
@@ -222,6 +240,8 @@ care_maintenance_plan_dialog_init (CareMaintenancePlanDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->visit_rows = g_ptr_array_new ();
+  self->booked = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  self->overdue_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 /* The product's plan, or a new one with the usual monthly rhythm. */
@@ -299,6 +319,7 @@ care_maintenance_plan_dialog_new (GtkWindow *parent, CareStore *store, const cha
   }
 
   g_signal_connect_object (self->editor, "notify::valid", G_CALLBACK (editor_changed_cb), self, 0);
+  load_visits (self);
   update_visits (self);
   care_record_editor_focus_first (self->editor);
   return self;

@@ -155,6 +155,17 @@ care_record_group_set_subject (CareRecordGroup *self, CareContext *context, Care
   g_return_if_fail (CARE_IS_RECORD_GROUP (self));
   g_return_if_fail (CARE_IS_CONTEXT (context));
 
+  /* The same record again (a view redraws its detail pane after every
+   * change): the rows only depend on its id and entity, and the store's
+   * changes already rebuild them. */
+  if (priv->context == context && subject != NULL && priv->subject != NULL && care_record_get_id (subject) != NULL &&
+      care_record_get_entity (subject) == care_record_get_entity (priv->subject) &&
+      g_strcmp0 (care_record_get_id (subject), care_record_get_id (priv->subject)) == 0)
+    {
+      g_set_object (&priv->subject, subject);
+      return;
+    }
+
   if (priv->context != context)
     {
       if (priv->context != NULL)

@@ -4,7 +4,7 @@
  * 1 or a 5 nobody gave. Save with no score (or, for a class, no
  * participant) keeps the dialog open with that row marked and saves
  * nothing. The survey itself comes from care_survey_new_for(), which fills
- * in the customer from the subject. Emits "saved" with the stored survey. */
+ * in the customer from the subject. */
 #define G_LOG_DOMAIN "care-survey-dialog"
 
 #include "config.h"
@@ -38,14 +38,6 @@ struct _CareSurveyDialog
 };
 
 G_DEFINE_FINAL_TYPE (CareSurveyDialog, care_survey_dialog, ADW_TYPE_WINDOW)
-
-enum
-{
-  SAVED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
 
 static gboolean
 is_session (CareSurveyDialog *self)
@@ -126,7 +118,6 @@ save_cb (GtkWidget *widget, const char *action, GVariant *param)
       return;
     }
 
-  g_signal_emit (self, signals[SAVED], 0, survey);
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
@@ -185,13 +176,6 @@ care_survey_dialog_class_init (CareSurveyDialogClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = care_survey_dialog_dispose;
-
-  /**
-   * CareSurveyDialog::saved:
-   * @survey: the survey as stored
-   */
-  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                 G_TYPE_NONE, 1, CARE_TYPE_RECORD);
 
   g_type_ensure (CARE_TYPE_SCORE_PICKER);
   gtk_widget_class_set_template_from_resource (widget_class,
