@@ -190,8 +190,6 @@ store_changed_cb (CareStore            *store,
                   const char           *id,
                   CareReminderNotifier *self)
 {
-  if (entity != NULL && !g_str_equal (entity, "warranty") && !g_str_equal (entity, "appointment"))
-    return;
   if (self->changed_id == 0)
     self->changed_id = g_timeout_add_seconds (CHANGE_DELAY, changed_timeout_cb, self);
 }
@@ -257,7 +255,8 @@ care_reminder_notifier_new (GtkApplication *application,
   self->context = g_object_ref (context);
 
   g_action_map_add_action_entries (G_ACTION_MAP (application), actions, G_N_ELEMENTS (actions), self);
-  g_signal_connect_object (store (self), "changed", G_CALLBACK (store_changed_cb), self, 0);
+  g_signal_connect_object (store (self), "changed::warranty", G_CALLBACK (store_changed_cb), self, 0);
+  g_signal_connect_object (store (self), "changed::appointment", G_CALLBACK (store_changed_cb), self, 0);
   g_signal_connect_object (care_context_get_settings (context), "changed::staff-id", G_CALLBACK (staff_changed_cb),
                            self, 0);
   self->periodic_id = g_timeout_add_seconds (CHECK_INTERVAL, periodic_cb, self);

@@ -643,6 +643,18 @@ queue_refresh (CareOverview *self)
 
 /* Callbacks */
 
+/* Every entity the page reads, directly or by reference (names of
+ * customers and technicians, the product of a warranty). */
+static const char *const shown_entities[] = {
+  "customer",
+  "staff",
+  "product",
+  "warranty",
+  "service_case",
+  "appointment",
+  "survey",
+};
+
 /* Bursts of changes (a sync page, a bulk load) give one refresh. */
 static void
 store_changed_cb (CareStore    *store,
@@ -679,7 +691,14 @@ care_overview_constructed (GObject *object)
 
   G_OBJECT_CLASS (care_overview_parent_class)->constructed (object);
 
-  g_signal_connect_object (store (self), "changed", G_CALLBACK (store_changed_cb), self, 0);
+  /* Only the entities the page shows: a change of any other (a training,
+   * an enrolment) leaves it as it is. */
+  for (guint i = 0; i < G_N_ELEMENTS (shown_entities); i++)
+    {
+      g_autofree char *signal = g_strconcat ("changed::", shown_entities[i], NULL);
+
+      g_signal_connect_object (store (self), signal, G_CALLBACK (store_changed_cb), self, 0);
+    }
   g_signal_connect_object (care_context_get_settings (self->context), "changed::staff-id",
                            G_CALLBACK (staff_changed_cb), self, 0);
   self->clock_id = g_timeout_add_seconds (CLOCK_INTERVAL, clock_cb, self);

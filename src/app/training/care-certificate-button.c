@@ -150,8 +150,6 @@ store_changed_cb (CareStore             *store,
                   const char            *id,
                   CareCertificateButton *self)
 {
-  if (entity != NULL && !g_str_equal (entity, "enrolment") && !g_str_equal (entity, "training_session"))
-    return;
   if (self->update_id == 0)
     self->update_id = g_idle_add (update_idle_cb, self);
 }
@@ -226,7 +224,8 @@ care_certificate_button_new (CareContext *context,
   label = g_strdup_printf (_ ("Certificate of %s"), name != NULL ? name : "");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 
-  g_signal_connect_object (store (self), "changed", G_CALLBACK (store_changed_cb), self, 0);
+  g_signal_connect_object (store (self), "changed::enrolment", G_CALLBACK (store_changed_cb), self, 0);
+  g_signal_connect_object (store (self), "changed::training_session", G_CALLBACK (store_changed_cb), self, 0);
   update (self);
   return GTK_WIDGET (self);
 }
