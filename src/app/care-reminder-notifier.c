@@ -17,9 +17,9 @@
 #include "care-format.h"
 #include "care-reminder-notifier.h"
 #include "care-reminder.h"
+#include "care-warranty.h"
 #include "care-window.h"
 
-#define WARRANTY_DAYS      30
 #define APPOINTMENT_HOURS  24
 #define CHECK_INTERVAL     (10 * 60)
 #define CHANGE_DELAY       2
@@ -284,7 +284,7 @@ care_reminder_notifier_check (CareReminderNotifier *self)
   g_return_val_if_fail (CARE_IS_REMINDER_NOTIFIER (self), 0);
 
   staff_id = care_account_dup_staff_id (care_context_get_account (self->context));
-  due = care_reminders_take_due (store (self), now, WARRANTY_DAYS, staff_id, APPOINTMENT_HOURS, &error);
+  due = care_reminders_take_due (store (self), now, CARE_WARRANTY_EXPIRING_DAYS, staff_id, APPOINTMENT_HOURS, &error);
   if (due == NULL)
     {
       g_warning ("Could not check the reminders: %s", error->message);

@@ -12,11 +12,11 @@
 #include "care-dashboard-stats.h"
 #include "care-format.h"
 #include "care-overview.h"
+#include "care-warranty.h"
 #include "care-window.h"
 
 /* Rows a section lists before "N more" stands for the rest. */
 #define SECTION_LIMIT     8
-#define EXPIRING_DAYS     30
 #define N_WEEKS           12
 #define N_MONTHS          12
 #define CLOCK_INTERVAL    (5 * 60)
@@ -338,7 +338,7 @@ fill_warranties (CareOverview       *self,
   guint total = 0;
 
   section_clear (&self->warranties);
-  rows = care_dashboard_stats_expiring_warranties (stats, EXPIRING_DAYS, SECTION_LIMIT, &total, &error);
+  rows = care_dashboard_stats_expiring_warranties (stats, CARE_WARRANTY_EXPIRING_DAYS, SECTION_LIMIT, &total, &error);
   warn_error ("the expiring warranties", error);
   section_set_count (&self->warranties, total);
 
