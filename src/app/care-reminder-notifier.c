@@ -48,18 +48,6 @@ store (CareReminderNotifier *self)
   return care_context_get_store (self->context);
 }
 
-static char *
-reference (CareReminderNotifier *self,
-           CareRecord           *record,
-           const char           *field)
-{
-  const char *id = care_record_get_string (record, field);
-
-  if (id == NULL)
-    return NULL;
-  return care_format_reference (store (self), care_entity_lookup_field (care_record_get_entity (record), field), id);
-}
-
 static void
 send (CareReminderNotifier *self,
       const char           *id,
@@ -94,7 +82,7 @@ notify_warranty (CareReminderNotifier *self,
     product = care_store_load (store (self), care_schema_lookup ("product"),
                                care_record_get_string (warranty, "product_id"), NULL);
   if (product != NULL)
-    customer = reference (self, product, "customer_id");
+    customer = care_format_record_reference (store (self), product, "customer_id");
 
   /* TRANSLATORS: a notification; %s is a date */
   title = g_strdup_printf (_ ("Warranty Ends on %s"), end);
@@ -110,7 +98,7 @@ notify_appointment (CareReminderNotifier *self,
 {
   g_autofree char *kind = care_format_record_field (appointment, "kind");
   g_autofree char *when = care_format_datetime (care_record_get_string (appointment, "start_at"));
-  g_autofree char *customer = reference (self, appointment, "customer_id");
+  g_autofree char *customer = care_format_record_reference (store (self), appointment, "customer_id");
   const char      *address = care_record_get_string (appointment, "address");
   g_autofree char *title = NULL;
   g_autofree char *body = NULL;

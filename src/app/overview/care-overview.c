@@ -207,19 +207,6 @@ section_add_empty (Section    *section,
   gtk_widget_add_css_class (row, "dim-label");
 }
 
-static char *
-reference_name (CareOverview *self,
-                CareRecord   *record,
-                const char   *field)
-{
-  const CareEntity *e = care_record_get_entity (record);
-  const char       *id = care_record_get_string (record, field);
-
-  if (id == NULL)
-    return NULL;
-  return care_format_reference (store (self), care_entity_lookup_field (e, field), id);
-}
-
 static void
 warn_error (const char *what,
             GError     *error)
@@ -263,8 +250,8 @@ fill_appointments (CareOverview       *self,
       g_autofree char *start = care_format_time (care_record_get_string (a, "start_at"));
       g_autofree char *end = care_format_time (care_record_get_string (a, "end_at"));
       g_autofree char *kind = care_format_record_field (a, "kind");
-      g_autofree char *customer = reference_name (self, a, "customer_id");
-      g_autofree char *technician = staff_id == NULL ? reference_name (self, a, "technician_id") : NULL;
+      g_autofree char *customer = care_format_record_reference (store (self), a, "customer_id");
+      g_autofree char *technician = staff_id == NULL ? care_format_record_reference (store (self), a, "technician_id") : NULL;
       g_autofree char *status = g_strcmp0 (care_record_get_string (a, "status"), "planned") != 0
                                     ? care_format_record_field (a, "status")
                                     : NULL;
@@ -301,7 +288,7 @@ fill_follow_ups (CareOverview       *self,
   for (guint i = 0; rows != NULL && i < rows->len; i++)
     {
       CareRecord      *a = g_ptr_array_index (rows, i);
-      g_autofree char *customer = reference_name (self, a, "customer_id");
+      g_autofree char *customer = care_format_record_reference (store (self), a, "customer_id");
       g_autofree char *when = care_format_datetime (care_record_get_string (a, "start_at"));
       /* TRANSLATORS: when an overdue follow-up call was due, e.g. "Due 18 Nov 2026, 10:00" */
       g_autofree char *due = g_strdup_printf (_ ("Due %s"), when);
@@ -355,7 +342,7 @@ fill_warranties (CareOverview       *self,
         product = care_store_load (store (self), care_schema_lookup ("product"),
                                    care_record_get_string (w, "product_id"), NULL);
       if (product != NULL)
-        customer = reference_name (self, product, "customer_id");
+        customer = care_format_record_reference (store (self), product, "customer_id");
 
       /* TRANSLATORS: a warranty about to expire: "Product · Standard warranty, ends 3 Dec 2026" */
       subtitle = g_strdup_printf (_ ("%s · %s, ends %s"),

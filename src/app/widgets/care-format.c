@@ -197,3 +197,17 @@ care_format_reference (CareStore       *store,
 
   return care_format_title (store, target);
 }
+
+/* Like care_format_reference() for @record's reference @field, but %NULL
+ * when the field is empty, so a caller can leave the name out. */
+char *
+care_format_record_reference (CareStore  *store,
+                              CareRecord *record,
+                              const char *field)
+{
+  const char *id = care_record_get_string (record, field);
+
+  if (id == NULL)
+    return NULL;
+  return care_format_reference (store, care_entity_lookup_field (care_record_get_entity (record), field), id);
+}

@@ -19,5 +19,8 @@ char *care_format_subtitle (CareRecord *record);
 char *care_format_reference (CareStore       *store,
                              const CareField *field,
                              const char      *id);
+char *care_format_record_reference (CareStore  *store,
+                                    CareRecord *record,
+                                    const char *field);
 
 G_END_DECLS
