@@ -78,9 +78,7 @@ notify_warranty (CareReminderNotifier *self,
   g_autofree char *body = NULL;
   g_autofree char *id = g_strconcat ("warranty-", care_record_get_id (warranty), NULL);
 
-  if (care_record_get_string (warranty, "product_id") != NULL)
-    product = care_store_load (store (self), care_schema_lookup ("product"),
-                               care_record_get_string (warranty, "product_id"), NULL);
+  product = care_format_load_reference (store (self), warranty, "product_id");
   if (product != NULL)
     customer = care_format_record_reference (store (self), product, "customer_id");
 

@@ -338,9 +338,7 @@ fill_warranties (CareOverview       *self,
       g_autofree char *kind = care_format_record_field (w, "kind");
       g_autofree char *subtitle = NULL;
 
-      if (care_record_get_string (w, "product_id") != NULL)
-        product = care_store_load (store (self), care_schema_lookup ("product"),
-                                   care_record_get_string (w, "product_id"), NULL);
+      product = care_format_load_reference (store (self), w, "product_id");
       if (product != NULL)
         customer = care_format_record_reference (store (self), product, "customer_id");
 
