@@ -222,14 +222,6 @@ care_file_job_get_widget (CareFileJob *self)
   return self->widget;
 }
 
-GFile *
-care_file_job_get_file (CareFileJob *self)
-{
-  g_return_val_if_fail (CARE_IS_FILE_JOB (self), NULL);
-
-  return self->file;
-}
-
 /* The id of the filter shown when the user accepted, or -1. */
 int
 care_file_job_get_filter_id (CareFileJob *self)

@@ -36,7 +36,6 @@ void         care_file_job_run (CareFileJob         *self,
                                 gpointer             user_data);
 
 GtkWidget *care_file_job_get_widget (CareFileJob *self);
-GFile     *care_file_job_get_file (CareFileJob *self);
 int        care_file_job_get_filter_id (CareFileJob *self);
 char      *care_file_job_get_display_name (CareFileJob *self);
 gboolean   care_file_job_has_suffix (CareFileJob       *self,
