@@ -170,14 +170,21 @@ changed_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Bursts of changes give one check. */
+static void
+queue_check (CareReminderNotifier *self)
+{
+  if (self->changed_id == 0)
+    self->changed_id = g_timeout_add_seconds (CHANGE_DELAY, changed_timeout_cb, self);
+}
+
 static void
 store_changed_cb (CareStore            *store,
                   const char           *entity,
                   const char           *id,
                   CareReminderNotifier *self)
 {
-  if (self->changed_id == 0)
-    self->changed_id = g_timeout_add_seconds (CHANGE_DELAY, changed_timeout_cb, self);
+  queue_check (self);
 }
 
 /* Signing in as a technician brings their visits of the next day. */
@@ -186,7 +193,7 @@ staff_changed_cb (GSettings            *settings,
                   const char           *key,
                   CareReminderNotifier *self)
 {
-  store_changed_cb (NULL, NULL, NULL, self);
+  queue_check (self);
 }
 
 /* Overrides */
