@@ -16,12 +16,10 @@
 #include "care-window.h"
 
 /* Rows a section lists before "N more" stands for the rest. */
-#define SECTION_LIMIT     8
-#define N_WEEKS           12
-#define N_MONTHS          12
-#define CLOCK_INTERVAL    (5 * 60)
-#define APPOINTMENTS_VIEW 4
-#define WARRANTIES_VIEW   2
+#define SECTION_LIMIT  8
+#define N_WEEKS        12
+#define N_MONTHS       12
+#define CLOCK_INTERVAL (5 * 60)
 
 typedef struct
 {
@@ -179,10 +177,10 @@ section_add_record (CareOverview *self,
 
 /* The end of a long list: how many more, and the view that has them all. */
 static void
-section_add_more (Section *section,
-                  guint    shown,
-                  guint    total,
-                  guint    view_index)
+section_add_more (Section    *section,
+                  guint       shown,
+                  guint       total,
+                  const char *view)
 {
   g_autofree char *title = NULL;
   GtkWidget       *row;
@@ -193,8 +191,8 @@ section_add_more (Section *section,
   title = g_strdup_printf (ngettext ("%'u more", "%'u more", total - shown), total - shown);
   row = section_add_row (section, title, NULL);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "u", view_index);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.show-view");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", view);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.open-view");
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
 }
 
@@ -269,7 +267,7 @@ fill_appointments (CareOverview       *self,
 
   if (total == 0)
     section_add_empty (&self->appointments, _ ("No appointments today"));
-  section_add_more (&self->appointments, rows != NULL ? rows->len : 0, total, APPOINTMENTS_VIEW);
+  section_add_more (&self->appointments, rows != NULL ? rows->len : 0, total, "appointments");
 }
 
 static void
@@ -298,7 +296,7 @@ fill_follow_ups (CareOverview       *self,
 
   if (total == 0)
     section_add_empty (&self->follow_ups, _ ("No overdue calls"));
-  section_add_more (&self->follow_ups, rows != NULL ? rows->len : 0, total, APPOINTMENTS_VIEW);
+  section_add_more (&self->follow_ups, rows != NULL ? rows->len : 0, total, "appointments");
 }
 
 static void
@@ -350,7 +348,7 @@ fill_warranties (CareOverview       *self,
 
   if (total == 0)
     section_add_empty (&self->warranties, _ ("No warranties expiring"));
-  section_add_more (&self->warranties, rows != NULL ? rows->len : 0, total, WARRANTIES_VIEW);
+  section_add_more (&self->warranties, rows != NULL ? rows->len : 0, total, "warranties");
 }
 
 /* Charts */
