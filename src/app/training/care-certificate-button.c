@@ -2,8 +2,9 @@
  *
  * The button is sensitive only for a participant who attended every
  * session of the course they were confirmed in; otherwise its tooltip and
- * accessible description say how far they got. It checks again when an
- * enrolment changes, so ticking the last attendance box enables it. */
+ * accessible description say how far they got. The training view builds
+ * new buttons when enrolments change, and has a button check again when it
+ * records an attendance itself, so ticking the last box enables it. */
 #define G_LOG_DOMAIN "care-certificate-button"
 
 #include "config.h"
@@ -24,7 +25,6 @@ struct _CareCertificateButton
   char                 *contact_id;
   char                 *course_id;
   GtkFileChooserNative *chooser;
-  guint                 update_id;
 };
 
 G_DEFINE_FINAL_TYPE (CareCertificateButton, care_certificate_button, GTK_TYPE_BUTTON)
@@ -134,26 +134,6 @@ care_certificate_button_clicked (GtkButton *button)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
-static gboolean
-update_idle_cb (gpointer user_data)
-{
-  CareCertificateButton *self = user_data;
-
-  self->update_id = 0;
-  update (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-store_changed_cb (CareStore             *store,
-                  const char            *entity,
-                  const char            *id,
-                  CareCertificateButton *self)
-{
-  if (self->update_id == 0)
-    self->update_id = g_idle_add (update_idle_cb, self);
-}
-
 /* Overrides */
 
 static void
@@ -161,7 +141,6 @@ care_certificate_button_dispose (GObject *object)
 {
   CareCertificateButton *self = CARE_CERTIFICATE_BUTTON (object);
 
-  g_clear_handle_id (&self->update_id, g_source_remove);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
@@ -224,8 +203,15 @@ care_certificate_button_new (CareContext *context,
   label = g_strdup_printf (_ ("Certificate of %s"), name != NULL ? name : "");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 
-  g_signal_connect_object (store (self), "changed::enrolment", G_CALLBACK (store_changed_cb), self, 0);
-  g_signal_connect_object (store (self), "changed::training_session", G_CALLBACK (store_changed_cb), self, 0);
   update (self);
   return GTK_WIDGET (self);
+}
+
+/* Checks the attendance again, after it was recorded. */
+void
+care_certificate_button_update (CareCertificateButton *self)
+{
+  g_return_if_fail (CARE_IS_CERTIFICATE_BUTTON (self));
+
+  update (self);
 }

@@ -316,9 +316,15 @@ participant_row (CareTrainingView *self, CareRecord *enrolment, guint waitlist_p
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
       if (self->current != NULL && care_record_get_string (self->current, "course_id") != NULL)
-        adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                   care_certificate_button_new (self->context, care_record_get_string (enrolment, "contact_id"),
-                                                                care_record_get_string (self->current, "course_id")));
+        {
+          GtkWidget *certificate =
+              care_certificate_button_new (self->context, care_record_get_string (enrolment, "contact_id"),
+                                           care_record_get_string (self->current, "course_id"));
+
+          /* The row stays when the check box records the attendance: its button checks again then. */
+          g_object_set_data (G_OBJECT (check), "certificate", certificate);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), certificate);
+        }
     }
   else if (!active)
     gtk_widget_add_css_class (row, "dim-label");
@@ -563,7 +569,13 @@ attended_toggled_cb (GtkCheckButton *check, CareTrainingView *self)
       saved = care_store_save (get_store (self), enrolment, &error);
       self->saving_attendance = FALSE;
       if (saved)
-        return;
+        {
+          GtkWidget *certificate = g_object_get_data (G_OBJECT (check), "certificate");
+
+          if (certificate != NULL)
+            care_certificate_button_update (CARE_CERTIFICATE_BUTTON (certificate));
+          return;
+        }
     }
 
   {
