@@ -28,6 +28,11 @@ void         care_file_job_add_filter (CareFileJob       *self,
                                        int                id,
                                        const char        *name,
                                        const char *const *suffixes);
+void         care_file_job_add_mime_filter (CareFileJob       *self,
+                                            int                id,
+                                            const char        *name,
+                                            const char        *mime_type,
+                                            const char *const *suffixes);
 void         care_file_job_set_current_name (CareFileJob *self,
                                              const char  *name);
 void         care_file_job_run (CareFileJob         *self,
