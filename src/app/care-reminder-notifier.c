@@ -17,9 +17,9 @@
 #include "care-format.h"
 #include "care-reminder-notifier.h"
 #include "care-reminder.h"
+#include "care-warranty.h"
 #include "care-window.h"
 
-#define WARRANTY_DAYS      30
 #define APPOINTMENT_HOURS  24
 #define CHECK_INTERVAL     (10 * 60)
 #define CHANGE_DELAY       2
@@ -46,18 +46,6 @@ static CareStore *
 store (CareReminderNotifier *self)
 {
   return care_context_get_store (self->context);
-}
-
-static char *
-reference (CareReminderNotifier *self,
-           CareRecord           *record,
-           const char           *field)
-{
-  const char *id = care_record_get_string (record, field);
-
-  if (id == NULL)
-    return NULL;
-  return care_format_reference (store (self), care_entity_lookup_field (care_record_get_entity (record), field), id);
 }
 
 static void
@@ -90,11 +78,9 @@ notify_warranty (CareReminderNotifier *self,
   g_autofree char *body = NULL;
   g_autofree char *id = g_strconcat ("warranty-", care_record_get_id (warranty), NULL);
 
-  if (care_record_get_string (warranty, "product_id") != NULL)
-    product = care_store_load (store (self), care_schema_lookup ("product"),
-                               care_record_get_string (warranty, "product_id"), NULL);
+  product = care_format_load_reference (store (self), warranty, "product_id");
   if (product != NULL)
-    customer = reference (self, product, "customer_id");
+    customer = care_format_record_reference (store (self), product, "customer_id");
 
   /* TRANSLATORS: a notification; %s is a date */
   title = g_strdup_printf (_ ("Warranty Ends on %s"), end);
@@ -110,7 +96,7 @@ notify_appointment (CareReminderNotifier *self,
 {
   g_autofree char *kind = care_format_record_field (appointment, "kind");
   g_autofree char *when = care_format_datetime (care_record_get_string (appointment, "start_at"));
-  g_autofree char *customer = reference (self, appointment, "customer_id");
+  g_autofree char *customer = care_format_record_reference (store (self), appointment, "customer_id");
   const char      *address = care_record_get_string (appointment, "address");
   g_autofree char *title = NULL;
   g_autofree char *body = NULL;
@@ -184,16 +170,21 @@ changed_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Bursts of changes give one check. */
+static void
+queue_check (CareReminderNotifier *self)
+{
+  if (self->changed_id == 0)
+    self->changed_id = g_timeout_add_seconds (CHANGE_DELAY, changed_timeout_cb, self);
+}
+
 static void
 store_changed_cb (CareStore            *store,
                   const char           *entity,
                   const char           *id,
                   CareReminderNotifier *self)
 {
-  if (entity != NULL && !g_str_equal (entity, "warranty") && !g_str_equal (entity, "appointment"))
-    return;
-  if (self->changed_id == 0)
-    self->changed_id = g_timeout_add_seconds (CHANGE_DELAY, changed_timeout_cb, self);
+  queue_check (self);
 }
 
 /* Signing in as a technician brings their visits of the next day. */
@@ -202,7 +193,7 @@ staff_changed_cb (GSettings            *settings,
                   const char           *key,
                   CareReminderNotifier *self)
 {
-  store_changed_cb (NULL, NULL, NULL, self);
+  queue_check (self);
 }
 
 /* Overrides */
@@ -257,7 +248,8 @@ care_reminder_notifier_new (GtkApplication *application,
   self->context = g_object_ref (context);
 
   g_action_map_add_action_entries (G_ACTION_MAP (application), actions, G_N_ELEMENTS (actions), self);
-  g_signal_connect_object (store (self), "changed", G_CALLBACK (store_changed_cb), self, 0);
+  g_signal_connect_object (store (self), "changed::warranty", G_CALLBACK (store_changed_cb), self, 0);
+  g_signal_connect_object (store (self), "changed::appointment", G_CALLBACK (store_changed_cb), self, 0);
   g_signal_connect_object (care_context_get_settings (context), "changed::staff-id", G_CALLBACK (staff_changed_cb),
                            self, 0);
   self->periodic_id = g_timeout_add_seconds (CHECK_INTERVAL, periodic_cb, self);
@@ -285,7 +277,7 @@ care_reminder_notifier_check (CareReminderNotifier *self)
   g_return_val_if_fail (CARE_IS_REMINDER_NOTIFIER (self), 0);
 
   staff_id = care_account_dup_staff_id (care_context_get_account (self->context));
-  due = care_reminders_take_due (store (self), now, WARRANTY_DAYS, staff_id, APPOINTMENT_HOURS, &error);
+  due = care_reminders_take_due (store (self), now, CARE_WARRANTY_EXPIRING_DAYS, staff_id, APPOINTMENT_HOURS, &error);
   if (due == NULL)
     {
       g_warning ("Could not check the reminders: %s", error->message);

@@ -268,18 +268,35 @@ win_back_cb (GtkWidget  *widget,
 }
 
 static void
+open_view (CareWindow *self,
+           const char *name)
+{
+  care_window_show_view (self, name);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+/* By position in the sidebar, for Alt+1 to Alt+9. */
+static void
 win_show_view_cb (GtkWidget  *widget,
                   const char *action,
                   GVariant   *param)
 {
-  CareWindow *self = CARE_WINDOW (widget);
-  guint       index = g_variant_get_uint32 (param);
+  guint index = g_variant_get_uint32 (param);
 
   if (index < G_N_ELEMENTS (views))
-    {
-      care_window_show_view (self, views[index].name);
-      adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
-    }
+    open_view (CARE_WINDOW (widget), views[index].name);
+}
+
+/* By name, for links to a view from another one. */
+static void
+win_open_view_cb (GtkWidget  *widget,
+                  const char *action,
+                  GVariant   *param)
+{
+  const char *name = g_variant_get_string (param, NULL);
+
+  if (view_info (name) != NULL)
+    open_view (CARE_WINDOW (widget), name);
 }
 
 static void
@@ -380,6 +397,7 @@ care_window_class_init (CareWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.find", NULL, win_find_cb);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, win_back_cb);
   gtk_widget_class_install_action (widget_class, "win.show-view", "u", win_show_view_cb);
+  gtk_widget_class_install_action (widget_class, "win.open-view", "s", win_open_view_cb);
   gtk_widget_class_install_action (widget_class, "win.load-demo", NULL, win_load_demo_cb);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new", NULL);

@@ -292,17 +292,6 @@ format_time_range (CareRecord *record, gboolean with_day)
   return g_strdup_printf (_ ("%s – %s"), start, end);
 }
 
-static char *
-reference (CareAppointmentsView *self, CareRecord *record, const char *field)
-{
-  const char *id = care_record_get_string (record, field);
-
-  if (id == NULL)
-    return NULL;
-  return care_format_reference (
-      get_store (self), care_entity_lookup_field (care_record_get_entity (record), field), id);
-}
-
 static void
 show_detail (CareAppointmentsView *self, CareRecord *record)
 {
@@ -331,7 +320,7 @@ show_detail (CareAppointmentsView *self, CareRecord *record)
     }
 
   kind = care_format_record_field (record, "kind");
-  customer = reference (self, record, "customer_id");
+  customer = care_format_record_reference (get_store (self), record, "customer_id");
   /* TRANSLATORS: an appointment's heading: "Delivery for Padaria Lda" */
   title = customer != NULL ? g_strdup_printf (_ ("%s for %s"), kind, customer) : g_strdup (kind);
   gtk_label_set_text (self->detail_title, title);
@@ -348,8 +337,8 @@ show_detail (CareAppointmentsView *self, CareRecord *record)
     when = g_strdup_printf (_ ("%s, %s"), date, range);
   }
   status = care_format_record_field (record, "status");
-  technician = reference (self, record, "technician_id");
-  product = reference (self, record, "product_id");
+  technician = care_format_record_reference (get_store (self), record, "technician_id");
+  product = care_format_record_reference (get_store (self), record, "product_id");
 
   set_row (self->when_row, when);
   set_row (self->status_row, status);
@@ -370,7 +359,7 @@ show_detail (CareAppointmentsView *self, CareRecord *record)
           CareRecord      *c = g_ptr_array_index (clashes, i);
           g_autofree char *range = format_time_range (c, FALSE);
           g_autofree char *ckind = care_format_record_field (c, "kind");
-          g_autofree char *who = reference (self, c, "customer_id");
+          g_autofree char *who = care_format_record_reference (get_store (self), c, "customer_id");
 
           if (text->len > 0)
             g_string_append_c (text, '\n');
@@ -786,9 +775,9 @@ bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareAppointme
   GtkWidget       *status = gtk_widget_get_next_sibling (text);
   g_autofree char *range = format_time_range (record, week_mode (self));
   g_autofree char *kind = care_format_record_field (record, "kind");
-  g_autofree char *customer = reference (self, record, "customer_id");
+  g_autofree char *customer = care_format_record_reference (get_store (self), record, "customer_id");
   g_autofree char *heading = NULL;
-  g_autofree char *tech = reference (self, record, "technician_id");
+  g_autofree char *tech = care_format_record_reference (get_store (self), record, "technician_id");
   g_autofree char *status_text = care_format_record_field (record, "status");
   const char      *status_key = care_record_get_string (record, "status");
   const char      *addr = care_record_get_string (record, "address");

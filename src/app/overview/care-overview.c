@@ -12,16 +12,14 @@
 #include "care-dashboard-stats.h"
 #include "care-format.h"
 #include "care-overview.h"
+#include "care-warranty.h"
 #include "care-window.h"
 
 /* Rows a section lists before "N more" stands for the rest. */
-#define SECTION_LIMIT     8
-#define EXPIRING_DAYS     30
-#define N_WEEKS           12
-#define N_MONTHS          12
-#define CLOCK_INTERVAL    (5 * 60)
-#define APPOINTMENTS_VIEW 4
-#define WARRANTIES_VIEW   2
+#define SECTION_LIMIT  8
+#define N_WEEKS        12
+#define N_MONTHS       12
+#define CLOCK_INTERVAL (5 * 60)
 
 typedef struct
 {
@@ -179,10 +177,10 @@ section_add_record (CareOverview *self,
 
 /* The end of a long list: how many more, and the view that has them all. */
 static void
-section_add_more (Section *section,
-                  guint    shown,
-                  guint    total,
-                  guint    view_index)
+section_add_more (Section    *section,
+                  guint       shown,
+                  guint       total,
+                  const char *view)
 {
   g_autofree char *title = NULL;
   GtkWidget       *row;
@@ -193,8 +191,8 @@ section_add_more (Section *section,
   title = g_strdup_printf (ngettext ("%'u more", "%'u more", total - shown), total - shown);
   row = section_add_row (section, title, NULL);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "u", view_index);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.show-view");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", view);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.open-view");
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
 }
 
@@ -205,19 +203,6 @@ section_add_empty (Section    *section,
   GtkWidget *row = section_add_row (section, text, NULL);
 
   gtk_widget_add_css_class (row, "dim-label");
-}
-
-static char *
-reference_name (CareOverview *self,
-                CareRecord   *record,
-                const char   *field)
-{
-  const CareEntity *e = care_record_get_entity (record);
-  const char       *id = care_record_get_string (record, field);
-
-  if (id == NULL)
-    return NULL;
-  return care_format_reference (store (self), care_entity_lookup_field (e, field), id);
 }
 
 static void
@@ -263,8 +248,8 @@ fill_appointments (CareOverview       *self,
       g_autofree char *start = care_format_time (care_record_get_string (a, "start_at"));
       g_autofree char *end = care_format_time (care_record_get_string (a, "end_at"));
       g_autofree char *kind = care_format_record_field (a, "kind");
-      g_autofree char *customer = reference_name (self, a, "customer_id");
-      g_autofree char *technician = staff_id == NULL ? reference_name (self, a, "technician_id") : NULL;
+      g_autofree char *customer = care_format_record_reference (store (self), a, "customer_id");
+      g_autofree char *technician = staff_id == NULL ? care_format_record_reference (store (self), a, "technician_id") : NULL;
       g_autofree char *status = g_strcmp0 (care_record_get_string (a, "status"), "planned") != 0
                                     ? care_format_record_field (a, "status")
                                     : NULL;
@@ -282,7 +267,7 @@ fill_appointments (CareOverview       *self,
 
   if (total == 0)
     section_add_empty (&self->appointments, _ ("No appointments today"));
-  section_add_more (&self->appointments, rows != NULL ? rows->len : 0, total, APPOINTMENTS_VIEW);
+  section_add_more (&self->appointments, rows != NULL ? rows->len : 0, total, "appointments");
 }
 
 static void
@@ -301,7 +286,7 @@ fill_follow_ups (CareOverview       *self,
   for (guint i = 0; rows != NULL && i < rows->len; i++)
     {
       CareRecord      *a = g_ptr_array_index (rows, i);
-      g_autofree char *customer = reference_name (self, a, "customer_id");
+      g_autofree char *customer = care_format_record_reference (store (self), a, "customer_id");
       g_autofree char *when = care_format_datetime (care_record_get_string (a, "start_at"));
       /* TRANSLATORS: when an overdue follow-up call was due, e.g. "Due 18 Nov 2026, 10:00" */
       g_autofree char *due = g_strdup_printf (_ ("Due %s"), when);
@@ -311,7 +296,7 @@ fill_follow_ups (CareOverview       *self,
 
   if (total == 0)
     section_add_empty (&self->follow_ups, _ ("No overdue calls"));
-  section_add_more (&self->follow_ups, rows != NULL ? rows->len : 0, total, APPOINTMENTS_VIEW);
+  section_add_more (&self->follow_ups, rows != NULL ? rows->len : 0, total, "appointments");
 }
 
 static void
@@ -338,7 +323,7 @@ fill_warranties (CareOverview       *self,
   guint total = 0;
 
   section_clear (&self->warranties);
-  rows = care_dashboard_stats_expiring_warranties (stats, EXPIRING_DAYS, SECTION_LIMIT, &total, &error);
+  rows = care_dashboard_stats_expiring_warranties (stats, CARE_WARRANTY_EXPIRING_DAYS, SECTION_LIMIT, &total, &error);
   warn_error ("the expiring warranties", error);
   section_set_count (&self->warranties, total);
 
@@ -351,11 +336,9 @@ fill_warranties (CareOverview       *self,
       g_autofree char *kind = care_format_record_field (w, "kind");
       g_autofree char *subtitle = NULL;
 
-      if (care_record_get_string (w, "product_id") != NULL)
-        product = care_store_load (store (self), care_schema_lookup ("product"),
-                                   care_record_get_string (w, "product_id"), NULL);
+      product = care_format_load_reference (store (self), w, "product_id");
       if (product != NULL)
-        customer = reference_name (self, product, "customer_id");
+        customer = care_format_record_reference (store (self), product, "customer_id");
 
       /* TRANSLATORS: a warranty about to expire: "Product · Standard warranty, ends 3 Dec 2026" */
       subtitle = g_strdup_printf (_ ("%s · %s, ends %s"),
@@ -365,7 +348,7 @@ fill_warranties (CareOverview       *self,
 
   if (total == 0)
     section_add_empty (&self->warranties, _ ("No warranties expiring"));
-  section_add_more (&self->warranties, rows != NULL ? rows->len : 0, total, WARRANTIES_VIEW);
+  section_add_more (&self->warranties, rows != NULL ? rows->len : 0, total, "warranties");
 }
 
 /* Charts */
@@ -643,6 +626,18 @@ queue_refresh (CareOverview *self)
 
 /* Callbacks */
 
+/* Every entity the page reads, directly or by reference (names of
+ * customers and technicians, the product of a warranty). */
+static const char *const shown_entities[] = {
+  "customer",
+  "staff",
+  "product",
+  "warranty",
+  "service_case",
+  "appointment",
+  "survey",
+};
+
 /* Bursts of changes (a sync page, a bulk load) give one refresh. */
 static void
 store_changed_cb (CareStore    *store,
@@ -679,7 +674,14 @@ care_overview_constructed (GObject *object)
 
   G_OBJECT_CLASS (care_overview_parent_class)->constructed (object);
 
-  g_signal_connect_object (store (self), "changed", G_CALLBACK (store_changed_cb), self, 0);
+  /* Only the entities the page shows: a change of any other (a training,
+   * an enrolment) leaves it as it is. */
+  for (guint i = 0; i < G_N_ELEMENTS (shown_entities); i++)
+    {
+      g_autofree char *signal = g_strconcat ("changed::", shown_entities[i], NULL);
+
+      g_signal_connect_object (store (self), signal, G_CALLBACK (store_changed_cb), self, 0);
+    }
   g_signal_connect_object (care_context_get_settings (self->context), "changed::staff-id",
                            G_CALLBACK (staff_changed_cb), self, 0);
   self->clock_id = g_timeout_add_seconds (CLOCK_INTERVAL, clock_cb, self);

@@ -2,8 +2,9 @@
  *
  * The button is sensitive only for a participant who attended every
  * session of the course they were confirmed in; otherwise its tooltip and
- * accessible description say how far they got. It checks again when an
- * enrolment changes, so ticking the last attendance box enables it. */
+ * accessible description say how far they got. The training view builds
+ * new buttons when enrolments change, and has a button check again when it
+ * records an attendance itself, so ticking the last box enables it. */
 #define G_LOG_DOMAIN "care-certificate-button"
 
 #include "config.h"
@@ -12,6 +13,7 @@
 
 #include "care-attendance.h"
 #include "care-certificate-button.h"
+#include "care-file-job.h"
 #include "care-pdf.h"
 #include "care-view.h"
 
@@ -20,11 +22,12 @@ struct _CareCertificateButton
   GtkButton parent_instance;
 
   /* Owned references */
-  CareContext          *context;
-  char                 *contact_id;
-  char                 *course_id;
-  GtkFileChooserNative *chooser;
-  guint                 update_id;
+  CareContext *context;
+  char        *contact_id;
+  char        *course_id;
+
+  /* Borrowed references */
+  CareFileJob *job; /* weak: the chooser or the save under way */
 };
 
 G_DEFINE_FINAL_TYPE (CareCertificateButton, care_certificate_button, GTK_TYPE_BUTTON)
@@ -71,89 +74,73 @@ update (CareCertificateButton *self)
                                   completed ? _ ("Save the certificate of attendance as a PDF") : why, -1);
 }
 
+static const char *const pdf_suffixes[] = { "pdf", NULL };
+
 static void
-save (CareCertificateButton *self,
-      GFile                 *file)
+save_start (CareFileJob        *job,
+            GFile              *file,
+            GCancellable       *cancellable,
+            GAsyncReadyCallback callback,
+            gpointer            callback_data)
 {
+  CareCertificateButton *self = CARE_CERTIFICATE_BUTTON (care_file_job_get_widget (job));
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, callback_data);
   g_autoptr (GError) error = NULL;
   g_autofree char *company = g_settings_get_string (care_context_get_settings (self->context), "company-name");
-  g_autofree char *message = NULL;
-  g_autofree char *basename = g_file_get_basename (file);
   CarePdfOptions   options = { .company_name = company };
 
+  g_task_set_source_tag (task, save_start);
+  g_task_set_task_data (task, g_file_get_basename (file), g_free);
   if (care_pdf_write_certificate (store (self), self->contact_id, self->course_id, &options, file, &error))
-    /* TRANSLATORS: a toast: "Certificate saved as Certificate - Ana Costa.pdf" */
-    message = g_strdup_printf (_ ("Certificate saved as %s"), basename);
+    g_task_return_boolean (task, TRUE);
   else
-    message = g_strdup_printf (_ ("The certificate could not be saved: %s"), error->message);
-  care_view_add_toast (self, adw_toast_new (message));
+    g_task_return_error (task, g_steal_pointer (&error));
 }
 
 /* Callbacks */
 
 static void
-chooser_response_cb (GtkNativeDialog       *chooser,
-                     int                    response,
-                     CareCertificateButton *self)
+save_done (CareFileJob  *job,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  g_autoptr (GError) error = NULL;
+  g_autofree char *message = NULL;
+  const char      *basename;
 
-      if (file != NULL)
-        save (self, file);
-    }
-  g_clear_object (&self->chooser);
+  if (result == NULL)
+    return;
+
+  basename = g_task_get_task_data (G_TASK (result));
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    /* TRANSLATORS: a toast: "Certificate saved as Certificate - Ana Costa.pdf" */
+    message = g_strdup_printf (_ ("Certificate saved as %s"), basename);
+  else
+    message = g_strdup_printf (_ ("The certificate could not be saved: %s"), error->message);
+  care_view_add_toast (care_file_job_get_widget (job), adw_toast_new (message));
 }
 
 static void
 care_certificate_button_clicked (GtkButton *button)
 {
   CareCertificateButton *self = CARE_CERTIFICATE_BUTTON (button);
-  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr (CareFileJob) job = NULL;
   g_autofree char *name = record_string (self, "contact", self->contact_id, "name");
   g_autofree char *title = record_string (self, "training_course", self->course_id, "title");
   g_autofree char *file_name = NULL;
 
-  if (self->chooser != NULL)
+  if (self->job != NULL)
     return;
 
   /* TRANSLATORS: the suggested file name: "Certificate - Ana Costa - LedgerOne Basics.pdf" */
   file_name = g_strdup_printf (_ ("Certificate - %s - %s.pdf"), name != NULL ? name : "", title != NULL ? title : "");
   g_strdelimit (file_name, "/\\", '-');
 
-  self->chooser = gtk_file_chooser_native_new (_ ("Save Certificate"), care_view_get_window (self),
-                                               GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Save"), _ ("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  gtk_file_filter_set_name (filter, _ ("PDF documents"));
-  gtk_file_filter_add_mime_type (filter, "application/pdf");
-  gtk_file_filter_add_suffix (filter, "pdf");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), file_name);
-  g_signal_connect_object (self->chooser, "response", G_CALLBACK (chooser_response_cb), self, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
-}
-
-static gboolean
-update_idle_cb (gpointer user_data)
-{
-  CareCertificateButton *self = user_data;
-
-  self->update_id = 0;
-  update (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-store_changed_cb (CareStore             *store,
-                  const char            *entity,
-                  const char            *id,
-                  CareCertificateButton *self)
-{
-  if (entity != NULL && !g_str_equal (entity, "enrolment") && !g_str_equal (entity, "training_session"))
-    return;
-  if (self->update_id == 0)
-    self->update_id = g_idle_add (update_idle_cb, self);
+  job = care_file_job_new (GTK_WIDGET (self), GTK_FILE_CHOOSER_ACTION_SAVE, _ ("Save Certificate"), _ ("_Save"));
+  care_file_job_add_mime_filter (job, 0, _ ("PDF documents"), "application/pdf", pdf_suffixes);
+  care_file_job_set_current_name (job, file_name);
+  g_set_weak_pointer (&self->job, job);
+  care_file_job_run (job, save_start, save_done, NULL);
 }
 
 /* Overrides */
@@ -163,10 +150,7 @@ care_certificate_button_dispose (GObject *object)
 {
   CareCertificateButton *self = CARE_CERTIFICATE_BUTTON (object);
 
-  g_clear_handle_id (&self->update_id, g_source_remove);
-  if (self->chooser != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-  g_clear_object (&self->chooser);
+  g_clear_weak_pointer (&self->job);
   g_clear_object (&self->context);
 
   G_OBJECT_CLASS (care_certificate_button_parent_class)->dispose (object);
@@ -226,7 +210,15 @@ care_certificate_button_new (CareContext *context,
   label = g_strdup_printf (_ ("Certificate of %s"), name != NULL ? name : "");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 
-  g_signal_connect_object (store (self), "changed", G_CALLBACK (store_changed_cb), self, 0);
   update (self);
   return GTK_WIDGET (self);
+}
+
+/* Checks the attendance again, after it was recorded. */
+void
+care_certificate_button_update (CareCertificateButton *self)
+{
+  g_return_if_fail (CARE_IS_CERTIFICATE_BUTTON (self));
+
+  update (self);
 }

@@ -13,5 +13,6 @@ G_DECLARE_FINAL_TYPE (CareCertificateButton, care_certificate_button, CARE, CERT
 GtkWidget *care_certificate_button_new (CareContext *context,
                                         const char  *contact_id,
                                         const char  *course_id);
+void       care_certificate_button_update (CareCertificateButton *self);
 
 G_END_DECLS

@@ -103,17 +103,6 @@ toast (CareTrainingView *self, const char *message)
   care_window_add_toast (CARE_WINDOW (root), t);
 }
 
-static char *
-reference (CareTrainingView *self, CareRecord *record, const char *field)
-{
-  const char *id = care_record_get_string (record, field);
-
-  if (id == NULL)
-    return NULL;
-  return care_format_reference (
-      get_store (self), care_entity_lookup_field (care_record_get_entity (record), field), id);
-}
-
 static const char *
 selected_course (CareTrainingView *self)
 {
@@ -290,7 +279,7 @@ static GtkWidget *
 participant_row (CareTrainingView *self, CareRecord *enrolment, guint waitlist_position)
 {
   GtkWidget       *row = adw_action_row_new ();
-  g_autofree char *name = reference (self, enrolment, "contact_id");
+  g_autofree char *name = care_format_record_reference (get_store (self), enrolment, "contact_id");
   g_autofree char *status = care_format_record_field (enrolment, "status");
   g_autofree char *enrolled = care_format_date (care_record_get_string (enrolment, "enrolled_at"));
   g_autofree char *subtitle = NULL;
@@ -327,9 +316,15 @@ participant_row (CareTrainingView *self, CareRecord *enrolment, guint waitlist_p
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
       if (self->current != NULL && care_record_get_string (self->current, "course_id") != NULL)
-        adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                   care_certificate_button_new (self->context, care_record_get_string (enrolment, "contact_id"),
-                                                                care_record_get_string (self->current, "course_id")));
+        {
+          GtkWidget *certificate =
+              care_certificate_button_new (self->context, care_record_get_string (enrolment, "contact_id"),
+                                           care_record_get_string (self->current, "course_id"));
+
+          /* The row stays when the check box records the attendance: its button checks again then. */
+          g_object_set_data (G_OBJECT (check), "certificate", certificate);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), certificate);
+        }
     }
   else if (!active)
     gtk_widget_add_css_class (row, "dim-label");
@@ -424,9 +419,9 @@ show_detail (CareTrainingView *self, CareRecord *session)
       return;
     }
 
-  course = reference (self, session, "course_id");
+  course = care_format_record_reference (get_store (self), session, "course_id");
   when = format_when (session);
-  trainer = reference (self, session, "trainer_id");
+  trainer = care_format_record_reference (get_store (self), session, "trainer_id");
   gtk_label_set_text (self->detail_title, course != NULL ? course : "");
   set_row (self->when_row, when);
   set_row (self->trainer_row, trainer != NULL ? trainer : _ ("No trainer assigned"));
@@ -574,7 +569,13 @@ attended_toggled_cb (GtkCheckButton *check, CareTrainingView *self)
       saved = care_store_save (get_store (self), enrolment, &error);
       self->saving_attendance = FALSE;
       if (saved)
-        return;
+        {
+          GtkWidget *certificate = g_object_get_data (G_OBJECT (check), "certificate");
+
+          if (certificate != NULL)
+            care_certificate_button_update (CARE_CERTIFICATE_BUTTON (certificate));
+          return;
+        }
     }
 
   {
@@ -600,7 +601,7 @@ cancel_response_cb (AdwMessageDialog *dialog, const char *response, CareTraining
     message = g_strdup_printf (_ ("Could not cancel the enrolment: %s"), error->message);
   else if (promoted != NULL)
     {
-      g_autofree char *who = reference (self, promoted, "contact_id");
+      g_autofree char *who = care_format_record_reference (get_store (self), promoted, "contact_id");
       /* TRANSLATORS: a toast after a cancellation freed a seat: "Ana Costa moved from the waitlist" */
       message = g_strdup_printf (_ ("%s moved from the waitlist"), who != NULL ? who : "");
     }
@@ -760,9 +761,9 @@ bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareTrainingV
   GtkWidget       *where = gtk_widget_get_next_sibling (when);
   GtkWidget       *bar = gtk_widget_get_next_sibling (where);
   GtkWidget       *seats = gtk_widget_get_next_sibling (bar);
-  g_autofree char *course = reference (self, session, "course_id");
+  g_autofree char *course = care_format_record_reference (get_store (self), session, "course_id");
   g_autofree char *time = format_when (session);
-  g_autofree char *trainer = reference (self, session, "trainer_id");
+  g_autofree char *trainer = care_format_record_reference (get_store (self), session, "trainer_id");
   g_autofree char *place = NULL;
   const char      *location = care_record_get_string (session, "location");
   g_autoptr (GError) error = NULL;

@@ -339,10 +339,9 @@ bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareWarrantie
   GtkWidget  *badge = gtk_widget_get_next_sibling (title);
   GtkWidget  *owner = gtk_widget_get_next_sibling (top);
   GtkWidget  *terms = gtk_widget_get_next_sibling (owner);
-  g_autoptr (CareRecord) product = load (self, "product", care_record_get_string (w, "product_id"));
+  g_autoptr (CareRecord) product = care_format_load_reference (store (self), w, "product_id");
   g_autoptr (CareRecord) customer =
-      product != NULL ? load (self, "customer", care_record_get_string (product, "customer_id"))
-                      : NULL;
+      product != NULL ? care_format_load_reference (store (self), product, "customer_id") : NULL;
   g_autofree char   *kind = care_format_record_field (w, "kind");
   g_autofree char   *end = care_format_record_field (w, "end_date");
   g_autofree char   *second = NULL;
@@ -430,10 +429,8 @@ show_detail (CareWarrantiesView *self, CareRecord *warranty)
       return;
     }
 
-  product = load (self, "product", care_record_get_string (warranty, "product_id"));
-  customer = product != NULL
-                 ? load (self, "customer", care_record_get_string (product, "customer_id"))
-                 : NULL;
+  product = care_format_load_reference (store (self), warranty, "product_id");
+  customer = product != NULL ? care_format_load_reference (store (self), product, "customer_id") : NULL;
   line = product_line (product);
   kind = care_format_record_field (warranty, "kind");
   period = period_text (warranty);

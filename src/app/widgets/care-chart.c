@@ -385,13 +385,6 @@ care_chart_new (CareChartMode mode)
   return GTK_WIDGET (self);
 }
 
-CareChartMode
-care_chart_get_mode (CareChart *self)
-{
-  g_return_val_if_fail (CARE_IS_CHART (self), CARE_CHART_BARS);
-  return self->mode;
-}
-
 /**
  * care_chart_set_data:
  * @labels: (array length=n_points): what each point is, e.g. a month
@@ -434,15 +427,4 @@ care_chart_set_range (CareChart *self,
   self->min = min;
   self->max = max;
   gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-double
-care_chart_get_value (CareChart *self,
-                      guint      series,
-                      guint      point)
-{
-  g_return_val_if_fail (CARE_IS_CHART (self), NAN);
-  g_return_val_if_fail (series < self->n_series && point < self->n_points, NAN);
-
-  return self->values[series * self->n_points + point];
 }

@@ -14,19 +14,15 @@ typedef enum
 #define CARE_TYPE_CHART (care_chart_get_type ())
 G_DECLARE_FINAL_TYPE (CareChart, care_chart, CARE, CHART, GtkWidget)
 
-GtkWidget    *care_chart_new (CareChartMode mode);
-CareChartMode care_chart_get_mode (CareChart *self);
-void          care_chart_set_data (CareChart         *self,
-                                   guint              n_points,
-                                   const char *const *labels,
-                                   guint              n_series,
-                                   const char *const *series_names,
-                                   const double      *values);
-void          care_chart_set_range (CareChart *self,
-                                    double     min,
-                                    double     max);
-double        care_chart_get_value (CareChart *self,
-                                    guint      series,
-                                    guint      point);
+GtkWidget *care_chart_new (CareChartMode mode);
+void       care_chart_set_data (CareChart         *self,
+                                guint              n_points,
+                                const char *const *labels,
+                                guint              n_series,
+                                const char *const *series_names,
+                                const double      *values);
+void       care_chart_set_range (CareChart *self,
+                                 double     min,
+                                 double     max);
 
 G_END_DECLS

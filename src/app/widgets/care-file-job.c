@@ -164,6 +164,17 @@ care_file_job_add_filter (CareFileJob       *self,
                           const char        *name,
                           const char *const *suffixes)
 {
+  care_file_job_add_mime_filter (self, id, name, NULL, suffixes);
+}
+
+/* Like care_file_job_add_filter(), also matching files of @mime_type. */
+void
+care_file_job_add_mime_filter (CareFileJob       *self,
+                               int                id,
+                               const char        *name,
+                               const char        *mime_type,
+                               const char *const *suffixes)
+{
   GtkFileFilter *filter;
 
   g_return_if_fail (CARE_IS_FILE_JOB (self));
@@ -171,6 +182,8 @@ care_file_job_add_filter (CareFileJob       *self,
 
   filter = gtk_file_filter_new ();
   gtk_file_filter_set_name (filter, name);
+  if (mime_type != NULL)
+    gtk_file_filter_add_mime_type (filter, mime_type);
   for (guint i = 0; suffixes[i] != NULL; i++)
     gtk_file_filter_add_suffix (filter, suffixes[i]);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->native), filter);
@@ -220,14 +233,6 @@ care_file_job_get_widget (CareFileJob *self)
   g_return_val_if_fail (CARE_IS_FILE_JOB (self), NULL);
 
   return self->widget;
-}
-
-GFile *
-care_file_job_get_file (CareFileJob *self)
-{
-  g_return_val_if_fail (CARE_IS_FILE_JOB (self), NULL);
-
-  return self->file;
 }
 
 /* The id of the filter shown when the user accepted, or -1. */

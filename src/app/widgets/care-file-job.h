@@ -28,6 +28,11 @@ void         care_file_job_add_filter (CareFileJob       *self,
                                        int                id,
                                        const char        *name,
                                        const char *const *suffixes);
+void         care_file_job_add_mime_filter (CareFileJob       *self,
+                                            int                id,
+                                            const char        *name,
+                                            const char        *mime_type,
+                                            const char *const *suffixes);
 void         care_file_job_set_current_name (CareFileJob *self,
                                              const char  *name);
 void         care_file_job_run (CareFileJob         *self,
@@ -36,7 +41,6 @@ void         care_file_job_run (CareFileJob         *self,
                                 gpointer             user_data);
 
 GtkWidget *care_file_job_get_widget (CareFileJob *self);
-GFile     *care_file_job_get_file (CareFileJob *self);
 int        care_file_job_get_filter_id (CareFileJob *self);
 char      *care_file_job_get_display_name (CareFileJob *self);
 gboolean   care_file_job_has_suffix (CareFileJob       *self,
