@@ -1,6 +1,7 @@
 /* test-timeline.c: a customer's interactions merged from four tables. */
 #include "config.h"
 
+#include "care-clock.h"
 #include "care-timeline.h"
 
 static CareRecord *
@@ -153,7 +154,7 @@ test_now_and_empty (void)
 
   /* A call logged a moment ago is in the history up to "now". */
   {
-    g_autofree char *now = care_store_now ();
+    g_autofree char *now = care_clock_now_iso ();
     add_call (store, c, now, "Just now");
   }
   g_clear_pointer (&entries, g_ptr_array_unref);

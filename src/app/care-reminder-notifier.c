@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "care-clock.h"
 #include "care-format.h"
 #include "care-reminder-notifier.h"
 #include "care-reminder.h"
@@ -268,7 +269,7 @@ care_reminder_notifier_new (GtkApplication *application,
 guint
 care_reminder_notifier_check (CareReminderNotifier *self)
 {
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) now = care_clock_now_utc ();
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) due = NULL;
   g_autofree char *staff_id = NULL;

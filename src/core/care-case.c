@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "care-clock.h"
 #include "care-case.h"
 
 G_DEFINE_QUARK (care_case_error_quark, care_case_error)
@@ -158,7 +159,7 @@ care_case_new_warranty_claim (CareStore *store, CareRecord *warranty, GDate *tod
     }
 
   status = care_warranty_status (warranty, today, CARE_WARRANTY_EXPIRING_DAYS);
-  now = care_store_now ();
+  now = care_clock_now_iso ();
 
   claim = care_record_new (care_schema_lookup ("service_case"));
   care_record_set_string (claim, "customer_id", care_record_get_string (product, "customer_id"));

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "care-clock.h"
 #include "care-conflict.h"
 #include "care-outbox.h"
 #include "care-store-private.h"
@@ -301,7 +302,7 @@ bind_json (sqlite3_stmt *stmt, int index, JsonNode *node)
 gboolean
 care_conflict_note_field (CareStore *store, const char *entity, const char *record_id, const char *field, JsonNode *base_value, JsonNode *local_value, JsonNode *server_value, gint64 server_rev, const char *title, const char *message, GError **error)
 {
-  g_autofree char *now = care_store_now ();
+  g_autofree char *now = care_clock_now_iso ();
   sqlite3_stmt    *stmt;
 
   stmt =
@@ -339,7 +340,7 @@ care_conflict_note_field (CareStore *store, const char *entity, const char *reco
 gboolean
 care_conflict_note_record (CareStore *store, CareConflictKind kind, CareRecord *local_record, gint64 server_rev, const char *message, GError **error)
 {
-  g_autofree char *now = care_store_now ();
+  g_autofree char *now = care_clock_now_iso ();
   g_autoptr (JsonNode) snapshot = json_node_new (JSON_NODE_OBJECT);
   sqlite3_stmt *stmt;
 

@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "care-clock.h"
 #include "care-demo.h"
 #include "care-follow-up.h"
 #include "care-maintenance.h"
@@ -1145,7 +1146,7 @@ void
 care_demo_options_init (CareDemoOptions *options,
                         guint            n_customers)
 {
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) now = care_clock_now_utc ();
 
   options->seed = 20261123;
   options->n_customers = n_customers;

@@ -19,6 +19,7 @@
 #include <libical-glib/libical-glib.h>
 #include <string.h>
 
+#include "care-clock.h"
 #include "care-ical.h"
 
 #define PRODID       "-//Aftercare//Aftercare " PACKAGE_VERSION "//EN"
@@ -48,7 +49,7 @@ utc_time (const char *iso)
 static ICalTime *
 now_utc (void)
 {
-  return i_cal_time_new_from_timet_with_zone ((time_t) (g_get_real_time () / G_USEC_PER_SEC), FALSE,
+  return i_cal_time_new_from_timet_with_zone ((time_t) care_clock_now_unix (), FALSE,
                                               i_cal_timezone_get_utc_timezone ());
 }
 

@@ -15,6 +15,7 @@
 #include <inttypes.h>
 #include <pango/pangocairo.h>
 
+#include "care-clock.h"
 #include "care-attendance.h"
 #include "care-pdf.h"
 #include "care-signature.h"
@@ -699,7 +700,7 @@ care_pdf_write_certificate (CareStore            *store,
   g_autofree char *hours = NULL;
   g_autofree char *today = NULL;
   g_autofree char *issued = NULL;
-  g_autofree char *today_iso = care_date_today ();
+  g_autofree char *today_iso = care_clock_today ();
   double           width = A4_LONG - 2 * MARGIN;
   Doc              doc;
 

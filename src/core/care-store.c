@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "care-clock.h"
 #include "care-store-private.h"
 
 struct _CareStore
@@ -279,14 +280,6 @@ care_store_row_to_record (const CareEntity *entity,
     care_record_set_seq (record, sqlite3_column_int64 (stmt, (int) entity->n_fields + 5));
 
   return record;
-}
-
-char *
-care_store_now (void)
-{
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-
-  return g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
 }
 
 /* Transactions nest by a depth counter: only the outermost level talks to
@@ -848,7 +841,7 @@ save_in_transaction (CareStore *self,
   g_autoptr (CareRecord) existing = NULL;
   g_autoptr (GPtrArray) changed = NULL;
   g_autoptr (GError) local_error = NULL;
-  g_autofree char *now = care_store_now ();
+  g_autofree char *now = care_clock_now_iso ();
 
   existing = load_any (self, e, care_record_get_id (record), &local_error);
   if (local_error != NULL)
@@ -1003,7 +996,7 @@ delete_in_transaction (CareStore *self,
                        GError   **error)
 {
   DeleteData      *data = user_data;
-  g_autofree char *now = care_store_now ();
+  g_autofree char *now = care_clock_now_iso ();
 
   return delete_recursive (self, data->entity, data->id, now, error);
 }
@@ -1331,7 +1324,7 @@ care_store_bulk_insert (CareStore  *self,
 
   if (care_record_get_created_at (record) == NULL)
     {
-      g_autofree char *now = care_store_now ();
+      g_autofree char *now = care_clock_now_iso ();
       care_record_set_timestamps (record, now, now);
     }
 

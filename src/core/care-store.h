@@ -88,6 +88,5 @@ gboolean care_store_set_meta (CareStore  *self,
 
 void care_store_emit_changed_all (CareStore *self);
 
-char *care_store_now (void);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "care-clock.h"
 #include "care-store-private.h"
 #include "care-survey.h"
 #include "care-workflow.h"
@@ -59,7 +60,7 @@ care_survey_new_for (CareStore  *store,
   const char *entity = care_record_get_entity (subject)->name;
   const char *field = care_survey_subject_field (subject);
   g_autoptr (CareRecord) survey = care_record_new (care_schema_lookup ("survey"));
-  g_autofree char *now = care_store_now ();
+  g_autofree char *now = care_clock_now_iso ();
   const char      *customer_id = NULL;
   g_autoptr (CareRecord) contact = NULL;
 

@@ -19,6 +19,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "care-clock.h"
 #include "care-conflict.h"
 #include "care-outbox.h"
 #include "care-store-private.h"
@@ -716,7 +717,7 @@ pull_in_transaction (CareStore *store, gpointer user_data, GError **error)
 {
   PullData        *data = user_data;
   gboolean         have_conflicts = care_conflict_count (store) > 0;
-  g_autofree char *now = care_store_now ();
+  g_autofree char *now = care_clock_now_iso ();
 
   for (guint i = 0; i < json_array_get_length (data->changes); i++)
     {

@@ -19,6 +19,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "care-clock.h"
 #include "care-store-private.h"
 #include "care-sync-apply.h"
 #include "care-sync-engine.h"
@@ -313,7 +314,7 @@ parse_retry_after (SoupMessage *msg)
 
   {
     g_autoptr (GDateTime) when = soup_date_time_new_from_http_string (value);
-    g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+    g_autoptr (GDateTime) now = care_clock_now_utc ();
 
     if (when != NULL)
       return MAX (0, g_date_time_difference (when, now) / G_TIME_SPAN_SECOND);
@@ -734,7 +735,7 @@ run_finish (Run *run, GError *error)
 
   if (error == NULL)
     {
-      g_autofree char *now = care_store_now ();
+      g_autofree char *now = care_clock_now_iso ();
       g_autoptr (GError) meta_error = NULL;
 
       if (!care_store_set_meta (self->store, CARE_SYNC_LAST_SYNC_KEY, now, &meta_error))

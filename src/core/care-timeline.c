@@ -8,6 +8,7 @@
 
 #include "config.h"
 
+#include "care-clock.h"
 #include "care-store-private.h"
 #include "care-timeline.h"
 
@@ -81,7 +82,7 @@ care_timeline_load (CareStore *store, const char *customer_id, const char *until
   g_return_val_if_fail (customer_id != NULL, NULL);
 
   if (until == NULL)
-    until = now = care_store_now ();
+    until = now = care_clock_now_iso ();
 
   stmt = care_store_prepare (store, timeline_sql, error);
   if (stmt == NULL)

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "care-clock.h"
 #include "care-store-private.h"
 #include "care-training.h"
 
@@ -172,7 +173,7 @@ enrol_in_transaction (CareStore *store, gpointer user_data, GError **error)
       !count_in_transaction (store, data->session_id, &count, error))
     return FALSE;
 
-  now = care_store_now ();
+  now = care_clock_now_iso ();
   record = care_record_new (care_schema_lookup ("enrolment"));
   care_record_set_string (record, "session_id", data->session_id);
   care_record_set_string (record, "contact_id", data->contact_id);

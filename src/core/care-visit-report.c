@@ -17,6 +17,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "care-clock.h"
 #include "care-visit-report.h"
 #include "care-warranty.h"
 #include "care-workflow.h"
@@ -376,7 +377,7 @@ care_visit_report_set_signature (CareRecord    *report,
     }
 
   path = care_signature_to_path (signature);
-  at = signed_at != NULL ? care_datetime_to_iso (signed_at) : care_store_now ();
+  at = signed_at != NULL ? care_datetime_to_iso (signed_at) : care_clock_now_iso ();
   care_record_set_string (report, "signature", path);
   care_record_set_string (report, "signed_by", signed_by);
   care_record_set_string (report, "signed_at", at);

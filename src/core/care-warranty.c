@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "care-clock.h"
 #include "care-warranty.h"
 
 void
@@ -17,14 +18,6 @@ care_date_parse (const char *iso,
   g_date_clear (date, 1);
   if (iso != NULL && sscanf (iso, "%4u-%2u-%2u", &y, &m, &d) == 3 && g_date_valid_dmy (d, m, y))
     g_date_set_dmy (date, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
-}
-
-char *
-care_date_today (void)
-{
-  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
-
-  return g_date_time_format (now, "%Y-%m-%d");
 }
 
 /* The end date is the last covered day. */

@@ -35,7 +35,6 @@ CareWarrantyStatus care_warranty_status (CareRecord *warranty,
                                          GDate      *today,
                                          guint       expiring_days);
 const char        *care_warranty_status_key (CareWarrantyStatus status);
-char              *care_date_today (void);
 void               care_date_parse (const char *iso,
                                     GDate      *date);
 gboolean           care_coverage_lookup (CareStore    *store,

@@ -15,6 +15,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "care-clock.h"
 #include "care-server-auth.h"
 
 struct _CareServerAuth
@@ -41,7 +42,7 @@ care_server_user_free (CareServerUser *user)
 static gint64
 now_seconds (void)
 {
-  return g_get_real_time () / G_USEC_PER_SEC;
+  return care_clock_now_unix ();
 }
 
 static void
@@ -146,7 +147,7 @@ gboolean
 care_server_auth_add_user (CareServerAuth *self, const char *username, CareServerRole role, const char *staff_id, const char *password, GError **error)
 {
   char             hash[crypto_pwhash_STRBYTES];
-  g_autofree char *now = NULL;
+  g_autofree char *created_at = care_clock_now_iso ();
   sqlite3_stmt    *stmt;
   int              rc;
 
@@ -180,7 +181,7 @@ care_server_auth_add_user (CareServerAuth *self, const char *username, CareServe
 
   stmt = care_server_db_prepare (self->db,
                                  "INSERT INTO users (username, role, password_hash, staff_id, created_at) "
-                                 "VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                                 "VALUES (?, ?, ?, ?, ?)",
                                  error);
   if (stmt == NULL)
     return FALSE;
@@ -190,6 +191,7 @@ care_server_auth_add_user (CareServerAuth *self, const char *username, CareServe
   sqlite3_bind_text (stmt, 3, hash, -1, SQLITE_TRANSIENT);
   if (staff_id != NULL)
     sqlite3_bind_text (stmt, 4, staff_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 5, created_at, -1, SQLITE_TRANSIENT);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   sodium_memzero (hash, sizeof hash);

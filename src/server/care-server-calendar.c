@@ -28,6 +28,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "care-clock.h"
 #include "care-ical.h"
 #include "care-server-calendar.h"
 
@@ -508,7 +509,7 @@ care_server_calendar_create_feed (CareServerCalendar *self, const CareServerUser
   sodium_bin2hex (hex, sizeof hex, raw, sizeof raw);
   sodium_memzero (raw, sizeof raw);
   hash = hash_token (hex);
-  now = utc_text (g_get_real_time () / G_USEC_PER_SEC);
+  now = utc_text (care_clock_now_unix ());
 
   stmt = care_server_db_prepare (self->db,
                                  "INSERT INTO calendar_feeds (token_hash, staff_id, created_by, "

@@ -21,6 +21,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "care-clock.h"
 #include "care-demo.h"
 #include "care-server-sync.h"
 #include "care-store.h"
@@ -222,7 +223,7 @@ next_seq (CareServerSync *self, GError **error)
 static gboolean
 write_record (CareServerSync *self, const CareEntity *entity, const char *id, gint64 rev, CareRecord *record, gint64 user_id, GError **error)
 {
-  g_autofree char *now = care_store_now ();
+  g_autofree char *now = care_clock_now_iso ();
   g_autofree char *json = NULL;
   sqlite3_stmt    *stmt;
   gint64           seq;

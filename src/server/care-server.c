@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "care-clock.h"
 #include "care-server.h"
 #include "care-server-calendar.h"
 
@@ -544,7 +545,7 @@ respond_feed (CareServer *self, SoupServerMessage *msg, const char *staff_id)
   gsize len;
 
   feed = care_server_calendar_render (self->calendar, staff_id,
-                                      g_get_real_time () / G_USEC_PER_SEC, &error);
+                                      care_clock_now_unix (), &error);
   if (feed == NULL)
     {
       respond_calendar_error (msg, error);

@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "care-clock.h"
 #include "care-appointments-view.h"
 #include "care-clash-banner.h"
 #include "care-editor-dialog.h"
@@ -781,7 +782,7 @@ bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareAppointme
   g_autofree char *status_text = care_format_record_field (record, "status");
   const char      *status_key = care_record_get_string (record, "status");
   const char      *addr = care_record_get_string (record, "address");
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) now = care_clock_now_utc ();
 
   /* TRANSLATORS: an agenda entry: "Delivery · Padaria Lda" */
   heading = g_strdup_printf (_ ("%s · %s"), kind, customer != NULL ? customer : "");
@@ -843,7 +844,7 @@ static void
 today_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (widget);
-  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) now = care_clock_now_local ();
 
   g_clear_pointer (&self->day, g_date_time_unref);
   self->day = local_midnight (now);
@@ -854,7 +855,7 @@ static void
 new_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (widget);
-  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) now = care_clock_now_local ();
   g_autoptr (GDateTime) today = local_midnight (now);
   g_autoptr (GDateTime) start = NULL;
   g_autoptr (CareRecord) record = NULL;
@@ -1109,7 +1110,7 @@ care_appointments_view_class_init (CareAppointmentsViewClass *klass)
 static void
 care_appointments_view_init (CareAppointmentsView *self)
 {
-  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) now = care_clock_now_local ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
 

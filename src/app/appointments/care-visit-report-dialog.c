@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "care-clock.h"
 #include "care-follow-up-hook.h"
 #include "care-format.h"
 #include "care-pdf.h"
@@ -367,7 +368,7 @@ update_price (CareVisitReportDialog *self)
   parse_rate (self, &rate);
 
   if (!care_date_from_iso (care_record_get_string (self->report, "visit_date"), &day))
-    g_date_set_time_t (&day, time (NULL));
+    care_clock_today_date (&day);
 
   if (!care_visit_price (parts, gtk_spin_button_get_value_as_int (self->minutes_spin), rate, self->warranties, &day,
                          gtk_switch_get_active (self->authorised_switch), &totals, &error))

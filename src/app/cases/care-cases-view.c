@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "care-clock.h"
 #include "care-case-returns.h"
 #include "care-case.h"
 #include "care-cases-view.h"
@@ -120,7 +121,7 @@ age_text (const char *opened_at)
   g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
   g_autoptr (GDateTime) opened =
       opened_at != NULL ? g_date_time_new_from_iso8601 (opened_at, utc) : NULL;
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) now = care_clock_now_utc ();
   GTimeSpan span;
   gint64    n;
 
@@ -807,7 +808,7 @@ editor_changed_cb (CareRecordEditor *editor, GParamSpec *pspec, CareCasesView *s
       g_autoptr (CareRecord) product = load (self, "product", product_id);
       CareCoverage       coverage = { 0 };
       CareWarrantyStatus status = CARE_WARRANTY_STATUS_NONE;
-      g_autofree char   *today = care_date_today ();
+      g_autofree char   *today = care_clock_today ();
       GDate              day;
 
       care_date_parse (today, &day);
@@ -855,7 +856,7 @@ view_new_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareCasesView *self = CARE_CASES_VIEW (widget);
   g_autoptr (CareRecord) c = care_record_new (care_schema_lookup ("service_case"));
-  g_autofree char *now = care_store_now ();
+  g_autofree char *now = care_clock_now_iso ();
 
   care_record_set_string (c, "kind", "complaint");
   care_record_set_string (c, "opened_at", now);

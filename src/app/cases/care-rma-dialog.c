@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "care-clock.h"
 #include "care-record-editor.h"
 #include "care-rma-dialog.h"
 #include "care-rma.h"
@@ -63,7 +64,7 @@ save_cb (GtkWidget *widget, const char *action, GVariant *param)
   const char      *typed = care_record_get_string (rma, "replacement_serial");
   g_autofree char *serial = g_strstrip (g_strdup (typed != NULL ? typed : ""));
   gboolean         replace = g_strcmp0 (outcome, "replace") == 0 && care_record_get_string (rma, "replacement_product_id") == NULL;
-  g_autofree char *today_iso = care_date_today ();
+  g_autofree char *today_iso = care_clock_today ();
   g_autoptr (GError) error = NULL;
   GDate today;
 

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "care-clock.h"
 #include "care-customer-detail.h"
 #include "care-format.h"
 #include "care-maintenance-plan-dialog.h"
@@ -305,7 +306,7 @@ coverage_parts (CareRecord *warranty)
 static GHashTable *
 find_overdue_products (CareCustomerDetail *self, GPtrArray *products)
 {
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) now = care_clock_now_utc ();
   g_autoptr (GPtrArray) remaining = g_ptr_array_new ();
   GHashTable *overdue_products = g_hash_table_new (g_str_hash, g_str_equal);
 
@@ -460,7 +461,7 @@ build_products (CareCustomerDetail *self)
 {
   g_autoptr (CareQuery) query = customer_query (self, "product");
   g_autoptr (GPtrArray) products = NULL;
-  g_autofree char *today_iso = care_date_today ();
+  g_autofree char *today_iso = care_clock_today ();
   GtkWidget       *group = new_group (self, _ ("Products"));
   guint            expiring_days =
       g_settings_get_int (care_context_get_settings (self->context), "warranty-expiring-days");
@@ -519,7 +520,7 @@ build_appointments (CareCustomerDetail *self, gboolean upcoming)
 {
   g_autoptr (CareQuery) query = customer_query (self, "appointment");
   g_autoptr (GPtrArray) appointments = NULL;
-  g_autofree char *now = care_store_now ();
+  g_autofree char *now = care_clock_now_iso ();
   const CareField *tech =
       care_entity_lookup_field (care_schema_lookup ("appointment"), "technician_id");
   GtkWidget *group =

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "care-clock.h"
 #include "care-contacts-menu.h"
 #include "care-customer-detail.h"
 #include "care-customers-view.h"
@@ -502,7 +503,7 @@ view_log_call_cb (GtkWidget *widget, const char *action, GVariant *param)
   CareCustomersView *self = CARE_CUSTOMERS_VIEW (widget);
   g_autoptr (CareRecord) call = NULL;
   g_autoptr (CareQuery) contacts = NULL;
-  g_autofree char  *now = care_store_now ();
+  g_autofree char  *now = care_clock_now_iso ();
   CareEditorDialog *dialog;
 
   if (care_customer_detail_get_customer (self->detail) == NULL)

@@ -18,6 +18,7 @@
 
 #include <glib/gi18n.h>
 
+#include "care-clock.h"
 #include "care-format.h"
 #include "care-maintenance-plan-dialog.h"
 #include "care-maintenance.h"
@@ -88,7 +89,7 @@ load_visits (CareMaintenancePlanDialog *self)
   CareRecord *plan = care_record_editor_get_record (self->editor);
   g_autoptr (CareQuery) links_query = care_maintenance_plan_visits_query (care_record_get_id (plan));
   g_autoptr (GPtrArray) links = care_store_find (self->store, links_query, 0, MAX_VISITS, NULL);
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) now = care_clock_now_utc ();
   g_autoptr (CareQuery) overdue_query = care_maintenance_overdue_query (now);
   g_autoptr (GPtrArray) overdue = NULL;
 
@@ -251,7 +252,7 @@ load_or_new_plan (CareStore *store, CareRecord *product, GError **error)
   g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("maintenance_plan"));
   g_autoptr (GPtrArray) plans = NULL;
   g_autoptr (GDateTime) tomorrow = NULL;
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) now = care_clock_now_utc ();
   g_autofree char *start = NULL;
   g_autofree char *title = NULL;
   CareRecord      *plan;

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "care-clock.h"
 #include "care-chart.h"
 #include "care-dashboard-stats.h"
 #include "care-format.h"
@@ -591,7 +592,7 @@ static gboolean
 refresh (gpointer user_data)
 {
   CareOverview *self = user_data;
-  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) now = care_clock_now_local ();
   g_autoptr (CareDashboardStats) stats = NULL;
   g_autoptr (CareQuery) customers = care_query_new (care_schema_lookup ("customer"));
   g_autoptr (GError) error = NULL;

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "appointments/care-clash-banner.h"
+#include "care-clock.h"
 #include "care-certificate-button.h"
 #include "care-editor-dialog.h"
 #include "care-format.h"
@@ -166,7 +167,7 @@ static void
 reload (CareTrainingView *self)
 {
   g_autoptr (CareQuery) query = care_query_new (care_schema_lookup ("training_session"));
-  g_autofree char *now = care_store_now ();
+  g_autofree char *now = care_clock_now_iso ();
   gboolean         upcoming = gtk_toggle_button_get_active (self->upcoming_toggle);
   const char      *course = selected_course (self);
 
@@ -463,7 +464,7 @@ show_detail (CareTrainingView *self, CareRecord *session)
 static void
 reveal_session (CareTrainingView *self, CareRecord *session)
 {
-  g_autofree char *now = care_store_now ();
+  g_autofree char *now = care_clock_now_iso ();
   gboolean         upcoming = g_strcmp0 (care_record_get_string (session, "end_at"), now) >= 0;
   const char      *course = selected_course (self);
   int              position;
@@ -796,7 +797,7 @@ new_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareTrainingView *self = CARE_TRAINING_VIEW (widget);
   g_autoptr (CareRecord) session = care_record_new (care_schema_lookup ("training_session"));
-  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) now = care_clock_now_local ();
   g_autoptr (GDateTime) start = NULL;
   g_autoptr (GDateTime) end = NULL;
   g_autoptr (GDateTime) start_utc = NULL;

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "care-clock.h"
 #include "care-case.h"
 #include "care-editor-dialog.h"
 #include "care-format.h"
@@ -93,14 +94,14 @@ store (CareWarrantiesView *self)
 static void
 today (GDate *date)
 {
-  g_autofree char *iso = care_date_today ();
+  g_autofree char *iso = care_clock_today ();
   care_date_parse (iso, date);
 }
 
 static char *
 iso_in_days (int days)
 {
-  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) now = care_clock_now_local ();
   g_autoptr (GDateTime) then = g_date_time_add_days (now, days);
 
   return g_date_time_format (then, "%Y-%m-%d");
@@ -213,7 +214,7 @@ static CareQuery *
 filter_query (const char *filter)
 {
   g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("warranty"));
-  g_autofree char *now = care_date_today ();
+  g_autofree char *now = care_clock_today ();
   g_autofree char *soon = iso_in_days (CARE_WARRANTY_EXPIRING_DAYS);
 
   /* Dates are ISO text, so comparing the text compares the days. The
@@ -705,7 +706,7 @@ view_new_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareWarrantiesView *self = CARE_WARRANTIES_VIEW (widget);
   g_autoptr (CareRecord) w = care_record_new (care_schema_lookup ("warranty"));
-  g_autofree char *now = care_date_today ();
+  g_autofree char *now = care_clock_today ();
 
   care_record_set_string (w, "kind", "standard");
   care_record_set_string (w, "start_date", now);

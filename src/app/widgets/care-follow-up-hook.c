@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "care-clock.h"
 #include "care-follow-up-hook.h"
 #include "care-follow-up.h"
 #include "care-format.h"
@@ -30,7 +31,7 @@ care_follow_up_after_change (CareContext *context,
                              CareRecord  *saved)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) now = care_clock_now_utc ();
   CareRecord *call = NULL;
   guint       days;
 

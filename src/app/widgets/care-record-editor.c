@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "care-clock.h"
 #include "care-format.h"
 #include "care-record-editor.h"
 #include "care-record-picker.h"
@@ -539,7 +540,7 @@ fill_row (FieldRow *fr)
             local = dt != NULL ? g_date_time_to_local (dt) : NULL;
           }
         if (local == NULL)
-          local = g_date_time_new_now_local ();
+          local = care_clock_now_local ();
         gtk_calendar_select_day (fr->calendar, local);
         if (fr->hour != NULL)
           {
