@@ -387,6 +387,9 @@ care_contacts_menu_dispose (GObject *object)
 {
   CareContactsMenu *self = CARE_CONTACTS_MENU (object);
 
+  /* The template root is the bin child: take it from the bin first, or
+   * the bin would keep a child the template disposed. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CARE_TYPE_CONTACTS_MENU);
   g_clear_object (&self->customers);
   g_clear_object (&self->context);

@@ -845,6 +845,9 @@ care_customer_detail_dispose (GObject *object)
   CareCustomerDetail *self = CARE_CUSTOMER_DETAIL (object);
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  /* The template root is the bin child: take it from the bin first, or
+   * the bin would keep a child the template disposed. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CARE_TYPE_CUSTOMER_DETAIL);
   g_clear_object (&self->customer);
   g_clear_object (&self->context);
