@@ -28,7 +28,7 @@
 #include <time.h>
 
 #include "care-bench-probe.h"
-#include "customers/care-customers-view.h"
+#include "care-view.h"
 
 #define SCROLL_ROWS    10000
 #define ROWS_PER_FRAME 40
@@ -97,10 +97,18 @@ append_array (GString    *out,
   g_string_append_c (out, ']');
 }
 
+static gboolean
+in_customers_view (GtkWidget *widget)
+{
+  GtkWidget *view = gtk_widget_get_ancestor (widget, CARE_TYPE_VIEW);
+
+  return view != NULL && g_strcmp0 (care_view_get_entity (CARE_VIEW (view)), "customer") == 0;
+}
+
 static GtkWidget *
 find_customers_list (GtkWidget *widget)
 {
-  if (GTK_IS_LIST_VIEW (widget) && gtk_widget_get_ancestor (widget, CARE_TYPE_CUSTOMERS_VIEW) != NULL)
+  if (GTK_IS_LIST_VIEW (widget) && in_customers_view (widget))
     return widget;
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;

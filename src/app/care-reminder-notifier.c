@@ -19,7 +19,6 @@
 #include "care-reminder-notifier.h"
 #include "care-reminder.h"
 #include "care-warranty.h"
-#include "care-window.h"
 
 #define APPOINTMENT_HOURS  24
 #define CHECK_INTERVAL     (10 * 60)
@@ -110,20 +109,24 @@ notify_appointment (CareReminderNotifier *self,
   send (self, id, title, body, g_variant_new ("(ss)", "appointment", care_record_get_id (appointment)));
 }
 
-static CareWindow *
-main_window (CareReminderNotifier *self)
+/* Activates @action on the main window, opening one if there is none: the
+ * main window is the one that has the action (a dialog has not). */
+static void
+activate_on_main_window (CareReminderNotifier *self,
+                         const char           *action,
+                         GVariant             *param)
 {
-  GtkWindow *window = gtk_application_get_active_window (self->application);
+  g_autoptr (GVariant) owned = g_variant_ref_sink (param);
 
-  if (!CARE_IS_WINDOW (window))
-    {
-      g_application_activate (G_APPLICATION (self->application));
-      window = gtk_application_get_active_window (self->application);
-    }
-  if (!CARE_IS_WINDOW (window))
-    return NULL;
-  gtk_window_present (window);
-  return CARE_WINDOW (window);
+  if (gtk_application_get_windows (self->application) == NULL)
+    g_application_activate (G_APPLICATION (self->application));
+
+  for (GList *l = gtk_application_get_windows (self->application); l != NULL; l = l->next)
+    if (gtk_widget_activate_action_variant (l->data, action, owned))
+      {
+        gtk_window_present (l->data);
+        return;
+      }
 }
 
 /* Callbacks */
@@ -133,13 +136,7 @@ show_record_cb (GSimpleAction *action,
                 GVariant      *param,
                 gpointer       user_data)
 {
-  CareReminderNotifier *self = user_data;
-  CareWindow           *window = main_window (self);
-  const char           *entity, *id;
-
-  g_variant_get (param, "(&s&s)", &entity, &id);
-  if (window != NULL)
-    care_window_show_record (window, entity, id);
+  activate_on_main_window (user_data, "win.show-record", param);
 }
 
 static void
@@ -147,11 +144,7 @@ show_today_cb (GSimpleAction *action,
                GVariant      *param,
                gpointer       user_data)
 {
-  CareReminderNotifier *self = user_data;
-  CareWindow           *window = main_window (self);
-
-  if (window != NULL)
-    care_window_show_view (window, "overview");
+  activate_on_main_window (user_data, "win.open-view", g_variant_new_string ("overview"));
 }
 
 static gboolean

@@ -1,37 +1,289 @@
-/* care-view.c: what the window asks of each view in its sidebar. */
+/* care-view.c: the base of every view in the window's sidebar, and what the
+ * window asks of it.
+ *
+ * The base holds what every view needs and none should write again: the
+ * context, the header buttons' wiring, and the way a message reaches the
+ * user. It knows nothing of the window: toasts find the window's toast
+ * overlay through the widget tree, and records in other views are opened
+ * through the "win.show-record" action. */
+#define G_LOG_DOMAIN "care-view"
+
 #include "config.h"
 
 #include "care-view.h"
-#include "care-window.h"
 
-G_DEFINE_INTERFACE (CareView, care_view, GTK_TYPE_WIDGET)
+typedef struct
+{
+  CareContext *context; /* owned */
+  AdwToast    *last_toast; /* weak: the view's last plain toast still up */
+} CareViewPrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (CareView, care_view, ADW_TYPE_BIN)
+
+enum
+{
+  PROP_0,
+  PROP_CONTEXT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Helpers */
+
+static AdwToastOverlay *
+window_toast_overlay (GtkWindow *window)
+{
+  GtkWidget *content;
+
+  if (ADW_IS_APPLICATION_WINDOW (window))
+    content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (window));
+  else if (ADW_IS_WINDOW (window))
+    content = adw_window_get_content (ADW_WINDOW (window));
+  else
+    content = gtk_window_get_child (window);
+
+  return ADW_IS_TOAST_OVERLAY (content) ? ADW_TOAST_OVERLAY (content) : NULL;
+}
+
+/* The toast overlay around @widget; for a widget in a dialog without one,
+ * the overlay of the window the dialog belongs to. */
+static AdwToastOverlay *
+find_toast_overlay (GtkWidget *widget)
+{
+  GtkWidget *ancestor = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+  GtkRoot   *root = gtk_widget_get_root (widget);
+  GtkWindow *window = GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+
+  if (ancestor != NULL)
+    return ADW_TOAST_OVERLAY (ancestor);
+
+  for (; window != NULL; window = gtk_window_get_transient_for (window))
+    {
+      AdwToastOverlay *overlay = window_toast_overlay (window);
+
+      if (overlay != NULL)
+        return overlay;
+    }
+
+  return NULL;
+}
+
+/* The button sits in the window's header bar, outside the view: the
+ * action is looked up from the view. */
+static void
+header_button_clicked_cb (GtkButton *button,
+                          CareView  *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self),
+                              g_object_get_data (G_OBJECT (button), "care-view-action"), NULL);
+}
+
+/* GObject */
 
 static void
-care_view_default_init (CareViewInterface *iface)
+care_view_dispose (GObject *object)
 {
-  g_object_interface_install_property (iface,
-                                       g_param_spec_object ("context", NULL, NULL, CARE_TYPE_CONTEXT,
-                                                            G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  CareViewPrivate *priv = care_view_get_instance_private (CARE_VIEW (object));
+
+  g_clear_weak_pointer (&priv->last_toast);
+  g_clear_object (&priv->context);
+
+  G_OBJECT_CLASS (care_view_parent_class)->dispose (object);
+}
+
+static void
+care_view_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  CareViewPrivate *priv = care_view_get_instance_private (CARE_VIEW (object));
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      g_value_set_object (value, priv->context);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+care_view_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  CareViewPrivate *priv = care_view_get_instance_private (CARE_VIEW (object));
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      priv->context = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+care_view_class_init (CareViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = care_view_dispose;
+  object_class->get_property = care_view_get_property;
+  object_class->set_property = care_view_set_property;
+
+  properties[PROP_CONTEXT] =
+      g_param_spec_object ("context", NULL, NULL, CARE_TYPE_CONTEXT,
+                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+care_view_init (CareView *self)
+{
+}
+
+/* Public API */
+
+/**
+ * care_view_class_set_entity:
+ * @entity: the schema name of the entity whose records the view shows
+ *
+ * Makes the view the home of @entity: "win.show-record" for that entity
+ * shows this view and calls its show_record().
+ */
+void
+care_view_class_set_entity (CareViewClass *klass,
+                            const char    *entity)
+{
+  g_return_if_fail (CARE_IS_VIEW_CLASS (klass));
+
+  klass->entity = g_intern_string (entity);
+}
+
+const char *
+care_view_class_get_entity (CareViewClass *klass)
+{
+  g_return_val_if_fail (CARE_IS_VIEW_CLASS (klass), NULL);
+
+  return klass->entity;
+}
+
+CareContext *
+care_view_get_context (CareView *self)
+{
+  CareViewPrivate *priv;
+
+  g_return_val_if_fail (CARE_IS_VIEW (self), NULL);
+
+  priv = care_view_get_instance_private (self);
+  return priv->context;
+}
+
+CareStore *
+care_view_get_store (CareView *self)
+{
+  CareContext *context = care_view_get_context (self);
+
+  return context != NULL ? care_context_get_store (context) : NULL;
+}
+
+/* The entity the view shows records of, or %NULL. */
+const char *
+care_view_get_entity (CareView *self)
+{
+  g_return_val_if_fail (CARE_IS_VIEW (self), NULL);
+
+  return CARE_VIEW_GET_CLASS (self)->entity;
 }
 
 GtkWidget *
 care_view_get_header_start (CareView *self)
 {
-  CareViewInterface *iface;
+  CareViewClass *klass;
 
   g_return_val_if_fail (CARE_IS_VIEW (self), NULL);
-  iface = CARE_VIEW_GET_IFACE (self);
-  return iface->get_header_start != NULL ? iface->get_header_start (self) : NULL;
+
+  klass = CARE_VIEW_GET_CLASS (self);
+  return klass->get_header_start != NULL ? klass->get_header_start (self) : NULL;
 }
 
 GtkWidget *
 care_view_get_header_end (CareView *self)
 {
-  CareViewInterface *iface;
+  CareViewClass *klass;
 
   g_return_val_if_fail (CARE_IS_VIEW (self), NULL);
-  iface = CARE_VIEW_GET_IFACE (self);
-  return iface->get_header_end != NULL ? iface->get_header_end (self) : NULL;
+
+  klass = CARE_VIEW_GET_CLASS (self);
+  return klass->get_header_end != NULL ? klass->get_header_end (self) : NULL;
+}
+
+void
+care_view_show_record (CareView   *self,
+                       const char *id)
+{
+  CareViewClass *klass;
+
+  g_return_if_fail (CARE_IS_VIEW (self));
+  g_return_if_fail (id != NULL);
+
+  klass = CARE_VIEW_GET_CLASS (self);
+  if (klass->show_record != NULL)
+    klass->show_record (self, id);
+}
+
+/**
+ * care_view_new_header_button:
+ * @label: what a screen reader says, e.g. "New Warranty"
+ * @tooltip: the tooltip, with the shortcut, e.g. "New Warranty (Ctrl+N)"
+ * @action_name: the action the button activates on the view, e.g. "view.new"
+ *
+ * Returns: (transfer full): a button for the window's header bar, owned by
+ *   the caller (it lives in the header bar only while the view is shown).
+ */
+GtkWidget *
+care_view_new_header_button (CareView   *self,
+                             const char *icon_name,
+                             const char *label,
+                             const char *tooltip,
+                             const char *action_name)
+{
+  GtkWidget *button;
+
+  g_return_val_if_fail (CARE_IS_VIEW (self), NULL);
+
+  button = g_object_ref_sink (gtk_button_new_from_icon_name (icon_name));
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+  g_object_set_data_full (G_OBJECT (button), "care-view-action", g_strdup (action_name), g_free);
+  g_signal_connect_object (button, "clicked", G_CALLBACK (header_button_clicked_cb), self, 0);
+  return button;
+}
+
+/**
+ * care_view_dispose_template:
+ * @view_type: the type whose template to dispose
+ *
+ * What a view's dispose calls instead of gtk_widget_dispose_template(): the
+ * template's root widget is also the bin's child, and disposing the template
+ * unparents it behind AdwBin's back, which would leave the bin holding a
+ * freed child.
+ */
+void
+care_view_dispose_template (CareView *self,
+                            GType     view_type)
+{
+  g_return_if_fail (CARE_IS_VIEW (self));
+
+  adw_bin_set_child (ADW_BIN (self), NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), view_type);
 }
 
 /* The window a view (or any widget in it) is shown in, for dialogs. */
@@ -43,15 +295,66 @@ care_view_get_window (gpointer widget)
   return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
 }
 
-/* Shows @toast (floating, consumed) in the main window, if the widget is in it. */
+/**
+ * care_view_add_toast:
+ * @widget: a widget in the window, or in a dialog over it
+ * @toast: (transfer floating): the toast
+ *
+ * Shows @toast in the window. From a view (or a widget in one), a newer
+ * toast replaces the view's last one rather than queueing behind it: a queue
+ * of stale outcomes would tell the story late. A toast with a button (an
+ * undo) is never replaced, so the button stays in reach.
+ */
 void
 care_view_add_toast (gpointer  widget,
                      AdwToast *toast)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (widget));
+  AdwToastOverlay *overlay;
+  GtkWidget       *view;
 
-  if (CARE_IS_WINDOW (root))
-    care_window_add_toast (CARE_WINDOW (root), toast);
-  else
-    g_object_unref (g_object_ref_sink (toast));
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  overlay = find_toast_overlay (GTK_WIDGET (widget));
+  if (overlay == NULL)
+    {
+      g_object_unref (g_object_ref_sink (toast));
+      return;
+    }
+
+  view = CARE_IS_VIEW (widget) ? widget : gtk_widget_get_ancestor (widget, CARE_TYPE_VIEW);
+  if (view != NULL)
+    {
+      CareViewPrivate *priv = care_view_get_instance_private (CARE_VIEW (view));
+
+      if (priv->last_toast != NULL && adw_toast_get_button_label (priv->last_toast) == NULL)
+        adw_toast_dismiss (priv->last_toast);
+      g_set_weak_pointer (&priv->last_toast, toast);
+    }
+
+  adw_toast_overlay_add_toast (overlay, toast);
+}
+
+/**
+ * care_view_show_error:
+ * @what: (nullable): what failed, e.g. "Could not save"
+ *
+ * Tells the user that something failed and why, in a toast; a cancelled
+ * operation is what the user asked for and is not shown.
+ */
+void
+care_view_show_error (gpointer      widget,
+                      const char   *what,
+                      const GError *error)
+{
+  g_autofree char *message = NULL;
+
+  g_return_if_fail (error != NULL);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  message = what != NULL ? g_strdup_printf ("%s: %s", what, error->message)
+                         : g_strdup (error->message);
+  care_view_add_toast (widget, adw_toast_new (message));
 }

@@ -60,6 +60,9 @@ struct _CareWindow
   GCancellable *cancellable;
 };
 
+static GtkWidget *get_view (CareWindow *self,
+                            const char *name);
+
 G_DEFINE_FINAL_TYPE (CareWindow, care_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static const ViewInfo *
@@ -89,15 +92,13 @@ set_header_widgets (CareWindow *self,
     adw_header_bar_pack_end (self->content_header, self->header_end);
 }
 
-void
-care_window_show_view (CareWindow *self,
-                       const char *name)
+static void
+show_view (CareWindow *self,
+           const char *name)
 {
   const ViewInfo *info = view_info (name);
   GtkWidget      *view;
   GtkListBoxRow  *row;
-
-  g_return_if_fail (CARE_IS_WINDOW (self));
 
   if (info == NULL)
     {
@@ -105,7 +106,7 @@ care_window_show_view (CareWindow *self,
       return;
     }
 
-  view = care_window_get_view (self, name);
+  view = get_view (self, name);
   gtk_stack_set_visible_child (self->view_stack, view);
   adw_window_title_set_title (self->content_title, _ (info->title));
   set_header_widgets (self, CARE_VIEW (view));
@@ -117,58 +118,12 @@ care_window_show_view (CareWindow *self,
   g_settings_set_string (care_context_get_settings (self->context), "last-view", name);
 }
 
-/**
- * care_window_show_record:
- * @entity: "service_case", "warranty" or "appointment"
- *
- * Shows the view of @entity with the record @id open in it. Returns
- * %FALSE for an entity no view shows.
- */
-gboolean
-care_window_show_record (CareWindow *self,
-                         const char *entity,
-                         const char *id)
-{
-  static const struct
-  {
-    const char *entity;
-    const char *view;
-  } homes[] = {
-    { "service_case", "cases" },
-    { "warranty", "warranties" },
-    { "appointment", "appointments" },
-  };
-  GtkWidget *view;
-
-  g_return_val_if_fail (CARE_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (entity != NULL && id != NULL, FALSE);
-
-  for (guint i = 0; i < G_N_ELEMENTS (homes); i++)
-    {
-      if (!g_str_equal (homes[i].entity, entity))
-        continue;
-
-      care_window_show_view (self, homes[i].view);
-      adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
-      view = care_window_get_view (self, homes[i].view);
-      if (CARE_IS_CASES_VIEW (view))
-        care_cases_view_show_case (CARE_CASES_VIEW (view), id);
-      else if (CARE_IS_WARRANTIES_VIEW (view))
-        care_warranties_view_show_warranty (CARE_WARRANTIES_VIEW (view), id);
-      else if (CARE_IS_APPOINTMENTS_VIEW (view))
-        care_appointments_view_show_appointment (CARE_APPOINTMENTS_VIEW (view), id);
-      return TRUE;
-    }
-
-  return FALSE;
-}
-
 static void
 sidebar_row_activated_cb (GtkListBox    *list,
                           GtkListBoxRow *row,
                           CareWindow    *self)
 {
-  care_window_show_view (self, views[gtk_list_box_row_get_index (row)].name);
+  show_view (self, views[gtk_list_box_row_get_index (row)].name);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
@@ -206,20 +161,14 @@ build_sidebar (CareWindow *self)
     gtk_list_box_append (self->sidebar_list, sidebar_row (&views[i], i));
 }
 
-/**
- * care_window_get_view:
- *
- * Returns: (transfer none): the view named @name, built on first use,
- *   or %NULL for an unknown name or a window without a store.
- */
-GtkWidget *
-care_window_get_view (CareWindow *self,
-                      const char *name)
+/* The view named @name, built on first use, or %NULL for an unknown name
+ * or a window without a store. */
+static GtkWidget *
+get_view (CareWindow *self,
+          const char *name)
 {
   const ViewInfo *info = view_info (name);
   GtkWidget      *view;
-
-  g_return_val_if_fail (CARE_IS_WINDOW (self), NULL);
 
   if (info == NULL || self->context == NULL)
     return NULL;
@@ -271,8 +220,34 @@ static void
 open_view (CareWindow *self,
            const char *name)
 {
-  care_window_show_view (self, name);
+  show_view (self, name);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+/* Shows the view whose entity is @entity with the record @id open in it;
+ * %FALSE when no view shows that entity. */
+static gboolean
+show_record (CareWindow *self,
+             const char *entity,
+             const char *id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    {
+      g_autoptr (GTypeClass) klass = g_type_class_ref (views[i].get_type ());
+      GtkWidget *view;
+
+      if (g_strcmp0 (care_view_class_get_entity (CARE_VIEW_CLASS (klass)), entity) != 0)
+        continue;
+
+      view = get_view (self, views[i].name);
+      if (view == NULL)
+        return FALSE;
+      open_view (self, views[i].name);
+      care_view_show_record (CARE_VIEW (view), id);
+      return TRUE;
+    }
+
+  return FALSE;
 }
 
 /* By position in the sidebar, for Alt+1 to Alt+9. */
@@ -297,6 +272,20 @@ win_open_view_cb (GtkWidget  *widget,
 
   if (view_info (name) != NULL)
     open_view (CARE_WINDOW (widget), name);
+}
+
+/* (entity, id): for links to a record from a view, a notification or a
+ * toast; the view that shows the entity opens it. */
+static void
+win_show_record_cb (GtkWidget  *widget,
+                    const char *action,
+                    GVariant   *param)
+{
+  const char *entity, *id;
+
+  g_variant_get (param, "(&s&s)", &entity, &id);
+  if (!show_record (CARE_WINDOW (widget), entity, id))
+    g_warning ("No view shows %s records", entity);
 }
 
 static void
@@ -351,14 +340,6 @@ win_load_demo_cb (GtkWidget  *widget,
   care_window_load_demo (CARE_WINDOW (widget), 200);
 }
 
-void
-care_window_add_toast (CareWindow *self,
-                       AdwToast   *toast)
-{
-  g_return_if_fail (CARE_IS_WINDOW (self));
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-}
-
 static void
 care_window_dispose (GObject *object)
 {
@@ -398,6 +379,7 @@ care_window_class_init (CareWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.back", NULL, win_back_cb);
   gtk_widget_class_install_action (widget_class, "win.show-view", "u", win_show_view_cb);
   gtk_widget_class_install_action (widget_class, "win.open-view", "s", win_open_view_cb);
+  gtk_widget_class_install_action (widget_class, "win.show-record", "(ss)", win_show_record_cb);
   gtk_widget_class_install_action (widget_class, "win.load-demo", NULL, win_load_demo_cb);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new", NULL);
@@ -444,7 +426,7 @@ care_window_new (CareApplication *application,
   gtk_stack_set_visible_child_name (self->main_stack, "main");
 
   last = g_settings_get_string (care_context_get_settings (context), "last-view");
-  care_window_show_view (self, view_info (last) != NULL ? last : views[0].name);
+  show_view (self, view_info (last) != NULL ? last : views[0].name);
 
   return self;
 }

@@ -15,14 +15,5 @@ CareWindow *care_window_new (CareApplication *application,
                              const GError    *open_error);
 void        care_window_load_demo (CareWindow *self,
                                    guint       n_customers);
-void        care_window_show_view (CareWindow *self,
-                                   const char *name);
-GtkWidget  *care_window_get_view (CareWindow *self,
-                                  const char *name);
-gboolean    care_window_show_record (CareWindow *self,
-                                     const char *entity,
-                                     const char *id);
-void        care_window_add_toast (CareWindow *self,
-                                   AdwToast   *toast);
 
 G_END_DECLS

@@ -25,7 +25,6 @@
 #include "care-visit-report-dialog.h"
 #include "care-visit-report.h"
 #include "care-survey-group.h"
-#include "care-window.h"
 
 /* Technicians offered in the filter; a company has far fewer. */
 #define MAX_TECHNICIANS        200
@@ -33,7 +32,7 @@
 
 struct _CareAppointmentsView
 {
-  AdwBin parent_instance;
+  CareView parent_instance;
 
   /* Template widgets */
   AdwLeaflet      *leaflet;
@@ -61,7 +60,6 @@ struct _CareAppointmentsView
   CareSurveyGroup *survey_group;
 
   /* Owned references */
-  CareContext        *context;
   CareRecordList     *records;
   GtkSingleSelection *selection;
   GtkStringList      *technician_names;
@@ -70,25 +68,14 @@ struct _CareAppointmentsView
   CareRecord         *current;        /* the appointment shown in the detail pane */
   GtkWidget          *new_button;
   gboolean            filling_technicians;
-
-  /* Borrowed references */
-  AdwToast *last_toast; /* weak */
 };
 
-static void view_iface_init (CareViewInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (CareAppointmentsView, care_appointments_view, ADW_TYPE_BIN, G_IMPLEMENT_INTERFACE (CARE_TYPE_VIEW, view_iface_init))
-
-enum
-{
-  PROP_0,
-  PROP_CONTEXT,
-};
+G_DEFINE_FINAL_TYPE (CareAppointmentsView, care_appointments_view, CARE_TYPE_VIEW)
 
 static CareStore *
 get_store (CareAppointmentsView *self)
 {
-  return care_context_get_store (self->context);
+  return care_view_get_store (CARE_VIEW (self));
 }
 
 static gboolean
@@ -308,7 +295,7 @@ show_detail (CareAppointmentsView *self, CareRecord *record)
   gboolean planned;
 
   g_set_object (&self->current, record);
-  care_survey_group_set_subject (self->survey_group, self->context, record);
+  care_survey_group_set_subject (self->survey_group, care_view_get_context (CARE_VIEW (self)), record);
   if (record == NULL)
     {
       gtk_stack_set_visible_child_name (self->detail_stack, "none");
@@ -403,7 +390,6 @@ reveal_record (CareAppointmentsView *self, CareRecord *record)
   if (start != NULL)
     {
       g_clear_pointer (&self->day, g_date_time_unref);
-      g_clear_weak_pointer (&self->last_toast);
       self->day = local_midnight (start);
     }
   /* A filter that would hide the record gives way. */
@@ -422,28 +408,10 @@ reveal_record (CareAppointmentsView *self, CareRecord *record)
   show_detail (self, record);
 }
 
-/* A newer outcome replaces the last one shown rather than queueing behind it. */
-static void
-toast (CareAppointmentsView *self, AdwToast *t)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  if (!CARE_IS_WINDOW (root))
-    {
-      g_object_unref (g_object_ref_sink (t));
-      return;
-    }
-
-  if (self->last_toast != NULL)
-    adw_toast_dismiss (self->last_toast);
-  g_set_weak_pointer (&self->last_toast, t);
-  care_window_add_toast (CARE_WINDOW (root), t);
-}
-
 static int
 default_length_minutes (CareAppointmentsView *self)
 {
-  GSettings *settings = care_context_get_settings (self->context);
+  GSettings *settings = care_context_get_settings (care_view_get_context (CARE_VIEW (self)));
   g_autoptr (GSettingsSchema) schema = NULL;
 
   /* A deployment may ship a schema with a preferred visit length. */
@@ -541,7 +509,7 @@ toast_booked_call (CareAppointmentsView *self, const char *title, CareRecord *ca
   adw_toast_set_timeout (t, 10);
   g_object_set_data_full (G_OBJECT (t), "call", call, g_object_unref);
   g_signal_connect_object (t, "button-clicked", G_CALLBACK (follow_up_clicked_cb), self, 0);
-  toast (self, t);
+  care_view_add_toast (self, t);
 }
 
 static void
@@ -555,7 +523,7 @@ editor_saved_cb (CareEditorDialog *dialog, CareRecord *record, CareAppointmentsV
     reveal_record (self, stored);
   /* The editor can set the status too: done there books the call as well. */
   if (stored != NULL)
-    call = care_follow_up_after_change (self->context, g_object_get_data (G_OBJECT (dialog), "old-status"),
+    call = care_follow_up_after_change (care_view_get_context (CARE_VIEW (self)), g_object_get_data (G_OBJECT (dialog), "old-status"),
                                         stored);
   if (call != NULL)
     {
@@ -584,12 +552,12 @@ record_outcome (CareAppointmentsView *self, const char *status, const char *note
     {
       g_autofree char *message =
           g_strdup_printf (_ ("Could not record the visit: %s"), error->message);
-      toast (self, adw_toast_new (message));
+      care_view_add_toast (self, adw_toast_new (message));
       return;
     }
 
   show_detail (self, record);
-  call = care_follow_up_after_change (self->context, old_status, record);
+  call = care_follow_up_after_change (care_view_get_context (CARE_VIEW (self)), old_status, record);
   if (call != NULL)
     {
       g_autofree char *label = care_format_record_field (record, "kind");
@@ -601,7 +569,7 @@ record_outcome (CareAppointmentsView *self, const char *status, const char *note
     }
   else
     {
-      toast (self, adw_toast_new (g_str_equal (status, "done") ? _ ("Marked as done")
+      care_view_add_toast (self, adw_toast_new (g_str_equal (status, "done") ? _ ("Marked as done")
                                                                : _ ("Marked as not done")));
     }
 }
@@ -911,10 +879,10 @@ visit_report_saved_cb (CareVisitReportDialog *dialog, CareRecord *report, gboole
   if (follow_up != NULL)
     {
       booked = care_follow_up_describe (follow_up);
-      toast (self, adw_toast_new (booked));
+      care_view_add_toast (self, adw_toast_new (booked));
     }
   else
-    toast (self, adw_toast_new (completed ? _ ("Visit completed") : _ ("Visit report saved")));
+    care_view_add_toast (self, adw_toast_new (completed ? _ ("Visit completed") : _ ("Visit report saved")));
 }
 
 static void
@@ -926,12 +894,12 @@ visit_report_cb (GtkWidget *widget, const char *action, GVariant *param)
 
   if (self->current == NULL)
     return;
-  dialog = care_visit_report_dialog_new (care_view_get_window (self), self->context, self->current, &error);
+  dialog = care_visit_report_dialog_new (care_view_get_window (self), care_view_get_context (CARE_VIEW (self)), self->current, &error);
   if (dialog == NULL)
     {
       g_autofree char *message =
           g_strdup_printf (_ ("Could not open the visit report: %s"), error->message);
-      toast (self, adw_toast_new (message));
+      care_view_add_toast (self, adw_toast_new (message));
       return;
     }
   g_signal_connect_object (dialog, "saved", G_CALLBACK (visit_report_saved_cb), self, 0);
@@ -957,10 +925,21 @@ get_header_start (CareView *view)
   return self->new_button;
 }
 
+/* Shows the day of the appointment with @id, with it selected and open. */
 static void
-view_iface_init (CareViewInterface *iface)
+show_record (CareView *view, const char *id)
 {
-  iface->get_header_start = get_header_start;
+  CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (view);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CareRecord) record =
+      care_store_load (get_store (self), care_schema_lookup ("appointment"), id, &error);
+
+  if (record == NULL)
+    {
+      care_view_show_error (self, NULL, error);
+      return;
+    }
+  reveal_record (self, record);
 }
 
 /* GObject */
@@ -1003,13 +982,12 @@ care_appointments_view_dispose (GObject *object)
 {
   CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (object);
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), CARE_TYPE_APPOINTMENTS_VIEW);
+  care_view_dispose_template (CARE_VIEW (self), CARE_TYPE_APPOINTMENTS_VIEW);
   g_clear_object (&self->new_button);
   g_clear_object (&self->selection);
   g_clear_object (&self->records);
   g_clear_object (&self->technician_names);
   g_clear_object (&self->current);
-  g_clear_object (&self->context);
   g_clear_pointer (&self->technician_ids, g_ptr_array_unref);
   g_clear_pointer (&self->day, g_date_time_unref);
 
@@ -1017,47 +995,19 @@ care_appointments_view_dispose (GObject *object)
 }
 
 static void
-care_appointments_view_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTEXT:
-      g_value_set_object (value, self->context);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-care_appointments_view_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
-{
-  CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTEXT:
-      self->context = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 care_appointments_view_class_init (CareAppointmentsViewClass *klass)
 {
   GObjectClass   *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  CareViewClass  *view_class = CARE_VIEW_CLASS (klass);
 
   object_class->constructed = care_appointments_view_constructed;
   object_class->dispose = care_appointments_view_dispose;
-  object_class->get_property = care_appointments_view_get_property;
-  object_class->set_property = care_appointments_view_set_property;
 
-  g_object_class_override_property (object_class, PROP_CONTEXT, "context");
+  view_class->get_header_start = get_header_start;
+  view_class->show_record = show_record;
+  care_view_class_set_entity (view_class, "appointment");
+
 
   g_type_ensure (CARE_TYPE_SURVEY_GROUP);
   gtk_widget_class_set_template_from_resource (
@@ -1118,27 +1068,7 @@ care_appointments_view_init (CareAppointmentsView *self)
   self->technician_ids = g_ptr_array_new_with_free_func (g_free);
   self->day = local_midnight (now);
 
-  self->new_button = g_object_ref_sink (gtk_button_new_from_icon_name ("list-add-symbolic"));
-  gtk_widget_set_tooltip_text (self->new_button, _ ("New Appointment (Ctrl+N)"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->new_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _ ("New Appointment"), -1);
-  /* The header bar is outside the view: the window forwards "win.new" here. */
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->new_button), "win.new");
-}
-
-/**
- * care_appointments_view_show_appointment:
- *
- * Shows the day of the appointment with @id, with it selected and open.
- */
-void
-care_appointments_view_show_appointment (CareAppointmentsView *self, const char *id)
-{
-  g_autoptr (CareRecord) record = NULL;
-
-  g_return_if_fail (CARE_IS_APPOINTMENTS_VIEW (self));
-
-  record = care_store_load (get_store (self), care_schema_lookup ("appointment"), id, NULL);
-  if (record != NULL)
-    reveal_record (self, record);
+  self->new_button =
+      care_view_new_header_button (CARE_VIEW (self), "list-add-symbolic", _ ("New Appointment"),
+                                   _ ("New Appointment (Ctrl+N)"), "view.new");
 }

@@ -21,14 +21,13 @@
 #include "care-record-picker.h"
 #include "care-survey-group.h"
 #include "care-warranty.h"
-#include "care-window.h"
 
-/* How far down the list care_cases_view_show_case() looks to select a case. */
+/* How far down the list show_case() looks to select a case. */
 #define SELECT_SCAN_LIMIT 500
 
 struct _CareCasesView
 {
-  AdwBin parent_instance;
+  CareView parent_instance;
 
   /* Template widgets */
   AdwLeaflet          *leaflet;
@@ -59,7 +58,6 @@ struct _CareCasesView
   CareSurveyGroup     *survey_group;
 
   /* Owned references */
-  CareContext        *context;
   CareRecordList     *records;
   GtkSingleSelection *selection;
   CareRecord         *current;    /* the case shown in the detail */
@@ -69,15 +67,7 @@ struct _CareCasesView
   gboolean            filling; /* the detail is being filled: no saving */
 };
 
-static void view_iface_init (CareViewInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (CareCasesView, care_cases_view, ADW_TYPE_BIN, G_IMPLEMENT_INTERFACE (CARE_TYPE_VIEW, view_iface_init))
-
-enum
-{
-  PROP_0,
-  PROP_CONTEXT,
-};
+G_DEFINE_FINAL_TYPE (CareCasesView, care_cases_view, CARE_TYPE_VIEW)
 
 /* Parallel to the filter drop-down's items; NULL is every open status. */
 static const char *const filter_statuses[] = { NULL, "open", "in_progress",
@@ -103,7 +93,7 @@ case_field (const char *name)
 static CareStore *
 store (CareCasesView *self)
 {
-  return care_context_get_store (self->context);
+  return care_view_get_store (CARE_VIEW (self));
 }
 
 static CareRecord *
@@ -372,7 +362,7 @@ move_to (CareCasesView *self, const char *to, const char *resolution, GError **e
     return TRUE;
 
   /* The booked call says more than the new status, which the badge shows. */
-  call = care_follow_up_after_change (self->context, old_status, copy);
+  call = care_follow_up_after_change (care_view_get_context (CARE_VIEW (self)), old_status, copy);
   if (call != NULL)
     {
       g_free (message);
@@ -535,8 +525,8 @@ show_detail (CareCasesView *self, CareRecord *service_case)
 
   g_set_object (&self->current, service_case);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.edit", service_case != NULL);
-  care_case_returns_set_case (self->returns_group, self->context, service_case);
-  care_survey_group_set_subject (self->survey_group, self->context, service_case);
+  care_case_returns_set_case (self->returns_group, care_view_get_context (CARE_VIEW (self)), service_case);
+  care_survey_group_set_subject (self->survey_group, care_view_get_context (CARE_VIEW (self)), service_case);
   if (service_case == NULL)
     {
       gtk_stack_set_visible_child_name (self->detail_stack, "empty");
@@ -664,23 +654,21 @@ select_in_list (CareCasesView *self, const char *id)
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
 }
 
-/**
- * care_cases_view_show_case:
- *
- * Shows the case with @id, and selects it in a list that shows it: the
- * list switches to the case's status and drops a search that hides it.
- */
-void
-care_cases_view_show_case (CareCasesView *self, const char *id)
+/* Shows the case with @id, and selects it in a list that shows it: the
+ * list switches to the case's status and drops a search that hides it. */
+static void
+show_case (CareCasesView *self, const char *id)
 {
+  g_autoptr (GError) error = NULL;
   g_autoptr (CareRecord) c = NULL;
   const char *status;
 
-  g_return_if_fail (CARE_IS_CASES_VIEW (self));
-
-  c = load (self, "service_case", id);
+  c = care_store_load (store (self), care_schema_lookup ("service_case"), id, &error);
   if (c == NULL)
-    return;
+    {
+      care_view_show_error (self, NULL, error);
+      return;
+    }
 
   status = care_record_get_string (c, "status");
   if (!care_case_is_open (status) || gtk_drop_down_get_selected (self->filter_dropdown) != 0)
@@ -827,11 +815,11 @@ static void
 case_saved_cb (CareEditorDialog *dialog, CareRecord *record, CareCasesView *self)
 {
   g_autoptr (CareRecord) call =
-      care_follow_up_after_change (self->context, g_object_get_data (G_OBJECT (dialog), "old-status"), record);
+      care_follow_up_after_change (care_view_get_context (CARE_VIEW (self)), g_object_get_data (G_OBJECT (dialog), "old-status"), record);
   g_autofree char *text = call != NULL ? care_follow_up_describe (call) : g_strdup (_ ("Case saved"));
 
   care_view_add_toast (self, adw_toast_new (text));
-  care_cases_view_show_case (self, care_record_get_id (record));
+  show_case (self, care_record_get_id (record));
 }
 
 static void
@@ -899,13 +887,13 @@ view_back_cb (GtkWidget *widget, const char *action, GVariant *param)
   adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
 }
 
-static void
-new_button_clicked_cb (GtkButton *button, CareCasesView *self)
-{
-  gtk_widget_activate_action (GTK_WIDGET (self), "view.new", NULL);
-}
-
 /* CareView */
+
+static void
+show_record (CareView *view, const char *id)
+{
+  show_case (CARE_CASES_VIEW (view), id);
+}
 
 static GtkWidget *
 get_header_start (CareView *view)
@@ -917,13 +905,6 @@ static GtkWidget *
 get_header_end (CareView *view)
 {
   return CARE_CASES_VIEW (view)->search_button;
-}
-
-static void
-view_iface_init (CareViewInterface *iface)
-{
-  iface->get_header_start = get_header_start;
-  iface->get_header_end = get_header_end;
 }
 
 /* GObject */
@@ -976,45 +957,14 @@ care_cases_view_dispose (GObject *object)
 {
   CareCasesView *self = CARE_CASES_VIEW (object);
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), CARE_TYPE_CASES_VIEW);
+  care_view_dispose_template (CARE_VIEW (self), CARE_TYPE_CASES_VIEW);
   g_clear_object (&self->new_button);
   g_clear_object (&self->search_button);
   g_clear_object (&self->selection);
   g_clear_object (&self->records);
   g_clear_object (&self->current);
-  g_clear_object (&self->context);
 
   G_OBJECT_CLASS (care_cases_view_parent_class)->dispose (object);
-}
-
-static void
-care_cases_view_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  CareCasesView *self = CARE_CASES_VIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTEXT:
-      g_value_set_object (value, self->context);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-care_cases_view_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
-{
-  CareCasesView *self = CARE_CASES_VIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTEXT:
-      self->context = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -1022,13 +972,16 @@ care_cases_view_class_init (CareCasesViewClass *klass)
 {
   GObjectClass   *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  CareViewClass  *view_class = CARE_VIEW_CLASS (klass);
 
   object_class->constructed = care_cases_view_constructed;
   object_class->dispose = care_cases_view_dispose;
-  object_class->get_property = care_cases_view_get_property;
-  object_class->set_property = care_cases_view_set_property;
 
-  g_object_class_override_property (object_class, PROP_CONTEXT, "context");
+  view_class->get_header_start = get_header_start;
+  view_class->get_header_end = get_header_end;
+  view_class->show_record = show_record;
+  care_view_class_set_entity (view_class, "service_case");
+
 
   g_type_ensure (CARE_TYPE_CASE_RETURNS);
   g_type_ensure (CARE_TYPE_SURVEY_GROUP);
@@ -1077,11 +1030,9 @@ care_cases_view_init (CareCasesView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->new_button = g_object_ref_sink (gtk_button_new_from_icon_name ("list-add-symbolic"));
-  gtk_widget_set_tooltip_text (self->new_button, _ ("New Service Case (Ctrl+N)"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->new_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _ ("New Service Case"), -1);
-  g_signal_connect (self->new_button, "clicked", G_CALLBACK (new_button_clicked_cb), self);
+  self->new_button =
+      care_view_new_header_button (CARE_VIEW (self), "list-add-symbolic", _ ("New Service Case"),
+                                   _ ("New Service Case (Ctrl+N)"), "view.new");
 
   self->search_button = g_object_ref_sink (gtk_toggle_button_new ());
   gtk_button_set_icon_name (GTK_BUTTON (self->search_button), "system-search-symbolic");

@@ -8,8 +8,6 @@
 G_BEGIN_DECLS
 
 #define CARE_TYPE_CASES_VIEW (care_cases_view_get_type ())
-G_DECLARE_FINAL_TYPE (CareCasesView, care_cases_view, CARE, CASES_VIEW, AdwBin)
-
-void care_cases_view_show_case (CareCasesView *self, const char *id);
+G_DECLARE_FINAL_TYPE (CareCasesView, care_cases_view, CARE, CASES_VIEW, CareView)
 
 G_END_DECLS

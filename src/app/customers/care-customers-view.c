@@ -16,7 +16,6 @@
 #include "care-customers-view.h"
 #include "care-editor-dialog.h"
 #include "care-hide-model.h"
-#include "care-window.h"
 
 /* How long the undo toast stays; the delete happens when it goes. */
 #define UNDO_TIMEOUT_SECONDS 6
@@ -41,7 +40,7 @@ typedef struct
 
 struct _CareCustomersView
 {
-  AdwBin parent_instance;
+  CareView parent_instance;
 
   /* Template widgets */
   AdwLeaflet         *leaflet;
@@ -53,7 +52,6 @@ struct _CareCustomersView
   CareCustomerDetail *detail;
 
   /* Owned references */
-  CareContext        *context;
   CareRecordList     *list;
   CareHideModel      *hide_model;
   GtkSingleSelection *selection;
@@ -65,28 +63,12 @@ struct _CareCustomersView
   gboolean restoring; /* the selection is being set back after a reload */
 };
 
-static void view_iface_init (CareViewInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (CareCustomersView, care_customers_view, ADW_TYPE_BIN, G_IMPLEMENT_INTERFACE (CARE_TYPE_VIEW, view_iface_init))
-
-enum
-{
-  PROP_0,
-  PROP_CONTEXT,
-};
+G_DEFINE_FINAL_TYPE (CareCustomersView, care_customers_view, CARE_TYPE_VIEW)
 
 static CareStore *
 get_store (CareCustomersView *self)
 {
-  return care_context_get_store (self->context);
-}
-
-static void
-show_error (CareCustomersView *self, const char *what, const GError *error)
-{
-  g_autofree char *message = g_strdup_printf ("%s: %s", what, error->message);
-
-  care_view_add_toast (self, adw_toast_new (message));
+  return care_view_get_store (CARE_VIEW (self));
 }
 
 static void
@@ -332,7 +314,7 @@ finish_pending (CareCustomersView *self)
 
   if (!pending->undone &&
       !care_store_delete (get_store (self), pending->entity, pending->id, &error))
-    show_error (self, _ ("Could not delete"), error);
+    care_view_show_error (self, _ ("Could not delete"), error);
 
   set_hidden (self, pending, FALSE);
   pending_free (pending);
@@ -408,16 +390,21 @@ start_delete (CareCustomersView *self, const CareEntity *entity, const char *id,
 
 /* Actions */
 
+/* Shows the customer, selected in the list: a customer the current search
+ * does not find shows everyone again. */
 static void
-customer_saved_cb (CareEditorDialog *dialog, CareRecord *record, CareCustomersView *self)
+reveal_customer (CareCustomersView *self, const char *id)
 {
-  const char *id = care_record_get_id (record);
-
   show_customer (self, id);
-  /* A new customer the current search does not find: show all again. */
   if (care_hide_model_locate (self->hide_model, id) < 0)
     gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   select_id (self, id);
+}
+
+static void
+customer_saved_cb (CareEditorDialog *dialog, CareRecord *record, CareCustomersView *self)
+{
+  reveal_customer (self, care_record_get_id (record));
 }
 
 static void
@@ -552,7 +539,7 @@ load_contact (CareCustomersView *self, GVariant *param)
                                          g_variant_get_string (param, NULL), &error);
 
   if (contact == NULL)
-    show_error (self, _ ("Could not open the contact"), error);
+    care_view_show_error (self, _ ("Could not open the contact"), error);
   return contact;
 }
 
@@ -577,42 +564,34 @@ view_delete_contact_cb (GtkWidget *widget, const char *action, GVariant *param)
                   care_record_get_title (contact));
 }
 
-static void
-new_button_clicked_cb (GtkButton *button, CareCustomersView *self)
-{
-  gtk_widget_activate_action (GTK_WIDGET (self), "view.new", NULL);
-}
-
 /* CareView */
 
 static GtkWidget *
-care_customers_view_get_header_start (CareView *view)
+get_header_start (CareView *view)
 {
   CareCustomersView *self = CARE_CUSTOMERS_VIEW (view);
 
   if (self->new_button == NULL)
-    {
-      self->new_button = g_object_ref_sink (gtk_button_new_from_icon_name ("list-add-symbolic"));
-      gtk_widget_set_tooltip_text (self->new_button, _ ("New Customer (Ctrl+N)"));
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->new_button),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("New Customer"), -1);
-      g_signal_connect (self->new_button, "clicked", G_CALLBACK (new_button_clicked_cb), self);
-    }
+    self->new_button =
+        care_view_new_header_button (view, "list-add-symbolic", _ ("New Customer"),
+                                     _ ("New Customer (Ctrl+N)"), "view.new");
 
   return self->new_button;
 }
 
 static GtkWidget *
-care_customers_view_get_header_end (CareView *view)
+get_header_end (CareView *view)
 {
   return CARE_CUSTOMERS_VIEW (view)->contacts_menu;
 }
 
 static void
-view_iface_init (CareViewInterface *iface)
+show_record (CareView *view, const char *id)
 {
-  iface->get_header_start = care_customers_view_get_header_start;
-  iface->get_header_end = care_customers_view_get_header_end;
+  CareCustomersView *self = CARE_CUSTOMERS_VIEW (view);
+
+  reveal_customer (self, id);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
 /* GObject */
@@ -626,11 +605,11 @@ care_customers_view_constructed (GObject *object)
 
   G_OBJECT_CLASS (care_customers_view_parent_class)->constructed (object);
 
-  care_customer_detail_set_context (self->detail, self->context);
+  care_customer_detail_set_context (self->detail, care_view_get_context (CARE_VIEW (self)));
 
   self->list = care_record_list_new (get_store (self), query);
   self->hide_model = care_hide_model_new (self->list);
-  self->contacts_menu = g_object_ref_sink (care_contacts_menu_new (self->context, self->list));
+  self->contacts_menu = g_object_ref_sink (care_contacts_menu_new (care_view_get_context (CARE_VIEW (self)), self->list));
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->hide_model)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
@@ -671,13 +650,12 @@ care_customers_view_dispose (GObject *object)
   if (self->selection != NULL)
     g_signal_handlers_disconnect_by_data (self->selection, self);
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), CARE_TYPE_CUSTOMERS_VIEW);
+  care_view_dispose_template (CARE_VIEW (self), CARE_TYPE_CUSTOMERS_VIEW);
   g_clear_object (&self->new_button);
   g_clear_object (&self->contacts_menu);
   g_clear_object (&self->selection);
   g_clear_object (&self->hide_model);
   g_clear_object (&self->list);
-  g_clear_object (&self->context);
 
   G_OBJECT_CLASS (care_customers_view_parent_class)->dispose (object);
 }
@@ -693,48 +671,21 @@ care_customers_view_finalize (GObject *object)
 }
 
 static void
-care_customers_view_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  CareCustomersView *self = CARE_CUSTOMERS_VIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTEXT:
-      g_value_set_object (value, self->context);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-care_customers_view_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
-{
-  CareCustomersView *self = CARE_CUSTOMERS_VIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTEXT:
-      self->context = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 care_customers_view_class_init (CareCustomersViewClass *klass)
 {
   GObjectClass   *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  CareViewClass  *view_class = CARE_VIEW_CLASS (klass);
 
   object_class->constructed = care_customers_view_constructed;
   object_class->dispose = care_customers_view_dispose;
   object_class->finalize = care_customers_view_finalize;
-  object_class->get_property = care_customers_view_get_property;
-  object_class->set_property = care_customers_view_set_property;
 
-  g_object_class_override_property (object_class, PROP_CONTEXT, "context");
+  view_class->get_header_start = get_header_start;
+  view_class->get_header_end = get_header_end;
+  view_class->show_record = show_record;
+  care_view_class_set_entity (view_class, "customer");
+
 
   g_type_ensure (CARE_TYPE_CUSTOMER_DETAIL);
   gtk_widget_class_set_template_from_resource (

@@ -23,7 +23,7 @@
 #include "care-maintenance-plan-dialog.h"
 #include "care-maintenance.h"
 #include "care-record-editor.h"
-#include "care-window.h"
+#include "care-view.h"
 #include "care-workflow.h"
 
 /* As many links as a plan can have visits (the schema's limit). */
@@ -171,7 +171,6 @@ static void
 save_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareMaintenancePlanDialog *self = CARE_MAINTENANCE_PLAN_DIALOG (widget);
-  GtkWindow                 *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
   g_autoptr (GError) error = NULL;
   g_autofree char *message = NULL;
   guint            n_created = 0;
@@ -193,8 +192,7 @@ save_cb (GtkWidget *widget, const char *action, GVariant *param)
                                n_created);
   else
     message = g_strdup (_ ("Plan saved, no new visits to book"));
-  if (CARE_IS_WINDOW (parent))
-    care_window_add_toast (CARE_WINDOW (parent), adw_toast_new (message));
+  care_view_add_toast (self, adw_toast_new (message));
   gtk_window_destroy (GTK_WINDOW (self));
 }
 

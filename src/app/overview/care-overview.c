@@ -14,7 +14,6 @@
 #include "care-format.h"
 #include "care-overview.h"
 #include "care-warranty.h"
-#include "care-window.h"
 
 /* Rows a section lists before "N more" stands for the rest. */
 #define SECTION_LIMIT  8
@@ -31,7 +30,7 @@ typedef struct
 
 struct _CareOverview
 {
-  AdwBin parent_instance;
+  CareView parent_instance;
 
   /* Template widgets */
   GtkStack            *stack;
@@ -50,7 +49,6 @@ struct _CareOverview
   CareChart *expiring_chart;
 
   /* Owned references */
-  CareContext *context;
   Section      appointments;
   Section      follow_ups;
   Section      warranties;
@@ -58,22 +56,14 @@ struct _CareOverview
   guint        clock_id;
 };
 
-static void view_iface_init (CareViewInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (CareOverview, care_overview, ADW_TYPE_BIN, G_IMPLEMENT_INTERFACE (CARE_TYPE_VIEW, view_iface_init))
-
-enum
-{
-  PROP_0,
-  PROP_CONTEXT,
-};
+G_DEFINE_FINAL_TYPE (CareOverview, care_overview, CARE_TYPE_VIEW)
 
 /* Helpers */
 
 static CareStore *
 store (CareOverview *self)
 {
-  return care_context_get_store (self->context);
+  return care_view_get_store (CARE_VIEW (self));
 }
 
 static GtkLabel *
@@ -151,12 +141,10 @@ static void
 record_row_activated_cb (AdwActionRow *row,
                          CareOverview *self)
 {
-  GtkRoot    *root = gtk_widget_get_root (GTK_WIDGET (self));
   const char *entity = g_object_get_data (G_OBJECT (row), "entity");
   const char *id = g_object_get_data (G_OBJECT (row), "id");
 
-  if (CARE_IS_WINDOW (root))
-    care_window_show_record (CARE_WINDOW (root), entity, id);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-record", "(ss)", entity, id);
 }
 
 /* A row that opens @record in its view. */
@@ -222,7 +210,7 @@ fill_appointments (CareOverview       *self,
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) rows = NULL;
-  g_autofree char *staff_id = care_account_dup_staff_id (care_context_get_account (self->context));
+  g_autofree char *staff_id = care_account_dup_staff_id (care_context_get_account (care_view_get_context (CARE_VIEW (self))));
   guint            total = 0;
 
   section_clear (&self->appointments);
@@ -683,7 +671,7 @@ care_overview_constructed (GObject *object)
 
       g_signal_connect_object (store (self), signal, G_CALLBACK (store_changed_cb), self, 0);
     }
-  g_signal_connect_object (care_context_get_settings (self->context), "changed::staff-id",
+  g_signal_connect_object (care_context_get_settings (care_view_get_context (CARE_VIEW (self))), "changed::staff-id",
                            G_CALLBACK (staff_changed_cb), self, 0);
   self->clock_id = g_timeout_add_seconds (CLOCK_INTERVAL, clock_cb, self);
   refresh (self);
@@ -696,54 +684,12 @@ care_overview_dispose (GObject *object)
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   g_clear_handle_id (&self->clock_id, g_source_remove);
-  gtk_widget_dispose_template (GTK_WIDGET (self), CARE_TYPE_OVERVIEW);
+  care_view_dispose_template (CARE_VIEW (self), CARE_TYPE_OVERVIEW);
   g_clear_pointer (&self->appointments.rows, g_ptr_array_unref);
   g_clear_pointer (&self->follow_ups.rows, g_ptr_array_unref);
   g_clear_pointer (&self->warranties.rows, g_ptr_array_unref);
-  g_clear_object (&self->context);
 
   G_OBJECT_CLASS (care_overview_parent_class)->dispose (object);
-}
-
-static void
-care_overview_get_property (GObject    *object,
-                            guint       prop_id,
-                            GValue     *value,
-                            GParamSpec *pspec)
-{
-  CareOverview *self = CARE_OVERVIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTEXT:
-      g_value_set_object (value, self->context);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-care_overview_set_property (GObject      *object,
-                            guint         prop_id,
-                            const GValue *value,
-                            GParamSpec   *pspec)
-{
-  CareOverview *self = CARE_OVERVIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTEXT:
-      self->context = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-view_iface_init (CareViewInterface *iface)
-{
 }
 
 static void
@@ -754,10 +700,7 @@ care_overview_class_init (CareOverviewClass *klass)
 
   object_class->constructed = care_overview_constructed;
   object_class->dispose = care_overview_dispose;
-  object_class->get_property = care_overview_get_property;
-  object_class->set_property = care_overview_set_property;
 
-  g_object_class_override_property (object_class, PROP_CONTEXT, "context");
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/aftercare/Aftercare/overview/care-overview.ui");

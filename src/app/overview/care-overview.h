@@ -8,6 +8,6 @@
 G_BEGIN_DECLS
 
 #define CARE_TYPE_OVERVIEW (care_overview_get_type ())
-G_DECLARE_FINAL_TYPE (CareOverview, care_overview, CARE, OVERVIEW, AdwBin)
+G_DECLARE_FINAL_TYPE (CareOverview, care_overview, CARE, OVERVIEW, CareView)
 
 G_END_DECLS

@@ -23,7 +23,6 @@
 #include "care-survey-group.h"
 #include "care-training-view.h"
 #include "care-training.h"
-#include "care-window.h"
 
 /* Courses offered in the filter, and participants listed per session:
  * both far above what a training department has. */
@@ -32,7 +31,7 @@
 
 struct _CareTrainingView
 {
-  AdwBin parent_instance;
+  CareView parent_instance;
 
   /* Template widgets */
   AdwLeaflet      *leaflet;
@@ -56,7 +55,6 @@ struct _CareTrainingView
   CareSurveyGroup *survey_group;
 
   /* Owned references */
-  CareContext        *context;
   CareRecordList     *records;
   GtkSingleSelection *selection;
   GtkStringList      *course_names;
@@ -65,43 +63,14 @@ struct _CareTrainingView
   GtkWidget          *new_button;
   gboolean            filling_courses;
   gboolean            saving_attendance; /* the row already shows it: keep focus there */
-
-  /* Borrowed references */
-  AdwToast *last_toast; /* weak */
 };
 
-static void view_iface_init (CareViewInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (CareTrainingView, care_training_view, ADW_TYPE_BIN, G_IMPLEMENT_INTERFACE (CARE_TYPE_VIEW, view_iface_init))
-
-enum
-{
-  PROP_0,
-  PROP_CONTEXT,
-};
+G_DEFINE_FINAL_TYPE (CareTrainingView, care_training_view, CARE_TYPE_VIEW)
 
 static CareStore *
 get_store (CareTrainingView *self)
 {
-  return care_context_get_store (self->context);
-}
-
-/* A newer outcome replaces the last one shown: a queue of stale toasts
- * (enrolled, then moved from the waitlist…) would tell the story late. */
-static void
-toast (CareTrainingView *self, const char *message)
-{
-  GtkRoot  *root = gtk_widget_get_root (GTK_WIDGET (self));
-  AdwToast *t;
-
-  if (!CARE_IS_WINDOW (root))
-    return;
-
-  if (self->last_toast != NULL)
-    adw_toast_dismiss (self->last_toast);
-  t = adw_toast_new (message);
-  g_set_weak_pointer (&self->last_toast, t);
-  care_window_add_toast (CARE_WINDOW (root), t);
+  return care_view_get_store (CARE_VIEW (self));
 }
 
 static const char *
@@ -319,7 +288,7 @@ participant_row (CareTrainingView *self, CareRecord *enrolment, guint waitlist_p
       if (self->current != NULL && care_record_get_string (self->current, "course_id") != NULL)
         {
           GtkWidget *certificate =
-              care_certificate_button_new (self->context, care_record_get_string (enrolment, "contact_id"),
+              care_certificate_button_new (care_view_get_context (CARE_VIEW (self)), care_record_get_string (enrolment, "contact_id"),
                                            care_record_get_string (self->current, "course_id"));
 
           /* The row stays when the check box records the attendance: its button checks again then. */
@@ -412,7 +381,7 @@ show_detail (CareTrainingView *self, CareRecord *session)
 
   g_set_object (&self->current, session);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.edit", session != NULL);
-  care_survey_group_set_subject (self->survey_group, self->context, session);
+  care_survey_group_set_subject (self->survey_group, care_view_get_context (CARE_VIEW (self)), session);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.export-calendar", session != NULL);
   if (session == NULL)
     {
@@ -503,7 +472,7 @@ session_saved_cb (CareEditorDialog *dialog, CareRecord *record, CareTrainingView
           g_strdup_printf (ngettext ("%u participant moved from the waitlist",
                                      "%u participants moved from the waitlist", promoted->len),
                            promoted->len);
-      toast (self, message);
+      care_view_add_toast (self, adw_toast_new (message));
     }
 
   stored = care_store_load (get_store (self), care_record_get_entity (record),
@@ -582,7 +551,7 @@ attended_toggled_cb (GtkCheckButton *check, CareTrainingView *self)
   {
     g_autofree char *message =
         g_strdup_printf (_ ("Could not record the attendance: %s"), error->message);
-    toast (self, message);
+    care_view_add_toast (self, adw_toast_new (message));
   }
 }
 
@@ -610,7 +579,7 @@ cancel_response_cb (AdwMessageDialog *dialog, const char *response, CareTraining
     /* TRANSLATORS: a toast: "Enrolment of Ana Costa cancelled" */
     message = g_strdup_printf (_ ("Enrolment of %s cancelled"), name != NULL ? name : "");
 
-  toast (self, message);
+  care_view_add_toast (self, adw_toast_new (message));
 }
 
 static void
@@ -658,7 +627,7 @@ contact_picked_cb (CareRecordPicker *picker, CareRecord *contact, CareTrainingVi
   else
     message = g_strdup_printf (_ ("%s is enrolled"), name);
 
-  toast (self, message);
+  care_view_add_toast (self, adw_toast_new (message));
 }
 
 static void
@@ -883,10 +852,26 @@ get_header_start (CareView *view)
   return CARE_TRAINING_VIEW (view)->new_button;
 }
 
+/* Shows the session with @id, selected in the list when the list shows it. */
 static void
-view_iface_init (CareViewInterface *iface)
+show_record (CareView *view, const char *id)
 {
-  iface->get_header_start = get_header_start;
+  CareTrainingView *self = CARE_TRAINING_VIEW (view);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CareRecord) session =
+      care_store_load (get_store (self), care_schema_lookup ("training_session"), id, &error);
+  int position;
+
+  if (session == NULL)
+    {
+      care_view_show_error (self, NULL, error);
+      return;
+    }
+
+  position = care_record_list_find (self->records, id);
+  gtk_single_selection_set_selected (self->selection,
+                                     position >= 0 ? (guint) position : GTK_INVALID_LIST_POSITION);
+  show_detail (self, session);
 }
 
 /* GObject */
@@ -937,47 +922,15 @@ care_training_view_dispose (GObject *object)
 {
   CareTrainingView *self = CARE_TRAINING_VIEW (object);
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), CARE_TYPE_TRAINING_VIEW);
+  care_view_dispose_template (CARE_VIEW (self), CARE_TYPE_TRAINING_VIEW);
   g_clear_object (&self->new_button);
   g_clear_object (&self->selection);
   g_clear_object (&self->records);
   g_clear_object (&self->course_names);
   g_clear_object (&self->current);
-  g_clear_object (&self->context);
   g_clear_pointer (&self->course_ids, g_ptr_array_unref);
-  g_clear_weak_pointer (&self->last_toast);
 
   G_OBJECT_CLASS (care_training_view_parent_class)->dispose (object);
-}
-
-static void
-care_training_view_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  CareTrainingView *self = CARE_TRAINING_VIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTEXT:
-      g_value_set_object (value, self->context);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-care_training_view_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
-{
-  CareTrainingView *self = CARE_TRAINING_VIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTEXT:
-      self->context = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -985,13 +938,14 @@ care_training_view_class_init (CareTrainingViewClass *klass)
 {
   GObjectClass   *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  CareViewClass  *view_class = CARE_VIEW_CLASS (klass);
 
   object_class->constructed = care_training_view_constructed;
   object_class->dispose = care_training_view_dispose;
-  object_class->get_property = care_training_view_get_property;
-  object_class->set_property = care_training_view_set_property;
 
-  g_object_class_override_property (object_class, PROP_CONTEXT, "context");
+  view_class->get_header_start = get_header_start;
+  view_class->show_record = show_record;
+  care_view_class_set_entity (view_class, "training_session");
 
   g_type_ensure (CARE_TYPE_SURVEY_GROUP);
   gtk_widget_class_set_template_from_resource (
@@ -1035,10 +989,7 @@ care_training_view_init (CareTrainingView *self)
   self->course_names = gtk_string_list_new (NULL);
   self->course_ids = g_ptr_array_new_with_free_func (g_free);
 
-  self->new_button = g_object_ref_sink (gtk_button_new_from_icon_name ("list-add-symbolic"));
-  gtk_widget_set_tooltip_text (self->new_button, _ ("New Training Session (Ctrl+N)"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->new_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _ ("New Training Session"), -1);
-  /* The header bar is outside the view: the window forwards "win.new" here. */
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->new_button), "win.new");
+  self->new_button =
+      care_view_new_header_button (CARE_VIEW (self), "list-add-symbolic", _ ("New Training Session"),
+                                   _ ("New Training Session (Ctrl+N)"), "view.new");
 }

@@ -8,6 +8,6 @@
 G_BEGIN_DECLS
 
 #define CARE_TYPE_TRAINING_VIEW (care_training_view_get_type ())
-G_DECLARE_FINAL_TYPE (CareTrainingView, care_training_view, CARE, TRAINING_VIEW, AdwBin)
+G_DECLARE_FINAL_TYPE (CareTrainingView, care_training_view, CARE, TRAINING_VIEW, CareView)
 
 G_END_DECLS

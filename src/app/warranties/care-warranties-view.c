@@ -18,12 +18,10 @@
 #include "care-record-list.h"
 #include "care-warranties-view.h"
 #include "care-warranty.h"
-#include "care-window.h"
-#include "cases/care-cases-view.h"
 
 struct _CareWarrantiesView
 {
-  AdwBin parent_instance;
+  CareView parent_instance;
 
   /* Template widgets */
   GtkSearchEntry      *lookup_entry;
@@ -54,7 +52,6 @@ struct _CareWarrantiesView
   AdwActionRow        *customer_row;
 
   /* Owned references */
-  CareContext        *context;
   CareRecordList     *records;
   GtkSingleSelection *selection;
   CareRecord         *current;      /* the warranty shown in the detail */
@@ -64,14 +61,11 @@ struct _CareWarrantiesView
   GtkWidget          *status_badge;
 };
 
-static void view_iface_init (CareViewInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (CareWarrantiesView, care_warranties_view, ADW_TYPE_BIN, G_IMPLEMENT_INTERFACE (CARE_TYPE_VIEW, view_iface_init))
+G_DEFINE_FINAL_TYPE (CareWarrantiesView, care_warranties_view, CARE_TYPE_VIEW)
 
 enum
 {
   PROP_0,
-  PROP_CONTEXT,
   PROP_FILTER,
   N_PROPS
 };
@@ -88,7 +82,7 @@ static const char *const warranty_fields[] = {
 static CareStore *
 store (CareWarrantiesView *self)
 {
-  return care_context_get_store (self->context);
+  return care_view_get_store (CARE_VIEW (self));
 }
 
 static void
@@ -517,13 +511,9 @@ show_answer (CareWarrantiesView *self, const char *icon, CareWarrantyStatus css_
   gtk_revealer_set_reveal_child (self->result_revealer, TRUE);
 }
 
-/**
- * care_warranties_view_lookup:
- *
- * Shows whether the product with @serial is covered today, and by what.
- */
-void
-care_warranties_view_lookup (CareWarrantiesView *self, const char *serial)
+/* Shows whether the product with @serial is covered today, and by what. */
+static void
+lookup (CareWarrantiesView *self, const char *serial)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *trimmed = NULL;
@@ -642,7 +632,7 @@ care_warranties_view_lookup (CareWarrantiesView *self, const char *serial)
 static void
 lookup_activate_cb (CareWarrantiesView *self)
 {
-  care_warranties_view_lookup (self, gtk_editable_get_text (GTK_EDITABLE (self->lookup_entry)));
+  lookup (self, gtk_editable_get_text (GTK_EDITABLE (self->lookup_entry)));
 }
 
 /* Escape in the serial number field puts the answer away. */
@@ -690,15 +680,9 @@ open_editor (CareWarrantiesView *self, CareRecord *record, const char *title)
 static void
 claim_saved_cb (CareEditorDialog *dialog, CareRecord *claim, CareWarrantiesView *self)
 {
-  GtkRoot   *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *cases = CARE_IS_WINDOW (root) ? care_window_get_view (CARE_WINDOW (root), "cases") : NULL;
-
   care_view_add_toast (self, adw_toast_new (_ ("Warranty claim opened")));
-  if (!CARE_IS_CASES_VIEW (cases))
-    return;
-
-  care_window_show_view (CARE_WINDOW (root), "cases");
-  care_cases_view_show_case (CARE_CASES_VIEW (cases), care_record_get_id (claim));
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-record", "(ss)", "service_case",
+                              care_record_get_id (claim));
 }
 
 static void
@@ -801,24 +785,34 @@ view_back_cb (GtkWidget *widget, const char *action, GVariant *param)
   adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
 }
 
-static void
-new_button_clicked_cb (GtkButton *button, CareWarrantiesView *self)
-{
-  gtk_widget_activate_action (GTK_WIDGET (self), "view.new", NULL);
-}
-
 /* CareView */
+
+/* Shows the warranty with @id, selected in the list when the list shows it. */
+static void
+show_record (CareView *view, const char *id)
+{
+  CareWarrantiesView *self = CARE_WARRANTIES_VIEW (view);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CareRecord) w =
+      care_store_load (store (self), care_schema_lookup ("warranty"), id, &error);
+  int position;
+
+  if (w == NULL)
+    {
+      care_view_show_error (self, NULL, error);
+      return;
+    }
+
+  show_detail (self, w);
+  position = care_record_list_find (self->records, id);
+  gtk_single_selection_set_selected (self->selection,
+                                     position >= 0 ? (guint) position : GTK_INVALID_LIST_POSITION);
+}
 
 static GtkWidget *
 get_header_start (CareView *view)
 {
   return CARE_WARRANTIES_VIEW (view)->new_button;
-}
-
-static void
-view_iface_init (CareViewInterface *iface)
-{
-  iface->get_header_start = get_header_start;
 }
 
 /* GObject */
@@ -856,12 +850,11 @@ care_warranties_view_dispose (GObject *object)
 {
   CareWarrantiesView *self = CARE_WARRANTIES_VIEW (object);
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), CARE_TYPE_WARRANTIES_VIEW);
+  care_view_dispose_template (CARE_VIEW (self), CARE_TYPE_WARRANTIES_VIEW);
   g_clear_object (&self->new_button);
   g_clear_object (&self->selection);
   g_clear_object (&self->records);
   g_clear_object (&self->current);
-  g_clear_object (&self->context);
 
   G_OBJECT_CLASS (care_warranties_view_parent_class)->dispose (object);
 }
@@ -884,9 +877,6 @@ care_warranties_view_get_property (GObject *object, guint prop_id, GValue *value
 
   switch (prop_id)
     {
-    case PROP_CONTEXT:
-      g_value_set_object (value, self->context);
-      break;
     case PROP_FILTER:
       g_value_set_string (value, self->filter);
       break;
@@ -903,9 +893,6 @@ care_warranties_view_set_property (GObject *object, guint prop_id, const GValue 
 
   switch (prop_id)
     {
-    case PROP_CONTEXT:
-      self->context = g_value_dup_object (value);
-      break;
     case PROP_FILTER:
       filter = g_value_get_string (value);
       if (filter == NULL || g_strcmp0 (filter, self->filter) == 0)
@@ -926,6 +913,7 @@ care_warranties_view_class_init (CareWarrantiesViewClass *klass)
 {
   GObjectClass   *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  CareViewClass  *view_class = CARE_VIEW_CLASS (klass);
 
   object_class->constructed = care_warranties_view_constructed;
   object_class->dispose = care_warranties_view_dispose;
@@ -933,7 +921,10 @@ care_warranties_view_class_init (CareWarrantiesViewClass *klass)
   object_class->get_property = care_warranties_view_get_property;
   object_class->set_property = care_warranties_view_set_property;
 
-  g_object_class_override_property (object_class, PROP_CONTEXT, "context");
+  view_class->get_header_start = get_header_start;
+  view_class->show_record = show_record;
+  care_view_class_set_entity (view_class, "warranty");
+
   /* The status filter: all, active, expiring or expired. */
   properties[PROP_FILTER] =
       g_param_spec_string ("filter", NULL, NULL, "active",
@@ -991,31 +982,7 @@ care_warranties_view_init (CareWarrantiesView *self)
   self->filter = g_strdup ("active");
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->new_button = g_object_ref_sink (gtk_button_new_from_icon_name ("list-add-symbolic"));
-  gtk_widget_set_tooltip_text (self->new_button, _ ("New Warranty (Ctrl+N)"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->new_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _ ("New Warranty"), -1);
-  g_signal_connect (self->new_button, "clicked", G_CALLBACK (new_button_clicked_cb), self);
-}
-
-/**
- * care_warranties_view_show_warranty:
- *
- * Shows the warranty with @id, selected in the list when the list shows it.
- */
-void
-care_warranties_view_show_warranty (CareWarrantiesView *self, const char *id)
-{
-  g_autoptr (CareRecord) w = NULL;
-  int position;
-
-  g_return_if_fail (CARE_IS_WARRANTIES_VIEW (self));
-
-  w = load (self, "warranty", id);
-  if (w == NULL)
-    return;
-
-  show_detail (self, w);
-  position = care_record_list_find (self->records, id);
-  gtk_single_selection_set_selected (self->selection, position >= 0 ? (guint) position : GTK_INVALID_LIST_POSITION);
+  self->new_button =
+      care_view_new_header_button (CARE_VIEW (self), "list-add-symbolic", _ ("New Warranty"),
+                                   _ ("New Warranty (Ctrl+N)"), "view.new");
 }

@@ -8,9 +8,6 @@
 G_BEGIN_DECLS
 
 #define CARE_TYPE_WARRANTIES_VIEW (care_warranties_view_get_type ())
-G_DECLARE_FINAL_TYPE (CareWarrantiesView, care_warranties_view, CARE, WARRANTIES_VIEW, AdwBin)
-
-void care_warranties_view_lookup (CareWarrantiesView *self, const char *serial);
-void care_warranties_view_show_warranty (CareWarrantiesView *self, const char *id);
+G_DECLARE_FINAL_TYPE (CareWarrantiesView, care_warranties_view, CARE, WARRANTIES_VIEW, CareView)
 
 G_END_DECLS
