@@ -1,4 +1,4 @@
-/* test-record.c: records, their validation, diff and strict JSON codec. */
+/* test-record.c: records, their validation and diff. */
 #include "config.h"
 
 #include "care-record.h"
@@ -74,81 +74,6 @@ test_diff_copy (void)
   g_assert_cmpstr (g_ptr_array_index (two, 1), ==, "phone");
 }
 
-static JsonObject *
-parse_object (const char *json)
-{
-  g_autoptr (JsonParser) parser = json_parser_new ();
-
-  g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-}
-
-static void
-test_json_round_trip (void)
-{
-  g_autoptr (CareRecord) w = care_record_new (care_schema_lookup ("warranty"));
-  g_autoptr (CareRecord) back = care_record_new_with_id (care_schema_lookup ("warranty"), care_record_get_id (w));
-  g_autoptr (JsonObject) obj = NULL;
-  g_autoptr (GPtrArray) diff = NULL;
-
-  care_record_set_string (w, "product_id", "6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10");
-  care_record_set_string (w, "kind", "maintenance_contract");
-  care_record_set_string (w, "start_date", "2026-01-10");
-  care_record_set_string (w, "end_date", "2027-01-09");
-  care_record_set_bool (w, "covers_onsite", TRUE);
-  care_record_set_int (w, "discount_percent", 15);
-  care_record_set_string (w, "terms", "\"Quotes\", 'apostrophes'; DROP TABLE warranty; --");
-
-  obj = care_record_to_json (w);
-  g_assert_true (json_object_has_member (obj, "covers_parts"));
-  g_assert_true (json_node_is_null (json_object_get_member (obj, "covers_parts")));
-  g_assert_cmpint (json_object_get_int_member (obj, "discount_percent"), ==, 15);
-
-  g_assert_true (care_record_set_from_json (back, obj, NULL));
-  diff = care_record_diff (w, back);
-  g_assert_cmpuint (diff->len, ==, 0);
-}
-
-static void
-test_json_strict (void)
-{
-  const char *bad[] = {
-    "{\"discount_percent\": \"15\"}",     /* string for an integer */
-    "{\"covers_parts\": 1}",              /* integer for a boolean */
-    "{\"kind\": [\"standard\"]}",         /* array for a string */
-    "{\"kind\": {\"to\": \"standard\"}}", /* object for a string */
-    "{\"kind\": \"forever\"}",            /* not a choice */
-    "{\"end_date\": \"2026-02-30\"}",     /* not a date */
-    "{\"no_such_field\": 1}",             /* unknown field */
-    "{\"discount_percent\": 1.5}",        /* not an integer */
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
-    {
-      g_autoptr (CareRecord) w = care_record_new (care_schema_lookup ("warranty"));
-      g_autoptr (JsonObject) obj = parse_object (bad[i]);
-      g_autoptr (GError) error = NULL;
-
-      care_record_set_string (w, "kind", "standard");
-      g_assert_false (care_record_set_from_json (w, obj, &error));
-      g_assert_nonnull (error);
-      g_assert_true (error->domain == CARE_VALIDATION_ERROR);
-      /* Nothing half-applied. */
-      g_assert_cmpstr (care_record_get_string (w, "kind"), ==, "standard");
-      g_assert_null (care_record_get_value (w, "discount_percent"));
-    }
-}
-
-static void
-test_json_partial_failure_keeps_record (void)
-{
-  g_autoptr (CareRecord) c = customer ();
-  g_autoptr (JsonObject) obj = parse_object ("{\"name\": \"New name\", \"email\": \"broken\"}");
-
-  g_assert_false (care_record_set_from_json (c, obj, NULL));
-  g_assert_cmpstr (care_record_get_string (c, "name"), ==, "Ана Иванова");
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -158,9 +83,6 @@ main (int   argc,
   g_test_add_func ("/record/new", test_new);
   g_test_add_func ("/record/validate", test_validate);
   g_test_add_func ("/record/diff-copy", test_diff_copy);
-  g_test_add_func ("/record/json-round-trip", test_json_round_trip);
-  g_test_add_func ("/record/json-strict", test_json_strict);
-  g_test_add_func ("/record/json-partial-failure", test_json_partial_failure_keeps_record);
 
   return g_test_run ();
 }

@@ -1,6 +1,7 @@
 /* test-survey.c: a survey is about exactly one thing; averages per customer and overall. */
 #include "config.h"
 
+#include "care-json.h"
 #include "care-survey.h"
 #include "care-workflow.h"
 #include "workflow-fixtures.h"
@@ -121,7 +122,7 @@ test_exactly_one_from_json (Fixture      *f,
                                            care_record_get_id (f->ana));
 
   g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
-  care_record_set_from_json (s, json_node_get_object (json_parser_get_root (parser)), NULL);
+  care_json_set_record (s, json_node_get_object (json_parser_get_root (parser)), NULL);
   g_assert_false (care_record_validate (s, NULL, NULL));
 }
 

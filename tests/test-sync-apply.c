@@ -226,7 +226,7 @@ test_push_results (Fixture *f, gconstpointer data)
   list = pending (f);
   g_assert_cmpuint (list->len, ==, 3);
   m = g_ptr_array_index (list, 0);
-  g_assert_cmpstr (m->op, ==, "update");
+  g_assert_cmpint (m->op, ==, CARE_MUTATION_UPDATE);
   g_assert_cmpint (m->base_rev, ==, 4);
 
   results = g_strdup_printf ("{\"mutation_id\": %" G_GINT64_FORMAT
@@ -329,7 +329,7 @@ test_resolve_mine (Fixture *f, gconstpointer data)
   list = pending (f);
   g_assert_cmpuint (list->len, ==, 1);
   m = g_ptr_array_index (list, 0);
-  g_assert_cmpstr (m->op, ==, "update");
+  g_assert_cmpint (m->op, ==, CARE_MUTATION_UPDATE);
   g_assert_cmpint (m->base_rev, ==, 2);
   change = json_object_get_object_member (m->fields, "address");
   g_assert_cmpstr (json_object_get_string_member (change, "from"), ==, "theirs");
@@ -399,7 +399,7 @@ test_conflict_then_tombstone (Fixture *f, gconstpointer data)
     CareMutation *m = g_ptr_array_index (list, 0);
 
     g_assert_cmpuint (list->len, ==, 1);
-    g_assert_cmpstr (m->op, ==, "create");
+    g_assert_cmpint (m->op, ==, CARE_MUTATION_CREATE);
     g_assert_cmpstr (m->record_id, !=, ID1);
     g_assert_cmpstr (json_object_get_string_member (m->fields, "address"), ==, "mine");
   }

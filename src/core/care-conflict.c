@@ -12,6 +12,7 @@
 
 #include "care-clock.h"
 #include "care-conflict.h"
+#include "care-json.h"
 #include "care-outbox.h"
 #include "care-store-private.h"
 
@@ -148,7 +149,7 @@ json_text_to_value (const CareField *field, const char *text)
   g_autoptr (JsonNode) node = parse_json (text);
   GVariant *value = NULL;
 
-  if (field == NULL || node == NULL || !care_value_from_json (field, node, &value, NULL))
+  if (field == NULL || node == NULL || !care_json_to_value (field, node, &value, NULL))
     return NULL;
   return value;
 }
@@ -160,7 +161,7 @@ snapshot_to_record (const CareEntity *entity, const char *record_id, const char 
   g_autoptr (CareRecord) record = care_record_new_with_id (entity, record_id);
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
-      !care_record_set_from_json (record, json_node_get_object (node), NULL))
+      !care_json_set_record (record, json_node_get_object (node), NULL))
     return NULL;
   return g_steal_pointer (&record);
 }
@@ -346,7 +347,7 @@ care_conflict_note_record (CareStore *store, CareConflictKind kind, CareRecord *
 
   g_return_val_if_fail (kind != CARE_CONFLICT_FIELD, FALSE);
 
-  json_node_take_object (snapshot, care_record_to_json (local_record));
+  json_node_take_object (snapshot, care_json_from_record (local_record));
 
   stmt = care_store_prepare (store,
                              "INSERT INTO conflict (entity, record_id, field, kind, local_value, "
@@ -519,8 +520,8 @@ restore_record (CareStore *store, CareConflict *conflict, GError **error)
   /* The server never reuses a deleted id, so the user's version comes back
    * as a new record with the same values. */
   copy = care_record_new (conflict->entity);
-  values = care_record_to_json (conflict->local_record);
-  if (!care_record_set_from_json (copy, values, error))
+  values = care_json_from_record (conflict->local_record);
+  if (!care_json_set_record (copy, values, error))
     return FALSE;
 
   return care_store_save (store, copy, error);

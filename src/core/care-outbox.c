@@ -12,6 +12,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "care-json.h"
 #include "care-outbox.h"
 #include "care-store-private.h"
 
@@ -29,7 +30,7 @@ care_mutation_copy (const CareMutation *self)
   copy->mutation_id = self->mutation_id;
   copy->entity = g_strdup (self->entity);
   copy->record_id = g_strdup (self->record_id);
-  copy->op = g_strdup (self->op);
+  copy->op = self->op;
   copy->base_rev = self->base_rev;
   copy->fields = self->fields != NULL ? json_object_ref (self->fields) : NULL;
   copy->created_at = g_strdup (self->created_at);
@@ -47,7 +48,6 @@ care_mutation_free (CareMutation *self)
 
   g_free (self->entity);
   g_free (self->record_id);
-  g_free (self->op);
   g_clear_pointer (&self->fields, json_object_unref);
   g_free (self->created_at);
   g_free (self->error);
@@ -63,7 +63,7 @@ care_mutation_to_json (const CareMutation *self)
   json_object_set_int_member (obj, "mutation_id", self->mutation_id);
   json_object_set_string_member (obj, "entity", self->entity);
   json_object_set_string_member (obj, "id", self->record_id);
-  json_object_set_string_member (obj, "op", self->op);
+  json_object_set_string_member (obj, "op", care_mutation_op_to_string (self->op));
   json_object_set_int_member (obj, "base_rev", self->base_rev);
   json_object_set_object_member (
       obj, "fields", self->fields != NULL ? json_object_ref (self->fields) : json_object_new ());
@@ -80,7 +80,8 @@ row_to_mutation (sqlite3_stmt *stmt)
   m->mutation_id = sqlite3_column_int64 (stmt, 0);
   m->entity = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
   m->record_id = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-  m->op = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  /* The table's CHECK constraint admits only the three ops. */
+  care_mutation_op_from_string ((const char *) sqlite3_column_text (stmt, 3), &m->op);
   m->base_rev = sqlite3_column_int64 (stmt, 4);
   m->created_at = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
   m->rejected = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 7), "rejected") == 0;
@@ -300,16 +301,17 @@ care_outbox_pending_fields (CareStore *store, const char *entity, const char *re
   sqlite3_bind_text (stmt, 2, record_id, -1, SQLITE_TRANSIENT);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      const char *op = (const char *) sqlite3_column_text (stmt, 0);
+      CareMutationOp op = CARE_MUTATION_UPDATE;
       g_autoptr (JsonNode) node = NULL;
       g_autoptr (GList) members = NULL;
 
       if (fields == NULL)
         fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
-      if (g_strcmp0 (op, "update") != 0)
+      care_mutation_op_from_string ((const char *) sqlite3_column_text (stmt, 0), &op);
+      if (op != CARE_MUTATION_UPDATE)
         {
-          whole = whole || g_strcmp0 (op, "create") == 0;
+          whole = whole || op == CARE_MUTATION_CREATE;
           continue;
         }
 
@@ -330,14 +332,6 @@ care_outbox_pending_fields (CareStore *store, const char *entity, const char *re
   if (out_whole_record != NULL)
     *out_whole_record = whole;
   return TRUE;
-}
-
-static gboolean
-values_equal (GVariant *a, GVariant *b)
-{
-  if (a == NULL || b == NULL)
-    return a == b;
-  return g_variant_equal (a, b);
 }
 
 static gboolean
@@ -388,13 +382,13 @@ revert_update (CareStore *store, const CareEntity *entity, CareMutation *m, GHas
         continue;
 
       /* Values the store wrote itself; unparsable ones are left alone. */
-      if (!care_value_from_json (
+      if (!care_json_to_value (
               field, json_object_get_member (json_node_get_object (change), "from"), &from, NULL) ||
-          !care_value_from_json (
+          !care_json_to_value (
               field, json_object_get_member (json_node_get_object (change), "to"), &to, NULL))
         continue;
 
-      if (!values_equal (care_record_get_value (record, field->name), to))
+      if (!care_value_equal (care_record_get_value (record, field->name), to))
         continue;
 
       sql = g_strdup_printf ("UPDATE %s SET %s = ? WHERE id = ?", entity->name, field->name);
@@ -442,7 +436,7 @@ discard_in_transaction (CareStore *store, gpointer user_data, GError **error)
     return FALSE;
   has_pending = pending != NULL;
 
-  if (g_str_equal (m->op, "create"))
+  if (m->op == CARE_MUTATION_CREATE)
     {
       /* The server never had the record: discarding its creation removes
        * it, unless later edits still wait to be sent. */
@@ -460,7 +454,7 @@ discard_in_transaction (CareStore *store, gpointer user_data, GError **error)
             return FALSE;
         }
     }
-  else if (g_str_equal (m->op, "update"))
+  else if (m->op == CARE_MUTATION_UPDATE)
     {
       if (!revert_update (store, entity, m, pending, error))
         return FALSE;

@@ -1,8 +1,7 @@
 /* care-outbox.h: reading and settling the store's queue of local mutations. */
 #pragma once
 
-#include <json-glib/json-glib.h>
-
+#include "care-json.h"
 #include "care-store.h"
 
 G_BEGIN_DECLS
@@ -12,7 +11,7 @@ G_BEGIN_DECLS
  * @mutation_id: the per-client increasing id the server deduplicates on
  * @entity: the entity name
  * @record_id: the record's UUID
- * @op: "create", "update" or "delete"
+ * @op: what the mutation does
  * @base_rev: the server revision the edit was made on
  * @fields: values (create) or {"field": {"from", "to"}} (update), or empty
  * @created_at: when the edit was made, for display
@@ -23,15 +22,15 @@ G_BEGIN_DECLS
  */
 typedef struct
 {
-  gint64      mutation_id;
-  char       *entity;
-  char       *record_id;
-  char       *op;
-  gint64      base_rev;
-  JsonObject *fields;
-  char       *created_at;
-  gboolean    rejected;
-  char       *error;
+  gint64         mutation_id;
+  char          *entity;
+  char          *record_id;
+  CareMutationOp op;
+  gint64         base_rev;
+  JsonObject    *fields;
+  char          *created_at;
+  gboolean       rejected;
+  char          *error;
 } CareMutation;
 
 #define CARE_TYPE_MUTATION (care_mutation_get_type ())

@@ -398,9 +398,10 @@ care_record_validate (CareRecord  *self,
   return TRUE;
 }
 
-static gboolean
-values_equal (GVariant *a,
-              GVariant *b)
+/* Whether two field values are the same; %NULL ("not set") equals only %NULL. */
+gboolean
+care_value_equal (GVariant *a,
+                  GVariant *b)
 {
   if (a == NULL || b == NULL)
     return a == b;
@@ -419,149 +420,8 @@ care_record_diff (CareRecord *self,
   g_return_val_if_fail (self->entity == other->entity, changed);
 
   for (guint i = 0; i < self->entity->n_fields; i++)
-    if (!values_equal (self->values[i], other->values[i]))
+    if (!care_value_equal (self->values[i], other->values[i]))
       g_ptr_array_add (changed, (gpointer) self->entity->fields[i].name);
 
   return changed;
-}
-
-JsonNode *
-care_value_to_json (GVariant *value)
-{
-  JsonNode *node = json_node_new (JSON_NODE_VALUE);
-
-  if (value == NULL)
-    json_node_init_null (node);
-  else if (g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
-    json_node_set_int (node, g_variant_get_int64 (value));
-  else if (g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN))
-    json_node_set_boolean (node, g_variant_get_boolean (value));
-  else
-    json_node_set_string (node, g_variant_get_string (value, NULL));
-
-  return node;
-}
-
-/* Reads one JSON value strictly: a string field takes only a JSON string, an
- * integer only a JSON integer, so "1" and 1 are not silently the same. */
-gboolean
-care_value_from_json (const CareField *field,
-                      JsonNode        *node,
-                      GVariant       **out_value,
-                      GError         **error)
-{
-  g_autoptr (GVariant) value = NULL;
-
-  g_return_val_if_fail (out_value != NULL, FALSE);
-  *out_value = NULL;
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return care_field_validate (field, NULL, error);
-
-  if (!JSON_NODE_HOLDS_VALUE (node))
-    goto wrong_type;
-
-  switch (field->type)
-    {
-    case CARE_FIELD_INT:
-      if (json_node_get_value_type (node) != G_TYPE_INT64)
-        goto wrong_type;
-      value = g_variant_ref_sink (g_variant_new_int64 (json_node_get_int (node)));
-      break;
-    case CARE_FIELD_BOOL:
-      if (json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-        goto wrong_type;
-      value = g_variant_ref_sink (g_variant_new_boolean (json_node_get_boolean (node)));
-      break;
-    case CARE_FIELD_TEXT:
-    case CARE_FIELD_NOTE:
-    case CARE_FIELD_EMAIL:
-    case CARE_FIELD_PHONE:
-    case CARE_FIELD_URL:
-    case CARE_FIELD_DATE:
-    case CARE_FIELD_DATETIME:
-    case CARE_FIELD_ENUM:
-    case CARE_FIELD_REF:
-    default:
-      if (json_node_get_value_type (node) != G_TYPE_STRING)
-        goto wrong_type;
-      /* An empty string is "not set", as in care_record_set_string(). */
-      if (json_node_get_string (node)[0] != '\0')
-        value = g_variant_ref_sink (g_variant_new_string (json_node_get_string (node)));
-      break;
-    }
-
-  if (!care_field_validate (field, value, error))
-    return FALSE;
-
-  *out_value = g_steal_pointer (&value);
-  return TRUE;
-
-wrong_type:
-  g_set_error (error, CARE_VALIDATION_ERROR, CARE_VALIDATION_ERROR_WRONG_TYPE,
-               _ ("%s: wrong type of value"), care_field_label (field));
-  return FALSE;
-}
-
-/* The record's field values as a JSON object; unset fields are null. */
-JsonObject *
-care_record_to_json (CareRecord *self)
-{
-  JsonObject *obj = json_object_new ();
-
-  g_return_val_if_fail (CARE_IS_RECORD (self), obj);
-
-  for (guint i = 0; i < self->entity->n_fields; i++)
-    json_object_set_member (obj, self->entity->fields[i].name, care_value_to_json (self->values[i]));
-
-  return obj;
-}
-
-/* Sets the fields present in @fields; rejects unknown fields and bad values
- * and leaves the record untouched when anything is wrong. */
-gboolean
-care_record_set_from_json (CareRecord *self,
-                           JsonObject *fields,
-                           GError    **error)
-{
-  g_autoptr (GPtrArray) parsed = g_ptr_array_new_full (0, NULL);
-  g_autoptr (GList) members = NULL;
-
-  g_return_val_if_fail (CARE_IS_RECORD (self), FALSE);
-  g_return_val_if_fail (fields != NULL, FALSE);
-
-  members = json_object_get_members (fields);
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      const char      *name = l->data;
-      const CareField *field = care_entity_lookup_field (self->entity, name);
-      GVariant        *value = NULL;
-
-      if (field == NULL)
-        {
-          g_set_error (error, CARE_VALIDATION_ERROR, CARE_VALIDATION_ERROR_UNKNOWN_FIELD,
-                       _ ("%s has no field “%s”"), self->entity->name, name);
-          goto failed;
-        }
-
-      if (!care_value_from_json (field, json_object_get_member (fields, name), &value, error))
-        goto failed;
-
-      g_ptr_array_add (parsed, (gpointer) field);
-      g_ptr_array_add (parsed, value);
-    }
-
-  for (guint i = 0; i < parsed->len; i += 2)
-    {
-      const CareField *field = g_ptr_array_index (parsed, i);
-      care_record_set_value_at (self, (guint) (field - self->entity->fields), g_ptr_array_index (parsed, i + 1));
-      g_clear_pointer (&parsed->pdata[i + 1], g_variant_unref);
-    }
-
-  return TRUE;
-
-failed:
-  for (guint i = 1; i < parsed->len; i += 2)
-    g_clear_pointer (&parsed->pdata[i], g_variant_unref);
-  return FALSE;
 }

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <glib-object.h>
-#include <json-glib/json-glib.h>
 
 #include "care-schema.h"
 
@@ -76,14 +75,7 @@ gboolean   care_record_validate (CareRecord  *self,
 GPtrArray *care_record_diff (CareRecord *self,
                              CareRecord *other);
 
-JsonNode   *care_value_to_json (GVariant *value);
-gboolean    care_value_from_json (const CareField *field,
-                                  JsonNode        *node,
-                                  GVariant       **out_value,
-                                  GError         **error);
-JsonObject *care_record_to_json (CareRecord *self);
-gboolean    care_record_set_from_json (CareRecord *self,
-                                       JsonObject *fields,
-                                       GError    **error);
+gboolean care_value_equal (GVariant *a,
+                           GVariant *b);
 
 G_END_DECLS

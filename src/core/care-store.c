@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "care-clock.h"
+#include "care-json.h"
 #include "care-store-private.h"
 
 struct _CareStore
@@ -677,21 +678,17 @@ check_references (CareStore  *self,
 }
 
 static gboolean
-append_outbox (CareStore  *self,
-               const char *entity,
-               const char *id,
-               const char *op,
-               gint64      base_rev,
-               JsonObject *fields,
-               const char *now,
-               GError    **error)
+append_outbox (CareStore     *self,
+               const char    *entity,
+               const char    *id,
+               CareMutationOp op,
+               gint64         base_rev,
+               JsonObject    *fields,
+               const char    *now,
+               GError       **error)
 {
   sqlite3_stmt    *stmt;
-  g_autofree char *json = NULL;
-  g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-
-  json_node_set_object (node, fields);
-  json = json_to_string (node, FALSE);
+  g_autofree char *json = care_json_object_to_string (fields);
 
   stmt = care_store_prepare (self,
                              "INSERT INTO outbox (entity, record_id, op, base_rev, fields, created_at) "
@@ -702,7 +699,7 @@ append_outbox (CareStore  *self,
 
   sqlite3_bind_text (stmt, 1, entity, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, op, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, care_mutation_op_to_string (op), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, base_rev);
   sqlite3_bind_text (stmt, 5, json, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, now, -1, SQLITE_STATIC);
@@ -773,9 +770,9 @@ create_record (CareStore  *self,
 
   for (guint i = 0; i < e->n_fields; i++)
     if (care_record_get_value_at (record, i) != NULL)
-      json_object_set_member (fields, e->fields[i].name, care_value_to_json (care_record_get_value_at (record, i)));
+      json_object_set_member (fields, e->fields[i].name, care_json_from_value (care_record_get_value_at (record, i)));
 
-  return insert_row (self, record, error) && append_outbox (self, e->name, care_record_get_id (record), "create", 0, fields, now, error);
+  return insert_row (self, record, error) && append_outbox (self, e->name, care_record_get_id (record), CARE_MUTATION_CREATE, 0, fields, now, error);
 }
 
 static gboolean
@@ -814,8 +811,8 @@ update_record (CareStore  *self,
       g_autoptr (JsonObject) change = json_object_new ();
 
       care_store_bind_value (stmt, col++, care_record_get_value (record, name));
-      json_object_set_member (change, "from", care_value_to_json (care_record_get_value (existing, name)));
-      json_object_set_member (change, "to", care_value_to_json (care_record_get_value (record, name)));
+      json_object_set_member (change, "from", care_json_from_value (care_record_get_value (existing, name)));
+      json_object_set_member (change, "to", care_json_from_value (care_record_get_value (record, name)));
       json_object_set_object_member (fields, name, g_steal_pointer (&change));
     }
   sqlite3_bind_text (stmt, col, care_record_get_id (record), -1, SQLITE_TRANSIENT);
@@ -827,7 +824,7 @@ update_record (CareStore  *self,
   care_record_set_sync_state (record, state);
   care_record_set_timestamps (record, care_record_get_created_at (existing), now);
 
-  return append_outbox (self, e->name, care_record_get_id (record), "update", care_record_get_rev (existing),
+  return append_outbox (self, e->name, care_record_get_id (record), CARE_MUTATION_UPDATE, care_record_get_rev (existing),
                         fields, now, error);
 }
 
@@ -981,7 +978,7 @@ delete_recursive (CareStore        *self,
     return FALSE;
 
   care_store_note_change (self, entity->name, id);
-  return append_outbox (self, entity->name, id, "delete", care_record_get_rev (existing), none, now, error);
+  return append_outbox (self, entity->name, id, CARE_MUTATION_DELETE, care_record_get_rev (existing), none, now, error);
 }
 
 typedef struct

@@ -21,6 +21,7 @@
 
 #include "care-clock.h"
 #include "care-conflict.h"
+#include "care-json.h"
 #include "care-outbox.h"
 #include "care-store-private.h"
 #include "care-sync-apply.h"
@@ -32,29 +33,6 @@ protocol_error (GError **error, const char *what)
   g_set_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_PROTOCOL,
                _ ("The server sent an answer this version does not understand (%s)"), what);
   return FALSE;
-}
-
-static const char *
-get_string (JsonObject *obj, const char *name)
-{
-  JsonNode *node = json_object_get_member (obj, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gboolean
-get_int (JsonObject *obj, const char *name, gint64 *out_value)
-{
-  JsonNode *node = json_object_get_member (obj, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_INT64)
-    return FALSE;
-  *out_value = json_node_get_int (node);
-  return TRUE;
 }
 
 /* Cached per entity for the life of the process: the schema is static. */
@@ -331,21 +309,21 @@ record_field_conflicts (CareStore *store, const CareEntity *entity, CareMutation
       if (!JSON_NODE_HOLDS_OBJECT (node))
         return protocol_error (error, "conflicts");
       c = json_node_get_object (node);
-      field = care_entity_lookup_field (entity, get_string (c, "field"));
+      field = care_entity_lookup_field (entity, care_json_get_string (c, "field"));
       server = json_object_get_member (c, "server");
       if (field == NULL || server == NULL ||
-          !care_value_from_json (field, server, &server_value, NULL))
+          !care_json_to_value (field, server, &server_value, NULL))
         return protocol_error (error, "conflicts");
 
       /* What the user wrote is in the mutation itself: the server's echo is
        * only a fallback. */
       change = json_object_get_member (m->fields, field->name);
-      if (g_str_equal (m->op, "update") && change != NULL && JSON_NODE_HOLDS_OBJECT (change))
+      if (m->op == CARE_MUTATION_UPDATE && change != NULL && JSON_NODE_HOLDS_OBJECT (change))
         {
           base = json_object_get_member (json_node_get_object (change), "from");
           local = json_object_get_member (json_node_get_object (change), "to");
         }
-      else if (g_str_equal (m->op, "create") && change != NULL)
+      else if (m->op == CARE_MUTATION_CREATE && change != NULL)
         local = change;
       else
         local = json_object_get_member (c, "client");
@@ -422,18 +400,15 @@ static gboolean
 settle_one (CareStore *store, CareMutation *m, JsonObject *result, GError **error)
 {
   const CareEntity *entity = care_schema_lookup (m->entity);
-  const char       *status = get_string (result, "status");
-  const char       *code = get_string (result, "code");
-  const char       *message = get_string (result, "error");
-  JsonNode         *conflicts_node = json_object_get_member (result, "conflicts");
-  JsonArray        *conflicts = NULL;
+  const char       *status = care_json_get_string (result, "status");
+  const char       *code = care_json_get_string (result, "code");
+  const char       *message = care_json_get_string (result, "error");
+  JsonArray        *conflicts = care_json_get_array (result, "conflicts");
   gint64            rev = 0;
 
   if (status == NULL)
     return protocol_error (error, "status");
-  get_int (result, "rev", &rev);
-  if (conflicts_node != NULL && JSON_NODE_HOLDS_ARRAY (conflicts_node))
-    conflicts = json_node_get_array (conflicts_node);
+  care_json_get_int (result, "rev", &rev);
 
   if (g_str_equal (status, "rejected"))
     {
@@ -457,15 +432,16 @@ settle_one (CareStore *store, CareMutation *m, JsonObject *result, GError **erro
     {
       if (g_str_equal (status, "applied") && !rebase (store, m, rev, error))
         return FALSE;
-      if (g_str_equal (m->op, "delete"))
+      if (m->op == CARE_MUTATION_DELETE)
         return settle_deleted (store, entity, m->record_id, error);
       return settle_record (store, entity, m->record_id, rev, error);
     }
 
-  g_debug ("Mutation %" G_GINT64_FORMAT " (%s %s) conflicts: %s", m->mutation_id, m->op,
+  g_debug ("Mutation %" G_GINT64_FORMAT " (%s %s) conflicts: %s", m->mutation_id,
+           care_mutation_op_to_string (m->op),
            m->record_id, code != NULL ? code : "fields");
 
-  if (g_str_equal (m->op, "delete"))
+  if (m->op == CARE_MUTATION_DELETE)
     {
       /* Deleted on both sides: that is agreement, not a conflict. */
       if (g_strcmp0 (code, "deleted") == 0)
@@ -512,20 +488,17 @@ push_in_transaction (CareStore *store, gpointer user_data, GError **error)
 gboolean
 care_sync_apply_push_results (CareStore *store, GPtrArray *mutations, JsonNode *response, GError **error)
 {
-  JsonNode *results;
-  PushData  data = { mutations, NULL };
+  PushData data = { mutations, NULL };
 
   g_return_val_if_fail (CARE_IS_STORE (store), FALSE);
 
   if (response == NULL || !JSON_NODE_HOLDS_OBJECT (response))
     return protocol_error (error, "push");
 
-  results = json_object_get_member (json_node_get_object (response), "results");
-  if (results == NULL || !JSON_NODE_HOLDS_ARRAY (results) ||
-      json_array_get_length (json_node_get_array (results)) != mutations->len)
+  data.results = care_json_get_array (json_node_get_object (response), "results");
+  if (data.results == NULL || json_array_get_length (data.results) != mutations->len)
     return protocol_error (error, "results");
 
-  data.results = json_node_get_array (results);
   for (guint i = 0; i < mutations->len; i++)
     {
       JsonNode     *node = json_array_get_element (data.results, i);
@@ -533,7 +506,7 @@ care_sync_apply_push_results (CareStore *store, GPtrArray *mutations, JsonNode *
       gint64        id = 0;
 
       if (!JSON_NODE_HOLDS_OBJECT (node) ||
-          !get_int (json_node_get_object (node), "mutation_id", &id) || id != m->mutation_id)
+          !care_json_get_int (json_node_get_object (node), "mutation_id", &id) || id != m->mutation_id)
         return protocol_error (error, "mutation_id");
     }
 
@@ -569,7 +542,7 @@ refresh_conflicts (CareStore *store, const CareEntity *entity, const char *id, C
 
       if (care_entity_lookup_field (entity, name) == NULL)
         continue;
-      value = care_value_to_json (care_record_get_value (incoming, name));
+      value = care_json_from_value (care_record_get_value (incoming, name));
       if (!care_conflict_note_server_value (store, entity->name, id, name, value, rev, error))
         return FALSE;
     }
@@ -637,7 +610,7 @@ apply_upsert (CareStore *store, const CareEntity *entity, const char *id, gint64
       const CareField *field = &entity->fields[i];
       GVariant        *value = NULL;
 
-      if (!care_value_from_json (field, json_object_get_member (fields, field->name), &value,
+      if (!care_json_to_value (field, json_object_get_member (fields, field->name), &value,
                                  &local_error))
         {
           g_set_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_PROTOCOL,
@@ -725,40 +698,37 @@ pull_in_transaction (CareStore *store, gpointer user_data, GError **error)
       JsonObject       *change;
       const CareEntity *entity;
       const char       *id;
-      JsonNode         *deleted;
-      JsonNode         *fields;
+      gboolean          deleted = FALSE;
+      JsonObject       *fields;
       gint64            rev = 0;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         return protocol_error (error, "changes");
       change = json_node_get_object (node);
-      id = get_string (change, "id");
-      deleted = json_object_get_member (change, "deleted");
-      fields = json_object_get_member (change, "fields");
-      if (id == NULL || !g_uuid_string_is_valid (id) || !get_int (change, "rev", &rev) ||
-          deleted == NULL || !JSON_NODE_HOLDS_VALUE (deleted) ||
-          json_node_get_value_type (deleted) != G_TYPE_BOOLEAN)
+      id = care_json_get_string (change, "id");
+      fields = care_json_get_object (change, "fields");
+      if (id == NULL || !g_uuid_string_is_valid (id) || !care_json_get_int (change, "rev", &rev) ||
+          !care_json_get_bool (change, "deleted", &deleted))
         return protocol_error (error, "change");
 
-      entity = care_schema_lookup (get_string (change, "entity"));
+      entity = care_schema_lookup (care_json_get_string (change, "entity"));
       if (entity == NULL)
         {
           /* A newer server's entity: nothing here could show it. */
-          g_debug ("Skipping a change of unknown entity “%s”", get_string (change, "entity"));
+          g_debug ("Skipping a change of unknown entity “%s”", care_json_get_string (change, "entity"));
           continue;
         }
 
-      if (json_node_get_boolean (deleted))
+      if (deleted)
         {
           if (!apply_tombstone (store, entity, id, have_conflicts, error))
             return FALSE;
         }
       else
         {
-          if (fields == NULL || !JSON_NODE_HOLDS_OBJECT (fields))
+          if (fields == NULL)
             return protocol_error (error, "fields");
-          if (!apply_upsert (store, entity, id, rev, json_node_get_object (fields), have_conflicts,
-                             now, error))
+          if (!apply_upsert (store, entity, id, rev, fields, have_conflicts, now, error))
             return FALSE;
         }
       data->n_applied++;
@@ -779,8 +749,7 @@ gboolean
 care_sync_apply_pull_page (CareStore *store, JsonNode *response, gboolean *out_has_more, guint *out_n_changes, GError **error)
 {
   JsonObject *obj;
-  JsonNode   *changes;
-  JsonNode   *has_more;
+  gboolean    has_more = FALSE;
   PullData    data = { 0 };
 
   g_return_val_if_fail (CARE_IS_STORE (store), FALSE);
@@ -789,19 +758,16 @@ care_sync_apply_pull_page (CareStore *store, JsonNode *response, gboolean *out_h
     return protocol_error (error, "pull");
 
   obj = json_node_get_object (response);
-  changes = json_object_get_member (obj, "changes");
-  has_more = json_object_get_member (obj, "has_more");
-  data.next_cursor = get_string (obj, "next_cursor");
-  if (changes == NULL || !JSON_NODE_HOLDS_ARRAY (changes) || data.next_cursor == NULL ||
-      has_more == NULL || !JSON_NODE_HOLDS_VALUE (has_more) ||
-      json_node_get_value_type (has_more) != G_TYPE_BOOLEAN)
+  data.changes = care_json_get_array (obj, "changes");
+  data.next_cursor = care_json_get_string (obj, "next_cursor");
+  if (data.changes == NULL || data.next_cursor == NULL ||
+      !care_json_get_bool (obj, "has_more", &has_more))
     return protocol_error (error, "pull");
 
-  data.changes = json_node_get_array (changes);
   if (!care_store_write (store, pull_in_transaction, &data, error))
     return FALSE;
 
-  *out_has_more = json_node_get_boolean (has_more);
+  *out_has_more = has_more;
   if (out_n_changes != NULL)
     *out_n_changes = data.n_applied;
   return TRUE;

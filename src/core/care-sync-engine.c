@@ -488,7 +488,7 @@ cut_before_dependent_delete (GPtrArray *batch)
     {
       CareMutation *m = g_ptr_array_index (batch, i);
 
-      if (g_str_equal (m->op, "delete") && g_hash_table_contains (seen, m->record_id))
+      if (m->op == CARE_MUTATION_DELETE && g_hash_table_contains (seen, m->record_id))
         {
           g_ptr_array_set_size (batch, i);
           return;

@@ -30,6 +30,7 @@
 
 #include "care-clock.h"
 #include "care-ical.h"
+#include "care-json.h"
 #include "care-server-calendar.h"
 
 #define TOKEN_BYTES 32
@@ -129,7 +130,7 @@ take_row (Render *render, const CareEntity *entity, sqlite3_stmt *stmt)
   Used *used;
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
-      !care_record_set_from_json (record, json_node_get_object (node), &error))
+      !care_json_set_record (record, json_node_get_object (node), &error))
     {
       g_warning ("Stored %s %s does not match the schema: %s", entity->name, id,
                  error != NULL ? error->message : "not a JSON object");

@@ -12,9 +12,9 @@
 
 #include "care-server-role.h"
 
-#define C   CARE_SERVER_OP_CREATE
-#define U   CARE_SERVER_OP_UPDATE
-#define D   CARE_SERVER_OP_DELETE
+#define C   CARE_MUTATION_CREATE
+#define U   CARE_MUTATION_UPDATE
+#define D   CARE_MUTATION_DELETE
 #define ALL (C | U | D)
 
 static const char *const role_names[CARE_SERVER_N_ROLES] = {
@@ -78,7 +78,7 @@ care_server_role_to_string (CareServerRole role)
 }
 
 gboolean
-care_server_role_allows (CareServerRole role, const char *entity, CareServerOp op)
+care_server_role_allows (CareServerRole role, const char *entity, CareMutationOp op)
 {
   g_return_val_if_fail (role < CARE_SERVER_N_ROLES, FALSE);
 
@@ -87,35 +87,4 @@ care_server_role_allows (CareServerRole role, const char *entity, CareServerOp o
       return (matrix[i].ops[role] & op) != 0;
 
   return role == CARE_SERVER_ROLE_ADMIN;
-}
-
-gboolean
-care_server_op_from_string (const char *name, CareServerOp *out_op)
-{
-  if (g_strcmp0 (name, "create") == 0)
-    *out_op = CARE_SERVER_OP_CREATE;
-  else if (g_strcmp0 (name, "update") == 0)
-    *out_op = CARE_SERVER_OP_UPDATE;
-  else if (g_strcmp0 (name, "delete") == 0)
-    *out_op = CARE_SERVER_OP_DELETE;
-  else
-    return FALSE;
-
-  return TRUE;
-}
-
-const char *
-care_server_op_to_string (CareServerOp op)
-{
-  switch (op)
-    {
-    case CARE_SERVER_OP_CREATE:
-      return "create";
-    case CARE_SERVER_OP_UPDATE:
-      return "update";
-    case CARE_SERVER_OP_DELETE:
-      return "delete";
-    default:
-      return NULL;
-    }
 }

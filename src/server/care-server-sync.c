@@ -23,6 +23,7 @@
 
 #include "care-clock.h"
 #include "care-demo.h"
+#include "care-json.h"
 #include "care-server-sync.h"
 #include "care-store.h"
 
@@ -98,24 +99,6 @@ care_server_sync_new (CareServerDb *db)
   return self;
 }
 
-/* A node that owns @obj (json_node_init_object() would add a reference). */
-static JsonNode *
-take_object (JsonObject *obj)
-{
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-
-  json_node_take_object (node, obj);
-  return node;
-}
-
-static gboolean
-values_equal (GVariant *a, GVariant *b)
-{
-  if (a == NULL || b == NULL)
-    return a == b;
-  return g_variant_equal (a, b);
-}
-
 static void
 reject (Outcome *outcome, const char *code, const char *message)
 {
@@ -140,8 +123,8 @@ add_conflict (Outcome *outcome, const char *field, GVariant *server, GVariant *c
   JsonObject *c = json_object_new ();
 
   json_object_set_string_member (c, "field", field);
-  json_object_set_member (c, "server", care_value_to_json (server));
-  json_object_set_member (c, "client", care_value_to_json (client));
+  json_object_set_member (c, "server", care_json_from_value (server));
+  json_object_set_member (c, "client", care_json_from_value (client));
   json_array_add_object_element (outcome->conflicts, c);
 }
 
@@ -174,7 +157,7 @@ load_stored (CareServerSync *self, const CareEntity *entity, const char *id, Sto
 
           stored->record = care_record_new_with_id (entity, id);
           if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
-              !care_record_set_from_json (stored->record, json_node_get_object (node),
+              !care_json_set_record (stored->record, json_node_get_object (node),
                                           &local_error))
             g_warning ("Stored %s %s does not match the schema: %s", entity->name, id,
                        local_error != NULL ? local_error->message : "not a JSON object");
@@ -234,7 +217,7 @@ write_record (CareServerSync *self, const CareEntity *entity, const char *id, gi
 
   if (record != NULL)
     {
-      g_autoptr (JsonNode) node = take_object (care_record_to_json (record));
+      g_autoptr (JsonNode) node = care_json_take_object (care_json_from_record (record));
       json = json_to_string (node, FALSE);
     }
 
@@ -488,48 +471,6 @@ tombstone (CareServerSync *self, const CareEntity *entity, const char *id, gint6
          cascade (self, entity, id, user_id, error);
 }
 
-/* Reads a "from" value: types are checked, but not the field's rules, since
- * it only has to be compared with what the server holds. */
-static gboolean
-from_value (const CareField *field, JsonNode *node, GVariant **out_value)
-{
-  *out_value = NULL;
-
-  if (JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-
-  switch (field->type)
-    {
-    case CARE_FIELD_INT:
-      if (json_node_get_value_type (node) != G_TYPE_INT64)
-        return FALSE;
-      *out_value = g_variant_ref_sink (g_variant_new_int64 (json_node_get_int (node)));
-      return TRUE;
-    case CARE_FIELD_BOOL:
-      if (json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-        return FALSE;
-      *out_value = g_variant_ref_sink (g_variant_new_boolean (json_node_get_boolean (node)));
-      return TRUE;
-    case CARE_FIELD_TEXT:
-    case CARE_FIELD_NOTE:
-    case CARE_FIELD_EMAIL:
-    case CARE_FIELD_PHONE:
-    case CARE_FIELD_URL:
-    case CARE_FIELD_DATE:
-    case CARE_FIELD_DATETIME:
-    case CARE_FIELD_ENUM:
-    case CARE_FIELD_REF:
-    default:
-      if (json_node_get_value_type (node) != G_TYPE_STRING)
-        return FALSE;
-      if (json_node_get_string (node)[0] != '\0')
-        *out_value = g_variant_ref_sink (g_variant_new_string (json_node_get_string (node)));
-      return TRUE;
-    }
-}
-
 static gboolean
 apply_create (CareServerSync *self, const CareEntity *entity, const char *id, JsonObject *fields, gint64 user_id, Outcome *outcome, GError **error)
 {
@@ -538,7 +479,7 @@ apply_create (CareServerSync *self, const CareEntity *entity, const char *id, Js
   Stored   existing = { 0 };
   gboolean ok = TRUE;
 
-  if (!care_record_set_from_json (record, fields, &invalid) ||
+  if (!care_json_set_record (record, fields, &invalid) ||
       !care_record_validate (record, NULL, &invalid))
     {
       reject (outcome, "invalid", invalid->message);
@@ -645,13 +586,15 @@ apply_update (CareServerSync *self, const CareEntity *entity, const char *id, gi
           break;
         }
 
-      if (!care_value_from_json (field, json_object_get_member (change_obj, "to"), &to, &invalid))
+      if (!care_json_to_value (field, json_object_get_member (change_obj, "to"), &to, &invalid))
         {
           reject (outcome, "invalid", invalid->message);
           break;
         }
 
-      if (!from_value (field, json_object_get_member (change_obj, "from"), &from))
+      /* "from" is only compared with what the server holds: its type is
+       * checked, not the field's rules. */
+      if (!care_json_read_value (field, json_object_get_member (change_obj, "from"), &from))
         {
           g_autofree char *message =
               g_strdup_printf (_ ("%s: wrong type of value"), care_field_label (field));
@@ -660,10 +603,10 @@ apply_update (CareServerSync *self, const CareEntity *entity, const char *id, gi
         }
 
       current = care_record_get_value (existing.record, name);
-      if (values_equal (to, current))
+      if (care_value_equal (to, current))
         continue;
 
-      if (values_equal (from, current))
+      if (care_value_equal (from, current))
         {
           care_record_set_value (merged, name, to);
           g_hash_table_add (changed, (gpointer) field->name);
@@ -754,40 +697,17 @@ apply_delete (CareServerSync *self, const CareEntity *entity, const char *id, gi
   return ok;
 }
 
-static const char *
-get_string_member (JsonObject *obj, const char *name)
-{
-  JsonNode *node = json_object_get_member (obj, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gboolean
-get_int_member (JsonObject *obj, const char *name, gint64 *out_value)
-{
-  JsonNode *node = json_object_get_member (obj, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_INT64)
-    return FALSE;
-  *out_value = json_node_get_int (node);
-  return TRUE;
-}
-
 /* Applies one mutation. Returns FALSE only for database errors, which abort
  * the whole push; everything wrong with the mutation itself is its outcome. */
 static gboolean
 apply_mutation (CareServerSync *self, const CareServerUser *user, JsonObject *mutation, Outcome *outcome, GError **error)
 {
-  const char       *entity_name = get_string_member (mutation, "entity");
-  const char       *id = get_string_member (mutation, "id");
-  const char       *op_name = get_string_member (mutation, "op");
+  const char       *entity_name = care_json_get_string (mutation, "entity");
+  const char       *id = care_json_get_string (mutation, "id");
+  const char       *op_name = care_json_get_string (mutation, "op");
   JsonNode         *fields_node = json_object_get_member (mutation, "fields");
   const CareEntity *entity;
-  CareServerOp      op;
+  CareMutationOp    op;
   gint64            base_rev = 0;
 
   entity = care_schema_lookup (entity_name);
@@ -805,7 +725,7 @@ apply_mutation (CareServerSync *self, const CareServerUser *user, JsonObject *mu
       return TRUE;
     }
 
-  if (!care_server_op_from_string (op_name, &op))
+  if (!care_mutation_op_from_string (op_name, &op))
     {
       reject (outcome, "invalid", _ ("The operation is not one of create, update or delete"));
       return TRUE;
@@ -821,19 +741,19 @@ apply_mutation (CareServerSync *self, const CareServerUser *user, JsonObject *mu
     }
 
   if (json_object_has_member (mutation, "base_rev") &&
-      (!get_int_member (mutation, "base_rev", &base_rev) || base_rev < 0))
+      (!care_json_get_int (mutation, "base_rev", &base_rev) || base_rev < 0))
     {
       reject (outcome, "invalid", _ ("base_rev is not a revision number"));
       return TRUE;
     }
 
-  if (op != CARE_SERVER_OP_CREATE && !json_object_has_member (mutation, "base_rev"))
+  if (op != CARE_MUTATION_CREATE && !json_object_has_member (mutation, "base_rev"))
     {
       reject (outcome, "invalid", _ ("An update or delete needs base_rev"));
       return TRUE;
     }
 
-  if (op != CARE_SERVER_OP_DELETE && (fields_node == NULL || !JSON_NODE_HOLDS_OBJECT (fields_node)))
+  if (op != CARE_MUTATION_DELETE && (fields_node == NULL || !JSON_NODE_HOLDS_OBJECT (fields_node)))
     {
       reject (outcome, "invalid", _ ("A create or update needs a fields object"));
       return TRUE;
@@ -841,13 +761,13 @@ apply_mutation (CareServerSync *self, const CareServerUser *user, JsonObject *mu
 
   switch (op)
     {
-    case CARE_SERVER_OP_CREATE:
+    case CARE_MUTATION_CREATE:
       return apply_create (self, entity, id, json_node_get_object (fields_node), user->id,
                            outcome, error);
-    case CARE_SERVER_OP_UPDATE:
+    case CARE_MUTATION_UPDATE:
       return apply_update (self, entity, id, base_rev, json_node_get_object (fields_node),
                            user->id, outcome, error);
-    case CARE_SERVER_OP_DELETE:
+    case CARE_MUTATION_DELETE:
     default:
       return apply_delete (self, entity, id, base_rev, user->id, outcome, error);
     }
@@ -956,7 +876,7 @@ check_push (JsonNode *request, const char **out_client_id, JsonArray **out_mutat
     }
 
   obj = json_node_get_object (request);
-  client_id = get_string_member (obj, "client_id");
+  client_id = care_json_get_string (obj, "client_id");
   mutations = json_object_get_member (obj, "mutations");
 
   if (client_id == NULL || mutations == NULL || !JSON_NODE_HOLDS_ARRAY (mutations))
@@ -986,7 +906,7 @@ check_push (JsonNode *request, const char **out_client_id, JsonArray **out_mutat
       gint64    mutation_id;
 
       if (!JSON_NODE_HOLDS_OBJECT (m) ||
-          !get_int_member (json_node_get_object (m), "mutation_id", &mutation_id))
+          !care_json_get_int (json_node_get_object (m), "mutation_id", &mutation_id))
         {
           g_set_error (error, CARE_SERVER_SYNC_ERROR, CARE_SERVER_SYNC_ERROR_MALFORMED,
                        _ ("Mutation %u is not an object with an integer mutation_id"), i);
@@ -1134,7 +1054,7 @@ care_server_sync_push (CareServerSync *self, const CareServerUser *user, JsonNod
   response = json_object_new ();
   json_object_set_array_member (response, "results", g_steal_pointer (&results));
   json_object_set_int_member (response, "last_mutation_id", last);
-  return take_object (response);
+  return care_json_take_object (response);
 
 failed:
   care_server_db_end (self->db, FALSE, NULL);
@@ -1254,7 +1174,7 @@ care_server_sync_pull (CareServerSync *self, const char *cursor, guint limit, GE
   json_object_set_string_member (response, "next_cursor", next_cursor);
   json_object_set_boolean_member (response, "has_more", has_more);
 
-  return take_object (response);
+  return care_json_take_object (response);
 }
 
 /* Stores a record as is, at rev 1 (or the next rev when it exists); for

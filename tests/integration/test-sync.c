@@ -391,7 +391,7 @@ test_rejected (Fixture *f, gconstpointer data)
   rejected = care_outbox_list_rejected (t->store, &error);
   g_assert_cmpuint (rejected->len, ==, 1);
   m = g_ptr_array_index (rejected, 0);
-  g_assert_cmpstr (m->op, ==, "create");
+  g_assert_cmpint (m->op, ==, CARE_MUTATION_CREATE);
   g_assert_cmpstr (m->record_id, ==, care_record_get_id (forbidden));
   g_assert_true (m->rejected);
   g_assert_nonnull (m->error);

@@ -13,6 +13,7 @@
 
 #include "care-csv.h"
 #include "care-ical.h"
+#include "care-json.h"
 #include "care-vcard.h"
 #include "interop-fixture.h"
 
@@ -43,7 +44,7 @@ dump_store (CareStore *store)
       for (guint j = 0; j < all->len; j++)
         {
           CareRecord *r = g_ptr_array_index (all, j);
-          JsonObject *fields = care_record_to_json (r);
+          JsonObject *fields = care_json_from_record (r);
 
           json_object_set_string_member (fields, "id", care_record_get_id (r));
           json_object_set_int_member (fields, "rev", care_record_get_rev (r));
