@@ -286,6 +286,45 @@ care_view_dispose_template (CareView *self,
   gtk_widget_dispose_template (GTK_WIDGET (self), view_type);
 }
 
+/**
+ * care_view_bind_list:
+ * @model: (transfer none): the rows
+ * @setup_cb: the factory's "setup" handler; it gets the view as user data
+ * @bind_cb: the factory's "bind" handler, likewise
+ *
+ * Shows @model in @list_view the way every view's list works: one row at
+ * most selected, none at first, and the selection may be cleared.
+ *
+ * Returns: (transfer full): the selection over @model that @list_view shows
+ */
+GtkSingleSelection *
+care_view_bind_list (CareView    *self,
+                     GtkListView *list_view,
+                     GListModel  *model,
+                     GCallback    setup_cb,
+                     GCallback    bind_cb)
+{
+  GtkSingleSelection *selection;
+  GtkListItemFactory *factory;
+
+  g_return_val_if_fail (CARE_IS_VIEW (self), NULL);
+  g_return_val_if_fail (GTK_IS_LIST_VIEW (list_view), NULL);
+
+  selection = gtk_single_selection_new (g_object_ref (model));
+  gtk_single_selection_set_autoselect (selection, FALSE);
+  gtk_single_selection_set_can_unselect (selection, TRUE);
+  gtk_single_selection_set_selected (selection, GTK_INVALID_LIST_POSITION);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect_object (factory, "setup", setup_cb, self, 0);
+  g_signal_connect_object (factory, "bind", bind_cb, self, 0);
+  gtk_list_view_set_factory (list_view, factory);
+  g_object_unref (factory);
+  gtk_list_view_set_model (list_view, GTK_SELECTION_MODEL (selection));
+
+  return selection;
+}
+
 /* The window a view (or any widget in it) is shown in, for dialogs. */
 GtkWindow *
 care_view_get_window (gpointer widget)

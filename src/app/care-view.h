@@ -51,6 +51,11 @@ GtkWidget   *care_view_get_header_start (CareView *self);
 GtkWidget   *care_view_get_header_end (CareView *self);
 void         care_view_show_record (CareView   *self,
                                     const char *id);
+GtkSingleSelection *care_view_bind_list (CareView    *self,
+                                         GtkListView *list_view,
+                                         GListModel  *model,
+                                         GCallback    setup_cb,
+                                         GCallback    bind_cb);
 void         care_view_dispose_template (CareView *self,
                                          GType     view_type);
 GtkWidget   *care_view_new_header_button (CareView   *self,

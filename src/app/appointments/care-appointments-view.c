@@ -949,26 +949,17 @@ care_appointments_view_constructed (GObject *object)
 {
   CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (object);
   g_autoptr (CareQuery) query = care_query_new (care_schema_lookup ("appointment"));
-  GtkListItemFactory *factory;
 
   G_OBJECT_CLASS (care_appointments_view_parent_class)->constructed (object);
 
   care_query_add_string (query, "start_at", CARE_QUERY_LT, "0");
   self->records = care_record_list_new (get_store (self), query);
-  self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->records)));
-  gtk_single_selection_set_autoselect (self->selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  self->selection = care_view_bind_list (CARE_VIEW (self), self->list_view, G_LIST_MODEL (self->records),
+                                         G_CALLBACK (setup_row_cb), G_CALLBACK (bind_row_cb));
   g_signal_connect_object (self->selection, "notify::selected-item",
                            G_CALLBACK (selection_changed_cb), self, 0);
   g_signal_connect_object (self->records, "items-changed", G_CALLBACK (records_changed_cb), self,
                            0);
-
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect_object (factory, "setup", G_CALLBACK (setup_row_cb), self, 0);
-  g_signal_connect_object (factory, "bind", G_CALLBACK (bind_row_cb), self, 0);
-  gtk_list_view_set_factory (self->list_view, factory);
-  g_object_unref (factory);
-  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
 
   gtk_drop_down_set_model (self->technician_dropdown, G_LIST_MODEL (self->technician_names));
   g_signal_connect_object (get_store (self), "changed", G_CALLBACK (store_changed_cb), self, 0);
@@ -1007,7 +998,6 @@ care_appointments_view_class_init (CareAppointmentsViewClass *klass)
   view_class->get_header_start = get_header_start;
   view_class->show_record = show_record;
   care_view_class_set_entity (view_class, "appointment");
-
 
   g_type_ensure (CARE_TYPE_SURVEY_GROUP);
   gtk_widget_class_set_template_from_resource (

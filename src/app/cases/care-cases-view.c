@@ -917,7 +917,6 @@ care_cases_view_constructed (GObject *object)
   g_autoptr (CareQuery) staff = care_query_new (care_schema_lookup ("staff"));
   const CareField *prio = case_field ("priority");
   g_autoptr (GtkStringList) priorities = gtk_string_list_new (NULL);
-  GtkListItemFactory *factory;
   GtkWidget          *picker;
 
   G_OBJECT_CLASS (care_cases_view_parent_class)->constructed (object);
@@ -926,16 +925,8 @@ care_cases_view_constructed (GObject *object)
   self->records = care_record_list_new (store (self), q);
   g_signal_connect_object (self->records, "items-changed", G_CALLBACK (records_changed_cb), self,
                            0);
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->records)));
-  gtk_single_selection_set_autoselect (self->selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->selection, TRUE);
-
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
-  gtk_list_view_set_factory (self->list_view, factory);
-  g_object_unref (factory);
-  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  self->selection = care_view_bind_list (CARE_VIEW (self), self->list_view, G_LIST_MODEL (self->records),
+                                         G_CALLBACK (setup_row_cb), G_CALLBACK (bind_row_cb));
 
   self->filling = TRUE;
   for (guint i = 0; prio->choices[i] != NULL; i++)
@@ -981,7 +972,6 @@ care_cases_view_class_init (CareCasesViewClass *klass)
   view_class->get_header_end = get_header_end;
   view_class->show_record = show_record;
   care_view_class_set_entity (view_class, "service_case");
-
 
   g_type_ensure (CARE_TYPE_CASE_RETURNS);
   g_type_ensure (CARE_TYPE_SURVEY_GROUP);

@@ -601,7 +601,6 @@ care_customers_view_constructed (GObject *object)
 {
   CareCustomersView *self = CARE_CUSTOMERS_VIEW (object);
   g_autoptr (CareQuery) query = care_query_new (care_schema_lookup ("customer"));
-  GtkListItemFactory *factory;
 
   G_OBJECT_CLASS (care_customers_view_parent_class)->constructed (object);
 
@@ -610,20 +609,11 @@ care_customers_view_constructed (GObject *object)
   self->list = care_record_list_new (get_store (self), query);
   self->hide_model = care_hide_model_new (self->list);
   self->contacts_menu = g_object_ref_sink (care_contacts_menu_new (care_view_get_context (CARE_VIEW (self)), self->list));
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->hide_model)));
-  gtk_single_selection_set_autoselect (self->selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->selection, TRUE);
-  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  self->selection = care_view_bind_list (CARE_VIEW (self), self->list_view, G_LIST_MODEL (self->hide_model),
+                                         G_CALLBACK (setup_item_cb), G_CALLBACK (bind_item_cb));
   g_signal_connect (self->selection, "notify::selected", G_CALLBACK (selection_changed_cb), self);
   /* After the selection's own handler, which drops the selected row. */
   g_signal_connect (self->hide_model, "items-changed", G_CALLBACK (model_items_changed_cb), self);
-
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_item_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_item_cb), NULL);
-  gtk_list_view_set_factory (self->list_view, factory);
-  g_object_unref (factory);
-  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
 
   update_count (self);
   update_actions (self);
@@ -685,7 +675,6 @@ care_customers_view_class_init (CareCustomersViewClass *klass)
   view_class->get_header_end = get_header_end;
   view_class->show_record = show_record;
   care_view_class_set_entity (view_class, "customer");
-
 
   g_type_ensure (CARE_TYPE_CUSTOMER_DETAIL);
   gtk_widget_class_set_template_from_resource (

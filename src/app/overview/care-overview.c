@@ -701,7 +701,6 @@ care_overview_class_init (CareOverviewClass *klass)
   object_class->constructed = care_overview_constructed;
   object_class->dispose = care_overview_dispose;
 
-
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/aftercare/Aftercare/overview/care-overview.ui");
   gtk_widget_class_bind_template_child (widget_class, CareOverview, stack);

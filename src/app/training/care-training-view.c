@@ -882,27 +882,18 @@ care_training_view_constructed (GObject *object)
   CareTrainingView *self = CARE_TRAINING_VIEW (object);
   g_autoptr (CareQuery) query = care_query_new (care_schema_lookup ("training_session"));
   g_autoptr (CareQuery) contacts = care_query_new (care_schema_lookup ("contact"));
-  GtkListItemFactory *factory;
   GtkWidget          *picker;
 
   G_OBJECT_CLASS (care_training_view_parent_class)->constructed (object);
 
   care_query_add_string (query, "start_at", CARE_QUERY_LT, "0");
   self->records = care_record_list_new (get_store (self), query);
-  self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->records)));
-  gtk_single_selection_set_autoselect (self->selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  self->selection = care_view_bind_list (CARE_VIEW (self), self->list_view, G_LIST_MODEL (self->records),
+                                         G_CALLBACK (setup_row_cb), G_CALLBACK (bind_row_cb));
   g_signal_connect_object (self->selection, "notify::selected-item",
                            G_CALLBACK (selection_changed_cb), self, 0);
   g_signal_connect_object (self->records, "items-changed", G_CALLBACK (records_changed_cb), self,
                            0);
-
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect_object (factory, "setup", G_CALLBACK (setup_row_cb), self, 0);
-  g_signal_connect_object (factory, "bind", G_CALLBACK (bind_row_cb), self, 0);
-  gtk_list_view_set_factory (self->list_view, factory);
-  g_object_unref (factory);
-  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
 
   care_query_set_order (contacts, "name", FALSE);
   picker = care_record_picker_new (get_store (self), contacts);

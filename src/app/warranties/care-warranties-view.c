@@ -822,23 +822,14 @@ care_warranties_view_constructed (GObject *object)
 {
   CareWarrantiesView *self = CARE_WARRANTIES_VIEW (object);
   g_autoptr (CareQuery) q = filter_query (self->filter);
-  GtkListItemFactory *factory;
 
   G_OBJECT_CLASS (care_warranties_view_parent_class)->constructed (object);
 
   self->records = care_record_list_new (store (self), q);
   g_signal_connect_object (self->records, "items-changed", G_CALLBACK (records_changed_cb), self,
                            0);
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->records)));
-  gtk_single_selection_set_autoselect (self->selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->selection, TRUE);
-
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
-  gtk_list_view_set_factory (self->list_view, factory);
-  g_object_unref (factory);
-  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  self->selection = care_view_bind_list (CARE_VIEW (self), self->list_view, G_LIST_MODEL (self->records),
+                                         G_CALLBACK (setup_row_cb), G_CALLBACK (bind_row_cb));
 
   g_signal_connect_object (store (self), "changed", G_CALLBACK (store_changed_cb), self, 0);
   update_list_state (self);
