@@ -6,7 +6,7 @@
 static CareRecord *
 new_case (const char *status)
 {
-  CareRecord *c = care_record_new (care_schema_lookup ("service_case"));
+  CareRecord *c = care_record_new (care_schema_entity (CARE_ENTITY_SERVICE_CASE));
 
   care_record_set_string (c, "status", status);
   return c;
@@ -45,7 +45,7 @@ test_next_statuses (void)
 
   /* Every status a step leads to is one the schema knows. */
   {
-    const CareField *f = care_entity_lookup_field (care_schema_lookup ("service_case"), "status");
+    const CareField *f = care_schema_field (CARE_ENTITY_SERVICE_CASE, "status");
     for (guint i = 0; f->choices[i] != NULL; i++)
       {
         next = care_case_next_statuses (f->choices[i]);
@@ -113,9 +113,9 @@ static void
 test_warranty_claim (void)
 {
   g_autoptr (CareStore) store = care_store_new (":memory:", NULL);
-  g_autoptr (CareRecord) customer = care_record_new (care_schema_lookup ("customer"));
-  g_autoptr (CareRecord) product = care_record_new (care_schema_lookup ("product"));
-  g_autoptr (CareRecord) w = care_record_new (care_schema_lookup ("warranty"));
+  g_autoptr (CareRecord) customer = care_record_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
+  g_autoptr (CareRecord) product = care_record_new (care_schema_entity (CARE_ENTITY_PRODUCT));
+  g_autoptr (CareRecord) w = care_record_new (care_schema_entity (CARE_ENTITY_WARRANTY));
   g_autoptr (CareRecord) claim = NULL;
   g_autoptr (CareRecord) orphan = NULL;
   g_autoptr (GError) error = NULL;

@@ -75,7 +75,7 @@ test_partial_columns_update (Fixture *f, gconstpointer data)
 
   g_assert_no_error (error);
   g_assert_cmpuint (care_import_report_get_n_updated (report), ==, 1);
-  person = care_store_load (f->store, care_schema_lookup ("customer"), f->ids.person_id, &error);
+  person = care_store_load (f->store, care_schema_entity (CARE_ENTITY_CUSTOMER), f->ids.person_id, &error);
   g_assert_cmpstr (care_record_get_string (person, "name"), ==, "Zoë Ångström-Berg");
   /* Columns the file does not have keep their values. */
   g_assert_cmpstr (care_record_get_string (person, "email"), ==, "zoe@example.org");
@@ -149,7 +149,7 @@ test_hostile_files (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (error->message, "line 2"));
   g_clear_error (&error);
 
-  report = care_csv_import (f->empty, care_schema_lookup ("customer"), binary, sizeof binary - 1,
+  report = care_csv_import (f->empty, care_schema_entity (CARE_ENTITY_CUSTOMER), binary, sizeof binary - 1,
                             NULL, &error);
   g_assert_error (error, CARE_IMPORT_ERROR, CARE_IMPORT_ERROR_ENCODING);
   g_clear_error (&error);
@@ -181,7 +181,7 @@ test_hostile_files (Fixture *f, gconstpointer data)
   huge = g_strnfill (CARE_IMPORT_MAX_SIZE + 1, ',');
   g_assert_true (g_file_set_contents (path, huge, -1, NULL));
   file = g_file_new_for_path (path);
-  report = care_csv_import_file (f->empty, care_schema_lookup ("customer"), file, NULL, &error);
+  report = care_csv_import_file (f->empty, care_schema_entity (CARE_ENTITY_CUSTOMER), file, NULL, &error);
   g_assert_error (error, CARE_IMPORT_ERROR, CARE_IMPORT_ERROR_TOO_LARGE);
   g_assert_null (report);
 
@@ -217,7 +217,7 @@ import_async (CareStore *store, const char *path, GError **error)
   g_autoptr (GFile) file = g_file_new_for_path (path);
   g_autoptr (GAsyncResult) result = NULL;
 
-  care_csv_import_file_async (store, care_schema_lookup ("customer"), file, NULL, async_done_cb,
+  care_csv_import_file_async (store, care_schema_entity (CARE_ENTITY_CUSTOMER), file, NULL, async_done_cb,
                               &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);

@@ -42,7 +42,7 @@ new_case (CareStore  *store,
           const char *status,
           const char *updated_at)
 {
-  CareRecord *c = care_record_new (care_schema_lookup ("service_case"));
+  CareRecord *c = care_record_new (care_schema_entity (CARE_ENTITY_SERVICE_CASE));
 
   care_record_set_string (c, "customer_id", care_record_get_id (customer));
   care_record_set_string (c, "kind", "repair");
@@ -59,7 +59,7 @@ survey (CareStore  *store,
         const char *answered_at,
         gint64      score)
 {
-  g_autoptr (CareRecord) s = care_record_new (care_schema_lookup ("survey"));
+  g_autoptr (CareRecord) s = care_record_new (care_schema_entity (CARE_ENTITY_SURVEY));
 
   care_record_set_string (s, "customer_id", care_record_get_string (c, "customer_id"));
   care_record_set_string (s, "case_id", care_record_get_id (c));
@@ -223,7 +223,7 @@ test_overdue_follow_ups (void)
   g_autoptr (GError) error = NULL;
   guint total = 0;
 
-  care_store_delete (store, care_schema_lookup ("appointment"), care_record_get_id (deleted), &error);
+  care_store_delete (store, care_schema_entity (CARE_ENTITY_APPOINTMENT), care_record_get_id (deleted), &error);
   g_assert_no_error (error);
 
   overdue = care_dashboard_stats_overdue_follow_ups (stats, 10, &total, &error);
@@ -258,7 +258,7 @@ test_expiring_warranties (void)
   guint total = 0;
   guint per_month[12];
 
-  care_store_delete (store, care_schema_lookup ("warranty"), care_record_get_id (gone), &error);
+  care_store_delete (store, care_schema_entity (CARE_ENTITY_WARRANTY), care_record_get_id (gone), &error);
   g_assert_no_error (error);
 
   /* From today to 30 days on, both included; an extended one is no renewal. */

@@ -100,7 +100,7 @@ static void
 test_fill_store (void)
 {
   g_autoptr (CareStore) store = care_store_new (":memory:", NULL);
-  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("customer"));
+  g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
   g_autoptr (GError) error = NULL;
   CareDemoOptions options;
   guint64         n = 0;

@@ -27,7 +27,7 @@ setup (Fixture *fx, gconstpointer data)
   fx->store = care_store_new (":memory:", NULL);
   fx->settings = g_settings_new ("io.github.aftercare.Aftercare");
   fx->context = care_context_new (fx->store, fx->settings);
-  fx->customer = care_record_new (care_schema_lookup ("customer"));
+  fx->customer = care_record_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
   care_record_set_string (fx->customer, "kind", "person");
   care_record_set_string (fx->customer, "name", "Ana Silva");
   save (fx, fx->customer);
@@ -46,7 +46,7 @@ teardown (Fixture *fx, gconstpointer data)
 static CareRecord *
 new_case (Fixture *fx, const char *status)
 {
-  CareRecord *c = care_record_new (care_schema_lookup ("service_case"));
+  CareRecord *c = care_record_new (care_schema_entity (CARE_ENTITY_SERVICE_CASE));
 
   care_record_set_string (c, "customer_id", care_record_get_id (fx->customer));
   care_record_set_string (c, "kind", "repair");
@@ -97,7 +97,7 @@ static void
 test_no_change_books_nothing (Fixture *fx, gconstpointer data)
 {
   g_autoptr (CareRecord) c = new_case (fx, "resolved");
-  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("appointment"));
+  g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_APPOINTMENT));
 
   /* Editing an old resolved case (its status unchanged) must not book a call. */
   g_assert_null (care_follow_up_after_change (fx->context, "resolved", c));
@@ -111,8 +111,8 @@ test_no_change_books_nothing (Fixture *fx, gconstpointer data)
 static void
 test_delivery_done (Fixture *fx, gconstpointer data)
 {
-  g_autoptr (CareRecord) visit = care_record_new (care_schema_lookup ("appointment"));
-  g_autoptr (CareRecord) repair = care_record_new (care_schema_lookup ("appointment"));
+  g_autoptr (CareRecord) visit = care_record_new (care_schema_entity (CARE_ENTITY_APPOINTMENT));
+  g_autoptr (CareRecord) repair = care_record_new (care_schema_entity (CARE_ENTITY_APPOINTMENT));
   g_autoptr (CareRecord) call = NULL;
 
   care_record_set_string (visit, "kind", "delivery");

@@ -9,7 +9,7 @@ new_case (CareStore  *store,
           CareRecord *customer,
           const char *status)
 {
-  CareRecord *c = care_record_new (care_schema_lookup ("service_case"));
+  CareRecord *c = care_record_new (care_schema_entity (CARE_ENTITY_SERVICE_CASE));
 
   care_record_set_string (c, "customer_id", care_record_get_id (customer));
   care_record_set_string (c, "kind", "repair");
@@ -23,7 +23,7 @@ new_case (CareStore  *store,
 static guint
 calls (CareStore *store)
 {
-  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("appointment"));
+  g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_APPOINTMENT));
 
   care_query_add_string (q, "kind", CARE_QUERY_EQ, "follow_up_call");
   return care_store_count (store, q, NULL);

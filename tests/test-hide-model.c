@@ -6,7 +6,7 @@
 static CareRecord *
 customer (CareStore *store, const char *name)
 {
-  CareRecord *c = care_record_new (care_schema_lookup ("customer"));
+  CareRecord *c = care_record_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
   g_autoptr (GError) error = NULL;
 
   care_record_set_string (c, "kind", "person");
@@ -39,7 +39,7 @@ test_hide (void)
   g_autoptr (CareRecord) a = customer (store, "Anna");
   g_autoptr (CareRecord) b = customer (store, "Bert");
   g_autoptr (CareRecord) c = customer (store, "Cleo");
-  g_autoptr (CareQuery) query = care_query_new (care_schema_lookup ("customer"));
+  g_autoptr (CareQuery) query = care_query_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
   g_autoptr (CareRecordList) list = care_record_list_new (store, query);
   g_autoptr (CareHideModel) model = care_hide_model_new (list);
   g_autoptr (CareRecord) d = NULL;

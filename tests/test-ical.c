@@ -441,7 +441,7 @@ static void
 test_errors (Fixture *f, gconstpointer data)
 {
   g_autoptr (CareRecord) customer = load (f, "customer", f->ids.person_id);
-  g_autoptr (CareRecord) broken = care_record_new (care_schema_lookup ("appointment"));
+  g_autoptr (CareRecord) broken = care_record_new (care_schema_entity (CARE_ENTITY_APPOINTMENT));
   g_autoptr (GError) error = NULL;
   g_autofree char *text = care_ical_export_event (customer, &f->resolver, &error);
   g_autoptr (GFile) file = NULL;

@@ -6,7 +6,7 @@
 static CareRecord *
 appointment (const char *start_at)
 {
-  CareRecord *r = care_record_new (care_schema_lookup ("appointment"));
+  CareRecord *r = care_record_new (care_schema_entity (CARE_ENTITY_APPOINTMENT));
 
   if (start_at != NULL)
     care_record_set_string (r, "start_at", start_at);

@@ -7,7 +7,7 @@
 static CareRecord *
 customer (void)
 {
-  CareRecord *r = care_record_new (care_schema_lookup ("customer"));
+  CareRecord *r = care_record_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
 
   care_record_set_string (r, "kind", "person");
   care_record_set_string (r, "name", "Ана Иванова");
@@ -27,8 +27,8 @@ parse_object (const char *json)
 static void
 test_json_round_trip (void)
 {
-  g_autoptr (CareRecord) w = care_record_new (care_schema_lookup ("warranty"));
-  g_autoptr (CareRecord) back = care_record_new_with_id (care_schema_lookup ("warranty"), care_record_get_id (w));
+  g_autoptr (CareRecord) w = care_record_new (care_schema_entity (CARE_ENTITY_WARRANTY));
+  g_autoptr (CareRecord) back = care_record_new_with_id (care_schema_entity (CARE_ENTITY_WARRANTY), care_record_get_id (w));
   g_autoptr (JsonObject) obj = NULL;
   g_autoptr (GPtrArray) diff = NULL;
 
@@ -66,7 +66,7 @@ test_json_strict (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
-      g_autoptr (CareRecord) w = care_record_new (care_schema_lookup ("warranty"));
+      g_autoptr (CareRecord) w = care_record_new (care_schema_entity (CARE_ENTITY_WARRANTY));
       g_autoptr (JsonObject) obj = parse_object (bad[i]);
       g_autoptr (GError) error = NULL;
 
@@ -108,7 +108,7 @@ test_json_null_unsets (void)
 static void
 test_value_round_trip (void)
 {
-  const CareEntity *w = care_schema_lookup ("warranty");
+  const CareEntity *w = care_schema_entity (CARE_ENTITY_WARRANTY);
   GVariant         *values[] = { g_variant_new_int64 (-42), g_variant_new_boolean (TRUE),
                                  g_variant_new_string ("2026-01-10"), NULL };
   const char *const fields[] = { "discount_percent", "covers_parts", "start_date", "terms" };
@@ -130,8 +130,7 @@ test_value_round_trip (void)
 static void
 test_read_value_type_only (void)
 {
-  const CareField *percent = care_entity_lookup_field (care_schema_lookup ("warranty"),
-                                                       "discount_percent");
+  const CareField *percent = care_schema_field (CARE_ENTITY_WARRANTY, "discount_percent");
   g_autoptr (JsonNode) big = json_node_init_int (json_node_alloc (), 1000);
   g_autoptr (JsonNode) text = json_node_init_string (json_node_alloc (), "15");
   g_autoptr (JsonObject) object = json_object_new ();

@@ -54,7 +54,7 @@ new_plan (CareRecord *product,
           gint64      count,
           gint64      visits)
 {
-  CareRecord *plan = care_record_new (care_schema_lookup ("maintenance_plan"));
+  CareRecord *plan = care_record_new (care_schema_entity (CARE_ENTITY_MAINTENANCE_PLAN));
 
   care_record_set_string (plan, "product_id", care_record_get_id (product));
   care_record_set_string (plan, "title", "Heat pump service");
@@ -69,7 +69,7 @@ static void
 test_plan_dates_end (void)
 {
   g_autoptr (CareRecord) customer = fx_customer (NULL, "Ana");
-  g_autoptr (CareRecord) product = care_record_new (care_schema_lookup ("product"));
+  g_autoptr (CareRecord) product = care_record_new (care_schema_entity (CARE_ENTITY_PRODUCT));
   g_autoptr (CareRecord) plan = new_plan (product, "2027-01-31", "month", 1, 12);
   g_autoptr (GPtrArray) dates = NULL;
 
@@ -104,7 +104,7 @@ test_generate_idempotent (void)
   q = care_maintenance_plan_visits_query (care_record_get_id (plan));
   links = care_store_find (store, q, 0, 10, NULL);
   g_assert_cmpstr (care_record_get_string (g_ptr_array_index (links, 1), "planned_date"), ==, "2027-02-28");
-  first = care_store_load (store, care_schema_lookup ("appointment"),
+  first = care_store_load (store, care_schema_entity (CARE_ENTITY_APPOINTMENT),
                            care_record_get_string (g_ptr_array_index (links, 0), "appointment_id"), NULL);
   g_assert_cmpstr (care_record_get_string (first, "kind"), ==, "maintenance");
   g_assert_cmpstr (care_record_get_string (first, "status"), ==, "planned");
@@ -128,13 +128,13 @@ test_generate_idempotent (void)
   g_assert_cmpuint (fx_count (store, "appointment"), ==, 6);
 
   /* A deleted visit takes its link along and is scheduled again. */
-  g_assert_true (care_store_delete (store, care_schema_lookup ("appointment"), care_record_get_id (first), &error));
+  g_assert_true (care_store_delete (store, care_schema_entity (CARE_ENTITY_APPOINTMENT), care_record_get_id (first), &error));
   g_assert_cmpuint (fx_count (store, "maintenance_visit"), ==, 5);
   g_assert_true (care_maintenance_plan_generate (store, plan, &n, &error));
   g_assert_cmpuint (n, ==, 1);
 
   /* Deleting the product deletes the plan, its links and nothing else. */
-  g_assert_true (care_store_delete (store, care_schema_lookup ("product"), care_record_get_id (product), &error));
+  g_assert_true (care_store_delete (store, care_schema_entity (CARE_ENTITY_PRODUCT), care_record_get_id (product), &error));
   g_assert_cmpuint (fx_count (store, "maintenance_plan"), ==, 0);
   g_assert_cmpuint (fx_count (store, "maintenance_visit"), ==, 0);
 }
@@ -185,7 +185,7 @@ test_overdue (void)
 
   /* The check on one loaded appointment follows the query's rule. */
   {
-    g_autoptr (CareQuery) all_q = care_query_new (care_schema_lookup ("appointment"));
+    g_autoptr (CareQuery) all_q = care_query_new (care_schema_entity (CARE_ENTITY_APPOINTMENT));
     g_autoptr (GPtrArray) all = care_store_find_all (store, all_q, NULL);
     guint n_overdue = 0;
 

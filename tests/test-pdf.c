@@ -305,7 +305,7 @@ add_session (Course     *c,
              const char *start,
              const char *end)
 {
-  CareRecord *s = care_record_new (care_schema_lookup ("training_session"));
+  CareRecord *s = care_record_new (care_schema_entity (CARE_ENTITY_TRAINING_SESSION));
 
   care_record_set_string (s, "course_id", care_record_get_id (c->course));
   care_record_set_string (s, "start_at", start);
@@ -321,7 +321,7 @@ enrol (Course     *c,
        const char *status,
        gboolean    attended)
 {
-  CareRecord *e = care_record_new (care_schema_lookup ("enrolment"));
+  CareRecord *e = care_record_new (care_schema_entity (CARE_ENTITY_ENROLMENT));
 
   care_record_set_string (e, "session_id", care_record_get_id (session));
   care_record_set_string (e, "contact_id", care_record_get_id (c->contact));
@@ -340,11 +340,11 @@ course_set_up (Course       *c,
   c->store = fx_store ();
   c->sessions = g_ptr_array_new_with_free_func (g_object_unref);
   customer = fx_customer (c->store, "Atelier Girard");
-  c->contact = care_record_new (care_schema_lookup ("contact"));
+  c->contact = care_record_new (care_schema_entity (CARE_ENTITY_CONTACT));
   care_record_set_string (c->contact, "customer_id", care_record_get_id (customer));
   care_record_set_string (c->contact, "name", "Zoé Lefèvre");
   fx_save (c->store, c->contact);
-  c->course = care_record_new (care_schema_lookup ("training_course"));
+  c->course = care_record_new (care_schema_entity (CARE_ENTITY_TRAINING_COURSE));
   care_record_set_string (c->course, "title", "Основи на LedgerOne");
   fx_save (c->store, c->course);
 }

@@ -38,7 +38,7 @@ static guint
 count_search (CareStore  *store,
               const char *text)
 {
-  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("customer"));
+  g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
   g_autoptr (GError) error = NULL;
   guint n;
 
@@ -107,7 +107,7 @@ test_like_search_escapes (void)
   g_autoptr (CareRecord) b = add (store, "service_case", "customer_id", care_record_get_id (c), "kind", "repair",
                                   "subject", "1000 pages jammed", "opened_at", "2026-11-02T10:00:00Z", "priority", "normal",
                                   "status", "open", NULL);
-  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("service_case"));
+  g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_SERVICE_CASE));
 
   care_query_set_search (q, "100%");
   g_assert_cmpuint (care_store_count (store, q, NULL), ==, 1);
@@ -123,7 +123,7 @@ test_conditions_and_order (void)
   g_autoptr (CareStore) store = make_store ();
   g_autoptr (CareRecord) c = add (store, "customer", "kind", "person", "name", "X", NULL);
   const char *days[] = { "2026-11-25", "2026-11-23", "2026-11-24" };
-  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("appointment"));
+  g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_APPOINTMENT));
   g_autoptr (GPtrArray) found = NULL;
   const char *statuses[] = { "planned", "done", NULL };
 
@@ -148,7 +148,7 @@ test_conditions_and_order (void)
   g_assert_cmpuint (care_store_count (store, q, NULL), ==, 0);
 
   {
-    g_autoptr (CareQuery) none = care_query_new (care_schema_lookup ("appointment"));
+    g_autoptr (CareQuery) none = care_query_new (care_schema_entity (CARE_ENTITY_APPOINTMENT));
     const char *empty[] = { NULL };
     care_query_add_in (none, "status", empty);
     g_assert_cmpuint (care_store_count (store, none, NULL), ==, 0);
@@ -169,7 +169,7 @@ static void
 test_record_list (void)
 {
   g_autoptr (CareStore) store = make_store ();
-  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("customer"));
+  g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
   g_autoptr (CareRecordList) list = NULL;
   g_autoptr (CareRecord) first = NULL;
   g_autoptr (CareRecord) last = NULL;
@@ -179,7 +179,7 @@ test_record_list (void)
   g_assert_true (care_store_bulk_begin (store, &error));
   for (guint i = 0; i < 1000; i++)
     {
-      g_autoptr (CareRecord) r = care_record_new (care_schema_lookup ("customer"));
+      g_autoptr (CareRecord) r = care_record_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
       g_autofree char *name = g_strdup_printf ("Customer %04u", 999 - i);
       care_record_set_string (r, "kind", "person");
       care_record_set_string (r, "name", name);
@@ -218,7 +218,7 @@ test_record_list (void)
 
   /* A new query (the user typed) reloads. */
   {
-    g_autoptr (CareQuery) s = care_query_new (care_schema_lookup ("customer"));
+    g_autoptr (CareQuery) s = care_query_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
     care_query_set_search (s, "0042");
     care_record_list_set_query (list, s);
     g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
@@ -235,7 +235,7 @@ static void
 test_record_list_keyset (void)
 {
   g_autoptr (CareStore) store = make_store ();
-  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("customer"));
+  g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
   g_autoptr (CareRecordList) list = NULL;
   g_autoptr (GPtrArray) all = NULL;
   const char *names[] = { "Ana", "ana", "Ánа", "Bruno", "Zoé", "bruno" };
@@ -243,7 +243,7 @@ test_record_list_keyset (void)
   g_assert_true (care_store_bulk_begin (store, NULL));
   for (guint i = 0; i < 700; i++)
     {
-      g_autoptr (CareRecord) r = care_record_new (care_schema_lookup ("customer"));
+      g_autoptr (CareRecord) r = care_record_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
       care_record_set_string (r, "kind", "person");
       care_record_set_string (r, "name", names[i % G_N_ELEMENTS (names)]);
       g_assert_true (care_store_bulk_insert (store, r, NULL));
@@ -278,7 +278,7 @@ bulk_customers (CareStore         *store,
   g_assert_true (care_store_bulk_begin (store, &error));
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr (CareRecord) r = care_record_new (care_schema_lookup ("customer"));
+      g_autoptr (CareRecord) r = care_record_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
       g_autofree char *name = g_strdup_printf ("%s %u", names[i % n_names], i);
       g_autofree char *phone = g_strdup_printf ("+351 91%07u", i * 7919 % 10000000);
       care_record_set_string (r, "kind", "person");
@@ -332,7 +332,7 @@ test_search_plans_agree (void)
   bulk_customers (store, CARE_QUERY_PROBE_SCAN - 100, names, G_N_ELEMENTS (names));
   for (guint i = 0; i < G_N_ELEMENTS (searches); i++)
     {
-      g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("customer"));
+      g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
       g_autoptr (GPtrArray) sorted = NULL;
       g_autoptr (GPtrArray) probed = NULL;
       g_autoptr (GPtrArray) sorted_page = NULL;
@@ -358,7 +358,7 @@ test_search_plans_agree (void)
     }
 
   {
-    g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("customer"));
+    g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
     care_query_set_search (q, "ma 9");
     g_assert_true (care_query_search_is_short (q));
     care_query_set_search (q, "mari");
@@ -374,7 +374,7 @@ static void
 test_record_list_grows (void)
 {
   g_autoptr (CareStore) store = make_store ();
-  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("customer"));
+  g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
   g_autoptr (CareRecordList) list = NULL;
   g_autoptr (GPtrArray) expected = NULL;
   const char *names[] = { "Maria", "Marco", "Bruno" };
@@ -421,7 +421,7 @@ test_record_list_grows (void)
 
   /* A new search starts counting from the first step again. */
   {
-    g_autoptr (CareQuery) all = care_query_new (care_schema_lookup ("customer"));
+    g_autoptr (CareQuery) all = care_query_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
     care_record_list_set_query (list, all);
     g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 3100);
     g_assert_true (care_record_list_is_complete (list));
@@ -435,7 +435,7 @@ static void
 test_record_list_late_matches (void)
 {
   g_autoptr (CareStore) store = make_store ();
-  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("customer"));
+  g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
   g_autoptr (CareRecordList) list = NULL;
   g_autoptr (GPtrArray) expected = NULL;
   const char *names[] = { "Aaron Abbot", "Aaron Bell", "Aaron Cole", "Zoë Maria" };
@@ -480,7 +480,7 @@ test_bulk_load_keeps_indexes (void)
 
   g_assert_true (care_store_bulk_begin (store, NULL));
   {
-    g_autoptr (CareRecord) r = care_record_new (care_schema_lookup ("customer"));
+    g_autoptr (CareRecord) r = care_record_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
     care_record_set_string (r, "kind", "person");
     care_record_set_string (r, "name", "Rolled Back");
     g_assert_true (care_store_bulk_insert (store, r, NULL));

@@ -6,7 +6,7 @@
 static CareRecord *
 customer (void)
 {
-  CareRecord *r = care_record_new (care_schema_lookup ("customer"));
+  CareRecord *r = care_record_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
 
   care_record_set_string (r, "kind", "person");
   care_record_set_string (r, "name", "Ана Иванова");
@@ -34,7 +34,7 @@ static void
 test_validate (void)
 {
   g_autoptr (CareRecord) r = customer ();
-  g_autoptr (CareRecord) w = care_record_new (care_schema_lookup ("warranty"));
+  g_autoptr (CareRecord) w = care_record_new (care_schema_entity (CARE_ENTITY_WARRANTY));
   g_autoptr (GError) error = NULL;
   const char *bad = NULL;
 

@@ -59,7 +59,7 @@ set_up (Fixture      *f,
   f->store = fx_store ();
   f->customer = fx_customer (f->store, "Zoé Lefèvre");
   f->product = fx_product (f->store, f->customer, "APL-OLD");
-  f->service_case = care_record_new (care_schema_lookup ("service_case"));
+  f->service_case = care_record_new (care_schema_entity (CARE_ENTITY_SERVICE_CASE));
   care_record_set_string (f->service_case, "customer_id", care_record_get_id (f->customer));
   care_record_set_string (f->service_case, "product_id", care_record_get_id (f->product));
   care_record_set_string (f->service_case, "kind", "warranty_claim");
@@ -69,7 +69,7 @@ set_up (Fixture      *f,
   care_record_set_string (f->service_case, "status", "in_progress");
   fx_save (f->store, f->service_case);
 
-  f->rma = care_record_new (care_schema_lookup ("rma"));
+  f->rma = care_record_new (care_schema_entity (CARE_ENTITY_RMA));
   care_record_set_string (f->rma, "case_id", care_record_get_id (f->service_case));
   care_record_set_string (f->rma, "product_id", care_record_get_id (f->product));
   care_record_set_string (f->rma, "reason", "Compressor fails under load");
@@ -95,7 +95,7 @@ static GPtrArray *
 warranties_of (Fixture    *f,
                CareRecord *product)
 {
-  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("warranty"));
+  g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_WARRANTY));
 
   care_query_add_string (q, "product_id", CARE_QUERY_EQ, care_record_get_id (product));
   return care_store_find (f->store, q, 0, 10, NULL);
@@ -124,7 +124,7 @@ test_replace (Fixture      *f,
   g_assert_cmpstr (care_record_get_string (g_ptr_array_index (copies, 0), "start_date"), ==, "2026-06-15");
   g_assert_cmpstr (care_record_get_string (g_ptr_array_index (copies, 0), "end_date"), ==, "2026-12-31");
 
-  saved = care_store_load (f->store, care_schema_lookup ("rma"), care_record_get_id (f->rma), NULL);
+  saved = care_store_load (f->store, care_schema_entity (CARE_ENTITY_RMA), care_record_get_id (f->rma), NULL);
   g_assert_cmpstr (care_record_get_string (saved, "outcome"), ==, "replace");
   g_assert_cmpstr (care_record_get_string (saved, "status"), ==, "completed");
   g_assert_cmpstr (care_record_get_string (saved, "replacement_serial"), ==, "APL-NEW");

@@ -159,7 +159,7 @@ test_overlap_rules (Fixture *f, gconstpointer data)
   g_assert_cmpstr (care_record_get_id (g_ptr_array_index (found, 0)), ==, morning);
 
   /* A deleted appointment frees the time. */
-  care_store_delete (f->store, care_schema_lookup ("appointment"), morning, &error);
+  care_store_delete (f->store, care_schema_entity (CARE_ENTITY_APPOINTMENT), morning, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (
       n_clashes (f, "appointment", f->tech, "2026-03-02T09:30:00Z", "2026-03-02T11:00:00Z", NULL),
@@ -173,7 +173,7 @@ test_record_clashes (Fixture *f, gconstpointer data)
 {
   g_autofree char *booked =
       book (f, f->tech, "2026-03-02T09:00:00Z", "2026-03-02T10:00:00Z", "planned");
-  g_autoptr (CareRecord) draft = care_record_new (care_schema_lookup ("appointment"));
+  g_autoptr (CareRecord) draft = care_record_new (care_schema_entity (CARE_ENTITY_APPOINTMENT));
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) found = NULL;
   g_autoptr (GPtrArray) none = NULL;

@@ -54,6 +54,40 @@ test_entities (void)
         }
 }
 
+/* A handle names the entity at its place in the schema's order. */
+static void
+test_handles (void)
+{
+  guint                    n;
+  const CareEntity *const *all = care_schema_entities (&n);
+
+  g_assert_cmpuint (n, ==, CARE_N_ENTITIES);
+  for (guint i = 0; i < n; i++)
+    g_assert_true (care_schema_entity ((CareEntityId) i) == all[i]);
+  g_assert_cmpstr (care_schema_entity (CARE_ENTITY_SERVICE_CASE)->name, ==, "service_case");
+  g_assert_cmpstr (care_schema_entity (CARE_ENTITY_SURVEY)->name, ==, "survey");
+
+  g_assert_true (care_schema_field (CARE_ENTITY_SERVICE_CASE, "priority") ==
+                 care_entity_lookup_field (care_schema_lookup ("service_case"), "priority"));
+  if (g_test_subprocess ())
+    {
+      care_schema_field (CARE_ENTITY_CUSTOMER, "priority");
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*Entity customer has no field priority*");
+}
+
+static void
+test_searchable (void)
+{
+  g_assert_true (care_schema_field (CARE_ENTITY_PRODUCT, "serial")->searchable);
+  g_assert_false (care_schema_field (CARE_ENTITY_PRODUCT, "name")->searchable);
+  g_assert_true (care_entity_is_searchable (care_schema_entity (CARE_ENTITY_CONTACT)));
+  g_assert_false (care_entity_is_searchable (care_schema_entity (CARE_ENTITY_WARRANTY)));
+}
+
 static void
 test_required (void)
 {
@@ -201,6 +235,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/schema/entities", test_entities);
+  g_test_add_func ("/schema/handles", test_handles);
+  g_test_add_func ("/schema/searchable", test_searchable);
   g_test_add_func ("/schema/required", test_required);
   g_test_add_func ("/schema/text-limits", test_text_limits);
   g_test_add_func ("/schema/formats", test_formats);

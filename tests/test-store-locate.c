@@ -6,7 +6,7 @@
 static CareRecord *
 customer (CareStore *store, const char *name, const char *phone)
 {
-  CareRecord *c = care_record_new (care_schema_lookup ("customer"));
+  CareRecord *c = care_record_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
   g_autoptr (GError) error = NULL;
 
   care_record_set_string (c, "kind", "person");
@@ -24,8 +24,8 @@ test_locate (void)
   g_autoptr (CareRecord) b = customer (store, "bertha", "+49 30 1111");
   g_autoptr (CareRecord) a = customer (store, "Anton", "+49 30 2222");
   g_autoptr (CareRecord) c = customer (store, "Carla", "+49 30 1112");
-  g_autoptr (CareQuery) all = care_query_new (care_schema_lookup ("customer"));
-  g_autoptr (CareQuery) search = care_query_new (care_schema_lookup ("customer"));
+  g_autoptr (CareQuery) all = care_query_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
+  g_autoptr (CareQuery) search = care_query_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
   g_autoptr (GError) error = NULL;
 
   /* The list's own order: by name, without regard to case. */
@@ -47,7 +47,7 @@ test_locate (void)
   g_assert_cmpint (care_store_locate (store, search, care_record_get_id (c), &error), ==, -1);
 
   /* Deleted rows are not in any list. */
-  care_store_delete (store, care_schema_lookup ("customer"), care_record_get_id (b), &error);
+  care_store_delete (store, care_schema_entity (CARE_ENTITY_CUSTOMER), care_record_get_id (b), &error);
   g_assert_no_error (error);
   g_assert_cmpint (care_store_locate (store, all, care_record_get_id (b), &error), ==, -1);
   g_assert_cmpint (care_store_locate (store, all, care_record_get_id (c), &error), ==, 0);

@@ -71,7 +71,7 @@ scalar (CareStore  *store,
 static CareRecord *
 new_customer (const char *name)
 {
-  CareRecord *r = care_record_new (care_schema_lookup ("customer"));
+  CareRecord *r = care_record_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
 
   care_record_set_string (r, "kind", "person");
   care_record_set_string (r, "name", name);
@@ -218,7 +218,7 @@ test_validation_writes_nothing (Fixture      *f,
                                 gconstpointer data)
 {
   g_autoptr (CareRecord) r = new_customer ("Ana");
-  g_autoptr (CareRecord) contact = care_record_new (care_schema_lookup ("contact"));
+  g_autoptr (CareRecord) contact = care_record_new (care_schema_entity (CARE_ENTITY_CONTACT));
   g_autoptr (GError) error = NULL;
 
   care_record_set_string (r, "email", "nope");
@@ -246,7 +246,7 @@ test_unique_serial (Fixture      *f,
 
   for (int i = 0; i < 2; i++)
     {
-      g_autoptr (CareRecord) p = care_record_new (care_schema_lookup ("product"));
+      g_autoptr (CareRecord) p = care_record_new (care_schema_entity (CARE_ENTITY_PRODUCT));
       care_record_set_string (p, "customer_id", care_record_get_id (c));
       care_record_set_string (p, "serial", "PRN-0001");
       care_record_set_string (p, "name", "LaserJet");
@@ -314,8 +314,8 @@ test_delete_cascades_owned (Fixture      *f,
                             gconstpointer data)
 {
   g_autoptr (CareRecord) c = save_customer (f, "Ana");
-  g_autoptr (CareRecord) p = care_record_new (care_schema_lookup ("product"));
-  g_autoptr (CareRecord) w = care_record_new (care_schema_lookup ("warranty"));
+  g_autoptr (CareRecord) p = care_record_new (care_schema_entity (CARE_ENTITY_PRODUCT));
+  g_autoptr (CareRecord) w = care_record_new (care_schema_entity (CARE_ENTITY_WARRANTY));
   g_autoptr (GError) error = NULL;
 
   care_record_set_string (p, "customer_id", care_record_get_id (c));
@@ -413,7 +413,7 @@ test_migrate_from_every_version (void)
       g_assert_cmpint (care_store_get_schema_version (store), ==, latest);
       if (version >= 1)
         {
-          g_autoptr (CareRecord) kept = care_store_load (store, care_schema_lookup ("customer"),
+          g_autoptr (CareRecord) kept = care_store_load (store, care_schema_entity (CARE_ENTITY_CUSTOMER),
                                                          "6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10", &error);
           g_assert_no_error (error);
           g_assert_cmpstr (care_record_get_title (kept), ==, "Kept Across Upgrades");
@@ -504,7 +504,7 @@ assert_empty_and_sound (CareStore *store,
 {
   g_autofree char *check = text_scalar (store, "PRAGMA integrity_check");
   g_autofree char *mode = text_scalar (store, "PRAGMA journal_mode");
-  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("customer"));
+  g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
 
   g_assert_cmpstr (check, ==, "ok");
   g_assert_cmpstr (mode, ==, "wal");
@@ -522,13 +522,13 @@ static void
 assert_loads (CareStore *store,
               GPtrArray *records)
 {
-  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("customer"));
+  g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
   g_autoptr (GError) error = NULL;
   g_autofree char *name = NULL;
   g_autofree char *check = NULL;
 
   for (guint i = 0; name == NULL && i < records->len; i++)
-    if (care_record_get_entity (g_ptr_array_index (records, i)) == care_schema_lookup ("customer"))
+    if (care_record_get_entity (g_ptr_array_index (records, i)) == care_schema_entity (CARE_ENTITY_CUSTOMER))
       name = g_strdup (care_record_get_string (g_ptr_array_index (records, i), "name"));
   g_assert_nonnull (name);
 
@@ -643,6 +643,69 @@ test_bulk_load_shared_file (Fixture      *f,
   g_clear_object (&loader);
 }
 
+/* The columns an "AFTER UPDATE OF a, b ON table" trigger watches. */
+static GHashTable *
+watched_columns (CareStore *store, const char *trigger)
+{
+  sqlite3_stmt *stmt = care_store_prepare (store, "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?", NULL);
+  GHashTable   *columns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  sqlite3_bind_text (stmt, 1, trigger, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autoptr (GRegex) regex = g_regex_new ("AFTER UPDATE OF (.*?) ON", 0, 0, NULL);
+      g_autoptr (GMatchInfo) match = NULL;
+
+      g_assert_true (g_regex_match (regex, (const char *) sqlite3_column_text (stmt, 0), 0, &match));
+      {
+        g_autofree char *list = g_match_info_fetch (match, 1);
+        g_auto (GStrv) names = g_strsplit (list, ",", -1);
+
+        for (guint i = 0; names[i] != NULL; i++)
+          g_hash_table_add (columns, g_strstrip (g_strdup (names[i])));
+      }
+    }
+  sqlite3_reset (stmt);
+  return columns;
+}
+
+/* The search index is SQL; the schema's searchable flag says what it
+ * indexes. The update triggers must watch exactly the flagged fields (and
+ * the references and state that move a record in or out of a customer). */
+static void
+test_search_index_watches_searchable (Fixture *f, gconstpointer data)
+{
+  guint                    n;
+  const CareEntity *const *all = care_schema_entities (&n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *trigger = g_strconcat (all[i]->name, "_fts_update", NULL);
+      g_autoptr (GHashTable) watched = watched_columns (f->store, trigger);
+
+      g_hash_table_remove (watched, "customer_id");
+      g_hash_table_remove (watched, "sync_state");
+      for (guint j = 0; j < all[i]->n_fields; j++)
+        {
+          const CareField *field = &all[i]->fields[j];
+
+          if (field->searchable != g_hash_table_contains (watched, field->name))
+            g_error ("%s.%s: searchable is %d, but %s watches it: %d", all[i]->name, field->name,
+                     field->searchable, trigger, g_hash_table_contains (watched, field->name));
+          g_hash_table_remove (watched, field->name);
+        }
+      g_assert_cmpuint (g_hash_table_size (watched), ==, 0);
+
+      {
+        g_autofree char *sql = g_strdup_printf (
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name LIKE '%s_fts_%%'",
+            all[i]->name);
+
+        g_assert_cmpint (care_entity_is_searchable (all[i]) ? 3 : 0, ==, scalar (f->store, sql));
+      }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -659,6 +722,7 @@ main (int   argc,
   ADD ("/store/delete-cascades-owned", test_delete_cascades_owned);
   ADD ("/store/changed-signal", test_changed_signal);
   ADD ("/store/schema-matches-fields", test_schema_matches_fields);
+  ADD ("/store/search-index-watches-searchable", test_search_index_watches_searchable);
   ADD ("/store/client-id-persists", test_client_id_persists);
   ADD ("/store/bulk-load-failed", test_bulk_load_failed);
   ADD ("/store/bulk-load-interrupted", test_bulk_load_interrupted);

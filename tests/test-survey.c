@@ -21,7 +21,7 @@ static void
 set_up (Fixture      *f,
         gconstpointer data)
 {
-  CareRecord *course = care_record_new (care_schema_lookup ("training_course"));
+  CareRecord *course = care_record_new (care_schema_entity (CARE_ENTITY_TRAINING_COURSE));
 
   f->store = fx_store ();
   f->ana = fx_customer (f->store, "Ana Silva");
@@ -32,7 +32,7 @@ set_up (Fixture      *f,
 
   care_record_set_string (course, "title", "LedgerOne basics");
   fx_save (f->store, course);
-  f->session = care_record_new (care_schema_lookup ("training_session"));
+  f->session = care_record_new (care_schema_entity (CARE_ENTITY_TRAINING_SESSION));
   care_record_set_string (f->session, "course_id", care_record_get_id (course));
   care_record_set_string (f->session, "start_at", "2026-11-10T09:00:00Z");
   care_record_set_string (f->session, "end_at", "2026-11-10T12:00:00Z");
@@ -40,7 +40,7 @@ set_up (Fixture      *f,
   fx_save (f->store, f->session);
   g_object_unref (course);
 
-  f->ivan_contact = care_record_new (care_schema_lookup ("contact"));
+  f->ivan_contact = care_record_new (care_schema_entity (CARE_ENTITY_CONTACT));
   care_record_set_string (f->ivan_contact, "customer_id", care_record_get_id (f->ivan));
   care_record_set_string (f->ivan_contact, "name", "Иван Иванов");
   fx_save (f->store, f->ivan_contact);
@@ -77,7 +77,7 @@ static void
 test_exactly_one_subject (Fixture      *f,
                           gconstpointer data)
 {
-  g_autoptr (CareRecord) s = care_record_new (care_schema_lookup ("survey"));
+  g_autoptr (CareRecord) s = care_record_new (care_schema_entity (CARE_ENTITY_SURVEY));
   g_autoptr (GError) error = NULL;
   const char *bad = NULL;
 
@@ -115,7 +115,7 @@ static void
 test_exactly_one_from_json (Fixture      *f,
                             gconstpointer data)
 {
-  g_autoptr (CareRecord) s = care_record_new (care_schema_lookup ("survey"));
+  g_autoptr (CareRecord) s = care_record_new (care_schema_entity (CARE_ENTITY_SURVEY));
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autofree char *json = g_strdup_printf ("{\"customer_id\":\"%s\",\"case_id\":null,\"score\":3,"
                                            "\"answered_at\":\"2026-11-23T10:00:00Z\"}",
@@ -174,7 +174,7 @@ test_stats (Fixture      *f,
   CareSurveyStats *worst;
 
   /* A deleted survey no longer counts. */
-  g_assert_true (care_store_delete (f->store, care_schema_lookup ("survey"), care_record_get_id (gone), NULL));
+  g_assert_true (care_store_delete (f->store, care_schema_entity (CARE_ENTITY_SURVEY), care_record_get_id (gone), NULL));
 
   g_assert_true (care_survey_stats (f->store, NULL, &all, NULL));
   g_assert_cmpuint (all.count, ==, 3);
@@ -196,7 +196,7 @@ test_stats (Fixture      *f,
   g_assert_cmpfloat (worst->average, ==, 1.0);
 
   /* Deleting a customer deletes their surveys. */
-  g_assert_true (care_store_delete (f->store, care_schema_lookup ("customer"), care_record_get_id (f->ana), NULL));
+  g_assert_true (care_store_delete (f->store, care_schema_entity (CARE_ENTITY_CUSTOMER), care_record_get_id (f->ana), NULL));
   g_assert_cmpuint (fx_count (f->store, "survey"), ==, 1);
 }
 

@@ -65,7 +65,7 @@ pull (Fixture *f, const char *changes, const char *cursor)
 static CareRecord *
 load (Fixture *f, const char *id)
 {
-  return care_store_load (f->store, care_schema_lookup ("customer"), id, NULL);
+  return care_store_load (f->store, care_schema_entity (CARE_ENTITY_CUSTOMER), id, NULL);
 }
 
 static void
@@ -121,7 +121,7 @@ test_pull_twice (Fixture *f, gconstpointer data)
 {
   const char *page =
       CUSTOMER (ID1, 1, "Acme", "1") "," CUSTOMER (ID2, 1, "Globex", "2") "," TOMBSTONE (ID2, 2);
-  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("customer"));
+  g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
 
   for (guint i = 0; i < 2; i++)
     {
@@ -135,7 +135,7 @@ test_pull_twice (Fixture *f, gconstpointer data)
 static void
 test_tombstone_spares_local_work (Fixture *f, gconstpointer data)
 {
-  g_autoptr (CareRecord) contact = care_record_new (care_schema_lookup ("contact"));
+  g_autoptr (CareRecord) contact = care_record_new (care_schema_entity (CARE_ENTITY_CONTACT));
   g_autoptr (CareRecord) r = NULL;
   g_autoptr (GError) error = NULL;
 
@@ -151,7 +151,7 @@ test_tombstone_spares_local_work (Fixture *f, gconstpointer data)
   g_assert_cmpstr (care_record_get_string (r, "notes"), ==, "pending");
   g_assert_null (load (f, ID2));
   g_clear_object (&r);
-  r = care_store_load (f->store, care_schema_lookup ("contact"), care_record_get_id (contact),
+  r = care_store_load (f->store, care_schema_entity (CARE_ENTITY_CONTACT), care_record_get_id (contact),
                        &error);
   g_assert_no_error (error);
   g_assert_cmpint (care_record_get_sync_state (r), ==, CARE_SYNC_STATE_CREATED);
@@ -409,7 +409,7 @@ test_conflict_then_tombstone (Fixture *f, gconstpointer data)
 static void
 test_discard_rejected (Fixture *f, gconstpointer data)
 {
-  g_autoptr (CareRecord) created = care_record_new (care_schema_lookup ("customer"));
+  g_autoptr (CareRecord) created = care_record_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
   g_autoptr (GPtrArray) list = NULL;
   g_autoptr (GPtrArray) rejected = NULL;
   g_autoptr (GError) error = NULL;
@@ -421,7 +421,7 @@ test_discard_rejected (Fixture *f, gconstpointer data)
   care_record_set_string (created, "kind", "person");
   care_record_set_string (created, "name", "Refused too");
   g_assert_true (care_store_save (f->store, created, &error));
-  g_assert_true (care_store_delete (f->store, care_schema_lookup ("customer"), ID1, &error));
+  g_assert_true (care_store_delete (f->store, care_schema_entity (CARE_ENTITY_CUSTOMER), ID1, &error));
 
   list = pending (f);
   g_assert_cmpuint (list->len, ==, 3);

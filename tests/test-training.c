@@ -30,9 +30,9 @@ fixture_setup (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *path = NULL;
-  g_autoptr (CareRecord) customer = care_record_new (care_schema_lookup ("customer"));
-  g_autoptr (CareRecord) course = care_record_new (care_schema_lookup ("training_course"));
-  g_autoptr (CareRecord) session = care_record_new (care_schema_lookup ("training_session"));
+  g_autoptr (CareRecord) customer = care_record_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
+  g_autoptr (CareRecord) course = care_record_new (care_schema_entity (CARE_ENTITY_TRAINING_COURSE));
+  g_autoptr (CareRecord) session = care_record_new (care_schema_entity (CARE_ENTITY_TRAINING_SESSION));
   g_autofree char *customer_id = NULL;
   g_autofree char *course_id = NULL;
 
@@ -58,7 +58,7 @@ fixture_setup (Fixture *f, gconstpointer data)
   f->contacts = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < 6; i++)
     {
-      g_autoptr (CareRecord) contact = care_record_new (care_schema_lookup ("contact"));
+      g_autoptr (CareRecord) contact = care_record_new (care_schema_entity (CARE_ENTITY_CONTACT));
       g_autofree char *name = g_strdup_printf ("Contact %u", i);
 
       care_record_set_string (contact, "customer_id", customer_id);
@@ -107,7 +107,7 @@ status_of (Fixture *f, CareRecord *enrolment)
 {
   static char *status;
   g_autoptr (GError) error = NULL;
-  g_autoptr (CareRecord) r = care_store_load (f->store, care_schema_lookup ("enrolment"),
+  g_autoptr (CareRecord) r = care_store_load (f->store, care_schema_entity (CARE_ENTITY_ENROLMENT),
                                               care_record_get_id (enrolment), &error);
 
   g_assert_no_error (error);
@@ -211,7 +211,7 @@ test_reducing_seats (Fixture *f, gconstpointer data)
   g_autoptr (GPtrArray) filled = NULL;
   g_autoptr (GError) error = NULL;
 
-  session = care_store_load (f->store, care_schema_lookup ("training_session"), f->session, &error);
+  session = care_store_load (f->store, care_schema_entity (CARE_ENTITY_TRAINING_SESSION), f->session, &error);
   g_assert_no_error (error);
   care_record_set_int (session, "seats", 1);
   care_store_save (f->store, session, &error);

@@ -43,25 +43,25 @@ setup (Fixture *fx, gconstpointer data)
   fx->settings = g_settings_new ("io.github.aftercare.Aftercare");
   fx->context = care_context_new (fx->store, fx->settings);
 
-  fx->customer = care_record_new (care_schema_lookup ("customer"));
+  fx->customer = care_record_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
   care_record_set_string (fx->customer, "kind", "person");
   care_record_set_string (fx->customer, "name", "Ana Silva");
   save (fx, fx->customer);
 
-  product = care_record_new (care_schema_lookup ("product"));
+  product = care_record_new (care_schema_entity (CARE_ENTITY_PRODUCT));
   care_record_set_string (product, "customer_id", care_record_get_id (fx->customer));
   care_record_set_string (product, "serial", "PRN-0001");
   care_record_set_string (product, "name", "LaserJet Pro");
   save (fx, product);
 
-  fx->warranty = care_record_new (care_schema_lookup ("warranty"));
+  fx->warranty = care_record_new (care_schema_entity (CARE_ENTITY_WARRANTY));
   care_record_set_string (fx->warranty, "product_id", care_record_get_id (product));
   care_record_set_string (fx->warranty, "kind", "standard");
   care_record_set_string (fx->warranty, "start_date", "2026-01-01");
   care_record_set_string (fx->warranty, "end_date", "2027-12-31");
   save (fx, fx->warranty);
 
-  fx->service_case = care_record_new (care_schema_lookup ("service_case"));
+  fx->service_case = care_record_new (care_schema_entity (CARE_ENTITY_SERVICE_CASE));
   care_record_set_string (fx->service_case, "customer_id", care_record_get_id (fx->customer));
   care_record_set_string (fx->service_case, "kind", "repair");
   care_record_set_string (fx->service_case, "subject", "Door seal leaking");

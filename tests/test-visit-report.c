@@ -333,7 +333,7 @@ test_complete (void)
   g_assert_cmpstr (care_record_get_string (back, "warranty_id"), ==, care_record_get_id (contract));
   g_assert_cmpstr (care_record_get_string (back, "signature"), ==, "M10 40 L60 10 L120 45");
 
-  appointment_back = care_store_load (store, care_schema_lookup ("appointment"), care_record_get_id (appointment), &error);
+  appointment_back = care_store_load (store, care_schema_entity (CARE_ENTITY_APPOINTMENT), care_record_get_id (appointment), &error);
   g_assert_cmpstr (care_record_get_string (appointment_back, "status"), ==, "done");
   g_assert_cmpstr (care_record_get_string (appointment_back, "work_notes"), ==, "Cleaned the filters, replaced the seal.");
 }
@@ -363,7 +363,7 @@ test_complete_refuses_bad_signature (void)
   g_assert_null (care_record_get_value (report, "total_cents"));
   g_assert_cmpuint (care_store_outbox_count (store), ==, outbox);
 
-  appointment_back = care_store_load (store, care_schema_lookup ("appointment"), care_record_get_id (appointment), NULL);
+  appointment_back = care_store_load (store, care_schema_entity (CARE_ENTITY_APPOINTMENT), care_record_get_id (appointment), NULL);
   g_assert_cmpstr (care_record_get_string (appointment_back, "status"), ==, "planned");
 }
 
@@ -371,7 +371,7 @@ test_complete_refuses_bad_signature (void)
 static void
 test_signature_field_limit (void)
 {
-  const CareField *f = care_entity_lookup_field (care_schema_lookup ("visit_report"), "signature");
+  const CareField *f = care_schema_field (CARE_ENTITY_VISIT_REPORT, "signature");
   g_autofree char *big = g_strnfill (200001, '1');
   g_autoptr (GVariant) v = g_variant_ref_sink (g_variant_new_string (big));
   g_autoptr (GVariant) ok = NULL;

@@ -7,7 +7,7 @@ static CareRecord *
 warranty (const char *start,
           const char *end)
 {
-  CareRecord *w = care_record_new (care_schema_lookup ("warranty"));
+  CareRecord *w = care_record_new (care_schema_entity (CARE_ENTITY_WARRANTY));
 
   care_record_set_string (w, "kind", "standard");
   care_record_set_string (w, "start_date", start);
@@ -52,8 +52,8 @@ static void
 test_coverage (void)
 {
   g_autoptr (CareStore) store = care_store_new (":memory:", NULL);
-  g_autoptr (CareRecord) c = care_record_new (care_schema_lookup ("customer"));
-  g_autoptr (CareRecord) p = care_record_new (care_schema_lookup ("product"));
+  g_autoptr (CareRecord) c = care_record_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
+  g_autoptr (CareRecord) p = care_record_new (care_schema_entity (CARE_ENTITY_PRODUCT));
   g_autoptr (CareRecord) old = warranty ("2022-01-01", "2023-12-31");
   g_autoptr (CareRecord) ext = warranty ("2024-01-01", "2027-12-31");
   CareCoverage coverage;

@@ -161,7 +161,7 @@ test_visit_round_trip (Fixture      *f,
   g_autoptr (CareRecord) product = fx_product (f->office, customer, "APL-SYNC-1");
   g_autoptr (CareRecord) contract = fx_warranty (f->office, product, "maintenance_contract", "2026-01-01", "2027-12-31",
                                                  TRUE, FALSE, 15);
-  g_autoptr (CareRecord) plan = care_record_new (care_schema_lookup ("maintenance_plan"));
+  g_autoptr (CareRecord) plan = care_record_new (care_schema_entity (CARE_ENTITY_MAINTENANCE_PLAN));
   g_autoptr (CareQuery) visits = NULL;
   g_autoptr (GPtrArray) links = NULL;
   g_autoptr (CareRecord) appointment = NULL;
@@ -193,7 +193,7 @@ test_visit_round_trip (Fixture      *f,
   visits = care_maintenance_plan_visits_query (care_record_get_id (plan));
   links = care_store_find (f->field, visits, 0, 10, &error);
   g_assert_no_error (error);
-  appointment = care_store_load (f->field, care_schema_lookup ("appointment"),
+  appointment = care_store_load (f->field, care_schema_entity (CARE_ENTITY_APPOINTMENT),
                                  care_record_get_string (g_ptr_array_index (links, 1), "appointment_id"), &error);
   g_assert_cmpstr (care_record_get_string (appointment, "start_at"), ==, "2026-04-30T09:00:00Z");
 
@@ -219,7 +219,7 @@ test_visit_round_trip (Fixture      *f,
 
   /* Back at the office: everything arrived as it was saved. */
   sync_once (f->office_sync);
-  back = care_store_load (f->office, care_schema_lookup ("visit_report"), care_record_get_id (report), &error);
+  back = care_store_load (f->office, care_schema_entity (CARE_ENTITY_VISIT_REPORT), care_record_get_id (report), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (care_record_get_string (back, "signature"), ==, path);
   g_assert_cmpstr (care_record_get_string (back, "work_done"), ==, "Serviced the compressor; «очистени филтри».");
@@ -228,7 +228,7 @@ test_visit_round_trip (Fixture      *f,
   g_assert_cmpint (care_record_get_int (back, "total_cents", -1), ==, 5950);
   g_assert_cmpstr (care_record_get_string (back, "warranty_id"), ==, care_record_get_id (contract));
   g_assert_cmpuint (fx_count (f->office, "part_usage"), ==, 1);
-  appointment_back = care_store_load (f->office, care_schema_lookup ("appointment"), care_record_get_id (appointment),
+  appointment_back = care_store_load (f->office, care_schema_entity (CARE_ENTITY_APPOINTMENT), care_record_get_id (appointment),
                                       &error);
   g_assert_cmpstr (care_record_get_string (appointment_back, "status"), ==, "done");
   g_assert_true (care_survey_stats (f->office, care_record_get_id (customer), &stats, &error));
@@ -257,7 +257,7 @@ test_follow_up_once_across_devices (Fixture      *f,
   sync_once (f->office_sync);
   sync_once (f->field_sync);
 
-  field_copy = care_store_load (f->field, care_schema_lookup ("appointment"), care_record_get_id (delivery), NULL);
+  field_copy = care_store_load (f->field, care_schema_entity (CARE_ENTITY_APPOINTMENT), care_record_get_id (delivery), NULL);
   g_assert_true (care_follow_up_schedule (f->field, field_copy, 5, now, &again, NULL));
   g_assert_null (again);
   g_assert_cmpuint (fx_count (f->field, "appointment"), ==, 2);

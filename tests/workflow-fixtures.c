@@ -33,7 +33,7 @@ fx_staff (CareStore  *store,
           const char *name,
           const char *role)
 {
-  CareRecord *r = care_record_new (care_schema_lookup ("staff"));
+  CareRecord *r = care_record_new (care_schema_entity (CARE_ENTITY_STAFF));
 
   care_record_set_string (r, "name", name);
   care_record_set_string (r, "role", role);
@@ -44,7 +44,7 @@ CareRecord *
 fx_customer (CareStore  *store,
              const char *name)
 {
-  CareRecord *r = care_record_new (care_schema_lookup ("customer"));
+  CareRecord *r = care_record_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
 
   care_record_set_string (r, "kind", "person");
   care_record_set_string (r, "name", name);
@@ -57,7 +57,7 @@ fx_product (CareStore  *store,
             CareRecord *customer,
             const char *serial)
 {
-  CareRecord *r = care_record_new (care_schema_lookup ("product"));
+  CareRecord *r = care_record_new (care_schema_entity (CARE_ENTITY_PRODUCT));
 
   care_record_set_string (r, "customer_id", care_record_get_id (customer));
   care_record_set_string (r, "serial", serial);
@@ -78,7 +78,7 @@ fx_warranty (CareStore  *store,
              gboolean    labour,
              gint64      discount_percent)
 {
-  CareRecord *r = care_record_new (care_schema_lookup ("warranty"));
+  CareRecord *r = care_record_new (care_schema_entity (CARE_ENTITY_WARRANTY));
 
   care_record_set_string (r, "product_id", product != NULL ? care_record_get_id (product) : "6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10");
   care_record_set_string (r, "kind", kind);
@@ -99,7 +99,7 @@ fx_appointment (CareStore  *store,
                 const char *end_at,
                 const char *status)
 {
-  CareRecord *r = care_record_new (care_schema_lookup ("appointment"));
+  CareRecord *r = care_record_new (care_schema_entity (CARE_ENTITY_APPOINTMENT));
 
   care_record_set_string (r, "kind", kind);
   care_record_set_string (r, "customer_id", care_record_get_id (customer));
@@ -118,7 +118,7 @@ fx_part (CareStore  *store,
          gint64      quantity,
          gint64      unit_price_cents)
 {
-  CareRecord *r = care_record_new (care_schema_lookup ("part_usage"));
+  CareRecord *r = care_record_new (care_schema_entity (CARE_ENTITY_PART_USAGE));
 
   care_record_set_string (r, "visit_report_id", report != NULL ? care_record_get_id (report) : "6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10");
   care_record_set_string (r, "name", name);

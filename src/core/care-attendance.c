@@ -32,7 +32,7 @@ care_attendance_check (CareStore      *store,
                              "SELECT s.start_at, s.end_at, coalesce(max(e.attended), 0) FROM enrolment e "
                              "JOIN training_session s ON s.id = e.session_id "
                              "WHERE e.contact_id = ? AND s.course_id = ? AND e.status = 'confirmed' "
-                             "AND e.sync_state != 3 AND s.sync_state != 3 "
+                             "AND " CARE_SQL_LIVE_IN ("e") " AND " CARE_SQL_LIVE_IN ("s") " "
                              "GROUP BY s.id ORDER BY s.start_at",
                              error);
   if (stmt == NULL)

@@ -92,7 +92,7 @@ care_case_transition (CareRecord *service_case, const char *to, const char *reso
   const CareField *status_field;
 
   g_return_val_if_fail (CARE_IS_RECORD (service_case), FALSE);
-  g_return_val_if_fail (g_str_equal (care_record_get_entity (service_case)->name, "service_case"),
+  g_return_val_if_fail (care_record_get_entity (service_case) == care_schema_entity (CARE_ENTITY_SERVICE_CASE),
                         FALSE);
 
   from = care_record_get_string (service_case, "status");
@@ -148,7 +148,7 @@ care_case_new_warranty_claim (CareStore *store, CareRecord *warranty, GDate *tod
   g_return_val_if_fail (CARE_IS_STORE (store), NULL);
   g_return_val_if_fail (CARE_IS_RECORD (warranty), NULL);
 
-  product = care_store_load (store, care_schema_lookup ("product"),
+  product = care_store_load (store, care_schema_entity (CARE_ENTITY_PRODUCT),
                              care_record_get_string (warranty, "product_id"), &local_error);
   if (product == NULL)
     {
@@ -161,7 +161,7 @@ care_case_new_warranty_claim (CareStore *store, CareRecord *warranty, GDate *tod
   status = care_warranty_status (warranty, today, CARE_WARRANTY_EXPIRING_DAYS);
   now = care_clock_now_iso ();
 
-  claim = care_record_new (care_schema_lookup ("service_case"));
+  claim = care_record_new (care_schema_entity (CARE_ENTITY_SERVICE_CASE));
   care_record_set_string (claim, "customer_id", care_record_get_string (product, "customer_id"));
   care_record_set_string (claim, "product_id", care_record_get_id (product));
   care_record_set_string (claim, "kind", "warranty_claim");

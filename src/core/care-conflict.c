@@ -490,7 +490,7 @@ keep_theirs_field (CareStore *store, CareConflict *conflict, GError **error)
   if (pending != NULL && g_hash_table_contains (pending, conflict->field))
     return TRUE;
 
-  sql = g_strdup_printf ("UPDATE %s SET %s = ? WHERE id = ? AND sync_state != 3",
+  sql = g_strdup_printf ("UPDATE %s SET %s = ? WHERE id = ? AND " CARE_SQL_LIVE,
                          conflict->entity->name, conflict->field);
   stmt = care_store_prepare (store, sql, error);
   if (stmt == NULL)

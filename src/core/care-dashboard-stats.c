@@ -32,10 +32,10 @@ G_DEFINE_FINAL_TYPE (CareDashboardStats, care_dashboard_stats, G_TYPE_OBJECT)
  * from the next day (an extension), so there is a renewal to sell. ?1 and ?2
  * bound the end date. The same rule as the expiry reminders. */
 #define LAPSING_WARRANTY                                                              \
-  "warranty.sync_state != 3 AND warranty.end_date >= ?1 AND warranty.end_date %s ?2 " \
+  CARE_SQL_LIVE_IN ("warranty") " AND warranty.end_date >= ?1 AND warranty.end_date %s ?2 " \
   "AND " CARE_WARRANTY_LAPSES_SQL
 
-#define OPEN_CASE "service_case.sync_state != 3 AND service_case.status IN ('open', 'in_progress', 'waiting')"
+#define OPEN_CASE CARE_SQL_LIVE_IN ("service_case") " AND service_case.status IN ('open', 'in_progress', 'waiting')"
 
 /* Helpers */
 
@@ -53,7 +53,7 @@ bind_texts (sqlite3_stmt      *stmt,
  * @order, at most @limit of them; and in @out_total how many match. */
 static GPtrArray *
 find_rows (CareDashboardStats *self,
-           const char         *entity_name,
+           CareEntityId        entity,
            const char         *where,
            const char         *order,
            const char *const  *params,
@@ -62,7 +62,7 @@ find_rows (CareDashboardStats *self,
            guint              *out_total,
            GError            **error)
 {
-  const CareEntity *e = care_schema_lookup (entity_name);
+  const CareEntity *e = care_schema_entity (entity);
   g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *count_sql = NULL;
   g_autofree char *find_sql = NULL;
@@ -280,8 +280,8 @@ care_dashboard_stats_appointments_today (CareDashboardStats *self,
   params[1] = to;
   params[2] = technician_id;
 
-  return find_rows (self, "appointment",
-                    "appointment.sync_state != 3 AND appointment.status != 'cancelled' "
+  return find_rows (self, CARE_ENTITY_APPOINTMENT,
+                    CARE_SQL_LIVE_IN ("appointment") " AND appointment.status != 'cancelled' "
                     "AND appointment.start_at >= ?1 AND appointment.start_at < ?2 "
                     "AND (?3 IS NULL OR appointment.technician_id = ?3)",
                     "appointment.start_at, appointment.seq", params, 3, limit, out_total, error);
@@ -306,8 +306,8 @@ care_dashboard_stats_overdue_follow_ups (CareDashboardStats *self,
 
   now = care_datetime_to_iso (self->now);
   params[0] = now;
-  return find_rows (self, "appointment",
-                    "appointment.sync_state != 3 AND appointment.kind = 'follow_up_call' "
+  return find_rows (self, CARE_ENTITY_APPOINTMENT,
+                    CARE_SQL_LIVE_IN ("appointment") " AND appointment.kind = 'follow_up_call' "
                     "AND appointment.status = 'planned' AND appointment.start_at < ?1 AND appointment.end_at <= ?1",
                     "appointment.start_at, appointment.seq", params, 1, limit, out_total, error);
 }
@@ -343,7 +343,7 @@ care_dashboard_stats_expiring_warranties (CareDashboardStats *self,
   params[1] = to;
   where = g_strdup_printf (LAPSING_WARRANTY, "<=");
 
-  return find_rows (self, "warranty", where, "warranty.end_date, warranty.seq", params, 2, limit, out_total, error);
+  return find_rows (self, CARE_ENTITY_WARRANTY, where, "warranty.end_date, warranty.seq", params, 2, limit, out_total, error);
 }
 
 /**
@@ -417,12 +417,12 @@ care_dashboard_stats_cases_per_week (CareDashboardStats *self,
 
   return group_by_period (self,
                           "SELECT CAST(julianday(substr(opened_at, 1, 10)) - julianday(?1) AS INTEGER) / 7 AS week, "
-                          "count(*) FROM service_case WHERE sync_state != 3 AND opened_at >= ?1 AND opened_at < ?2 "
+                          "count(*) FROM service_case WHERE " CARE_SQL_LIVE " AND opened_at >= ?1 AND opened_at < ?2 "
                           "GROUP BY week",
                           params, 2, n_weeks, opened, NULL, error) &&
          group_by_period (self,
                           "SELECT CAST(julianday(substr(updated_at, 1, 10)) - julianday(?1) AS INTEGER) / 7 AS week, "
-                          "count(*) FROM service_case WHERE sync_state != 3 AND status IN ('resolved', 'closed') "
+                          "count(*) FROM service_case WHERE " CARE_SQL_LIVE " AND status IN ('resolved', 'closed') "
                           "AND updated_at >= ?1 AND updated_at < ?2 GROUP BY week",
                           params, 2, n_weeks, resolved, NULL, error);
 }
@@ -469,7 +469,7 @@ care_dashboard_stats_satisfaction_per_month (CareDashboardStats *self,
   return group_by_period (self,
                           "SELECT CAST(substr(answered_at, 1, 4) AS INTEGER) * 12 + CAST(substr(answered_at, 6, 2) AS INTEGER) "
                           "- 1 - CAST(?3 AS INTEGER) AS month, avg(score), count(*) FROM survey "
-                          "WHERE sync_state != 3 AND answered_at >= ?1 AND answered_at < ?2 GROUP BY month",
+                          "WHERE " CARE_SQL_LIVE " AND answered_at >= ?1 AND answered_at < ?2 GROUP BY month",
                           params, 3, n_months, n_answers, average, error);
 }
 

@@ -153,20 +153,14 @@ typedef struct
   guint64     n_ids;            /* ids made so far */
 } Gen;
 
-static const CareEntity *
-entity (const char *name)
-{
-  return care_schema_lookup (name);
-}
-
 /* A UUID from the seeded generator, so identical runs give identical ids.
  * Its first 48 bits count up, as a version 7 UUID's time does (RFC 9562;
  * version 8 marks the layout as our own): each table's id index then grows
  * at its end, instead of taking inserts on pages all over it, which is
  * what made loading a million customers slow. */
 static CareRecord *
-new_record (Gen        *gen,
-            const char *entity_name)
+new_record (Gen         *gen,
+            CareEntityId entity)
 {
   char    id[37];
   guint32 w[4];
@@ -181,7 +175,7 @@ new_record (Gen        *gen,
   g_snprintf (id, sizeof id, "%08x-%04x-%04x-%04x-%04x%08x", w[0], w[1] >> 16, w[1] & 0xffff, w[2] >> 16,
               w[2] & 0xffff, w[3]);
 
-  return care_record_new_with_id (entity (entity_name), id);
+  return care_record_new_with_id (care_schema_entity (entity), id);
 }
 
 static const char *
@@ -244,26 +238,26 @@ static void
 note_record (Gen        *gen,
              CareRecord *record)
 {
-  const char *name = care_record_get_entity (record)->name;
+  const CareEntity *e = care_record_get_entity (record);
 
-  if (g_str_equal (name, "product"))
+  if (e == care_schema_entity (CARE_ENTITY_PRODUCT))
     {
       g_set_object (&gen->product, record);
       g_ptr_array_set_size (gen->warranties, 0);
     }
-  else if (g_str_equal (name, "warranty"))
+  else if (e == care_schema_entity (CARE_ENTITY_WARRANTY))
     {
       g_ptr_array_add (gen->warranties, g_object_ref (record));
       if (g_strcmp0 (care_record_get_string (record, "kind"), "maintenance_contract") == 0 && g_strcmp0 (care_record_get_string (gen->product, "category"), "software") != 0)
         note (gen->contracts, gen, record);
     }
-  else if (g_str_equal (name, "contact"))
+  else if (e == care_schema_entity (CARE_ENTITY_CONTACT))
     {
       if (g_hash_table_size (gen->contact_customer) < 400)
         g_hash_table_insert (gen->contact_customer, g_strdup (care_record_get_id (record)),
                              g_strdup (care_record_get_string (record, "customer_id")));
     }
-  else if (g_str_equal (name, "service_case"))
+  else if (e == care_schema_entity (CARE_ENTITY_SERVICE_CASE))
     {
       const char *status = care_record_get_string (record, "status");
 
@@ -272,12 +266,12 @@ note_record (Gen        *gen,
       if ((g_strcmp0 (status, "resolved") == 0 || g_strcmp0 (status, "closed") == 0) && gen->resolved->len < NOTED_MAX)
         g_ptr_array_add (gen->resolved, g_object_ref (record));
     }
-  else if (g_str_equal (name, "appointment"))
+  else if (e == care_schema_entity (CARE_ENTITY_APPOINTMENT))
     {
       if (g_strcmp0 (care_record_get_string (record, "kind"), "repair") == 0 && g_strcmp0 (care_record_get_string (record, "status"), "done") == 0)
         note (gen->done_repairs, gen, record);
     }
-  else if (g_str_equal (name, "enrolment"))
+  else if (e == care_schema_entity (CARE_ENTITY_ENROLMENT))
     {
       if (care_record_get_bool (record, "attended") && gen->attended->len < NOTED_MAX && g_hash_table_contains (gen->contact_customer, care_record_get_string (record, "contact_id")))
         g_ptr_array_add (gen->attended, g_object_ref (record));
@@ -369,7 +363,7 @@ gen_staff (Gen     *gen,
 
   for (guint i = 0; i < n_tech + 8; i++)
     {
-      g_autoptr (CareRecord) r = new_record (gen, "staff");
+      g_autoptr (CareRecord) r = new_record (gen, CARE_ENTITY_STAFF);
       const char      *role = i < 8 ? roles[i % 4] : "technician";
       g_autofree char *name = NULL;
       g_autofree char *handle = NULL;
@@ -432,7 +426,7 @@ gen_warranties (Gen               *gen,
                 int                bought_days_ago,
                 GError           **error)
 {
-  g_autoptr (CareRecord) w = new_record (gen, "warranty");
+  g_autoptr (CareRecord) w = new_record (gen, CARE_ENTITY_WARRANTY);
   g_autofree char *start = date_offset (gen, -bought_days_ago);
   g_autofree char *end = date_offset (gen, -bought_days_ago + kind->warranty_months * 30);
 
@@ -451,7 +445,7 @@ gen_warranties (Gen               *gen,
   /* About a third buy an extension or a maintenance contract. */
   if (g_rand_int_range (gen->rand, 0, 3) == 0)
     {
-      g_autoptr (CareRecord) x = new_record (gen, "warranty");
+      g_autoptr (CareRecord) x = new_record (gen, CARE_ENTITY_WARRANTY);
       gboolean         contract = g_rand_boolean (gen->rand);
       int              len = contract ? 365 * g_rand_int_range (gen->rand, 1, 4) : 365 * 2;
       g_autofree char *xstart = date_offset (gen, -bought_days_ago + kind->warranty_months * 30 + 1);
@@ -490,8 +484,8 @@ gen_case_and_visits (Gen          *gen,
   static const char *const channels[] = { "phone", "phone", "email", "web", "walk_in" };
   const char              *status = opened_days_ago > 30 ? statuses[3 + g_rand_int_range (gen->rand, 0, 3)]
                                                          : statuses[g_rand_int_range (gen->rand, 0, 6)];
-  g_autoptr (CareRecord) c = new_record (gen, "service_case");
-  g_autoptr (CareRecord) a = new_record (gen, "appointment");
+  g_autoptr (CareRecord) c = new_record (gen, CARE_ENTITY_SERVICE_CASE);
+  g_autoptr (CareRecord) a = new_record (gen, CARE_ENTITY_APPOINTMENT);
   g_autofree char *opened = datetime_offset (gen, -opened_days_ago, g_rand_int_range (gen->rand, 8, 18),
                                              g_rand_int_range (gen->rand, 0, 60));
   int              visit_day = -opened_days_ago + g_rand_int_range (gen->rand, 1, 10);
@@ -553,7 +547,7 @@ gen_customer (Gen     *gen,
 {
   const Locale *loc = &locales[g_rand_int_range (gen->rand, 0, G_N_ELEMENTS (locales))];
   gboolean      company = g_rand_int_range (gen->rand, 0, 4) == 0;
-  g_autoptr (CareRecord) customer = new_record (gen, "customer");
+  g_autoptr (CareRecord) customer = new_record (gen, CARE_ENTITY_CUSTOMER);
   const char      *first = pick (gen, loc->first);
   const char      *last = pick (gen, loc->last);
   g_autofree char *name = NULL;
@@ -586,7 +580,7 @@ gen_customer (Gen     *gen,
   /* Companies have a few people; a person is their own contact. */
   for (guint i = 0; i < (company ? 2u : 1u); i++)
     {
-      g_autoptr (CareRecord) contact = new_record (gen, "contact");
+      g_autoptr (CareRecord) contact = new_record (gen, CARE_ENTITY_CONTACT);
       g_autofree char *cname = i == 0 && !company ? g_strdup (name)
                                                   : g_strdup_printf ("%s %s", pick (gen, loc->first), pick (gen, loc->last));
       g_autofree char *chandle = ascii_handle (cname);
@@ -609,7 +603,7 @@ gen_customer (Gen     *gen,
   for (guint i = 0; i < n_products; i++)
     {
       const ProductKind *kind = &product_kinds[g_rand_int_range (gen->rand, 0, G_N_ELEMENTS (product_kinds))];
-      g_autoptr (CareRecord) product = new_record (gen, "product");
+      g_autoptr (CareRecord) product = new_record (gen, CARE_ENTITY_PRODUCT);
       g_autofree char *serial = serial_number (gen, kind->prefix);
       /* Spread purchases over six years so every warranty status occurs. */
       int              bought = g_rand_int_range (gen->rand, 1, 6 * 365);
@@ -636,7 +630,7 @@ gen_customer (Gen     *gen,
       /* Upcoming deliveries and installations for recent sales. */
       if (bought < 20 && !g_str_equal (kind->category, "software"))
         {
-          g_autoptr (CareRecord) a = new_record (gen, "appointment");
+          g_autoptr (CareRecord) a = new_record (gen, CARE_ENTITY_APPOINTMENT);
           int              day = g_rand_int_range (gen->rand, 0, 14);
           int              hour = g_rand_int_range (gen->rand, 8, 17);
           g_autofree char *start = datetime_offset (gen, day, hour, 30);
@@ -657,7 +651,7 @@ gen_customer (Gen     *gen,
 
   if (g_rand_int_range (gen->rand, 0, 2) == 0)
     {
-      g_autoptr (CareRecord) call = new_record (gen, "call_log");
+      g_autoptr (CareRecord) call = new_record (gen, CARE_ENTITY_CALL_LOG);
       static const char *const outcomes[] = { "resolved", "information_given", "callback_needed", "case_opened" };
       const char              *outcome = outcomes[g_rand_int_range (gen->rand, 0, 4)];
       int                      ago = g_rand_int_range (gen->rand, 0, 120);
@@ -687,7 +681,7 @@ gen_training (Gen     *gen,
 
   for (guint c = 0; c < G_N_ELEMENTS (courses); c++)
     {
-      g_autoptr (CareRecord) course = new_record (gen, "training_course");
+      g_autoptr (CareRecord) course = new_record (gen, CARE_ENTITY_TRAINING_COURSE);
 
       care_record_set_string (course, "title", courses[c][0]);
       care_record_set_string (course, "software", courses[c][1]);
@@ -698,7 +692,7 @@ gen_training (Gen     *gen,
 
       for (guint s = 0; s < n_sessions_per_course; s++)
         {
-          g_autoptr (CareRecord) session = new_record (gen, "training_session");
+          g_autoptr (CareRecord) session = new_record (gen, CARE_ENTITY_TRAINING_SESSION);
           /* Past and future sessions, a week apart, alternating on site and online. */
           int              day = ((int) s - (int) n_sessions_per_course / 2) * 7 + (int) c;
           g_autofree char *start = datetime_offset (gen, day, 9, 0);
@@ -721,7 +715,7 @@ gen_training (Gen     *gen,
 
           for (guint e = 0; e < n_enrol && e < gen->contacts->len; e++)
             {
-              g_autoptr (CareRecord) enrolment = new_record (gen, "enrolment");
+              g_autoptr (CareRecord) enrolment = new_record (gen, CARE_ENTITY_ENROLMENT);
               g_autofree char *at = datetime_offset (gen, day - 20 + (int) e, 10, (int) e % 60);
               const char      *contact = g_ptr_array_index (gen->contacts, (s * 7 + c * 13 + e) % gen->contacts->len);
 
@@ -821,7 +815,7 @@ demo_parts_for (Gen        *gen,
 
       if (g_strcmp0 (dp->category, category) != 0)
         continue;
-      part = new_record (gen, "part_usage");
+      part = new_record (gen, CARE_ENTITY_PART_USAGE);
       care_record_set_string (part, "visit_report_id", care_record_get_id (report));
       care_record_set_string (part, "name", dp->name);
       care_record_set_string (part, "part_number", dp->number);
@@ -844,7 +838,7 @@ gen_visit_report (Gen        *gen,
                   GError    **error)
 {
   g_autoptr (CareRecord) report = care_visit_report_new_for_appointment (appointment);
-  g_autoptr (CareRecord) r = new_record (gen, "visit_report");
+  g_autoptr (CareRecord) r = new_record (gen, CARE_ENTITY_VISIT_REPORT);
   g_autoptr (GPtrArray) parts = NULL;
   g_auto (CareVisitTotals) totals = { 0 };
   g_autofree char *signature = demo_signature (gen);
@@ -894,7 +888,7 @@ gen_survey (Gen        *gen,
             const char *answered_at,
             GError    **error)
 {
-  g_autoptr (CareRecord) s = new_record (gen, "survey");
+  g_autoptr (CareRecord) s = new_record (gen, CARE_ENTITY_SURVEY);
   gint64 score = demo_score (gen);
 
   care_record_set_string (s, "customer_id", customer_id);
@@ -935,7 +929,7 @@ gen_maintenance_plans (Gen     *gen,
   for (guint i = 0; i < gen->contracts->len; i++)
     {
       Noted *n = g_ptr_array_index (gen->contracts, i);
-      g_autoptr (CareRecord) plan = new_record (gen, "maintenance_plan");
+      g_autoptr (CareRecord) plan = new_record (gen, CARE_ENTITY_MAINTENANCE_PLAN);
       g_autoptr (GPtrArray) dates = NULL;
       gboolean    half_yearly = i % 2 == 1;
       const char *technician = pick_id (gen, gen->technicians);
@@ -957,8 +951,8 @@ gen_maintenance_plans (Gen     *gen,
       for (guint k = 0; k < dates->len; k++)
         {
           GDate *d = g_ptr_array_index (dates, k);
-          g_autoptr (CareRecord) a = new_record (gen, "appointment");
-          g_autoptr (CareRecord) link = new_record (gen, "maintenance_visit");
+          g_autoptr (CareRecord) a = new_record (gen, CARE_ENTITY_APPOINTMENT);
+          g_autoptr (CareRecord) link = new_record (gen, CARE_ENTITY_MAINTENANCE_VISIT);
           g_autofree char *day = care_date_to_iso (d);
           g_autofree char *start = g_strdup_printf ("%sT09:00:00Z", day);
           g_autofree char *end = g_strdup_printf ("%sT10:00:00Z", day);
@@ -1004,7 +998,7 @@ gen_returns (Gen     *gen,
   for (guint i = 0; i < gen->claims->len; i += 2)
     {
       Noted *n = g_ptr_array_index (gen->claims, i);
-      g_autoptr (CareRecord) rma = new_record (gen, "rma");
+      g_autoptr (CareRecord) rma = new_record (gen, CARE_ENTITY_RMA);
       const char      *outcome = outcomes[(i / 2) % 4];
       GDate            received, replaced;
       g_autofree char *received_iso = NULL;
@@ -1034,7 +1028,7 @@ gen_returns (Gen     *gen,
 
       if (finished && g_strcmp0 (outcome, "replace") == 0)
         {
-          g_autoptr (CareRecord) replacement = new_record (gen, "product");
+          g_autoptr (CareRecord) replacement = new_record (gen, CARE_ENTITY_PRODUCT);
           g_auto (GStrv) prefix = g_strsplit (care_record_get_string (n->product, "serial"), "-", 2);
           g_autofree char *serial = serial_number (gen, prefix[0]);
           g_autoptr (GPtrArray) copies = care_rma_remaining_warranties (n->warranties, &replaced,
@@ -1052,7 +1046,7 @@ gen_returns (Gen     *gen,
           for (guint c = 0; c < copies->len; c++)
             {
               CareRecord *copy = g_ptr_array_index (copies, c);
-              g_autoptr (CareRecord) w = new_record (gen, "warranty");
+              g_autoptr (CareRecord) w = new_record (gen, CARE_ENTITY_WARRANTY);
 
               for (guint f = 0; f < care_record_get_entity (w)->n_fields; f++)
                 care_record_set_value_at (w, f, care_record_get_value_at (copy, f));
@@ -1123,7 +1117,7 @@ gen_follow_up_calls (Gen     *gen,
       g_date_add_days (&date, 7);
       day = care_date_to_iso (&date);
 
-      call = new_record (gen, "appointment");
+      call = new_record (gen, CARE_ENTITY_APPOINTMENT);
       care_follow_up_fill_call (call, c, &date);
       care_record_set_string (call, "status", strcmp (day, today) < 0 && i % 5 != 0 ? "done" : "planned");
       if (!emit (gen, call, error))
@@ -1276,7 +1270,7 @@ fill_thread (GTask        *task,
 {
   FillTask *t = task_data;
   g_autoptr (CareStore) store = NULL;
-  g_autoptr (CareQuery) customers = care_query_new (care_schema_lookup ("customer"));
+  g_autoptr (CareQuery) customers = care_query_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
   GError         *error = NULL;
   CareDemoOptions options;
 

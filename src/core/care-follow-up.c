@@ -97,8 +97,8 @@ schedule_in_transaction (CareStore *store,
   ScheduleData *data = user_data;
   CareRecord   *source = data->source;
   gboolean      from_case = is_entity (source, "service_case");
-  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("appointment"));
-  g_autoptr (CareRecord) call = care_record_new (care_schema_lookup ("appointment"));
+  g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_APPOINTMENT));
+  g_autoptr (CareRecord) call = care_record_new (care_schema_entity (CARE_ENTITY_APPOINTMENT));
   g_autoptr (GError) local_error = NULL;
   GDate date, source_day;
   guint existing;

@@ -301,7 +301,7 @@ session_event (CareRecord *session, const CareIcalResolver *resolver)
   g_autoptr (GString) description = g_string_new (NULL);
   const char       *location = care_record_get_string (session, "location");
   const char       *url = care_record_get_string (session, "url");
-  const CareEntity *contact_entity = care_schema_lookup ("contact");
+  const CareEntity *contact_entity = care_schema_entity (CARE_ENTITY_CONTACT);
   gint64            seats = care_record_get_int (session, "seats", 0);
   guint             confirmed = 0;
 
@@ -316,7 +316,7 @@ session_event (CareRecord *session, const CareIcalResolver *resolver)
   take_organizer (event, trainer);
 
   if (resolver->find != NULL)
-    enrolments = resolver->find (care_schema_lookup ("enrolment"), "session_id",
+    enrolments = resolver->find (care_schema_entity (CARE_ENTITY_ENROLMENT), "session_id",
                                  care_record_get_id (session), resolver->user_data);
   for (guint i = 0; enrolments != NULL && i < enrolments->len; i++)
     {
@@ -584,7 +584,7 @@ care_ical_export_staff_feed (CareStore *store, const char *staff_id, const char 
   g_return_val_if_fail (CARE_IS_STORE (store), NULL);
   g_return_val_if_fail (staff_id != NULL, NULL);
 
-  staff = care_store_load (store, care_schema_lookup ("staff"), staff_id, error);
+  staff = care_store_load (store, care_schema_entity (CARE_ENTITY_STAFF), staff_id, error);
   if (staff == NULL)
     return NULL;
 

@@ -114,10 +114,10 @@ generate_in_transaction (CareStore *store,
   g_autoptr (CareQuery) q = care_maintenance_plan_visits_query (care_record_get_id (plan));
   const char *address;
 
-  product = care_store_load (store, care_schema_lookup ("product"), care_record_get_string (plan, "product_id"), error);
+  product = care_store_load (store, care_schema_entity (CARE_ENTITY_PRODUCT), care_record_get_string (plan, "product_id"), error);
   if (product == NULL)
     return FALSE;
-  customer = care_store_load (store, care_schema_lookup ("customer"), care_record_get_string (product, "customer_id"),
+  customer = care_store_load (store, care_schema_entity (CARE_ENTITY_CUSTOMER), care_record_get_string (product, "customer_id"),
                               error);
   if (customer == NULL)
     return FALSE;
@@ -133,8 +133,8 @@ generate_in_transaction (CareStore *store,
 
   for (guint i = 0; i < dates->len; i++)
     {
-      g_autoptr (CareRecord) appointment = care_record_new (care_schema_lookup ("appointment"));
-      g_autoptr (CareRecord) link = care_record_new (care_schema_lookup ("maintenance_visit"));
+      g_autoptr (CareRecord) appointment = care_record_new (care_schema_entity (CARE_ENTITY_APPOINTMENT));
+      g_autoptr (CareRecord) link = care_record_new (care_schema_entity (CARE_ENTITY_MAINTENANCE_VISIT));
       g_autofree char *day = care_date_to_iso (g_ptr_array_index (dates, i));
       g_autofree char *start = g_strdup_printf ("%sT%02d:00:00Z", day, VISIT_START_HOUR);
       g_autofree char *end = g_strdup_printf ("%sT%02d:00:00Z", day, VISIT_START_HOUR + VISIT_HOURS);
@@ -191,7 +191,7 @@ care_maintenance_plan_generate (CareStore  *store,
   if (n_created != NULL)
     *n_created = 0;
 
-  if (!g_str_equal (care_record_get_entity (plan)->name, "maintenance_plan"))
+  if (care_record_get_entity (plan) != care_schema_entity (CARE_ENTITY_MAINTENANCE_PLAN))
     {
       g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_INVALID, _ ("Not a maintenance plan"));
       return FALSE;
@@ -221,7 +221,7 @@ static const char *const overdue_statuses[] = { "planned", "not_done", NULL };
 CareQuery *
 care_maintenance_overdue_query (GDateTime *now)
 {
-  CareQuery       *q = care_query_new (care_schema_lookup ("appointment"));
+  CareQuery       *q = care_query_new (care_schema_entity (CARE_ENTITY_APPOINTMENT));
   g_autofree char *at = care_datetime_to_iso (now);
 
   care_query_add_string (q, "kind", CARE_QUERY_EQ, "maintenance");
@@ -264,7 +264,7 @@ care_maintenance_is_overdue (CareRecord *appointment,
 CareQuery *
 care_maintenance_plan_visits_query (const char *plan_id)
 {
-  CareQuery *q = care_query_new (care_schema_lookup ("maintenance_visit"));
+  CareQuery *q = care_query_new (care_schema_entity (CARE_ENTITY_MAINTENANCE_VISIT));
 
   care_query_add_string (q, "plan_id", CARE_QUERY_EQ, plan_id);
   care_query_set_order (q, "visit_number", FALSE);

@@ -379,13 +379,13 @@ format_datetime (const char *iso)
 }
 
 static CareRecord *
-load_optional (CareStore  *store,
-               const char *entity,
-               const char *id)
+load_optional (CareStore   *store,
+               CareEntityId entity,
+               const char  *id)
 {
   if (id == NULL)
     return NULL;
-  return care_store_load (store, care_schema_lookup (entity), id, NULL);
+  return care_store_load (store, care_schema_entity (entity), id, NULL);
 }
 
 /* Draws the stored signature scaled into a box, keeping its proportions. */
@@ -472,16 +472,16 @@ write_visit_report (Doc                  *doc,
   const double     columns[] = { MARGIN, MARGIN + 190, MARGIN + 280, MARGIN + 345, MARGIN + 413, A4_SHORT - MARGIN };
   const gboolean   right[] = { FALSE, FALSE, TRUE, TRUE, TRUE };
 
-  appointment = care_store_load (store, care_schema_lookup ("appointment"),
+  appointment = care_store_load (store, care_schema_entity (CARE_ENTITY_APPOINTMENT),
                                  care_record_get_string (report, "appointment_id"), error);
   if (appointment == NULL)
     return FALSE;
-  customer = care_store_load (store, care_schema_lookup ("customer"), care_record_get_string (appointment, "customer_id"),
+  customer = care_store_load (store, care_schema_entity (CARE_ENTITY_CUSTOMER), care_record_get_string (appointment, "customer_id"),
                               error);
   if (customer == NULL)
     return FALSE;
-  product = load_optional (store, "product", care_record_get_string (appointment, "product_id"));
-  technician = load_optional (store, "staff", care_record_get_string (report, "technician_id"));
+  product = load_optional (store, CARE_ENTITY_PRODUCT, care_record_get_string (appointment, "product_id"));
+  technician = load_optional (store, CARE_ENTITY_STAFF, care_record_get_string (report, "technician_id"));
   parts = care_visit_report_list_parts (store, care_record_get_id (report), error);
   if (parts == NULL)
     return FALSE;
@@ -617,7 +617,7 @@ care_pdf_write_visit_report (CareStore            *store,
   g_return_val_if_fail (CARE_IS_STORE (store), FALSE);
   g_return_val_if_fail (report_id != NULL && options != NULL && G_IS_FILE (file), FALSE);
 
-  report = care_store_load (store, care_schema_lookup ("visit_report"), report_id, error);
+  report = care_store_load (store, care_schema_entity (CARE_ENTITY_VISIT_REPORT), report_id, error);
   if (report == NULL)
     return FALSE;
 
@@ -650,7 +650,7 @@ care_pdf_render_visit_report (CareStore            *store,
   g_return_val_if_fail (CARE_IS_STORE (store), NULL);
   g_return_val_if_fail (report_id != NULL && options != NULL, NULL);
 
-  report = care_store_load (store, care_schema_lookup ("visit_report"), report_id, error);
+  report = care_store_load (store, care_schema_entity (CARE_ENTITY_VISIT_REPORT), report_id, error);
   if (report == NULL)
     return NULL;
 
@@ -707,10 +707,10 @@ care_pdf_write_certificate (CareStore            *store,
   g_return_val_if_fail (CARE_IS_STORE (store), FALSE);
   g_return_val_if_fail (contact_id != NULL && course_id != NULL && options != NULL && G_IS_FILE (file), FALSE);
 
-  contact = care_store_load (store, care_schema_lookup ("contact"), contact_id, error);
+  contact = care_store_load (store, care_schema_entity (CARE_ENTITY_CONTACT), contact_id, error);
   if (contact == NULL)
     return FALSE;
-  course = care_store_load (store, care_schema_lookup ("training_course"), course_id, error);
+  course = care_store_load (store, care_schema_entity (CARE_ENTITY_TRAINING_COURSE), course_id, error);
   if (course == NULL)
     return FALSE;
   if (!care_attendance_check (store, contact_id, course_id, &attendance, error))

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "care-query.h"
+#include "care-record.h"
 
 typedef struct
 {
@@ -180,7 +181,7 @@ care_query_get_search (CareQuery *self)
 static char *
 fts_search_match (CareQuery *self)
 {
-  if (self->search == NULL || !g_str_equal (self->entity->name, "customer"))
+  if (self->search == NULL || self->entity != care_schema_entity (CARE_ENTITY_CUSTOMER))
     return NULL;
   return care_query_fts_match (self->search);
 }
@@ -418,7 +419,7 @@ care_query_to_sql (CareQuery  *self,
 
   /* CROSS JOIN keeps the search index the outer loop: rows come as it
    * finds them, and a LIMIT stops it early. */
-  g_string_append_printf (sql, "SELECT %s FROM %s%s WHERE %s.sync_state != 3", columns,
+  g_string_append_printf (sql, "SELECT %s FROM %s%s WHERE %s." CARE_SQL_LIVE, columns,
                           stream ? "customer_fts CROSS JOIN " : "", table, table);
 
   for (guint i = 0; i < self->conditions->len; i++)

@@ -15,6 +15,14 @@ typedef enum
   CARE_SYNC_STATE_DELETED = 3,
 } CareSyncState;
 
+/* SQL for "the row is live": not a tombstone waiting for the server to
+ * acknowledge its delete. CARE_SQL_LIVE_IN ("c") for a table or alias. The
+ * number is written out so the macros can join string literals; the
+ * assertion keeps it CARE_SYNC_STATE_DELETED. */
+#define CARE_SQL_LIVE           "sync_state != 3"
+#define CARE_SQL_LIVE_IN(table) table "." CARE_SQL_LIVE
+G_STATIC_ASSERT (CARE_SYNC_STATE_DELETED == 3);
+
 #define CARE_TYPE_RECORD (care_record_get_type ())
 G_DECLARE_FINAL_TYPE (CareRecord, care_record, CARE, RECORD, GObject)
 

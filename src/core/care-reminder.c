@@ -58,7 +58,7 @@ due_key (CareReminderKind kind,
 static gboolean
 collect (CareStore       *store,
          CareReminderKind kind,
-         const char      *entity_name,
+         CareEntityId     entity,
          const char      *where,
          const char      *order,
          const char      *a,
@@ -67,13 +67,13 @@ collect (CareStore       *store,
          GPtrArray       *out,
          GError         **error)
 {
-  const CareEntity *e = care_schema_lookup (entity_name);
+  const CareEntity *e = care_schema_entity (entity);
   g_autofree char  *sql = NULL;
   sqlite3_stmt     *stmt;
   int               rc;
 
   /* Parameters only; the columns and table come from the static schema. */
-  sql = g_strdup_printf ("SELECT %s FROM %s WHERE %s.sync_state != 3 AND %s "
+  sql = g_strdup_printf ("SELECT %s FROM %s WHERE %s." CARE_SQL_LIVE " AND %s "
                          "AND NOT EXISTS (SELECT 1 FROM reminder r WHERE r.kind = ?4 AND r.record_id = %s.id "
                          "AND r.due_key = %s) ORDER BY %s LIMIT %d",
                          care_store_record_columns (e), e->name, e->name, where, e->name,
@@ -125,7 +125,7 @@ take_in_transaction (CareStore *store,
       g_date_add_days (&until, data->warranty_days);
       from = care_date_to_iso (&today);
       to = care_date_to_iso (&until);
-      if (!collect (store, CARE_REMINDER_WARRANTY_EXPIRING, "warranty",
+      if (!collect (store, CARE_REMINDER_WARRANTY_EXPIRING, CARE_ENTITY_WARRANTY,
                     "warranty.end_date >= ?1 AND warranty.end_date <= ?2 "
                     /* Only when the cover lapses: not when another warranty
                      * of the product carries on from the next day. */
@@ -140,7 +140,7 @@ take_in_transaction (CareStore *store,
       g_autoptr (GDateTime) until = g_date_time_add_hours (data->now, (gint) MIN (data->appointment_hours, 24 * 366));
       g_autofree char *to = care_datetime_to_iso (until);
 
-      if (!collect (store, CARE_REMINDER_APPOINTMENT, "appointment",
+      if (!collect (store, CARE_REMINDER_APPOINTMENT, CARE_ENTITY_APPOINTMENT,
                     "appointment.technician_id = ?3 AND appointment.status = 'planned' "
                     "AND appointment.start_at >= ?1 AND appointment.start_at <= ?2",
                     "appointment.start_at",

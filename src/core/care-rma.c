@@ -78,14 +78,14 @@ replace_in_transaction (CareStore *store,
 {
   ReplaceData *data = user_data;
   g_autoptr (CareRecord) original = NULL;
-  g_autoptr (CareRecord) product = care_record_new (care_schema_lookup ("product"));
-  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("warranty"));
+  g_autoptr (CareRecord) product = care_record_new (care_schema_entity (CARE_ENTITY_PRODUCT));
+  g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_WARRANTY));
   g_autoptr (GPtrArray) warranties = NULL;
   g_autoptr (GPtrArray) copies = NULL;
   g_autofree char         *day = care_date_to_iso (data->date);
   static const char *const product_fields[] = { "customer_id", "name", "model", "category", "location", NULL };
 
-  original = care_store_load (store, care_schema_lookup ("product"), care_record_get_string (data->rma, "product_id"),
+  original = care_store_load (store, care_schema_entity (CARE_ENTITY_PRODUCT), care_record_get_string (data->rma, "product_id"),
                               error);
   if (original == NULL)
     return FALSE;

@@ -69,7 +69,7 @@ care_schedule_find_clashes (CareStore *store, const char *entity_name, const cha
 
   /* The timestamps are fixed-width UTC text, so text order is time order. */
   sql = g_strdup_printf ("SELECT %s FROM %s WHERE %s = ?1 AND start_at < ?3 AND end_at > ?2"
-                         " AND id != ?4 AND sync_state != 3 %s ORDER BY start_at LIMIT %d",
+                         " AND id != ?4 AND " CARE_SQL_LIVE " %s ORDER BY start_at LIMIT %d",
                          care_store_record_columns (entity), entity->name, rule->person_field,
                          rule->extra_condition, MAX_CLASHES);
   stmt = care_store_prepare (store, sql, error);
@@ -115,7 +115,7 @@ care_schedule_find_record_clashes (CareStore *store, CareRecord *record, GError 
   rule = rule_for (entity->name);
   g_return_val_if_fail (rule != NULL, NULL);
 
-  if (g_str_equal (entity->name, "appointment") &&
+  if (entity == care_schema_entity (CARE_ENTITY_APPOINTMENT) &&
       g_strcmp0 (care_record_get_string (record, "status"), "cancelled") == 0)
     return g_ptr_array_new_with_free_func (g_object_unref);
 

@@ -54,6 +54,13 @@ G_DEFINE_QUARK (care_validation_error_quark, care_validation_error)
   {                                                                                               \
     .name = n, .label = l, .type = CARE_FIELD_REF, .required = req, .ref_entity = e, .owned = own \
   }
+/* A field the customer search finds a customer by. The search index is
+ * SQL (the triggers of care-store-migrations.c); test-store checks that
+ * its triggers watch exactly the fields marked here. */
+#define SEARCHABLE(field_type, n, l, req, len)                                                   \
+  {                                                                                               \
+    .name = n, .label = l, .type = field_type, .required = req, .max = len, .searchable = TRUE \
+  }
 #define INT(n, l, req, lo, hi)                                                           \
   {                                                                                      \
     .name = n, .label = l, .type = CARE_FIELD_INT, .required = req, .min = lo, .max = hi \
@@ -64,9 +71,9 @@ static const char *const customer_kinds[] = { "person", "company", NULL };
 static const char *const customer_kind_labels[] = { N_ ("Person"), N_ ("Company"), NULL };
 static const CareField   customer_fields[] = {
     ENUM ("kind", N_ ("Kind"), TRUE, customer_kinds, customer_kind_labels),
-    TEXT ("name", N_ ("Name"), TRUE, 200),
-    EMAIL ("email", N_ ("Email")),
-    PHONE ("phone", N_ ("Phone")),
+    SEARCHABLE (CARE_FIELD_TEXT, "name", N_ ("Name"), TRUE, 200),
+    SEARCHABLE (CARE_FIELD_EMAIL, "email", N_ ("Email"), FALSE, 254),
+    SEARCHABLE (CARE_FIELD_PHONE, "phone", N_ ("Phone"), FALSE, 40),
     TEXT ("address", N_ ("Address"), FALSE, 500),
     TEXT ("language", N_ ("Language"), FALSE, 16),
     NOTE ("notes", N_ ("Notes")),
@@ -75,10 +82,10 @@ static const CareField   customer_fields[] = {
 /* Contact person at a customer */
 static const CareField contact_fields[] = {
   REF ("customer_id", N_ ("Customer"), TRUE, "customer", TRUE),
-  TEXT ("name", N_ ("Name"), TRUE, 200),
+  SEARCHABLE (CARE_FIELD_TEXT, "name", N_ ("Name"), TRUE, 200),
   TEXT ("role", N_ ("Role"), FALSE, 100),
-  PHONE ("phone", N_ ("Phone")),
-  EMAIL ("email", N_ ("Email")),
+  SEARCHABLE (CARE_FIELD_PHONE, "phone", N_ ("Phone"), FALSE, 40),
+  SEARCHABLE (CARE_FIELD_EMAIL, "email", N_ ("Email"), FALSE, 254),
   BOOL ("is_primary", N_ ("Primary contact")),
 };
 
@@ -89,7 +96,7 @@ static const char *const product_category_labels[] = {
 };
 static const CareField product_fields[] = {
   REF ("customer_id", N_ ("Customer"), TRUE, "customer", TRUE),
-  TEXT ("serial", N_ ("Serial number"), TRUE, 64),
+  SEARCHABLE (CARE_FIELD_TEXT, "serial", N_ ("Serial number"), TRUE, 64),
   TEXT ("name", N_ ("Product"), TRUE, 200),
   TEXT ("model", N_ ("Model"), FALSE, 100),
   ENUM ("category", N_ ("Category"), FALSE, product_categories, product_category_labels),
@@ -361,24 +368,26 @@ static const CareField   survey_fields[] = {
 
 /* Parents before children: bulk loads and sync replay follow this order. */
 static const CareEntity entities[] = {
-  ENTITY ("staff", N_ ("Staff member"), "name", staff_fields),
-  ENTITY ("customer", N_ ("Customer"), "name", customer_fields),
-  ENTITY ("contact", N_ ("Contact"), "name", contact_fields),
-  ENTITY ("product", N_ ("Product"), "name", product_fields, .unique_field = "serial"),
-  ENTITY ("warranty", N_ ("Warranty"), "kind", warranty_fields, .range_start = "start_date", .range_end = "end_date"),
-  ENTITY ("service_case", N_ ("Service case"), "subject", service_case_fields),
-  ENTITY ("appointment", N_ ("Appointment"), "kind", appointment_fields, .range_start = "start_at", .range_end = "end_at"),
-  ENTITY ("training_course", N_ ("Training course"), "title", training_course_fields),
-  ENTITY ("training_session", N_ ("Training session"), "start_at", training_session_fields, .range_start = "start_at", .range_end = "end_at"),
-  ENTITY ("enrolment", N_ ("Enrolment"), "status", enrolment_fields),
-  ENTITY ("call_log", N_ ("Call"), "subject", call_log_fields),
-  ENTITY ("visit_report", N_ ("Visit report"), "visit_date", visit_report_fields),
-  ENTITY ("part_usage", N_ ("Part used"), "name", part_usage_fields),
-  ENTITY ("maintenance_plan", N_ ("Maintenance plan"), "title", maintenance_plan_fields, .range_start = "start_date", .range_end = "end_date"),
-  ENTITY ("maintenance_visit", N_ ("Planned maintenance visit"), "planned_date", maintenance_visit_fields),
-  ENTITY ("rma", N_ ("Return"), "reason", rma_fields),
-  ENTITY ("survey", N_ ("Satisfaction survey"), "answered_at", survey_fields, .exactly_one = survey_subjects),
+  [CARE_ENTITY_STAFF] = ENTITY ("staff", N_ ("Staff member"), "name", staff_fields),
+  [CARE_ENTITY_CUSTOMER] = ENTITY ("customer", N_ ("Customer"), "name", customer_fields),
+  [CARE_ENTITY_CONTACT] = ENTITY ("contact", N_ ("Contact"), "name", contact_fields),
+  [CARE_ENTITY_PRODUCT] = ENTITY ("product", N_ ("Product"), "name", product_fields, .unique_field = "serial"),
+  [CARE_ENTITY_WARRANTY] = ENTITY ("warranty", N_ ("Warranty"), "kind", warranty_fields, .range_start = "start_date", .range_end = "end_date"),
+  [CARE_ENTITY_SERVICE_CASE] = ENTITY ("service_case", N_ ("Service case"), "subject", service_case_fields),
+  [CARE_ENTITY_APPOINTMENT] = ENTITY ("appointment", N_ ("Appointment"), "kind", appointment_fields, .range_start = "start_at", .range_end = "end_at"),
+  [CARE_ENTITY_TRAINING_COURSE] = ENTITY ("training_course", N_ ("Training course"), "title", training_course_fields),
+  [CARE_ENTITY_TRAINING_SESSION] = ENTITY ("training_session", N_ ("Training session"), "start_at", training_session_fields, .range_start = "start_at", .range_end = "end_at"),
+  [CARE_ENTITY_ENROLMENT] = ENTITY ("enrolment", N_ ("Enrolment"), "status", enrolment_fields),
+  [CARE_ENTITY_CALL_LOG] = ENTITY ("call_log", N_ ("Call"), "subject", call_log_fields),
+  [CARE_ENTITY_VISIT_REPORT] = ENTITY ("visit_report", N_ ("Visit report"), "visit_date", visit_report_fields),
+  [CARE_ENTITY_PART_USAGE] = ENTITY ("part_usage", N_ ("Part used"), "name", part_usage_fields),
+  [CARE_ENTITY_MAINTENANCE_PLAN] = ENTITY ("maintenance_plan", N_ ("Maintenance plan"), "title", maintenance_plan_fields, .range_start = "start_date", .range_end = "end_date"),
+  [CARE_ENTITY_MAINTENANCE_VISIT] = ENTITY ("maintenance_visit", N_ ("Planned maintenance visit"), "planned_date", maintenance_visit_fields),
+  [CARE_ENTITY_RMA] = ENTITY ("rma", N_ ("Return"), "reason", rma_fields),
+  [CARE_ENTITY_SURVEY] = ENTITY ("survey", N_ ("Satisfaction survey"), "answered_at", survey_fields, .exactly_one = survey_subjects),
 };
+
+G_STATIC_ASSERT (G_N_ELEMENTS (entities) == CARE_N_ENTITIES);
 
 static const CareEntity *entity_list[G_N_ELEMENTS (entities) + 1];
 
@@ -395,6 +404,36 @@ care_schema_entities (guint *n_entities)
   return entity_list;
 }
 
+/* The entity a handle names: for entities code names, where a name in a
+ * string would only fail at run time. */
+const CareEntity *
+care_schema_entity (CareEntityId id)
+{
+  g_return_val_if_fail (id < CARE_N_ENTITIES, NULL);
+
+  return &entities[id];
+}
+
+/**
+ * care_schema_field:
+ *
+ * The definition of the field @name of the entity @id, for code that
+ * names a field to use its label, choices or limits. A name the entity
+ * does not have is a programming error.
+ */
+const CareField *
+care_schema_field (CareEntityId id,
+                   const char  *name)
+{
+  const CareField *field = care_entity_lookup_field (care_schema_entity (id), name);
+
+  if (field == NULL)
+    g_critical ("Entity %s has no field %s", care_schema_entity (id)->name, name);
+  return field;
+}
+
+/* The entity named @entity_name, for names that come from data (a sync
+ * change, a stored row); %NULL for a name this version does not know. */
 const CareEntity *
 care_schema_lookup (const char *entity_name)
 {
@@ -478,6 +517,16 @@ care_field_variant_type (const CareField *field)
     default:
       return G_VARIANT_TYPE_STRING;
     }
+}
+
+/* Whether the customer search finds customers by any field of @entity. */
+gboolean
+care_entity_is_searchable (const CareEntity *entity)
+{
+  for (guint i = 0; i < entity->n_fields; i++)
+    if (entity->fields[i].searchable)
+      return TRUE;
+  return FALSE;
 }
 
 gboolean

@@ -35,6 +35,30 @@ typedef enum
 
 typedef struct _CareEntity CareEntity;
 
+/* Handles for the entities, in the schema's order (parents first). */
+typedef enum
+{
+  CARE_ENTITY_STAFF,
+  CARE_ENTITY_CUSTOMER,
+  CARE_ENTITY_CONTACT,
+  CARE_ENTITY_PRODUCT,
+  CARE_ENTITY_WARRANTY,
+  CARE_ENTITY_SERVICE_CASE,
+  CARE_ENTITY_APPOINTMENT,
+  CARE_ENTITY_TRAINING_COURSE,
+  CARE_ENTITY_TRAINING_SESSION,
+  CARE_ENTITY_ENROLMENT,
+  CARE_ENTITY_CALL_LOG,
+  CARE_ENTITY_VISIT_REPORT,
+  CARE_ENTITY_PART_USAGE,
+  CARE_ENTITY_MAINTENANCE_PLAN,
+  CARE_ENTITY_MAINTENANCE_VISIT,
+  CARE_ENTITY_RMA,
+  CARE_ENTITY_SURVEY,
+  CARE_N_ENTITIES
+} CareEntityId;
+
+
 typedef struct
 {
   const char        *name;  /* column and JSON name */
@@ -48,6 +72,7 @@ typedef struct
   const char        *choice_context; /* the NC_() context of choice_labels, or NULL */
   const char        *ref_entity;     /* CARE_FIELD_REF: the entity name */
   gboolean           owned;          /* CARE_FIELD_REF: deleting the parent deletes this record */
+  gboolean           searchable;     /* the customer search finds the customer by it */
 } CareField;
 
 struct _CareEntity
@@ -65,6 +90,9 @@ struct _CareEntity
 
 GQuark care_validation_error_quark (void);
 
+const CareEntity        *care_schema_entity (CareEntityId id);
+const CareField         *care_schema_field (CareEntityId id,
+                                            const char  *name);
 const CareEntity        *care_schema_lookup (const char *entity_name);
 const CareEntity *const *care_schema_entities (guint *n_entities);
 
@@ -77,6 +105,7 @@ const char         *care_field_choice_label (const CareField *field,
                                              const char      *choice);
 const GVariantType *care_field_variant_type (const CareField *field);
 gboolean            care_field_is_text (const CareField *field);
+gboolean            care_entity_is_searchable (const CareEntity *entity);
 const char         *care_field_label (const CareField *field);
 
 gboolean care_field_parse (const CareField *field,

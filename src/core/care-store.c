@@ -209,27 +209,15 @@ care_store_column_value (sqlite3_stmt    *stmt,
                          int              column,
                          const CareField *field)
 {
+  const GVariantType *type = care_field_variant_type (field);
+
   if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
     return NULL;
-
-  switch (field->type)
-    {
-    case CARE_FIELD_INT:
-      return g_variant_new_int64 (sqlite3_column_int64 (stmt, column));
-    case CARE_FIELD_BOOL:
-      return g_variant_new_boolean (sqlite3_column_int (stmt, column) != 0);
-    case CARE_FIELD_TEXT:
-    case CARE_FIELD_NOTE:
-    case CARE_FIELD_EMAIL:
-    case CARE_FIELD_PHONE:
-    case CARE_FIELD_URL:
-    case CARE_FIELD_DATE:
-    case CARE_FIELD_DATETIME:
-    case CARE_FIELD_ENUM:
-    case CARE_FIELD_REF:
-    default:
-      return g_variant_new_string ((const char *) sqlite3_column_text (stmt, column));
-    }
+  if (g_variant_type_equal (type, G_VARIANT_TYPE_INT64))
+    return g_variant_new_int64 (sqlite3_column_int64 (stmt, column));
+  if (g_variant_type_equal (type, G_VARIANT_TYPE_BOOLEAN))
+    return g_variant_new_boolean (sqlite3_column_int (stmt, column) != 0);
+  return g_variant_new_string ((const char *) sqlite3_column_text (stmt, column));
 }
 
 /* "id, rev, sync_state, created_at, updated_at, <fields…>, seq": the order
@@ -608,7 +596,7 @@ live_row_exists (CareStore  *self,
                  gboolean   *exists,
                  GError    **error)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT 1 FROM %s WHERE %s = ? AND id IS NOT ? AND sync_state != 3 LIMIT 1",
+  g_autofree char *sql = g_strdup_printf ("SELECT 1 FROM %s WHERE %s = ? AND id IS NOT ? AND " CARE_SQL_LIVE " LIMIT 1",
                                           table, field);
   sqlite3_stmt    *stmt = care_store_prepare (self, sql, error);
   int              rc;
@@ -927,7 +915,7 @@ delete_children (CareStore        *self,
         if (f->type != CARE_FIELD_REF || !f->owned || !g_str_equal (f->ref_entity, entity->name))
           continue;
 
-        sql = g_strdup_printf ("SELECT id FROM %s WHERE %s = ? AND sync_state != 3", all[i]->name, f->name);
+        sql = g_strdup_printf ("SELECT id FROM %s WHERE %s = ? AND " CARE_SQL_LIVE, all[i]->name, f->name);
         stmt = care_store_prepare (self, sql, error);
         if (stmt == NULL)
           return FALSE;
@@ -968,12 +956,13 @@ delete_recursive (CareStore        *self,
     return FALSE;
 
   /* The row stays as a tombstone until the server acknowledges the delete. */
-  sql = g_strdup_printf ("UPDATE %s SET sync_state = 3, updated_at = ? WHERE id = ?", entity->name);
+  sql = g_strdup_printf ("UPDATE %s SET sync_state = ?, updated_at = ? WHERE id = ?", entity->name);
   stmt = care_store_prepare (self, sql, error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, now, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 1, CARE_SYNC_STATE_DELETED);
+  sqlite3_bind_text (stmt, 2, now, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, id, -1, SQLITE_TRANSIENT);
   if (!care_store_step_done (self, stmt, error))
     return FALSE;
 
@@ -1328,7 +1317,7 @@ care_store_bulk_insert (CareStore  *self,
   if (!insert_row (self, record, error))
     return FALSE;
 
-  if (g_str_equal (e->name, "customer") || g_str_equal (e->name, "contact") || g_str_equal (e->name, "product"))
+  if (care_entity_is_searchable (e))
     self->bulk_search = TRUE;
 
   care_store_note_change (self, e->name, NULL);

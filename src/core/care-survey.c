@@ -59,7 +59,7 @@ care_survey_new_for (CareStore  *store,
 {
   const char *entity = care_record_get_entity (subject)->name;
   const char *field = care_survey_subject_field (subject);
-  g_autoptr (CareRecord) survey = care_record_new (care_schema_lookup ("survey"));
+  g_autoptr (CareRecord) survey = care_record_new (care_schema_entity (CARE_ENTITY_SURVEY));
   g_autofree char *now = care_clock_now_iso ();
   const char      *customer_id = NULL;
   g_autoptr (CareRecord) contact = NULL;
@@ -69,7 +69,7 @@ care_survey_new_for (CareStore  *store,
 
   if (contact_id != NULL)
     {
-      contact = care_store_load (store, care_schema_lookup ("contact"), contact_id, error);
+      contact = care_store_load (store, care_schema_entity (CARE_ENTITY_CONTACT), contact_id, error);
       if (contact == NULL)
         return NULL;
     }
@@ -129,8 +129,8 @@ care_survey_stats (CareStore       *store,
   memset (stats, 0, sizeof *stats);
   stmt = care_store_prepare (store,
                              customer_id != NULL
-                                 ? "SELECT count(*), total(score) FROM survey WHERE sync_state != 3 AND customer_id = ?"
-                                 : "SELECT count(*), total(score) FROM survey WHERE sync_state != 3",
+                                 ? "SELECT count(*), total(score) FROM survey WHERE " CARE_SQL_LIVE " AND customer_id = ?"
+                                 : "SELECT count(*), total(score) FROM survey WHERE " CARE_SQL_LIVE,
                              error);
   if (stmt == NULL)
     return FALSE;
@@ -172,7 +172,7 @@ care_survey_customer_averages (CareStore *store,
 
   stmt = care_store_prepare (store,
                              "SELECT customer_id, count(*) AS n, total(score) / count(*) AS average FROM survey "
-                             "WHERE sync_state != 3 GROUP BY customer_id ORDER BY average, n DESC, customer_id LIMIT ?",
+                             "WHERE " CARE_SQL_LIVE " GROUP BY customer_id ORDER BY average, n DESC, customer_id LIMIT ?",
                              error);
   if (stmt == NULL)
     return NULL;

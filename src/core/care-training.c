@@ -23,7 +23,7 @@ static gboolean
 count_in_transaction (CareStore *store, const char *session_id, CareSeatCount *out, GError **error)
 {
   g_autoptr (CareRecord) session =
-      care_store_load (store, care_schema_lookup ("training_session"), session_id, error);
+      care_store_load (store, care_schema_entity (CARE_ENTITY_TRAINING_SESSION), session_id, error);
   sqlite3_stmt *stmt;
   int           rc;
 
@@ -33,7 +33,7 @@ count_in_transaction (CareStore *store, const char *session_id, CareSeatCount *o
   stmt = care_store_prepare (store,
                              "SELECT count(*) FILTER (WHERE status = 'confirmed'),"
                              " count(*) FILTER (WHERE status = 'waitlisted')"
-                             " FROM enrolment WHERE session_id = ? AND sync_state != 3",
+                             " FROM enrolment WHERE session_id = ? AND " CARE_SQL_LIVE,
                              error);
   if (stmt == NULL)
     return FALSE;
@@ -97,7 +97,7 @@ care_training_count_seats (CareStore *store, const char *session_id, CareSeatCou
 static gboolean
 promote_waitlisted (CareStore *store, const char *session_id, GPtrArray *promoted, GError **error)
 {
-  const CareEntity *enrolment = care_schema_lookup ("enrolment");
+  const CareEntity *enrolment = care_schema_entity (CARE_ENTITY_ENROLMENT);
   CareSeatCount     count;
 
   for (;;)
@@ -113,7 +113,7 @@ promote_waitlisted (CareStore *store, const char *session_id, GPtrArray *promote
 
       next = first_id (store,
                        "SELECT id FROM enrolment WHERE session_id = ? AND status = 'waitlisted'"
-                       " AND sync_state != 3 ORDER BY enrolled_at, seq LIMIT 1",
+                       " AND " CARE_SQL_LIVE " ORDER BY enrolled_at, seq LIMIT 1",
                        session_id, NULL, &local_error);
       if (next == NULL)
         {
@@ -153,7 +153,7 @@ enrol_in_transaction (CareStore *store, gpointer user_data, GError **error)
 
   existing = first_id (store,
                        "SELECT id FROM enrolment WHERE session_id = ? AND contact_id = ?"
-                       " AND status IN ('confirmed', 'waitlisted') AND sync_state != 3 LIMIT 1",
+                       " AND status IN ('confirmed', 'waitlisted') AND " CARE_SQL_LIVE " LIMIT 1",
                        data->session_id, data->contact_id, &local_error);
   if (local_error != NULL)
     {
@@ -174,7 +174,7 @@ enrol_in_transaction (CareStore *store, gpointer user_data, GError **error)
     return FALSE;
 
   now = care_clock_now_iso ();
-  record = care_record_new (care_schema_lookup ("enrolment"));
+  record = care_record_new (care_schema_entity (CARE_ENTITY_ENROLMENT));
   care_record_set_string (record, "session_id", data->session_id);
   care_record_set_string (record, "contact_id", data->contact_id);
   care_record_set_string (record, "status", count.free > 0 ? "confirmed" : "waitlisted");
@@ -224,7 +224,7 @@ cancel_in_transaction (CareStore *store, gpointer user_data, GError **error)
 {
   CancelData *data = user_data;
   g_autoptr (CareRecord) record =
-      care_store_load (store, care_schema_lookup ("enrolment"), data->enrolment_id, error);
+      care_store_load (store, care_schema_entity (CARE_ENTITY_ENROLMENT), data->enrolment_id, error);
   g_autoptr (GPtrArray) promoted = g_ptr_array_new_with_free_func (g_object_unref);
   const char *status;
 

@@ -204,11 +204,11 @@ care_vcard_append_customer (GString *out, CareRecord *customer, GPtrArray *conta
 gboolean
 care_vcard_export (CareStore *store, CareQuery *customers, GOutputStream *stream, GCancellable *cancellable, GError **error)
 {
-  const CareEntity *contact_entity = care_schema_lookup ("contact");
+  const CareEntity *contact_entity = care_schema_entity (CARE_ENTITY_CONTACT);
   g_autoptr (GString) out = g_string_new (NULL);
 
   g_return_val_if_fail (CARE_IS_STORE (store), FALSE);
-  g_return_val_if_fail (g_str_equal (care_query_get_entity (customers)->name, "customer"), FALSE);
+  g_return_val_if_fail (care_query_get_entity (customers) == care_schema_entity (CARE_ENTITY_CUSTOMER), FALSE);
 
   for (guint offset = 0;; offset += EXPORT_PAGE)
     {
@@ -568,7 +568,7 @@ static gboolean
 import_customer (CareStore *store, Card *card, CareImportReport *report, GError **error)
 {
   g_autoptr (CareRecord) record =
-      care_import_record_for (store, care_schema_lookup ("customer"), card->id, error);
+      care_import_record_for (store, care_schema_entity (CARE_ENTITY_CUSTOMER), card->id, error);
   g_autofree char *kind = text_of (card, "KIND");
   g_autofree char *name = text_of (card, "FN");
   g_autofree char *email = text_of (card, "EMAIL");
@@ -613,7 +613,7 @@ static gboolean
 import_contact (CareStore *store, Card *card, CareImportReport *report, GError **error)
 {
   g_autoptr (CareRecord) record =
-      care_import_record_for (store, care_schema_lookup ("contact"), card->id, error);
+      care_import_record_for (store, care_schema_entity (CARE_ENTITY_CONTACT), card->id, error);
   g_autofree char *name = text_of (card, "FN");
   g_autofree char *role = text_of (card, "ROLE");
   g_autofree char *email = text_of (card, "EMAIL");

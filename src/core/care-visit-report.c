@@ -200,7 +200,7 @@ care_visit_price (GPtrArray       *parts,
 CareRecord *
 care_visit_report_new_for_appointment (CareRecord *appointment)
 {
-  CareRecord *report = care_record_new (care_schema_lookup ("visit_report"));
+  CareRecord *report = care_record_new (care_schema_entity (CARE_ENTITY_VISIT_REPORT));
   const char *start = care_record_get_string (appointment, "start_at");
   const char *end = care_record_get_string (appointment, "end_at");
   g_autoptr (GDateTime) s = NULL;
@@ -231,7 +231,7 @@ care_visit_report_new_for_appointment (CareRecord *appointment)
 CareQuery *
 care_visit_report_parts_query (const char *report_id)
 {
-  CareQuery *q = care_query_new (care_schema_lookup ("part_usage"));
+  CareQuery *q = care_query_new (care_schema_entity (CARE_ENTITY_PART_USAGE));
 
   care_query_add_string (q, "visit_report_id", CARE_QUERY_EQ, report_id);
   care_query_set_order (q, "name", FALSE);
@@ -261,7 +261,7 @@ care_visit_report_find_for_appointment (CareStore  *store,
                                         const char *appointment_id,
                                         GError    **error)
 {
-  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("visit_report"));
+  g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_VISIT_REPORT));
   g_autoptr (GPtrArray) found = NULL;
 
   care_query_add_string (q, "appointment_id", CARE_QUERY_EQ, appointment_id);
@@ -295,7 +295,7 @@ care_visit_report_product_warranties (CareStore  *store,
   if (product_id == NULL)
     return g_ptr_array_new_with_free_func (g_object_unref);
 
-  q = care_query_new (care_schema_lookup ("warranty"));
+  q = care_query_new (care_schema_entity (CARE_ENTITY_WARRANTY));
   care_query_add_string (q, "product_id", CARE_QUERY_EQ, product_id);
   return care_store_find_all (store, q, error);
 }
@@ -309,7 +309,7 @@ warranties_for_report (CareStore  *store,
 {
   g_autoptr (CareRecord) appointment = NULL;
 
-  appointment = care_store_load (store, care_schema_lookup ("appointment"),
+  appointment = care_store_load (store, care_schema_entity (CARE_ENTITY_APPOINTMENT),
                                  care_record_get_string (report, "appointment_id"), error);
   if (appointment == NULL)
     return NULL;
@@ -427,7 +427,7 @@ complete_in_transaction (CareStore *store,
   if (!care_store_save (store, report, error))
     return FALSE;
 
-  appointment = care_store_load (store, care_schema_lookup ("appointment"),
+  appointment = care_store_load (store, care_schema_entity (CARE_ENTITY_APPOINTMENT),
                                  care_record_get_string (report, "appointment_id"), error);
   if (appointment == NULL)
     return FALSE;

@@ -103,8 +103,8 @@ care_coverage_lookup (CareStore    *store,
                       CareCoverage *coverage,
                       GError      **error)
 {
-  g_autoptr (CareQuery) pq = care_query_new (care_schema_lookup ("product"));
-  g_autoptr (CareQuery) wq = care_query_new (care_schema_lookup ("warranty"));
+  g_autoptr (CareQuery) pq = care_query_new (care_schema_entity (CARE_ENTITY_PRODUCT));
+  g_autoptr (CareQuery) wq = care_query_new (care_schema_entity (CARE_ENTITY_WARRANTY));
   g_autoptr (GPtrArray) products = NULL;
   g_autoptr (GPtrArray) warranties = NULL;
   g_autofree char *trimmed = g_strstrip (g_strdup (serial != NULL ? serial : ""));

@@ -21,7 +21,7 @@ typedef enum
  * extension). Shared by the expiry reminders and the dashboard's renewals. */
 #define CARE_WARRANTY_LAPSES_SQL                                                         \
   "NOT EXISTS (SELECT 1 FROM warranty next WHERE next.product_id = warranty.product_id " \
-  "AND next.sync_state != 3 AND next.id != warranty.id "                                 \
+  "AND " CARE_SQL_LIVE_IN ("next") " AND next.id != warranty.id "                                 \
   "AND next.start_date <= date(warranty.end_date, '+1 day') AND next.end_date > warranty.end_date)"
 
 typedef struct

@@ -372,7 +372,7 @@ care_server_calendar_render (CareServerCalendar *self, const char *staff_id, gin
   resolver.user_data = &render;
 
   if (g_uuid_string_is_valid (staff_id))
-    staff = resolver_lookup (care_schema_lookup ("staff"), staff_id, &render);
+    staff = resolver_lookup (care_schema_entity (CARE_ENTITY_STAFF), staff_id, &render);
   if (staff == NULL)
     {
       if (render.error != NULL)
@@ -386,9 +386,9 @@ care_server_calendar_render (CareServerCalendar *self, const char *staff_id, gin
     }
 
   since = utc_text (now - (gint64) CARE_SERVER_CALENDAR_PAST_DAYS * 24 * 60 * 60);
-  events = find_referring (&render, care_schema_lookup ("appointment"), "technician_id", staff_id,
+  events = find_referring (&render, care_schema_entity (CARE_ENTITY_APPOINTMENT), "technician_id", staff_id,
                            "start_at", since, CARE_ICAL_FEED_MAX_EVENTS);
-  sessions = find_referring (&render, care_schema_lookup ("training_session"), "trainer_id",
+  sessions = find_referring (&render, care_schema_entity (CARE_ENTITY_TRAINING_SESSION), "trainer_id",
                              staff_id, "start_at", since,
                              CARE_ICAL_FEED_MAX_EVENTS - MIN (events->len, CARE_ICAL_FEED_MAX_EVENTS));
   g_ptr_array_extend_and_steal (events, g_steal_pointer (&sessions));

@@ -148,7 +148,7 @@ main (int   argc,
   store = care_store_new (db_path, &error);
   g_assert_no_error (error);
   {
-    g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("customer"));
+    g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
     g_autoptr (CareRecordList) list = care_record_list_new (store, q);
     g_autoptr (CareRecord) first = g_list_model_get_item (G_LIST_MODEL (list), 0);
     g_assert_nonnull (first);
@@ -158,13 +158,13 @@ main (int   argc,
   /* Search as you type, as the customers view does it: a new query for the
    * list model (which counts), then the first screen (50 rows) from it. */
   {
-    g_autoptr (CareQuery) all = care_query_new (care_schema_lookup ("customer"));
+    g_autoptr (CareQuery) all = care_query_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
     g_autoptr (CareRecordList) list = care_record_list_new (store, all);
 
     for (int round = 0; round < 3; round++)
       for (guint i = 0; i < G_N_ELEMENTS (typed); i++)
         {
-          g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("customer"));
+          g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
           guint  n;
           double t, ms;
 
@@ -185,7 +185,7 @@ main (int   argc,
 
   /* Scrolling: the list model serves 10,000 consecutive rows. */
   {
-    g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("customer"));
+    g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
     g_autoptr (CareRecordList) list = care_record_list_new (store, q);
     guint n = MIN (10000u, g_list_model_get_n_items (G_LIST_MODEL (list)));
 

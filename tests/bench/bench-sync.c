@@ -137,7 +137,7 @@ main (int   argc,
     n_records += count (store, all[i]->name);
 
   /* Incremental: 100 customers edited here, pushed, and the pull after it. */
-  q = care_query_new (care_schema_lookup ("customer"));
+  q = care_query_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
   some = care_store_find (store, q, 0, 100, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < some->len; i++)

@@ -431,7 +431,7 @@ test_client_count (TestClient *client, const char *entity)
 CareRecord *
 test_client_add_customer (TestClient *client, const char *name)
 {
-  g_autoptr (CareRecord) c = care_record_new (care_schema_lookup ("customer"));
+  g_autoptr (CareRecord) c = care_record_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
   g_autoptr (GError) error = NULL;
 
   care_record_set_string (c, "kind", "company");

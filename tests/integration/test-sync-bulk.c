@@ -8,7 +8,7 @@
 static gboolean
 add_many (CareStore *store, gpointer user_data, GError **error)
 {
-  const CareEntity *customer = care_schema_lookup ("customer");
+  const CareEntity *customer = care_schema_entity (CARE_ENTITY_CUSTOMER);
 
   for (guint i = 0; i < N_RECORDS; i++)
     {

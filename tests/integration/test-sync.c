@@ -203,7 +203,7 @@ test_repull_converges (Fixture *f, gconstpointer data)
         gone = g_object_ref (c);
     }
   test_client_sync_ok (f->a);
-  g_assert_true (care_store_delete (f->a->store, care_schema_lookup ("customer"),
+  g_assert_true (care_store_delete (f->a->store, care_schema_entity (CARE_ENTITY_CUSTOMER),
                                     care_record_get_id (gone), &error));
   test_client_sync_ok (f->a);
 
@@ -236,7 +236,7 @@ test_repull_converges (Fixture *f, gconstpointer data)
 static void
 test_delete_vs_edit (Fixture *f, gconstpointer data)
 {
-  const CareEntity *customer = care_schema_lookup ("customer");
+  const CareEntity *customer = care_schema_entity (CARE_ENTITY_CUSTOMER);
   g_autoptr (CareRecord) c1 = NULL;
   g_autoptr (CareRecord) c2 = NULL;
   g_autoptr (CareConflict) conflict = NULL;
@@ -302,7 +302,7 @@ test_delete_vs_edit (Fixture *f, gconstpointer data)
 static CareRecord *
 add_product (TestClient *client, const char *customer_id, const char *serial)
 {
-  g_autoptr (CareRecord) p = care_record_new (care_schema_lookup ("product"));
+  g_autoptr (CareRecord) p = care_record_new (care_schema_entity (CARE_ENTITY_PRODUCT));
   g_autoptr (GError) error = NULL;
 
   care_record_set_string (p, "customer_id", customer_id);
@@ -318,7 +318,7 @@ add_product (TestClient *client, const char *customer_id, const char *serial)
 static void
 test_create_delete_recreate (Fixture *f, gconstpointer data)
 {
-  const CareEntity *product = care_schema_lookup ("product");
+  const CareEntity *product = care_schema_entity (CARE_ENTITY_PRODUCT);
   g_autoptr (CareRecord) c = NULL;
   g_autoptr (CareRecord) p1 = NULL;
   g_autoptr (CareRecord) p2 = NULL;
@@ -376,7 +376,7 @@ test_rejected (Fixture *f, gconstpointer data)
 
   /* A technician may not create customers, but may log calls. */
   forbidden = test_client_add_customer (t, "Not allowed");
-  call = care_record_new (care_schema_lookup ("call_log"));
+  call = care_record_new (care_schema_entity (CARE_ENTITY_CALL_LOG));
   care_record_set_string (call, "customer_id", care_record_get_id (c));
   care_record_set_string (call, "called_at", "2026-11-20T09:30:00Z");
   care_record_set_string (call, "direction", "outbound");
@@ -678,7 +678,7 @@ add_big (CareStore *store,
 
   for (guint i = 0; i < 300; i++)
     {
-      g_autoptr (CareRecord) c = care_record_new (care_schema_lookup ("customer"));
+      g_autoptr (CareRecord) c = care_record_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
       g_autofree char *name = g_strdup_printf ("Long notes %03u", i);
 
       care_record_set_string (c, "kind", "company");

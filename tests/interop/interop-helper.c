@@ -177,7 +177,7 @@ run_import (const char *kind, const char *file_path)
   if (g_str_equal (kind, "import-vcard"))
     report = care_vcard_import_file (store, file, NULL, &error);
   else
-    report = care_csv_import_file (store, care_schema_lookup ("customer"), file, NULL, &error);
+    report = care_csv_import_file (store, care_schema_entity (CARE_ENTITY_CUSTOMER), file, NULL, &error);
   die_on (error);
 
   root = dump_store (store);

@@ -192,7 +192,7 @@ update_empty_state (CareAppointmentsView *self)
 static void
 reload (CareAppointmentsView *self)
 {
-  g_autoptr (CareQuery) query = care_query_new (care_schema_lookup ("appointment"));
+  g_autoptr (CareQuery) query = care_query_new (care_schema_entity (CARE_ENTITY_APPOINTMENT));
   g_autoptr (GDateTime) from = NULL;
   g_autoptr (GDateTime) to = NULL;
   g_autofree char *from_utc = NULL;
@@ -216,7 +216,7 @@ reload (CareAppointmentsView *self)
 static void
 fill_technicians (CareAppointmentsView *self)
 {
-  g_autoptr (CareQuery) query = care_query_new (care_schema_lookup ("staff"));
+  g_autoptr (CareQuery) query = care_query_new (care_schema_entity (CARE_ENTITY_STAFF));
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) staff = NULL;
   g_autofree char *keep = g_strdup (selected_technician (self));
@@ -430,8 +430,8 @@ restrict_to_customer (CareRecordEditor *editor, GParamSpec *pspec, gpointer user
   const char *customer =
       care_record_get_string (care_record_editor_get_record (editor), "customer_id");
   const char *shown = g_object_get_data (G_OBJECT (editor), "restricted-to");
-  g_autoptr (CareQuery) products = care_query_new (care_schema_lookup ("product"));
-  g_autoptr (CareQuery) cases = care_query_new (care_schema_lookup ("service_case"));
+  g_autoptr (CareQuery) products = care_query_new (care_schema_entity (CARE_ENTITY_PRODUCT));
+  g_autoptr (CareQuery) cases = care_query_new (care_schema_entity (CARE_ENTITY_SERVICE_CASE));
 
   if (g_strcmp0 (customer, shown) == 0)
     return;
@@ -461,7 +461,7 @@ open_editor (CareAppointmentsView *self, CareRecord *record, const char *title, 
   CareEditorDialog        *dialog =
       care_editor_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, get_store (self),
                               record, is_new ? new_fields : edit_fields, title);
-  g_autoptr (CareQuery) technicians = care_query_new (care_schema_lookup ("staff"));
+  g_autoptr (CareQuery) technicians = care_query_new (care_schema_entity (CARE_ENTITY_STAFF));
 
   care_query_add_string (technicians, "role", CARE_QUERY_EQ, "technician");
   care_record_editor_set_ref_query (care_editor_dialog_get_editor (dialog), "technician_id",
@@ -479,7 +479,7 @@ open_editor (CareAppointmentsView *self, CareRecord *record, const char *title, 
 static CareRecord *
 new_appointment (CareAppointmentsView *self, GDateTime *start)
 {
-  CareRecord *record = care_record_new (care_schema_lookup ("appointment"));
+  CareRecord *record = care_record_new (care_schema_entity (CARE_ENTITY_APPOINTMENT));
   g_autoptr (GDateTime) end = g_date_time_add_minutes (start, default_length_minutes (self));
   g_autofree char *start_utc = utc_string (start);
   g_autofree char *end_utc = utc_string (end);
@@ -932,7 +932,7 @@ show_record (CareView *view, const char *id)
   CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (view);
   g_autoptr (GError) error = NULL;
   g_autoptr (CareRecord) record =
-      care_store_load (get_store (self), care_schema_lookup ("appointment"), id, &error);
+      care_store_load (get_store (self), care_schema_entity (CARE_ENTITY_APPOINTMENT), id, &error);
 
   if (record == NULL)
     {
@@ -948,7 +948,7 @@ static void
 care_appointments_view_constructed (GObject *object)
 {
   CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (object);
-  g_autoptr (CareQuery) query = care_query_new (care_schema_lookup ("appointment"));
+  g_autoptr (CareQuery) query = care_query_new (care_schema_entity (CARE_ENTITY_APPOINTMENT));
 
   G_OBJECT_CLASS (care_appointments_view_parent_class)->constructed (object);
 

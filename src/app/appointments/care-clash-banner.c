@@ -33,7 +33,7 @@ static char *
 describe_clash (CareClashBanner *self, CareRecord *record, CareRecord *clash, guint n_clashes)
 {
   const CareEntity *e = care_record_get_entity (record);
-  gboolean          is_session = g_str_equal (e->name, "training_session");
+  gboolean          is_session = e == care_schema_entity (CARE_ENTITY_TRAINING_SESSION);
   const char       *person_field = is_session ? "trainer_id" : "technician_id";
   g_autofree char  *person =
       care_format_reference (self->store, care_entity_lookup_field (e, person_field),

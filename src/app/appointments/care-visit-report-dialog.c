@@ -286,8 +286,8 @@ part_from_row (PartRow    *part,
       return NULL;
     }
 
-  record = part->id != NULL ? care_record_new_with_id (care_schema_lookup ("part_usage"), part->id)
-                            : care_record_new (care_schema_lookup ("part_usage"));
+  record = part->id != NULL ? care_record_new_with_id (care_schema_entity (CARE_ENTITY_PART_USAGE), part->id)
+                            : care_record_new (care_schema_entity (CARE_ENTITY_PART_USAGE));
   care_record_set_string (record, "name", name);
   care_record_set_string (record, "part_number", *part_number != '\0' ? part_number : NULL);
   care_record_set_int (record, "quantity", quantity);
@@ -324,7 +324,7 @@ show_totals (CareVisitReportDialog *self,
              const CareVisitTotals *totals,
              const char            *coverage)
 {
-  const CareField *field = care_entity_lookup_field (care_schema_lookup ("visit_report"), "coverage");
+  const CareField *field = care_schema_field (CARE_ENTITY_VISIT_REPORT, "coverage");
   g_autofree char *discount_title = NULL;
 
   adw_action_row_set_subtitle (self->coverage_row, _ (care_field_choice_label (field, coverage)));
@@ -616,7 +616,7 @@ save_in_transaction (CareStore *store,
   if (!care_store_save (store, data->report, error))
     return FALSE;
   for (guint i = 0; i < data->self->removed_ids->len; i++)
-    if (!care_store_delete (store, care_schema_lookup ("part_usage"), g_ptr_array_index (data->self->removed_ids, i),
+    if (!care_store_delete (store, care_schema_entity (CARE_ENTITY_PART_USAGE), g_ptr_array_index (data->self->removed_ids, i),
                             error))
       return FALSE;
   for (guint i = 0; i < data->parts->len; i++)
@@ -728,7 +728,7 @@ complete_cb (GtkWidget  *widget,
    * as Preferences say. Completing the report is the change that books it,
    * even for a visit marked done before (no status to compare: NULL), and
    * booking twice is a no-op. */
-  appointment = care_store_load (self->store, care_schema_lookup ("appointment"), care_record_get_id (self->appointment),
+  appointment = care_store_load (self->store, care_schema_entity (CARE_ENTITY_APPOINTMENT), care_record_get_id (self->appointment),
                                  NULL);
   if (appointment != NULL)
     call = care_follow_up_after_change (self->context, NULL, appointment);
@@ -808,7 +808,7 @@ static char *
 suggested_file_name (CareVisitReportDialog *self)
 {
   g_autofree char *customer = care_format_reference (
-      self->store, care_entity_lookup_field (care_schema_lookup ("appointment"), "customer_id"),
+      self->store, care_schema_field (CARE_ENTITY_APPOINTMENT, "customer_id"),
       care_record_get_string (self->appointment, "customer_id"));
   const char *day = care_record_get_string (self->report, "visit_date");
   /* TRANSLATORS: a file name: "Visit report Padaria Lda 2026-03-02.pdf" */
@@ -1238,7 +1238,7 @@ care_visit_report_dialog_new (GtkWindow   *parent,
   self->report = report != NULL ? g_steal_pointer (&report) : care_visit_report_new_for_appointment (appointment);
   self->completed = care_record_get_value (self->report, "total_cents") != NULL;
 
-  customer = care_format_reference (store, care_entity_lookup_field (care_schema_lookup ("appointment"), "customer_id"),
+  customer = care_format_reference (store, care_schema_field (CARE_ENTITY_APPOINTMENT, "customer_id"),
                                     care_record_get_string (appointment, "customer_id"));
   day = care_format_date (care_record_get_string (self->report, "visit_date"));
   /* TRANSLATORS: under the title of a visit report: "Padaria Lda, 2 March 2026" */

@@ -85,7 +85,7 @@ static void
 care_case_returns_fill (CareRecordGroup *group, CareStore *store, CareRecord *service_case)
 {
   CareCaseReturns *self = CARE_CASE_RETURNS (group);
-  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("rma"));
+  g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_RMA));
   g_autoptr (GPtrArray) returns = NULL;
 
   care_query_add_string (q, "case_id", CARE_QUERY_EQ, care_record_get_id (service_case));

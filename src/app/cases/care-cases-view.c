@@ -87,7 +87,7 @@ static const char *const edit_closed_case_fields[] = { "customer_id", "product_i
 static const CareField *
 case_field (const char *name)
 {
-  return care_entity_lookup_field (care_schema_lookup ("service_case"), name);
+  return care_entity_lookup_field (care_schema_entity (CARE_ENTITY_SERVICE_CASE), name);
 }
 
 static CareStore *
@@ -97,11 +97,11 @@ store (CareCasesView *self)
 }
 
 static CareRecord *
-load (CareCasesView *self, const char *entity, const char *id)
+load (CareCasesView *self, CareEntityId entity, const char *id)
 {
   if (id == NULL)
     return NULL;
-  return care_store_load (store (self), care_schema_lookup (entity), id, NULL);
+  return care_store_load (store (self), care_schema_entity (entity), id, NULL);
 }
 
 /* "3 days", "5 hours": how long a case has been waiting for an answer. */
@@ -167,7 +167,7 @@ set_css (GtkWidget *widget, const char *css)
 static CareQuery *
 filter_query (CareCasesView *self)
 {
-  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("service_case"));
+  g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_SERVICE_CASE));
   guint       selected = gtk_drop_down_get_selected (self->filter_dropdown);
   const char *status = selected < G_N_ELEMENTS (filter_statuses) ? filter_statuses[selected] : NULL;
 
@@ -573,7 +573,7 @@ show_detail (CareCasesView *self, CareRecord *service_case)
   adw_action_row_set_subtitle (self->warranty_row,
                                warranty[0] != '\0' ? warranty : _ ("Not recorded"));
 
-  customer_record = load (self, "customer", care_record_get_string (service_case, "customer_id"));
+  customer_record = load (self, CARE_ENTITY_CUSTOMER, care_record_get_string (service_case, "customer_id"));
   customer = customer_record != NULL ? contact_line (customer_record) : g_strdup ("");
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->customer_row),
                                  customer_record != NULL
@@ -581,7 +581,7 @@ show_detail (CareCasesView *self, CareRecord *service_case)
                                      : _ ("(no longer available)"));
   adw_action_row_set_subtitle (self->customer_row, customer);
 
-  product = load (self, "product", care_record_get_string (service_case, "product_id"));
+  product = load (self, CARE_ENTITY_PRODUCT, care_record_get_string (service_case, "product_id"));
   gtk_widget_set_visible (GTK_WIDGET (self->product_row), product != NULL);
   if (product != NULL)
     {
@@ -663,7 +663,7 @@ show_case (CareCasesView *self, const char *id)
   g_autoptr (CareRecord) c = NULL;
   const char *status;
 
-  c = care_store_load (store (self), care_schema_lookup ("service_case"), id, &error);
+  c = care_store_load (store (self), care_schema_entity (CARE_ENTITY_SERVICE_CASE), id, &error);
   if (c == NULL)
     {
       care_view_show_error (self, NULL, error);
@@ -764,7 +764,7 @@ store_changed_cb (CareStore *store, const char *entity, const char *id, CareCase
         g_str_equal (entity, "staff") || g_strcmp0 (id, care_record_get_id (self->current)) == 0))
     return;
 
-  fresh = load (self, "service_case", care_record_get_id (self->current));
+  fresh = load (self, CARE_ENTITY_SERVICE_CASE, care_record_get_id (self->current));
   show_detail (self, fresh);
 }
 
@@ -781,7 +781,7 @@ editor_changed_cb (CareRecordEditor *editor, GParamSpec *pspec, CareCasesView *s
 
   if (g_strcmp0 (customer_id, shown_customer) != 0)
     {
-      g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("product"));
+      g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_PRODUCT));
 
       /* No customer yet: a product that matches nothing until one is chosen. */
       care_query_add_string (q, "customer_id", CARE_QUERY_EQ,
@@ -793,7 +793,7 @@ editor_changed_cb (CareRecordEditor *editor, GParamSpec *pspec, CareCasesView *s
   if (g_object_get_data (G_OBJECT (editor), "new-case") != NULL &&
       g_strcmp0 (product_id, shown_product) != 0)
     {
-      g_autoptr (CareRecord) product = load (self, "product", product_id);
+      g_autoptr (CareRecord) product = load (self, CARE_ENTITY_PRODUCT, product_id);
       CareCoverage       coverage = { 0 };
       CareWarrantyStatus status = CARE_WARRANTY_STATUS_NONE;
       g_autofree char   *today = care_clock_today ();
@@ -843,7 +843,7 @@ static void
 view_new_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareCasesView *self = CARE_CASES_VIEW (widget);
-  g_autoptr (CareRecord) c = care_record_new (care_schema_lookup ("service_case"));
+  g_autoptr (CareRecord) c = care_record_new (care_schema_entity (CARE_ENTITY_SERVICE_CASE));
   g_autofree char *now = care_clock_now_iso ();
 
   care_record_set_string (c, "kind", "complaint");
@@ -914,7 +914,7 @@ care_cases_view_constructed (GObject *object)
 {
   CareCasesView *self = CARE_CASES_VIEW (object);
   g_autoptr (CareQuery) q = NULL;
-  g_autoptr (CareQuery) staff = care_query_new (care_schema_lookup ("staff"));
+  g_autoptr (CareQuery) staff = care_query_new (care_schema_entity (CARE_ENTITY_STAFF));
   const CareField *prio = case_field ("priority");
   g_autoptr (GtkStringList) priorities = gtk_string_list_new (NULL);
   GtkWidget          *picker;

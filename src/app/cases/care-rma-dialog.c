@@ -159,7 +159,7 @@ care_rma_dialog_new (GtkWindow *parent, CareStore *store, CareRecord *service_ca
 {
   CareRmaDialog *self = g_object_new (CARE_TYPE_RMA_DIALOG, "transient-for", parent, NULL);
   g_autoptr (CareRecord) record = NULL;
-  g_autoptr (CareQuery) products = care_query_new (care_schema_lookup ("product"));
+  g_autoptr (CareQuery) products = care_query_new (care_schema_entity (CARE_ENTITY_PRODUCT));
   gboolean replaced;
 
   self->store = g_object_ref (store);
@@ -167,7 +167,7 @@ care_rma_dialog_new (GtkWindow *parent, CareStore *store, CareRecord *service_ca
     record = g_object_ref (rma);
   else
     {
-      record = care_record_new (care_schema_lookup ("rma"));
+      record = care_record_new (care_schema_entity (CARE_ENTITY_RMA));
       care_record_set_string (record, "case_id", care_record_get_id (service_case));
       care_record_set_string (record, "product_id", care_record_get_string (service_case, "product_id"));
       care_record_set_string (record, "status", "requested");

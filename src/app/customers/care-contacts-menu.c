@@ -201,7 +201,7 @@ import_start (CareFileJob        *job,
       care_vcard_import_file_async (get_store (self), file, cancellable, callback, callback_data);
       break;
     case FORMAT_CSV:
-      care_csv_import_file_async (get_store (self), care_schema_lookup ("customer"), file, cancellable,
+      care_csv_import_file_async (get_store (self), care_schema_entity (CARE_ENTITY_CUSTOMER), file, cancellable,
                                   callback, callback_data);
       break;
     case FORMAT_ANY:

@@ -79,9 +79,9 @@ find (CareCustomerDetail *self, CareQuery *query, guint limit)
 }
 
 static CareQuery *
-customer_query (CareCustomerDetail *self, const char *entity)
+customer_query (CareCustomerDetail *self, CareEntityId entity)
 {
-  CareQuery *query = care_query_new (care_schema_lookup (entity));
+  CareQuery *query = care_query_new (care_schema_entity (entity));
 
   care_query_add_string (query, "customer_id", CARE_QUERY_EQ, self->customer_id);
   return query;
@@ -206,7 +206,7 @@ build_header (CareCustomerDetail *self)
 static void
 build_contacts (CareCustomerDetail *self)
 {
-  g_autoptr (CareQuery) query = customer_query (self, "contact");
+  g_autoptr (CareQuery) query = customer_query (self, CARE_ENTITY_CONTACT);
   g_autoptr (GPtrArray) contacts = NULL;
   GtkWidget *group = new_group (self, _ ("Contacts"));
   GtkWidget *add;
@@ -364,7 +364,7 @@ add_product_row (CareCustomerDetail *self,
                  guint               expiring_days,
                  GHashTable         *overdue_products)
 {
-  g_autoptr (CareQuery) wq = care_query_new (care_schema_lookup ("warranty"));
+  g_autoptr (CareQuery) wq = care_query_new (care_schema_entity (CARE_ENTITY_WARRANTY));
   g_autoptr (GPtrArray) warranties = NULL;
   g_autofree char   *status_text = NULL;
   g_autofree char   *parts = NULL;
@@ -459,7 +459,7 @@ add_product_row (CareCustomerDetail *self,
 static void
 build_products (CareCustomerDetail *self)
 {
-  g_autoptr (CareQuery) query = customer_query (self, "product");
+  g_autoptr (CareQuery) query = customer_query (self, CARE_ENTITY_PRODUCT);
   g_autoptr (GPtrArray) products = NULL;
   g_autofree char *today_iso = care_clock_today ();
   GtkWidget       *group = new_group (self, _ ("Products"));
@@ -482,7 +482,7 @@ build_products (CareCustomerDetail *self)
 static void
 build_cases (CareCustomerDetail *self)
 {
-  g_autoptr (CareQuery) query = customer_query (self, "service_case");
+  g_autoptr (CareQuery) query = customer_query (self, CARE_ENTITY_SERVICE_CASE);
   g_autoptr (GPtrArray) cases = NULL;
   const char *open_statuses[] = { "open", "in_progress", "waiting", NULL };
   GtkWidget  *group = new_group (self, _ ("Open Service Cases"));
@@ -518,11 +518,11 @@ build_cases (CareCustomerDetail *self)
 static void
 build_appointments (CareCustomerDetail *self, gboolean upcoming)
 {
-  g_autoptr (CareQuery) query = customer_query (self, "appointment");
+  g_autoptr (CareQuery) query = customer_query (self, CARE_ENTITY_APPOINTMENT);
   g_autoptr (GPtrArray) appointments = NULL;
   g_autofree char *now = care_clock_now_iso ();
   const CareField *tech =
-      care_entity_lookup_field (care_schema_lookup ("appointment"), "technician_id");
+      care_schema_field (CARE_ENTITY_APPOINTMENT, "technician_id");
   GtkWidget *group =
       new_group (self, upcoming ? _ ("Upcoming Appointments") : _ ("Past Appointments"));
 
@@ -556,16 +556,16 @@ build_appointments (CareCustomerDetail *self, gboolean upcoming)
 static void
 build_enrolments (CareCustomerDetail *self)
 {
-  g_autoptr (CareQuery) cq = customer_query (self, "contact");
-  g_autoptr (CareQuery) eq = care_query_new (care_schema_lookup ("enrolment"));
+  g_autoptr (CareQuery) cq = customer_query (self, CARE_ENTITY_CONTACT);
+  g_autoptr (CareQuery) eq = care_query_new (care_schema_entity (CARE_ENTITY_ENROLMENT));
   g_autoptr (GPtrArray) contacts = NULL;
   g_autoptr (GPtrArray) enrolments = NULL;
   g_autoptr (GStrvBuilder) ids = g_strv_builder_new ();
   g_auto (GStrv) strv = NULL;
   const CareField *contact_field =
-      care_entity_lookup_field (care_schema_lookup ("enrolment"), "contact_id");
+      care_schema_field (CARE_ENTITY_ENROLMENT, "contact_id");
   const CareField *session_field =
-      care_entity_lookup_field (care_schema_lookup ("enrolment"), "session_id");
+      care_schema_field (CARE_ENTITY_ENROLMENT, "session_id");
   GtkWidget *group = new_group (self, _ ("Training"));
 
   contacts = find (self, cq, MAX_CONTACTS);
@@ -711,7 +711,7 @@ rebuild (CareCustomerDetail *self)
   g_clear_object (&self->customer);
 
   if (self->context != NULL && self->customer_id != NULL)
-    self->customer = care_store_load (get_store (self), care_schema_lookup ("customer"),
+    self->customer = care_store_load (get_store (self), care_schema_entity (CARE_ENTITY_CUSTOMER),
                                       self->customer_id, &error);
 
   clear_groups (self);

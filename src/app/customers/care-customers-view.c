@@ -175,7 +175,7 @@ selection_changed_cb (GtkSingleSelection *selection, GParamSpec *pspec, CareCust
 static void
 search_changed_cb (GtkSearchEntry *entry, CareCustomersView *self)
 {
-  g_autoptr (CareQuery) query = care_query_new (care_schema_lookup ("customer"));
+  g_autoptr (CareQuery) query = care_query_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
 
   gint64 start = g_get_monotonic_time ();
 
@@ -294,7 +294,7 @@ set_hidden (CareCustomersView *self, PendingDelete *pending, gboolean hidden)
 {
   const char *id = hidden ? pending->id : NULL;
 
-  if (g_str_equal (pending->entity->name, "customer"))
+  if (pending->entity == care_schema_entity (CARE_ENTITY_CUSTOMER))
     care_hide_model_set_hidden (self->hide_model, id);
   else
     care_customer_detail_set_hidden (self->detail, id);
@@ -326,7 +326,7 @@ toast_undo_cb (AdwToast *toast, PendingDelete *pending)
   CareCustomersView *self = pending->view;
 
   pending->undone = TRUE;
-  if (g_str_equal (pending->entity->name, "customer"))
+  if (pending->entity == care_schema_entity (CARE_ENTITY_CUSTOMER))
     {
       g_autofree char *id = g_strdup (pending->customer_id);
 
@@ -377,7 +377,7 @@ start_delete (CareCustomersView *self, const CareEntity *entity, const char *id,
   g_signal_connect (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), pending);
 
   set_hidden (self, pending, TRUE);
-  if (g_str_equal (entity->name, "customer"))
+  if (entity == care_schema_entity (CARE_ENTITY_CUSTOMER))
     {
       g_clear_pointer (&self->selected_id, g_free);
       care_customer_detail_set_customer (self->detail, NULL);
@@ -421,7 +421,7 @@ static void
 view_new_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareCustomersView *self = CARE_CUSTOMERS_VIEW (widget);
-  g_autoptr (CareRecord) record = care_record_new (care_schema_lookup ("customer"));
+  g_autoptr (CareRecord) record = care_record_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
 
   open_customer_editor (self, record, _ ("New Customer"));
 }
@@ -477,7 +477,7 @@ call_saved_cb (CareEditorDialog *dialog, CareRecord *record, CareCustomersView *
 static CareQuery *
 contacts_query (CareCustomersView *self)
 {
-  CareQuery *query = care_query_new (care_schema_lookup ("contact"));
+  CareQuery *query = care_query_new (care_schema_entity (CARE_ENTITY_CONTACT));
 
   care_query_add_string (query, "customer_id", CARE_QUERY_EQ,
                          care_customer_detail_get_customer (self->detail));
@@ -496,7 +496,7 @@ view_log_call_cb (GtkWidget *widget, const char *action, GVariant *param)
   if (care_customer_detail_get_customer (self->detail) == NULL)
     return;
 
-  call = care_record_new (care_schema_lookup ("call_log"));
+  call = care_record_new (care_schema_entity (CARE_ENTITY_CALL_LOG));
   care_record_set_string (call, "customer_id", care_customer_detail_get_customer (self->detail));
   care_record_set_string (call, "called_at", now);
 
@@ -526,7 +526,7 @@ view_add_contact_cb (GtkWidget *widget, const char *action, GVariant *param)
   if (care_customer_detail_get_customer (self->detail) == NULL)
     return;
 
-  contact = care_record_new (care_schema_lookup ("contact"));
+  contact = care_record_new (care_schema_entity (CARE_ENTITY_CONTACT));
   care_record_set_string (contact, "customer_id", care_customer_detail_get_customer (self->detail));
   open_contact_editor (self, contact, _ ("New Contact"));
 }
@@ -535,7 +535,7 @@ static CareRecord *
 load_contact (CareCustomersView *self, GVariant *param)
 {
   g_autoptr (GError) error = NULL;
-  CareRecord *contact = care_store_load (get_store (self), care_schema_lookup ("contact"),
+  CareRecord *contact = care_store_load (get_store (self), care_schema_entity (CARE_ENTITY_CONTACT),
                                          g_variant_get_string (param, NULL), &error);
 
   if (contact == NULL)
@@ -600,7 +600,7 @@ static void
 care_customers_view_constructed (GObject *object)
 {
   CareCustomersView *self = CARE_CUSTOMERS_VIEW (object);
-  g_autoptr (CareQuery) query = care_query_new (care_schema_lookup ("customer"));
+  g_autoptr (CareQuery) query = care_query_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
 
   G_OBJECT_CLASS (care_customers_view_parent_class)->constructed (object);
 

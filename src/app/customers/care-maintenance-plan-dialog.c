@@ -106,7 +106,7 @@ load_visits (CareMaintenancePlanDialog *self)
     {
       CareRecord *link = g_ptr_array_index (links, i);
       guint       number = (guint) care_record_get_int (link, "visit_number", 0);
-      CareRecord *appointment = care_store_load (self->store, care_schema_lookup ("appointment"),
+      CareRecord *appointment = care_store_load (self->store, care_schema_entity (CARE_ENTITY_APPOINTMENT),
                                                  care_record_get_string (link, "appointment_id"), NULL);
 
       if (appointment != NULL)
@@ -247,7 +247,7 @@ care_maintenance_plan_dialog_init (CareMaintenancePlanDialog *self)
 static CareRecord *
 load_or_new_plan (CareStore *store, CareRecord *product, GError **error)
 {
-  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("maintenance_plan"));
+  g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_MAINTENANCE_PLAN));
   g_autoptr (GPtrArray) plans = NULL;
   g_autoptr (GDateTime) tomorrow = NULL;
   g_autoptr (GDateTime) now = care_clock_now_utc ();
@@ -266,7 +266,7 @@ load_or_new_plan (CareStore *store, CareRecord *product, GError **error)
   start = g_date_time_format (tomorrow, "%Y-%m-%d");
   /* TRANSLATORS: the default title of a maintenance plan; %s is a product */
   title = g_strdup_printf (_ ("Maintenance of %s"), care_record_get_string (product, "name"));
-  plan = care_record_new (care_schema_lookup ("maintenance_plan"));
+  plan = care_record_new (care_schema_entity (CARE_ENTITY_MAINTENANCE_PLAN));
   care_record_set_string (plan, "product_id", care_record_get_id (product));
   care_record_set_string (plan, "title", title);
   care_record_set_string (plan, "interval_unit", "month");
@@ -289,10 +289,10 @@ care_maintenance_plan_dialog_new (GtkWindow *parent, CareStore *store, const cha
   CareMaintenancePlanDialog *self;
   g_autoptr (CareRecord) product = NULL;
   g_autoptr (CareRecord) plan = NULL;
-  g_autoptr (CareQuery) technicians = care_query_new (care_schema_lookup ("staff"));
+  g_autoptr (CareQuery) technicians = care_query_new (care_schema_entity (CARE_ENTITY_STAFF));
   GtkWidget *visits;
 
-  product = care_store_load (store, care_schema_lookup ("product"), product_id, error);
+  product = care_store_load (store, care_schema_entity (CARE_ENTITY_PRODUCT), product_id, error);
   if (product == NULL)
     return NULL;
   plan = load_or_new_plan (store, product, error);

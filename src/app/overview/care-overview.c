@@ -582,7 +582,7 @@ refresh (gpointer user_data)
   CareOverview *self = user_data;
   g_autoptr (GDateTime) now = care_clock_now_local ();
   g_autoptr (CareDashboardStats) stats = NULL;
-  g_autoptr (CareQuery) customers = care_query_new (care_schema_lookup ("customer"));
+  g_autoptr (CareQuery) customers = care_query_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
   g_autoptr (GError) error = NULL;
   guint n_customers;
 

@@ -51,7 +51,7 @@ update (CareSyncPage *self)
   if (signed_in)
     {
       const char      *role = care_sync_engine_get_role (engine);
-      const CareField *role_field = care_entity_lookup_field (care_schema_lookup ("staff"), "role");
+      const CareField *role_field = care_schema_field (CARE_ENTITY_STAFF, "role");
       g_autofree char *title = g_strdup_printf (_ ("%s at %s"), care_sync_engine_get_username (engine) != NULL ? care_sync_engine_get_username (engine) : "",
                                                 care_sync_engine_get_server_url (engine));
 

@@ -42,11 +42,11 @@ store (CareCertificateButton *self)
 
 static char *
 record_string (CareCertificateButton *self,
-               const char            *entity,
+               CareEntityId           entity,
                const char            *id,
                const char            *field)
 {
-  g_autoptr (CareRecord) record = care_store_load (store (self), care_schema_lookup (entity), id, NULL);
+  g_autoptr (CareRecord) record = care_store_load (store (self), care_schema_entity (entity), id, NULL);
 
   return record != NULL ? g_strdup (care_record_get_string (record, field)) : NULL;
 }
@@ -125,8 +125,8 @@ care_certificate_button_clicked (GtkButton *button)
 {
   CareCertificateButton *self = CARE_CERTIFICATE_BUTTON (button);
   g_autoptr (CareFileJob) job = NULL;
-  g_autofree char *name = record_string (self, "contact", self->contact_id, "name");
-  g_autofree char *title = record_string (self, "training_course", self->course_id, "title");
+  g_autofree char *name = record_string (self, CARE_ENTITY_CONTACT, self->contact_id, "name");
+  g_autofree char *title = record_string (self, CARE_ENTITY_TRAINING_COURSE, self->course_id, "title");
   g_autofree char *file_name = NULL;
 
   if (self->job != NULL)
@@ -205,7 +205,7 @@ care_certificate_button_new (CareContext *context,
   self->contact_id = g_strdup (contact_id);
   self->course_id = g_strdup (course_id);
 
-  name = record_string (self, "contact", contact_id, "name");
+  name = record_string (self, CARE_ENTITY_CONTACT, contact_id, "name");
   /* TRANSLATORS: the accessible name of a button: "Certificate of Ana Costa" */
   label = g_strdup_printf (_ ("Certificate of %s"), name != NULL ? name : "");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);

@@ -135,7 +135,7 @@ update_empty_state (CareTrainingView *self)
 static void
 reload (CareTrainingView *self)
 {
-  g_autoptr (CareQuery) query = care_query_new (care_schema_lookup ("training_session"));
+  g_autoptr (CareQuery) query = care_query_new (care_schema_entity (CARE_ENTITY_TRAINING_SESSION));
   g_autofree char *now = care_clock_now_iso ();
   gboolean         upcoming = gtk_toggle_button_get_active (self->upcoming_toggle);
   const char      *course = selected_course (self);
@@ -156,7 +156,7 @@ reload (CareTrainingView *self)
 static void
 fill_courses (CareTrainingView *self)
 {
-  g_autoptr (CareQuery) query = care_query_new (care_schema_lookup ("training_course"));
+  g_autoptr (CareQuery) query = care_query_new (care_schema_entity (CARE_ENTITY_TRAINING_COURSE));
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) courses = NULL;
   g_autoptr (GPtrArray) names = g_ptr_array_new ();
@@ -324,7 +324,7 @@ participant_row (CareTrainingView *self, CareRecord *enrolment, guint waitlist_p
 static void
 fill_participants (CareTrainingView *self)
 {
-  g_autoptr (CareQuery) query = care_query_new (care_schema_lookup ("enrolment"));
+  g_autoptr (CareQuery) query = care_query_new (care_schema_entity (CARE_ENTITY_ENROLMENT));
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) enrolments = NULL;
   GtkWidget *child;
@@ -489,7 +489,7 @@ open_session_editor (CareTrainingView *self, CareRecord *session, const char *ti
   GtkRoot                 *root = gtk_widget_get_root (GTK_WIDGET (self));
   CareEditorDialog        *dialog = care_editor_dialog_new (
              GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, get_store (self), session, fields, title);
-  g_autoptr (CareQuery) trainers = care_query_new (care_schema_lookup ("staff"));
+  g_autoptr (CareQuery) trainers = care_query_new (care_schema_entity (CARE_ENTITY_STAFF));
 
   care_query_add_string (trainers, "role", CARE_QUERY_EQ, "trainer");
   care_record_editor_set_ref_query (care_editor_dialog_get_editor (dialog), "trainer_id", trainers);
@@ -528,7 +528,7 @@ attended_toggled_cb (GtkCheckButton *check, CareTrainingView *self)
   const char *id = g_object_get_data (G_OBJECT (check), "enrolment-id");
   g_autoptr (GError) error = NULL;
   g_autoptr (CareRecord) enrolment =
-      care_store_load (get_store (self), care_schema_lookup ("enrolment"), id, &error);
+      care_store_load (get_store (self), care_schema_entity (CARE_ENTITY_ENROLMENT), id, &error);
 
   if (enrolment != NULL)
     {
@@ -765,7 +765,7 @@ static void
 new_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareTrainingView *self = CARE_TRAINING_VIEW (widget);
-  g_autoptr (CareRecord) session = care_record_new (care_schema_lookup ("training_session"));
+  g_autoptr (CareRecord) session = care_record_new (care_schema_entity (CARE_ENTITY_TRAINING_SESSION));
   g_autoptr (GDateTime) now = care_clock_now_local ();
   g_autoptr (GDateTime) start = NULL;
   g_autoptr (GDateTime) end = NULL;
@@ -816,7 +816,7 @@ export_calendar_cb (GtkWidget *widget, const char *action, GVariant *param)
 static void
 new_course_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
-  g_autoptr (CareRecord) course = care_record_new (care_schema_lookup ("training_course"));
+  g_autoptr (CareRecord) course = care_record_new (care_schema_entity (CARE_ENTITY_TRAINING_COURSE));
 
   open_course_editor (CARE_TRAINING_VIEW (widget), course, _ ("New Training Course"));
 }
@@ -830,7 +830,7 @@ edit_course_cb (GtkWidget *widget, const char *action, GVariant *param)
 
   if (id == NULL)
     return;
-  course = care_store_load (get_store (self), care_schema_lookup ("training_course"), id, NULL);
+  course = care_store_load (get_store (self), care_schema_entity (CARE_ENTITY_TRAINING_COURSE), id, NULL);
   if (course != NULL)
     open_course_editor (self, course, _ ("Edit Training Course"));
 }
@@ -859,7 +859,7 @@ show_record (CareView *view, const char *id)
   CareTrainingView *self = CARE_TRAINING_VIEW (view);
   g_autoptr (GError) error = NULL;
   g_autoptr (CareRecord) session =
-      care_store_load (get_store (self), care_schema_lookup ("training_session"), id, &error);
+      care_store_load (get_store (self), care_schema_entity (CARE_ENTITY_TRAINING_SESSION), id, &error);
   int position;
 
   if (session == NULL)
@@ -880,8 +880,8 @@ static void
 care_training_view_constructed (GObject *object)
 {
   CareTrainingView *self = CARE_TRAINING_VIEW (object);
-  g_autoptr (CareQuery) query = care_query_new (care_schema_lookup ("training_session"));
-  g_autoptr (CareQuery) contacts = care_query_new (care_schema_lookup ("contact"));
+  g_autoptr (CareQuery) query = care_query_new (care_schema_entity (CARE_ENTITY_TRAINING_SESSION));
+  g_autoptr (CareQuery) contacts = care_query_new (care_schema_entity (CARE_ENTITY_CONTACT));
   GtkWidget          *picker;
 
   G_OBJECT_CLASS (care_training_view_parent_class)->constructed (object);

@@ -105,7 +105,7 @@ static const char *
 status_label (CareWarrantyStatus status)
 {
   const CareField *f =
-      care_entity_lookup_field (care_schema_lookup ("service_case"), "warranty_status");
+      care_schema_field (CARE_ENTITY_SERVICE_CASE, "warranty_status");
 
   return care_field_choice_label (f, care_warranty_status_key (status));
 }
@@ -195,11 +195,11 @@ product_line (CareRecord *product)
 }
 
 static CareRecord *
-load (CareWarrantiesView *self, const char *entity, const char *id)
+load (CareWarrantiesView *self, CareEntityId entity, const char *id)
 {
   if (id == NULL)
     return NULL;
-  return care_store_load (store (self), care_schema_lookup (entity), id, NULL);
+  return care_store_load (store (self), care_schema_entity (entity), id, NULL);
 }
 
 /* The list */
@@ -207,7 +207,7 @@ load (CareWarrantiesView *self, const char *entity, const char *id)
 static CareQuery *
 filter_query (const char *filter)
 {
-  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("warranty"));
+  g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_WARRANTY));
   g_autofree char *now = care_clock_today ();
   g_autofree char *soon = iso_in_days (CARE_WARRANTY_EXPIRING_DAYS);
 
@@ -484,7 +484,7 @@ reload_current (CareWarrantiesView *self)
   if (self->current == NULL)
     return;
 
-  fresh = load (self, "warranty", care_record_get_id (self->current));
+  fresh = load (self, CARE_ENTITY_WARRANTY, care_record_get_id (self->current));
   if (fresh != NULL)
     show_detail (self, fresh);
   else
@@ -567,7 +567,7 @@ lookup (CareWarrantiesView *self, const char *serial)
       return;
     }
 
-  customer = load (self, "customer", care_record_get_string (coverage.product, "customer_id"));
+  customer = load (self, CARE_ENTITY_CUSTOMER, care_record_get_string (coverage.product, "customer_id"));
   {
     g_autofree char *line = product_line (coverage.product);
     subtitle = customer != NULL
@@ -689,7 +689,7 @@ static void
 view_new_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareWarrantiesView *self = CARE_WARRANTIES_VIEW (widget);
-  g_autoptr (CareRecord) w = care_record_new (care_schema_lookup ("warranty"));
+  g_autoptr (CareRecord) w = care_record_new (care_schema_entity (CARE_ENTITY_WARRANTY));
   g_autofree char *now = care_clock_today ();
 
   care_record_set_string (w, "kind", "standard");
@@ -755,7 +755,7 @@ view_show_looked_up_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareWarrantiesView *self = CARE_WARRANTIES_VIEW (widget);
   g_autoptr (CareRecord) w =
-      self->looked_up_id != NULL ? load (self, "warranty", self->looked_up_id) : NULL;
+      self->looked_up_id != NULL ? load (self, CARE_ENTITY_WARRANTY, self->looked_up_id) : NULL;
   int position;
 
   if (w == NULL)
@@ -794,7 +794,7 @@ show_record (CareView *view, const char *id)
   CareWarrantiesView *self = CARE_WARRANTIES_VIEW (view);
   g_autoptr (GError) error = NULL;
   g_autoptr (CareRecord) w =
-      care_store_load (store (self), care_schema_lookup ("warranty"), id, &error);
+      care_store_load (store (self), care_schema_entity (CARE_ENTITY_WARRANTY), id, &error);
   int position;
 
   if (w == NULL)

@@ -42,7 +42,7 @@ G_DEFINE_FINAL_TYPE (CareSurveyDialog, care_survey_dialog, ADW_TYPE_WINDOW)
 static gboolean
 is_session (CareSurveyDialog *self)
 {
-  return g_str_equal (care_record_get_entity (self->subject)->name, "training_session");
+  return care_record_get_entity (self->subject) == care_schema_entity (CARE_ENTITY_TRAINING_SESSION);
 }
 
 static void
@@ -131,10 +131,10 @@ cancel_cb (GtkWidget *widget, const char *action, GVariant *param)
 static void
 fill_participants (CareSurveyDialog *self)
 {
-  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("enrolment"));
+  g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_ENROLMENT));
   g_autoptr (GPtrArray) enrolments = NULL;
   g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
-  const CareField *contact_field = care_entity_lookup_field (care_schema_lookup ("enrolment"), "contact_id");
+  const CareField *contact_field = care_schema_field (CARE_ENTITY_ENROLMENT, "contact_id");
 
   care_query_add_string (q, "session_id", CARE_QUERY_EQ, care_record_get_id (self->subject));
   care_query_add_string (q, "status", CARE_QUERY_EQ, "confirmed");

@@ -37,7 +37,7 @@ static void
 care_survey_group_fill (CareRecordGroup *group, CareStore *store, CareRecord *subject)
 {
   const char *field = care_survey_subject_field (subject);
-  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("survey"));
+  g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_SURVEY));
   g_autoptr (GPtrArray) surveys = NULL;
 
   if (field == NULL)
