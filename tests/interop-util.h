@@ -67,7 +67,7 @@ all_of (CareStore  *store,
   GPtrArray *found;
 
   care_query_set_order (q, "name", FALSE);
-  found = care_store_find (store, q, 0, 10000, &error);
+  found = care_store_find (store, q, 0, 10000, NULL, &error);
   g_assert_no_error (error);
   return found;
 }

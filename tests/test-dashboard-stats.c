@@ -26,7 +26,7 @@ insert_at (CareStore  *store,
   g_autoptr (GError) error = NULL;
 
   care_record_set_timestamps (record, updated_at, updated_at);
-  care_store_bulk_begin (store, &error);
+  care_store_bulk_begin (store, NULL, &error);
   g_assert_no_error (error);
   care_store_bulk_insert (store, record, &error);
   g_assert_no_error (error);

@@ -1,6 +1,8 @@
 /* test-demo.c: the demo dataset is deterministic, valid and varied. */
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "care-demo.h"
 #include "care-warranty.h"
 
@@ -106,14 +108,52 @@ test_fill_store (void)
   guint64         n = 0;
 
   care_demo_options_init (&options, 500);
-  g_assert_true (care_demo_fill_store (store, &options, &n, &error));
+  g_assert_true (care_demo_fill_store (store, &options, NULL, &n, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (n, >, 2000);
-  g_assert_cmpuint (care_store_count (store, q, NULL), ==, 500);
+  g_assert_cmpuint (care_store_count (store, q, NULL, NULL), ==, 500);
   care_query_set_search (q, "ivanov");
-  g_assert_cmpuint (care_store_count (store, q, NULL), ==, 0); /* Cyrillic names are not transliterated */
+  g_assert_cmpuint (care_store_count (store, q, NULL, NULL), ==, 0); /* Cyrillic names are not transliterated */
   care_query_set_search (q, "иванов");
-  g_assert_cmpuint (care_store_count (store, q, NULL), >, 0);
+  g_assert_cmpuint (care_store_count (store, q, NULL, NULL), >, 0);
+}
+
+static void
+filled_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GError **error = user_data;
+
+  g_assert_false (care_demo_fill_finish (CARE_STORE (source), result, NULL, error));
+}
+
+/* Cancelled, a fill in the worker thread stops and leaves the store empty. */
+static void
+test_fill_cancelled (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("care-demo-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "demo.db", NULL);
+  g_autoptr (CareStore) store = care_store_new (path, NULL);
+  g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
+  CareDemoOptions options;
+
+  care_demo_options_init (&options, 50);
+  g_cancellable_cancel (cancellable);
+  g_assert_false (care_demo_fill_store (store, &options, cancellable, NULL, &error));
+  g_assert_true (care_store_error_is_cancelled (error));
+  g_clear_error (&error);
+  g_assert_cmpuint (care_store_count (store, q, NULL, NULL), ==, 0);
+
+  care_demo_fill_async (store, 50, cancellable, filled_cb, &error);
+  while (error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (care_store_error_is_cancelled (error));
+  g_assert_cmpuint (care_store_count (store, q, NULL, NULL), ==, 0);
+
+  g_clear_object (&store);
+  g_remove (path);
+  g_remove (dir);
 }
 
 int
@@ -124,6 +164,7 @@ main (int   argc,
 
   g_test_add_func ("/demo/deterministic-and-varied", test_deterministic_and_varied);
   g_test_add_func ("/demo/fill-store", test_fill_store);
+  g_test_add_func ("/demo/fill-cancelled", test_fill_cancelled);
 
   return g_test_run ();
 }

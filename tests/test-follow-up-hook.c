@@ -105,7 +105,7 @@ test_no_change_books_nothing (Fixture *fx, gconstpointer data)
   care_record_set_string (c, "status", "in_progress");
   save (fx, c);
   g_assert_null (care_follow_up_after_change (fx->context, "open", c));
-  g_assert_cmpuint (care_store_count (fx->store, q, NULL), ==, 0);
+  g_assert_cmpuint (care_store_count (fx->store, q, NULL, NULL), ==, 0);
 }
 
 static void

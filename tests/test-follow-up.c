@@ -26,7 +26,7 @@ calls (CareStore *store)
   g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_APPOINTMENT));
 
   care_query_add_string (q, "kind", CARE_QUERY_EQ, "follow_up_call");
-  return care_store_count (store, q, NULL);
+  return care_store_count (store, q, NULL, NULL);
 }
 
 static void

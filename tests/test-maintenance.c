@@ -102,7 +102,7 @@ test_generate_idempotent (void)
   g_assert_cmpuint (fx_count (store, "maintenance_visit"), ==, 4);
 
   q = care_maintenance_plan_visits_query (care_record_get_id (plan));
-  links = care_store_find (store, q, 0, 10, NULL);
+  links = care_store_find (store, q, 0, 10, NULL, NULL);
   g_assert_cmpstr (care_record_get_string (g_ptr_array_index (links, 1), "planned_date"), ==, "2027-02-28");
   first = care_store_load (store, care_schema_entity (CARE_ENTITY_APPOINTMENT),
                            care_record_get_string (g_ptr_array_index (links, 0), "appointment_id"), NULL);
@@ -172,16 +172,16 @@ test_overdue (void)
   g_assert_true (care_maintenance_plan_generate (store, plan, NULL, NULL));
 
   /* 31 Jan and 28 Feb are past; 31 Mar is not; the repair is not maintenance. */
-  overdue = care_store_find (store, q, 0, 10, NULL);
+  overdue = care_store_find (store, q, 0, 10, NULL, NULL);
   g_assert_cmpuint (overdue->len, ==, 2);
   g_assert_cmpstr (care_record_get_string (g_ptr_array_index (overdue, 0), "start_at"), ==, "2026-01-31T09:00:00Z");
 
   feb = g_ptr_array_index (overdue, 1);
   care_record_set_string (feb, "status", "done");
   fx_save (store, feb);
-  after = care_store_find (store, q, 0, 10, NULL);
+  after = care_store_find (store, q, 0, 10, NULL, NULL);
   g_assert_cmpuint (after->len, ==, 1);
-  g_assert_cmpuint (care_store_count (store, q, NULL), ==, 1);
+  g_assert_cmpuint (care_store_count (store, q, NULL, NULL), ==, 1);
 
   /* The check on one loaded appointment follows the query's rule. */
   {

@@ -43,7 +43,7 @@ count_search (CareStore  *store,
   guint n;
 
   care_query_set_search (q, text);
-  n = care_store_count (store, q, &error);
+  n = care_store_count (store, q, NULL, &error);
   g_assert_no_error (error);
   return n;
 }
@@ -110,11 +110,11 @@ test_like_search_escapes (void)
   g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_SERVICE_CASE));
 
   care_query_set_search (q, "100%");
-  g_assert_cmpuint (care_store_count (store, q, NULL), ==, 1);
+  g_assert_cmpuint (care_store_count (store, q, NULL, NULL), ==, 1);
   care_query_set_search (q, "_");
-  g_assert_cmpuint (care_store_count (store, q, NULL), ==, 0);
+  g_assert_cmpuint (care_store_count (store, q, NULL, NULL), ==, 0);
   care_query_set_search (q, "PAGES");
-  g_assert_cmpuint (care_store_count (store, q, NULL), ==, 1);
+  g_assert_cmpuint (care_store_count (store, q, NULL, NULL), ==, 1);
 }
 
 static void
@@ -137,21 +137,21 @@ test_conditions_and_order (void)
 
   care_query_set_order (q, "start_at", FALSE);
   care_query_add_string (q, "start_at", CARE_QUERY_GE, "2026-11-24T00:00:00Z");
-  found = care_store_find (store, q, 0, 10, NULL);
+  found = care_store_find (store, q, 0, 10, NULL, NULL);
   g_assert_cmpuint (found->len, ==, 2);
   g_assert_cmpstr (care_record_get_string (g_ptr_array_index (found, 0), "start_at"), ==, "2026-11-24T09:00:00Z");
   g_clear_pointer (&found, g_ptr_array_unref);
 
   care_query_add_in (q, "status", statuses);
-  g_assert_cmpuint (care_store_count (store, q, NULL), ==, 2);
+  g_assert_cmpuint (care_store_count (store, q, NULL, NULL), ==, 2);
   care_query_add_string (q, "status", CARE_QUERY_EQ, "done");
-  g_assert_cmpuint (care_store_count (store, q, NULL), ==, 0);
+  g_assert_cmpuint (care_store_count (store, q, NULL, NULL), ==, 0);
 
   {
     g_autoptr (CareQuery) none = care_query_new (care_schema_entity (CARE_ENTITY_APPOINTMENT));
     const char *empty[] = { NULL };
     care_query_add_in (none, "status", empty);
-    g_assert_cmpuint (care_store_count (store, none, NULL), ==, 0);
+    g_assert_cmpuint (care_store_count (store, none, NULL, NULL), ==, 0);
   }
 }
 
@@ -176,7 +176,7 @@ test_record_list (void)
   g_autoptr (GError) error = NULL;
   guint calls = 0;
 
-  g_assert_true (care_store_bulk_begin (store, &error));
+  g_assert_true (care_store_bulk_begin (store, NULL, &error));
   for (guint i = 0; i < 1000; i++)
     {
       g_autoptr (CareRecord) r = care_record_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
@@ -240,7 +240,7 @@ test_record_list_keyset (void)
   g_autoptr (GPtrArray) all = NULL;
   const char *names[] = { "Ana", "ana", "Ánа", "Bruno", "Zoé", "bruno" };
 
-  g_assert_true (care_store_bulk_begin (store, NULL));
+  g_assert_true (care_store_bulk_begin (store, NULL, NULL));
   for (guint i = 0; i < 700; i++)
     {
       g_autoptr (CareRecord) r = care_record_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
@@ -256,7 +256,7 @@ test_record_list_keyset (void)
       g_clear_object (&list);
       list = care_record_list_new (store, q);
       g_clear_pointer (&all, g_ptr_array_unref);
-      all = care_store_find (store, q, 0, 1000, NULL);
+      all = care_store_find (store, q, 0, 1000, NULL, NULL);
       g_assert_cmpuint (all->len, ==, 700);
 
       for (guint i = 0; i < 700; i++)
@@ -275,7 +275,7 @@ bulk_customers (CareStore         *store,
 {
   g_autoptr (GError) error = NULL;
 
-  g_assert_true (care_store_bulk_begin (store, &error));
+  g_assert_true (care_store_bulk_begin (store, NULL, &error));
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (CareRecord) r = care_record_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
@@ -303,7 +303,7 @@ find_ids (CareStore     *store,
   GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
 
   care_query_set_match (q, match);
-  rows = care_store_find (store, q, offset, limit, &error);
+  rows = care_store_find (store, q, offset, limit, NULL, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < rows->len; i++)
     g_ptr_array_add (ids, g_strdup (care_record_get_id (g_ptr_array_index (rows, i))));
@@ -341,7 +341,7 @@ test_search_plans_agree (void)
       guint n;
 
       care_query_set_search (q, searches[i]);
-      n = care_store_count (store, q, &error);
+      n = care_store_count (store, q, NULL, &error);
       g_assert_no_error (error);
 
       sorted = find_ids (store, q, CARE_QUERY_MATCH_SORTED, 0, 1000);
@@ -352,8 +352,8 @@ test_search_plans_agree (void)
       probed_page = find_ids (store, q, CARE_QUERY_MATCH_PROBE, 50, 20);
       assert_same_ids (sorted_page, probed_page);
 
-      g_assert_cmpuint (care_store_count_upto (store, q, 100000, &error), ==, n);
-      g_assert_cmpuint (care_store_count_upto (store, q, 7, &error), ==, MIN (n, 7u));
+      g_assert_cmpuint (care_store_count_upto (store, q, 100000, NULL, &error), ==, n);
+      g_assert_cmpuint (care_store_count_upto (store, q, 7, NULL, &error), ==, MIN (n, 7u));
       g_assert_no_error (error);
     }
 
@@ -382,7 +382,7 @@ test_record_list_grows (void)
 
   bulk_customers (store, 3100, names, G_N_ELEMENTS (names));
   care_query_set_search (q, "ma");
-  total = care_store_count (store, q, NULL);
+  total = care_store_count (store, q, NULL, NULL);
   g_assert_cmpuint (total, ==, 2067);
 
   list = care_record_list_new (store, q);
@@ -478,7 +478,7 @@ test_bulk_load_keeps_indexes (void)
   g_autofree char *after_commit = NULL;
   const char      *names[] = { "Zoë Martin" };
 
-  g_assert_true (care_store_bulk_begin (store, NULL));
+  g_assert_true (care_store_bulk_begin (store, NULL, NULL));
   {
     g_autoptr (CareRecord) r = care_record_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
     care_record_set_string (r, "kind", "person");

@@ -98,7 +98,7 @@ warranties_of (Fixture    *f,
   g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_WARRANTY));
 
   care_query_add_string (q, "product_id", CARE_QUERY_EQ, care_record_get_id (product));
-  return care_store_find (f->store, q, 0, 10, NULL);
+  return care_store_find (f->store, q, 0, 10, NULL, NULL);
 }
 
 static void

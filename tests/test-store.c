@@ -123,7 +123,7 @@ test_round_trip_every_entity (Fixture      *f,
 
   care_demo_options_init (&options, 30);
   g_assert_true (care_demo_generate (&options, collect_sink, records, &error));
-  g_assert_true (care_store_bulk_begin (f->store, &error));
+  g_assert_true (care_store_bulk_begin (f->store, NULL, &error));
   for (guint i = 0; i < records->len; i++)
     g_assert_true (care_store_bulk_insert (f->store, g_ptr_array_index (records, i), &error));
   g_assert_true (care_store_bulk_end (f->store, TRUE, &error));
@@ -514,7 +514,7 @@ assert_empty_and_sound (CareStore *store,
   g_assert_cmpint (scalar (store, "SELECT count(*) FROM customer_fts"), ==, 0);
   g_assert_cmpint (scalar (store, "SELECT count(*) FROM meta WHERE key = 'bulk_loading'"), ==, 0);
   g_assert_cmpint (scalar (store, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'"), ==, n_indexes);
-  g_assert_cmpuint (care_store_count (store, q, NULL), ==, 0);
+  g_assert_cmpuint (care_store_count (store, q, NULL, NULL), ==, 0);
 }
 
 /* The store still takes a full load after a failed one, and finds it. */
@@ -532,7 +532,7 @@ assert_loads (CareStore *store,
       name = g_strdup (care_record_get_string (g_ptr_array_index (records, i), "name"));
   g_assert_nonnull (name);
 
-  g_assert_true (care_store_bulk_begin (store, &error));
+  g_assert_true (care_store_bulk_begin (store, NULL, &error));
   for (guint i = 0; i < records->len; i++)
     g_assert_true (care_store_bulk_insert (store, g_ptr_array_index (records, i), &error));
   g_assert_true (care_store_bulk_end (store, TRUE, &error));
@@ -544,7 +544,7 @@ assert_loads (CareStore *store,
   /* The load puts off FTS5's merges; later edits get them back. */
   g_assert_cmpint (scalar (store, "SELECT count(*) FROM customer_fts_config WHERE (k = 'automerge' AND v = 4) OR (k = 'crisismerge' AND v = 16)"), ==, 2);
   care_query_set_search (q, name);
-  g_assert_cmpuint (care_store_count (store, q, NULL), >, 0);
+  g_assert_cmpuint (care_store_count (store, q, NULL, NULL), >, 0);
 }
 
 static void
@@ -557,7 +557,7 @@ test_bulk_load_failed (Fixture      *f,
   g_autofree char *mode = NULL;
   gint64           n_indexes = scalar (f->store, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'");
 
-  g_assert_true (care_store_bulk_begin (f->store, &error));
+  g_assert_true (care_store_bulk_begin (f->store, NULL, &error));
   mode = text_scalar (f->store, "PRAGMA journal_mode");
   g_assert_cmpstr (mode, ==, "truncate");
   /* A small cache makes the load write its pages into the file before the
@@ -580,6 +580,89 @@ test_bulk_load_failed (Fixture      *f,
   assert_loads (f->store, records);
 }
 
+/* A cancelled load stops at the next row, and rolls back. */
+static void
+test_bulk_load_cancelled (Fixture      *f,
+                          gconstpointer data)
+{
+  g_autoptr (GPtrArray) records = demo_records (200);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
+  gint64 n_indexes = scalar (f->store, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'");
+
+  g_assert_true (care_store_bulk_begin (f->store, cancellable, &error));
+  for (guint i = 0; i < records->len / 2; i++)
+    g_assert_true (care_store_bulk_insert (f->store, g_ptr_array_index (records, i), &error));
+  g_cancellable_cancel (cancellable);
+  g_assert_false (care_store_bulk_insert (f->store, g_ptr_array_index (records, records->len / 2), &error));
+  g_assert_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_CANCELLED);
+  g_assert_true (care_store_error_is_cancelled (error));
+  g_assert_true (care_store_bulk_end (f->store, FALSE, NULL));
+
+  assert_empty_and_sound (f->store, n_indexes);
+  assert_loads (f->store, records);
+}
+
+/* Cancelled after its rows, the load is stopped in its long last step (the
+ * index builds) by the progress handler, and rolls back. */
+static void
+test_bulk_end_cancelled (Fixture      *f,
+                         gconstpointer data)
+{
+  g_autoptr (GPtrArray) records = demo_records (200);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
+  gint64 n_indexes = scalar (f->store, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'");
+
+  g_assert_true (care_store_bulk_begin (f->store, cancellable, &error));
+  for (guint i = 0; i < records->len; i++)
+    g_assert_true (care_store_bulk_insert (f->store, g_ptr_array_index (records, i), &error));
+  g_cancellable_cancel (cancellable);
+  g_assert_false (care_store_bulk_end (f->store, TRUE, &error));
+  g_assert_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_CANCELLED);
+
+  assert_empty_and_sound (f->store, n_indexes);
+  assert_loads (f->store, records);
+}
+
+/* A scan longer than the progress handler's interval stops when its
+ * cancellable is cancelled; the same query runs to the end without. */
+static void
+test_count_cancelled (Fixture      *f,
+                      gconstpointer data)
+{
+  g_autoptr (GPtrArray) records = demo_records (2000);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) found = NULL;
+
+  g_assert_true (care_store_bulk_begin (f->store, NULL, &error));
+  for (guint i = 0; i < records->len; i++)
+    g_assert_true (care_store_bulk_insert (f->store, g_ptr_array_index (records, i), &error));
+  g_assert_true (care_store_bulk_end (f->store, TRUE, &error));
+
+  /* No index on notes: every row is read. */
+  care_query_add_string (q, "notes", CARE_QUERY_NE, "no such note");
+  g_assert_cmpuint (care_store_count (f->store, q, cancellable, &error), ==,
+                    scalar (f->store, "SELECT count(*) FROM customer"));
+  g_assert_no_error (error);
+
+  g_cancellable_cancel (cancellable);
+  g_assert_cmpuint (care_store_count (f->store, q, cancellable, &error), ==, 0);
+  g_assert_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  found = care_store_find (f->store, q, 0, 1000000, cancellable, &error);
+  g_assert_null (found);
+  g_assert_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  /* The watch ends with the call: the next one, not cancelled, runs. */
+  g_assert_cmpuint (care_store_count (f->store, q, NULL, &error), >, 0);
+  g_assert_no_error (error);
+}
+
 /* The process dies in the middle of the load, with pages already written. */
 static void
 test_bulk_load_interrupted (Fixture      *f,
@@ -600,7 +683,7 @@ test_bulk_load_interrupted (Fixture      *f,
     {
       CareStore *store = care_store_new (f->path, NULL);
 
-      if (store == NULL || !care_store_bulk_begin (store, NULL) || !care_store_exec (store, "PRAGMA cache_size = 5", NULL))
+      if (store == NULL || !care_store_bulk_begin (store, NULL, NULL) || !care_store_exec (store, "PRAGMA cache_size = 5", NULL))
         _exit (1);
       for (guint i = 0; i < records->len; i++)
         if (!care_store_bulk_insert (store, g_ptr_array_index (records, i), NULL))
@@ -631,7 +714,7 @@ test_bulk_load_shared_file (Fixture      *f,
 
   g_assert_no_error (error);
   g_assert_cmpint (scalar (f->store, "SELECT count(*) FROM customer"), ==, 0);
-  g_assert_true (care_store_bulk_begin (loader, &error));
+  g_assert_true (care_store_bulk_begin (loader, NULL, &error));
   mode = text_scalar (loader, "PRAGMA journal_mode");
   g_assert_cmpstr (mode, ==, "wal");
   g_assert_cmpint (scalar (f->store, "SELECT count(*) FROM customer"), ==, 0);
@@ -726,6 +809,9 @@ main (int   argc,
   ADD ("/store/client-id-persists", test_client_id_persists);
   ADD ("/store/bulk-load-failed", test_bulk_load_failed);
   ADD ("/store/bulk-load-interrupted", test_bulk_load_interrupted);
+  ADD ("/store/bulk-load-cancelled", test_bulk_load_cancelled);
+  ADD ("/store/bulk-end-cancelled", test_bulk_end_cancelled);
+  ADD ("/store/count-cancelled", test_count_cancelled);
   ADD ("/store/bulk-load-shared-file", test_bulk_load_shared_file);
 #undef ADD
   g_test_add_func ("/store/migrate-from-every-version", test_migrate_from_every_version);

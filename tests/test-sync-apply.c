@@ -126,7 +126,7 @@ test_pull_twice (Fixture *f, gconstpointer data)
   for (guint i = 0; i < 2; i++)
     {
       pull (f, page, "c.3");
-      g_assert_cmpuint (care_store_count (f->store, q, NULL), ==, 1);
+      g_assert_cmpuint (care_store_count (f->store, q, NULL, NULL), ==, 1);
       g_assert_null (load (f, ID2));
     }
 }

@@ -191,7 +191,7 @@ test_visit_round_trip (Fixture      *f,
   sync_once (f->field_sync);
   g_assert_cmpuint (fx_count (f->field, "maintenance_visit"), ==, 4);
   visits = care_maintenance_plan_visits_query (care_record_get_id (plan));
-  links = care_store_find (f->field, visits, 0, 10, &error);
+  links = care_store_find (f->field, visits, 0, 10, NULL, &error);
   g_assert_no_error (error);
   appointment = care_store_load (f->field, care_schema_entity (CARE_ENTITY_APPOINTMENT),
                                  care_record_get_string (g_ptr_array_index (links, 1), "appointment_id"), &error);

@@ -133,7 +133,7 @@ fx_count (CareStore  *store,
 {
   g_autoptr (CareQuery) q = care_query_new (care_schema_lookup (entity));
   g_autoptr (GError) error = NULL;
-  guint n = care_store_count (store, q, &error);
+  guint n = care_store_count (store, q, NULL, &error);
 
   g_assert_no_error (error);
   return n;

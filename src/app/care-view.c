@@ -390,7 +390,7 @@ care_view_show_error (gpointer      widget,
 
   g_return_if_fail (error != NULL);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (care_store_error_is_cancelled (error))
     return;
 
   message = what != NULL ? g_strdup_printf ("%s: %s", what, error->message)

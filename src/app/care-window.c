@@ -300,7 +300,7 @@ demo_loaded_cb (GObject      *source,
 
   if (!care_demo_fill_finish (CARE_STORE (source), result, &n, &error))
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (!care_store_error_is_cancelled (error))
         {
           message = g_strdup_printf (_ ("Demo data could not be loaded: %s"), error->message);
           adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));

@@ -128,7 +128,7 @@ care_csv_export (CareStore *store, CareQuery *query, GOutputStream *stream, GCan
 
   for (guint offset = 0;; offset += EXPORT_PAGE)
     {
-      g_autoptr (GPtrArray) page = care_store_find (store, query, offset, EXPORT_PAGE, error);
+      g_autoptr (GPtrArray) page = care_store_find (store, query, offset, EXPORT_PAGE, cancellable, error);
 
       if (page == NULL)
         return FALSE;

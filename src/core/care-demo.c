@@ -1221,16 +1221,18 @@ fill_sink (CareRecord *record,
   return care_store_bulk_insert (data->store, record, error);
 }
 
-/* Loads the demo dataset into @store in one transaction. */
+/* Loads the demo dataset into @store in one transaction; a cancelled
+ * @cancellable rolls it back. */
 gboolean
 care_demo_fill_store (CareStore             *store,
                       const CareDemoOptions *options,
+                      GCancellable          *cancellable,
                       guint64               *n_records,
                       GError               **error)
 {
   FillData data = { store, 0 };
 
-  if (!care_store_bulk_begin (store, error))
+  if (!care_store_bulk_begin (store, cancellable, error))
     return FALSE;
 
   if (!care_demo_generate (options, fill_sink, &data, error))
@@ -1282,7 +1284,7 @@ fill_thread (GTask        *task,
     }
 
   /* Only ever into an empty store: demo data never mixes with real data. */
-  if (care_store_count (store, customers, &error) > 0 || error != NULL)
+  if (care_store_count (store, customers, cancellable, &error) > 0 || error != NULL)
     {
       if (error != NULL)
         g_task_return_error (task, error);
@@ -1292,7 +1294,7 @@ fill_thread (GTask        *task,
     }
 
   care_demo_options_init (&options, t->n_customers);
-  if (!care_demo_fill_store (store, &options, &t->n_records, &error))
+  if (!care_demo_fill_store (store, &options, cancellable, &t->n_records, &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);

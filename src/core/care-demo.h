@@ -24,6 +24,7 @@ gboolean care_demo_generate (const CareDemoOptions *options,
                              GError               **error);
 gboolean care_demo_fill_store (CareStore             *store,
                                const CareDemoOptions *options,
+                               GCancellable          *cancellable,
                                guint64               *n_records,
                                GError               **error);
 

@@ -112,7 +112,7 @@ schedule_in_transaction (CareStore *store,
   else
     care_query_add_string (q, "follow_up_of", CARE_QUERY_EQ, care_record_get_id (source));
 
-  existing = care_store_count (store, q, &local_error);
+  existing = care_store_count (store, q, NULL, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));

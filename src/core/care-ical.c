@@ -428,7 +428,7 @@ store_find (const CareEntity *entity, const char *field, const char *value, gpoi
 
   care_query_add_string (q, field, CARE_QUERY_EQ, value);
   care_query_set_order (q, order, FALSE);
-  return care_store_find (CARE_STORE (user_data), q, 0, CHILDREN_MAX, NULL);
+  return care_store_find (CARE_STORE (user_data), q, 0, CHILDREN_MAX, NULL, NULL);
 }
 
 /* Public API */
@@ -557,7 +557,7 @@ find_events (CareStore *store, const char *entity, const char *staff_field, cons
     care_query_add_string (q, "end_at", CARE_QUERY_GE, since);
   care_query_set_order (q, "start_at", FALSE);
 
-  found = care_store_find (store, q, 0, CARE_ICAL_FEED_MAX_EVENTS - out->len, error);
+  found = care_store_find (store, q, 0, CARE_ICAL_FEED_MAX_EVENTS - out->len, NULL, error);
   if (found == NULL)
     return FALSE;
 

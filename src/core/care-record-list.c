@@ -76,9 +76,9 @@ count_items (CareRecordList *self)
 
   search = care_query_has_fts_search (self->query);
   if (search)
-    n = care_store_count_upto (self->store, self->query, self->count_limit, &error);
+    n = care_store_count_upto (self->store, self->query, self->count_limit, NULL, &error);
   else
-    n = care_store_count (self->store, self->query, &error);
+    n = care_store_count (self->store, self->query, NULL, &error);
   if (error != NULL)
     g_warning ("Could not count %s: %s", care_query_get_entity (self->query)->name, error->message);
 
@@ -106,7 +106,7 @@ grow_cb (gpointer user_data)
     return G_SOURCE_REMOVE;
 
   self->count_limit = self->count_limit > G_MAXUINT / 4 ? G_MAXUINT : self->count_limit * 4;
-  n = care_store_count_upto (self->store, self->query, self->count_limit, &error);
+  n = care_store_count_upto (self->store, self->query, self->count_limit, NULL, &error);
   if (error != NULL)
     {
       g_warning ("Could not count %s: %s", care_query_get_entity (self->query)->name, error->message);
@@ -140,16 +140,16 @@ read_page_with (CareRecordList *self,
   g_autoptr (CareQuery) after = NULL;
 
   if (previous == NULL || previous->len != PAGE_SIZE || order == NULL)
-    return care_store_find (self->store, query, page * PAGE_SIZE, PAGE_SIZE, error);
+    return care_store_find (self->store, query, page * PAGE_SIZE, PAGE_SIZE, NULL, error);
 
   last = g_ptr_array_index (previous, previous->len - 1);
   value = care_record_get_value (last, order->name);
   if (value == NULL || care_record_get_seq (last) == 0)
-    return care_store_find (self->store, query, page * PAGE_SIZE, PAGE_SIZE, error);
+    return care_store_find (self->store, query, page * PAGE_SIZE, PAGE_SIZE, NULL, error);
 
   after = care_query_copy (query);
   care_query_set_after (after, value, care_record_get_seq (last));
-  return care_store_find (self->store, after, 0, PAGE_SIZE, error);
+  return care_store_find (self->store, after, 0, PAGE_SIZE, NULL, error);
 }
 
 static GPtrArray *

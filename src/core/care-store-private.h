@@ -1,5 +1,6 @@
 /* care-store-private.h: store internals shared by the core modules that
- * write beside it (the sync engine applies pulled pages in its transactions). */
+ * write beside it (the sync engine applies pulled pages in its transactions,
+ * care-store-bulk.c loads many rows at once). */
 #pragma once
 
 #include <sqlite3.h>
@@ -7,6 +8,13 @@
 #include "care-store.h"
 
 G_BEGIN_DECLS
+
+/* How many virtual machine steps SQLite runs between two looks at a
+ * watched cancellable: often enough to stop within milliseconds, rarely
+ * enough to cost nothing measurable. */
+#define CARE_STORE_PROGRESS_STEPS 10000
+
+typedef struct _CareStoreBulk CareStoreBulk;
 
 extern const char *const care_store_migrations[];
 
@@ -40,5 +48,20 @@ gboolean      care_store_end (CareStore *self,
 void          care_store_note_change (CareStore  *self,
                                       const char *entity,
                                       const char *id);
+guint         care_store_get_depth (CareStore *self);
+gboolean      care_store_insert_row (CareStore  *self,
+                                     CareRecord *record,
+                                     GError    **error);
+void          care_store_watch (CareStore    *self,
+                                GCancellable *cancellable);
+void          care_store_unwatch (CareStore *self);
+
+CareStoreBulk *care_store_get_bulk (CareStore *self);
+void           care_store_set_bulk (CareStore     *self,
+                                    CareStoreBulk *bulk);
+CareStoreBulk *care_store_steal_bulk (CareStore *self);
+void           care_store_bulk_free (CareStoreBulk *bulk);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareStoreBulk, care_store_bulk_free)
 
 G_END_DECLS

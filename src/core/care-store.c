@@ -25,13 +25,10 @@ struct _CareStore
   char       *client_id;
   int         schema_version;
 
-  guint       depth;        /* nested care_store_begin() calls */
-  gboolean    bulk;         /* inside bulk_begin/bulk_end: search triggers off */
-  gboolean    bulk_search;  /* the bulk load touched what search indexes */
-  GPtrArray  *bulk_indexes; /* CREATE INDEX statements to run at bulk_end */
-  gboolean    bulk_journal; /* the load left WAL for a rollback journal */
-  gint64      bulk_start;   /* monotonic time of bulk_begin, for the debug log */
-  GHashTable *changed;      /* entity name -> id, or "" for many ids, until commit */
+  guint          depth;   /* nested care_store_begin() calls */
+  CareStoreBulk *bulk;    /* the bulk load under way (care-store-bulk.c), or NULL */
+  GPtrArray     *watched; /* GCancellable (or NULL) per care_store_watch() */
+  GHashTable    *changed; /* entity name -> id, or "" for many ids, until commit */
 };
 
 G_DEFINE_FINAL_TYPE (CareStore, care_store, G_TYPE_OBJECT)
@@ -59,13 +56,21 @@ care_store_finalize (GObject *object)
   g_clear_pointer (&self->statements, g_hash_table_unref);
   g_clear_pointer (&self->columns, g_hash_table_unref);
   g_clear_pointer (&self->changed, g_hash_table_unref);
-  g_clear_pointer (&self->bulk_indexes, g_ptr_array_unref);
+  g_clear_pointer (&self->bulk, care_store_bulk_free);
+  g_clear_pointer (&self->watched, g_ptr_array_unref);
   if (self->db != NULL)
     sqlite3_close (self->db);
   g_free (self->path);
   g_free (self->client_id);
 
   G_OBJECT_CLASS (care_store_parent_class)->finalize (object);
+}
+
+static void
+unref_watched (gpointer cancellable)
+{
+  if (cancellable != NULL)
+    g_object_unref (cancellable);
 }
 
 static void
@@ -94,6 +99,17 @@ care_store_init (CareStore *self)
                                             finalize_statement);
   self->columns = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   self->changed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->watched = g_ptr_array_new_with_free_func (unref_watched);
+}
+
+/* Whether @error says the caller cancelled: %G_IO_ERROR_CANCELLED, or
+ * %CARE_STORE_ERROR_CANCELLED from a statement a cancellable interrupted.
+ * Neither is shown to the user. */
+gboolean
+care_store_error_is_cancelled (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+         g_error_matches (error, CARE_STORE_ERROR, CARE_STORE_ERROR_CANCELLED);
 }
 
 /* Maps an SQLite result code to CARE_STORE_ERROR; always returns FALSE. */
@@ -125,15 +141,86 @@ care_store_set_error (CareStore *self,
       break;
     }
 
+  /* An interrupt is ours, not the connection's last error. */
   g_set_error (error, CARE_STORE_ERROR, code, _ ("Database error: %s"),
-               self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+               self->db != NULL && code != CARE_STORE_ERROR_CANCELLED ? sqlite3_errmsg (self->db)
+                                                                     : sqlite3_errstr (rc));
   return FALSE;
+}
+
+static int
+progress_cb (gpointer user_data)
+{
+  CareStore *self = user_data;
+
+  for (guint i = 0; i < self->watched->len; i++)
+    if (g_cancellable_is_cancelled (g_ptr_array_index (self->watched, i)))
+      return 1;
+  return 0;
+}
+
+/**
+ * care_store_watch:
+ * @cancellable: (nullable): what may interrupt the statements run until
+ *   the matching care_store_unwatch()
+ *
+ * Makes cancellation real: SQLite calls a progress handler every few
+ * thousand virtual machine steps, and once @cancellable is cancelled the
+ * statement running stops with SQLITE_INTERRUPT, which fails the call with
+ * %CARE_STORE_ERROR_CANCELLED. Watches nest; %NULL watches nothing.
+ */
+void
+care_store_watch (CareStore    *self,
+                  GCancellable *cancellable)
+{
+  g_ptr_array_add (self->watched, cancellable != NULL ? g_object_ref (cancellable) : NULL);
+  if (cancellable != NULL)
+    sqlite3_progress_handler (self->db, CARE_STORE_PROGRESS_STEPS, progress_cb, self);
+}
+
+void
+care_store_unwatch (CareStore *self)
+{
+  g_return_if_fail (self->watched->len > 0);
+
+  g_ptr_array_set_size (self->watched, self->watched->len - 1);
+  for (guint i = 0; i < self->watched->len; i++)
+    if (g_ptr_array_index (self->watched, i) != NULL)
+      return;
+  sqlite3_progress_handler (self->db, 0, NULL, NULL);
 }
 
 sqlite3 *
 care_store_get_db (CareStore *self)
 {
   return self->db;
+}
+
+/* How many care_store_begin() calls are open. */
+guint
+care_store_get_depth (CareStore *self)
+{
+  return self->depth;
+}
+
+CareStoreBulk *
+care_store_get_bulk (CareStore *self)
+{
+  return self->bulk;
+}
+
+void
+care_store_set_bulk (CareStore     *self,
+                     CareStoreBulk *bulk)
+{
+  g_clear_pointer (&self->bulk, care_store_bulk_free);
+  self->bulk = bulk;
+}
+
+CareStoreBulk *
+care_store_steal_bulk (CareStore *self)
+{
+  return g_steal_pointer (&self->bulk);
 }
 
 /* A cached statement, reset and with its bindings cleared. */
@@ -719,10 +806,11 @@ insert_sql (CareStore        *self,
   return sql;
 }
 
-static gboolean
-insert_row (CareStore  *self,
-            CareRecord *record,
-            GError    **error)
+/* Inserts @record's row as it is: its rev, sync state and timestamps. */
+gboolean
+care_store_insert_row (CareStore  *self,
+                       CareRecord *record,
+                       GError    **error)
 {
   const CareEntity *e = care_record_get_entity (record);
   sqlite3_stmt     *stmt;
@@ -760,7 +848,7 @@ create_record (CareStore  *self,
     if (care_record_get_value_at (record, i) != NULL)
       json_object_set_member (fields, e->fields[i].name, care_json_from_value (care_record_get_value_at (record, i)));
 
-  return insert_row (self, record, error) && append_outbox (self, e->name, care_record_get_id (record), CARE_MUTATION_CREATE, 0, fields, now, error);
+  return care_store_insert_row (self, record, error) && append_outbox (self, e->name, care_record_get_id (record), CARE_MUTATION_CREATE, 0, fields, now, error);
 }
 
 static gboolean
@@ -1018,11 +1106,12 @@ bind_params (sqlite3_stmt *stmt,
 /* Runs @sql, a count with @params and, when @limit is not negative, the
  * limit bound after them; returns the count, or 0 on error. */
 static guint
-count_rows (CareStore  *self,
-            const char *sql,
-            GPtrArray  *params,
-            gint64      limit,
-            GError    **error)
+count_rows (CareStore    *self,
+            const char   *sql,
+            GPtrArray    *params,
+            gint64        limit,
+            GCancellable *cancellable,
+            GError      **error)
 {
   sqlite3_stmt *stmt = care_store_prepare (self, sql, error);
   guint         count = 0;
@@ -1034,7 +1123,9 @@ count_rows (CareStore  *self,
   bind_params (stmt, params);
   if (limit >= 0)
     sqlite3_bind_int64 (stmt, (int) params->len + 1, limit);
+  care_store_watch (self, cancellable);
   rc = sqlite3_step (stmt);
+  care_store_unwatch (self);
   if (rc == SQLITE_ROW)
     count = (guint) sqlite3_column_int64 (stmt, 0);
   else
@@ -1044,19 +1135,27 @@ count_rows (CareStore  *self,
   return count;
 }
 
+/**
+ * care_store_count:
+ * @cancellable: (nullable): interrupts a long count
+ *
+ * Counts the rows of @query; 0 on error.
+ */
 guint
-care_store_count (CareStore *self,
-                  CareQuery *query,
-                  GError   **error)
+care_store_count (CareStore    *self,
+                  CareQuery    *query,
+                  GCancellable *cancellable,
+                  GError      **error)
 {
   g_autoptr (GPtrArray) params = NULL;
   g_autofree char *sql = care_query_to_sql (query, "count(*)", FALSE, &params);
 
-  return count_rows (self, sql, params, -1, error);
+  return count_rows (self, sql, params, -1, cancellable, error);
 }
 
 /**
  * care_store_count_upto:
+ * @cancellable: (nullable): interrupts a long count
  *
  * Counts the rows of @query, but stops at @limit: a search that matches
  * half a million customers costs as much to count as one that matches
@@ -1064,10 +1163,11 @@ care_store_count (CareStore *self,
  * them. Returns @limit when there may be more.
  */
 guint
-care_store_count_upto (CareStore *self,
-                       CareQuery *query,
-                       guint      limit,
-                       GError   **error)
+care_store_count_upto (CareStore    *self,
+                       CareQuery    *query,
+                       guint         limit,
+                       GCancellable *cancellable,
+                       GError      **error)
 {
   g_autoptr (CareQuery) stream = care_query_copy (query);
   g_autoptr (GPtrArray) params = NULL;
@@ -1078,16 +1178,22 @@ care_store_count_upto (CareStore *self,
   inner = care_query_to_sql (stream, "1", FALSE, &params);
   sql = g_strconcat ("SELECT count(*) FROM (", inner, " LIMIT ?)", NULL);
 
-  return count_rows (self, sql, params, limit, error);
+  return count_rows (self, sql, params, limit, cancellable, error);
 }
 
-/* Returns up to @limit records of @query from @offset, in its order. */
+/**
+ * care_store_find:
+ * @cancellable: (nullable): interrupts a long search or sort
+ *
+ * Returns up to @limit records of @query from @offset, in its order.
+ */
 GPtrArray *
-care_store_find (CareStore *self,
-                 CareQuery *query,
-                 guint      offset,
-                 guint      limit,
-                 GError   **error)
+care_store_find (CareStore    *self,
+                 CareQuery    *query,
+                 guint         offset,
+                 guint         limit,
+                 GCancellable *cancellable,
+                 GError      **error)
 {
   const CareEntity *e = care_query_get_entity (query);
   g_autoptr (GPtrArray) params = NULL;
@@ -1103,8 +1209,10 @@ care_store_find (CareStore *self,
   bind_params (stmt, params);
   sqlite3_bind_int64 (stmt, (int) params->len + 1, limit);
   sqlite3_bind_int64 (stmt, (int) params->len + 2, offset);
+  care_store_watch (self, cancellable);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (records, care_store_row_to_record (e, stmt));
+  care_store_unwatch (self);
   sqlite3_reset (stmt);
 
   if (rc != SQLITE_DONE)
@@ -1128,263 +1236,6 @@ care_store_outbox_count (CareStore *self)
     sqlite3_reset (stmt);
 
   return count;
-}
-
-/* Runs one step of a bulk load and logs how long it took (G_MESSAGES_DEBUG). */
-static gboolean
-bulk_exec (CareStore  *self,
-           const char *sql,
-           GError    **error)
-{
-  gint64   t0 = g_get_monotonic_time ();
-  gboolean ok = care_store_exec (self, sql, error);
-
-  g_debug ("bulk: %.60s: %.2f s", sql, (g_get_monotonic_time () - t0) / 1e6);
-  return ok;
-}
-
-/* Sets @empty to whether the store holds no customer yet, the test for a
- * load into an empty store. */
-static gboolean
-store_is_empty (CareStore *self,
-                gboolean  *empty,
-                GError   **error)
-{
-  sqlite3_stmt *stmt = care_store_prepare (self, "SELECT 1 FROM customer LIMIT 1", error);
-  int           rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return care_store_set_error (self, rc, error);
-  *empty = rc == SQLITE_DONE;
-  return TRUE;
-}
-
-/* Into an empty store, the secondary indexes of the entity tables go for
- * the load and come back at its end: one sort per index instead of a
- * B-tree insert per row into pages all over the file. Dropped and created
- * in the load's transaction, so a failed load leaves them as they were. */
-static gboolean
-drop_entity_indexes (CareStore *self,
-                     GError   **error)
-{
-  sqlite3_stmt *stmt;
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  gboolean empty;
-  int      rc;
-
-  if (!store_is_empty (self, &empty, error))
-    return FALSE;
-  if (!empty)
-    return TRUE;
-
-  /* UNIQUE constraints' own indexes have no SQL and stay. */
-  stmt = care_store_prepare (self, "SELECT name, tbl_name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL", error);
-  if (stmt == NULL)
-    return FALSE;
-  self->bulk_indexes = g_ptr_array_new_with_free_func (g_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    if (care_schema_lookup ((const char *) sqlite3_column_text (stmt, 1)) != NULL)
-      {
-        g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-        g_ptr_array_add (self->bulk_indexes, g_strdup ((const char *) sqlite3_column_text (stmt, 2)));
-      }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return care_store_set_error (self, rc, error);
-
-  for (guint i = 0; i < names->len; i++)
-    {
-      /* %w quotes an identifier; the names come from sqlite_schema. */
-      char    *sql = sqlite3_mprintf ("DROP INDEX \"%w\"", (const char *) g_ptr_array_index (names, i));
-      gboolean ok = care_store_exec (self, sql, error);
-
-      sqlite3_free (sql);
-      if (!ok)
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-create_entity_indexes (CareStore *self,
-                       GError   **error)
-{
-  g_autoptr (GPtrArray) indexes = g_steal_pointer (&self->bulk_indexes);
-
-  for (guint i = 0; indexes != NULL && i < indexes->len; i++)
-    if (!bulk_exec (self, g_ptr_array_index (indexes, i), error))
-      return FALSE;
-  return TRUE;
-}
-
-/* Into an empty store the load leaves WAL for a rollback journal: SQLite
- * journals only the pages that existed before the transaction, so the new
- * rows are written once, into the database file, instead of into the WAL
- * and again at the checkpoint. The journal stays on disk and synced, so a
- * failed or interrupted load is still rolled back (by ROLLBACK, or by the
- * next open finding the hot journal) to the empty store it started from.
- * Leaving WAL needs the only connection to the file; when another one is
- * open (the window's, while a worker thread loads) the load stays in WAL. */
-static void
-bulk_leave_wal (CareStore *self)
-{
-  sqlite3_stmt *stmt;
-  int           rc;
-
-  self->bulk_journal = FALSE;
-  rc = sqlite3_prepare_v2 (self->db, "PRAGMA journal_mode = TRUNCATE", -1, &stmt, NULL);
-  if (rc != SQLITE_OK)
-    return;
-  rc = sqlite3_step (stmt);
-  self->bulk_journal = rc == SQLITE_ROW && g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "truncate") == 0;
-  sqlite3_finalize (stmt);
-  g_debug ("bulk: %s", self->bulk_journal ? "rollback journal" : "WAL (the file is shared)");
-}
-
-static void
-bulk_return_to_wal (CareStore *self)
-{
-  if (!self->bulk_journal)
-    return;
-  self->bulk_journal = FALSE;
-  if (!care_store_exec (self, "PRAGMA journal_mode = WAL", NULL))
-    g_warning ("Could not return “%s” to WAL: %s", self->path, sqlite3_errmsg (self->db));
-}
-
-/* Bulk loading (demo data, initial sync): rows arrive as already synced and
- * write no outbox entries; one transaction, cached statements. */
-gboolean
-care_store_bulk_begin (CareStore *self,
-                       GError   **error)
-{
-  g_return_val_if_fail (!self->bulk, FALSE);
-
-  self->bulk_start = g_get_monotonic_time ();
-
-  /* Random UUID keys touch pages all over the id index: keep them in
-   * memory for the load instead of spilling to the WAL and reading back. */
-  if (!care_store_exec (self, "PRAGMA cache_size = -131072", error))
-    return FALSE;
-
-  if (self->depth == 0)
-    {
-      gboolean empty;
-
-      if (!store_is_empty (self, &empty, error))
-        return FALSE;
-      if (empty)
-        bulk_leave_wal (self);
-    }
-
-  if (!care_store_begin (self, error))
-    {
-      bulk_return_to_wal (self);
-      return FALSE;
-    }
-
-  /* Inserted and deleted inside the one transaction: no other connection
-   * ever sees it, and a crash rolls it back with the load. */
-  if (!care_store_exec (self, "INSERT OR REPLACE INTO meta (key, value) VALUES ('bulk_loading', '1')", error) || !drop_entity_indexes (self, error))
-    {
-      g_clear_pointer (&self->bulk_indexes, g_ptr_array_unref);
-      care_store_end (self, FALSE, NULL);
-      bulk_return_to_wal (self);
-      return FALSE;
-    }
-
-  self->bulk = TRUE;
-  self->bulk_search = FALSE;
-  return TRUE;
-}
-
-gboolean
-care_store_bulk_insert (CareStore  *self,
-                        CareRecord *record,
-                        GError    **error)
-{
-  const CareEntity *e = care_record_get_entity (record);
-
-  if (care_record_get_created_at (record) == NULL)
-    {
-      g_autofree char *now = care_clock_now_iso ();
-      care_record_set_timestamps (record, now, now);
-    }
-
-  if (!insert_row (self, record, error))
-    return FALSE;
-
-  if (care_entity_is_searchable (e))
-    self->bulk_search = TRUE;
-
-  care_store_note_change (self, e->name, NULL);
-  return TRUE;
-}
-
-/* One pass over the search view beats re-indexing a customer per child;
- * it reads contacts and products by customer, so the entity indexes come
- * first. Merging the index into one segment makes every search cheaper
- * after, and as that merge rewrites it all anyway, the merges FTS5 does
- * while it fills (automerge) are put off until then; crisismerge still
- * bounds the number of segments. The defaults come back for the edits that
- * follow. */
-static gboolean
-rebuild_search_index (CareStore *self,
-                      GError   **error)
-{
-  static const char *const steps[] = {
-    "DELETE FROM customer_fts",
-    "INSERT INTO customer_fts (customer_fts, rank) VALUES ('automerge', 0)",
-    "INSERT INTO customer_fts (customer_fts, rank) VALUES ('crisismerge', 64)",
-    "INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body",
-    "INSERT INTO customer_fts (customer_fts) VALUES ('optimize')",
-    "INSERT INTO customer_fts (customer_fts, rank) VALUES ('automerge', 4)",
-    "INSERT INTO customer_fts (customer_fts, rank) VALUES ('crisismerge', 16)",
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
-    if (!bulk_exec (self, steps[i], error))
-      return FALSE;
-  return TRUE;
-}
-
-gboolean
-care_store_bulk_end (CareStore *self,
-                     gboolean   commit,
-                     GError   **error)
-{
-  gboolean rebuild = commit && self->bulk_search;
-  gboolean ok;
-
-  g_return_val_if_fail (self->bulk, FALSE);
-
-  self->bulk = FALSE;
-  self->bulk_search = FALSE;
-  g_debug ("bulk: rows: %.2f s", (g_get_monotonic_time () - self->bulk_start) / 1e6);
-
-  if (!commit)
-    g_clear_pointer (&self->bulk_indexes, g_ptr_array_unref);
-  if (!care_store_exec (self, "DELETE FROM meta WHERE key = 'bulk_loading'", error) || !create_entity_indexes (self, error) || (rebuild && !rebuild_search_index (self, error)))
-    {
-      care_store_end (self, FALSE, NULL);
-      bulk_return_to_wal (self);
-      return FALSE;
-    }
-
-  {
-    gint64 t0 = g_get_monotonic_time ();
-    ok = care_store_end (self, commit, error);
-    g_debug ("bulk: %s: %.2f s", commit ? "commit" : "rollback", (g_get_monotonic_time () - t0) / 1e6);
-  }
-  bulk_return_to_wal (self);
-  g_debug ("bulk: total: %.2f s", (g_get_monotonic_time () - self->bulk_start) / 1e6);
-  if (!ok)
-    return FALSE;
-
-  return care_store_exec (self, "PRAGMA cache_size = -2000", error);
 }
 
 /* Tells every listener that anything may have changed, after another

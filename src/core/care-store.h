@@ -30,7 +30,8 @@ typedef gboolean (*CareStoreWriteFunc) (CareStore *store,
                                         gpointer   user_data,
                                         GError   **error);
 
-GQuark care_store_error_quark (void);
+GQuark   care_store_error_quark (void);
+gboolean care_store_error_is_cancelled (const GError *error);
 
 CareStore  *care_store_new (const char *path,
                             GError    **error);
@@ -55,23 +56,27 @@ gboolean    care_store_delete (CareStore        *self,
                                const char       *id,
                                GError          **error);
 
-guint      care_store_count (CareStore *self,
-                             CareQuery *query,
-                             GError   **error);
-guint      care_store_count_upto (CareStore *self,
-                                  CareQuery *query,
-                                  guint      limit,
-                                  GError   **error);
-GPtrArray *care_store_find (CareStore *self,
-                            CareQuery *query,
-                            guint      offset,
-                            guint      limit,
-                            GError   **error);
+guint      care_store_count (CareStore    *self,
+                             CareQuery    *query,
+                             GCancellable *cancellable,
+                             GError      **error);
+guint      care_store_count_upto (CareStore    *self,
+                                  CareQuery    *query,
+                                  guint         limit,
+                                  GCancellable *cancellable,
+                                  GError      **error);
+GPtrArray *care_store_find (CareStore    *self,
+                            CareQuery    *query,
+                            guint         offset,
+                            guint         limit,
+                            GCancellable *cancellable,
+                            GError      **error);
 
 guint care_store_outbox_count (CareStore *self);
 
-gboolean care_store_bulk_begin (CareStore *self,
-                                GError   **error);
+gboolean care_store_bulk_begin (CareStore    *self,
+                                GCancellable *cancellable,
+                                GError      **error);
 gboolean care_store_bulk_insert (CareStore  *self,
                                  CareRecord *record,
                                  GError    **error);

@@ -212,7 +212,7 @@ care_vcard_export (CareStore *store, CareQuery *customers, GOutputStream *stream
 
   for (guint offset = 0;; offset += EXPORT_PAGE)
     {
-      g_autoptr (GPtrArray) page = care_store_find (store, customers, offset, EXPORT_PAGE, error);
+      g_autoptr (GPtrArray) page = care_store_find (store, customers, offset, EXPORT_PAGE, cancellable, error);
 
       if (page == NULL)
         return FALSE;
@@ -225,7 +225,7 @@ care_vcard_export (CareStore *store, CareQuery *customers, GOutputStream *stream
 
           care_query_add_string (q, "customer_id", CARE_QUERY_EQ, care_record_get_id (customer));
           care_query_set_order (q, "name", FALSE);
-          contacts = care_store_find (store, q, 0, CONTACTS_MAX, error);
+          contacts = care_store_find (store, q, 0, CONTACTS_MAX, cancellable, error);
           if (contacts == NULL)
             return FALSE;
           care_vcard_append_customer (out, customer, contacts);

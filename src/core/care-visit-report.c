@@ -266,7 +266,7 @@ care_visit_report_find_for_appointment (CareStore  *store,
 
   care_query_add_string (q, "appointment_id", CARE_QUERY_EQ, appointment_id);
   care_query_set_order (q, "visit_date", FALSE);
-  found = care_store_find (store, q, 0, 1, error);
+  found = care_store_find (store, q, 0, 1, NULL, error);
   if (found == NULL || found->len == 0)
     return NULL;
   return g_object_ref (g_ptr_array_index (found, 0));

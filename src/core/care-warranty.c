@@ -112,7 +112,7 @@ care_coverage_lookup (CareStore    *store,
   memset (coverage, 0, sizeof *coverage);
 
   care_query_add_string (pq, "serial", CARE_QUERY_EQ, trimmed);
-  products = care_store_find (store, pq, 0, 1, error);
+  products = care_store_find (store, pq, 0, 1, NULL, error);
   if (products == NULL)
     return FALSE;
   if (products->len == 0)
@@ -122,7 +122,7 @@ care_coverage_lookup (CareStore    *store,
 
   care_query_add_string (wq, "product_id", CARE_QUERY_EQ, care_record_get_id (coverage->product));
   care_query_set_order (wq, "end_date", TRUE);
-  warranties = care_store_find (store, wq, 0, 100, error);
+  warranties = care_store_find (store, wq, 0, 100, NULL, error);
   if (warranties == NULL)
     {
       care_coverage_clear (coverage);

@@ -59,7 +59,7 @@ care_store_find_all (CareStore *store,
                      CareQuery *query,
                      GError   **error)
 {
-  return care_store_find (store, query, 0, FIND_ALL_LIMIT, error);
+  return care_store_find (store, query, 0, FIND_ALL_LIMIT, NULL, error);
 }
 
 /* Makes @self hold what @source holds: values, revision, state, times.

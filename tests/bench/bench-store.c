@@ -137,7 +137,7 @@ main (int   argc,
       store = care_store_new (db_path, &error);
       g_assert_no_error (error);
       t0 = now_ms ();
-      if (!care_demo_fill_store (store, &options, &n_records, &error))
+      if (!care_demo_fill_store (store, &options, NULL, &n_records, &error))
         g_error ("import failed: %s", error->message);
       import_s = (now_ms () - t0) / 1000.0;
       g_clear_object (&store);

@@ -73,7 +73,7 @@ count (CareStore  *store,
        const char *entity)
 {
   g_autoptr (CareQuery) q = care_query_new (care_schema_lookup (entity));
-  return care_store_count (store, q, NULL);
+  return care_store_count (store, q, NULL, NULL);
 }
 
 int
@@ -138,7 +138,7 @@ main (int   argc,
 
   /* Incremental: 100 customers edited here, pushed, and the pull after it. */
   q = care_query_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
-  some = care_store_find (store, q, 0, 100, &error);
+  some = care_store_find (store, q, 0, 100, NULL, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < some->len; i++)
     {

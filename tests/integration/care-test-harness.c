@@ -422,7 +422,7 @@ test_client_count (TestClient *client, const char *entity)
 {
   g_autoptr (CareQuery) query = care_query_new (care_schema_lookup (entity));
   g_autoptr (GError) error = NULL;
-  guint n = care_store_count (client->store, query, &error);
+  guint n = care_store_count (client->store, query, NULL, &error);
 
   g_assert_no_error (error);
   return n;

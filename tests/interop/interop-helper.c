@@ -39,7 +39,7 @@ dump_store (CareStore *store)
       g_autoptr (GError) error = NULL;
       JsonArray *arr = json_array_new ();
 
-      all = care_store_find (store, q, 0, 100000, &error);
+      all = care_store_find (store, q, 0, 100000, NULL, &error);
       die_on (error);
       for (guint j = 0; j < all->len; j++)
         {

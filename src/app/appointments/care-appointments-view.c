@@ -225,7 +225,7 @@ fill_technicians (CareAppointmentsView *self)
 
   care_query_add_string (query, "role", CARE_QUERY_EQ, "technician");
   care_query_set_order (query, "name", FALSE);
-  staff = care_store_find (get_store (self), query, 0, MAX_TECHNICIANS, &error);
+  staff = care_store_find (get_store (self), query, 0, MAX_TECHNICIANS, NULL, &error);
   if (staff == NULL)
     {
       g_warning ("Could not list the technicians: %s", error->message);

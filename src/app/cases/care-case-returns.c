@@ -89,7 +89,7 @@ care_case_returns_fill (CareRecordGroup *group, CareStore *store, CareRecord *se
   g_autoptr (GPtrArray) returns = NULL;
 
   care_query_add_string (q, "case_id", CARE_QUERY_EQ, care_record_get_id (service_case));
-  returns = care_store_find (store, q, 0, MAX_RETURNS, NULL);
+  returns = care_store_find (store, q, 0, MAX_RETURNS, NULL, NULL);
 
   for (guint i = 0; returns != NULL && i < returns->len; i++)
     {

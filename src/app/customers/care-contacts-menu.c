@@ -284,7 +284,7 @@ export_in_thread (GTask *task, gpointer source_object, gpointer task_data, GCanc
       return;
     }
 
-  n = care_store_count (store, d->query, &error);
+  n = care_store_count (store, d->query, cancellable, &error);
   if (error == NULL)
     {
       if (d->format == FORMAT_CSV)

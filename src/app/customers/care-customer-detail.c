@@ -67,7 +67,7 @@ static GPtrArray *
 find (CareCustomerDetail *self, CareQuery *query, guint limit)
 {
   g_autoptr (GError) error = NULL;
-  GPtrArray *records = care_store_find (get_store (self), query, 0, limit, &error);
+  GPtrArray *records = care_store_find (get_store (self), query, 0, limit, NULL, &error);
 
   if (records == NULL)
     {

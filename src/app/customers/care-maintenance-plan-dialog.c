@@ -88,7 +88,7 @@ load_visits (CareMaintenancePlanDialog *self)
 {
   CareRecord *plan = care_record_editor_get_record (self->editor);
   g_autoptr (CareQuery) links_query = care_maintenance_plan_visits_query (care_record_get_id (plan));
-  g_autoptr (GPtrArray) links = care_store_find (self->store, links_query, 0, MAX_VISITS, NULL);
+  g_autoptr (GPtrArray) links = care_store_find (self->store, links_query, 0, MAX_VISITS, NULL, NULL);
   g_autoptr (GDateTime) now = care_clock_now_utc ();
   g_autoptr (CareQuery) overdue_query = care_maintenance_overdue_query (now);
   g_autoptr (GPtrArray) overdue = NULL;
@@ -98,7 +98,7 @@ load_visits (CareMaintenancePlanDialog *self)
   self->last_linked = 0;
 
   care_query_add_string (overdue_query, "product_id", CARE_QUERY_EQ, care_record_get_string (plan, "product_id"));
-  overdue = care_store_find (self->store, overdue_query, 0, MAX_VISITS, NULL);
+  overdue = care_store_find (self->store, overdue_query, 0, MAX_VISITS, NULL, NULL);
   for (guint i = 0; overdue != NULL && i < overdue->len; i++)
     g_hash_table_add (self->overdue_ids, g_strdup (care_record_get_id (g_ptr_array_index (overdue, i))));
 
@@ -256,7 +256,7 @@ load_or_new_plan (CareStore *store, CareRecord *product, GError **error)
   CareRecord      *plan;
 
   care_query_add_string (q, "product_id", CARE_QUERY_EQ, care_record_get_id (product));
-  plans = care_store_find (store, q, 0, 1, error);
+  plans = care_store_find (store, q, 0, 1, NULL, error);
   if (plans == NULL)
     return NULL;
   if (plans->len > 0)

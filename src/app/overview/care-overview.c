@@ -588,7 +588,7 @@ refresh (gpointer user_data)
 
   self->refresh_id = 0;
 
-  n_customers = care_store_count (store (self), customers, &error);
+  n_customers = care_store_count (store (self), customers, NULL, &error);
   warn_error ("the customers", error);
   gtk_stack_set_visible_child_name (self->stack, n_customers == 0 ? "welcome" : "summary");
   if (n_customers == 0)

@@ -165,7 +165,7 @@ fill_courses (CareTrainingView *self)
   guint            n_old = g_list_model_get_n_items (G_LIST_MODEL (self->course_names));
 
   care_query_set_order (query, "title", FALSE);
-  courses = care_store_find (get_store (self), query, 0, MAX_COURSES, &error);
+  courses = care_store_find (get_store (self), query, 0, MAX_COURSES, NULL, &error);
   if (courses == NULL)
     {
       g_warning ("Could not list the courses: %s", error->message);
@@ -335,7 +335,7 @@ fill_participants (CareTrainingView *self)
 
   care_query_add_string (query, "session_id", CARE_QUERY_EQ, care_record_get_id (self->current));
   care_query_set_order (query, "enrolled_at", FALSE);
-  enrolments = care_store_find (get_store (self), query, 0, MAX_PARTICIPANTS, &error);
+  enrolments = care_store_find (get_store (self), query, 0, MAX_PARTICIPANTS, NULL, &error);
   if (enrolments == NULL)
     {
       g_warning ("Could not list the participants: %s", error->message);

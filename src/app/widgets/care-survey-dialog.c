@@ -138,7 +138,7 @@ fill_participants (CareSurveyDialog *self)
 
   care_query_add_string (q, "session_id", CARE_QUERY_EQ, care_record_get_id (self->subject));
   care_query_add_string (q, "status", CARE_QUERY_EQ, "confirmed");
-  enrolments = care_store_find (self->store, q, 0, MAX_PARTICIPANTS, NULL);
+  enrolments = care_store_find (self->store, q, 0, MAX_PARTICIPANTS, NULL, NULL);
   self->contact_ids = g_ptr_array_new_with_free_func (g_free);
 
   for (guint i = 0; enrolments != NULL && i < enrolments->len; i++)

@@ -44,7 +44,7 @@ care_survey_group_fill (CareRecordGroup *group, CareStore *store, CareRecord *su
     return;
   care_query_add_string (q, field, CARE_QUERY_EQ, care_record_get_id (subject));
   care_query_set_order (q, "answered_at", TRUE);
-  surveys = care_store_find (store, q, 0, MAX_SURVEYS, NULL);
+  surveys = care_store_find (store, q, 0, MAX_SURVEYS, NULL, NULL);
 
   for (guint i = 0; surveys != NULL && i < surveys->len; i++)
     {
