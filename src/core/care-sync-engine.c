@@ -16,23 +16,20 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <libsoup/soup.h>
-#include <string.h>
 
 #include "care-clock.h"
+#include "care-json.h"
 #include "care-store-private.h"
 #include "care-sync-apply.h"
 #include "care-sync-engine.h"
 
+#define HTTP_CONFLICT      409
 #define PUSH_BATCH_SIZE    200
 #define PULL_PAGE_SIZE     500
 #define DEBOUNCE_MS        2000
 #define PERIODIC_SECONDS   300
 #define MIN_RETRY_MS       2000
 #define MAX_RETRY_MS       (5 * 60 * 1000)
-#define MAX_RETRY_AFTER_MS (60 * 60 * 1000)
-#define REQUEST_TIMEOUT_S  60
-#define MAX_RESPONSE_BYTES (64 * 1024 * 1024)
 
 struct _CareSyncEngine
 {
@@ -40,7 +37,7 @@ struct _CareSyncEngine
 
   /* Owned references */
   CareStore       *store;
-  SoupSession     *session;
+  CareSyncHttp    *http;
   GCancellable    *cancellable; /* the current run */
   GNetworkMonitor *monitor;     /* the default one, referenced */
   GPtrArray       *waiting;     /* GTasks for the next run */
@@ -82,7 +79,6 @@ struct _CareSyncEngine
 };
 
 G_DEFINE_FINAL_TYPE (CareSyncEngine, care_sync_engine, G_TYPE_OBJECT)
-G_DEFINE_QUARK (care_sync_error_quark, care_sync_error)
 
 GType
 care_sync_status_get_type (void)
@@ -138,7 +134,6 @@ typedef struct
 {
   CareSyncEngine *self;
   GCancellable   *cancellable;
-  SoupMessage    *msg;
   GPtrArray      *batch;      /* CareMutation being pushed */
   guint           batch_size; /* shrinks when the server refuses a whole batch */
   guint           n_applied;
@@ -163,7 +158,6 @@ run_free (Run *run)
 {
   g_clear_pointer (&run->links, g_array_unref);
   g_clear_pointer (&run->batch, g_ptr_array_unref);
-  g_clear_object (&run->msg);
   g_clear_object (&run->cancellable);
   g_clear_object (&run->self);
   g_free (run);
@@ -246,44 +240,6 @@ load_last_sync (CareSyncEngine *self)
     self->last_sync = g_date_time_new_from_iso8601 (text, NULL);
 }
 
-static char *
-endpoint (CareSyncEngine *self, const char *path)
-{
-  return g_strconcat (self->server_url, path, NULL);
-}
-
-static SoupMessage *
-new_message (CareSyncEngine *self, const char *method, const char *path, JsonNode *body)
-{
-  g_autofree char    *url = endpoint (self, path);
-  SoupMessage        *msg = soup_message_new (method, url);
-  SoupMessageHeaders *headers;
-
-  if (msg == NULL)
-    return NULL;
-
-  headers = soup_message_get_request_headers (msg);
-  soup_message_headers_replace (headers, "Accept", "application/json");
-  if (self->token != NULL)
-    {
-      g_autofree char *auth = g_strconcat ("Bearer ", self->token, NULL);
-      soup_message_headers_replace (headers, "Authorization", auth);
-    }
-
-  if (body != NULL)
-    {
-      gsize len;
-      char *json = json_to_string (body, FALSE);
-      g_autoptr (GBytes) bytes = NULL;
-
-      len = strlen (json);
-      bytes = g_bytes_new_take (json, len);
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-
-  return msg;
-}
-
 /* Without a server and a token there is nobody to sync with: that is the
  * "signed out" state, not idle, whatever happened before. */
 static void
@@ -298,122 +254,22 @@ update_signed_out (CareSyncEngine *self)
     }
 }
 
-/* Seconds from a Retry-After header (delta or HTTP date), or -1. */
-static gint64
-parse_retry_after (SoupMessage *msg)
-{
-  const char *value =
-      soup_message_headers_get_one (soup_message_get_response_headers (msg), "Retry-After");
-  guint64 seconds;
-
-  if (value == NULL)
-    return -1;
-
-  if (g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT32, &seconds, NULL))
-    return (gint64) seconds;
-
-  {
-    g_autoptr (GDateTime) when = soup_date_time_new_from_http_string (value);
-    g_autoptr (GDateTime) now = care_clock_now_utc ();
-
-    if (when != NULL)
-      return MAX (0, g_date_time_difference (when, now) / G_TIME_SPAN_SECOND);
-  }
-
-  return -1;
-}
-
-/* The server's own words from {"error": {"code", "message"}}, if any. */
-static char *
-server_message (JsonNode *node)
-{
-  JsonObject *obj;
-  JsonNode   *err;
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-  obj = json_node_get_object (node);
-  err = json_object_get_member (obj, "error");
-  if (err == NULL || !JSON_NODE_HOLDS_OBJECT (err))
-    return NULL;
-  obj = json_node_get_object (err);
-  if (!json_object_has_member (obj, "message") ||
-      json_node_get_value_type (json_object_get_member (obj, "message")) != G_TYPE_STRING)
-    return NULL;
-  return g_strdup (json_object_get_string_member (obj, "message"));
-}
-
-/* Turns a finished exchange into a JSON body or a CARE_SYNC_ERROR the
- * scheduler can branch on. */
+/* Finishes a request and notes the wait the server asked for, if any. */
 static JsonNode *
-read_response (CareSyncEngine *self, SoupMessage *msg, GAsyncResult *result, GError **error)
+finish_request (CareSyncEngine *self,
+                GAsyncResult   *result,
+                guint          *out_status,
+                GError        **error)
 {
-  g_autoptr (GError) local_error = NULL;
-  g_autoptr (GBytes) bytes = NULL;
-  g_autoptr (JsonParser) parser = NULL;
-  g_autoptr (JsonNode) node = NULL;
-  g_autofree char *message = NULL;
-  guint            status;
+  CareSyncHttpReply reply = { 0 };
+  JsonNode         *node = care_sync_http_request_finish (self->http, result, &reply, error);
 
-  bytes = soup_session_send_and_read_finish (self->session, result, &local_error);
-  if (bytes == NULL)
-    {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else
-        g_set_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_NETWORK,
-                     _ ("The server cannot be reached: %s"), local_error->message);
-      return NULL;
-    }
-
-  status = soup_message_get_status (msg);
-  self->retry_after_ms = 0;
-
-  if (g_bytes_get_size (bytes) > 0 && g_bytes_get_size (bytes) <= MAX_RESPONSE_BYTES)
-    {
-      parser = json_parser_new ();
-      if (json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
-                                      (gssize) g_bytes_get_size (bytes), NULL))
-        node = json_node_ref (json_parser_get_root (parser));
-    }
-
-  if (status >= 200 && status < 300)
-    {
-      if (node == NULL)
-        {
-          g_set_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_PROTOCOL,
-                       _ ("The server sent an answer that is not JSON"));
-          return NULL;
-        }
-      return g_steal_pointer (&node);
-    }
-
-  message = server_message (node);
-  if (message == NULL)
-    message = g_strdup_printf (_ ("HTTP status %u %s"), status, soup_status_get_phrase (status));
-
-  if (status == SOUP_STATUS_UNAUTHORIZED)
-    g_set_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_UNAUTHORIZED, _ ("Sign in again: %s"),
-                 message);
-  else if (status == SOUP_STATUS_FORBIDDEN)
-    g_set_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_FORBIDDEN, _ ("Not allowed: %s"), message);
-  else if (status == 429 || status >= 500)
-    {
-      gint64 after = parse_retry_after (msg);
-
-      if (after >= 0)
-        self->retry_after_ms = MIN (after * 1000, MAX_RETRY_AFTER_MS);
-      g_set_error (error, CARE_SYNC_ERROR,
-                   status == 429 ? CARE_SYNC_ERROR_BUSY : CARE_SYNC_ERROR_SERVER,
-                   _ ("The server is busy or failing, trying again later: %s"), message);
-    }
-  else
-    g_set_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_REFUSED,
-                 _ ("The server refused the request: %s"), message);
-
-  g_debug ("%s %s: %u", soup_message_get_method (msg), g_uri_get_path (soup_message_get_uri (msg)),
-           status);
-  return NULL;
+  /* A response without an answer (offline) says nothing about waiting. */
+  if (reply.status != 0)
+    self->retry_after_ms = reply.retry_after_ms;
+  if (out_status != NULL)
+    *out_status = reply.status;
+  return node;
 }
 
 static void
@@ -436,7 +292,7 @@ push_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) response = NULL;
 
-  response = read_response (self, run->msg, result, &error);
+  response = finish_request (self, result, NULL, &error);
   if (response == NULL)
     {
       /* A whole batch the server will not read (too large, or malformed):
@@ -535,22 +391,13 @@ run_next_push (Run *run)
   request = json_object_new ();
   json_object_set_string_member (request, "client_id", care_store_get_client_id (self->store));
   json_object_set_array_member (request, "mutations", g_steal_pointer (&mutations));
-  body = json_node_init_object (json_node_alloc (), request);
-  json_object_unref (request);
+  body = care_json_take_object (request);
 
   g_debug ("Pushing %u mutations from %" G_GINT64_FORMAT, run->batch->len,
            ((CareMutation *) g_ptr_array_index (run->batch, 0))->mutation_id);
 
-  g_clear_object (&run->msg);
-  run->msg = new_message (self, SOUP_METHOD_POST, "/api/v1/sync/push", body);
-  if (run->msg == NULL)
-    {
-      run_finish (run, g_error_new_literal (CARE_SYNC_ERROR, CARE_SYNC_ERROR_NOT_CONFIGURED,
-                                            _ ("The server address is not valid")));
-      return;
-    }
-  soup_session_send_and_read_async (self->session, run->msg, G_PRIORITY_DEFAULT, run->cancellable,
-                                    push_cb, run);
+  care_sync_http_request_async (self->http, self->server_url, self->token, "POST",
+                                "/api/v1/sync/push", body, run->cancellable, push_cb, run);
 }
 
 /* Pull */
@@ -564,14 +411,15 @@ pull_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr (JsonNode) response = NULL;
   gboolean has_more = FALSE;
   guint    n = 0;
+  guint    status = 0;
 
-  response = read_response (self, run->msg, result, &error);
+  response = finish_request (self, result, &status, &error);
   if (response == NULL)
     {
       /* The cursor names another server database (restored, replaced):
        * pull everything again once; applying a change twice is harmless. */
       if (g_error_matches (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_REFUSED) &&
-          soup_message_get_status (run->msg) == SOUP_STATUS_CONFLICT && !run->cursor_reset)
+          status == HTTP_CONFLICT && !run->cursor_reset)
         {
           g_clear_error (&error);
           run->cursor_reset = TRUE;
@@ -620,16 +468,8 @@ run_next_pull (Run *run)
     }
 
   path = g_strdup_printf ("/api/v1/sync/pull?limit=%u&cursor=%s", self->page_size, escaped);
-  g_clear_object (&run->msg);
-  run->msg = new_message (self, SOUP_METHOD_GET, path, NULL);
-  if (run->msg == NULL)
-    {
-      run_finish (run, g_error_new_literal (CARE_SYNC_ERROR, CARE_SYNC_ERROR_NOT_CONFIGURED,
-                                            _ ("The server address is not valid")));
-      return;
-    }
-  soup_session_send_and_read_async (self->session, run->msg, G_PRIORITY_DEFAULT, run->cancellable,
-                                    pull_cb, run);
+  care_sync_http_request_async (self->http, self->server_url, self->token, "GET", path, NULL,
+                                run->cancellable, pull_cb, run);
 }
 
 /* Scheduling */
@@ -858,14 +698,13 @@ sign_in_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   CareSyncEngine *self = g_task_get_source_object (task);
-  SoupMessage    *msg = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) response = NULL;
   JsonObject *obj;
-  JsonObject *user = NULL;
-  const char *token = NULL;
+  JsonObject *user;
+  const char *token;
 
-  response = read_response (self, msg, result, &error);
+  response = finish_request (self, result, NULL, &error);
   if (response == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -873,12 +712,8 @@ sign_in_cb (GObject *object, GAsyncResult *result, gpointer user_data)
     }
 
   obj = JSON_NODE_HOLDS_OBJECT (response) ? json_node_get_object (response) : NULL;
-  if (obj != NULL && json_object_has_member (obj, "token") &&
-      json_node_get_value_type (json_object_get_member (obj, "token")) == G_TYPE_STRING)
-    token = json_object_get_string_member (obj, "token");
-  if (token != NULL && json_object_has_member (obj, "user") &&
-      JSON_NODE_HOLDS_OBJECT (json_object_get_member (obj, "user")))
-    user = json_object_get_object_member (obj, "user");
+  token = care_json_get_string (obj, "token");
+  user = care_json_get_object (obj, "user");
 
   if (token == NULL || user == NULL)
     {
@@ -910,7 +745,7 @@ care_sync_engine_dispose (GObject *object)
   care_sync_engine_stop (self);
   if (self->changed_id != 0)
     g_clear_signal_handler (&self->changed_id, self->store);
-  g_clear_object (&self->session);
+  g_clear_object (&self->http);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (care_sync_engine_parent_class)->dispose (object);
@@ -1108,9 +943,7 @@ care_sync_engine_class_init (CareSyncEngineClass *klass)
 static void
 care_sync_engine_init (CareSyncEngine *self)
 {
-  self->session =
-      soup_session_new_with_options ("timeout", REQUEST_TIMEOUT_S, "idle-timeout", 60, "user-agent",
-                                     PACKAGE_NAME "/" PACKAGE_VERSION, NULL);
+  self->http = care_sync_http_new ();
   self->waiting = g_ptr_array_new_with_free_func (g_object_unref);
   self->status = CARE_SYNC_STATUS_SIGNED_OUT;
 }
@@ -1301,8 +1134,7 @@ care_sync_engine_sign_in_async (CareSyncEngine *self, const char *username, cons
 {
   g_autoptr (GTask) task = NULL;
   g_autoptr (JsonNode) body = NULL;
-  JsonObject  *obj;
-  SoupMessage *msg;
+  JsonObject *obj;
 
   g_return_if_fail (CARE_IS_SYNC_ENGINE (self));
   g_return_if_fail (username != NULL && password != NULL);
@@ -1320,20 +1152,11 @@ care_sync_engine_sign_in_async (CareSyncEngine *self, const char *username, cons
   obj = json_object_new ();
   json_object_set_string_member (obj, "username", username);
   json_object_set_string_member (obj, "password", password);
-  body = json_node_init_object (json_node_alloc (), obj);
-  json_object_unref (obj);
+  body = care_json_take_object (obj);
 
-  msg = new_message (self, SOUP_METHOD_POST, "/api/v1/session", body);
-  if (msg == NULL)
-    {
-      g_task_return_new_error (task, CARE_SYNC_ERROR, CARE_SYNC_ERROR_NOT_CONFIGURED,
-                               _ ("The server address is not valid"));
-      return;
-    }
-  soup_message_headers_remove (soup_message_get_request_headers (msg), "Authorization");
-  g_task_set_task_data (task, msg, g_object_unref);
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable, sign_in_cb,
-                                    g_steal_pointer (&task));
+  /* No token: signing in is how to get one. */
+  care_sync_http_request_async (self->http, self->server_url, NULL, "POST", "/api/v1/session", body,
+                                cancellable, sign_in_cb, g_steal_pointer (&task));
 }
 
 gboolean

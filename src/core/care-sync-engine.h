@@ -6,23 +6,9 @@
 #include "care-conflict.h"
 #include "care-outbox.h"
 #include "care-store.h"
+#include "care-sync-http.h"
 
 G_BEGIN_DECLS
-
-#define CARE_SYNC_ERROR (care_sync_error_quark ())
-
-typedef enum
-{
-  CARE_SYNC_ERROR_FAILED,
-  CARE_SYNC_ERROR_NOT_CONFIGURED, /* no server address */
-  CARE_SYNC_ERROR_NETWORK,        /* the server cannot be reached: offline */
-  CARE_SYNC_ERROR_SERVER,         /* 5xx: retried later */
-  CARE_SYNC_ERROR_BUSY,           /* 429: retried after Retry-After */
-  CARE_SYNC_ERROR_UNAUTHORIZED,   /* 401, or no token: sign in again */
-  CARE_SYNC_ERROR_FORBIDDEN,      /* 403 */
-  CARE_SYNC_ERROR_PROTOCOL,       /* an answer this version does not understand */
-  CARE_SYNC_ERROR_REFUSED,        /* another 4xx */
-} CareSyncError;
 
 typedef enum
 {
@@ -38,8 +24,6 @@ GType care_sync_status_get_type (void) G_GNUC_CONST;
 
 #define CARE_TYPE_SYNC_ENGINE (care_sync_engine_get_type ())
 G_DECLARE_FINAL_TYPE (CareSyncEngine, care_sync_engine, CARE, SYNC_ENGINE, GObject)
-
-GQuark care_sync_error_quark (void);
 
 CareSyncEngine *care_sync_engine_new (CareStore *store);
 CareStore      *care_sync_engine_get_store (CareSyncEngine *self);
