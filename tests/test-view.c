@@ -2,6 +2,7 @@
  * opens a record in the view of its entity, and toasts reach the window. */
 #include "config.h"
 
+#include "care-store-private.h"
 #include "care-view.h"
 #include "care-window.h"
 
@@ -262,6 +263,35 @@ test_show_error (Fixture *fx, gconstpointer data)
   g_assert_true (*dismissed);
 }
 
+/* A record that is gone loads as NULL quietly; a failing store is told. */
+static void
+test_load_record (Fixture *fx, gconstpointer data)
+{
+  const CareEntity *warranty = care_schema_entity (CARE_ENTITY_WARRANTY);
+  g_autoptr (CareRecord) found = NULL;
+  g_autoptr (CareRecord) gone = NULL;
+  g_autoptr (CareRecord) broken = NULL;
+  GtkWidget *cases;
+  gboolean  *dismissed = &fx->dismissed[0];
+
+  show_record (fx, "service_case", fx->service_case);
+  cases = shown_view (fx, "service_case");
+  care_view_add_toast (cases, watched_toast ("Saved", dismissed));
+
+  found = care_view_load_record (cases, fx->store, warranty, care_record_get_id (fx->warranty));
+  g_assert_nonnull (found);
+  gone = care_view_load_record (cases, fx->store, warranty, "00000000-0000-4000-8000-000000000000");
+  g_assert_null (gone);
+  g_assert_null (care_view_load_record (cases, fx->store, warranty, NULL));
+  g_assert_false (*dismissed);
+
+  g_assert_true (care_store_exec (fx->store, "DROP TABLE warranty", NULL));
+  broken = care_view_load_record (cases, fx->store, warranty, care_record_get_id (fx->warranty));
+  g_assert_null (broken);
+  /* The failure's toast replaced the view's last one. */
+  g_assert_true (*dismissed);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -274,6 +304,7 @@ main (int argc, char **argv)
   ADD ("/view/toast-replaces-last", test_toast_replaces_the_last);
   ADD ("/view/toast-from-dialog", test_toast_from_dialog);
   ADD ("/view/show-error-cancelled", test_show_error);
+  ADD ("/view/load-record", test_load_record);
 #undef ADD
 
   return g_test_run ();

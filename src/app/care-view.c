@@ -375,6 +375,35 @@ care_view_add_toast (gpointer  widget,
 }
 
 /**
+ * care_view_load_record:
+ * @widget: a widget in the window, where a failure is told
+ * @id: (nullable): the record's id
+ *
+ * Loads a record to show. A record that no longer exists (or no @id) gives
+ * %NULL quietly, for the caller to show as gone, as another device may
+ * have deleted it; any other failure is told to the user as well.
+ *
+ * Returns: (transfer full) (nullable): the record
+ */
+CareRecord *
+care_view_load_record (gpointer          widget,
+                       CareStore        *store,
+                       const CareEntity *entity,
+                       const char       *id)
+{
+  g_autoptr (GError) error = NULL;
+  CareRecord *record;
+
+  if (id == NULL)
+    return NULL;
+
+  record = care_store_load (store, entity, id, &error);
+  if (record == NULL && !g_error_matches (error, CARE_STORE_ERROR, CARE_STORE_ERROR_NOT_FOUND))
+    care_view_show_error (widget, NULL, error);
+  return record;
+}
+
+/**
  * care_view_show_error:
  * @what: (nullable): what failed, e.g. "Could not save"
  *

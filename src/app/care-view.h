@@ -67,6 +67,10 @@ GtkWidget   *care_view_new_header_button (CareView   *self,
 GtkWindow *care_view_get_window (gpointer widget);
 void       care_view_add_toast (gpointer  widget,
                                 AdwToast *toast);
+CareRecord *care_view_load_record (gpointer          widget,
+                                   CareStore        *store,
+                                   const CareEntity *entity,
+                                   const char       *id);
 void       care_view_show_error (gpointer      widget,
                                  const char   *what,
                                  const GError *error);

@@ -292,6 +292,7 @@ show_detail (CareAppointmentsView *self, CareRecord *record)
   g_autofree char *technician = NULL;
   g_autofree char *product = NULL;
   g_autoptr (GPtrArray) clashes = NULL;
+  g_autoptr (GError) error = NULL;
   gboolean planned;
 
   g_set_object (&self->current, record);
@@ -337,7 +338,10 @@ show_detail (CareAppointmentsView *self, CareRecord *record)
   set_row (self->notes_row, care_record_get_string (record, "notes"));
   set_row (self->work_notes_row, care_record_get_string (record, "work_notes"));
 
-  clashes = care_schedule_find_record_clashes (get_store (self), record, NULL);
+  clashes = care_schedule_find_record_clashes (get_store (self), record, &error);
+  if (clashes == NULL)
+    care_view_show_error (self, NULL, error);
+  g_clear_error (&error);
   if (clashes != NULL && clashes->len > 0)
     {
       g_autoptr (GString) text = g_string_new (NULL);
@@ -360,7 +364,11 @@ show_detail (CareAppointmentsView *self, CareRecord *record)
     set_row (self->clash_row, NULL);
 
   {
-    g_autoptr (CareRecord) report = care_visit_report_find_for_appointment (get_store (self), care_record_get_id (record), NULL);
+    g_autoptr (CareRecord) report =
+        care_visit_report_find_for_appointment (get_store (self), care_record_get_id (record), &error);
+
+    if (error != NULL)
+      care_view_show_error (self, NULL, error);
 
     adw_action_row_set_subtitle (self->visit_report_row,
                                  report == NULL                                          ? _ ("Not written yet")
@@ -515,8 +523,8 @@ toast_booked_call (CareAppointmentsView *self, const char *title, CareRecord *ca
 static void
 editor_saved_cb (CareEditorDialog *dialog, CareRecord *record, CareAppointmentsView *self)
 {
-  g_autoptr (CareRecord) stored = care_store_load (
-      get_store (self), care_record_get_entity (record), care_record_get_id (record), NULL);
+  g_autoptr (CareRecord) stored = care_view_load_record (
+      self, get_store (self), care_record_get_entity (record), care_record_get_id (record));
   g_autoptr (CareRecord) call = NULL;
 
   if (stored != NULL)
@@ -689,8 +697,8 @@ store_changed_cb (CareStore *store, const char *entity, const char *id, CareAppo
   if (self->current != NULL && (g_str_equal (entity, "appointment") || g_str_equal (entity, "customer") ||
                                 g_str_equal (entity, "visit_report")))
     {
-      g_autoptr (CareRecord) fresh = care_store_load (store, care_record_get_entity (self->current),
-                                                      care_record_get_id (self->current), NULL);
+      g_autoptr (CareRecord) fresh = care_view_load_record (
+          self, store, care_record_get_entity (self->current), care_record_get_id (self->current));
       show_detail (self, fresh);
     }
 }

@@ -21,6 +21,7 @@
 #include "care-format.h"
 #include "care-pdf.h"
 #include "care-signature-pad.h"
+#include "care-view.h"
 #include "care-visit-report-dialog.h"
 #include "care-visit-report.h"
 #include "care-workflow.h"
@@ -728,8 +729,8 @@ complete_cb (GtkWidget  *widget,
    * as Preferences say. Completing the report is the change that books it,
    * even for a visit marked done before (no status to compare: NULL), and
    * booking twice is a no-op. */
-  appointment = care_store_load (self->store, care_schema_entity (CARE_ENTITY_APPOINTMENT), care_record_get_id (self->appointment),
-                                 NULL);
+  appointment = care_view_load_record (self, self->store, care_schema_entity (CARE_ENTITY_APPOINTMENT),
+                                       care_record_get_id (self->appointment));
   if (appointment != NULL)
     call = care_follow_up_after_change (self->context, NULL, appointment);
 
@@ -986,15 +987,6 @@ print_cb (GtkWidget  *widget,
 
 /* Loading */
 
-static GPtrArray *
-load_warranties (CareStore  *store,
-                 CareRecord *appointment)
-{
-  GPtrArray *found = care_visit_report_product_warranties (store, appointment, NULL);
-
-  return found != NULL ? found : g_ptr_array_new_with_free_func (g_object_unref);
-}
-
 static AdwActionRow *
 add_sum_row (CareVisitReportDialog *self,
              const char            *title,
@@ -1206,6 +1198,7 @@ care_visit_report_dialog_new (GtkWindow   *parent,
   CareVisitReportDialog *self;
   g_autoptr (CareRecord) report = NULL;
   g_autoptr (GPtrArray) parts = NULL;
+  g_autoptr (GPtrArray) warranties = NULL;
   g_autoptr (GError) local_error = NULL;
   g_autofree char *customer = NULL;
   g_autofree char *day = NULL;
@@ -1226,6 +1219,10 @@ care_visit_report_dialog_new (GtkWindow   *parent,
       if (parts == NULL)
         return NULL;
     }
+  /* What the prices depend on: without it the report would bill wrongly. */
+  warranties = care_visit_report_product_warranties (store, appointment, error);
+  if (warranties == NULL)
+    return NULL;
 
   self = g_object_new (CARE_TYPE_VISIT_REPORT_DIALOG, "transient-for", parent, NULL);
   self->context = g_object_ref (context);
@@ -1233,7 +1230,7 @@ care_visit_report_dialog_new (GtkWindow   *parent,
   self->settings = g_object_ref (care_context_get_settings (context));
   self->currency = g_settings_get_string (self->settings, "currency");
   self->appointment = g_object_ref (appointment);
-  self->warranties = load_warranties (store, appointment);
+  self->warranties = g_steal_pointer (&warranties);
   self->saved_once = report != NULL;
   self->report = report != NULL ? g_steal_pointer (&report) : care_visit_report_new_for_appointment (appointment);
   self->completed = care_record_get_value (self->report, "total_cents") != NULL;

@@ -87,9 +87,12 @@ care_case_returns_fill (CareRecordGroup *group, CareStore *store, CareRecord *se
   CareCaseReturns *self = CARE_CASE_RETURNS (group);
   g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_RMA));
   g_autoptr (GPtrArray) returns = NULL;
+  g_autoptr (GError) error = NULL;
 
   care_query_add_string (q, "case_id", CARE_QUERY_EQ, care_record_get_id (service_case));
-  returns = care_store_find (store, q, 0, MAX_RETURNS, NULL, NULL);
+  returns = care_store_find (store, q, 0, MAX_RETURNS, NULL, &error);
+  if (returns == NULL)
+    care_view_show_error (self, NULL, error);
 
   for (guint i = 0; returns != NULL && i < returns->len; i++)
     {

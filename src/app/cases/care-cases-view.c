@@ -99,9 +99,7 @@ store (CareCasesView *self)
 static CareRecord *
 load (CareCasesView *self, CareEntityId entity, const char *id)
 {
-  if (id == NULL)
-    return NULL;
-  return care_store_load (store (self), care_schema_entity (entity), id, NULL);
+  return care_view_load_record (self, store (self), care_schema_entity (entity), id);
 }
 
 /* "3 days", "5 hours": how long a case has been waiting for an answer. */
@@ -794,6 +792,7 @@ editor_changed_cb (CareRecordEditor *editor, GParamSpec *pspec, CareCasesView *s
       g_strcmp0 (product_id, shown_product) != 0)
     {
       g_autoptr (CareRecord) product = load (self, CARE_ENTITY_PRODUCT, product_id);
+      g_autoptr (GError) error = NULL;
       CareCoverage       coverage = { 0 };
       CareWarrantyStatus status = CARE_WARRANTY_STATUS_NONE;
       g_autofree char   *today = care_clock_today ();
@@ -802,8 +801,10 @@ editor_changed_cb (CareRecordEditor *editor, GParamSpec *pspec, CareCasesView *s
       care_date_parse (today, &day);
       if (product != NULL &&
           care_coverage_lookup (store (self), care_record_get_string (product, "serial"), &day,
-                                &coverage, NULL))
+                                &coverage, &error))
         status = coverage.status;
+      else if (error != NULL)
+        care_view_show_error (self, NULL, error);
       care_coverage_clear (&coverage);
       care_record_set_string (r, "warranty_status",
                               product != NULL ? care_warranty_status_key (status) : NULL);

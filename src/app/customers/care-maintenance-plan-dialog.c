@@ -88,7 +88,8 @@ load_visits (CareMaintenancePlanDialog *self)
 {
   CareRecord *plan = care_record_editor_get_record (self->editor);
   g_autoptr (CareQuery) links_query = care_maintenance_plan_visits_query (care_record_get_id (plan));
-  g_autoptr (GPtrArray) links = care_store_find (self->store, links_query, 0, MAX_VISITS, NULL, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) links = care_store_find (self->store, links_query, 0, MAX_VISITS, NULL, &error);
   g_autoptr (GDateTime) now = care_clock_now_utc ();
   g_autoptr (CareQuery) overdue_query = care_maintenance_overdue_query (now);
   g_autoptr (GPtrArray) overdue = NULL;
@@ -98,7 +99,10 @@ load_visits (CareMaintenancePlanDialog *self)
   self->last_linked = 0;
 
   care_query_add_string (overdue_query, "product_id", CARE_QUERY_EQ, care_record_get_string (plan, "product_id"));
-  overdue = care_store_find (self->store, overdue_query, 0, MAX_VISITS, NULL, NULL);
+  if (links != NULL)
+    overdue = care_store_find (self->store, overdue_query, 0, MAX_VISITS, NULL, &error);
+  if (error != NULL)
+    care_view_show_error (self, NULL, error);
   for (guint i = 0; overdue != NULL && i < overdue->len; i++)
     g_hash_table_add (self->overdue_ids, g_strdup (care_record_get_id (g_ptr_array_index (overdue, i))));
 
@@ -106,8 +110,9 @@ load_visits (CareMaintenancePlanDialog *self)
     {
       CareRecord *link = g_ptr_array_index (links, i);
       guint       number = (guint) care_record_get_int (link, "visit_number", 0);
-      CareRecord *appointment = care_store_load (self->store, care_schema_entity (CARE_ENTITY_APPOINTMENT),
-                                                 care_record_get_string (link, "appointment_id"), NULL);
+      CareRecord *appointment =
+          care_view_load_record (self, self->store, care_schema_entity (CARE_ENTITY_APPOINTMENT),
+                                 care_record_get_string (link, "appointment_id"));
 
       if (appointment != NULL)
         g_hash_table_insert (self->booked, GUINT_TO_POINTER (number), appointment);

@@ -46,7 +46,8 @@ record_string (CareCertificateButton *self,
                const char            *id,
                const char            *field)
 {
-  g_autoptr (CareRecord) record = care_store_load (store (self), care_schema_entity (entity), id, NULL);
+  g_autoptr (CareRecord) record =
+      care_view_load_record (self, store (self), care_schema_entity (entity), id);
 
   return record != NULL ? g_strdup (care_record_get_string (record, field)) : NULL;
 }

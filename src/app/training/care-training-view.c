@@ -405,9 +405,13 @@ show_detail (CareTrainingView *self, CareRecord *session)
       set_level (self->seats_bar, &count);
     }
   else
-    g_warning ("Could not count the seats: %s", error->message);
+    care_view_show_error (self, NULL, error);
+  g_clear_error (&error);
 
-  clashes = care_schedule_find_record_clashes (get_store (self), session, NULL);
+  clashes = care_schedule_find_record_clashes (get_store (self), session, &error);
+  if (clashes == NULL)
+    care_view_show_error (self, NULL, error);
+  g_clear_error (&error);
   if (clashes != NULL && clashes->len > 0)
     {
       g_autoptr (GString) text = g_string_new (NULL);
@@ -475,8 +479,8 @@ session_saved_cb (CareEditorDialog *dialog, CareRecord *record, CareTrainingView
       care_view_add_toast (self, adw_toast_new (message));
     }
 
-  stored = care_store_load (get_store (self), care_record_get_entity (record),
-                            care_record_get_id (record), NULL);
+  stored = care_view_load_record (self, get_store (self), care_record_get_entity (record),
+                                  care_record_get_id (record));
   if (stored != NULL)
     reveal_session (self, stored);
 }
@@ -680,8 +684,8 @@ store_changed_cb (CareStore *store, const char *entity, const char *id, CareTrai
       (g_str_equal (entity, "enrolment") || g_str_equal (entity, "training_session") ||
        g_str_equal (entity, "contact")))
     {
-      g_autoptr (CareRecord) fresh = care_store_load (store, care_record_get_entity (self->current),
-                                                      care_record_get_id (self->current), NULL);
+      g_autoptr (CareRecord) fresh = care_view_load_record (
+          self, store, care_record_get_entity (self->current), care_record_get_id (self->current));
       show_detail (self, fresh);
     }
 }
@@ -830,7 +834,8 @@ edit_course_cb (GtkWidget *widget, const char *action, GVariant *param)
 
   if (id == NULL)
     return;
-  course = care_store_load (get_store (self), care_schema_entity (CARE_ENTITY_TRAINING_COURSE), id, NULL);
+  course = care_view_load_record (self, get_store (self),
+                                  care_schema_entity (CARE_ENTITY_TRAINING_COURSE), id);
   if (course != NULL)
     open_course_editor (self, course, _ ("Edit Training Course"));
 }

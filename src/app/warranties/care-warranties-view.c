@@ -197,9 +197,7 @@ product_line (CareRecord *product)
 static CareRecord *
 load (CareWarrantiesView *self, CareEntityId entity, const char *id)
 {
-  if (id == NULL)
-    return NULL;
-  return care_store_load (store (self), care_schema_entity (entity), id, NULL);
+  return care_view_load_record (self, store (self), care_schema_entity (entity), id);
 }
 
 /* The list */

@@ -15,6 +15,7 @@
 #include "care-score-picker.h"
 #include "care-survey-dialog.h"
 #include "care-survey.h"
+#include "care-view.h"
 
 /* Participants offered for a class; a session has far fewer seats. */
 #define MAX_PARTICIPANTS 1000
@@ -134,11 +135,14 @@ fill_participants (CareSurveyDialog *self)
   g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_ENROLMENT));
   g_autoptr (GPtrArray) enrolments = NULL;
   g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
+  g_autoptr (GError) error = NULL;
   const CareField *contact_field = care_schema_field (CARE_ENTITY_ENROLMENT, "contact_id");
 
   care_query_add_string (q, "session_id", CARE_QUERY_EQ, care_record_get_id (self->subject));
   care_query_add_string (q, "status", CARE_QUERY_EQ, "confirmed");
-  enrolments = care_store_find (self->store, q, 0, MAX_PARTICIPANTS, NULL, NULL);
+  enrolments = care_store_find (self->store, q, 0, MAX_PARTICIPANTS, NULL, &error);
+  if (enrolments == NULL)
+    care_view_show_error (self, NULL, error);
   self->contact_ids = g_ptr_array_new_with_free_func (g_free);
 
   for (guint i = 0; enrolments != NULL && i < enrolments->len; i++)

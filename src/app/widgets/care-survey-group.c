@@ -39,12 +39,15 @@ care_survey_group_fill (CareRecordGroup *group, CareStore *store, CareRecord *su
   const char *field = care_survey_subject_field (subject);
   g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_SURVEY));
   g_autoptr (GPtrArray) surveys = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (field == NULL)
     return;
   care_query_add_string (q, field, CARE_QUERY_EQ, care_record_get_id (subject));
   care_query_set_order (q, "answered_at", TRUE);
-  surveys = care_store_find (store, q, 0, MAX_SURVEYS, NULL, NULL);
+  surveys = care_store_find (store, q, 0, MAX_SURVEYS, NULL, &error);
+  if (surveys == NULL)
+    care_view_show_error (group, NULL, error);
 
   for (guint i = 0; surveys != NULL && i < surveys->len; i++)
     {
