@@ -250,10 +250,3 @@ care_application_new (void)
                        "flags", G_APPLICATION_DEFAULT_FLAGS,
                        NULL);
 }
-
-CareContext *
-care_application_get_context (CareApplication *self)
-{
-  g_return_val_if_fail (CARE_IS_APPLICATION (self), NULL);
-  return self->context;
-}

@@ -11,6 +11,5 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CareApplication, care_application, CARE, APPLICATION, AdwApplication)
 
 CareApplication *care_application_new (void);
-CareContext     *care_application_get_context (CareApplication *self);
 
 G_END_DECLS

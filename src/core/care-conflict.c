@@ -645,13 +645,6 @@ care_conflict_get_local_record (CareConflict *self)
   return self->local_record;
 }
 
-gint64
-care_conflict_get_server_rev (CareConflict *self)
-{
-  g_return_val_if_fail (CARE_IS_CONFLICT (self), 0);
-  return self->server_rev;
-}
-
 const char *
 care_conflict_get_title (CareConflict *self)
 {
@@ -664,11 +657,4 @@ care_conflict_get_message (CareConflict *self)
 {
   g_return_val_if_fail (CARE_IS_CONFLICT (self), NULL);
   return self->message;
-}
-
-const char *
-care_conflict_get_created_at (CareConflict *self)
-{
-  g_return_val_if_fail (CARE_IS_CONFLICT (self), NULL);
-  return self->created_at;
 }

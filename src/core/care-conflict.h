@@ -32,10 +32,8 @@ GVariant         *care_conflict_get_base_value (CareConflict *self);
 GVariant         *care_conflict_get_local_value (CareConflict *self);
 GVariant         *care_conflict_get_server_value (CareConflict *self);
 CareRecord       *care_conflict_get_local_record (CareConflict *self);
-gint64            care_conflict_get_server_rev (CareConflict *self);
 const char       *care_conflict_get_title (CareConflict *self);
 const char       *care_conflict_get_message (CareConflict *self);
-const char       *care_conflict_get_created_at (CareConflict *self);
 
 GPtrArray *care_conflict_list (CareStore *store, GError **error);
 guint      care_conflict_count (CareStore *store);

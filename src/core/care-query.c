@@ -170,12 +170,6 @@ care_query_set_search (CareQuery  *self,
   self->search = (text != NULL && text[0] != '\0') ? g_strdup (text) : NULL;
 }
 
-const char *
-care_query_get_search (CareQuery *self)
-{
-  return self->search;
-}
-
 /* The full-text MATCH expression of the search, or NULL when it does not go
  * to the customers' full-text index. */
 static char *

@@ -58,7 +58,6 @@ void              care_query_add_in (CareQuery         *self,
                                      const char *const *values);
 void              care_query_set_search (CareQuery  *self,
                                          const char *text);
-const char       *care_query_get_search (CareQuery *self);
 gboolean          care_query_has_fts_search (CareQuery *self);
 gboolean          care_query_search_is_short (CareQuery *self);
 void              care_query_set_match (CareQuery     *self,

@@ -207,12 +207,6 @@ care_score_picker_init (CareScorePicker *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Score"), -1);
 }
 
-GtkWidget *
-care_score_picker_new (void)
-{
-  return g_object_new (CARE_TYPE_SCORE_PICKER, NULL);
-}
-
 int
 care_score_picker_get_score (CareScorePicker *self)
 {

@@ -10,7 +10,6 @@ G_BEGIN_DECLS
 #define CARE_TYPE_SCORE_PICKER (care_score_picker_get_type ())
 G_DECLARE_FINAL_TYPE (CareScorePicker, care_score_picker, CARE, SCORE_PICKER, GtkWidget)
 
-GtkWidget  *care_score_picker_new (void);
 int         care_score_picker_get_score (CareScorePicker *self);
 void        care_score_picker_set_score (CareScorePicker *self,
                                          int              score);

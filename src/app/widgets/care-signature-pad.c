@@ -293,12 +293,6 @@ care_signature_pad_init (CareSignaturePad *self)
   update_state (self);
 }
 
-GtkWidget *
-care_signature_pad_new (void)
-{
-  return g_object_new (CARE_TYPE_SIGNATURE_PAD, NULL);
-}
-
 /* Returns: (transfer none): the signature as drawn so far. */
 CareSignature *
 care_signature_pad_get_signature (CareSignaturePad *self)

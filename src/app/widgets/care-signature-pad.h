@@ -10,7 +10,6 @@ G_BEGIN_DECLS
 #define CARE_TYPE_SIGNATURE_PAD (care_signature_pad_get_type ())
 G_DECLARE_FINAL_TYPE (CareSignaturePad, care_signature_pad, CARE, SIGNATURE_PAD, GtkWidget)
 
-GtkWidget     *care_signature_pad_new (void);
 CareSignature *care_signature_pad_get_signature (CareSignaturePad *self);
 void           care_signature_pad_set_signature (CareSignaturePad *self,
                                                  CareSignature    *signature);
