@@ -99,17 +99,17 @@ care_application_handle_local_options (GApplication *app,
 }
 
 static void
-quit_activated (GSimpleAction *action,
-                GVariant      *param,
-                gpointer       user_data)
+app_quit_cb (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
 {
   g_application_quit (G_APPLICATION (user_data));
 }
 
 static void
-about_activated (GSimpleAction *action,
-                 GVariant      *param,
-                 gpointer       user_data)
+app_about_cb (GSimpleAction *action,
+              GVariant      *param,
+              gpointer       user_data)
 {
   GtkApplication *app = GTK_APPLICATION (user_data);
   const char     *developers[] = { _ ("The Aftercare developers"), NULL };
@@ -131,9 +131,9 @@ about_activated (GSimpleAction *action,
 }
 
 static void
-preferences_activated (GSimpleAction *action,
-                       GVariant      *param,
-                       gpointer       user_data)
+app_preferences_cb (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
 {
   CareApplication *self = CARE_APPLICATION (user_data);
   g_autoptr (GSettings) settings = NULL;
@@ -155,9 +155,9 @@ preferences_activated (GSimpleAction *action,
 }
 
 static const GActionEntry app_actions[] = {
-  { "quit", quit_activated },
-  { "preferences", preferences_activated },
-  { "about", about_activated },
+  { "quit", app_quit_cb },
+  { "preferences", app_preferences_cb },
+  { "about", app_about_cb },
 };
 
 static void

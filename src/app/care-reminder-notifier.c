@@ -132,17 +132,17 @@ activate_on_main_window (CareReminderNotifier *self,
 /* Callbacks */
 
 static void
-show_record_cb (GSimpleAction *action,
-                GVariant      *param,
-                gpointer       user_data)
+app_show_record_cb (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
 {
   activate_on_main_window (user_data, "win.show-record", param);
 }
 
 static void
-show_today_cb (GSimpleAction *action,
-               GVariant      *param,
-               gpointer       user_data)
+app_show_today_cb (GSimpleAction *action,
+                   GVariant      *param,
+                   gpointer       user_data)
 {
   activate_on_main_window (user_data, "win.open-view", g_variant_new_string ("overview"));
 }
@@ -230,8 +230,8 @@ care_reminder_notifier_new (GtkApplication *application,
 {
   CareReminderNotifier *self;
   const GActionEntry    actions[] = {
-       { "show-record", show_record_cb, "(ss)" },
-       { "show-today", show_today_cb },
+       { "show-record", app_show_record_cb, "(ss)" },
+       { "show-today", app_show_today_cb },
   };
 
   g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);

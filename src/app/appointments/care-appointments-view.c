@@ -805,19 +805,19 @@ shift_range (CareAppointmentsView *self, int direction)
 }
 
 static void
-previous_cb (GtkWidget *widget, const char *action, GVariant *param)
+view_previous_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   shift_range (CARE_APPOINTMENTS_VIEW (widget), -1);
 }
 
 static void
-next_cb (GtkWidget *widget, const char *action, GVariant *param)
+view_next_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   shift_range (CARE_APPOINTMENTS_VIEW (widget), 1);
 }
 
 static void
-today_cb (GtkWidget *widget, const char *action, GVariant *param)
+view_today_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (widget);
   g_autoptr (GDateTime) now = care_clock_now_local ();
@@ -828,7 +828,7 @@ today_cb (GtkWidget *widget, const char *action, GVariant *param)
 }
 
 static void
-new_cb (GtkWidget *widget, const char *action, GVariant *param)
+view_new_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (widget);
   g_autoptr (GDateTime) now = care_clock_now_local ();
@@ -848,7 +848,7 @@ new_cb (GtkWidget *widget, const char *action, GVariant *param)
 }
 
 static void
-edit_cb (GtkWidget *widget, const char *action, GVariant *param)
+view_edit_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (widget);
 
@@ -857,7 +857,7 @@ edit_cb (GtkWidget *widget, const char *action, GVariant *param)
 }
 
 static void
-export_calendar_cb (GtkWidget *widget, const char *action, GVariant *param)
+view_export_calendar_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (widget);
 
@@ -867,13 +867,13 @@ export_calendar_cb (GtkWidget *widget, const char *action, GVariant *param)
 }
 
 static void
-mark_done_cb (GtkWidget *widget, const char *action, GVariant *param)
+view_mark_done_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   ask_outcome (CARE_APPOINTMENTS_VIEW (widget), "done");
 }
 
 static void
-mark_not_done_cb (GtkWidget *widget, const char *action, GVariant *param)
+view_mark_not_done_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   ask_outcome (CARE_APPOINTMENTS_VIEW (widget), "not_done");
 }
@@ -894,7 +894,7 @@ visit_report_saved_cb (CareVisitReportDialog *dialog, CareRecord *report, gboole
 }
 
 static void
-visit_report_cb (GtkWidget *widget, const char *action, GVariant *param)
+view_visit_report_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (widget);
   g_autoptr (GError) error = NULL;
@@ -915,7 +915,7 @@ visit_report_cb (GtkWidget *widget, const char *action, GVariant *param)
 }
 
 static void
-back_cb (GtkWidget *widget, const char *action, GVariant *param)
+view_back_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (widget);
 
@@ -1037,16 +1037,16 @@ care_appointments_view_class_init (CareAppointmentsViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, technician_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
 
-  gtk_widget_class_install_action (widget_class, "view.new", NULL, new_cb);
-  gtk_widget_class_install_action (widget_class, "view.previous", NULL, previous_cb);
-  gtk_widget_class_install_action (widget_class, "view.next", NULL, next_cb);
-  gtk_widget_class_install_action (widget_class, "view.today", NULL, today_cb);
-  gtk_widget_class_install_action (widget_class, "view.edit", NULL, edit_cb);
-  gtk_widget_class_install_action (widget_class, "view.export-calendar", NULL, export_calendar_cb);
-  gtk_widget_class_install_action (widget_class, "view.mark-done", NULL, mark_done_cb);
-  gtk_widget_class_install_action (widget_class, "view.mark-not-done", NULL, mark_not_done_cb);
-  gtk_widget_class_install_action (widget_class, "view.visit-report", NULL, visit_report_cb);
-  gtk_widget_class_install_action (widget_class, "view.back", NULL, back_cb);
+  gtk_widget_class_install_action (widget_class, "view.new", NULL, view_new_cb);
+  gtk_widget_class_install_action (widget_class, "view.previous", NULL, view_previous_cb);
+  gtk_widget_class_install_action (widget_class, "view.next", NULL, view_next_cb);
+  gtk_widget_class_install_action (widget_class, "view.today", NULL, view_today_cb);
+  gtk_widget_class_install_action (widget_class, "view.edit", NULL, view_edit_cb);
+  gtk_widget_class_install_action (widget_class, "view.export-calendar", NULL, view_export_calendar_cb);
+  gtk_widget_class_install_action (widget_class, "view.mark-done", NULL, view_mark_done_cb);
+  gtk_widget_class_install_action (widget_class, "view.mark-not-done", NULL, view_mark_not_done_cb);
+  gtk_widget_class_install_action (widget_class, "view.visit-report", NULL, view_visit_report_cb);
+  gtk_widget_class_install_action (widget_class, "view.back", NULL, view_back_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "view.previous",
                                        NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "view.next",

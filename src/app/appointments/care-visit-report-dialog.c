@@ -690,7 +690,7 @@ ensure_saved (CareVisitReportDialog *self)
 /* Actions */
 
 static void
-save_cb (GtkWidget  *widget,
+report_save_cb (GtkWidget  *widget,
          const char *action,
          GVariant   *param)
 {
@@ -703,7 +703,7 @@ save_cb (GtkWidget  *widget,
 }
 
 static void
-complete_cb (GtkWidget  *widget,
+report_complete_cb (GtkWidget  *widget,
              const char *action,
              GVariant   *param)
 {
@@ -746,7 +746,7 @@ focus_when_mapped_cb (GtkWidget *widget)
 }
 
 static void
-add_part_cb (GtkWidget  *widget,
+report_add_part_cb (GtkWidget  *widget,
              const char *action,
              GVariant   *param)
 {
@@ -798,7 +798,7 @@ care_visit_report_dialog_close_request (GtkWindow *window)
 }
 
 static void
-cancel_cb (GtkWidget  *widget,
+report_cancel_cb (GtkWidget  *widget,
            const char *action,
            GVariant   *param)
 {
@@ -854,7 +854,7 @@ export_response_cb (GtkNativeDialog       *chooser,
 }
 
 static void
-export_cb (GtkWidget  *widget,
+report_export_cb (GtkWidget  *widget,
            const char *action,
            GVariant   *param)
 {
@@ -932,7 +932,7 @@ print_done_cb (GtkPrintOperation      *operation,
 }
 
 static void
-print_cb (GtkWidget  *widget,
+report_print_cb (GtkWidget  *widget,
           const char *action,
           GVariant   *param)
 {
@@ -1143,12 +1143,12 @@ care_visit_report_dialog_class_init (CareVisitReportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CareVisitReportDialog, signature_pad);
   gtk_widget_class_bind_template_child (widget_class, CareVisitReportDialog, signature_error);
 
-  gtk_widget_class_install_action (widget_class, "report.save", NULL, save_cb);
-  gtk_widget_class_install_action (widget_class, "report.cancel", NULL, cancel_cb);
-  gtk_widget_class_install_action (widget_class, "report.complete", NULL, complete_cb);
-  gtk_widget_class_install_action (widget_class, "report.add-part", NULL, add_part_cb);
-  gtk_widget_class_install_action (widget_class, "report.export", NULL, export_cb);
-  gtk_widget_class_install_action (widget_class, "report.print", NULL, print_cb);
+  gtk_widget_class_install_action (widget_class, "report.save", NULL, report_save_cb);
+  gtk_widget_class_install_action (widget_class, "report.cancel", NULL, report_cancel_cb);
+  gtk_widget_class_install_action (widget_class, "report.complete", NULL, report_complete_cb);
+  gtk_widget_class_install_action (widget_class, "report.add-part", NULL, report_add_part_cb);
+  gtk_widget_class_install_action (widget_class, "report.export", NULL, report_export_cb);
+  gtk_widget_class_install_action (widget_class, "report.print", NULL, report_print_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "report.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "report.print", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "report.cancel", NULL);

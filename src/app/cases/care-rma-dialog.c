@@ -56,7 +56,7 @@ save_and_replace (CareStore *store, gpointer user_data, GError **error)
 }
 
 static void
-save_cb (GtkWidget *widget, const char *action, GVariant *param)
+rma_save_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareRmaDialog   *self = CARE_RMA_DIALOG (widget);
   CareRecord      *rma = care_record_editor_get_record (self->editor);
@@ -108,7 +108,7 @@ save_cb (GtkWidget *widget, const char *action, GVariant *param)
 }
 
 static void
-cancel_cb (GtkWidget *widget, const char *action, GVariant *param)
+rma_cancel_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   gtk_window_destroy (GTK_WINDOW (widget));
 }
@@ -135,8 +135,8 @@ care_rma_dialog_class_init (CareRmaDialogClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/aftercare/Aftercare/cases/care-rma-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, CareRmaDialog, content);
 
-  gtk_widget_class_install_action (widget_class, "rma.save", NULL, save_cb);
-  gtk_widget_class_install_action (widget_class, "rma.cancel", NULL, cancel_cb);
+  gtk_widget_class_install_action (widget_class, "rma.save", NULL, rma_save_cb);
+  gtk_widget_class_install_action (widget_class, "rma.cancel", NULL, rma_cancel_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "rma.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "rma.cancel", NULL);
 }

@@ -250,7 +250,7 @@ import_done (CareFileJob *job, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-import_cb (GtkWidget *widget, const char *action, GVariant *param)
+contacts_import_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareContactsMenu *self = CARE_CONTACTS_MENU (widget);
   g_autoptr (CareFileJob) job = care_file_job_new (widget, GTK_FILE_CHOOSER_ACTION_OPEN,
@@ -365,7 +365,7 @@ export_done (CareFileJob *job, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-export_cb (GtkWidget *widget, const char *action, GVariant *param)
+contacts_export_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareContactsMenu *self = CARE_CONTACTS_MENU (widget);
   g_autoptr (CareFileJob) job = care_file_job_new (widget, GTK_FILE_CHOOSER_ACTION_SAVE,
@@ -409,8 +409,8 @@ care_contacts_menu_class_init (CareContactsMenuClass *klass)
       widget_class, "/io/github/aftercare/Aftercare/customers/care-contacts-menu.ui");
   gtk_widget_class_bind_template_child (widget_class, CareContactsMenu, button);
 
-  gtk_widget_class_install_action (widget_class, "contacts.import", NULL, import_cb);
-  gtk_widget_class_install_action (widget_class, "contacts.export", NULL, export_cb);
+  gtk_widget_class_install_action (widget_class, "contacts.import", NULL, contacts_import_cb);
+  gtk_widget_class_install_action (widget_class, "contacts.export", NULL, contacts_export_cb);
 }
 
 static void

@@ -826,7 +826,7 @@ address_activated_cb (AdwActionRow *row, CareCustomerDetail *self)
 }
 
 static void
-maintenance_plan_cb (GtkWidget *widget, const char *action, GVariant *param)
+detail_maintenance_plan_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareCustomerDetail *self = CARE_CUSTOMER_DETAIL (widget);
   g_autoptr (GError) error = NULL;
@@ -891,7 +891,7 @@ care_customer_detail_class_init (CareCustomerDetailClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, email_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, phone_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, address_activated_cb);
-  gtk_widget_class_install_action (widget_class, "detail.maintenance-plan", "s", maintenance_plan_cb);
+  gtk_widget_class_install_action (widget_class, "detail.maintenance-plan", "s", detail_maintenance_plan_cb);
 }
 
 static void

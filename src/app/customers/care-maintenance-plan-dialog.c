@@ -173,7 +173,7 @@ editor_changed_cb (CareRecordEditor *editor, GParamSpec *pspec, CareMaintenanceP
 }
 
 static void
-save_cb (GtkWidget *widget, const char *action, GVariant *param)
+plan_save_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareMaintenancePlanDialog *self = CARE_MAINTENANCE_PLAN_DIALOG (widget);
   g_autoptr (GError) error = NULL;
@@ -202,7 +202,7 @@ save_cb (GtkWidget *widget, const char *action, GVariant *param)
 }
 
 static void
-cancel_cb (GtkWidget *widget, const char *action, GVariant *param)
+plan_cancel_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   gtk_window_destroy (GTK_WINDOW (widget));
 }
@@ -233,8 +233,8 @@ care_maintenance_plan_dialog_class_init (CareMaintenancePlanDialogClass *klass)
       widget_class, "/io/github/aftercare/Aftercare/customers/care-maintenance-plan-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, CareMaintenancePlanDialog, content);
 
-  gtk_widget_class_install_action (widget_class, "plan.save", NULL, save_cb);
-  gtk_widget_class_install_action (widget_class, "plan.cancel", NULL, cancel_cb);
+  gtk_widget_class_install_action (widget_class, "plan.save", NULL, plan_save_cb);
+  gtk_widget_class_install_action (widget_class, "plan.cancel", NULL, plan_cancel_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "plan.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "plan.cancel", NULL);
 }

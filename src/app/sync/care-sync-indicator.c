@@ -223,7 +223,7 @@ sync_now_cb (GtkWidget  *widget,
 }
 
 static void
-conflicts_cb (GtkWidget  *widget,
+sync_conflicts_cb (GtkWidget  *widget,
               const char *action,
               GVariant   *param)
 {
@@ -271,7 +271,7 @@ care_sync_indicator_class_init (CareSyncIndicatorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CareSyncIndicator, sync_button);
 
   gtk_widget_class_install_action (widget_class, "sync.now", NULL, sync_now_cb);
-  gtk_widget_class_install_action (widget_class, "sync.conflicts", NULL, conflicts_cb);
+  gtk_widget_class_install_action (widget_class, "sync.conflicts", NULL, sync_conflicts_cb);
 }
 
 static void

@@ -766,7 +766,7 @@ bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareTrainingV
 /* Actions */
 
 static void
-new_cb (GtkWidget *widget, const char *action, GVariant *param)
+view_new_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareTrainingView *self = CARE_TRAINING_VIEW (widget);
   g_autoptr (CareRecord) session = care_record_new (care_schema_entity (CARE_ENTITY_TRAINING_SESSION));
@@ -799,7 +799,7 @@ new_cb (GtkWidget *widget, const char *action, GVariant *param)
 }
 
 static void
-edit_cb (GtkWidget *widget, const char *action, GVariant *param)
+view_edit_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareTrainingView *self = CARE_TRAINING_VIEW (widget);
 
@@ -808,7 +808,7 @@ edit_cb (GtkWidget *widget, const char *action, GVariant *param)
 }
 
 static void
-export_calendar_cb (GtkWidget *widget, const char *action, GVariant *param)
+view_export_calendar_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareTrainingView *self = CARE_TRAINING_VIEW (widget);
 
@@ -818,7 +818,7 @@ export_calendar_cb (GtkWidget *widget, const char *action, GVariant *param)
 }
 
 static void
-new_course_cb (GtkWidget *widget, const char *action, GVariant *param)
+view_new_course_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   g_autoptr (CareRecord) course = care_record_new (care_schema_entity (CARE_ENTITY_TRAINING_COURSE));
 
@@ -826,7 +826,7 @@ new_course_cb (GtkWidget *widget, const char *action, GVariant *param)
 }
 
 static void
-edit_course_cb (GtkWidget *widget, const char *action, GVariant *param)
+view_edit_course_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareTrainingView *self = CARE_TRAINING_VIEW (widget);
   const char       *id = selected_course (self);
@@ -841,7 +841,7 @@ edit_course_cb (GtkWidget *widget, const char *action, GVariant *param)
 }
 
 static void
-back_cb (GtkWidget *widget, const char *action, GVariant *param)
+view_back_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareTrainingView *self = CARE_TRAINING_VIEW (widget);
 
@@ -969,12 +969,12 @@ care_training_view_class_init (CareTrainingViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, course_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
 
-  gtk_widget_class_install_action (widget_class, "view.new", NULL, new_cb);
-  gtk_widget_class_install_action (widget_class, "view.edit", NULL, edit_cb);
-  gtk_widget_class_install_action (widget_class, "view.export-calendar", NULL, export_calendar_cb);
-  gtk_widget_class_install_action (widget_class, "view.new-course", NULL, new_course_cb);
-  gtk_widget_class_install_action (widget_class, "view.edit-course", NULL, edit_course_cb);
-  gtk_widget_class_install_action (widget_class, "view.back", NULL, back_cb);
+  gtk_widget_class_install_action (widget_class, "view.new", NULL, view_new_cb);
+  gtk_widget_class_install_action (widget_class, "view.edit", NULL, view_edit_cb);
+  gtk_widget_class_install_action (widget_class, "view.export-calendar", NULL, view_export_calendar_cb);
+  gtk_widget_class_install_action (widget_class, "view.new-course", NULL, view_new_course_cb);
+  gtk_widget_class_install_action (widget_class, "view.edit-course", NULL, view_edit_course_cb);
+  gtk_widget_class_install_action (widget_class, "view.back", NULL, view_back_cb);
 }
 
 static void

@@ -35,7 +35,7 @@ enum
 static guint signals[N_SIGNALS];
 
 static void
-save_cb (GtkWidget  *widget,
+editor_save_cb (GtkWidget  *widget,
          const char *action,
          GVariant   *param)
 {
@@ -55,7 +55,7 @@ save_cb (GtkWidget  *widget,
 }
 
 static void
-cancel_cb (GtkWidget  *widget,
+editor_cancel_cb (GtkWidget  *widget,
            const char *action,
            GVariant   *param)
 {
@@ -80,8 +80,8 @@ care_editor_dialog_class_init (CareEditorDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CareEditorDialog, clamp);
   gtk_widget_class_bind_template_child (widget_class, CareEditorDialog, save_button);
 
-  gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_cb);
-  gtk_widget_class_install_action (widget_class, "editor.cancel", NULL, cancel_cb);
+  gtk_widget_class_install_action (widget_class, "editor.save", NULL, editor_save_cb);
+  gtk_widget_class_install_action (widget_class, "editor.cancel", NULL, editor_cancel_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "editor.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "editor.cancel", NULL);
 }

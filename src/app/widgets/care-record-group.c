@@ -49,7 +49,7 @@ store_changed_cb (CareStore *store, const char *entity, const char *id, CareReco
 }
 
 static void
-create_cb (GtkWidget *widget, const char *action, GVariant *param)
+record_group_create_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareRecordGroup        *self = CARE_RECORD_GROUP (widget);
   CareRecordGroupPrivate *priv = care_record_group_get_instance_private (self);
@@ -101,7 +101,7 @@ care_record_group_class_init (CareRecordGroupClass *klass)
 
   klass->watches = care_record_group_real_watches;
 
-  gtk_widget_class_install_action (widget_class, "record-group.create", NULL, create_cb);
+  gtk_widget_class_install_action (widget_class, "record-group.create", NULL, record_group_create_cb);
 }
 
 static void

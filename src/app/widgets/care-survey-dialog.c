@@ -82,7 +82,7 @@ chosen_contact (CareSurveyDialog *self)
 }
 
 static void
-save_cb (GtkWidget *widget, const char *action, GVariant *param)
+survey_save_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareSurveyDialog *self = CARE_SURVEY_DIALOG (widget);
   int               score = care_score_picker_get_score (self->score_picker);
@@ -123,7 +123,7 @@ save_cb (GtkWidget *widget, const char *action, GVariant *param)
 }
 
 static void
-cancel_cb (GtkWidget *widget, const char *action, GVariant *param)
+survey_cancel_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   gtk_window_destroy (GTK_WINDOW (widget));
 }
@@ -192,8 +192,8 @@ care_survey_dialog_class_init (CareSurveyDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CareSurveyDialog, error_label);
   gtk_widget_class_bind_template_callback (widget_class, score_changed_cb);
 
-  gtk_widget_class_install_action (widget_class, "survey.save", NULL, save_cb);
-  gtk_widget_class_install_action (widget_class, "survey.cancel", NULL, cancel_cb);
+  gtk_widget_class_install_action (widget_class, "survey.save", NULL, survey_save_cb);
+  gtk_widget_class_install_action (widget_class, "survey.cancel", NULL, survey_cancel_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "survey.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "survey.cancel", NULL);
 }
