@@ -18,21 +18,22 @@ test_export_shape (Fixture *f, gconstpointer data)
   g_autofree char *text = export_to_string (care_csv_export, f->store, "customer");
   g_autofree char *company = NULL;
 
-  g_assert_true (g_str_has_prefix (text, "id,kind,name,email,phone,address,language,notes\r\n"));
+  g_assert_true (g_str_has_prefix (text, "id,kind,name,email,phone,address,tax_number,language,notes\r\n"));
   /* Quotes doubled, cells with commas, semicolons or newlines quoted. */
   company = g_strdup_printf (
       "%s,company,\"Ёлки-Палки; Trading, Ltd.\",info@elki.example,'+7 495 123-45-67,"
-      "\"ул. Тверская, 7; кв. 5, Москва\",ru,\"",
+      "\"ул. Тверская, 7; кв. 5, Москва\",RU7707083893,ru,\"",
       f->ids.company_id);
   g_assert_nonnull (strstr (text, company));
   g_assert_nonnull (strstr (text, "\nSecond line; with, punctuation \\ and a backslash.\"\r\n"));
   /* Formula injection: such cells start with an apostrophe. */
   g_assert_nonnull (strstr (text,
                             ",\"'=HYPERLINK(\"\"http://"
-                            "evil.example\"\")\",,,'-2+3,''=x,\"'@SUM(1+1)\n+second line\"\r\n"));
+                            "evil.example\"\")\",,,'-2+3,,''=x,\"'@SUM(1+1)\n+second line\"\r\n"));
   g_assert_nonnull (strstr (
       text,
-      ",person,Zoë Ångström,zoe@example.org,'+46 8 123 456,\"Drottninggatan 1, Stockholm\",,\r\n"));
+      ",person,Zoë Ångström,zoe@example.org,'+46 8 123 456,\"Drottninggatan 1, Stockholm\","
+      "BR39053344705,,\r\n"));
 }
 
 static void

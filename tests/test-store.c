@@ -726,6 +726,53 @@ test_bulk_load_shared_file (Fixture      *f,
   g_clear_object (&loader);
 }
 
+/* A customer from before tax numbers gets one after the upgrade, and the
+ * search finds it by the number, with or without its country code. */
+static void
+test_tax_number_after_upgrade (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("care-migrate-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "old.db", NULL);
+  const char      *id = "6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10";
+  const char *const searches[] = { "PT501964843", "501964843", "5019", "pt5019" };
+  g_autoptr (CareStore) store = NULL;
+  g_autoptr (CareRecord) customer = NULL;
+  g_autoptr (GError) error = NULL;
+  sqlite3 *db;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  for (guint v = 0; v < 3; v++)
+    g_assert_cmpint (sqlite3_exec (db, care_store_migrations[v], NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "INSERT INTO customer (id, created_at, updated_at, kind, name) VALUES "
+                                 "('6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10', '2020-01-01T00:00:00Z', "
+                                 "'2020-01-01T00:00:00Z', 'company', 'Padaria Lda'); "
+                                 "PRAGMA user_version = 3",
+                                 NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  store = care_store_new (path, &error);
+  g_assert_no_error (error);
+  customer = care_store_load (store, care_schema_entity (CARE_ENTITY_CUSTOMER), id, &error);
+  g_assert_no_error (error);
+  g_assert_null (care_record_get_string (customer, "tax_number"));
+  care_record_set_string (customer, "tax_number", "PT501964843");
+  g_assert_true (care_store_save (store, customer, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (searches); i++)
+    {
+      g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
+
+      care_query_set_search (q, searches[i]);
+      g_assert_cmpuint (care_store_count (store, q, NULL, NULL), ==, 1);
+    }
+
+  g_clear_object (&store);
+  remove_dir (dir);
+}
+
 /* The columns an "AFTER UPDATE OF a, b ON table" trigger watches. */
 static GHashTable *
 watched_columns (CareStore *store, const char *trigger)
@@ -815,6 +862,7 @@ main (int   argc,
   ADD ("/store/bulk-load-shared-file", test_bulk_load_shared_file);
 #undef ADD
   g_test_add_func ("/store/migrate-from-every-version", test_migrate_from_every_version);
+  g_test_add_func ("/store/tax-number-after-upgrade", test_tax_number_after_upgrade);
   g_test_add_func ("/store/refuses-newer-file", test_refuses_newer_file);
   g_test_add_func ("/store/refuses-garbage-file", test_refuses_garbage_file);
 

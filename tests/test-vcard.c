@@ -38,6 +38,7 @@ test_export_shape (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (text, "KIND:org\r\n"));
   g_assert_nonnull (strstr (text, "FN:Ёлки-Палки\\; Trading\\, Ltd.\r\n"));
   g_assert_nonnull (strstr (text, "ADR:;;ул. Тверская\\, 7\\; кв. 5\\, Москва;;;;\r\n"));
+  g_assert_nonnull (strstr (text, "X-AFTERCARE-TAX-NUMBER:RU7707083893\r\n"));
   g_assert_nonnull (strstr (text, related));
   g_assert_nonnull (strstr (text, "ROLE:Директор\\, CEO\r\n"));
   g_assert_nonnull (strstr (text, "FN:O'Brien\\, \"Paddy\"\r\n"));

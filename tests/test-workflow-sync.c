@@ -1,6 +1,8 @@
 /* test-workflow-sync.c: the workflow entities travel through a real
  * aftercare-server on 127.0.0.1 between an office and a field client,
- * signature and totals intact, and generation stays idempotent across them. */
+ * signature and totals intact, and generation stays idempotent across them;
+ * so does a field added later, the customer's tax number, which the server
+ * checks as the clients do. */
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -9,7 +11,9 @@
 
 #include "care-follow-up.h"
 #include "care-maintenance.h"
+#include "care-outbox.h"
 #include "care-signature.h"
+#include "care-store-private.h"
 #include "care-survey.h"
 #include "care-sync-engine.h"
 #include "care-visit-report.h"
@@ -263,6 +267,55 @@ test_follow_up_once_across_devices (Fixture      *f,
   g_assert_cmpuint (fx_count (f->field, "appointment"), ==, 2);
 }
 
+static void
+test_tax_number (Fixture      *f,
+                 gconstpointer data)
+{
+  g_autoptr (CareRecord) customer = fx_customer (f->office, "Padaria Central, Lda");
+  g_autoptr (CareRecord) pulled = NULL;
+  g_autoptr (GPtrArray) rejected = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  const char   *forged = "6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d11";
+  CareMutation *m;
+
+  care_record_set_string (customer, "tax_number", "PT501964843");
+  g_assert_true (care_store_save (f->office, customer, &error));
+  g_assert_no_error (error);
+  sync_once (f->office_sync);
+  sync_once (f->field_sync);
+
+  pulled = care_store_load (f->field, care_schema_entity (CARE_ENTITY_CUSTOMER),
+                            care_record_get_id (customer), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (care_record_get_string (pulled, "tax_number"), ==, "PT501964843");
+
+  /* A client that does not check (an old or a hostile one) pushes a wrong
+   * check digit: the server refuses that mutation, with the reason. */
+  g_assert_true (care_store_exec (f->office,
+                                  "INSERT INTO customer (id, created_at, updated_at, kind, name, "
+                                  "tax_number) VALUES ('6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d11', "
+                                  "'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 'company', "
+                                  "'Forged', 'PT501964842'); "
+                                  "INSERT INTO outbox (entity, record_id, op, base_rev, fields, "
+                                  "created_at) VALUES ('customer', "
+                                  "'6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d11', 'create', 0, "
+                                  "'{\"kind\": \"company\", \"name\": \"Forged\", "
+                                  "\"tax_number\": \"PT501964842\"}', '2026-01-01T00:00:00Z')",
+                                  &error));
+  g_assert_no_error (error);
+  care_sync_engine_sync_async (f->office_sync, NULL, done_cb, &result);
+  g_assert_true (care_sync_engine_sync_finish (f->office_sync, wait (&result), &error));
+  g_assert_no_error (error);
+
+  rejected = care_outbox_list_rejected (f->office, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rejected->len, ==, 1);
+  m = g_ptr_array_index (rejected, 0);
+  g_assert_cmpstr (m->record_id, ==, forged);
+  g_assert_nonnull (strstr (m->error, "Tax number"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -279,6 +332,7 @@ main (int   argc,
   g_test_add ("/workflow-sync/visit-round-trip", Fixture, NULL, set_up, test_visit_round_trip, tear_down);
   g_test_add ("/workflow-sync/follow-up-once-across-devices", Fixture, NULL, set_up,
               test_follow_up_once_across_devices, tear_down);
+  g_test_add ("/workflow-sync/tax-number", Fixture, NULL, set_up, test_tax_number, tear_down);
 
   return g_test_run ();
 }

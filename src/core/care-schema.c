@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "care-schema.h"
+#include "care-tax-number.h"
 
 G_DEFINE_QUARK (care_validation_error_quark, care_validation_error)
 
@@ -75,6 +76,11 @@ static const CareField   customer_fields[] = {
     SEARCHABLE (CARE_FIELD_EMAIL, "email", N_ ("Email"), FALSE, 254),
     SEARCHABLE (CARE_FIELD_PHONE, "phone", N_ ("Phone"), FALSE, 40),
     TEXT ("address", N_ ("Address"), FALSE, 500),
+    /* NIF, numéro de TVA, ЕИК, davčna številka, CPF/CNPJ…: with the
+     * country code first, checked where the country has a checksum
+     * (care-tax-number.c). */
+    { .name = "tax_number", .label = N_ ("Tax number"), .type = CARE_FIELD_TEXT, .max = 18,
+      .searchable = TRUE, .rule = &care_tax_number_rule },
     TEXT ("language", N_ ("Language"), FALSE, 16),
     NOTE ("notes", N_ ("Notes")),
 };
@@ -691,6 +697,14 @@ validate_text (const CareField *field,
       break;
     }
 
+  if (field->rule != NULL)
+    {
+      const char *why = field->rule->check (s);
+
+      if (why != NULL)
+        return fail (error, field, CARE_VALIDATION_ERROR_INVALID, why);
+    }
+
   return TRUE;
 }
 
@@ -780,6 +794,8 @@ care_field_parse (const CareField *field,
       char *norm = care_field_normalize_datetime (stripped);
       value = g_variant_ref_sink (g_variant_new_take_string (norm != NULL ? norm : g_steal_pointer (&stripped)));
     }
+  else if (field->rule != NULL && field->rule->normalize != NULL)
+    value = g_variant_ref_sink (g_variant_new_take_string (field->rule->normalize (stripped)));
   else
     value = g_variant_ref_sink (g_variant_new_string (stripped));
 

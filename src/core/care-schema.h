@@ -35,6 +35,24 @@ typedef enum
 
 typedef struct _CareEntity CareEntity;
 
+/**
+ * CareFieldRule:
+ * @normalize: (nullable): turns what a user typed into the stored form;
+ *   returns a new string
+ * @check: returns %NULL for a valid value, else why it is not, translated,
+ *   as the end of "Field: why"
+ * @description: the rule in English, for the protocol reference
+ *
+ * A text field's rule of its own beyond its type's, such as a checksum.
+ * Client and server both apply it, as every other rule of the schema.
+ */
+typedef struct
+{
+  char       *(*normalize) (const char *text);
+  const char *(*check) (const char *value);
+  const char  *description;
+} CareFieldRule;
+
 /* Handles for the entities, in the schema's order (parents first). */
 typedef enum
 {
@@ -72,7 +90,8 @@ typedef struct
   const char        *choice_context; /* the NC_() context of choice_labels, or NULL */
   const char        *ref_entity;     /* CARE_FIELD_REF: the entity name */
   gboolean           owned;          /* CARE_FIELD_REF: deleting the parent deletes this record */
-  gboolean           searchable;     /* the customer search finds the customer by it */
+  gboolean             searchable; /* the customer search finds the customer by it */
+  const CareFieldRule *rule;       /* optional: a rule of the field's own */
 } CareField;
 
 struct _CareEntity

@@ -449,11 +449,40 @@ static const char migration_3[] =
   "  PRIMARY KEY (kind, record_id, due_key)\n"
   ") WITHOUT ROWID;\n";
 
+/* The customer's tax number (care-tax-number.c), searchable: the search
+ * body gains it as stored ("PT501964843") and without its country code
+ * ("501964843"), so either finds the customer, and the customer's update
+ * trigger watches it. Existing rows have none, so the index needs no
+ * rebuild. */
+static const char migration_4[] =
+  "ALTER TABLE customer ADD COLUMN tax_number TEXT;\n"
+  "\n"
+  "DROP VIEW customer_search_body;\n"
+  "CREATE VIEW customer_search_body (seq, id, body) AS\n"
+  "  SELECT c.seq, c.id,\n"
+  "         coalesce(c.name, '') || ' ' || coalesce(c.email, '') || ' ' || coalesce(c.phone, '') || ' ' ||\n"
+  "         replace(replace(replace(replace(replace(replace(coalesce(c.phone, ''), ' ', ''), '-', ''), '(', ''), ')', ''), '.', ''), '+', '') || ' ' ||\n"
+  "         replace(replace(replace(replace(replace(replace(CASE WHEN substr(c.phone, 1, 1) = '+' AND instr(c.phone, ' ') > 0 THEN substr(c.phone, instr(c.phone, ' ') + 1) ELSE '' END, ' ', ''), '-', ''), '(', ''), ')', ''), '.', ''), '+', '') || ' ' ||\n"
+  "         coalesce(c.tax_number, '') || ' ' || substr(coalesce(c.tax_number, ''), 3) || ' ' ||\n"
+  "         coalesce((SELECT group_concat(coalesce(k.name, '') || ' ' || coalesce(k.email, '') || ' ' || coalesce(k.phone, ''), ' ')\n"
+  "                   FROM contact k WHERE k.customer_id = c.id AND k.sync_state != 3), '') || ' ' ||\n"
+  "         coalesce((SELECT group_concat(p.serial, ' ') FROM product p WHERE p.customer_id = c.id AND p.sync_state != 3), '')\n"
+  "  FROM customer c;\n"
+  "\n"
+  "DROP TRIGGER customer_fts_update;\n"
+  "CREATE TRIGGER customer_fts_update AFTER UPDATE OF name, email, phone, tax_number ON customer WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_loading') BEGIN\n"
+  "  DELETE FROM customer_fts WHERE rowid = old.seq;\n"
+  "  INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body WHERE seq = new.seq;\n"
+  "END;\n";
+
 /* clang-format on */
 
 const char *const care_store_migrations[] = {
   migration_1,
   migration_2,
   migration_3,
+  migration_4,
   NULL
 };
+
+G_STATIC_ASSERT (G_N_ELEMENTS (care_store_migrations) == CARE_STORE_SCHEMA_VERSION + 1);

@@ -6,7 +6,10 @@
  * one), right after its customer. The customer's card lists its contacts as
  * RELATED;TYPE=contact:urn:uuid:<contact id>, PREF=1 marking the primary
  * one; that link, not ORG, tells the importer which cards are contacts.
- * The free-text address is the street part of ADR. Import also reads vCard
+ * The free-text address is the street part of ADR. vCard has no property
+ * for a tax number: it travels as X-AFTERCARE-TAX-NUMBER, in the stored
+ * form (country code first), and other programs keep it as they keep any
+ * extension they do not know. Import also reads vCard
  * 3.0 (as Evolution and most phones write it); 2.1 is refused per card. */
 #define G_LOG_DOMAIN "care-vcard"
 
@@ -171,6 +174,8 @@ care_vcard_append_customer (GString *out, CareRecord *customer, GPtrArray *conta
   append_prop (out, "EMAIL", NULL, NULL, care_record_get_string (customer, "email"), NULL);
   append_prop (out, "TEL", NULL, NULL, care_record_get_string (customer, "phone"), NULL);
   append_prop (out, "ADR", NULL, ";;", care_record_get_string (customer, "address"), ";;;;");
+  append_prop (out, "X-AFTERCARE-TAX-NUMBER", NULL, NULL,
+               care_record_get_string (customer, "tax_number"), NULL);
   append_prop (out, "LANG", NULL, NULL, care_record_get_string (customer, "language"), NULL);
   append_prop (out, "NOTE", NULL, NULL, care_record_get_string (customer, "notes"), NULL);
   for (guint i = 0; contacts != NULL && i < contacts->len; i++)
@@ -574,6 +579,7 @@ import_customer (CareStore *store, Card *card, CareImportReport *report, GError 
   g_autofree char *email = text_of (card, "EMAIL");
   g_autofree char *phone = phone_of (card);
   g_autofree char *address = address_of (card);
+  g_autofree char *tax_number = text_of (card, "X-AFTERCARE-TAX-NUMBER");
   g_autofree char *language = text_of (card, "LANG");
   g_autofree char *notes = notes_of (card);
   guint            skipped = care_import_report_get_n_skipped (report);
@@ -598,6 +604,7 @@ import_customer (CareStore *store, Card *card, CareImportReport *report, GError 
       set_or_skip (record, "email", email, card, report) &&
       set_or_skip (record, "phone", phone, card, report) &&
       set_or_skip (record, "address", address, card, report) &&
+      set_or_skip (record, "tax_number", tax_number, card, report) &&
       set_or_skip (record, "language", language, card, report) &&
       set_or_skip (record, "notes", notes, card, report))
     {

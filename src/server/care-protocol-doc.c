@@ -98,6 +98,8 @@ limits (const CareField *field)
         g_string_append (s, "; newlines and tabs allowed, no other control characters");
       else
         g_string_append (s, "; no control characters");
+      if (field->rule != NULL)
+        g_string_append_printf (s, "; %s", field->rule->description);
       break;
     case CARE_FIELD_BOOL:
     default:

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tempfile
 
-CUSTOMER = ["id", "kind", "name", "email", "phone", "address", "language", "notes"]
+CUSTOMER = ["id", "kind", "name", "email", "phone", "address", "tax_number", "language", "notes"]
 CONTACT = ["id", "customer_id", "name", "role", "phone", "email", "is_primary"]
 FORMULA = "=+-@\t\r"
 

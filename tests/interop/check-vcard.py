@@ -47,6 +47,7 @@ def read_back(helper, d):
         assert value(card, "email") == cust["email"]
         assert value(card, "tel") == cust["phone"]
         assert (value(card, "adr").street if cust["address"] else None) == cust["address"]
+        assert value(card, "x-aftercare-tax-number") == cust["tax_number"]
         assert value(card, "lang") == cust["language"]
         assert value(card, "note") == cust["notes"], repr(value(card, "note"))
         related = card.contents.get("related", [])
@@ -95,14 +96,18 @@ def write_and_import(helper, d):
         card("urn:uuid:" + org, "Ääkkönen & Söhne, GmbH; Zweigstelle", x_addressbookserver_kind="org",
              email="post@aakkonen.example", tel="+358 9 123 4567",
              adr="Mannerheimintie 1, 00100 Helsinki", note="Kommas, Semikolons; und\nZeilen.",
+             x_aftercare_tax_number="fi 0112 0389",
              related=[("urn:uuid:" + boss, True)]),
         card("urn:uuid:" + boss, "Ольга Смирнова", email="olga@aakkonen.example", role="Руководитель, отдел"),
         card("urn:uuid:f1f1f1f1-0000-4000-8000-000000000003", "Bad Address", email="no at sign"),
+        card("urn:uuid:f1f1f1f1-0000-4000-8000-000000000005", "Bad Tax Number",
+             x_aftercare_tax_number="PT 501 964 842"),
         card("urn:uuid:f1f1f1f1-0000-4000-8000-000000000004", "Çağrı Öztürk " + "é" * 60,
              note="Long: " + "ü" * 200),
     ]
     text = "".join(texts)
     bad_line = 1 + "".join(texts[:2]).count("\n")
+    bad_tax_line = 1 + "".join(texts[:3]).count("\n")
     path = os.path.join(d, "from-vobject.vcf")
     with open(path, "w", encoding="utf-8", newline="") as f:
         f.write(text)
@@ -110,8 +115,9 @@ def write_and_import(helper, d):
     out = subprocess.run([helper, "import-vcard", path], check=True, capture_output=True).stdout
     got = json.loads(out)
     assert got["created"] == 3, got
-    assert len(got["skipped"]) == 1 and got["skipped"][0][0] == bad_line, (got["skipped"], bad_line)
+    assert [s[0] for s in got["skipped"]] == [bad_line, bad_tax_line], (got["skipped"], bad_line)
     assert "Email" in got["skipped"][0][1]
+    assert "Tax number" in got["skipped"][1][1]
     assert got["outbox"] == 3
 
     cust = {c["id"]: c for c in got["customer"]}
@@ -121,6 +127,7 @@ def write_and_import(helper, d):
     assert c["address"] == "Mannerheimintie 1, 00100 Helsinki"
     assert c["notes"] == "Kommas, Semikolons; und\nZeilen."
     assert c["phone"] == "+358 9 123 4567"
+    assert c["tax_number"] == "FI01120389"
     (contact,) = got["contact"]
     assert contact["id"] == boss and contact["customer_id"] == org
     assert contact["name"] == "Ольга Смирнова" and contact["role"] == "Руководитель, отдел"

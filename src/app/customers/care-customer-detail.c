@@ -43,6 +43,7 @@ struct _CareCustomerDetail
   AdwActionRow      *email_row;
   AdwActionRow      *phone_row;
   AdwActionRow      *address_row;
+  AdwActionRow      *tax_number_row;
   AdwActionRow      *language_row;
   AdwActionRow      *notes_row;
   GtkBox            *groups_box;
@@ -185,6 +186,7 @@ build_header (CareCustomerDetail *self)
   set_info_row (self->email_row, email);
   set_info_row (self->phone_row, phone);
   set_info_row (self->address_row, address);
+  set_info_row (self->tax_number_row, care_record_get_string (c, "tax_number"));
   set_info_row (self->language_row, care_record_get_string (c, "language"));
   set_info_row (self->notes_row, care_record_get_string (c, "notes"));
 
@@ -885,6 +887,7 @@ care_customer_detail_class_init (CareCustomerDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CareCustomerDetail, email_row);
   gtk_widget_class_bind_template_child (widget_class, CareCustomerDetail, phone_row);
   gtk_widget_class_bind_template_child (widget_class, CareCustomerDetail, address_row);
+  gtk_widget_class_bind_template_child (widget_class, CareCustomerDetail, tax_number_row);
   gtk_widget_class_bind_template_child (widget_class, CareCustomerDetail, language_row);
   gtk_widget_class_bind_template_child (widget_class, CareCustomerDetail, notes_row);
   gtk_widget_class_bind_template_child (widget_class, CareCustomerDetail, groups_box);

@@ -20,8 +20,8 @@
 /* How long the undo toast stays; the delete happens when it goes. */
 #define UNDO_TIMEOUT_SECONDS 6
 
-static const char *const customer_fields[] = { "kind", "name", "email", "phone",
-                                               "address", "language", "notes", NULL };
+static const char *const customer_fields[] = { "kind",       "name",     "email", "phone", "address",
+                                               "tax_number", "language", "notes", NULL };
 static const char *const contact_fields[] = {
   "name", "role", "phone", "email", "is_primary", NULL
 };
