@@ -272,18 +272,9 @@ care_conflict_list (CareStore *store, GError **error)
 guint
 care_conflict_count (CareStore *store)
 {
-  sqlite3_stmt *stmt;
-  guint         count = 0;
-
   g_return_val_if_fail (CARE_IS_STORE (store), 0);
 
-  stmt = care_store_prepare (store, "SELECT count(*) FROM conflict", NULL);
-  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-    count = (guint) sqlite3_column_int64 (stmt, 0);
-  if (stmt != NULL)
-    sqlite3_reset (stmt);
-
-  return count;
+  return care_store_count_sql (store, "SELECT count(*) FROM conflict");
 }
 
 static void

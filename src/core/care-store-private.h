@@ -49,6 +49,8 @@ void          care_store_note_change (CareStore  *self,
                                       const char *entity,
                                       const char *id);
 guint         care_store_get_depth (CareStore *self);
+guint         care_store_count_sql (CareStore  *self,
+                                    const char *sql);
 gboolean      care_store_insert_row (CareStore  *self,
                                      CareRecord *record,
                                      GError    **error);

@@ -1224,10 +1224,13 @@ care_store_find (CareStore    *self,
   return g_steal_pointer (&records);
 }
 
+/* The result of @sql, a count of the store's own tables; 0 on error, for
+ * the counts that badges and indicators show. */
 guint
-care_store_outbox_count (CareStore *self)
+care_store_count_sql (CareStore  *self,
+                      const char *sql)
 {
-  sqlite3_stmt *stmt = care_store_prepare (self, "SELECT count(*) FROM outbox WHERE state = 'pending'", NULL);
+  sqlite3_stmt *stmt = care_store_prepare (self, sql, NULL);
   guint         count = 0;
 
   if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
@@ -1236,6 +1239,12 @@ care_store_outbox_count (CareStore *self)
     sqlite3_reset (stmt);
 
   return count;
+}
+
+guint
+care_store_outbox_count (CareStore *self)
+{
+  return care_store_count_sql (self, "SELECT count(*) FROM outbox WHERE state = 'pending'");
 }
 
 /* Tells every listener that anything may have changed, after another

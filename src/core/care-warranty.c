@@ -69,10 +69,11 @@ care_warranty_status_key (CareWarrantyStatus status)
     }
 }
 
-static int
-rank (CareWarrantyStatus status)
+/* Which of two states counts when a product has several warranties:
+ * covering beats not yet started beats expired. */
+int
+care_warranty_status_rank (CareWarrantyStatus status)
 {
-  /* Covering beats not yet started beats expired. */
   switch (status)
     {
     case CARE_WARRANTY_STATUS_ACTIVE:
@@ -134,7 +135,7 @@ care_coverage_lookup (CareStore    *store,
       CareRecord        *w = g_ptr_array_index (warranties, i);
       CareWarrantyStatus status = care_warranty_status (w, today, CARE_WARRANTY_EXPIRING_DAYS);
 
-      if (rank (status) > rank (coverage->status))
+      if (care_warranty_status_rank (status) > care_warranty_status_rank (coverage->status))
         {
           g_set_object (&coverage->warranty, w);
           coverage->status = status;

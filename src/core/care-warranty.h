@@ -35,6 +35,7 @@ CareWarrantyStatus care_warranty_status (CareRecord *warranty,
                                          GDate      *today,
                                          guint       expiring_days);
 const char        *care_warranty_status_key (CareWarrantyStatus status);
+int                care_warranty_status_rank (CareWarrantyStatus status);
 void               care_date_parse (const char *iso,
                                     GDate      *date);
 gboolean           care_coverage_lookup (CareStore    *store,

@@ -259,25 +259,6 @@ build_contacts (CareCustomerDetail *self)
     adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), _ ("No contacts yet."));
 }
 
-static int
-coverage_rank (CareWarrantyStatus status)
-{
-  /* As care_coverage_lookup(): covering beats not yet started beats expired. */
-  switch (status)
-    {
-    case CARE_WARRANTY_STATUS_ACTIVE:
-    case CARE_WARRANTY_STATUS_EXPIRING:
-      return 3;
-    case CARE_WARRANTY_STATUS_NOT_STARTED:
-      return 2;
-    case CARE_WARRANTY_STATUS_EXPIRED:
-      return 1;
-    case CARE_WARRANTY_STATUS_NONE:
-    default:
-      return 0;
-    }
-}
-
 static char *
 coverage_parts (CareRecord *warranty)
 {
@@ -387,7 +368,7 @@ add_product_row (CareCustomerDetail *self,
       CareRecord        *w = g_ptr_array_index (warranties, i);
       CareWarrantyStatus s = care_warranty_status (w, today, expiring_days);
 
-      if (coverage_rank (s) > coverage_rank (status))
+      if (care_warranty_status_rank (s) > care_warranty_status_rank (status))
         {
           decisive = w;
           status = s;
