@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <inttypes.h>
 
+#include "care-toast-log.h"
 #include "care-demo.h"
 #include "care-sync-indicator.h"
 #include "care-view.h"
@@ -314,7 +315,7 @@ demo_loaded_cb (GObject      *source,
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           message = g_strdup_printf (_ ("Demo data could not be loaded: %s"), error->message);
-          adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+          care_window_add_toast (self, adw_toast_new (message));
         }
       return;
     }
@@ -324,7 +325,7 @@ demo_loaded_cb (GObject      *source,
       message = g_strdup_printf (ngettext ("Demo data loaded: %" PRIu64 " record",
                                            "Demo data loaded: %" PRIu64 " records", (gulong) n),
                                  n);
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+      care_window_add_toast (self, adw_toast_new (message));
     }
 }
 
@@ -356,6 +357,7 @@ care_window_add_toast (CareWindow *self,
                        AdwToast   *toast)
 {
   g_return_if_fail (CARE_IS_WINDOW (self));
+  care_toast_log (toast);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 

@@ -16,7 +16,7 @@ from test_customers import open_customers, search, see, type_into
 from test_warranties_cases import (button_labelled, click, covered_serial, expect, lookup, view_node,
                                    window_with, click_in_dialog)
 
-TODAY = datetime.date.today()
+TODAY = careui.today()
 
 
 def db(app):
@@ -86,7 +86,7 @@ def pick_past_day(dialog, label):
     """Opens a date row's calendar and picks a day weeks before the one it
     shows, with the keyboard (the calendar stops at the first day it shows)."""
     mouse_click(button(dialog, f"Choose {label}"))
-    careui.press(*["Up"] * 6, "space")
+    careui.press("ctrl+Left")
     careui.press("Escape")
 
 
