@@ -71,9 +71,9 @@ def toplevel(app, title, timeout=careui.DEFAULT_TIMEOUT):
                                          and careui.is_visible(c)), None), f"the window {title!r}", timeout)
 
 
-def gone(app, title):
+def gone(app, title, timeout=careui.DEFAULT_TIMEOUT):
     careui.wait_for(lambda: not any(careui.name(c) == title and careui.is_visible(c)
-                                    for c in careui.children(app.root)), f"the window {title!r} to close")
+                                    for c in careui.children(app.root)), f"the window {title!r} to close", timeout)
 
 
 def texts(root):
@@ -112,8 +112,16 @@ def choose_file(app, title, path, save=True):
     careui.press("ctrl+a")
     careui.type_keys(path)
     careui.wait_for(lambda: os.path.basename(path) in careui.text_of(entry), f"{path!r} typed into {title!r}")
-    careui.press("Return")
-    gone(app, title)
+    # The location entry completes as it is typed; a Return that arrives
+    # while its completion is still open only closes the completion.
+    for attempt in range(3):
+        careui.press("Return")
+        try:
+            gone(app, title, timeout=5 * careui.TIMEOUT_SCALE)
+            return
+        except careui.UIError:
+            if attempt == 2:
+                raise
 
 
 def mouse_click(app, n):
