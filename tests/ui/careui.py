@@ -337,6 +337,9 @@ class App:
         self.args = list(args)
         self.env = dict(os.environ)
         self.env.update(env or {})
+        # An instant the test gives is kept; otherwise the app's clock starts
+        # where the test's is when it starts.
+        self.pinned = (env or {}).get("AFTERCARE_NOW")
         # Every toast the app shows is appended here: a toast is gone after
         # a few seconds, and a busy machine may not read the window in time.
         self.toast_log = os.path.join(self.data_dir, "toasts.log")
@@ -346,7 +349,8 @@ class App:
         self.app_name = name
 
     def start(self, timeout=30.0):
-        self.env = clock_env(self.env)
+        if not self.pinned:
+            self.env = clock_env(self.env)
         self.proc = subprocess.Popen([self.binary, "--data-dir", self.data_dir, *self.args], env=self.env)
         desktop = Atspi.get_desktop(0)
 

@@ -92,7 +92,11 @@ def pick_past_day(dialog, label):
         return row and " ".join(careui.text_of(n) for n in careui.walk(row, showing_only=False)
                                 if careui.role(n) == "label")
     before = row_value()
-    careui.activate(button(dialog, f"Choose {label}"))
+    # The menu button's inner button: the outer one has no action to call.
+    opener = careui.wait_for(lambda: next((n for n in careui.walk(dialog, showing_only=False)
+                                           if careui.role(n) == "push button" and careui.name(n) == f"Choose {label}"
+                                           and Atspi.Action.get_n_actions(n) > 0), None), f"the button Choose {label}")
+    careui.activate(opener)
     calendar = careui.wait_for(lambda: next((n for n in careui.walk(dialog, showing_only=False)
                                              if careui.role(n) == "filler" and careui.name(n) == label
                                              and careui.is_visible(n)), None), f"the {label} calendar")
