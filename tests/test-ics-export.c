@@ -48,12 +48,25 @@ test_missing_parts (void)
   g_autoptr (CareRecord) dated = appointment ("2026-12-02T23:30:00Z");
   g_autofree char *a = care_ics_export_file_name (no_date, "Visit");
   g_autofree char *b = care_ics_export_file_name (bad_date, NULL);
-  g_autofree char *c = care_ics_export_file_name (dated, "");
+  g_autofree char *c = NULL;
+  g_autofree char *c_sofia = NULL;
+  g_autofree char *zone = g_strdup (g_getenv ("TZ"));
   g_autofree char *d = care_ics_export_file_name (no_date, "///");
 
   g_assert_cmpstr (a, ==, "Visit.ics");
   g_assert_cmpstr (b, ==, "Event.ics");
+  /* The file is named by the local day of the event: 23:30 UTC is the
+   * next day in Sofia. */
+  g_setenv ("TZ", "UTC", TRUE);
+  c = care_ics_export_file_name (dated, "");
+  g_setenv ("TZ", "Europe/Sofia", TRUE);
+  c_sofia = care_ics_export_file_name (dated, "");
+  if (zone != NULL)
+    g_setenv ("TZ", zone, TRUE);
+  else
+    g_unsetenv ("TZ");
   g_assert_cmpstr (c, ==, "2026-12-02.ics");
+  g_assert_cmpstr (c_sofia, ==, "2026-12-03.ics");
   g_assert_cmpstr (d, ==, "---.ics");
 }
 

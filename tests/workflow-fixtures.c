@@ -148,6 +148,26 @@ fx_time (const char *iso)
   return dt;
 }
 
+/* Asserts that @field of @record is @hour:00 local time on @day: slots
+ * are booked in the time of the people who keep them, stored in UTC. */
+void
+fx_assert_local_slot (CareRecord *record,
+                      const char *field,
+                      const char *day,
+                      int         hour)
+{
+  g_autoptr (GDateTime) local = NULL;
+  g_autoptr (GDateTime) utc = NULL;
+  g_autofree char *expected = NULL;
+  GDate date;
+
+  g_assert_true (care_date_from_iso (day, &date));
+  local = g_date_time_new_local (g_date_get_year (&date), g_date_get_month (&date), g_date_get_day (&date), hour, 0, 0);
+  utc = g_date_time_to_utc (local);
+  expected = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+  g_assert_cmpstr (care_record_get_string (record, field), ==, expected);
+}
+
 void
 fx_date (const char *iso,
          GDate      *date)

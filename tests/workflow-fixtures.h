@@ -39,6 +39,10 @@ CareRecord *fx_part (CareStore  *store, /* nullable: unsaved */
 guint       fx_count (CareStore  *store,
                       const char *entity);
 GDateTime  *fx_time (const char *iso);
+void        fx_assert_local_slot (CareRecord *record,
+                                  const char *field,
+                                  const char *day,
+                                  int         hour);
 void        fx_date (const char *iso,
                      GDate      *date);
 

@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+#include "care-toast-log.h"
 #include "care-view.h"
 
 typedef struct
@@ -371,6 +372,7 @@ care_view_add_toast (gpointer  widget,
       g_set_weak_pointer (&priv->last_toast, toast);
     }
 
+  care_toast_log (toast);
   adw_toast_overlay_add_toast (overlay, toast);
 }
 

@@ -303,7 +303,7 @@ demo_loaded_cb (GObject      *source,
       if (!care_store_error_is_cancelled (error))
         {
           message = g_strdup_printf (_ ("Demo data could not be loaded: %s"), error->message);
-          adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+          care_view_add_toast (self, adw_toast_new (message));
         }
       return;
     }
@@ -313,7 +313,7 @@ demo_loaded_cb (GObject      *source,
       message = g_strdup_printf (ngettext ("Demo data loaded: %" PRIu64 " record",
                                            "Demo data loaded: %" PRIu64 " records", (gulong) n),
                                  n);
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+      care_view_add_toast (self, adw_toast_new (message));
     }
 }
 

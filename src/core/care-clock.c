@@ -129,6 +129,20 @@ care_clock_today_date (GDate *date)
                   (GDateYear) g_date_time_get_year (now));
 }
 
+/* Whether the clock is pinned: a process that starts another one passes
+ * its own now on (CARE_CLOCK_ENV), so both clocks agree. */
+gboolean
+care_clock_is_pinned (void)
+{
+  gboolean pinned;
+
+  g_mutex_lock (&clock_lock);
+  ensure_ready ();
+  pinned = clock_pinned;
+  g_mutex_unlock (&clock_lock);
+  return pinned;
+}
+
 /* Pins the clock at ISO from now on, running; NULL goes back to the real
  * clock. For a command line option or a test. */
 gboolean

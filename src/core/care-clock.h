@@ -15,6 +15,7 @@ gint64     care_clock_now_unix (void);
 char      *care_clock_now_iso (void);
 char      *care_clock_today (void);
 void       care_clock_today_date (GDate *date);
+gboolean   care_clock_is_pinned (void);
 
 gboolean   care_clock_pin (const char *iso,
                            GError    **error);

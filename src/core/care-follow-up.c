@@ -65,9 +65,8 @@ care_follow_up_fill_call (CareRecord  *call,
                           const GDate *day)
 {
   gboolean         from_case = is_entity (source, "service_case");
-  g_autofree char *iso = care_date_to_iso (day);
-  g_autofree char *start = g_strdup_printf ("%sT%02d:00:00Z", iso, CALL_HOUR);
-  g_autofree char *end = g_strdup_printf ("%sT%02d:%02d:00Z", iso, CALL_HOUR, CALL_MINUTES);
+  g_autofree char *start = care_local_slot_to_iso (day, CALL_HOUR, 0);
+  g_autofree char *end = care_local_slot_to_iso (day, CALL_HOUR, CALL_MINUTES);
 
   care_record_set_string (call, "kind", "follow_up_call");
   care_record_set_string (call, "customer_id", care_record_get_string (source, "customer_id"));
@@ -123,7 +122,7 @@ schedule_in_transaction (CareStore *store,
 
   /* From today, or from the visit when it is recorded as done ahead of time. */
   care_date_from_datetime (data->now, &date);
-  if (!from_case && care_date_from_iso (care_record_get_string (source, "end_at"), &source_day) && g_date_compare (&source_day, &date) > 0)
+  if (!from_case && care_date_from_instant (care_record_get_string (source, "end_at"), &source_day) && g_date_compare (&source_day, &date) > 0)
     date = source_day;
   g_date_add_days (&date, data->days);
 

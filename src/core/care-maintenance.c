@@ -135,9 +135,10 @@ generate_in_transaction (CareStore *store,
     {
       g_autoptr (CareRecord) appointment = care_record_new (care_schema_entity (CARE_ENTITY_APPOINTMENT));
       g_autoptr (CareRecord) link = care_record_new (care_schema_entity (CARE_ENTITY_MAINTENANCE_VISIT));
-      g_autofree char *day = care_date_to_iso (g_ptr_array_index (dates, i));
-      g_autofree char *start = g_strdup_printf ("%sT%02d:00:00Z", day, VISIT_START_HOUR);
-      g_autofree char *end = g_strdup_printf ("%sT%02d:00:00Z", day, VISIT_START_HOUR + VISIT_HOURS);
+      const GDate     *date = g_ptr_array_index (dates, i);
+      g_autofree char *day = care_date_to_iso (date);
+      g_autofree char *start = care_local_slot_to_iso (date, VISIT_START_HOUR, 0);
+      g_autofree char *end = care_local_slot_to_iso (date, VISIT_START_HOUR + VISIT_HOURS, 0);
       guint            number = i + 1;
 
       if (g_hash_table_contains (done, GUINT_TO_POINTER (number)))

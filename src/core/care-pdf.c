@@ -17,6 +17,7 @@
 
 #include "care-clock.h"
 #include "care-attendance.h"
+#include "care-date-format.h"
 #include "care-pdf.h"
 #include "care-signature.h"
 #include "care-visit-report.h"
@@ -352,32 +353,6 @@ doc_field (Doc        *doc,
   doc_para (doc, line, 10, FALSE);
 }
 
-static char *
-format_date (const char *iso)
-{
-  GDate date;
-  char  buf[128];
-
-  if (!care_date_from_iso (iso, &date))
-    return g_strdup (iso);
-  if (g_date_strftime (buf, sizeof buf, "%d %B %Y", &date) == 0)
-    return care_date_to_iso (&date);
-  return g_strdup (buf);
-}
-
-static char *
-format_datetime (const char *iso)
-{
-  g_autoptr (GDateTime) dt = iso != NULL ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
-  g_autofree char *day = NULL;
-
-  if (dt == NULL)
-    return g_strdup (iso);
-  day = format_date (iso);
-  /* TRANSLATORS: a date then a UTC time on a printed document, e.g. "23 November 2026, 09:30 UTC" */
-  return g_strdup_printf (_ ("%s, %02d:%02d UTC"), day, g_date_time_get_hour (dt), g_date_time_get_minute (dt));
-}
-
 static CareRecord *
 load_optional (CareStore   *store,
                CareEntityId entity,
@@ -440,7 +415,7 @@ doc_signature (Doc        *doc,
 
   if (signed_by != NULL || signed_at != NULL)
     {
-      g_autofree char *when = format_datetime (signed_at);
+      g_autofree char *when = care_format_document_datetime (signed_at);
       g_autofree char *line = NULL;
 
       if (signed_by != NULL && when != NULL)
@@ -505,7 +480,7 @@ write_visit_report (Doc                  *doc,
   doc_para (doc, _ ("Visit report"), 14, TRUE);
   doc_space (doc, 6);
 
-  date = format_date (care_record_get_string (report, "visit_date"));
+  date = care_format_document_date (care_record_get_string (report, "visit_date"));
   doc_field (doc, _ ("Date"), date);
   doc_field (doc, _ ("Customer"), care_record_get_string (customer, "name"));
   doc_field (doc, _ ("Address"), care_record_get_string (appointment, "address"));
@@ -723,8 +698,8 @@ care_pdf_write_certificate (CareStore            *store,
       return FALSE;
     }
 
-  first = format_date (attendance.first_start);
-  last = format_date (attendance.last_end);
+  first = care_format_document_date (attendance.first_start);
+  last = care_format_document_date (attendance.last_end);
   if (g_strcmp0 (first, last) == 0)
     /* TRANSLATORS: the day of a one-day course */
     dates = g_strdup_printf (_ ("on %s"), first);
@@ -732,7 +707,7 @@ care_pdf_write_certificate (CareStore            *store,
     /* TRANSLATORS: the first and last day of a course */
     dates = g_strdup_printf (_ ("from %s to %s"), first, last);
   hours = format_hours (attendance.minutes);
-  today = format_date (today_iso);
+  today = care_format_document_date (today_iso);
   /* TRANSLATORS: at the foot of a certificate */
   issued = g_strdup_printf (_ ("Issued on %s"), today);
 

@@ -32,16 +32,50 @@ care_date_to_iso (const GDate *date)
                           g_date_get_day (date));
 }
 
-/* The UTC calendar day of @datetime: stored times are UTC. */
+/* The local calendar day of @datetime: the day a person here calls it,
+ * which is not the UTC day for hours around midnight. */
 void
 care_date_from_datetime (GDateTime *datetime,
                          GDate     *date)
 {
-  g_autoptr (GDateTime) utc = g_date_time_to_utc (datetime);
+  g_autoptr (GDateTime) local = g_date_time_to_local (datetime);
 
   g_date_clear (date, 1);
-  g_date_set_dmy (date, (GDateDay) g_date_time_get_day_of_month (utc), (GDateMonth) g_date_time_get_month (utc),
-                  (GDateYear) g_date_time_get_year (utc));
+  g_date_set_dmy (date, (GDateDay) g_date_time_get_day_of_month (local),
+                  (GDateMonth) g_date_time_get_month (local), (GDateYear) g_date_time_get_year (local));
+}
+
+/* The local day of a stored instant ("YYYY-MM-DDTHH:MM:SSZ"); FALSE (and a
+ * cleared @date) when it is not one. */
+gboolean
+care_date_from_instant (const char *iso_utc,
+                        GDate      *date)
+{
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr (GDateTime) dt = iso_utc != NULL ? g_date_time_new_from_iso8601 (iso_utc, utc) : NULL;
+
+  g_date_clear (date, 1);
+  if (dt == NULL)
+    return FALSE;
+  care_date_from_datetime (dt, date);
+  return TRUE;
+}
+
+/* The stored instant of @hour:@minute local time on @day: a slot booked
+ * "at 10:00" is at 10:00 where the agent is, in summer and in winter. */
+char *
+care_local_slot_to_iso (const GDate *day,
+                        int          hour,
+                        int          minute)
+{
+  g_autoptr (GTimeZone) local = g_time_zone_new_local ();
+  g_autoptr (GDateTime) dt = NULL;
+
+  g_return_val_if_fail (day != NULL && g_date_valid (day), NULL);
+
+  dt = g_date_time_new (local, g_date_get_year (day), g_date_get_month (day), g_date_get_day (day), hour,
+                        minute, 0);
+  return dt != NULL ? care_datetime_to_iso (dt) : NULL;
 }
 
 /* The stored form of a time: "YYYY-MM-DDTHH:MM:SSZ". */

@@ -11,6 +11,7 @@
 #include <sys/prctl.h>
 #include <string.h>
 
+#include "care-clock.h"
 #include "care-test-harness.h"
 
 #define PASSWORD "integration-secret"
@@ -60,6 +61,12 @@ spawn (GSubprocessFlags flags, GError **error, const char *first, ...)
   const char *arg;
 
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  if (care_clock_is_pinned ())
+    {
+      g_autofree char *now = care_clock_now_iso ();
+
+      g_subprocess_launcher_setenv (launcher, CARE_CLOCK_ENV, now, TRUE);
+    }
   va_start (ap, first);
   for (arg = first; arg != NULL; arg = va_arg (ap, const char *))
     g_ptr_array_add (argv, (gpointer) arg);

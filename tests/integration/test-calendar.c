@@ -23,6 +23,8 @@
 #include <sys/prctl.h>
 #endif
 
+#include "care-clock.h"
+
 /* libical-glib 3.0 declares no cleanup functions. */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ICalComponent, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ICalProperty, g_object_unref)
@@ -102,6 +104,12 @@ server_start (void)
   Server          *s = g_new0 (Server, 1);
 
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  if (care_clock_is_pinned ())
+    {
+      g_autofree char *now = care_clock_now_iso ();
+
+      g_subprocess_launcher_setenv (launcher, CARE_CLOCK_ENV, now, TRUE);
+    }
   s->proc = g_subprocess_launcher_spawn (launcher, &error, server_path, "--db", db_path,
                                          "--listen", "127.0.0.1:0", NULL);
   g_assert_no_error (error);
@@ -225,8 +233,7 @@ create (const char *entity, const char *fields)
 static char *
 utc_in (gint64 seconds)
 {
-  g_autoptr (GDateTime) dt = g_date_time_new_from_unix_utc (g_get_real_time () / G_USEC_PER_SEC +
-                                                            seconds);
+  g_autoptr (GDateTime) dt = g_date_time_new_from_unix_utc (care_clock_now_unix () + seconds);
 
   return g_date_time_format (dt, "%Y-%m-%dT%H:00:00Z");
 }

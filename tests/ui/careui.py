@@ -5,6 +5,7 @@ Every helper waits for the UI instead of sleeping a fixed time, and fails
 with a message that says what was expected and what the window showed.
 """
 
+import datetime
 import os
 import shutil
 import signal
@@ -18,7 +19,69 @@ import gi
 gi.require_version("Atspi", "2.0")
 from gi.repository import Atspi  # noqa: E402
 
-DEFAULT_TIMEOUT = 20.0
+
+def _timeout_scale():
+    """How much slower than a quiet 2-core machine this one is now: waits
+    scale with the load, so a busy machine gets more time, not a failure.
+    AFTERCARE_UI_TIMEOUT_SCALE sets it outright."""
+    given = os.environ.get("AFTERCARE_UI_TIMEOUT_SCALE")
+    if given:
+        return max(1.0, float(given))
+    try:
+        load = os.getloadavg()[0] / (os.cpu_count() or 1)
+    except OSError:
+        load = 1.0
+    return min(4.0, max(1.0, load * 1.5))
+
+
+TIMEOUT_SCALE = _timeout_scale()
+DEFAULT_TIMEOUT = 20.0 * TIMEOUT_SCALE
+
+
+# The one clock of the tests. The app and the server read AFTERCARE_NOW
+# (src/core/care-clock.c): it pins the instant they start at, and time runs
+# on from there. When the suite is not given an instant, the first test
+# process takes the real one once and pins it for everything it starts, so
+# the app, the server and what the test expects all start from the same
+# instant, and no assertion depends on when a check happens to run.
+if not os.environ.get("AFTERCARE_NOW"):
+    os.environ["AFTERCARE_NOW"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+_PINNED = datetime.datetime.strptime(os.environ["AFTERCARE_NOW"][:19], "%Y-%m-%dT%H:%M:%S").replace(
+    tzinfo=datetime.timezone.utc)
+_PINNED_AT = time.monotonic()
+
+
+def now_utc():
+    """Now, as the app's clock sees it (seconds, UTC, aware)."""
+    return (_PINNED + datetime.timedelta(seconds=time.monotonic() - _PINNED_AT)).replace(microsecond=0)
+
+
+def now_local():
+    """Now in the local time zone (TZ), as the app shows it."""
+    return now_utc().astimezone()
+
+
+def today():
+    """Today's date in the local time zone, as the app's clock sees it."""
+    return now_local().date()
+
+
+def iso(dt):
+    """An instant as the store and the protocol write it."""
+    return dt.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def clock_env(env=None):
+    """The environment for a process the test starts: its clock starts
+    where the test's clock is now."""
+    out = dict(os.environ if env is None else env)
+    out["AFTERCARE_NOW"] = iso(now_utc())
+    return out
+
+
+def day_heading(day):
+    """A day as the app's headings write it in the C locale: "Thursday 3 December 2026"."""
+    return day.strftime("%A %-d %B %Y")
 
 
 class UIError(AssertionError):
@@ -274,11 +337,20 @@ class App:
         self.args = list(args)
         self.env = dict(os.environ)
         self.env.update(env or {})
+        # An instant the test gives is kept; otherwise the app's clock starts
+        # where the test's is when it starts.
+        self.pinned = (env or {}).get("AFTERCARE_NOW")
+        # Every toast the app shows is appended here: a toast is gone after
+        # a few seconds, and a busy machine may not read the window in time.
+        self.toast_log = os.path.join(self.data_dir, "toasts.log")
+        self.env["AFTERCARE_TOAST_LOG"] = self.toast_log
         self.proc = None
         self.root = None
         self.app_name = name
 
     def start(self, timeout=30.0):
+        if not self.pinned:
+            self.env = clock_env(self.env)
         self.proc = subprocess.Popen([self.binary, "--data-dir", self.data_dir, *self.args], env=self.env)
         desktop = Atspi.get_desktop(0)
 
@@ -302,6 +374,24 @@ class App:
     def window(self):
         frames = [c for c in children(self.root) if role(c) == "frame"]
         return frames[0] if frames else self.root
+
+    def toasts(self):
+        """The titles of every toast shown so far, oldest first."""
+        try:
+            with open(self.toast_log, encoding="utf-8") as f:
+                return [line.rstrip("\n") for line in f]
+        except FileNotFoundError:
+            return []
+
+    def wait_for_toast(self, text, timeout=DEFAULT_TIMEOUT, since=0):
+        """Waits until a toast containing @text has been shown (after the
+        first @since toasts) and returns its title."""
+        def shown():
+            return next((t for t in self.toasts()[since:] if text in t), None)
+        try:
+            return wait_for(shown, f"a toast with {text!r}", timeout)
+        except UIError:
+            raise UIError(f"no toast with {text!r}; toasts shown: {self.toasts()}")
 
     def stop(self):
         if self.proc and self.proc.poll() is None:

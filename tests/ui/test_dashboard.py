@@ -25,21 +25,30 @@ LAPSING = ("w.sync_state != 3 AND w.end_date >= ? AND w.end_date {} ? AND NOT EX
            "AND n.id != w.id AND n.start_date <= date(w.end_date, '+1 day') AND n.end_date > w.end_date)")
 
 
-def iso(t):
-    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+iso = careui.iso
+
+
+def local_midnight(now):
+    """The start of now's day in the local time zone (TZ), as the app counts days."""
+    return now.astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def next_midnight(midnight):
+    """The start of the next local day: a day is 23 to 25 hours long."""
+    return local_midnight(midnight + datetime.timedelta(hours=26))
 
 
 def expected(db_path):
-    """What the Today page should show, from the data file (TZ is UTC here)."""
+    """What the Today page should show, from the data file, at the app's now."""
     db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    now = datetime.datetime.now(datetime.timezone.utc)
-    today = now.date()
-    midnight = datetime.datetime.combine(today, datetime.time(), datetime.timezone.utc)
+    now = careui.now_utc()
+    midnight = local_midnight(now)
+    today = midnight.date()
     one = db.execute
     out = {
         "appointments": one("SELECT count(*) FROM appointment WHERE sync_state != 3 AND status != 'cancelled' "
                             "AND start_at >= ? AND start_at < ?",
-                            (iso(midnight), iso(midnight + datetime.timedelta(days=1)))).fetchone()[0],
+                            (iso(midnight), iso(next_midnight(midnight)))).fetchone()[0],
         "follow_ups": one("SELECT count(*) FROM appointment WHERE sync_state != 3 AND kind = 'follow_up_call' "
                           "AND status = 'planned' AND start_at < ?1 AND end_at <= ?1", (iso(now),)).fetchone()[0],
         "warranties": one("SELECT count(*) FROM warranty w WHERE " + LAPSING.format("<="),
@@ -232,7 +241,7 @@ def completion(db_path):
     """Past sessions, latest first, each with its confirmed participants and
     whether they attended every session of the course they were confirmed in."""
     db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    now = iso(datetime.datetime.now(datetime.timezone.utc))
+    now = iso(careui.now_utc())
     out = []
     for sid, course, title, start, end in db.execute(
             "SELECT s.id, s.course_id, c.title, s.start_at, s.end_at FROM training_session s "
@@ -343,12 +352,11 @@ def test_technician_sees_own_appointments():
 
             careui.wait_for_text(w, "My Appointments Today", timeout=30)
             careui.wait_for_no_text(w, "sign in as a technician to see only yours")
-            now = datetime.datetime.now(datetime.timezone.utc)
-            midnight = datetime.datetime.combine(now.date(), datetime.time(), datetime.timezone.utc)
+            midnight = local_midnight(careui.now_utc())
             with sqlite3.connect(f"file:{os.path.join(app.data_dir, 'aftercare.db')}?mode=ro", uri=True) as con:
                 mine = con.execute("SELECT count(*) FROM appointment WHERE sync_state != 3 AND status != 'cancelled' "
                                    "AND technician_id = ? AND start_at >= ? AND start_at < ?",
-                                   (staff_id, iso(midnight), iso(midnight + datetime.timedelta(days=1)))).fetchone()[0]
+                                   (staff_id, iso(midnight), iso(next_midnight(midnight)))).fetchone()[0]
             careui.wait_for(lambda: group_count(w, "My Appointments Today") == mine,
                             f"my appointments to count {mine} (shows {group_count(w, 'My Appointments Today')})")
     finally:

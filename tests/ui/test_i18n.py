@@ -7,7 +7,9 @@ AFTERCARE_SCREENSHOT_DIR (e.g. to data/screenshots) to refresh the
 screenshots of the translated overview; otherwise they go to a temporary
 folder, so a test run never changes the source tree."""
 
+import datetime
 import gettext
+import locale
 import os
 import sqlite3
 import subprocess
@@ -118,6 +120,64 @@ def test_portuguese_demo_overview():
     demo_overview("pt_BR")
 
 
+# The 3rd of a month: a one-digit day, which "%e" padded with a figure space.
+THIRD = "2026-12-03T10:00:00Z"
+DATE_LOCALES = {
+    "en": {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"},
+    "pt_BR": LANGUAGES["pt_BR"]["env"],
+    "fr": {"LANG": "fr_FR.UTF-8", "LC_ALL": "fr_FR.UTF-8", "LANGUAGE": "fr"},
+    "bg": LANGUAGES["bg"]["env"],
+    "sl": {"LANG": "sl_SI.UTF-8", "LC_ALL": "sl_SI.UTF-8", "LANGUAGE": "sl"},
+}
+
+
+def translated(lang, context, msgid):
+    if lang == "en":
+        return msgid
+    localedir = os.environ["AFTERCARE_LOCALEDIR"]
+    with open(os.path.join(localedir, lang, "LC_MESSAGES", "aftercare.mo"), "rb") as f:
+        return gettext.GNUTranslations(f).pgettext(context, msgid)
+
+
+def agenda_heading(lang, day):
+    """The agenda's heading for @day as the language's translation and its
+    locale write it (glibc's strftime reads "%-d" as GLib does)."""
+    fmt = translated(lang, "agenda day", "%A %-d %B %Y")
+    saved = locale.setlocale(locale.LC_TIME)
+    locale.setlocale(locale.LC_TIME, DATE_LOCALES[lang]["LC_ALL"])
+    try:
+        return day.strftime(fmt)
+    finally:
+        locale.setlocale(locale.LC_TIME, saved)
+
+
+def dates_on_the_third(lang):
+    env = dict(DATE_LOCALES[lang], AFTERCARE_NOW=THIRD)
+    folder = os.environ.get("AFTERCARE_SCREENSHOT_DIR") or tempfile.mkdtemp(prefix="aftercare-dates-")
+    with careui.App("--demo", "--demo-size", "200", env=env) as app:
+        w = app.window
+        careui.wait_for(lambda: any("2" in t for t in careui.shown_texts(w)), "the Today page", timeout=60)
+        time.sleep(1)
+        padded = [t for t in careui.shown_texts(w) if "\u2007" in t]
+        assert not padded, f"padded dates on the {lang} Today page: {padded}"
+        window_screenshot(app, os.path.join(folder, f"today-{lang}.png"))
+
+        careui.press("alt+5")
+        heading = agenda_heading(lang, datetime.date(2026, 12, 3))
+        assert "3" in heading and "\u2007" not in heading and "  " not in heading, heading
+        careui.wait_for_text(w, heading)
+        padded = [t for t in careui.shown_texts(w) if "\u2007" in t]
+        assert not padded, f"padded dates in the {lang} agenda: {padded}"
+        window_screenshot(app, os.path.join(folder, f"agenda-{lang}.png"))
+        print(f"# screenshots: {folder}/today-{lang}.png, agenda-{lang}.png")
+
+
+def test_dates_on_the_third():
+    for lang in DATE_LOCALES:
+        dates_on_the_third(lang)
+
+
 if __name__ == "__main__":
     careui.main([test_bulgarian_first_start, test_portuguese_first_start,
-                 test_bulgarian_demo_overview, test_portuguese_demo_overview])
+                 test_bulgarian_demo_overview, test_portuguese_demo_overview,
+                 test_dates_on_the_third])

@@ -71,9 +71,9 @@ def toplevel(app, title, timeout=careui.DEFAULT_TIMEOUT):
                                          and careui.is_visible(c)), None), f"the window {title!r}", timeout)
 
 
-def gone(app, title):
+def gone(app, title, timeout=careui.DEFAULT_TIMEOUT):
     careui.wait_for(lambda: not any(careui.name(c) == title and careui.is_visible(c)
-                                    for c in careui.children(app.root)), f"the window {title!r} to close")
+                                    for c in careui.children(app.root)), f"the window {title!r} to close", timeout)
 
 
 def texts(root):
@@ -87,17 +87,41 @@ def wait_for_text_in(root, text, timeout=careui.DEFAULT_TIMEOUT):
         raise careui.UIError(f"never showed {text!r}; shows: {texts(root)[:80]}")
 
 
+def focused_entry(root):
+    """The text entry that has the keyboard focus in root, if any."""
+    for n in careui.walk(root):
+        if careui.role(n) == "text":
+            try:
+                if n.get_state_set().contains(careui.Atspi.StateType.FOCUSED):
+                    return n
+            except careui.gi.repository.GLib.Error:
+                continue
+    return None
+
+
 def choose_file(app, title, path, save=True):
     """Types @path into GTK's chooser: the name entry of a save dialog has
-    the focus; an open dialog takes a location after Ctrl+L."""
+    the focus; an open dialog takes a location after Ctrl+L. Each step waits
+    for the state it needs (the entry focused, the path typed in full), so a
+    busy machine is slower, not wrong."""
     dialog = toplevel(app, title)
     node(dialog, "filler", name_is="GtkFileChooserWidget")
-    time.sleep(0.5)
-    careui.press("ctrl+a" if save else "ctrl+l")
+    if not save:
+        careui.press("ctrl+l")
+    entry = careui.wait_for(lambda: focused_entry(dialog), f"the entry of {title!r} to take the focus")
+    careui.press("ctrl+a")
     careui.type_keys(path)
-    time.sleep(0.3)
-    careui.press("Return")
-    gone(app, title)
+    careui.wait_for(lambda: os.path.basename(path) in careui.text_of(entry), f"{path!r} typed into {title!r}")
+    # The location entry completes as it is typed; a Return that arrives
+    # while its completion is still open only closes the completion.
+    for attempt in range(3):
+        careui.press("Return")
+        try:
+            gone(app, title, timeout=5 * careui.TIMEOUT_SCALE)
+            return
+        except careui.UIError:
+            if attempt == 2:
+                raise
 
 
 def mouse_click(app, n):
@@ -120,11 +144,13 @@ def open_first_row(app, list_name):
     mouse_click(app, row)
 
 
-def see_toast(w, text):
+def see_toast(app, text):
     """Waits for a toast, then closes it as a user would: a toast added while
     another is up waits behind it, and without a window manager the window
-    never has the focus that lets a toast time out."""
-    wait_for_text_in(w, text)
+    never has the focus that lets a toast time out. The app's toast log
+    says it was shown even when the window is read late."""
+    w = app.window
+    app.wait_for_toast(text)
     toast = careui.wait_for(lambda: next((n for n in careui.walk(w) if careui.name(n) == "AdwToastWidget"
                                           and any(text in careui.text_of(c) for c in careui.walk(n))), None),
                             f"the toast {text!r}")
@@ -175,7 +201,7 @@ def test_export_customers():
             node(w, "menu item", name_is="Export Contacts…")
             careui.press("Down", "Return")
             choose_file(app, "Export Contacts", vcf)
-            see_toast(w, f"{len(customers)} customers exported to “everyone.vcf”")
+            see_toast(app, f"{len(customers)} customers exported to “everyone.vcf”")
 
             import vobject
             with open(vcf, encoding="utf-8") as f:
@@ -188,7 +214,7 @@ def test_export_customers():
             path = os.path.join(out, "everyone.csv")
             contacts_menu(app, "Export Contacts…")
             choose_file(app, "Export Contacts", path)
-            see_toast(w, f"{len(customers)} customers exported to “everyone.csv”")
+            see_toast(app, f"{len(customers)} customers exported to “everyone.csv”")
             with open(path, encoding="utf-8", newline="") as f:
                 rows = list(csv.DictReader(f))
             assert len(rows) == len(customers), (len(rows), len(customers))
@@ -206,7 +232,7 @@ def test_export_customers():
             contacts_menu(app, "Export Contacts…")
             choose_file(app, "Export Contacts", path)
             noun = "customer" if matches == 1 else "customers"
-            see_toast(w, f"{matches} {noun} exported to “matches.csv”")
+            see_toast(app, f"{matches} {noun} exported to “matches.csv”")
             with open(path, encoding="utf-8", newline="") as f:
                 rows = list(csv.DictReader(f))
             assert len(rows) == matches and known in {r["name"] for r in rows}, (rows, known)
@@ -238,6 +264,7 @@ def test_import_contacts_and_junk():
 
             contacts_menu(app, "Import Contacts…")
             choose_file(app, "Import Contacts", good, save=False)
+            app.wait_for_toast("new-contacts.vcf: 2 records imported, 1 skipped")
             wait_for_text_in(w, "new-contacts.vcf: 2 records imported, 1 skipped")
             screenshot("import-toast.png")
             careui.wait_for(lambda: customer_count(w) == before + 2, "two more customers in the list")
@@ -292,7 +319,7 @@ def test_import_contacts_and_junk():
             # The same file again updates rather than duplicates, and says so.
             contacts_menu(app, "Import Contacts…")
             choose_file(app, "Import Contacts", good, save=False)
-            see_toast(w, "new-contacts.vcf: 2 records imported, 1 skipped (2 already up to date)")
+            see_toast(app, "new-contacts.vcf: 2 records imported, 1 skipped (2 already up to date)")
             assert query(app, "SELECT count(*) FROM customer")[0][0] == count
             assert customer_count(w) == before + 2, customer_count(w)
     finally:
@@ -332,7 +359,7 @@ def test_export_calendar():
             path = os.path.join(out, "visit.ics")
             careui.activate(button)
             choose_file(app, "Export to Calendar", path)
-            see_toast(w, "Saved the event as “visit.ics”")
+            see_toast(app, "Saved the event as “visit.ics”")
             event = read_ics(path)
             uid = str(event["UID"])
             row = query(app, "SELECT id, start_at FROM appointment WHERE ? LIKE '%' || id || '%'", uid)
@@ -346,7 +373,7 @@ def test_export_calendar():
             path = os.path.join(out, "class.ics")
             careui.activate(button)
             choose_file(app, "Export to Calendar", path)
-            see_toast(w, "Saved the event as “class.ics”")
+            see_toast(app, "Saved the event as “class.ics”")
             event = read_ics(path)
             uid = str(event["UID"])
             row = query(app, "SELECT s.id, s.start_at, c.title FROM training_session s JOIN training_course c"

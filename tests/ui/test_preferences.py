@@ -13,7 +13,7 @@ from test_customers import dialog, field, no_dialog, open_customers, query, sear
 def customer_with_warranty_ending_soon(app):
     """A customer none of whose warranties expire within 30 days, with one
     that ends within the year: "Covered" now, "Expiring soon" at 365 days."""
-    today = datetime.date.today()
+    today = careui.today()
     rows = query(app, "SELECT c.id, c.email, w.end_date FROM customer c JOIN product p ON p.customer_id = c.id "
                       "JOIN warranty w ON w.product_id = p.id WHERE w.start_date <= ? AND w.end_date > ? "
                       "AND w.end_date < ? ORDER BY c.seq",

@@ -2,6 +2,7 @@
 the follow-up offer, waitlists, promotions and attendance."""
 
 import calendar
+import datetime
 import os
 import sqlite3
 import time
@@ -42,7 +43,7 @@ def db(app):
 
 
 def now_utc():
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    return careui.iso(careui.now_utc())
 
 
 def node(root, role_name, name_is=None, name_contains=None, timeout=careui.DEFAULT_TIMEOUT):
@@ -119,7 +120,7 @@ def pick(dialog, label, entity, text):
 
 def agenda_day(days_ahead):
     """The agenda's heading for a day, as the C locale of the tests writes it."""
-    return time.strftime("%A %e %B %Y", time.localtime(time.time() + days_ahead * 86400))
+    return careui.day_heading(careui.today() + datetime.timedelta(days=days_ahead))
 
 
 def ascii_name(con, sql, *args):

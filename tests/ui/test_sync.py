@@ -27,7 +27,7 @@ def free_port():
 class Server:
     def __init__(self, db, port):
         self.proc = subprocess.Popen([SERVER, "--db", db, "--listen", f"127.0.0.1:{port}"],
-                                     stdout=subprocess.PIPE, text=True)
+                                     stdout=subprocess.PIPE, text=True, env=careui.clock_env())
         line = self.proc.stdout.readline()
         assert line.startswith("listening on "), line
 

@@ -11,7 +11,7 @@ import time
 
 import careui
 
-TODAY = datetime.date.today()
+TODAY = careui.today()
 SOON = TODAY + datetime.timedelta(days=30)
 
 

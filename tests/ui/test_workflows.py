@@ -16,7 +16,7 @@ from test_customers import open_customers, search, see, type_into
 from test_warranties_cases import (button_labelled, click, covered_serial, expect, lookup, view_node,
                                    window_with, click_in_dialog)
 
-TODAY = datetime.date.today()
+TODAY = careui.today()
 
 
 def db(app):
@@ -83,10 +83,27 @@ def mouse_click(n):
 
 
 def pick_past_day(dialog, label):
-    """Opens a date row's calendar and picks a day weeks before the one it
-    shows, with the keyboard (the calendar stops at the first day it shows)."""
-    mouse_click(button(dialog, f"Choose {label}"))
-    careui.press(*["Up"] * 6, "space")
+    """Opens a date row's calendar and goes one month back with its arrow:
+    the field takes the day the calendar then shows selected, a month
+    before the one it showed (today or later), on any day of the year."""
+    def row_value():
+        row = next((n for n in careui.walk(dialog, showing_only=False)
+                    if careui.role(n) == "list item" and careui.name(n) == label), None)
+        return row and " ".join(careui.text_of(n) for n in careui.walk(row, showing_only=False)
+                                if careui.role(n) == "label")
+    before = row_value()
+    # The menu button's inner button: the outer one has no action to call.
+    opener = careui.wait_for(lambda: next((n for n in careui.walk(dialog, showing_only=False)
+                                           if careui.role(n) == "push button" and careui.name(n) == f"Choose {label}"
+                                           and Atspi.Action.get_n_actions(n) > 0), None), f"the button Choose {label}")
+    careui.activate(opener)
+    calendar = careui.wait_for(lambda: next((n for n in careui.walk(dialog, showing_only=False)
+                                             if careui.role(n) == "filler" and careui.name(n) == label
+                                             and careui.is_visible(n)), None), f"the {label} calendar")
+    # GTK's calendar: previous month, next month, previous year, next year.
+    arrows = [n for n in careui.walk(calendar, showing_only=False) if careui.role(n) == "push button"]
+    careui.activate(arrows[0])
+    careui.wait_for(lambda: row_value() != before, f"{label} to take the day a month back")
     careui.press("Escape")
 
 

@@ -30,7 +30,7 @@ def test_done_in_the_editor_books_the_call():
         careui.press("ctrl+s")
         gone(app, "Edit Appointment")
 
-        day = (datetime.date.today() + datetime.timedelta(days=7)).strftime("%x")
+        day = (careui.today() + datetime.timedelta(days=7)).strftime("%x")
         careui.wait_for_text(w, f"Follow-up call booked for {day}")
         call = con.execute("SELECT a.start_at, a.status FROM appointment a JOIN customer c ON c.id = a.customer_id"
                            " WHERE c.name = ? AND a.kind = 'follow_up_call'", (customer,)).fetchone()

@@ -152,16 +152,15 @@ update_range_label (CareAppointmentsView *self)
 
       last = g_date_time_add_days (to, -1);
       /* TRANSLATORS: the first day of a week in the agenda, as g_date_time_format() writes it */
-      first = g_date_time_format (from, C_ ("agenda week start", "%e %b"));
+      first = g_date_time_format (from, C_ ("agenda week start", "%-d %b"));
       /* TRANSLATORS: the last day of a week in the agenda, as g_date_time_format() writes it */
-      end = g_date_time_format (last, C_ ("agenda week end", "%e %b %Y"));
+      end = g_date_time_format (last, C_ ("agenda week end", "%-d %b %Y"));
       /* TRANSLATORS: a week in the agenda: "2 Mar – 8 Mar 2026" */
-      text = g_strdup_printf (_ ("%s – %s"), g_strstrip (first), g_strstrip (end));
+      text = g_strdup_printf (_ ("%s – %s"), first, end);
     }
   else
     {
-      /* TRANSLATORS: a day in the agenda, as g_date_time_format() writes it */
-      text = g_date_time_format (self->day, C_ ("agenda day", "%A %e %B %Y"));
+      text = care_format_day_heading (self->day);
     }
 
   gtk_label_set_text (self->range_label, text);
@@ -271,8 +270,7 @@ format_time_range (CareRecord *record, gboolean with_day)
 
   if (with_day && local != NULL)
     {
-      /* TRANSLATORS: a day in a list of appointments, as g_date_time_format() writes it */
-      g_autofree char *day = g_date_time_format (local, C_ ("agenda row day", "%a %e %b"));
+      g_autofree char *day = care_format_day_short (local);
       /* TRANSLATORS: a day and a time range: "Mon 2 Mar, 09:00 – 10:00" */
       return g_strdup_printf (_ ("%s, %s – %s"), day, start, end);
     }
@@ -319,9 +317,7 @@ show_detail (CareAppointmentsView *self, CareRecord *record)
     g_autofree char *range = format_time_range (record, FALSE);
     g_autoptr (GDateTime) start_dt = parse_utc (care_record_get_string (record, "start_at"));
     g_autoptr (GDateTime) local = start_dt != NULL ? g_date_time_to_local (start_dt) : NULL;
-    g_autofree char *date = local != NULL
-                                ? g_date_time_format (local, C_ ("agenda day", "%A %e %B %Y"))
-                                : g_strdup ("");
+    g_autofree char *date = care_format_day_heading (local);
     /* TRANSLATORS: when an appointment is: "Monday 2 March 2026, 09:00 – 10:00" */
     when = g_strdup_printf (_ ("%s, %s"), date, range);
   }

@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "care-toast-log.h"
 #include "care-clock.h"
 #include "care-follow-up-hook.h"
 #include "care-format.h"
@@ -119,7 +120,10 @@ static void
 toast (CareVisitReportDialog *self,
        const char            *text)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+  AdwToast *t = adw_toast_new (text);
+
+  care_toast_log (t);
+  adw_toast_overlay_add_toast (self->toast_overlay, t);
 }
 
 static char *

@@ -402,7 +402,7 @@ fill_cases_chart (CareOverview       *self,
 
       care_dashboard_stats_get_week_start (stats, i, N_WEEKS, &start);
       /* TRANSLATORS: the first day of a week under a chart's bar, as g_date_time_format() writes it: "7 Sep" */
-      add_date_label (builder, &start, C_ ("chart week", "%e %b"));
+      add_date_label (builder, &start, C_ ("chart week", "%-d %b"));
       values[i] = opened[i];
       values[N_WEEKS + i] = resolved[i];
       sum_opened += opened[i];

@@ -1,66 +1,16 @@
 /* care-format.c: values shown to a user, in their locale.
  *
- * Storage keeps ISO 8601 in UTC; everything a user reads goes through here,
- * so the locale and time zone are applied in one place. */
+ * Storage keeps ISO 8601 in UTC; everything a user reads goes through here
+ * (dates through care-date-format.c), so the locale and time zone are
+ * applied in one place. */
 #define G_LOG_DOMAIN "care-format"
 
 #include "config.h"
 
 #include <glib/gi18n.h>
 #include <stdarg.h>
-#include <stdio.h>
 
 #include "care-format.h"
-
-char *
-care_format_date (const char *iso_date)
-{
-  GDate date;
-  char  buf[128];
-  guint y, m, d;
-
-  if (iso_date == NULL || sscanf (iso_date, "%4u-%2u-%2u", &y, &m, &d) != 3 || !g_date_valid_dmy (d, m, y))
-    return g_strdup (iso_date != NULL ? iso_date : "");
-
-  g_date_clear (&date, 1);
-  g_date_set_dmy (&date, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
-  /* TRANSLATORS: a date as strftime() writes it; "%x" is the locale's own form */
-  /* xgettext:no-c-format (a strftime() format, not a printf() one) */
-  if (g_date_strftime (buf, sizeof buf, C_ ("date format", "%x"), &date) == 0)
-    return g_strdup (iso_date);
-  return g_strdup (buf);
-}
-
-static GDateTime *
-parse_local (const char *iso_utc)
-{
-  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
-  g_autoptr (GDateTime) dt = iso_utc != NULL ? g_date_time_new_from_iso8601 (iso_utc, utc) : NULL;
-
-  return dt != NULL ? g_date_time_to_local (dt) : NULL;
-}
-
-char *
-care_format_datetime (const char *iso_utc)
-{
-  g_autoptr (GDateTime) local = parse_local (iso_utc);
-
-  if (local == NULL)
-    return g_strdup (iso_utc != NULL ? iso_utc : "");
-  /* TRANSLATORS: a date and time, as g_date_time_format() writes them */
-  return g_date_time_format (local, C_ ("datetime format", "%x %H:%M"));
-}
-
-char *
-care_format_time (const char *iso_utc)
-{
-  g_autoptr (GDateTime) local = parse_local (iso_utc);
-
-  if (local == NULL)
-    return g_strdup ("");
-  /* TRANSLATORS: a time of day, as g_date_time_format() writes it */
-  return g_date_time_format (local, C_ ("time format", "%H:%M"));
-}
 
 char *
 care_format_value (const CareField *field,

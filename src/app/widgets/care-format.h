@@ -1,13 +1,11 @@
 /* care-format.h: values shown to a user, in their locale. */
 #pragma once
 
+#include "care-date-format.h"
 #include "care-store.h"
 
 G_BEGIN_DECLS
 
-char *care_format_date (const char *iso_date);
-char *care_format_datetime (const char *iso_utc);
-char *care_format_time (const char *iso_utc);
 char *care_format_value (const CareField *field,
                          GVariant        *value);
 char *care_format_record_field (CareRecord *record,

@@ -265,6 +265,16 @@ day_selected_cb (GtkCalendar *calendar,
   date_picked (fr);
 }
 
+/* The calendar keeps a day selected when its arrows change the month or
+ * the year; the field follows what it shows, as if that day were clicked. */
+static void
+month_changed_cb (GtkCalendar *calendar,
+                  FieldRow    *fr)
+{
+  if (!fr->editor->updating)
+    date_picked (fr);
+}
+
 static void
 time_changed_cb (GtkSpinButton *spin,
                  FieldRow      *fr)
@@ -361,6 +371,10 @@ build_date_row (FieldRow *fr)
   gtk_accessible_update_property (GTK_ACCESSIBLE (fr->calendar), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   care_field_label (fr->field), -1);
   g_signal_connect (fr->calendar, "day-selected", G_CALLBACK (day_selected_cb), fr);
+  g_signal_connect (fr->calendar, "prev-month", G_CALLBACK (month_changed_cb), fr);
+  g_signal_connect (fr->calendar, "next-month", G_CALLBACK (month_changed_cb), fr);
+  g_signal_connect (fr->calendar, "prev-year", G_CALLBACK (month_changed_cb), fr);
+  g_signal_connect (fr->calendar, "next-year", G_CALLBACK (month_changed_cb), fr);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (fr->calendar));
 
   if (fr->field->type == CARE_FIELD_DATETIME)
