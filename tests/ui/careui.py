@@ -407,7 +407,15 @@ class App:
     def __enter__(self):
         return self.start()
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:  # what the window showed when the test failed, before it closes
+            shot = os.path.join(os.environ.get("MESON_BUILD_ROOT", tempfile.gettempdir()),
+                                f"ui-failure-{os.getpid()}-{int(time.monotonic())}.png")
+            try:
+                screenshot(shot)
+                print(f"# screenshot of the window at the failure: {shot}")
+            except Exception:
+                pass
         self.stop()
         return False
 

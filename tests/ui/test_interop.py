@@ -111,17 +111,20 @@ def choose_file(app, title, path, save=True):
     entry = careui.wait_for(lambda: focused_entry(dialog), f"the entry of {title!r} to take the focus")
     careui.press("ctrl+a")
     careui.type_keys(path)
-    careui.wait_for(lambda: os.path.basename(path) in careui.text_of(entry), f"{path!r} typed into {title!r}")
-    # The location entry completes as it is typed; a Return that arrives
-    # while its completion is still open only closes the completion.
-    for attempt in range(3):
-        careui.press("Return")
-        try:
-            gone(app, title, timeout=5 * careui.TIMEOUT_SCALE)
-            return
-        except careui.UIError:
-            if attempt == 2:
-                raise
+    careui.wait_for(lambda: careui.text_of(entry).endswith(os.path.basename(path)), f"{path!r} typed into {title!r}")
+    # The location entry completes as it is typed: let the text settle
+    # before Return, which would otherwise go to a completion. A single
+    # Return: a second one could land in the window the first one opens.
+    settled = {"text": None, "since": time.monotonic()}
+
+    def stable():
+        text = careui.text_of(entry)
+        if text != settled["text"]:
+            settled.update(text=text, since=time.monotonic())
+        return text.endswith(os.path.basename(path)) and time.monotonic() - settled["since"] > 0.5
+    careui.wait_for(stable, f"the text of {title!r} to settle")
+    careui.press("Return")
+    gone(app, title)
 
 
 def mouse_click(app, n):

@@ -118,6 +118,20 @@ def pick(dialog, label, entity, text):
     wait_for_text_in(dialog, text)
 
 
+def free_weeks_ahead(con, at_least):
+    """How many weeks ahead (at least @at_least) the demo has booked nothing
+    on today's weekday, in the local day as the agenda counts it."""
+    for weeks in range(at_least, at_least + 52):
+        day = careui.today() + datetime.timedelta(days=7 * weeks)
+        start = datetime.datetime.combine(day, datetime.time()).astimezone()
+        end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()).astimezone()
+        booked = con.execute("SELECT count(*) FROM appointment WHERE sync_state != 3 AND start_at >= ? AND start_at < ?",
+                             (careui.iso(start), careui.iso(end))).fetchone()[0]
+        if booked == 0:
+            return weeks
+    raise AssertionError("the demo books every week for a year")
+
+
 def agenda_day(days_ahead):
     """The agenda's heading for a day, as the C locale of the tests writes it."""
     return careui.day_heading(careui.today() + datetime.timedelta(days=days_ahead))
@@ -162,15 +176,20 @@ def test_book_clash_and_follow_up():
             "SELECT name FROM customer GROUP BY name HAVING count(*) = 1 ORDER BY name") if r[0].isascii()]
         first, second = customers[0], customers[1]
 
-        # Three weeks ahead the demo has booked nothing: the empty state says what to do.
+        # Some weeks ahead the demo has booked nothing on this weekday: the
+        # empty state says what to do.
+        weeks = free_weeks_ahead(con, 3)
         careui.wait_for_text(w, agenda_day(0))
+        heading = node(w, "label", name_is=agenda_day(0))
         careui.activate(toggle(w, "Week"))
+        careui.wait_for(lambda: careui.text_of(heading) != agenda_day(0), "the week's heading")
         nxt = node(w, "push button", name_is="Next")
-        for _ in range(3):
+        for _ in range(weeks):
+            before = careui.text_of(heading)
             careui.activate(nxt)
-            time.sleep(0.3)  # a button ignores activations while it shows the last one
+            careui.wait_for(lambda: careui.text_of(heading) != before, "the next week")
         careui.activate(toggle(w, "Day"))
-        shown_day = agenda_day(21)
+        shown_day = agenda_day(7 * weeks)
         careui.wait_for_text(w, shown_day)
         careui.wait_for_text(w, "No Appointments")
         careui.wait_for_text(w, "Nothing is booked on this day")

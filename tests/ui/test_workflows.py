@@ -304,7 +304,7 @@ def test_maintenance_plan():
         closed(app, dialog)
         first = one(app, "SELECT min(start_at) FROM appointment WHERE product_id = ? AND kind = 'maintenance'",
                     late_id)[0]
-        assert first < time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), first
+        assert first < careui.iso(careui.now_utc()), first
         expect(w, "Maintenance overdue")
         careui.activate(button(w, f"Maintenance Plan for {late_name}"))
         dialog = window_with(app, "Number of visits")
