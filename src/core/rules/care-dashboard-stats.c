@@ -35,7 +35,9 @@ G_DEFINE_FINAL_TYPE (CareDashboardStats, care_dashboard_stats, G_TYPE_OBJECT)
   CARE_SQL_LIVE_IN ("warranty") " AND warranty.end_date >= ?1 AND warranty.end_date %s ?2 " \
   "AND " CARE_WARRANTY_LAPSES_SQL
 
-#define OPEN_CASE CARE_SQL_LIVE_IN ("service_case") " AND service_case.status IN ('open', 'in_progress', 'waiting')"
+#define OPEN_CASE                 \
+  CARE_SQL_LIVE_IN ("service_case") \
+  " AND service_case.status IN ('open', 'in_progress', 'waiting')"
 
 /* Helpers */
 
@@ -506,9 +508,9 @@ care_dashboard_stats_expiring_per_month (CareDashboardStats *self,
   params[1] = to;
   params[2] = base;
 
-  sql = g_strdup_printf ("SELECT CAST(substr(end_date, 1, 4) AS INTEGER) * 12 + CAST(substr(end_date, 6, 2) AS INTEGER) "
-                         "- 1 - CAST(?3 AS INTEGER) AS month, count(*) FROM warranty WHERE " LAPSING_WARRANTY
-                         " GROUP BY month",
+  sql = g_strdup_printf ("SELECT CAST(substr(end_date, 1, 4) AS INTEGER) * 12 "
+                         "+ CAST(substr(end_date, 6, 2) AS INTEGER) - 1 - CAST(?3 AS INTEGER) AS month, "
+                         "count(*) FROM warranty WHERE " LAPSING_WARRANTY " GROUP BY month",
                          "<");
   return group_by_period (self, sql, params, 3, n_months, counts, NULL, error);
 }

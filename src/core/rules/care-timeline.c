@@ -13,11 +13,12 @@
 #include "care-timeline.h"
 
 /* ?1 the customer, ?2 the limit, ?3 the moment after which nothing has
- * happened yet (visits are planned ahead; the timeline is the past). */
+ * happened yet (visits are planned ahead; the timeline is the past). The
+ * SQL keeps its own layout. */
+/* clang-format off */
 static const char timeline_sql[] =
     "SELECT entity, id, at, title, kind, status, person FROM ("
-    " SELECT * FROM (SELECT 'call_log' AS entity, l.id AS id, l.called_at AS at, l.subject AS "
-    "title,"
+    " SELECT * FROM (SELECT 'call_log' AS entity, l.id AS id, l.called_at AS at, l.subject AS title,"
     "   l.direction AS kind, l.outcome AS status, k.name AS person"
     "   FROM call_log l LEFT JOIN contact k ON k.id = l.contact_id AND " CARE_SQL_LIVE_IN ("k")
     "   WHERE l.customer_id = ?1 AND " CARE_SQL_LIVE_IN ("l") " AND l.called_at <= ?3"
@@ -38,6 +39,7 @@ static const char timeline_sql[] =
     "   WHERE k.customer_id = ?1 AND " CARE_SQL_LIVE_IN ("k") " AND e.enrolled_at <= ?3"
     "   ORDER BY e.enrolled_at DESC LIMIT ?2)"
     ") ORDER BY at DESC, entity, id LIMIT ?2";
+/* clang-format on */
 
 void
 care_timeline_entry_free (CareTimelineEntry *entry)
