@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "care-clock.h"
+#include "care-json-parse.h"
 #include "care-store-private.h"
 #include "care-sync-apply.h"
 #include "care-sync-engine.h"
@@ -350,7 +351,6 @@ read_response (CareSyncEngine *self, SoupMessage *msg, GAsyncResult *result, GEr
 {
   g_autoptr (GError) local_error = NULL;
   g_autoptr (GBytes) bytes = NULL;
-  g_autoptr (JsonParser) parser = NULL;
   g_autoptr (JsonNode) node = NULL;
   g_autofree char *message = NULL;
   guint            status;
@@ -369,13 +369,11 @@ read_response (CareSyncEngine *self, SoupMessage *msg, GAsyncResult *result, GEr
   status = soup_message_get_status (msg);
   self->retry_after_ms = 0;
 
+  /* A server (or whatever answers in its place) is not trusted to send
+   * JSON json-glib can parse safely: bounded depth, no NUL in strings. */
   if (g_bytes_get_size (bytes) > 0 && g_bytes_get_size (bytes) <= MAX_RESPONSE_BYTES)
-    {
-      parser = json_parser_new ();
-      if (json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
-                                      (gssize) g_bytes_get_size (bytes), NULL))
-        node = json_node_ref (json_parser_get_root (parser));
-    }
+    node = care_json_parse_bounded (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                    CARE_JSON_MAX_DEPTH, NULL);
 
   if (status >= 200 && status < 300)
     {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "care-clock.h"
+#include "care-json-parse.h"
 #include "care-server.h"
 #include "care-server-calendar.h"
 
@@ -151,12 +152,14 @@ require_method (SoupServerMessage *msg, const char *method)
   return FALSE;
 }
 
-/* Parses the request body as UTF-8 JSON; answers 400 itself on failure. */
+/* Parses the request body as JSON (care_json_parse_bounded: strict, nested
+ * at most CARE_JSON_MAX_DEPTH deep); answers 400 itself on failure, or 422
+ * for a string holding a NUL character, which the server could not store
+ * as sent. */
 static JsonNode *
 read_json_body (SoupServerMessage *msg)
 {
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
-  g_autoptr (JsonParser) parser = NULL;
   g_autoptr (GError) error = NULL;
   JsonNode *root;
 
@@ -166,31 +169,26 @@ read_json_body (SoupServerMessage *msg)
       return NULL;
     }
 
-  /* json-glib would stop at a NUL byte; g_utf8_validate with a length refuses one. */
-  if (!g_utf8_validate (body->data, (gssize) body->length, NULL))
-    {
-      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed",
-                     _ ("The request body is not valid UTF-8"));
-      return NULL;
-    }
-
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, body->data, (gssize) body->length, &error))
-    {
-      g_autofree char *message =
-          g_strdup_printf (_ ("The request body is not valid JSON: %s"), error->message);
-      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", message);
-      return NULL;
-    }
-
-  root = json_parser_get_root (parser);
+  root = care_json_parse_bounded (body->data, (gsize) body->length, CARE_JSON_MAX_DEPTH, &error);
   if (root == NULL)
     {
-      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", _ ("The request body is empty"));
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, CARE_JSON_PARSE_ERROR, CARE_JSON_PARSE_ERROR_NUL))
+        {
+          message = g_strdup_printf (_ ("The request body cannot be stored as sent: %s"),
+                                     error->message);
+          respond_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid", message);
+        }
+      else
+        {
+          message = g_strdup_printf (_ ("The request body is not valid JSON: %s"), error->message);
+          respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", message);
+        }
       return NULL;
     }
 
-  return json_node_ref (root);
+  return root;
 }
 
 /* The user behind the request's bearer token; answers 401 itself if none. */

@@ -1,0 +1,491 @@
+/* test-hostile.c: aftercare-server probed as an attacker or a careless client would.
+ *
+ * Each test starts the real server binary on 127.0.0.1 with a database of
+ * its own, attacks it (over raw sockets where HTTP clients are too polite),
+ * then checks that the server still answers GET /api/v1/health and that
+ * nothing was applied. Every probe is bounded in count and time; timeouts
+ * the server enforces are set short on its command line so the tests do
+ * not wait for the defaults. Other source addresses of the loopback net
+ * (127.0.0.2, 127.0.0.3, ...) stand for different clients. */
+#define G_LOG_DOMAIN "test-hostile"
+#define _GNU_SOURCE
+
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define PASSWORD "correct horse battery"
+
+typedef struct
+{
+  GSubprocess *proc;
+  char        *dir;
+  char        *db_path;
+  char        *log_path; /* the server's stderr */
+  char        *base_url;
+  guint16      port;
+} Server;
+
+static const char  *server_path;
+static SoupSession *session;
+
+/* Helpers */
+
+static char *
+new_uuid (void)
+{
+  return g_uuid_string_random ();
+}
+
+static void
+add_user (Server *server, const char *username, const char *role)
+{
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GError) error = NULL;
+
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                               G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                           &error, server_path, "--db", server->db_path, "useradd", username,
+                           "--role", role, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, PASSWORD "\n", NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (proc));
+}
+
+typedef struct
+{
+  rlim_t nofile; /* 0: inherit */
+} ChildSetup;
+
+static void
+child_setup (gpointer user_data)
+{
+  ChildSetup *setup = user_data;
+
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+  if (setup->nofile > 0)
+    {
+      struct rlimit limit = { setup->nofile, setup->nofile };
+      setrlimit (RLIMIT_NOFILE, &limit);
+    }
+}
+
+static Server *
+server_new (void)
+{
+  Server *server = g_new0 (Server, 1);
+
+  server->dir = g_dir_make_tmp ("aftercare-hostile-XXXXXX", NULL);
+  g_assert_nonnull (server->dir);
+  server->db_path = g_build_filename (server->dir, "server.db", NULL);
+  server->log_path = g_build_filename (server->dir, "stderr.log", NULL);
+
+  return server;
+}
+
+/* Starts the server with @extra_args after --db and --listen, a descriptor
+ * limit of @nofile (0 to inherit) and @debug logging to its stderr file. */
+static void
+server_run (Server *server, const char *const *extra_args, rlim_t nofile, gboolean debug)
+{
+  g_autoptr (GSubprocessLauncher) launcher =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GDataInputStream) lines = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char  *line = NULL;
+  static ChildSetup setup;
+
+  setup.nofile = nofile;
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, &setup, NULL);
+  g_subprocess_launcher_set_stderr_file_path (launcher, server->log_path);
+  if (debug)
+    g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
+
+  g_ptr_array_add (argv, (gpointer) server_path);
+  g_ptr_array_add (argv, "--db");
+  g_ptr_array_add (argv, server->db_path);
+  g_ptr_array_add (argv, "--listen");
+  g_ptr_array_add (argv, "127.0.0.1:0");
+  for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) extra_args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  server->proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->proc));
+  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
+  server->base_url = g_strdup (line + strlen ("listening on "));
+  server->port = (guint16) g_ascii_strtoull (strrchr (line, ':') + 1, NULL, 10);
+}
+
+static Server *
+server_start (const char *const *extra_args)
+{
+  Server *server = server_new ();
+
+  server_run (server, extra_args, 0, FALSE);
+  return server;
+}
+
+static void
+rm_rf (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      g_remove (child);
+    }
+  g_rmdir (path);
+}
+
+/* Stops the server with SIGTERM: it must exit cleanly, with status 0 (a
+ * server that crashed earlier shows as killed by a signal). */
+static void
+server_stop (Server *server)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_subprocess_send_signal (server->proc, SIGTERM);
+  g_subprocess_wait (server->proc, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (server->proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (server->proc), ==, 0);
+
+  g_object_unref (server->proc);
+  rm_rf (server->dir);
+  g_free (server->dir);
+  g_free (server->db_path);
+  g_free (server->log_path);
+  g_free (server->base_url);
+  g_free (server);
+}
+
+/* A blocking TCP connection to the server from @source (NULL: 127.0.0.1). */
+static int
+raw_connect (Server *server, const char *source)
+{
+  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons (server->port) };
+  int                fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+  g_assert_cmpint (fd, >=, 0);
+  if (source != NULL)
+    {
+      struct sockaddr_in local = { .sin_family = AF_INET };
+
+      inet_pton (AF_INET, source, &local.sin_addr);
+      g_assert_cmpint (bind (fd, (struct sockaddr *) &local, sizeof local), ==, 0);
+    }
+  inet_pton (AF_INET, "127.0.0.1", &addr.sin_addr);
+  g_assert_cmpint (connect (fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
+
+  return fd;
+}
+
+/* Writes everything, or stops at the first error (the peer closed). */
+static gboolean
+raw_send (int fd, const void *data, gsize len)
+{
+  const char *p = data;
+
+  while (len > 0)
+    {
+      gssize n = send (fd, p, len, MSG_NOSIGNAL);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return FALSE;
+      p += n;
+      len -= (gsize) n;
+    }
+
+  return TRUE;
+}
+
+/* Reads until the peer closes or @timeout_ms pass without data; sets
+ * @out_closed when the peer closed. */
+static char *
+raw_read (int fd, guint timeout_ms, gboolean *out_closed)
+{
+  GString *buf = g_string_new (NULL);
+  gboolean closed = FALSE;
+
+  for (;;)
+    {
+      struct pollfd pfd = { fd, POLLIN, 0 };
+      char          chunk[65536];
+      gssize        n;
+
+      if (poll (&pfd, 1, (int) timeout_ms) <= 0)
+        break;
+      n = recv (fd, chunk, sizeof chunk, 0);
+      if (n <= 0)
+        {
+          closed = TRUE;
+          break;
+        }
+      g_string_append_len (buf, chunk, n);
+    }
+
+  if (out_closed != NULL)
+    *out_closed = closed;
+  return g_string_free (buf, FALSE);
+}
+
+/* The status code of a raw HTTP response, 0 if there is none. */
+static guint
+raw_status (const char *response)
+{
+  if (!g_str_has_prefix (response, "HTTP/1.1 ") && !g_str_has_prefix (response, "HTTP/1.0 "))
+    return 0;
+  return (guint) g_ascii_strtoull (response + 9, NULL, 10);
+}
+
+/* The server still answers: a fresh connection gets 200 from health. */
+static void
+assert_healthy (Server *server)
+{
+  static const char request[] = "GET /api/v1/health HTTP/1.1\r\nHost: test\r\n"
+                                "Connection: close\r\n\r\n";
+  g_autofree char  *response = NULL;
+  int               fd = raw_connect (server, NULL);
+
+  g_assert_true (raw_send (fd, request, sizeof request - 1));
+  response = raw_read (fd, 10000, NULL);
+  close (fd);
+  g_assert_cmpuint (raw_status (response), ==, 200);
+  g_assert_nonnull (strstr (response, "\"status\":\"ok\""));
+}
+
+static gint64
+db_count (Server *server, const char *sql)
+{
+  sqlite3      *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64        n;
+
+  g_assert_cmpint (sqlite3_open_v2 (server->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==,
+                   SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  return n;
+}
+
+static gint64
+count_records (Server *server)
+{
+  return db_count (server, "SELECT count(*) FROM record");
+}
+
+/* One request through libsoup; returns the JSON answer (or NULL if the
+ * body is not JSON). */
+static JsonNode *
+request_full (Server *server, SoupSession *with, const char *method, const char *path, const char *token, const char *body, gssize body_len, guint *out_status)
+{
+  g_autofree char *url = g_strconcat (server->base_url, path, NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr (GBytes) response = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (token != NULL)
+    {
+      g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+    }
+  if (body != NULL)
+    {
+      g_autoptr (GBytes) bytes =
+          g_bytes_new (body, body_len < 0 ? strlen (body) : (gsize) body_len);
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+
+  response = soup_session_send_and_read (with != NULL ? with : session, msg, NULL, &error);
+  g_assert_no_error (error);
+  *out_status = soup_message_get_status (msg);
+
+  return json_from_string (g_bytes_get_data (response, NULL), NULL);
+}
+
+static JsonNode *
+request (Server *server, const char *method, const char *path, const char *token, const char *body, guint *out_status)
+{
+  return request_full (server, NULL, method, path, token, body, -1, out_status);
+}
+
+static const char *
+error_code (JsonNode *node)
+{
+  g_assert_nonnull (node);
+  return json_object_get_string_member (
+      json_object_get_object_member (json_node_get_object (node), "error"), "code");
+}
+
+static char *
+login (Server *server, const char *username)
+{
+  g_autofree char *body =
+      g_strdup_printf ("{\"username\": \"%s\", \"password\": \"%s\"}", username, PASSWORD);
+  g_autoptr (JsonNode) node = NULL;
+  guint status;
+
+  node = request (server, "POST", "/api/v1/session", NULL, body, &status);
+  g_assert_cmpuint (status, ==, 200);
+  return g_strdup (json_object_get_string_member (json_node_get_object (node), "token"));
+}
+
+/* "[" * n (or {"a": * n) then the closings: nesting that crashed json-glib. */
+static char *
+nested (guint n, const char *open, const char *close, const char *inner)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append (s, open);
+  g_string_append (s, inner);
+  for (guint i = 0; i < n; i++)
+    g_string_append (s, close);
+
+  return g_string_free (s, FALSE);
+}
+
+/* Tests */
+
+/* Item 1: one request used to crash the server before login. */
+static void
+test_json_deep (void)
+{
+  Server          *server = server_start (NULL);
+  g_autofree char *token = NULL;
+  g_autofree char *arrays = nested (100000, "[", "]", "1");
+  g_autofree char *objects = nested (100000, "{\"a\":", "}", "1");
+  g_autofree char *in_push = NULL;
+  g_autofree char *deep_fields = nested (100000, "[", "]", "\"x\"");
+  g_autofree char *client = new_uuid ();
+  g_autofree char *id = new_uuid ();
+  const char      *bodies[3];
+  g_autoptr (JsonNode) node = NULL;
+  guint status;
+
+  add_user (server, "agent", "agent");
+  token = login (server, "agent");
+  in_push = g_strdup_printf ("{\"client_id\": \"%s\", \"mutations\": [{\"mutation_id\": 1, "
+                             "\"entity\": \"customer\", \"id\": \"%s\", \"op\": \"create\", "
+                             "\"fields\": {\"kind\": \"person\", \"name\": \"Deep\"}}, "
+                             "{\"mutation_id\": 2, \"entity\": \"customer\", \"id\": \"%s\", "
+                             "\"op\": \"create\", \"fields\": {\"name\": %s}}]}",
+                             client, id, id, deep_fields);
+  bodies[0] = arrays;
+  bodies[1] = objects;
+  bodies[2] = in_push;
+
+  /* Before login: refused as too deep, or as too large for a sign-in. */
+  for (guint i = 0; i < 2; i++)
+    {
+      node = request (server, "POST", "/api/v1/session", NULL, bodies[i], &status);
+      g_assert_true (status == 400 || status == 413);
+      g_assert_cmpstr (error_code (node), ==, status == 400 ? "malformed" : "too_large");
+      g_clear_pointer (&node, json_node_unref);
+      assert_healthy (server);
+    }
+
+  /* Within the body limit of a push: refused as too deep. */
+  for (guint i = 0; i < 3; i++)
+    {
+      node = request (server, "POST", "/api/v1/sync/push", token, bodies[i], &status);
+      g_assert_cmpuint (status, ==, 400);
+      g_assert_cmpstr (error_code (node), ==, "malformed");
+      g_clear_pointer (&node, json_node_unref);
+    }
+
+  assert_healthy (server);
+  g_assert_cmpint (count_records (server), ==, 0);
+  server_stop (server);
+}
+
+/* Item 7: a string is stored as sent or refused, never cut at a NUL. */
+static void
+test_json_nul (void)
+{
+  Server          *server = server_start (NULL);
+  g_autofree char *token = NULL;
+  g_autofree char *client = new_uuid ();
+  g_autofree char *id = new_uuid ();
+  g_autofree char *body = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (JsonNode) login_node = NULL;
+  guint status;
+
+  add_user (server, "agent", "agent");
+  token = login (server, "agent");
+  body = g_strdup_printf ("{\"client_id\": \"%s\", \"mutations\": [{\"mutation_id\": 1, "
+                          "\"entity\": \"customer\", \"id\": \"%s\", \"op\": \"create\", "
+                          "\"fields\": {\"kind\": \"person\", \"name\": \"Ada\\u0000Evil\"}}]}",
+                          client, id);
+
+  node = request (server, "POST", "/api/v1/sync/push", token, body, &status);
+  g_assert_cmpuint (status, ==, 422);
+  g_assert_cmpstr (error_code (node), ==, "invalid");
+
+  login_node = request (server, "POST", "/api/v1/session", NULL,
+                        "{\"username\": \"agent\\u0000x\", \"password\": \"" PASSWORD "\"}",
+                        &status);
+  g_assert_cmpuint (status, ==, 422);
+  g_assert_cmpstr (error_code (login_node), ==, "invalid");
+
+  assert_healthy (server);
+  g_assert_cmpint (count_records (server), ==, 0);
+  server_stop (server);
+}
+
+int
+main (int argc, char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  server_path = g_getenv ("AFTERCARE_SERVER");
+  if (server_path == NULL)
+    {
+      g_printerr ("Set AFTERCARE_SERVER to the aftercare-server binary\n");
+      return 1;
+    }
+  session = soup_session_new_with_options ("timeout", 60, NULL);
+
+  g_test_add_func ("/hostile/json/deep", test_json_deep);
+  g_test_add_func ("/hostile/json/nul", test_json_nul);
+
+  ret = g_test_run ();
+
+  g_object_unref (session);
+  return ret;
+}
