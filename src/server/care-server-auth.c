@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "care-clock.h"
+#include "care-schema.h"
 #include "care-server-auth.h"
 
 struct _CareServerAuth
@@ -148,6 +149,7 @@ care_server_auth_add_user (CareServerAuth *self, const char *username, CareServe
 {
   char             hash[crypto_pwhash_STRBYTES];
   g_autofree char *created_at = care_clock_now_iso ();
+  g_autofree char *normalized_staff = NULL;
   sqlite3_stmt    *stmt;
   int              rc;
 
@@ -167,6 +169,10 @@ care_server_auth_add_user (CareServerAuth *self, const char *username, CareServe
                            _ ("A password has at least 8 characters (and at most 1024 bytes)"));
       return FALSE;
     }
+
+  /* Stored in the one form ids are compared in. */
+  if (staff_id != NULL && (normalized_staff = care_id_normalize (staff_id)) != NULL)
+    staff_id = normalized_staff;
 
   if (staff_id != NULL && !staff_exists (self, staff_id, error))
     return FALSE;

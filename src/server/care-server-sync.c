@@ -525,7 +525,14 @@ from_value (const CareField *field, JsonNode *node, GVariant **out_value)
       if (json_node_get_value_type (node) != G_TYPE_STRING)
         return FALSE;
       if (json_node_get_string (node)[0] != '\0')
-        *out_value = g_variant_ref_sink (g_variant_new_string (json_node_get_string (node)));
+        {
+          /* Compared with a stored reference, which is in lower case. */
+          g_autofree char *id =
+              field->type == CARE_FIELD_REF ? care_id_normalize (json_node_get_string (node)) : NULL;
+
+          *out_value = g_variant_ref_sink (
+              g_variant_new_string (id != NULL ? id : json_node_get_string (node)));
+        }
       return TRUE;
     }
 }
@@ -783,7 +790,7 @@ static gboolean
 apply_mutation (CareServerSync *self, const CareServerUser *user, JsonObject *mutation, Outcome *outcome, GError **error)
 {
   const char       *entity_name = get_string_member (mutation, "entity");
-  const char       *id = get_string_member (mutation, "id");
+  g_autofree char  *id = care_id_normalize (get_string_member (mutation, "id"));
   const char       *op_name = get_string_member (mutation, "op");
   JsonNode         *fields_node = json_object_get_member (mutation, "fields");
   const CareEntity *entity;
@@ -799,7 +806,7 @@ apply_mutation (CareServerSync *self, const CareServerUser *user, JsonObject *mu
       return TRUE;
     }
 
-  if (id == NULL || !g_uuid_string_is_valid (id))
+  if (id == NULL)
     {
       reject (outcome, "invalid", _ ("The record id is not a UUID"));
       return TRUE;
@@ -941,7 +948,7 @@ replay_result (CareServerSync *self, const char *client_id, gint64 mutation_id, 
 /* Checks the shape of the request before anything is applied, so a broken
  * batch changes nothing. */
 static gboolean
-check_push (JsonNode *request, const char **out_client_id, JsonArray **out_mutations, GError **error)
+check_push (JsonNode *request, char **out_client_id, JsonArray **out_mutations, GError **error)
 {
   JsonObject *obj;
   JsonNode   *mutations;
@@ -1002,7 +1009,7 @@ check_push (JsonNode *request, const char **out_client_id, JsonArray **out_mutat
       previous = mutation_id;
     }
 
-  *out_client_id = client_id;
+  *out_client_id = care_id_normalize (client_id);
   *out_mutations = json_node_get_array (mutations);
   return TRUE;
 }
@@ -1063,7 +1070,7 @@ care_server_sync_push (CareServerSync *self, const CareServerUser *user, JsonNod
   g_autoptr (JsonArray) results = json_array_new ();
   JsonObject   *response;
   JsonArray    *mutations = NULL;
-  const char   *client_id = NULL;
+  g_autofree char *client_id = NULL;
   gint64        last = 0;
   sqlite3_stmt *stmt;
 

@@ -633,6 +633,7 @@ handle_calendar_staff (CareServer *self, SoupServerMessage *msg, const char *pat
 {
   g_autoptr (CareServerUser) user = NULL;
   g_autofree char *staff_id = NULL;
+  g_autofree char *normalized = NULL;
 
   if (!require_get (msg) || (user = authenticate (self, msg)) == NULL)
     return;
@@ -644,7 +645,9 @@ handle_calendar_staff (CareServer *self, SoupServerMessage *msg, const char *pat
       return;
     }
 
-  respond_feed (self, msg, staff_id);
+  /* Ids are stored in lower case; anything else is not found below. */
+  normalized = care_id_normalize (staff_id);
+  respond_feed (self, msg, normalized != NULL ? normalized : staff_id);
 }
 
 /* The address of a feed token as the client reached this server, with
@@ -671,6 +674,7 @@ handle_calendar_feeds (CareServer *self, SoupServerMessage *msg)
   g_autofree char *token = NULL;
   g_autofree char *url = NULL;
   g_autofree char *webcal_url = NULL;
+  g_autofree char *normalized = NULL;
   JsonObject      *obj, *feed;
   JsonNode        *staff_id;
 
@@ -714,8 +718,10 @@ handle_calendar_feeds (CareServer *self, SoupServerMessage *msg)
       return;
     }
 
-  feed = care_server_calendar_create_feed (self->calendar, user, json_node_get_string (staff_id),
-                                           &token, &error);
+  normalized = care_id_normalize (json_node_get_string (staff_id));
+  feed = care_server_calendar_create_feed (
+      self->calendar, user, normalized != NULL ? normalized : json_node_get_string (staff_id),
+      &token, &error);
   if (feed == NULL)
     {
       respond_calendar_error (msg, error);

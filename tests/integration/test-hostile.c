@@ -466,6 +466,80 @@ test_json_nul (void)
   server_stop (server);
 }
 
+/* Item 7: one UUID in two cases is one record, one client, one reference. */
+static void
+test_uuid_case (void)
+{
+  Server          *server = server_start (NULL);
+  g_autofree char *token = NULL;
+  g_autofree char *client = new_uuid ();
+  g_autofree char *client_upper = g_ascii_strup (client, -1);
+  g_autofree char *id = new_uuid ();
+  g_autofree char *id_upper = g_ascii_strup (id, -1);
+  g_autofree char *product = new_uuid ();
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *third = NULL;
+  g_autoptr (JsonNode) a = NULL;
+  g_autoptr (JsonNode) b = NULL;
+  g_autoptr (JsonNode) c = NULL;
+  JsonObject *result;
+  guint       status;
+
+  add_user (server, "agent", "agent");
+  token = login (server, "agent");
+
+  first = g_strdup_printf ("{\"client_id\": \"%s\", \"mutations\": [{\"mutation_id\": 1, "
+                           "\"entity\": \"customer\", \"id\": \"%s\", \"op\": \"create\", "
+                           "\"fields\": {\"kind\": \"person\", \"name\": \"Ada\"}}]}",
+                           client_upper, id_upper);
+  a = request (server, "POST", "/api/v1/sync/push", token, first, &status);
+  g_assert_cmpuint (status, ==, 200);
+
+  /* The same client in lower case: mutation 1 is a replay, not a new create. */
+  second = g_strdup_printf ("{\"client_id\": \"%s\", \"mutations\": [{\"mutation_id\": 1, "
+                            "\"entity\": \"customer\", \"id\": \"%s\", \"op\": \"create\", "
+                            "\"fields\": {\"kind\": \"person\", \"name\": \"Eve\"}}, "
+                            "{\"mutation_id\": 2, \"entity\": \"customer\", \"id\": \"%s\", "
+                            "\"op\": \"create\", \"fields\": {\"kind\": \"person\", "
+                            "\"name\": \"Eve\"}}]}",
+                            client, id, id);
+  b = request (server, "POST", "/api/v1/sync/push", token, second, &status);
+  g_assert_cmpuint (status, ==, 200);
+  result = json_array_get_object_element (
+      json_object_get_array_member (json_node_get_object (b), "results"), 0);
+  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "applied");
+  /* Mutation 2 meets the record mutation 1 made, under the other spelling. */
+  result = json_array_get_object_element (
+      json_object_get_array_member (json_node_get_object (b), "results"), 1);
+  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "conflict");
+  g_assert_cmpstr (json_object_get_string_member (result, "code"), ==, "exists");
+
+  /* A reference in upper case finds the record and is stored in lower case. */
+  third = g_strdup_printf ("{\"client_id\": \"%s\", \"mutations\": [{\"mutation_id\": 3, "
+                           "\"entity\": \"product\", \"id\": \"%s\", \"op\": \"create\", "
+                           "\"fields\": {\"customer_id\": \"%s\", \"serial\": \"S-1\", "
+                           "\"name\": \"Printer\"}}]}",
+                           client, product, id_upper);
+  c = request (server, "POST", "/api/v1/sync/push", token, third, &status);
+  g_assert_cmpuint (status, ==, 200);
+  result = json_array_get_object_element (
+      json_object_get_array_member (json_node_get_object (c), "results"), 0);
+  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "applied");
+
+  g_assert_cmpint (db_count (server, "SELECT count(*) FROM record WHERE entity = 'customer'"), ==, 1);
+  g_assert_cmpint (db_count (server, "SELECT count(*) FROM record WHERE id <> lower (id)"), ==, 0);
+  g_assert_cmpint (db_count (server, "SELECT count(*) FROM ref WHERE target_id <> lower (target_id)"),
+                   ==, 0);
+  g_assert_cmpint (db_count (server, "SELECT count(*) FROM clients"), ==, 1);
+  g_assert_cmpint (
+      db_count (server, "SELECT count(*) FROM record WHERE json_extract (fields, '$.name') = 'Eve'"),
+      ==, 0);
+
+  assert_healthy (server);
+  server_stop (server);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -483,6 +557,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/hostile/json/deep", test_json_deep);
   g_test_add_func ("/hostile/json/nul", test_json_nul);
+  g_test_add_func ("/hostile/data/uuid-case", test_uuid_case);
 
   ret = g_test_run ();
 
