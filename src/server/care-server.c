@@ -15,6 +15,7 @@
 #include "care-json-parse.h"
 #include "care-server.h"
 #include "care-server-calendar.h"
+#include "care-server-log.h"
 
 struct _CareServer
 {
@@ -97,16 +98,22 @@ respond_error (SoupServerMessage *msg, guint status, const char *code, const cha
   json_object_set_string_member (err, "message", message);
   json_object_set_object_member (obj, "error", err);
 
-  g_debug ("%s %s -> %u %s: %s", soup_server_message_get_method (msg),
-           g_uri_get_path (soup_server_message_get_uri (msg)), status, code, message);
+  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    {
+      g_autofree char *path = care_server_log_path (g_uri_get_path (soup_server_message_get_uri (msg)));
+
+      g_debug ("%s %s -> %u %s: %s", soup_server_message_get_method (msg), path, status, code,
+               message);
+    }
   respond_object (msg, status, obj);
 }
 
 static void
 respond_internal_error (SoupServerMessage *msg, const GError *error)
 {
-  g_warning ("%s %s failed: %s", soup_server_message_get_method (msg),
-             g_uri_get_path (soup_server_message_get_uri (msg)), error->message);
+  g_autofree char *path = care_server_log_path (g_uri_get_path (soup_server_message_get_uri (msg)));
+
+  g_warning ("%s %s failed: %s", soup_server_message_get_method (msg), path, error->message);
   respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
                  _ ("The server could not complete the request"));
 }
@@ -789,7 +796,12 @@ handler_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashT
   CareServer      *self = user_data;
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
 
-  g_debug ("%s %s", soup_server_message_get_method (msg), path);
+  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    {
+      g_autofree char *logged = care_server_log_path (path);
+
+      g_debug ("%s %s", soup_server_message_get_method (msg), logged);
+    }
 
   /* A chunked body has no length up front; check it now that it is here. */
   if (body->length > CARE_SERVER_MAX_BODY)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "care-server.h"
+#include "care-server-log.h"
 
 #define EXIT_USAGE 2
 
@@ -253,6 +254,9 @@ main (int argc, char *argv[])
   g_autoptr (GError) error = NULL;
   const char    *command;
   CareServerRole role = CARE_SERVER_ROLE_AGENT;
+
+  /* Before anything logs: no token may reach the log. */
+  care_server_log_install ();
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);

@@ -165,7 +165,7 @@ rm_rf (const char *path)
 /* Stops the server with SIGTERM: it must exit cleanly, with status 0 (a
  * server that crashed earlier shows as killed by a signal). */
 static void
-server_stop (Server *server)
+server_stop_keep_log (Server *server, char **out_log)
 {
   g_autoptr (GError) error = NULL;
 
@@ -176,12 +176,20 @@ server_stop (Server *server)
   g_assert_cmpint (g_subprocess_get_exit_status (server->proc), ==, 0);
 
   g_object_unref (server->proc);
+  if (out_log != NULL)
+    g_assert_true (g_file_get_contents (server->log_path, out_log, NULL, NULL));
   rm_rf (server->dir);
   g_free (server->dir);
   g_free (server->db_path);
   g_free (server->log_path);
   g_free (server->base_url);
   g_free (server);
+}
+
+static void
+server_stop (Server *server)
+{
+  server_stop_keep_log (server, NULL);
 }
 
 /* A blocking TCP connection to the server from @source (NULL: 127.0.0.1). */
@@ -540,6 +548,83 @@ test_uuid_case (void)
   server_stop (server);
 }
 
+/* Item 8: with debug logging on, no token reaches the log. */
+static void
+test_log_redaction (void)
+{
+  Server          *server = server_new ();
+  g_autofree char *token = NULL;
+  g_autofree char *client = new_uuid ();
+  g_autofree char *staff = new_uuid ();
+  g_autofree char *push_body = NULL;
+  g_autofree char *feed_body = NULL;
+  g_autofree char *feed_path = NULL;
+  g_autofree char *guess_path = NULL;
+  g_autofree char *feed_secret = NULL;
+  g_autofree char *log = NULL;
+  const char      *guess = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+  const char      *feed_token;
+  g_autoptr (JsonNode) pushed = NULL;
+  g_autoptr (JsonNode) feed = NULL;
+  g_autoptr (JsonNode) unknown = NULL;
+  g_autoptr (JsonNode) short_guess = NULL;
+  g_autoptr (JsonNode) bad_bearer = NULL;
+  g_autoptr (JsonNode) bad_login = NULL;
+  g_autoptr (GError) error = NULL;
+  guint status;
+
+  server_run (server, NULL, 0, TRUE);
+  add_user (server, "admin", "admin");
+  token = login (server, "admin");
+
+  push_body = g_strdup_printf ("{\"client_id\": \"%s\", \"mutations\": [{\"mutation_id\": 1, "
+                               "\"entity\": \"staff\", \"id\": \"%s\", \"op\": \"create\", "
+                               "\"fields\": {\"name\": \"Tess\", \"role\": \"technician\"}}]}",
+                               client, staff);
+  pushed = request (server, "POST", "/api/v1/sync/push", token, push_body, &status);
+  g_assert_cmpuint (status, ==, 200);
+
+  feed_body = g_strdup_printf ("{\"staff_id\": \"%s\"}", staff);
+  feed = request (server, "POST", "/api/v1/calendar/feeds", token, feed_body, &status);
+  g_assert_cmpuint (status, ==, 201);
+  feed_token = strstr (json_object_get_string_member (json_node_get_object (feed), "url"),
+                       "/api/v1/calendar/feed/");
+  feed_path = g_strdup (feed_token);
+  feed_token += strlen ("/api/v1/calendar/feed/");
+  feed_secret = g_strndup (feed_token, 64);
+
+  {
+    /* The feed itself is iCalendar, not JSON. */
+    g_autofree char *url = g_strconcat (server->base_url, feed_path, NULL);
+    g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
+    g_autoptr (GBytes) bytes = soup_session_send_and_read (session, msg, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  }
+
+  guess_path = g_strdup_printf ("/api/v1/calendar/feed/%s.ics", guess);
+  unknown = request (server, "GET", guess_path, NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 404);
+  short_guess = request (server, "GET", "/api/v1/calendar/feed/my-short-guess.ics", NULL, NULL,
+                         &status);
+  g_assert_cmpuint (status, ==, 404);
+  bad_bearer = request (server, "GET", "/api/v1/sync/pull", guess, NULL, &status);
+  g_assert_cmpuint (status, ==, 401);
+  bad_login = request (server, "POST", "/api/v1/session", NULL,
+                       "{\"username\": \"admin\", \"password\": \"hunter2-never-logged\"}",
+                       &status);
+  g_assert_cmpuint (status, ==, 401);
+
+  server_stop_keep_log (server, &log);
+  g_assert_nonnull (strstr (log, "/api/v1/calendar/feed/"));
+  g_assert_null (strstr (log, token));
+  g_assert_null (strstr (log, feed_secret));
+  g_assert_null (strstr (log, guess));
+  g_assert_null (strstr (log, "my-short-guess"));
+  g_assert_null (strstr (log, "hunter2-never-logged"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -558,6 +643,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/hostile/json/deep", test_json_deep);
   g_test_add_func ("/hostile/json/nul", test_json_nul);
   g_test_add_func ("/hostile/data/uuid-case", test_uuid_case);
+  g_test_add_func ("/hostile/log/redaction", test_log_redaction);
 
   ret = g_test_run ();
 
