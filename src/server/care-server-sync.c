@@ -1199,6 +1199,7 @@ care_server_sync_pull (CareServerSync *self, const char *cursor, guint limit, GE
   gint64           seq, last_seq;
   gboolean         has_more = FALSE;
   guint            n = 0;
+  gsize            bytes = 0;
   int              rc;
 
   g_return_val_if_fail (CARE_IS_SERVER_SYNC (self), NULL);
@@ -1225,12 +1226,15 @@ care_server_sync_pull (CareServerSync *self, const char *cursor, guint limit, GE
     {
       JsonObject *change;
       JsonNode   *fields = NULL;
+      /* The stored fields plus room for the entity, id, rev and flags. */
+      gsize       size = (gsize) sqlite3_column_bytes (stmt, 4) + 200;
 
-      if (n == limit)
+      if (n == limit || (n > 0 && bytes + size > CARE_SERVER_SYNC_MAX_PAGE_BYTES))
         {
           has_more = TRUE;
           break;
         }
+      bytes += size;
 
       change = json_object_new ();
       json_object_set_string_member (change, "entity",

@@ -22,6 +22,10 @@ typedef enum
 #define CARE_SERVER_SYNC_MAX_MUTATIONS 10000
 #define CARE_SERVER_SYNC_DEFAULT_LIMIT 500
 #define CARE_SERVER_SYNC_MAX_LIMIT     1000
+/* A pull page stops before the change that would take its records' JSON
+ * past this (it always holds at least one change): 1,000 visit reports
+ * with signatures would otherwise make one answer of some 200 MB. */
+#define CARE_SERVER_SYNC_MAX_PAGE_BYTES (4 * 1024 * 1024)
 
 #define CARE_TYPE_SERVER_SYNC (care_server_sync_get_type ())
 G_DECLARE_FINAL_TYPE (CareServerSync, care_server_sync, CARE, SERVER_SYNC, GObject)

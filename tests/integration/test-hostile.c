@@ -625,6 +625,118 @@ test_log_redaction (void)
   g_assert_null (strstr (log, "hunter2-never-logged"));
 }
 
+/* Pulls a page; returns it and its size in bytes. */
+static JsonObject *
+pull_page (Server *server, const char *token, const char *cursor, gsize *out_bytes)
+{
+  g_autofree char *url =
+      g_strdup_printf ("%s/api/v1/sync/pull?limit=1000&cursor=%s", server->base_url, cursor);
+  g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) node = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  bytes = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  *out_bytes = g_bytes_get_size (bytes);
+  node = json_from_string (g_bytes_get_data (bytes, NULL), &error);
+  g_assert_no_error (error);
+
+  return json_object_ref (json_node_get_object (node));
+}
+
+/* Item 9: a pull page is bounded by bytes as well as by count. */
+static void
+test_pull_page_bytes (void)
+{
+  Server          *server = server_start (NULL);
+  g_autofree char *token = NULL;
+  g_autofree char *client = new_uuid ();
+  g_autofree char *customer = new_uuid ();
+  g_autofree char *appointment = new_uuid ();
+  g_autofree char *signature = g_strnfill (200000, 'S');
+  g_autofree char *cursor = g_strdup ("");
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const guint n_reports = 30, per_push = 10;
+  guint       mutation_id = 0, pages = 0;
+  gboolean    has_more = TRUE;
+
+  add_user (server, "agent", "agent");
+  token = login (server, "agent");
+
+  {
+    g_autofree char *body = g_strdup_printf (
+        "{\"client_id\": \"%s\", \"mutations\": [{\"mutation_id\": 1, \"entity\": \"customer\", "
+        "\"id\": \"%s\", \"op\": \"create\", \"fields\": {\"kind\": \"person\", \"name\": \"Sig\"}}, "
+        "{\"mutation_id\": 2, \"entity\": \"appointment\", \"id\": \"%s\", \"op\": \"create\", "
+        "\"fields\": {\"kind\": \"repair\", \"customer_id\": \"%s\", \"start_at\": "
+        "\"2026-03-02T09:00:00Z\", \"end_at\": \"2026-03-02T10:00:00Z\", \"status\": \"done\"}}]}",
+        client, customer, appointment, customer);
+    g_autoptr (JsonNode) node = NULL;
+    guint status;
+
+    node = request (server, "POST", "/api/v1/sync/push", token, body, &status);
+    g_assert_cmpuint (status, ==, 200);
+    mutation_id = 2;
+  }
+
+  for (guint start = 0; start < n_reports; start += per_push)
+    {
+      g_autoptr (GString) body = g_string_new (NULL);
+      g_autoptr (JsonNode) node = NULL;
+      guint status;
+
+      g_string_append_printf (body, "{\"client_id\": \"%s\", \"mutations\": [", client);
+      for (guint i = 0; i < per_push; i++)
+        {
+          g_autofree char *id = new_uuid ();
+
+          g_string_append_printf (
+              body,
+              "%s{\"mutation_id\": %u, \"entity\": \"visit_report\", \"id\": \"%s\", "
+              "\"op\": \"create\", \"fields\": {\"appointment_id\": \"%s\", \"visit_date\": "
+              "\"2026-03-02\", \"work_done\": \"Report %u\", \"minutes\": 30, "
+              "\"signature\": \"%s\"}}",
+              i == 0 ? "" : ",", ++mutation_id, id, appointment, start + i, signature);
+        }
+      g_string_append (body, "]}");
+      node = request (server, "POST", "/api/v1/sync/push", token, body->str, &status);
+      g_assert_cmpuint (status, ==, 200);
+    }
+
+  while (has_more)
+    {
+      gsize bytes = 0;
+      g_autoptr (JsonObject) page = pull_page (server, token, cursor, &bytes);
+      JsonArray *changes = json_object_get_array_member (page, "changes");
+
+      /* 4 MiB, plus the one change that may cross the line. */
+      g_assert_cmpuint (bytes, <=, 4 * 1024 * 1024 + 250000);
+      g_assert_cmpuint (json_array_get_length (changes), >, 0);
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        {
+          const char *id =
+              json_object_get_string_member (json_array_get_object_element (changes, i), "id");
+
+          g_assert_false (g_hash_table_contains (seen, id));
+          g_hash_table_add (seen, g_strdup (id));
+        }
+      has_more = json_object_get_boolean_member (page, "has_more");
+      g_free (cursor);
+      cursor = g_strdup (json_object_get_string_member (page, "next_cursor"));
+      pages++;
+    }
+
+  g_assert_cmpuint (g_hash_table_size (seen), ==, n_reports + 2);
+  g_assert_cmpuint (pages, >=, 2);
+
+  assert_healthy (server);
+  server_stop (server);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -644,6 +756,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/hostile/json/nul", test_json_nul);
   g_test_add_func ("/hostile/data/uuid-case", test_uuid_case);
   g_test_add_func ("/hostile/log/redaction", test_log_redaction);
+  g_test_add_func ("/hostile/pull/page-bytes", test_pull_page_bytes);
 
   ret = g_test_run ();
 
