@@ -30,6 +30,18 @@ struct _CareServerAuth
 G_DEFINE_FINAL_TYPE (CareServerAuth, care_server_auth, G_TYPE_OBJECT)
 G_DEFINE_QUARK (care_server_auth_error_quark, care_server_auth_error)
 
+CareServerUser *
+care_server_user_copy (const CareServerUser *user)
+{
+  CareServerUser *copy = g_new0 (CareServerUser, 1);
+
+  copy->id = user->id;
+  copy->username = g_strdup (user->username);
+  copy->role = user->role;
+  copy->staff_id = g_strdup (user->staff_id);
+  return copy;
+}
+
 void
 care_server_user_free (CareServerUser *user)
 {

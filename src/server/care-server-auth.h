@@ -34,7 +34,8 @@ typedef struct
   char          *staff_id; /* the staff record this login stands for, or NULL */
 } CareServerUser;
 
-void care_server_user_free (CareServerUser *user);
+CareServerUser *care_server_user_copy (const CareServerUser *user);
+void            care_server_user_free (CareServerUser *user);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareServerUser, care_server_user_free)
 
 #define CARE_TYPE_SERVER_AUTH (care_server_auth_get_type ())

@@ -159,6 +159,30 @@ require_method (SoupServerMessage *msg, const char *method)
   return FALSE;
 }
 
+static void
+message_gone_cb (SoupServerMessage *msg, gpointer user_data)
+{
+  g_object_set_data (G_OBJECT (msg), "care-server-gone", GINT_TO_POINTER (TRUE));
+}
+
+/* Pauses a message whose answer comes later, noting if its connection
+ * goes away meanwhile (a time-out, a shutdown): libsoup refuses to
+ * unpause such a message. */
+static void
+pause_message (SoupServerMessage *msg)
+{
+  g_signal_connect (msg, "disconnected", G_CALLBACK (message_gone_cb), NULL);
+  soup_server_message_pause (msg);
+}
+
+static void
+unpause_message (SoupServerMessage *msg)
+{
+  g_signal_handlers_disconnect_by_func (msg, message_gone_cb, NULL);
+  if (g_object_get_data (G_OBJECT (msg), "care-server-gone") == NULL)
+    soup_server_message_unpause (msg);
+}
+
 /* Parses the request body as JSON (care_json_parse_bounded: strict, nested
  * at most CARE_JSON_MAX_DEPTH deep); answers 400 itself on failure, or 422
  * for a string holding a NUL character, which the server could not store
@@ -293,7 +317,7 @@ login_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
       respond_object (msg, SOUP_STATUS_OK, obj);
     }
 
-  soup_server_message_unpause (msg);
+  unpause_message (msg);
 }
 
 static void
@@ -409,7 +433,7 @@ handle_session (CareServer *self, SoupServerMessage *msg)
   care_server_auth_note_login (self->auth, login->username, FALSE);
 
   self->logins_in_flight++;
-  soup_server_message_pause (msg);
+  pause_message (msg);
   task = g_task_new (NULL, self->cancellable, login_done_cb, NULL);
   g_task_set_source_tag (task, handle_session);
   g_task_set_task_data (task, login, login_data_free);
@@ -417,22 +441,39 @@ handle_session (CareServer *self, SoupServerMessage *msg)
 }
 
 static void
+push_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (SoupServerMessage) msg = user_data;
+  g_autoptr (JsonNode) response = NULL;
+  g_autoptr (GError) error = NULL;
+
+  response = care_server_sync_push_finish (CARE_SERVER_SYNC (source_object), result, &error);
+  if (response != NULL)
+    respond_json (msg, SOUP_STATUS_OK, response);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy", _ ("The server is shutting down"));
+  else
+    respond_sync_error (msg, error);
+
+  unpause_message (msg);
+}
+
+/* A push is applied from the main loop a chunk at a time while the message
+ * waits (care_server_sync_push_async()): a push of thousands of mutations
+ * no longer keeps every other request waiting. */
+static void
 handle_push (CareServer *self, SoupServerMessage *msg)
 {
   g_autoptr (CareServerUser) user = NULL;
   g_autoptr (JsonNode) root = NULL;
-  g_autoptr (JsonNode) response = NULL;
-  g_autoptr (GError) error = NULL;
 
   if (!require_method (msg, SOUP_METHOD_POST) || (user = authenticate (self, msg)) == NULL ||
       (root = read_json_body (msg)) == NULL)
     return;
 
-  response = care_server_sync_push (self->sync, user, root, &error);
-  if (response == NULL)
-    respond_sync_error (msg, error);
-  else
-    respond_json (msg, SOUP_STATUS_OK, response);
+  pause_message (msg);
+  care_server_sync_push_async (self->sync, user, root, self->cancellable, push_done_cb,
+                               g_object_ref (msg));
 }
 
 static void

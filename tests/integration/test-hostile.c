@@ -737,6 +737,189 @@ test_pull_page_bytes (void)
   server_stop (server);
 }
 
+static void
+push_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GBytes **out = user_data;
+  g_autoptr (GError) error = NULL;
+
+  *out = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_assert_no_error (error);
+}
+
+/* Item 6: a push of thousands of mutations is applied a chunk at a time;
+ * other requests are answered meanwhile, and nothing is applied twice. */
+static void
+test_push_does_not_block (void)
+{
+  Server          *server = server_start (NULL);
+  g_autofree char *token = NULL;
+  g_autofree char *client = new_uuid ();
+  g_autofree char *customer = new_uuid ();
+  g_autofree char *url = NULL;
+  g_autofree char *auth = NULL;
+  g_autoptr (GString) body = g_string_new (NULL);
+  g_autoptr (SoupMessage) msg = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GBytes) response = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  sqlite3      *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  const guint   total = 10000;
+  gint64        last = 0;
+  gint64        deadline;
+
+  add_user (server, "agent", "agent");
+  token = login (server, "agent");
+
+  g_string_append_printf (body,
+                          "{\"client_id\": \"%s\", \"mutations\": [{\"mutation_id\": 1, "
+                          "\"entity\": \"customer\", \"id\": \"%s\", \"op\": \"create\", "
+                          "\"fields\": {\"kind\": \"company\", \"name\": \"Fleet\"}}",
+                          client, customer);
+  for (guint i = 2; i <= total; i++)
+    {
+      g_autofree char *id = new_uuid ();
+
+      g_string_append_printf (body,
+                              ",{\"mutation_id\": %u, \"entity\": \"product\", \"id\": \"%s\", "
+                              "\"op\": \"create\", \"fields\": {\"customer_id\": \"%s\", "
+                              "\"serial\": \"SN-%05u\", \"name\": \"Printer\"}}",
+                              i, id, customer, i);
+    }
+  g_string_append (body, "]}");
+
+  url = g_strconcat (server->base_url, "/api/v1/sync/push", NULL);
+  auth = g_strdup_printf ("Bearer %s", token);
+  msg = soup_message_new ("POST", url);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  bytes = g_bytes_new (body->str, body->len);
+  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, push_done_cb,
+                                    &response);
+
+  /* Watch the client's acknowledged mutations as another reader would. */
+  g_assert_cmpint (sqlite3_open_v2 (server->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==,
+                   SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT coalesce ((SELECT last_mutation_id FROM clients "
+                                       "WHERE client_id = ?), 0)",
+                                       -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, client, -1, SQLITE_STATIC);
+
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (last == 0 && response == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      last = sqlite3_column_int64 (stmt, 0);
+      sqlite3_reset (stmt);
+      g_usleep (1000);
+    }
+
+  /* Part of the push is committed and the rest is not: the server is in
+   * the middle of it, and still answers. */
+  g_assert_cmpint (last, >, 0);
+  g_assert_cmpint (last, <, total);
+  assert_healthy (server);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_test_message ("health answered with %" G_GINT64_FORMAT " of %u mutations applied",
+                  (gint64) sqlite3_column_int64 (stmt, 0), total);
+  g_assert_cmpint (sqlite3_column_int64 (stmt, 0), <, total);
+  sqlite3_reset (stmt);
+
+  while (response == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  node = json_from_string (g_bytes_get_data (response, NULL), NULL);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "last_mutation_id"),
+                   ==, total);
+  /* Every mutation applied, once. */
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                        json_node_get_object (node), "results")),
+                    ==, total);
+  g_assert_cmpint (db_count (server, "SELECT count(*) FROM client_mutations"), ==, total);
+  g_assert_cmpint (db_count (server, "SELECT count(*) FROM record"), ==, total);
+
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  server_stop (server);
+}
+
+/* A push sent twice at once (a retry while the first is still applied)
+ * waits for the first: the second gets the same results, replayed. */
+static void
+test_push_same_client_twice (void)
+{
+  Server          *server = server_start (NULL);
+  g_autofree char *token = NULL;
+  g_autofree char *client = new_uuid ();
+  g_autofree char *url = NULL;
+  g_autofree char *auth = NULL;
+  g_autoptr (GString) body = g_string_new (NULL);
+  g_autoptr (GBytes) bytes = NULL;
+  SoupMessage *msgs[2];
+  GBytes      *responses[2] = { NULL, NULL };
+  const guint  total = 2000;
+
+  add_user (server, "agent", "agent");
+  token = login (server, "agent");
+
+  g_string_append_printf (body, "{\"client_id\": \"%s\", \"mutations\": [", client);
+  for (guint i = 1; i <= total; i++)
+    {
+      g_autofree char *id = new_uuid ();
+
+      g_string_append_printf (body,
+                              "%s{\"mutation_id\": %u, \"entity\": \"customer\", \"id\": \"%s\", "
+                              "\"op\": \"create\", \"fields\": {\"kind\": \"company\", "
+                              "\"name\": \"C%u\"}}",
+                              i == 1 ? "" : ",", i, id, i);
+    }
+  g_string_append (body, "]}");
+  bytes = g_bytes_new (body->str, body->len);
+  url = g_strconcat (server->base_url, "/api/v1/sync/push", NULL);
+  auth = g_strdup_printf ("Bearer %s", token);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      msgs[i] = soup_message_new ("POST", url);
+      soup_message_headers_replace (soup_message_get_request_headers (msgs[i]), "Authorization",
+                                    auth);
+      soup_message_set_request_body_from_bytes (msgs[i], "application/json", bytes);
+      soup_session_send_and_read_async (session, msgs[i], G_PRIORITY_DEFAULT, NULL, push_done_cb,
+                                        &responses[i]);
+    }
+
+  while (responses[0] == NULL || responses[1] == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr (JsonNode) node = json_from_string (g_bytes_get_data (responses[i], NULL), NULL);
+      JsonArray *results = json_object_get_array_member (json_node_get_object (node), "results");
+
+      g_assert_cmpuint (soup_message_get_status (msgs[i]), ==, 200);
+      g_assert_cmpuint (json_array_get_length (results), ==, total);
+      for (guint j = 0; j < total; j++)
+        g_assert_cmpstr (
+            json_object_get_string_member (json_array_get_object_element (results, j), "status"),
+            ==, "applied");
+      g_object_unref (msgs[i]);
+      g_bytes_unref (responses[i]);
+    }
+
+  g_assert_cmpint (db_count (server, "SELECT count(*) FROM record"), ==, total);
+  g_assert_cmpint (db_count (server, "SELECT count(*) FROM client_mutations"), ==, total);
+  server_stop (server);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -757,6 +940,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/hostile/data/uuid-case", test_uuid_case);
   g_test_add_func ("/hostile/log/redaction", test_log_redaction);
   g_test_add_func ("/hostile/pull/page-bytes", test_pull_page_bytes);
+  g_test_add_func ("/hostile/push/does-not-block", test_push_does_not_block);
+  g_test_add_func ("/hostile/push/same-client-twice", test_push_same_client_twice);
 
   ret = g_test_run ();
 

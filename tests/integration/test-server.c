@@ -1496,7 +1496,8 @@ test_cli_newer_database (void)
 }
 
 /* A version 1 database (before calendar feeds) is migrated in place and
- * keeps its users. It is made by taking migration 2 back out of a new one. */
+ * keeps its users. It is made by taking migrations 2 and later back out of
+ * a new one (test-server-db migrates from every version). */
 static void
 test_cli_upgrade_from_1 (void)
 {
@@ -1509,6 +1510,7 @@ test_cli_upgrade_from_1 (void)
   add_user (db_path, "veteran", "technician");
   g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db,
+                                 "DROP INDEX record_unique_serial; "
                                  "DROP TABLE calendar_feeds; "
                                  "ALTER TABLE users DROP COLUMN staff_id; "
                                  "PRAGMA user_version = 1",
@@ -1524,7 +1526,7 @@ test_cli_upgrade_from_1 (void)
   g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 2);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), >=, 3);
   sqlite3_finalize (stmt);
   g_assert_cmpint (sqlite3_exec (db, "SELECT staff_id FROM users; SELECT id FROM calendar_feeds",
                                  NULL, NULL, NULL),
