@@ -25,15 +25,16 @@
 #include "care-sync-apply.h"
 #include "care-sync-engine.h"
 
-#define PUSH_BATCH_SIZE    200
-#define PULL_PAGE_SIZE     500
-#define DEBOUNCE_MS        2000
-#define PERIODIC_SECONDS   300
-#define MIN_RETRY_MS       2000
-#define MAX_RETRY_MS       (5 * 60 * 1000)
-#define MAX_RETRY_AFTER_MS (60 * 60 * 1000)
-#define REQUEST_TIMEOUT_S  60
-#define MAX_RESPONSE_BYTES (64 * 1024 * 1024)
+#define PUSH_BATCH_SIZE       200
+#define PULL_PAGE_SIZE        500
+#define DEBOUNCE_MS           2000
+#define PERIODIC_SECONDS      300
+#define MIN_RETRY_MS          2000
+#define MAX_RETRY_MS          (5 * 60 * 1000)
+#define MAX_RETRY_AFTER_MS    (60 * 60 * 1000)
+#define REQUEST_TIMEOUT_S     60
+#define MAX_RESPONSE_BYTES    (64 * 1024 * 1024)
+#define EXPECT_CONTINUE_BYTES (64 * 1024)
 
 struct _CareSyncEngine
 {
@@ -280,6 +281,12 @@ new_message (CareSyncEngine *self, const char *method, const char *path, JsonNod
       len = strlen (json);
       bytes = g_bytes_new_take (json, len);
       soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+      /* The server refuses a body above its limit as soon as it has the
+       * headers, and closes the connection: waiting for its go-ahead makes
+       * that a clear 413 (and the batch is split) rather than a broken
+       * pipe halfway through the upload. */
+      if (len > EXPECT_CONTINUE_BYTES)
+        soup_message_headers_set_expectations (headers, SOUP_EXPECTATION_CONTINUE);
     }
 
   return msg;

@@ -27,6 +27,7 @@ struct _CareServer
   CareServerAuth     *auth;
   CareServerSync     *sync;
   CareServerCalendar *calendar;
+  CareServerListener *listener;
   GCancellable       *cancellable;      /* pending login checks */
   guint               logins_in_flight; /* Argon2 checks running in worker threads */
   gboolean            tls;
@@ -814,20 +815,121 @@ handle_calendar_feed_revoke (CareServer *self, SoupServerMessage *msg, const cha
   respond_object (msg, SOUP_STATUS_OK, obj);
 }
 
+/* What a request may send: 8 MiB for a push with a valid token, 64 KiB
+ * for anything else, so that a stranger cannot make the server hold 8 MiB
+ * for each connection before anyone is authenticated. */
+static gsize
+body_limit (CareServer *self, SoupServerMessage *msg, const char *path, gboolean *out_unauthenticated)
+{
+  const char *authorization;
+  g_autoptr (CareServerUser) user = NULL;
+
+  *out_unauthenticated = FALSE;
+  if (g_strcmp0 (path, "/api/v1/sync/push") != 0 ||
+      strcmp (soup_server_message_get_method (msg), SOUP_METHOD_POST) != 0)
+    return CARE_SERVER_MAX_SMALL_BODY;
+
+  authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                "Authorization");
+  if (authorization != NULL && g_ascii_strncasecmp (authorization, "Bearer ", 7) == 0)
+    user = care_server_auth_lookup_token (self->auth, authorization + 7, NULL);
+  if (user != NULL)
+    return CARE_SERVER_MAX_BODY;
+
+  *out_unauthenticated = TRUE;
+  return CARE_SERVER_MAX_SMALL_BODY;
+}
+
+/* Answers at once and closes the connection without reading the body. */
+static void
+refuse (CareServer *self, SoupServerMessage *msg, guint status, const char *code, const char *message)
+{
+  g_autoptr (JsonNode) node = NULL;
+  g_autofree char *body = NULL;
+  JsonObject      *obj = json_object_new ();
+  JsonObject      *err = json_object_new ();
+
+  json_object_set_string_member (err, "code", code);
+  json_object_set_string_member (err, "message", message);
+  json_object_set_object_member (obj, "error", err);
+  node = json_node_init_object (json_node_alloc (), obj);
+  json_object_unref (obj);
+  body = json_to_string (node, FALSE);
+
+  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    {
+      g_autofree char *path = care_server_log_path (g_uri_get_path (soup_server_message_get_uri (msg)));
+
+      g_debug ("%s %s -> %u %s: %s (refused before the body)",
+               soup_server_message_get_method (msg), path, status, code, message);
+    }
+
+  if (!care_server_listener_refuse (self->listener, msg, status, "application/json; charset=utf-8",
+                                    body))
+    {
+      /* Not a connection of the listener's: libsoup answers, after
+       * reading the body. */
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
+                                    "close");
+      respond_error (msg, status, code, message);
+    }
+}
+
+static void
+refuse_too_large (CareServer *self, SoupServerMessage *msg, gsize limit)
+{
+  g_autofree char *size = g_format_size_full (limit, G_FORMAT_SIZE_IEC_UNITS);
+  g_autofree char *message = g_strdup_printf (_ ("The request body is larger than %s"), size);
+
+  refuse (self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large", message);
+}
+
+/* A chunked body has no length up front: it is counted as it comes. */
+static void
+body_chunk_cb (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
+{
+  CareServer *self = user_data;
+  gsize       limit = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (msg), "care-body-limit"));
+
+  if ((gsize) soup_server_message_get_request_body (msg)->length <= limit)
+    return;
+
+  g_signal_handlers_disconnect_by_func (msg, body_chunk_cb, self);
+  refuse_too_large (self, msg, limit);
+}
+
 /* Runs once the headers are in, before the body is read: a body announced
- * as too large is refused without reading it. */
+ * as too large is refused without reading it, and any other is cut off as
+ * soon as it passes its limit. */
 static void
 early_handler_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
 {
+  CareServer         *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  gboolean            unauthenticated;
+  gsize               limit = body_limit (self, msg, path, &unauthenticated);
 
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-      soup_message_headers_get_content_length (headers) > CARE_SERVER_MAX_BODY)
+  switch (soup_message_headers_get_encoding (headers))
     {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
-                                    "close");
-      respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large",
-                     _ ("The request body is larger than 8 MiB"));
+    case SOUP_ENCODING_CONTENT_LENGTH:
+      if (soup_message_headers_get_content_length (headers) <= (goffset) limit)
+        break;
+      if (unauthenticated)
+        refuse (self, msg, SOUP_STATUS_UNAUTHORIZED, "unauthenticated",
+                _ ("Log in first: this needs an Authorization: Bearer token"));
+      else
+        refuse_too_large (self, msg, limit);
+      break;
+    case SOUP_ENCODING_CHUNKED:
+    case SOUP_ENCODING_EOF:
+      g_object_set_data (G_OBJECT (msg), "care-body-limit", GSIZE_TO_POINTER (limit));
+      g_signal_connect_object (msg, "got-chunk", G_CALLBACK (body_chunk_cb), self, 0);
+      break;
+    case SOUP_ENCODING_UNRECOGNIZED:
+    case SOUP_ENCODING_NONE:
+    case SOUP_ENCODING_BYTERANGES:
+    default:
+      break;
     }
 }
 
@@ -879,9 +981,12 @@ care_server_dispose (GObject *object)
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  if (self->listener != NULL)
+    care_server_listener_close (self->listener);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
 
+  g_clear_object (&self->listener);
   g_clear_object (&self->soup);
   g_clear_object (&self->calendar);
   g_clear_object (&self->sync);
@@ -919,11 +1024,10 @@ care_server_new (CareServerDb *db, GTlsCertificate *certificate, GError **error)
   self->calendar = care_server_calendar_new (db);
   self->soup = soup_server_new ("server-header", "aftercare-server/" PACKAGE_VERSION " ", NULL);
 
-  if (certificate != NULL)
-    {
-      soup_server_set_tls_certificate (self->soup, certificate);
-      self->tls = TRUE;
-    }
+  /* The listener accepts the connections (and does the TLS handshake),
+   * within limits and time-outs libsoup's own listener lacks. */
+  self->listener = care_server_listener_new (self->soup, certificate);
+  self->tls = certificate != NULL;
 
   soup_server_add_early_handler (self->soup, NULL, early_handler_cb, self, NULL);
   soup_server_add_handler (self->soup, NULL, handler_cb, self, NULL);
@@ -948,7 +1052,6 @@ care_server_listen (CareServer *self, const char *address, guint16 *out_port, GE
   g_autofree char *host = NULL;
   const char      *colon;
   guint64          port;
-  GSList          *listeners;
 
   g_return_val_if_fail (CARE_IS_SERVER (self), FALSE);
 
@@ -977,23 +1080,23 @@ care_server_listen (CareServer *self, const char *address, guint16 *out_port, GE
     }
 
   sockaddr = g_inet_socket_address_new (inet, (guint16) port);
-  if (!soup_server_listen (self->soup, sockaddr, self->tls ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
-    return FALSE;
+  return care_server_listener_listen (self->listener, sockaddr, out_port, error);
+}
 
-  listeners = soup_server_get_listeners (self->soup);
-  if (out_port != NULL && listeners != NULL)
-    {
-      g_autoptr (GSocketAddress) local = g_socket_get_local_address (listeners->data, error);
+/* Limits on connections and time-outs; call before care_server_listen(). */
+void
+care_server_set_limits (CareServer *self, const CareServerLimits *limits)
+{
+  g_return_if_fail (CARE_IS_SERVER (self));
+  care_server_listener_set_limits (self->listener, limits);
+}
 
-      g_slist_free (listeners);
-      if (local == NULL)
-        return FALSE;
-      *out_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
-      return TRUE;
-    }
-  g_slist_free (listeners);
-
-  return TRUE;
+/* The reverse proxies the server runs behind (see care_server_listener_set_trusted_proxies()). */
+void
+care_server_set_trusted_proxies (CareServer *self, const char *const *addresses)
+{
+  g_return_if_fail (CARE_IS_SERVER (self));
+  care_server_listener_set_trusted_proxies (self->listener, addresses);
 }
 
 /* Stops listening and closes client connections; pending logins are dropped. */
@@ -1003,5 +1106,6 @@ care_server_shutdown (CareServer *self)
   g_return_if_fail (CARE_IS_SERVER (self));
 
   g_cancellable_cancel (self->cancellable);
+  care_server_listener_close (self->listener);
   soup_server_disconnect (self->soup);
 }

@@ -208,7 +208,22 @@ raw_connect (Server *server, const char *source)
       g_assert_cmpint (bind (fd, (struct sockaddr *) &local, sizeof local), ==, 0);
     }
   inet_pton (AF_INET, "127.0.0.1", &addr.sin_addr);
-  g_assert_cmpint (connect (fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
+
+  /* A server that no longer accepts fills its backlog, and then a
+   * connection would wait minutes: give up after 10 s instead. */
+  fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) | O_NONBLOCK);
+  if (connect (fd, (struct sockaddr *) &addr, sizeof addr) != 0)
+    {
+      struct pollfd pfd = { fd, POLLOUT, 0 };
+      int           err = 0;
+      socklen_t     len = sizeof err;
+
+      g_assert_cmpint (errno, ==, EINPROGRESS);
+      g_assert_cmpint (poll (&pfd, 1, 10000), ==, 1);
+      g_assert_cmpint (getsockopt (fd, SOL_SOCKET, SO_ERROR, &err, &len), ==, 0);
+      g_assert_cmpint (err, ==, 0);
+    }
+  fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) & ~O_NONBLOCK);
 
   return fd;
 }
@@ -920,6 +935,424 @@ test_push_same_client_twice (void)
   server_stop (server);
 }
 
+/* Connections, time-outs and bodies (items 2 to 4) */
+
+static Server *
+server_start_limited (rlim_t nofile)
+{
+  const char *args[] = { "--header-timeout", "1", "--idle-timeout", "2", NULL };
+  Server     *server = server_new ();
+
+  server_run (server, args, nofile, FALSE);
+  return server;
+}
+
+static void
+close_all (GArray *fds)
+{
+  for (guint i = 0; i < fds->len; i++)
+    close (g_array_index (fds, int, i));
+  g_array_set_size (fds, 0);
+}
+
+/* Item 2: connections beyond the descriptor limit, all left idle then
+ * closed, leave the server answering. */
+static void
+test_descriptors (void)
+{
+  const rlim_t limits[] = { 256, 1024 };
+
+  for (guint l = 0; l < G_N_ELEMENTS (limits); l++)
+    {
+      Server *server = server_start_limited (limits[l]);
+      g_autoptr (GArray) fds = g_array_new (FALSE, FALSE, sizeof (int));
+      guint n = (guint) limits[l] + 50;
+
+      g_test_message ("descriptor limit %u, %u idle connections", (guint) limits[l], n);
+      /* From several addresses, so the per-client cap is not all that holds. */
+      for (guint i = 0; i < n; i++)
+        {
+          g_autofree char *source = g_strdup_printf ("127.0.0.%u", 10 + i % 8);
+          int              fd = raw_connect (server, source);
+
+          g_array_append_val (fds, fd);
+        }
+
+      /* While they are open: a new client waits at most until the idle
+       * ones run out of time, and is then served. */
+      assert_healthy (server);
+
+      close_all (fds);
+      assert_healthy (server);
+      assert_healthy (server);
+      server_stop (server);
+    }
+}
+
+/* Item 2: accept() failing for lack of descriptors no longer stops the
+ * server from accepting for good. The limit is lowered under the running
+ * server, below what it planned for. */
+static void
+test_accept_emfile (void)
+{
+  Server *server = server_start (NULL);
+  g_autoptr (GArray) fds = g_array_new (FALSE, FALSE, sizeof (int));
+  struct rlimit    low = { 48, 0 };
+  struct rlimit    saved;
+  pid_t            pid = (pid_t) g_ascii_strtoll (g_subprocess_get_identifier (server->proc), NULL, 10);
+  g_autofree char *log = NULL;
+
+  assert_healthy (server);
+  g_assert_cmpint (prlimit (pid, RLIMIT_NOFILE, NULL, &saved), ==, 0);
+  low.rlim_max = saved.rlim_max;
+  g_assert_cmpint (prlimit (pid, RLIMIT_NOFILE, &low, NULL), ==, 0);
+
+  for (guint i = 0; i < 100; i++)
+    {
+      int fd = raw_connect (server, "127.0.0.2");
+
+      g_array_append_val (fds, fd);
+    }
+  /* Let the server meet the limit. */
+  g_usleep (300 * 1000);
+  close_all (fds);
+
+  assert_healthy (server);
+  g_assert_cmpint (prlimit (pid, RLIMIT_NOFILE, &saved, NULL), ==, 0);
+  assert_healthy (server);
+
+  server_stop_keep_log (server, &log);
+  g_assert_nonnull (strstr (log, "Cannot accept a connection"));
+}
+
+/* Item 2: a burst of clients waits in the backlog instead of being reset.
+ * The server is stopped while they connect, so the kernel alone completes
+ * their handshakes, up to the backlog. */
+static void
+test_backlog (void)
+{
+  Server            *server = server_start (NULL);
+  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons (server->port) };
+  static const char  request[] = "GET /api/v1/health HTTP/1.1\r\nHost: test\r\n"
+                                 "Connection: close\r\n\r\n";
+  const guint        n = 50;
+  int                fds[50];
+  gint64             deadline;
+  guint              connected = 0;
+
+  inet_pton (AF_INET, "127.0.0.1", &addr.sin_addr);
+  g_subprocess_send_signal (server->proc, SIGSTOP);
+
+  for (guint i = 0; i < n; i++)
+    {
+      fds[i] = socket (AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+      g_assert_cmpint (fds[i], >=, 0);
+      g_assert_true (connect (fds[i], (struct sockaddr *) &addr, sizeof addr) == 0 ||
+                     errno == EINPROGRESS);
+    }
+
+  deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  while (connected < n && g_get_monotonic_time () < deadline)
+    {
+      connected = 0;
+      for (guint i = 0; i < n; i++)
+        {
+          struct pollfd pfd = { fds[i], POLLOUT, 0 };
+          int           err = 0;
+          socklen_t     len = sizeof err;
+
+          if (poll (&pfd, 1, 0) == 1 && getsockopt (fds[i], SOL_SOCKET, SO_ERROR, &err, &len) == 0 &&
+              err == 0)
+            connected++;
+        }
+      g_usleep (20 * 1000);
+    }
+
+  g_subprocess_send_signal (server->proc, SIGCONT);
+  g_assert_cmpuint (connected, ==, n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *response = NULL;
+      int              flags = fcntl (fds[i], F_GETFL);
+
+      fcntl (fds[i], F_SETFL, flags & ~O_NONBLOCK);
+      g_assert_true (raw_send (fds[i], request, sizeof request - 1));
+      response = raw_read (fds[i], 10000, NULL);
+      g_assert_cmpuint (raw_status (response), ==, 200);
+      close (fds[i]);
+    }
+
+  server_stop (server);
+}
+
+/* Waits until the server closes @fd, sending a byte of @trickle every
+ * @interval_ms meanwhile (none if NULL); returns how long it took, or -1
+ * if it was still open after @limit_ms. */
+static gint64
+wait_closed (int fd, const char *trickle, guint interval_ms, guint limit_ms)
+{
+  gint64 start = g_get_monotonic_time ();
+  gsize  pos = 0;
+
+  while (g_get_monotonic_time () - start < (gint64) limit_ms * 1000)
+    {
+      struct pollfd pfd = { fd, POLLIN, 0 };
+      char          buf[4096];
+
+      if (poll (&pfd, 1, (int) interval_ms) == 1)
+        {
+          gssize n = recv (fd, buf, sizeof buf, 0);
+
+          if (n <= 0)
+            return (g_get_monotonic_time () - start) / 1000;
+          continue;
+        }
+
+      if (trickle != NULL && trickle[pos] != '\0' &&
+          send (fd, trickle + pos++, 1, MSG_NOSIGNAL) < 0)
+        return (g_get_monotonic_time () - start) / 1000;
+    }
+
+  return -1;
+}
+
+/* Item 3: slow and idle connections are closed on time (1 s for headers and
+ * 2 s idle here); a kept-alive connection still serves several requests. */
+static void
+test_timeouts (void)
+{
+  Server           *server = server_start_limited (0);
+  static const char request[] = "GET /api/v1/health HTTP/1.1\r\nHost: test\r\n\r\n";
+  static const char trickle[] = "GET /api/v1/health HTTP/1.1\r\nHost: test\r\nX-Slow: "
+                                "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                                "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+  g_autoptr (GArray) fds = g_array_new (FALSE, FALSE, sizeof (int));
+  gint64 start = g_get_monotonic_time ();
+  guint  open_after = 0;
+  int    fd;
+
+  /* 450 connections sending a header byte every 250 ms: all are closed
+   * within the header time-out (or at once, past the per-client cap). */
+  for (guint i = 0; i < 450; i++)
+    {
+      g_autofree char *source = g_strdup_printf ("127.0.0.%u", 20 + i % 4);
+
+      fd = raw_connect (server, source);
+      g_array_append_val (fds, fd);
+    }
+  while (g_get_monotonic_time () - start < 6 * G_USEC_PER_SEC)
+    {
+      open_after = 0;
+      for (guint i = 0; i < fds->len; i++)
+        {
+          int           slow = g_array_index (fds, int, i);
+          struct pollfd pfd = { slow, POLLIN, 0 };
+          char          buf[256];
+
+          if (slow < 0)
+            continue;
+          if ((poll (&pfd, 1, 0) == 1 && recv (slow, buf, sizeof buf, 0) <= 0) ||
+              send (slow, "a", 1, MSG_NOSIGNAL) < 0)
+            {
+              close (slow);
+              g_array_index (fds, int, i) = -1;
+              continue;
+            }
+          open_after++;
+        }
+      if (open_after == 0)
+        break;
+      g_usleep (250 * 1000);
+    }
+  g_test_message ("slow connections closed after %" G_GINT64_FORMAT " ms",
+                  (g_get_monotonic_time () - start) / 1000);
+  g_assert_cmpuint (open_after, ==, 0);
+
+  /* A connection that sends nothing, and one that trickles its headers. */
+  fd = raw_connect (server, NULL);
+  g_assert_cmpint (wait_closed (fd, NULL, 100, 5000), >=, 0);
+  close (fd);
+  fd = raw_connect (server, NULL);
+  g_assert_cmpint (wait_closed (fd, trickle, 100, 5000), >=, 0);
+  close (fd);
+
+  /* A body that stops coming. */
+  fd = raw_connect (server, NULL);
+  {
+    static const char head[] = "POST /api/v1/session HTTP/1.1\r\nHost: test\r\n"
+                               "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"user";
+
+    g_assert_true (raw_send (fd, head, sizeof head - 1));
+    g_assert_cmpint (wait_closed (fd, NULL, 100, 5000), >=, 0);
+  }
+  close (fd);
+
+  /* Kept alive: two requests on one connection, then closed when idle. */
+  fd = raw_connect (server, NULL);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *response = NULL;
+
+      g_assert_true (raw_send (fd, request, sizeof request - 1));
+      response = raw_read (fd, 500, NULL);
+      g_assert_cmpuint (raw_status (response), ==, 200);
+    }
+  g_assert_cmpint (wait_closed (fd, NULL, 100, 5000), >=, 1000);
+  close (fd);
+
+  assert_healthy (server);
+  server_stop (server);
+}
+
+/* Sends @head, then @chunk again and again (at most @max_bytes in all)
+ * while reading what the server answers, until the server has answered
+ * and closed, or stopped reading. Returns the answer. */
+static char *
+flood (int fd, const char *head, const char *chunk, gsize chunk_len, gsize max_bytes, gsize *out_sent)
+{
+  GString *answer = g_string_new (NULL);
+  gsize    sent = 0, offset = 0;
+  gint64   deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  g_assert_true (raw_send (fd, head, strlen (head)));
+  fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) | O_NONBLOCK);
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      struct pollfd pfd = { fd, POLLIN | (sent < max_bytes ? POLLOUT : 0), 0 };
+
+      if (poll (&pfd, 1, 1000) <= 0)
+        break;
+
+      if (pfd.revents & (POLLIN | POLLHUP | POLLERR))
+        {
+          char   buf[65536];
+          gssize n = recv (fd, buf, sizeof buf, 0);
+
+          if (n > 0)
+            g_string_append_len (answer, buf, n);
+          else if (n == 0 || errno != EAGAIN)
+            break;
+        }
+
+      if ((pfd.revents & POLLOUT) && sent < max_bytes)
+        {
+          gssize n = send (fd, chunk + offset, chunk_len - offset, MSG_NOSIGNAL);
+
+          if (n < 0 && errno != EAGAIN)
+            {
+              /* Reset: whatever answer arrived is in the socket still. */
+              char   buf[65536];
+              gssize m;
+
+              while ((m = recv (fd, buf, sizeof buf, 0)) > 0)
+                g_string_append_len (answer, buf, m);
+              break;
+            }
+          if (n > 0)
+            {
+              sent += (gsize) n;
+              offset = (offset + (gsize) n) % chunk_len;
+            }
+        }
+    }
+
+  *out_sent = sent;
+  return g_string_free (answer, FALSE);
+}
+
+/* Item 4: an oversized Content-Length is answered 413 right after the
+ * headers, with Connection: close, and the body is not read. */
+static void
+test_body_content_length (void)
+{
+  Server          *server = server_start (NULL);
+  g_autofree char *token = NULL;
+  g_autofree char *chunk = g_strnfill (65536, ' ');
+  struct
+  {
+    const char *path;
+    gboolean    auth;
+    gboolean    expect;
+    guint       status;
+  } cases[] = {
+    { "/api/v1/sync/push", TRUE, FALSE, 413 },
+    { "/api/v1/sync/push", TRUE, TRUE, 413 },
+    { "/api/v1/sync/push", FALSE, FALSE, 401 },
+    { "/api/v1/session", FALSE, FALSE, 413 },
+    { "/api/v1/calendar/feeds", TRUE, FALSE, 413 },
+  };
+
+  add_user (server, "agent", "agent");
+  token = login (server, "agent");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *head = g_strdup_printf (
+          "POST %s HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+          "Content-Length: 1073741824\r\n%s%s%s%s\r\n",
+          cases[i].path, cases[i].auth ? "Authorization: Bearer " : "",
+          cases[i].auth ? token : "", cases[i].auth ? "\r\n" : "",
+          cases[i].expect ? "Expect: 100-continue\r\n" : "");
+      g_autofree char *answer = NULL;
+      int              fd = raw_connect (server, NULL);
+      gsize            sent = 0;
+
+      answer = flood (fd, head, chunk, 65536, 64 * 1024 * 1024, &sent);
+      close (fd);
+      g_test_message ("%s: %u after %" G_GSIZE_FORMAT " bytes of body", cases[i].path,
+                      raw_status (answer), sent);
+      g_assert_cmpuint (raw_status (answer), ==, cases[i].status);
+      g_assert_nonnull (strstr (answer, "Connection: close"));
+      /* The server stopped reading long before 64 MiB. */
+      g_assert_cmpuint (sent, <, 32 * 1024 * 1024);
+    }
+
+  assert_healthy (server);
+  g_assert_cmpint (count_records (server), ==, 0);
+  server_stop (server);
+}
+
+/* Item 4: a chunked body is counted as it arrives and cut at the limit:
+ * 64 KiB before authentication, 8 MiB for a push. */
+static void
+test_body_chunked (void)
+{
+  Server          *server = server_start (NULL);
+  g_autofree char *token = NULL;
+  g_autofree char *chunk = NULL;
+  g_autofree char *data = g_strnfill (16384, '[');
+  const char      *paths[] = { "/api/v1/session", "/api/v1/sync/push" };
+
+  add_user (server, "agent", "agent");
+  token = login (server, "agent");
+  chunk = g_strdup_printf ("4000\r\n%s\r\n", data);
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autofree char *head = g_strdup_printf (
+          "POST %s HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+          "Transfer-Encoding: chunked\r\nAuthorization: Bearer %s\r\n\r\n",
+          paths[i], token);
+      g_autofree char *answer = NULL;
+      int              fd = raw_connect (server, NULL);
+      gsize            sent = 0;
+
+      /* A body that never ends (here: 64 MiB at most). */
+      answer = flood (fd, head, chunk, strlen (chunk), 64 * 1024 * 1024, &sent);
+      close (fd);
+      g_test_message ("%s: %u after %" G_GSIZE_FORMAT " bytes", paths[i], raw_status (answer), sent);
+      g_assert_cmpuint (raw_status (answer), ==, 413);
+      g_assert_nonnull (strstr (answer, "\"too_large\""));
+      g_assert_cmpuint (sent, <, (i == 0 ? 8 : 24) * 1024 * 1024);
+    }
+
+  assert_healthy (server);
+  g_assert_cmpint (count_records (server), ==, 0);
+  server_stop (server);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -942,6 +1375,12 @@ main (int argc, char *argv[])
   g_test_add_func ("/hostile/pull/page-bytes", test_pull_page_bytes);
   g_test_add_func ("/hostile/push/does-not-block", test_push_does_not_block);
   g_test_add_func ("/hostile/push/same-client-twice", test_push_same_client_twice);
+  g_test_add_func ("/hostile/connections/descriptors", test_descriptors);
+  g_test_add_func ("/hostile/connections/accept-emfile", test_accept_emfile);
+  g_test_add_func ("/hostile/connections/backlog", test_backlog);
+  g_test_add_func ("/hostile/connections/timeouts", test_timeouts);
+  g_test_add_func ("/hostile/body/content-length", test_body_content_length);
+  g_test_add_func ("/hostile/body/chunked", test_body_chunked);
 
   ret = g_test_run ();
 
