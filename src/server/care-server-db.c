@@ -118,10 +118,34 @@ static const char migration_3[] =
     "CREATE INDEX record_unique_serial ON record (entity, json_extract (fields, '$.serial')) "
     "WHERE deleted = 0;\n";
 
+/* Sign-in throttling (care-server-throttle.c). Failures were counted per
+ * user name only, and any name was stored as sent, before it was
+ * validated; now per user name and address, per address and per name,
+ * '' standing for any, each row dropped once its window has passed. The
+ * old counts are dropped: they only ever delay sign-ins. */
+static const char migration_4[] =
+    "DROP TABLE login_failures;\n"
+    "CREATE TABLE login_throttle (\n"
+    "  username TEXT NOT NULL,\n"
+    "  address TEXT NOT NULL,\n"
+    "  failures INTEGER NOT NULL,\n"
+    "  last_failure_at INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (username, address)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE INDEX login_throttle_age ON login_throttle (last_failure_at);\n"
+    "CREATE TABLE login_known (\n"
+    "  username TEXT NOT NULL,\n"
+    "  address TEXT NOT NULL,\n"
+    "  last_success_at INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (username, address)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE INDEX login_known_age ON login_known (last_success_at);\n";
+
 static const char *const migrations[] = {
   migration_1,
   migration_2,
   migration_3,
+  migration_4,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CARE_SERVER_DB_SCHEMA_VERSION);

@@ -17,7 +17,7 @@ typedef enum
   CARE_SERVER_DB_ERROR_TOO_NEW,
 } CareServerDbError;
 
-#define CARE_SERVER_DB_SCHEMA_VERSION 3
+#define CARE_SERVER_DB_SCHEMA_VERSION 4
 
 #define CARE_TYPE_SERVER_DB (care_server_db_get_type ())
 G_DECLARE_FINAL_TYPE (CareServerDb, care_server_db, CARE, SERVER_DB, GObject)

@@ -16,53 +16,45 @@
 #include "care-server.h"
 #include "care-server-calendar.h"
 #include "care-server-log.h"
+#include "care-server-login-queue.h"
+#include "care-server-throttle.h"
 
 struct _CareServer
 {
   GObject parent_instance;
 
   /* Owned references */
-  SoupServer         *soup;
-  CareServerDb       *db;
-  CareServerAuth     *auth;
-  CareServerSync     *sync;
-  CareServerCalendar *calendar;
-  CareServerListener *listener;
-  GCancellable       *cancellable;      /* pending login checks */
-  guint               logins_in_flight; /* Argon2 checks running in worker threads */
-  gboolean            tls;
+  SoupServer           *soup;
+  CareServerDb         *db;
+  CareServerAuth       *auth;
+  CareServerSync       *sync;
+  CareServerCalendar   *calendar;
+  CareServerListener   *listener;
+  CareServerThrottle   *throttle;
+  CareServerLoginQueue *logins;
+  GCancellable         *cancellable; /* pending login checks and pushes */
+  gboolean              tls;
 };
 
 G_DEFINE_FINAL_TYPE (CareServer, care_server, G_TYPE_OBJECT)
 
-/* Each password check takes 64 MiB for a moment (Argon2id, interactive
- * limits); more parallel checks than this are asked to come back shortly. */
-#define MAX_LOGINS_IN_FLIGHT 4
-
+/* A sign-in whose password is being checked. */
 typedef struct
 {
   CareServer        *server; /* owned */
   SoupServerMessage *msg;    /* owned */
   char              *username;
-  char              *password;
-  char              *password_hash; /* NULL when there is no such user */
-  CareServerUser    *user;
+  char              *address; /* the client's */
+  CareServerUser    *user;    /* NULL when there is no such user */
 } LoginData;
 
 static void
-login_data_free (gpointer data)
+login_data_free (LoginData *login)
 {
-  LoginData *login = data;
-
   g_clear_object (&login->server);
   g_clear_object (&login->msg);
   g_free (login->username);
-  if (login->password != NULL)
-    {
-      memset (login->password, 0, strlen (login->password));
-      g_free (login->password);
-    }
-  g_free (login->password_hash);
+  g_free (login->address);
   care_server_user_free (login->user);
   g_free (login);
 }
@@ -273,30 +265,25 @@ handle_health (CareServer *self, SoupServerMessage *msg)
 }
 
 static void
-login_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
-{
-  LoginData *login = task_data;
-
-  g_task_return_boolean (task,
-                         care_server_auth_verify_password (login->password_hash, login->password));
-}
-
-static void
 login_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
 {
-  LoginData         *login = g_task_get_task_data (G_TASK (result));
+  LoginData         *login = user_data;
   CareServer        *self = login->server;
   SoupServerMessage *msg = login->msg;
   g_autoptr (GError) error = NULL;
+  g_autoptr (GError) check_error = NULL;
   g_autofree char *token = NULL;
   gboolean         ok;
 
-  self->logins_in_flight--;
-  ok = g_task_propagate_boolean (G_TASK (result), NULL) && login->user != NULL;
+  ok = care_server_login_queue_check_finish (CARE_SERVER_LOGIN_QUEUE (source_object), result,
+                                             &check_error) &&
+       login->user != NULL;
   if (ok)
-    care_server_auth_note_login (self->auth, login->username, TRUE);
+    care_server_throttle_note_success (self->throttle, login->username, login->address);
 
-  if (!ok)
+  if (check_error != NULL)
+    respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy", _ ("The server is shutting down"));
+  else if (!ok)
     respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "invalid_credentials",
                    _ ("Wrong username or password"));
   else if ((token = care_server_auth_issue_token (self->auth, login->user->id, &error)) == NULL)
@@ -319,6 +306,17 @@ login_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
     }
 
   unpause_message (msg);
+  login_data_free (login);
+}
+
+static void
+respond_retry_later (SoupServerMessage *msg, guint status, const char *code, guint seconds, const char *message)
+{
+  g_autofree char *text = g_strdup_printf ("%u", seconds);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After",
+                                text);
+  respond_error (msg, status, code, message);
 }
 
 static void
@@ -352,11 +350,15 @@ handle_session (CareServer *self, SoupServerMessage *msg)
 {
   g_autoptr (JsonNode) root = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GTask) task = NULL;
-  JsonObject *obj;
-  JsonNode   *username, *password;
-  LoginData  *login;
-  guint       retry_after = 0;
+  g_autoptr (CareServerUser) user = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *password_hash = NULL;
+  JsonObject      *obj;
+  JsonNode        *username, *password;
+  const char      *name, *secret;
+  LoginData       *login;
+  gboolean         valid;
+  guint            retry_after = 0;
 
   if (strcmp (soup_server_message_get_method (msg), SOUP_METHOD_DELETE) == 0)
     {
@@ -388,9 +390,16 @@ handle_session (CareServer *self, SoupServerMessage *msg)
       return;
     }
 
-  if (!care_server_auth_check_throttle (self->auth, json_node_get_string (username), &retry_after))
+  address = care_server_listener_get_client_address (self->listener, msg);
+  name = json_node_get_string (username);
+  secret = json_node_get_string (password);
+  /* Checked before anything is stored or hashed: no user can have a name
+   * of another form (useradd refuses it), so this tells nothing. */
+  valid = care_server_auth_username_is_valid (name) && secret[0] != '\0' &&
+          strlen (secret) <= CARE_SERVER_AUTH_MAX_PASSWORD;
+
+  if (!care_server_throttle_check (self->throttle, valid ? name : NULL, address, &retry_after))
     {
-      g_autofree char *seconds = g_strdup_printf ("%u", retry_after);
       g_autofree char *message = g_strdup_printf (ngettext ("Too many failed logins; try again in "
                                                             "%u second",
                                                             "Too many failed logins; try again in "
@@ -398,47 +407,49 @@ handle_session (CareServer *self, SoupServerMessage *msg)
                                                             retry_after),
                                                   retry_after);
 
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After",
-                                    seconds);
-      respond_error (msg, 429 /* Too Many Requests, not in libsoup 3.2 */, "too_many_requests",
-                     message);
+      respond_retry_later (msg, 429 /* Too Many Requests, not in libsoup 3.2 */,
+                           "too_many_requests", retry_after, message);
       return;
     }
 
-  if (self->logins_in_flight >= MAX_LOGINS_IN_FLIGHT)
+  if (!valid)
     {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After",
-                                    "1");
-      respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy",
-                     _ ("The server is checking other logins; try again in a second"));
+      care_server_throttle_note_attempt (self->throttle, NULL, address);
+      respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "invalid_credentials",
+                     _ ("Wrong username or password"));
+      return;
+    }
+
+  user = care_server_auth_find_user (self->auth, name, &password_hash, &error);
+  if (user == NULL &&
+      !g_error_matches (error, CARE_SERVER_AUTH_ERROR, CARE_SERVER_AUTH_ERROR_BAD_CREDENTIALS))
+    {
+      respond_internal_error (msg, error);
       return;
     }
 
   login = g_new0 (LoginData, 1);
   login->server = g_object_ref (self);
   login->msg = g_object_ref (msg);
-  login->username = g_strdup (json_node_get_string (username));
-  login->password = g_strdup (json_node_get_string (password));
-  login->user =
-      care_server_auth_find_user (self->auth, login->username, &login->password_hash, &error);
-  if (login->user == NULL &&
-      !g_error_matches (error, CARE_SERVER_AUTH_ERROR, CARE_SERVER_AUTH_ERROR_BAD_CREDENTIALS))
+  login->username = g_strdup (name);
+  login->address = g_strdup (address);
+  login->user = g_steal_pointer (&user);
+
+  /* Checks wait their turn per client address; only this address's own
+   * excess is turned away. */
+  if (!care_server_login_queue_check_async (self->logins, address, password_hash, secret,
+                                            self->cancellable, login_done_cb, login))
     {
-      respond_internal_error (msg, error);
       login_data_free (login);
+      respond_retry_later (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy", 1,
+                           _ ("The server is checking other logins; try again in a second"));
       return;
     }
 
   /* Count the attempt as failed until the check succeeds: attempts sent in
-   * parallel then cannot all slip past the throttle while they are checked. */
-  care_server_auth_note_login (self->auth, login->username, FALSE);
-
-  self->logins_in_flight++;
+   * parallel then cannot all slip past the throttle while they wait. */
+  care_server_throttle_note_attempt (self->throttle, name, address);
   pause_message (msg);
-  task = g_task_new (NULL, self->cancellable, login_done_cb, NULL);
-  g_task_set_source_tag (task, handle_session);
-  g_task_set_task_data (task, login, login_data_free);
-  g_task_run_in_thread (task, login_thread);
 }
 
 static void
@@ -987,6 +998,8 @@ care_server_dispose (GObject *object)
     soup_server_disconnect (self->soup);
 
   g_clear_object (&self->listener);
+  g_clear_object (&self->logins);
+  g_clear_object (&self->throttle);
   g_clear_object (&self->soup);
   g_clear_object (&self->calendar);
   g_clear_object (&self->sync);
@@ -1022,6 +1035,8 @@ care_server_new (CareServerDb *db, GTlsCertificate *certificate, GError **error)
   self->auth = care_server_auth_new (db);
   self->sync = care_server_sync_new (db);
   self->calendar = care_server_calendar_new (db);
+  self->throttle = care_server_throttle_new (db);
+  self->logins = care_server_login_queue_new ();
   self->soup = soup_server_new ("server-header", "aftercare-server/" PACKAGE_VERSION " ", NULL);
 
   /* The listener accepts the connections (and does the TLS handshake),

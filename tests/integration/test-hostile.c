@@ -1353,6 +1353,263 @@ test_body_chunked (void)
   server_stop (server);
 }
 
+/* Sign-ins (item 5). Other loopback addresses stand for other clients. */
+
+static SoupSession *
+session_from (const char *source)
+{
+  g_autoptr (GInetAddress) inet = g_inet_address_new_from_string (source);
+  g_autoptr (GSocketAddress) local = g_inet_socket_address_new (inet, 0);
+
+  return soup_session_new_with_options ("local-address", local, "timeout", 60,
+                                        "max-conns-per-host", 16, "max-conns", 64, NULL);
+}
+
+static guint
+sign_in (Server *server, SoupSession *from, const char *username, const char *password)
+{
+  g_autofree char *body =
+      g_strdup_printf ("{\"username\": \"%s\", \"password\": \"%s\"}", username, password);
+  g_autoptr (JsonNode) node = NULL;
+  guint status;
+
+  node = request_full (server, from, "POST", "/api/v1/session", NULL, body, -1, &status);
+  return status;
+}
+
+/* One guess at each of 100 names from one address: throttled after 20. */
+static void
+test_login_spray (void)
+{
+  Server *server = server_start (NULL);
+  g_autoptr (SoupSession) sprayer = session_from ("127.0.0.2");
+  g_autoptr (SoupSession) other = session_from ("127.0.0.3");
+  guint n_401 = 0, n_429 = 0;
+
+  add_user (server, "agent", "agent");
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("user%03u", i);
+      guint            status = sign_in (server, sprayer, name, "Summer2026!");
+
+      g_assert_true (status == 401 || status == 429);
+      if (status == 401)
+        n_401++;
+      else
+        n_429++;
+    }
+
+  g_test_message ("%u refused, %u throttled", n_401, n_429);
+  /* 20 free, and perhaps one more per second of delay that passed. */
+  g_assert_cmpuint (n_401, >=, 20);
+  g_assert_cmpuint (n_401, <=, 23);
+  /* Another client is not affected, and nothing about the names was kept. */
+  g_assert_cmpuint (sign_in (server, other, "agent", PASSWORD), ==, 200);
+  g_assert_cmpint (db_count (server, "SELECT count(*) FROM login_throttle WHERE username <> '' "
+                                     "AND address = ''"),
+                   <=, 23);
+
+  assert_healthy (server);
+  server_stop (server);
+}
+
+/* A stranger guessing a user's password cannot lock the user out. */
+static void
+test_login_no_lockout (void)
+{
+  Server *server = server_start (NULL);
+  g_autoptr (SoupSession) stranger = session_from ("127.0.0.2");
+  g_autoptr (SoupSession) desk = session_from ("127.0.0.3");
+  g_autoptr (SoupSession) laptop = session_from ("127.0.0.4");
+  guint status = 0, attempts = 0;
+
+  add_user (server, "victim", "agent");
+  g_assert_cmpuint (sign_in (server, desk, "victim", PASSWORD), ==, 200);
+
+  while (status != 429)
+    {
+      status = sign_in (server, stranger, "victim", "guess");
+      g_assert_true (status == 401 || status == 429);
+      g_assert_cmpuint (++attempts, <=, 12);
+    }
+  /* The stranger waits, even with the right password... */
+  g_assert_cmpuint (sign_in (server, stranger, "victim", PASSWORD), ==, 429);
+  /* ...the user does not, at their desk or on a client that never failed. */
+  g_assert_cmpuint (sign_in (server, desk, "victim", PASSWORD), ==, 200);
+  g_assert_cmpuint (sign_in (server, laptop, "victim", PASSWORD), ==, 200);
+
+  assert_healthy (server);
+  server_stop (server);
+}
+
+typedef struct
+{
+  guint n_done;
+  guint statuses[600];
+} Flood;
+
+static void
+flood_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  Flood       *flood_state = user_data;
+  g_autoptr (GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+  guint status = soup_message_get_status (msg);
+
+  g_assert_cmpuint (status, <, G_N_ELEMENTS (flood_state->statuses));
+  flood_state->statuses[status]++;
+  flood_state->n_done++;
+  g_object_unref (msg);
+}
+
+/* Eight clients flooding sign-ins no longer make every real sign-in busy:
+ * the password checks are shared out between client addresses. */
+static void
+test_login_flood (void)
+{
+  Server *server = server_start (NULL);
+  g_autoptr (GPtrArray) attackers = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (SoupSession) real = session_from ("127.0.0.3");
+  g_autofree char *url = NULL;
+  Flood            flood_state = { 0 };
+  const guint      per_attacker = 8;
+  guint            n_sent = 0;
+
+  add_user (server, "agent", "agent");
+  url = g_strconcat (server->base_url, "/api/v1/session", NULL);
+
+  for (guint a = 0; a < 8; a++)
+    {
+      g_autofree char *source = g_strdup_printf ("127.0.0.%u", 10 + a);
+      SoupSession     *attacker = session_from (source);
+
+      g_ptr_array_add (attackers, attacker);
+      for (guint i = 0; i < per_attacker; i++)
+        {
+          g_autofree char *body = g_strdup_printf (
+              "{\"username\": \"junk%u-%u\", \"password\": \"not the password\"}", a, i);
+          g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&body), strlen (body));
+          SoupMessage *msg = soup_message_new ("POST", url);
+
+          soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+          soup_session_send_and_read_async (attacker, msg, G_PRIORITY_DEFAULT, NULL, flood_done_cb,
+                                            &flood_state);
+          n_sent++;
+        }
+    }
+
+  /* Let the flood reach the server and fill every password check. */
+  for (gint64 until = g_get_monotonic_time () + 200 * 1000; g_get_monotonic_time () < until;)
+    g_main_context_iteration (NULL, FALSE);
+
+  g_assert_cmpuint (sign_in (server, real, "agent", PASSWORD), ==, 200);
+
+  while (flood_state.n_done < n_sent)
+    g_main_context_iteration (NULL, TRUE);
+  g_test_message ("flood: %u refused, %u busy, %u throttled", flood_state.statuses[401],
+                  flood_state.statuses[503], flood_state.statuses[429]);
+  g_assert_cmpuint (flood_state.statuses[401] + flood_state.statuses[503] +
+                        flood_state.statuses[429],
+                    ==, n_sent);
+
+  assert_healthy (server);
+  server_stop (server);
+}
+
+/* User names are validated before anything is stored, and old failure
+ * records are pruned. */
+static void
+test_login_names_not_stored (void)
+{
+  Server          *server = server_start (NULL);
+  g_autofree char *long_name = g_strnfill (60000, 'x');
+  g_autofree char *huge_name = g_strnfill (1024 * 1024, 'x');
+  gint64           size_before, size_after;
+  sqlite3         *db = NULL;
+
+  add_user (server, "agent", "agent");
+  size_before = db_count (server, "SELECT page_count * page_size FROM pragma_page_count (), "
+                                  "pragma_page_size ()");
+
+  g_assert_cmpint (sqlite3_open (server->db_path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "INSERT INTO login_throttle VALUES ('old', '192.0.2.1', 3, 1), "
+                                 "('', '192.0.2.1', 3, 1), ('old', '', 3, 1); "
+                                 "INSERT INTO login_known VALUES ('old', '192.0.2.1', 1);",
+                                 NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  for (guint i = 0; i < 20; i++)
+    {
+      guint status = sign_in (server, NULL, i % 2 ? long_name : "bad name!", "whatever");
+
+      g_assert_true (status == 401 || status == 429);
+    }
+  {
+    g_autofree char *body =
+        g_strdup_printf ("{\"username\": \"%s\", \"password\": \"x\"}", huge_name);
+    g_autoptr (JsonNode) node = NULL;
+    guint status;
+
+    node = request (server, "POST", "/api/v1/session", NULL, body, &status);
+    g_assert_cmpuint (status, ==, 413);
+  }
+
+  g_assert_cmpint (db_count (server, "SELECT count(*) FROM login_throttle WHERE username <> ''"), ==,
+                   0);
+  g_assert_cmpint (db_count (server, "SELECT count(*) FROM login_throttle WHERE "
+                                     "last_failure_at < 1000"),
+                   ==, 0);
+  g_assert_cmpint (db_count (server, "SELECT count(*) FROM login_known"), ==, 0);
+  size_after = db_count (server, "SELECT page_count * page_size FROM pragma_page_count (), "
+                                 "pragma_page_size ()");
+  g_assert_cmpint (size_after - size_before, <, 64 * 1024);
+
+  assert_healthy (server);
+  server_stop (server);
+}
+
+/* Behind a trusted proxy the client is the proxy's X-Forwarded-For;
+ * anyone else's X-Forwarded-For is ignored. */
+static void
+test_login_trusted_proxy (void)
+{
+  const char       *args[] = { "--trusted-proxy", "127.0.0.1", NULL };
+  Server           *server = server_new ();
+  static const char body[] = "{\"username\": \"nobody\", \"password\": \"guess\"}";
+  const char       *sources[] = { "127.0.0.1", "127.0.0.2" };
+
+  server_run (server, args, 0, FALSE);
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    {
+      g_autofree char *head = g_strdup_printf (
+          "POST /api/v1/session HTTP/1.1\r\nHost: test\r\nConnection: close\r\n"
+          "Content-Type: application/json\r\nX-Forwarded-For: 203.0.113.66, 198.51.100.%u\r\n"
+          "Content-Length: %" G_GSIZE_FORMAT "\r\n\r\n%s",
+          i, strlen (body), body);
+      g_autofree char *response = NULL;
+      int              fd = raw_connect (server, sources[i]);
+
+      g_assert_true (raw_send (fd, head, strlen (head)));
+      response = raw_read (fd, 10000, NULL);
+      close (fd);
+      g_assert_cmpuint (raw_status (response), ==, 401);
+    }
+
+  g_assert_cmpint (db_count (server, "SELECT count(*) FROM login_throttle WHERE "
+                                     "address = '198.51.100.0'"),
+                   ==, 2);
+  g_assert_cmpint (db_count (server, "SELECT count(*) FROM login_throttle WHERE "
+                                     "address = '127.0.0.2'"),
+                   ==, 2);
+  g_assert_cmpint (db_count (server, "SELECT count(*) FROM login_throttle WHERE "
+                                     "address IN ('203.0.113.66', '198.51.100.1', '127.0.0.1')"),
+                   ==, 0);
+  server_stop (server);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1381,6 +1638,11 @@ main (int argc, char *argv[])
   g_test_add_func ("/hostile/connections/timeouts", test_timeouts);
   g_test_add_func ("/hostile/body/content-length", test_body_content_length);
   g_test_add_func ("/hostile/body/chunked", test_body_chunked);
+  g_test_add_func ("/hostile/login/spray", test_login_spray);
+  g_test_add_func ("/hostile/login/no-lockout", test_login_no_lockout);
+  g_test_add_func ("/hostile/login/flood", test_login_flood);
+  g_test_add_func ("/hostile/login/names-not-stored", test_login_names_not_stored);
+  g_test_add_func ("/hostile/login/trusted-proxy", test_login_trusted_proxy);
 
   ret = g_test_run ();
 

@@ -1514,6 +1514,10 @@ test_cli_upgrade_from_1 (void)
   add_user (db_path, "veteran", "technician");
   g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db,
+                                 "DROP TABLE login_known; "
+                                 "DROP TABLE login_throttle; "
+                                 "CREATE TABLE login_failures (username TEXT PRIMARY KEY, "
+                                 "failures INTEGER NOT NULL, last_failure_at INTEGER NOT NULL); "
                                  "DROP INDEX record_unique_serial; "
                                  "DROP TABLE calendar_feeds; "
                                  "ALTER TABLE users DROP COLUMN staff_id; "
