@@ -46,15 +46,31 @@ test_valid (void)
   g_autoptr (JsonNode) node = NULL;
   JsonObject *obj;
 
-  node = parse (" {\"a\": [1, -0.5e+3, true, false, null, \"x\\\"\\\\\\/\\b\\f\\n\\r\\t\"],"
+  node = parse (" {\"a\": [1, -0.5e+3, 1e308, true, false, null, \"x\\\"\\\\\\/\\b\\f\\n\\r\\t\"],"
                 " \"b\": {}, \"c\": []}\r\n",
                 &error);
   g_assert_no_error (error);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
   obj = json_node_get_object (node);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj, "a")), ==, 6);
-  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (obj, "a"), 5), ==,
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj, "a")), ==, 7);
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (obj, "a"), 6), ==,
                    "x\"\\/\b\f\n\r\t");
+}
+
+/* The extremes of a 64-bit integer are read exactly. */
+static void
+test_integers (void)
+{
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+  JsonArray *array;
+
+  node = parse ("[9223372036854775807, -9223372036854775808, -0, 0]", &error);
+  g_assert_no_error (error);
+  array = json_node_get_array (node);
+  g_assert_cmpint (json_array_get_int_element (array, 0), ==, G_MAXINT64);
+  g_assert_cmpint (json_array_get_int_element (array, 1), ==, G_MININT64);
+  g_assert_cmpint (json_array_get_int_element (array, 2), ==, 0);
 }
 
 static void
@@ -148,6 +164,13 @@ test_not_json (void)
   assert_refused ("[-]", CARE_JSON_PARSE_ERROR_SYNTAX);
   assert_refused ("[1e]", CARE_JSON_PARSE_ERROR_SYNTAX);
   assert_refused ("[tru]", CARE_JSON_PARSE_ERROR_SYNTAX);
+  /* Found by fuzzing: json-glib reads these as infinity (and prints "inf"),
+   * or wraps them (the first would be stored as 1). */
+  assert_refused ("[1E400]", CARE_JSON_PARSE_ERROR_SYNTAX);
+  assert_refused ("[-1e999]", CARE_JSON_PARSE_ERROR_SYNTAX);
+  assert_refused ("{\"quantity\": -12345678901234567890123}", CARE_JSON_PARSE_ERROR_SYNTAX);
+  assert_refused ("[9223372036854775808]", CARE_JSON_PARSE_ERROR_SYNTAX);
+  assert_refused ("[-9223372036854775809]", CARE_JSON_PARSE_ERROR_SYNTAX);
   assert_refused ("[1,]", CARE_JSON_PARSE_ERROR_SYNTAX);
   assert_refused ("{\"a\":1,}", CARE_JSON_PARSE_ERROR_SYNTAX);
   assert_refused ("{\"a\" 1}", CARE_JSON_PARSE_ERROR_SYNTAX);
@@ -185,6 +208,7 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/json-parse/valid", test_valid);
+  g_test_add_func ("/json-parse/integers", test_integers);
   g_test_add_func ("/json-parse/depth", test_depth);
   g_test_add_func ("/json-parse/nul", test_nul);
   g_test_add_func ("/json-parse/unicode", test_unicode);

@@ -17,6 +17,8 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
 
 #include "care-json-parse.h"
 
@@ -147,9 +149,9 @@ scan_digits (Scan *scan)
   return scan->p > first;
 }
 
-/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+/* The text of a number (see scan_number()). */
 static gboolean
-scan_number (Scan *scan, GError **error)
+scan_number_text (Scan *scan, GError **error)
 {
   if (scan->p < scan->end && *scan->p == '-')
     scan->p++;
@@ -174,6 +176,37 @@ scan_number (Scan *scan, GError **error)
       if (!scan_digits (scan))
         return syntax_error (scan, error);
     }
+
+  return TRUE;
+}
+
+/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, in range. json-glib 1.6
+ * wraps an integer beyond 64 bits without a word (-12345678901234567890123
+ * becomes 1, 9223372036854775808 becomes the most negative integer), and
+ * reads 1E400 as infinity, which it prints back as "inf", not JSON: such
+ * numbers are refused rather than stored as something nobody sent. */
+static gboolean
+scan_number (Scan *scan, GError **error)
+{
+  const guchar *start = scan->p;
+  gboolean      integer;
+
+  if (!scan_number_text (scan, error))
+    return FALSE;
+
+  {
+    g_autofree char *text = g_strndup ((const char *) start, (gsize) (scan->p - start));
+
+    integer = strpbrk (text, ".eE") == NULL;
+    if (integer ? !g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, NULL, NULL)
+                : isinf (g_ascii_strtod (text, NULL)))
+      {
+        g_set_error (error, CARE_JSON_PARSE_ERROR, CARE_JSON_PARSE_ERROR_SYNTAX,
+                     _ ("a number at byte %" G_GSIZE_FORMAT " is too large"),
+                     (gsize) (start - scan->start));
+        return FALSE;
+      }
+  }
 
   return TRUE;
 }

@@ -1528,6 +1528,47 @@ care_server_sync_pull (CareServerSync *self, const char *cursor, guint limit, GE
   return take_object (response);
 }
 
+/**
+ * care_server_sync_pull_query:
+ * @query: (nullable): the query of a pull request, "cursor=...&limit=..."
+ *
+ * Reads a pull request's parameters, then pulls: a query that cannot be
+ * read, or a limit that is not a whole number, is MALFORMED.
+ */
+JsonNode *
+care_server_sync_pull_query (CareServerSync *self, const char *query, GError **error)
+{
+  g_autoptr (GHashTable) params = NULL;
+  g_autoptr (GError) local_error = NULL;
+  const char *limit_text;
+  guint64     limit = CARE_SERVER_SYNC_DEFAULT_LIMIT;
+
+  g_return_val_if_fail (CARE_IS_SERVER_SYNC (self), NULL);
+
+  if (query != NULL)
+    {
+      params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, &local_error);
+      if (params == NULL)
+        {
+          g_set_error_literal (error, CARE_SERVER_SYNC_ERROR, CARE_SERVER_SYNC_ERROR_MALFORMED,
+                               local_error->message);
+          return NULL;
+        }
+    }
+
+  limit_text = params != NULL ? g_hash_table_lookup (params, "limit") : NULL;
+  if (limit_text != NULL &&
+      !g_ascii_string_to_unsigned (limit_text, 10, 0, G_MAXUINT32, &limit, NULL))
+    {
+      g_set_error_literal (error, CARE_SERVER_SYNC_ERROR, CARE_SERVER_SYNC_ERROR_MALFORMED,
+                           _ ("limit is not a whole number"));
+      return NULL;
+    }
+
+  return care_server_sync_pull (self, params != NULL ? g_hash_table_lookup (params, "cursor") : NULL,
+                                (guint) limit, error);
+}
+
 /* Stores a record as is, at rev 1 (or the next rev when it exists); for
  * loading data such as the demo set inside the caller's transaction. */
 gboolean

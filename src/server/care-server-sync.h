@@ -38,6 +38,7 @@ JsonNode *care_server_sync_push (CareServerSync *self, const CareServerUser *use
 void      care_server_sync_push_async (CareServerSync *self, const CareServerUser *user, JsonNode *request, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
 JsonNode *care_server_sync_push_finish (CareServerSync *self, GAsyncResult *result, GError **error);
 JsonNode *care_server_sync_pull (CareServerSync *self, const char *cursor, guint limit, GError **error);
+JsonNode *care_server_sync_pull_query (CareServerSync *self, const char *query, GError **error);
 
 char *care_server_sync_unique_sql (const CareEntity *entity);
 

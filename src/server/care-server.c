@@ -492,37 +492,14 @@ static void
 handle_pull (CareServer *self, SoupServerMessage *msg)
 {
   g_autoptr (CareServerUser) user = NULL;
-  g_autoptr (GHashTable) params = NULL;
   g_autoptr (JsonNode) response = NULL;
   g_autoptr (GError) error = NULL;
-  const char *query, *limit_text;
-  guint64     limit = CARE_SERVER_SYNC_DEFAULT_LIMIT;
 
   if (!require_method (msg, SOUP_METHOD_GET) || (user = authenticate (self, msg)) == NULL)
     return;
 
-  query = g_uri_get_query (soup_server_message_get_uri (msg));
-  if (query != NULL)
-    {
-      params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, &error);
-      if (params == NULL)
-        {
-          respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", error->message);
-          return;
-        }
-    }
-
-  limit_text = params != NULL ? g_hash_table_lookup (params, "limit") : NULL;
-  if (limit_text != NULL &&
-      !g_ascii_string_to_unsigned (limit_text, 10, 0, G_MAXUINT32, &limit, NULL))
-    {
-      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", _ ("limit is not a whole number"));
-      return;
-    }
-
-  response = care_server_sync_pull (self->sync,
-                                    params != NULL ? g_hash_table_lookup (params, "cursor") : NULL,
-                                    (guint) limit, &error);
+  response = care_server_sync_pull_query (
+      self->sync, g_uri_get_query (soup_server_message_get_uri (msg)), &error);
   if (response == NULL)
     respond_sync_error (msg, error);
   else

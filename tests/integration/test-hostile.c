@@ -478,6 +478,20 @@ test_json_nul (void)
   g_assert_cmpuint (status, ==, 422);
   g_assert_cmpstr (error_code (node), ==, "invalid");
 
+  /* json-glib alone would read this mutation id as 1 and apply it. */
+  {
+    g_autofree char *wrapped = g_strdup_printf (
+        "{\"client_id\": \"%s\", \"mutations\": [{\"mutation_id\": -12345678901234567890123, "
+        "\"entity\": \"customer\", \"id\": \"%s\", \"op\": \"create\", "
+        "\"fields\": {\"kind\": \"person\", \"name\": \"Wrapped\"}}]}",
+        client, id);
+    g_autoptr (JsonNode) refused = NULL;
+
+    refused = request (server, "POST", "/api/v1/sync/push", token, wrapped, &status);
+    g_assert_cmpuint (status, ==, 400);
+    g_assert_cmpstr (error_code (refused), ==, "malformed");
+  }
+
   login_node = request (server, "POST", "/api/v1/session", NULL,
                         "{\"username\": \"agent\\u0000x\", \"password\": \"" PASSWORD "\"}",
                         &status);
