@@ -35,7 +35,7 @@ static gboolean
 syntax_error (Scan *scan, GError **error)
 {
   g_set_error (error, CARE_JSON_PARSE_ERROR, CARE_JSON_PARSE_ERROR_SYNTAX,
-               _ ("not valid JSON at byte %" G_GSIZE_FORMAT), (gsize) (scan->p - scan->start));
+               _ ("not valid JSON at byte %lu"), (gulong) (scan->p - scan->start));
   return FALSE;
 }
 
@@ -116,8 +116,8 @@ scan_string (Scan *scan, GError **error)
       if (code == 0)
         {
           g_set_error (error, CARE_JSON_PARSE_ERROR, CARE_JSON_PARSE_ERROR_NUL,
-                       _ ("a string holds a NUL character (\\u0000) at byte %" G_GSIZE_FORMAT),
-                       (gsize) (scan->p - scan->start - 6));
+                       _ ("a string holds a NUL character (\\u0000) at byte %lu"),
+                       (gulong) (scan->p - scan->start - 6));
           return FALSE;
         }
 
@@ -202,8 +202,7 @@ scan_number (Scan *scan, GError **error)
                 : isinf (g_ascii_strtod (text, NULL)))
       {
         g_set_error (error, CARE_JSON_PARSE_ERROR, CARE_JSON_PARSE_ERROR_SYNTAX,
-                     _ ("a number at byte %" G_GSIZE_FORMAT " is too large"),
-                     (gsize) (start - scan->start));
+                     _ ("a number at byte %lu is too large"), (gulong) (start - scan->start));
         return FALSE;
       }
   }
