@@ -1105,7 +1105,7 @@ test_bad_mutations (void)
 {
   g_autofree char *client = new_uuid ();
   g_autofree char *good = new_uuid ();
-  g_autofree char *ids[7];
+  char            *ids[7];
   g_autofree char *mutations = NULL;
   g_autoptr (JsonObject) response = NULL;
   g_autoptr (GHashTable) changes = NULL;
@@ -1153,6 +1153,10 @@ test_bad_mutations (void)
   for (guint i = 0; i < 6; i++)
     g_assert_false (g_hash_table_contains (changes, ids[i]));
   g_assert_cmpstr (pulled_string (changes, good, "name"), ==, "Good");
+
+  /* g_autofree on an array frees its first element only. */
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    g_free (ids[i]);
 }
 
 typedef struct
