@@ -946,6 +946,7 @@ test_push_same_client_twice (void)
 
   g_assert_cmpint (db_count (server, "SELECT count(*) FROM record"), ==, total);
   g_assert_cmpint (db_count (server, "SELECT count(*) FROM client_mutations"), ==, total);
+  assert_healthy (server);
   server_stop (server);
 }
 
@@ -1621,6 +1622,7 @@ test_login_trusted_proxy (void)
   g_assert_cmpint (db_count (server, "SELECT count(*) FROM login_throttle WHERE "
                                      "address IN ('203.0.113.66', '198.51.100.1', '127.0.0.1')"),
                    ==, 0);
+  assert_healthy (server);
   server_stop (server);
 }
 
