@@ -149,6 +149,25 @@ test_json_partial_failure_keeps_record (void)
   g_assert_cmpstr (care_record_get_string (c, "name"), ==, "Ана Иванова");
 }
 
+/* SQLite compares ids byte by byte: a reference is kept in lower case, so
+ * one record is never known under two spellings. */
+static void
+test_id_case (void)
+{
+  g_autoptr (CareRecord) p = care_record_new (care_schema_lookup ("product"));
+  g_autoptr (JsonObject) obj =
+      parse_object ("{\"customer_id\": \"6F1C1C1E-8A8E-4B8E-9C1D-3C1E2A9B7D10\"}");
+  g_autofree char *lower = care_id_normalize ("6F1C1C1E-8A8E-4B8E-9C1D-3C1E2A9B7D10");
+
+  g_assert_cmpstr (lower, ==, "6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10");
+  g_assert_null (care_id_normalize ("not-a-uuid"));
+  g_assert_null (care_id_normalize (NULL));
+
+  g_assert_true (care_record_set_from_json (p, obj, NULL));
+  g_assert_cmpstr (care_record_get_string (p, "customer_id"), ==,
+                   "6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -161,6 +180,7 @@ main (int   argc,
   g_test_add_func ("/record/json-round-trip", test_json_round_trip);
   g_test_add_func ("/record/json-strict", test_json_strict);
   g_test_add_func ("/record/json-partial-failure", test_json_partial_failure_keeps_record);
+  g_test_add_func ("/record/id-case", test_id_case);
 
   return g_test_run ();
 }

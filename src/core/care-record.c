@@ -487,7 +487,15 @@ care_value_from_json (const CareField *field,
         goto wrong_type;
       /* An empty string is "not set", as in care_record_set_string(). */
       if (json_node_get_string (node)[0] != '\0')
-        value = g_variant_ref_sink (g_variant_new_string (json_node_get_string (node)));
+        {
+          g_autofree char *id = NULL;
+
+          /* A reference is kept in the one form ids are stored in. */
+          if (field->type == CARE_FIELD_REF)
+            id = care_id_normalize (json_node_get_string (node));
+          value = g_variant_ref_sink (
+              g_variant_new_string (id != NULL ? id : json_node_get_string (node)));
+        }
       break;
     }
 

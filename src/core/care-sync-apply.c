@@ -724,7 +724,7 @@ pull_in_transaction (CareStore *store, gpointer user_data, GError **error)
       JsonNode         *node = json_array_get_element (data->changes, i);
       JsonObject       *change;
       const CareEntity *entity;
-      const char       *id;
+      g_autofree char  *id = NULL;
       JsonNode         *deleted;
       JsonNode         *fields;
       gint64            rev = 0;
@@ -732,10 +732,11 @@ pull_in_transaction (CareStore *store, gpointer user_data, GError **error)
       if (!JSON_NODE_HOLDS_OBJECT (node))
         return protocol_error (error, "changes");
       change = json_node_get_object (node);
-      id = get_string (change, "id");
+      /* Ids are kept in lower case, whatever case a server sends. */
+      id = care_id_normalize (get_string (change, "id"));
       deleted = json_object_get_member (change, "deleted");
       fields = json_object_get_member (change, "fields");
-      if (id == NULL || !g_uuid_string_is_valid (id) || !get_int (change, "rev", &rev) ||
+      if (id == NULL || !get_int (change, "rev", &rev) ||
           deleted == NULL || !JSON_NODE_HOLDS_VALUE (deleted) ||
           json_node_get_value_type (deleted) != G_TYPE_BOOLEAN)
         return protocol_error (error, "change");
