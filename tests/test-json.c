@@ -214,6 +214,34 @@ test_object_to_string (void)
   g_assert_true (json_object_has_member (obj, "op"));
 }
 
+/* SQLite compares ids byte by byte: a reference is kept in lower case, so
+ * one record is never known under two spellings. */
+static void
+test_id_case (void)
+{
+  g_autoptr (CareRecord) p = care_record_new (care_schema_entity (CARE_ENTITY_PRODUCT));
+  g_autoptr (JsonObject) obj =
+      parse_object ("{\"customer_id\": \"6F1C1C1E-8A8E-4B8E-9C1D-3C1E2A9B7D10\"}");
+  g_autofree char *lower = care_id_normalize ("6F1C1C1E-8A8E-4B8E-9C1D-3C1E2A9B7D10");
+  const CareField *customer_id = care_schema_field (CARE_ENTITY_PRODUCT, "customer_id");
+  g_autoptr (JsonNode) upper =
+      json_node_init_string (json_node_alloc (), "6F1C1C1E-8A8E-4B8E-9C1D-3C1E2A9B7D10");
+  g_autoptr (GVariant) from = NULL;
+
+  g_assert_cmpstr (lower, ==, "6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10");
+  g_assert_null (care_id_normalize ("not-a-uuid"));
+  g_assert_null (care_id_normalize (NULL));
+
+  g_assert_true (care_json_set_record (p, obj, NULL));
+  g_assert_cmpstr (care_record_get_string (p, "customer_id"), ==,
+                   "6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10");
+
+  /* An update's "from", read for its type only, is normalised too: it is
+   * compared with a stored reference. */
+  g_assert_true (care_json_read_value (customer_id, upper, &from));
+  g_assert_cmpstr (g_variant_get_string (from, NULL), ==, "6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -229,6 +257,7 @@ main (int   argc,
   g_test_add_func ("/json/members-strict", test_members_strict);
   g_test_add_func ("/json/mutation-ops", test_mutation_ops);
   g_test_add_func ("/json/object-to-string", test_object_to_string);
+  g_test_add_func ("/json/id-case", test_id_case);
 
   return g_test_run ();
 }

@@ -97,6 +97,22 @@ test_pull_inserts (Fixture *f, gconstpointer data)
   g_assert_cmpstr (cursor, ==, "abc.2");
 }
 
+/* An id a server sends in upper case names the record stored in lower case. */
+static void
+test_pull_id_case (Fixture *f, gconstpointer data)
+{
+  g_autoptr (CareRecord) r = NULL;
+  g_autoptr (CareQuery) q = care_query_new (care_schema_lookup ("customer"));
+
+  pull (f, CUSTOMER ("6F1C1C1E-8A8E-4B8E-9C1D-3C1E2A9B7D10", 1, "Acme", "1"), "c.1");
+  pull (f, CUSTOMER ("6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10", 2, "Acme Corp", "1"), "c.2");
+
+  g_assert_cmpuint (care_store_count (f->store, q, NULL, NULL), ==, 1);
+  r = load (f, "6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10");
+  g_assert_nonnull (r);
+  g_assert_cmpstr (care_record_get_string (r, "name"), ==, "Acme Corp");
+}
+
 /* A pulled change never overwrites a field whose edit is still pending. */
 static void
 test_pull_keeps_pending_fields (Fixture *f, gconstpointer data)
@@ -473,6 +489,7 @@ main (int argc, char *argv[])
 #define ADD(path, func) g_test_add (path, Fixture, NULL, setup, func, teardown)
   ADD ("/sync-apply/pull-inserts", test_pull_inserts);
   ADD ("/sync-apply/pull-keeps-pending-fields", test_pull_keeps_pending_fields);
+  ADD ("/sync-apply/pull-id-case", test_pull_id_case);
   ADD ("/sync-apply/pull-twice", test_pull_twice);
   ADD ("/sync-apply/tombstone-spares-local-work", test_tombstone_spares_local_work);
   ADD ("/sync-apply/pull-malformed", test_pull_malformed);

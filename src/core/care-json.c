@@ -192,10 +192,17 @@ care_json_read_value (const CareField *field,
     }
   else
     {
+      const char      *text;
+      g_autofree char *id = NULL;
+
       if (json_node_get_value_type (node) != G_TYPE_STRING)
         return FALSE;
-      if (json_node_get_string (node)[0] != '\0')
-        *out_value = g_variant_ref_sink (g_variant_new_string (json_node_get_string (node)));
+      text = json_node_get_string (node);
+      /* A reference is kept in the one form ids are stored in. */
+      if (field->type == CARE_FIELD_REF)
+        id = care_id_normalize (text);
+      if (text[0] != '\0')
+        *out_value = g_variant_ref_sink (g_variant_new_string (id != NULL ? id : text));
     }
 
   return TRUE;

@@ -708,6 +708,17 @@ validate_text (const CareField *field,
   return TRUE;
 }
 
+/* The one form a record id is stored and compared in: the UUID in lower
+ * case, or NULL if @text is not a UUID. SQLite compares text byte by byte,
+ * so an id sent in upper case would otherwise name a second record. */
+char *
+care_id_normalize (const char *text)
+{
+  if (text == NULL || !g_uuid_string_is_valid (text))
+    return NULL;
+  return g_ascii_strdown (text, -1);
+}
+
 /* Checks one value against its field. A NULL @value means "not set". */
 gboolean
 care_field_validate (const CareField *field,

@@ -135,6 +135,7 @@ gboolean care_field_validate (const CareField *field,
                               GVariant        *value,
                               GError         **error);
 char    *care_field_normalize_datetime (const char *text);
+char    *care_id_normalize (const char *text);
 
 /* The largest amount of money a record holds, in cents (100 billion). */
 #define CARE_MAX_CENTS G_GINT64_CONSTANT (10000000000000)

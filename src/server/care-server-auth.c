@@ -3,10 +3,7 @@
  * Passwords are kept only as libsodium Argon2id strings (interactive limits).
  * A session token is 32 random bytes sent to the client as hex; the database
  * keeps only its SHA-256, so a copy of the database lets nobody in. Failed
- * logins are counted per username (known or not, so the answer does not tell
- * which names exist); after CARE_SERVER_AUTH_FREE_FAILURES the next attempt
- * must wait 1, 2, 4, ... seconds (at most CARE_SERVER_AUTH_MAX_DELAY) after
- * the last failure, which makes guessing slow without locking anyone out. */
+ * sign-ins are throttled by care-server-throttle.c. */
 #define G_LOG_DOMAIN "care-server-auth"
 
 #include "config.h"
@@ -16,6 +13,7 @@
 #include <string.h>
 
 #include "care-clock.h"
+#include "care-schema.h"
 #include "care-server-auth.h"
 
 struct _CareServerAuth
@@ -28,6 +26,18 @@ struct _CareServerAuth
 
 G_DEFINE_FINAL_TYPE (CareServerAuth, care_server_auth, G_TYPE_OBJECT)
 G_DEFINE_QUARK (care_server_auth_error_quark, care_server_auth_error)
+
+CareServerUser *
+care_server_user_copy (const CareServerUser *user)
+{
+  CareServerUser *copy = g_new0 (CareServerUser, 1);
+
+  copy->id = user->id;
+  copy->username = g_strdup (user->username);
+  copy->role = user->role;
+  copy->staff_id = g_strdup (user->staff_id);
+  return copy;
+}
 
 void
 care_server_user_free (CareServerUser *user)
@@ -93,10 +103,16 @@ care_server_auth_set_token_lifetime (CareServerAuth *self, gint64 seconds)
   self->token_lifetime = seconds;
 }
 
-static gboolean
-valid_username (const char *username)
+/* 1 to 64 characters: letters, digits and . _ @ - */
+gboolean
+care_server_auth_username_is_valid (const char *username)
 {
-  gsize len = strlen (username);
+  gsize len;
+
+  if (username == NULL)
+    return FALSE;
+
+  len = strlen (username);
 
   if (len == 0 || len > 64)
     return FALSE;
@@ -148,12 +164,13 @@ care_server_auth_add_user (CareServerAuth *self, const char *username, CareServe
 {
   char             hash[crypto_pwhash_STRBYTES];
   g_autofree char *created_at = care_clock_now_iso ();
+  g_autofree char *normalized_staff = NULL;
   sqlite3_stmt    *stmt;
   int              rc;
 
   g_return_val_if_fail (CARE_IS_SERVER_AUTH (self), FALSE);
 
-  if (username == NULL || !valid_username (username))
+  if (!care_server_auth_username_is_valid (username))
     {
       g_set_error_literal (error, CARE_SERVER_AUTH_ERROR, CARE_SERVER_AUTH_ERROR_INVALID_USERNAME,
                            _ ("A username has 1 to 64 characters: letters, digits and . _ @ -"));
@@ -161,12 +178,16 @@ care_server_auth_add_user (CareServerAuth *self, const char *username, CareServe
     }
 
   if (password == NULL || !g_utf8_validate (password, -1, NULL) ||
-      g_utf8_strlen (password, -1) < 8 || strlen (password) > 1024)
+      g_utf8_strlen (password, -1) < 8 || strlen (password) > CARE_SERVER_AUTH_MAX_PASSWORD)
     {
       g_set_error_literal (error, CARE_SERVER_AUTH_ERROR, CARE_SERVER_AUTH_ERROR_INVALID_PASSWORD,
                            _ ("A password has at least 8 characters (and at most 1024 bytes)"));
       return FALSE;
     }
+
+  /* Stored in the one form ids are compared in. */
+  if (staff_id != NULL && (normalized_staff = care_id_normalize (staff_id)) != NULL)
+    staff_id = normalized_staff;
 
   if (staff_id != NULL && !staff_exists (self, staff_id, error))
     return FALSE;
@@ -206,46 +227,6 @@ care_server_auth_add_user (CareServerAuth *self, const char *username, CareServe
     return care_server_db_set_error (self->db, rc, error);
 
   return TRUE;
-}
-
-/* Returns FALSE and how long to wait when @username may not try now. */
-gboolean
-care_server_auth_check_throttle (CareServerAuth *self, const char *username, guint *out_retry_after)
-{
-  sqlite3_stmt *stmt;
-  gint64        failures = 0, last = 0, delay, wait;
-
-  g_return_val_if_fail (CARE_IS_SERVER_AUTH (self), FALSE);
-
-  *out_retry_after = 0;
-  stmt = care_server_db_prepare (self->db,
-                                 "SELECT failures, last_failure_at FROM login_failures "
-                                 "WHERE username = ?",
-                                 NULL);
-  if (stmt == NULL)
-    return TRUE;
-
-  sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      failures = sqlite3_column_int64 (stmt, 0);
-      last = sqlite3_column_int64 (stmt, 1);
-    }
-  sqlite3_reset (stmt);
-
-  if (failures < CARE_SERVER_AUTH_FREE_FAILURES)
-    return TRUE;
-
-  delay = failures - CARE_SERVER_AUTH_FREE_FAILURES >= 10
-              ? CARE_SERVER_AUTH_MAX_DELAY
-              : MIN ((gint64) 1 << (failures - CARE_SERVER_AUTH_FREE_FAILURES),
-                     CARE_SERVER_AUTH_MAX_DELAY);
-  wait = last + delay - now_seconds ();
-  if (wait <= 0)
-    return TRUE;
-
-  *out_retry_after = (guint) wait;
-  return FALSE;
 }
 
 /* Looks a user up by name; also returns the password hash to verify. */
@@ -309,36 +290,6 @@ care_server_auth_verify_password (const char *password_hash, const char *passwor
     }
 
   return crypto_pwhash_str_verify (password_hash, password, strlen (password)) == 0;
-}
-
-void
-care_server_auth_note_login (CareServerAuth *self, const char *username, gboolean success)
-{
-  g_autoptr (GError) error = NULL;
-  sqlite3_stmt *stmt;
-
-  g_return_if_fail (CARE_IS_SERVER_AUTH (self));
-
-  if (success)
-    stmt =
-        care_server_db_prepare (self->db, "DELETE FROM login_failures WHERE username = ?", &error);
-  else
-    stmt =
-        care_server_db_prepare (self->db,
-                                "INSERT INTO login_failures (username, failures, last_failure_at) "
-                                "VALUES (?1, 1, ?2) ON CONFLICT (username) DO UPDATE SET "
-                                "failures = failures + 1, last_failure_at = ?2",
-                                &error);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);
-      if (!success)
-        sqlite3_bind_int64 (stmt, 2, now_seconds ());
-      care_server_db_step_done (self->db, stmt, &error);
-    }
-
-  if (error != NULL)
-    g_warning ("Cannot record a login attempt: %s", error->message);
 }
 
 static char *

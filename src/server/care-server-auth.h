@@ -21,10 +21,8 @@ typedef enum
   CARE_SERVER_AUTH_ERROR_NO_SUCH_STAFF,
 } CareServerAuthError;
 
-/* Failed logins allowed for a username before each further attempt waits. */
-#define CARE_SERVER_AUTH_FREE_FAILURES  5
-#define CARE_SERVER_AUTH_MAX_DELAY      900
 #define CARE_SERVER_AUTH_TOKEN_LIFETIME (12 * 60 * 60)
+#define CARE_SERVER_AUTH_MAX_PASSWORD   1024 /* bytes */
 
 typedef struct
 {
@@ -34,7 +32,8 @@ typedef struct
   char          *staff_id; /* the staff record this login stands for, or NULL */
 } CareServerUser;
 
-void care_server_user_free (CareServerUser *user);
+CareServerUser *care_server_user_copy (const CareServerUser *user);
+void            care_server_user_free (CareServerUser *user);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareServerUser, care_server_user_free)
 
 #define CARE_TYPE_SERVER_AUTH (care_server_auth_get_type ())
@@ -47,10 +46,9 @@ void            care_server_auth_set_token_lifetime (CareServerAuth *self, gint6
 
 gboolean care_server_auth_add_user (CareServerAuth *self, const char *username, CareServerRole role, const char *staff_id, const char *password, GError **error);
 
-gboolean        care_server_auth_check_throttle (CareServerAuth *self, const char *username, guint *out_retry_after);
+gboolean        care_server_auth_username_is_valid (const char *username);
 CareServerUser *care_server_auth_find_user (CareServerAuth *self, const char *username, char **out_password_hash, GError **error);
 gboolean        care_server_auth_verify_password (const char *password_hash, const char *password);
-void            care_server_auth_note_login (CareServerAuth *self, const char *username, gboolean success);
 
 char           *care_server_auth_issue_token (CareServerAuth *self, gint64 user_id, GError **error);
 CareServerUser *care_server_auth_lookup_token (CareServerAuth *self, const char *token, GError **error);

@@ -17,7 +17,7 @@ typedef enum
   CARE_SERVER_DB_ERROR_TOO_NEW,
 } CareServerDbError;
 
-#define CARE_SERVER_DB_SCHEMA_VERSION 2
+#define CARE_SERVER_DB_SCHEMA_VERSION 4
 
 #define CARE_TYPE_SERVER_DB (care_server_db_get_type ())
 G_DECLARE_FINAL_TYPE (CareServerDb, care_server_db, CARE, SERVER_DB, GObject)
@@ -25,6 +25,7 @@ G_DECLARE_FINAL_TYPE (CareServerDb, care_server_db, CARE, SERVER_DB, GObject)
 GQuark care_server_db_error_quark (void);
 
 CareServerDb *care_server_db_new (const char *path, GError **error);
+CareServerDb *care_server_db_new_at_version (const char *path, int version, GError **error);
 const char   *care_server_db_get_instance_id (CareServerDb *self);
 
 sqlite3_stmt *care_server_db_prepare (CareServerDb *self, const char *sql, GError **error);

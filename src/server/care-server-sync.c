@@ -31,8 +31,15 @@ struct _CareServerSync
 {
   GObject parent_instance;
 
-  CareServerDb *db; /* owned */
+  CareServerDb *db;      /* owned */
+  GHashTable   *pushing; /* client id -> GQueue of GTasks waiting for its push */
 };
+
+/* A push is applied in chunks of this many mutations, and a chunk stops
+ * early once it has taken this long, so that one main loop iteration
+ * never spends long on one push. */
+#define PUSH_CHUNK_MUTATIONS 100
+#define PUSH_CHUNK_USEC      (20 * 1000)
 
 G_DEFINE_FINAL_TYPE (CareServerSync, care_server_sync, G_TYPE_OBJECT)
 G_DEFINE_QUARK (care_server_sync_error_quark, care_server_sync_error)
@@ -74,16 +81,34 @@ care_server_sync_dispose (GObject *object)
 }
 
 static void
+care_server_sync_finalize (GObject *object)
+{
+  CareServerSync *self = CARE_SERVER_SYNC (object);
+
+  g_hash_table_unref (self->pushing);
+
+  G_OBJECT_CLASS (care_server_sync_parent_class)->finalize (object);
+}
+
+static void
 care_server_sync_class_init (CareServerSyncClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = care_server_sync_dispose;
+  object_class->finalize = care_server_sync_finalize;
+}
+
+static void
+free_queue (gpointer queue)
+{
+  g_queue_free_full (queue, g_object_unref);
 }
 
 static void
 care_server_sync_init (CareServerSync *self)
 {
+  self->pushing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, free_queue);
 }
 
 CareServerSync *
@@ -327,6 +352,31 @@ check_references (CareServerSync *self, CareRecord *record, GHashTable *only, Ou
   return TRUE;
 }
 
+/**
+ * care_server_sync_unique_sql:
+ * @entity: an entity with a unique field
+ *
+ * The query that finds another live record holding @entity's unique value
+ * (?1 the entity, ?2 the record's id, ?3 the value). The JSON path is
+ * spelled in the SQL, not bound, so that SQLite matches it with the
+ * expression index of that field (migration 3); the field name comes from
+ * care-schema.c, never from a request.
+ *
+ * Returns: (transfer full): the SQL
+ */
+char *
+care_server_sync_unique_sql (const CareEntity *entity)
+{
+  g_return_val_if_fail (entity->unique_field != NULL, NULL);
+
+  for (const char *p = entity->unique_field; *p != '\0'; p++)
+    g_return_val_if_fail (g_ascii_islower (*p) || *p == '_', NULL);
+
+  return g_strdup_printf ("SELECT 1 FROM record WHERE entity = ?1 AND deleted = 0 AND "
+                          "json_extract (fields, '$.%s') = ?3 AND id <> ?2 LIMIT 1",
+                          entity->unique_field);
+}
+
 /* Enforces the entity's unique field among live records (a serial number
  * belongs to one product). */
 static gboolean
@@ -334,7 +384,7 @@ check_unique (CareServerSync *self, CareRecord *record, Outcome *outcome, GError
 {
   const CareEntity *entity = care_record_get_entity (record);
   const char       *value;
-  g_autofree char  *path = NULL;
+  g_autofree char  *sql = NULL;
   sqlite3_stmt     *stmt;
   int               rc;
 
@@ -345,19 +395,14 @@ check_unique (CareServerSync *self, CareRecord *record, Outcome *outcome, GError
   if (value == NULL)
     return TRUE;
 
-  path = g_strdup_printf ("$.%s", entity->unique_field);
-  stmt =
-      care_server_db_prepare (self->db,
-                              "SELECT 1 FROM record WHERE entity = ? AND deleted = 0 AND id <> ? "
-                              "AND json_extract(fields, ?) = ? LIMIT 1",
-                              error);
+  sql = care_server_sync_unique_sql (entity);
+  stmt = care_server_db_prepare (self->db, sql, error);
   if (stmt == NULL)
     return FALSE;
 
   sqlite3_bind_text (stmt, 1, entity->name, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, care_record_get_id (record), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, path, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 4, value, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, value, -1, SQLITE_TRANSIENT);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
 
@@ -703,7 +748,7 @@ static gboolean
 apply_mutation (CareServerSync *self, const CareServerUser *user, JsonObject *mutation, Outcome *outcome, GError **error)
 {
   const char       *entity_name = care_json_get_string (mutation, "entity");
-  const char       *id = care_json_get_string (mutation, "id");
+  g_autofree char  *id = care_id_normalize (care_json_get_string (mutation, "id"));
   const char       *op_name = care_json_get_string (mutation, "op");
   JsonNode         *fields_node = json_object_get_member (mutation, "fields");
   const CareEntity *entity;
@@ -719,7 +764,7 @@ apply_mutation (CareServerSync *self, const CareServerUser *user, JsonObject *mu
       return TRUE;
     }
 
-  if (id == NULL || !g_uuid_string_is_valid (id))
+  if (id == NULL)
     {
       reject (outcome, "invalid", _ ("The record id is not a UUID"));
       return TRUE;
@@ -861,7 +906,7 @@ replay_result (CareServerSync *self, const char *client_id, gint64 mutation_id, 
 /* Checks the shape of the request before anything is applied, so a broken
  * batch changes nothing. */
 static gboolean
-check_push (JsonNode *request, const char **out_client_id, JsonArray **out_mutations, GError **error)
+check_push (JsonNode *request, char **out_client_id, JsonArray **out_mutations, GError **error)
 {
   JsonObject *obj;
   JsonNode   *mutations;
@@ -922,7 +967,7 @@ check_push (JsonNode *request, const char **out_client_id, JsonArray **out_mutat
       previous = mutation_id;
     }
 
-  *out_client_id = client_id;
+  *out_client_id = care_id_normalize (client_id);
   *out_mutations = json_node_get_array (mutations);
   return TRUE;
 }
@@ -977,47 +1022,105 @@ claim_client (CareServerSync *self, const CareServerUser *user, const char *clie
   return care_server_db_step_done (self->db, stmt, error);
 }
 
-JsonNode *
-care_server_sync_push (CareServerSync *self, const CareServerUser *user, JsonNode *request, GError **error)
+/* A push being applied, a chunk at a time (see push_job_step()). */
+typedef struct
 {
-  g_autoptr (JsonArray) results = json_array_new ();
-  JsonObject   *response;
-  JsonArray    *mutations = NULL;
-  const char   *client_id = NULL;
-  gint64        last = 0;
-  sqlite3_stmt *stmt;
+  CareServerSync *self;      /* owned */
+  CareServerUser *user;      /* owned */
+  JsonNode       *request;   /* owned */
+  JsonArray      *mutations; /* borrowed from request */
+  char           *client_id; /* in lower case */
+  JsonArray      *results;   /* owned */
+  guint           next;      /* the index of the next mutation to apply */
+  gint64          last;      /* the client's last acknowledged mutation id */
+} PushJob;
 
-  g_return_val_if_fail (CARE_IS_SERVER_SYNC (self), NULL);
+static void
+push_job_free (gpointer data)
+{
+  PushJob *job = data;
+
+  g_clear_object (&job->self);
+  care_server_user_free (job->user);
+  g_clear_pointer (&job->request, json_node_unref);
+  g_free (job->client_id);
+  g_clear_pointer (&job->results, json_array_unref);
+  g_free (job);
+}
+
+static PushJob *
+push_job_new (CareServerSync *self, const CareServerUser *user, JsonNode *request, GError **error)
+{
+  g_autofree char *client_id = NULL;
+  JsonArray       *mutations = NULL;
+  PushJob         *job;
 
   if (!check_push (request, &client_id, &mutations, error))
     return NULL;
 
-  if (!care_server_db_begin (self->db, error))
-    return NULL;
+  job = g_new0 (PushJob, 1);
+  job->self = g_object_ref (self);
+  job->user = care_server_user_copy (user);
+  job->request = json_node_ref (request);
+  job->mutations = mutations;
+  job->client_id = g_steal_pointer (&client_id);
+  job->results = json_array_new ();
 
-  if (!claim_client (self, user, client_id, &last, error))
+  return job;
+}
+
+static gboolean
+push_job_done (PushJob *job)
+{
+  return job->next >= json_array_get_length (job->mutations);
+}
+
+/* Applies the next mutations of @job in one transaction: at most
+ * @max_mutations, and no more once @budget_usec has passed (the first is
+ * always applied). Each mutation commits with its stored result, so a
+ * push cut short by a failure or a crash between chunks is safe to retry:
+ * the chunks already committed are replayed, never applied twice. */
+static gboolean
+push_job_step (PushJob *job, guint max_mutations, gint64 budget_usec, GError **error)
+{
+  CareServerSync *self = job->self;
+  gint64          started = g_get_monotonic_time ();
+  sqlite3_stmt   *stmt;
+
+  if (!care_server_db_begin (self->db, error))
+    return FALSE;
+
+  /* Read again for each chunk: another push of this client may not run
+   * in between (pushes of one client are queued), but a user may be gone. */
+  if (!claim_client (self, job->user, job->client_id, &job->last, error))
     goto failed;
 
-  for (guint i = 0; i < json_array_get_length (mutations); i++)
+  for (guint n = 0; !push_job_done (job) && n < max_mutations; n++, job->next++)
     {
-      JsonObject *mutation = json_array_get_object_element (mutations, i);
+      JsonObject *mutation = json_array_get_object_element (job->mutations, job->next);
       gint64      mutation_id = json_object_get_int_member (mutation, "mutation_id");
       Outcome     outcome = { .conflicts = json_array_new () };
       JsonObject *result;
       gboolean    ok;
 
-      if (mutation_id <= last)
+      if (n > 0 && g_get_monotonic_time () - started > budget_usec)
         {
           json_array_unref (outcome.conflicts);
-          result = replay_result (self, client_id, mutation_id, error);
+          break;
+        }
+
+      if (mutation_id <= job->last)
+        {
+          json_array_unref (outcome.conflicts);
+          result = replay_result (self, job->client_id, mutation_id, error);
           if (result == NULL)
             goto failed;
-          json_array_add_object_element (results, result);
+          json_array_add_object_element (job->results, result);
           continue;
         }
 
       ok = care_server_db_savepoint (self->db, error) &&
-           apply_mutation (self, user, mutation, &outcome, error);
+           apply_mutation (self, job->user, mutation, &outcome, error);
       if (ok)
         {
           g_assert (outcome.status != NULL);
@@ -1027,8 +1130,8 @@ care_server_sync_push (CareServerSync *self, const CareServerUser *user, JsonNod
       if (ok)
         {
           result = outcome_to_json (mutation_id, &outcome);
-          ok = store_result (self, client_id, mutation_id, result, error);
-          json_array_add_object_element (results, result);
+          ok = store_result (self, job->client_id, mutation_id, result, error);
+          json_array_add_object_element (job->results, result);
         }
 
       json_array_unref (outcome.conflicts);
@@ -1036,29 +1139,186 @@ care_server_sync_push (CareServerSync *self, const CareServerUser *user, JsonNod
       if (!ok)
         goto failed;
 
-      last = mutation_id;
+      job->last = mutation_id;
     }
 
   stmt = care_server_db_prepare (
       self->db, "UPDATE clients SET last_mutation_id = ? WHERE client_id = ?", error);
   if (stmt == NULL)
     goto failed;
-  sqlite3_bind_int64 (stmt, 1, last);
-  sqlite3_bind_text (stmt, 2, client_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 1, job->last);
+  sqlite3_bind_text (stmt, 2, job->client_id, -1, SQLITE_TRANSIENT);
   if (!care_server_db_step_done (self->db, stmt, error))
     goto failed;
 
-  if (!care_server_db_end (self->db, TRUE, error))
-    return NULL;
-
-  response = json_object_new ();
-  json_object_set_array_member (response, "results", g_steal_pointer (&results));
-  json_object_set_int_member (response, "last_mutation_id", last);
-  return care_json_take_object (response);
+  return care_server_db_end (self->db, TRUE, error);
 
 failed:
   care_server_db_end (self->db, FALSE, NULL);
-  return NULL;
+  return FALSE;
+}
+
+static JsonNode *
+push_job_response (PushJob *job)
+{
+  JsonObject *response = json_object_new ();
+
+  json_object_set_array_member (response, "results", json_array_ref (job->results));
+  json_object_set_int_member (response, "last_mutation_id", job->last);
+  return care_json_take_object (response);
+}
+
+/**
+ * care_server_sync_push:
+ *
+ * Applies a push at once, blocking until the last mutation; for callers
+ * without a main loop to share (tests, fuzzing). The server uses
+ * care_server_sync_push_async().
+ */
+JsonNode *
+care_server_sync_push (CareServerSync *self, const CareServerUser *user, JsonNode *request, GError **error)
+{
+  PushJob  *job;
+  JsonNode *response = NULL;
+
+  g_return_val_if_fail (CARE_IS_SERVER_SYNC (self), NULL);
+  g_return_val_if_fail (user != NULL, NULL);
+
+  job = push_job_new (self, user, request, error);
+  if (job == NULL)
+    return NULL;
+
+  while (!push_job_done (job))
+    if (!push_job_step (job, PUSH_CHUNK_MUTATIONS, G_MAXINT64, error))
+      goto out;
+
+  /* An empty push still binds the client id to the user. */
+  if (json_array_get_length (job->mutations) == 0 &&
+      !push_job_step (job, PUSH_CHUNK_MUTATIONS, G_MAXINT64, error))
+    goto out;
+
+  response = push_job_response (job);
+
+out:
+  push_job_free (job);
+  return response;
+}
+
+static void push_start_next (CareServerSync *self, const char *client_id);
+
+static gboolean
+push_idle_cb (gpointer user_data)
+{
+  GTask          *task = user_data;
+  PushJob        *job = g_task_get_task_data (task);
+  CareServerSync *self = job->self;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *client_id = g_strdup (job->client_id);
+  gboolean         first = job->next == 0;
+
+  if (g_task_return_error_if_cancelled (task))
+    goto finished;
+
+  if ((!push_job_done (job) || first) &&
+      !push_job_step (job, PUSH_CHUNK_MUTATIONS, PUSH_CHUNK_USEC, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      goto finished;
+    }
+
+  if (!push_job_done (job))
+    return G_SOURCE_CONTINUE;
+
+  g_task_return_pointer (task, push_job_response (job), (GDestroyNotify) json_node_unref);
+
+finished:
+  push_start_next (self, client_id);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+push_start (GTask *task)
+{
+  GSource *source = g_idle_source_new ();
+
+  /* The same priority as libsoup's I/O: each main loop iteration then
+   * serves every connection that is ready and applies one chunk of each
+   * push, so no request waits for a whole push, and under load pushes
+   * are not starved either. */
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, push_idle_cb, g_object_ref (task), g_object_unref);
+  g_source_set_static_name (source, "[aftercare] push");
+  g_source_attach (source, g_task_get_context (task));
+  g_source_unref (source);
+}
+
+/* Starts the push queued next for @client_id, if any. */
+static void
+push_start_next (CareServerSync *self, const char *client_id)
+{
+  GQueue *queue = g_hash_table_lookup (self->pushing, client_id);
+  GTask  *next;
+
+  g_assert (queue != NULL);
+  next = g_queue_pop_head (queue);
+  if (next == NULL)
+    {
+      g_hash_table_remove (self->pushing, client_id);
+      return;
+    }
+
+  push_start (next);
+  g_object_unref (next);
+}
+
+/**
+ * care_server_sync_push_async:
+ *
+ * Applies a push from the main loop, a chunk of mutations per iteration
+ * (each chunk its own transaction), so other requests are served while a
+ * large push is applied. Pushes of one client id run one after the
+ * other, in the order they came: a second push of a client, say a retry
+ * after a timeout, must see what the first one acknowledged.
+ */
+void
+care_server_sync_push_async (CareServerSync *self, const CareServerUser *user, JsonNode *request, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GError) error = NULL;
+  PushJob *job;
+  GQueue  *queue;
+
+  g_return_if_fail (CARE_IS_SERVER_SYNC (self));
+  g_return_if_fail (user != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, care_server_sync_push_async);
+
+  job = push_job_new (self, user, request, &error);
+  if (job == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_set_task_data (task, job, push_job_free);
+
+  queue = g_hash_table_lookup (self->pushing, job->client_id);
+  if (queue != NULL)
+    {
+      g_queue_push_tail (queue, g_steal_pointer (&task));
+      return;
+    }
+
+  g_hash_table_insert (self->pushing, g_strdup (job->client_id), g_queue_new ());
+  push_start (task);
+}
+
+JsonNode *
+care_server_sync_push_finish (CareServerSync *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static char *
@@ -1112,6 +1372,7 @@ care_server_sync_pull (CareServerSync *self, const char *cursor, guint limit, GE
   gint64           seq, last_seq;
   gboolean         has_more = FALSE;
   guint            n = 0;
+  gsize            bytes = 0;
   int              rc;
 
   g_return_val_if_fail (CARE_IS_SERVER_SYNC (self), NULL);
@@ -1138,12 +1399,15 @@ care_server_sync_pull (CareServerSync *self, const char *cursor, guint limit, GE
     {
       JsonObject *change;
       JsonNode   *fields = NULL;
+      /* The stored fields plus room for the entity, id, rev and flags. */
+      gsize size = (gsize) sqlite3_column_bytes (stmt, 4) + 200;
 
-      if (n == limit)
+      if (n == limit || (n > 0 && bytes + size > CARE_SERVER_SYNC_MAX_PAGE_BYTES))
         {
           has_more = TRUE;
           break;
         }
+      bytes += size;
 
       change = json_object_new ();
       json_object_set_string_member (change, "entity",
@@ -1175,6 +1439,47 @@ care_server_sync_pull (CareServerSync *self, const char *cursor, guint limit, GE
   json_object_set_boolean_member (response, "has_more", has_more);
 
   return care_json_take_object (response);
+}
+
+/**
+ * care_server_sync_pull_query:
+ * @query: (nullable): the query of a pull request, "cursor=...&limit=..."
+ *
+ * Reads a pull request's parameters, then pulls: a query that cannot be
+ * read, or a limit that is not a whole number, is MALFORMED.
+ */
+JsonNode *
+care_server_sync_pull_query (CareServerSync *self, const char *query, GError **error)
+{
+  g_autoptr (GHashTable) params = NULL;
+  g_autoptr (GError) local_error = NULL;
+  const char *limit_text;
+  guint64     limit = CARE_SERVER_SYNC_DEFAULT_LIMIT;
+
+  g_return_val_if_fail (CARE_IS_SERVER_SYNC (self), NULL);
+
+  if (query != NULL)
+    {
+      params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, &local_error);
+      if (params == NULL)
+        {
+          g_set_error_literal (error, CARE_SERVER_SYNC_ERROR, CARE_SERVER_SYNC_ERROR_MALFORMED,
+                               local_error->message);
+          return NULL;
+        }
+    }
+
+  limit_text = params != NULL ? g_hash_table_lookup (params, "limit") : NULL;
+  if (limit_text != NULL &&
+      !g_ascii_string_to_unsigned (limit_text, 10, 0, G_MAXUINT32, &limit, NULL))
+    {
+      g_set_error_literal (error, CARE_SERVER_SYNC_ERROR, CARE_SERVER_SYNC_ERROR_MALFORMED,
+                           _ ("limit is not a whole number"));
+      return NULL;
+    }
+
+  return care_server_sync_pull (self, params != NULL ? g_hash_table_lookup (params, "cursor") : NULL,
+                                (guint) limit, error);
 }
 
 /* Stores a record as is, at rev 1 (or the next rev when it exists); for

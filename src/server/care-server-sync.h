@@ -22,6 +22,10 @@ typedef enum
 #define CARE_SERVER_SYNC_MAX_MUTATIONS 10000
 #define CARE_SERVER_SYNC_DEFAULT_LIMIT 500
 #define CARE_SERVER_SYNC_MAX_LIMIT     1000
+/* A pull page stops before the change that would take its records' JSON
+ * past this (it always holds at least one change): 1,000 visit reports
+ * with signatures would otherwise make one answer of some 200 MB. */
+#define CARE_SERVER_SYNC_MAX_PAGE_BYTES (4 * 1024 * 1024)
 
 #define CARE_TYPE_SERVER_SYNC (care_server_sync_get_type ())
 G_DECLARE_FINAL_TYPE (CareServerSync, care_server_sync, CARE, SERVER_SYNC, GObject)
@@ -31,7 +35,12 @@ GQuark care_server_sync_error_quark (void);
 CareServerSync *care_server_sync_new (CareServerDb *db);
 
 JsonNode *care_server_sync_push (CareServerSync *self, const CareServerUser *user, JsonNode *request, GError **error);
+void      care_server_sync_push_async (CareServerSync *self, const CareServerUser *user, JsonNode *request, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+JsonNode *care_server_sync_push_finish (CareServerSync *self, GAsyncResult *result, GError **error);
 JsonNode *care_server_sync_pull (CareServerSync *self, const char *cursor, guint limit, GError **error);
+JsonNode *care_server_sync_pull_query (CareServerSync *self, const char *query, GError **error);
+
+char *care_server_sync_unique_sql (const CareEntity *entity);
 
 gboolean care_server_sync_import (CareServerSync *self, CareRecord *record, GError **error);
 gboolean care_server_sync_fill_demo (CareServerSync *self, guint n_customers, guint64 *out_n_records, GError **error);

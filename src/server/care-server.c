@@ -12,54 +12,49 @@
 #include <string.h>
 
 #include "care-clock.h"
+#include "care-json-parse.h"
 #include "care-server.h"
 #include "care-server-calendar.h"
+#include "care-server-log.h"
+#include "care-server-login-queue.h"
+#include "care-server-throttle.h"
 
 struct _CareServer
 {
   GObject parent_instance;
 
   /* Owned references */
-  SoupServer         *soup;
-  CareServerDb       *db;
-  CareServerAuth     *auth;
-  CareServerSync     *sync;
-  CareServerCalendar *calendar;
-  GCancellable       *cancellable;      /* pending login checks */
-  guint               logins_in_flight; /* Argon2 checks running in worker threads */
-  gboolean            tls;
+  SoupServer           *soup;
+  CareServerDb         *db;
+  CareServerAuth       *auth;
+  CareServerSync       *sync;
+  CareServerCalendar   *calendar;
+  CareServerListener   *listener;
+  CareServerThrottle   *throttle;
+  CareServerLoginQueue *logins;
+  GCancellable         *cancellable; /* pending login checks and pushes */
+  gboolean              tls;
 };
 
 G_DEFINE_FINAL_TYPE (CareServer, care_server, G_TYPE_OBJECT)
 
-/* Each password check takes 64 MiB for a moment (Argon2id, interactive
- * limits); more parallel checks than this are asked to come back shortly. */
-#define MAX_LOGINS_IN_FLIGHT 4
-
+/* A sign-in whose password is being checked. */
 typedef struct
 {
   CareServer        *server; /* owned */
   SoupServerMessage *msg;    /* owned */
   char              *username;
-  char              *password;
-  char              *password_hash; /* NULL when there is no such user */
-  CareServerUser    *user;
+  char              *address; /* the client's */
+  CareServerUser    *user;    /* NULL when there is no such user */
 } LoginData;
 
 static void
-login_data_free (gpointer data)
+login_data_free (LoginData *login)
 {
-  LoginData *login = data;
-
   g_clear_object (&login->server);
   g_clear_object (&login->msg);
   g_free (login->username);
-  if (login->password != NULL)
-    {
-      memset (login->password, 0, strlen (login->password));
-      g_free (login->password);
-    }
-  g_free (login->password_hash);
+  g_free (login->address);
   care_server_user_free (login->user);
   g_free (login);
 }
@@ -96,16 +91,22 @@ respond_error (SoupServerMessage *msg, guint status, const char *code, const cha
   json_object_set_string_member (err, "message", message);
   json_object_set_object_member (obj, "error", err);
 
-  g_debug ("%s %s -> %u %s: %s", soup_server_message_get_method (msg),
-           g_uri_get_path (soup_server_message_get_uri (msg)), status, code, message);
+  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    {
+      g_autofree char *path = care_server_log_path (g_uri_get_path (soup_server_message_get_uri (msg)));
+
+      g_debug ("%s %s -> %u %s: %s", soup_server_message_get_method (msg), path, status, code,
+               message);
+    }
   respond_object (msg, status, obj);
 }
 
 static void
 respond_internal_error (SoupServerMessage *msg, const GError *error)
 {
-  g_warning ("%s %s failed: %s", soup_server_message_get_method (msg),
-             g_uri_get_path (soup_server_message_get_uri (msg)), error->message);
+  g_autofree char *path = care_server_log_path (g_uri_get_path (soup_server_message_get_uri (msg)));
+
+  g_warning ("%s %s failed: %s", soup_server_message_get_method (msg), path, error->message);
   respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
                  _ ("The server could not complete the request"));
 }
@@ -151,12 +152,38 @@ require_method (SoupServerMessage *msg, const char *method)
   return FALSE;
 }
 
-/* Parses the request body as UTF-8 JSON; answers 400 itself on failure. */
+static void
+message_gone_cb (SoupServerMessage *msg, gpointer user_data)
+{
+  g_object_set_data (G_OBJECT (msg), "care-server-gone", GINT_TO_POINTER (TRUE));
+}
+
+/* Pauses a message whose answer comes later, noting if its connection
+ * goes away meanwhile (a time-out, a shutdown): libsoup refuses to
+ * unpause such a message. */
+static void
+pause_message (SoupServerMessage *msg)
+{
+  g_signal_connect (msg, "disconnected", G_CALLBACK (message_gone_cb), NULL);
+  soup_server_message_pause (msg);
+}
+
+static void
+unpause_message (SoupServerMessage *msg)
+{
+  g_signal_handlers_disconnect_by_func (msg, message_gone_cb, NULL);
+  if (g_object_get_data (G_OBJECT (msg), "care-server-gone") == NULL)
+    soup_server_message_unpause (msg);
+}
+
+/* Parses the request body as JSON (care_json_parse_bounded: strict, nested
+ * at most CARE_JSON_MAX_DEPTH deep); answers 400 itself on failure, or 422
+ * for a string holding a NUL character, which the server could not store
+ * as sent. */
 static JsonNode *
 read_json_body (SoupServerMessage *msg)
 {
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
-  g_autoptr (JsonParser) parser = NULL;
   g_autoptr (GError) error = NULL;
   JsonNode *root;
 
@@ -166,31 +193,26 @@ read_json_body (SoupServerMessage *msg)
       return NULL;
     }
 
-  /* json-glib would stop at a NUL byte; g_utf8_validate with a length refuses one. */
-  if (!g_utf8_validate (body->data, (gssize) body->length, NULL))
-    {
-      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed",
-                     _ ("The request body is not valid UTF-8"));
-      return NULL;
-    }
-
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, body->data, (gssize) body->length, &error))
-    {
-      g_autofree char *message =
-          g_strdup_printf (_ ("The request body is not valid JSON: %s"), error->message);
-      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", message);
-      return NULL;
-    }
-
-  root = json_parser_get_root (parser);
+  root = care_json_parse_bounded (body->data, (gsize) body->length, CARE_JSON_MAX_DEPTH, &error);
   if (root == NULL)
     {
-      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", _ ("The request body is empty"));
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, CARE_JSON_PARSE_ERROR, CARE_JSON_PARSE_ERROR_NUL))
+        {
+          message = g_strdup_printf (_ ("The request body cannot be stored as sent: %s"),
+                                     error->message);
+          respond_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid", message);
+        }
+      else
+        {
+          message = g_strdup_printf (_ ("The request body is not valid JSON: %s"), error->message);
+          respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", message);
+        }
       return NULL;
     }
 
-  return json_node_ref (root);
+  return root;
 }
 
 /* The user behind the request's bearer token; answers 401 itself if none. */
@@ -243,30 +265,25 @@ handle_health (CareServer *self, SoupServerMessage *msg)
 }
 
 static void
-login_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
-{
-  LoginData *login = task_data;
-
-  g_task_return_boolean (task,
-                         care_server_auth_verify_password (login->password_hash, login->password));
-}
-
-static void
 login_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
 {
-  LoginData         *login = g_task_get_task_data (G_TASK (result));
+  LoginData         *login = user_data;
   CareServer        *self = login->server;
   SoupServerMessage *msg = login->msg;
   g_autoptr (GError) error = NULL;
+  g_autoptr (GError) check_error = NULL;
   g_autofree char *token = NULL;
   gboolean         ok;
 
-  self->logins_in_flight--;
-  ok = g_task_propagate_boolean (G_TASK (result), NULL) && login->user != NULL;
+  ok = care_server_login_queue_check_finish (CARE_SERVER_LOGIN_QUEUE (source_object), result,
+                                             &check_error) &&
+       login->user != NULL;
   if (ok)
-    care_server_auth_note_login (self->auth, login->username, TRUE);
+    care_server_throttle_note_success (self->throttle, login->username, login->address);
 
-  if (!ok)
+  if (check_error != NULL)
+    respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy", _ ("The server is shutting down"));
+  else if (!ok)
     respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "invalid_credentials",
                    _ ("Wrong username or password"));
   else if ((token = care_server_auth_issue_token (self->auth, login->user->id, &error)) == NULL)
@@ -288,7 +305,18 @@ login_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
       respond_object (msg, SOUP_STATUS_OK, obj);
     }
 
-  soup_server_message_unpause (msg);
+  unpause_message (msg);
+  login_data_free (login);
+}
+
+static void
+respond_retry_later (SoupServerMessage *msg, guint status, const char *code, guint seconds, const char *message)
+{
+  g_autofree char *text = g_strdup_printf ("%u", seconds);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After",
+                                text);
+  respond_error (msg, status, code, message);
 }
 
 static void
@@ -322,11 +350,15 @@ handle_session (CareServer *self, SoupServerMessage *msg)
 {
   g_autoptr (JsonNode) root = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GTask) task = NULL;
-  JsonObject *obj;
-  JsonNode   *username, *password;
-  LoginData  *login;
-  guint       retry_after = 0;
+  g_autoptr (CareServerUser) user = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *password_hash = NULL;
+  JsonObject      *obj;
+  JsonNode        *username, *password;
+  const char      *name, *secret;
+  LoginData       *login;
+  gboolean         valid;
+  guint            retry_after = 0;
 
   if (strcmp (soup_server_message_get_method (msg), SOUP_METHOD_DELETE) == 0)
     {
@@ -358,9 +390,16 @@ handle_session (CareServer *self, SoupServerMessage *msg)
       return;
     }
 
-  if (!care_server_auth_check_throttle (self->auth, json_node_get_string (username), &retry_after))
+  address = care_server_listener_get_client_address (self->listener, msg);
+  name = json_node_get_string (username);
+  secret = json_node_get_string (password);
+  /* Checked before anything is stored or hashed: no user can have a name
+   * of another form (useradd refuses it), so this tells nothing. */
+  valid = care_server_auth_username_is_valid (name) && secret[0] != '\0' &&
+          strlen (secret) <= CARE_SERVER_AUTH_MAX_PASSWORD;
+
+  if (!care_server_throttle_check (self->throttle, valid ? name : NULL, address, &retry_after))
     {
-      g_autofree char *seconds = g_strdup_printf ("%u", retry_after);
       g_autofree char *message = g_strdup_printf (ngettext ("Too many failed logins; try again in "
                                                             "%u second",
                                                             "Too many failed logins; try again in "
@@ -368,103 +407,99 @@ handle_session (CareServer *self, SoupServerMessage *msg)
                                                             retry_after),
                                                   retry_after);
 
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After",
-                                    seconds);
-      respond_error (msg, 429 /* Too Many Requests, not in libsoup 3.2 */, "too_many_requests",
-                     message);
+      respond_retry_later (msg, 429 /* Too Many Requests, not in libsoup 3.2 */,
+                           "too_many_requests", retry_after, message);
       return;
     }
 
-  if (self->logins_in_flight >= MAX_LOGINS_IN_FLIGHT)
+  if (!valid)
     {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After",
-                                    "1");
-      respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy",
-                     _ ("The server is checking other logins; try again in a second"));
+      care_server_throttle_note_attempt (self->throttle, NULL, address);
+      respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "invalid_credentials",
+                     _ ("Wrong username or password"));
+      return;
+    }
+
+  user = care_server_auth_find_user (self->auth, name, &password_hash, &error);
+  if (user == NULL &&
+      !g_error_matches (error, CARE_SERVER_AUTH_ERROR, CARE_SERVER_AUTH_ERROR_BAD_CREDENTIALS))
+    {
+      respond_internal_error (msg, error);
       return;
     }
 
   login = g_new0 (LoginData, 1);
   login->server = g_object_ref (self);
   login->msg = g_object_ref (msg);
-  login->username = g_strdup (json_node_get_string (username));
-  login->password = g_strdup (json_node_get_string (password));
-  login->user =
-      care_server_auth_find_user (self->auth, login->username, &login->password_hash, &error);
-  if (login->user == NULL &&
-      !g_error_matches (error, CARE_SERVER_AUTH_ERROR, CARE_SERVER_AUTH_ERROR_BAD_CREDENTIALS))
+  login->username = g_strdup (name);
+  login->address = g_strdup (address);
+  login->user = g_steal_pointer (&user);
+
+  /* Checks wait their turn per client address; only this address's own
+   * excess is turned away. */
+  if (!care_server_login_queue_check_async (self->logins, address, password_hash, secret,
+                                            self->cancellable, login_done_cb, login))
     {
-      respond_internal_error (msg, error);
       login_data_free (login);
+      respond_retry_later (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy", 1,
+                           _ ("The server is checking other logins; try again in a second"));
       return;
     }
 
   /* Count the attempt as failed until the check succeeds: attempts sent in
-   * parallel then cannot all slip past the throttle while they are checked. */
-  care_server_auth_note_login (self->auth, login->username, FALSE);
-
-  self->logins_in_flight++;
-  soup_server_message_pause (msg);
-  task = g_task_new (NULL, self->cancellable, login_done_cb, NULL);
-  g_task_set_source_tag (task, handle_session);
-  g_task_set_task_data (task, login, login_data_free);
-  g_task_run_in_thread (task, login_thread);
+   * parallel then cannot all slip past the throttle while they wait. */
+  care_server_throttle_note_attempt (self->throttle, name, address);
+  pause_message (msg);
 }
 
+static void
+push_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (SoupServerMessage) msg = user_data;
+  g_autoptr (JsonNode) response = NULL;
+  g_autoptr (GError) error = NULL;
+
+  response = care_server_sync_push_finish (CARE_SERVER_SYNC (source_object), result, &error);
+  if (response != NULL)
+    respond_json (msg, SOUP_STATUS_OK, response);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy", _ ("The server is shutting down"));
+  else
+    respond_sync_error (msg, error);
+
+  unpause_message (msg);
+}
+
+/* A push is applied from the main loop a chunk at a time while the message
+ * waits (care_server_sync_push_async()): a push of thousands of mutations
+ * no longer keeps every other request waiting. */
 static void
 handle_push (CareServer *self, SoupServerMessage *msg)
 {
   g_autoptr (CareServerUser) user = NULL;
   g_autoptr (JsonNode) root = NULL;
-  g_autoptr (JsonNode) response = NULL;
-  g_autoptr (GError) error = NULL;
 
   if (!require_method (msg, SOUP_METHOD_POST) || (user = authenticate (self, msg)) == NULL ||
       (root = read_json_body (msg)) == NULL)
     return;
 
-  response = care_server_sync_push (self->sync, user, root, &error);
-  if (response == NULL)
-    respond_sync_error (msg, error);
-  else
-    respond_json (msg, SOUP_STATUS_OK, response);
+  pause_message (msg);
+  care_server_sync_push_async (self->sync, user, root, self->cancellable, push_done_cb,
+                               g_object_ref (msg));
 }
 
 static void
 handle_pull (CareServer *self, SoupServerMessage *msg)
 {
   g_autoptr (CareServerUser) user = NULL;
-  g_autoptr (GHashTable) params = NULL;
   g_autoptr (JsonNode) response = NULL;
   g_autoptr (GError) error = NULL;
-  const char *query, *limit_text;
-  guint64     limit = CARE_SERVER_SYNC_DEFAULT_LIMIT;
 
   if (!require_method (msg, SOUP_METHOD_GET) || (user = authenticate (self, msg)) == NULL)
     return;
 
-  query = g_uri_get_query (soup_server_message_get_uri (msg));
-  if (query != NULL)
-    {
-      params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, &error);
-      if (params == NULL)
-        {
-          respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", error->message);
-          return;
-        }
-    }
-
-  limit_text = params != NULL ? g_hash_table_lookup (params, "limit") : NULL;
-  if (limit_text != NULL &&
-      !g_ascii_string_to_unsigned (limit_text, 10, 0, G_MAXUINT32, &limit, NULL))
-    {
-      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", _ ("limit is not a whole number"));
-      return;
-    }
-
-  response = care_server_sync_pull (self->sync,
-                                    params != NULL ? g_hash_table_lookup (params, "cursor") : NULL,
-                                    (guint) limit, &error);
+  response = care_server_sync_pull_query (
+      self->sync, g_uri_get_query (soup_server_message_get_uri (msg)), &error);
   if (response == NULL)
     respond_sync_error (msg, error);
   else
@@ -635,6 +670,7 @@ handle_calendar_staff (CareServer *self, SoupServerMessage *msg, const char *pat
 {
   g_autoptr (CareServerUser) user = NULL;
   g_autofree char *staff_id = NULL;
+  g_autofree char *normalized = NULL;
 
   if (!require_get (msg) || (user = authenticate (self, msg)) == NULL)
     return;
@@ -646,7 +682,9 @@ handle_calendar_staff (CareServer *self, SoupServerMessage *msg, const char *pat
       return;
     }
 
-  respond_feed (self, msg, staff_id);
+  /* Ids are stored in lower case; anything else is not found below. */
+  normalized = care_id_normalize (staff_id);
+  respond_feed (self, msg, normalized != NULL ? normalized : staff_id);
 }
 
 /* The address of a feed token as the client reached this server, with
@@ -673,6 +711,7 @@ handle_calendar_feeds (CareServer *self, SoupServerMessage *msg)
   g_autofree char *token = NULL;
   g_autofree char *url = NULL;
   g_autofree char *webcal_url = NULL;
+  g_autofree char *normalized = NULL;
   JsonObject      *obj, *feed;
   JsonNode        *staff_id;
 
@@ -716,8 +755,10 @@ handle_calendar_feeds (CareServer *self, SoupServerMessage *msg)
       return;
     }
 
-  feed = care_server_calendar_create_feed (self->calendar, user, json_node_get_string (staff_id),
-                                           &token, &error);
+  normalized = care_id_normalize (json_node_get_string (staff_id));
+  feed = care_server_calendar_create_feed (
+      self->calendar, user, normalized != NULL ? normalized : json_node_get_string (staff_id),
+      &token, &error);
   if (feed == NULL)
     {
       respond_calendar_error (msg, error);
@@ -762,20 +803,121 @@ handle_calendar_feed_revoke (CareServer *self, SoupServerMessage *msg, const cha
   respond_object (msg, SOUP_STATUS_OK, obj);
 }
 
+/* What a request may send: 8 MiB for a push with a valid token, 64 KiB
+ * for anything else, so that a stranger cannot make the server hold 8 MiB
+ * for each connection before anyone is authenticated. */
+static gsize
+body_limit (CareServer *self, SoupServerMessage *msg, const char *path, gboolean *out_unauthenticated)
+{
+  const char *authorization;
+  g_autoptr (CareServerUser) user = NULL;
+
+  *out_unauthenticated = FALSE;
+  if (g_strcmp0 (path, "/api/v1/sync/push") != 0 ||
+      strcmp (soup_server_message_get_method (msg), SOUP_METHOD_POST) != 0)
+    return CARE_SERVER_MAX_SMALL_BODY;
+
+  authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                "Authorization");
+  if (authorization != NULL && g_ascii_strncasecmp (authorization, "Bearer ", 7) == 0)
+    user = care_server_auth_lookup_token (self->auth, authorization + 7, NULL);
+  if (user != NULL)
+    return CARE_SERVER_MAX_BODY;
+
+  *out_unauthenticated = TRUE;
+  return CARE_SERVER_MAX_SMALL_BODY;
+}
+
+/* Answers at once and closes the connection without reading the body. */
+static void
+refuse (CareServer *self, SoupServerMessage *msg, guint status, const char *code, const char *message)
+{
+  g_autoptr (JsonNode) node = NULL;
+  g_autofree char *body = NULL;
+  JsonObject      *obj = json_object_new ();
+  JsonObject      *err = json_object_new ();
+
+  json_object_set_string_member (err, "code", code);
+  json_object_set_string_member (err, "message", message);
+  json_object_set_object_member (obj, "error", err);
+  node = json_node_init_object (json_node_alloc (), obj);
+  json_object_unref (obj);
+  body = json_to_string (node, FALSE);
+
+  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    {
+      g_autofree char *path = care_server_log_path (g_uri_get_path (soup_server_message_get_uri (msg)));
+
+      g_debug ("%s %s -> %u %s: %s (refused before the body)",
+               soup_server_message_get_method (msg), path, status, code, message);
+    }
+
+  if (!care_server_listener_refuse (self->listener, msg, status, "application/json; charset=utf-8",
+                                    body))
+    {
+      /* Not a connection of the listener's: libsoup answers, after
+       * reading the body. */
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
+                                    "close");
+      respond_error (msg, status, code, message);
+    }
+}
+
+static void
+refuse_too_large (CareServer *self, SoupServerMessage *msg, gsize limit)
+{
+  g_autofree char *size = g_format_size_full (limit, G_FORMAT_SIZE_IEC_UNITS);
+  g_autofree char *message = g_strdup_printf (_ ("The request body is larger than %s"), size);
+
+  refuse (self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large", message);
+}
+
+/* A chunked body has no length up front: it is counted as it comes. */
+static void
+body_chunk_cb (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
+{
+  CareServer *self = user_data;
+  gsize       limit = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (msg), "care-body-limit"));
+
+  if ((gsize) soup_server_message_get_request_body (msg)->length <= limit)
+    return;
+
+  g_signal_handlers_disconnect_by_func (msg, body_chunk_cb, self);
+  refuse_too_large (self, msg, limit);
+}
+
 /* Runs once the headers are in, before the body is read: a body announced
- * as too large is refused without reading it. */
+ * as too large is refused without reading it, and any other is cut off as
+ * soon as it passes its limit. */
 static void
 early_handler_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
 {
+  CareServer         *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  gboolean            unauthenticated;
+  gsize               limit = body_limit (self, msg, path, &unauthenticated);
 
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-      soup_message_headers_get_content_length (headers) > CARE_SERVER_MAX_BODY)
+  switch (soup_message_headers_get_encoding (headers))
     {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
-                                    "close");
-      respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large",
-                     _ ("The request body is larger than 8 MiB"));
+    case SOUP_ENCODING_CONTENT_LENGTH:
+      if (soup_message_headers_get_content_length (headers) <= (goffset) limit)
+        break;
+      if (unauthenticated)
+        refuse (self, msg, SOUP_STATUS_UNAUTHORIZED, "unauthenticated",
+                _ ("Log in first: this needs an Authorization: Bearer token"));
+      else
+        refuse_too_large (self, msg, limit);
+      break;
+    case SOUP_ENCODING_CHUNKED:
+    case SOUP_ENCODING_EOF:
+      g_object_set_data (G_OBJECT (msg), "care-body-limit", GSIZE_TO_POINTER (limit));
+      g_signal_connect_object (msg, "got-chunk", G_CALLBACK (body_chunk_cb), self, 0);
+      break;
+    case SOUP_ENCODING_UNRECOGNIZED:
+    case SOUP_ENCODING_NONE:
+    case SOUP_ENCODING_BYTERANGES:
+    default:
+      break;
     }
 }
 
@@ -785,7 +927,12 @@ handler_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashT
   CareServer      *self = user_data;
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
 
-  g_debug ("%s %s", soup_server_message_get_method (msg), path);
+  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    {
+      g_autofree char *logged = care_server_log_path (path);
+
+      g_debug ("%s %s", soup_server_message_get_method (msg), logged);
+    }
 
   /* A chunked body has no length up front; check it now that it is here. */
   if (body->length > CARE_SERVER_MAX_BODY)
@@ -822,9 +969,14 @@ care_server_dispose (GObject *object)
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  if (self->listener != NULL)
+    care_server_listener_close (self->listener);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
 
+  g_clear_object (&self->listener);
+  g_clear_object (&self->logins);
+  g_clear_object (&self->throttle);
   g_clear_object (&self->soup);
   g_clear_object (&self->calendar);
   g_clear_object (&self->sync);
@@ -860,13 +1012,14 @@ care_server_new (CareServerDb *db, GTlsCertificate *certificate, GError **error)
   self->auth = care_server_auth_new (db);
   self->sync = care_server_sync_new (db);
   self->calendar = care_server_calendar_new (db);
+  self->throttle = care_server_throttle_new (db);
+  self->logins = care_server_login_queue_new ();
   self->soup = soup_server_new ("server-header", "aftercare-server/" PACKAGE_VERSION " ", NULL);
 
-  if (certificate != NULL)
-    {
-      soup_server_set_tls_certificate (self->soup, certificate);
-      self->tls = TRUE;
-    }
+  /* The listener accepts the connections (and does the TLS handshake),
+   * within limits and time-outs libsoup's own listener lacks. */
+  self->listener = care_server_listener_new (self->soup, certificate);
+  self->tls = certificate != NULL;
 
   soup_server_add_early_handler (self->soup, NULL, early_handler_cb, self, NULL);
   soup_server_add_handler (self->soup, NULL, handler_cb, self, NULL);
@@ -891,7 +1044,6 @@ care_server_listen (CareServer *self, const char *address, guint16 *out_port, GE
   g_autofree char *host = NULL;
   const char      *colon;
   guint64          port;
-  GSList          *listeners;
 
   g_return_val_if_fail (CARE_IS_SERVER (self), FALSE);
 
@@ -920,23 +1072,23 @@ care_server_listen (CareServer *self, const char *address, guint16 *out_port, GE
     }
 
   sockaddr = g_inet_socket_address_new (inet, (guint16) port);
-  if (!soup_server_listen (self->soup, sockaddr, self->tls ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
-    return FALSE;
+  return care_server_listener_listen (self->listener, sockaddr, out_port, error);
+}
 
-  listeners = soup_server_get_listeners (self->soup);
-  if (out_port != NULL && listeners != NULL)
-    {
-      g_autoptr (GSocketAddress) local = g_socket_get_local_address (listeners->data, error);
+/* Limits on connections and time-outs; call before care_server_listen(). */
+void
+care_server_set_limits (CareServer *self, const CareServerLimits *limits)
+{
+  g_return_if_fail (CARE_IS_SERVER (self));
+  care_server_listener_set_limits (self->listener, limits);
+}
 
-      g_slist_free (listeners);
-      if (local == NULL)
-        return FALSE;
-      *out_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
-      return TRUE;
-    }
-  g_slist_free (listeners);
-
-  return TRUE;
+/* The reverse proxies the server runs behind (see care_server_listener_set_trusted_proxies()). */
+void
+care_server_set_trusted_proxies (CareServer *self, const char *const *addresses)
+{
+  g_return_if_fail (CARE_IS_SERVER (self));
+  care_server_listener_set_trusted_proxies (self->listener, addresses);
 }
 
 /* Stops listening and closes client connections; pending logins are dropped. */
@@ -946,5 +1098,6 @@ care_server_shutdown (CareServer *self)
   g_return_if_fail (CARE_IS_SERVER (self));
 
   g_cancellable_cancel (self->cancellable);
+  care_server_listener_close (self->listener);
   soup_server_disconnect (self->soup);
 }

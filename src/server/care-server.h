@@ -5,20 +5,25 @@
 
 #include "care-server-auth.h"
 #include "care-server-db.h"
+#include "care-server-listener.h"
 #include "care-server-sync.h"
 
 G_BEGIN_DECLS
 
-/* Request bodies above this are refused with 413, from Content-Length when
- * the client sends one, before the body is read. */
-#define CARE_SERVER_MAX_BODY (8 * 1024 * 1024)
-#define CARE_SERVER_PROTOCOL 1
+/* Request bodies above these are refused with 413 as soon as the headers
+ * or the body so far show it: a push with a valid token may send 8 MiB,
+ * any other request 64 KiB. */
+#define CARE_SERVER_MAX_BODY       (8 * 1024 * 1024)
+#define CARE_SERVER_MAX_SMALL_BODY (64 * 1024)
+#define CARE_SERVER_PROTOCOL       1
 
 #define CARE_TYPE_SERVER (care_server_get_type ())
 G_DECLARE_FINAL_TYPE (CareServer, care_server, CARE, SERVER, GObject)
 
 CareServer *care_server_new (CareServerDb *db, GTlsCertificate *certificate, GError **error);
 gboolean    care_server_listen (CareServer *self, const char *address, guint16 *out_port, GError **error);
+void        care_server_set_limits (CareServer *self, const CareServerLimits *limits);
+void        care_server_set_trusted_proxies (CareServer *self, const char *const *addresses);
 void        care_server_shutdown (CareServer *self);
 gboolean    care_server_is_tls (CareServer *self);
 

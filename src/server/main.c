@@ -12,16 +12,22 @@
 #include <string.h>
 
 #include "care-server.h"
+#include "care-server-log.h"
 
 #define EXIT_USAGE 2
 
-static char *opt_db;
-static char *opt_listen;
-static char *opt_tls_cert;
-static char *opt_tls_key;
-static char *opt_role;
-static char *opt_staff;
-static int   opt_customers = 200;
+static char  *opt_db;
+static char  *opt_listen;
+static char  *opt_tls_cert;
+static char  *opt_tls_key;
+static char  *opt_role;
+static char  *opt_staff;
+static int    opt_customers = 200;
+static int    opt_max_connections = CARE_SERVER_DEFAULT_MAX_CONNECTIONS;
+static int    opt_max_per_client = CARE_SERVER_DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
+static int    opt_header_timeout = CARE_SERVER_DEFAULT_HEADER_TIMEOUT;
+static int    opt_idle_timeout = CARE_SERVER_DEFAULT_IDLE_TIMEOUT;
+static char **opt_trusted_proxies;
 
 static const GOptionEntry entries[] = {
   { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db, N_ ("The server database (created if missing)"),
@@ -39,6 +45,16 @@ static const GOptionEntry entries[] = {
     N_ ("useradd: the id of the staff record this login stands for"), N_ ("STAFF_ID") },
   { "customers", 0, 0, G_OPTION_ARG_INT, &opt_customers,
     N_ ("demo: how many customers to generate (default 200)"), N_ ("N") },
+  { "max-connections", 0, 0, G_OPTION_ARG_INT, &opt_max_connections,
+    N_ ("Connections open at once (default 1024; at most half the descriptor limit)"), N_ ("N") },
+  { "max-connections-per-client", 0, 0, G_OPTION_ARG_INT, &opt_max_per_client,
+    N_ ("Connections open at once from one client address (default 128)"), N_ ("N") },
+  { "header-timeout", 0, 0, G_OPTION_ARG_INT, &opt_header_timeout,
+    N_ ("Seconds a client has to send a request's headers (default 10)"), N_ ("SECONDS") },
+  { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &opt_idle_timeout,
+    N_ ("Seconds a connection may sit idle or stall (default 60)"), N_ ("SECONDS") },
+  { "trusted-proxy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_trusted_proxies,
+    N_ ("A reverse proxy whose X-Forwarded-For names the client (repeatable)"), N_ ("ADDRESS") },
   { NULL },
 };
 
@@ -66,6 +82,7 @@ serve (CareServerDb *db)
   g_autoptr (GMainLoop) loop = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *host = NULL;
+  CareServerLimits limits;
   guint16          port = 0;
   guint            term_id, int_id;
 
@@ -80,7 +97,18 @@ serve (CareServerDb *db)
         }
     }
 
+  care_server_limits_init (&limits);
+  limits.max_connections = (guint) opt_max_connections;
+  limits.max_connections_per_client = (guint) opt_max_per_client;
+  limits.header_timeout = (guint) opt_header_timeout;
+  limits.idle_timeout = (guint) opt_idle_timeout;
+
   server = care_server_new (db, certificate, &error);
+  if (server != NULL)
+    {
+      care_server_set_limits (server, &limits);
+      care_server_set_trusted_proxies (server, (const char *const *) opt_trusted_proxies);
+    }
   if (server == NULL || !care_server_listen (server, opt_listen, &port, &error))
     {
       g_printerr (_ ("aftercare-server: cannot listen on %s: %s\n"), opt_listen, error->message);
@@ -254,6 +282,9 @@ main (int argc, char *argv[])
   const char    *command;
   CareServerRole role = CARE_SERVER_ROLE_AGENT;
 
+  /* Before anything logs: no token may reach the log. */
+  care_server_log_install ();
+
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
@@ -285,6 +316,19 @@ main (int argc, char *argv[])
         return usage_error (context, _ ("--tls-cert and --tls-key go together"));
       if (opt_role != NULL || opt_staff != NULL)
         return usage_error (context, _ ("--role and --staff belong to useradd"));
+      if (opt_max_connections < 1 || opt_max_per_client < 1 || opt_header_timeout < 1 ||
+          opt_idle_timeout < 1)
+        return usage_error (context, _ ("Connection limits and time-outs are 1 or more"));
+      for (guint i = 0; opt_trusted_proxies != NULL && opt_trusted_proxies[i] != NULL; i++)
+        {
+          g_autoptr (GInetAddress) proxy = g_inet_address_new_from_string (opt_trusted_proxies[i]);
+
+          if (proxy == NULL)
+            return usage_error (context, _ ("--trusted-proxy takes an IP address"));
+          /* The form care_server_listener_get_client_address() compares. */
+          g_free (opt_trusted_proxies[i]);
+          opt_trusted_proxies[i] = g_inet_address_to_string (proxy);
+        }
     }
   else if (strcmp (command, "useradd") == 0)
     {

@@ -1105,7 +1105,7 @@ test_bad_mutations (void)
 {
   g_autofree char *client = new_uuid ();
   g_autofree char *good = new_uuid ();
-  g_autofree char *ids[7];
+  char            *ids[7];
   g_autofree char *mutations = NULL;
   g_autoptr (JsonObject) response = NULL;
   g_autoptr (GHashTable) changes = NULL;
@@ -1153,6 +1153,10 @@ test_bad_mutations (void)
   for (guint i = 0; i < 6; i++)
     g_assert_false (g_hash_table_contains (changes, ids[i]));
   g_assert_cmpstr (pulled_string (changes, good, "name"), ==, "Good");
+
+  /* g_autofree on an array frees its first element only. */
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    g_free (ids[i]);
 }
 
 typedef struct
@@ -1213,11 +1217,15 @@ test_bad_requests (void)
     }
 
   {
-    /* A chunked body has no Content-Length to refuse early: it is read, then refused. */
+    /* A chunked body has no Content-Length to refuse early: it is counted
+     * as it comes and refused once past the limit (the server then reads
+     * on for a moment, enough for this client to finish and read the
+     * answer; test-hostile sends bodies that never end). */
     g_autofree char *url = g_strconcat (shared->base_url, "/api/v1/sync/push", NULL);
     g_autofree char *auth = g_strdup_printf ("Bearer %s", tokens.agent);
     g_autoptr (SoupMessage) msg = soup_message_new ("POST", url);
-    g_autoptr (GInputStream) stream = g_memory_input_stream_new_from_data (huge, huge_len, NULL);
+    g_autoptr (GInputStream) stream =
+        g_memory_input_stream_new_from_data (huge, 8 * 1024 * 1024 + 65536, NULL);
     g_autoptr (GBytes) response = NULL;
     g_autoptr (GError) error = NULL;
 
@@ -1496,7 +1504,8 @@ test_cli_newer_database (void)
 }
 
 /* A version 1 database (before calendar feeds) is migrated in place and
- * keeps its users. It is made by taking migration 2 back out of a new one. */
+ * keeps its users. It is made by taking migrations 2 and later back out of
+ * a new one (test-server-db migrates from every version). */
 static void
 test_cli_upgrade_from_1 (void)
 {
@@ -1509,6 +1518,11 @@ test_cli_upgrade_from_1 (void)
   add_user (db_path, "veteran", "technician");
   g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db,
+                                 "DROP TABLE login_known; "
+                                 "DROP TABLE login_throttle; "
+                                 "CREATE TABLE login_failures (username TEXT PRIMARY KEY, "
+                                 "failures INTEGER NOT NULL, last_failure_at INTEGER NOT NULL); "
+                                 "DROP INDEX record_unique_serial; "
                                  "DROP TABLE calendar_feeds; "
                                  "ALTER TABLE users DROP COLUMN staff_id; "
                                  "PRAGMA user_version = 1",
@@ -1524,7 +1538,7 @@ test_cli_upgrade_from_1 (void)
   g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 2);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), >=, 3);
   sqlite3_finalize (stmt);
   g_assert_cmpint (sqlite3_exec (db, "SELECT staff_id FROM users; SELECT id FROM calendar_feeds",
                                  NULL, NULL, NULL),

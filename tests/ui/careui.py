@@ -323,8 +323,14 @@ def show_view(app, title, marker):
     wait_for_text(w, marker)
 
 
-def screenshot(path):
-    subprocess.run(["import", "-window", "root", path], check=True)
+def screenshot(path, pid=None):
+    """The screen, or only the windows of process @pid (a capture of the
+    root window of Xvfb can come out black)."""
+    ids = []
+    if pid is not None:
+        ids = subprocess.run(["xdotool", "search", "--onlyvisible", "--pid", str(pid)],
+                             capture_output=True, text=True).stdout.split()
+    subprocess.run(["import", "-window", ids[-1] if ids else "root", path], check=True)
 
 
 class App:
@@ -412,7 +418,7 @@ class App:
             shot = os.path.join(os.environ.get("MESON_BUILD_ROOT", tempfile.gettempdir()),
                                 f"ui-failure-{os.getpid()}-{int(time.monotonic())}.png")
             try:
-                screenshot(shot)
+                screenshot(shot, self.proc.pid if self.proc else None)
                 print(f"# screenshot of the window at the failure: {shot}")
             except Exception:
                 pass

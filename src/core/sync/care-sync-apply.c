@@ -697,7 +697,7 @@ pull_in_transaction (CareStore *store, gpointer user_data, GError **error)
       JsonNode         *node = json_array_get_element (data->changes, i);
       JsonObject       *change;
       const CareEntity *entity;
-      const char       *id;
+      g_autofree char  *id = NULL;
       gboolean          deleted = FALSE;
       JsonObject       *fields;
       gint64            rev = 0;
@@ -705,9 +705,10 @@ pull_in_transaction (CareStore *store, gpointer user_data, GError **error)
       if (!JSON_NODE_HOLDS_OBJECT (node))
         return protocol_error (error, "changes");
       change = json_node_get_object (node);
-      id = care_json_get_string (change, "id");
+      /* Ids are kept in lower case, whatever case a server sends. */
+      id = care_id_normalize (care_json_get_string (change, "id"));
       fields = care_json_get_object (change, "fields");
-      if (id == NULL || !g_uuid_string_is_valid (id) || !care_json_get_int (change, "rev", &rev) ||
+      if (id == NULL || !care_json_get_int (change, "rev", &rev) ||
           !care_json_get_bool (change, "deleted", &deleted))
         return protocol_error (error, "change");
 
