@@ -40,15 +40,13 @@ interop_fill (CareStore *store, InteropIds *ids)
   ids->trainer_id =
       save (store, "staff", "name", "Анна Петрова, Ph.D.; \"Trainer\"", "role", "trainer", NULL);
 
-  ids->company_id =
-      save (store, "customer", "kind", "company", "name", "Ёлки-Палки; Trading, Ltd.", "email",
-            "info@elki.example", "phone", "+7 495 123-45-67", "address",
-            "ул. Тверская, 7; кв. 5, Москва", "tax_number", "ru 7707083893", "language", "ru",
-            "notes", INTEROP_LONG_NOTE, NULL);
-  ids->person_id =
-      save (store, "customer", "kind", "person", "name", "Zoë Ångström", "email", "zoe@example.org",
-            "phone", "+46 8 123 456", "address", "Drottninggatan 1, Stockholm", "tax_number",
-            "BR 390.533.447-05", NULL);
+  ids->company_id = save (store, "customer", "kind", "company", "name", "Ёлки-Палки; Trading, Ltd.",
+                          "email", "info@elki.example", "phone", "+7 495 123-45-67", "address",
+                          "ул. Тверская, 7; кв. 5, Москва", "tax_number", "ru 7707083893",
+                          "language", "ru", "notes", INTEROP_LONG_NOTE, NULL);
+  ids->person_id = save (store, "customer", "kind", "person", "name", "Zoë Ångström", "email",
+                         "zoe@example.org", "phone", "+46 8 123 456", "address",
+                         "Drottninggatan 1, Stockholm", "tax_number", "BR 390.533.447-05", NULL);
   ids->formula_id =
       save (store, "customer", "kind", "person", "name", "=HYPERLINK(\"http://evil.example\")",
             "address", "-2+3", "notes", "@SUM(1+1)\n+second line", "language", "'=x", NULL);

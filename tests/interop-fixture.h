@@ -29,8 +29,7 @@ typedef struct
   "Заметка: клиент просит позвонить заранее, код домофона 42; парковка во дворе, въезд с улицы " \
   "Тверская, ключ у охраны.\nSecond line; with, punctuation \\ and a backslash."
 
-void interop_fill (CareStore  *store,
-                   InteropIds *ids);
+void interop_fill (CareStore *store, InteropIds *ids);
 void interop_clear (InteropIds *ids);
 
 G_END_DECLS

@@ -15,8 +15,7 @@ typedef struct
 } Fixture;
 
 static inline CareStore *
-open_store (const char *dir,
-            const char *name)
+open_store (const char *dir, const char *name)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *path = g_build_filename (dir, name, NULL);
@@ -27,8 +26,7 @@ open_store (const char *dir,
 }
 
 static inline void
-fixture_setup (Fixture      *f,
-               gconstpointer data)
+fixture_setup (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
 
@@ -40,8 +38,7 @@ fixture_setup (Fixture      *f,
 }
 
 static inline void
-fixture_teardown (Fixture      *f,
-                  gconstpointer data)
+fixture_teardown (Fixture *f, gconstpointer data)
 {
   g_autoptr (GDir) d = g_dir_open (f->dir, 0, NULL);
   const char *name;
@@ -59,8 +56,7 @@ fixture_teardown (Fixture      *f,
 }
 
 static inline GPtrArray *
-all_of (CareStore  *store,
-        const char *entity)
+all_of (CareStore *store, const char *entity)
 {
   g_autoptr (CareQuery) q = care_query_new (care_schema_lookup (entity));
   g_autoptr (GError) error = NULL;
@@ -73,8 +69,7 @@ all_of (CareStore  *store,
 }
 
 static inline guint
-count_of (CareStore  *store,
-          const char *entity)
+count_of (CareStore *store, const char *entity)
 {
   g_autoptr (GPtrArray) all = all_of (store, entity);
 
@@ -83,9 +78,7 @@ count_of (CareStore  *store,
 
 /* Every record of @entity in @a is in @b with the same id and values. */
 static inline void
-assert_same_records (CareStore  *a,
-                     CareStore  *b,
-                     const char *entity)
+assert_same_records (CareStore *a, CareStore *b, const char *entity)
 {
   g_autoptr (GPtrArray) left = all_of (a, entity);
   g_autoptr (GPtrArray) right = all_of (b, entity);
@@ -94,7 +87,8 @@ assert_same_records (CareStore  *a,
   for (guint i = 0; i < left->len; i++)
     {
       CareRecord *l = g_ptr_array_index (left, i);
-      g_autoptr (CareRecord) r = care_store_load (b, care_record_get_entity (l), care_record_get_id (l), NULL);
+      g_autoptr (CareRecord) r =
+          care_store_load (b, care_record_get_entity (l), care_record_get_id (l), NULL);
       g_autoptr (GPtrArray) diff = NULL;
 
       g_assert_nonnull (r);
@@ -107,9 +101,10 @@ assert_same_records (CareStore  *a,
 }
 
 static inline char *
-export_to_string (gboolean (*export_func) (CareStore *, CareQuery *, GOutputStream *, GCancellable *, GError **),
-                  CareStore  *store,
-                  const char *entity)
+export_to_string (
+    gboolean (*export_func) (CareStore *, CareQuery *, GOutputStream *, GCancellable *, GError **),
+    CareStore  *store,
+    const char *entity)
 {
   g_autoptr (GOutputStream) out = g_memory_output_stream_new_resizable ();
   g_autoptr (CareQuery) q = care_query_new (care_schema_lookup (entity));

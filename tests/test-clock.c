@@ -18,8 +18,7 @@ utc (const char *iso)
 
 /* Runs @check with TZ set to @zone, then puts the suite's zone back. */
 static void
-in_zone (const char *zone,
-         void (*check) (void))
+in_zone (const char *zone, void (*check) (void))
 {
   g_autofree char *saved = g_strdup (g_getenv ("TZ"));
 
@@ -36,7 +35,7 @@ test_pin_runs_on (void)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *now = NULL;
-  gint64 then;
+  gint64           then;
 
   g_assert_true (care_clock_pin ("2028-02-29T23:59:58Z", &error));
   g_assert_no_error (error);
@@ -69,7 +68,7 @@ static void
 today_is_new_year (void)
 {
   g_autofree char *today = care_clock_today ();
-  GDate date;
+  GDate            date;
 
   g_assert_cmpstr (today, ==, "2028-01-01");
   care_clock_today_date (&date);

@@ -12,16 +12,13 @@ wait_result (GAsyncResult **slot)
 }
 
 static void
-done_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
 static char *
-lookup (const char *server,
-        const char *user)
+lookup (const char *server, const char *user)
 {
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
@@ -43,7 +40,8 @@ test_round_trip (void)
   g_autofree char *other = NULL;
   g_autofree char *gone = NULL;
 
-  care_credentials_store_async ("https://care.example:8443", "ana", "tok-123", NULL, done_cb, &stored);
+  care_credentials_store_async ("https://care.example:8443", "ana", "tok-123", NULL, done_cb,
+                                &stored);
   g_assert_true (care_credentials_store_finish (wait_result (&stored), &error));
   g_assert_no_error (error);
 
@@ -59,8 +57,7 @@ test_round_trip (void)
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 

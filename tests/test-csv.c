@@ -18,7 +18,8 @@ test_export_shape (Fixture *f, gconstpointer data)
   g_autofree char *text = export_to_string (care_csv_export, f->store, "customer");
   g_autofree char *company = NULL;
 
-  g_assert_true (g_str_has_prefix (text, "id,kind,name,email,phone,address,tax_number,language,notes\r\n"));
+  g_assert_true (
+      g_str_has_prefix (text, "id,kind,name,email,phone,address,tax_number,language,notes\r\n"));
   /* Quotes doubled, cells with commas, semicolons or newlines quoted. */
   company = g_strdup_printf (
       "%s,company,\"Ёлки-Палки; Trading, Ltd.\",info@elki.example,'+7 495 123-45-67,"
@@ -31,9 +32,8 @@ test_export_shape (Fixture *f, gconstpointer data)
                             ",\"'=HYPERLINK(\"\"http://"
                             "evil.example\"\")\",,,'-2+3,,''=x,\"'@SUM(1+1)\n+second line\"\r\n"));
   g_assert_nonnull (strstr (
-      text,
-      ",person,Zoë Ångström,zoe@example.org,'+46 8 123 456,\"Drottninggatan 1, Stockholm\","
-      "BR39053344705,,\r\n"));
+      text, ",person,Zoë Ångström,zoe@example.org,'+46 8 123 456,\"Drottninggatan 1, Stockholm\","
+            "BR39053344705,,\r\n"));
 }
 
 static void
@@ -76,7 +76,8 @@ test_partial_columns_update (Fixture *f, gconstpointer data)
 
   g_assert_no_error (error);
   g_assert_cmpuint (care_import_report_get_n_updated (report), ==, 1);
-  person = care_store_load (f->store, care_schema_entity (CARE_ENTITY_CUSTOMER), f->ids.person_id, &error);
+  person = care_store_load (f->store, care_schema_entity (CARE_ENTITY_CUSTOMER), f->ids.person_id,
+                            &error);
   g_assert_cmpstr (care_record_get_string (person, "name"), ==, "Zoë Ångström-Berg");
   /* Columns the file does not have keep their values. */
   g_assert_cmpstr (care_record_get_string (person, "email"), ==, "zoe@example.org");
@@ -150,8 +151,8 @@ test_hostile_files (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (error->message, "line 2"));
   g_clear_error (&error);
 
-  report = care_csv_import (f->empty, care_schema_entity (CARE_ENTITY_CUSTOMER), binary, sizeof binary - 1,
-                            NULL, &error);
+  report = care_csv_import (f->empty, care_schema_entity (CARE_ENTITY_CUSTOMER), binary,
+                            sizeof binary - 1, NULL, &error);
   g_assert_error (error, CARE_IMPORT_ERROR, CARE_IMPORT_ERROR_ENCODING);
   g_clear_error (&error);
 
@@ -182,7 +183,8 @@ test_hostile_files (Fixture *f, gconstpointer data)
   huge = g_strnfill (CARE_IMPORT_MAX_SIZE + 1, ',');
   g_assert_true (g_file_set_contents (path, huge, -1, NULL));
   file = g_file_new_for_path (path);
-  report = care_csv_import_file (f->empty, care_schema_entity (CARE_ENTITY_CUSTOMER), file, NULL, &error);
+  report = care_csv_import_file (f->empty, care_schema_entity (CARE_ENTITY_CUSTOMER), file, NULL,
+                                 &error);
   g_assert_error (error, CARE_IMPORT_ERROR, CARE_IMPORT_ERROR_TOO_LARGE);
   g_assert_null (report);
 
@@ -218,8 +220,8 @@ import_async (CareStore *store, const char *path, GError **error)
   g_autoptr (GFile) file = g_file_new_for_path (path);
   g_autoptr (GAsyncResult) result = NULL;
 
-  care_csv_import_file_async (store, care_schema_entity (CARE_ENTITY_CUSTOMER), file, NULL, async_done_cb,
-                              &result);
+  care_csv_import_file_async (store, care_schema_entity (CARE_ENTITY_CUSTOMER), file, NULL,
+                              async_done_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   return care_csv_import_file_finish (store, result, error);

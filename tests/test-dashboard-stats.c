@@ -8,8 +8,7 @@
 #define NOW "2026-11-25T09:00:00Z"
 
 static CareDashboardStats *
-stats_at (CareStore  *store,
-          const char *now_iso)
+stats_at (CareStore *store, const char *now_iso)
 {
   g_autoptr (GDateTime) now = fx_time (now_iso);
 
@@ -19,9 +18,7 @@ stats_at (CareStore  *store,
 /* Inserts @record as it was last changed at @updated_at, which a save
  * would set to the real time. */
 static CareRecord *
-insert_at (CareStore  *store,
-           CareRecord *record,
-           const char *updated_at)
+insert_at (CareStore *store, CareRecord *record, const char *updated_at)
 {
   g_autoptr (GError) error = NULL;
 
@@ -54,10 +51,7 @@ new_case (CareStore  *store,
 }
 
 static void
-survey (CareStore  *store,
-        CareRecord *c,
-        const char *answered_at,
-        gint64      score)
+survey (CareStore *store, CareRecord *c, const char *answered_at, gint64 score)
 {
   g_autoptr (CareRecord) s = care_record_new (care_schema_entity (CARE_ENTITY_SURVEY));
 
@@ -69,9 +63,7 @@ survey (CareStore  *store,
 }
 
 static void
-assert_ids (GPtrArray  *records,
-            CareRecord *first,
-            ...)
+assert_ids (GPtrArray *records, CareRecord *first, ...)
 {
   va_list     args;
   CareRecord *expected = first;
@@ -81,7 +73,8 @@ assert_ids (GPtrArray  *records,
   for (; expected != NULL; expected = va_arg (args, CareRecord *), i++)
     {
       g_assert_cmpuint (i, <, records->len);
-      g_assert_cmpstr (care_record_get_id (g_ptr_array_index (records, i)), ==, care_record_get_id (expected));
+      g_assert_cmpstr (care_record_get_id (g_ptr_array_index (records, i)), ==,
+                       care_record_get_id (expected));
     }
   va_end (args);
   g_assert_cmpuint (records->len, ==, i);
@@ -121,9 +114,7 @@ test_empty (void)
 }
 
 static void
-assign (CareStore  *store,
-        CareRecord *appointment,
-        CareRecord *technician)
+assign (CareStore *store, CareRecord *appointment, CareRecord *technician)
 {
   care_record_set_string (appointment, "technician_id", care_record_get_id (technician));
   fx_save (store, appointment);
@@ -136,18 +127,19 @@ test_appointments_today (void)
   g_autoptr (CareRecord) customer = fx_customer (store, "Ana Sousa");
   g_autoptr (CareRecord) eva = fx_staff (store, "Eva Kranjc", "technician");
   g_autoptr (CareRecord) rok = fx_staff (store, "Rok Zupan", "technician");
-  g_autoptr (CareRecord) early = fx_appointment (store, customer, NULL, "repair", "2026-11-25T07:00:00Z",
-                                                 "2026-11-25T08:00:00Z", "done");
-  g_autoptr (CareRecord) ten = fx_appointment (store, customer, NULL, "maintenance", "2026-11-25T10:00:00Z",
-                                               "2026-11-25T11:00:00Z", "planned");
-  g_autoptr (CareRecord) other = fx_appointment (store, customer, NULL, "delivery", "2026-11-25T14:00:00Z",
-                                                 "2026-11-25T15:00:00Z", "planned");
-  g_autoptr (CareRecord) cancelled = fx_appointment (store, customer, NULL, "repair", "2026-11-25T12:00:00Z",
-                                                     "2026-11-25T13:00:00Z", "cancelled");
-  g_autoptr (CareRecord) yesterday = fx_appointment (store, customer, NULL, "repair", "2026-11-24T23:30:00Z",
-                                                     "2026-11-24T23:59:00Z", "planned");
-  g_autoptr (CareRecord) tomorrow = fx_appointment (store, customer, NULL, "repair", "2026-11-26T00:00:00Z",
-                                                    "2026-11-26T01:00:00Z", "planned");
+  g_autoptr (CareRecord) early = fx_appointment (
+      store, customer, NULL, "repair", "2026-11-25T07:00:00Z", "2026-11-25T08:00:00Z", "done");
+  g_autoptr (CareRecord) ten =
+      fx_appointment (store, customer, NULL, "maintenance", "2026-11-25T10:00:00Z",
+                      "2026-11-25T11:00:00Z", "planned");
+  g_autoptr (CareRecord) other = fx_appointment (
+      store, customer, NULL, "delivery", "2026-11-25T14:00:00Z", "2026-11-25T15:00:00Z", "planned");
+  g_autoptr (CareRecord) cancelled = fx_appointment (
+      store, customer, NULL, "repair", "2026-11-25T12:00:00Z", "2026-11-25T13:00:00Z", "cancelled");
+  g_autoptr (CareRecord) yesterday = fx_appointment (
+      store, customer, NULL, "repair", "2026-11-24T23:30:00Z", "2026-11-24T23:59:00Z", "planned");
+  g_autoptr (CareRecord) tomorrow = fx_appointment (
+      store, customer, NULL, "repair", "2026-11-26T00:00:00Z", "2026-11-26T01:00:00Z", "planned");
   g_autoptr (CareDashboardStats) stats = stats_at (store, NOW);
   g_autoptr (CareDashboardStats) lisbon_night = NULL;
   g_autoptr (GPtrArray) mine = NULL;
@@ -165,7 +157,8 @@ test_appointments_today (void)
   assign (store, yesterday, eva);
   assign (store, tomorrow, eva);
 
-  mine = care_dashboard_stats_appointments_today (stats, care_record_get_id (eva), 10, &total, &error);
+  mine =
+      care_dashboard_stats_appointments_today (stats, care_record_get_id (eva), 10, &total, &error);
   g_assert_no_error (error);
   assert_ids (mine, early, ten, NULL);
   g_assert_cmpuint (total, ==, 2);
@@ -194,7 +187,8 @@ test_appointments_today (void)
     g_autoptr (GDateTime) now = fx_time ("2026-11-25T00:45:00+02:00");
     lisbon_night = care_dashboard_stats_new (store, now);
   }
-  east = care_dashboard_stats_appointments_today (lisbon_night, care_record_get_id (eva), 10, &total, &error);
+  east = care_dashboard_stats_appointments_today (lisbon_night, care_record_get_id (eva), 10,
+                                                  &total, &error);
   g_assert_no_error (error);
   assert_ids (east, yesterday, early, ten, NULL);
 }
@@ -204,26 +198,33 @@ test_overdue_follow_ups (void)
 {
   g_autoptr (CareStore) store = fx_store ();
   g_autoptr (CareRecord) customer = fx_customer (store, "Camille Dubois");
-  g_autoptr (CareRecord) last_week = fx_appointment (store, customer, NULL, "follow_up_call", "2026-11-18T10:00:00Z",
-                                                     "2026-11-18T10:15:00Z", "planned");
-  g_autoptr (CareRecord) this_morning = fx_appointment (store, customer, NULL, "follow_up_call",
-                                                        "2026-11-25T08:00:00Z", "2026-11-25T08:15:00Z", "planned");
-  g_autoptr (CareRecord) running = fx_appointment (store, customer, NULL, "follow_up_call", "2026-11-25T08:50:00Z",
-                                                   "2026-11-25T09:05:00Z", "planned");
-  g_autoptr (CareRecord) later = fx_appointment (store, customer, NULL, "follow_up_call", "2026-11-25T10:00:00Z",
-                                                 "2026-11-25T10:15:00Z", "planned");
-  g_autoptr (CareRecord) done = fx_appointment (store, customer, NULL, "follow_up_call", "2026-11-20T10:00:00Z",
-                                                "2026-11-20T10:15:00Z", "done");
-  g_autoptr (CareRecord) repair = fx_appointment (store, customer, NULL, "repair", "2026-11-20T10:00:00Z",
-                                                  "2026-11-20T12:00:00Z", "planned");
-  g_autoptr (CareRecord) deleted = fx_appointment (store, customer, NULL, "follow_up_call", "2026-11-19T10:00:00Z",
-                                                   "2026-11-19T10:15:00Z", "planned");
+  g_autoptr (CareRecord) last_week =
+      fx_appointment (store, customer, NULL, "follow_up_call", "2026-11-18T10:00:00Z",
+                      "2026-11-18T10:15:00Z", "planned");
+  g_autoptr (CareRecord) this_morning =
+      fx_appointment (store, customer, NULL, "follow_up_call", "2026-11-25T08:00:00Z",
+                      "2026-11-25T08:15:00Z", "planned");
+  g_autoptr (CareRecord) running =
+      fx_appointment (store, customer, NULL, "follow_up_call", "2026-11-25T08:50:00Z",
+                      "2026-11-25T09:05:00Z", "planned");
+  g_autoptr (CareRecord) later =
+      fx_appointment (store, customer, NULL, "follow_up_call", "2026-11-25T10:00:00Z",
+                      "2026-11-25T10:15:00Z", "planned");
+  g_autoptr (CareRecord) done =
+      fx_appointment (store, customer, NULL, "follow_up_call", "2026-11-20T10:00:00Z",
+                      "2026-11-20T10:15:00Z", "done");
+  g_autoptr (CareRecord) repair = fx_appointment (
+      store, customer, NULL, "repair", "2026-11-20T10:00:00Z", "2026-11-20T12:00:00Z", "planned");
+  g_autoptr (CareRecord) deleted =
+      fx_appointment (store, customer, NULL, "follow_up_call", "2026-11-19T10:00:00Z",
+                      "2026-11-19T10:15:00Z", "planned");
   g_autoptr (CareDashboardStats) stats = stats_at (store, NOW);
   g_autoptr (GPtrArray) overdue = NULL;
   g_autoptr (GError) error = NULL;
   guint total = 0;
 
-  care_store_delete (store, care_schema_entity (CARE_ENTITY_APPOINTMENT), care_record_get_id (deleted), &error);
+  care_store_delete (store, care_schema_entity (CARE_ENTITY_APPOINTMENT),
+                     care_record_get_id (deleted), &error);
   g_assert_no_error (error);
 
   overdue = care_dashboard_stats_overdue_follow_ups (stats, 10, &total, &error);
@@ -243,22 +244,32 @@ test_expiring_warranties (void)
   g_autoptr (CareRecord) p4 = fx_product (store, customer, "PRN-4");
   g_autoptr (CareRecord) p5 = fx_product (store, customer, "PRN-5");
   g_autoptr (CareRecord) p6 = fx_product (store, customer, "PRN-6");
-  g_autoptr (CareRecord) today = fx_warranty (store, p1, "standard", "2024-11-25", "2026-11-25", TRUE, TRUE, 0);
-  g_autoptr (CareRecord) day30 = fx_warranty (store, p2, "standard", "2024-12-25", "2026-12-25", TRUE, TRUE, 0);
-  g_autoptr (CareRecord) day31 = fx_warranty (store, p3, "standard", "2024-12-26", "2026-12-26", TRUE, TRUE, 0);
-  g_autoptr (CareRecord) expired = fx_warranty (store, p4, "standard", "2024-11-24", "2026-11-24", TRUE, TRUE, 0);
-  g_autoptr (CareRecord) extended = fx_warranty (store, p5, "standard", "2024-12-01", "2026-12-01", TRUE, TRUE, 0);
-  g_autoptr (CareRecord) extension = fx_warranty (store, p5, "extended", "2026-12-02", "2027-12-01", TRUE, TRUE, 0);
-  g_autoptr (CareRecord) gone = fx_warranty (store, p6, "standard", "2024-12-01", "2026-12-01", TRUE, TRUE, 0);
-  g_autoptr (CareRecord) next_year = fx_warranty (store, p4, "extended", "2026-11-01", "2027-10-31", TRUE, TRUE, 0);
-  g_autoptr (CareRecord) too_far = fx_warranty (store, p3, "extended", "2027-11-01", "2027-11-01", TRUE, TRUE, 0);
+  g_autoptr (CareRecord) today =
+      fx_warranty (store, p1, "standard", "2024-11-25", "2026-11-25", TRUE, TRUE, 0);
+  g_autoptr (CareRecord) day30 =
+      fx_warranty (store, p2, "standard", "2024-12-25", "2026-12-25", TRUE, TRUE, 0);
+  g_autoptr (CareRecord) day31 =
+      fx_warranty (store, p3, "standard", "2024-12-26", "2026-12-26", TRUE, TRUE, 0);
+  g_autoptr (CareRecord) expired =
+      fx_warranty (store, p4, "standard", "2024-11-24", "2026-11-24", TRUE, TRUE, 0);
+  g_autoptr (CareRecord) extended =
+      fx_warranty (store, p5, "standard", "2024-12-01", "2026-12-01", TRUE, TRUE, 0);
+  g_autoptr (CareRecord) extension =
+      fx_warranty (store, p5, "extended", "2026-12-02", "2027-12-01", TRUE, TRUE, 0);
+  g_autoptr (CareRecord) gone =
+      fx_warranty (store, p6, "standard", "2024-12-01", "2026-12-01", TRUE, TRUE, 0);
+  g_autoptr (CareRecord) next_year =
+      fx_warranty (store, p4, "extended", "2026-11-01", "2027-10-31", TRUE, TRUE, 0);
+  g_autoptr (CareRecord) too_far =
+      fx_warranty (store, p3, "extended", "2027-11-01", "2027-11-01", TRUE, TRUE, 0);
   g_autoptr (CareDashboardStats) stats = stats_at (store, NOW);
   g_autoptr (GPtrArray) soon = NULL;
   g_autoptr (GError) error = NULL;
   guint total = 0;
   guint per_month[12];
 
-  care_store_delete (store, care_schema_entity (CARE_ENTITY_WARRANTY), care_record_get_id (gone), &error);
+  care_store_delete (store, care_schema_entity (CARE_ENTITY_WARRANTY), care_record_get_id (gone),
+                     &error);
   g_assert_no_error (error);
 
   /* From today to 30 days on, both included; an extended one is no renewal. */
@@ -335,20 +346,25 @@ test_cases_per_week (void)
   g_assert_cmpint (g_date_get_month (&start), ==, G_DATE_SEPTEMBER);
   g_assert_cmpint (g_date_get_day (&start), ==, 7);
 
-  g_object_unref (new_case (store, customer, "2026-11-23T00:00:00Z", "open", "2026-11-23T00:00:00Z"));     /* week 11 */
-  g_object_unref (new_case (store, customer, "2026-11-22T23:59:00Z", "open", "2026-11-24T10:00:00Z"));     /* week 10 */
-  g_object_unref (new_case (store, customer, "2026-09-07T00:00:00Z", "resolved", "2026-11-24T10:00:00Z")); /* 0; 11 */
-  g_object_unref (new_case (store, customer, "2026-09-06T23:59:00Z", "closed", "2026-10-01T12:00:00Z"));   /* -; 3 */
-  g_object_unref (new_case (store, customer, "2026-11-30T09:00:00Z", "open", "2026-11-30T09:00:00Z"));     /* ahead */
-  g_object_unref (new_case (store, customer, "2026-08-01T09:00:00Z", "closed", "2026-08-02T09:00:00Z"));   /* before */
+  g_object_unref (new_case (store, customer, "2026-11-23T00:00:00Z", "open",
+                            "2026-11-23T00:00:00Z")); /* week 11 */
+  g_object_unref (new_case (store, customer, "2026-11-22T23:59:00Z", "open",
+                            "2026-11-24T10:00:00Z")); /* week 10 */
+  g_object_unref (new_case (store, customer, "2026-09-07T00:00:00Z", "resolved",
+                            "2026-11-24T10:00:00Z")); /* 0; 11 */
+  g_object_unref (new_case (store, customer, "2026-09-06T23:59:00Z", "closed",
+                            "2026-10-01T12:00:00Z")); /* -; 3 */
+  g_object_unref (new_case (store, customer, "2026-11-30T09:00:00Z", "open",
+                            "2026-11-30T09:00:00Z")); /* ahead */
+  g_object_unref (new_case (store, customer, "2026-08-01T09:00:00Z", "closed",
+                            "2026-08-02T09:00:00Z")); /* before */
 
   g_assert_true (care_dashboard_stats_cases_per_week (stats, 12, opened, resolved, &error));
   g_assert_no_error (error);
   for (guint i = 0; i < 12; i++)
     {
       g_assert_cmpuint (opened[i], ==, (i == 0 || i == 10 || i == 11) ? 1 : 0);
-      g_assert_cmpuint (resolved[i], ==, i == 11 ? 1 : i == 3 ? 1
-                                                              : 0);
+      g_assert_cmpuint (resolved[i], ==, i == 11 ? 1 : i == 3 ? 1 : 0);
     }
 }
 
@@ -357,7 +373,8 @@ test_satisfaction (void)
 {
   g_autoptr (CareStore) store = fx_store ();
   g_autoptr (CareRecord) customer = fx_customer (store, "Ana Sousa");
-  g_autoptr (CareRecord) c = new_case (store, customer, "2025-06-01T09:00:00Z", "closed", "2025-06-02T09:00:00Z");
+  g_autoptr (CareRecord) c =
+      new_case (store, customer, "2025-06-01T09:00:00Z", "closed", "2025-06-02T09:00:00Z");
   g_autoptr (CareDashboardStats) stats = stats_at (store, NOW);
   g_autoptr (GError) error = NULL;
   double average[12];
@@ -387,8 +404,7 @@ test_satisfaction (void)
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 

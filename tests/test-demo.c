@@ -18,32 +18,33 @@ typedef struct
 } Summary;
 
 static gboolean
-summarize (CareRecord *record,
-           gpointer    user_data,
-           GError    **error)
+summarize (CareRecord *record, gpointer user_data, GError **error)
 {
   Summary    *s = user_data;
   const char *entity = care_record_get_entity (record)->name;
 
   g_checksum_update (s->ids, (const guchar *) care_record_get_id (record), -1);
-  g_hash_table_insert (s->counts, (gpointer) entity,
-                       GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (s->counts, entity)) + 1));
+  g_hash_table_insert (
+      s->counts, (gpointer) entity,
+      GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (s->counts, entity)) + 1));
 
   if (g_str_equal (entity, "warranty"))
-    g_hash_table_add (s->statuses, (gpointer) care_warranty_status_key (care_warranty_status (record, &s->today, 30)));
+    g_hash_table_add (s->statuses, (gpointer) care_warranty_status_key (
+                                       care_warranty_status (record, &s->today, 30)));
   else if (g_str_equal (entity, "customer"))
     g_hash_table_add (s->languages, g_strdup (care_record_get_string (record, "language")));
   else if (g_str_equal (entity, "product"))
-    g_assert_true (g_hash_table_add (s->serials, g_strdup (care_record_get_string (record, "serial"))));
-  else if (g_str_equal (entity, "enrolment") && g_str_equal (care_record_get_string (record, "status"), "waitlisted"))
+    g_assert_true (
+        g_hash_table_add (s->serials, g_strdup (care_record_get_string (record, "serial"))));
+  else if (g_str_equal (entity, "enrolment") &&
+           g_str_equal (care_record_get_string (record, "status"), "waitlisted"))
     s->waitlisted++;
 
   return TRUE;
 }
 
 static char *
-run (guint    n,
-     Summary *s)
+run (guint n, Summary *s)
 {
   CareDemoOptions options;
 
@@ -113,7 +114,8 @@ test_fill_store (void)
   g_assert_cmpuint (n, >, 2000);
   g_assert_cmpuint (care_store_count (store, q, NULL, NULL), ==, 500);
   care_query_set_search (q, "ivanov");
-  g_assert_cmpuint (care_store_count (store, q, NULL, NULL), ==, 0); /* Cyrillic names are not transliterated */
+  g_assert_cmpuint (care_store_count (store, q, NULL, NULL), ==,
+                    0); /* Cyrillic names are not transliterated */
   care_query_set_search (q, "иванов");
   g_assert_cmpuint (care_store_count (store, q, NULL, NULL), >, 0);
 }
@@ -157,8 +159,7 @@ test_fill_cancelled (void)
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 

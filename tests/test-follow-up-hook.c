@@ -154,8 +154,10 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/follow-up-hook/resolving", Fixture, NULL, setup, test_resolving_books_with_the_setting, teardown);
-  g_test_add ("/follow-up-hook/no-change", Fixture, NULL, setup, test_no_change_books_nothing, teardown);
+  g_test_add ("/follow-up-hook/resolving", Fixture, NULL, setup,
+              test_resolving_books_with_the_setting, teardown);
+  g_test_add ("/follow-up-hook/no-change", Fixture, NULL, setup, test_no_change_books_nothing,
+              teardown);
   g_test_add ("/follow-up-hook/delivery", Fixture, NULL, setup, test_delivery_done, teardown);
 
   return g_test_run ();

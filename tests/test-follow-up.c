@@ -5,9 +5,7 @@
 #include "workflow-fixtures.h"
 
 static CareRecord *
-new_case (CareStore  *store,
-          CareRecord *customer,
-          const char *status)
+new_case (CareStore *store, CareRecord *customer, const char *status)
 {
   CareRecord *c = care_record_new (care_schema_entity (CARE_ENTITY_SERVICE_CASE));
 
@@ -68,12 +66,13 @@ test_delivery_done (void)
   g_autoptr (CareStore) store = fx_store ();
   g_autoptr (CareRecord) customer = fx_customer (store, "Luka Novak");
   g_autoptr (CareRecord) product = fx_product (store, customer, "APL-9");
-  g_autoptr (CareRecord) delivery = fx_appointment (store, customer, product, "delivery", "2026-11-20T09:00:00Z",
-                                                    "2026-11-20T10:00:00Z", "done");
-  g_autoptr (CareRecord) repair = fx_appointment (store, customer, product, "repair", "2026-11-20T09:00:00Z",
-                                                  "2026-11-20T10:00:00Z", "done");
-  g_autoptr (CareRecord) install = fx_appointment (store, customer, product, "installation",
-                                                   "2026-11-27T09:00:00Z", "2026-11-27T12:00:00Z", "planned");
+  g_autoptr (CareRecord) delivery = fx_appointment (
+      store, customer, product, "delivery", "2026-11-20T09:00:00Z", "2026-11-20T10:00:00Z", "done");
+  g_autoptr (CareRecord) repair = fx_appointment (
+      store, customer, product, "repair", "2026-11-20T09:00:00Z", "2026-11-20T10:00:00Z", "done");
+  g_autoptr (CareRecord) install =
+      fx_appointment (store, customer, product, "installation", "2026-11-27T09:00:00Z",
+                      "2026-11-27T12:00:00Z", "planned");
   g_autoptr (GDateTime) now = fx_time ("2026-11-23T15:00:00Z");
   g_autoptr (CareRecord) call = NULL;
   g_autoptr (CareRecord) none = NULL;
@@ -81,7 +80,8 @@ test_delivery_done (void)
 
   g_assert_true (care_follow_up_schedule (store, delivery, 2, now, &call, NULL));
   g_assert_nonnull (call);
-  g_assert_cmpstr (care_record_get_string (call, "follow_up_of"), ==, care_record_get_id (delivery));
+  g_assert_cmpstr (care_record_get_string (call, "follow_up_of"), ==,
+                   care_record_get_id (delivery));
   g_assert_cmpstr (care_record_get_string (call, "product_id"), ==, care_record_get_id (product));
   fx_assert_local_slot (call, "start_at", "2026-11-25", 10);
 
@@ -108,8 +108,8 @@ test_one_call_per_case (void)
   g_autoptr (CareStore) store = fx_store ();
   g_autoptr (CareRecord) customer = fx_customer (store, "Jérôme Girard");
   g_autoptr (CareRecord) service_case = new_case (store, customer, "in_progress");
-  g_autoptr (CareRecord) delivery = fx_appointment (store, customer, NULL, "delivery", "2026-11-20T09:00:00Z",
-                                                    "2026-11-20T10:00:00Z", "planned");
+  g_autoptr (CareRecord) delivery = fx_appointment (
+      store, customer, NULL, "delivery", "2026-11-20T09:00:00Z", "2026-11-20T10:00:00Z", "planned");
   g_autoptr (GDateTime) now = fx_time ("2026-11-23T15:00:00Z");
   g_autoptr (CareRecord) call = NULL;
   g_autoptr (CareRecord) none = NULL;
@@ -128,8 +128,7 @@ test_one_call_per_case (void)
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 

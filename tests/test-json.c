@@ -28,7 +28,8 @@ static void
 test_json_round_trip (void)
 {
   g_autoptr (CareRecord) w = care_record_new (care_schema_entity (CARE_ENTITY_WARRANTY));
-  g_autoptr (CareRecord) back = care_record_new_with_id (care_schema_entity (CARE_ENTITY_WARRANTY), care_record_get_id (w));
+  g_autoptr (CareRecord) back =
+      care_record_new_with_id (care_schema_entity (CARE_ENTITY_WARRANTY), care_record_get_id (w));
   g_autoptr (JsonObject) obj = NULL;
   g_autoptr (GPtrArray) diff = NULL;
 
@@ -89,7 +90,6 @@ test_json_partial_failure_keeps_record (void)
   g_assert_false (care_json_set_record (c, obj, NULL));
   g_assert_cmpstr (care_record_get_string (c, "name"), ==, "Ана Иванова");
 }
-
 
 static void
 test_json_null_unsets (void)
@@ -156,8 +156,8 @@ test_read_value_type_only (void)
 static void
 test_members_strict (void)
 {
-  g_autoptr (JsonObject) obj = parse_object (
-      "{\"s\": \"text\", \"i\": 7, \"b\": true, \"o\": {}, \"a\": [], \"n\": null}");
+  g_autoptr (JsonObject) obj =
+      parse_object ("{\"s\": \"text\", \"i\": 7, \"b\": true, \"o\": {}, \"a\": [], \"n\": null}");
   gint64   i = -1;
   gboolean b = FALSE;
 
@@ -186,9 +186,8 @@ test_members_strict (void)
 static void
 test_mutation_ops (void)
 {
-  const CareMutationOp ops[] = { CARE_MUTATION_CREATE, CARE_MUTATION_UPDATE,
-                                 CARE_MUTATION_DELETE };
-  CareMutationOp op;
+  const CareMutationOp ops[] = { CARE_MUTATION_CREATE, CARE_MUTATION_UPDATE, CARE_MUTATION_DELETE };
+  CareMutationOp       op;
 
   for (guint i = 0; i < G_N_ELEMENTS (ops); i++)
     {
@@ -243,8 +242,7 @@ test_id_case (void)
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 

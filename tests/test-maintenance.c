@@ -6,10 +6,7 @@
 #include "workflow-fixtures.h"
 
 static void
-assert_dates (const char        *start,
-              const char        *unit,
-              guint              count,
-              const char *const *expected)
+assert_dates (const char *start, const char *unit, guint count, const char *const *expected)
 {
   GDate s;
 
@@ -22,17 +19,20 @@ assert_dates (const char        *start,
       g_assert_true (care_maintenance_visit_date (&s, unit, count, i, &d));
       iso = care_date_to_iso (&d);
       if (g_strcmp0 (iso, expected[i]) != 0)
-        g_error ("%s every %u %s, visit %u: %s, expected %s", start, count, unit, i, iso, expected[i]);
+        g_error ("%s every %u %s, visit %u: %s, expected %s", start, count, unit, i, iso,
+                 expected[i]);
     }
 }
 
 static void
 test_dates (void)
 {
-  const char *monthly[] = { "2027-01-31", "2027-02-28", "2027-03-31", "2027-04-30", "2027-05-31", NULL };
+  const char *monthly[] = { "2027-01-31", "2027-02-28", "2027-03-31",
+                            "2027-04-30", "2027-05-31", NULL };
   const char *monthly_leap[] = { "2028-01-31", "2028-02-29", "2028-03-31", NULL };
   const char *quarterly[] = { "2026-11-30", "2027-02-28", "2027-05-30", "2027-08-30", NULL };
-  const char *yearly[] = { "2024-02-29", "2025-02-28", "2026-02-28", "2027-02-28", "2028-02-29", NULL };
+  const char *yearly[] = { "2024-02-29", "2025-02-28", "2026-02-28",
+                           "2027-02-28", "2028-02-29", NULL };
   const char *fortnightly[] = { "2026-12-24", "2027-01-07", "2027-01-21", NULL };
   GDate       s, d;
 
@@ -44,15 +44,12 @@ test_dates (void)
 
   fx_date ("2026-01-01", &s);
   g_assert_false (care_maintenance_visit_date (&s, "fortnight", 1, 1, &d));
-  g_assert_false (care_maintenance_visit_date (&s, "year", 120, 520, &d)); /* beyond any calendar we keep */
+  g_assert_false (
+      care_maintenance_visit_date (&s, "year", 120, 520, &d)); /* beyond any calendar we keep */
 }
 
 static CareRecord *
-new_plan (CareRecord *product,
-          const char *start,
-          const char *unit,
-          gint64      count,
-          gint64      visits)
+new_plan (CareRecord *product, const char *start, const char *unit, gint64 count, gint64 visits)
 {
   CareRecord *plan = care_record_new (care_schema_entity (CARE_ENTITY_MAINTENANCE_PLAN));
 
@@ -103,14 +100,18 @@ test_generate_idempotent (void)
 
   q = care_maintenance_plan_visits_query (care_record_get_id (plan));
   links = care_store_find (store, q, 0, 10, NULL, NULL);
-  g_assert_cmpstr (care_record_get_string (g_ptr_array_index (links, 1), "planned_date"), ==, "2027-02-28");
+  g_assert_cmpstr (care_record_get_string (g_ptr_array_index (links, 1), "planned_date"), ==,
+                   "2027-02-28");
   first = care_store_load (store, care_schema_entity (CARE_ENTITY_APPOINTMENT),
-                           care_record_get_string (g_ptr_array_index (links, 0), "appointment_id"), NULL);
+                           care_record_get_string (g_ptr_array_index (links, 0), "appointment_id"),
+                           NULL);
   g_assert_cmpstr (care_record_get_string (first, "kind"), ==, "maintenance");
   g_assert_cmpstr (care_record_get_string (first, "status"), ==, "planned");
   fx_assert_local_slot (first, "start_at", "2027-01-31", 9);
-  g_assert_cmpstr (care_record_get_string (first, "technician_id"), ==, care_record_get_id (technician));
-  g_assert_cmpstr (care_record_get_string (first, "customer_id"), ==, care_record_get_id (customer));
+  g_assert_cmpstr (care_record_get_string (first, "technician_id"), ==,
+                   care_record_get_id (technician));
+  g_assert_cmpstr (care_record_get_string (first, "customer_id"), ==,
+                   care_record_get_id (customer));
   g_assert_cmpstr (care_record_get_string (first, "address"), ==, "Rua Augusta 1, Lisboa");
 
   /* Again: nothing new. */
@@ -128,13 +129,15 @@ test_generate_idempotent (void)
   g_assert_cmpuint (fx_count (store, "appointment"), ==, 6);
 
   /* A deleted visit takes its link along and is scheduled again. */
-  g_assert_true (care_store_delete (store, care_schema_entity (CARE_ENTITY_APPOINTMENT), care_record_get_id (first), &error));
+  g_assert_true (care_store_delete (store, care_schema_entity (CARE_ENTITY_APPOINTMENT),
+                                    care_record_get_id (first), &error));
   g_assert_cmpuint (fx_count (store, "maintenance_visit"), ==, 5);
   g_assert_true (care_maintenance_plan_generate (store, plan, &n, &error));
   g_assert_cmpuint (n, ==, 1);
 
   /* Deleting the product deletes the plan, its links and nothing else. */
-  g_assert_true (care_store_delete (store, care_schema_entity (CARE_ENTITY_PRODUCT), care_record_get_id (product), &error));
+  g_assert_true (care_store_delete (store, care_schema_entity (CARE_ENTITY_PRODUCT),
+                                    care_record_get_id (product), &error));
   g_assert_cmpuint (fx_count (store, "maintenance_plan"), ==, 0);
   g_assert_cmpuint (fx_count (store, "maintenance_visit"), ==, 0);
 }
@@ -161,8 +164,9 @@ test_overdue (void)
   g_autoptr (CareRecord) customer = fx_customer (store, "Nina Horvat");
   g_autoptr (CareRecord) product = fx_product (store, customer, "APL-2");
   g_autoptr (CareRecord) plan = fx_save (store, new_plan (product, "2026-01-31", "month", 1, 4));
-  g_autoptr (CareRecord) repair = fx_appointment (store, customer, product, "repair", "2026-01-05T09:00:00Z",
-                                                  "2026-01-05T10:00:00Z", "planned");
+  g_autoptr (CareRecord) repair =
+      fx_appointment (store, customer, product, "repair", "2026-01-05T09:00:00Z",
+                      "2026-01-05T10:00:00Z", "planned");
   g_autoptr (GDateTime) now = fx_time ("2026-03-15T12:00:00Z");
   g_autoptr (CareQuery) q = care_maintenance_overdue_query (now);
   g_autoptr (GPtrArray) overdue = NULL;
@@ -193,7 +197,8 @@ test_overdue (void)
     for (guint i = 0; i < all->len; i++)
       {
         CareRecord *a = g_ptr_array_index (all, i);
-        gboolean    expected = g_strcmp0 (care_record_get_id (a), care_record_get_id (g_ptr_array_index (after, 0))) == 0;
+        gboolean    expected = g_strcmp0 (care_record_get_id (a),
+                                          care_record_get_id (g_ptr_array_index (after, 0))) == 0;
 
         g_assert_cmpint (care_maintenance_is_overdue (a, now), ==, expected);
         n_overdue += expected;
@@ -204,8 +209,7 @@ test_overdue (void)
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 

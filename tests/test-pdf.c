@@ -30,13 +30,15 @@ assert_renders (const char *path)
   g_autofree char *pgm = g_strconcat (prefix, ".pgm", NULL);
   g_autofree char *data = NULL;
   g_autoptr (GError) error = NULL;
-  const char *argv[] = { "pdftoppm", "-r", "30", "-gray", "-singlefile", "-f", "1", "-l", "1", path, prefix, NULL };
+  const char *argv[] = { "pdftoppm", "-r", "30", "-gray", "-singlefile", "-f",
+                         "1",        "-l", "1",  path,    prefix,        NULL };
   gsize       length, ink = 0, header;
   guint       width, height, maxval;
   int         status, consumed = 0;
 
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-                               NULL, NULL, &status, &error));
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL,
+                               G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL,
+                               NULL, &status, &error));
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
   g_assert_true (g_file_get_contents (pgm, &data, &length, &error));
@@ -68,15 +70,15 @@ pdf_text (GFile *file)
 
   assert_renders (path);
 
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, &error));
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
+                               &err, &status, &error));
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
   return g_steal_pointer (&out);
 }
 
 static void
-assert_contains (const char *text,
-                 const char *needle)
+assert_contains (const char *text, const char *needle)
 {
   if (strstr (text, needle) == NULL)
     g_error ("“%s” is not in the PDF text:\n%s", needle, text);
@@ -98,14 +100,16 @@ completed_report (CareStore *store)
   g_autoptr (CareRecord) customer = fx_customer (store, "Жана Петрова-Лефèвр");
   g_autoptr (CareRecord) product = fx_product (store, customer, "APL-7Q2K9XW4");
   g_autoptr (CareRecord) tech = fx_staff (store, "Светла Маринова", "technician");
-  g_autoptr (CareRecord) w = fx_warranty (store, product, "maintenance_contract", "2026-01-01", "2026-12-31", FALSE,
-                                          FALSE, 20);
-  g_autoptr (CareRecord) appointment = fx_appointment (store, customer, product, "maintenance",
-                                                       "2026-06-15T09:00:00Z", "2026-06-15T10:30:00Z", "planned");
+  g_autoptr (CareRecord) w = fx_warranty (store, product, "maintenance_contract", "2026-01-01",
+                                          "2026-12-31", FALSE, FALSE, 20);
+  g_autoptr (CareRecord) appointment =
+      fx_appointment (store, customer, product, "maintenance", "2026-06-15T09:00:00Z",
+                      "2026-06-15T10:30:00Z", "planned");
   g_autoptr (CareRecord) part = NULL;
   g_autoptr (CareSignature) signature = care_signature_new ();
   CareRecord *report = care_visit_report_new_for_appointment (appointment);
-  g_autoptr (GString) long_text = g_string_new ("Replaced the pump seal; <b>not markup</b> & cleaned the filters. ");
+  g_autoptr (GString) long_text =
+      g_string_new ("Replaced the pump seal; <b>not markup</b> & cleaned the filters. ");
 
   /* Long enough to run over the first page. */
   for (guint i = 0; i < 120; i++)
@@ -150,7 +154,8 @@ test_visit_report (void)
 
   dir = g_dir_make_tmp ("care-pdf-XXXXXX", NULL);
   file = g_file_new_build_filename (dir, "report.pdf", NULL);
-  g_assert_true (care_pdf_write_visit_report (store, care_record_get_id (report), &options, file, &error));
+  g_assert_true (
+      care_pdf_write_visit_report (store, care_record_get_id (report), &options, file, &error));
   g_assert_no_error (error);
 
   text = pdf_text (file);
@@ -230,7 +235,8 @@ test_render_pages (void)
     g_autoptr (GFile) exported = g_file_new_for_path (exported_path);
     g_autofree char *exported_text = NULL;
 
-    g_assert_true (care_pdf_write_visit_report (store, care_record_get_id (report), &options, exported, NULL));
+    g_assert_true (
+        care_pdf_write_visit_report (store, care_record_get_id (report), &options, exported, NULL));
     exported_text = pdf_text (exported);
     g_assert_cmpuint (count_pages (exported_text), ==, pages->len);
     g_unlink (exported_path);
@@ -241,7 +247,8 @@ test_render_pages (void)
   assert_contains (text, "Très bien, merci ! Всичко работи.");
 
   g_clear_pointer (&pages, g_ptr_array_unref);
-  g_assert_null (care_pdf_render_visit_report (store, "6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10", &options, &error));
+  g_assert_null (care_pdf_render_visit_report (store, "6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10",
+                                               &options, &error));
   g_assert_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_NOT_FOUND);
 
   g_unlink (path);
@@ -257,11 +264,13 @@ test_write_error (void)
   g_autoptr (GFile) file = g_file_new_for_path ("/nonexistent-care-dir/report.pdf");
   g_autoptr (GError) error = NULL;
 
-  g_assert_false (care_pdf_write_visit_report (store, care_record_get_id (report), &options, file, &error));
+  g_assert_false (
+      care_pdf_write_visit_report (store, care_record_get_id (report), &options, file, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
-  g_assert_false (care_pdf_write_visit_report (store, "6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10", &options, file, &error));
+  g_assert_false (care_pdf_write_visit_report (store, "6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10",
+                                               &options, file, &error));
   g_assert_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_NOT_FOUND);
 }
 
@@ -285,7 +294,8 @@ test_unreadable_signature (void)
 
   dir = g_dir_make_tmp ("care-pdf-XXXXXX", NULL);
   file = g_file_new_build_filename (dir, "report.pdf", NULL);
-  g_assert_true (care_pdf_write_visit_report (store, care_record_get_id (report), &options, file, NULL));
+  g_assert_true (
+      care_pdf_write_visit_report (store, care_record_get_id (report), &options, file, NULL));
   text = pdf_text (file);
   assert_contains (text, "could not be read");
   g_unlink (g_file_peek_path (file));
@@ -301,9 +311,7 @@ typedef struct
 } Course;
 
 static CareRecord *
-add_session (Course     *c,
-             const char *start,
-             const char *end)
+add_session (Course *c, const char *start, const char *end)
 {
   CareRecord *s = care_record_new (care_schema_entity (CARE_ENTITY_TRAINING_SESSION));
 
@@ -316,10 +324,7 @@ add_session (Course     *c,
 }
 
 static CareRecord *
-enrol (Course     *c,
-       CareRecord *session,
-       const char *status,
-       gboolean    attended)
+enrol (Course *c, CareRecord *session, const char *status, gboolean attended)
 {
   CareRecord *e = care_record_new (care_schema_entity (CARE_ENTITY_ENROLMENT));
 
@@ -332,8 +337,7 @@ enrol (Course     *c,
 }
 
 static void
-course_set_up (Course       *c,
-               gconstpointer data)
+course_set_up (Course *c, gconstpointer data)
 {
   g_autoptr (CareRecord) customer = NULL;
 
@@ -350,8 +354,7 @@ course_set_up (Course       *c,
 }
 
 static void
-course_tear_down (Course       *c,
-                  gconstpointer data)
+course_tear_down (Course *c, gconstpointer data)
 {
   g_ptr_array_unref (c->sessions);
   g_object_unref (c->course);
@@ -360,21 +363,19 @@ course_tear_down (Course       *c,
 }
 
 static gboolean
-completed (Course         *c,
-           CareAttendance *a)
+completed (Course *c, CareAttendance *a)
 {
   g_autoptr (GError) error = NULL;
 
   care_attendance_clear (a);
-  g_assert_true (care_attendance_check (c->store, care_record_get_id (c->contact), care_record_get_id (c->course), a,
-                                        &error));
+  g_assert_true (care_attendance_check (c->store, care_record_get_id (c->contact),
+                                        care_record_get_id (c->course), a, &error));
   g_assert_no_error (error);
   return care_attendance_completed (a);
 }
 
 static void
-test_attendance (Course       *c,
-                 gconstpointer data)
+test_attendance (Course *c, gconstpointer data)
 {
   g_auto (CareAttendance) a = { 0 };
   CareRecord *s1 = add_session (c, "2026-11-02T09:00:00Z", "2026-11-02T12:00:00Z");
@@ -411,8 +412,7 @@ test_attendance (Course       *c,
 }
 
 static void
-test_certificate (Course       *c,
-                  gconstpointer data)
+test_certificate (Course *c, gconstpointer data)
 {
   CareRecord *s1 = add_session (c, "2026-11-02T09:00:00Z", "2026-11-02T12:00:00Z");
   CareRecord *s2 = add_session (c, "2026-11-09T09:00:00Z", "2026-11-09T13:30:00Z");
@@ -430,8 +430,9 @@ test_certificate (Course       *c,
   file = g_file_new_build_filename (dir, "certificate.pdf", NULL);
 
   /* Missed a session: refused, and no file is left behind. */
-  g_assert_false (care_pdf_write_certificate (c->store, care_record_get_id (c->contact), care_record_get_id (c->course),
-                                              &options, file, &error));
+  g_assert_false (care_pdf_write_certificate (c->store, care_record_get_id (c->contact),
+                                              care_record_get_id (c->course), &options, file,
+                                              &error));
   g_assert_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_NOT_APPLICABLE);
   g_assert_nonnull (strstr (error->message, "Zoé Lefèvre"));
   g_clear_error (&error);
@@ -439,8 +440,9 @@ test_certificate (Course       *c,
 
   care_record_set_bool (e2, "attended", TRUE);
   fx_save (c->store, e2);
-  g_assert_true (care_pdf_write_certificate (c->store, care_record_get_id (c->contact), care_record_get_id (c->course),
-                                             &options, file, &error));
+  g_assert_true (care_pdf_write_certificate (c->store, care_record_get_id (c->contact),
+                                             care_record_get_id (c->course), &options, file,
+                                             &error));
   g_assert_no_error (error);
 
   text = pdf_text (file);
@@ -456,8 +458,7 @@ test_certificate (Course       *c,
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 

@@ -15,9 +15,7 @@ make_store (void)
 }
 
 static CareRecord *
-add (CareStore  *store,
-     const char *entity,
-     ...)
+add (CareStore *store, const char *entity, ...)
 {
   g_autoptr (GError) error = NULL;
   CareRecord *r = care_record_new (care_schema_lookup (entity));
@@ -35,8 +33,7 @@ add (CareStore  *store,
 }
 
 static guint
-count_search (CareStore  *store,
-              const char *text)
+count_search (CareStore *store, const char *text)
 {
   g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
   g_autoptr (GError) error = NULL;
@@ -54,8 +51,10 @@ test_search (void)
   g_autoptr (CareStore) store = make_store ();
   g_autoptr (CareRecord) ana = add (store, "customer", "kind", "person", "name", "Ana Conceição",
                                     "email", "ana@exemplo.pt", "phone", "+351 912 345 678", NULL);
-  g_autoptr (CareRecord) ivan = add (store, "customer", "kind", "person", "name", "Иван Петров", NULL);
-  g_autoptr (CareRecord) firm = add (store, "customer", "kind", "company", "name", "Garage Lefèvre", NULL);
+  g_autoptr (CareRecord) ivan =
+      add (store, "customer", "kind", "person", "name", "Иван Петров", NULL);
+  g_autoptr (CareRecord) firm =
+      add (store, "customer", "kind", "company", "name", "Garage Lefèvre", NULL);
   g_autoptr (CareRecord) contact = add (store, "contact", "customer_id", care_record_get_id (firm),
                                         "name", "Zoé Martin", "email", "zoe@garage.fr", NULL);
   g_autoptr (CareRecord) product = add (store, "product", "customer_id", care_record_get_id (ivan),
@@ -89,9 +88,11 @@ test_search (void)
   g_assert_true (care_store_save (store, ana, NULL));
   g_assert_cmpuint (count_search (store, "conceicao"), ==, 0);
   g_assert_cmpuint (count_search (store, "santos"), ==, 1);
-  g_assert_true (care_store_delete (store, care_record_get_entity (contact), care_record_get_id (contact), NULL));
+  g_assert_true (care_store_delete (store, care_record_get_entity (contact),
+                                    care_record_get_id (contact), NULL));
   g_assert_cmpuint (count_search (store, "zoé"), ==, 0);
-  g_assert_true (care_store_delete (store, care_record_get_entity (ivan), care_record_get_id (ivan), NULL));
+  g_assert_true (
+      care_store_delete (store, care_record_get_entity (ivan), care_record_get_id (ivan), NULL));
   g_assert_cmpuint (count_search (store, "иван"), ==, 0);
   g_assert_cmpuint (count_search (store, "PRN"), ==, 0);
 }
@@ -101,12 +102,14 @@ test_like_search_escapes (void)
 {
   g_autoptr (CareStore) store = make_store ();
   g_autoptr (CareRecord) c = add (store, "customer", "kind", "person", "name", "X", NULL);
-  g_autoptr (CareRecord) a = add (store, "service_case", "customer_id", care_record_get_id (c), "kind", "repair",
-                                  "subject", "100% broken", "opened_at", "2026-11-01T10:00:00Z", "priority", "normal",
-                                  "status", "open", NULL);
-  g_autoptr (CareRecord) b = add (store, "service_case", "customer_id", care_record_get_id (c), "kind", "repair",
-                                  "subject", "1000 pages jammed", "opened_at", "2026-11-02T10:00:00Z", "priority", "normal",
-                                  "status", "open", NULL);
+  g_autoptr (CareRecord) a =
+      add (store, "service_case", "customer_id", care_record_get_id (c), "kind", "repair",
+           "subject", "100% broken", "opened_at", "2026-11-01T10:00:00Z", "priority", "normal",
+           "status", "open", NULL);
+  g_autoptr (CareRecord) b =
+      add (store, "service_case", "customer_id", care_record_get_id (c), "kind", "repair",
+           "subject", "1000 pages jammed", "opened_at", "2026-11-02T10:00:00Z", "priority",
+           "normal", "status", "open", NULL);
   g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_SERVICE_CASE));
 
   care_query_set_search (q, "100%");
@@ -131,15 +134,17 @@ test_conditions_and_order (void)
     {
       g_autofree char *start = g_strdup_printf ("%sT09:00:00Z", days[i]);
       g_autofree char *end = g_strdup_printf ("%sT10:00:00Z", days[i]);
-      g_autoptr (CareRecord) a = add (store, "appointment", "kind", "repair", "customer_id", care_record_get_id (c),
-                                      "start_at", start, "end_at", end, "status", i == 1 ? "done" : "planned", NULL);
+      g_autoptr (CareRecord) a =
+          add (store, "appointment", "kind", "repair", "customer_id", care_record_get_id (c),
+               "start_at", start, "end_at", end, "status", i == 1 ? "done" : "planned", NULL);
     }
 
   care_query_set_order (q, "start_at", FALSE);
   care_query_add_string (q, "start_at", CARE_QUERY_GE, "2026-11-24T00:00:00Z");
   found = care_store_find (store, q, 0, 10, NULL, NULL);
   g_assert_cmpuint (found->len, ==, 2);
-  g_assert_cmpstr (care_record_get_string (g_ptr_array_index (found, 0), "start_at"), ==, "2026-11-24T09:00:00Z");
+  g_assert_cmpstr (care_record_get_string (g_ptr_array_index (found, 0), "start_at"), ==,
+                   "2026-11-24T09:00:00Z");
   g_clear_pointer (&found, g_ptr_array_unref);
 
   care_query_add_in (q, "status", statuses);
@@ -156,11 +161,7 @@ test_conditions_and_order (void)
 }
 
 static void
-items_changed_cb (GListModel *model,
-                  guint       position,
-                  guint       removed,
-                  guint       added,
-                  guint      *calls)
+items_changed_cb (GListModel *model, guint position, guint removed, guint added, guint *calls)
 {
   (*calls)++;
 }
@@ -262,16 +263,14 @@ test_record_list_keyset (void)
       for (guint i = 0; i < 700; i++)
         {
           g_autoptr (CareRecord) r = g_list_model_get_item (G_LIST_MODEL (list), i);
-          g_assert_cmpstr (care_record_get_id (r), ==, care_record_get_id (g_ptr_array_index (all, i)));
+          g_assert_cmpstr (care_record_get_id (r), ==,
+                           care_record_get_id (g_ptr_array_index (all, i)));
         }
     }
 }
 
 static void
-bulk_customers (CareStore         *store,
-                guint              n,
-                const char *const *names,
-                guint              n_names)
+bulk_customers (CareStore *store, guint n, const char *const *names, guint n_names)
 {
   g_autoptr (GError) error = NULL;
 
@@ -291,11 +290,7 @@ bulk_customers (CareStore         *store,
 }
 
 static GPtrArray *
-find_ids (CareStore     *store,
-          CareQuery     *query,
-          CareQueryMatch match,
-          guint          offset,
-          guint          limit)
+find_ids (CareStore *store, CareQuery *query, CareQueryMatch match, guint offset, guint limit)
 {
   g_autoptr (CareQuery) q = care_query_copy (query);
   g_autoptr (GError) error = NULL;
@@ -311,8 +306,7 @@ find_ids (CareStore     *store,
 }
 
 static void
-assert_same_ids (GPtrArray *a,
-                 GPtrArray *b)
+assert_same_ids (GPtrArray *a, GPtrArray *b)
 {
   g_assert_cmpuint (a->len, ==, b->len);
   for (guint i = 0; i < a->len; i++)
@@ -326,7 +320,8 @@ test_search_plans_agree (void)
 {
   g_autoptr (CareStore) store = make_store ();
   const char *names[] = { "Maria Silva", "Mário Sá", "marco polo", "Ana Maria", "Ž Novak", "Zoë" };
-  const char *searches[] = { "m", "ma", "mar", "maria", "a m", "9", "91", "ž", "\"", "m\"* OR x", "zzz" };
+  const char *searches[] = { "m",  "ma", "mar", "maria",     "a m", "9",
+                             "91", "ž",  "\"",  "m\"* OR x", "zzz" };
 
   /* Fewer rows than the probe scans: both plans see every row. */
   bulk_customers (store, CARE_QUERY_PROBE_SCAN - 100, names, G_N_ELEMENTS (names));
@@ -457,7 +452,10 @@ test_record_list_late_matches (void)
 static char *
 index_sql (CareStore *store)
 {
-  sqlite3_stmt *stmt = care_store_prepare (store, "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_schema WHERE type = 'index' ORDER BY name)", NULL);
+  sqlite3_stmt *stmt = care_store_prepare (store,
+                                           "SELECT group_concat(sql, ';') FROM (SELECT sql FROM "
+                                           "sqlite_schema WHERE type = 'index' ORDER BY name)",
+                                           NULL);
   char         *sql = NULL;
 
   g_assert_nonnull (stmt);
@@ -501,8 +499,7 @@ test_bulk_load_keeps_indexes (void)
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 

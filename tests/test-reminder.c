@@ -7,10 +7,7 @@
 #define NOW "2026-11-23T08:00:00Z"
 
 static GPtrArray *
-take (CareStore  *store,
-      guint       days,
-      const char *technician_id,
-      guint       hours)
+take (CareStore *store, guint days, const char *technician_id, guint hours)
 {
   g_autoptr (GDateTime) now = fx_time (NOW);
   g_autoptr (GError) error = NULL;
@@ -31,10 +28,14 @@ test_warranties (void)
   g_autoptr (CareRecord) p2 = fx_product (store, customer, "PRN-2");
   g_autoptr (CareRecord) p3 = fx_product (store, customer, "PRN-3");
   g_autoptr (CareRecord) p4 = fx_product (store, customer, "PRN-4");
-  g_autoptr (CareRecord) soon = fx_warranty (store, p1, "standard", "2024-12-03", "2026-12-03", TRUE, TRUE, 0);
-  g_autoptr (CareRecord) today = fx_warranty (store, p2, "extended", "2025-11-23", "2026-11-23", TRUE, TRUE, 0);
-  g_autoptr (CareRecord) later = fx_warranty (store, p3, "extended", "2025-01-01", "2027-01-10", TRUE, TRUE, 0);
-  g_autoptr (CareRecord) expired = fx_warranty (store, p4, "standard", "2024-01-01", "2026-11-22", TRUE, TRUE, 0);
+  g_autoptr (CareRecord) soon =
+      fx_warranty (store, p1, "standard", "2024-12-03", "2026-12-03", TRUE, TRUE, 0);
+  g_autoptr (CareRecord) today =
+      fx_warranty (store, p2, "extended", "2025-11-23", "2026-11-23", TRUE, TRUE, 0);
+  g_autoptr (CareRecord) later =
+      fx_warranty (store, p3, "extended", "2025-01-01", "2027-01-10", TRUE, TRUE, 0);
+  g_autoptr (CareRecord) expired =
+      fx_warranty (store, p4, "standard", "2024-01-01", "2026-11-22", TRUE, TRUE, 0);
   g_autoptr (GPtrArray) first = take (store, 30, NULL, 0);
   g_autoptr (GPtrArray) second = NULL;
   g_autoptr (GPtrArray) third = NULL;
@@ -63,8 +64,8 @@ test_warranties (void)
   /* A wider window brings the later one, once. */
   fourth = take (store, 60, NULL, 0);
   g_assert_cmpuint (fourth->len, ==, 1);
-  g_assert_cmpstr (care_record_get_id (((CareReminder *) g_ptr_array_index (fourth, 0))->record), ==,
-                   care_record_get_id (later));
+  g_assert_cmpstr (care_record_get_id (((CareReminder *) g_ptr_array_index (fourth, 0))->record),
+                   ==, care_record_get_id (later));
 }
 
 static void
@@ -74,16 +75,16 @@ test_appointments (void)
   g_autoptr (CareRecord) customer = fx_customer (store, "Rok Zupan");
   g_autoptr (CareRecord) tech = fx_staff (store, "Eva Kranjc", "technician");
   g_autoptr (CareRecord) other = fx_staff (store, "Daniel Hughes", "technician");
-  g_autoptr (CareRecord) a1 = fx_appointment (store, customer, NULL, "repair", "2026-11-23T10:00:00Z",
-                                              "2026-11-23T11:00:00Z", "planned");
-  g_autoptr (CareRecord) far = fx_appointment (store, customer, NULL, "repair", "2026-11-24T14:00:00Z",
-                                               "2026-11-24T15:00:00Z", "planned");
-  g_autoptr (CareRecord) cancelled = fx_appointment (store, customer, NULL, "repair", "2026-11-23T09:00:00Z",
-                                                     "2026-11-23T10:00:00Z", "cancelled");
-  g_autoptr (CareRecord) past = fx_appointment (store, customer, NULL, "repair", "2026-11-23T07:00:00Z",
-                                                "2026-11-23T08:00:00Z", "planned");
-  g_autoptr (CareRecord) theirs = fx_appointment (store, customer, NULL, "repair", "2026-11-23T11:00:00Z",
-                                                  "2026-11-23T12:00:00Z", "planned");
+  g_autoptr (CareRecord) a1 = fx_appointment (
+      store, customer, NULL, "repair", "2026-11-23T10:00:00Z", "2026-11-23T11:00:00Z", "planned");
+  g_autoptr (CareRecord) far = fx_appointment (
+      store, customer, NULL, "repair", "2026-11-24T14:00:00Z", "2026-11-24T15:00:00Z", "planned");
+  g_autoptr (CareRecord) cancelled = fx_appointment (
+      store, customer, NULL, "repair", "2026-11-23T09:00:00Z", "2026-11-23T10:00:00Z", "cancelled");
+  g_autoptr (CareRecord) past = fx_appointment (
+      store, customer, NULL, "repair", "2026-11-23T07:00:00Z", "2026-11-23T08:00:00Z", "planned");
+  g_autoptr (CareRecord) theirs = fx_appointment (
+      store, customer, NULL, "repair", "2026-11-23T11:00:00Z", "2026-11-23T12:00:00Z", "planned");
   g_autoptr (GPtrArray) first = NULL;
   g_autoptr (GPtrArray) second = NULL;
   g_autoptr (GPtrArray) unchanged = NULL;
@@ -103,7 +104,8 @@ test_appointments (void)
   /* The next 24 hours, this technician, planned, not yet begun. */
   first = take (store, 0, care_record_get_id (tech), 24);
   g_assert_cmpuint (first->len, ==, 1);
-  g_assert_cmpint (((CareReminder *) g_ptr_array_index (first, 0))->kind, ==, CARE_REMINDER_APPOINTMENT);
+  g_assert_cmpint (((CareReminder *) g_ptr_array_index (first, 0))->kind, ==,
+                   CARE_REMINDER_APPOINTMENT);
   g_assert_cmpstr (care_record_get_id (((CareReminder *) g_ptr_array_index (first, 0))->record), ==,
                    care_record_get_id (a1));
   second = take (store, 0, care_record_get_id (tech), 24);
@@ -121,7 +123,8 @@ test_appointments (void)
   fx_save (store, a1);
   moved = take (store, 0, care_record_get_id (tech), 24);
   g_assert_cmpuint (moved->len, ==, 1);
-  g_assert_cmpstr (((CareReminder *) g_ptr_array_index (moved, 0))->due, ==, "2026-11-23T13:00:00Z");
+  g_assert_cmpstr (((CareReminder *) g_ptr_array_index (moved, 0))->due, ==,
+                   "2026-11-23T13:00:00Z");
 
   /* Handed to a colleague: they hear about it (with their own visit). */
   care_record_set_string (a1, "technician_id", care_record_get_id (other));
@@ -142,10 +145,14 @@ test_continued_cover (void)
   g_autoptr (CareRecord) customer = fx_customer (store, "Oliver Evans");
   g_autoptr (CareRecord) product = fx_product (store, customer, "PRN-3");
   g_autoptr (CareRecord) other = fx_product (store, customer, "PRN-4");
-  g_autoptr (CareRecord) standard = fx_warranty (store, product, "standard", "2024-12-01", "2026-12-01", TRUE, TRUE, 0);
-  g_autoptr (CareRecord) extension = fx_warranty (store, product, "extended", "2026-12-02", "2026-12-20", TRUE, TRUE, 0);
-  g_autoptr (CareRecord) lapsing = fx_warranty (store, other, "standard", "2024-12-01", "2026-12-01", TRUE, TRUE, 0);
-  g_autoptr (CareRecord) gap = fx_warranty (store, other, "extended", "2026-12-05", "2028-12-01", TRUE, TRUE, 0);
+  g_autoptr (CareRecord) standard =
+      fx_warranty (store, product, "standard", "2024-12-01", "2026-12-01", TRUE, TRUE, 0);
+  g_autoptr (CareRecord) extension =
+      fx_warranty (store, product, "extended", "2026-12-02", "2026-12-20", TRUE, TRUE, 0);
+  g_autoptr (CareRecord) lapsing =
+      fx_warranty (store, other, "standard", "2024-12-01", "2026-12-01", TRUE, TRUE, 0);
+  g_autoptr (CareRecord) gap =
+      fx_warranty (store, other, "extended", "2026-12-05", "2028-12-01", TRUE, TRUE, 0);
   g_autoptr (GPtrArray) due = take (store, 30, NULL, 0);
 
   g_assert_cmpuint (due->len, ==, 2);
@@ -162,7 +169,8 @@ test_local_only (void)
   g_autoptr (CareStore) store = fx_store ();
   g_autoptr (CareRecord) customer = fx_customer (store, "Grace Walker");
   g_autoptr (CareRecord) product = fx_product (store, customer, "PRN-2");
-  g_autoptr (CareRecord) w = fx_warranty (store, product, "standard", "2024-12-03", "2026-12-03", TRUE, TRUE, 0);
+  g_autoptr (CareRecord) w =
+      fx_warranty (store, product, "standard", "2024-12-03", "2026-12-03", TRUE, TRUE, 0);
   guint outbox = care_store_outbox_count (store);
   g_autoptr (GPtrArray) due = take (store, 30, NULL, 0);
 
@@ -171,8 +179,7 @@ test_local_only (void)
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 

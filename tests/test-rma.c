@@ -13,17 +13,22 @@ test_remaining (void)
   CareRecord *c;
   GDate       day;
 
-  g_ptr_array_add (originals, fx_warranty (NULL, NULL, "standard", "2024-06-01", "2026-12-31", TRUE, TRUE, 0));
-  g_ptr_array_add (originals, fx_warranty (NULL, NULL, "extended", "2027-01-01", "2028-12-31", TRUE, FALSE, 0));
-  g_ptr_array_add (originals, fx_warranty (NULL, NULL, "maintenance_contract", "2020-01-01", "2026-06-14", FALSE, FALSE, 10));
-  g_ptr_array_add (originals, fx_warranty (NULL, NULL, "standard", "2024-06-01", "2026-06-15", TRUE, TRUE, 0));
+  g_ptr_array_add (originals,
+                   fx_warranty (NULL, NULL, "standard", "2024-06-01", "2026-12-31", TRUE, TRUE, 0));
+  g_ptr_array_add (
+      originals, fx_warranty (NULL, NULL, "extended", "2027-01-01", "2028-12-31", TRUE, FALSE, 0));
+  g_ptr_array_add (originals, fx_warranty (NULL, NULL, "maintenance_contract", "2020-01-01",
+                                           "2026-06-14", FALSE, FALSE, 10));
+  g_ptr_array_add (originals,
+                   fx_warranty (NULL, NULL, "standard", "2024-06-01", "2026-06-15", TRUE, TRUE, 0));
   fx_date ("2026-06-15", &day);
 
   copies = care_rma_remaining_warranties (originals, &day, "0b1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10");
   g_assert_cmpuint (copies->len, ==, 3);
 
   c = g_ptr_array_index (copies, 0);
-  g_assert_cmpstr (care_record_get_string (c, "product_id"), ==, "0b1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10");
+  g_assert_cmpstr (care_record_get_string (c, "product_id"), ==,
+                   "0b1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10");
   g_assert_cmpstr (care_record_get_string (c, "start_date"), ==, "2026-06-15");
   g_assert_cmpstr (care_record_get_string (c, "end_date"), ==, "2026-12-31");
   g_assert_true (care_record_get_bool (c, "covers_parts"));
@@ -53,8 +58,7 @@ typedef struct
 } Fixture;
 
 static void
-set_up (Fixture      *f,
-        gconstpointer data)
+set_up (Fixture *f, gconstpointer data)
 {
   f->store = fx_store ();
   f->customer = fx_customer (f->store, "Zoé Lefèvre");
@@ -81,8 +85,7 @@ set_up (Fixture      *f,
 }
 
 static void
-tear_down (Fixture      *f,
-           gconstpointer data)
+tear_down (Fixture *f, gconstpointer data)
 {
   g_object_unref (f->rma);
   g_object_unref (f->service_case);
@@ -92,8 +95,7 @@ tear_down (Fixture      *f,
 }
 
 static GPtrArray *
-warranties_of (Fixture    *f,
-               CareRecord *product)
+warranties_of (Fixture *f, CareRecord *product)
 {
   g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_WARRANTY));
 
@@ -102,10 +104,10 @@ warranties_of (Fixture    *f,
 }
 
 static void
-test_replace (Fixture      *f,
-              gconstpointer data)
+test_replace (Fixture *f, gconstpointer data)
 {
-  g_autoptr (CareRecord) w = fx_warranty (f->store, f->product, "standard", "2024-06-01", "2026-12-31", TRUE, TRUE, 0);
+  g_autoptr (CareRecord) w =
+      fx_warranty (f->store, f->product, "standard", "2024-06-01", "2026-12-31", TRUE, TRUE, 0);
   g_autoptr (CareRecord) replacement = NULL;
   g_autoptr (CareRecord) saved = NULL;
   g_autoptr (GPtrArray) copies = NULL;
@@ -115,20 +117,25 @@ test_replace (Fixture      *f,
   g_assert_no_error (error);
 
   g_assert_cmpstr (care_record_get_string (replacement, "serial"), ==, "APL-NEW");
-  g_assert_cmpstr (care_record_get_string (replacement, "customer_id"), ==, care_record_get_id (f->customer));
+  g_assert_cmpstr (care_record_get_string (replacement, "customer_id"), ==,
+                   care_record_get_id (f->customer));
   g_assert_cmpstr (care_record_get_string (replacement, "model"), ==, "Aquarea 9kW");
   g_assert_cmpstr (care_record_get_string (replacement, "installed_date"), ==, "2026-06-15");
 
   copies = warranties_of (f, replacement);
   g_assert_cmpuint (copies->len, ==, 1);
-  g_assert_cmpstr (care_record_get_string (g_ptr_array_index (copies, 0), "start_date"), ==, "2026-06-15");
-  g_assert_cmpstr (care_record_get_string (g_ptr_array_index (copies, 0), "end_date"), ==, "2026-12-31");
+  g_assert_cmpstr (care_record_get_string (g_ptr_array_index (copies, 0), "start_date"), ==,
+                   "2026-06-15");
+  g_assert_cmpstr (care_record_get_string (g_ptr_array_index (copies, 0), "end_date"), ==,
+                   "2026-12-31");
 
-  saved = care_store_load (f->store, care_schema_entity (CARE_ENTITY_RMA), care_record_get_id (f->rma), NULL);
+  saved = care_store_load (f->store, care_schema_entity (CARE_ENTITY_RMA),
+                           care_record_get_id (f->rma), NULL);
   g_assert_cmpstr (care_record_get_string (saved, "outcome"), ==, "replace");
   g_assert_cmpstr (care_record_get_string (saved, "status"), ==, "completed");
   g_assert_cmpstr (care_record_get_string (saved, "replacement_serial"), ==, "APL-NEW");
-  g_assert_cmpstr (care_record_get_string (saved, "replacement_product_id"), ==, care_record_get_id (replacement));
+  g_assert_cmpstr (care_record_get_string (saved, "replacement_product_id"), ==,
+                   care_record_get_id (replacement));
   g_assert_cmpstr (care_record_get_string (saved, "replaced_date"), ==, "2026-06-15");
 
   /* Once only. */
@@ -138,10 +145,10 @@ test_replace (Fixture      *f,
 }
 
 static void
-test_replace_expired (Fixture      *f,
-                      gconstpointer data)
+test_replace_expired (Fixture *f, gconstpointer data)
 {
-  g_autoptr (CareRecord) w = fx_warranty (f->store, f->product, "standard", "2024-06-01", "2026-06-14", TRUE, TRUE, 0);
+  g_autoptr (CareRecord) w =
+      fx_warranty (f->store, f->product, "standard", "2024-06-01", "2026-06-14", TRUE, TRUE, 0);
   g_autoptr (CareRecord) replacement = NULL;
   g_autoptr (GPtrArray) copies = NULL;
 
@@ -153,8 +160,7 @@ test_replace_expired (Fixture      *f,
 /* A taken serial or another outcome is refused; nothing is written and
  * the caller's record is unchanged. */
 static void
-test_replace_refused (Fixture      *f,
-                      gconstpointer data)
+test_replace_refused (Fixture *f, gconstpointer data)
 {
   g_autoptr (CareRecord) other = fx_product (f->store, f->customer, "APL-TAKEN");
   g_autoptr (GError) error = NULL;
@@ -180,8 +186,7 @@ test_replace_refused (Fixture      *f,
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 

@@ -92,7 +92,12 @@ book (Fixture *f, const char *tech, const char *start, const char *end, const ch
 }
 
 static guint
-n_clashes (Fixture *f, const char *entity, const char *person, const char *start, const char *end, const char *exclude)
+n_clashes (Fixture    *f,
+           const char *entity,
+           const char *person,
+           const char *start,
+           const char *end,
+           const char *exclude)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) found =

@@ -4,8 +4,7 @@
 #include "care-schema.h"
 
 static const CareField *
-field (const char *entity,
-       const char *name)
+field (const char *entity, const char *name)
 {
   const CareField *f = care_entity_lookup_field (care_schema_lookup (entity), name);
   g_assert_nonnull (f);
@@ -13,9 +12,7 @@ field (const char *entity,
 }
 
 static gboolean
-parse_ok (const CareField *f,
-          const char      *text,
-          GVariant       **out)
+parse_ok (const CareField *f, const char *text, GVariant **out)
 {
   g_autoptr (GError) error = NULL;
   gboolean ok = care_field_parse (f, text, out, &error);
@@ -29,10 +26,12 @@ test_entities (void)
 {
   guint                    n;
   const CareEntity *const *all = care_schema_entities (&n);
-  const char              *names[] = { "customer", "contact", "product", "warranty", "service_case", "appointment",
-                                       "staff", "training_course", "training_session", "enrolment", "call_log",
-                                       "visit_report", "part_usage", "maintenance_plan", "maintenance_visit", "rma",
-                                       "survey" };
+  const char              *names[] = {
+                 "customer",    "contact",      "product",         "warranty",         "service_case",
+                 "appointment", "staff",        "training_course", "training_session", "enrolment",
+                 "call_log",    "visit_report", "part_usage",      "maintenance_plan", "maintenance_visit",
+                 "rma",         "survey"
+  };
 
   g_assert_cmpuint (n, ==, G_N_ELEMENTS (names));
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
@@ -174,7 +173,8 @@ test_formats (void)
     {
       g_autoptr (GError) error = NULL;
       g_autoptr (GVariant) v = NULL;
-      gboolean ok = care_field_parse (field (cases[i].entity, cases[i].field), cases[i].text, &v, &error);
+      gboolean ok =
+          care_field_parse (field (cases[i].entity, cases[i].field), cases[i].text, &v, &error);
 
       if (ok != cases[i].ok)
         g_error ("%s.%s = “%s”: expected %s", cases[i].entity, cases[i].field, cases[i].text,
@@ -229,8 +229,7 @@ test_choice_labels (void)
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 

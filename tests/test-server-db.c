@@ -359,8 +359,8 @@ queue_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
 {
   guint *n_done = user_data;
 
-  g_assert_false (care_server_login_queue_check_finish (CARE_SERVER_LOGIN_QUEUE (source_object),
-                                                        result, NULL));
+  g_assert_false (
+      care_server_login_queue_check_finish (CARE_SERVER_LOGIN_QUEUE (source_object), result, NULL));
   (*n_done)++;
 }
 
@@ -399,7 +399,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/server-db/migrate-from-every-version", test_migrate_from_every_version);
   g_test_add_func ("/server-db/unique-check-uses-index", test_unique_check_uses_index);
   g_test_add_func ("/server-log/redact", test_log_redact);
-#define ADD(path, func) \
+#define ADD(path, func)                                                                            \
   g_test_add (path, ThrottleFixture, NULL, throttle_setup, func, throttle_teardown)
   ADD ("/server-throttle/pair", test_throttle_pair);
   ADD ("/server-throttle/spray", test_throttle_spray);

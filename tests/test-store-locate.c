@@ -47,7 +47,8 @@ test_locate (void)
   g_assert_cmpint (care_store_locate (store, search, care_record_get_id (c), &error), ==, -1);
 
   /* Deleted rows are not in any list. */
-  care_store_delete (store, care_schema_entity (CARE_ENTITY_CUSTOMER), care_record_get_id (b), &error);
+  care_store_delete (store, care_schema_entity (CARE_ENTITY_CUSTOMER), care_record_get_id (b),
+                     &error);
   g_assert_no_error (error);
   g_assert_cmpint (care_store_locate (store, all, care_record_get_id (b), &error), ==, -1);
   g_assert_cmpint (care_store_locate (store, all, care_record_get_id (c), &error), ==, 0);

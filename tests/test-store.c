@@ -18,8 +18,7 @@ typedef struct
 } Fixture;
 
 static void
-fixture_setup (Fixture      *f,
-               gconstpointer data)
+fixture_setup (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
 
@@ -45,8 +44,7 @@ remove_dir (const char *dir)
 }
 
 static void
-fixture_teardown (Fixture      *f,
-                  gconstpointer data)
+fixture_teardown (Fixture *f, gconstpointer data)
 {
   g_assert_finalize_object (f->store);
   remove_dir (f->dir);
@@ -55,8 +53,7 @@ fixture_teardown (Fixture      *f,
 }
 
 static gint64
-scalar (CareStore  *store,
-        const char *sql)
+scalar (CareStore *store, const char *sql)
 {
   sqlite3_stmt *stmt = care_store_prepare (store, sql, NULL);
   gint64        v;
@@ -79,8 +76,7 @@ new_customer (const char *name)
 }
 
 static CareRecord *
-save_customer (Fixture    *f,
-               const char *name)
+save_customer (Fixture *f, const char *name)
 {
   g_autoptr (GError) error = NULL;
   CareRecord *r = new_customer (name);
@@ -91,8 +87,7 @@ save_customer (Fixture    *f,
 }
 
 static void
-assert_same (CareRecord *a,
-             CareRecord *b)
+assert_same (CareRecord *a, CareRecord *b)
 {
   g_autoptr (GPtrArray) diff = care_record_diff (a, b);
 
@@ -103,17 +98,14 @@ assert_same (CareRecord *a,
 
 /* Every entity, every field: written by the demo generator, read back equal. */
 static gboolean
-collect_sink (CareRecord *record,
-              gpointer    user_data,
-              GError    **error)
+collect_sink (CareRecord *record, gpointer user_data, GError **error)
 {
   g_ptr_array_add (user_data, g_object_ref (record));
   return TRUE;
 }
 
 static void
-test_round_trip_every_entity (Fixture      *f,
-                              gconstpointer data)
+test_round_trip_every_entity (Fixture *f, gconstpointer data)
 {
   g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
@@ -132,7 +124,8 @@ test_round_trip_every_entity (Fixture      *f,
   for (guint i = 0; i < records->len; i++)
     {
       CareRecord *r = g_ptr_array_index (records, i);
-      g_autoptr (CareRecord) back = care_store_load (f->store, care_record_get_entity (r), care_record_get_id (r), &error);
+      g_autoptr (CareRecord) back =
+          care_store_load (f->store, care_record_get_entity (r), care_record_get_id (r), &error);
 
       g_assert_no_error (error);
       assert_same (r, back);
@@ -147,8 +140,7 @@ test_round_trip_every_entity (Fixture      *f,
 }
 
 static void
-test_unicode_and_sql_verbatim (Fixture      *f,
-                               gconstpointer data)
+test_unicode_and_sql_verbatim (Fixture *f, gconstpointer data)
 {
   const char *names[] = {
     "Йорданка Атанасова-Жекова",
@@ -163,7 +155,8 @@ test_unicode_and_sql_verbatim (Fixture      *f,
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
       g_autoptr (CareRecord) r = save_customer (f, names[i]);
-      g_autoptr (CareRecord) back = care_store_load (f->store, care_record_get_entity (r), care_record_get_id (r), NULL);
+      g_autoptr (CareRecord) back =
+          care_store_load (f->store, care_record_get_entity (r), care_record_get_id (r), NULL);
 
       g_assert_cmpstr (care_record_get_string (back, "name"), ==, names[i]);
     }
@@ -172,8 +165,7 @@ test_unicode_and_sql_verbatim (Fixture      *f,
 }
 
 static void
-test_outbox_create_update_delete (Fixture      *f,
-                                  gconstpointer data)
+test_outbox_create_update_delete (Fixture *f, gconstpointer data)
 {
   g_autoptr (CareRecord) r = save_customer (f, "Ana Silva");
   g_autoptr (GError) error = NULL;
@@ -190,11 +182,13 @@ test_outbox_create_update_delete (Fixture      *f,
 
   care_record_set_string (r, "phone", "+351 912 345 678");
   g_assert_true (care_store_save (f->store, r, &error));
-  g_assert_true (care_store_delete (f->store, care_record_get_entity (r), care_record_get_id (r), &error));
+  g_assert_true (
+      care_store_delete (f->store, care_record_get_entity (r), care_record_get_id (r), &error));
   g_assert_no_error (error);
   g_assert_cmpuint (care_store_outbox_count (f->store), ==, 3);
 
-  stmt = care_store_prepare (f->store, "SELECT op, fields, record_id FROM outbox ORDER BY mutation_id", NULL);
+  stmt = care_store_prepare (f->store,
+                             "SELECT op, fields, record_id FROM outbox ORDER BY mutation_id", NULL);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
       g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, expected_ops[n]);
@@ -208,14 +202,15 @@ test_outbox_create_update_delete (Fixture      *f,
   g_assert_cmpuint (n, ==, 3);
 
   /* The tombstone stays until the server acknowledges it, but is gone for readers. */
-  g_assert_null (care_store_load (f->store, care_record_get_entity (r), care_record_get_id (r), &error));
+  g_assert_null (
+      care_store_load (f->store, care_record_get_entity (r), care_record_get_id (r), &error));
   g_assert_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_NOT_FOUND);
-  g_assert_cmpint (scalar (f->store, "SELECT sync_state FROM customer"), ==, CARE_SYNC_STATE_DELETED);
+  g_assert_cmpint (scalar (f->store, "SELECT sync_state FROM customer"), ==,
+                   CARE_SYNC_STATE_DELETED);
 }
 
 static void
-test_validation_writes_nothing (Fixture      *f,
-                                gconstpointer data)
+test_validation_writes_nothing (Fixture *f, gconstpointer data)
 {
   g_autoptr (CareRecord) r = new_customer ("Ana");
   g_autoptr (CareRecord) contact = care_record_new (care_schema_entity (CARE_ENTITY_CONTACT));
@@ -238,8 +233,7 @@ test_validation_writes_nothing (Fixture      *f,
 }
 
 static void
-test_unique_serial (Fixture      *f,
-                    gconstpointer data)
+test_unique_serial (Fixture *f, gconstpointer data)
 {
   g_autoptr (CareRecord) c = save_customer (f, "Ana");
   g_autoptr (GError) error = NULL;
@@ -263,18 +257,13 @@ test_unique_serial (Fixture      *f,
 }
 
 static void
-count_cb (CareStore  *store,
-          const char *entity,
-          const char *id,
-          guint      *count)
+count_cb (CareStore *store, const char *entity, const char *id, guint *count)
 {
   (*count)++;
 }
 
 static gboolean
-write_then_fail (CareStore *store,
-                 gpointer   user_data,
-                 GError   **error)
+write_then_fail (CareStore *store, gpointer user_data, GError **error)
 {
   CareRecord *r = user_data;
 
@@ -285,8 +274,7 @@ write_then_fail (CareStore *store,
 }
 
 static void
-test_rollback (Fixture      *f,
-               gconstpointer data)
+test_rollback (Fixture *f, gconstpointer data)
 {
   g_autoptr (CareRecord) r = new_customer ("Half Written");
   g_autoptr (GError) error = NULL;
@@ -310,8 +298,7 @@ test_rollback (Fixture      *f,
 }
 
 static void
-test_delete_cascades_owned (Fixture      *f,
-                            gconstpointer data)
+test_delete_cascades_owned (Fixture *f, gconstpointer data)
 {
   g_autoptr (CareRecord) c = save_customer (f, "Ana");
   g_autoptr (CareRecord) p = care_record_new (care_schema_entity (CARE_ENTITY_PRODUCT));
@@ -328,11 +315,14 @@ test_delete_cascades_owned (Fixture      *f,
   care_record_set_string (w, "end_date", "2027-12-31");
   g_assert_true (care_store_save (f->store, w, &error));
 
-  g_assert_true (care_store_delete (f->store, care_record_get_entity (c), care_record_get_id (c), &error));
+  g_assert_true (
+      care_store_delete (f->store, care_record_get_entity (c), care_record_get_id (c), &error));
   g_assert_no_error (error);
   g_assert_cmpint (scalar (f->store, "SELECT count(*) FROM outbox WHERE op = 'delete'"), ==, 3);
   /* Children go first so the server never holds orphans. */
-  g_assert_cmpint (scalar (f->store, "SELECT entity = 'warranty' FROM outbox WHERE op = 'delete' ORDER BY mutation_id LIMIT 1"), ==, 1);
+  g_assert_cmpint (scalar (f->store, "SELECT entity = 'warranty' FROM outbox WHERE op = 'delete' "
+                                     "ORDER BY mutation_id LIMIT 1"),
+                   ==, 1);
   g_assert_cmpint (scalar (f->store, "SELECT count(*) FROM product WHERE sync_state != 3"), ==, 0);
   /* Editing a deleted record is refused. */
   care_record_set_string (c, "name", "Too late");
@@ -341,8 +331,7 @@ test_delete_cascades_owned (Fixture      *f,
 }
 
 static void
-test_changed_signal (Fixture      *f,
-                     gconstpointer data)
+test_changed_signal (Fixture *f, gconstpointer data)
 {
   guint customer_changes = 0, contact_changes = 0;
   g_autoptr (CareRecord) r = NULL;
@@ -356,8 +345,7 @@ test_changed_signal (Fixture      *f,
 
 /* The migrations produce exactly the columns the field tables describe. */
 static void
-test_schema_matches_fields (Fixture      *f,
-                            gconstpointer data)
+test_schema_matches_fields (Fixture *f, gconstpointer data)
 {
   guint                    n;
   const CareEntity *const *all = care_schema_entities (&n);
@@ -367,9 +355,10 @@ test_schema_matches_fields (Fixture      *f,
       {
         const CareField *field = &all[i]->fields[j];
         const char      *type = NULL;
-        g_autofree char *sql = g_strdup_printf ("SELECT type FROM pragma_table_info('%s') WHERE name = '%s'",
-                                                all[i]->name, field->name);
-        sqlite3_stmt    *stmt = care_store_prepare (f->store, sql, NULL);
+        g_autofree char *sql =
+            g_strdup_printf ("SELECT type FROM pragma_table_info('%s') WHERE name = '%s'",
+                             all[i]->name, field->name);
+        sqlite3_stmt *stmt = care_store_prepare (f->store, sql, NULL);
 
         if (sqlite3_step (stmt) != SQLITE_ROW)
           g_error ("Column %s.%s is missing", all[i]->name, field->name);
@@ -397,14 +386,16 @@ test_migrate_from_every_version (void)
 
       g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
       for (guint v = 0; v < version; v++)
-        g_assert_cmpint (sqlite3_exec (db, care_store_migrations[v], NULL, NULL, NULL), ==, SQLITE_OK);
+        g_assert_cmpint (sqlite3_exec (db, care_store_migrations[v], NULL, NULL, NULL), ==,
+                         SQLITE_OK);
       if (version >= 1)
-        g_assert_cmpint (sqlite3_exec (db,
-                                       "INSERT INTO customer (id, created_at, updated_at, kind, name) VALUES "
-                                       "('6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10', '2020-01-01T00:00:00Z', "
-                                       "'2020-01-01T00:00:00Z', 'person', 'Kept Across Upgrades')",
-                                       NULL, NULL, NULL),
-                         ==, SQLITE_OK);
+        g_assert_cmpint (
+            sqlite3_exec (db,
+                          "INSERT INTO customer (id, created_at, updated_at, kind, name) VALUES "
+                          "('6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10', '2020-01-01T00:00:00Z', "
+                          "'2020-01-01T00:00:00Z', 'person', 'Kept Across Upgrades')",
+                          NULL, NULL, NULL),
+            ==, SQLITE_OK);
       g_assert_cmpint (sqlite3_exec (db, pragma, NULL, NULL, NULL), ==, SQLITE_OK);
       sqlite3_close (db);
 
@@ -413,8 +404,9 @@ test_migrate_from_every_version (void)
       g_assert_cmpint (care_store_get_schema_version (store), ==, latest);
       if (version >= 1)
         {
-          g_autoptr (CareRecord) kept = care_store_load (store, care_schema_entity (CARE_ENTITY_CUSTOMER),
-                                                         "6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10", &error);
+          g_autoptr (CareRecord) kept =
+              care_store_load (store, care_schema_entity (CARE_ENTITY_CUSTOMER),
+                               "6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10", &error);
           g_assert_no_error (error);
           g_assert_cmpstr (care_record_get_title (kept), ==, "Kept Across Upgrades");
         }
@@ -433,7 +425,8 @@ test_refuses_newer_file (void)
   sqlite3 *db;
 
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 9999", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 9999", NULL, NULL, NULL), ==,
+                   SQLITE_OK);
   sqlite3_close (db);
 
   g_assert_null (care_store_new (path, &error));
@@ -459,8 +452,7 @@ test_refuses_garbage_file (void)
 }
 
 static void
-test_client_id_persists (Fixture      *f,
-                         gconstpointer data)
+test_client_id_persists (Fixture *f, gconstpointer data)
 {
   g_autofree char *id = g_strdup (care_store_get_client_id (f->store));
 
@@ -485,8 +477,7 @@ demo_records (guint n_customers)
 }
 
 static char *
-text_scalar (CareStore  *store,
-             const char *sql)
+text_scalar (CareStore *store, const char *sql)
 {
   sqlite3_stmt *stmt = care_store_prepare (store, sql, NULL);
   char         *v;
@@ -499,8 +490,7 @@ text_scalar (CareStore  *store,
 }
 
 static void
-assert_empty_and_sound (CareStore *store,
-                        gint64     n_indexes)
+assert_empty_and_sound (CareStore *store, gint64 n_indexes)
 {
   g_autofree char *check = text_scalar (store, "PRAGMA integrity_check");
   g_autofree char *mode = text_scalar (store, "PRAGMA journal_mode");
@@ -513,14 +503,14 @@ assert_empty_and_sound (CareStore *store,
   g_assert_cmpint (scalar (store, "SELECT count(*) FROM product"), ==, 0);
   g_assert_cmpint (scalar (store, "SELECT count(*) FROM customer_fts"), ==, 0);
   g_assert_cmpint (scalar (store, "SELECT count(*) FROM meta WHERE key = 'bulk_loading'"), ==, 0);
-  g_assert_cmpint (scalar (store, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'"), ==, n_indexes);
+  g_assert_cmpint (scalar (store, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'"), ==,
+                   n_indexes);
   g_assert_cmpuint (care_store_count (store, q, NULL, NULL), ==, 0);
 }
 
 /* The store still takes a full load after a failed one, and finds it. */
 static void
-assert_loads (CareStore *store,
-              GPtrArray *records)
+assert_loads (CareStore *store, GPtrArray *records)
 {
   g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
   g_autoptr (GError) error = NULL;
@@ -528,7 +518,8 @@ assert_loads (CareStore *store,
   g_autofree char *check = NULL;
 
   for (guint i = 0; name == NULL && i < records->len; i++)
-    if (care_record_get_entity (g_ptr_array_index (records, i)) == care_schema_entity (CARE_ENTITY_CUSTOMER))
+    if (care_record_get_entity (g_ptr_array_index (records, i)) ==
+        care_schema_entity (CARE_ENTITY_CUSTOMER))
       name = g_strdup (care_record_get_string (g_ptr_array_index (records, i), "name"));
   g_assert_nonnull (name);
 
@@ -542,20 +533,21 @@ assert_loads (CareStore *store,
   g_assert_cmpstr (check, ==, "ok");
   g_assert_cmpint (scalar (store, "SELECT count(*) FROM customer"), ==, 200);
   /* The load puts off FTS5's merges; later edits get them back. */
-  g_assert_cmpint (scalar (store, "SELECT count(*) FROM customer_fts_config WHERE (k = 'automerge' AND v = 4) OR (k = 'crisismerge' AND v = 16)"), ==, 2);
+  g_assert_cmpint (scalar (store, "SELECT count(*) FROM customer_fts_config WHERE (k = 'automerge' "
+                                  "AND v = 4) OR (k = 'crisismerge' AND v = 16)"),
+                   ==, 2);
   care_query_set_search (q, name);
   g_assert_cmpuint (care_store_count (store, q, NULL, NULL), >, 0);
 }
 
 static void
-test_bulk_load_failed (Fixture      *f,
-                       gconstpointer data)
+test_bulk_load_failed (Fixture *f, gconstpointer data)
 {
   g_autoptr (GPtrArray) records = demo_records (200);
   g_autoptr (GError) error = NULL;
   g_autoptr (CareStore) reopened = NULL;
   g_autofree char *mode = NULL;
-  gint64           n_indexes = scalar (f->store, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'");
+  gint64 n_indexes = scalar (f->store, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'");
 
   g_assert_true (care_store_bulk_begin (f->store, NULL, &error));
   mode = text_scalar (f->store, "PRAGMA journal_mode");
@@ -582,8 +574,7 @@ test_bulk_load_failed (Fixture      *f,
 
 /* A cancelled load stops at the next row, and rolls back. */
 static void
-test_bulk_load_cancelled (Fixture      *f,
-                          gconstpointer data)
+test_bulk_load_cancelled (Fixture *f, gconstpointer data)
 {
   g_autoptr (GPtrArray) records = demo_records (200);
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
@@ -594,7 +585,8 @@ test_bulk_load_cancelled (Fixture      *f,
   for (guint i = 0; i < records->len / 2; i++)
     g_assert_true (care_store_bulk_insert (f->store, g_ptr_array_index (records, i), &error));
   g_cancellable_cancel (cancellable);
-  g_assert_false (care_store_bulk_insert (f->store, g_ptr_array_index (records, records->len / 2), &error));
+  g_assert_false (
+      care_store_bulk_insert (f->store, g_ptr_array_index (records, records->len / 2), &error));
   g_assert_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_CANCELLED);
   g_assert_true (care_store_error_is_cancelled (error));
   g_assert_true (care_store_bulk_end (f->store, FALSE, NULL));
@@ -606,8 +598,7 @@ test_bulk_load_cancelled (Fixture      *f,
 /* Cancelled after its rows, the load is stopped in its long last step (the
  * index builds) by the progress handler, and rolls back. */
 static void
-test_bulk_end_cancelled (Fixture      *f,
-                         gconstpointer data)
+test_bulk_end_cancelled (Fixture *f, gconstpointer data)
 {
   g_autoptr (GPtrArray) records = demo_records (200);
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
@@ -628,8 +619,7 @@ test_bulk_end_cancelled (Fixture      *f,
 /* A scan longer than the progress handler's interval stops when its
  * cancellable is cancelled; the same query runs to the end without. */
 static void
-test_count_cancelled (Fixture      *f,
-                      gconstpointer data)
+test_count_cancelled (Fixture *f, gconstpointer data)
 {
   g_autoptr (GPtrArray) records = demo_records (2000);
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
@@ -665,16 +655,15 @@ test_count_cancelled (Fixture      *f,
 
 /* The process dies in the middle of the load, with pages already written. */
 static void
-test_bulk_load_interrupted (Fixture      *f,
-                            gconstpointer data)
+test_bulk_load_interrupted (Fixture *f, gconstpointer data)
 {
   g_autoptr (GPtrArray) records = demo_records (200);
   g_autoptr (GError) error = NULL;
   g_autoptr (CareStore) reopened = NULL;
   g_autofree char *journal = g_strconcat (f->path, "-journal", NULL);
-  gint64           n_indexes = scalar (f->store, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'");
-  int              status;
-  pid_t            pid;
+  gint64 n_indexes = scalar (f->store, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'");
+  int    status;
+  pid_t  pid;
 
   g_clear_object (&f->store);
   pid = fork ();
@@ -683,7 +672,8 @@ test_bulk_load_interrupted (Fixture      *f,
     {
       CareStore *store = care_store_new (f->path, NULL);
 
-      if (store == NULL || !care_store_bulk_begin (store, NULL, NULL) || !care_store_exec (store, "PRAGMA cache_size = 5", NULL))
+      if (store == NULL || !care_store_bulk_begin (store, NULL, NULL) ||
+          !care_store_exec (store, "PRAGMA cache_size = 5", NULL))
         _exit (1);
       for (guint i = 0; i < records->len; i++)
         if (!care_store_bulk_insert (store, g_ptr_array_index (records, i), NULL))
@@ -704,8 +694,7 @@ test_bulk_load_interrupted (Fixture      *f,
 /* While another connection has the file open (the window, while a worker
  * thread loads demo data) the load stays in the WAL, and the other sees it. */
 static void
-test_bulk_load_shared_file (Fixture      *f,
-                            gconstpointer data)
+test_bulk_load_shared_file (Fixture *f, gconstpointer data)
 {
   g_autoptr (GPtrArray) records = demo_records (200);
   g_autoptr (GError) error = NULL;
@@ -731,9 +720,9 @@ test_bulk_load_shared_file (Fixture      *f,
 static void
 test_tax_number_after_upgrade (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("care-migrate-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "old.db", NULL);
-  const char      *id = "6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10";
+  g_autofree char  *dir = g_dir_make_tmp ("care-migrate-XXXXXX", NULL);
+  g_autofree char  *path = g_build_filename (dir, "old.db", NULL);
+  const char       *id = "6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10";
   const char *const searches[] = { "PT501964843", "501964843", "5019", "pt5019" };
   g_autoptr (CareStore) store = NULL;
   g_autoptr (CareRecord) customer = NULL;
@@ -743,13 +732,14 @@ test_tax_number_after_upgrade (void)
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   for (guint v = 0; v < 3; v++)
     g_assert_cmpint (sqlite3_exec (db, care_store_migrations[v], NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db,
-                                 "INSERT INTO customer (id, created_at, updated_at, kind, name) VALUES "
-                                 "('6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10', '2020-01-01T00:00:00Z', "
-                                 "'2020-01-01T00:00:00Z', 'company', 'Padaria Lda'); "
-                                 "PRAGMA user_version = 3",
-                                 NULL, NULL, NULL),
-                   ==, SQLITE_OK);
+  g_assert_cmpint (
+      sqlite3_exec (db,
+                    "INSERT INTO customer (id, created_at, updated_at, kind, name) VALUES "
+                    "('6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10', '2020-01-01T00:00:00Z', "
+                    "'2020-01-01T00:00:00Z', 'company', 'Padaria Lda'); "
+                    "PRAGMA user_version = 3",
+                    NULL, NULL, NULL),
+      ==, SQLITE_OK);
   sqlite3_close (db);
 
   store = care_store_new (path, &error);
@@ -777,8 +767,9 @@ test_tax_number_after_upgrade (void)
 static GHashTable *
 watched_columns (CareStore *store, const char *trigger)
 {
-  sqlite3_stmt *stmt = care_store_prepare (store, "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?", NULL);
-  GHashTable   *columns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sqlite3_stmt *stmt = care_store_prepare (
+      store, "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?", NULL);
+  GHashTable *columns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   sqlite3_bind_text (stmt, 1, trigger, -1, SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) == SQLITE_ROW)
@@ -786,7 +777,8 @@ watched_columns (CareStore *store, const char *trigger)
       g_autoptr (GRegex) regex = g_regex_new ("AFTER UPDATE OF (.*?) ON", 0, 0, NULL);
       g_autoptr (GMatchInfo) match = NULL;
 
-      g_assert_true (g_regex_match (regex, (const char *) sqlite3_column_text (stmt, 0), 0, &match));
+      g_assert_true (
+          g_regex_match (regex, (const char *) sqlite3_column_text (stmt, 0), 0, &match));
       {
         g_autofree char *list = g_match_info_fetch (match, 1);
         g_auto (GStrv) names = g_strsplit (list, ",", -1);
@@ -837,8 +829,7 @@ test_search_index_watches_searchable (Fixture *f, gconstpointer data)
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 

@@ -18,17 +18,17 @@ typedef struct
 } Fixture;
 
 static void
-set_up (Fixture      *f,
-        gconstpointer data)
+set_up (Fixture *f, gconstpointer data)
 {
   CareRecord *course = care_record_new (care_schema_entity (CARE_ENTITY_TRAINING_COURSE));
 
   f->store = fx_store ();
   f->ana = fx_customer (f->store, "Ana Silva");
   f->ivan = fx_customer (f->store, "Иван Иванов");
-  f->visit = fx_appointment (f->store, f->ana, NULL, "repair", "2026-11-20T09:00:00Z", "2026-11-20T10:00:00Z", "done");
-  f->ivan_visit = fx_appointment (f->store, f->ivan, NULL, "repair", "2026-11-20T09:00:00Z", "2026-11-20T10:00:00Z",
-                                  "done");
+  f->visit = fx_appointment (f->store, f->ana, NULL, "repair", "2026-11-20T09:00:00Z",
+                             "2026-11-20T10:00:00Z", "done");
+  f->ivan_visit = fx_appointment (f->store, f->ivan, NULL, "repair", "2026-11-20T09:00:00Z",
+                                  "2026-11-20T10:00:00Z", "done");
 
   care_record_set_string (course, "title", "LedgerOne basics");
   fx_save (f->store, course);
@@ -47,8 +47,7 @@ set_up (Fixture      *f,
 }
 
 static void
-tear_down (Fixture      *f,
-           gconstpointer data)
+tear_down (Fixture *f, gconstpointer data)
 {
   g_object_unref (f->ivan_contact);
   g_object_unref (f->session);
@@ -60,10 +59,7 @@ tear_down (Fixture      *f,
 }
 
 static CareRecord *
-answer (Fixture    *f,
-        CareRecord *subject,
-        const char *contact_id,
-        gint64      score)
+answer (Fixture *f, CareRecord *subject, const char *contact_id, gint64 score)
 {
   g_autoptr (GError) error = NULL;
   CareRecord *s = care_survey_new_for (f->store, subject, contact_id, &error);
@@ -74,8 +70,7 @@ answer (Fixture    *f,
 }
 
 static void
-test_exactly_one_subject (Fixture      *f,
-                          gconstpointer data)
+test_exactly_one_subject (Fixture *f, gconstpointer data)
 {
   g_autoptr (CareRecord) s = care_record_new (care_schema_entity (CARE_ENTITY_SURVEY));
   g_autoptr (GError) error = NULL;
@@ -112,8 +107,7 @@ test_exactly_one_subject (Fixture      *f,
 
 /* JSON from a peer gets the same rule: the server validates the same way. */
 static void
-test_exactly_one_from_json (Fixture      *f,
-                            gconstpointer data)
+test_exactly_one_from_json (Fixture *f, gconstpointer data)
 {
   g_autoptr (CareRecord) s = care_record_new (care_schema_entity (CARE_ENTITY_SURVEY));
   g_autoptr (JsonParser) parser = json_parser_new ();
@@ -127,18 +121,22 @@ test_exactly_one_from_json (Fixture      *f,
 }
 
 static void
-test_new_for (Fixture      *f,
-              gconstpointer data)
+test_new_for (Fixture *f, gconstpointer data)
 {
   g_autoptr (CareRecord) by_visit = answer (f, f->visit, NULL, 5);
-  g_autoptr (CareRecord) by_session = answer (f, f->session, care_record_get_id (f->ivan_contact), 3);
+  g_autoptr (CareRecord) by_session =
+      answer (f, f->session, care_record_get_id (f->ivan_contact), 3);
   g_autoptr (CareRecord) wrong = NULL;
   g_autoptr (GError) error = NULL;
 
-  g_assert_cmpstr (care_record_get_string (by_visit, "customer_id"), ==, care_record_get_id (f->ana));
-  g_assert_cmpstr (care_record_get_string (by_visit, "appointment_id"), ==, care_record_get_id (f->visit));
-  g_assert_cmpstr (care_record_get_string (by_session, "customer_id"), ==, care_record_get_id (f->ivan));
-  g_assert_cmpstr (care_record_get_string (by_session, "session_id"), ==, care_record_get_id (f->session));
+  g_assert_cmpstr (care_record_get_string (by_visit, "customer_id"), ==,
+                   care_record_get_id (f->ana));
+  g_assert_cmpstr (care_record_get_string (by_visit, "appointment_id"), ==,
+                   care_record_get_id (f->visit));
+  g_assert_cmpstr (care_record_get_string (by_session, "customer_id"), ==,
+                   care_record_get_id (f->ivan));
+  g_assert_cmpstr (care_record_get_string (by_session, "session_id"), ==,
+                   care_record_get_id (f->session));
   g_assert_cmpstr (care_survey_subject_field (f->visit), ==, "appointment_id");
   g_assert_cmpstr (care_survey_subject_field (f->session), ==, "session_id");
   /* Surveys are not about customers or about other surveys. */
@@ -160,8 +158,7 @@ test_new_for (Fixture      *f,
 }
 
 static void
-test_stats (Fixture      *f,
-            gconstpointer data)
+test_stats (Fixture *f, gconstpointer data)
 {
   g_autoptr (CareRecord) a1 = answer (f, f->visit, NULL, 5);
   g_autoptr (CareRecord) a2 = answer (f, f->visit, NULL, 4);
@@ -174,7 +171,8 @@ test_stats (Fixture      *f,
   CareSurveyStats *worst;
 
   /* A deleted survey no longer counts. */
-  g_assert_true (care_store_delete (f->store, care_schema_entity (CARE_ENTITY_SURVEY), care_record_get_id (gone), NULL));
+  g_assert_true (care_store_delete (f->store, care_schema_entity (CARE_ENTITY_SURVEY),
+                                    care_record_get_id (gone), NULL));
 
   g_assert_true (care_survey_stats (f->store, NULL, &all, NULL));
   g_assert_cmpuint (all.count, ==, 3);
@@ -184,7 +182,8 @@ test_stats (Fixture      *f,
   g_assert_cmpuint (ana.count, ==, 2);
   g_assert_cmpfloat_with_epsilon (ana.average, 4.5, 1e-9);
 
-  g_assert_true (care_survey_stats (f->store, "6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10", &nobody, NULL));
+  g_assert_true (
+      care_survey_stats (f->store, "6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10", &nobody, NULL));
   g_assert_cmpuint (nobody.count, ==, 0);
   g_assert_cmpfloat (nobody.average, ==, 0);
 
@@ -196,13 +195,13 @@ test_stats (Fixture      *f,
   g_assert_cmpfloat (worst->average, ==, 1.0);
 
   /* Deleting a customer deletes their surveys. */
-  g_assert_true (care_store_delete (f->store, care_schema_entity (CARE_ENTITY_CUSTOMER), care_record_get_id (f->ana), NULL));
+  g_assert_true (care_store_delete (f->store, care_schema_entity (CARE_ENTITY_CUSTOMER),
+                                    care_record_get_id (f->ana), NULL));
   g_assert_cmpuint (fx_count (f->store, "survey"), ==, 1);
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 

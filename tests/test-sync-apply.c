@@ -55,11 +55,11 @@ pull (Fixture *f, const char *changes, const char *cursor)
   g_assert_false (has_more);
 }
 
-#define CUSTOMER(id, rev, name, phone)                                                     \
-  "{\"entity\": \"customer\", \"id\": \"" id "\", \"rev\": " #rev ", \"deleted\": false, " \
+#define CUSTOMER(id, rev, name, phone)                                                             \
+  "{\"entity\": \"customer\", \"id\": \"" id "\", \"rev\": " #rev ", \"deleted\": false, "         \
   "\"fields\": {\"kind\": \"company\", \"name\": \"" name "\", \"address\": \"" phone "\"}}"
-#define TOMBSTONE(id, rev)                                        \
-  "{\"entity\": \"customer\", \"id\": \"" id "\", \"rev\": " #rev \
+#define TOMBSTONE(id, rev)                                                                         \
+  "{\"entity\": \"customer\", \"id\": \"" id "\", \"rev\": " #rev                                  \
   ", \"deleted\": true, \"fields\": null}"
 
 static CareRecord *
@@ -167,8 +167,8 @@ test_tombstone_spares_local_work (Fixture *f, gconstpointer data)
   g_assert_cmpstr (care_record_get_string (r, "notes"), ==, "pending");
   g_assert_null (load (f, ID2));
   g_clear_object (&r);
-  r = care_store_load (f->store, care_schema_entity (CARE_ENTITY_CONTACT), care_record_get_id (contact),
-                       &error);
+  r = care_store_load (f->store, care_schema_entity (CARE_ENTITY_CONTACT),
+                       care_record_get_id (contact), &error);
   g_assert_no_error (error);
   g_assert_cmpint (care_record_get_sync_state (r), ==, CARE_SYNC_STATE_CREATED);
 }
@@ -403,11 +403,12 @@ test_conflict_then_tombstone (Fixture *f, gconstpointer data)
   g_assert_cmpuint (conflicts->len, ==, 1);
   deleted = g_ptr_array_index (conflicts, 0);
   g_assert_cmpint (care_conflict_get_kind (deleted), ==, CARE_CONFLICT_DELETED);
-  g_assert_cmpstr (care_record_get_string (care_conflict_get_local_record (deleted), "address"), ==, "mine");
+  g_assert_cmpstr (care_record_get_string (care_conflict_get_local_record (deleted), "address"), ==,
+                   "mine");
 
   /* "Mine" restores it as a new record, queued for the server. */
-  g_assert_true (care_conflict_resolve (f->store, care_conflict_get_id (deleted), CARE_CONFLICT_KEEP_MINE,
-                                        &error));
+  g_assert_true (care_conflict_resolve (f->store, care_conflict_get_id (deleted),
+                                        CARE_CONFLICT_KEEP_MINE, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (care_conflict_count (f->store), ==, 0);
   {
@@ -437,7 +438,8 @@ test_discard_rejected (Fixture *f, gconstpointer data)
   care_record_set_string (created, "kind", "person");
   care_record_set_string (created, "name", "Refused too");
   g_assert_true (care_store_save (f->store, created, &error));
-  g_assert_true (care_store_delete (f->store, care_schema_entity (CARE_ENTITY_CUSTOMER), ID1, &error));
+  g_assert_true (
+      care_store_delete (f->store, care_schema_entity (CARE_ENTITY_CUSTOMER), ID1, &error));
 
   list = pending (f);
   g_assert_cmpuint (list->len, ==, 3);

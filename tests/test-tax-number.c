@@ -10,13 +10,13 @@ test_valid (void)
 {
   /* Published examples and numbers checked with independent code. */
   const char *const valid[] = {
-    "PT501964843",                        /* NIF */
-    "FR40303265045",                      /* numéro de TVA */
-    "BG175074752", "BG1750747520004",     /* ЕИК, 9 and 13 digits */
-    "BG7523169263",                       /* ЕГН */
-    "SI50223054",                         /* davčna številka */
-    "BR39053344705", "BR16727230000197",  /* CPF, CNPJ */
-    "DE136695976", "GB980780684", "ES12", /* no checksum known here */
+    "PT501964843",                               /* NIF */
+    "FR40303265045",                             /* numéro de TVA */
+    "BG175074752",   "BG1750747520004",          /* ЕИК, 9 and 13 digits */
+    "BG7523169263",                              /* ЕГН */
+    "SI50223054",                                /* davčna številka */
+    "BR39053344705", "BR16727230000197",         /* CPF, CNPJ */
+    "DE136695976",   "GB980780684",      "ES12", /* no checksum known here */
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (valid); i++)
@@ -28,13 +28,13 @@ static void
 test_wrong_check_digit (void)
 {
   const char *const wrong[] = {
-    "PT501964842", "PT001964843",         /* check digit; NIFs do not start with 0 */
-    "FR41303265045", "FR40303265046",     /* key; SIREN fails Luhn */
-    "BG175074751", "BG1750747520005",     /* ЕИК 9 and 13 */
-    "BG7523169264", "BG17507475",         /* ЕГН; no such length */
-    "SI50223055", "SI05022305",           /* check digit; first digit 0 */
-    "BR39053344706", "BR16727230000198",  /* CPF, CNPJ */
-    "BR11111111111", "BR123",             /* all alike; no such length */
+    "PT501964842",   "PT001964843",      /* check digit; NIFs do not start with 0 */
+    "FR41303265045", "FR40303265046",    /* key; SIREN fails Luhn */
+    "BG175074751",   "BG1750747520005",  /* ЕИК 9 and 13 */
+    "BG7523169264",  "BG17507475",       /* ЕГН; no such length */
+    "SI50223055",    "SI05022305",       /* check digit; first digit 0 */
+    "BR39053344706", "BR16727230000198", /* CPF, CNPJ */
+    "BR11111111111", "BR123",            /* all alike; no such length */
     "PT50196484X",
   };
 
@@ -46,9 +46,10 @@ test_wrong_check_digit (void)
 static void
 test_format (void)
 {
-  const char *const bad[] = { "501964843", "P501964843", "PT5", "PT", "",
-                              "pt501964843", "PT501964843000000000", "PT 501964843",
-                              "ÉS12345", "PT50196-843" };
+  const char *const bad[] = {
+    "501964843",   "P501964843",           "PT5",          "PT",      "",
+    "pt501964843", "PT501964843000000000", "PT 501964843", "ÉS12345", "PT50196-843"
+  };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     g_assert_nonnull (care_tax_number_check (bad[i]));
@@ -103,8 +104,7 @@ test_customer_field (void)
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 

@@ -132,7 +132,8 @@ test_merge_order (void)
                    "enrolment");
 
   /* Deleted records leave the history. */
-  care_store_delete (store, care_schema_entity (CARE_ENTITY_SERVICE_CASE), care_record_get_id (sc), &error);
+  care_store_delete (store, care_schema_entity (CARE_ENTITY_SERVICE_CASE), care_record_get_id (sc),
+                     &error);
   g_assert_no_error (error);
   g_clear_pointer (&entries, g_ptr_array_unref);
   entries = care_timeline_load (store, care_record_get_id (c), "2026-05-01T00:00:00Z", 50, &error);

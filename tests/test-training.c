@@ -31,8 +31,10 @@ fixture_setup (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autofree char *path = NULL;
   g_autoptr (CareRecord) customer = care_record_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
-  g_autoptr (CareRecord) course = care_record_new (care_schema_entity (CARE_ENTITY_TRAINING_COURSE));
-  g_autoptr (CareRecord) session = care_record_new (care_schema_entity (CARE_ENTITY_TRAINING_SESSION));
+  g_autoptr (CareRecord) course =
+      care_record_new (care_schema_entity (CARE_ENTITY_TRAINING_COURSE));
+  g_autoptr (CareRecord) session =
+      care_record_new (care_schema_entity (CARE_ENTITY_TRAINING_SESSION));
   g_autofree char *customer_id = NULL;
   g_autofree char *course_id = NULL;
 
@@ -211,7 +213,8 @@ test_reducing_seats (Fixture *f, gconstpointer data)
   g_autoptr (GPtrArray) filled = NULL;
   g_autoptr (GError) error = NULL;
 
-  session = care_store_load (f->store, care_schema_entity (CARE_ENTITY_TRAINING_SESSION), f->session, &error);
+  session = care_store_load (f->store, care_schema_entity (CARE_ENTITY_TRAINING_SESSION),
+                             f->session, &error);
   g_assert_no_error (error);
   care_record_set_int (session, "seats", 1);
   care_store_save (f->store, session, &error);

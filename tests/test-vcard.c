@@ -86,7 +86,8 @@ test_update_existing (Fixture *f, gconstpointer data)
   report = import (f->store, card, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (care_import_report_get_n_updated (report), ==, 1);
-  person = care_store_load (f->store, care_schema_entity (CARE_ENTITY_CUSTOMER), f->ids.person_id, &error);
+  person = care_store_load (f->store, care_schema_entity (CARE_ENTITY_CUSTOMER), f->ids.person_id,
+                            &error);
   g_assert_cmpstr (care_record_get_string (person, "name"), ==, "Zoë Ångström-Berg");
   /* What the card does not carry is cleared: the card is the whole customer. */
   g_assert_null (care_record_get_string (person, "phone"));

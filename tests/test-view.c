@@ -113,7 +113,8 @@ find_widget (GtkWidget *root, Predicate predicate, gconstpointer data)
 static gboolean
 is_view_of (GtkWidget *widget, gconstpointer entity)
 {
-  return CARE_IS_VIEW (widget) && g_strcmp0 (care_view_get_entity (CARE_VIEW (widget)), entity) == 0;
+  return CARE_IS_VIEW (widget) &&
+         g_strcmp0 (care_view_get_entity (CARE_VIEW (widget)), entity) == 0;
 }
 
 static gboolean
@@ -245,7 +246,8 @@ test_toast_from_dialog (Fixture *fx, gconstpointer data)
 static void
 test_show_error (Fixture *fx, gconstpointer data)
 {
-  g_autoptr (GError) cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
+  g_autoptr (GError) cancelled =
+      g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
   g_autoptr (GError) failed = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "Disk full");
   GtkWidget *cases;
   gboolean  *dismissed = &fx->dismissed[0];

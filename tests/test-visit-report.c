@@ -15,8 +15,7 @@ typedef struct
 } Pricing;
 
 static void
-pricing_set_up (Pricing      *p,
-                gconstpointer data)
+pricing_set_up (Pricing *p, gconstpointer data)
 {
   p->parts = g_ptr_array_new_with_free_func (g_object_unref);
   p->warranties = g_ptr_array_new_with_free_func (g_object_unref);
@@ -27,8 +26,7 @@ pricing_set_up (Pricing      *p,
 }
 
 static void
-pricing_tear_down (Pricing      *p,
-                   gconstpointer data)
+pricing_tear_down (Pricing *p, gconstpointer data)
 {
   g_ptr_array_unref (p->parts);
   g_ptr_array_unref (p->warranties);
@@ -36,13 +34,12 @@ pricing_tear_down (Pricing      *p,
 
 /* 90 minutes at 60.00 an hour: 90.00 of labour. */
 static void
-price (Pricing         *p,
-       gboolean         authorised,
-       CareVisitTotals *totals)
+price (Pricing *p, gboolean authorised, CareVisitTotals *totals)
 {
   g_autoptr (GError) error = NULL;
 
-  g_assert_true (care_visit_price (p->parts, 90, 6000, p->warranties, &p->day, authorised, totals, &error));
+  g_assert_true (
+      care_visit_price (p->parts, 90, 6000, p->warranties, &p->day, authorised, totals, &error));
   g_assert_no_error (error);
   g_assert_cmpint (totals->parts_cents, ==, 8548);
   g_assert_cmpint (totals->labour_cents, ==, 9000);
@@ -64,8 +61,7 @@ add_warranty (Pricing    *p,
 }
 
 static void
-test_no_warranty (Pricing      *p,
-                  gconstpointer data)
+test_no_warranty (Pricing *p, gconstpointer data)
 {
   g_auto (CareVisitTotals) t = { 0 };
 
@@ -78,8 +74,7 @@ test_no_warranty (Pricing      *p,
 }
 
 static void
-test_covered (Pricing      *p,
-              gconstpointer data)
+test_covered (Pricing *p, gconstpointer data)
 {
   g_auto (CareVisitTotals) t = { 0 };
   CareRecord *w = add_warranty (p, "standard", "2025-01-01", "2026-12-31", TRUE, TRUE, 0);
@@ -94,8 +89,7 @@ test_covered (Pricing      *p,
 
 /* Start and end days are covered; the day after the end is not. */
 static void
-test_boundaries (Pricing      *p,
-                 gconstpointer data)
+test_boundaries (Pricing *p, gconstpointer data)
 {
   struct
   {
@@ -116,14 +110,13 @@ test_boundaries (Pricing      *p,
       add_warranty (p, "standard", cases[i].start, cases[i].end, TRUE, TRUE, 0);
       price (p, TRUE, &t);
       if (t.total_cents != cases[i].total)
-        g_error ("%s..%s: total %" G_GINT64_FORMAT ", expected %" G_GINT64_FORMAT, cases[i].start, cases[i].end,
-                 t.total_cents, cases[i].total);
+        g_error ("%s..%s: total %" G_GINT64_FORMAT ", expected %" G_GINT64_FORMAT, cases[i].start,
+                 cases[i].end, t.total_cents, cases[i].total);
     }
 }
 
 static void
-test_parts_only (Pricing      *p,
-                 gconstpointer data)
+test_parts_only (Pricing *p, gconstpointer data)
 {
   g_auto (CareVisitTotals) t = { 0 };
 
@@ -137,11 +130,11 @@ test_parts_only (Pricing      *p,
 }
 
 static void
-test_contract_authorised (Pricing      *p,
-                          gconstpointer data)
+test_contract_authorised (Pricing *p, gconstpointer data)
 {
   g_auto (CareVisitTotals) t = { 0 };
-  CareRecord *c = add_warranty (p, "maintenance_contract", "2026-01-01", "2026-12-31", FALSE, FALSE, 15);
+  CareRecord *c =
+      add_warranty (p, "maintenance_contract", "2026-01-01", "2026-12-31", FALSE, FALSE, 15);
 
   price (p, TRUE, &t);
   /* 175.48 × 15 % = 26.322 → 26.32 */
@@ -153,8 +146,7 @@ test_contract_authorised (Pricing      *p,
 }
 
 static void
-test_contract_unauthorised (Pricing      *p,
-                            gconstpointer data)
+test_contract_unauthorised (Pricing *p, gconstpointer data)
 {
   g_auto (CareVisitTotals) t = { 0 };
 
@@ -167,8 +159,7 @@ test_contract_unauthorised (Pricing      *p,
 }
 
 static void
-test_contract_expired (Pricing      *p,
-                       gconstpointer data)
+test_contract_expired (Pricing *p, gconstpointer data)
 {
   g_auto (CareVisitTotals) t = { 0 };
 
@@ -179,8 +170,7 @@ test_contract_expired (Pricing      *p,
 }
 
 static void
-test_discount_extremes (Pricing      *p,
-                        gconstpointer data)
+test_discount_extremes (Pricing *p, gconstpointer data)
 {
   g_auto (CareVisitTotals) zero = { 0 };
   g_auto (CareVisitTotals) full = { 0 };
@@ -199,8 +189,7 @@ test_discount_extremes (Pricing      *p,
 
 /* A warranty covers the parts; the contract discounts only the labour left. */
 static void
-test_covered_and_discounted (Pricing      *p,
-                             gconstpointer data)
+test_covered_and_discounted (Pricing *p, gconstpointer data)
 {
   g_auto (CareVisitTotals) t = { 0 };
 
@@ -239,19 +228,19 @@ test_rounding (void)
       g_autoptr (GPtrArray) warranties = g_ptr_array_new_with_free_func (g_object_unref);
       g_auto (CareVisitTotals) t = { 0 };
 
-      g_ptr_array_add (warranties, fx_warranty (NULL, NULL, "maintenance_contract", "2026-01-01", "2026-12-31", FALSE,
-                                                FALSE, cases[i].percent));
-      g_assert_true (care_visit_price (NULL, cases[i].minutes, cases[i].rate, warranties, &day, TRUE, &t, NULL));
+      g_ptr_array_add (warranties, fx_warranty (NULL, NULL, "maintenance_contract", "2026-01-01",
+                                                "2026-12-31", FALSE, FALSE, cases[i].percent));
+      g_assert_true (care_visit_price (NULL, cases[i].minutes, cases[i].rate, warranties, &day,
+                                       TRUE, &t, NULL));
       if (t.labour_cents != cases[i].labour || t.discount_cents != cases[i].discount)
-        g_error ("case %u: labour %" G_GINT64_FORMAT " discount %" G_GINT64_FORMAT, i, t.labour_cents,
-                 t.discount_cents);
+        g_error ("case %u: labour %" G_GINT64_FORMAT " discount %" G_GINT64_FORMAT, i,
+                 t.labour_cents, t.discount_cents);
       g_assert_cmpint (t.total_cents, ==, t.labour_cents - t.discount_cents);
     }
 }
 
 static void
-test_bad_input (Pricing      *p,
-                gconstpointer data)
+test_bad_input (Pricing *p, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_auto (CareVisitTotals) t = { 0 };
@@ -294,10 +283,11 @@ test_complete (void)
   g_autoptr (CareStore) store = fx_store ();
   g_autoptr (CareRecord) customer = fx_customer (store, "Жана Петрова");
   g_autoptr (CareRecord) product = fx_product (store, customer, "APL-0001");
-  g_autoptr (CareRecord) contract = fx_warranty (store, product, "maintenance_contract", "2026-01-01", "2026-12-31",
-                                                 FALSE, FALSE, 20);
-  g_autoptr (CareRecord) appointment = fx_appointment (store, customer, product, "maintenance",
-                                                       "2026-06-15T09:00:00Z", "2026-06-15T10:30:00Z", "planned");
+  g_autoptr (CareRecord) contract = fx_warranty (store, product, "maintenance_contract",
+                                                 "2026-01-01", "2026-12-31", FALSE, FALSE, 20);
+  g_autoptr (CareRecord) appointment =
+      fx_appointment (store, customer, product, "maintenance", "2026-06-15T09:00:00Z",
+                      "2026-06-15T10:30:00Z", "planned");
   g_autoptr (CareRecord) report = care_visit_report_new_for_appointment (appointment);
   g_autoptr (CareRecord) part = NULL;
   g_autoptr (CareRecord) back = NULL;
@@ -333,9 +323,11 @@ test_complete (void)
   g_assert_cmpstr (care_record_get_string (back, "warranty_id"), ==, care_record_get_id (contract));
   g_assert_cmpstr (care_record_get_string (back, "signature"), ==, "M10 40 L60 10 L120 45");
 
-  appointment_back = care_store_load (store, care_schema_entity (CARE_ENTITY_APPOINTMENT), care_record_get_id (appointment), &error);
+  appointment_back = care_store_load (store, care_schema_entity (CARE_ENTITY_APPOINTMENT),
+                                      care_record_get_id (appointment), &error);
   g_assert_cmpstr (care_record_get_string (appointment_back, "status"), ==, "done");
-  g_assert_cmpstr (care_record_get_string (appointment_back, "work_notes"), ==, "Cleaned the filters, replaced the seal.");
+  g_assert_cmpstr (care_record_get_string (appointment_back, "work_notes"), ==,
+                   "Cleaned the filters, replaced the seal.");
 }
 
 /* A report whose signature is malformed is refused; nothing is written
@@ -345,14 +337,15 @@ test_complete_refuses_bad_signature (void)
 {
   g_autoptr (CareStore) store = fx_store ();
   g_autoptr (CareRecord) customer = fx_customer (store, "Ana Silva");
-  g_autoptr (CareRecord) appointment = fx_appointment (store, customer, NULL, "repair", "2026-06-15T09:00:00Z",
-                                                       "2026-06-15T10:00:00Z", "planned");
+  g_autoptr (CareRecord) appointment = fx_appointment (
+      store, customer, NULL, "repair", "2026-06-15T09:00:00Z", "2026-06-15T10:00:00Z", "planned");
   g_autoptr (CareRecord) report = care_visit_report_new_for_appointment (appointment);
   g_autoptr (CareRecord) appointment_back = NULL;
   g_autoptr (GError) error = NULL;
   guint outbox;
 
-  g_assert_null (care_visit_report_find_for_appointment (store, care_record_get_id (appointment), NULL));
+  g_assert_null (
+      care_visit_report_find_for_appointment (store, care_record_get_id (appointment), NULL));
   care_record_set_string (report, "work_done", "Checked.");
   fx_save (store, report);
   outbox = care_store_outbox_count (store);
@@ -363,7 +356,8 @@ test_complete_refuses_bad_signature (void)
   g_assert_null (care_record_get_value (report, "total_cents"));
   g_assert_cmpuint (care_store_outbox_count (store), ==, outbox);
 
-  appointment_back = care_store_load (store, care_schema_entity (CARE_ENTITY_APPOINTMENT), care_record_get_id (appointment), NULL);
+  appointment_back = care_store_load (store, care_schema_entity (CARE_ENTITY_APPOINTMENT),
+                                      care_record_get_id (appointment), NULL);
   g_assert_cmpstr (care_record_get_string (appointment_back, "status"), ==, "planned");
 }
 
@@ -385,12 +379,12 @@ test_signature_field_limit (void)
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) g_test_add ("/visit-report/" path, Pricing, NULL, pricing_set_up, func, pricing_tear_down)
+#define ADD(path, func)                                                                            \
+  g_test_add ("/visit-report/" path, Pricing, NULL, pricing_set_up, func, pricing_tear_down)
   ADD ("no-warranty", test_no_warranty);
   ADD ("covered", test_covered);
   ADD ("boundaries", test_boundaries);
@@ -405,7 +399,8 @@ main (int   argc,
   g_test_add_func ("/visit-report/rounding", test_rounding);
   g_test_add_func ("/visit-report/money-format", test_money_format);
   g_test_add_func ("/visit-report/complete", test_complete);
-  g_test_add_func ("/visit-report/complete-refuses-bad-signature", test_complete_refuses_bad_signature);
+  g_test_add_func ("/visit-report/complete-refuses-bad-signature",
+                   test_complete_refuses_bad_signature);
   g_test_add_func ("/visit-report/signature-field-limit", test_signature_field_limit);
 
   return g_test_run ();

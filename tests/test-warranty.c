@@ -4,8 +4,7 @@
 #include "care-warranty.h"
 
 static CareRecord *
-warranty (const char *start,
-          const char *end)
+warranty (const char *start, const char *end)
 {
   CareRecord *w = care_record_new (care_schema_entity (CARE_ENTITY_WARRANTY));
 
@@ -39,8 +38,7 @@ test_status (void)
 }
 
 static void
-save (CareStore  *store,
-      CareRecord *r)
+save (CareStore *store, CareRecord *r)
 {
   g_autoptr (GError) error = NULL;
 
@@ -99,8 +97,7 @@ test_coverage (void)
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 

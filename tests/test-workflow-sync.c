@@ -33,13 +33,13 @@ typedef struct
 } Fixture;
 
 static void
-run_cli (const char *const *argv,
-         const char        *input)
+run_cli (const char *const *argv, const char *input)
 {
   g_autoptr (GSubprocess) p = NULL;
   g_autoptr (GError) error = NULL;
 
-  p = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
+  p = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE,
+                         &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (p, input, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
@@ -47,9 +47,7 @@ run_cli (const char *const *argv,
 }
 
 static void
-done_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
@@ -63,9 +61,7 @@ wait (GAsyncResult **slot)
 }
 
 static CareSyncEngine *
-signed_in (Fixture    *f,
-           CareStore  *store,
-           const char *user)
+signed_in (Fixture *f, CareStore *store, const char *user)
 {
   CareSyncEngine *engine = care_sync_engine_new (store);
   g_autoptr (GAsyncResult) result = NULL;
@@ -92,8 +88,7 @@ sync_once (CareSyncEngine *engine)
 }
 
 static void
-set_up (Fixture      *f,
-        gconstpointer data)
+set_up (Fixture *f, gconstpointer data)
 {
   g_autofree char *server_db = NULL;
   g_autofree char *office_db = NULL;
@@ -109,13 +104,15 @@ set_up (Fixture      *f,
 
   /* Administrators both: the role matrix decides which roles may write
    * which entities, and is tested with the server. */
-  run_cli ((const char *[]){ server_path, "--db", server_db, "useradd", "office", "--role", "admin", NULL },
+  run_cli ((const char *[]){ server_path, "--db", server_db, "useradd", "office", "--role", "admin",
+                             NULL },
            "workflow-passphrase\n");
-  run_cli ((const char *[]){ server_path, "--db", server_db, "useradd", "field", "--role", "admin", NULL },
+  run_cli ((const char *[]){ server_path, "--db", server_db, "useradd", "field", "--role", "admin",
+                             NULL },
            "workflow-passphrase\n");
 
-  f->server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, server_path, "--db", server_db, "--listen",
-                                "127.0.0.1:0", NULL);
+  f->server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, server_path, "--db",
+                                server_db, "--listen", "127.0.0.1:0", NULL);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
   line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
@@ -132,8 +129,7 @@ set_up (Fixture      *f,
 }
 
 static void
-tear_down (Fixture      *f,
-           gconstpointer data)
+tear_down (Fixture *f, gconstpointer data)
 {
   g_autoptr (GDir) dir = NULL;
   const char *name;
@@ -158,13 +154,12 @@ tear_down (Fixture      *f,
 }
 
 static void
-test_visit_round_trip (Fixture      *f,
-                       gconstpointer data)
+test_visit_round_trip (Fixture *f, gconstpointer data)
 {
   g_autoptr (CareRecord) customer = fx_customer (f->office, "Жана Петрова");
   g_autoptr (CareRecord) product = fx_product (f->office, customer, "APL-SYNC-1");
-  g_autoptr (CareRecord) contract = fx_warranty (f->office, product, "maintenance_contract", "2026-01-01", "2027-12-31",
-                                                 TRUE, FALSE, 15);
+  g_autoptr (CareRecord) contract = fx_warranty (f->office, product, "maintenance_contract",
+                                                 "2026-01-01", "2027-12-31", TRUE, FALSE, 15);
   g_autoptr (CareRecord) plan = care_record_new (care_schema_entity (CARE_ENTITY_MAINTENANCE_PLAN));
   g_autoptr (CareQuery) visits = NULL;
   g_autoptr (GPtrArray) links = NULL;
@@ -197,8 +192,9 @@ test_visit_round_trip (Fixture      *f,
   visits = care_maintenance_plan_visits_query (care_record_get_id (plan));
   links = care_store_find (f->field, visits, 0, 10, NULL, &error);
   g_assert_no_error (error);
-  appointment = care_store_load (f->field, care_schema_entity (CARE_ENTITY_APPOINTMENT),
-                                 care_record_get_string (g_ptr_array_index (links, 1), "appointment_id"), &error);
+  appointment = care_store_load (
+      f->field, care_schema_entity (CARE_ENTITY_APPOINTMENT),
+      care_record_get_string (g_ptr_array_index (links, 1), "appointment_id"), &error);
   fx_assert_local_slot (appointment, "start_at", "2026-04-30", 9);
 
   /* Offline on site: the report, a part, a long signature, the survey. */
@@ -223,17 +219,19 @@ test_visit_round_trip (Fixture      *f,
 
   /* Back at the office: everything arrived as it was saved. */
   sync_once (f->office_sync);
-  back = care_store_load (f->office, care_schema_entity (CARE_ENTITY_VISIT_REPORT), care_record_get_id (report), &error);
+  back = care_store_load (f->office, care_schema_entity (CARE_ENTITY_VISIT_REPORT),
+                          care_record_get_id (report), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (care_record_get_string (back, "signature"), ==, path);
-  g_assert_cmpstr (care_record_get_string (back, "work_done"), ==, "Serviced the compressor; «очистени филтри».");
+  g_assert_cmpstr (care_record_get_string (back, "work_done"), ==,
+                   "Serviced the compressor; «очистени филтри».");
   /* Parts covered (39.98); 60 minutes of labour at 70.00, less 15 %. */
   g_assert_cmpint (care_record_get_int (back, "covered_cents", -1), ==, 3998);
   g_assert_cmpint (care_record_get_int (back, "total_cents", -1), ==, 5950);
   g_assert_cmpstr (care_record_get_string (back, "warranty_id"), ==, care_record_get_id (contract));
   g_assert_cmpuint (fx_count (f->office, "part_usage"), ==, 1);
-  appointment_back = care_store_load (f->office, care_schema_entity (CARE_ENTITY_APPOINTMENT), care_record_get_id (appointment),
-                                      &error);
+  appointment_back = care_store_load (f->office, care_schema_entity (CARE_ENTITY_APPOINTMENT),
+                                      care_record_get_id (appointment), &error);
   g_assert_cmpstr (care_record_get_string (appointment_back, "status"), ==, "done");
   g_assert_true (care_survey_stats (f->office, care_record_get_id (customer), &stats, &error));
   g_assert_cmpuint (stats.count, ==, 1);
@@ -245,12 +243,12 @@ test_visit_round_trip (Fixture      *f,
 
 /* One follow-up call, whichever device asks after a sync. */
 static void
-test_follow_up_once_across_devices (Fixture      *f,
-                                    gconstpointer data)
+test_follow_up_once_across_devices (Fixture *f, gconstpointer data)
 {
   g_autoptr (CareRecord) customer = fx_customer (f->office, "Zoé Lefèvre");
-  g_autoptr (CareRecord) delivery = fx_appointment (f->office, customer, NULL, "delivery", "2026-11-20T09:00:00Z",
-                                                    "2026-11-20T10:00:00Z", "done");
+  g_autoptr (CareRecord) delivery =
+      fx_appointment (f->office, customer, NULL, "delivery", "2026-11-20T09:00:00Z",
+                      "2026-11-20T10:00:00Z", "done");
   g_autoptr (GDateTime) now = fx_time ("2026-11-23T12:00:00Z");
   g_autoptr (CareRecord) call = NULL;
   g_autoptr (CareRecord) again = NULL;
@@ -261,15 +259,15 @@ test_follow_up_once_across_devices (Fixture      *f,
   sync_once (f->office_sync);
   sync_once (f->field_sync);
 
-  field_copy = care_store_load (f->field, care_schema_entity (CARE_ENTITY_APPOINTMENT), care_record_get_id (delivery), NULL);
+  field_copy = care_store_load (f->field, care_schema_entity (CARE_ENTITY_APPOINTMENT),
+                                care_record_get_id (delivery), NULL);
   g_assert_true (care_follow_up_schedule (f->field, field_copy, 5, now, &again, NULL));
   g_assert_null (again);
   g_assert_cmpuint (fx_count (f->field, "appointment"), ==, 2);
 }
 
 static void
-test_tax_number (Fixture      *f,
-                 gconstpointer data)
+test_tax_number (Fixture *f, gconstpointer data)
 {
   g_autoptr (CareRecord) customer = fx_customer (f->office, "Padaria Central, Lda");
   g_autoptr (CareRecord) pulled = NULL;
@@ -317,8 +315,7 @@ test_tax_number (Fixture      *f,
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
@@ -329,7 +326,8 @@ main (int   argc,
       return 1;
     }
 
-  g_test_add ("/workflow-sync/visit-round-trip", Fixture, NULL, set_up, test_visit_round_trip, tear_down);
+  g_test_add ("/workflow-sync/visit-round-trip", Fixture, NULL, set_up, test_visit_round_trip,
+              tear_down);
   g_test_add ("/workflow-sync/follow-up-once-across-devices", Fixture, NULL, set_up,
               test_follow_up_once_across_devices, tear_down);
   g_test_add ("/workflow-sync/tax-number", Fixture, NULL, set_up, test_tax_number, tear_down);

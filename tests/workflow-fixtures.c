@@ -16,8 +16,7 @@ fx_store (void)
 
 /* Saves @record (asserting success) and returns it. */
 CareRecord *
-fx_save (CareStore  *store,
-         CareRecord *record)
+fx_save (CareStore *store, CareRecord *record)
 {
   g_autoptr (GError) error = NULL;
 
@@ -29,9 +28,7 @@ fx_save (CareStore  *store,
 }
 
 CareRecord *
-fx_staff (CareStore  *store,
-          const char *name,
-          const char *role)
+fx_staff (CareStore *store, const char *name, const char *role)
 {
   CareRecord *r = care_record_new (care_schema_entity (CARE_ENTITY_STAFF));
 
@@ -41,8 +38,7 @@ fx_staff (CareStore  *store,
 }
 
 CareRecord *
-fx_customer (CareStore  *store,
-             const char *name)
+fx_customer (CareStore *store, const char *name)
 {
   CareRecord *r = care_record_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
 
@@ -53,9 +49,7 @@ fx_customer (CareStore  *store,
 }
 
 CareRecord *
-fx_product (CareStore  *store,
-            CareRecord *customer,
-            const char *serial)
+fx_product (CareStore *store, CareRecord *customer, const char *serial)
 {
   CareRecord *r = care_record_new (care_schema_entity (CARE_ENTITY_PRODUCT));
 
@@ -80,7 +74,9 @@ fx_warranty (CareStore  *store,
 {
   CareRecord *r = care_record_new (care_schema_entity (CARE_ENTITY_WARRANTY));
 
-  care_record_set_string (r, "product_id", product != NULL ? care_record_get_id (product) : "6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10");
+  care_record_set_string (r, "product_id",
+                          product != NULL ? care_record_get_id (product)
+                                          : "6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10");
   care_record_set_string (r, "kind", kind);
   care_record_set_string (r, "start_date", start);
   care_record_set_string (r, "end_date", end);
@@ -120,7 +116,9 @@ fx_part (CareStore  *store,
 {
   CareRecord *r = care_record_new (care_schema_entity (CARE_ENTITY_PART_USAGE));
 
-  care_record_set_string (r, "visit_report_id", report != NULL ? care_record_get_id (report) : "6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10");
+  care_record_set_string (r, "visit_report_id",
+                          report != NULL ? care_record_get_id (report)
+                                         : "6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d10");
   care_record_set_string (r, "name", name);
   care_record_set_int (r, "quantity", quantity);
   care_record_set_int (r, "unit_price_cents", unit_price_cents);
@@ -128,8 +126,7 @@ fx_part (CareStore  *store,
 }
 
 guint
-fx_count (CareStore  *store,
-          const char *entity)
+fx_count (CareStore *store, const char *entity)
 {
   g_autoptr (CareQuery) q = care_query_new (care_schema_lookup (entity));
   g_autoptr (GError) error = NULL;
@@ -151,26 +148,23 @@ fx_time (const char *iso)
 /* Asserts that @field of @record is @hour:00 local time on @day: slots
  * are booked in the time of the people who keep them, stored in UTC. */
 void
-fx_assert_local_slot (CareRecord *record,
-                      const char *field,
-                      const char *day,
-                      int         hour)
+fx_assert_local_slot (CareRecord *record, const char *field, const char *day, int hour)
 {
   g_autoptr (GDateTime) local = NULL;
   g_autoptr (GDateTime) utc = NULL;
   g_autofree char *expected = NULL;
-  GDate date;
+  GDate            date;
 
   g_assert_true (care_date_from_iso (day, &date));
-  local = g_date_time_new_local (g_date_get_year (&date), g_date_get_month (&date), g_date_get_day (&date), hour, 0, 0);
+  local = g_date_time_new_local (g_date_get_year (&date), g_date_get_month (&date),
+                                 g_date_get_day (&date), hour, 0, 0);
   utc = g_date_time_to_utc (local);
   expected = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
   g_assert_cmpstr (care_record_get_string (record, field), ==, expected);
 }
 
 void
-fx_date (const char *iso,
-         GDate      *date)
+fx_date (const char *iso, GDate *date)
 {
   g_assert_true (care_date_from_iso (iso, date));
 }

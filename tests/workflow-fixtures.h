@@ -6,16 +6,10 @@
 G_BEGIN_DECLS
 
 CareStore  *fx_store (void);
-CareRecord *fx_save (CareStore  *store,
-                     CareRecord *record);
-CareRecord *fx_staff (CareStore  *store,
-                      const char *name,
-                      const char *role);
-CareRecord *fx_customer (CareStore  *store,
-                         const char *name);
-CareRecord *fx_product (CareStore  *store,
-                        CareRecord *customer,
-                        const char *serial);
+CareRecord *fx_save (CareStore *store, CareRecord *record);
+CareRecord *fx_staff (CareStore *store, const char *name, const char *role);
+CareRecord *fx_customer (CareStore *store, const char *name);
+CareRecord *fx_product (CareStore *store, CareRecord *customer, const char *serial);
 CareRecord *fx_warranty (CareStore  *store, /* nullable: unsaved */
                          CareRecord *product,
                          const char *kind,
@@ -36,14 +30,9 @@ CareRecord *fx_part (CareStore  *store, /* nullable: unsaved */
                      const char *name,
                      gint64      quantity,
                      gint64      unit_price_cents);
-guint       fx_count (CareStore  *store,
-                      const char *entity);
+guint       fx_count (CareStore *store, const char *entity);
 GDateTime  *fx_time (const char *iso);
-void        fx_assert_local_slot (CareRecord *record,
-                                  const char *field,
-                                  const char *day,
-                                  int         hour);
-void        fx_date (const char *iso,
-                     GDate      *date);
+void        fx_assert_local_slot (CareRecord *record, const char *field, const char *day, int hour);
+void        fx_date (const char *iso, GDate *date);
 
 G_END_DECLS

@@ -32,9 +32,12 @@ struct _CareApplication
 G_DEFINE_FINAL_TYPE (CareApplication, care_application, ADW_TYPE_APPLICATION)
 
 static const GOptionEntry options[] = {
-  { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, NULL, N_ ("Keep data in DIRECTORY instead of the default place"), N_ ("DIRECTORY") },
-  { "demo", 0, 0, G_OPTION_ARG_NONE, NULL, N_ ("Open the demo data set, created on first use"), NULL },
-  { "demo-size", 0, 0, G_OPTION_ARG_INT, NULL, N_ ("Number of demo customers (with --demo)"), N_ ("COUNT") },
+  { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, NULL,
+    N_ ("Keep data in DIRECTORY instead of the default place"), N_ ("DIRECTORY") },
+  { "demo", 0, 0, G_OPTION_ARG_NONE, NULL, N_ ("Open the demo data set, created on first use"),
+    NULL },
+  { "demo-size", 0, 0, G_OPTION_ARG_INT, NULL, N_ ("Number of demo customers (with --demo)"),
+    N_ ("COUNT") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_ ("Show the version and exit"), NULL },
   { NULL }
 };
@@ -73,8 +76,7 @@ open_store (CareApplication *self)
 }
 
 static gint
-care_application_handle_local_options (GApplication *app,
-                                       GVariantDict *opts)
+care_application_handle_local_options (GApplication *app, GVariantDict *opts)
 {
   CareApplication *self = CARE_APPLICATION (app);
 
@@ -99,41 +101,32 @@ care_application_handle_local_options (GApplication *app,
 }
 
 static void
-app_quit_cb (GSimpleAction *action,
-             GVariant      *param,
-             gpointer       user_data)
+app_quit_cb (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   g_application_quit (G_APPLICATION (user_data));
 }
 
 static void
-app_about_cb (GSimpleAction *action,
-              GVariant      *param,
-              gpointer       user_data)
+app_about_cb (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   GtkApplication *app = GTK_APPLICATION (user_data);
   const char     *developers[] = { _ ("The Aftercare developers"), NULL };
   GtkWidget      *about;
 
-  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
-                        "transient-for", gtk_application_get_active_window (app),
-                        "application-name", _ ("Aftercare"),
-                        "application-icon", APPLICATION_ID,
-                        "version", PACKAGE_VERSION,
-                        "developer-name", _ ("The Aftercare developers"),
-                        "developers", developers,
-                        "comments", _ ("Keep the promises made after a sale: warranties, service cases, visits and training."),
-                        "license-type", GTK_LICENSE_GPL_3_0,
-                        /* TRANSLATORS: your name, to be shown in the About window */
-                        "translator-credits", _ ("translator-credits"),
-                        NULL);
+  about = g_object_new (
+      ADW_TYPE_ABOUT_WINDOW, "transient-for", gtk_application_get_active_window (app),
+      "application-name", _ ("Aftercare"), "application-icon", APPLICATION_ID, "version",
+      PACKAGE_VERSION, "developer-name", _ ("The Aftercare developers"), "developers", developers,
+      "comments",
+      _ ("Keep the promises made after a sale: warranties, service cases, visits and training."),
+      "license-type", GTK_LICENSE_GPL_3_0,
+      /* TRANSLATORS: your name, to be shown in the About window */
+      "translator-credits", _ ("translator-credits"), NULL);
   gtk_window_present (GTK_WINDOW (about));
 }
 
 static void
-app_preferences_cb (GSimpleAction *action,
-                    GVariant      *param,
-                    gpointer       user_data)
+app_preferences_cb (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   CareApplication *self = CARE_APPLICATION (user_data);
   g_autoptr (GSettings) settings = NULL;
@@ -145,12 +138,13 @@ app_preferences_cb (GSimpleAction *action,
   else
     settings = g_settings_new ("io.github.aftercare.Aftercare");
 
-  window = care_preferences_window_new (gtk_application_get_active_window (GTK_APPLICATION (self)), settings);
+  window = care_preferences_window_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                        settings);
   /* Signing in needs the store's sync engine: no page without a store. */
   if (self->context != NULL)
     adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window),
-                                ADW_PREFERENCES_PAGE (care_sync_page_new (care_context_get_account (self->context),
-                                                                          settings)));
+                                ADW_PREFERENCES_PAGE (care_sync_page_new (
+                                    care_context_get_account (self->context), settings)));
   gtk_window_present (GTK_WINDOW (window));
 }
 
@@ -169,9 +163,11 @@ care_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (care_application_parent_class)->startup (app);
 
-  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
+                                   app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", preferences_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences",
+                                         preferences_accels);
 
   open_store (self);
   if (self->context != NULL)
@@ -236,17 +232,15 @@ static void
 care_application_init (CareApplication *self)
 {
   g_application_add_main_option_entries (G_APPLICATION (self), options);
-  g_application_set_option_context_summary (G_APPLICATION (self),
-                                            _ ("After-sales customer care: customers, warranties, service cases, "
-                                               "appointments and training."));
+  g_application_set_option_context_summary (
+      G_APPLICATION (self), _ ("After-sales customer care: customers, warranties, service cases, "
+                               "appointments and training."));
 }
 
 CareApplication *
 care_application_new (void)
 {
-  return g_object_new (CARE_TYPE_APPLICATION,
-                       "application-id", APPLICATION_ID,
-                       "resource-base-path", "/io/github/aftercare/Aftercare",
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
-                       NULL);
+  return g_object_new (CARE_TYPE_APPLICATION, "application-id", APPLICATION_ID,
+                       "resource-base-path", "/io/github/aftercare/Aftercare", "flags",
+                       G_APPLICATION_DEFAULT_FLAGS, NULL);
 }

@@ -83,16 +83,15 @@ peak_rss_kb (void)
 }
 
 static void
-append_array (GString    *out,
-              const char *name,
-              GArray     *values)
+append_array (GString *out, const char *name, GArray *values)
 {
   g_string_append_printf (out, ", \"%s\": [", name);
   for (guint i = 0; i < values->len; i++)
     {
       char buf[G_ASCII_DTOSTR_BUF_SIZE];
       g_string_append (out, i > 0 ? ", " : "");
-      g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.3f", g_array_index (values, double, i)));
+      g_string_append (
+          out, g_ascii_formatd (buf, sizeof buf, "%.3f", g_array_index (values, double, i)));
     }
   g_string_append_c (out, ']');
 }
@@ -138,7 +137,8 @@ rows_shown (Probe *self)
   if (model == NULL || (self->n_items = g_list_model_get_n_items (G_LIST_MODEL (model))) == 0)
     return FALSE;
 
-  for (row = gtk_widget_get_first_child (self->list_view); row != NULL; row = gtk_widget_get_next_sibling (row))
+  for (row = gtk_widget_get_first_child (self->list_view); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
     if (gtk_widget_get_mapped (row) && gtk_widget_get_first_child (row) != NULL)
       return TRUE;
   return FALSE;
@@ -162,18 +162,24 @@ finish (Probe *self)
   if (self->mode == MODE_SCROLL)
     {
       GtkAdjustment *adj = vadjustment (self);
-      double         rows = self->row_px > 0 ? (gtk_adjustment_get_value (adj) - self->start_row_px) / self->row_px : 0;
+      double         rows = self->row_px > 0
+                                ? (gtk_adjustment_get_value (adj) - self->start_row_px) / self->row_px
+                                : 0;
 
-      g_string_append_printf (out, "\"scroll\", \"rows\": %.0f, \"frames\": %u", rows, self->work_ms->len);
+      g_string_append_printf (out, "\"scroll\", \"rows\": %.0f, \"frames\": %u", rows,
+                              self->work_ms->len);
       append_array (out, "work_ms", self->work_ms);
       append_array (out, "cpu_ms", self->cpu_ms);
       append_array (out, "interval_ms", self->interval_ms);
     }
   else
-    g_string_append_printf (out, "\"first-frame\", \"since_main_ms\": %s, \"wall_us\": %" G_GINT64_FORMAT,
-                            g_ascii_formatd (buf, sizeof buf, "%.1f", (g_get_monotonic_time () - self->main_us) / 1000.0),
-                            g_get_real_time ());
-  g_string_append_printf (out, ", \"n_items\": %u, \"vmhwm_kb\": %ld}\n", self->n_items, peak_rss_kb ());
+    g_string_append_printf (
+        out, "\"first-frame\", \"since_main_ms\": %s, \"wall_us\": %" G_GINT64_FORMAT,
+        g_ascii_formatd (buf, sizeof buf, "%.1f",
+                         (g_get_monotonic_time () - self->main_us) / 1000.0),
+        g_get_real_time ());
+  g_string_append_printf (out, ", \"n_items\": %u, \"vmhwm_kb\": %ld}\n", self->n_items,
+                          peak_rss_kb ());
   fputs (out->str, stdout);
   fflush (stdout);
 
@@ -181,15 +187,14 @@ finish (Probe *self)
 }
 
 static gboolean
-scroll_tick_cb (GtkWidget     *widget,
-                GdkFrameClock *clock,
-                gpointer       user_data)
+scroll_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
 {
   Probe         *self = user_data;
   GtkAdjustment *adj = vadjustment (self);
   double         target = self->start_row_px + SCROLL_ROWS * self->row_px;
   double         max = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
-  double         next = MIN (gtk_adjustment_get_value (adj) + ROWS_PER_FRAME * self->row_px, MIN (target, max));
+  double         next =
+      MIN (gtk_adjustment_get_value (adj) + ROWS_PER_FRAME * self->row_px, MIN (target, max));
 
   if (gtk_adjustment_get_value (adj) >= MIN (target, max) - 0.5)
     {
@@ -202,16 +207,14 @@ scroll_tick_cb (GtkWidget     *widget,
 }
 
 static void
-before_paint_cb (GdkFrameClock *clock,
-                 Probe         *self)
+before_paint_cb (GdkFrameClock *clock, Probe *self)
 {
   self->frame_start_us = g_get_monotonic_time ();
   self->frame_start_cpu_ms = thread_cpu_ms ();
 }
 
 static void
-after_paint_cb (GdkFrameClock *clock,
-                Probe         *self)
+after_paint_cb (GdkFrameClock *clock, Probe *self)
 {
   gint64 frame_time = gdk_frame_clock_get_frame_time (clock);
 
@@ -250,20 +253,18 @@ after_paint_cb (GdkFrameClock *clock,
 }
 
 static void
-window_realize_cb (GtkWidget *window,
-                   Probe     *self)
+window_realize_cb (GtkWidget *window, Probe *self)
 {
   if (self->clock != NULL)
     return;
   self->clock = gtk_widget_get_frame_clock (window);
-  self->before_id = g_signal_connect (self->clock, "before-paint", G_CALLBACK (before_paint_cb), self);
+  self->before_id =
+      g_signal_connect (self->clock, "before-paint", G_CALLBACK (before_paint_cb), self);
   self->after_id = g_signal_connect (self->clock, "after-paint", G_CALLBACK (after_paint_cb), self);
 }
 
 static void
-window_added_cb (GtkApplication *app,
-                 GtkWindow      *window,
-                 Probe          *self)
+window_added_cb (GtkApplication *app, GtkWindow *window, Probe *self)
 {
   /* The main window is the first; dialogs come later, if at all. */
   if (self->window != NULL)
@@ -273,8 +274,7 @@ window_added_cb (GtkApplication *app,
 }
 
 void
-care_bench_probe_install (GtkApplication *app,
-                          gint64          main_us)
+care_bench_probe_install (GtkApplication *app, gint64 main_us)
 {
   const char *mode = g_getenv ("AFTERCARE_BENCH");
   Probe      *self;

@@ -5,7 +5,6 @@
 
 G_BEGIN_DECLS
 
-void care_bench_probe_install (GtkApplication *app,
-                               gint64          main_us);
+void care_bench_probe_install (GtkApplication *app, gint64 main_us);
 
 G_END_DECLS

@@ -47,10 +47,7 @@ care_context_dispose (GObject *object)
 }
 
 static void
-care_context_get_property (GObject    *object,
-                           guint       prop_id,
-                           GValue     *value,
-                           GParamSpec *pspec)
+care_context_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   CareContext *self = CARE_CONTEXT (object);
 
@@ -68,10 +65,7 @@ care_context_get_property (GObject    *object,
 }
 
 static void
-care_context_set_property (GObject      *object,
-                           guint         prop_id,
-                           const GValue *value,
-                           GParamSpec   *pspec)
+care_context_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   CareContext *self = CARE_CONTEXT (object);
 
@@ -110,10 +104,12 @@ care_context_class_init (CareContextClass *klass)
   object_class->get_property = care_context_get_property;
   object_class->set_property = care_context_set_property;
 
-  properties[PROP_STORE] = g_param_spec_object ("store", NULL, NULL, CARE_TYPE_STORE,
-                                                G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_SETTINGS] = g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
-                                                   G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STORE] =
+      g_param_spec_object ("store", NULL, NULL, CARE_TYPE_STORE,
+                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SETTINGS] =
+      g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -123,8 +119,7 @@ care_context_init (CareContext *self)
 }
 
 CareContext *
-care_context_new (CareStore *store,
-                  GSettings *settings)
+care_context_new (CareStore *store, GSettings *settings)
 {
   return g_object_new (CARE_TYPE_CONTEXT, "store", store, "settings", settings, NULL);
 }

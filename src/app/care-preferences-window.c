@@ -79,9 +79,12 @@ care_preferences_window_new (GtkWindow *parent, GSettings *settings)
   g_settings_bind (settings, "timeline-length", self->timeline_spin, "value",
                    G_SETTINGS_BIND_DEFAULT);
   /* Read when a visit report is shown, exported or printed. */
-  g_settings_bind (settings, "company-name", self->company_name_row, "text", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "company-address", self->company_address_row, "text", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "company-contact", self->company_contact_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "company-name", self->company_name_row, "text",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "company-address", self->company_address_row, "text",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "company-contact", self->company_contact_row, "text",
+                   G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "currency", self->currency_row, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "follow-up-days", self->follow_up_spin, "value",
                    G_SETTINGS_BIND_DEFAULT);

@@ -68,8 +68,7 @@ send (CareReminderNotifier *self,
 }
 
 static void
-notify_warranty (CareReminderNotifier *self,
-                 CareRecord           *warranty)
+notify_warranty (CareReminderNotifier *self, CareRecord *warranty)
 {
   g_autoptr (CareRecord) product = NULL;
   g_autofree char *customer = NULL;
@@ -91,12 +90,12 @@ notify_warranty (CareReminderNotifier *self,
 }
 
 static void
-notify_appointment (CareReminderNotifier *self,
-                    CareRecord           *appointment)
+notify_appointment (CareReminderNotifier *self, CareRecord *appointment)
 {
   g_autofree char *kind = care_format_record_field (appointment, "kind");
   g_autofree char *when = care_format_datetime (care_record_get_string (appointment, "start_at"));
-  g_autofree char *customer = care_format_record_reference (store (self), appointment, "customer_id");
+  g_autofree char *customer =
+      care_format_record_reference (store (self), appointment, "customer_id");
   const char      *address = care_record_get_string (appointment, "address");
   g_autofree char *title = NULL;
   g_autofree char *body = NULL;
@@ -104,17 +103,17 @@ notify_appointment (CareReminderNotifier *self,
 
   /* TRANSLATORS: a notification: "Repair at 24 Nov 2026, 10:00" */
   title = g_strdup_printf (C_ ("reminder", "%s at %s"), kind, when);
-  body = address != NULL && address[0] != '\0' ? g_strdup_printf ("%s — %s", customer != NULL ? customer : "", address)
-                                               : g_strdup (customer);
-  send (self, id, title, body, g_variant_new ("(ss)", "appointment", care_record_get_id (appointment)));
+  body = address != NULL && address[0] != '\0'
+             ? g_strdup_printf ("%s — %s", customer != NULL ? customer : "", address)
+             : g_strdup (customer);
+  send (self, id, title, body,
+        g_variant_new ("(ss)", "appointment", care_record_get_id (appointment)));
 }
 
 /* Activates @action on the main window, opening one if there is none: the
  * main window is the one that has the action (a dialog has not). */
 static void
-activate_on_main_window (CareReminderNotifier *self,
-                         const char           *action,
-                         GVariant             *param)
+activate_on_main_window (CareReminderNotifier *self, const char *action, GVariant *param)
 {
   g_autoptr (GVariant) owned = g_variant_ref_sink (param);
 
@@ -132,17 +131,13 @@ activate_on_main_window (CareReminderNotifier *self,
 /* Callbacks */
 
 static void
-app_show_record_cb (GSimpleAction *action,
-                    GVariant      *param,
-                    gpointer       user_data)
+app_show_record_cb (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   activate_on_main_window (user_data, "win.show-record", param);
 }
 
 static void
-app_show_today_cb (GSimpleAction *action,
-                   GVariant      *param,
-                   gpointer       user_data)
+app_show_today_cb (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   activate_on_main_window (user_data, "win.open-view", g_variant_new_string ("overview"));
 }
@@ -173,19 +168,14 @@ queue_check (CareReminderNotifier *self)
 }
 
 static void
-store_changed_cb (CareStore            *store,
-                  const char           *entity,
-                  const char           *id,
-                  CareReminderNotifier *self)
+store_changed_cb (CareStore *store, const char *entity, const char *id, CareReminderNotifier *self)
 {
   queue_check (self);
 }
 
 /* Signing in as a technician brings their visits of the next day. */
 static void
-staff_changed_cb (GSettings            *settings,
-                  const char           *key,
-                  CareReminderNotifier *self)
+staff_changed_cb (GSettings *settings, const char *key, CareReminderNotifier *self)
 {
   queue_check (self);
 }
@@ -225,8 +215,7 @@ care_reminder_notifier_init (CareReminderNotifier *self)
  * Starts checking: now, after changes and periodically.
  */
 CareReminderNotifier *
-care_reminder_notifier_new (GtkApplication *application,
-                            CareContext    *context)
+care_reminder_notifier_new (GtkApplication *application, CareContext *context)
 {
   CareReminderNotifier *self;
   const GActionEntry    actions[] = {
@@ -241,11 +230,14 @@ care_reminder_notifier_new (GtkApplication *application,
   self->application = application;
   self->context = g_object_ref (context);
 
-  g_action_map_add_action_entries (G_ACTION_MAP (application), actions, G_N_ELEMENTS (actions), self);
-  g_signal_connect_object (store (self), "changed::warranty", G_CALLBACK (store_changed_cb), self, 0);
-  g_signal_connect_object (store (self), "changed::appointment", G_CALLBACK (store_changed_cb), self, 0);
-  g_signal_connect_object (care_context_get_settings (context), "changed::staff-id", G_CALLBACK (staff_changed_cb),
+  g_action_map_add_action_entries (G_ACTION_MAP (application), actions, G_N_ELEMENTS (actions),
+                                   self);
+  g_signal_connect_object (store (self), "changed::warranty", G_CALLBACK (store_changed_cb), self,
+                           0);
+  g_signal_connect_object (store (self), "changed::appointment", G_CALLBACK (store_changed_cb),
                            self, 0);
+  g_signal_connect_object (care_context_get_settings (context), "changed::staff-id",
+                           G_CALLBACK (staff_changed_cb), self, 0);
   self->periodic_id = g_timeout_add_seconds (CHECK_INTERVAL, periodic_cb, self);
   care_reminder_notifier_check (self);
 
@@ -271,7 +263,8 @@ care_reminder_notifier_check (CareReminderNotifier *self)
   g_return_val_if_fail (CARE_IS_REMINDER_NOTIFIER (self), 0);
 
   staff_id = care_account_dup_staff_id (care_context_get_account (self->context));
-  due = care_reminders_take_due (store (self), now, CARE_WARRANTY_EXPIRING_DAYS, staff_id, APPOINTMENT_HOURS, &error);
+  due = care_reminders_take_due (store (self), now, CARE_WARRANTY_EXPIRING_DAYS, staff_id,
+                                 APPOINTMENT_HOURS, &error);
   if (due == NULL)
     {
       g_warning ("Could not check the reminders: %s", error->message);
@@ -300,10 +293,11 @@ care_reminder_notifier_check (CareReminderNotifier *self)
   if (n_warranties > MAX_WARRANTY_ITEMS)
     {
       guint            rest = n_warranties - MAX_WARRANTY_ITEMS;
-      g_autofree char *title = g_strdup_printf (ngettext ("%u More Warranty Ends Soon", "%u More Warranties End Soon", rest),
-                                                rest);
+      g_autofree char *title = g_strdup_printf (
+          ngettext ("%u More Warranty Ends Soon", "%u More Warranties End Soon", rest), rest);
 
-      send (self, "warranties-more", title, _ ("They are listed on the Today page, to call about a renewal"), NULL);
+      send (self, "warranties-more", title,
+            _ ("They are listed on the Today page, to call about a renewal"), NULL);
       sent++;
     }
 

@@ -8,7 +8,8 @@
 G_BEGIN_DECLS
 
 #define CARE_TYPE_REMINDER_NOTIFIER (care_reminder_notifier_get_type ())
-G_DECLARE_FINAL_TYPE (CareReminderNotifier, care_reminder_notifier, CARE, REMINDER_NOTIFIER, GObject)
+G_DECLARE_FINAL_TYPE (
+    CareReminderNotifier, care_reminder_notifier, CARE, REMINDER_NOTIFIER, GObject)
 
 CareReminderNotifier *care_reminder_notifier_new (GtkApplication *application,
                                                   CareContext    *context);

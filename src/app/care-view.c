@@ -15,7 +15,7 @@
 
 typedef struct
 {
-  CareContext *context; /* owned */
+  CareContext *context;    /* owned */
   AdwToast    *last_toast; /* weak: the view's last plain toast still up */
 } CareViewPrivate;
 
@@ -73,8 +73,7 @@ find_toast_overlay (GtkWidget *widget)
 /* The button sits in the window's header bar, outside the view: the
  * action is looked up from the view. */
 static void
-header_button_clicked_cb (GtkButton *button,
-                          CareView  *self)
+header_button_clicked_cb (GtkButton *button, CareView *self)
 {
   gtk_widget_activate_action (GTK_WIDGET (self),
                               g_object_get_data (G_OBJECT (button), "care-view-action"), NULL);
@@ -94,10 +93,7 @@ care_view_dispose (GObject *object)
 }
 
 static void
-care_view_get_property (GObject    *object,
-                        guint       prop_id,
-                        GValue     *value,
-                        GParamSpec *pspec)
+care_view_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   CareViewPrivate *priv = care_view_get_instance_private (CARE_VIEW (object));
 
@@ -112,10 +108,7 @@ care_view_get_property (GObject    *object,
 }
 
 static void
-care_view_set_property (GObject      *object,
-                        guint         prop_id,
-                        const GValue *value,
-                        GParamSpec   *pspec)
+care_view_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   CareViewPrivate *priv = care_view_get_instance_private (CARE_VIEW (object));
 
@@ -159,8 +152,7 @@ care_view_init (CareView *self)
  * shows this view and calls its show_record().
  */
 void
-care_view_class_set_entity (CareViewClass *klass,
-                            const char    *entity)
+care_view_class_set_entity (CareViewClass *klass, const char *entity)
 {
   g_return_if_fail (CARE_IS_VIEW_CLASS (klass));
 
@@ -226,8 +218,7 @@ care_view_get_header_end (CareView *self)
 }
 
 void
-care_view_show_record (CareView   *self,
-                       const char *id)
+care_view_show_record (CareView *self, const char *id)
 {
   CareViewClass *klass;
 
@@ -278,8 +269,7 @@ care_view_new_header_button (CareView   *self,
  * freed child.
  */
 void
-care_view_dispose_template (CareView *self,
-                            GType     view_type)
+care_view_dispose_template (CareView *self, GType view_type)
 {
   g_return_if_fail (CARE_IS_VIEW (self));
 
@@ -346,8 +336,7 @@ care_view_get_window (gpointer widget)
  * undo) is never replaced, so the button stays in reach.
  */
 void
-care_view_add_toast (gpointer  widget,
-                     AdwToast *toast)
+care_view_add_toast (gpointer widget, AdwToast *toast)
 {
   AdwToastOverlay *overlay;
   GtkWidget       *view;
@@ -388,10 +377,7 @@ care_view_add_toast (gpointer  widget,
  * Returns: (transfer full) (nullable): the record
  */
 CareRecord *
-care_view_load_record (gpointer          widget,
-                       CareStore        *store,
-                       const CareEntity *entity,
-                       const char       *id)
+care_view_load_record (gpointer widget, CareStore *store, const CareEntity *entity, const char *id)
 {
   g_autoptr (GError) error = NULL;
   CareRecord *record;
@@ -413,9 +399,7 @@ care_view_load_record (gpointer          widget,
  * operation is what the user asked for and is not shown.
  */
 void
-care_view_show_error (gpointer      widget,
-                      const char   *what,
-                      const GError *error)
+care_view_show_error (gpointer widget, const char *what, const GError *error)
 {
   g_autofree char *message = NULL;
 
@@ -424,7 +408,7 @@ care_view_show_error (gpointer      widget,
   if (care_store_error_is_cancelled (error))
     return;
 
-  message = what != NULL ? g_strdup_printf ("%s: %s", what, error->message)
-                         : g_strdup (error->message);
+  message =
+      what != NULL ? g_strdup_printf ("%s: %s", what, error->message) : g_strdup (error->message);
   care_view_add_toast (widget, adw_toast_new (message));
 }

@@ -31,48 +31,39 @@ struct _CareViewClass
   AdwBinClass parent_class;
 
   GtkWidget *(*get_header_start) (CareView *self);
-  GtkWidget *(*get_header_end)   (CareView *self);
-  void       (*show_record)      (CareView   *self,
-                                  const char *id);
+  GtkWidget *(*get_header_end) (CareView *self);
+  void (*show_record) (CareView *self, const char *id);
 
   /*< private >*/
   const char *entity;
   gpointer    padding[8];
 };
 
-void        care_view_class_set_entity (CareViewClass *klass,
-                                        const char    *entity);
+void        care_view_class_set_entity (CareViewClass *klass, const char *entity);
 const char *care_view_class_get_entity (CareViewClass *klass);
 
-CareContext *care_view_get_context (CareView *self);
-CareStore   *care_view_get_store (CareView *self);
-const char  *care_view_get_entity (CareView *self);
-GtkWidget   *care_view_get_header_start (CareView *self);
-GtkWidget   *care_view_get_header_end (CareView *self);
-void         care_view_show_record (CareView   *self,
-                                    const char *id);
+CareContext        *care_view_get_context (CareView *self);
+CareStore          *care_view_get_store (CareView *self);
+const char         *care_view_get_entity (CareView *self);
+GtkWidget          *care_view_get_header_start (CareView *self);
+GtkWidget          *care_view_get_header_end (CareView *self);
+void                care_view_show_record (CareView *self, const char *id);
 GtkSingleSelection *care_view_bind_list (CareView    *self,
                                          GtkListView *list_view,
                                          GListModel  *model,
                                          GCallback    setup_cb,
                                          GCallback    bind_cb);
-void         care_view_dispose_template (CareView *self,
-                                         GType     view_type);
-GtkWidget   *care_view_new_header_button (CareView   *self,
-                                          const char *icon_name,
-                                          const char *label,
-                                          const char *tooltip,
-                                          const char *action_name);
+void                care_view_dispose_template (CareView *self, GType view_type);
+GtkWidget          *care_view_new_header_button (CareView   *self,
+                                                 const char *icon_name,
+                                                 const char *label,
+                                                 const char *tooltip,
+                                                 const char *action_name);
 
 GtkWindow *care_view_get_window (gpointer widget);
-void       care_view_add_toast (gpointer  widget,
-                                AdwToast *toast);
-CareRecord *care_view_load_record (gpointer          widget,
-                                   CareStore        *store,
-                                   const CareEntity *entity,
-                                   const char       *id);
-void       care_view_show_error (gpointer      widget,
-                                 const char   *what,
-                                 const GError *error);
+void       care_view_add_toast (gpointer widget, AdwToast *toast);
+CareRecord *
+care_view_load_record (gpointer widget, CareStore *store, const CareEntity *entity, const char *id);
+void care_view_show_error (gpointer widget, const char *what, const GError *error);
 
 G_END_DECLS

@@ -31,7 +31,8 @@ static const ViewInfo views[] = {
   { "customers", N_ ("Customers"), "system-users-symbolic", care_customers_view_get_type },
   { "warranties", N_ ("Warranties"), "security-high-symbolic", care_warranties_view_get_type },
   { "cases", N_ ("Service Cases"), "applications-engineering-symbolic", care_cases_view_get_type },
-  { "appointments", N_ ("Appointments"), "x-office-calendar-symbolic", care_appointments_view_get_type },
+  { "appointments", N_ ("Appointments"), "x-office-calendar-symbolic",
+    care_appointments_view_get_type },
   { "training", N_ ("Training"), "x-office-presentation-symbolic", care_training_view_get_type },
 };
 
@@ -60,8 +61,7 @@ struct _CareWindow
   GCancellable *cancellable;
 };
 
-static GtkWidget *get_view (CareWindow *self,
-                            const char *name);
+static GtkWidget *get_view (CareWindow *self, const char *name);
 
 G_DEFINE_FINAL_TYPE (CareWindow, care_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -75,8 +75,7 @@ view_info (const char *name)
 }
 
 static void
-set_header_widgets (CareWindow *self,
-                    CareView   *view)
+set_header_widgets (CareWindow *self, CareView *view)
 {
   if (self->header_start != NULL)
     adw_header_bar_remove (self->content_header, self->header_start);
@@ -93,8 +92,7 @@ set_header_widgets (CareWindow *self,
 }
 
 static void
-show_view (CareWindow *self,
-           const char *name)
+show_view (CareWindow *self, const char *name)
 {
   const ViewInfo *info = view_info (name);
   GtkWidget      *view;
@@ -119,17 +117,14 @@ show_view (CareWindow *self,
 }
 
 static void
-sidebar_row_activated_cb (GtkListBox    *list,
-                          GtkListBoxRow *row,
-                          CareWindow    *self)
+sidebar_row_activated_cb (GtkListBox *list, GtkListBoxRow *row, CareWindow *self)
 {
   show_view (self, views[gtk_list_box_row_get_index (row)].name);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
 static GtkWidget *
-sidebar_row (const ViewInfo *info,
-             guint           index)
+sidebar_row (const ViewInfo *info, guint index)
 {
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
@@ -140,7 +135,8 @@ sidebar_row (const ViewInfo *info,
   gtk_box_append (GTK_BOX (box), label);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_widget_set_name (row, info->name);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, _ (info->title), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ (info->title), -1);
 
   if (index < 9)
     {
@@ -164,8 +160,7 @@ build_sidebar (CareWindow *self)
 /* The view named @name, built on first use, or %NULL for an unknown name
  * or a window without a store. */
 static GtkWidget *
-get_view (CareWindow *self,
-          const char *name)
+get_view (CareWindow *self, const char *name)
 {
   const ViewInfo *info = view_info (name);
   GtkWidget      *view;
@@ -183,8 +178,7 @@ get_view (CareWindow *self,
 }
 
 static void
-forward_to_view (CareWindow *self,
-                 const char *action)
+forward_to_view (CareWindow *self, const char *action)
 {
   GtkWidget *view = gtk_stack_get_visible_child (self->view_stack);
 
@@ -193,32 +187,25 @@ forward_to_view (CareWindow *self,
 }
 
 static void
-win_new_cb (GtkWidget  *widget,
-            const char *action,
-            GVariant   *param)
+win_new_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   forward_to_view (CARE_WINDOW (widget), "view.new");
 }
 
 static void
-win_find_cb (GtkWidget  *widget,
-             const char *action,
-             GVariant   *param)
+win_find_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   forward_to_view (CARE_WINDOW (widget), "view.find");
 }
 
 static void
-win_back_cb (GtkWidget  *widget,
-             const char *action,
-             GVariant   *param)
+win_back_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   adw_leaflet_navigate (CARE_WINDOW (widget)->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
 static void
-open_view (CareWindow *self,
-           const char *name)
+open_view (CareWindow *self, const char *name)
 {
   show_view (self, name);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
@@ -227,9 +214,7 @@ open_view (CareWindow *self,
 /* Shows the view whose entity is @entity with the record @id open in it;
  * %FALSE when no view shows that entity. */
 static gboolean
-show_record (CareWindow *self,
-             const char *entity,
-             const char *id)
+show_record (CareWindow *self, const char *entity, const char *id)
 {
   for (guint i = 0; i < G_N_ELEMENTS (views); i++)
     {
@@ -252,9 +237,7 @@ show_record (CareWindow *self,
 
 /* By position in the sidebar, for Alt+1 to Alt+9. */
 static void
-win_show_view_cb (GtkWidget  *widget,
-                  const char *action,
-                  GVariant   *param)
+win_show_view_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   guint index = g_variant_get_uint32 (param);
 
@@ -264,9 +247,7 @@ win_show_view_cb (GtkWidget  *widget,
 
 /* By name, for links to a view from another one. */
 static void
-win_open_view_cb (GtkWidget  *widget,
-                  const char *action,
-                  GVariant   *param)
+win_open_view_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   const char *name = g_variant_get_string (param, NULL);
 
@@ -277,9 +258,7 @@ win_open_view_cb (GtkWidget  *widget,
 /* (entity, id): for links to a record from a view, a notification or a
  * toast; the view that shows the entity opens it. */
 static void
-win_show_record_cb (GtkWidget  *widget,
-                    const char *action,
-                    GVariant   *param)
+win_show_record_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   const char *entity, *id;
 
@@ -289,9 +268,7 @@ win_show_record_cb (GtkWidget  *widget,
 }
 
 static void
-demo_loaded_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+demo_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (CareWindow) self = user_data;
   g_autoptr (GError) error = NULL;
@@ -320,22 +297,19 @@ demo_loaded_cb (GObject      *source,
 /* Fills an empty store with demo data in the background; a store that
  * already has customers is left alone. */
 void
-care_window_load_demo (CareWindow *self,
-                       guint       n_customers)
+care_window_load_demo (CareWindow *self, guint n_customers)
 {
   g_return_if_fail (CARE_IS_WINDOW (self));
 
   if (self->context == NULL)
     return;
 
-  care_demo_fill_async (care_context_get_store (self->context), n_customers, self->cancellable, demo_loaded_cb,
-                        g_object_ref (self));
+  care_demo_fill_async (care_context_get_store (self->context), n_customers, self->cancellable,
+                        demo_loaded_cb, g_object_ref (self));
 }
 
 static void
-win_load_demo_cb (GtkWidget  *widget,
-                  const char *action,
-                  GVariant   *param)
+win_load_demo_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   care_window_load_demo (CARE_WINDOW (widget), 200);
 }
@@ -361,7 +335,8 @@ care_window_class_init (CareWindowClass *klass)
 
   object_class->dispose = care_window_dispose;
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/aftercare/Aftercare/care-window.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/aftercare/Aftercare/care-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CareWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CareWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, CareWindow, error_page);
@@ -385,7 +360,8 @@ care_window_class_init (CareWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.find", NULL);
   for (guint i = 0; i < 9; i++)
-    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK, "win.show-view", "u", i);
+    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK, "win.show-view",
+                                         "u", i);
 }
 
 static void
@@ -399,9 +375,7 @@ care_window_init (CareWindow *self)
 }
 
 CareWindow *
-care_window_new (CareApplication *application,
-                 CareContext     *context,
-                 const GError    *open_error)
+care_window_new (CareApplication *application, CareContext *context, const GError *open_error)
 {
   CareWindow      *self = g_object_new (CARE_TYPE_WINDOW, "application", application, NULL);
   g_autofree char *last = NULL;
@@ -409,7 +383,8 @@ care_window_new (CareApplication *application,
   if (context == NULL)
     {
       /* Nothing works without the store: say why instead of a broken window. */
-      adw_status_page_set_description (self->error_page, open_error != NULL ? open_error->message : NULL);
+      adw_status_page_set_description (self->error_page,
+                                       open_error != NULL ? open_error->message : NULL);
       gtk_stack_set_visible_child_name (self->main_stack, "error");
       return self;
     }
@@ -417,12 +392,16 @@ care_window_new (CareApplication *application,
   self->context = g_object_ref (context);
 
   /* The window comes back at the size the user left it. */
-  g_settings_bind (care_context_get_settings (context), "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (care_context_get_settings (context), "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (care_context_get_settings (context), "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (care_context_get_settings (context), "window-width", self, "default-width",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (care_context_get_settings (context), "window-height", self, "default-height",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (care_context_get_settings (context), "window-maximized", self, "maximized",
+                   G_SETTINGS_BIND_DEFAULT);
 
   build_sidebar (self);
-  adw_header_bar_pack_start (self->sidebar_header, care_sync_indicator_new (care_context_get_sync (context)));
+  adw_header_bar_pack_start (self->sidebar_header,
+                             care_sync_indicator_new (care_context_get_sync (context)));
   gtk_stack_set_visible_child_name (self->main_stack, "main");
 
   last = g_settings_get_string (care_context_get_settings (context), "last-view");

@@ -8,8 +8,7 @@
 #include "care-bench-probe.h"
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   gint64 main_us = g_get_monotonic_time ();
   g_autoptr (CareApplication) app = NULL;
@@ -18,7 +17,8 @@ main (int   argc,
 
   setlocale (LC_ALL, "");
   /* An uninstalled build (meson devenv, the tests) reads its own catalogs. */
-  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && localedir[0] != '\0' ? localedir : LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE,
+                  localedir != NULL && localedir[0] != '\0' ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

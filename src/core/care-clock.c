@@ -13,16 +13,15 @@
 #include "care-clock.h"
 
 /* Guarded by clock_lock: the server reads the clock from worker threads. */
-static GMutex  clock_lock;
+static GMutex   clock_lock;
 static gboolean clock_ready;
 static gboolean clock_pinned;
 static gboolean clock_frozen;
-static gint64   pin_usec;       /* the pinned instant, µs since the epoch */
-static gint64   pin_monotonic;  /* g_get_monotonic_time () when pinned */
+static gint64   pin_usec;      /* the pinned instant, µs since the epoch */
+static gint64   pin_monotonic; /* g_get_monotonic_time () when pinned */
 
 static gboolean
-parse_instant (const char *iso,
-               gint64     *usec)
+parse_instant (const char *iso, gint64 *usec)
 {
   g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
   g_autoptr (GDateTime) dt = NULL;
@@ -123,10 +122,8 @@ care_clock_today_date (GDate *date)
   g_autoptr (GDateTime) now = care_clock_now_local ();
 
   g_date_clear (date, 1);
-  g_date_set_dmy (date,
-                  (GDateDay) g_date_time_get_day_of_month (now),
-                  (GDateMonth) g_date_time_get_month (now),
-                  (GDateYear) g_date_time_get_year (now));
+  g_date_set_dmy (date, (GDateDay) g_date_time_get_day_of_month (now),
+                  (GDateMonth) g_date_time_get_month (now), (GDateYear) g_date_time_get_year (now));
 }
 
 /* Whether the clock is pinned: a process that starts another one passes
@@ -146,8 +143,7 @@ care_clock_is_pinned (void)
 /* Pins the clock at ISO from now on, running; NULL goes back to the real
  * clock. For a command line option or a test. */
 gboolean
-care_clock_pin (const char *iso,
-                GError    **error)
+care_clock_pin (const char *iso, GError **error)
 {
   gint64 usec = 0;
 

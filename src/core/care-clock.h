@@ -17,8 +17,7 @@ char      *care_clock_today (void);
 void       care_clock_today_date (GDate *date);
 gboolean   care_clock_is_pinned (void);
 
-gboolean   care_clock_pin (const char *iso,
-                           GError    **error);
-void       care_clock_freeze (GDateTime *instant);
+gboolean care_clock_pin (const char *iso, GError **error);
+void     care_clock_freeze (GDateTime *instant);
 
 G_END_DECLS

@@ -55,9 +55,7 @@ locale_uses_12_hours (void)
 }
 
 static char *
-format_or (GDateTime  *dt,
-           const char *format,
-           const char *fallback)
+format_or (GDateTime *dt, const char *format, const char *fallback)
 {
   char *text = dt != NULL ? g_date_time_format (dt, format) : NULL;
 

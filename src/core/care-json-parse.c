@@ -323,10 +323,7 @@ after_value:
  * Returns: (transfer full): the root node, or %NULL with @error set
  */
 JsonNode *
-care_json_parse_bounded (const char *data,
-                         gsize       len,
-                         guint       max_depth,
-                         GError    **error)
+care_json_parse_bounded (const char *data, gsize len, guint max_depth, GError **error)
 {
   g_autoptr (JsonParser) parser = NULL;
   g_autoptr (GError) local_error = NULL;

@@ -23,9 +23,6 @@ typedef enum
 
 GQuark care_json_parse_error_quark (void);
 
-JsonNode *care_json_parse_bounded (const char *data,
-                                   gsize       len,
-                                   guint       max_depth,
-                                   GError    **error);
+JsonNode *care_json_parse_bounded (const char *data, gsize len, guint max_depth, GError **error);
 
 G_END_DECLS

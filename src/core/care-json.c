@@ -31,8 +31,7 @@ care_mutation_op_to_string (CareMutationOp op)
 }
 
 gboolean
-care_mutation_op_from_string (const char     *text,
-                              CareMutationOp *out_op)
+care_mutation_op_from_string (const char *text, CareMutationOp *out_op)
 {
   static const CareMutationOp ops[] = { CARE_MUTATION_CREATE, CARE_MUTATION_UPDATE,
                                         CARE_MUTATION_DELETE };
@@ -48,9 +47,7 @@ care_mutation_op_from_string (const char     *text,
 }
 
 static JsonNode *
-member_of_type (JsonObject *object,
-                const char *member,
-                GType       type)
+member_of_type (JsonObject *object, const char *member, GType type)
 {
   JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
 
@@ -61,8 +58,7 @@ member_of_type (JsonObject *object,
 
 /* The string @member of @object, or %NULL when it is absent or not a string. */
 const char *
-care_json_get_string (JsonObject *object,
-                      const char *member)
+care_json_get_string (JsonObject *object, const char *member)
 {
   JsonNode *node = member_of_type (object, member, G_TYPE_STRING);
 
@@ -71,9 +67,7 @@ care_json_get_string (JsonObject *object,
 
 /* Returns %FALSE (and leaves @out_value alone) unless @member is an integer. */
 gboolean
-care_json_get_int (JsonObject *object,
-                   const char *member,
-                   gint64     *out_value)
+care_json_get_int (JsonObject *object, const char *member, gint64 *out_value)
 {
   JsonNode *node = member_of_type (object, member, G_TYPE_INT64);
 
@@ -85,9 +79,7 @@ care_json_get_int (JsonObject *object,
 
 /* Returns %FALSE (and leaves @out_value alone) unless @member is a boolean. */
 gboolean
-care_json_get_bool (JsonObject *object,
-                    const char *member,
-                    gboolean   *out_value)
+care_json_get_bool (JsonObject *object, const char *member, gboolean *out_value)
 {
   JsonNode *node = member_of_type (object, member, G_TYPE_BOOLEAN);
 
@@ -99,8 +91,7 @@ care_json_get_bool (JsonObject *object,
 
 /* Returns: (transfer none) (nullable): the object @member, if it is one. */
 JsonObject *
-care_json_get_object (JsonObject *object,
-                      const char *member)
+care_json_get_object (JsonObject *object, const char *member)
 {
   JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
 
@@ -109,8 +100,7 @@ care_json_get_object (JsonObject *object,
 
 /* Returns: (transfer none) (nullable): the array @member, if it is one. */
 JsonArray *
-care_json_get_array (JsonObject *object,
-                     const char *member)
+care_json_get_array (JsonObject *object, const char *member)
 {
   JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
 
@@ -164,9 +154,7 @@ care_json_from_value (GVariant *value)
  * such as an update's "from". Returns %FALSE for a value of another type.
  */
 gboolean
-care_json_read_value (const CareField *field,
-                      JsonNode        *node,
-                      GVariant       **out_value)
+care_json_read_value (const CareField *field, JsonNode *node, GVariant **out_value)
 {
   const GVariantType *type = care_field_variant_type (field);
 
@@ -215,10 +203,7 @@ care_json_read_value (const CareField *field,
  * Reads one JSON value strictly and checks it against @field's rules.
  */
 gboolean
-care_json_to_value (const CareField *field,
-                    JsonNode        *node,
-                    GVariant       **out_value,
-                    GError         **error)
+care_json_to_value (const CareField *field, JsonNode *node, GVariant **out_value, GError **error)
 {
   g_autoptr (GVariant) value = NULL;
 
@@ -256,13 +241,11 @@ care_json_from_record (CareRecord *record)
 /* Sets the fields present in @fields; rejects unknown fields and bad values
  * and leaves the record untouched when anything is wrong. */
 gboolean
-care_json_set_record (CareRecord *record,
-                      JsonObject *fields,
-                      GError    **error)
+care_json_set_record (CareRecord *record, JsonObject *fields, GError **error)
 {
-  const CareEntity *entity;
+  const CareEntity     *entity;
   g_autofree GVariant **values = NULL;
-  g_autofree gboolean *present = NULL;
+  g_autofree gboolean  *present = NULL;
   g_autoptr (GList) members = NULL;
   gboolean ok = TRUE;
 

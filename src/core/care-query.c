@@ -104,8 +104,7 @@ care_query_get_entity (CareQuery *self)
 }
 
 static const CareField *
-lookup_or_warn (CareQuery  *self,
-                const char *field)
+lookup_or_warn (CareQuery *self, const char *field)
 {
   const CareField *f = care_entity_lookup_field (self->entity, field);
 
@@ -116,10 +115,7 @@ lookup_or_warn (CareQuery  *self,
 }
 
 void
-care_query_add (CareQuery  *self,
-                const char *field,
-                CareQueryOp op,
-                GVariant   *value)
+care_query_add (CareQuery *self, const char *field, CareQueryOp op, GVariant *value)
 {
   Condition c = { 0 };
 
@@ -137,19 +133,14 @@ care_query_add (CareQuery  *self,
 }
 
 void
-care_query_add_string (CareQuery  *self,
-                       const char *field,
-                       CareQueryOp op,
-                       const char *value)
+care_query_add_string (CareQuery *self, const char *field, CareQueryOp op, const char *value)
 {
   care_query_add (self, field, op, value != NULL ? g_variant_new_string (value) : NULL);
 }
 
 /* Matches records whose @field is one of @values; an empty list matches nothing. */
 void
-care_query_add_in (CareQuery         *self,
-                   const char        *field,
-                   const char *const *values)
+care_query_add_in (CareQuery *self, const char *field, const char *const *values)
 {
   Condition c = { 0 };
 
@@ -163,8 +154,7 @@ care_query_add_in (CareQuery         *self,
 }
 
 void
-care_query_set_search (CareQuery  *self,
-                       const char *text)
+care_query_set_search (CareQuery *self, const char *text)
 {
   g_free (self->search);
   self->search = (text != NULL && text[0] != '\0') ? g_strdup (text) : NULL;
@@ -211,16 +201,13 @@ care_query_search_is_short (CareQuery *self)
 }
 
 void
-care_query_set_match (CareQuery     *self,
-                      CareQueryMatch match)
+care_query_set_match (CareQuery *self, CareQueryMatch match)
 {
   self->match = match;
 }
 
 void
-care_query_set_order (CareQuery  *self,
-                      const char *field,
-                      gboolean    descending)
+care_query_set_order (CareQuery *self, const char *field, gboolean descending)
 {
   const CareField *f = lookup_or_warn (self, field);
 
@@ -239,9 +226,7 @@ care_query_get_order_field (CareQuery *self)
  * value and seq are given: a page that follows another costs a B-tree
  * seek instead of an OFFSET that steps over every earlier row. */
 void
-care_query_set_after (CareQuery *self,
-                      GVariant  *order_value,
-                      gint64     seq)
+care_query_set_after (CareQuery *self, GVariant *order_value, gint64 seq)
 {
   g_return_if_fail (order_value != NULL);
 
@@ -319,8 +304,7 @@ op_sql (CareQueryOp op)
 }
 
 static void
-escape_like (GString    *out,
-             const char *text)
+escape_like (GString *out, const char *text)
 {
   for (const char *p = text; *p; p++)
     {
@@ -351,8 +335,7 @@ order_collate (const CareField *field)
 }
 
 static void
-append_order (CareQuery *self,
-              GString   *sql)
+append_order (CareQuery *self, GString *sql)
 {
   const char *table = self->entity->name;
   const char *dir = self->descending ? "DESC" : "ASC";
@@ -368,10 +351,7 @@ append_order (CareQuery *self,
  * unbounded walk could test every row. The caller sees fewer rows than it
  * asked for and reads them with the SORTED plan instead. */
 static char *
-probe_sql (CareQuery  *self,
-           const char *columns,
-           gboolean    with_order,
-           GPtrArray **out_params)
+probe_sql (CareQuery *self, const char *columns, gboolean with_order, GPtrArray **out_params)
 {
   g_autoptr (CareQuery) inner = care_query_copy (self);
   g_autofree char *match = care_query_fts_match (self->search);
@@ -382,10 +362,11 @@ probe_sql (CareQuery  *self,
   inner->match = CARE_QUERY_MATCH_SORTED;
   inner_sql = care_query_to_sql (inner, "customer.*", TRUE, out_params);
 
-  g_string_append_printf (sql,
-                          "SELECT %s FROM (%s LIMIT %d) AS customer WHERE EXISTS (SELECT 1 FROM customer_fts "
-                          "WHERE customer_fts MATCH ? AND customer_fts.rowid = customer.seq)",
-                          columns, inner_sql, CARE_QUERY_PROBE_SCAN);
+  g_string_append_printf (
+      sql,
+      "SELECT %s FROM (%s LIMIT %d) AS customer WHERE EXISTS (SELECT 1 FROM customer_fts "
+      "WHERE customer_fts MATCH ? AND customer_fts.rowid = customer.seq)",
+      columns, inner_sql, CARE_QUERY_PROBE_SCAN);
   g_ptr_array_add (*out_params, g_variant_ref_sink (g_variant_new_string (match)));
   if (with_order)
     append_order (self, sql);
@@ -454,9 +435,12 @@ care_query_to_sql (CareQuery  *self,
       if (match != NULL)
         {
           if (stream)
-            g_string_append (sql, " AND customer_fts MATCH ? AND customer.seq = customer_fts.rowid");
+            g_string_append (sql,
+                             " AND customer_fts MATCH ? AND customer.seq = customer_fts.rowid");
           else
-            g_string_append (sql, " AND customer.seq IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?)");
+            g_string_append (
+                sql,
+                " AND customer.seq IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?)");
           g_ptr_array_add (params, g_variant_ref_sink (g_variant_new_string (match)));
         }
     }
@@ -466,7 +450,8 @@ care_query_to_sql (CareQuery  *self,
 
       escape_like (pattern, self->search);
       g_string_append_c (pattern, '%');
-      g_string_append_printf (sql, " AND %s.%s LIKE ? ESCAPE '\\'", table, self->entity->title_field);
+      g_string_append_printf (sql, " AND %s.%s LIKE ? ESCAPE '\\'", table,
+                              self->entity->title_field);
       g_ptr_array_add (params, g_variant_ref_sink (g_variant_new_string (pattern->str)));
     }
 
@@ -476,8 +461,8 @@ care_query_to_sql (CareQuery  *self,
       const char *collate = order_collate (self->order_field);
 
       g_string_append_printf (sql, " AND (%s.%s%s %s ? OR (%s.%s%s = ? AND %s.seq %s ?))", table,
-                              self->order_field->name, collate, cmp, table, self->order_field->name, collate, table,
-                              cmp);
+                              self->order_field->name, collate, cmp, table, self->order_field->name,
+                              collate, table, cmp);
       g_ptr_array_add (params, g_variant_ref (self->after_value));
       g_ptr_array_add (params, g_variant_ref (self->after_value));
       g_ptr_array_add (params, g_variant_ref_sink (g_variant_new_int64 (self->after_seq)));

@@ -45,30 +45,16 @@ void       care_query_unref (CareQuery *self);
 CareQuery *care_query_copy (CareQuery *self);
 
 const CareEntity *care_query_get_entity (CareQuery *self);
-void              care_query_add (CareQuery  *self,
-                                  const char *field,
-                                  CareQueryOp op,
-                                  GVariant   *value);
-void              care_query_add_string (CareQuery  *self,
-                                         const char *field,
-                                         CareQueryOp op,
-                                         const char *value);
-void              care_query_add_in (CareQuery         *self,
-                                     const char        *field,
-                                     const char *const *values);
-void              care_query_set_search (CareQuery  *self,
-                                         const char *text);
-gboolean          care_query_has_fts_search (CareQuery *self);
-gboolean          care_query_search_is_short (CareQuery *self);
-void              care_query_set_match (CareQuery     *self,
-                                        CareQueryMatch match);
-void              care_query_set_order (CareQuery  *self,
-                                        const char *field,
-                                        gboolean    descending);
-const CareField  *care_query_get_order_field (CareQuery *self);
-void              care_query_set_after (CareQuery *self,
-                                        GVariant  *order_value,
-                                        gint64     seq);
+void care_query_add (CareQuery *self, const char *field, CareQueryOp op, GVariant *value);
+void care_query_add_string (CareQuery *self, const char *field, CareQueryOp op, const char *value);
+void care_query_add_in (CareQuery *self, const char *field, const char *const *values);
+void care_query_set_search (CareQuery *self, const char *text);
+gboolean         care_query_has_fts_search (CareQuery *self);
+gboolean         care_query_search_is_short (CareQuery *self);
+void             care_query_set_match (CareQuery *self, CareQueryMatch match);
+void             care_query_set_order (CareQuery *self, const char *field, gboolean descending);
+const CareField *care_query_get_order_field (CareQuery *self);
+void             care_query_set_after (CareQuery *self, GVariant *order_value, gint64 seq);
 
 /* For the store: renders SQL with ? placeholders and the values to bind. */
 char *care_query_to_sql (CareQuery  *self,

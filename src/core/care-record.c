@@ -60,8 +60,7 @@ care_record_init (CareRecord *self)
 }
 
 CareRecord *
-care_record_new_with_id (const CareEntity *entity,
-                         const char       *id)
+care_record_new_with_id (const CareEntity *entity, const char *id)
 {
   CareRecord *self;
 
@@ -127,8 +126,7 @@ care_record_get_seq (CareRecord *self)
 }
 
 void
-care_record_set_seq (CareRecord *self,
-                     gint64      seq)
+care_record_set_seq (CareRecord *self, gint64 seq)
 {
   g_return_if_fail (CARE_IS_RECORD (self));
   self->seq = seq;
@@ -142,8 +140,7 @@ care_record_get_rev (CareRecord *self)
 }
 
 void
-care_record_set_rev (CareRecord *self,
-                     gint64      rev)
+care_record_set_rev (CareRecord *self, gint64 rev)
 {
   g_return_if_fail (CARE_IS_RECORD (self));
   self->rev = rev;
@@ -157,8 +154,7 @@ care_record_get_sync_state (CareRecord *self)
 }
 
 void
-care_record_set_sync_state (CareRecord   *self,
-                            CareSyncState state)
+care_record_set_sync_state (CareRecord *self, CareSyncState state)
 {
   g_return_if_fail (CARE_IS_RECORD (self));
   self->sync_state = state;
@@ -179,9 +175,7 @@ care_record_get_updated_at (CareRecord *self)
 }
 
 void
-care_record_set_timestamps (CareRecord *self,
-                            const char *created_at,
-                            const char *updated_at)
+care_record_set_timestamps (CareRecord *self, const char *created_at, const char *updated_at)
 {
   g_return_if_fail (CARE_IS_RECORD (self));
   g_free (self->created_at);
@@ -191,8 +185,7 @@ care_record_set_timestamps (CareRecord *self,
 }
 
 static int
-field_index_or_warn (CareRecord *self,
-                     const char *field)
+field_index_or_warn (CareRecord *self, const char *field)
 {
   int idx = care_entity_field_index (self->entity, field);
 
@@ -203,8 +196,7 @@ field_index_or_warn (CareRecord *self,
 }
 
 GVariant *
-care_record_get_value_at (CareRecord *self,
-                          guint       index)
+care_record_get_value_at (CareRecord *self, guint index)
 {
   g_return_val_if_fail (CARE_IS_RECORD (self), NULL);
   g_return_val_if_fail (index < self->entity->n_fields, NULL);
@@ -213,8 +205,7 @@ care_record_get_value_at (CareRecord *self,
 
 /* Returns the value (borrowed) or NULL when the field is not set. */
 GVariant *
-care_record_get_value (CareRecord *self,
-                       const char *field)
+care_record_get_value (CareRecord *self, const char *field)
 {
   int idx;
 
@@ -225,9 +216,7 @@ care_record_get_value (CareRecord *self,
 }
 
 void
-care_record_set_value_at (CareRecord *self,
-                          guint       index,
-                          GVariant   *value)
+care_record_set_value_at (CareRecord *self, guint index, GVariant *value)
 {
   g_return_if_fail (CARE_IS_RECORD (self));
   g_return_if_fail (index < self->entity->n_fields);
@@ -240,9 +229,7 @@ care_record_set_value_at (CareRecord *self,
 
 /* Sets a field; a floating @value is sunk; NULL unsets the field. */
 void
-care_record_set_value (CareRecord *self,
-                       const char *field,
-                       GVariant   *value)
+care_record_set_value (CareRecord *self, const char *field, GVariant *value)
 {
   int idx;
 
@@ -260,8 +247,7 @@ care_record_set_value (CareRecord *self,
 }
 
 const char *
-care_record_get_string (CareRecord *self,
-                        const char *field)
+care_record_get_string (CareRecord *self, const char *field)
 {
   GVariant *v = care_record_get_value (self, field);
 
@@ -273,18 +259,14 @@ care_record_get_string (CareRecord *self,
 
 /* An empty string unsets the field, so "" and NULL never mean two things. */
 void
-care_record_set_string (CareRecord *self,
-                        const char *field,
-                        const char *value)
+care_record_set_string (CareRecord *self, const char *field, const char *value)
 {
   care_record_set_value (self, field,
                          value != NULL && value[0] != '\0' ? g_variant_new_string (value) : NULL);
 }
 
 gint64
-care_record_get_int (CareRecord *self,
-                     const char *field,
-                     gint64      fallback)
+care_record_get_int (CareRecord *self, const char *field, gint64 fallback)
 {
   GVariant *v = care_record_get_value (self, field);
 
@@ -295,16 +277,13 @@ care_record_get_int (CareRecord *self,
 }
 
 void
-care_record_set_int (CareRecord *self,
-                     const char *field,
-                     gint64      value)
+care_record_set_int (CareRecord *self, const char *field, gint64 value)
 {
   care_record_set_value (self, field, g_variant_new_int64 (value));
 }
 
 gboolean
-care_record_get_bool (CareRecord *self,
-                      const char *field)
+care_record_get_bool (CareRecord *self, const char *field)
 {
   GVariant *v = care_record_get_value (self, field);
 
@@ -312,9 +291,7 @@ care_record_get_bool (CareRecord *self,
 }
 
 void
-care_record_set_bool (CareRecord *self,
-                      const char *field,
-                      gboolean    value)
+care_record_set_bool (CareRecord *self, const char *field, gboolean value)
 {
   care_record_set_value (self, field, g_variant_new_boolean (value));
 }
@@ -329,9 +306,7 @@ care_record_get_title (CareRecord *self)
 /* Checks every field, then the entity's rules. On failure @bad_field names
  * the first field that is wrong, so an editor can point at it. */
 gboolean
-care_record_validate (CareRecord  *self,
-                      const char **bad_field,
-                      GError     **error)
+care_record_validate (CareRecord *self, const char **bad_field, GError **error)
 {
   const CareEntity *e;
 
@@ -387,10 +362,11 @@ care_record_validate (CareRecord  *self,
         {
           if (bad_field != NULL)
             *bad_field = e->exactly_one[0];
-          g_set_error (error, CARE_VALIDATION_ERROR,
-                       n_set == 0 ? CARE_VALIDATION_ERROR_REQUIRED : CARE_VALIDATION_ERROR_INVALID,
-                       /* TRANSLATORS: %s is a list of field names, e.g. "Service case, Appointment" */
-                       _ ("Set exactly one of: %s"), names->str);
+          g_set_error (
+              error, CARE_VALIDATION_ERROR,
+              n_set == 0 ? CARE_VALIDATION_ERROR_REQUIRED : CARE_VALIDATION_ERROR_INVALID,
+              /* TRANSLATORS: %s is a list of field names, e.g. "Service case, Appointment" */
+              _ ("Set exactly one of: %s"), names->str);
           return FALSE;
         }
     }
@@ -400,8 +376,7 @@ care_record_validate (CareRecord  *self,
 
 /* Whether two field values are the same; %NULL ("not set") equals only %NULL. */
 gboolean
-care_value_equal (GVariant *a,
-                  GVariant *b)
+care_value_equal (GVariant *a, GVariant *b)
 {
   if (a == NULL || b == NULL)
     return a == b;
@@ -410,8 +385,7 @@ care_value_equal (GVariant *a,
 
 /* The names of the fields whose values differ between two records of one entity. */
 GPtrArray *
-care_record_diff (CareRecord *self,
-                  CareRecord *other)
+care_record_diff (CareRecord *self, CareRecord *other)
 {
   GPtrArray *changed = g_ptr_array_new ();
 

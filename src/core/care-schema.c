@@ -14,57 +14,58 @@
 G_DEFINE_QUARK (care_validation_error_quark, care_validation_error)
 
 #define N_FIELDS(a) G_N_ELEMENTS (a)
-#define TEXT(n, l, req, len)                                                    \
-  {                                                                             \
-    .name = n, .label = l, .type = CARE_FIELD_TEXT, .required = req, .max = len \
+#define TEXT(n, l, req, len)                                                                       \
+  {                                                                                                \
+    .name = n, .label = l, .type = CARE_FIELD_TEXT, .required = req, .max = len                    \
   }
-#define NOTE(n, l)                                               \
-  {                                                              \
-    .name = n, .label = l, .type = CARE_FIELD_NOTE, .max = 10000 \
+#define NOTE(n, l)                                                                                 \
+  {                                                                                                \
+    .name = n, .label = l, .type = CARE_FIELD_NOTE, .max = 10000                                   \
   }
-#define EMAIL(n, l)                                             \
-  {                                                             \
-    .name = n, .label = l, .type = CARE_FIELD_EMAIL, .max = 254 \
+#define EMAIL(n, l)                                                                                \
+  {                                                                                                \
+    .name = n, .label = l, .type = CARE_FIELD_EMAIL, .max = 254                                    \
   }
-#define PHONE(n, l)                                            \
-  {                                                            \
-    .name = n, .label = l, .type = CARE_FIELD_PHONE, .max = 40 \
+#define PHONE(n, l)                                                                                \
+  {                                                                                                \
+    .name = n, .label = l, .type = CARE_FIELD_PHONE, .max = 40                                     \
   }
-#define BOOL(n, l)                                 \
-  {                                                \
-    .name = n, .label = l, .type = CARE_FIELD_BOOL \
+#define BOOL(n, l)                                                                                 \
+  {                                                                                                \
+    .name = n, .label = l, .type = CARE_FIELD_BOOL                                                 \
   }
-#define DATE(n, l, req)                                             \
-  {                                                                 \
-    .name = n, .label = l, .type = CARE_FIELD_DATE, .required = req \
+#define DATE(n, l, req)                                                                            \
+  {                                                                                                \
+    .name = n, .label = l, .type = CARE_FIELD_DATE, .required = req                                \
   }
-#define DATETIME(n, l, req)                                             \
-  {                                                                     \
-    .name = n, .label = l, .type = CARE_FIELD_DATETIME, .required = req \
+#define DATETIME(n, l, req)                                                                        \
+  {                                                                                                \
+    .name = n, .label = l, .type = CARE_FIELD_DATETIME, .required = req                            \
   }
-#define ENUM(n, l, req, c, cl)                                                                         \
-  {                                                                                                    \
-    .name = n, .label = l, .type = CARE_FIELD_ENUM, .required = req, .choices = c, .choice_labels = cl \
+#define ENUM(n, l, req, c, cl)                                                                     \
+  {                                                                                                \
+    .name = n, .label = l, .type = CARE_FIELD_ENUM, .required = req, .choices = c,                 \
+    .choice_labels = cl                                                                            \
   }
-#define ENUM_CTX(n, l, req, c, cl, ctx)                                                                 \
-  {                                                                                                     \
-    .name = n, .label = l, .type = CARE_FIELD_ENUM, .required = req, .choices = c, .choice_labels = cl, \
-    .choice_context = ctx                                                                               \
+#define ENUM_CTX(n, l, req, c, cl, ctx)                                                            \
+  {                                                                                                \
+    .name = n, .label = l, .type = CARE_FIELD_ENUM, .required = req, .choices = c,                 \
+    .choice_labels = cl, .choice_context = ctx                                                     \
   }
-#define REF(n, l, req, e, own)                                                                    \
-  {                                                                                               \
-    .name = n, .label = l, .type = CARE_FIELD_REF, .required = req, .ref_entity = e, .owned = own \
+#define REF(n, l, req, e, own)                                                                     \
+  {                                                                                                \
+    .name = n, .label = l, .type = CARE_FIELD_REF, .required = req, .ref_entity = e, .owned = own  \
   }
 /* A field the customer search finds a customer by. The search index is
  * SQL (the triggers of care-store-migrations.c); test-store checks that
  * its triggers watch exactly the fields marked here. */
-#define SEARCHABLE(field_type, n, l, req, len)                                                   \
-  {                                                                                               \
-    .name = n, .label = l, .type = field_type, .required = req, .max = len, .searchable = TRUE \
+#define SEARCHABLE(field_type, n, l, req, len)                                                     \
+  {                                                                                                \
+    .name = n, .label = l, .type = field_type, .required = req, .max = len, .searchable = TRUE     \
   }
-#define INT(n, l, req, lo, hi)                                                           \
-  {                                                                                      \
-    .name = n, .label = l, .type = CARE_FIELD_INT, .required = req, .min = lo, .max = hi \
+#define INT(n, l, req, lo, hi)                                                                     \
+  {                                                                                                \
+    .name = n, .label = l, .type = CARE_FIELD_INT, .required = req, .min = lo, .max = hi           \
   }
 
 /* Customer */
@@ -79,8 +80,12 @@ static const CareField   customer_fields[] = {
     /* NIF, numéro de TVA, ЕИК, davčna številka, CPF/CNPJ…: with the
      * country code first, checked where the country has a checksum
      * (care-tax-number.c). */
-    { .name = "tax_number", .label = N_ ("Tax number"), .type = CARE_FIELD_TEXT, .max = 18,
-      .searchable = TRUE, .rule = &care_tax_number_rule },
+    { .name = "tax_number",
+      .label = N_ ("Tax number"),
+      .type = CARE_FIELD_TEXT,
+      .max = 18,
+      .searchable = TRUE,
+      .rule = &care_tax_number_rule },
     TEXT ("language", N_ ("Language"), FALSE, 16),
     NOTE ("notes", N_ ("Notes")),
 };
@@ -96,60 +101,65 @@ static const CareField contact_fields[] = {
 };
 
 /* Product and serial registry */
-static const char *const product_categories[] = { "printer", "appliance", "car", "software", "other", NULL };
-static const char *const product_category_labels[] = {
-  N_ ("Printer"), N_ ("Appliance"), N_ ("Car"), N_ ("Software"), N_ ("Other"), NULL
-};
-static const CareField product_fields[] = {
-  REF ("customer_id", N_ ("Customer"), TRUE, "customer", TRUE),
-  SEARCHABLE (CARE_FIELD_TEXT, "serial", N_ ("Serial number"), TRUE, 64),
-  TEXT ("name", N_ ("Product"), TRUE, 200),
-  TEXT ("model", N_ ("Model"), FALSE, 100),
-  ENUM ("category", N_ ("Category"), FALSE, product_categories, product_category_labels),
-  DATE ("purchase_date", N_ ("Purchase date"), FALSE),
-  DATE ("installed_date", N_ ("Delivery or installation date"), FALSE),
-  TEXT ("location", N_ ("Location"), FALSE, 500),
+static const char *const product_categories[] = { "printer",  "appliance", "car",
+                                                  "software", "other",     NULL };
+static const char *const product_category_labels[] = { N_ ("Printer"), N_ ("Appliance"),
+                                                       N_ ("Car"),     N_ ("Software"),
+                                                       N_ ("Other"),   NULL };
+static const CareField   product_fields[] = {
+    REF ("customer_id", N_ ("Customer"), TRUE, "customer", TRUE),
+    SEARCHABLE (CARE_FIELD_TEXT, "serial", N_ ("Serial number"), TRUE, 64),
+    TEXT ("name", N_ ("Product"), TRUE, 200),
+    TEXT ("model", N_ ("Model"), FALSE, 100),
+    ENUM ("category", N_ ("Category"), FALSE, product_categories, product_category_labels),
+    DATE ("purchase_date", N_ ("Purchase date"), FALSE),
+    DATE ("installed_date", N_ ("Delivery or installation date"), FALSE),
+    TEXT ("location", N_ ("Location"), FALSE, 500),
 };
 
 /* Warranty */
-static const char *const warranty_kinds[] = { "standard", "extended", "maintenance_contract", NULL };
-static const char *const warranty_kind_labels[] = {
-  N_ ("Standard warranty"), N_ ("Extended warranty"), N_ ("Maintenance contract"), NULL
-};
-static const CareField warranty_fields[] = {
-  REF ("product_id", N_ ("Product"), TRUE, "product", TRUE),
-  ENUM ("kind", N_ ("Kind"), TRUE, warranty_kinds, warranty_kind_labels),
-  DATE ("start_date", N_ ("Start"), TRUE),
-  DATE ("end_date", N_ ("End"), TRUE),
-  BOOL ("covers_parts", N_ ("Covers parts")),
-  BOOL ("covers_labour", N_ ("Covers labour")),
-  BOOL ("covers_onsite", N_ ("Covers on-site service")),
-  NOTE ("terms", N_ ("Terms")),
-  INT ("discount_percent", N_ ("Maintenance discount"), FALSE, 0, 100),
+static const char *const warranty_kinds[] = { "standard", "extended", "maintenance_contract",
+                                              NULL };
+static const char *const warranty_kind_labels[] = { N_ ("Standard warranty"),
+                                                    N_ ("Extended warranty"),
+                                                    N_ ("Maintenance contract"), NULL };
+static const CareField   warranty_fields[] = {
+    REF ("product_id", N_ ("Product"), TRUE, "product", TRUE),
+    ENUM ("kind", N_ ("Kind"), TRUE, warranty_kinds, warranty_kind_labels),
+    DATE ("start_date", N_ ("Start"), TRUE),
+    DATE ("end_date", N_ ("End"), TRUE),
+    BOOL ("covers_parts", N_ ("Covers parts")),
+    BOOL ("covers_labour", N_ ("Covers labour")),
+    BOOL ("covers_onsite", N_ ("Covers on-site service")),
+    NOTE ("terms", N_ ("Terms")),
+    INT ("discount_percent", N_ ("Maintenance discount"), FALSE, 0, 100),
 };
 
 /* Service case: complaint, warranty claim, repair or question */
-static const char *const case_kinds[] = { "complaint", "warranty_claim", "repair", "question", NULL };
-static const char *const case_kind_labels[] = {
-  N_ ("Complaint"), N_ ("Warranty claim"), N_ ("Repair"), N_ ("Question"), NULL
-};
+static const char *const case_kinds[] = { "complaint", "warranty_claim", "repair", "question",
+                                          NULL };
+static const char *const case_kind_labels[] = { N_ ("Complaint"), N_ ("Warranty claim"),
+                                                N_ ("Repair"), N_ ("Question"), NULL };
 static const char *const case_channels[] = { "phone", "email", "web", "walk_in", "field", NULL };
-static const char *const case_channel_labels[] = {
-  N_ ("Phone"), N_ ("Email"), N_ ("Web"), N_ ("Walk-in"), N_ ("Field visit"), NULL
-};
+static const char *const case_channel_labels[] = { N_ ("Phone"),   N_ ("Email"),       N_ ("Web"),
+                                                   N_ ("Walk-in"), N_ ("Field visit"), NULL };
 static const char *const case_priorities[] = { "low", "normal", "high", "urgent", NULL };
-static const char *const case_priority_labels[] = {
-  NC_ ("priority", "Low"), NC_ ("priority", "Normal"), NC_ ("priority", "High"), NC_ ("priority", "Urgent"), NULL
-};
-static const char *const case_statuses[] = { "open", "in_progress", "waiting", "resolved", "closed", NULL };
+static const char *const case_priority_labels[] = { NC_ ("priority", "Low"),
+                                                    NC_ ("priority", "Normal"),
+                                                    NC_ ("priority", "High"),
+                                                    NC_ ("priority", "Urgent"), NULL };
+static const char *const case_statuses[] = { "open",     "in_progress", "waiting",
+                                             "resolved", "closed",      NULL };
 static const char *const case_status_labels[] = {
-  NC_ ("case status", "Open"), NC_ ("case status", "In progress"), NC_ ("case status", "Waiting"),
-  NC_ ("case status", "Resolved"), NC_ ("case status", "Closed"), NULL
+  NC_ ("case status", "Open"),    NC_ ("case status", "In progress"),
+  NC_ ("case status", "Waiting"), NC_ ("case status", "Resolved"),
+  NC_ ("case status", "Closed"),  NULL
 };
-static const char *const warranty_snapshots[] = { "active", "expiring", "expired", "not_started", "none", NULL };
+static const char *const warranty_snapshots[] = { "active",      "expiring", "expired",
+                                                  "not_started", "none",     NULL };
 static const char *const warranty_snapshot_labels[] = {
-  NC_ ("warranty status", "Active"), NC_ ("warranty status", "Expiring soon"),
-  NC_ ("warranty status", "Expired"), NC_ ("warranty status", "Not yet started"),
+  NC_ ("warranty status", "Active"),      NC_ ("warranty status", "Expiring soon"),
+  NC_ ("warranty status", "Expired"),     NC_ ("warranty status", "Not yet started"),
   NC_ ("warranty status", "No warranty"), NULL
 };
 static const CareField service_case_fields[] = {
@@ -163,18 +173,23 @@ static const CareField service_case_fields[] = {
   ENUM_CTX ("priority", N_ ("Priority"), TRUE, case_priorities, case_priority_labels, "priority"),
   ENUM_CTX ("status", N_ ("Status"), TRUE, case_statuses, case_status_labels, "case status"),
   REF ("assignee_id", N_ ("Assignee"), FALSE, "staff", FALSE),
-  ENUM_CTX ("warranty_status", N_ ("Warranty at opening"), FALSE, warranty_snapshots, warranty_snapshot_labels, "warranty status"),
+  ENUM_CTX ("warranty_status",
+            N_ ("Warranty at opening"),
+            FALSE,
+            warranty_snapshots,
+            warranty_snapshot_labels,
+            "warranty status"),
   NOTE ("resolution", N_ ("Resolution")),
 };
 
 /* Appointment: a visit or a call */
-static const char *const appointment_kinds[] = {
-  "delivery", "installation", "maintenance", "repair", "follow_up_call", NULL
-};
-static const char *const appointment_kind_labels[] = {
-  N_ ("Delivery"), N_ ("Installation"), N_ ("Maintenance"), N_ ("Repair"), N_ ("Follow-up call"), NULL
-};
-static const char *const appointment_statuses[] = { "planned", "done", "not_done", "cancelled", NULL };
+static const char *const appointment_kinds[] = { "delivery", "installation",   "maintenance",
+                                                 "repair",   "follow_up_call", NULL };
+static const char *const appointment_kind_labels[] = { N_ ("Delivery"),       N_ ("Installation"),
+                                                       N_ ("Maintenance"),    N_ ("Repair"),
+                                                       N_ ("Follow-up call"), NULL };
+static const char *const appointment_statuses[] = { "planned", "done", "not_done", "cancelled",
+                                                    NULL };
 static const char *const appointment_status_labels[] = {
   NC_ ("appointment status", "Planned"), NC_ ("appointment status", "Done"),
   NC_ ("appointment status", "Not done"), NC_ ("appointment status", "Cancelled"), NULL
@@ -188,7 +203,12 @@ static const CareField appointment_fields[] = {
   TEXT ("address", N_ ("Address"), FALSE, 500),
   DATETIME ("start_at", N_ ("Start"), TRUE),
   DATETIME ("end_at", N_ ("End"), TRUE),
-  ENUM_CTX ("status", N_ ("Status"), TRUE, appointment_statuses, appointment_status_labels, "appointment status"),
+  ENUM_CTX ("status",
+            N_ ("Status"),
+            TRUE,
+            appointment_statuses,
+            appointment_status_labels,
+            "appointment status"),
   NOTE ("notes", N_ ("Notes")),
   NOTE ("work_notes", N_ ("Work notes")),
   /* The delivery or installation this follow-up call is about: makes the
@@ -199,14 +219,13 @@ static const CareField appointment_fields[] = {
 
 /* Staff: agents, trainers, technicians */
 static const char *const staff_roles[] = { "agent", "trainer", "technician", "admin", NULL };
-static const char *const staff_role_labels[] = {
-  N_ ("Agent"), N_ ("Trainer"), N_ ("Technician"), N_ ("Administrator"), NULL
-};
-static const CareField staff_fields[] = {
-  TEXT ("name", N_ ("Name"), TRUE, 200),
-  ENUM ("role", N_ ("Role"), TRUE, staff_roles, staff_role_labels),
-  EMAIL ("email", N_ ("Email")),
-  PHONE ("phone", N_ ("Phone")),
+static const char *const staff_role_labels[] = { N_ ("Agent"), N_ ("Trainer"), N_ ("Technician"),
+                                                 N_ ("Administrator"), NULL };
+static const CareField   staff_fields[] = {
+    TEXT ("name", N_ ("Name"), TRUE, 200),
+    ENUM ("role", N_ ("Role"), TRUE, staff_roles, staff_role_labels),
+    EMAIL ("email", N_ ("Email")),
+    PHONE ("phone", N_ ("Phone")),
 };
 
 /* Training */
@@ -228,37 +247,41 @@ static const CareField training_session_fields[] = {
 };
 
 static const char *const enrolment_statuses[] = { "confirmed", "waitlisted", "cancelled", NULL };
-static const char *const enrolment_status_labels[] = {
-  NC_ ("enrolment status", "Confirmed"), NC_ ("enrolment status", "Waitlisted"),
-  NC_ ("enrolment status", "Cancelled"), NULL
-};
-static const CareField enrolment_fields[] = {
-  REF ("session_id", N_ ("Session"), TRUE, "training_session", TRUE),
-  REF ("contact_id", N_ ("Participant"), TRUE, "contact", TRUE),
-  ENUM_CTX ("status", N_ ("Status"), TRUE, enrolment_statuses, enrolment_status_labels, "enrolment status"),
-  BOOL ("attended", N_ ("Attended")),
-  DATETIME ("enrolled_at", N_ ("Enrolled"), TRUE),
+static const char *const enrolment_status_labels[] = { NC_ ("enrolment status", "Confirmed"),
+                                                       NC_ ("enrolment status", "Waitlisted"),
+                                                       NC_ ("enrolment status", "Cancelled"),
+                                                       NULL };
+static const CareField   enrolment_fields[] = {
+    REF ("session_id", N_ ("Session"), TRUE, "training_session", TRUE),
+    REF ("contact_id", N_ ("Participant"), TRUE, "contact", TRUE),
+    ENUM_CTX ("status",
+              N_ ("Status"),
+              TRUE,
+              enrolment_statuses,
+              enrolment_status_labels,
+              "enrolment status"),
+    BOOL ("attended", N_ ("Attended")),
+    DATETIME ("enrolled_at", N_ ("Enrolled"), TRUE),
 };
 
 /* A logged call or other interaction with a customer */
 static const char *const call_directions[] = { "inbound", "outbound", NULL };
 static const char *const call_direction_labels[] = { N_ ("Inbound"), N_ ("Outbound"), NULL };
-static const char *const call_outcomes[] = {
-  "resolved", "information_given", "callback_needed", "case_opened", "no_answer", NULL
-};
-static const char *const call_outcome_labels[] = {
-  N_ ("Resolved"), N_ ("Information given"), N_ ("Callback needed"), N_ ("Case opened"), N_ ("No answer"), NULL
-};
-static const CareField call_log_fields[] = {
-  REF ("customer_id", N_ ("Customer"), TRUE, "customer", TRUE),
-  REF ("contact_id", N_ ("Contact"), FALSE, "contact", FALSE),
-  REF ("agent_id", N_ ("Agent"), FALSE, "staff", FALSE),
-  DATETIME ("called_at", N_ ("Time"), TRUE),
-  ENUM ("direction", N_ ("Direction"), TRUE, call_directions, call_direction_labels),
-  TEXT ("subject", N_ ("Subject"), TRUE, 200),
-  ENUM ("outcome", N_ ("Outcome"), TRUE, call_outcomes, call_outcome_labels),
-  NOTE ("notes", N_ ("Notes")),
-  DATE ("follow_up_date", N_ ("Follow-up date"), FALSE),
+static const char *const call_outcomes[] = { "resolved",    "information_given", "callback_needed",
+                                             "case_opened", "no_answer",         NULL };
+static const char *const call_outcome_labels[] = { N_ ("Resolved"),        N_ ("Information given"),
+                                                   N_ ("Callback needed"), N_ ("Case opened"),
+                                                   N_ ("No answer"),       NULL };
+static const CareField   call_log_fields[] = {
+    REF ("customer_id", N_ ("Customer"), TRUE, "customer", TRUE),
+    REF ("contact_id", N_ ("Contact"), FALSE, "contact", FALSE),
+    REF ("agent_id", N_ ("Agent"), FALSE, "staff", FALSE),
+    DATETIME ("called_at", N_ ("Time"), TRUE),
+    ENUM ("direction", N_ ("Direction"), TRUE, call_directions, call_direction_labels),
+    TEXT ("subject", N_ ("Subject"), TRUE, 200),
+    ENUM ("outcome", N_ ("Outcome"), TRUE, call_outcomes, call_outcome_labels),
+    NOTE ("notes", N_ ("Notes")),
+    DATE ("follow_up_date", N_ ("Follow-up date"), FALSE),
 };
 
 /* After-sales workflows (care-visit-report.c, care-maintenance.c, care-rma.c,
@@ -266,35 +289,41 @@ static const CareField call_log_fields[] = {
 
 /* Visit report: what a technician did on an appointment, filled in offline */
 static const char *const visit_coverages[] = { "covered", "partly_covered", "billable", NULL };
-static const char *const visit_coverage_labels[] = {
-  N_ ("Covered by warranty"), N_ ("Partly covered"), N_ ("Billable"), NULL
-};
-static const CareField visit_report_fields[] = {
-  REF ("appointment_id", N_ ("Appointment"), TRUE, "appointment", TRUE),
-  REF ("technician_id", N_ ("Technician"), FALSE, "staff", FALSE),
-  DATE ("visit_date", N_ ("Visit date"), TRUE),
-  { .name = "work_done", .label = N_ ("Work done"), .type = CARE_FIELD_NOTE, .required = TRUE, .max = 10000 },
-  INT ("minutes", N_ ("Time spent in minutes"), TRUE, 0, 14400),
-  /* On the report, not the appointment: where the work was really done is a
+static const char *const visit_coverage_labels[] = { N_ ("Covered by warranty"),
+                                                     N_ ("Partly covered"), N_ ("Billable"), NULL };
+static const CareField   visit_report_fields[] = {
+    REF ("appointment_id", N_ ("Appointment"), TRUE, "appointment", TRUE),
+    REF ("technician_id", N_ ("Technician"), FALSE, "staff", FALSE),
+    DATE ("visit_date", N_ ("Visit date"), TRUE),
+    { .name = "work_done",
+      .label = N_ ("Work done"),
+      .type = CARE_FIELD_NOTE,
+      .required = TRUE,
+      .max = 10000 },
+    INT ("minutes", N_ ("Time spent in minutes"), TRUE, 0, 14400),
+    /* On the report, not the appointment: where the work was really done is a
    * fact of the visit, and it decides the maintenance discount. */
-  BOOL ("authorised_location", N_ ("At an authorised service location")),
-  INT ("hourly_rate_cents", N_ ("Hourly rate in cents"), FALSE, 0, 100000000),
-  /* Filled by care_visit_report_update_totals(): the prices as they stood
+    BOOL ("authorised_location", N_ ("At an authorised service location")),
+    INT ("hourly_rate_cents", N_ ("Hourly rate in cents"), FALSE, 0, 100000000),
+    /* Filled by care_visit_report_update_totals(): the prices as they stood
    * when the customer signed, not recomputed when a warranty changes later. */
-  ENUM ("coverage", N_ ("Billing"), FALSE, visit_coverages, visit_coverage_labels),
-  REF ("warranty_id", N_ ("Warranty applied"), FALSE, "warranty", FALSE),
-  INT ("parts_cents", N_ ("Parts in cents"), FALSE, 0, CARE_MAX_CENTS),
-  INT ("labour_cents", N_ ("Labour in cents"), FALSE, 0, CARE_MAX_CENTS),
-  INT ("covered_cents", N_ ("Covered by warranty in cents"), FALSE, 0, CARE_MAX_CENTS),
-  INT ("discount_cents", N_ ("Maintenance discount in cents"), FALSE, 0, CARE_MAX_CENTS),
-  INT ("total_cents", N_ ("Total in cents"), FALSE, 0, CARE_MAX_CENTS),
-  NOTE ("customer_feedback", N_ ("Customer feedback")),
-  /* SVG path data ("M x y L x y …"), see care-signature.c for why. A
+    ENUM ("coverage", N_ ("Billing"), FALSE, visit_coverages, visit_coverage_labels),
+    REF ("warranty_id", N_ ("Warranty applied"), FALSE, "warranty", FALSE),
+    INT ("parts_cents", N_ ("Parts in cents"), FALSE, 0, CARE_MAX_CENTS),
+    INT ("labour_cents", N_ ("Labour in cents"), FALSE, 0, CARE_MAX_CENTS),
+    INT ("covered_cents", N_ ("Covered by warranty in cents"), FALSE, 0, CARE_MAX_CENTS),
+    INT ("discount_cents", N_ ("Maintenance discount in cents"), FALSE, 0, CARE_MAX_CENTS),
+    INT ("total_cents", N_ ("Total in cents"), FALSE, 0, CARE_MAX_CENTS),
+    NOTE ("customer_feedback", N_ ("Customer feedback")),
+    /* SVG path data ("M x y L x y …"), see care-signature.c for why. A
    * signature of many strokes stays far below the limit; the limit keeps
    * one record from filling a sync batch. */
-  { .name = "signature", .label = N_ ("Customer signature"), .type = CARE_FIELD_NOTE, .max = 200000 },
-  TEXT ("signed_by", N_ ("Signed by"), FALSE, 200),
-  DATETIME ("signed_at", N_ ("Signed"), FALSE),
+    { .name = "signature",
+      .label = N_ ("Customer signature"),
+      .type = CARE_FIELD_NOTE,
+      .max = 200000 },
+    TEXT ("signed_by", N_ ("Signed by"), FALSE, 200),
+    DATETIME ("signed_at", N_ ("Signed"), FALSE),
 };
 
 /* A part used on a visit */
@@ -334,11 +363,14 @@ static const CareField maintenance_visit_fields[] = {
 
 /* Return merchandise authorisation */
 static const char *const rma_outcomes[] = { "repair", "replace", "refund", NULL };
-static const char *const rma_outcome_labels[] = { N_ ("Repair"), N_ ("Replace"), N_ ("Refund"), NULL };
-static const char *const rma_statuses[] = { "requested", "received", "in_progress", "completed", "rejected", NULL };
+static const char *const rma_outcome_labels[] = { N_ ("Repair"), N_ ("Replace"), N_ ("Refund"),
+                                                  NULL };
+static const char *const rma_statuses[] = { "requested", "received", "in_progress",
+                                            "completed", "rejected", NULL };
 static const char *const rma_status_labels[] = {
-  NC_ ("return status", "Requested"), NC_ ("return status", "Received"), NC_ ("return status", "In progress"),
-  NC_ ("return status", "Completed"), NC_ ("return status", "Rejected"), NULL
+  NC_ ("return status", "Requested"),   NC_ ("return status", "Received"),
+  NC_ ("return status", "In progress"), NC_ ("return status", "Completed"),
+  NC_ ("return status", "Rejected"),    NULL
 };
 static const CareField rma_fields[] = {
   REF ("case_id", N_ ("Service case"), TRUE, "service_case", TRUE),
@@ -367,9 +399,10 @@ static const CareField   survey_fields[] = {
     DATETIME ("answered_at", N_ ("Answered"), TRUE),
 };
 
-#define ENTITY(n, l, title, fields_, ...)                                                                       \
-  {                                                                                                             \
-    .name = n, .label = l, .title_field = title, .fields = fields_, .n_fields = N_FIELDS (fields_), __VA_ARGS__ \
+#define ENTITY(n, l, title, fields_, ...)                                                          \
+  {                                                                                                \
+    .name = n, .label = l, .title_field = title, .fields = fields_,                                \
+    .n_fields = N_FIELDS (fields_), __VA_ARGS__                                                    \
   }
 
 /* Parents before children: bulk loads and sync replay follow this order. */
@@ -377,20 +410,51 @@ static const CareEntity entities[] = {
   [CARE_ENTITY_STAFF] = ENTITY ("staff", N_ ("Staff member"), "name", staff_fields),
   [CARE_ENTITY_CUSTOMER] = ENTITY ("customer", N_ ("Customer"), "name", customer_fields),
   [CARE_ENTITY_CONTACT] = ENTITY ("contact", N_ ("Contact"), "name", contact_fields),
-  [CARE_ENTITY_PRODUCT] = ENTITY ("product", N_ ("Product"), "name", product_fields, .unique_field = "serial"),
-  [CARE_ENTITY_WARRANTY] = ENTITY ("warranty", N_ ("Warranty"), "kind", warranty_fields, .range_start = "start_date", .range_end = "end_date"),
-  [CARE_ENTITY_SERVICE_CASE] = ENTITY ("service_case", N_ ("Service case"), "subject", service_case_fields),
-  [CARE_ENTITY_APPOINTMENT] = ENTITY ("appointment", N_ ("Appointment"), "kind", appointment_fields, .range_start = "start_at", .range_end = "end_at"),
-  [CARE_ENTITY_TRAINING_COURSE] = ENTITY ("training_course", N_ ("Training course"), "title", training_course_fields),
-  [CARE_ENTITY_TRAINING_SESSION] = ENTITY ("training_session", N_ ("Training session"), "start_at", training_session_fields, .range_start = "start_at", .range_end = "end_at"),
+  [CARE_ENTITY_PRODUCT] =
+      ENTITY ("product", N_ ("Product"), "name", product_fields, .unique_field = "serial"),
+  [CARE_ENTITY_WARRANTY] = ENTITY ("warranty",
+                                   N_ ("Warranty"),
+                                   "kind",
+                                   warranty_fields,
+                                   .range_start = "start_date",
+                                   .range_end = "end_date"),
+  [CARE_ENTITY_SERVICE_CASE] =
+      ENTITY ("service_case", N_ ("Service case"), "subject", service_case_fields),
+  [CARE_ENTITY_APPOINTMENT] = ENTITY ("appointment",
+                                      N_ ("Appointment"),
+                                      "kind",
+                                      appointment_fields,
+                                      .range_start = "start_at",
+                                      .range_end = "end_at"),
+  [CARE_ENTITY_TRAINING_COURSE] =
+      ENTITY ("training_course", N_ ("Training course"), "title", training_course_fields),
+  [CARE_ENTITY_TRAINING_SESSION] = ENTITY ("training_session",
+                                           N_ ("Training session"),
+                                           "start_at",
+                                           training_session_fields,
+                                           .range_start = "start_at",
+                                           .range_end = "end_at"),
   [CARE_ENTITY_ENROLMENT] = ENTITY ("enrolment", N_ ("Enrolment"), "status", enrolment_fields),
   [CARE_ENTITY_CALL_LOG] = ENTITY ("call_log", N_ ("Call"), "subject", call_log_fields),
-  [CARE_ENTITY_VISIT_REPORT] = ENTITY ("visit_report", N_ ("Visit report"), "visit_date", visit_report_fields),
+  [CARE_ENTITY_VISIT_REPORT] =
+      ENTITY ("visit_report", N_ ("Visit report"), "visit_date", visit_report_fields),
   [CARE_ENTITY_PART_USAGE] = ENTITY ("part_usage", N_ ("Part used"), "name", part_usage_fields),
-  [CARE_ENTITY_MAINTENANCE_PLAN] = ENTITY ("maintenance_plan", N_ ("Maintenance plan"), "title", maintenance_plan_fields, .range_start = "start_date", .range_end = "end_date"),
-  [CARE_ENTITY_MAINTENANCE_VISIT] = ENTITY ("maintenance_visit", N_ ("Planned maintenance visit"), "planned_date", maintenance_visit_fields),
+  [CARE_ENTITY_MAINTENANCE_PLAN] = ENTITY ("maintenance_plan",
+                                           N_ ("Maintenance plan"),
+                                           "title",
+                                           maintenance_plan_fields,
+                                           .range_start = "start_date",
+                                           .range_end = "end_date"),
+  [CARE_ENTITY_MAINTENANCE_VISIT] = ENTITY ("maintenance_visit",
+                                            N_ ("Planned maintenance visit"),
+                                            "planned_date",
+                                            maintenance_visit_fields),
   [CARE_ENTITY_RMA] = ENTITY ("rma", N_ ("Return"), "reason", rma_fields),
-  [CARE_ENTITY_SURVEY] = ENTITY ("survey", N_ ("Satisfaction survey"), "answered_at", survey_fields, .exactly_one = survey_subjects),
+  [CARE_ENTITY_SURVEY] = ENTITY ("survey",
+                                 N_ ("Satisfaction survey"),
+                                 "answered_at",
+                                 survey_fields,
+                                 .exactly_one = survey_subjects),
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (entities) == CARE_N_ENTITIES);
@@ -428,8 +492,7 @@ care_schema_entity (CareEntityId id)
  * does not have is a programming error.
  */
 const CareField *
-care_schema_field (CareEntityId id,
-                   const char  *name)
+care_schema_field (CareEntityId id, const char *name)
 {
   const CareField *field = care_entity_lookup_field (care_schema_entity (id), name);
 
@@ -454,8 +517,7 @@ care_schema_lookup (const char *entity_name)
 }
 
 int
-care_entity_field_index (const CareEntity *entity,
-                         const char       *field_name)
+care_entity_field_index (const CareEntity *entity, const char *field_name)
 {
   g_return_val_if_fail (entity != NULL, -1);
 
@@ -470,8 +532,7 @@ care_entity_field_index (const CareEntity *entity,
 }
 
 const CareField *
-care_entity_lookup_field (const CareEntity *entity,
-                          const char       *field_name)
+care_entity_lookup_field (const CareEntity *entity, const char *field_name)
 {
   int idx = care_entity_field_index (entity, field_name);
 
@@ -485,8 +546,7 @@ care_field_label (const CareField *field)
 }
 
 const char *
-care_field_choice_label (const CareField *field,
-                         const char      *choice)
+care_field_choice_label (const CareField *field, const char *choice)
 {
   if (field->choices == NULL || choice == NULL)
     return choice;
@@ -542,10 +602,7 @@ care_field_is_text (const CareField *field)
 }
 
 static gboolean
-fail (GError         **error,
-      const CareField *field,
-      int              code,
-      const char      *why)
+fail (GError **error, const CareField *field, int code, const char *why)
 {
   /* TRANSLATORS: a validation message: "Field: what is wrong", e.g. "Email: not a valid address" */
   g_set_error (error, CARE_VALIDATION_ERROR, code, _ ("%s: %s"), care_field_label (field), why);
@@ -624,23 +681,21 @@ care_field_normalize_datetime (const char *text)
 static gboolean
 valid_url (const char *s)
 {
-  return (g_str_has_prefix (s, "https://") || g_str_has_prefix (s, "http://")) && g_uri_is_valid (s, G_URI_FLAGS_NONE, NULL);
+  return (g_str_has_prefix (s, "https://") || g_str_has_prefix (s, "http://")) &&
+         g_uri_is_valid (s, G_URI_FLAGS_NONE, NULL);
 }
 
 static gboolean
-validate_text (const CareField *field,
-               const char      *s,
-               GError         **error)
+validate_text (const CareField *field, const char *s, GError **error)
 {
   if (!g_utf8_validate (s, -1, NULL))
     return fail (error, field, CARE_VALIDATION_ERROR_INVALID, _ ("not valid UTF-8 text"));
 
   if (field->max > 0 && g_utf8_strlen (s, -1) > field->max)
     {
-      g_autofree char *why = g_strdup_printf (ngettext ("longer than %d character",
-                                                        "longer than %d characters",
-                                                        (gulong) field->max),
-                                              (int) field->max);
+      g_autofree char *why = g_strdup_printf (
+          ngettext ("longer than %d character", "longer than %d characters", (gulong) field->max),
+          (int) field->max);
       return fail (error, field, CARE_VALIDATION_ERROR_TOO_LONG, why);
     }
 
@@ -650,7 +705,8 @@ validate_text (const CareField *field,
       gboolean allowed_space = field->type == CARE_FIELD_NOTE && (c == '\n' || c == '\t');
 
       if (g_unichar_iscntrl (c) && !allowed_space)
-        return fail (error, field, CARE_VALIDATION_ERROR_INVALID, _ ("contains control characters"));
+        return fail (error, field, CARE_VALIDATION_ERROR_INVALID,
+                     _ ("contains control characters"));
     }
 
   switch (field->type)
@@ -678,16 +734,19 @@ validate_text (const CareField *field,
       {
         g_autofree char *norm = care_field_normalize_datetime (s);
         if (norm == NULL || strcmp (norm, s) != 0)
-          return fail (error, field, CARE_VALIDATION_ERROR_INVALID, _ ("not a valid date and time"));
+          return fail (error, field, CARE_VALIDATION_ERROR_INVALID,
+                       _ ("not a valid date and time"));
       }
       break;
     case CARE_FIELD_ENUM:
       if (!g_strv_contains ((const char *const *) field->choices, s))
-        return fail (error, field, CARE_VALIDATION_ERROR_INVALID, _ ("not one of the allowed values"));
+        return fail (error, field, CARE_VALIDATION_ERROR_INVALID,
+                     _ ("not one of the allowed values"));
       break;
     case CARE_FIELD_REF:
       if (!g_uuid_string_is_valid (s))
-        return fail (error, field, CARE_VALIDATION_ERROR_INVALID, _ ("not a valid record identifier"));
+        return fail (error, field, CARE_VALIDATION_ERROR_INVALID,
+                     _ ("not a valid record identifier"));
       break;
     case CARE_FIELD_TEXT:
     case CARE_FIELD_NOTE:
@@ -721,9 +780,7 @@ care_id_normalize (const char *text)
 
 /* Checks one value against its field. A NULL @value means "not set". */
 gboolean
-care_field_validate (const CareField *field,
-                     GVariant        *value,
-                     GError         **error)
+care_field_validate (const CareField *field, GVariant *value, GError **error)
 {
   g_return_val_if_fail (field != NULL, FALSE);
 
@@ -767,10 +824,7 @@ is_blank (const char *s)
 /* Turns what a user typed into a value of the field's type. Blank text gives
  * a NULL value, which means "not set". */
 gboolean
-care_field_parse (const CareField *field,
-                  const char      *text,
-                  GVariant       **out_value,
-                  GError         **error)
+care_field_parse (const CareField *field, const char *text, GVariant **out_value, GError **error)
 {
   g_autoptr (GVariant) value = NULL;
   g_autofree char *stripped = NULL;
@@ -799,11 +853,13 @@ care_field_parse (const CareField *field,
       value = g_variant_ref_sink (g_variant_new_int64 (v));
     }
   else if (field->type == CARE_FIELD_BOOL)
-    value = g_variant_ref_sink (g_variant_new_boolean (g_ascii_strcasecmp (stripped, "true") == 0 || g_strcmp0 (stripped, "1") == 0));
+    value = g_variant_ref_sink (g_variant_new_boolean (g_ascii_strcasecmp (stripped, "true") == 0 ||
+                                                       g_strcmp0 (stripped, "1") == 0));
   else if (field->type == CARE_FIELD_DATETIME)
     {
       char *norm = care_field_normalize_datetime (stripped);
-      value = g_variant_ref_sink (g_variant_new_take_string (norm != NULL ? norm : g_steal_pointer (&stripped)));
+      value = g_variant_ref_sink (
+          g_variant_new_take_string (norm != NULL ? norm : g_steal_pointer (&stripped)));
     }
   else if (field->rule != NULL && field->rule->normalize != NULL)
     value = g_variant_ref_sink (g_variant_new_take_string (field->rule->normalize (stripped)));

@@ -48,9 +48,9 @@ typedef struct _CareEntity CareEntity;
  */
 typedef struct
 {
-  char       *(*normalize) (const char *text);
+  char *(*normalize) (const char *text);
   const char *(*check) (const char *value);
-  const char  *description;
+  const char *description;
 } CareFieldRule;
 
 /* Handles for the entities, in the schema's order (parents first). */
@@ -76,22 +76,21 @@ typedef enum
   CARE_N_ENTITIES
 } CareEntityId;
 
-
 typedef struct
 {
-  const char        *name;  /* column and JSON name */
-  const char        *label; /* N_() marked; translate with _() */
-  CareFieldType      type;
-  gboolean           required;
-  gint64             max;            /* characters for text, upper bound for ints */
-  gint64             min;            /* lower bound for ints */
-  const char *const *choices;        /* CARE_FIELD_ENUM: NULL-terminated keys */
-  const char *const *choice_labels;  /* N_() or NC_() marked, parallel to choices */
-  const char        *choice_context; /* the NC_() context of choice_labels, or NULL */
-  const char        *ref_entity;     /* CARE_FIELD_REF: the entity name */
-  gboolean           owned;          /* CARE_FIELD_REF: deleting the parent deletes this record */
-  gboolean             searchable; /* the customer search finds the customer by it */
-  const CareFieldRule *rule;       /* optional: a rule of the field's own */
+  const char          *name;  /* column and JSON name */
+  const char          *label; /* N_() marked; translate with _() */
+  CareFieldType        type;
+  gboolean             required;
+  gint64               max;            /* characters for text, upper bound for ints */
+  gint64               min;            /* lower bound for ints */
+  const char *const   *choices;        /* CARE_FIELD_ENUM: NULL-terminated keys */
+  const char *const   *choice_labels;  /* N_() or NC_() marked, parallel to choices */
+  const char          *choice_context; /* the NC_() context of choice_labels, or NULL */
+  const char          *ref_entity;     /* CARE_FIELD_REF: the entity name */
+  gboolean             owned;          /* CARE_FIELD_REF: deleting the parent deletes this record */
+  gboolean             searchable;     /* the customer search finds the customer by it */
+  const CareFieldRule *rule;           /* optional: a rule of the field's own */
 } CareField;
 
 struct _CareEntity
@@ -110,30 +109,22 @@ struct _CareEntity
 GQuark care_validation_error_quark (void);
 
 const CareEntity        *care_schema_entity (CareEntityId id);
-const CareField         *care_schema_field (CareEntityId id,
-                                            const char  *name);
+const CareField         *care_schema_field (CareEntityId id, const char *name);
 const CareEntity        *care_schema_lookup (const char *entity_name);
 const CareEntity *const *care_schema_entities (guint *n_entities);
 
-const CareField *care_entity_lookup_field (const CareEntity *entity,
-                                           const char       *field_name);
-int              care_entity_field_index (const CareEntity *entity,
-                                          const char       *field_name);
+const CareField *care_entity_lookup_field (const CareEntity *entity, const char *field_name);
+int              care_entity_field_index (const CareEntity *entity, const char *field_name);
 
-const char         *care_field_choice_label (const CareField *field,
-                                             const char      *choice);
+const char         *care_field_choice_label (const CareField *field, const char *choice);
 const GVariantType *care_field_variant_type (const CareField *field);
 gboolean            care_field_is_text (const CareField *field);
 gboolean            care_entity_is_searchable (const CareEntity *entity);
 const char         *care_field_label (const CareField *field);
 
-gboolean care_field_parse (const CareField *field,
-                           const char      *text,
-                           GVariant       **out_value,
-                           GError         **error);
-gboolean care_field_validate (const CareField *field,
-                              GVariant        *value,
-                              GError         **error);
+gboolean
+care_field_parse (const CareField *field, const char *text, GVariant **out_value, GError **error);
+gboolean care_field_validate (const CareField *field, GVariant *value, GError **error);
 char    *care_field_normalize_datetime (const char *text);
 char    *care_id_normalize (const char *text);
 

@@ -58,8 +58,7 @@ care_tax_number_normalize (const char *text)
 
 /* Whether @s is @n ASCII digits and nothing else. */
 static gboolean
-digits (const char *s,
-        gsize       n)
+digits (const char *s, gsize n)
 {
   if (strlen (s) != n)
     return FALSE;
@@ -71,9 +70,7 @@ digits (const char *s,
 
 /* The weighted sum of the first @n digits of @s. */
 static guint
-weighted (const char  *s,
-          const guint *weights,
-          gsize        n)
+weighted (const char *s, const guint *weights, gsize n)
 {
   guint sum = 0;
 
@@ -101,8 +98,7 @@ valid_pt (const char *n)
 }
 
 static gboolean
-luhn (const char *n,
-      gsize       len)
+luhn (const char *n, gsize len)
 {
   guint sum = 0;
 
@@ -133,10 +129,7 @@ valid_fr (const char *n)
 
 /* A mod 11 check digit with a second set of weights when the first gives 10. */
 static guint
-mod11_twice (const char  *s,
-             const guint *first,
-             const guint *second,
-             gsize        n)
+mod11_twice (const char *s, const guint *first, const guint *second, gsize n)
 {
   guint check = weighted (s, first, n) % 11;
 
@@ -177,10 +170,7 @@ valid_si (const char *n)
 
 /* The two check digits of a CPF (@n = 9) or CNPJ (@n = 12) body. */
 static gboolean
-valid_br_digits (const char  *s,
-                 const guint *w1,
-                 const guint *w2,
-                 gsize        n)
+valid_br_digits (const char *s, const guint *w1, const guint *w2, gsize n)
 {
   guint r1 = weighted (s, w1, n) % 11;
   guint r2 = weighted (s, w2, n + 1) % 11;
@@ -215,11 +205,14 @@ static const struct
   /* TRANSLATORS: after "Tax number: "; NIF is Portugal's tax number */
   { "PT", valid_pt, N_ ("not a valid Portuguese NIF (9 digits, the last one a check digit)") },
   /* TRANSLATORS: after "Tax number: "; SIREN is the French company number */
-  { "FR", valid_fr, N_ ("not a valid French VAT number (FR, a 2-digit key and the 9-digit SIREN)") },
+  { "FR", valid_fr,
+    N_ ("not a valid French VAT number (FR, a 2-digit key and the 9-digit SIREN)") },
   /* TRANSLATORS: after "Tax number: "; UIC (ЕИК) and personal number (ЕГН) are Bulgaria's */
-  { "BG", valid_bg, N_ ("not a valid Bulgarian UIC (9 or 13 digits) or personal number (10 digits)") },
+  { "BG", valid_bg,
+    N_ ("not a valid Bulgarian UIC (9 or 13 digits) or personal number (10 digits)") },
   /* TRANSLATORS: after "Tax number: "; davčna številka, Slovenia's tax number */
-  { "SI", valid_si, N_ ("not a valid Slovenian tax number (8 digits, the last one a check digit)") },
+  { "SI", valid_si,
+    N_ ("not a valid Slovenian tax number (8 digits, the last one a check digit)") },
   /* TRANSLATORS: after "Tax number: "; CPF (persons) and CNPJ (companies) are Brazil's */
   { "BR", valid_br, N_ ("not a valid Brazilian CPF (11 digits) or CNPJ (14 digits)") },
 };

@@ -83,8 +83,8 @@ limits (const CareField *field)
         g_string_append (s, "; cleared when that record is deleted");
       break;
     case CARE_FIELD_URL:
-      g_string_append_printf (
-          s, "`http://` or `https://`, at most %" G_GINT64_FORMAT " characters", field->max);
+      g_string_append_printf (s, "`http://` or `https://`, at most %" G_GINT64_FORMAT " characters",
+                              field->max);
       break;
     case CARE_FIELD_TEXT:
     case CARE_FIELD_NOTE:

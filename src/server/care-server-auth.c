@@ -160,7 +160,12 @@ staff_exists (CareServerAuth *self, const char *staff_id, GError **error)
 }
 
 gboolean
-care_server_auth_add_user (CareServerAuth *self, const char *username, CareServerRole role, const char *staff_id, const char *password, GError **error)
+care_server_auth_add_user (CareServerAuth *self,
+                           const char     *username,
+                           CareServerRole  role,
+                           const char     *staff_id,
+                           const char     *password,
+                           GError        **error)
 {
   char             hash[crypto_pwhash_STRBYTES];
   g_autofree char *created_at = care_clock_now_iso ();
@@ -200,10 +205,11 @@ care_server_auth_add_user (CareServerAuth *self, const char *username, CareServe
       return FALSE;
     }
 
-  stmt = care_server_db_prepare (self->db,
-                                 "INSERT INTO users (username, role, password_hash, staff_id, created_at) "
-                                 "VALUES (?, ?, ?, ?, ?)",
-                                 error);
+  stmt = care_server_db_prepare (
+      self->db,
+      "INSERT INTO users (username, role, password_hash, staff_id, created_at) "
+      "VALUES (?, ?, ?, ?, ?)",
+      error);
   if (stmt == NULL)
     return FALSE;
 
@@ -231,7 +237,10 @@ care_server_auth_add_user (CareServerAuth *self, const char *username, CareServe
 
 /* Looks a user up by name; also returns the password hash to verify. */
 CareServerUser *
-care_server_auth_find_user (CareServerAuth *self, const char *username, char **out_password_hash, GError **error)
+care_server_auth_find_user (CareServerAuth *self,
+                            const char     *username,
+                            char          **out_password_hash,
+                            GError        **error)
 {
   g_autoptr (CareServerUser) user = NULL;
   sqlite3_stmt *stmt;
@@ -403,9 +412,7 @@ care_server_auth_lookup_token (CareServerAuth *self, const char *token, GError *
 
 /* Logs a session out: the token stops working at once. */
 gboolean
-care_server_auth_revoke_token (CareServerAuth *self,
-                               const char     *token,
-                               GError        **error)
+care_server_auth_revoke_token (CareServerAuth *self, const char *token, GError **error)
 {
   g_autofree char *hash = NULL;
   sqlite3_stmt    *stmt;

@@ -44,14 +44,23 @@ GQuark care_server_auth_error_quark (void);
 CareServerAuth *care_server_auth_new (CareServerDb *db);
 void            care_server_auth_set_token_lifetime (CareServerAuth *self, gint64 seconds);
 
-gboolean care_server_auth_add_user (CareServerAuth *self, const char *username, CareServerRole role, const char *staff_id, const char *password, GError **error);
+gboolean care_server_auth_add_user (CareServerAuth *self,
+                                    const char     *username,
+                                    CareServerRole  role,
+                                    const char     *staff_id,
+                                    const char     *password,
+                                    GError        **error);
 
 gboolean        care_server_auth_username_is_valid (const char *username);
-CareServerUser *care_server_auth_find_user (CareServerAuth *self, const char *username, char **out_password_hash, GError **error);
+CareServerUser *care_server_auth_find_user (CareServerAuth *self,
+                                            const char     *username,
+                                            char          **out_password_hash,
+                                            GError        **error);
 gboolean        care_server_auth_verify_password (const char *password_hash, const char *password);
 
-char           *care_server_auth_issue_token (CareServerAuth *self, gint64 user_id, GError **error);
-CareServerUser *care_server_auth_lookup_token (CareServerAuth *self, const char *token, GError **error);
+char *care_server_auth_issue_token (CareServerAuth *self, gint64 user_id, GError **error);
+CareServerUser *
+care_server_auth_lookup_token (CareServerAuth *self, const char *token, GError **error);
 
 gboolean care_server_auth_revoke_token (CareServerAuth *self, const char *token, GError **error);
 

@@ -187,7 +187,13 @@ resolver_lookup (const CareEntity *entity, const char *id, gpointer user_data)
 /* The live records of @entity whose reference @field points at @target_id,
  * ordered by @order_field; with @since, only those ending at or after it. */
 static GPtrArray *
-find_referring (Render *render, const CareEntity *entity, const char *field, const char *target_id, const char *order_field, const char *since, guint limit)
+find_referring (Render           *render,
+                const CareEntity *entity,
+                const char       *field,
+                const char       *target_id,
+                const char       *order_field,
+                const char       *since,
+                guint             limit)
 {
   const CareField *ref = care_entity_lookup_field (entity, field);
   GPtrArray       *found = g_ptr_array_new_with_free_func (g_object_unref);
@@ -273,8 +279,8 @@ compute_validators (Render *render, CareServerCalendarFeed *feed)
   for (guint i = 0; i < n_keys; i++)
     {
       Used            *used = g_hash_table_lookup (render->used, keys[i]);
-      g_autofree char *line = g_strdup_printf ("%s %" G_GINT64_FORMAT "\n", (const char *) keys[i],
-                                               used->seq);
+      g_autofree char *line =
+          g_strdup_printf ("%s %" G_GINT64_FORMAT "\n", (const char *) keys[i], used->seq);
 
       g_checksum_update (checksum, (const guchar *) line, -1);
       if (used->seq > feed->max_seq)
@@ -350,7 +356,10 @@ care_server_calendar_new (CareServerDb *db)
  * no live staff record @staff_id.
  */
 CareServerCalendarFeed *
-care_server_calendar_render (CareServerCalendar *self, const char *staff_id, gint64 now, GError **error)
+care_server_calendar_render (CareServerCalendar *self,
+                             const char         *staff_id,
+                             gint64              now,
+                             GError            **error)
 {
   g_autoptr (CareServerCalendarFeed) feed = NULL;
   g_autoptr (GPtrArray) events = NULL;
@@ -386,11 +395,11 @@ care_server_calendar_render (CareServerCalendar *self, const char *staff_id, gin
     }
 
   since = utc_text (now - (gint64) CARE_SERVER_CALENDAR_PAST_DAYS * 24 * 60 * 60);
-  events = find_referring (&render, care_schema_entity (CARE_ENTITY_APPOINTMENT), "technician_id", staff_id,
-                           "start_at", since, CARE_ICAL_FEED_MAX_EVENTS);
-  sessions = find_referring (&render, care_schema_entity (CARE_ENTITY_TRAINING_SESSION), "trainer_id",
-                             staff_id, "start_at", since,
-                             CARE_ICAL_FEED_MAX_EVENTS - MIN (events->len, CARE_ICAL_FEED_MAX_EVENTS));
+  events = find_referring (&render, care_schema_entity (CARE_ENTITY_APPOINTMENT), "technician_id",
+                           staff_id, "start_at", since, CARE_ICAL_FEED_MAX_EVENTS);
+  sessions = find_referring (
+      &render, care_schema_entity (CARE_ENTITY_TRAINING_SESSION), "trainer_id", staff_id,
+      "start_at", since, CARE_ICAL_FEED_MAX_EVENTS - MIN (events->len, CARE_ICAL_FEED_MAX_EVENTS));
   g_ptr_array_extend_and_steal (events, g_steal_pointer (&sessions));
 
   feed = g_new0 (CareServerCalendarFeed, 1);
@@ -426,7 +435,8 @@ care_server_calendar_may_manage (const CareServerUser *user, const char *staff_i
   if (user->role == CARE_SERVER_ROLE_AGENT || user->role == CARE_SERVER_ROLE_ADMIN)
     return TRUE;
 
-  return user->staff_id != NULL && staff_id != NULL && g_ascii_strcasecmp (user->staff_id, staff_id) == 0;
+  return user->staff_id != NULL && staff_id != NULL &&
+         g_ascii_strcasecmp (user->staff_id, staff_id) == 0;
 }
 
 static gboolean
@@ -477,7 +487,11 @@ feed_object (gint64 id, const char *staff_id, const char *created_at, const char
  *   FORBIDDEN (see care_server_calendar_may_manage()).
  */
 JsonObject *
-care_server_calendar_create_feed (CareServerCalendar *self, const CareServerUser *user, const char *staff_id, char **out_token, GError **error)
+care_server_calendar_create_feed (CareServerCalendar   *self,
+                                  const CareServerUser *user,
+                                  const char           *staff_id,
+                                  char                **out_token,
+                                  GError              **error)
 {
   guint8           raw[TOKEN_BYTES];
   char             hex[TOKEN_BYTES * 2 + 1];
@@ -597,7 +611,10 @@ care_server_calendar_lookup_feed (CareServerCalendar *self, const char *token, G
  * and whoever may manage the staff member's feeds may revoke it.
  */
 gboolean
-care_server_calendar_revoke_feed (CareServerCalendar *self, const CareServerUser *user, gint64 feed_id, GError **error)
+care_server_calendar_revoke_feed (CareServerCalendar   *self,
+                                  const CareServerUser *user,
+                                  gint64                feed_id,
+                                  GError              **error)
 {
   g_autofree char *staff_id = NULL;
   gint64           created_by = 0;
@@ -654,7 +671,9 @@ care_server_calendar_revoke_feed (CareServerCalendar *self, const CareServerUser
  *   they are not kept).
  */
 JsonArray *
-care_server_calendar_list_feeds (CareServerCalendar *self, const CareServerUser *user, GError **error)
+care_server_calendar_list_feeds (CareServerCalendar   *self,
+                                 const CareServerUser *user,
+                                 GError              **error)
 {
   g_autoptr (JsonArray) feeds = json_array_new ();
   sqlite3_stmt *stmt;
@@ -679,10 +698,10 @@ care_server_calendar_list_feeds (CareServerCalendar *self, const CareServerUser 
           !care_server_calendar_may_manage (user, staff_id))
         continue;
 
-      json_array_add_object_element (
-          feeds, feed_object (sqlite3_column_int64 (stmt, 0), staff_id,
-                              (const char *) sqlite3_column_text (stmt, 2),
-                              (const char *) sqlite3_column_text (stmt, 3)));
+      json_array_add_object_element (feeds,
+                                     feed_object (sqlite3_column_int64 (stmt, 0), staff_id,
+                                                  (const char *) sqlite3_column_text (stmt, 2),
+                                                  (const char *) sqlite3_column_text (stmt, 3)));
     }
   sqlite3_reset (stmt);
 

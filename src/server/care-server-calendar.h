@@ -39,12 +39,25 @@ GQuark care_server_calendar_error_quark (void);
 
 CareServerCalendar *care_server_calendar_new (CareServerDb *db);
 
-CareServerCalendarFeed *care_server_calendar_render (CareServerCalendar *self, const char *staff_id, gint64 now, GError **error);
+CareServerCalendarFeed *care_server_calendar_render (CareServerCalendar *self,
+                                                     const char         *staff_id,
+                                                     gint64              now,
+                                                     GError            **error);
 
 gboolean    care_server_calendar_may_manage (const CareServerUser *user, const char *staff_id);
-JsonObject *care_server_calendar_create_feed (CareServerCalendar *self, const CareServerUser *user, const char *staff_id, char **out_token, GError **error);
-char       *care_server_calendar_lookup_feed (CareServerCalendar *self, const char *token, GError **error);
-gboolean    care_server_calendar_revoke_feed (CareServerCalendar *self, const CareServerUser *user, gint64 feed_id, GError **error);
-JsonArray  *care_server_calendar_list_feeds (CareServerCalendar *self, const CareServerUser *user, GError **error);
+JsonObject *care_server_calendar_create_feed (CareServerCalendar   *self,
+                                              const CareServerUser *user,
+                                              const char           *staff_id,
+                                              char                **out_token,
+                                              GError              **error);
+char *
+care_server_calendar_lookup_feed (CareServerCalendar *self, const char *token, GError **error);
+gboolean   care_server_calendar_revoke_feed (CareServerCalendar   *self,
+                                             const CareServerUser *user,
+                                             gint64                feed_id,
+                                             GError              **error);
+JsonArray *care_server_calendar_list_feeds (CareServerCalendar   *self,
+                                            const CareServerUser *user,
+                                            GError              **error);
 
 G_END_DECLS

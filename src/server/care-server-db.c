@@ -468,8 +468,7 @@ care_server_db_new_at_version (const char *path, int version, GError **error)
   if (!care_server_db_exec (self, "PRAGMA journal_mode = WAL", error) ||
       !care_server_db_exec (self, "PRAGMA synchronous = NORMAL", error) ||
       !care_server_db_exec (self, "PRAGMA foreign_keys = ON", error) ||
-      !migrate (self, version, error) ||
-      !load_instance_id (self, error))
+      !migrate (self, version, error) || !load_instance_id (self, error))
     return NULL;
 
   return g_steal_pointer (&self);

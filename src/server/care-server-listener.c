@@ -425,8 +425,8 @@ accept_one (CareServerListener *self, GSocket *client)
       return;
     }
 
-  address = g_inet_address_to_string (
-      g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+  address =
+      g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
   n_client = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_client, address));
   if (n_client >= self->limits.max_connections_per_client && !is_trusted_proxy (self, address))
     {
@@ -545,8 +545,8 @@ accept_cb (GSocket *socket, GIOCondition condition, gpointer user_data)
 static void
 resume_accepting (CareServerListener *self)
 {
-  if (self->closed || self->socket == NULL || self->accept_source != NULL ||
-      self->retry_id != 0 || g_hash_table_size (self->conns) >= self->max_connections)
+  if (self->closed || self->socket == NULL || self->accept_source != NULL || self->retry_id != 0 ||
+      g_hash_table_size (self->conns) >= self->max_connections)
     return;
 
   self->accept_source = g_socket_create_source (self->socket, G_IO_IN, NULL);
@@ -660,8 +660,8 @@ care_server_listener_init (CareServerListener *self)
 {
   care_server_limits_init (&self->limits);
   self->max_connections = self->limits.max_connections;
-  self->conns = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
-                                       (GDestroyNotify) conn_unref);
+  self->conns =
+      g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) conn_unref);
   self->per_client = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
@@ -735,7 +735,10 @@ raise_descriptor_limit (void)
  * Listens on @address with a backlog of SOMAXCONN and starts accepting.
  */
 gboolean
-care_server_listener_listen (CareServerListener *self, GSocketAddress *address, guint16 *out_port, GError **error)
+care_server_listener_listen (CareServerListener *self,
+                             GSocketAddress     *address,
+                             guint16            *out_port,
+                             GError            **error)
 {
   g_autoptr (GSocket) socket = NULL;
   g_autoptr (GSocketAddress) local = NULL;
@@ -876,8 +879,8 @@ care_server_listener_get_client_address (CareServerListener *self, SoupServerMes
   if (remote == NULL || !G_IS_INET_SOCKET_ADDRESS (remote))
     return g_strdup ("unknown");
 
-  peer = g_inet_address_to_string (
-      g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+  peer =
+      g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
   if (is_trusted_proxy (self, peer))
     {
       const char *forwarded = soup_message_headers_get_list (
@@ -914,7 +917,11 @@ care_server_listener_get_client_address (CareServerListener *self, SoupServerMes
  *   already being refused (the caller answers through libsoup instead)
  */
 gboolean
-care_server_listener_refuse (CareServerListener *self, SoupServerMessage *msg, guint status, const char *content_type, const char *body)
+care_server_listener_refuse (CareServerListener *self,
+                             SoupServerMessage  *msg,
+                             guint               status,
+                             const char         *content_type,
+                             const char         *body)
 {
   Conn            *conn;
   GIOStream       *stream;

@@ -23,22 +23,19 @@ void care_server_limits_init (CareServerLimits *limits);
 #define CARE_TYPE_SERVER_LISTENER (care_server_listener_get_type ())
 G_DECLARE_FINAL_TYPE (CareServerListener, care_server_listener, CARE, SERVER_LISTENER, GObject)
 
-CareServerListener *care_server_listener_new (SoupServer      *soup,
-                                              GTlsCertificate *certificate);
-void                care_server_listener_set_limits (CareServerListener     *self,
-                                                     const CareServerLimits *limits);
-void                care_server_listener_set_trusted_proxies (CareServerListener *self,
-                                                              const char *const  *addresses);
-gboolean            care_server_listener_listen (CareServerListener *self,
-                                                 GSocketAddress     *address,
-                                                 guint16            *out_port,
-                                                 GError            **error);
-void                care_server_listener_close (CareServerListener *self);
+CareServerListener *care_server_listener_new (SoupServer *soup, GTlsCertificate *certificate);
+void     care_server_listener_set_limits (CareServerListener *self, const CareServerLimits *limits);
+void     care_server_listener_set_trusted_proxies (CareServerListener *self,
+                                                   const char *const  *addresses);
+gboolean care_server_listener_listen (CareServerListener *self,
+                                      GSocketAddress     *address,
+                                      guint16            *out_port,
+                                      GError            **error);
+void     care_server_listener_close (CareServerListener *self);
 
 guint    care_server_listener_get_n_connections (CareServerListener *self);
 guint    care_server_listener_get_max_connections (CareServerListener *self);
-char    *care_server_listener_get_client_address (CareServerListener *self,
-                                                  SoupServerMessage  *msg);
+char    *care_server_listener_get_client_address (CareServerListener *self, SoupServerMessage *msg);
 gboolean care_server_listener_refuse (CareServerListener *self,
                                       SoupServerMessage  *msg,
                                       guint               status,

@@ -72,8 +72,7 @@ care_server_log_path (const char *path)
     return g_strdup ("");
 
   if (g_str_has_prefix (path, FEED_PREFIX))
-    return g_strconcat (FEED_PREFIX, REDACTED, g_str_has_suffix (path, ".ics") ? ".ics" : "",
-                        NULL);
+    return g_strconcat (FEED_PREFIX, REDACTED, g_str_has_suffix (path, ".ics") ? ".ics" : "", NULL);
 
   return care_server_log_redact (path);
 }

@@ -163,7 +163,13 @@ run_next (CareServerLoginQueue *self)
  *   many checks waiting as it may, or the queue is full
  */
 gboolean
-care_server_login_queue_check_async (CareServerLoginQueue *self, const char *client, const char *password_hash, const char *password, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+care_server_login_queue_check_async (CareServerLoginQueue *self,
+                                     const char           *client,
+                                     const char           *password_hash,
+                                     const char           *password,
+                                     GCancellable         *cancellable,
+                                     GAsyncReadyCallback   callback,
+                                     gpointer              user_data)
 {
   GQueue *queue;
   Check  *check;
@@ -197,7 +203,9 @@ care_server_login_queue_check_async (CareServerLoginQueue *self, const char *cli
 
 /* Returns: whether the password matched */
 gboolean
-care_server_login_queue_check_finish (CareServerLoginQueue *self, GAsyncResult *result, GError **error)
+care_server_login_queue_check_finish (CareServerLoginQueue *self,
+                                      GAsyncResult         *result,
+                                      GError              **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 

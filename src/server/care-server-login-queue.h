@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 #define CARE_SERVER_LOGIN_WAITING            256
 
 #define CARE_TYPE_SERVER_LOGIN_QUEUE (care_server_login_queue_get_type ())
-G_DECLARE_FINAL_TYPE (CareServerLoginQueue, care_server_login_queue, CARE, SERVER_LOGIN_QUEUE, GObject)
+G_DECLARE_FINAL_TYPE (
+    CareServerLoginQueue, care_server_login_queue, CARE, SERVER_LOGIN_QUEUE, GObject)
 
 CareServerLoginQueue *care_server_login_queue_new (void);
 

@@ -155,7 +155,8 @@ add_conflict (Outcome *outcome, const char *field, GVariant *server, GVariant *c
 
 /* Loads a record; @stored->found is FALSE when the id was never seen. */
 static gboolean
-load_stored (CareServerSync *self, const CareEntity *entity, const char *id, Stored *stored, GError **error)
+load_stored (
+    CareServerSync *self, const CareEntity *entity, const char *id, Stored *stored, GError **error)
 {
   sqlite3_stmt *stmt;
   int           rc;
@@ -182,8 +183,7 @@ load_stored (CareServerSync *self, const CareEntity *entity, const char *id, Sto
 
           stored->record = care_record_new_with_id (entity, id);
           if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
-              !care_json_set_record (stored->record, json_node_get_object (node),
-                                          &local_error))
+              !care_json_set_record (stored->record, json_node_get_object (node), &local_error))
             g_warning ("Stored %s %s does not match the schema: %s", entity->name, id,
                        local_error != NULL ? local_error->message : "not a JSON object");
         }
@@ -229,7 +229,13 @@ next_seq (CareServerSync *self, GError **error)
 /* Writes a record (or its tombstone when @record is NULL) at @rev, stamps it
  * with the next commit sequence number and refreshes its references. */
 static gboolean
-write_record (CareServerSync *self, const CareEntity *entity, const char *id, gint64 rev, CareRecord *record, gint64 user_id, GError **error)
+write_record (CareServerSync   *self,
+              const CareEntity *entity,
+              const char       *id,
+              gint64            rev,
+              CareRecord       *record,
+              gint64            user_id,
+              GError          **error)
 {
   g_autofree char *now = care_clock_now_iso ();
   g_autofree char *json = NULL;
@@ -318,7 +324,8 @@ write_record (CareServerSync *self, const CareEntity *entity, const char *id, gi
  * listed there) points at a live record. Returns FALSE only on database
  * errors; a broken reference sets @outcome to rejected. */
 static gboolean
-check_references (CareServerSync *self, CareRecord *record, GHashTable *only, Outcome *outcome, GError **error)
+check_references (
+    CareServerSync *self, CareRecord *record, GHashTable *only, Outcome *outcome, GError **error)
 {
   const CareEntity *entity = care_record_get_entity (record);
 
@@ -439,13 +446,19 @@ ref_row_free (gpointer data)
   g_free (row);
 }
 
-static gboolean tombstone (CareServerSync *self, const CareEntity *entity, const char *id, gint64 rev, gint64 user_id, GError **error);
+static gboolean tombstone (CareServerSync   *self,
+                           const CareEntity *entity,
+                           const char       *id,
+                           gint64            rev,
+                           gint64            user_id,
+                           GError          **error);
 
 /* Whatever pointed at a deleted record follows it: records it owns become
  * tombstones too, optional references to it are cleared. Each is a change
  * of its own, so pulls carry it. */
 static gboolean
-cascade (CareServerSync *self, const CareEntity *entity, const char *id, gint64 user_id, GError **error)
+cascade (
+    CareServerSync *self, const CareEntity *entity, const char *id, gint64 user_id, GError **error)
 {
   g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func (ref_row_free);
   sqlite3_stmt *stmt;
@@ -510,14 +523,25 @@ cascade (CareServerSync *self, const CareEntity *entity, const char *id, gint64 
 }
 
 static gboolean
-tombstone (CareServerSync *self, const CareEntity *entity, const char *id, gint64 rev, gint64 user_id, GError **error)
+tombstone (CareServerSync   *self,
+           const CareEntity *entity,
+           const char       *id,
+           gint64            rev,
+           gint64            user_id,
+           GError          **error)
 {
   return write_record (self, entity, id, rev, NULL, user_id, error) &&
          cascade (self, entity, id, user_id, error);
 }
 
 static gboolean
-apply_create (CareServerSync *self, const CareEntity *entity, const char *id, JsonObject *fields, gint64 user_id, Outcome *outcome, GError **error)
+apply_create (CareServerSync   *self,
+              const CareEntity *entity,
+              const char       *id,
+              JsonObject       *fields,
+              gint64            user_id,
+              Outcome          *outcome,
+              GError          **error)
 {
   g_autoptr (CareRecord) record = care_record_new_with_id (entity, id);
   g_autoptr (GError) invalid = NULL;
@@ -575,7 +599,14 @@ apply_create (CareServerSync *self, const CareEntity *entity, const char *id, Js
 }
 
 static gboolean
-apply_update (CareServerSync *self, const CareEntity *entity, const char *id, gint64 base_rev, JsonObject *fields, gint64 user_id, Outcome *outcome, GError **error)
+apply_update (CareServerSync   *self,
+              const CareEntity *entity,
+              const char       *id,
+              gint64            base_rev,
+              JsonObject       *fields,
+              gint64            user_id,
+              Outcome          *outcome,
+              GError          **error)
 {
   g_autoptr (GHashTable) changed = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (CareRecord) merged = NULL;
@@ -709,7 +740,13 @@ out:
 }
 
 static gboolean
-apply_delete (CareServerSync *self, const CareEntity *entity, const char *id, gint64 base_rev, gint64 user_id, Outcome *outcome, GError **error)
+apply_delete (CareServerSync   *self,
+              const CareEntity *entity,
+              const char       *id,
+              gint64            base_rev,
+              gint64            user_id,
+              Outcome          *outcome,
+              GError          **error)
 {
   Stored   existing = { 0 };
   gboolean ok = TRUE;
@@ -745,7 +782,11 @@ apply_delete (CareServerSync *self, const CareEntity *entity, const char *id, gi
 /* Applies one mutation. Returns FALSE only for database errors, which abort
  * the whole push; everything wrong with the mutation itself is its outcome. */
 static gboolean
-apply_mutation (CareServerSync *self, const CareServerUser *user, JsonObject *mutation, Outcome *outcome, GError **error)
+apply_mutation (CareServerSync       *self,
+                const CareServerUser *user,
+                JsonObject           *mutation,
+                Outcome              *outcome,
+                GError              **error)
 {
   const char       *entity_name = care_json_get_string (mutation, "entity");
   g_autofree char  *id = care_id_normalize (care_json_get_string (mutation, "id"));
@@ -807,11 +848,11 @@ apply_mutation (CareServerSync *self, const CareServerUser *user, JsonObject *mu
   switch (op)
     {
     case CARE_MUTATION_CREATE:
-      return apply_create (self, entity, id, json_node_get_object (fields_node), user->id,
-                           outcome, error);
+      return apply_create (self, entity, id, json_node_get_object (fields_node), user->id, outcome,
+                           error);
     case CARE_MUTATION_UPDATE:
-      return apply_update (self, entity, id, base_rev, json_node_get_object (fields_node),
-                           user->id, outcome, error);
+      return apply_update (self, entity, id, base_rev, json_node_get_object (fields_node), user->id,
+                           outcome, error);
     case CARE_MUTATION_DELETE:
     default:
       return apply_delete (self, entity, id, base_rev, user->id, outcome, error);
@@ -840,7 +881,11 @@ outcome_to_json (gint64 mutation_id, Outcome *outcome)
 }
 
 static gboolean
-store_result (CareServerSync *self, const char *client_id, gint64 mutation_id, JsonObject *result, GError **error)
+store_result (CareServerSync *self,
+              const char     *client_id,
+              gint64          mutation_id,
+              JsonObject     *result,
+              GError        **error)
 {
   g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), result);
   g_autofree char *json = json_to_string (node, FALSE);
@@ -975,7 +1020,11 @@ check_push (JsonNode *request, char **out_client_id, JsonArray **out_mutations, 
 /* Binds a client id to the first user who pushes with it and returns its
  * last acknowledged mutation id. */
 static gboolean
-claim_client (CareServerSync *self, const CareServerUser *user, const char *client_id, gint64 *out_last, GError **error)
+claim_client (CareServerSync       *self,
+              const CareServerUser *user,
+              const char           *client_id,
+              gint64               *out_last,
+              GError              **error)
 {
   sqlite3_stmt *stmt;
   gint64        owner = -1;
@@ -1176,7 +1225,10 @@ push_job_response (PushJob *job)
  * care_server_sync_push_async().
  */
 JsonNode *
-care_server_sync_push (CareServerSync *self, const CareServerUser *user, JsonNode *request, GError **error)
+care_server_sync_push (CareServerSync       *self,
+                       const CareServerUser *user,
+                       JsonNode             *request,
+                       GError              **error)
 {
   PushJob  *job;
   JsonNode *response = NULL;
@@ -1281,7 +1333,12 @@ push_start_next (CareServerSync *self, const char *client_id)
  * after a timeout, must see what the first one acknowledged.
  */
 void
-care_server_sync_push_async (CareServerSync *self, const CareServerUser *user, JsonNode *request, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+care_server_sync_push_async (CareServerSync       *self,
+                             const CareServerUser *user,
+                             JsonNode             *request,
+                             GCancellable         *cancellable,
+                             GAsyncReadyCallback   callback,
+                             gpointer              user_data)
 {
   g_autoptr (GTask) task = NULL;
   g_autoptr (GError) error = NULL;
@@ -1478,8 +1535,8 @@ care_server_sync_pull_query (CareServerSync *self, const char *query, GError **e
       return NULL;
     }
 
-  return care_server_sync_pull (self, params != NULL ? g_hash_table_lookup (params, "cursor") : NULL,
-                                (guint) limit, error);
+  return care_server_sync_pull (
+      self, params != NULL ? g_hash_table_lookup (params, "cursor") : NULL, (guint) limit, error);
 }
 
 /* Stores a record as is, at rev 1 (or the next rev when it exists); for
@@ -1518,7 +1575,10 @@ demo_sink (CareRecord *record, gpointer user_data, GError **error)
 
 /* Loads the deterministic demo dataset in one transaction. */
 gboolean
-care_server_sync_fill_demo (CareServerSync *self, guint n_customers, guint64 *out_n_records, GError **error)
+care_server_sync_fill_demo (CareServerSync *self,
+                            guint           n_customers,
+                            guint64        *out_n_records,
+                            GError        **error)
 {
   CareDemoOptions options;
   guint64         n = 0;

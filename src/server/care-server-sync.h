@@ -34,15 +34,27 @@ GQuark care_server_sync_error_quark (void);
 
 CareServerSync *care_server_sync_new (CareServerDb *db);
 
-JsonNode *care_server_sync_push (CareServerSync *self, const CareServerUser *user, JsonNode *request, GError **error);
-void      care_server_sync_push_async (CareServerSync *self, const CareServerUser *user, JsonNode *request, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+JsonNode *care_server_sync_push (CareServerSync       *self,
+                                 const CareServerUser *user,
+                                 JsonNode             *request,
+                                 GError              **error);
+void      care_server_sync_push_async (CareServerSync       *self,
+                                       const CareServerUser *user,
+                                       JsonNode             *request,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
 JsonNode *care_server_sync_push_finish (CareServerSync *self, GAsyncResult *result, GError **error);
-JsonNode *care_server_sync_pull (CareServerSync *self, const char *cursor, guint limit, GError **error);
+JsonNode *
+care_server_sync_pull (CareServerSync *self, const char *cursor, guint limit, GError **error);
 JsonNode *care_server_sync_pull_query (CareServerSync *self, const char *query, GError **error);
 
 char *care_server_sync_unique_sql (const CareEntity *entity);
 
 gboolean care_server_sync_import (CareServerSync *self, CareRecord *record, GError **error);
-gboolean care_server_sync_fill_demo (CareServerSync *self, guint n_customers, guint64 *out_n_records, GError **error);
+gboolean care_server_sync_fill_demo (CareServerSync *self,
+                                     guint           n_customers,
+                                     guint64        *out_n_records,
+                                     GError        **error);
 
 G_END_DECLS

@@ -86,7 +86,12 @@ care_server_throttle_new (CareServerDb *db)
 /* The failures counted under (@username, @address), "" standing for any;
  * none once the row is older than @window. */
 static gint64
-failures (CareServerThrottle *self, const char *username, const char *address, gint64 window, gint64 now, gint64 *out_last)
+failures (CareServerThrottle *self,
+          const char         *username,
+          const char         *address,
+          gint64              window,
+          gint64              now,
+          gint64             *out_last)
 {
   sqlite3_stmt *stmt;
   gint64        n = 0;
@@ -171,7 +176,10 @@ global_wait (CareServerThrottle *self, gint64 now)
  * Returns: whether @username may try a password from @address now
  */
 gboolean
-care_server_throttle_check (CareServerThrottle *self, const char *username, const char *address, guint *out_retry_after)
+care_server_throttle_check (CareServerThrottle *self,
+                            const char         *username,
+                            const char         *address,
+                            guint              *out_retry_after)
 {
   gint64 now = care_clock_now_unix ();
   gint64 last, pair, wait;
@@ -204,7 +212,8 @@ care_server_throttle_check (CareServerThrottle *self, const char *username, cons
 }
 
 static void
-bump (CareServerThrottle *self, const char *username, const char *address, gint64 window, gint64 now)
+bump (
+    CareServerThrottle *self, const char *username, const char *address, gint64 window, gint64 now)
 {
   g_autoptr (GError) error = NULL;
   sqlite3_stmt *stmt;
@@ -248,7 +257,9 @@ maybe_prune (CareServerThrottle *self, gint64 now)
  * a successful one back.
  */
 void
-care_server_throttle_note_attempt (CareServerThrottle *self, const char *username, const char *address)
+care_server_throttle_note_attempt (CareServerThrottle *self,
+                                   const char         *username,
+                                   const char         *address)
 {
   gint64 now = care_clock_now_unix ();
 
@@ -271,7 +282,9 @@ care_server_throttle_note_attempt (CareServerThrottle *self, const char *usernam
 /* A sign-in succeeded: its attempt was not a failure after all, and the
  * user name is known from this address from now on. */
 void
-care_server_throttle_note_success (CareServerThrottle *self, const char *username, const char *address)
+care_server_throttle_note_success (CareServerThrottle *self,
+                                   const char         *username,
+                                   const char         *address)
 {
   g_autoptr (GError) error = NULL;
   gint64        now = care_clock_now_unix ();
@@ -288,9 +301,8 @@ care_server_throttle_note_success (CareServerThrottle *self, const char *usernam
       self->global_count--;
     }
 
-  stmt = care_server_db_prepare (self->db,
-                                 "DELETE FROM login_throttle WHERE username = ? AND address = ?",
-                                 &error);
+  stmt = care_server_db_prepare (
+      self->db, "DELETE FROM login_throttle WHERE username = ? AND address = ?", &error);
   if (stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);

@@ -93,7 +93,8 @@ respond_error (SoupServerMessage *msg, guint status, const char *code, const cha
 
   if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
     {
-      g_autofree char *path = care_server_log_path (g_uri_get_path (soup_server_message_get_uri (msg)));
+      g_autofree char *path =
+          care_server_log_path (g_uri_get_path (soup_server_message_get_uri (msg)));
 
       g_debug ("%s %s -> %u %s: %s", soup_server_message_get_method (msg), path, status, code,
                message);
@@ -200,8 +201,8 @@ read_json_body (SoupServerMessage *msg)
 
       if (g_error_matches (error, CARE_JSON_PARSE_ERROR, CARE_JSON_PARSE_ERROR_NUL))
         {
-          message = g_strdup_printf (_ ("The request body cannot be stored as sent: %s"),
-                                     error->message);
+          message =
+              g_strdup_printf (_ ("The request body cannot be stored as sent: %s"), error->message);
           respond_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid", message);
         }
       else
@@ -310,7 +311,8 @@ login_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-respond_retry_later (SoupServerMessage *msg, guint status, const char *code, guint seconds, const char *message)
+respond_retry_later (
+    SoupServerMessage *msg, guint status, const char *code, guint seconds, const char *message)
 {
   g_autofree char *text = g_strdup_printf ("%u", seconds);
 
@@ -320,8 +322,7 @@ respond_retry_later (SoupServerMessage *msg, guint status, const char *code, gui
 }
 
 static void
-handle_logout (CareServer        *self,
-               SoupServerMessage *msg)
+handle_logout (CareServer *self, SoupServerMessage *msg)
 {
   const char *authorization;
   g_autoptr (CareServerUser) user = NULL;
@@ -332,8 +333,8 @@ handle_logout (CareServer        *self,
     return;
 
   /* authenticate() checked the header has the Bearer form. */
-  authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                "Authorization");
+  authorization =
+      soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
   if (!care_server_auth_revoke_token (self->auth, authorization + 7, &error))
     {
       respond_internal_error (msg, error);
@@ -579,8 +580,7 @@ respond_feed (CareServer *self, SoupServerMessage *msg, const char *staff_id)
   g_autoptr (GError) error = NULL;
   gsize len;
 
-  feed = care_server_calendar_render (self->calendar, staff_id,
-                                      care_clock_now_unix (), &error);
+  feed = care_server_calendar_render (self->calendar, staff_id, care_clock_now_unix (), &error);
   if (feed == NULL)
     {
       respond_calendar_error (msg, error);
@@ -592,7 +592,8 @@ respond_feed (CareServer *self, SoupServerMessage *msg, const char *staff_id)
     {
       g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
       g_autoptr (GDateTime) dt = g_date_time_new_from_iso8601 (feed->last_modified, utc);
-      g_autofree char *http_date = dt != NULL ? soup_date_time_to_string (dt, SOUP_DATE_HTTP) : NULL;
+      g_autofree char *http_date =
+          dt != NULL ? soup_date_time_to_string (dt, SOUP_DATE_HTTP) : NULL;
 
       if (http_date != NULL)
         soup_message_headers_replace (headers, "Last-Modified", http_date);
@@ -807,7 +808,10 @@ handle_calendar_feed_revoke (CareServer *self, SoupServerMessage *msg, const cha
  * for anything else, so that a stranger cannot make the server hold 8 MiB
  * for each connection before anyone is authenticated. */
 static gsize
-body_limit (CareServer *self, SoupServerMessage *msg, const char *path, gboolean *out_unauthenticated)
+body_limit (CareServer        *self,
+            SoupServerMessage *msg,
+            const char        *path,
+            gboolean          *out_unauthenticated)
 {
   const char *authorization;
   g_autoptr (CareServerUser) user = NULL;
@@ -817,8 +821,8 @@ body_limit (CareServer *self, SoupServerMessage *msg, const char *path, gboolean
       strcmp (soup_server_message_get_method (msg), SOUP_METHOD_POST) != 0)
     return CARE_SERVER_MAX_SMALL_BODY;
 
-  authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                "Authorization");
+  authorization =
+      soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
   if (authorization != NULL && g_ascii_strncasecmp (authorization, "Bearer ", 7) == 0)
     user = care_server_auth_lookup_token (self->auth, authorization + 7, NULL);
   if (user != NULL)
@@ -830,7 +834,8 @@ body_limit (CareServer *self, SoupServerMessage *msg, const char *path, gboolean
 
 /* Answers at once and closes the connection without reading the body. */
 static void
-refuse (CareServer *self, SoupServerMessage *msg, guint status, const char *code, const char *message)
+refuse (
+    CareServer *self, SoupServerMessage *msg, guint status, const char *code, const char *message)
 {
   g_autoptr (JsonNode) node = NULL;
   g_autofree char *body = NULL;
@@ -846,10 +851,11 @@ refuse (CareServer *self, SoupServerMessage *msg, guint status, const char *code
 
   if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
     {
-      g_autofree char *path = care_server_log_path (g_uri_get_path (soup_server_message_get_uri (msg)));
+      g_autofree char *path =
+          care_server_log_path (g_uri_get_path (soup_server_message_get_uri (msg)));
 
-      g_debug ("%s %s -> %u %s: %s (refused before the body)",
-               soup_server_message_get_method (msg), path, status, code, message);
+      g_debug ("%s %s -> %u %s: %s (refused before the body)", soup_server_message_get_method (msg),
+               path, status, code, message);
     }
 
   if (!care_server_listener_refuse (self->listener, msg, status, "application/json; charset=utf-8",
@@ -890,7 +896,11 @@ body_chunk_cb (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
  * as too large is refused without reading it, and any other is cut off as
  * soon as it passes its limit. */
 static void
-early_handler_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
+early_handler_cb (SoupServer        *server,
+                  SoupServerMessage *msg,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
 {
   CareServer         *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
@@ -922,7 +932,11 @@ early_handler_cb (SoupServer *server, SoupServerMessage *msg, const char *path, 
 }
 
 static void
-handler_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
+handler_cb (SoupServer        *server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
 {
   CareServer      *self = user_data;
   SoupMessageBody *body = soup_server_message_get_request_body (msg);

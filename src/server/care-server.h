@@ -21,10 +21,11 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CareServer, care_server, CARE, SERVER, GObject)
 
 CareServer *care_server_new (CareServerDb *db, GTlsCertificate *certificate, GError **error);
-gboolean    care_server_listen (CareServer *self, const char *address, guint16 *out_port, GError **error);
-void        care_server_set_limits (CareServer *self, const CareServerLimits *limits);
-void        care_server_set_trusted_proxies (CareServer *self, const char *const *addresses);
-void        care_server_shutdown (CareServer *self);
-gboolean    care_server_is_tls (CareServer *self);
+gboolean
+     care_server_listen (CareServer *self, const char *address, guint16 *out_port, GError **error);
+void care_server_set_limits (CareServer *self, const CareServerLimits *limits);
+void care_server_set_trusted_proxies (CareServer *self, const char *const *addresses);
+void care_server_shutdown (CareServer *self);
+gboolean care_server_is_tls (CareServer *self);
 
 G_END_DECLS

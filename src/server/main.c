@@ -290,7 +290,8 @@ main (int argc, char *argv[])
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  context = g_option_context_new (_ ("[useradd USERNAME --role ROLE [--staff STAFF_ID] | demo [--customers N]]"));
+  context = g_option_context_new (
+      _ ("[useradd USERNAME --role ROLE [--staff STAFF_ID] | demo [--customers N]]"));
   g_option_context_set_summary (context,
                                 _ ("The Aftercare central server.\n\n"
                                    "  aftercare-server --db FILE --listen 127.0.0.1:PORT\n"

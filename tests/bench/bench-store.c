@@ -22,18 +22,18 @@ static gboolean reuse;
 
 static const GOptionEntry entries[] = {
   { "customers", 'n', 0, G_OPTION_ARG_INT, &n_customers, "Number of demo customers", "N" },
-  { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, "Database file (default: a temporary one)", "FILE" },
+  { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, "Database file (default: a temporary one)",
+    "FILE" },
   { "keep", 0, 0, G_OPTION_ARG_NONE, &keep, "Keep the database file", NULL },
   { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Also print the figures as one JSON line", NULL },
   { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Print the time of each search", NULL },
-  { "reuse", 0, 0, G_OPTION_ARG_NONE, &reuse, "Measure an existing --db, without the import", NULL },
+  { "reuse", 0, 0, G_OPTION_ARG_NONE, &reuse, "Measure an existing --db, without the import",
+    NULL },
   { NULL }
 };
 
 static gboolean
-discard_sink (CareRecord *record,
-              gpointer    user_data,
-              GError    **error)
+discard_sink (CareRecord *record, gpointer user_data, GError **error)
 {
   (*(guint64 *) user_data)++;
   return TRUE;
@@ -46,16 +46,14 @@ now_ms (void)
 }
 
 static int
-cmp_double (gconstpointer a,
-            gconstpointer b)
+cmp_double (gconstpointer a, gconstpointer b)
 {
   double x = *(const double *) a, y = *(const double *) b;
   return x < y ? -1 : x > y;
 }
 
 static double
-percentile (GArray *samples,
-            double  p)
+percentile (GArray *samples, double p)
 {
   guint idx;
 
@@ -77,16 +75,13 @@ peak_rss_kb (void)
 }
 
 static void
-row (const char *figure,
-     const char *value,
-     const char *goal)
+row (const char *figure, const char *value, const char *goal)
 {
   g_print ("| %-58s | %14s | %-14s |\n", figure, value, goal);
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_autoptr (GOptionContext) ctx = g_option_context_new ("— benchmark the local store");
   g_autoptr (GError) error = NULL;
@@ -100,9 +95,10 @@ main (int   argc,
   double           t0, import_s, generate_s, open_ms;
   guint64          n_generated = 0;
   /* What an agent types: prefixes of names, emails, phones and serials. */
-  const char *typed[] = { "m", "ma", "mar", "mari", "maria", "p", "pe", "pet", "petr", "петр", "иван",
-                          "ž", "ži", "žig", "co", "con", "conc", "9", "91", "912", "PRN", "PRN-", "APL-2",
-                          "sil", "silva", "lef", "lefè", "garage", "novak", "smith j" };
+  const char *typed[] = { "m",     "ma",   "mar",  "mari",   "maria", "p",      "pe",    "pet",
+                          "petr",  "петр", "иван", "ž",      "ži",    "žig",    "co",    "con",
+                          "conc",  "9",    "91",   "912",    "PRN",   "PRN-",   "APL-2", "sil",
+                          "silva", "lef",  "lefè", "garage", "novak", "smith j" };
 
   setlocale (LC_ALL, "");
   g_option_context_add_main_entries (ctx, entries, NULL);
@@ -178,7 +174,8 @@ main (int   argc,
           if (round > 0) /* the first round warms the page cache */
             g_array_append_val (search_ms, ms);
           if (verbose && round == 2)
-            g_print ("  search %-10s %7.1f ms, %u%s rows\n", typed[i], ms, g_list_model_get_n_items (G_LIST_MODEL (list)),
+            g_print ("  search %-10s %7.1f ms, %u%s rows\n", typed[i], ms,
+                     g_list_model_get_n_items (G_LIST_MODEL (list)),
                      care_record_list_is_complete (list) ? "" : "+");
         }
   }
@@ -199,15 +196,18 @@ main (int   argc,
       }
   }
 
-  g_print ("\nLocal store, %'d customers (%'" G_GUINT64_FORMAT " records), %s\n\n", n_customers, n_records,
-           db_path);
+  g_print ("\nLocal store, %'d customers (%'" G_GUINT64_FORMAT " records), %s\n\n", n_customers,
+           n_records, db_path);
   g_print ("| %-58s | %14s | %-14s |\n", "figure", "measured", "goal");
   g_print ("|%s|%s|%s|\n", "------------------------------------------------------------",
            "----------------", "----------------");
-  buf = n_records > 0 ? g_strdup_printf ("%.0f rows/s", n_records / import_s) : g_strdup ("not run");
+  buf =
+      n_records > 0 ? g_strdup_printf ("%.0f rows/s", n_records / import_s) : g_strdup ("not run");
   row ("demo data: generate + insert, one transaction", buf, "");
   g_free (buf);
-  buf = n_records > 0 ? g_strdup_printf ("%.0f rows/s", n_records / MAX (0.001, import_s - generate_s)) : g_strdup ("not run");
+  buf = n_records > 0
+            ? g_strdup_printf ("%.0f rows/s", n_records / MAX (0.001, import_s - generate_s))
+            : g_strdup ("not run");
   row ("bulk import into the local store (insert only)", buf, ">= 100,000/s");
   g_free (buf);
   buf = g_strdup_printf ("%.1f ms", open_ms);
@@ -236,9 +236,11 @@ main (int   argc,
 
       g_print ("{\"bench-store\": {\"customers\": %d, \"records\": %" G_GUINT64_FORMAT
                ", \"generate_s\": %s, \"import_s\": %s, \"open_ms\": %s, \"search_p50_ms\": %s, "
-               "\"search_p95_ms\": %s, \"model_page_p99_ms\": %s, \"model_page_max_ms\": %s, \"vmhwm_kb\": %ld}}\n",
+               "\"search_p95_ms\": %s, \"model_page_p99_ms\": %s, \"model_page_max_ms\": %s, "
+               "\"vmhwm_kb\": %ld}}\n",
                n_customers, n_records, g_ascii_formatd (a, sizeof a, "%.3f", generate_s),
-               g_ascii_formatd (b, sizeof b, "%.3f", import_s), g_ascii_formatd (c, sizeof c, "%.2f", open_ms),
+               g_ascii_formatd (b, sizeof b, "%.3f", import_s),
+               g_ascii_formatd (c, sizeof c, "%.2f", open_ms),
                g_ascii_formatd (d, sizeof d, "%.2f", percentile (search_ms, 0.50)),
                g_ascii_formatd (e, sizeof e, "%.2f", percentile (search_ms, 0.95)),
                g_ascii_formatd (f, sizeof f, "%.3f", percentile (page_ms, 0.99)),

@@ -27,14 +27,14 @@ now_s (void)
 }
 
 static void
-run_cli (const char *const *argv,
-         const char        *input)
+run_cli (const char *const *argv, const char *input)
 {
   g_autoptr (GSubprocess) p = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *output = NULL;
 
-  p = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  p = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                         &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (p, input, NULL, &output, NULL, &error);
   g_assert_no_error (error);
@@ -42,9 +42,7 @@ run_cli (const char *const *argv,
 }
 
 static void
-done_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
@@ -69,16 +67,14 @@ sync_once (CareSyncEngine *engine)
 }
 
 static guint
-count (CareStore  *store,
-       const char *entity)
+count (CareStore *store, const char *entity)
 {
   g_autoptr (CareQuery) q = care_query_new (care_schema_lookup (entity));
   return care_store_count (store, q, NULL, NULL);
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_autoptr (GOptionContext) ctx = g_option_context_new ("— benchmark sync with a local server");
   g_autoptr (GError) error = NULL;
@@ -108,12 +104,15 @@ main (int   argc,
     }
 
   customers = g_strdup_printf ("%d", n_customers);
-  run_cli ((const char *[]){ server_path, "--db", server_db, "demo", "--customers", customers, NULL }, NULL);
-  run_cli ((const char *[]){ server_path, "--db", server_db, "useradd", "bench", "--role", "admin", NULL },
+  run_cli (
+      (const char *[]){ server_path, "--db", server_db, "demo", "--customers", customers, NULL },
+      NULL);
+  run_cli ((const char *[]){ server_path, "--db", server_db, "useradd", "bench", "--role", "admin",
+                             NULL },
            "bench-passphrase\n");
 
-  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, server_path, "--db", server_db, "--listen",
-                             "127.0.0.1:0", NULL);
+  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, server_path, "--db", server_db,
+                             "--listen", "127.0.0.1:0", NULL);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
   line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
@@ -154,14 +153,17 @@ main (int   argc,
 
   g_print ("\nSync with aftercare-server on 127.0.0.1, %'d demo customers\n\n", n_customers);
   g_print ("| %-58s | %14s | %-14s |\n", "figure", "measured", "goal");
-  g_print ("|------------------------------------------------------------|----------------|----------------|\n");
+  g_print ("|------------------------------------------------------------|----------------|--------"
+           "--------|\n");
   {
     g_autofree char *a = g_strdup_printf ("%.0f rec/s", n_records / initial_s);
     g_autofree char *b = g_strdup_printf ("%.2f s", incremental_s);
     g_autofree char *c = g_strdup_printf ("%u in %.1f s", n_records, initial_s);
-    g_print ("| %-58s | %14s | %-14s |\n", "initial sync from a local aftercare-server", a, ">= 5,000/s");
+    g_print ("| %-58s | %14s | %-14s |\n", "initial sync from a local aftercare-server", a,
+             ">= 5,000/s");
     g_print ("| %-58s | %14s | %-14s |\n", "  (records pulled, time)", c, "");
-    g_print ("| %-58s | %14s | %-14s |\n", "incremental sync of 100 changed records, push + pull", b, "<= 1 s");
+    g_print ("| %-58s | %14s | %-14s |\n", "incremental sync of 100 changed records, push + pull",
+             b, "<= 1 s");
   }
   g_print ("\n");
 
@@ -170,7 +172,8 @@ main (int   argc,
     {
       char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE];
 
-      g_print ("{\"bench-sync\": {\"customers\": %d, \"records\": %u, \"initial_s\": %s, \"incremental_s\": %s}}\n",
+      g_print ("{\"bench-sync\": {\"customers\": %d, \"records\": %u, \"initial_s\": %s, "
+               "\"incremental_s\": %s}}\n",
                n_customers, n_records, g_ascii_formatd (a, sizeof a, "%.3f", initial_s),
                g_ascii_formatd (b, sizeof b, "%.3f", incremental_s));
     }
@@ -180,8 +183,8 @@ main (int   argc,
   g_clear_object (&engine);
   g_clear_object (&store);
   {
-    const char *names[] = { "server.db", "server.db-wal", "server.db-shm", "client.db", "client.db-wal",
-                            "client.db-shm" };
+    const char *names[] = { "server.db", "server.db-wal", "server.db-shm",
+                            "client.db", "client.db-wal", "client.db-shm" };
     for (guint i = 0; i < G_N_ELEMENTS (names); i++)
       {
         g_autofree char *p = g_build_filename (dir, names[i], NULL);

@@ -33,14 +33,17 @@ static CareServerUser  admin = { 1, (char *) "fuzz", CARE_SERVER_ROLE_ADMIN, NUL
  * appointment and a staff member, under ids short enough to find. */
 static const char seed[] =
     "{\"client_id\": \"00000000-0000-4000-8000-00000000c11e\", \"mutations\": ["
-    "{\"mutation_id\": 1, \"entity\": \"customer\", \"id\": \"00000000-0000-4000-8000-000000000001\","
+    "{\"mutation_id\": 1, \"entity\": \"customer\", \"id\": "
+    "\"00000000-0000-4000-8000-000000000001\","
     " \"op\": \"create\", \"fields\": {\"kind\": \"company\", \"name\": \"Seed\"}},"
-    "{\"mutation_id\": 2, \"entity\": \"product\", \"id\": \"00000000-0000-4000-8000-000000000002\","
+    "{\"mutation_id\": 2, \"entity\": \"product\", \"id\": "
+    "\"00000000-0000-4000-8000-000000000002\","
     " \"op\": \"create\", \"fields\": {\"customer_id\": \"00000000-0000-4000-8000-000000000001\","
     " \"serial\": \"SN-1\", \"name\": \"Printer\"}},"
     "{\"mutation_id\": 3, \"entity\": \"staff\", \"id\": \"00000000-0000-4000-8000-000000000003\","
     " \"op\": \"create\", \"fields\": {\"name\": \"Tess\", \"role\": \"technician\"}},"
-    "{\"mutation_id\": 4, \"entity\": \"appointment\", \"id\": \"00000000-0000-4000-8000-000000000004\","
+    "{\"mutation_id\": 4, \"entity\": \"appointment\", \"id\": "
+    "\"00000000-0000-4000-8000-000000000004\","
     " \"op\": \"create\", \"fields\": {\"kind\": \"repair\", \"customer_id\":"
     " \"00000000-0000-4000-8000-000000000001\", \"start_at\": \"2027-01-15T09:00:00Z\","
     " \"end_at\": \"2027-01-15T10:00:00Z\", \"status\": \"planned\"}}]}";

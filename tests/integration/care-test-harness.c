@@ -50,7 +50,8 @@ die_with_parent (gpointer data)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
-static GSubprocess *spawn (GSubprocessFlags flags, GError **error, const char *first, ...) G_GNUC_NULL_TERMINATED;
+static GSubprocess *
+spawn (GSubprocessFlags flags, GError **error, const char *first, ...) G_GNUC_NULL_TERMINATED;
 
 static GSubprocess *
 spawn (GSubprocessFlags flags, GError **error, const char *first, ...)
@@ -237,7 +238,11 @@ forward_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-proxy_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
+proxy_handler (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
 {
   TestProxy       *proxy = user_data;
   GUri            *uri = soup_server_message_get_uri (msg);
@@ -274,11 +279,14 @@ proxy_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHa
 
   if (fault && proxy->fault == PROXY_BUSY_ON_PUSH)
     {
-      static const char busy[] = "{\"error\": {\"code\": \"too_many_requests\", \"message\": \"Slow down\"}}";
+      static const char busy[] =
+          "{\"error\": {\"code\": \"too_many_requests\", \"message\": \"Slow down\"}}";
 
       soup_server_message_set_status (msg, 429, "Too Many Requests");
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "1");
-      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, busy, strlen (busy));
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After",
+                                    "1");
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, busy,
+                                        strlen (busy));
       g_object_unref (f->out);
       g_object_unref (f->msg);
       g_free (f);
@@ -451,7 +459,8 @@ test_client_add_customer (TestClient *client, const char *name)
 
 /* An ordinary user edit of one text field. */
 void
-test_client_set (TestClient *client, const char *entity, const char *id, const char *field, const char *value)
+test_client_set (
+    TestClient *client, const char *entity, const char *id, const char *field, const char *value)
 {
   g_autoptr (CareRecord) r = test_client_load (client, entity, id);
   g_autoptr (GError) error = NULL;

@@ -59,12 +59,11 @@ void        test_client_free (TestClient *client);
 gboolean    test_client_sync (TestClient *client, GError **error);
 void        test_client_sync_ok (TestClient *client);
 CareRecord *test_client_load (TestClient *client, const char *entity, const char *id);
-gboolean    test_client_has (TestClient *client,
-                             const char *entity,
-                             const char *id);
+gboolean    test_client_has (TestClient *client, const char *entity, const char *id);
 guint       test_client_count (TestClient *client, const char *entity);
 CareRecord *test_client_add_customer (TestClient *client, const char *name);
-void        test_client_set (TestClient *client, const char *entity, const char *id, const char *field, const char *value);
+void        test_client_set (
+           TestClient *client, const char *entity, const char *id, const char *field, const char *value);
 
 void test_wait_until (gboolean (*predicate) (gpointer), gpointer data, guint timeout_ms);
 

@@ -84,9 +84,9 @@ add_user (const char *username, const char *role, const char *staff_id)
                              &error, server_path, "--db", db_path, "useradd", username, "--role",
                              role, "--staff", staff_id, NULL);
   else
-    proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                             &error, server_path, "--db", db_path, "useradd", username, "--role",
-                             role, NULL);
+    proc =
+        g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                          server_path, "--db", db_path, "useradd", username, "--role", role, NULL);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (proc, input, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
@@ -110,8 +110,8 @@ server_start (void)
 
       g_subprocess_launcher_setenv (launcher, CARE_CLOCK_ENV, now, TRUE);
     }
-  s->proc = g_subprocess_launcher_spawn (launcher, &error, server_path, "--db", db_path,
-                                         "--listen", "127.0.0.1:0", NULL);
+  s->proc = g_subprocess_launcher_spawn (launcher, &error, server_path, "--db", db_path, "--listen",
+                                         "127.0.0.1:0", NULL);
   g_assert_no_error (error);
 
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (s->proc));
@@ -141,7 +141,12 @@ server_stop (Server *s)
 
 /* One HTTP request to a full URL; returns the body, the status and the message. */
 static GBytes *
-fetch (const char *url, const char *method, const char *token, const char *if_none_match, const char *body, SoupMessage **out_msg)
+fetch (const char   *url,
+       const char   *method,
+       const char   *token,
+       const char   *if_none_match,
+       const char   *body,
+       SoupMessage **out_msg)
 {
   g_autoptr (SoupMessage) msg = soup_message_new (method, url);
   g_autoptr (GError) error = NULL;
@@ -170,7 +175,11 @@ fetch (const char *url, const char *method, const char *token, const char *if_no
 
 /* A JSON request to a path of the server; checks the status. */
 static JsonNode *
-request (const char *method, const char *path, const char *token, const char *body, guint expected_status)
+request (const char *method,
+         const char *path,
+         const char *token,
+         const char *body,
+         guint       expected_status)
 {
   g_autofree char *url = g_strconcat (server->base_url, path, NULL);
   g_autoptr (SoupMessage) msg = NULL;
@@ -241,10 +250,10 @@ utc_in (gint64 seconds)
 static char *
 appointment (const char *technician_id, const char *customer_id, const char *start, const char *end)
 {
-  g_autofree char *fields = g_strdup_printf (
-      "{\"kind\": \"repair\", \"customer_id\": \"%s\", \"technician_id\": \"%s\", "
-      "\"start_at\": \"%s\", \"end_at\": \"%s\", \"status\": \"planned\"}",
-      customer_id, technician_id, start, end);
+  g_autofree char *fields =
+      g_strdup_printf ("{\"kind\": \"repair\", \"customer_id\": \"%s\", \"technician_id\": \"%s\", "
+                       "\"start_at\": \"%s\", \"end_at\": \"%s\", \"status\": \"planned\"}",
+                       customer_id, technician_id, start, end);
 
   return create ("appointment", fields);
 }
@@ -316,15 +325,19 @@ static JsonObject *
 create_feed (const char *token, const char *staff_id, guint expected_status)
 {
   g_autofree char *body = g_strdup_printf ("{\"staff_id\": \"%s\"}", staff_id);
-  g_autoptr (JsonNode) node = request ("POST", "/api/v1/calendar/feeds", token, body,
-                                       expected_status);
+  g_autoptr (JsonNode) node =
+      request ("POST", "/api/v1/calendar/feeds", token, body, expected_status);
 
   return json_object_ref (json_node_get_object (node));
 }
 
 /* GETs a feed URL as a calendar program does: no Authorization header. */
 static char *
-get_feed (const char *url, const char *token, const char *if_none_match, guint expected_status, char **out_etag)
+get_feed (const char *url,
+          const char *token,
+          const char *if_none_match,
+          guint       expected_status,
+          char      **out_etag)
 {
   g_autoptr (SoupMessage) msg = NULL;
   g_autoptr (GBytes) body = fetch (url, "GET", token, if_none_match, NULL, &msg);
@@ -345,8 +358,8 @@ get_feed (const char *url, const char *token, const char *if_none_match, guint e
   g_assert_cmpstr (g_hash_table_lookup (params, "charset"), ==, "utf-8");
   g_assert_nonnull (soup_message_headers_get_one (headers, "ETag"));
   g_assert_nonnull (soup_message_headers_get_one (headers, "Last-Modified"));
-  g_assert_true (g_utf8_validate (g_bytes_get_data (body, NULL), (gssize) g_bytes_get_size (body),
-                                  NULL));
+  g_assert_true (
+      g_utf8_validate (g_bytes_get_data (body, NULL), (gssize) g_bytes_get_size (body), NULL));
   return g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
 }
 
@@ -430,8 +443,8 @@ assert_time (ICalComponent *event, ICalPropertyKind kind, const char *iso)
 static void
 assert_organizer (ICalComponent *event, const char *address)
 {
-  g_autoptr (ICalProperty) prop = i_cal_component_get_first_property (event,
-                                                                      I_CAL_ORGANIZER_PROPERTY);
+  g_autoptr (ICalProperty) prop =
+      i_cal_component_get_first_property (event, I_CAL_ORGANIZER_PROPERTY);
 
   g_assert_nonnull (prop);
   g_assert_cmpstr (i_cal_property_get_organizer (prop), ==, address);
@@ -586,16 +599,16 @@ test_technician_feed (void)
   g_assert_true (g_str_has_prefix (who, customer2_urn));
   g_assert_cmpstr (who + strlen (customer2_urn), ==, "=ACCEPTED");
 
-  expected = g_strdup_printf (
-      "{\"calname\": \"Aftercare: Jörg Technik\", \"events\": {"
-      "\"%s@aftercare\": {\"dtstart\": \"%s\", \"dtend\": \"%s\", "
-      "  \"organizer\": \"mailto:joerg@example.com\", "
-      "  \"attendees\": {\"mailto:ada@example.com\": \"ACCEPTED\"}},"
-      "\"%s@aftercare\": {\"dtstart\": \"%s\", \"dtend\": \"%s\", "
-      "  \"organizer\": \"mailto:joerg@example.com\", "
-      "  \"attendees\": {\"%s\": \"ACCEPTED\"}}}}",
-      data.appt_future, data.appt_future_start, data.appt_future_end, data.appt_recent,
-      data.appt_recent_start, data.appt_recent_end, customer2_urn);
+  expected = g_strdup_printf ("{\"calname\": \"Aftercare: Jörg Technik\", \"events\": {"
+                              "\"%s@aftercare\": {\"dtstart\": \"%s\", \"dtend\": \"%s\", "
+                              "  \"organizer\": \"mailto:joerg@example.com\", "
+                              "  \"attendees\": {\"mailto:ada@example.com\": \"ACCEPTED\"}},"
+                              "\"%s@aftercare\": {\"dtstart\": \"%s\", \"dtend\": \"%s\", "
+                              "  \"organizer\": \"mailto:joerg@example.com\", "
+                              "  \"attendees\": {\"%s\": \"ACCEPTED\"}}}}",
+                              data.appt_future, data.appt_future_start, data.appt_future_end,
+                              data.appt_recent, data.appt_recent_start, data.appt_recent_end,
+                              customer2_urn);
   check_with_python (text, expected);
 }
 
@@ -621,13 +634,12 @@ test_trainer_feed (void)
   who = attendees (event);
   g_assert_cmpstr (who, ==, "mailto:pupil@example.com=ACCEPTED mailto:bob@example.com=TENTATIVE");
 
-  expected = g_strdup_printf (
-      "{\"calname\": \"Aftercare: Tina Trainer\", \"events\": {"
-      "\"%s@aftercare\": {\"dtstart\": \"%s\", \"dtend\": \"%s\", "
-      "  \"organizer\": \"mailto:tina@example.com\", "
-      "  \"attendees\": {\"mailto:pupil@example.com\": \"ACCEPTED\", "
-      "                  \"mailto:bob@example.com\": \"TENTATIVE\"}}}}",
-      data.session, data.session_start, data.session_end);
+  expected = g_strdup_printf ("{\"calname\": \"Aftercare: Tina Trainer\", \"events\": {"
+                              "\"%s@aftercare\": {\"dtstart\": \"%s\", \"dtend\": \"%s\", "
+                              "  \"organizer\": \"mailto:tina@example.com\", "
+                              "  \"attendees\": {\"mailto:pupil@example.com\": \"ACCEPTED\", "
+                              "                  \"mailto:bob@example.com\": \"TENTATIVE\"}}}}",
+                              data.session, data.session_start, data.session_end);
   check_with_python (text, expected);
 }
 
@@ -680,9 +692,8 @@ static void
 test_revoke (void)
 {
   g_autoptr (JsonObject) feed = create_feed (technician, data.tech1, 201);
-  g_autofree char *path =
-      g_strdup_printf ("/api/v1/calendar/feeds/%" G_GINT64_FORMAT,
-                       json_object_get_int_member (feed, "id"));
+  g_autofree char *path = g_strdup_printf ("/api/v1/calendar/feeds/%" G_GINT64_FORMAT,
+                                           json_object_get_int_member (feed, "id"));
   g_autoptr (JsonNode) revoked = NULL;
   g_autoptr (JsonNode) again = NULL;
   g_autoptr (JsonNode) unauthenticated = NULL;
@@ -727,8 +738,9 @@ test_bad_token (void)
   for (guint i = 0; i <= G_N_ELEMENTS (paths); i++)
     {
       g_autoptr (SoupMessage) msg = NULL;
-      g_autofree char *url = i < G_N_ELEMENTS (paths) ? g_strconcat (server->base_url, paths[i], NULL)
-                                                      : g_strdup (feed_url (feed));
+      g_autofree char *url = i < G_N_ELEMENTS (paths)
+                                 ? g_strconcat (server->base_url, paths[i], NULL)
+                                 : g_strdup (feed_url (feed));
       g_autoptr (GBytes) body = fetch (url, "GET", NULL, NULL, NULL, &msg);
       g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
 
@@ -775,9 +787,9 @@ test_permissions (void)
   g_autoptr (JsonObject) own = NULL;
   g_autoptr (JsonNode) node = NULL;
   g_autofree char *revoke_others = NULL;
-  g_autofree char *unknown = g_strdup_printf ("{\"staff_id\": \"%s\"}",
-                                              "8d2f3c1e-0000-4000-8000-000000000000");
-  JsonArray       *feeds;
+  g_autofree char *unknown =
+      g_strdup_printf ("{\"staff_id\": \"%s\"}", "8d2f3c1e-0000-4000-8000-000000000000");
+  JsonArray *feeds;
 
   /* A technician or trainer only for themselves... */
   json_object_unref (create_feed (technician, data.tech2, 403));
@@ -859,7 +871,8 @@ test_webcal (void)
 static void
 test_deleted_staff (void)
 {
-  g_autofree char *staff = create ("staff", "{\"name\": \"Leaving Soon\", \"role\": \"technician\"}");
+  g_autofree char *staff =
+      create ("staff", "{\"name\": \"Leaving Soon\", \"role\": \"technician\"}");
   g_autoptr (JsonObject) feed = create_feed (agent, staff, 201);
   g_autoptr (SoupMessage) msg = NULL;
   g_autoptr (GBytes) body = fetch (feed_url (feed), "HEAD", NULL, NULL, NULL, &msg);

@@ -332,7 +332,14 @@ count_records (Server *server)
 /* One request through libsoup; returns the JSON answer (or NULL if the
  * body is not JSON). */
 static JsonNode *
-request_full (Server *server, SoupSession *with, const char *method, const char *path, const char *token, const char *body, gssize body_len, guint *out_status)
+request_full (Server      *server,
+              SoupSession *with,
+              const char  *method,
+              const char  *path,
+              const char  *token,
+              const char  *body,
+              gssize       body_len,
+              guint       *out_status)
 {
   g_autofree char *url = g_strconcat (server->base_url, path, NULL);
   g_autoptr (SoupMessage) msg = soup_message_new (method, url);
@@ -359,7 +366,12 @@ request_full (Server *server, SoupSession *with, const char *method, const char 
 }
 
 static JsonNode *
-request (Server *server, const char *method, const char *path, const char *token, const char *body, guint *out_status)
+request (Server     *server,
+         const char *method,
+         const char *path,
+         const char *token,
+         const char *body,
+         guint      *out_status)
 {
   return request_full (server, NULL, method, path, token, body, -1, out_status);
 }
@@ -492,9 +504,9 @@ test_json_nul (void)
     g_assert_cmpstr (error_code (refused), ==, "malformed");
   }
 
-  login_node = request (server, "POST", "/api/v1/session", NULL,
-                        "{\"username\": \"agent\\u0000x\", \"password\": \"" PASSWORD "\"}",
-                        &status);
+  login_node =
+      request (server, "POST", "/api/v1/session", NULL,
+               "{\"username\": \"agent\\u0000x\", \"password\": \"" PASSWORD "\"}", &status);
   g_assert_cmpuint (status, ==, 422);
   g_assert_cmpstr (error_code (login_node), ==, "invalid");
 
@@ -564,13 +576,15 @@ test_uuid_case (void)
       json_object_get_array_member (json_node_get_object (c), "results"), 0);
   g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "applied");
 
-  g_assert_cmpint (db_count (server, "SELECT count(*) FROM record WHERE entity = 'customer'"), ==, 1);
+  g_assert_cmpint (db_count (server, "SELECT count(*) FROM record WHERE entity = 'customer'"), ==,
+                   1);
   g_assert_cmpint (db_count (server, "SELECT count(*) FROM record WHERE id <> lower (id)"), ==, 0);
-  g_assert_cmpint (db_count (server, "SELECT count(*) FROM ref WHERE target_id <> lower (target_id)"),
-                   ==, 0);
+  g_assert_cmpint (
+      db_count (server, "SELECT count(*) FROM ref WHERE target_id <> lower (target_id)"), ==, 0);
   g_assert_cmpint (db_count (server, "SELECT count(*) FROM clients"), ==, 1);
   g_assert_cmpint (
-      db_count (server, "SELECT count(*) FROM record WHERE json_extract (fields, '$.name') = 'Eve'"),
+      db_count (server,
+                "SELECT count(*) FROM record WHERE json_extract (fields, '$.name') = 'Eve'"),
       ==, 0);
 
   assert_healthy (server);
@@ -635,14 +649,14 @@ test_log_redaction (void)
   guess_path = g_strdup_printf ("/api/v1/calendar/feed/%s.ics", guess);
   unknown = request (server, "GET", guess_path, NULL, NULL, &status);
   g_assert_cmpuint (status, ==, 404);
-  short_guess = request (server, "GET", "/api/v1/calendar/feed/my-short-guess.ics", NULL, NULL,
-                         &status);
+  short_guess =
+      request (server, "GET", "/api/v1/calendar/feed/my-short-guess.ics", NULL, NULL, &status);
   g_assert_cmpuint (status, ==, 404);
   bad_bearer = request (server, "GET", "/api/v1/sync/pull", guess, NULL, &status);
   g_assert_cmpuint (status, ==, 401);
-  bad_login = request (server, "POST", "/api/v1/session", NULL,
-                       "{\"username\": \"admin\", \"password\": \"hunter2-never-logged\"}",
-                       &status);
+  bad_login =
+      request (server, "POST", "/api/v1/session", NULL,
+               "{\"username\": \"admin\", \"password\": \"hunter2-never-logged\"}", &status);
   g_assert_cmpuint (status, ==, 401);
 
   server_stop_keep_log (server, &log);
@@ -699,7 +713,8 @@ test_pull_page_bytes (void)
   {
     g_autofree char *body = g_strdup_printf (
         "{\"client_id\": \"%s\", \"mutations\": [{\"mutation_id\": 1, \"entity\": \"customer\", "
-        "\"id\": \"%s\", \"op\": \"create\", \"fields\": {\"kind\": \"person\", \"name\": \"Sig\"}}, "
+        "\"id\": \"%s\", \"op\": \"create\", \"fields\": {\"kind\": \"person\", \"name\": "
+        "\"Sig\"}}, "
         "{\"mutation_id\": 2, \"entity\": \"appointment\", \"id\": \"%s\", \"op\": \"create\", "
         "\"fields\": {\"kind\": \"repair\", \"customer_id\": \"%s\", \"start_at\": "
         "\"2026-03-02T09:00:00Z\", \"end_at\": \"2026-03-02T10:00:00Z\", \"status\": \"done\"}}]}",
@@ -867,12 +882,12 @@ test_push_does_not_block (void)
     }
   g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
   node = json_from_string (g_bytes_get_data (response, NULL), NULL);
-  g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "last_mutation_id"),
-                   ==, total);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "last_mutation_id"), ==,
+                   total);
   /* Every mutation applied, once. */
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
-                        json_node_get_object (node), "results")),
-                    ==, total);
+  g_assert_cmpuint (
+      json_array_get_length (json_object_get_array_member (json_node_get_object (node), "results")),
+      ==, total);
   g_assert_cmpint (db_count (server, "SELECT count(*) FROM client_mutations"), ==, total);
   g_assert_cmpint (db_count (server, "SELECT count(*) FROM record"), ==, total);
 
@@ -1012,9 +1027,9 @@ test_accept_emfile (void)
 {
   Server *server = server_start (NULL);
   g_autoptr (GArray) fds = g_array_new (FALSE, FALSE, sizeof (int));
-  struct rlimit    low = { 48, 0 };
-  struct rlimit    saved;
-  pid_t            pid = (pid_t) g_ascii_strtoll (g_subprocess_get_identifier (server->proc), NULL, 10);
+  struct rlimit low = { 48, 0 };
+  struct rlimit saved;
+  pid_t pid = (pid_t) g_ascii_strtoll (g_subprocess_get_identifier (server->proc), NULL, 10);
   g_autofree char *log = NULL;
 
   assert_healthy (server);
@@ -1076,8 +1091,8 @@ test_backlog (void)
           int           err = 0;
           socklen_t     len = sizeof err;
 
-          if (poll (&pfd, 1, 0) == 1 && getsockopt (fds[i], SOL_SOCKET, SO_ERROR, &err, &len) == 0 &&
-              err == 0)
+          if (poll (&pfd, 1, 0) == 1 &&
+              getsockopt (fds[i], SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0)
             connected++;
         }
       g_usleep (20 * 1000);
@@ -1139,9 +1154,10 @@ test_timeouts (void)
 {
   Server           *server = server_start_limited (0);
   static const char request[] = "GET /api/v1/health HTTP/1.1\r\nHost: test\r\n\r\n";
-  static const char trickle[] = "GET /api/v1/health HTTP/1.1\r\nHost: test\r\nX-Slow: "
-                                "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-                                "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+  static const char trickle[] =
+      "GET /api/v1/health HTTP/1.1\r\nHost: test\r\nX-Slow: "
+      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
   g_autoptr (GArray) fds = g_array_new (FALSE, FALSE, sizeof (int));
   gint64 start = g_get_monotonic_time ();
   guint  open_after = 0;
@@ -1195,8 +1211,9 @@ test_timeouts (void)
   /* A body that stops coming. */
   fd = raw_connect (server, NULL);
   {
-    static const char head[] = "POST /api/v1/session HTTP/1.1\r\nHost: test\r\n"
-                               "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"user";
+    static const char head[] =
+        "POST /api/v1/session HTTP/1.1\r\nHost: test\r\n"
+        "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"user";
 
     g_assert_true (raw_send (fd, head, sizeof head - 1));
     g_assert_cmpint (wait_closed (fd, NULL, 100, 5000), >=, 0);
@@ -1224,7 +1241,8 @@ test_timeouts (void)
  * while reading what the server answers, until the server has answered
  * and closed, or stopped reading. Returns the answer. */
 static char *
-flood (int fd, const char *head, const char *chunk, gsize chunk_len, gsize max_bytes, gsize *out_sent)
+flood (
+    int fd, const char *head, const char *chunk, gsize chunk_len, gsize max_bytes, gsize *out_sent)
 {
   GString *answer = g_string_new (NULL);
   gsize    sent = 0, offset = 0;
@@ -1292,10 +1310,8 @@ test_body_content_length (void)
     gboolean    expect;
     guint       status;
   } cases[] = {
-    { "/api/v1/sync/push", TRUE, FALSE, 413 },
-    { "/api/v1/sync/push", TRUE, TRUE, 413 },
-    { "/api/v1/sync/push", FALSE, FALSE, 401 },
-    { "/api/v1/session", FALSE, FALSE, 413 },
+    { "/api/v1/sync/push", TRUE, FALSE, 413 },      { "/api/v1/sync/push", TRUE, TRUE, 413 },
+    { "/api/v1/sync/push", FALSE, FALSE, 401 },     { "/api/v1/session", FALSE, FALSE, 413 },
     { "/api/v1/calendar/feeds", TRUE, FALSE, 413 },
   };
 
@@ -1307,9 +1323,8 @@ test_body_content_length (void)
       g_autofree char *head = g_strdup_printf (
           "POST %s HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
           "Content-Length: 1073741824\r\n%s%s%s%s\r\n",
-          cases[i].path, cases[i].auth ? "Authorization: Bearer " : "",
-          cases[i].auth ? token : "", cases[i].auth ? "\r\n" : "",
-          cases[i].expect ? "Expect: 100-continue\r\n" : "");
+          cases[i].path, cases[i].auth ? "Authorization: Bearer " : "", cases[i].auth ? token : "",
+          cases[i].auth ? "\r\n" : "", cases[i].expect ? "Expect: 100-continue\r\n" : "");
       g_autofree char *answer = NULL;
       int              fd = raw_connect (server, NULL);
       gsize            sent = 0;
@@ -1346,10 +1361,10 @@ test_body_chunked (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
     {
-      g_autofree char *head = g_strdup_printf (
-          "POST %s HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
-          "Transfer-Encoding: chunked\r\nAuthorization: Bearer %s\r\n\r\n",
-          paths[i], token);
+      g_autofree char *head =
+          g_strdup_printf ("POST %s HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+                           "Transfer-Encoding: chunked\r\nAuthorization: Bearer %s\r\n\r\n",
+                           paths[i], token);
       g_autofree char *answer = NULL;
       int              fd = raw_connect (server, NULL);
       gsize            sent = 0;
@@ -1357,7 +1372,8 @@ test_body_chunked (void)
       /* A body that never ends (here: 64 MiB at most). */
       answer = flood (fd, head, chunk, strlen (chunk), 64 * 1024 * 1024, &sent);
       close (fd);
-      g_test_message ("%s: %u after %" G_GSIZE_FORMAT " bytes", paths[i], raw_status (answer), sent);
+      g_test_message ("%s: %u after %" G_GSIZE_FORMAT " bytes", paths[i], raw_status (answer),
+                      sent);
       g_assert_cmpuint (raw_status (answer), ==, 413);
       g_assert_nonnull (strstr (answer, "\"too_large\""));
       g_assert_cmpuint (sent, <, (i == 0 ? 8 : 24) * 1024 * 1024);
@@ -1376,8 +1392,8 @@ session_from (const char *source)
   g_autoptr (GInetAddress) inet = g_inet_address_new_from_string (source);
   g_autoptr (GSocketAddress) local = g_inet_socket_address_new (inet, 0);
 
-  return soup_session_new_with_options ("local-address", local, "timeout", 60,
-                                        "max-conns-per-host", 16, "max-conns", 64, NULL);
+  return soup_session_new_with_options ("local-address", local, "timeout", 60, "max-conns-per-host",
+                                        16, "max-conns", 64, NULL);
 }
 
 static guint
@@ -1468,7 +1484,8 @@ flood_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   Flood       *flood_state = user_data;
-  g_autoptr (GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+  g_autoptr (GBytes) bytes =
+      soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
   guint status = soup_message_get_status (msg);
 
   g_assert_cmpuint (status, <, G_N_ELEMENTS (flood_state->statuses));
@@ -1572,8 +1589,8 @@ test_login_names_not_stored (void)
     g_assert_cmpuint (status, ==, 413);
   }
 
-  g_assert_cmpint (db_count (server, "SELECT count(*) FROM login_throttle WHERE username <> ''"), ==,
-                   0);
+  g_assert_cmpint (db_count (server, "SELECT count(*) FROM login_throttle WHERE username <> ''"),
+                   ==, 0);
   g_assert_cmpint (db_count (server, "SELECT count(*) FROM login_throttle WHERE "
                                      "last_failure_at < 1000"),
                    ==, 0);

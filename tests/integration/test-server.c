@@ -161,7 +161,15 @@ server_stop (Server *server)
 
 /* One HTTP request; returns the parsed JSON answer (every answer is JSON). */
 static JsonNode *
-request_full (Server *server, const char *method, const char *path, const char *token, const char *body, gssize body_len, gboolean expect_continue, guint *out_status, char **out_retry_after)
+request_full (Server     *server,
+              const char *method,
+              const char *path,
+              const char *token,
+              const char *body,
+              gssize      body_len,
+              gboolean    expect_continue,
+              guint      *out_status,
+              char      **out_retry_after)
 {
   g_autofree char *url = g_strconcat (server->base_url, path, NULL);
   g_autoptr (SoupMessage) msg = soup_message_new (method, url);
@@ -208,7 +216,12 @@ request_full (Server *server, const char *method, const char *path, const char *
 }
 
 static JsonNode *
-request (Server *server, const char *method, const char *path, const char *token, const char *body, guint *out_status)
+request (Server     *server,
+         const char *method,
+         const char *path,
+         const char *token,
+         const char *body,
+         guint      *out_status)
 {
   return request_full (server, method, path, token, body, -1, FALSE, out_status, NULL);
 }
@@ -235,7 +248,11 @@ login (Server *server, const char *username, const char *password)
 
 /* Pushes a batch and returns the whole answer; checks the status. */
 static JsonObject *
-push (Server *server, const char *token, const char *client_id, const char *mutations, guint expected_status)
+push (Server     *server,
+      const char *token,
+      const char *client_id,
+      const char *mutations,
+      guint       expected_status)
 {
   g_autofree char *body =
       g_strdup_printf ("{\"client_id\": \"%s\", \"mutations\": [%s]}", client_id, mutations);
@@ -261,7 +278,15 @@ status_at (JsonObject *response, guint index)
 
 /* Pushes one mutation and returns its result status (the result in @out_result). */
 static char *
-push1 (const char *token, const char *client_id, gint64 mutation_id, const char *entity, const char *id, const char *op, gint64 base_rev, const char *fields, JsonObject **out_result)
+push1 (const char  *token,
+       const char  *client_id,
+       gint64       mutation_id,
+       const char  *entity,
+       const char  *id,
+       const char  *op,
+       gint64       base_rev,
+       const char  *fields,
+       JsonObject **out_result)
 {
   g_autofree char *m = g_strdup_printf (
       "{\"mutation_id\": %" G_GINT64_FORMAT ", \"entity\": \"%s\", "
@@ -624,8 +649,8 @@ test_roles_workflows (void)
                             "\"start_at\": \"2026-03-02T09:00:00Z\", "
                             "\"end_at\": \"2026-03-02T10:00:00Z\", \"status\": \"done\"}",
                             customer);
-  status = push1 (tokens.admin, admin_client, 2, "appointment", appointment, "create", 0, fields,
-                  NULL);
+  status =
+      push1 (tokens.admin, admin_client, 2, "appointment", appointment, "create", 0, fields, NULL);
   g_assert_cmpstr (status, ==, "applied");
   g_clear_pointer (&fields, g_free);
   g_clear_pointer (&status, g_free);
@@ -634,8 +659,8 @@ test_roles_workflows (void)
   fields = g_strdup_printf ("{\"appointment_id\": \"%s\", \"visit_date\": \"2026-03-02\", "
                             "\"work_done\": \"Replaced the fuser\", \"minutes\": 45}",
                             appointment);
-  status = push1 (tokens.technician, tech_client, 1, "visit_report", report, "create", 0, fields,
-                  NULL);
+  status =
+      push1 (tokens.technician, tech_client, 1, "visit_report", report, "create", 0, fields, NULL);
   g_assert_cmpstr (status, ==, "applied");
   g_clear_pointer (&status, g_free);
   /* ...which a trainer may not. */
@@ -669,8 +694,8 @@ test_roles_workflows (void)
   g_assert_cmpstr (json_object_get_string_member (result, "code"), ==, "forbidden");
   g_clear_pointer (&result, json_object_unref);
   g_clear_pointer (&status, g_free);
-  status = push1 (tokens.agent, agent_client, 1, "maintenance_plan", plan, "create", 0, fields,
-                  NULL);
+  status =
+      push1 (tokens.agent, agent_client, 1, "maintenance_plan", plan, "create", 0, fields, NULL);
   g_assert_cmpstr (status, ==, "applied");
   g_clear_pointer (&fields, g_free);
   g_clear_pointer (&status, g_free);
@@ -1365,11 +1390,13 @@ test_cli_useradd (void)
   g_autofree char *err = NULL;
   const char      *again[] = { "--db", db_path, "useradd", "pat", "--role", "technician", NULL };
   const char      *short_pw[] = { "--db", db_path, "useradd", "kim", "--role", "agent", NULL };
-  const char      *no_staff[] = { "--db", db_path, "useradd",
-                                  "lee", "--role", "technician",
-                                  "--staff", "8d2f3c1e-0000-4000-8000-000000000000", NULL };
-  const char      *bad_staff[] = { "--db", db_path, "useradd", "lee", "--role", "technician",
-                                   "--staff", "nope", NULL };
+  const char      *no_staff[] = { "--db",    db_path,
+                                  "useradd", "lee",
+                                  "--role",  "technician",
+                                  "--staff", "8d2f3c1e-0000-4000-8000-000000000000",
+                                  NULL };
+  const char      *bad_staff[] = { "--db",       db_path,   "useradd", "lee", "--role",
+                                   "technician", "--staff", "nope",    NULL };
   g_autofree char *token = NULL;
   Server          *server;
 
@@ -1470,8 +1497,8 @@ test_cli_bad_command_line (void)
   const char      *half_tls[] = {
          "--db", db_path, "--listen", "127.0.0.1:0", "--tls-cert", "c.pem", NULL
   };
-  const char *const *cases[] = { no_db, nothing, unknown_option, unknown_command, no_role,
-                                 bad_role, two_names, bad_size, half_tls };
+  const char *const *cases[] = { no_db,    nothing,   unknown_option, unknown_command, no_role,
+                                 bad_role, two_names, bad_size,       half_tls };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {

@@ -58,9 +58,7 @@ get (TestClient *client, const char *entity, const char *id, const char *field, 
 }
 
 static void
-async_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+async_result_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
@@ -623,14 +621,14 @@ static gboolean
 idle_and_empty (gpointer data)
 {
   CareSyncEngine *engine = data;
-  return care_sync_engine_get_status (engine) == CARE_SYNC_STATUS_IDLE && care_sync_engine_get_pending_count (engine) == 0;
+  return care_sync_engine_get_status (engine) == CARE_SYNC_STATUS_IDLE &&
+         care_sync_engine_get_pending_count (engine) == 0;
 }
 
 /* 429 with Retry-After: the engine waits at least that long, then retries
  * by itself; the server's own words reach the UI meanwhile. */
 static void
-test_retry_after (Fixture      *f,
-                  gconstpointer data)
+test_retry_after (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (CareRecord) c = NULL;
@@ -666,9 +664,7 @@ test_retry_after (Fixture      *f,
 }
 
 static gboolean
-add_big (CareStore *store,
-         gpointer   user_data,
-         GError   **error)
+add_big (CareStore *store, gpointer user_data, GError **error)
 {
   g_autoptr (GString) note = g_string_new (NULL);
 
@@ -692,8 +688,7 @@ add_big (CareStore *store,
 
 /* A batch larger than the server takes (413) is split, not refused. */
 static void
-test_oversized_batch (Fixture      *f,
-                      gconstpointer data)
+test_oversized_batch (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
 
@@ -742,7 +737,8 @@ test_sign_in (Fixture *f, gconstpointer data)
   g_assert_null (care_sync_engine_get_token (engine));
   g_assert_cmpint (care_sync_engine_get_status (engine), ==, CARE_SYNC_STATUS_SIGNED_OUT);
 
-  care_sync_engine_sign_in_async (engine, "ana", "integration-secret", NULL, async_result_cb, &result);
+  care_sync_engine_sign_in_async (engine, "ana", "integration-secret", NULL, async_result_cb,
+                                  &result);
   test_wait_until (result_ready, &result, 20000);
   g_assert_true (care_sync_engine_sign_in_finish (engine, result, &error));
   g_assert_no_error (error);
@@ -819,8 +815,7 @@ test_schedule (Fixture *f, gconstpointer data)
 
 /* A caller's cancellable stops the sync; nothing is lost, the next one runs. */
 static void
-test_cancel (Fixture      *f,
-             gconstpointer data)
+test_cancel (Fixture *f, gconstpointer data)
 {
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   g_autoptr (CareRecord) c = NULL;

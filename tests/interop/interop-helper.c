@@ -27,7 +27,7 @@ die_on (GError *error)
 static JsonNode *
 dump_store (CareStore *store)
 {
-  const char *entities[] = { "staff", "customer", "contact",
+  const char *entities[] = { "staff",       "customer",         "contact",
                              "appointment", "training_session", "enrolment" };
   g_autoptr (JsonObject) obj = json_object_new ();
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
@@ -68,9 +68,10 @@ write_file (const char *dir, const char *name, const char *text)
 }
 
 static char *
-export_query (gboolean (*func) (CareStore *, CareQuery *, GOutputStream *, GCancellable *, GError **),
-              CareStore  *store,
-              const char *entity)
+export_query (
+    gboolean (*func) (CareStore *, CareQuery *, GOutputStream *, GCancellable *, GError **),
+    CareStore  *store,
+    const char *entity)
 {
   g_autoptr (GOutputStream) out = g_memory_output_stream_new_resizable ();
   g_autoptr (CareQuery) q = care_query_new (care_schema_lookup (entity));
@@ -110,11 +111,11 @@ run_export (const char *dir)
   g_autoptr (JsonGenerator) gen = json_generator_new ();
   g_autofree char *json = NULL;
   InteropIds       ids;
-  const char      *names[] = { "technician_id", "trainer_id", "company_id",
-                               "person_id", "formula_id", "contact_primary_id",
+  const char      *names[] = { "technician_id",     "trainer_id",        "company_id",
+                               "person_id",         "formula_id",        "contact_primary_id",
                                "contact_quoted_id", "contact_person_id", "product_id",
-                               "case_id", "repair_id", "call_id",
-                               "cancelled_id", "course_id", "session_id" };
+                               "case_id",           "repair_id",         "call_id",
+                               "cancelled_id",      "course_id",         "session_id" };
   char           **values = (char **) &ids;
   char            *text;
 
@@ -177,7 +178,8 @@ run_import (const char *kind, const char *file_path)
   if (g_str_equal (kind, "import-vcard"))
     report = care_vcard_import_file (store, file, NULL, &error);
   else
-    report = care_csv_import_file (store, care_schema_entity (CARE_ENTITY_CUSTOMER), file, NULL, &error);
+    report =
+        care_csv_import_file (store, care_schema_entity (CARE_ENTITY_CUSTOMER), file, NULL, &error);
   die_on (error);
 
   root = dump_store (store);

@@ -294,7 +294,8 @@ show_detail (CareAppointmentsView *self, CareRecord *record)
   gboolean planned;
 
   g_set_object (&self->current, record);
-  care_survey_group_set_subject (self->survey_group, care_view_get_context (CARE_VIEW (self)), record);
+  care_survey_group_set_subject (self->survey_group, care_view_get_context (CARE_VIEW (self)),
+                                 record);
   if (record == NULL)
     {
       gtk_stack_set_visible_child_name (self->detail_stack, "none");
@@ -360,16 +361,17 @@ show_detail (CareAppointmentsView *self, CareRecord *record)
     set_row (self->clash_row, NULL);
 
   {
-    g_autoptr (CareRecord) report =
-        care_visit_report_find_for_appointment (get_store (self), care_record_get_id (record), &error);
+    g_autoptr (CareRecord) report = care_visit_report_find_for_appointment (
+        get_store (self), care_record_get_id (record), &error);
 
     if (error != NULL)
       care_view_show_error (self, NULL, error);
 
     adw_action_row_set_subtitle (self->visit_report_row,
-                                 report == NULL                                          ? _ ("Not written yet")
-                                 : care_record_get_value (report, "total_cents") != NULL ? _ ("Completed and signed")
-                                                                                         : _ ("Written, not completed"));
+                                 report == NULL ? _ ("Not written yet")
+                                 : care_record_get_value (report, "total_cents") != NULL
+                                     ? _ ("Completed and signed")
+                                     : _ ("Written, not completed"));
   }
 
   planned = g_strcmp0 (care_record_get_string (record, "status"), "planned") == 0;
@@ -425,7 +427,8 @@ default_length_minutes (CareAppointmentsView *self)
   return DEFAULT_LENGTH_MINUTES;
 }
 
-static void editor_saved_cb (CareEditorDialog *dialog, CareRecord *record, CareAppointmentsView *self);
+static void
+editor_saved_cb (CareEditorDialog *dialog, CareRecord *record, CareAppointmentsView *self);
 
 /* Once a customer is chosen, the product and case pickers offer theirs only. */
 static void
@@ -454,13 +457,13 @@ static void
 open_editor (CareAppointmentsView *self, CareRecord *record, const char *title, gboolean is_new)
 {
   static const char *const new_fields[] = {
-    "kind", "customer_id", "product_id", "technician_id", "start_at",
-    "end_at", "address", "case_id", "notes", NULL
+    "kind",   "customer_id", "product_id", "technician_id", "start_at",
+    "end_at", "address",     "case_id",    "notes",         NULL
   };
-  static const char *const edit_fields[] = { "kind", "customer_id", "product_id",
-                                             "technician_id", "start_at", "end_at",
-                                             "status", "address", "case_id",
-                                             "notes", "work_notes", NULL };
+  static const char *const edit_fields[] = { "kind",          "customer_id", "product_id",
+                                             "technician_id", "start_at",    "end_at",
+                                             "status",        "address",     "case_id",
+                                             "notes",         "work_notes",  NULL };
   GtkRoot                 *root = gtk_widget_get_root (GTK_WIDGET (self));
   CareEditorDialog        *dialog =
       care_editor_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, get_store (self),
@@ -475,7 +478,8 @@ open_editor (CareAppointmentsView *self, CareRecord *record, const char *title, 
                     G_CALLBACK (restrict_to_customer), NULL);
   restrict_to_customer (care_editor_dialog_get_editor (dialog), NULL, NULL);
   g_object_set_data_full (G_OBJECT (dialog), "old-status",
-                          is_new ? NULL : g_strdup (care_record_get_string (record, "status")), g_free);
+                          is_new ? NULL : g_strdup (care_record_get_string (record, "status")),
+                          g_free);
   g_signal_connect_object (dialog, "saved", G_CALLBACK (editor_saved_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -527,8 +531,9 @@ editor_saved_cb (CareEditorDialog *dialog, CareRecord *record, CareAppointmentsV
     reveal_record (self, stored);
   /* The editor can set the status too: done there books the call as well. */
   if (stored != NULL)
-    call = care_follow_up_after_change (care_view_get_context (CARE_VIEW (self)), g_object_get_data (G_OBJECT (dialog), "old-status"),
-                                        stored);
+    call =
+        care_follow_up_after_change (care_view_get_context (CARE_VIEW (self)),
+                                     g_object_get_data (G_OBJECT (dialog), "old-status"), stored);
   if (call != NULL)
     {
       g_autofree char *booked = care_follow_up_describe (call);
@@ -573,8 +578,9 @@ record_outcome (CareAppointmentsView *self, const char *status, const char *note
     }
   else
     {
-      care_view_add_toast (self, adw_toast_new (g_str_equal (status, "done") ? _ ("Marked as done")
-                                                               : _ ("Marked as not done")));
+      care_view_add_toast (self,
+                           adw_toast_new (g_str_equal (status, "done") ? _ ("Marked as done")
+                                                                       : _ ("Marked as not done")));
     }
 }
 
@@ -677,7 +683,8 @@ selection_changed_cb (GtkSingleSelection *selection, GParamSpec *pspec, CareAppo
 }
 
 static void
-records_changed_cb (GListModel *model, guint position, guint removed, guint added, CareAppointmentsView *self)
+records_changed_cb (
+    GListModel *model, guint position, guint removed, guint added, CareAppointmentsView *self)
 {
   update_empty_state (self);
 }
@@ -690,8 +697,9 @@ store_changed_cb (CareStore *store, const char *entity, const char *id, CareAppo
 
   /* The shown appointment may have changed (or another clashes with it now,
    * or its visit report was written). */
-  if (self->current != NULL && (g_str_equal (entity, "appointment") || g_str_equal (entity, "customer") ||
-                                g_str_equal (entity, "visit_report")))
+  if (self->current != NULL &&
+      (g_str_equal (entity, "appointment") || g_str_equal (entity, "customer") ||
+       g_str_equal (entity, "visit_report")))
     {
       g_autoptr (CareRecord) fresh = care_view_load_record (
           self, store, care_record_get_entity (self->current), care_record_get_id (self->current));
@@ -748,7 +756,8 @@ bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareAppointme
   GtkWidget       *status = gtk_widget_get_next_sibling (text);
   g_autofree char *range = format_time_range (record, week_mode (self));
   g_autofree char *kind = care_format_record_field (record, "kind");
-  g_autofree char *customer = care_format_record_reference (get_store (self), record, "customer_id");
+  g_autofree char *customer =
+      care_format_record_reference (get_store (self), record, "customer_id");
   g_autofree char *heading = NULL;
   g_autofree char *tech = care_format_record_reference (get_store (self), record, "technician_id");
   g_autofree char *status_text = care_format_record_field (record, "status");
@@ -875,7 +884,11 @@ view_mark_not_done_cb (GtkWidget *widget, const char *action, GVariant *param)
 }
 
 static void
-visit_report_saved_cb (CareVisitReportDialog *dialog, CareRecord *report, gboolean completed, CareRecord *follow_up, CareAppointmentsView *self)
+visit_report_saved_cb (CareVisitReportDialog *dialog,
+                       CareRecord            *report,
+                       gboolean               completed,
+                       CareRecord            *follow_up,
+                       CareAppointmentsView  *self)
 {
   g_autofree char *booked = NULL;
 
@@ -886,7 +899,8 @@ visit_report_saved_cb (CareVisitReportDialog *dialog, CareRecord *report, gboole
       care_view_add_toast (self, adw_toast_new (booked));
     }
   else
-    care_view_add_toast (self, adw_toast_new (completed ? _ ("Visit completed") : _ ("Visit report saved")));
+    care_view_add_toast (
+        self, adw_toast_new (completed ? _ ("Visit completed") : _ ("Visit report saved")));
 }
 
 static void
@@ -898,7 +912,8 @@ view_visit_report_cb (GtkWidget *widget, const char *action, GVariant *param)
 
   if (self->current == NULL)
     return;
-  dialog = care_visit_report_dialog_new (care_view_get_window (self), care_view_get_context (CARE_VIEW (self)), self->current, &error);
+  dialog = care_visit_report_dialog_new (
+      care_view_get_window (self), care_view_get_context (CARE_VIEW (self)), self->current, &error);
   if (dialog == NULL)
     {
       g_autofree char *message =
@@ -958,8 +973,9 @@ care_appointments_view_constructed (GObject *object)
 
   care_query_add_string (query, "start_at", CARE_QUERY_LT, "0");
   self->records = care_record_list_new (get_store (self), query);
-  self->selection = care_view_bind_list (CARE_VIEW (self), self->list_view, G_LIST_MODEL (self->records),
-                                         G_CALLBACK (setup_row_cb), G_CALLBACK (bind_row_cb));
+  self->selection =
+      care_view_bind_list (CARE_VIEW (self), self->list_view, G_LIST_MODEL (self->records),
+                           G_CALLBACK (setup_row_cb), G_CALLBACK (bind_row_cb));
   g_signal_connect_object (self->selection, "notify::selected-item",
                            G_CALLBACK (selection_changed_cb), self, 0);
   g_signal_connect_object (self->records, "items-changed", G_CALLBACK (records_changed_cb), self,
@@ -1038,7 +1054,8 @@ care_appointments_view_class_init (CareAppointmentsViewClass *klass)
   gtk_widget_class_install_action (widget_class, "view.next", NULL, view_next_cb);
   gtk_widget_class_install_action (widget_class, "view.today", NULL, view_today_cb);
   gtk_widget_class_install_action (widget_class, "view.edit", NULL, view_edit_cb);
-  gtk_widget_class_install_action (widget_class, "view.export-calendar", NULL, view_export_calendar_cb);
+  gtk_widget_class_install_action (widget_class, "view.export-calendar", NULL,
+                                   view_export_calendar_cb);
   gtk_widget_class_install_action (widget_class, "view.mark-done", NULL, view_mark_done_cb);
   gtk_widget_class_install_action (widget_class, "view.mark-not-done", NULL, view_mark_not_done_cb);
   gtk_widget_class_install_action (widget_class, "view.visit-report", NULL, view_visit_report_cb);

@@ -117,8 +117,7 @@ part_row_free (gpointer data)
 }
 
 static void
-toast (CareVisitReportDialog *self,
-       const char            *text)
+toast (CareVisitReportDialog *self, const char *text)
 {
   AdwToast *t = adw_toast_new (text);
 
@@ -145,9 +144,7 @@ stripped (GtkEditable *editable)
 /* "65", "65.5", "65.50" or "65,50": an amount of money to cents. Refuses
  * signs, more than two decimals and anything above @max cents. */
 static gboolean
-parse_money (const char *text,
-             gint64      max,
-             gint64     *cents)
+parse_money (const char *text, gint64 max, gint64 *cents)
 {
   gint64   units = 0, fraction = 0;
   guint    decimals = 0;
@@ -187,8 +184,7 @@ parse_money (const char *text,
 
 /* A whole number of pieces, 1 to MAX_QUANTITY. */
 static gboolean
-parse_quantity (const char *text,
-                gint64     *quantity)
+parse_quantity (const char *text, gint64 *quantity)
 {
   guint64 value;
 
@@ -200,8 +196,7 @@ parse_quantity (const char *text,
 }
 
 static void
-mark (GtkWidget *widget,
-      gboolean   wrong)
+mark (GtkWidget *widget, gboolean wrong)
 {
   if (wrong)
     gtk_widget_add_css_class (widget, "error");
@@ -210,8 +205,7 @@ mark (GtkWidget *widget,
 }
 
 static void
-show_error (GtkLabel   *label,
-            const char *message)
+show_error (GtkLabel *label, const char *message)
 {
   gtk_label_set_text (label, message != NULL ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (label), message != NULL);
@@ -256,10 +250,7 @@ form_changed_cb (CareVisitReportDialog *self)
 /* A part row as typed: NULL with *@bad set to the wrong entry and
  * *@message to why, or a part_usage record (not yet tied to a report). */
 static CareRecord *
-part_from_row (PartRow    *part,
-               guint       number,
-               GtkWidget **bad,
-               char      **message)
+part_from_row (PartRow *part, guint number, GtkWidget **bad, char **message)
 {
   g_autoptr (CareRecord) record = NULL;
   g_autofree char *name = stripped (part->name);
@@ -278,21 +269,23 @@ part_from_row (PartRow    *part,
   if (!parse_quantity (quantity_text, &quantity))
     {
       *bad = GTK_WIDGET (part->quantity);
-      *message = g_strdup_printf (_ ("The quantity of part %u must be a whole number from 1 to %d."), number,
-                                  MAX_QUANTITY);
+      *message = g_strdup_printf (
+          _ ("The quantity of part %u must be a whole number from 1 to %d."), number, MAX_QUANTITY);
       return NULL;
     }
   if (!parse_money (price_text, MAX_UNIT_CENTS, &price))
     {
       *bad = GTK_WIDGET (part->price);
-      *message = g_strdup_printf (_ ("The unit price of part %u must be an amount such as 12.50, at most "
-                                     "1000000.00."),
-                                  number);
+      *message =
+          g_strdup_printf (_ ("The unit price of part %u must be an amount such as 12.50, at most "
+                              "1000000.00."),
+                           number);
       return NULL;
     }
 
-  record = part->id != NULL ? care_record_new_with_id (care_schema_entity (CARE_ENTITY_PART_USAGE), part->id)
-                            : care_record_new (care_schema_entity (CARE_ENTITY_PART_USAGE));
+  record = part->id != NULL
+               ? care_record_new_with_id (care_schema_entity (CARE_ENTITY_PART_USAGE), part->id)
+               : care_record_new (care_schema_entity (CARE_ENTITY_PART_USAGE));
   care_record_set_string (record, "name", name);
   care_record_set_string (record, "part_number", *part_number != '\0' ? part_number : NULL);
   care_record_set_int (record, "quantity", quantity);
@@ -301,8 +294,7 @@ part_from_row (PartRow    *part,
 }
 
 static gboolean
-parse_rate (CareVisitReportDialog *self,
-            gint64                *cents)
+parse_rate (CareVisitReportDialog *self, gint64 *cents)
 {
   g_autofree char *text = stripped (GTK_EDITABLE (self->rate_row));
 
@@ -315,9 +307,7 @@ parse_rate (CareVisitReportDialog *self,
 }
 
 static void
-set_sum (GtkLabel   *label,
-         gint64      cents,
-         const char *currency)
+set_sum (GtkLabel *label, gint64 cents, const char *currency)
 {
   g_autofree char *text = care_money_format (cents, currency);
 
@@ -325,9 +315,7 @@ set_sum (GtkLabel   *label,
 }
 
 static void
-show_totals (CareVisitReportDialog *self,
-             const CareVisitTotals *totals,
-             const char            *coverage)
+show_totals (CareVisitReportDialog *self, const CareVisitTotals *totals, const char *coverage)
 {
   const CareField *field = care_schema_field (CARE_ENTITY_VISIT_REPORT, "coverage");
   g_autofree char *discount_title = NULL;
@@ -344,7 +332,8 @@ show_totals (CareVisitReportDialog *self,
     /* TRANSLATORS: a price line: "Maintenance discount (20 %)" */
     discount_title = g_strdup_printf (_ ("Maintenance discount (%u %%)"), totals->discount_percent);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->discount_row),
-                                 discount_title != NULL ? discount_title : _ ("Maintenance discount"));
+                                 discount_title != NULL ? discount_title
+                                                        : _ ("Maintenance discount"));
 }
 
 /* The price as the form stands; rows that do not parse yet count for nothing
@@ -365,7 +354,7 @@ update_price (CareVisitReportDialog *self)
     {
       g_autofree char *message = NULL;
       GtkWidget       *bad = NULL;
-      CareRecord      *part = part_from_row (g_ptr_array_index (self->parts, i), i + 1, &bad, &message);
+      CareRecord *part = part_from_row (g_ptr_array_index (self->parts, i), i + 1, &bad, &message);
 
       if (part != NULL)
         g_ptr_array_add (parts, part);
@@ -375,8 +364,9 @@ update_price (CareVisitReportDialog *self)
   if (!care_date_from_iso (care_record_get_string (self->report, "visit_date"), &day))
     care_clock_today_date (&day);
 
-  if (!care_visit_price (parts, gtk_spin_button_get_value_as_int (self->minutes_spin), rate, self->warranties, &day,
-                         gtk_switch_get_active (self->authorised_switch), &totals, &error))
+  if (!care_visit_price (parts, gtk_spin_button_get_value_as_int (self->minutes_spin), rate,
+                         self->warranties, &day, gtk_switch_get_active (self->authorised_switch),
+                         &totals, &error))
     {
       show_error (self->parts_error, error->message);
       self->price_error = TRUE;
@@ -389,8 +379,7 @@ update_price (CareVisitReportDialog *self)
 }
 
 static void
-remove_part_cb (GtkButton             *button,
-                CareVisitReportDialog *self)
+remove_part_cb (GtkButton *button, CareVisitReportDialog *self)
 {
   PartRow *part = g_object_get_data (G_OBJECT (button), "part");
 
@@ -420,14 +409,14 @@ part_entry (GtkWidget  *box,
       gtk_editable_set_alignment (GTK_EDITABLE (entry), 1.0);
       gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_NUMBER);
     }
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
+                                  -1);
   gtk_box_append (GTK_BOX (box), entry);
   return GTK_EDITABLE (entry);
 }
 
 static PartRow *
-add_part_row (CareVisitReportDialog *self,
-              CareRecord            *record)
+add_part_row (CareVisitReportDialog *self, CareRecord *record)
 {
   PartRow   *part = g_new0 (PartRow, 1);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
@@ -449,16 +438,19 @@ add_part_row (CareVisitReportDialog *self,
   gtk_widget_add_css_class (remove, "flat");
   gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (remove, _ ("Remove Part"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Remove Part"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("Remove Part"), -1);
   g_object_set_data (G_OBJECT (remove), "part", part);
   g_signal_connect (remove, "clicked", G_CALLBACK (remove_part_cb), self);
   gtk_box_append (GTK_BOX (box), remove);
 
   if (record != NULL)
     {
-      g_autofree char *quantity = g_strdup_printf ("%" G_GINT64_FORMAT, care_record_get_int (record, "quantity", 1));
-      g_autofree char *price = care_money_format (care_record_get_int (record, "unit_price_cents", 0), NULL);
-      const char      *number = care_record_get_string (record, "part_number");
+      g_autofree char *quantity =
+          g_strdup_printf ("%" G_GINT64_FORMAT, care_record_get_int (record, "quantity", 1));
+      g_autofree char *price =
+          care_money_format (care_record_get_int (record, "unit_price_cents", 0), NULL);
+      const char *number = care_record_get_string (record, "part_number");
 
       part->id = g_strdup (care_record_get_id (record));
       gtk_editable_set_text (part->name, care_record_get_string (record, "name"));
@@ -522,7 +514,7 @@ collect (CareVisitReportDialog *self,
     {
       g_autofree char *message = NULL;
       GtkWidget       *bad = NULL;
-      CareRecord      *part = part_from_row (g_ptr_array_index (self->parts, i), i + 1, &bad, &message);
+      CareRecord *part = part_from_row (g_ptr_array_index (self->parts, i), i + 1, &bad, &message);
 
       if (part == NULL)
         {
@@ -564,28 +556,32 @@ collect (CareVisitReportDialog *self,
   care_record_set_string (report, "work_done", work);
   care_record_set_int (report, "minutes", gtk_spin_button_get_value_as_int (self->minutes_spin));
   care_record_set_int (report, "hourly_rate_cents", rate);
-  care_record_set_bool (report, "authorised_location", gtk_switch_get_active (self->authorised_switch));
+  care_record_set_bool (report, "authorised_location",
+                        gtk_switch_get_active (self->authorised_switch));
   care_record_set_string (report, "customer_feedback", *feedback != '\0' ? feedback : NULL);
   if (care_signature_pad_is_empty (self->signature_pad))
     care_visit_report_set_signature (report, NULL, *signed_by != '\0' ? signed_by : NULL, NULL);
   else
     {
       g_autofree char *before = g_strdup (care_record_get_string (self->report, "signature"));
-      g_autofree char *now = care_signature_to_path (care_signature_pad_get_signature (self->signature_pad));
+      g_autofree char *now =
+          care_signature_to_path (care_signature_pad_get_signature (self->signature_pad));
 
       /* Signed when drawn, not each time the report is saved again. */
       if (g_strcmp0 (before, now) != 0 || care_record_get_string (report, "signed_by") == NULL ||
           g_strcmp0 (care_record_get_string (report, "signed_by"), signed_by) != 0)
-        care_visit_report_set_signature (report, care_signature_pad_get_signature (self->signature_pad),
+        care_visit_report_set_signature (report,
+                                         care_signature_pad_get_signature (self->signature_pad),
                                          *signed_by != '\0' ? signed_by : NULL, NULL);
     }
 
   /* What the form cannot catch (lengths, a signature too long to store). */
   if (!care_record_validate (report, &bad_field, &error))
     {
-      GtkLabel *label = g_strcmp0 (bad_field, "signature") == 0 || g_strcmp0 (bad_field, "signed_by") == 0
-                            ? self->signature_error
-                            : self->work_error;
+      GtkLabel *label =
+          g_strcmp0 (bad_field, "signature") == 0 || g_strcmp0 (bad_field, "signed_by") == 0
+              ? self->signature_error
+              : self->work_error;
       show_error (label, error->message);
       return FALSE;
     }
@@ -612,17 +608,15 @@ typedef struct
 } SaveData;
 
 static gboolean
-save_in_transaction (CareStore *store,
-                     gpointer   user_data,
-                     GError   **error)
+save_in_transaction (CareStore *store, gpointer user_data, GError **error)
 {
   SaveData *data = user_data;
 
   if (!care_store_save (store, data->report, error))
     return FALSE;
   for (guint i = 0; i < data->self->removed_ids->len; i++)
-    if (!care_store_delete (store, care_schema_entity (CARE_ENTITY_PART_USAGE), g_ptr_array_index (data->self->removed_ids, i),
-                            error))
+    if (!care_store_delete (store, care_schema_entity (CARE_ENTITY_PART_USAGE),
+                            g_ptr_array_index (data->self->removed_ids, i), error))
       return FALSE;
   for (guint i = 0; i < data->parts->len; i++)
     if (!care_store_save (store, g_ptr_array_index (data->parts, i), error))
@@ -633,8 +627,7 @@ save_in_transaction (CareStore *store,
 /* Validates and stores the form; on any error nothing is stored and the
  * form is left as typed. */
 static gboolean
-save (CareVisitReportDialog *self,
-      gboolean               completing)
+save (CareVisitReportDialog *self, gboolean completing)
 {
   g_autoptr (CareRecord) report = NULL;
   g_autoptr (GPtrArray) parts = NULL;
@@ -647,7 +640,8 @@ save (CareVisitReportDialog *self,
   data = (SaveData){ self, report, parts };
   if (!care_store_write (self->store, save_in_transaction, &data, &error))
     {
-      g_autofree char *message = g_strdup_printf (_ ("Could not save the visit report: %s"), error->message);
+      g_autofree char *message =
+          g_strdup_printf (_ ("Could not save the visit report: %s"), error->message);
       show_error (self->work_error, message);
       return FALSE;
     }
@@ -662,16 +656,15 @@ save (CareVisitReportDialog *self,
         part->id = g_strdup (care_record_get_id (g_ptr_array_index (parts, i)));
     }
   if (care_record_get_int (report, "hourly_rate_cents", 0) > 0)
-    g_settings_set_int (self->settings, "hourly-rate-cents", (int) care_record_get_int (report, "hourly_rate_cents", 0));
+    g_settings_set_int (self->settings, "hourly-rate-cents",
+                        (int) care_record_get_int (report, "hourly_rate_cents", 0));
   self->saved_once = TRUE;
   self->dirty = FALSE;
   return TRUE;
 }
 
 static void
-pdf_options (CareVisitReportDialog *self,
-             CarePdfOptions        *options,
-             char                 **strings)
+pdf_options (CareVisitReportDialog *self, CarePdfOptions *options, char **strings)
 {
   strings[0] = g_settings_get_string (self->settings, "company-name");
   strings[1] = g_settings_get_string (self->settings, "company-address");
@@ -694,9 +687,7 @@ ensure_saved (CareVisitReportDialog *self)
 /* Actions */
 
 static void
-report_save_cb (GtkWidget  *widget,
-         const char *action,
-         GVariant   *param)
+report_save_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareVisitReportDialog *self = CARE_VISIT_REPORT_DIALOG (widget);
 
@@ -707,9 +698,7 @@ report_save_cb (GtkWidget  *widget,
 }
 
 static void
-report_complete_cb (GtkWidget  *widget,
-             const char *action,
-             GVariant   *param)
+report_complete_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareVisitReportDialog *self = CARE_VISIT_REPORT_DIALOG (widget);
   g_autoptr (CareRecord) report = NULL;
@@ -723,7 +712,8 @@ report_complete_cb (GtkWidget  *widget,
   report = care_record_copy (self->report);
   if (!care_visit_report_complete (self->store, report, &error))
     {
-      g_autofree char *message = g_strdup_printf (_ ("Could not complete the visit: %s"), error->message);
+      g_autofree char *message =
+          g_strdup_printf (_ ("Could not complete the visit: %s"), error->message);
       show_error (self->signature_error, message);
       return;
     }
@@ -733,8 +723,9 @@ report_complete_cb (GtkWidget  *widget,
    * as Preferences say. Completing the report is the change that books it,
    * even for a visit marked done before (no status to compare: NULL), and
    * booking twice is a no-op. */
-  appointment = care_view_load_record (self, self->store, care_schema_entity (CARE_ENTITY_APPOINTMENT),
-                                       care_record_get_id (self->appointment));
+  appointment =
+      care_view_load_record (self, self->store, care_schema_entity (CARE_ENTITY_APPOINTMENT),
+                             care_record_get_id (self->appointment));
   if (appointment != NULL)
     call = care_follow_up_after_change (self->context, NULL, appointment);
 
@@ -750,9 +741,7 @@ focus_when_mapped_cb (GtkWidget *widget)
 }
 
 static void
-report_add_part_cb (GtkWidget  *widget,
-             const char *action,
-             GVariant   *param)
+report_add_part_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareVisitReportDialog *self = CARE_VISIT_REPORT_DIALOG (widget);
   PartRow               *part;
@@ -769,9 +758,7 @@ report_add_part_cb (GtkWidget  *widget,
 }
 
 static void
-discard_response_cb (AdwMessageDialog      *dialog,
-                     const char            *response,
-                     CareVisitReportDialog *self)
+discard_response_cb (AdwMessageDialog *dialog, const char *response, CareVisitReportDialog *self)
 {
   if (g_str_equal (response, "discard"))
     {
@@ -790,9 +777,11 @@ care_visit_report_dialog_close_request (GtkWindow *window)
     return GTK_WINDOW_CLASS (care_visit_report_dialog_parent_class)->close_request (window);
 
   /* Typed at a customer's door: closing never throws it away unasked. */
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _ ("Discard the Changes?"),
-                                                       _ ("The visit report has changes that are not saved.")));
-  adw_message_dialog_add_responses (dialog, "keep", _ ("_Keep Editing"), "discard", _ ("_Discard"), NULL);
+  dialog = ADW_MESSAGE_DIALOG (
+      adw_message_dialog_new (GTK_WINDOW (self), _ ("Discard the Changes?"),
+                              _ ("The visit report has changes that are not saved.")));
+  adw_message_dialog_add_responses (dialog, "keep", _ ("_Keep Editing"), "discard", _ ("_Discard"),
+                                    NULL);
   adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (dialog, "keep");
   adw_message_dialog_set_close_response (dialog, "keep");
@@ -802,9 +791,7 @@ care_visit_report_dialog_close_request (GtkWindow *window)
 }
 
 static void
-report_cancel_cb (GtkWidget  *widget,
-           const char *action,
-           GVariant   *param)
+report_cancel_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   gtk_window_close (GTK_WINDOW (widget));
 }
@@ -817,17 +804,15 @@ suggested_file_name (CareVisitReportDialog *self)
       care_record_get_string (self->appointment, "customer_id"));
   const char *day = care_record_get_string (self->report, "visit_date");
   /* TRANSLATORS: a file name: "Visit report Padaria Lda 2026-03-02.pdf" */
-  g_autofree char *name = g_strdup_printf (_ ("Visit report %s %s.pdf"), customer != NULL ? customer : "",
-                                           day != NULL ? day : "");
+  g_autofree char *name = g_strdup_printf (
+      _ ("Visit report %s %s.pdf"), customer != NULL ? customer : "", day != NULL ? day : "");
 
   /* Names with a slash cannot be a file's. */
   return g_strdelimit (g_steal_pointer (&name), "/\\:", '-');
 }
 
 static void
-export_response_cb (GtkNativeDialog       *chooser,
-                    int                    response,
-                    CareVisitReportDialog *self)
+export_response_cb (GtkNativeDialog *chooser, int response, CareVisitReportDialog *self)
 {
   g_autoptr (GFile) file = NULL;
   g_autoptr (GError) error = NULL;
@@ -841,9 +826,11 @@ export_response_cb (GtkNativeDialog       *chooser,
     return;
 
   pdf_options (self, &options, strings);
-  if (!care_pdf_write_visit_report (self->store, care_record_get_id (self->report), &options, file, &error))
+  if (!care_pdf_write_visit_report (self->store, care_record_get_id (self->report), &options, file,
+                                    &error))
     {
-      g_autofree char *message = g_strdup_printf (_ ("Could not export the visit report: %s"), error->message);
+      g_autofree char *message =
+          g_strdup_printf (_ ("Could not export the visit report: %s"), error->message);
       toast (self, message);
     }
   else
@@ -858,9 +845,7 @@ export_response_cb (GtkNativeDialog       *chooser,
 }
 
 static void
-report_export_cb (GtkWidget  *widget,
-           const char *action,
-           GVariant   *param)
+report_export_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareVisitReportDialog *self = CARE_VISIT_REPORT_DIALOG (widget);
   GtkFileChooserNative  *chooser;
@@ -870,8 +855,9 @@ report_export_cb (GtkWidget  *widget,
   if (!ensure_saved (self))
     return;
 
-  chooser = gtk_file_chooser_native_new (_ ("Export Visit Report"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
-                                         _ ("_Export"), _ ("_Cancel"));
+  chooser =
+      gtk_file_chooser_native_new (_ ("Export Visit Report"), GTK_WINDOW (self),
+                                   GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Export"), _ ("_Cancel"));
   gtk_file_filter_set_name (filter, _ ("PDF documents"));
   gtk_file_filter_add_mime_type (filter, "application/pdf");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
@@ -883,10 +869,7 @@ report_export_cb (GtkWidget  *widget,
 }
 
 static void
-draw_page_cb (GtkPrintOperation *operation,
-              GtkPrintContext   *context,
-              int                page_nr,
-              GPtrArray         *pages)
+draw_page_cb (GtkPrintOperation *operation, GtkPrintContext *context, int page_nr, GPtrArray *pages)
 {
   cairo_t *cr = gtk_print_context_get_cairo_context (context);
   double   scale = MIN (gtk_print_context_get_width (context) / CARE_PDF_PAGE_WIDTH,
@@ -901,15 +884,13 @@ draw_page_cb (GtkPrintOperation *operation,
 }
 
 static void
-free_pages (gpointer  pages,
-            GClosure *closure)
+free_pages (gpointer pages, GClosure *closure)
 {
   g_ptr_array_unref (pages);
 }
 
 static void
-free_weak_ref (gpointer  data,
-               GClosure *closure)
+free_weak_ref (gpointer data, GClosure *closure)
 {
   g_weak_ref_clear (data);
   g_free (data);
@@ -917,9 +898,7 @@ free_weak_ref (gpointer  data,
 
 /* The dialog may be closed while the print runs: it is held weakly. */
 static void
-print_done_cb (GtkPrintOperation      *operation,
-               GtkPrintOperationResult result,
-               GWeakRef               *dialog_ref)
+print_done_cb (GtkPrintOperation *operation, GtkPrintOperationResult result, GWeakRef *dialog_ref)
 {
   g_autoptr (CareVisitReportDialog) self = g_weak_ref_get (dialog_ref);
   g_autoptr (GError) error = NULL;
@@ -936,9 +915,7 @@ print_done_cb (GtkPrintOperation      *operation,
 }
 
 static void
-report_print_cb (GtkWidget  *widget,
-          const char *action,
-          GVariant   *param)
+report_print_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareVisitReportDialog *self = CARE_VISIT_REPORT_DIALOG (widget);
   g_autoptr (GPtrArray) pages = NULL;
@@ -955,12 +932,14 @@ report_print_cb (GtkWidget  *widget,
     return;
 
   pdf_options (self, &options, strings);
-  pages = care_pdf_render_visit_report (self->store, care_record_get_id (self->report), &options, &error);
+  pages = care_pdf_render_visit_report (self->store, care_record_get_id (self->report), &options,
+                                        &error);
   for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
     g_free (strings[i]);
   if (pages == NULL)
     {
-      g_autofree char *message = g_strdup_printf (_ ("Could not print the visit report: %s"), error->message);
+      g_autofree char *message =
+          g_strdup_printf (_ ("Could not print the visit report: %s"), error->message);
       toast (self, message);
       return;
     }
@@ -974,16 +953,18 @@ report_print_cb (GtkWidget  *widget,
   gtk_print_operation_set_allow_async (operation, TRUE);
   job = suggested_file_name (self);
   gtk_print_operation_set_job_name (operation, job);
-  g_signal_connect_data (operation, "draw-page", G_CALLBACK (draw_page_cb), g_steal_pointer (&pages), free_pages,
-                         0);
+  g_signal_connect_data (operation, "draw-page", G_CALLBACK (draw_page_cb),
+                         g_steal_pointer (&pages), free_pages, 0);
   dialog_ref = g_new0 (GWeakRef, 1);
   g_weak_ref_init (dialog_ref, self);
-  g_signal_connect_data (operation, "done", G_CALLBACK (print_done_cb), dialog_ref, free_weak_ref, 0);
+  g_signal_connect_data (operation, "done", G_CALLBACK (print_done_cb), dialog_ref, free_weak_ref,
+                         0);
 
-  if (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, GTK_WINDOW (self), &error) ==
-      GTK_PRINT_OPERATION_RESULT_ERROR)
+  if (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
+                               GTK_WINDOW (self), &error) == GTK_PRINT_OPERATION_RESULT_ERROR)
     {
-      g_autofree char *message = g_strdup_printf (_ ("Could not print the visit report: %s"), error->message);
+      g_autofree char *message =
+          g_strdup_printf (_ ("Could not print the visit report: %s"), error->message);
       toast (self, message);
     }
   /* "done" releases the operation, also after an error or a cancel. */
@@ -992,9 +973,7 @@ report_print_cb (GtkWidget  *widget,
 /* Loading */
 
 static AdwActionRow *
-add_sum_row (CareVisitReportDialog *self,
-             const char            *title,
-             GtkLabel             **value)
+add_sum_row (CareVisitReportDialog *self, const char *title, GtkLabel **value)
 {
   AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
   GtkWidget    *label = gtk_label_new (NULL);
@@ -1009,8 +988,7 @@ add_sum_row (CareVisitReportDialog *self,
 }
 
 static void
-fill_form (CareVisitReportDialog *self,
-           GPtrArray             *parts)
+fill_form (CareVisitReportDialog *self, GPtrArray *parts)
 {
   g_autoptr (CareSignature) signature = NULL;
   g_autoptr (GError) error = NULL;
@@ -1020,9 +998,12 @@ fill_form (CareVisitReportDialog *self,
   gint64      rate = care_record_get_int (self->report, "hourly_rate_cents", -1);
 
   self->loading = TRUE;
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->work_done_view), work != NULL ? work : "", -1);
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->feedback_view), feedback != NULL ? feedback : "", -1);
-  gtk_spin_button_set_value (self->minutes_spin, (double) care_record_get_int (self->report, "minutes", 0));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->work_done_view),
+                            work != NULL ? work : "", -1);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->feedback_view),
+                            feedback != NULL ? feedback : "", -1);
+  gtk_spin_button_set_value (self->minutes_spin,
+                             (double) care_record_get_int (self->report, "minutes", 0));
   if (rate < 0)
     rate = g_settings_get_int (self->settings, "hourly-rate-cents");
   if (rate > 0)
@@ -1030,7 +1011,8 @@ fill_form (CareVisitReportDialog *self,
       g_autofree char *text = care_money_format (rate, NULL);
       gtk_editable_set_text (GTK_EDITABLE (self->rate_row), text);
     }
-  gtk_switch_set_active (self->authorised_switch, care_record_get_bool (self->report, "authorised_location"));
+  gtk_switch_set_active (self->authorised_switch,
+                         care_record_get_bool (self->report, "authorised_location"));
   gtk_editable_set_text (GTK_EDITABLE (self->signed_by_row), signed_by != NULL ? signed_by : "");
 
   for (guint i = 0; parts != NULL && i < parts->len; i++)
@@ -1038,7 +1020,8 @@ fill_form (CareVisitReportDialog *self,
 
   signature = care_visit_report_get_signature (self->report, &error);
   if (error != NULL)
-    show_error (self->signature_error, _ ("The stored signature could not be read; the customer may sign again."));
+    show_error (self->signature_error,
+                _ ("The stored signature could not be read; the customer may sign again."));
   care_signature_pad_set_signature (self->signature_pad, signature);
   self->loading = FALSE;
 }
@@ -1059,7 +1042,8 @@ show_completed (CareVisitReportDialog *self)
   gtk_widget_set_visible (self->save_button, FALSE);
   gtk_widget_set_visible (self->complete_button, FALSE);
   gtk_button_set_label (GTK_BUTTON (self->cancel_button), _ ("_Close"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->cancel_button), GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Close"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->cancel_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Close"), -1);
   /* Read-only, yet every value stays readable and reachable with Tab. */
   gtk_text_view_set_editable (self->work_done_view, FALSE);
   gtk_text_view_set_editable (self->feedback_view, FALSE);
@@ -1119,8 +1103,9 @@ care_visit_report_dialog_class_init (CareVisitReportDialogClass *klass)
    * @completed: whether it was completed just now
    * @follow_up: (nullable): the follow-up call completing it booked
    */
-  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                 G_TYPE_NONE, 3, CARE_TYPE_RECORD, G_TYPE_BOOLEAN, CARE_TYPE_RECORD);
+  signals[SAVED] =
+      g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                    G_TYPE_NONE, 3, CARE_TYPE_RECORD, G_TYPE_BOOLEAN, CARE_TYPE_RECORD);
 
   g_type_ensure (CARE_TYPE_SIGNATURE_PAD);
   gtk_widget_class_set_template_from_resource (
@@ -1153,8 +1138,10 @@ care_visit_report_dialog_class_init (CareVisitReportDialogClass *klass)
   gtk_widget_class_install_action (widget_class, "report.add-part", NULL, report_add_part_cb);
   gtk_widget_class_install_action (widget_class, "report.export", NULL, report_export_cb);
   gtk_widget_class_install_action (widget_class, "report.print", NULL, report_print_cb);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "report.save", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "report.print", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "report.save",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "report.print",
+                                       NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "report.cancel", NULL);
 }
 
@@ -1176,13 +1163,15 @@ care_visit_report_dialog_init (CareVisitReportDialog *self)
   add_sum_row (self, _ ("Total"), &self->total_sum);
   gtk_widget_add_css_class (GTK_WIDGET (self->total_sum), "heading");
 
-  g_signal_connect_swapped (gtk_text_view_get_buffer (self->work_done_view), "changed", G_CALLBACK (form_changed_cb),
+  g_signal_connect_swapped (gtk_text_view_get_buffer (self->work_done_view), "changed",
+                            G_CALLBACK (form_changed_cb), self);
+  g_signal_connect_swapped (gtk_text_view_get_buffer (self->feedback_view), "changed",
+                            G_CALLBACK (form_changed_cb), self);
+  g_signal_connect_swapped (self->minutes_spin, "value-changed", G_CALLBACK (form_changed_cb),
                             self);
-  g_signal_connect_swapped (gtk_text_view_get_buffer (self->feedback_view), "changed", G_CALLBACK (form_changed_cb),
-                            self);
-  g_signal_connect_swapped (self->minutes_spin, "value-changed", G_CALLBACK (form_changed_cb), self);
   g_signal_connect_swapped (self->rate_row, "changed", G_CALLBACK (form_changed_cb), self);
-  g_signal_connect_swapped (self->authorised_switch, "notify::active", G_CALLBACK (form_changed_cb), self);
+  g_signal_connect_swapped (self->authorised_switch, "notify::active", G_CALLBACK (form_changed_cb),
+                            self);
   g_signal_connect_swapped (self->signed_by_row, "changed", G_CALLBACK (form_changed_cb), self);
   g_signal_connect_swapped (self->signature_pad, "changed", G_CALLBACK (form_changed_cb), self);
 }
@@ -1211,7 +1200,8 @@ care_visit_report_dialog_new (GtkWindow   *parent,
 
   g_return_val_if_fail (CARE_IS_RECORD (appointment), NULL);
 
-  report = care_visit_report_find_for_appointment (store, care_record_get_id (appointment), &local_error);
+  report = care_visit_report_find_for_appointment (store, care_record_get_id (appointment),
+                                                   &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -1236,11 +1226,13 @@ care_visit_report_dialog_new (GtkWindow   *parent,
   self->appointment = g_object_ref (appointment);
   self->warranties = g_steal_pointer (&warranties);
   self->saved_once = report != NULL;
-  self->report = report != NULL ? g_steal_pointer (&report) : care_visit_report_new_for_appointment (appointment);
+  self->report = report != NULL ? g_steal_pointer (&report)
+                                : care_visit_report_new_for_appointment (appointment);
   self->completed = care_record_get_value (self->report, "total_cents") != NULL;
 
-  customer = care_format_reference (store, care_schema_field (CARE_ENTITY_APPOINTMENT, "customer_id"),
-                                    care_record_get_string (appointment, "customer_id"));
+  customer =
+      care_format_reference (store, care_schema_field (CARE_ENTITY_APPOINTMENT, "customer_id"),
+                             care_record_get_string (appointment, "customer_id"));
   day = care_format_date (care_record_get_string (self->report, "visit_date"));
   /* TRANSLATORS: under the title of a visit report: "Padaria Lda, 2 March 2026" */
   subtitle = g_strdup_printf (_ ("%s, %s"), customer != NULL ? customer : "", day);

@@ -8,7 +8,8 @@
 G_BEGIN_DECLS
 
 #define CARE_TYPE_VISIT_REPORT_DIALOG (care_visit_report_dialog_get_type ())
-G_DECLARE_FINAL_TYPE (CareVisitReportDialog, care_visit_report_dialog, CARE, VISIT_REPORT_DIALOG, AdwWindow)
+G_DECLARE_FINAL_TYPE (
+    CareVisitReportDialog, care_visit_report_dialog, CARE, VISIT_REPORT_DIALOG, AdwWindow)
 
 CareVisitReportDialog *care_visit_report_dialog_new (GtkWindow   *parent,
                                                      CareContext *context,

@@ -28,8 +28,9 @@ static void
 open_dialog (CareCaseReturns *self, CareRecord *rma)
 {
   CareRecordGroup *group = CARE_RECORD_GROUP (self);
-  CareRmaDialog   *dialog = care_rma_dialog_new (care_view_get_window (self), care_record_group_get_store (group),
-                                                 care_record_group_get_subject (group), rma);
+  CareRmaDialog   *dialog =
+      care_rma_dialog_new (care_view_get_window (self), care_record_group_get_store (group),
+                           care_record_group_get_subject (group), rma);
 
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -48,7 +49,8 @@ describe (CareStore *store, CareRecord *rma)
   g_autofree char *outcome = care_format_record_field (rma, "outcome");
   g_autofree char *status = care_format_record_field (rma, "status");
   g_autofree char *product = care_format_reference (
-      store, care_entity_lookup_field (care_record_get_entity (rma), "product_id"), care_record_get_string (rma, "product_id"));
+      store, care_entity_lookup_field (care_record_get_entity (rma), "product_id"),
+      care_record_get_string (rma, "product_id"));
   g_autofree char *serial = NULL;
   g_autofree char *received = NULL;
 
@@ -61,13 +63,15 @@ describe (CareStore *store, CareRecord *rma)
     {
       g_autofree char *day = care_format_record_field (rma, "received_date");
       /* TRANSLATORS: when the returned unit came in, e.g. "received 3/12/26" */
-      received = day[0] != '\0' ? g_strdup_printf (_ ("received %s"), day) : g_strdup (_ ("received"));
+      received =
+          day[0] != '\0' ? g_strdup_printf (_ ("received %s"), day) : g_strdup (_ ("received"));
       g_strv_builder_add (parts, received);
     }
   if (care_record_get_string (rma, "replacement_serial") != NULL)
     {
       /* TRANSLATORS: the serial number of the unit sent in exchange */
-      serial = g_strdup_printf (_ ("replacement %s"), care_record_get_string (rma, "replacement_serial"));
+      serial = g_strdup_printf (_ ("replacement %s"),
+                                care_record_get_string (rma, "replacement_serial"));
       g_strv_builder_add (parts, serial);
     }
 
@@ -99,18 +103,21 @@ care_case_returns_fill (CareRecordGroup *group, CareStore *store, CareRecord *se
       CareRecord      *rma = g_ptr_array_index (returns, i);
       g_autofree char *subtitle = describe (store, rma);
       /* TRANSLATORS: a button's accessible name; %s is the reason for a return */
-      g_autofree char *edit_name = g_strdup_printf (_ ("Edit return: %s"), care_record_get_string (rma, "reason"));
-      GtkWidget       *row = adw_action_row_new ();
-      GtkWidget       *edit = gtk_button_new_from_icon_name ("document-edit-symbolic");
+      g_autofree char *edit_name =
+          g_strdup_printf (_ ("Edit return: %s"), care_record_get_string (rma, "reason"));
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *edit = gtk_button_new_from_icon_name ("document-edit-symbolic");
 
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), care_record_get_string (rma, "reason"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     care_record_get_string (rma, "reason"));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
       gtk_widget_set_valign (edit, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (edit, "flat");
       gtk_widget_set_tooltip_text (edit, _ ("Edit return"));
-      gtk_accessible_update_property (GTK_ACCESSIBLE (edit), GTK_ACCESSIBLE_PROPERTY_LABEL, edit_name, -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (edit), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      edit_name, -1);
       g_object_set_data_full (G_OBJECT (edit), "rma", g_object_ref (rma), g_object_unref);
       g_signal_connect (edit, "clicked", G_CALLBACK (edit_clicked_cb), self);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), edit);

@@ -70,18 +70,18 @@ struct _CareCasesView
 G_DEFINE_FINAL_TYPE (CareCasesView, care_cases_view, CARE_TYPE_VIEW)
 
 /* Parallel to the filter drop-down's items; NULL is every open status. */
-static const char *const filter_statuses[] = { NULL, "open", "in_progress",
+static const char *const filter_statuses[] = { NULL,      "open",     "in_progress",
                                                "waiting", "resolved", "closed" };
 
-static const char *const new_case_fields[] = { "customer_id", "product_id", "kind",
-                                               "subject", "description", "channel",
-                                               "priority", "assignee_id", NULL };
-static const char *const edit_case_fields[] = { "customer_id", "product_id", "kind",
-                                                "subject", "description", "channel",
-                                                "priority", "assignee_id", NULL };
-static const char *const edit_closed_case_fields[] = { "customer_id", "product_id", "kind",
-                                                       "subject", "description", "channel",
-                                                       "priority", "assignee_id", "resolution",
+static const char *const new_case_fields[] = { "customer_id", "product_id",  "kind",
+                                               "subject",     "description", "channel",
+                                               "priority",    "assignee_id", NULL };
+static const char *const edit_case_fields[] = { "customer_id", "product_id",  "kind",
+                                                "subject",     "description", "channel",
+                                                "priority",    "assignee_id", NULL };
+static const char *const edit_closed_case_fields[] = { "customer_id", "product_id",  "kind",
+                                                       "subject",     "description", "channel",
+                                                       "priority",    "assignee_id", "resolution",
                                                        NULL };
 
 static const CareField *
@@ -214,7 +214,8 @@ update_list_state (CareCasesView *self)
 }
 
 static void
-records_changed_cb (GListModel *model, guint position, guint removed, guint added, CareCasesView *self)
+records_changed_cb (
+    GListModel *model, guint position, guint removed, guint added, CareCasesView *self)
 {
   update_list_state (self);
 }
@@ -496,8 +497,7 @@ contact_line (CareRecord *customer)
 
   if (email != NULL && phone != NULL)
     return g_strdup_printf ("%s · %s", email, phone);
-  return g_strdup (email != NULL ? email : phone != NULL ? phone
-                                                         : "");
+  return g_strdup (email != NULL ? email : phone != NULL ? phone : "");
 }
 
 /* The detail */
@@ -523,8 +523,10 @@ show_detail (CareCasesView *self, CareRecord *service_case)
 
   g_set_object (&self->current, service_case);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.edit", service_case != NULL);
-  care_case_returns_set_case (self->returns_group, care_view_get_context (CARE_VIEW (self)), service_case);
-  care_survey_group_set_subject (self->survey_group, care_view_get_context (CARE_VIEW (self)), service_case);
+  care_case_returns_set_case (self->returns_group, care_view_get_context (CARE_VIEW (self)),
+                              service_case);
+  care_survey_group_set_subject (self->survey_group, care_view_get_context (CARE_VIEW (self)),
+                                 service_case);
   if (service_case == NULL)
     {
       gtk_stack_set_visible_child_name (self->detail_stack, "empty");
@@ -571,7 +573,8 @@ show_detail (CareCasesView *self, CareRecord *service_case)
   adw_action_row_set_subtitle (self->warranty_row,
                                warranty[0] != '\0' ? warranty : _ ("Not recorded"));
 
-  customer_record = load (self, CARE_ENTITY_CUSTOMER, care_record_get_string (service_case, "customer_id"));
+  customer_record =
+      load (self, CARE_ENTITY_CUSTOMER, care_record_get_string (service_case, "customer_id"));
   customer = customer_record != NULL ? contact_line (customer_record) : g_strdup ("");
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->customer_row),
                                  customer_record != NULL
@@ -816,15 +819,21 @@ static void
 case_saved_cb (CareEditorDialog *dialog, CareRecord *record, CareCasesView *self)
 {
   g_autoptr (CareRecord) call =
-      care_follow_up_after_change (care_view_get_context (CARE_VIEW (self)), g_object_get_data (G_OBJECT (dialog), "old-status"), record);
-  g_autofree char *text = call != NULL ? care_follow_up_describe (call) : g_strdup (_ ("Case saved"));
+      care_follow_up_after_change (care_view_get_context (CARE_VIEW (self)),
+                                   g_object_get_data (G_OBJECT (dialog), "old-status"), record);
+  g_autofree char *text =
+      call != NULL ? care_follow_up_describe (call) : g_strdup (_ ("Case saved"));
 
   care_view_add_toast (self, adw_toast_new (text));
   show_case (self, care_record_get_id (record));
 }
 
 static void
-open_editor (CareCasesView *self, CareRecord *record, const char *const *fields, const char *title, gboolean is_new)
+open_editor (CareCasesView     *self,
+             CareRecord        *record,
+             const char *const *fields,
+             const char        *title,
+             gboolean           is_new)
 {
   CareEditorDialog *dialog =
       care_editor_dialog_new (care_view_get_window (self), store (self), record, fields, title);
@@ -833,7 +842,8 @@ open_editor (CareCasesView *self, CareRecord *record, const char *const *fields,
   if (is_new)
     g_object_set_data (G_OBJECT (editor), "new-case", GINT_TO_POINTER (TRUE));
   g_object_set_data_full (G_OBJECT (dialog), "old-status",
-                          is_new ? NULL : g_strdup (care_record_get_string (record, "status")), g_free);
+                          is_new ? NULL : g_strdup (care_record_get_string (record, "status")),
+                          g_free);
   g_signal_connect_object (editor, "notify::valid", G_CALLBACK (editor_changed_cb), self, 0);
   editor_changed_cb (editor, NULL, self);
   g_signal_connect_object (dialog, "saved", G_CALLBACK (case_saved_cb), self, 0);
@@ -918,7 +928,7 @@ care_cases_view_constructed (GObject *object)
   g_autoptr (CareQuery) staff = care_query_new (care_schema_entity (CARE_ENTITY_STAFF));
   const CareField *prio = case_field ("priority");
   g_autoptr (GtkStringList) priorities = gtk_string_list_new (NULL);
-  GtkWidget          *picker;
+  GtkWidget *picker;
 
   G_OBJECT_CLASS (care_cases_view_parent_class)->constructed (object);
 
@@ -926,8 +936,9 @@ care_cases_view_constructed (GObject *object)
   self->records = care_record_list_new (store (self), q);
   g_signal_connect_object (self->records, "items-changed", G_CALLBACK (records_changed_cb), self,
                            0);
-  self->selection = care_view_bind_list (CARE_VIEW (self), self->list_view, G_LIST_MODEL (self->records),
-                                         G_CALLBACK (setup_row_cb), G_CALLBACK (bind_row_cb));
+  self->selection =
+      care_view_bind_list (CARE_VIEW (self), self->list_view, G_LIST_MODEL (self->records),
+                           G_CALLBACK (setup_row_cb), G_CALLBACK (bind_row_cb));
 
   self->filling = TRUE;
   for (guint i = 0; prio->choices[i] != NULL; i++)

@@ -36,7 +36,8 @@ struct _CareRmaDialog
 
 G_DEFINE_FINAL_TYPE (CareRmaDialog, care_rma_dialog, ADW_TYPE_WINDOW)
 
-static const char *const new_fields[] = { "product_id", "reason", "outcome", "received", "replacement_serial", "notes", NULL };
+static const char *const new_fields[] = { "product_id",         "reason", "outcome", "received",
+                                          "replacement_serial", "notes",  NULL };
 static const char *const replaced_fields[] = { "reason", "received", "notes", NULL };
 
 typedef struct
@@ -63,7 +64,8 @@ rma_save_cb (GtkWidget *widget, const char *action, GVariant *param)
   const char      *outcome = care_record_get_string (rma, "outcome");
   const char      *typed = care_record_get_string (rma, "replacement_serial");
   g_autofree char *serial = g_strstrip (g_strdup (typed != NULL ? typed : ""));
-  gboolean         replace = g_strcmp0 (outcome, "replace") == 0 && care_record_get_string (rma, "replacement_product_id") == NULL;
+  gboolean         replace = g_strcmp0 (outcome, "replace") == 0 &&
+                     care_record_get_string (rma, "replacement_product_id") == NULL;
   g_autofree char *today_iso = care_clock_today ();
   g_autoptr (GError) error = NULL;
   GDate today;
@@ -82,9 +84,11 @@ rma_save_cb (GtkWidget *widget, const char *action, GVariant *param)
     }
 
   care_date_parse (today_iso, &today);
-  if (care_record_get_bool (rma, "received") && care_record_get_string (rma, "received_date") == NULL)
+  if (care_record_get_bool (rma, "received") &&
+      care_record_get_string (rma, "received_date") == NULL)
     care_record_set_string (rma, "received_date", today_iso);
-  if (care_record_get_bool (rma, "received") && g_strcmp0 (care_record_get_string (rma, "status"), "requested") == 0)
+  if (care_record_get_bool (rma, "received") &&
+      g_strcmp0 (care_record_get_string (rma, "status"), "requested") == 0)
     care_record_set_string (rma, "status", "received");
   if (!replace || serial[0] == '\0')
     care_record_set_string (rma, "replacement_serial", serial[0] != '\0' ? serial : NULL);
@@ -132,7 +136,8 @@ care_rma_dialog_class_init (CareRmaDialogClass *klass)
 
   object_class->dispose = care_rma_dialog_dispose;
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/aftercare/Aftercare/cases/care-rma-dialog.ui");
+  gtk_widget_class_set_template_from_resource (
+      widget_class, "/io/github/aftercare/Aftercare/cases/care-rma-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, CareRmaDialog, content);
 
   gtk_widget_class_install_action (widget_class, "rma.save", NULL, rma_save_cb);
@@ -169,20 +174,24 @@ care_rma_dialog_new (GtkWindow *parent, CareStore *store, CareRecord *service_ca
     {
       record = care_record_new (care_schema_entity (CARE_ENTITY_RMA));
       care_record_set_string (record, "case_id", care_record_get_id (service_case));
-      care_record_set_string (record, "product_id", care_record_get_string (service_case, "product_id"));
+      care_record_set_string (record, "product_id",
+                              care_record_get_string (service_case, "product_id"));
       care_record_set_string (record, "status", "requested");
     }
   replaced = care_record_get_string (record, "replacement_product_id") != NULL;
 
-  self->editor = CARE_RECORD_EDITOR (care_record_editor_new (store, record, replaced ? replaced_fields : new_fields));
+  self->editor = CARE_RECORD_EDITOR (
+      care_record_editor_new (store, record, replaced ? replaced_fields : new_fields));
   if (!replaced)
     {
       /* Only the case's customer can have sent the unit back. */
-      care_query_add_string (products, "customer_id", CARE_QUERY_EQ, care_record_get_string (service_case, "customer_id"));
+      care_query_add_string (products, "customer_id", CARE_QUERY_EQ,
+                             care_record_get_string (service_case, "customer_id"));
       care_record_editor_set_ref_query (self->editor, "product_id", products);
     }
   gtk_box_append (self->content, GTK_WIDGET (self->editor));
-  gtk_window_set_title (GTK_WINDOW (self), rma != NULL ? _ ("Edit Return") : _ ("Return or Exchange"));
+  gtk_window_set_title (GTK_WINDOW (self),
+                        rma != NULL ? _ ("Edit Return") : _ ("Return or Exchange"));
   care_record_editor_focus_first (self->editor);
 
   return self;

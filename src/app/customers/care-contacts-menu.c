@@ -159,8 +159,8 @@ show_report (CareContactsMenu *self, CareFileJob *job, CareImportReport *report)
       char *longer;
 
       /* TRANSLATORS: appended to an import's summary: records the file held exactly as stored */
-      longer = g_strdup_printf (ngettext ("%s (%u already up to date)", "%s (%u already up to date)", n),
-                                summary, n);
+      longer = g_strdup_printf (
+          ngettext ("%s (%u already up to date)", "%s (%u already up to date)", n), summary, n);
 
       g_free (summary);
       summary = longer;
@@ -175,7 +175,8 @@ show_report (CareContactsMenu *self, CareFileJob *job, CareImportReport *report)
 
       g_object_set_data_full (G_OBJECT (toast), "heading", g_steal_pointer (&heading), g_free);
       g_object_set_data_full (G_OBJECT (toast), "summary", g_strdup (text), g_free);
-      g_object_set_data_full (G_OBJECT (toast), "details", g_strdup (g_strstrip (newline + 1)), g_free);
+      g_object_set_data_full (G_OBJECT (toast), "details", g_strdup (g_strstrip (newline + 1)),
+                              g_free);
       adw_toast_set_button_label (toast, _ ("_Details"));
       adw_toast_set_timeout (toast, DETAILS_TIMEOUT_SECONDS);
       g_signal_connect_object (toast, "button-clicked", G_CALLBACK (details_clicked_cb), self, 0);
@@ -201,8 +202,8 @@ import_start (CareFileJob        *job,
       care_vcard_import_file_async (get_store (self), file, cancellable, callback, callback_data);
       break;
     case FORMAT_CSV:
-      care_csv_import_file_async (get_store (self), care_schema_entity (CARE_ENTITY_CUSTOMER), file, cancellable,
-                                  callback, callback_data);
+      care_csv_import_file_async (get_store (self), care_schema_entity (CARE_ENTITY_CUSTOMER), file,
+                                  cancellable, callback, callback_data);
       break;
     case FORMAT_ANY:
     default:
@@ -266,7 +267,10 @@ contacts_import_cb (GtkWidget *widget, const char *action, GVariant *param)
 /* Exporting */
 
 static void
-export_in_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+export_in_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
 {
   ExportData *d = task_data;
   GFile      *file = g_object_get_data (G_OBJECT (task), "file");
@@ -358,9 +362,9 @@ export_done (CareFileJob *job, GAsyncResult *result, gpointer user_data)
     }
 
   /* TRANSLATORS: a toast after an export; %u is how many, %s the file's name */
-  markup = g_markup_printf_escaped (ngettext ("%u customer exported to “%s”",
-                                              "%u customers exported to “%s”", (gulong) n),
-                                    (guint) n, name);
+  markup = g_markup_printf_escaped (
+      ngettext ("%u customer exported to “%s”", "%u customers exported to “%s”", (gulong) n),
+      (guint) n, name);
   care_view_add_toast (self, adw_toast_new (markup));
 }
 
@@ -424,8 +428,7 @@ care_contacts_menu_init (CareContactsMenu *self)
  * @customers: the view's list; an export writes what it shows
  */
 GtkWidget *
-care_contacts_menu_new (CareContext    *context,
-                        CareRecordList *customers)
+care_contacts_menu_new (CareContext *context, CareRecordList *customers)
 {
   CareContactsMenu *self;
 

@@ -11,7 +11,6 @@ G_BEGIN_DECLS
 #define CARE_TYPE_CONTACTS_MENU (care_contacts_menu_get_type ())
 G_DECLARE_FINAL_TYPE (CareContactsMenu, care_contacts_menu, CARE, CONTACTS_MENU, AdwBin)
 
-GtkWidget *care_contacts_menu_new (CareContext    *context,
-                                   CareRecordList *customers);
+GtkWidget *care_contacts_menu_new (CareContext *context, CareRecordList *customers);
 
 G_END_DECLS

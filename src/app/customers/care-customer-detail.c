@@ -309,7 +309,8 @@ find_overdue_products (CareCustomerDetail *self, GPtrArray *products)
 
       for (guint i = 0; i < visits->len; i++)
         {
-          const char *product_id = care_record_get_string (g_ptr_array_index (visits, i), "product_id");
+          const char *product_id =
+              care_record_get_string (g_ptr_array_index (visits, i), "product_id");
 
           for (guint j = 0; product_id != NULL && j < remaining->len; j++)
             if (g_str_equal (g_ptr_array_index (remaining, j), product_id))
@@ -331,12 +332,14 @@ static void
 add_maintenance (GtkWidget *row, CareRecord *product, GHashTable *overdue_products)
 {
   /* TRANSLATORS: a button's accessible name; %s is a product */
-  g_autofree char *label = g_strdup_printf (_ ("Maintenance Plan for %s"), care_record_get_title (product));
+  g_autofree char *label =
+      g_strdup_printf (_ ("Maintenance Plan for %s"), care_record_get_title (product));
 
   if (g_hash_table_contains (overdue_products, care_record_get_id (product)))
     adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag (_ ("Maintenance overdue"), "error"));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), action_button ("alarm-symbolic", label, "detail.maintenance-plan",
-                                                                  care_record_get_id (product)));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             action_button ("alarm-symbolic", label, "detail.maintenance-plan",
+                                            care_record_get_id (product)));
 }
 
 static void
@@ -397,8 +400,7 @@ add_product_row (CareCustomerDetail *self,
       break;
     case CARE_WARRANTY_STATUS_NOT_STARTED:
       {
-        g_autofree char *start =
-            care_format_date (care_record_get_string (decisive, "start_date"));
+        g_autofree char *start = care_format_date (care_record_get_string (decisive, "start_date"));
         /* TRANSLATORS: %s is a date */
         status_text = g_strdup_printf (_ ("Covered from %s"), start);
         tag_text = C_ ("warranty status", "Not yet started");
@@ -455,7 +457,8 @@ build_products (CareCustomerDetail *self)
   products = find (self, query, MAX_PRODUCTS);
   overdue_products = find_overdue_products (self, products);
   for (guint i = 0; i < products->len; i++)
-    add_product_row (self, group, g_ptr_array_index (products, i), &today, expiring_days, overdue_products);
+    add_product_row (self, group, g_ptr_array_index (products, i), &today, expiring_days,
+                     overdue_products);
 
   if (products->len == 0)
     adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
@@ -504,9 +507,8 @@ build_appointments (CareCustomerDetail *self, gboolean upcoming)
   g_autoptr (CareQuery) query = customer_query (self, CARE_ENTITY_APPOINTMENT);
   g_autoptr (GPtrArray) appointments = NULL;
   g_autofree char *now = care_clock_now_iso ();
-  const CareField *tech =
-      care_schema_field (CARE_ENTITY_APPOINTMENT, "technician_id");
-  GtkWidget *group =
+  const CareField *tech = care_schema_field (CARE_ENTITY_APPOINTMENT, "technician_id");
+  GtkWidget       *group =
       new_group (self, upcoming ? _ ("Upcoming Appointments") : _ ("Past Appointments"));
 
   care_query_add_string (query, "start_at", upcoming ? CARE_QUERY_GE : CARE_QUERY_LT, now);
@@ -545,11 +547,9 @@ build_enrolments (CareCustomerDetail *self)
   g_autoptr (GPtrArray) enrolments = NULL;
   g_autoptr (GStrvBuilder) ids = g_strv_builder_new ();
   g_auto (GStrv) strv = NULL;
-  const CareField *contact_field =
-      care_schema_field (CARE_ENTITY_ENROLMENT, "contact_id");
-  const CareField *session_field =
-      care_schema_field (CARE_ENTITY_ENROLMENT, "session_id");
-  GtkWidget *group = new_group (self, _ ("Training"));
+  const CareField *contact_field = care_schema_field (CARE_ENTITY_ENROLMENT, "contact_id");
+  const CareField *session_field = care_schema_field (CARE_ENTITY_ENROLMENT, "session_id");
+  GtkWidget       *group = new_group (self, _ ("Training"));
 
   contacts = find (self, cq, MAX_CONTACTS);
   for (guint i = 0; i < contacts->len; i++)
@@ -655,7 +655,7 @@ build_timeline (CareCustomerDetail *self)
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) entries = NULL;
   GtkWidget *group = new_group (self, _ ("Timeline"));
-  guint      limit = g_settings_get_int (care_context_get_settings (self->context), "timeline-length");
+  guint limit = g_settings_get_int (care_context_get_settings (self->context), "timeline-length");
 
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
                                          _ ("Calls, cases, visits and enrolments, newest first."));
@@ -875,7 +875,8 @@ care_customer_detail_class_init (CareCustomerDetailClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, email_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, phone_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, address_activated_cb);
-  gtk_widget_class_install_action (widget_class, "detail.maintenance-plan", "s", detail_maintenance_plan_cb);
+  gtk_widget_class_install_action (widget_class, "detail.maintenance-plan", "s",
+                                   detail_maintenance_plan_cb);
 }
 
 static void

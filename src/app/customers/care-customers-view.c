@@ -20,13 +20,14 @@
 /* How long the undo toast stays; the delete happens when it goes. */
 #define UNDO_TIMEOUT_SECONDS 6
 
-static const char *const customer_fields[] = { "kind",       "name",     "email", "phone", "address",
-                                               "tax_number", "language", "notes", NULL };
+static const char *const customer_fields[] = { "kind",     "name",    "email",
+                                               "phone",    "address", "tax_number",
+                                               "language", "notes",   NULL };
 static const char *const contact_fields[] = {
   "name", "role", "phone", "email", "is_primary", NULL
 };
-static const char *const call_fields[] = { "direction", "contact_id", "subject", "outcome",
-                                           "notes", "follow_up_date", NULL };
+static const char *const call_fields[] = { "direction", "contact_id",     "subject", "outcome",
+                                           "notes",     "follow_up_date", NULL };
 
 typedef struct
 {
@@ -149,7 +150,8 @@ update_count (CareCustomersView *self)
 }
 
 static void
-model_items_changed_cb (GListModel *model, guint position, guint removed, guint added, CareCustomersView *self)
+model_items_changed_cb (
+    GListModel *model, guint position, guint removed, guint added, CareCustomersView *self)
 {
   update_count (self);
 
@@ -188,7 +190,11 @@ search_changed_cb (GtkSearchEntry *entry, CareCustomersView *self)
 
 /* Down from the search moves into the results, as in GNOME Settings. */
 static gboolean
-search_key_pressed_cb (GtkEventControllerKey *controller, guint keyval, guint keycode, GdkModifierType state, CareCustomersView *self)
+search_key_pressed_cb (GtkEventControllerKey *controller,
+                       guint                  keyval,
+                       guint                  keycode,
+                       GdkModifierType        state,
+                       CareCustomersView     *self)
 {
   if (keyval != GDK_KEY_Down || g_list_model_get_n_items (G_LIST_MODEL (self->hide_model)) == 0)
     return GDK_EVENT_PROPAGATE;
@@ -263,8 +269,7 @@ bind_item_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer use
   if (email != NULL && phone != NULL)
     sub = g_strdup_printf ("%s · %s", email, phone);
   else
-    sub = g_strdup (email != NULL ? email : phone != NULL ? phone
-                                                          : "");
+    sub = g_strdup (email != NULL ? email : phone != NULL ? phone : "");
 
   gtk_label_set_text (GTK_LABEL (title), care_record_get_title (record));
   gtk_label_set_text (GTK_LABEL (subtitle), sub);
@@ -410,8 +415,8 @@ customer_saved_cb (CareEditorDialog *dialog, CareRecord *record, CareCustomersVi
 static void
 open_customer_editor (CareCustomersView *self, CareRecord *record, const char *title)
 {
-  CareEditorDialog *dialog = care_editor_dialog_new (care_view_get_window (self), get_store (self), record,
-                                                     customer_fields, title);
+  CareEditorDialog *dialog = care_editor_dialog_new (care_view_get_window (self), get_store (self),
+                                                     record, customer_fields, title);
 
   g_signal_connect_object (dialog, "saved", G_CALLBACK (customer_saved_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -572,9 +577,8 @@ get_header_start (CareView *view)
   CareCustomersView *self = CARE_CUSTOMERS_VIEW (view);
 
   if (self->new_button == NULL)
-    self->new_button =
-        care_view_new_header_button (view, "list-add-symbolic", _ ("New Customer"),
-                                     _ ("New Customer (Ctrl+N)"), "view.new");
+    self->new_button = care_view_new_header_button (view, "list-add-symbolic", _ ("New Customer"),
+                                                    _ ("New Customer (Ctrl+N)"), "view.new");
 
   return self->new_button;
 }
@@ -608,9 +612,11 @@ care_customers_view_constructed (GObject *object)
 
   self->list = care_record_list_new (get_store (self), query);
   self->hide_model = care_hide_model_new (self->list);
-  self->contacts_menu = g_object_ref_sink (care_contacts_menu_new (care_view_get_context (CARE_VIEW (self)), self->list));
-  self->selection = care_view_bind_list (CARE_VIEW (self), self->list_view, G_LIST_MODEL (self->hide_model),
-                                         G_CALLBACK (setup_item_cb), G_CALLBACK (bind_item_cb));
+  self->contacts_menu = g_object_ref_sink (
+      care_contacts_menu_new (care_view_get_context (CARE_VIEW (self)), self->list));
+  self->selection =
+      care_view_bind_list (CARE_VIEW (self), self->list_view, G_LIST_MODEL (self->hide_model),
+                           G_CALLBACK (setup_item_cb), G_CALLBACK (bind_item_cb));
   g_signal_connect (self->selection, "notify::selected", G_CALLBACK (selection_changed_cb), self);
   /* After the selection's own handler, which drops the selected row. */
   g_signal_connect (self->hide_model, "items-changed", G_CALLBACK (model_items_changed_cb), self);

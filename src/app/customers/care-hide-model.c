@@ -26,7 +26,10 @@ struct _CareHideModel
 
 static void list_model_iface_init (GListModelInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (CareHideModel, care_hide_model, G_TYPE_OBJECT, G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+G_DEFINE_FINAL_TYPE_WITH_CODE (CareHideModel,
+                               care_hide_model,
+                               G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
 
 static int
 locate_in_list (CareHideModel *self, const char *id)
@@ -92,7 +95,8 @@ list_model_iface_init (GListModelInterface *iface)
 /* With nothing hidden the list's change passes as it is (a list that grows
  * appends); else this model changes as a whole. */
 static void
-list_items_changed_cb (GListModel *list, guint position, guint removed, guint added, CareHideModel *self)
+list_items_changed_cb (
+    GListModel *list, guint position, guint removed, guint added, CareHideModel *self)
 {
   guint old_n = self->n_items;
   int   old_pos = self->hidden_pos;

@@ -50,8 +50,9 @@ struct _CareMaintenancePlanDialog
 
 G_DEFINE_FINAL_TYPE (CareMaintenancePlanDialog, care_maintenance_plan_dialog, ADW_TYPE_WINDOW)
 
-static const char *const plan_fields[] = { "title", "interval_count", "interval_unit", "visits", "start_date",
-                                           "end_date", "technician_id", "notes", NULL };
+static const char *const plan_fields[] = { "title",         "interval_count", "interval_unit",
+                                           "visits",        "start_date",     "end_date",
+                                           "technician_id", "notes",          NULL };
 
 static GtkWidget *
 tag (const char *text, const char *css_class)
@@ -65,7 +66,12 @@ tag (const char *text, const char *css_class)
 }
 
 static void
-add_visit_row (CareMaintenancePlanDialog *self, guint number, const char *day, const char *status, gboolean overdue, gboolean outside)
+add_visit_row (CareMaintenancePlanDialog *self,
+               guint                      number,
+               const char                *day,
+               const char                *status,
+               gboolean                   overdue,
+               gboolean                   outside)
 {
   /* TRANSLATORS: a maintenance visit in a plan: "Visit 2: 3/12/26" */
   g_autofree char *title = g_strdup_printf (_ ("Visit %u: %s"), number, day);
@@ -87,9 +93,11 @@ static void
 load_visits (CareMaintenancePlanDialog *self)
 {
   CareRecord *plan = care_record_editor_get_record (self->editor);
-  g_autoptr (CareQuery) links_query = care_maintenance_plan_visits_query (care_record_get_id (plan));
+  g_autoptr (CareQuery) links_query =
+      care_maintenance_plan_visits_query (care_record_get_id (plan));
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) links = care_store_find (self->store, links_query, 0, MAX_VISITS, NULL, &error);
+  g_autoptr (GPtrArray) links =
+      care_store_find (self->store, links_query, 0, MAX_VISITS, NULL, &error);
   g_autoptr (GDateTime) now = care_clock_now_utc ();
   g_autoptr (CareQuery) overdue_query = care_maintenance_overdue_query (now);
   g_autoptr (GPtrArray) overdue = NULL;
@@ -98,13 +106,15 @@ load_visits (CareMaintenancePlanDialog *self)
   g_hash_table_remove_all (self->overdue_ids);
   self->last_linked = 0;
 
-  care_query_add_string (overdue_query, "product_id", CARE_QUERY_EQ, care_record_get_string (plan, "product_id"));
+  care_query_add_string (overdue_query, "product_id", CARE_QUERY_EQ,
+                         care_record_get_string (plan, "product_id"));
   if (links != NULL)
     overdue = care_store_find (self->store, overdue_query, 0, MAX_VISITS, NULL, &error);
   if (error != NULL)
     care_view_show_error (self, NULL, error);
   for (guint i = 0; overdue != NULL && i < overdue->len; i++)
-    g_hash_table_add (self->overdue_ids, g_strdup (care_record_get_id (g_ptr_array_index (overdue, i))));
+    g_hash_table_add (self->overdue_ids,
+                      g_strdup (care_record_get_id (g_ptr_array_index (overdue, i))));
 
   for (guint i = 0; links != NULL && i < links->len; i++)
     {
@@ -141,12 +151,14 @@ update_visits (CareMaintenancePlanDialog *self)
 
       if (appointment != NULL)
         {
-          g_autofree char *day = care_format_datetime (care_record_get_string (appointment, "start_at"));
+          g_autofree char *day =
+              care_format_datetime (care_record_get_string (appointment, "start_at"));
           g_autofree char *status = care_format_record_field (appointment, "status");
 
-          add_visit_row (self, number, day, status,
-                         g_hash_table_contains (self->overdue_ids, care_record_get_id (appointment)),
-                         number > dates->len);
+          add_visit_row (
+              self, number, day, status,
+              g_hash_table_contains (self->overdue_ids, care_record_get_id (appointment)),
+              number > dates->len);
         }
       else if (number <= dates->len)
         {
@@ -162,8 +174,9 @@ update_visits (CareMaintenancePlanDialog *self)
   else if (!care_record_validate (plan, NULL, &invalid))
     adw_preferences_group_set_description (self->visits_group, invalid->message);
   else
-    adw_preferences_group_set_description (self->visits_group,
-                                           _ ("Set the interval, the number of visits and the first visit to see the dates."));
+    adw_preferences_group_set_description (
+        self->visits_group,
+        _ ("Set the interval, the number of visits and the first visit to see the dates."));
 }
 
 static void
@@ -183,7 +196,8 @@ plan_save_cb (GtkWidget *widget, const char *action, GVariant *param)
   if (!care_record_editor_save (self->editor, &error))
     return;
 
-  if (!care_maintenance_plan_generate (self->store, care_record_editor_get_record (self->editor), &n_created, &error))
+  if (!care_maintenance_plan_generate (self->store, care_record_editor_get_record (self->editor),
+                                       &n_created, &error))
     {
       /* The plan is saved; saving again retries the booking. */
       care_record_editor_show_problem (self->editor, NULL, error->message);
@@ -193,8 +207,9 @@ plan_save_cb (GtkWidget *widget, const char *action, GVariant *param)
     }
 
   if (n_created > 0)
-    message = g_strdup_printf (ngettext ("Plan saved, %u visit booked", "Plan saved, %u visits booked", n_created),
-                               n_created);
+    message = g_strdup_printf (
+        ngettext ("Plan saved, %u visit booked", "Plan saved, %u visits booked", n_created),
+        n_created);
   else
     message = g_strdup (_ ("Plan saved, no new visits to book"));
   care_view_add_toast (self, adw_toast_new (message));
@@ -235,7 +250,8 @@ care_maintenance_plan_dialog_class_init (CareMaintenancePlanDialogClass *klass)
 
   gtk_widget_class_install_action (widget_class, "plan.save", NULL, plan_save_cb);
   gtk_widget_class_install_action (widget_class, "plan.cancel", NULL, plan_cancel_cb);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "plan.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "plan.save",
+                                       NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "plan.cancel", NULL);
 }
 
@@ -289,7 +305,10 @@ load_or_new_plan (CareStore *store, CareRecord *product, GError **error)
  * when the product cannot be read.
  */
 CareMaintenancePlanDialog *
-care_maintenance_plan_dialog_new (GtkWindow *parent, CareStore *store, const char *product_id, GError **error)
+care_maintenance_plan_dialog_new (GtkWindow  *parent,
+                                  CareStore  *store,
+                                  const char *product_id,
+                                  GError    **error)
 {
   CareMaintenancePlanDialog *self;
   g_autoptr (CareRecord) product = NULL;
@@ -318,7 +337,8 @@ care_maintenance_plan_dialog_new (GtkWindow *parent, CareStore *store, const cha
 
   /* TRANSLATORS: the window title, e.g. "Maintenance Plan for Boiler X200" */
   {
-    g_autofree char *title = g_strdup_printf (_ ("Maintenance Plan for %s"), care_record_get_string (product, "name"));
+    g_autofree char *title =
+        g_strdup_printf (_ ("Maintenance Plan for %s"), care_record_get_string (product, "name"));
     gtk_window_set_title (GTK_WINDOW (self), title);
   }
 

@@ -8,7 +8,11 @@
 G_BEGIN_DECLS
 
 #define CARE_TYPE_MAINTENANCE_PLAN_DIALOG (care_maintenance_plan_dialog_get_type ())
-G_DECLARE_FINAL_TYPE (CareMaintenancePlanDialog, care_maintenance_plan_dialog, CARE, MAINTENANCE_PLAN_DIALOG, AdwWindow)
+G_DECLARE_FINAL_TYPE (CareMaintenancePlanDialog,
+                      care_maintenance_plan_dialog,
+                      CARE,
+                      MAINTENANCE_PLAN_DIALOG,
+                      AdwWindow)
 
 CareMaintenancePlanDialog *care_maintenance_plan_dialog_new (GtkWindow  *parent,
                                                              CareStore  *store,

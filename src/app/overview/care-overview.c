@@ -49,11 +49,11 @@ struct _CareOverview
   CareChart *expiring_chart;
 
   /* Owned references */
-  Section      appointments;
-  Section      follow_ups;
-  Section      warranties;
-  guint        refresh_id;
-  guint        clock_id;
+  Section appointments;
+  Section follow_ups;
+  Section warranties;
+  guint   refresh_id;
+  guint   clock_id;
 };
 
 G_DEFINE_FINAL_TYPE (CareOverview, care_overview, CARE_TYPE_VIEW)
@@ -78,8 +78,7 @@ count_label (void)
 }
 
 static void
-set_count (AdwActionRow *row,
-           guint         count)
+set_count (AdwActionRow *row, guint count)
 {
   GtkWidget       *label = g_object_get_data (G_OBJECT (row), "count-label");
   g_autofree char *text = g_strdup_printf ("%'u", count);
@@ -95,8 +94,7 @@ set_count (AdwActionRow *row,
 }
 
 static void
-section_init (Section             *section,
-              AdwPreferencesGroup *group)
+section_init (Section *section, AdwPreferencesGroup *group)
 {
   section->group = group;
   section->count = count_label ();
@@ -113,8 +111,7 @@ section_clear (Section *section)
 }
 
 static void
-section_set_count (Section *section,
-                   guint    total)
+section_set_count (Section *section, guint total)
 {
   g_autofree char *text = g_strdup_printf ("%'u", total);
 
@@ -122,9 +119,7 @@ section_set_count (Section *section,
 }
 
 static GtkWidget *
-section_add_row (Section    *section,
-                 const char *title,
-                 const char *subtitle)
+section_add_row (Section *section, const char *title, const char *subtitle)
 {
   GtkWidget *row = adw_action_row_new ();
 
@@ -138,8 +133,7 @@ section_add_row (Section    *section,
 }
 
 static void
-record_row_activated_cb (AdwActionRow *row,
-                         CareOverview *self)
+record_row_activated_cb (AdwActionRow *row, CareOverview *self)
 {
   const char *entity = g_object_get_data (G_OBJECT (row), "entity");
   const char *id = g_object_get_data (G_OBJECT (row), "id");
@@ -158,18 +152,17 @@ section_add_record (CareOverview *self,
   GtkWidget *row = section_add_row (section, title, subtitle);
 
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
-  g_object_set_data_full (G_OBJECT (row), "entity", g_strdup (care_record_get_entity (record)->name), g_free);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             gtk_image_new_from_icon_name ("go-next-symbolic"));
+  g_object_set_data_full (G_OBJECT (row), "entity",
+                          g_strdup (care_record_get_entity (record)->name), g_free);
   g_object_set_data_full (G_OBJECT (row), "id", g_strdup (care_record_get_id (record)), g_free);
   g_signal_connect_object (row, "activated", G_CALLBACK (record_row_activated_cb), self, 0);
 }
 
 /* The end of a long list: how many more, and the view that has them all. */
 static void
-section_add_more (Section    *section,
-                  guint       shown,
-                  guint       total,
-                  const char *view)
+section_add_more (Section *section, guint shown, guint total, const char *view)
 {
   g_autofree char *title = NULL;
   GtkWidget       *row;
@@ -182,12 +175,12 @@ section_add_more (Section    *section,
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", view);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.open-view");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             gtk_image_new_from_icon_name ("go-next-symbolic"));
 }
 
 static void
-section_add_empty (Section    *section,
-                   const char *text)
+section_add_empty (Section *section, const char *text)
 {
   GtkWidget *row = section_add_row (section, text, NULL);
 
@@ -195,8 +188,7 @@ section_add_empty (Section    *section,
 }
 
 static void
-warn_error (const char *what,
-            GError     *error)
+warn_error (const char *what, GError *error)
 {
   if (error != NULL)
     g_warning ("Could not read %s: %s", what, error->message);
@@ -205,13 +197,13 @@ warn_error (const char *what,
 /* Sections */
 
 static void
-fill_appointments (CareOverview       *self,
-                   CareDashboardStats *stats)
+fill_appointments (CareOverview *self, CareDashboardStats *stats)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) rows = NULL;
-  g_autofree char *staff_id = care_account_dup_staff_id (care_context_get_account (care_view_get_context (CARE_VIEW (self))));
-  guint            total = 0;
+  g_autofree char *staff_id = care_account_dup_staff_id (
+      care_context_get_account (care_view_get_context (CARE_VIEW (self))));
+  guint total = 0;
 
   section_clear (&self->appointments);
 
@@ -223,8 +215,8 @@ fill_appointments (CareOverview       *self,
   else
     {
       adw_preferences_group_set_title (self->appointments_group, _ ("Appointments Today"));
-      adw_preferences_group_set_description (self->appointments_group,
-                                             _ ("Everyone’s: sign in as a technician to see only yours"));
+      adw_preferences_group_set_description (
+          self->appointments_group, _ ("Everyone’s: sign in as a technician to see only yours"));
     }
 
   rows = care_dashboard_stats_appointments_today (stats, staff_id, SECTION_LIMIT, &total, &error);
@@ -238,7 +230,8 @@ fill_appointments (CareOverview       *self,
       g_autofree char *end = care_format_time (care_record_get_string (a, "end_at"));
       g_autofree char *kind = care_format_record_field (a, "kind");
       g_autofree char *customer = care_format_record_reference (store (self), a, "customer_id");
-      g_autofree char *technician = staff_id == NULL ? care_format_record_reference (store (self), a, "technician_id") : NULL;
+      g_autofree char *technician =
+          staff_id == NULL ? care_format_record_reference (store (self), a, "technician_id") : NULL;
       g_autofree char *status = g_strcmp0 (care_record_get_string (a, "status"), "planned") != 0
                                     ? care_format_record_field (a, "status")
                                     : NULL;
@@ -260,8 +253,7 @@ fill_appointments (CareOverview       *self,
 }
 
 static void
-fill_follow_ups (CareOverview       *self,
-                 CareDashboardStats *stats)
+fill_follow_ups (CareOverview *self, CareDashboardStats *stats)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) rows = NULL;
@@ -289,8 +281,7 @@ fill_follow_ups (CareOverview       *self,
 }
 
 static void
-fill_case_ages (CareOverview       *self,
-                CareDashboardStats *stats)
+fill_case_ages (CareOverview *self, CareDashboardStats *stats)
 {
   g_autoptr (GError) error = NULL;
   guint ages[CARE_CASE_AGE_N] = { 0 };
@@ -304,15 +295,15 @@ fill_case_ages (CareOverview       *self,
 }
 
 static void
-fill_warranties (CareOverview       *self,
-                 CareDashboardStats *stats)
+fill_warranties (CareOverview *self, CareDashboardStats *stats)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) rows = NULL;
   guint total = 0;
 
   section_clear (&self->warranties);
-  rows = care_dashboard_stats_expiring_warranties (stats, CARE_WARRANTY_EXPIRING_DAYS, SECTION_LIMIT, &total, &error);
+  rows = care_dashboard_stats_expiring_warranties (stats, CARE_WARRANTY_EXPIRING_DAYS,
+                                                   SECTION_LIMIT, &total, &error);
   warn_error ("the expiring warranties", error);
   section_set_count (&self->warranties, total);
 
@@ -331,7 +322,8 @@ fill_warranties (CareOverview       *self,
 
       /* TRANSLATORS: a warranty about to expire: "Product · Standard warranty, ends 3 Dec 2026" */
       subtitle = g_strdup_printf (_ ("%s · %s, ends %s"),
-                                  product != NULL ? care_record_get_string (product, "name") : "", kind, end);
+                                  product != NULL ? care_record_get_string (product, "name") : "",
+                                  kind, end);
       section_add_record (self, &self->warranties, w, customer != NULL ? customer : "", subtitle);
     }
 
@@ -343,8 +335,7 @@ fill_warranties (CareOverview       *self,
 /* Charts */
 
 static char *
-date_label (const GDate *date,
-            const char  *format)
+date_label (const GDate *date, const char *format)
 {
   g_autoptr (GDateTime) dt = g_date_time_new_utc (g_date_get_year (date), g_date_get_month (date),
                                                   g_date_get_day (date), 0, 0, 0);
@@ -352,9 +343,7 @@ date_label (const GDate *date,
 }
 
 static void
-add_date_label (GStrvBuilder *builder,
-                const GDate  *date,
-                const char   *format)
+add_date_label (GStrvBuilder *builder, const GDate *date, const char *format)
 {
   g_autofree char *label = date_label (date, format);
 
@@ -365,26 +354,25 @@ add_date_label (GStrvBuilder *builder,
  * the caption under it, where the overall figures (e.g. the average
  * satisfaction of the year) are read at a glance. */
 static void
-set_chart_summary (CareChart  *chart,
-                   const char *summary)
+set_chart_summary (CareChart *chart, const char *summary)
 {
   GtkLabel *caption = g_object_get_data (G_OBJECT (chart), "caption");
 
-  gtk_accessible_update_property (GTK_ACCESSIBLE (chart), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, summary, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (chart), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  summary, -1);
   gtk_label_set_text (caption, summary);
 }
 
 static void
-fill_cases_chart (CareOverview       *self,
-                  CareDashboardStats *stats)
+fill_cases_chart (CareOverview *self, CareDashboardStats *stats)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
   g_auto (GStrv) labels = NULL;
-  const char      *series[] = { C_ ("chart legend", "Opened"), C_ ("chart legend", "Resolved"), NULL };
-  guint            opened[N_WEEKS], resolved[N_WEEKS];
-  double           values[2 * N_WEEKS];
-  guint            sum_opened = 0, sum_resolved = 0;
+  const char *series[] = { C_ ("chart legend", "Opened"), C_ ("chart legend", "Resolved"), NULL };
+  guint       opened[N_WEEKS], resolved[N_WEEKS];
+  double      values[2 * N_WEEKS];
+  guint       sum_opened = 0, sum_resolved = 0;
   g_autofree char *period = NULL;
   g_autofree char *week = NULL;
   g_autofree char *description = NULL;
@@ -411,17 +399,18 @@ fill_cases_chart (CareOverview       *self,
   labels = g_strv_builder_end (builder);
   care_chart_set_data (self->cases_chart, N_WEEKS, (const char *const *) labels, 2, series, values);
 
-  period = g_strdup_printf (ngettext ("In the last %u week, %'u cases were opened and %'u resolved.",
-                                      "In the last %u weeks, %'u cases were opened and %'u resolved.", N_WEEKS),
-                            N_WEEKS, sum_opened, sum_resolved);
-  week = g_strdup_printf (_ ("This week: %'u opened, %'u resolved."), opened[N_WEEKS - 1], resolved[N_WEEKS - 1]);
+  period = g_strdup_printf (
+      ngettext ("In the last %u week, %'u cases were opened and %'u resolved.",
+                "In the last %u weeks, %'u cases were opened and %'u resolved.", N_WEEKS),
+      N_WEEKS, sum_opened, sum_resolved);
+  week = g_strdup_printf (_ ("This week: %'u opened, %'u resolved."), opened[N_WEEKS - 1],
+                          resolved[N_WEEKS - 1]);
   description = g_strdup_printf ("%s %s", period, week);
   set_chart_summary (self->cases_chart, description);
 }
 
 static void
-fill_satisfaction_chart (CareOverview       *self,
-                         CareDashboardStats *stats)
+fill_satisfaction_chart (CareOverview *self, CareDashboardStats *stats)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
@@ -451,23 +440,28 @@ fill_satisfaction_chart (CareOverview       *self,
       n += answers[i];
     }
   labels = g_strv_builder_end (builder);
-  care_chart_set_data (self->satisfaction_chart, N_MONTHS, (const char *const *) labels, 1, series, values);
+  care_chart_set_data (self->satisfaction_chart, N_MONTHS, (const char *const *) labels, 1, series,
+                       values);
 
   if (n == 0)
-    description = g_strdup_printf (ngettext ("No surveys were answered in the last %u month.",
-                                             "No surveys were answered in the last %u months.", N_MONTHS),
-                                   N_MONTHS);
+    description =
+        g_strdup_printf (ngettext ("No surveys were answered in the last %u month.",
+                                   "No surveys were answered in the last %u months.", N_MONTHS),
+                         N_MONTHS);
   else
     {
       g_autofree char *year = NULL;
       g_autofree char *month = NULL;
 
       /* TRANSLATORS: %.1f is an average score out of 5, e.g. "4.2" */
-      year = g_strdup_printf (ngettext ("Over the last %u months the average score was %.1f out of 5, from %'u survey.",
-                                        "Over the last %u months the average score was %.1f out of 5, from %'u surveys.", n),
-                              N_MONTHS, sum / n, n);
+      year = g_strdup_printf (
+          ngettext (
+              "Over the last %u months the average score was %.1f out of 5, from %'u survey.",
+              "Over the last %u months the average score was %.1f out of 5, from %'u surveys.", n),
+          N_MONTHS, sum / n, n);
       if (answers[N_MONTHS - 1] > 0)
-        month = g_strdup_printf (ngettext ("This month: %.1f, from %'u survey.", "This month: %.1f, from %'u surveys.",
+        month = g_strdup_printf (ngettext ("This month: %.1f, from %'u survey.",
+                                           "This month: %.1f, from %'u surveys.",
                                            answers[N_MONTHS - 1]),
                                  average[N_MONTHS - 1], answers[N_MONTHS - 1]);
       else
@@ -478,8 +472,7 @@ fill_satisfaction_chart (CareOverview       *self,
 }
 
 static void
-fill_expiring_chart (CareOverview       *self,
-                     CareDashboardStats *stats)
+fill_expiring_chart (CareOverview *self, CareDashboardStats *stats)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
@@ -512,18 +505,21 @@ fill_expiring_chart (CareOverview       *self,
       sum += counts[i];
     }
   labels = g_strv_builder_end (builder);
-  care_chart_set_data (self->expiring_chart, N_MONTHS, (const char *const *) labels, 1, series, values);
+  care_chart_set_data (self->expiring_chart, N_MONTHS, (const char *const *) labels, 1, series,
+                       values);
 
   if (sum == 0)
-    description = g_strdup_printf (ngettext ("No warranties expire in the next %u month.",
-                                             "No warranties expire in the next %u months.", N_MONTHS),
-                                   N_MONTHS);
+    description =
+        g_strdup_printf (ngettext ("No warranties expire in the next %u month.",
+                                   "No warranties expire in the next %u months.", N_MONTHS),
+                         N_MONTHS);
   else
     {
       g_autofree char *busiest = NULL;
-      g_autofree char *total = g_strdup_printf (ngettext ("%'u warranty expires in the next %u months.",
-                                                          "%'u warranties expire in the next %u months.", sum),
-                                                sum, N_MONTHS);
+      g_autofree char *total =
+          g_strdup_printf (ngettext ("%'u warranty expires in the next %u months.",
+                                     "%'u warranties expire in the next %u months.", sum),
+                           sum, N_MONTHS);
       /* TRANSLATORS: a month and year in a sentence, as g_date_time_format() writes it: "March 2027" */
       busiest = date_label (&top_month, C_ ("chart description", "%B %Y"));
       /* TRANSLATORS: the month with the most expiring warranties: "Most in March 2027: 40." */
@@ -536,9 +532,7 @@ fill_expiring_chart (CareOverview       *self,
 
 /* A chart under its heading, named after it for screen readers. */
 static CareChart *
-add_chart (CareOverview *self,
-           CareChartMode mode,
-           const char   *title)
+add_chart (CareOverview *self, CareChartMode mode, const char *title)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *heading = gtk_label_new (title);
@@ -618,21 +612,12 @@ queue_refresh (CareOverview *self)
 /* Every entity the page reads, directly or by reference (names of
  * customers and technicians, the product of a warranty). */
 static const char *const shown_entities[] = {
-  "customer",
-  "staff",
-  "product",
-  "warranty",
-  "service_case",
-  "appointment",
-  "survey",
+  "customer", "staff", "product", "warranty", "service_case", "appointment", "survey",
 };
 
 /* Bursts of changes (a sync page, a bulk load) give one refresh. */
 static void
-store_changed_cb (CareStore    *store,
-                  const char   *entity,
-                  const char   *id,
-                  CareOverview *self)
+store_changed_cb (CareStore *store, const char *entity, const char *id, CareOverview *self)
 {
   queue_refresh (self);
 }
@@ -647,9 +632,7 @@ clock_cb (gpointer user_data)
 }
 
 static void
-staff_changed_cb (GSettings    *settings,
-                  const char   *key,
-                  CareOverview *self)
+staff_changed_cb (GSettings *settings, const char *key, CareOverview *self)
 {
   queue_refresh (self);
 }
@@ -671,8 +654,8 @@ care_overview_constructed (GObject *object)
 
       g_signal_connect_object (store (self), signal, G_CALLBACK (store_changed_cb), self, 0);
     }
-  g_signal_connect_object (care_context_get_settings (care_view_get_context (CARE_VIEW (self))), "changed::staff-id",
-                           G_CALLBACK (staff_changed_cb), self, 0);
+  g_signal_connect_object (care_context_get_settings (care_view_get_context (CARE_VIEW (self))),
+                           "changed::staff-id", G_CALLBACK (staff_changed_cb), self, 0);
   self->clock_id = g_timeout_add_seconds (CLOCK_INTERVAL, clock_cb, self);
   refresh (self);
 }
@@ -701,8 +684,8 @@ care_overview_class_init (CareOverviewClass *klass)
   object_class->constructed = care_overview_constructed;
   object_class->dispose = care_overview_dispose;
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/aftercare/Aftercare/overview/care-overview.ui");
+  gtk_widget_class_set_template_from_resource (
+      widget_class, "/io/github/aftercare/Aftercare/overview/care-overview.ui");
   gtk_widget_class_bind_template_child (widget_class, CareOverview, stack);
   gtk_widget_class_bind_template_child (widget_class, CareOverview, appointments_group);
   gtk_widget_class_bind_template_child (widget_class, CareOverview, follow_ups_group);
@@ -724,7 +707,8 @@ care_overview_init (CareOverview *self)
   section_init (&self->warranties, self->warranties_group);
 
   self->cases_chart = add_chart (self, CARE_CHART_BARS, _ ("Cases Opened and Resolved per Week"));
-  self->satisfaction_chart = add_chart (self, CARE_CHART_LINE, _ ("Customer Satisfaction per Month"));
+  self->satisfaction_chart =
+      add_chart (self, CARE_CHART_LINE, _ ("Customer Satisfaction per Month"));
   care_chart_set_range (self->satisfaction_chart, 1, 5);
   self->expiring_chart = add_chart (self, CARE_CHART_BARS, _ ("Warranties Expiring per Month"));
 }

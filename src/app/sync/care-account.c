@@ -51,8 +51,7 @@ care_account_init (CareAccount *self)
 }
 
 CareAccount *
-care_account_new (CareSyncEngine *engine,
-                  GSettings      *settings)
+care_account_new (CareSyncEngine *engine, GSettings *settings)
 {
   CareAccount *self = g_object_new (CARE_TYPE_ACCOUNT, NULL);
 
@@ -71,8 +70,7 @@ care_account_get_engine (CareAccount *self)
 /* Accepts "care.example.com:8443" as well as a full http(s) address, and
  * returns it without a trailing slash. */
 char *
-care_account_normalize_url (const char *text,
-                            GError    **error)
+care_account_normalize_url (const char *text, GError **error)
 {
   g_autofree char *trimmed = g_strstrip (g_strdup (text != NULL ? text : ""));
   g_autofree char *full = NULL;
@@ -81,17 +79,21 @@ care_account_normalize_url (const char *text,
 
   if (trimmed[0] == '\0')
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _ ("Enter the server address"));
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _ ("Enter the server address"));
       return NULL;
     }
 
-  full = strstr (trimmed, "://") != NULL ? g_strdup (trimmed) : g_strconcat ("https://", trimmed, NULL);
+  full = strstr (trimmed, "://") != NULL ? g_strdup (trimmed)
+                                         : g_strconcat ("https://", trimmed, NULL);
   uri = g_uri_parse (full, G_URI_FLAGS_NONE, NULL);
   scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
-  if (uri == NULL || g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0' || (g_strcmp0 (scheme, "https") != 0 && g_strcmp0 (scheme, "http") != 0))
+  if (uri == NULL || g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0' ||
+      (g_strcmp0 (scheme, "https") != 0 && g_strcmp0 (scheme, "http") != 0))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _ ("“%s” is not a server address (for example https://care.example.com)"), trimmed);
+                   _ ("“%s” is not a server address (for example https://care.example.com)"),
+                   trimmed);
       return NULL;
     }
 
@@ -101,9 +103,7 @@ care_account_normalize_url (const char *text,
 }
 
 static void
-token_found_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+token_found_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (CareAccount) self = user_data;
   g_autoptr (GError) error = NULL;
@@ -137,13 +137,12 @@ care_account_restore (CareAccount *self)
     }
 
   care_sync_engine_set_server_url (self->engine, url);
-  care_credentials_lookup_async (url, username, self->cancellable, token_found_cb, g_object_ref (self));
+  care_credentials_lookup_async (url, username, self->cancellable, token_found_cb,
+                                 g_object_ref (self));
 }
 
 static void
-token_stored_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+token_stored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   CareAccount *self = g_task_get_source_object (task);
@@ -163,9 +162,7 @@ token_stored_cb (GObject      *source,
 }
 
 static void
-signed_in_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+signed_in_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   CareAccount *self = g_task_get_source_object (task);
@@ -185,13 +182,17 @@ signed_in_cb (GObject      *source,
       return;
     }
 
-  g_settings_set_string (self->settings, "server-url", care_sync_engine_get_server_url (self->engine));
+  g_settings_set_string (self->settings, "server-url",
+                         care_sync_engine_get_server_url (self->engine));
   g_settings_set_string (self->settings, "username", username);
   g_settings_set_string (self->settings, "staff-id",
-                         care_sync_engine_get_staff_id (self->engine) != NULL ? care_sync_engine_get_staff_id (self->engine) : "");
+                         care_sync_engine_get_staff_id (self->engine) != NULL
+                             ? care_sync_engine_get_staff_id (self->engine)
+                             : "");
   care_credentials_store_async (care_sync_engine_get_server_url (self->engine), username,
-                                care_sync_engine_get_token (self->engine), g_task_get_cancellable (task),
-                                token_stored_cb, g_object_ref (task));
+                                care_sync_engine_get_token (self->engine),
+                                g_task_get_cancellable (task), token_stored_cb,
+                                g_object_ref (task));
 }
 
 void
@@ -218,28 +219,26 @@ care_account_sign_in_async (CareAccount        *self,
     }
   if (user[0] == '\0' || password == NULL || password[0] == '\0')
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _ ("Enter your user name and password"));
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _ ("Enter your user name and password"));
       return;
     }
 
   care_sync_engine_set_server_url (self->engine, url);
   g_task_set_task_data (task, g_strdup (user), g_free);
-  care_sync_engine_sign_in_async (self->engine, user, password, cancellable, signed_in_cb, g_object_ref (task));
+  care_sync_engine_sign_in_async (self->engine, user, password, cancellable, signed_in_cb,
+                                  g_object_ref (task));
 }
 
 gboolean
-care_account_sign_in_finish (CareAccount  *self,
-                             GAsyncResult *result,
-                             GError      **error)
+care_account_sign_in_finish (CareAccount *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static void
-token_cleared_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+token_cleared_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GError) error = NULL;
 

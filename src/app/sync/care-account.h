@@ -10,8 +10,7 @@ G_BEGIN_DECLS
 #define CARE_TYPE_ACCOUNT (care_account_get_type ())
 G_DECLARE_FINAL_TYPE (CareAccount, care_account, CARE, ACCOUNT, GObject)
 
-CareAccount    *care_account_new (CareSyncEngine *engine,
-                                  GSettings      *settings);
+CareAccount    *care_account_new (CareSyncEngine *engine, GSettings *settings);
 CareSyncEngine *care_account_get_engine (CareAccount *self);
 void            care_account_restore (CareAccount *self);
 void            care_account_sign_in_async (CareAccount        *self,
@@ -21,12 +20,9 @@ void            care_account_sign_in_async (CareAccount        *self,
                                             GCancellable       *cancellable,
                                             GAsyncReadyCallback callback,
                                             gpointer            user_data);
-gboolean        care_account_sign_in_finish (CareAccount  *self,
-                                             GAsyncResult *result,
-                                             GError      **error);
-void            care_account_sign_out (CareAccount *self);
-char           *care_account_dup_staff_id (CareAccount *self);
-char           *care_account_normalize_url (const char *text,
-                                            GError    **error);
+gboolean care_account_sign_in_finish (CareAccount *self, GAsyncResult *result, GError **error);
+void     care_account_sign_out (CareAccount *self);
+char    *care_account_dup_staff_id (CareAccount *self);
+char    *care_account_normalize_url (const char *text, GError **error);
 
 G_END_DECLS

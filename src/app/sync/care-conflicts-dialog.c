@@ -34,8 +34,7 @@ G_DEFINE_FINAL_TYPE (CareConflictsDialog, care_conflicts_dialog, ADW_TYPE_WINDOW
 static void reload (CareConflictsDialog *self);
 
 static char *
-describe (CareConflict *conflict,
-          GVariant     *value)
+describe (CareConflict *conflict, GVariant *value)
 {
   const CareField *field = care_conflict_get_field (conflict) != NULL
                                ? care_entity_lookup_field (care_conflict_get_entity (conflict),
@@ -50,8 +49,7 @@ describe (CareConflict *conflict,
 }
 
 static void
-choose (GtkButton         *button,
-        CareConflictChoice choice)
+choose (GtkButton *button, CareConflictChoice choice)
 {
   CareConflictsDialog *self = CARE_CONFLICTS_DIALOG (gtk_widget_get_root (GTK_WIDGET (button)));
   gint64               id = *(gint64 *) g_object_get_data (G_OBJECT (button), "conflict-id");
@@ -59,9 +57,8 @@ choose (GtkButton         *button,
 
   if (!care_sync_engine_resolve_conflict (self->engine, id, choice, &error))
     {
-      AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
-                                                                             _ ("The Conflict Could Not Be Resolved"),
-                                                                             error->message));
+      AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (
+          GTK_WINDOW (self), _ ("The Conflict Could Not Be Resolved"), error->message));
       adw_message_dialog_add_response (dialog, "close", _ ("_Close"));
       gtk_window_present (GTK_WINDOW (dialog));
       return;
@@ -71,23 +68,19 @@ choose (GtkButton         *button,
 }
 
 static void
-mine_clicked_cb (GtkButton *button,
-                 gpointer   user_data)
+mine_clicked_cb (GtkButton *button, gpointer user_data)
 {
   choose (button, CARE_CONFLICT_KEEP_MINE);
 }
 
 static void
-theirs_clicked_cb (GtkButton *button,
-                   gpointer   user_data)
+theirs_clicked_cb (GtkButton *button, gpointer user_data)
 {
   choose (button, CARE_CONFLICT_KEEP_THEIRS);
 }
 
 static GtkWidget *
-choice_button (const char *label,
-               gint64      id,
-               GCallback   callback)
+choice_button (const char *label, gint64 id, GCallback callback)
 {
   GtkWidget *button = gtk_button_new_with_mnemonic (label);
   gint64    *stored = g_new (gint64, 1);
@@ -103,12 +96,15 @@ static GtkWidget *
 conflict_row (CareConflict *conflict)
 {
   GtkWidget       *row = adw_action_row_new ();
-  GtkWidget       *mine = choice_button (_ ("Keep _Mine"), care_conflict_get_id (conflict), G_CALLBACK (mine_clicked_cb));
+  GtkWidget       *mine = choice_button (_ ("Keep _Mine"), care_conflict_get_id (conflict),
+                                         G_CALLBACK (mine_clicked_cb));
   GtkWidget       *theirs = choice_button (_ ("Keep _Theirs"), care_conflict_get_id (conflict),
                                            G_CALLBACK (theirs_clicked_cb));
   const char      *field_name = care_conflict_get_field (conflict);
-  const CareField *field = field_name != NULL ? care_entity_lookup_field (care_conflict_get_entity (conflict), field_name)
-                                              : NULL;
+  const CareField *field =
+      field_name != NULL
+          ? care_entity_lookup_field (care_conflict_get_entity (conflict), field_name)
+          : NULL;
   g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
 
@@ -124,8 +120,9 @@ conflict_row (CareConflict *conflict)
     }
   else
     {
-      title = g_strdup (care_conflict_get_message (conflict) != NULL ? care_conflict_get_message (conflict)
-                                                                     : _ ("Changed on both sides"));
+      title = g_strdup (care_conflict_get_message (conflict) != NULL
+                            ? care_conflict_get_message (conflict)
+                            : _ ("Changed on both sides"));
       subtitle = g_strdup ("");
     }
 
@@ -163,10 +160,11 @@ reload (CareConflictsDialog *self)
 
       if (group == NULL || g_strcmp0 (group_record, care_conflict_get_record_id (c)) != 0)
         {
-          g_autofree char *description = g_strdup_printf ("%s", g_dgettext (GETTEXT_PACKAGE,
-                                                                            care_conflict_get_entity (c)->label));
+          g_autofree char *description = g_strdup_printf (
+              "%s", g_dgettext (GETTEXT_PACKAGE, care_conflict_get_entity (c)->label));
           group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-          adw_preferences_group_set_title (group, care_conflict_get_title (c) != NULL ? care_conflict_get_title (c) : "");
+          adw_preferences_group_set_title (
+              group, care_conflict_get_title (c) != NULL ? care_conflict_get_title (c) : "");
           adw_preferences_group_set_description (group, description);
           adw_preferences_page_add (self->page, group);
           g_ptr_array_add (self->groups, group);
@@ -198,8 +196,8 @@ care_conflicts_dialog_class_init (CareConflictsDialogClass *klass)
 
   object_class->dispose = care_conflicts_dialog_dispose;
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/aftercare/Aftercare/sync/care-conflicts-dialog.ui");
+  gtk_widget_class_set_template_from_resource (
+      widget_class, "/io/github/aftercare/Aftercare/sync/care-conflicts-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, CareConflictsDialog, stack);
   gtk_widget_class_bind_template_child (widget_class, CareConflictsDialog, page);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
@@ -213,10 +211,10 @@ care_conflicts_dialog_init (CareConflictsDialog *self)
 }
 
 CareConflictsDialog *
-care_conflicts_dialog_new (GtkWindow      *parent,
-                           CareSyncEngine *engine)
+care_conflicts_dialog_new (GtkWindow *parent, CareSyncEngine *engine)
 {
-  CareConflictsDialog *self = g_object_new (CARE_TYPE_CONFLICTS_DIALOG, "transient-for", parent, NULL);
+  CareConflictsDialog *self =
+      g_object_new (CARE_TYPE_CONFLICTS_DIALOG, "transient-for", parent, NULL);
 
   self->engine = g_object_ref (engine);
   reload (self);

@@ -15,15 +15,13 @@
 static const SecretSchema *
 token_schema (void)
 {
-  static const SecretSchema schema = {
-    "io.github.aftercare.Aftercare.Token",
-    SECRET_SCHEMA_NONE,
-    {
-        { "server", SECRET_SCHEMA_ATTRIBUTE_STRING },
-        { "username", SECRET_SCHEMA_ATTRIBUTE_STRING },
-        { "NULL", 0 },
-    }
-  };
+  static const SecretSchema schema = { "io.github.aftercare.Aftercare.Token",
+                                       SECRET_SCHEMA_NONE,
+                                       {
+                                           { "server", SECRET_SCHEMA_ATTRIBUTE_STRING },
+                                           { "username", SECRET_SCHEMA_ATTRIBUTE_STRING },
+                                           { "NULL", 0 },
+                                       } };
 
   return &schema;
 }
@@ -37,15 +35,15 @@ care_credentials_store_async (const char         *server_url,
                               gpointer            user_data)
 {
   /* TRANSLATORS: the label of the keyring item, e.g. "Aftercare sign-in for ana at https://…" */
-  g_autofree char *label = g_strdup_printf (_ ("Aftercare sign-in for %s at %s"), username, server_url);
+  g_autofree char *label =
+      g_strdup_printf (_ ("Aftercare sign-in for %s at %s"), username, server_url);
 
-  secret_password_store (token_schema (), SECRET_COLLECTION_DEFAULT, label, token, cancellable, callback, user_data,
-                         "server", server_url, "username", username, NULL);
+  secret_password_store (token_schema (), SECRET_COLLECTION_DEFAULT, label, token, cancellable,
+                         callback, user_data, "server", server_url, "username", username, NULL);
 }
 
 gboolean
-care_credentials_store_finish (GAsyncResult *result,
-                               GError      **error)
+care_credentials_store_finish (GAsyncResult *result, GError **error)
 {
   return secret_password_store_finish (result, error);
 }
@@ -57,14 +55,13 @@ care_credentials_lookup_async (const char         *server_url,
                                GAsyncReadyCallback callback,
                                gpointer            user_data)
 {
-  secret_password_lookup (token_schema (), cancellable, callback, user_data, "server", server_url, "username",
-                          username, NULL);
+  secret_password_lookup (token_schema (), cancellable, callback, user_data, "server", server_url,
+                          "username", username, NULL);
 }
 
 /* Returns the token, or NULL (without an error) when none is stored. */
 char *
-care_credentials_lookup_finish (GAsyncResult *result,
-                                GError      **error)
+care_credentials_lookup_finish (GAsyncResult *result, GError **error)
 {
   return secret_password_lookup_finish (result, error);
 }
@@ -76,13 +73,12 @@ care_credentials_clear_async (const char         *server_url,
                               GAsyncReadyCallback callback,
                               gpointer            user_data)
 {
-  secret_password_clear (token_schema (), cancellable, callback, user_data, "server", server_url, "username",
-                         username, NULL);
+  secret_password_clear (token_schema (), cancellable, callback, user_data, "server", server_url,
+                         "username", username, NULL);
 }
 
 gboolean
-care_credentials_clear_finish (GAsyncResult *result,
-                               GError      **error)
+care_credentials_clear_finish (GAsyncResult *result, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
 

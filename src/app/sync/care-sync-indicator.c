@@ -40,8 +40,7 @@ struct _CareSyncIndicator
 G_DEFINE_FINAL_TYPE (CareSyncIndicator, care_sync_indicator, GTK_TYPE_WIDGET)
 
 static void
-discard_clicked_cb (GtkButton         *button,
-                    CareSyncIndicator *self)
+discard_clicked_cb (GtkButton *button, CareSyncIndicator *self)
 {
   gint64 id = *(gint64 *) g_object_get_data (G_OBJECT (button), "mutation-id");
   g_autoptr (GError) error = NULL;
@@ -75,8 +74,8 @@ fill_rejected (CareSyncIndicator *self)
       GtkWidget        *discard = gtk_button_new_with_label (_ ("Discard"));
       gint64           *id = g_new (gint64, 1);
       g_autofree char  *when = care_format_datetime (m->created_at);
-      g_autofree char  *title = g_strdup_printf ("%s — %s", e != NULL ? g_dgettext (GETTEXT_PACKAGE, e->label) : m->entity,
-                                                 when);
+      g_autofree char  *title = g_strdup_printf (
+           "%s — %s", e != NULL ? g_dgettext (GETTEXT_PACKAGE, e->label) : m->entity, when);
 
       *id = m->mutation_id;
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
@@ -107,7 +106,8 @@ update (CareSyncIndicator *self)
   gboolean         spinning = FALSE;
 
   /* Without a server there is nothing to be in sync with. */
-  if (care_sync_engine_get_token (self->engine) == NULL || care_sync_engine_get_server_url (self->engine) == NULL)
+  if (care_sync_engine_get_token (self->engine) == NULL ||
+      care_sync_engine_get_server_url (self->engine) == NULL)
     status = CARE_SYNC_STATUS_SIGNED_OUT;
   pending_total = pending;
 
@@ -125,24 +125,28 @@ update (CareSyncIndicator *self)
       break;
     case CARE_SYNC_STATUS_OFFLINE:
       icon = "network-offline-symbolic";
-      text = pending > 0 ? g_strdup_printf (ngettext ("Offline, %u change waiting", "Offline, %u changes waiting", pending),
+      text = pending > 0 ? g_strdup_printf (ngettext ("Offline, %u change waiting",
+                                                      "Offline, %u changes waiting", pending),
                                             pending)
                          : g_strdup (_ ("Offline"));
-      detail = g_strdup (_ ("The server cannot be reached. You can keep working: changes are kept on this computer "
-                            "and sent when the connection is back."));
+      detail = g_strdup (_ (
+          "The server cannot be reached. You can keep working: changes are kept on this computer "
+          "and sent when the connection is back."));
       break;
     case CARE_SYNC_STATUS_SIGNED_OUT:
       icon = "avatar-default-symbolic";
       text = g_strdup (_ ("Not signed in"));
       if (pending_total > 0)
-        detail = g_strdup_printf (ngettext ("Sign in to a server in Preferences to share your work with the team. "
-                                            "%u change is kept on this computer until then.",
-                                            "Sign in to a server in Preferences to share your work with the team. "
-                                            "%u changes are kept on this computer until then.",
-                                            pending_total),
-                                  pending_total);
+        detail = g_strdup_printf (
+            ngettext ("Sign in to a server in Preferences to share your work with the team. "
+                      "%u change is kept on this computer until then.",
+                      "Sign in to a server in Preferences to share your work with the team. "
+                      "%u changes are kept on this computer until then.",
+                      pending_total),
+            pending_total);
       else
-        detail = g_strdup (_ ("Sign in to a server in Preferences to share your work with the team."));
+        detail =
+            g_strdup (_ ("Sign in to a server in Preferences to share your work with the team."));
       break;
     case CARE_SYNC_STATUS_ERROR:
       icon = "dialog-warning-symbolic";
@@ -154,7 +158,8 @@ update (CareSyncIndicator *self)
     case CARE_SYNC_STATUS_IDLE:
     default:
       if (pending > 0)
-        text = g_strdup_printf (ngettext ("%u change waiting", "%u changes waiting", pending), pending);
+        text = g_strdup_printf (ngettext ("%u change waiting", "%u changes waiting", pending),
+                                pending);
       else
         text = g_strdup (_ ("Synced"));
       detail = g_strdup (_ ("Everything is up to date with the server."));
@@ -172,7 +177,8 @@ update (CareSyncIndicator *self)
     {
       icon = "dialog-warning-symbolic";
       g_free (text);
-      text = g_strdup_printf (ngettext ("%u change refused", "%u changes refused", rejected), rejected);
+      text = g_strdup_printf (ngettext ("%u change refused", "%u changes refused", rejected),
+                              rejected);
     }
 
   if (last != NULL)
@@ -194,7 +200,8 @@ update (CareSyncIndicator *self)
   gtk_widget_set_visible (self->sync_button, status != CARE_SYNC_STATUS_SIGNED_OUT);
   gtk_widget_set_sensitive (self->sync_button, status != CARE_SYNC_STATUS_SYNCING);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->button), text);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->button), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  text, -1);
 
   if (rejected != self->shown_rejected)
     {
@@ -204,17 +211,13 @@ update (CareSyncIndicator *self)
 }
 
 static void
-engine_notify_cb (CareSyncEngine    *engine,
-                  GParamSpec        *pspec,
-                  CareSyncIndicator *self)
+engine_notify_cb (CareSyncEngine *engine, GParamSpec *pspec, CareSyncIndicator *self)
 {
   update (self);
 }
 
 static void
-sync_now_cb (GtkWidget  *widget,
-             const char *action,
-             GVariant   *param)
+sync_now_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareSyncIndicator *self = CARE_SYNC_INDICATOR (widget);
 
@@ -223,9 +226,7 @@ sync_now_cb (GtkWidget  *widget,
 }
 
 static void
-sync_conflicts_cb (GtkWidget  *widget,
-              const char *action,
-              GVariant   *param)
+sync_conflicts_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareSyncIndicator *self = CARE_SYNC_INDICATOR (widget);
   GtkWindow         *window = GTK_WINDOW (gtk_widget_get_root (widget));
@@ -256,8 +257,8 @@ care_sync_indicator_class_init (CareSyncIndicatorClass *klass)
   object_class->dispose = care_sync_indicator_dispose;
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/aftercare/Aftercare/sync/care-sync-indicator.ui");
+  gtk_widget_class_set_template_from_resource (
+      widget_class, "/io/github/aftercare/Aftercare/sync/care-sync-indicator.ui");
   gtk_widget_class_bind_template_child (widget_class, CareSyncIndicator, button);
   gtk_widget_class_bind_template_child (widget_class, CareSyncIndicator, icon_stack);
   gtk_widget_class_bind_template_child (widget_class, CareSyncIndicator, icon);

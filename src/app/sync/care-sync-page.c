@@ -31,8 +31,7 @@ struct _CareSyncPage
 G_DEFINE_FINAL_TYPE (CareSyncPage, care_sync_page, ADW_TYPE_PREFERENCES_PAGE)
 
 static void
-show_error (CareSyncPage *self,
-            const char   *message)
+show_error (CareSyncPage *self, const char *message)
 {
   gtk_label_set_text (self->error_label, message != NULL ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
@@ -52,7 +51,10 @@ update (CareSyncPage *self)
     {
       const char      *role = care_sync_engine_get_role (engine);
       const CareField *role_field = care_schema_field (CARE_ENTITY_STAFF, "role");
-      g_autofree char *title = g_strdup_printf (_ ("%s at %s"), care_sync_engine_get_username (engine) != NULL ? care_sync_engine_get_username (engine) : "",
+      g_autofree char *title = g_strdup_printf (_ ("%s at %s"),
+                                                care_sync_engine_get_username (engine) != NULL
+                                                    ? care_sync_engine_get_username (engine)
+                                                    : "",
                                                 care_sync_engine_get_server_url (engine));
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->account_row), title);
@@ -62,17 +64,13 @@ update (CareSyncPage *self)
 }
 
 static void
-engine_notify_cb (GObject      *engine,
-                  GParamSpec   *pspec,
-                  CareSyncPage *self)
+engine_notify_cb (GObject *engine, GParamSpec *pspec, CareSyncPage *self)
 {
   update (self);
 }
 
 static void
-signed_in_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+signed_in_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (CareSyncPage) self = user_data;
   g_autoptr (GError) error = NULL;
@@ -88,20 +86,18 @@ signed_in_cb (GObject      *source,
 }
 
 static void
-sign_in_clicked_cb (GtkWidget    *widget,
-                    CareSyncPage *self)
+sign_in_clicked_cb (GtkWidget *widget, CareSyncPage *self)
 {
   show_error (self, NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_button), FALSE);
   care_account_sign_in_async (self->account, gtk_editable_get_text (GTK_EDITABLE (self->url_row)),
                               gtk_editable_get_text (GTK_EDITABLE (self->username_row)),
-                              gtk_editable_get_text (GTK_EDITABLE (self->password_row)), self->cancellable,
-                              signed_in_cb, g_object_ref (self));
+                              gtk_editable_get_text (GTK_EDITABLE (self->password_row)),
+                              self->cancellable, signed_in_cb, g_object_ref (self));
 }
 
 static void
-sign_out_clicked_cb (GtkButton    *button,
-                     CareSyncPage *self)
+sign_out_clicked_cb (GtkButton *button, CareSyncPage *self)
 {
   care_account_sign_out (self->account);
   update (self);
@@ -131,7 +127,8 @@ care_sync_page_class_init (CareSyncPageClass *klass)
 
   object_class->dispose = care_sync_page_dispose;
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/aftercare/Aftercare/sync/care-sync-page.ui");
+  gtk_widget_class_set_template_from_resource (
+      widget_class, "/io/github/aftercare/Aftercare/sync/care-sync-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CareSyncPage, signed_in_group);
   gtk_widget_class_bind_template_child (widget_class, CareSyncPage, account_row);
   gtk_widget_class_bind_template_child (widget_class, CareSyncPage, sign_in_group);
@@ -153,8 +150,7 @@ care_sync_page_init (CareSyncPage *self)
 }
 
 GtkWidget *
-care_sync_page_new (CareAccount *account,
-                    GSettings   *settings)
+care_sync_page_new (CareAccount *account, GSettings *settings)
 {
   CareSyncPage    *self = g_object_new (CARE_TYPE_SYNC_PAGE, NULL);
   g_autofree char *url = g_settings_get_string (settings, "server-url");
@@ -164,8 +160,10 @@ care_sync_page_new (CareAccount *account,
   self->settings = g_object_ref (settings);
   gtk_editable_set_text (GTK_EDITABLE (self->url_row), url);
   gtk_editable_set_text (GTK_EDITABLE (self->username_row), username);
-  g_signal_connect (care_account_get_engine (account), "notify::token", G_CALLBACK (engine_notify_cb), self);
-  g_signal_connect (care_account_get_engine (account), "notify::role", G_CALLBACK (engine_notify_cb), self);
+  g_signal_connect (care_account_get_engine (account), "notify::token",
+                    G_CALLBACK (engine_notify_cb), self);
+  g_signal_connect (care_account_get_engine (account), "notify::role",
+                    G_CALLBACK (engine_notify_cb), self);
   update (self);
 
   return GTK_WIDGET (self);

@@ -41,10 +41,7 @@ store (CareCertificateButton *self)
 }
 
 static char *
-record_string (CareCertificateButton *self,
-               CareEntityId           entity,
-               const char            *id,
-               const char            *field)
+record_string (CareCertificateButton *self, CareEntityId entity, const char *id, const char *field)
 {
   g_autoptr (CareRecord) record =
       care_view_load_record (self, store (self), care_schema_entity (entity), id);
@@ -64,15 +61,18 @@ update (CareCertificateButton *self)
     why = g_strdup_printf (_ ("The attendance could not be read: %s"), error->message);
   else if (!(completed = care_attendance_completed (&attendance)))
     /* TRANSLATORS: why the Certificate button is disabled */
-    why = g_strdup_printf (ngettext ("A certificate needs every session attended: %u of %u session so far",
-                                     "A certificate needs every session attended: %u of %u sessions so far",
-                                     attendance.n_sessions),
-                           attendance.n_attended, attendance.n_sessions);
+    why = g_strdup_printf (
+        ngettext ("A certificate needs every session attended: %u of %u session so far",
+                  "A certificate needs every session attended: %u of %u sessions so far",
+                  attendance.n_sessions),
+        attendance.n_attended, attendance.n_sessions);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self), completed);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), completed ? _ ("Save the certificate of attendance as a PDF") : why);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  completed ? _ ("Save the certificate of attendance as a PDF") : why, -1);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self),
+                               completed ? _ ("Save the certificate of attendance as a PDF") : why);
+  gtk_accessible_update_property (
+      GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+      completed ? _ ("Save the certificate of attendance as a PDF") : why, -1);
 }
 
 static const char *const pdf_suffixes[] = { "pdf", NULL };
@@ -87,12 +87,14 @@ save_start (CareFileJob        *job,
   CareCertificateButton *self = CARE_CERTIFICATE_BUTTON (care_file_job_get_widget (job));
   g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, callback_data);
   g_autoptr (GError) error = NULL;
-  g_autofree char *company = g_settings_get_string (care_context_get_settings (self->context), "company-name");
-  CarePdfOptions   options = { .company_name = company };
+  g_autofree char *company =
+      g_settings_get_string (care_context_get_settings (self->context), "company-name");
+  CarePdfOptions options = { .company_name = company };
 
   g_task_set_source_tag (task, save_start);
   g_task_set_task_data (task, g_file_get_basename (file), g_free);
-  if (care_pdf_write_certificate (store (self), self->contact_id, self->course_id, &options, file, &error))
+  if (care_pdf_write_certificate (store (self), self->contact_id, self->course_id, &options, file,
+                                  &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, g_steal_pointer (&error));
@@ -101,9 +103,7 @@ save_start (CareFileJob        *job,
 /* Callbacks */
 
 static void
-save_done (CareFileJob  *job,
-           GAsyncResult *result,
-           gpointer      user_data)
+save_done (CareFileJob *job, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *message = NULL;
@@ -127,17 +127,20 @@ care_certificate_button_clicked (GtkButton *button)
   CareCertificateButton *self = CARE_CERTIFICATE_BUTTON (button);
   g_autoptr (CareFileJob) job = NULL;
   g_autofree char *name = record_string (self, CARE_ENTITY_CONTACT, self->contact_id, "name");
-  g_autofree char *title = record_string (self, CARE_ENTITY_TRAINING_COURSE, self->course_id, "title");
+  g_autofree char *title =
+      record_string (self, CARE_ENTITY_TRAINING_COURSE, self->course_id, "title");
   g_autofree char *file_name = NULL;
 
   if (self->job != NULL)
     return;
 
   /* TRANSLATORS: the suggested file name: "Certificate - Ana Costa - LedgerOne Basics.pdf" */
-  file_name = g_strdup_printf (_ ("Certificate - %s - %s.pdf"), name != NULL ? name : "", title != NULL ? title : "");
+  file_name = g_strdup_printf (_ ("Certificate - %s - %s.pdf"), name != NULL ? name : "",
+                               title != NULL ? title : "");
   g_strdelimit (file_name, "/\\", '-');
 
-  job = care_file_job_new (GTK_WIDGET (self), GTK_FILE_CHOOSER_ACTION_SAVE, _ ("Save Certificate"), _ ("_Save"));
+  job = care_file_job_new (GTK_WIDGET (self), GTK_FILE_CHOOSER_ACTION_SAVE, _ ("Save Certificate"),
+                           _ ("_Save"));
   care_file_job_add_mime_filter (job, 0, _ ("PDF documents"), "application/pdf", pdf_suffixes);
   care_file_job_set_current_name (job, file_name);
   g_set_weak_pointer (&self->job, job);
@@ -190,9 +193,7 @@ care_certificate_button_init (CareCertificateButton *self)
 /* Public API */
 
 GtkWidget *
-care_certificate_button_new (CareContext *context,
-                             const char  *contact_id,
-                             const char  *course_id)
+care_certificate_button_new (CareContext *context, const char *contact_id, const char *course_id)
 {
   CareCertificateButton *self;
   g_autofree char       *name = NULL;

@@ -288,7 +288,8 @@ participant_row (CareTrainingView *self, CareRecord *enrolment, guint waitlist_p
       if (self->current != NULL && care_record_get_string (self->current, "course_id") != NULL)
         {
           GtkWidget *certificate =
-              care_certificate_button_new (care_view_get_context (CARE_VIEW (self)), care_record_get_string (enrolment, "contact_id"),
+              care_certificate_button_new (care_view_get_context (CARE_VIEW (self)),
+                                           care_record_get_string (enrolment, "contact_id"),
                                            care_record_get_string (self->current, "course_id"));
 
           /* The row stays when the check box records the attendance: its button checks again then. */
@@ -381,7 +382,8 @@ show_detail (CareTrainingView *self, CareRecord *session)
 
   g_set_object (&self->current, session);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.edit", session != NULL);
-  care_survey_group_set_subject (self->survey_group, care_view_get_context (CARE_VIEW (self)), session);
+  care_survey_group_set_subject (self->survey_group, care_view_get_context (CARE_VIEW (self)),
+                                 session);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.export-calendar", session != NULL);
   if (session == NULL)
     {
@@ -489,7 +491,7 @@ static void
 open_session_editor (CareTrainingView *self, CareRecord *session, const char *title)
 {
   static const char *const fields[] = { "course_id", "trainer_id", "start_at", "end_at",
-                                        "location", "url", "seats", NULL };
+                                        "location",  "url",        "seats",    NULL };
   GtkRoot                 *root = gtk_widget_get_root (GTK_WIDGET (self));
   CareEditorDialog        *dialog = care_editor_dialog_new (
              GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, get_store (self), session, fields, title);
@@ -575,7 +577,8 @@ cancel_response_cb (AdwMessageDialog *dialog, const char *response, CareTraining
     message = g_strdup_printf (_ ("Could not cancel the enrolment: %s"), error->message);
   else if (promoted != NULL)
     {
-      g_autofree char *who = care_format_record_reference (get_store (self), promoted, "contact_id");
+      g_autofree char *who =
+          care_format_record_reference (get_store (self), promoted, "contact_id");
       /* TRANSLATORS: a toast after a cancellation freed a seat: "Ana Costa moved from the waitlist" */
       message = g_strdup_printf (_ ("%s moved from the waitlist"), who != NULL ? who : "");
     }
@@ -669,7 +672,8 @@ selection_changed_cb (GtkSingleSelection *selection, GParamSpec *pspec, CareTrai
 }
 
 static void
-records_changed_cb (GListModel *model, guint position, guint removed, guint added, CareTrainingView *self)
+records_changed_cb (
+    GListModel *model, guint position, guint removed, guint added, CareTrainingView *self)
 {
   update_empty_state (self);
 }
@@ -769,7 +773,8 @@ static void
 view_new_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareTrainingView *self = CARE_TRAINING_VIEW (widget);
-  g_autoptr (CareRecord) session = care_record_new (care_schema_entity (CARE_ENTITY_TRAINING_SESSION));
+  g_autoptr (CareRecord) session =
+      care_record_new (care_schema_entity (CARE_ENTITY_TRAINING_SESSION));
   g_autoptr (GDateTime) now = care_clock_now_local ();
   g_autoptr (GDateTime) start = NULL;
   g_autoptr (GDateTime) end = NULL;
@@ -820,7 +825,8 @@ view_export_calendar_cb (GtkWidget *widget, const char *action, GVariant *param)
 static void
 view_new_course_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
-  g_autoptr (CareRecord) course = care_record_new (care_schema_entity (CARE_ENTITY_TRAINING_COURSE));
+  g_autoptr (CareRecord) course =
+      care_record_new (care_schema_entity (CARE_ENTITY_TRAINING_COURSE));
 
   open_course_editor (CARE_TRAINING_VIEW (widget), course, _ ("New Training Course"));
 }
@@ -863,8 +869,8 @@ show_record (CareView *view, const char *id)
 {
   CareTrainingView *self = CARE_TRAINING_VIEW (view);
   g_autoptr (GError) error = NULL;
-  g_autoptr (CareRecord) session =
-      care_store_load (get_store (self), care_schema_entity (CARE_ENTITY_TRAINING_SESSION), id, &error);
+  g_autoptr (CareRecord) session = care_store_load (
+      get_store (self), care_schema_entity (CARE_ENTITY_TRAINING_SESSION), id, &error);
   int position;
 
   if (session == NULL)
@@ -887,14 +893,15 @@ care_training_view_constructed (GObject *object)
   CareTrainingView *self = CARE_TRAINING_VIEW (object);
   g_autoptr (CareQuery) query = care_query_new (care_schema_entity (CARE_ENTITY_TRAINING_SESSION));
   g_autoptr (CareQuery) contacts = care_query_new (care_schema_entity (CARE_ENTITY_CONTACT));
-  GtkWidget          *picker;
+  GtkWidget *picker;
 
   G_OBJECT_CLASS (care_training_view_parent_class)->constructed (object);
 
   care_query_add_string (query, "start_at", CARE_QUERY_LT, "0");
   self->records = care_record_list_new (get_store (self), query);
-  self->selection = care_view_bind_list (CARE_VIEW (self), self->list_view, G_LIST_MODEL (self->records),
-                                         G_CALLBACK (setup_row_cb), G_CALLBACK (bind_row_cb));
+  self->selection =
+      care_view_bind_list (CARE_VIEW (self), self->list_view, G_LIST_MODEL (self->records),
+                           G_CALLBACK (setup_row_cb), G_CALLBACK (bind_row_cb));
   g_signal_connect_object (self->selection, "notify::selected-item",
                            G_CALLBACK (selection_changed_cb), self, 0);
   g_signal_connect_object (self->records, "items-changed", G_CALLBACK (records_changed_cb), self,
@@ -971,7 +978,8 @@ care_training_view_class_init (CareTrainingViewClass *klass)
 
   gtk_widget_class_install_action (widget_class, "view.new", NULL, view_new_cb);
   gtk_widget_class_install_action (widget_class, "view.edit", NULL, view_edit_cb);
-  gtk_widget_class_install_action (widget_class, "view.export-calendar", NULL, view_export_calendar_cb);
+  gtk_widget_class_install_action (widget_class, "view.export-calendar", NULL,
+                                   view_export_calendar_cb);
   gtk_widget_class_install_action (widget_class, "view.new-course", NULL, view_new_course_cb);
   gtk_widget_class_install_action (widget_class, "view.edit-course", NULL, view_edit_course_cb);
   gtk_widget_class_install_action (widget_class, "view.back", NULL, view_back_cb);
@@ -985,7 +993,7 @@ care_training_view_init (CareTrainingView *self)
   self->course_names = gtk_string_list_new (NULL);
   self->course_ids = g_ptr_array_new_with_free_func (g_free);
 
-  self->new_button =
-      care_view_new_header_button (CARE_VIEW (self), "list-add-symbolic", _ ("New Training Session"),
-                                   _ ("New Training Session (Ctrl+N)"), "view.new");
+  self->new_button = care_view_new_header_button (CARE_VIEW (self), "list-add-symbolic",
+                                                  _ ("New Training Session"),
+                                                  _ ("New Training Session (Ctrl+N)"), "view.new");
 }

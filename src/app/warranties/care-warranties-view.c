@@ -72,11 +72,11 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-static const char *const claim_fields[] = { "subject", "description", "channel",
+static const char *const claim_fields[] = { "subject",  "description", "channel",
                                             "priority", "assignee_id", NULL };
 static const char *const warranty_fields[] = {
-  "product_id", "kind", "start_date", "end_date", "covers_parts",
-  "covers_labour", "covers_onsite", "discount_percent", "terms", NULL
+  "product_id",    "kind",          "start_date",       "end_date", "covers_parts",
+  "covers_labour", "covers_onsite", "discount_percent", "terms",    NULL
 };
 
 static CareStore *
@@ -104,8 +104,7 @@ iso_in_days (int days)
 static const char *
 status_label (CareWarrantyStatus status)
 {
-  const CareField *f =
-      care_schema_field (CARE_ENTITY_SERVICE_CASE, "warranty_status");
+  const CareField *f = care_schema_field (CARE_ENTITY_SERVICE_CASE, "warranty_status");
 
   return care_field_choice_label (f, care_warranty_status_key (status));
 }
@@ -273,7 +272,8 @@ update_list_state (CareWarrantiesView *self)
 }
 
 static void
-records_changed_cb (GListModel *model, guint position, guint removed, guint added, CareWarrantiesView *self)
+records_changed_cb (
+    GListModel *model, guint position, guint removed, guint added, CareWarrantiesView *self)
 {
   update_list_state (self);
 }
@@ -372,8 +372,7 @@ contact_line (CareRecord *customer)
 
   if (email != NULL && phone != NULL)
     return g_strdup_printf ("%s · %s", email, phone);
-  return g_strdup (email != NULL ? email : phone != NULL ? phone
-                                                         : "");
+  return g_strdup (email != NULL ? email : phone != NULL ? phone : "");
 }
 
 /* The detail */
@@ -423,7 +422,8 @@ show_detail (CareWarrantiesView *self, CareRecord *warranty)
     }
 
   product = care_format_load_reference (store (self), warranty, "product_id");
-  customer = product != NULL ? care_format_load_reference (store (self), product, "customer_id") : NULL;
+  customer =
+      product != NULL ? care_format_load_reference (store (self), product, "customer_id") : NULL;
   line = product_line (product);
   kind = care_format_record_field (warranty, "kind");
   period = period_text (warranty);
@@ -492,7 +492,12 @@ reload_current (CareWarrantiesView *self)
 /* The lookup */
 
 static void
-show_answer (CareWarrantiesView *self, const char *icon, CareWarrantyStatus css_status, const char *title, const char *subtitle, const char *details)
+show_answer (CareWarrantiesView *self,
+             const char         *icon,
+             CareWarrantyStatus  css_status,
+             const char         *title,
+             const char         *subtitle,
+             const char         *details)
 {
   g_autofree char *a11y = g_strjoin (". ", title, subtitle, details, NULL);
 
@@ -565,7 +570,8 @@ lookup (CareWarrantiesView *self, const char *serial)
       return;
     }
 
-  customer = load (self, CARE_ENTITY_CUSTOMER, care_record_get_string (coverage.product, "customer_id"));
+  customer =
+      load (self, CARE_ENTITY_CUSTOMER, care_record_get_string (coverage.product, "customer_id"));
   {
     g_autofree char *line = product_line (coverage.product);
     subtitle = customer != NULL
@@ -668,8 +674,8 @@ warranty_saved_cb (CareEditorDialog *dialog, CareRecord *record, CareWarrantiesV
 static void
 open_editor (CareWarrantiesView *self, CareRecord *record, const char *title)
 {
-  CareEditorDialog *dialog =
-      care_editor_dialog_new (care_view_get_window (self), store (self), record, warranty_fields, title);
+  CareEditorDialog *dialog = care_editor_dialog_new (care_view_get_window (self), store (self),
+                                                     record, warranty_fields, title);
 
   g_signal_connect_object (dialog, "saved", G_CALLBACK (warranty_saved_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -826,8 +832,9 @@ care_warranties_view_constructed (GObject *object)
   self->records = care_record_list_new (store (self), q);
   g_signal_connect_object (self->records, "items-changed", G_CALLBACK (records_changed_cb), self,
                            0);
-  self->selection = care_view_bind_list (CARE_VIEW (self), self->list_view, G_LIST_MODEL (self->records),
-                                         G_CALLBACK (setup_row_cb), G_CALLBACK (bind_row_cb));
+  self->selection =
+      care_view_bind_list (CARE_VIEW (self), self->list_view, G_LIST_MODEL (self->records),
+                           G_CALLBACK (setup_row_cb), G_CALLBACK (bind_row_cb));
 
   g_signal_connect_object (store (self), "changed", G_CALLBACK (store_changed_cb), self, 0);
   update_list_state (self);
@@ -875,7 +882,10 @@ care_warranties_view_get_property (GObject *object, guint prop_id, GValue *value
 }
 
 static void
-care_warranties_view_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+care_warranties_view_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
 {
   CareWarrantiesView *self = CARE_WARRANTIES_VIEW (object);
   const char         *filter;

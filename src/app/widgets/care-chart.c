@@ -37,8 +37,7 @@ G_DEFINE_FINAL_TYPE (CareChart, care_chart, GTK_TYPE_WIDGET)
 /* Helpers */
 
 static PangoLayout *
-small_layout (CareChart  *self,
-              const char *text)
+small_layout (CareChart *self, const char *text)
 {
   PangoLayout   *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
   PangoAttrList *attrs = pango_attr_list_new ();
@@ -61,9 +60,7 @@ layout_height (CareChart *self)
 }
 
 static void
-get_colors (CareChart *self,
-            GdkRGBA   *fg,
-            GdkRGBA   *accent)
+get_colors (CareChart *self, GdkRGBA *fg, GdkRGBA *accent)
 {
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   GtkStyleContext *context = gtk_widget_get_style_context (GTK_WIDGET (self));
@@ -75,10 +72,7 @@ get_colors (CareChart *self,
 }
 
 static void
-series_color (guint          series,
-              const GdkRGBA *fg,
-              const GdkRGBA *accent,
-              GdkRGBA       *out)
+series_color (guint series, const GdkRGBA *fg, const GdkRGBA *accent, GdkRGBA *out)
 {
   *out = series == 0 ? *accent : *fg;
   if (series > 0)
@@ -105,9 +99,7 @@ nice_ceiling (double value)
 }
 
 static void
-value_range (CareChart *self,
-             double    *min,
-             double    *max)
+value_range (CareChart *self, double *min, double *max)
 {
   double top = 0;
 
@@ -130,11 +122,7 @@ format_value (double value)
 }
 
 static void
-draw_text (cairo_t       *cr,
-           PangoLayout   *layout,
-           double         x,
-           double         y,
-           const GdkRGBA *color)
+draw_text (cairo_t *cr, PangoLayout *layout, double x, double y, const GdkRGBA *color)
 {
   cairo_move_to (cr, x, y);
   gdk_cairo_set_source_rgba (cr, color);
@@ -172,8 +160,7 @@ care_chart_measure (GtkWidget     *widget,
 }
 
 static void
-care_chart_snapshot (GtkWidget   *widget,
-                     GtkSnapshot *snapshot)
+care_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   CareChart *self = CARE_CHART (widget);
   int        width = gtk_widget_get_width (widget);
@@ -303,7 +290,8 @@ care_chart_snapshot (GtkWidget   *widget,
               double bar = group / self->n_series;
 
               x = plot_left + slot * p + (slot - group) / 2 + bar * s;
-              cairo_rectangle (cr, x, y, MAX (bar - (self->n_series > 1 ? 1 : 0), 1), plot_bottom - y);
+              cairo_rectangle (cr, x, y, MAX (bar - (self->n_series > 1 ? 1 : 0), 1),
+                               plot_bottom - y);
               cairo_fill (cr);
             }
           else
@@ -332,7 +320,8 @@ care_chart_snapshot (GtkWidget   *widget,
                 continue;
               value = CLAMP (value, min, max);
               cairo_arc (cr, plot_left + slot * (p + 0.5),
-                         plot_bottom - (plot_bottom - plot_top) * (value - min) / (max - min), 3, 0, 2 * G_PI);
+                         plot_bottom - (plot_bottom - plot_top) * (value - min) / (max - min), 3, 0,
+                         2 * G_PI);
               cairo_fill (cr);
             }
         }
@@ -418,9 +407,7 @@ care_chart_set_data (CareChart         *self,
 
 /* A fixed scale, e.g. 1 to 5 for a score; by default 0 to a round number above the data. */
 void
-care_chart_set_range (CareChart *self,
-                      double     min,
-                      double     max)
+care_chart_set_range (CareChart *self, double min, double max)
 {
   g_return_if_fail (CARE_IS_CHART (self));
 

@@ -21,8 +21,6 @@ void       care_chart_set_data (CareChart         *self,
                                 guint              n_series,
                                 const char *const *series_names,
                                 const double      *values);
-void       care_chart_set_range (CareChart *self,
-                                 double     min,
-                                 double     max);
+void       care_chart_set_range (CareChart *self, double min, double max);
 
 G_END_DECLS

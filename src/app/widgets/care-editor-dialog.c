@@ -35,9 +35,7 @@ enum
 static guint signals[N_SIGNALS];
 
 static void
-editor_save_cb (GtkWidget  *widget,
-         const char *action,
-         GVariant   *param)
+editor_save_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareEditorDialog *self = CARE_EDITOR_DIALOG (widget);
   g_autoptr (GError) error = NULL;
@@ -55,9 +53,7 @@ editor_save_cb (GtkWidget  *widget,
 }
 
 static void
-editor_cancel_cb (GtkWidget  *widget,
-           const char *action,
-           GVariant   *param)
+editor_cancel_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   gtk_window_destroy (GTK_WINDOW (widget));
 }
@@ -71,18 +67,19 @@ care_editor_dialog_class_init (CareEditorDialogClass *klass)
    * CareEditorDialog::saved:
    * @record: the record as stored
    */
-  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                 G_TYPE_NONE, 1, CARE_TYPE_RECORD);
+  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                 NULL, NULL, G_TYPE_NONE, 1, CARE_TYPE_RECORD);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/aftercare/Aftercare/widgets/care-editor-dialog.ui");
+  gtk_widget_class_set_template_from_resource (
+      widget_class, "/io/github/aftercare/Aftercare/widgets/care-editor-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, CareEditorDialog, window_title);
   gtk_widget_class_bind_template_child (widget_class, CareEditorDialog, clamp);
   gtk_widget_class_bind_template_child (widget_class, CareEditorDialog, save_button);
 
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, editor_save_cb);
   gtk_widget_class_install_action (widget_class, "editor.cancel", NULL, editor_cancel_cb);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "editor.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "editor.save",
+                                       NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "editor.cancel", NULL);
 }
 
@@ -105,8 +102,8 @@ care_editor_dialog_new (GtkWindow         *parent,
                         const char *const *fields,
                         const char        *title)
 {
-  CareEditorDialog *self = g_object_new (CARE_TYPE_EDITOR_DIALOG, "transient-for", parent, "modal", TRUE,
-                                         "title", title, NULL);
+  CareEditorDialog *self = g_object_new (CARE_TYPE_EDITOR_DIALOG, "transient-for", parent, "modal",
+                                         TRUE, "title", title, NULL);
 
   adw_window_title_set_title (self->window_title, title);
   self->editor = CARE_RECORD_EDITOR (care_record_editor_new (store, record, fields));

@@ -159,21 +159,15 @@ care_file_job_new (GtkWidget           *widget,
 /* Adds a filter matching @suffixes (without dots); the first one added is
  * selected. care_file_job_get_filter_id() tells which one the user chose. */
 void
-care_file_job_add_filter (CareFileJob       *self,
-                          int                id,
-                          const char        *name,
-                          const char *const *suffixes)
+care_file_job_add_filter (CareFileJob *self, int id, const char *name, const char *const *suffixes)
 {
   care_file_job_add_mime_filter (self, id, name, NULL, suffixes);
 }
 
 /* Like care_file_job_add_filter(), also matching files of @mime_type. */
 void
-care_file_job_add_mime_filter (CareFileJob       *self,
-                               int                id,
-                               const char        *name,
-                               const char        *mime_type,
-                               const char *const *suffixes)
+care_file_job_add_mime_filter (
+    CareFileJob *self, int id, const char *name, const char *mime_type, const char *const *suffixes)
 {
   GtkFileFilter *filter;
 
@@ -191,8 +185,7 @@ care_file_job_add_mime_filter (CareFileJob       *self,
 }
 
 void
-care_file_job_set_current_name (CareFileJob *self,
-                                const char  *name)
+care_file_job_set_current_name (CareFileJob *self, const char *name)
 {
   g_return_if_fail (CARE_IS_FILE_JOB (self));
   g_return_if_fail (self->native != NULL);
@@ -259,8 +252,7 @@ care_file_job_get_display_name (CareFileJob *self)
 
 /* Whether the chosen file's name ends in "." and one of @suffixes, in any case. */
 gboolean
-care_file_job_has_suffix (CareFileJob       *self,
-                          const char *const *suffixes)
+care_file_job_has_suffix (CareFileJob *self, const char *const *suffixes)
 {
   g_autofree char *base = NULL;
   g_autofree char *lower = NULL;
@@ -286,9 +278,7 @@ care_file_job_has_suffix (CareFileJob       *self,
  * until read: a file left unchanged is worth more than a passing toast.
  * A cancelled job is not an error and shows nothing. */
 void
-care_file_job_show_error (CareFileJob  *self,
-                          const char   *heading,
-                          const GError *error)
+care_file_job_show_error (CareFileJob *self, const char *heading, const GError *error)
 {
   GtkWidget *dialog;
 

@@ -26,9 +26,7 @@
  * change itself is saved and the agent can still book a call by hand).
  */
 CareRecord *
-care_follow_up_after_change (CareContext *context,
-                             const char  *old_status,
-                             CareRecord  *saved)
+care_follow_up_after_change (CareContext *context, const char *old_status, CareRecord *saved)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = care_clock_now_utc ();
@@ -38,10 +36,12 @@ care_follow_up_after_change (CareContext *context,
   g_return_val_if_fail (CARE_IS_CONTEXT (context), NULL);
   g_return_val_if_fail (CARE_IS_RECORD (saved), NULL);
 
-  if (g_strcmp0 (old_status, care_record_get_string (saved, "status")) == 0 || !care_follow_up_applies (saved))
+  if (g_strcmp0 (old_status, care_record_get_string (saved, "status")) == 0 ||
+      !care_follow_up_applies (saved))
     return NULL;
 
-  days = (guint) MAX (g_settings_get_int (care_context_get_settings (context), "follow-up-days"), 1);
+  days =
+      (guint) MAX (g_settings_get_int (care_context_get_settings (context), "follow-up-days"), 1);
   if (!care_follow_up_schedule (care_context_get_store (context), saved, days, now, &call, &error))
     {
       g_warning ("Could not book the follow-up call: %s", error->message);

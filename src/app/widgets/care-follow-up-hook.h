@@ -5,9 +5,8 @@
 
 G_BEGIN_DECLS
 
-CareRecord *care_follow_up_after_change (CareContext *context,
-                                         const char  *old_status,
-                                         CareRecord  *saved);
-char       *care_follow_up_describe (CareRecord *call);
+CareRecord       *
+care_follow_up_after_change (CareContext *context, const char *old_status, CareRecord *saved);
+char *care_follow_up_describe (CareRecord *call);
 
 G_END_DECLS

@@ -13,8 +13,7 @@
 #include "care-format.h"
 
 char *
-care_format_value (const CareField *field,
-                   GVariant        *value)
+care_format_value (const CareField *field, GVariant *value)
 {
   if (value == NULL)
     return g_strdup ("");
@@ -43,8 +42,7 @@ care_format_value (const CareField *field,
 }
 
 char *
-care_format_record_field (CareRecord *record,
-                          const char *field)
+care_format_record_field (CareRecord *record, const char *field)
 {
   const CareField *f = care_entity_lookup_field (care_record_get_entity (record), field);
 
@@ -53,8 +51,7 @@ care_format_record_field (CareRecord *record,
 }
 
 static char *
-join_nonempty (const char *sep,
-               ...)
+join_nonempty (const char *sep, ...)
 {
   g_autoptr (GStrvBuilder) parts = g_strv_builder_new ();
   g_auto (GStrv) strv = NULL;
@@ -76,8 +73,7 @@ join_nonempty (const char *sep,
 /* A name for any record, as lists and reference rows show it. Records
  * whose own fields do not name them borrow from a parent. */
 char *
-care_format_title (CareStore  *store,
-                   CareRecord *record)
+care_format_title (CareStore *store, CareRecord *record)
 {
   const CareEntity *e = care_record_get_entity (record);
   const char       *name = e->name;
@@ -85,14 +81,16 @@ care_format_title (CareStore  *store,
   if (g_str_equal (name, "training_session"))
     {
       g_autofree char *when = care_format_datetime (care_record_get_string (record, "start_at"));
-      g_autofree char *course = care_format_reference (store, care_entity_lookup_field (e, "course_id"),
-                                                       care_record_get_string (record, "course_id"));
+      g_autofree char *course =
+          care_format_reference (store, care_entity_lookup_field (e, "course_id"),
+                                 care_record_get_string (record, "course_id"));
       return join_nonempty (" — ", course, when, END);
     }
   if (g_str_equal (name, "appointment") || g_str_equal (name, "warranty"))
     {
       g_autofree char *kind = care_format_record_field (record, "kind");
-      g_autofree char *when = care_format_record_field (record, g_str_equal (name, "warranty") ? "end_date" : "start_at");
+      g_autofree char *when = care_format_record_field (
+          record, g_str_equal (name, "warranty") ? "end_date" : "start_at");
       return join_nonempty (" — ", kind, when, END);
     }
   if (g_str_equal (name, "enrolment"))
@@ -110,10 +108,12 @@ care_format_subtitle (CareRecord *record)
 
   if (g_str_equal (name, "customer") || g_str_equal (name, "contact"))
     /* Only contacts have a role: asking a customer for one is a critical. */
-    return join_nonempty (" · ", g_str_equal (name, "contact") ? care_record_get_string (record, "role") : NULL,
-                          care_record_get_string (record, "email"), care_record_get_string (record, "phone"), END);
+    return join_nonempty (
+        " · ", g_str_equal (name, "contact") ? care_record_get_string (record, "role") : NULL,
+        care_record_get_string (record, "email"), care_record_get_string (record, "phone"), END);
   if (g_str_equal (name, "product"))
-    return join_nonempty (" · ", care_record_get_string (record, "serial"), care_record_get_string (record, "model"), END);
+    return join_nonempty (" · ", care_record_get_string (record, "serial"),
+                          care_record_get_string (record, "model"), END);
   if (g_str_equal (name, "staff"))
     {
       g_autofree char *role = care_format_record_field (record, "role");
@@ -132,9 +132,7 @@ care_format_subtitle (CareRecord *record)
 /* The title of the record a reference field points at, or a note that it
  * is gone (deleted elsewhere, or not synced yet). */
 char *
-care_format_reference (CareStore       *store,
-                       const CareField *field,
-                       const char      *id)
+care_format_reference (CareStore *store, const CareField *field, const char *id)
 {
   g_autoptr (CareRecord) target = NULL;
 
@@ -151,9 +149,7 @@ care_format_reference (CareStore       *store,
 /* The record @record's reference @field points at, or %NULL when the
  * field is empty or the record is gone. */
 CareRecord *
-care_format_load_reference (CareStore  *store,
-                            CareRecord *record,
-                            const char *field)
+care_format_load_reference (CareStore *store, CareRecord *record, const char *field)
 {
   const CareField *f = care_entity_lookup_field (care_record_get_entity (record), field);
   const char      *id = care_record_get_string (record, field);
@@ -166,13 +162,12 @@ care_format_load_reference (CareStore  *store,
 /* Like care_format_reference() for @record's reference @field, but %NULL
  * when the field is empty, so a caller can leave the name out. */
 char *
-care_format_record_reference (CareStore  *store,
-                              CareRecord *record,
-                              const char *field)
+care_format_record_reference (CareStore *store, CareRecord *record, const char *field)
 {
   const char *id = care_record_get_string (record, field);
 
   if (id == NULL)
     return NULL;
-  return care_format_reference (store, care_entity_lookup_field (care_record_get_entity (record), field), id);
+  return care_format_reference (
+      store, care_entity_lookup_field (care_record_get_entity (record), field), id);
 }

@@ -6,22 +6,13 @@
 
 G_BEGIN_DECLS
 
-char *care_format_value (const CareField *field,
-                         GVariant        *value);
-char *care_format_record_field (CareRecord *record,
-                                const char *field);
+char *care_format_value (const CareField *field, GVariant *value);
+char *care_format_record_field (CareRecord *record, const char *field);
 
-char       *care_format_title (CareStore  *store,
-                               CareRecord *record);
+char       *care_format_title (CareStore *store, CareRecord *record);
 char       *care_format_subtitle (CareRecord *record);
-char       *care_format_reference (CareStore       *store,
-                                   const CareField *field,
-                                   const char      *id);
-CareRecord *care_format_load_reference (CareStore  *store,
-                                        CareRecord *record,
-                                        const char *field);
-char       *care_format_record_reference (CareStore  *store,
-                                          CareRecord *record,
-                                          const char *field);
+char       *care_format_reference (CareStore *store, const CareField *field, const char *id);
+CareRecord *care_format_load_reference (CareStore *store, CareRecord *record, const char *field);
+char       *care_format_record_reference (CareStore *store, CareRecord *record, const char *field);
 
 G_END_DECLS

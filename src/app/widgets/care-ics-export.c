@@ -87,8 +87,7 @@ export_done (CareFileJob *job, GAsyncResult *result, gpointer user_data)
 /* "<title> <day>.ics", the day in local time, without characters that
  * file systems refuse or that would make a path. */
 char *
-care_ics_export_file_name (CareRecord *event,
-                           const char *title)
+care_ics_export_file_name (CareRecord *event, const char *title)
 {
   g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
   g_autoptr (GDateTime) start = NULL;
@@ -136,10 +135,7 @@ care_ics_export_file_name (CareRecord *event,
  * writes it there as iCalendar.
  */
 void
-care_ics_export_event (GtkWidget  *widget,
-                       CareStore  *store,
-                       CareRecord *event,
-                       const char *title)
+care_ics_export_event (GtkWidget *widget, CareStore *store, CareRecord *event, const char *title)
 {
   g_autoptr (CareFileJob) job = NULL;
   g_autofree char *name = NULL;

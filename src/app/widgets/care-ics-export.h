@@ -7,11 +7,8 @@
 
 G_BEGIN_DECLS
 
-char *care_ics_export_file_name (CareRecord *event,
-                                 const char *title);
-void  care_ics_export_event (GtkWidget  *widget,
-                             CareStore  *store,
-                             CareRecord *event,
-                             const char *title);
+char *care_ics_export_file_name (CareRecord *event, const char *title);
+void
+care_ics_export_event (GtkWidget *widget, CareStore *store, CareRecord *event, const char *title);
 
 G_END_DECLS

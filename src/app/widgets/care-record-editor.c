@@ -74,8 +74,7 @@ field_row_free (gpointer data)
 }
 
 static FieldRow *
-row_for_field (CareRecordEditor *self,
-               const char       *name)
+row_for_field (CareRecordEditor *self, const char *name)
 {
   for (guint i = 0; i < self->rows->len; i++)
     {
@@ -88,9 +87,7 @@ row_for_field (CareRecordEditor *self,
 
 /* The first problem in the form, in field order, or NULL. */
 static const char *
-first_problem (CareRecordEditor *self,
-               FieldRow        **out_row,
-               gboolean          all)
+first_problem (CareRecordEditor *self, FieldRow **out_row, gboolean all)
 {
   static char *required_message;
 
@@ -103,7 +100,8 @@ first_problem (CareRecordEditor *self,
           *out_row = fr;
           return fr->error;
         }
-      if ((all || fr->touched) && fr->field->required && care_record_get_value_at (self->record, fr->index) == NULL)
+      if ((all || fr->touched) && fr->field->required &&
+          care_record_get_value_at (self->record, fr->index) == NULL)
         {
           g_autoptr (GError) error = NULL;
           care_field_validate (fr->field, NULL, &error);
@@ -119,8 +117,7 @@ first_problem (CareRecordEditor *self,
 }
 
 static void
-show_problems (CareRecordEditor *self,
-               gboolean          all)
+show_problems (CareRecordEditor *self, gboolean all)
 {
   FieldRow   *bad = NULL;
   const char *message = first_problem (self, &bad, all);
@@ -134,7 +131,8 @@ show_problems (CareRecordEditor *self,
         gtk_widget_add_css_class (fr->row, "error");
       else
         gtk_widget_remove_css_class (fr->row, "error");
-      gtk_widget_set_tooltip_text (fr->row, wrong ? (fr->error != NULL ? fr->error : message) : NULL);
+      gtk_widget_set_tooltip_text (fr->row,
+                                   wrong ? (fr->error != NULL ? fr->error : message) : NULL);
     }
 
   gtk_label_set_text (self->error_label, message != NULL ? message : "");
@@ -145,9 +143,7 @@ show_problems (CareRecordEditor *self,
 /* Sets the working copy from a row; @value NULL unsets, @error is the
  * reason the user's input is not a value (the old value is kept then). */
 static void
-commit_value (FieldRow   *fr,
-              GVariant   *value,
-              const char *error)
+commit_value (FieldRow *fr, GVariant *value, const char *error)
 {
   CareRecordEditor *self = fr->editor;
 
@@ -165,8 +161,7 @@ commit_value (FieldRow   *fr,
 }
 
 static void
-text_changed_cb (GtkEditable *editable,
-                 FieldRow    *fr)
+text_changed_cb (GtkEditable *editable, FieldRow *fr)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GVariant) value = NULL;
@@ -178,8 +173,7 @@ text_changed_cb (GtkEditable *editable,
 }
 
 static void
-note_changed_cb (GtkTextBuffer *buffer,
-                 FieldRow      *fr)
+note_changed_cb (GtkTextBuffer *buffer, FieldRow *fr)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GVariant) value = NULL;
@@ -195,18 +189,14 @@ note_changed_cb (GtkTextBuffer *buffer,
 }
 
 static void
-switch_cb (GtkSwitch  *sw,
-           GParamSpec *pspec,
-           FieldRow   *fr)
+switch_cb (GtkSwitch *sw, GParamSpec *pspec, FieldRow *fr)
 {
   commit_value (fr, g_variant_new_boolean (gtk_switch_get_active (sw)), NULL);
 }
 
 /* Optional choices have a first "Not set" item. */
 static void
-combo_cb (AdwComboRow *combo,
-          GParamSpec  *pspec,
-          FieldRow    *fr)
+combo_cb (AdwComboRow *combo, GParamSpec *pspec, FieldRow *fr)
 {
   guint selected = adw_combo_row_get_selected (combo);
   guint offset = fr->field->required ? 0 : 1;
@@ -246,10 +236,10 @@ date_picked (FieldRow *fr)
     }
   else
     {
-      g_autoptr (GDateTime) local = g_date_time_new_local (g_date_time_get_year (day), g_date_time_get_month (day),
-                                                           g_date_time_get_day_of_month (day),
-                                                           gtk_spin_button_get_value_as_int (fr->hour),
-                                                           gtk_spin_button_get_value_as_int (fr->minute), 0);
+      g_autoptr (GDateTime) local = g_date_time_new_local (
+          g_date_time_get_year (day), g_date_time_get_month (day),
+          g_date_time_get_day_of_month (day), gtk_spin_button_get_value_as_int (fr->hour),
+          gtk_spin_button_get_value_as_int (fr->minute), 0);
       g_autoptr (GDateTime) utc = g_date_time_to_utc (local);
       g_autofree char *iso = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
       commit_value (fr, g_variant_new_string (iso), NULL);
@@ -259,8 +249,7 @@ date_picked (FieldRow *fr)
 }
 
 static void
-day_selected_cb (GtkCalendar *calendar,
-                 FieldRow    *fr)
+day_selected_cb (GtkCalendar *calendar, FieldRow *fr)
 {
   date_picked (fr);
 }
@@ -268,55 +257,48 @@ day_selected_cb (GtkCalendar *calendar,
 /* The calendar keeps a day selected when its arrows change the month or
  * the year; the field follows what it shows, as if that day were clicked. */
 static void
-month_changed_cb (GtkCalendar *calendar,
-                  FieldRow    *fr)
+month_changed_cb (GtkCalendar *calendar, FieldRow *fr)
 {
   if (!fr->editor->updating)
     date_picked (fr);
 }
 
 static void
-time_changed_cb (GtkSpinButton *spin,
-                 FieldRow      *fr)
+time_changed_cb (GtkSpinButton *spin, FieldRow *fr)
 {
   if (!fr->editor->updating)
     date_picked (fr);
 }
 
 static void
-picked_cb (CareRecordPicker *picker,
-           CareRecord       *record,
-           FieldRow         *fr)
+picked_cb (CareRecordPicker *picker, CareRecord *record, FieldRow *fr)
 {
   commit_value (fr, g_variant_new_string (care_record_get_id (record)), NULL);
   update_subtitle (fr);
 }
 
 static void
-clear_cb (GtkButton *button,
-          FieldRow  *fr)
+clear_cb (GtkButton *button, FieldRow *fr)
 {
   commit_value (fr, NULL, NULL);
   update_subtitle (fr);
 }
 
 static GtkWidget *
-icon_button (const char *icon,
-             const char *label)
+icon_button (const char *icon, const char *label)
 {
   GtkWidget *button = gtk_button_new_from_icon_name (icon);
 
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (button, "flat");
   gtk_widget_set_tooltip_text (button, label);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
   return button;
 }
 
 static GtkWidget *
-menu_button (const char *icon,
-             const char *label,
-             GtkWidget  *popover)
+menu_button (const char *icon, const char *label, GtkWidget *popover)
 {
   GtkWidget *button = gtk_menu_button_new ();
 
@@ -325,13 +307,13 @@ menu_button (const char *icon,
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (button, "flat");
   gtk_widget_set_tooltip_text (button, label);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
   return button;
 }
 
 static void
-add_clear_button (FieldRow   *fr,
-                  const char *label)
+add_clear_button (FieldRow *fr, const char *label)
 {
   GtkWidget *clear;
 
@@ -344,10 +326,7 @@ add_clear_button (FieldRow   *fr,
 }
 
 static GtkWidget *
-time_spin (int         max,
-           int         step,
-           const char *label,
-           FieldRow   *fr)
+time_spin (int max, int step, const char *label, FieldRow *fr)
 {
   GtkWidget *spin = gtk_spin_button_new_with_range (0, max, step);
 
@@ -521,7 +500,8 @@ fill_row (FieldRow *fr)
   switch (f->type)
     {
     case CARE_FIELD_BOOL:
-      gtk_switch_set_active (GTK_SWITCH (fr->input), value != NULL && g_variant_get_boolean (value));
+      gtk_switch_set_active (GTK_SWITCH (fr->input),
+                             value != NULL && g_variant_get_boolean (value));
       break;
     case CARE_FIELD_ENUM:
       {
@@ -545,7 +525,8 @@ fill_row (FieldRow *fr)
 
         if (value != NULL && f->type == CARE_FIELD_DATE)
           {
-            g_autofree char *noon = g_strdup_printf ("%sT12:00:00", g_variant_get_string (value, NULL));
+            g_autofree char *noon =
+                g_strdup_printf ("%sT12:00:00", g_variant_get_string (value, NULL));
             local = g_date_time_new_from_iso8601 (noon, utc);
           }
         else if (value != NULL)
@@ -573,8 +554,9 @@ fill_row (FieldRow *fr)
       break;
     case CARE_FIELD_INT:
       {
-        g_autofree char *text = value != NULL ? g_strdup_printf ("%" G_GINT64_FORMAT, g_variant_get_int64 (value))
-                                              : g_strdup ("");
+        g_autofree char *text =
+            value != NULL ? g_strdup_printf ("%" G_GINT64_FORMAT, g_variant_get_int64 (value))
+                          : g_strdup ("");
         gtk_editable_set_text (GTK_EDITABLE (fr->row), text);
       }
       break;
@@ -583,7 +565,8 @@ fill_row (FieldRow *fr)
     case CARE_FIELD_PHONE:
     case CARE_FIELD_URL:
     default:
-      gtk_editable_set_text (GTK_EDITABLE (fr->row), value != NULL ? g_variant_get_string (value, NULL) : "");
+      gtk_editable_set_text (GTK_EDITABLE (fr->row),
+                             value != NULL ? g_variant_get_string (value, NULL) : "");
       break;
     }
   self->updating = FALSE;
@@ -608,10 +591,7 @@ care_record_editor_dispose (GObject *object)
 }
 
 static void
-care_record_editor_get_property (GObject    *object,
-                                 guint       prop_id,
-                                 GValue     *value,
-                                 GParamSpec *pspec)
+care_record_editor_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   CareRecordEditor *self = CARE_RECORD_EDITOR (object);
 
@@ -634,20 +614,20 @@ care_record_editor_class_init (CareRecordEditorClass *klass)
   object_class->dispose = care_record_editor_dispose;
   object_class->get_property = care_record_editor_get_property;
 
-  properties[PROP_VALID] = g_param_spec_boolean ("valid", NULL, NULL, FALSE,
-                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_VALID] =
+      g_param_spec_boolean ("valid", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * CareRecordEditor::saved:
    * @record: the record as stored
    */
-  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                 G_TYPE_NONE, 1, CARE_TYPE_RECORD);
+  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                 NULL, NULL, G_TYPE_NONE, 1, CARE_TYPE_RECORD);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/aftercare/Aftercare/widgets/care-record-editor.ui");
+  gtk_widget_class_set_template_from_resource (
+      widget_class, "/io/github/aftercare/Aftercare/widgets/care-record-editor.ui");
   gtk_widget_class_bind_template_child (widget_class, CareRecordEditor, group);
   gtk_widget_class_bind_template_child (widget_class, CareRecordEditor, error_label);
 }
@@ -667,9 +647,7 @@ care_record_editor_init (CareRecordEditor *self)
  *   contact belongs to).
  */
 GtkWidget *
-care_record_editor_new (CareStore         *store,
-                        CareRecord        *record,
-                        const char *const *fields)
+care_record_editor_new (CareStore *store, CareRecord *record, const char *const *fields)
 {
   CareRecordEditor *self = g_object_new (CARE_TYPE_RECORD_EDITOR, NULL);
   const CareEntity *e = care_record_get_entity (record);
@@ -718,9 +696,7 @@ care_record_editor_get_record (CareRecordEditor *self)
 
 /* Restricts what a reference row offers, e.g. only technicians. */
 void
-care_record_editor_set_ref_query (CareRecordEditor *self,
-                                  const char       *field,
-                                  CareQuery        *query)
+care_record_editor_set_ref_query (CareRecordEditor *self, const char *field, CareQuery *query)
 {
   FieldRow *fr = row_for_field (self, field);
 
@@ -734,7 +710,8 @@ care_record_editor_is_valid (CareRecordEditor *self)
   FieldRow *bad = NULL;
 
   g_return_val_if_fail (CARE_IS_RECORD_EDITOR (self), FALSE);
-  return first_problem (self, &bad, TRUE) == NULL && care_record_validate (self->record, NULL, NULL);
+  return first_problem (self, &bad, TRUE) == NULL &&
+         care_record_validate (self->record, NULL, NULL);
 }
 
 void
@@ -753,8 +730,7 @@ care_record_editor_focus_first (CareRecordEditor *self)
  * user typed, the wrong row is marked and @error says which field and why.
  */
 gboolean
-care_record_editor_save (CareRecordEditor *self,
-                         GError          **error)
+care_record_editor_save (CareRecordEditor *self, GError **error)
 {
   FieldRow   *bad = NULL;
   const char *problem;
@@ -772,7 +748,8 @@ care_record_editor_save (CareRecordEditor *self,
       return FALSE;
     }
 
-  if (!care_record_validate (self->record, &bad_field, &local_error) || !care_store_save (self->store, self->record, &local_error))
+  if (!care_record_validate (self->record, &bad_field, &local_error) ||
+      !care_store_save (self->store, self->record, &local_error))
     {
       FieldRow *fr = bad_field != NULL ? row_for_field (self, bad_field) : NULL;
 
@@ -802,9 +779,7 @@ care_record_editor_save (CareRecordEditor *self,
  * the message below the form.
  */
 void
-care_record_editor_show_problem (CareRecordEditor *self,
-                                 const char       *field,
-                                 const char       *message)
+care_record_editor_show_problem (CareRecordEditor *self, const char *field, const char *message)
 {
   FieldRow *fr;
 

@@ -35,7 +35,8 @@ rebuild (CareRecordGroup *self)
   if (priv->subject == NULL)
     return;
 
-  CARE_RECORD_GROUP_GET_CLASS (self)->fill (self, care_context_get_store (priv->context), priv->subject);
+  CARE_RECORD_GROUP_GET_CLASS (self)->fill (self, care_context_get_store (priv->context),
+                                            priv->subject);
 
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self),
                                          priv->rows->len == 0 ? priv->empty_text : NULL);
@@ -55,7 +56,8 @@ record_group_create_cb (GtkWidget *widget, const char *action, GVariant *param)
   CareRecordGroupPrivate *priv = care_record_group_get_instance_private (self);
 
   if (priv->subject != NULL)
-    CARE_RECORD_GROUP_GET_CLASS (self)->create (self, care_context_get_store (priv->context), priv->subject);
+    CARE_RECORD_GROUP_GET_CLASS (self)->create (self, care_context_get_store (priv->context),
+                                                priv->subject);
 }
 
 static gboolean
@@ -101,7 +103,8 @@ care_record_group_class_init (CareRecordGroupClass *klass)
 
   klass->watches = care_record_group_real_watches;
 
-  gtk_widget_class_install_action (widget_class, "record-group.create", NULL, record_group_create_cb);
+  gtk_widget_class_install_action (widget_class, "record-group.create", NULL,
+                                   record_group_create_cb);
 }
 
 static void
@@ -136,7 +139,8 @@ care_record_group_setup (CareRecordGroup *self,
 
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "record-group.create");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, button_name, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  button_name, -1);
   adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (self), button);
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self), title);
   g_free (priv->empty_text);
@@ -158,7 +162,8 @@ care_record_group_set_subject (CareRecordGroup *self, CareContext *context, Care
   /* The same record again (a view redraws its detail pane after every
    * change): the rows only depend on its id and entity, and the store's
    * changes already rebuild them. */
-  if (priv->context == context && subject != NULL && priv->subject != NULL && care_record_get_id (subject) != NULL &&
+  if (priv->context == context && subject != NULL && priv->subject != NULL &&
+      care_record_get_id (subject) != NULL &&
       care_record_get_entity (subject) == care_record_get_entity (priv->subject) &&
       g_strcmp0 (care_record_get_id (subject), care_record_get_id (priv->subject)) == 0)
     {

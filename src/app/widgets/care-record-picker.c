@@ -44,20 +44,18 @@ update_query (CareRecordPicker *self)
 
   care_query_set_search (q, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
   care_record_list_set_query (self->records, q);
-  gtk_stack_set_visible_child_name (self->stack,
-                                    g_list_model_get_n_items (G_LIST_MODEL (self->records)) > 0 ? "list" : "empty");
+  gtk_stack_set_visible_child_name (
+      self->stack, g_list_model_get_n_items (G_LIST_MODEL (self->records)) > 0 ? "list" : "empty");
 }
 
 static void
-search_changed_cb (GtkSearchEntry   *entry,
-                   CareRecordPicker *self)
+search_changed_cb (GtkSearchEntry *entry, CareRecordPicker *self)
 {
   update_query (self);
 }
 
 static void
-pick_position (CareRecordPicker *self,
-               guint             position)
+pick_position (CareRecordPicker *self, guint position)
 {
   g_autoptr (CareRecord) record = g_list_model_get_item (G_LIST_MODEL (self->records), position);
 
@@ -69,25 +67,20 @@ pick_position (CareRecordPicker *self,
 }
 
 static void
-activate_cb (GtkListView      *list,
-             guint             position,
-             CareRecordPicker *self)
+activate_cb (GtkListView *list, guint position, CareRecordPicker *self)
 {
   pick_position (self, position);
 }
 
 /* Enter in the search entry picks the first match. */
 static void
-search_activate_cb (GtkSearchEntry   *entry,
-                    CareRecordPicker *self)
+search_activate_cb (GtkSearchEntry *entry, CareRecordPicker *self)
 {
   pick_position (self, 0);
 }
 
 static void
-setup_row_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              gpointer                  user_data)
+setup_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *title = gtk_label_new (NULL);
@@ -107,9 +100,7 @@ setup_row_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
-bind_row_cb (GtkSignalListItemFactory *factory,
-             GtkListItem              *item,
-             CareRecordPicker         *self)
+bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareRecordPicker *self)
 {
   CareRecord      *record = gtk_list_item_get_item (item);
   GtkWidget       *box = gtk_list_item_get_child (item);
@@ -160,11 +151,11 @@ care_record_picker_class_init (CareRecordPickerClass *klass)
    * CareRecordPicker::picked:
    * @record: the chosen record
    */
-  signals[PICKED] = g_signal_new ("picked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                  G_TYPE_NONE, 1, CARE_TYPE_RECORD);
+  signals[PICKED] = g_signal_new ("picked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                  NULL, NULL, G_TYPE_NONE, 1, CARE_TYPE_RECORD);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/aftercare/Aftercare/widgets/care-record-picker.ui");
+  gtk_widget_class_set_template_from_resource (
+      widget_class, "/io/github/aftercare/Aftercare/widgets/care-record-picker.ui");
   gtk_widget_class_bind_template_child (widget_class, CareRecordPicker, search_entry);
   gtk_widget_class_bind_template_child (widget_class, CareRecordPicker, list_view);
   gtk_widget_class_bind_template_child (widget_class, CareRecordPicker, stack);
@@ -180,8 +171,7 @@ care_record_picker_init (CareRecordPicker *self)
 }
 
 GtkWidget *
-care_record_picker_new (CareStore *store,
-                        CareQuery *base_query)
+care_record_picker_new (CareStore *store, CareQuery *base_query)
 {
   CareRecordPicker   *self = g_object_new (CARE_TYPE_RECORD_PICKER, NULL);
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
@@ -195,12 +185,14 @@ care_record_picker_new (CareStore *store,
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
-  gtk_list_view_set_model (self->list_view,
-                           GTK_SELECTION_MODEL (gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->records)))));
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (gtk_single_selection_new (
+                                                g_object_ref (G_LIST_MODEL (self->records)))));
 
   /* TRANSLATORS: the accessible name of a search field, e.g. "Search Customer" */
-  label = g_strdup_printf (_ ("Search %s"), g_dgettext (GETTEXT_PACKAGE, care_query_get_entity (base_query)->label));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->search_entry), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  label = g_strdup_printf (_ ("Search %s"),
+                           g_dgettext (GETTEXT_PACKAGE, care_query_get_entity (base_query)->label));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->search_entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
   g_object_set (self->search_entry, "placeholder-text", label, NULL);
 
   return GTK_WIDGET (self);
@@ -208,8 +200,7 @@ care_record_picker_new (CareStore *store,
 
 /* Changes which records are offered (e.g. the contacts of another customer). */
 void
-care_record_picker_set_query (CareRecordPicker *self,
-                              CareQuery        *base_query)
+care_record_picker_set_query (CareRecordPicker *self, CareQuery *base_query)
 {
   g_return_if_fail (CARE_IS_RECORD_PICKER (self));
 

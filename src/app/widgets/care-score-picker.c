@@ -132,7 +132,10 @@ care_score_picker_get_property (GObject *object, guint prop_id, GValue *value, G
 }
 
 static void
-care_score_picker_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+care_score_picker_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
 {
   CareScorePicker *self = CARE_SCORE_PICKER (object);
 
@@ -162,8 +165,9 @@ care_score_picker_class_init (CareScorePickerClass *klass)
    *
    * The chosen score from 1 to 5, or 0 while none is chosen.
    */
-  properties[PROP_SCORE] = g_param_spec_int ("score", NULL, NULL, 0, CARE_SCORE_PICKER_MAX, 0,
-                                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SCORE] =
+      g_param_spec_int ("score", NULL, NULL, 0, CARE_SCORE_PICKER_MAX, 0,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -185,12 +189,14 @@ care_score_picker_init (CareScorePicker *self)
     {
       g_autofree char *label = g_strdup_printf ("%d", i + 1);
       /* TRANSLATORS: a score button's accessible name, e.g. "4, Satisfied" */
-      g_autofree char *name = g_strdup_printf (_ ("%d, %s"), i + 1, care_score_picker_describe (i + 1));
-      GtkWidget       *button = gtk_toggle_button_new_with_label (label);
+      g_autofree char *name =
+          g_strdup_printf (_ ("%d, %s"), i + 1, care_score_picker_describe (i + 1));
+      GtkWidget *button = gtk_toggle_button_new_with_label (label);
 
       gtk_widget_set_size_request (button, 40, -1);
       gtk_widget_set_tooltip_text (button, care_score_picker_describe (i + 1));
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name,
+                                      -1);
       gtk_widget_add_css_class (button, "numeric");
       g_object_set_data (G_OBJECT (button), "score", GINT_TO_POINTER (i + 1));
       if (first != NULL)
@@ -204,7 +210,8 @@ care_score_picker_init (CareScorePicker *self)
 
   g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Score"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Score"),
+                                  -1);
 }
 
 int

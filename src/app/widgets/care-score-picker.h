@@ -11,8 +11,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CareScorePicker, care_score_picker, CARE, SCORE_PICKER, GtkWidget)
 
 int         care_score_picker_get_score (CareScorePicker *self);
-void        care_score_picker_set_score (CareScorePicker *self,
-                                         int              score);
+void        care_score_picker_set_score (CareScorePicker *self, int score);
 const char *care_score_picker_describe (int score);
 
 G_END_DECLS

@@ -61,17 +61,14 @@ fit_scale (CareSignaturePad *self)
   int    width = gtk_widget_get_width (GTK_WIDGET (self));
   int    height = gtk_widget_get_height (GTK_WIDGET (self));
 
-  if (width <= 0 || height <= 0 || !care_signature_get_bounds (self->signature, &x0, &y0, &x1, &y1) || x1 <= 0 ||
-      y1 <= 0)
+  if (width <= 0 || height <= 0 ||
+      !care_signature_get_bounds (self->signature, &x0, &y0, &x1, &y1) || x1 <= 0 || y1 <= 0)
     return 1.0;
   return MIN (1.0, MIN (width / MAX (x1, 1.0), height / MAX (y1, 1.0)));
 }
 
 static void
-drag_begin_cb (GtkGestureDrag   *gesture,
-               double            x,
-               double            y,
-               CareSignaturePad *self)
+drag_begin_cb (GtkGestureDrag *gesture, double x, double y, CareSignaturePad *self)
 {
   double scale = fit_scale (self);
 
@@ -89,14 +86,13 @@ drag_begin_cb (GtkGestureDrag   *gesture,
 }
 
 static void
-drag_update_cb (GtkGestureDrag   *gesture,
-                double            offset_x,
-                double            offset_y,
-                CareSignaturePad *self)
+drag_update_cb (GtkGestureDrag *gesture, double offset_x, double offset_y, CareSignaturePad *self)
 {
   double scale = fit_scale (self);
-  double x = CLAMP (self->start_x + offset_x / scale, 0, gtk_widget_get_width (GTK_WIDGET (self)) / scale);
-  double y = CLAMP (self->start_y + offset_y / scale, 0, gtk_widget_get_height (GTK_WIDGET (self)) / scale);
+  double x =
+      CLAMP (self->start_x + offset_x / scale, 0, gtk_widget_get_width (GTK_WIDGET (self)) / scale);
+  double y = CLAMP (self->start_y + offset_y / scale, 0,
+                    gtk_widget_get_height (GTK_WIDGET (self)) / scale);
 
   /* A full signature stops taking points; the strokes so far stay. A pen
    * leaving the pad draws along its edge, as on a sheet on a table. */
@@ -105,10 +101,7 @@ drag_update_cb (GtkGestureDrag   *gesture,
 }
 
 static void
-drag_end_cb (GtkGestureDrag   *gesture,
-             double            offset_x,
-             double            offset_y,
-             CareSignaturePad *self)
+drag_end_cb (GtkGestureDrag *gesture, double offset_x, double offset_y, CareSignaturePad *self)
 {
   if (!self->stroking)
     return;
@@ -117,8 +110,7 @@ drag_end_cb (GtkGestureDrag   *gesture,
 }
 
 static void
-clear_clicked_cb (GtkButton        *button,
-                  CareSignaturePad *self)
+clear_clicked_cb (GtkButton *button, CareSignaturePad *self)
 {
   care_signature_pad_clear (self);
 }
@@ -144,10 +136,7 @@ care_signature_pad_measure (GtkWidget     *widget,
 }
 
 static void
-care_signature_pad_size_allocate (GtkWidget *widget,
-                                  int        width,
-                                  int        height,
-                                  int        baseline)
+care_signature_pad_size_allocate (GtkWidget *widget, int width, int height, int baseline)
 {
   CareSignaturePad *self = CARE_SIGNATURE_PAD (widget);
   GtkRequisition    button, label;
@@ -155,18 +144,18 @@ care_signature_pad_size_allocate (GtkWidget *widget,
   gtk_widget_get_preferred_size (self->clear_button, NULL, &button);
   gtk_widget_get_preferred_size (self->placeholder, NULL, &label);
   gtk_widget_size_allocate (self->clear_button,
-                            &(GtkAllocation){ width - button.width - PAD_PADDING, PAD_PADDING, button.width,
-                                              button.height },
+                            &(GtkAllocation){ width - button.width - PAD_PADDING, PAD_PADDING,
+                                              button.width, button.height },
                             -1);
-  gtk_widget_size_allocate (self->placeholder,
-                            &(GtkAllocation){ 3 * PAD_PADDING, height - label.height - 3 * PAD_PADDING,
-                                              MIN (label.width, width - 6 * PAD_PADDING), label.height },
-                            -1);
+  gtk_widget_size_allocate (
+      self->placeholder,
+      &(GtkAllocation){ 3 * PAD_PADDING, height - label.height - 3 * PAD_PADDING,
+                        MIN (label.width, width - 6 * PAD_PADDING), label.height },
+      -1);
 }
 
 static void
-care_signature_pad_snapshot (GtkWidget   *widget,
-                             GtkSnapshot *snapshot)
+care_signature_pad_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   CareSignaturePad *self = CARE_SIGNATURE_PAD (widget);
   int               width = gtk_widget_get_width (widget);
@@ -248,8 +237,8 @@ care_signature_pad_class_init (CareSignaturePadClass *klass)
    *
    * A stroke was added or the signature was cleared or replaced.
    */
-  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                   G_TYPE_NONE, 0);
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                   NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_css_name (widget_class, "signaturepad");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -274,13 +263,13 @@ care_signature_pad_init (CareSignaturePad *self)
   self->clear_button = gtk_button_new_with_mnemonic (_ ("C_lear"));
   gtk_widget_add_css_class (self->clear_button, "flat");
   gtk_widget_set_tooltip_text (self->clear_button, _ ("Clear the signature"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->clear_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _ ("Clear Signature"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->clear_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Clear Signature"), -1);
   g_signal_connect (self->clear_button, "clicked", G_CALLBACK (clear_clicked_cb), self);
   gtk_widget_set_parent (self->clear_button, GTK_WIDGET (self));
 
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Customer signature"),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("Customer signature"), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   _ ("Sign with a mouse, a pen or a finger"), -1);
 
   gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (drag), FALSE);
@@ -303,8 +292,7 @@ care_signature_pad_get_signature (CareSignaturePad *self)
 
 /* Shows a copy of @signature (NULL: none); emits "changed". */
 void
-care_signature_pad_set_signature (CareSignaturePad *self,
-                                  CareSignature    *signature)
+care_signature_pad_set_signature (CareSignaturePad *self, CareSignature *signature)
 {
   g_return_if_fail (CARE_IS_SIGNATURE_PAD (self));
 

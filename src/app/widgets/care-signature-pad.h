@@ -11,8 +11,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CareSignaturePad, care_signature_pad, CARE, SIGNATURE_PAD, GtkWidget)
 
 CareSignature *care_signature_pad_get_signature (CareSignaturePad *self);
-void           care_signature_pad_set_signature (CareSignaturePad *self,
-                                                 CareSignature    *signature);
+void           care_signature_pad_set_signature (CareSignaturePad *self, CareSignature *signature);
 gboolean       care_signature_pad_is_empty (CareSignaturePad *self);
 void           care_signature_pad_clear (CareSignaturePad *self);
 

@@ -43,7 +43,8 @@ G_DEFINE_FINAL_TYPE (CareSurveyDialog, care_survey_dialog, ADW_TYPE_WINDOW)
 static gboolean
 is_session (CareSurveyDialog *self)
 {
-  return care_record_get_entity (self->subject) == care_schema_entity (CARE_ENTITY_TRAINING_SESSION);
+  return care_record_get_entity (self->subject) ==
+         care_schema_entity (CARE_ENTITY_TRAINING_SESSION);
 }
 
 static void
@@ -65,7 +66,8 @@ score_changed_cb (CareSurveyDialog *self)
   if (score > 0)
     {
       /* TRANSLATORS: the chosen score, e.g. "4 of 5: Satisfied" */
-      g_autofree char *text = g_strdup_printf (_ ("%d of 5: %s"), score, care_score_picker_describe (score));
+      g_autofree char *text =
+          g_strdup_printf (_ ("%d of 5: %s"), score, care_score_picker_describe (score));
       adw_action_row_set_subtitle (self->score_row, text);
       show_error (self, NULL, NULL);
     }
@@ -76,7 +78,8 @@ chosen_contact (CareSurveyDialog *self)
 {
   guint selected = adw_combo_row_get_selected (self->participant_row);
 
-  if (self->contact_ids == NULL || selected == GTK_INVALID_LIST_POSITION || selected >= self->contact_ids->len)
+  if (self->contact_ids == NULL || selected == GTK_INVALID_LIST_POSITION ||
+      selected >= self->contact_ids->len)
     return NULL;
   return g_ptr_array_index (self->contact_ids, selected);
 }
@@ -94,7 +97,8 @@ survey_save_cb (GtkWidget *widget, const char *action, GVariant *param)
 
   if (is_session (self) && chosen_contact (self) == NULL)
     {
-      show_error (self, GTK_WIDGET (self->participant_row), _ ("Choose the participant who answered."));
+      show_error (self, GTK_WIDGET (self->participant_row),
+                  _ ("Choose the participant who answered."));
       gtk_widget_grab_focus (GTK_WIDGET (self->participant_row));
       return;
     }
@@ -105,7 +109,8 @@ survey_save_cb (GtkWidget *widget, const char *action, GVariant *param)
       return;
     }
 
-  survey = care_survey_new_for (self->store, self->subject, is_session (self) ? chosen_contact (self) : NULL, &error);
+  survey = care_survey_new_for (self->store, self->subject,
+                                is_session (self) ? chosen_contact (self) : NULL, &error);
   if (survey != NULL)
     {
       gtk_text_buffer_get_bounds (buffer, &start, &end);
@@ -147,7 +152,8 @@ fill_participants (CareSurveyDialog *self)
 
   for (guint i = 0; enrolments != NULL && i < enrolments->len; i++)
     {
-      const char      *contact_id = care_record_get_string (g_ptr_array_index (enrolments, i), "contact_id");
+      const char *contact_id =
+          care_record_get_string (g_ptr_array_index (enrolments, i), "contact_id");
       g_autofree char *name = care_format_reference (self->store, contact_field, contact_id);
 
       gtk_string_list_append (names, name);
@@ -156,7 +162,8 @@ fill_participants (CareSurveyDialog *self)
 
   adw_combo_row_set_model (self->participant_row, G_LIST_MODEL (names));
   if (self->contact_ids->len == 0)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->participant_row), _ ("Nobody is enrolled in this session."));
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->participant_row),
+                                 _ ("Nobody is enrolled in this session."));
   gtk_widget_set_visible (GTK_WIDGET (self->participant_row), TRUE);
 }
 
@@ -182,8 +189,8 @@ care_survey_dialog_class_init (CareSurveyDialogClass *klass)
   object_class->dispose = care_survey_dialog_dispose;
 
   g_type_ensure (CARE_TYPE_SCORE_PICKER);
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/aftercare/Aftercare/widgets/care-survey-dialog.ui");
+  gtk_widget_class_set_template_from_resource (
+      widget_class, "/io/github/aftercare/Aftercare/widgets/care-survey-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, CareSurveyDialog, group);
   gtk_widget_class_bind_template_child (widget_class, CareSurveyDialog, participant_row);
   gtk_widget_class_bind_template_child (widget_class, CareSurveyDialog, score_row);
@@ -194,7 +201,8 @@ care_survey_dialog_class_init (CareSurveyDialogClass *klass)
 
   gtk_widget_class_install_action (widget_class, "survey.save", NULL, survey_save_cb);
   gtk_widget_class_install_action (widget_class, "survey.cancel", NULL, survey_cancel_cb);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "survey.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "survey.save",
+                                       NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "survey.cancel", NULL);
 }
 
@@ -219,9 +227,10 @@ care_survey_dialog_new (GtkWindow *parent, CareStore *store, CareRecord *subject
   self->store = g_object_ref (store);
   self->subject = g_object_ref (subject);
 
-  adw_preferences_group_set_title (self->group, care_record_get_entity (subject)->label != NULL
-                                                    ? g_dgettext (GETTEXT_PACKAGE, care_record_get_entity (subject)->label)
-                                                    : "");
+  adw_preferences_group_set_title (
+      self->group, care_record_get_entity (subject)->label != NULL
+                       ? g_dgettext (GETTEXT_PACKAGE, care_record_get_entity (subject)->label)
+                       : "");
   adw_preferences_group_set_description (self->group, about);
   if (is_session (self))
     fill_participants (self);

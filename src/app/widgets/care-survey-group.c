@@ -56,9 +56,11 @@ care_survey_group_fill (CareRecordGroup *group, CareStore *store, CareRecord *su
       const char      *comment = care_record_get_string (s, "comment");
       g_autofree char *when = care_format_datetime (care_record_get_string (s, "answered_at"));
       g_autofree char *who = care_format_reference (
-          store, care_entity_lookup_field (care_record_get_entity (s), "contact_id"), care_record_get_string (s, "contact_id"));
+          store, care_entity_lookup_field (care_record_get_entity (s), "contact_id"),
+          care_record_get_string (s, "contact_id"));
       /* TRANSLATORS: a survey's score, e.g. "4 of 5: Satisfied" */
-      g_autofree char *title = g_strdup_printf (_ ("%d of 5: %s"), score, care_score_picker_describe (score));
+      g_autofree char *title =
+          g_strdup_printf (_ ("%d of 5: %s"), score, care_score_picker_describe (score));
       g_autofree char *subtitle = NULL;
       GtkWidget       *row = adw_action_row_new ();
 
@@ -102,8 +104,9 @@ care_survey_group_class_init (CareSurveyGroupClass *klass)
 static void
 care_survey_group_init (CareSurveyGroup *self)
 {
-  care_record_group_setup (CARE_RECORD_GROUP (self), _ ("Satisfaction"), _ ("Record _Satisfaction…"),
-                           _ ("Record Satisfaction"), _ ("No answers recorded yet."));
+  care_record_group_setup (CARE_RECORD_GROUP (self), _ ("Satisfaction"),
+                           _ ("Record _Satisfaction…"), _ ("Record Satisfaction"),
+                           _ ("No answers recorded yet."));
 }
 
 /**
@@ -140,14 +143,16 @@ care_survey_summary_new (CareStore *store, const char *customer_id)
     }
 
   if (stats.count == 0)
-    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), _ ("No satisfaction surveys yet."));
+    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                           _ ("No satisfaction surveys yet."));
   else
     {
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *icon = gtk_image_new_from_icon_name ("emblem-favorite-symbolic");
       int        rounded = CLAMP ((int) (stats.average + 0.5), 1, 5);
       /* TRANSLATORS: a customer's average survey score, e.g. "4.3 of 5: Satisfied" */
-      g_autofree char *title = g_strdup_printf (_ ("%.1f of 5: %s"), stats.average, care_score_picker_describe (rounded));
+      g_autofree char *title = g_strdup_printf (_ ("%.1f of 5: %s"), stats.average,
+                                                care_score_picker_describe (rounded));
       g_autofree char *subtitle =
           /* TRANSLATORS: how many surveys an average rests on */
           g_strdup_printf (ngettext ("Average of %u answer", "Average of %u answers", stats.count),

@@ -16,9 +16,9 @@
 void
 care_toast_log (AdwToast *toast)
 {
-  const char *path = g_getenv ("AFTERCARE_TOAST_LOG");
+  const char      *path = g_getenv ("AFTERCARE_TOAST_LOG");
   g_autofree char *line = NULL;
-  FILE *file;
+  FILE            *file;
 
   if (path == NULL || path[0] == '\0')
     return;

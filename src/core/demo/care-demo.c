@@ -30,35 +30,72 @@ typedef struct
   const char *const *company_words;
 } Locale;
 
-static const char *const pt_first[] = { "João", "Maria", "Ana", "Pedro", "Inês", "Tiago", "Beatriz", "Rui", "Leonor", "Gonçalo", "Mariana", "Luís", NULL };
-static const char *const pt_last[] = { "Silva", "Santos", "Ferreira", "Pereira", "Oliveira", "Costa", "Rodrigues", "Martins", "Sousa", "Gonçalves", "Conceição", "Magalhães", NULL };
-static const char *const pt_cities[] = { "Lisboa", "Porto", "Braga", "Coimbra", "Faro", "Évora", "São Paulo", "Curitiba", NULL };
-static const char *const pt_streets[] = { "Rua Augusta", "Avenida da Liberdade", "Rua de Santa Catarina", "Praça do Comércio", "Rua das Flores", NULL };
-static const char *const pt_company[] = { "Soluções", "Comércio", "Indústrias", "Serviços", "Transportes", NULL };
+static const char *const pt_first[] = { "João",    "Maria",   "Ana", "Pedro",  "Inês",
+                                        "Tiago",   "Beatriz", "Rui", "Leonor", "Gonçalo",
+                                        "Mariana", "Luís",    NULL };
+static const char *const pt_last[] = { "Silva",     "Santos",    "Ferreira", "Pereira", "Oliveira",
+                                       "Costa",     "Rodrigues", "Martins",  "Sousa",   "Gonçalves",
+                                       "Conceição", "Magalhães", NULL };
+static const char *const pt_cities[] = { "Lisboa", "Porto",     "Braga",    "Coimbra", "Faro",
+                                         "Évora",  "São Paulo", "Curitiba", NULL };
+static const char *const pt_streets[] = { "Rua Augusta",           "Avenida da Liberdade",
+                                          "Rua de Santa Catarina", "Praça do Comércio",
+                                          "Rua das Flores",        NULL };
+static const char *const pt_company[] = { "Soluções", "Comércio",    "Indústrias",
+                                          "Serviços", "Transportes", NULL };
 
-static const char *const fr_first[] = { "Camille", "Léa", "Louis", "Hugo", "Chloé", "Émile", "Inès", "Théo", "Manon", "François", "Zoé", "Jérôme", NULL };
-static const char *const fr_last[] = { "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau", "Lefèvre", "Girard", NULL };
-static const char *const fr_cities[] = { "Paris", "Lyon", "Marseille", "Toulouse", "Nantes", "Lille", "Besançon", "Genève", NULL };
-static const char *const fr_streets[] = { "rue de la Paix", "avenue Victor Hugo", "boulevard Saint-Michel", "rue du Faubourg", "place Bellecour", NULL };
-static const char *const fr_company[] = { "Boulangerie", "Garage", "Cabinet", "Atelier", "Imprimerie", NULL };
+static const char *const fr_first[] = { "Camille", "Léa",    "Louis", "Hugo",  "Chloé",
+                                        "Émile",   "Inès",   "Théo",  "Manon", "François",
+                                        "Zoé",     "Jérôme", NULL };
+static const char *const fr_last[] = { "Martin",  "Bernard", "Dubois", "Thomas", "Robert",
+                                       "Richard", "Petit",   "Durand", "Leroy",  "Moreau",
+                                       "Lefèvre", "Girard",  NULL };
+static const char *const fr_cities[] = { "Paris", "Lyon",     "Marseille", "Toulouse", "Nantes",
+                                         "Lille", "Besançon", "Genève",    NULL };
+static const char *const fr_streets[] = { "rue de la Paix",         "avenue Victor Hugo",
+                                          "boulevard Saint-Michel", "rue du Faubourg",
+                                          "place Bellecour",        NULL };
+static const char *const fr_company[] = { "Boulangerie", "Garage",     "Cabinet",
+                                          "Atelier",     "Imprimerie", NULL };
 
-static const char *const bg_first[] = { "Иван", "Мария", "Георги", "Елена", "Димитър", "Надежда", "Петър", "Десислава", "Стоян", "Йорданка", "Калина", "Борислав", NULL };
-static const char *const bg_last[] = { "Иванов", "Петрова", "Георгиев", "Димитрова", "Николов", "Стоянова", "Тодоров", "Христова", "Василев", "Атанасова", "Костов", "Жекова", NULL };
-static const char *const bg_cities[] = { "София", "Пловдив", "Варна", "Бургас", "Русе", "Стара Загора", "Плевен", NULL };
-static const char *const bg_streets[] = { "бул. Витоша", "ул. Граф Игнатиев", "бул. Цар Освободител", "ул. Шипка", "бул. България", NULL };
+static const char *const bg_first[] = { "Иван",    "Мария",    "Георги",    "Елена", "Димитър",
+                                        "Надежда", "Петър",    "Десислава", "Стоян", "Йорданка",
+                                        "Калина",  "Борислав", NULL };
+static const char *const bg_last[] = { "Иванов",   "Петрова", "Георгиев", "Димитрова", "Николов",
+                                       "Стоянова", "Тодоров", "Христова", "Василев",   "Атанасова",
+                                       "Костов",   "Жекова",  NULL };
+static const char *const bg_cities[] = { "София", "Пловдив",      "Варна",  "Бургас",
+                                         "Русе",  "Стара Загора", "Плевен", NULL };
+static const char *const bg_streets[] = { "бул. Витоша",          "ул. Граф Игнатиев",
+                                          "бул. Цар Освободител", "ул. Шипка",
+                                          "бул. България",        NULL };
 static const char *const bg_company[] = { "Техно", "Строй", "Логистик", "Агро", "Трейд", NULL };
 
-static const char *const sl_first[] = { "Luka", "Nina", "Žiga", "Maja", "Matej", "Špela", "Jure", "Urška", "Tadej", "Nuša", "Gašper", "Tjaša", NULL };
-static const char *const sl_last[] = { "Novak", "Horvat", "Kovačič", "Krajnc", "Zupančič", "Potočnik", "Kovač", "Mlakar", "Vidmar", "Golob", "Kos", "Žagar", NULL };
-static const char *const sl_cities[] = { "Ljubljana", "Maribor", "Celje", "Kranj", "Koper", "Novo mesto", "Ptuj", NULL };
-static const char *const sl_streets[] = { "Slovenska cesta", "Trubarjeva ulica", "Čopova ulica", "Dunajska cesta", "Prešernov trg", NULL };
-static const char *const sl_company[] = { "Mizarstvo", "Elektro", "Gradnje", "Servis", "Trgovina", NULL };
+static const char *const sl_first[] = { "Luka",   "Nina",  "Žiga",  "Maja",  "Matej",
+                                        "Špela",  "Jure",  "Urška", "Tadej", "Nuša",
+                                        "Gašper", "Tjaša", NULL };
+static const char *const sl_last[] = { "Novak",    "Horvat", "Kovačič", "Krajnc", "Zupančič",
+                                       "Potočnik", "Kovač",  "Mlakar",  "Vidmar", "Golob",
+                                       "Kos",      "Žagar",  NULL };
+static const char *const sl_cities[] = { "Ljubljana", "Maribor",    "Celje", "Kranj",
+                                         "Koper",     "Novo mesto", "Ptuj",  NULL };
+static const char *const sl_streets[] = { "Slovenska cesta", "Trubarjeva ulica", "Čopova ulica",
+                                          "Dunajska cesta",  "Prešernov trg",    NULL };
+static const char *const sl_company[] = { "Mizarstvo", "Elektro",  "Gradnje",
+                                          "Servis",    "Trgovina", NULL };
 
-static const char *const en_first[] = { "James", "Olivia", "Amelia", "George", "Emily", "Harry", "Sophie", "Jack", "Grace", "Oliver", "Chloe", "Thomas", NULL };
-static const char *const en_last[] = { "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "O'Brien", "Evans", "Walker", "Wright", NULL };
-static const char *const en_cities[] = { "London", "Manchester", "Bristol", "Leeds", "Dublin", "Edinburgh", "Cardiff", NULL };
-static const char *const en_streets[] = { "High Street", "Station Road", "Church Lane", "Victoria Road", "Mill Lane", NULL };
-static const char *const en_company[] = { "Bakery", "Motors", "Print Works", "Dental Care", "Logistics", NULL };
+static const char *const en_first[] = { "James", "Olivia", "Amelia", "George", "Emily",
+                                        "Harry", "Sophie", "Jack",   "Grace",  "Oliver",
+                                        "Chloe", "Thomas", NULL };
+static const char *const en_last[] = { "Smith",  "Jones",   "Taylor", "Brown",   "Williams",
+                                       "Wilson", "Johnson", "Davies", "O'Brien", "Evans",
+                                       "Walker", "Wright",  NULL };
+static const char *const en_cities[] = { "London", "Manchester", "Bristol", "Leeds",
+                                         "Dublin", "Edinburgh",  "Cardiff", NULL };
+static const char *const en_streets[] = { "High Street",   "Station Road", "Church Lane",
+                                          "Victoria Road", "Mill Lane",    NULL };
+static const char *const en_company[] = { "Bakery",      "Motors",    "Print Works",
+                                          "Dental Care", "Logistics", NULL };
 
 static const Locale locales[] = {
   { "pt", "+351", "exemplo.pt", pt_first, pt_last, pt_cities, pt_streets, pt_company },
@@ -93,24 +130,17 @@ static const ProductKind product_kinds[] = {
 };
 
 static const char *const staff_names[] = {
-  "Ana Ribeiro",
-  "Marc Lefebvre",
-  "Светла Маринова",
-  "Rok Zupan",
-  "Hannah Clarke",
-  "Tiago Mendes",
-  "Claire Fontaine",
-  "Николай Пеев",
-  "Eva Kranjc",
-  "Daniel Hughes",
-  "Sofia Almeida",
-  "Julien Roux",
+  "Ana Ribeiro",   "Marc Lefebvre", "Светла Маринова", "Rok Zupan",
+  "Hannah Clarke", "Tiago Mendes",  "Claire Fontaine", "Николай Пеев",
+  "Eva Kranjc",    "Daniel Hughes", "Sofia Almeida",   "Julien Roux",
 };
 
 static const char *const courses[][3] = {
-  { "LedgerOne basics", "LedgerOne Accounting", "Chart of accounts, invoices, bank reconciliation." },
+  { "LedgerOne basics", "LedgerOne Accounting",
+    "Chart of accounts, invoices, bank reconciliation." },
   { "Payroll in LedgerOne", "LedgerOne Payroll", "Employees, pay runs, payslips and tax filings." },
-  { "Year-end closing", "LedgerOne Accounting", "Closing the books, reports and the annual audit trail." },
+  { "Year-end closing", "LedgerOne Accounting",
+    "Closing the books, reports and the annual audit trail." },
   { "Printer fleet administration", "Print Manager", "Drivers, quotas and remote diagnostics." },
 };
 
@@ -159,8 +189,7 @@ typedef struct
  * at its end, instead of taking inserts on pages all over it, which is
  * what made loading a million customers slow. */
 static CareRecord *
-new_record (Gen         *gen,
-            CareEntityId entity)
+new_record (Gen *gen, CareEntityId entity)
 {
   char    id[37];
   guint32 w[4];
@@ -172,15 +201,14 @@ new_record (Gen         *gen,
   w[0] = (guint32) (n >> 16);
   w[1] = (guint32) ((n & 0xffff) << 16) | (w[1] & 0x0fff) | 0x00008000;
   w[2] = (w[2] & 0x3fffffff) | 0x80000000;
-  g_snprintf (id, sizeof id, "%08x-%04x-%04x-%04x-%04x%08x", w[0], w[1] >> 16, w[1] & 0xffff, w[2] >> 16,
-              w[2] & 0xffff, w[3]);
+  g_snprintf (id, sizeof id, "%08x-%04x-%04x-%04x-%04x%08x", w[0], w[1] >> 16, w[1] & 0xffff,
+              w[2] >> 16, w[2] & 0xffff, w[3]);
 
   return care_record_new_with_id (care_schema_entity (entity), id);
 }
 
 static const char *
-pick (Gen               *gen,
-      const char *const *list)
+pick (Gen *gen, const char *const *list)
 {
   guint n = g_strv_length ((char **) list);
   return list[g_rand_int_range (gen->rand, 0, (gint32) n)];
@@ -207,8 +235,7 @@ noted_free (gpointer data)
 }
 
 static gpointer
-copy_ref (gconstpointer src,
-          gpointer      data)
+copy_ref (gconstpointer src, gpointer data)
 {
   return g_object_ref ((gpointer) src);
 }
@@ -217,9 +244,7 @@ copy_ref (gconstpointer src,
 #define NOTED_MAX 400
 
 static void
-note (GPtrArray  *list,
-      Gen        *gen,
-      CareRecord *record)
+note (GPtrArray *list, Gen *gen, CareRecord *record)
 {
   Noted *n;
 
@@ -235,8 +260,7 @@ note (GPtrArray  *list,
 }
 
 static void
-note_record (Gen        *gen,
-             CareRecord *record)
+note_record (Gen *gen, CareRecord *record)
 {
   const CareEntity *e = care_record_get_entity (record);
 
@@ -248,7 +272,8 @@ note_record (Gen        *gen,
   else if (e == care_schema_entity (CARE_ENTITY_WARRANTY))
     {
       g_ptr_array_add (gen->warranties, g_object_ref (record));
-      if (g_strcmp0 (care_record_get_string (record, "kind"), "maintenance_contract") == 0 && g_strcmp0 (care_record_get_string (gen->product, "category"), "software") != 0)
+      if (g_strcmp0 (care_record_get_string (record, "kind"), "maintenance_contract") == 0 &&
+          g_strcmp0 (care_record_get_string (gen->product, "category"), "software") != 0)
         note (gen->contracts, gen, record);
     }
   else if (e == care_schema_entity (CARE_ENTITY_CONTACT))
@@ -263,25 +288,27 @@ note_record (Gen        *gen,
 
       if (g_strcmp0 (care_record_get_string (record, "kind"), "warranty_claim") == 0)
         note (gen->claims, gen, record);
-      if ((g_strcmp0 (status, "resolved") == 0 || g_strcmp0 (status, "closed") == 0) && gen->resolved->len < NOTED_MAX)
+      if ((g_strcmp0 (status, "resolved") == 0 || g_strcmp0 (status, "closed") == 0) &&
+          gen->resolved->len < NOTED_MAX)
         g_ptr_array_add (gen->resolved, g_object_ref (record));
     }
   else if (e == care_schema_entity (CARE_ENTITY_APPOINTMENT))
     {
-      if (g_strcmp0 (care_record_get_string (record, "kind"), "repair") == 0 && g_strcmp0 (care_record_get_string (record, "status"), "done") == 0)
+      if (g_strcmp0 (care_record_get_string (record, "kind"), "repair") == 0 &&
+          g_strcmp0 (care_record_get_string (record, "status"), "done") == 0)
         note (gen->done_repairs, gen, record);
     }
   else if (e == care_schema_entity (CARE_ENTITY_ENROLMENT))
     {
-      if (care_record_get_bool (record, "attended") && gen->attended->len < NOTED_MAX && g_hash_table_contains (gen->contact_customer, care_record_get_string (record, "contact_id")))
+      if (care_record_get_bool (record, "attended") && gen->attended->len < NOTED_MAX &&
+          g_hash_table_contains (gen->contact_customer,
+                                 care_record_get_string (record, "contact_id")))
         g_ptr_array_add (gen->attended, g_object_ref (record));
     }
 }
 
 static gboolean
-emit (Gen        *gen,
-      CareRecord *record,
-      GError    **error)
+emit (Gen *gen, CareRecord *record, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
   const char *bad = NULL;
@@ -289,7 +316,8 @@ emit (Gen        *gen,
   care_record_set_sync_state (record, CARE_SYNC_STATE_SYNCED);
   if (!care_record_validate (record, &bad, &local_error))
     {
-      g_critical ("Demo %s is invalid (%s): %s", care_record_get_entity (record)->name, bad, local_error->message);
+      g_critical ("Demo %s is invalid (%s): %s", care_record_get_entity (record)->name, bad,
+                  local_error->message);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
@@ -303,8 +331,7 @@ emit (Gen        *gen,
 }
 
 static char *
-date_offset (Gen *gen,
-             int  days)
+date_offset (Gen *gen, int days)
 {
   GDate d = gen->options->today;
   char  buf[16];
@@ -318,10 +345,7 @@ date_offset (Gen *gen,
 }
 
 static char *
-datetime_offset (Gen *gen,
-                 int  days,
-                 int  hour,
-                 int  minute)
+datetime_offset (Gen *gen, int days, int hour, int minute)
 {
   g_autofree char *date = date_offset (gen, days);
 
@@ -346,16 +370,15 @@ ascii_handle (const char *name)
 }
 
 static char *
-phone (Gen          *gen,
-       const Locale *loc)
+phone (Gen *gen, const Locale *loc)
 {
-  return g_strdup_printf ("%s %03d %03d %03d", loc->phone_prefix, g_rand_int_range (gen->rand, 200, 999),
-                          g_rand_int_range (gen->rand, 0, 999), g_rand_int_range (gen->rand, 0, 999));
+  return g_strdup_printf (
+      "%s %03d %03d %03d", loc->phone_prefix, g_rand_int_range (gen->rand, 200, 999),
+      g_rand_int_range (gen->rand, 0, 999), g_rand_int_range (gen->rand, 0, 999));
 }
 
 static gboolean
-gen_staff (Gen     *gen,
-           GError **error)
+gen_staff (Gen *gen, GError **error)
 {
   /* A call center scales its field force with its customer base. */
   guint                    n_tech = CLAMP (gen->options->n_customers / 500, 4, 400);
@@ -393,8 +416,7 @@ gen_staff (Gen     *gen,
 }
 
 static const char *
-pick_id (Gen       *gen,
-         GPtrArray *ids)
+pick_id (Gen *gen, GPtrArray *ids)
 {
   return g_ptr_array_index (ids, g_rand_int_range (gen->rand, 0, (gint32) ids->len));
 }
@@ -402,8 +424,7 @@ pick_id (Gen       *gen,
 /* Serial numbers: a category prefix and a counter spread by a multiplier
  * coprime with 36^8, so they are unique and look random. */
 static char *
-serial_number (Gen        *gen,
-               const char *prefix)
+serial_number (Gen *gen, const char *prefix)
 {
   static const char digits[] = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
   guint64           v = (gen->serial++ * 2654435761u + 12345) % 1785793904896ull; /* 34^8 */
@@ -420,11 +441,8 @@ serial_number (Gen        *gen,
 }
 
 static gboolean
-gen_warranties (Gen               *gen,
-                CareRecord        *product,
-                const ProductKind *kind,
-                int                bought_days_ago,
-                GError           **error)
+gen_warranties (
+    Gen *gen, CareRecord *product, const ProductKind *kind, int bought_days_ago, GError **error)
 {
   g_autoptr (CareRecord) w = new_record (gen, CARE_ENTITY_WARRANTY);
   g_autofree char *start = date_offset (gen, -bought_days_ago);
@@ -437,7 +455,8 @@ gen_warranties (Gen               *gen,
   care_record_set_bool (w, "covers_parts", TRUE);
   care_record_set_bool (w, "covers_labour", TRUE);
   care_record_set_bool (w, "covers_onsite", !g_str_equal (kind->category, "software"));
-  care_record_set_string (w, "terms", "Manufacturer's warranty against defects in materials and workmanship.");
+  care_record_set_string (w, "terms",
+                          "Manufacturer's warranty against defects in materials and workmanship.");
   care_record_set_int (w, "discount_percent", 0);
   if (!emit (gen, w, error))
     return FALSE;
@@ -448,8 +467,10 @@ gen_warranties (Gen               *gen,
       g_autoptr (CareRecord) x = new_record (gen, CARE_ENTITY_WARRANTY);
       gboolean         contract = g_rand_boolean (gen->rand);
       int              len = contract ? 365 * g_rand_int_range (gen->rand, 1, 4) : 365 * 2;
-      g_autofree char *xstart = date_offset (gen, -bought_days_ago + kind->warranty_months * 30 + 1);
-      g_autofree char *xend = date_offset (gen, -bought_days_ago + kind->warranty_months * 30 + 1 + len);
+      g_autofree char *xstart =
+          date_offset (gen, -bought_days_ago + kind->warranty_months * 30 + 1);
+      g_autofree char *xend =
+          date_offset (gen, -bought_days_ago + kind->warranty_months * 30 + 1 + len);
 
       care_record_set_string (x, "product_id", care_record_get_id (product));
       care_record_set_string (x, "kind", contract ? "maintenance_contract" : "extended");
@@ -458,7 +479,10 @@ gen_warranties (Gen               *gen,
       care_record_set_bool (x, "covers_parts", TRUE);
       care_record_set_bool (x, "covers_labour", !contract);
       care_record_set_bool (x, "covers_onsite", contract);
-      care_record_set_string (x, "terms", contract ? "Yearly maintenance visit; parts at a discount at authorised service centres." : "Extended cover for parts and labour, carry-in.");
+      care_record_set_string (
+          x, "terms",
+          contract ? "Yearly maintenance visit; parts at a discount at authorised service centres."
+                   : "Extended cover for parts and labour, carry-in.");
       care_record_set_int (x, "discount_percent", contract ? 15 : 0);
       if (!emit (gen, x, error))
         return FALSE;
@@ -476,18 +500,20 @@ gen_case_and_visits (Gen          *gen,
                      int           bought_days_ago,
                      GError      **error)
 {
-  const char              *cid = care_record_get_id (customer);
-  int                      kind_idx = g_rand_int_range (gen->rand, 0, G_N_ELEMENTS (case_subjects));
-  int                      opened_days_ago = g_rand_int_range (gen->rand, 0, MAX (2, MIN (bought_days_ago, 400)));
-  static const char *const statuses[] = { "open", "in_progress", "waiting", "resolved", "closed", "closed" };
+  const char *cid = care_record_get_id (customer);
+  int         kind_idx = g_rand_int_range (gen->rand, 0, G_N_ELEMENTS (case_subjects));
+  int opened_days_ago = g_rand_int_range (gen->rand, 0, MAX (2, MIN (bought_days_ago, 400)));
+  static const char *const statuses[] = { "open",     "in_progress", "waiting",
+                                          "resolved", "closed",      "closed" };
   static const char *const priorities[] = { "low", "normal", "normal", "high", "urgent" };
   static const char *const channels[] = { "phone", "phone", "email", "web", "walk_in" };
-  const char              *status = opened_days_ago > 30 ? statuses[3 + g_rand_int_range (gen->rand, 0, 3)]
-                                                         : statuses[g_rand_int_range (gen->rand, 0, 6)];
+  const char *status = opened_days_ago > 30 ? statuses[3 + g_rand_int_range (gen->rand, 0, 3)]
+                                            : statuses[g_rand_int_range (gen->rand, 0, 6)];
   g_autoptr (CareRecord) c = new_record (gen, CARE_ENTITY_SERVICE_CASE);
   g_autoptr (CareRecord) a = new_record (gen, CARE_ENTITY_APPOINTMENT);
-  g_autofree char *opened = datetime_offset (gen, -opened_days_ago, g_rand_int_range (gen->rand, 8, 18),
-                                             g_rand_int_range (gen->rand, 0, 60));
+  g_autofree char *opened =
+      datetime_offset (gen, -opened_days_ago, g_rand_int_range (gen->rand, 8, 18),
+                       g_rand_int_range (gen->rand, 0, 60));
   int              visit_day = -opened_days_ago + g_rand_int_range (gen->rand, 1, 10);
   int              hour = g_rand_int_range (gen->rand, 8, 16);
   g_autofree char *start = datetime_offset (gen, visit_day, hour, 0);
@@ -497,13 +523,15 @@ gen_case_and_visits (Gen          *gen,
   care_record_set_string (c, "product_id", care_record_get_id (product));
   care_record_set_string (c, "kind", case_subjects[kind_idx][0]);
   care_record_set_string (c, "subject", case_subjects[kind_idx][1]);
-  care_record_set_string (c, "description", "Reported by the customer on the phone; see the call log.");
+  care_record_set_string (c, "description",
+                          "Reported by the customer on the phone; see the call log.");
   care_record_set_string (c, "opened_at", opened);
   care_record_set_string (c, "channel", channels[g_rand_int_range (gen->rand, 0, 5)]);
   care_record_set_string (c, "priority", priorities[g_rand_int_range (gen->rand, 0, 5)]);
   care_record_set_string (c, "status", status);
   care_record_set_string (c, "assignee_id", pick_id (gen, gen->agents));
-  care_record_set_string (c, "warranty_status", bought_days_ago - opened_days_ago < 700 ? "active" : "expired");
+  care_record_set_string (c, "warranty_status",
+                          bought_days_ago - opened_days_ago < 700 ? "active" : "expired");
   if (g_str_equal (status, "resolved") || g_str_equal (status, "closed"))
     {
       /* Resolved within eleven days, and that was the last change: the
@@ -516,7 +544,8 @@ gen_case_and_visits (Gen          *gen,
         days_open = opened_days_ago / 2;
       resolved_at = datetime_offset (gen, days_open - opened_days_ago, 18, 0);
 
-      care_record_set_string (c, "resolution", "Part replaced under warranty; customer confirmed it works.");
+      care_record_set_string (c, "resolution",
+                              "Part replaced under warranty; customer confirmed it works.");
       care_record_set_timestamps (c, opened, resolved_at);
     }
   if (!emit (gen, c, error))
@@ -533,17 +562,19 @@ gen_case_and_visits (Gen          *gen,
   care_record_set_string (a, "address", address);
   care_record_set_string (a, "start_at", start);
   care_record_set_string (a, "end_at", end);
-  care_record_set_string (a, "status", visit_day < 0 ? (g_rand_int_range (gen->rand, 0, 8) ? "done" : "not_done") : "planned");
-  care_record_set_string (a, "notes", loc->code[0] == 'b' ? "Обадете се 30 минути преди посещението." : "Call 30 minutes before arriving.");
+  care_record_set_string (a, "status",
+                          visit_day < 0 ? (g_rand_int_range (gen->rand, 0, 8) ? "done" : "not_done")
+                                        : "planned");
+  care_record_set_string (a, "notes",
+                          loc->code[0] == 'b' ? "Обадете се 30 минути преди посещението."
+                                              : "Call 30 minutes before arriving.");
   if (visit_day < 0)
     care_record_set_string (a, "work_notes", "Diagnosed and repaired on site.");
   return emit (gen, a, error);
 }
 
 static gboolean
-gen_customer (Gen     *gen,
-              guint    index,
-              GError **error)
+gen_customer (Gen *gen, guint index, GError **error)
 {
   const Locale *loc = &locales[g_rand_int_range (gen->rand, 0, G_N_ELEMENTS (locales))];
   gboolean      company = g_rand_int_range (gen->rand, 0, 4) == 0;
@@ -554,9 +585,10 @@ gen_customer (Gen     *gen,
   g_autofree char *handle = NULL;
   g_autofree char *email = NULL;
   g_autofree char *tel = phone (gen, loc);
-  g_autofree char *address = g_strdup_printf ("%s %d, %s", pick (gen, loc->streets),
-                                              g_rand_int_range (gen->rand, 1, 200), pick (gen, loc->cities));
-  guint            n_products = g_rand_int_range (gen->rand, 1, 4);
+  g_autofree char *address =
+      g_strdup_printf ("%s %d, %s", pick (gen, loc->streets), g_rand_int_range (gen->rand, 1, 200),
+                       pick (gen, loc->cities));
+  guint n_products = g_rand_int_range (gen->rand, 1, 4);
 
   if (company)
     name = g_strdup_printf ("%s %s", pick (gen, loc->company_words), last);
@@ -581,15 +613,18 @@ gen_customer (Gen     *gen,
   for (guint i = 0; i < (company ? 2u : 1u); i++)
     {
       g_autoptr (CareRecord) contact = new_record (gen, CARE_ENTITY_CONTACT);
-      g_autofree char *cname = i == 0 && !company ? g_strdup (name)
-                                                  : g_strdup_printf ("%s %s", pick (gen, loc->first), pick (gen, loc->last));
+      g_autofree char *cname =
+          i == 0 && !company
+              ? g_strdup (name)
+              : g_strdup_printf ("%s %s", pick (gen, loc->first), pick (gen, loc->last));
       g_autofree char *chandle = ascii_handle (cname);
       g_autofree char *cemail = g_strdup_printf ("%s%u.%u@%s", chandle, index, i, loc->domain);
       g_autofree char *cphone = phone (gen, loc);
 
       care_record_set_string (contact, "customer_id", care_record_get_id (customer));
       care_record_set_string (contact, "name", cname);
-      care_record_set_string (contact, "role", company ? (i == 0 ? "Office manager" : "Accountant") : NULL);
+      care_record_set_string (contact, "role",
+                              company ? (i == 0 ? "Office manager" : "Accountant") : NULL);
       care_record_set_string (contact, "email", cemail);
       care_record_set_string (contact, "phone", cphone);
       care_record_set_bool (contact, "is_primary", i == 0);
@@ -602,7 +637,8 @@ gen_customer (Gen     *gen,
 
   for (guint i = 0; i < n_products; i++)
     {
-      const ProductKind *kind = &product_kinds[g_rand_int_range (gen->rand, 0, G_N_ELEMENTS (product_kinds))];
+      const ProductKind *kind =
+          &product_kinds[g_rand_int_range (gen->rand, 0, G_N_ELEMENTS (product_kinds))];
       g_autoptr (CareRecord) product = new_record (gen, CARE_ENTITY_PRODUCT);
       g_autofree char *serial = serial_number (gen, kind->prefix);
       /* Spread purchases over six years so every warranty status occurs. */
@@ -624,7 +660,8 @@ gen_customer (Gen     *gen,
       if (!emit (gen, product, error) || !gen_warranties (gen, product, kind, bought, error))
         return FALSE;
 
-      if (g_rand_int_range (gen->rand, 0, 3) == 0 && !gen_case_and_visits (gen, customer, product, loc, address, bought, error))
+      if (g_rand_int_range (gen->rand, 0, 3) == 0 &&
+          !gen_case_and_visits (gen, customer, product, loc, address, bought, error))
         return FALSE;
 
       /* Upcoming deliveries and installations for recent sales. */
@@ -636,7 +673,8 @@ gen_customer (Gen     *gen,
           g_autofree char *start = datetime_offset (gen, day, hour, 30);
           g_autofree char *end = datetime_offset (gen, day, hour + 1, 30);
 
-          care_record_set_string (a, "kind", g_str_equal (kind->category, "appliance") ? "installation" : "delivery");
+          care_record_set_string (
+              a, "kind", g_str_equal (kind->category, "appliance") ? "installation" : "delivery");
           care_record_set_string (a, "customer_id", care_record_get_id (customer));
           care_record_set_string (a, "product_id", care_record_get_id (product));
           care_record_set_string (a, "technician_id", pick_id (gen, gen->technicians));
@@ -652,17 +690,23 @@ gen_customer (Gen     *gen,
   if (g_rand_int_range (gen->rand, 0, 2) == 0)
     {
       g_autoptr (CareRecord) call = new_record (gen, CARE_ENTITY_CALL_LOG);
-      static const char *const outcomes[] = { "resolved", "information_given", "callback_needed", "case_opened" };
+      static const char *const outcomes[] = { "resolved", "information_given", "callback_needed",
+                                              "case_opened" };
       const char              *outcome = outcomes[g_rand_int_range (gen->rand, 0, 4)];
       int                      ago = g_rand_int_range (gen->rand, 0, 120);
-      g_autofree char         *at = datetime_offset (gen, -ago, g_rand_int_range (gen->rand, 8, 18), g_rand_int_range (gen->rand, 0, 60));
+      g_autofree char         *at = datetime_offset (gen, -ago, g_rand_int_range (gen->rand, 8, 18),
+                                                     g_rand_int_range (gen->rand, 0, 60));
       g_autofree char         *follow = date_offset (gen, -ago + 7);
 
       care_record_set_string (call, "customer_id", care_record_get_id (customer));
       care_record_set_string (call, "agent_id", pick_id (gen, gen->agents));
       care_record_set_string (call, "called_at", at);
-      care_record_set_string (call, "direction", g_rand_int_range (gen->rand, 0, 4) ? "inbound" : "outbound");
-      care_record_set_string (call, "subject", g_str_equal (outcome, "callback_needed") ? "Asked about a spare part" : "Question about the warranty");
+      care_record_set_string (call, "direction",
+                              g_rand_int_range (gen->rand, 0, 4) ? "inbound" : "outbound");
+      care_record_set_string (call, "subject",
+                              g_str_equal (outcome, "callback_needed")
+                                  ? "Asked about a spare part"
+                                  : "Question about the warranty");
       care_record_set_string (call, "outcome", outcome);
       if (g_str_equal (outcome, "callback_needed"))
         care_record_set_string (call, "follow_up_date", follow);
@@ -674,8 +718,7 @@ gen_customer (Gen     *gen,
 }
 
 static gboolean
-gen_training (Gen     *gen,
-              GError **error)
+gen_training (Gen *gen, GError **error)
 {
   guint n_sessions_per_course = CLAMP (gen->options->n_customers / 5000, 3, 60);
 
@@ -699,12 +742,15 @@ gen_training (Gen     *gen,
           g_autofree char *end = datetime_offset (gen, day, 9 + 3 + (int) c, 0);
           guint            seats = 6 + 2 * (guint) g_rand_int_range (gen->rand, 0, 5);
           /* The first upcoming session of every course is full, with a waitlist. */
-          guint n_enrol = day >= 0 && day < 7 ? seats + 2 : (guint) g_rand_int_range (gen->rand, 0, (gint32) seats);
+          guint n_enrol = day >= 0 && day < 7
+                              ? seats + 2
+                              : (guint) g_rand_int_range (gen->rand, 0, (gint32) seats);
 
           care_record_set_string (session, "course_id", care_record_get_id (course));
           care_record_set_string (session, "trainer_id", pick_id (gen, gen->trainers));
           if (s % 2 == 0)
-            care_record_set_string (session, "location", "Training room 2, Rua Augusta 120, Lisboa");
+            care_record_set_string (session, "location",
+                                    "Training room 2, Rua Augusta 120, Lisboa");
           else
             care_record_set_string (session, "url", "https://meet.aftercare.example/ledgerone");
           care_record_set_string (session, "start_at", start);
@@ -717,12 +763,15 @@ gen_training (Gen     *gen,
             {
               g_autoptr (CareRecord) enrolment = new_record (gen, CARE_ENTITY_ENROLMENT);
               g_autofree char *at = datetime_offset (gen, day - 20 + (int) e, 10, (int) e % 60);
-              const char      *contact = g_ptr_array_index (gen->contacts, (s * 7 + c * 13 + e) % gen->contacts->len);
+              const char      *contact =
+                  g_ptr_array_index (gen->contacts, (s * 7 + c * 13 + e) % gen->contacts->len);
 
               care_record_set_string (enrolment, "session_id", care_record_get_id (session));
               care_record_set_string (enrolment, "contact_id", contact);
               care_record_set_string (enrolment, "status", e < seats ? "confirmed" : "waitlisted");
-              care_record_set_bool (enrolment, "attended", day < 0 && e < seats && g_rand_int_range (gen->rand, 0, 6) != 0);
+              care_record_set_bool (enrolment, "attended",
+                                    day < 0 && e < seats &&
+                                        g_rand_int_range (gen->rand, 0, 6) != 0);
               care_record_set_string (enrolment, "enrolled_at", at);
               if (!emit (gen, enrolment, error))
                 return FALSE;
@@ -759,15 +808,13 @@ static const DemoPart demo_parts[] = {
   { "car", "Engine oil 5W-30 (1 l)", "EO-5W30", 1190 },
 };
 
-static const char *const demo_feedback[] = {
-  "Quick and friendly, thank you.",
-  "Très satisfaite, technicien ponctuel.",
-  "Всичко работи отлично, благодаря!",
-  "Muito bom serviço, explicou tudo.",
-  "Hvala, vse deluje.",
-  "Had to wait for the part, but it works now.",
-  NULL
-};
+static const char *const demo_feedback[] = { "Quick and friendly, thank you.",
+                                             "Très satisfaite, technicien ponctuel.",
+                                             "Всичко работи отлично, благодаря!",
+                                             "Muito bom serviço, explicou tudo.",
+                                             "Hvala, vse deluje.",
+                                             "Had to wait for the part, but it works now.",
+                                             NULL };
 
 static const gint64 demo_scores[] = { 5, 5, 5, 4, 4, 4, 3, 2, 1 };
 
@@ -799,10 +846,7 @@ demo_signature (Gen *gen)
 }
 
 static GPtrArray *
-demo_parts_for (Gen        *gen,
-                CareRecord *product,
-                CareRecord *report,
-                guint       max_parts)
+demo_parts_for (Gen *gen, CareRecord *product, CareRecord *report, guint max_parts)
 {
   GPtrArray  *parts = g_ptr_array_new_with_free_func (g_object_unref);
   const char *category = care_record_get_string (product, "category");
@@ -810,8 +854,9 @@ demo_parts_for (Gen        *gen,
 
   for (guint i = 0; i < G_N_ELEMENTS (demo_parts) && parts->len < n; i++)
     {
-      const DemoPart *dp = &demo_parts[(i + (guint) g_rand_int_range (gen->rand, 0, 3)) % G_N_ELEMENTS (demo_parts)];
-      CareRecord     *part;
+      const DemoPart *dp =
+          &demo_parts[(i + (guint) g_rand_int_range (gen->rand, 0, 3)) % G_N_ELEMENTS (demo_parts)];
+      CareRecord *part;
 
       if (g_strcmp0 (dp->category, category) != 0)
         continue;
@@ -850,13 +895,18 @@ gen_visit_report (Gen        *gen,
     care_record_set_value_at (r, i, care_record_get_value_at (report, i));
 
   care_date_from_iso (care_record_get_string (r, "visit_date"), &day);
-  care_record_set_string (r, "work_done", g_str_equal (care_record_get_string (appointment, "kind"), "maintenance") ? "Yearly inspection: cleaned, checked settings and safety devices, updated the service log." : "Diagnosed the fault on site, replaced the worn part and tested a full cycle with the customer.");
+  care_record_set_string (r, "work_done",
+                          g_str_equal (care_record_get_string (appointment, "kind"), "maintenance")
+                              ? "Yearly inspection: cleaned, checked settings and safety devices, "
+                                "updated the service log."
+                              : "Diagnosed the fault on site, replaced the worn part and tested a "
+                                "full cycle with the customer.");
   care_record_set_int (r, "hourly_rate_cents", 6500);
   care_record_set_bool (r, "authorised_location", authorised);
   parts = demo_parts_for (gen, product, r, 2);
 
-  if (!care_visit_price (parts, care_record_get_int (r, "minutes", 0), 6500, warranties, &day, authorised, &totals,
-                         error))
+  if (!care_visit_price (parts, care_record_get_int (r, "minutes", 0), 6500, warranties, &day,
+                         authorised, &totals, error))
     return FALSE;
 
   care_record_set_string (r, "coverage", care_visit_coverage_key (totals.coverage));
@@ -904,8 +954,7 @@ gen_survey (Gen        *gen,
 }
 
 static gboolean
-gen_repair_reports (Gen     *gen,
-                    GError **error)
+gen_repair_reports (Gen *gen, GError **error)
 {
   for (guint i = 0; i < gen->done_repairs->len; i += 2)
     {
@@ -923,8 +972,7 @@ gen_repair_reports (Gen     *gen,
 }
 
 static gboolean
-gen_maintenance_plans (Gen     *gen,
-                       GError **error)
+gen_maintenance_plans (Gen *gen, GError **error)
 {
   for (guint i = 0; i < gen->contracts->len; i++)
     {
@@ -936,7 +984,8 @@ gen_maintenance_plans (Gen     *gen,
       const char *address = care_record_get_string (n->product, "location");
 
       care_record_set_string (plan, "product_id", care_record_get_id (n->product));
-      care_record_set_string (plan, "title", half_yearly ? "Half-yearly maintenance" : "Annual maintenance");
+      care_record_set_string (plan, "title",
+                              half_yearly ? "Half-yearly maintenance" : "Annual maintenance");
       care_record_set_string (plan, "interval_unit", half_yearly ? "month" : "year");
       care_record_set_int (plan, "interval_count", half_yearly ? 6 : 1);
       care_record_set_int (plan, "visits", half_yearly ? 6 : 3);
@@ -961,7 +1010,8 @@ gen_maintenance_plans (Gen     *gen,
           gboolean done = past && g_rand_int_range (gen->rand, 0, 5) != 0;
 
           care_record_set_string (a, "kind", "maintenance");
-          care_record_set_string (a, "customer_id", care_record_get_string (n->product, "customer_id"));
+          care_record_set_string (a, "customer_id",
+                                  care_record_get_string (n->product, "customer_id"));
           care_record_set_string (a, "product_id", care_record_get_id (n->product));
           care_record_set_string (a, "technician_id", technician);
           care_record_set_string (a, "address", address);
@@ -981,7 +1031,8 @@ gen_maintenance_plans (Gen     *gen,
 
           /* Half of the visits happen at an authorised centre, where the
            * contract's discount applies. */
-          if (done && !gen_visit_report (gen, a, n->product, n->warranties, g_rand_boolean (gen->rand), error))
+          if (done && !gen_visit_report (gen, a, n->product, n->warranties,
+                                         g_rand_boolean (gen->rand), error))
             return FALSE;
         }
     }
@@ -990,8 +1041,7 @@ gen_maintenance_plans (Gen     *gen,
 }
 
 static gboolean
-gen_returns (Gen     *gen,
-             GError **error)
+gen_returns (Gen *gen, GError **error)
 {
   static const char *const outcomes[] = { "replace", "repair", "refund", NULL };
 
@@ -1029,14 +1079,17 @@ gen_returns (Gen     *gen,
       if (finished && g_strcmp0 (outcome, "replace") == 0)
         {
           g_autoptr (CareRecord) replacement = new_record (gen, CARE_ENTITY_PRODUCT);
-          g_auto (GStrv) prefix = g_strsplit (care_record_get_string (n->product, "serial"), "-", 2);
+          g_auto (GStrv) prefix =
+              g_strsplit (care_record_get_string (n->product, "serial"), "-", 2);
           g_autofree char *serial = serial_number (gen, prefix[0]);
-          g_autoptr (GPtrArray) copies = care_rma_remaining_warranties (n->warranties, &replaced,
-                                                                        care_record_get_id (replacement));
-          static const char *const copied[] = { "customer_id", "name", "model", "category", "purchase_date", "location", NULL };
+          g_autoptr (GPtrArray) copies = care_rma_remaining_warranties (
+              n->warranties, &replaced, care_record_get_id (replacement));
+          static const char *const copied[] = { "customer_id",   "name",     "model", "category",
+                                                "purchase_date", "location", NULL };
 
           for (guint f = 0; copied[f] != NULL; f++)
-            care_record_set_value (replacement, copied[f], care_record_get_value (n->product, copied[f]));
+            care_record_set_value (replacement, copied[f],
+                                   care_record_get_value (n->product, copied[f]));
           care_record_set_string (replacement, "serial", serial);
           care_record_set_string (replacement, "installed_date", replaced_iso);
           if (!emit (gen, replacement, error))
@@ -1066,14 +1119,14 @@ gen_returns (Gen     *gen,
 }
 
 static gboolean
-gen_surveys (Gen     *gen,
-             GError **error)
+gen_surveys (Gen *gen, GError **error)
 {
   for (guint i = 0; i < gen->resolved->len; i += 3)
     {
       CareRecord *c = g_ptr_array_index (gen->resolved, i);
 
-      if (!gen_survey (gen, "case_id", care_record_get_id (c), care_record_get_string (c, "customer_id"), NULL,
+      if (!gen_survey (gen, "case_id", care_record_get_id (c),
+                       care_record_get_string (c, "customer_id"), NULL,
                        care_record_get_string (c, "opened_at"), error))
         return FALSE;
     }
@@ -1098,8 +1151,7 @@ gen_surveys (Gen     *gen,
  * Generated last and without random draws in the choices, so the rest of
  * the data set stays as it was. */
 static gboolean
-gen_follow_up_calls (Gen     *gen,
-                     GError **error)
+gen_follow_up_calls (Gen *gen, GError **error)
 {
   g_autofree char *today = date_offset (gen, 0);
   g_autofree char *since = date_offset (gen, -60);
@@ -1112,14 +1164,16 @@ gen_follow_up_calls (Gen     *gen,
       g_autofree char *day = NULL;
       GDate            date;
 
-      if (resolved_at == NULL || strcmp (resolved_at, since) < 0 || !care_date_from_iso (resolved_at, &date))
+      if (resolved_at == NULL || strcmp (resolved_at, since) < 0 ||
+          !care_date_from_iso (resolved_at, &date))
         continue;
       g_date_add_days (&date, 7);
       day = care_date_to_iso (&date);
 
       call = new_record (gen, CARE_ENTITY_APPOINTMENT);
       care_follow_up_fill_call (call, c, &date);
-      care_record_set_string (call, "status", strcmp (day, today) < 0 && i % 5 != 0 ? "done" : "planned");
+      care_record_set_string (call, "status",
+                              strcmp (day, today) < 0 && i % 5 != 0 ? "done" : "planned");
       if (!emit (gen, call, error))
         return FALSE;
     }
@@ -1128,17 +1182,16 @@ gen_follow_up_calls (Gen     *gen,
 }
 
 static gboolean
-gen_workflows (Gen     *gen,
-               GError **error)
+gen_workflows (Gen *gen, GError **error)
 {
   gen->noting = FALSE;
 
-  return gen_repair_reports (gen, error) && gen_maintenance_plans (gen, error) && gen_returns (gen, error) && gen_surveys (gen, error) && gen_follow_up_calls (gen, error);
+  return gen_repair_reports (gen, error) && gen_maintenance_plans (gen, error) &&
+         gen_returns (gen, error) && gen_surveys (gen, error) && gen_follow_up_calls (gen, error);
 }
 
 void
-care_demo_options_init (CareDemoOptions *options,
-                        guint            n_customers)
+care_demo_options_init (CareDemoOptions *options, guint n_customers)
 {
   g_autoptr (GDateTime) now = care_clock_now_utc ();
 
@@ -1211,9 +1264,7 @@ typedef struct
 } FillData;
 
 static gboolean
-fill_sink (CareRecord *record,
-           gpointer    user_data,
-           GError    **error)
+fill_sink (CareRecord *record, gpointer user_data, GError **error)
 {
   FillData *data = user_data;
 
@@ -1265,10 +1316,7 @@ fill_task_free (gpointer data)
 /* Runs in a worker thread with a connection of its own; the store's own
  * connection sees the rows after the commit. */
 static void
-fill_thread (GTask        *task,
-             gpointer      source,
-             gpointer      task_data,
-             GCancellable *cancellable)
+fill_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   FillTask *t = task_data;
   g_autoptr (CareStore) store = NULL;
@@ -1324,10 +1372,7 @@ care_demo_fill_async (CareStore          *store,
 }
 
 gboolean
-care_demo_fill_finish (CareStore    *store,
-                       GAsyncResult *result,
-                       guint64      *n_records,
-                       GError      **error)
+care_demo_fill_finish (CareStore *store, GAsyncResult *result, guint64 *n_records, GError **error)
 {
   FillTask *t;
 

@@ -117,7 +117,11 @@ care_csv_append_record (GString *out, CareRecord *record)
 
 /* Writes the header and every record of @query, a page at a time. */
 gboolean
-care_csv_export (CareStore *store, CareQuery *query, GOutputStream *stream, GCancellable *cancellable, GError **error)
+care_csv_export (CareStore     *store,
+                 CareQuery     *query,
+                 GOutputStream *stream,
+                 GCancellable  *cancellable,
+                 GError       **error)
 {
   g_autoptr (GString) out = g_string_new (NULL);
 
@@ -128,7 +132,8 @@ care_csv_export (CareStore *store, CareQuery *query, GOutputStream *stream, GCan
 
   for (guint offset = 0;; offset += EXPORT_PAGE)
     {
-      g_autoptr (GPtrArray) page = care_store_find (store, query, offset, EXPORT_PAGE, cancellable, error);
+      g_autoptr (GPtrArray) page =
+          care_store_find (store, query, offset, EXPORT_PAGE, cancellable, error);
 
       if (page == NULL)
         return FALSE;
@@ -326,7 +331,12 @@ read_header (const CareEntity *entity, Row *row, GError **error)
 }
 
 static gboolean
-import_row (CareStore *store, const CareEntity *entity, GArray *columns, Row *row, CareImportReport *report, GError **error)
+import_row (CareStore        *store,
+            const CareEntity *entity,
+            GArray           *columns,
+            Row              *row,
+            CareImportReport *report,
+            GError          **error)
 {
   g_autoptr (CareRecord) record = NULL;
   g_autofree char *id = NULL;
@@ -390,7 +400,12 @@ import_row (CareStore *store, const CareEntity *entity, GArray *columns, Row *ro
  * before anything is written. A failing store stops the import with an error.
  */
 CareImportReport *
-care_csv_import (CareStore *store, const CareEntity *entity, const char *data, gsize length, GCancellable *cancellable, GError **error)
+care_csv_import (CareStore        *store,
+                 const CareEntity *entity,
+                 const char       *data,
+                 gsize             length,
+                 GCancellable     *cancellable,
+                 GError          **error)
 {
   g_autoptr (CareImportReport) report = NULL;
   g_autoptr (GArray) columns = NULL;
@@ -455,7 +470,11 @@ care_csv_import (CareStore *store, const CareEntity *entity, const char *data, g
 }
 
 CareImportReport *
-care_csv_import_file (CareStore *store, const CareEntity *entity, GFile *file, GCancellable *cancellable, GError **error)
+care_csv_import_file (CareStore        *store,
+                      const CareEntity *entity,
+                      GFile            *file,
+                      GCancellable     *cancellable,
+                      GError          **error)
 {
   g_autoptr (GBytes) bytes = NULL;
   gsize       length;
@@ -469,7 +488,8 @@ care_csv_import_file (CareStore *store, const CareEntity *entity, GFile *file, G
 }
 
 static CareImportReport *
-run_import (CareStore *store, GBytes *bytes, gpointer data, GCancellable *cancellable, GError **error)
+run_import (
+    CareStore *store, GBytes *bytes, gpointer data, GCancellable *cancellable, GError **error)
 {
   gsize       length;
   const char *text = g_bytes_get_data (bytes, &length);
@@ -484,7 +504,12 @@ run_import (CareStore *store, GBytes *bytes, gpointer data, GCancellable *cancel
  * connection to @store's file; @store announces the change when it is done.
  */
 void
-care_csv_import_file_async (CareStore *store, const CareEntity *entity, GFile *file, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+care_csv_import_file_async (CareStore          *store,
+                            const CareEntity   *entity,
+                            GFile              *file,
+                            GCancellable       *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer            user_data)
 {
   g_return_if_fail (entity != NULL);
 

@@ -82,7 +82,10 @@ take_x (ICalComponent *comp, const char *name, const char *value)
 }
 
 static CareRecord *
-lookup (const CareIcalResolver *resolver, const char *entity, CareRecord *from, const char *ref_field)
+lookup (const CareIcalResolver *resolver,
+        const char             *entity,
+        CareRecord             *from,
+        const char             *ref_field)
 {
   const char *id = care_record_get_string (from, ref_field);
 
@@ -120,7 +123,11 @@ take_organizer (ICalComponent *comp, CareRecord *staff)
 }
 
 static void
-take_attendee (ICalComponent *comp, CareRecord *person, ICalParameterCutype cutype, ICalParameterRole role, ICalParameterPartstat partstat)
+take_attendee (ICalComponent        *comp,
+               CareRecord           *person,
+               ICalParameterCutype   cutype,
+               ICalParameterRole     role,
+               ICalParameterPartstat partstat)
 {
   g_autofree char *address = cal_address (person);
   ICalProperty    *prop = i_cal_property_new_attendee (address);
@@ -214,7 +221,7 @@ appointment_event (CareRecord *appointment, const CareIcalResolver *resolver)
   const char      *kind = care_record_get_string (appointment, "kind");
   const char      *status = care_record_get_string (appointment, "status");
   const char      *address = care_record_get_string (appointment, "address");
-  gboolean         off = g_strcmp0 (status, "cancelled") == 0 || g_strcmp0 (status, "not_done") == 0;
+  gboolean off = g_strcmp0 (status, "cancelled") == 0 || g_strcmp0 (status, "not_done") == 0;
 
   add_common (event, appointment);
 
@@ -484,7 +491,11 @@ care_ical_export_event (CareRecord *event, const CareIcalResolver *resolver, GEr
 }
 
 gboolean
-care_ical_export_event_to_file (CareRecord *event, const CareIcalResolver *resolver, GFile *file, GCancellable *cancellable, GError **error)
+care_ical_export_event_to_file (CareRecord             *event,
+                                const CareIcalResolver *resolver,
+                                GFile                  *file,
+                                GCancellable           *cancellable,
+                                GError                **error)
 {
   g_autofree char *text = care_ical_export_event (event, resolver, error);
 
@@ -507,7 +518,10 @@ care_ical_export_event_to_file (CareRecord *event, const CareIcalResolver *resol
  * CARE_ICAL_FEED_MAX_EVENTS are written.
  */
 char *
-care_ical_export_feed (const char *calendar_name, GPtrArray *events, const CareIcalResolver *resolver, GError **error)
+care_ical_export_feed (const char             *calendar_name,
+                       GPtrArray              *events,
+                       const CareIcalResolver *resolver,
+                       GError                **error)
 {
   ICalComponent *cal;
   ICalProperty  *refresh;
@@ -547,7 +561,13 @@ care_ical_export_feed (const char *calendar_name, GPtrArray *events, const CareI
 }
 
 static gboolean
-find_events (CareStore *store, const char *entity, const char *staff_field, const char *staff_id, const char *since, GPtrArray *out, GError **error)
+find_events (CareStore  *store,
+             const char *entity,
+             const char *staff_field,
+             const char *staff_id,
+             const char *since,
+             GPtrArray  *out,
+             GError    **error)
 {
   g_autoptr (CareQuery) q = care_query_new (care_schema_lookup (entity));
   g_autoptr (GPtrArray) found = NULL;
@@ -574,7 +594,10 @@ find_events (CareStore *store, const char *entity, const char *staff_field, cons
  * of and the training sessions they teach, read from @store.
  */
 char *
-care_ical_export_staff_feed (CareStore *store, const char *staff_id, const char *since, GError **error)
+care_ical_export_staff_feed (CareStore  *store,
+                             const char *staff_id,
+                             const char *since,
+                             GError    **error)
 {
   g_autoptr (CareRecord) staff = NULL;
   g_autoptr (GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);

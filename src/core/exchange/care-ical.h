@@ -19,10 +19,15 @@ typedef enum
 #define CARE_ICAL_FEED_MAX_EVENTS 5000
 
 /* Returns a new reference to the live record @id of @entity, or NULL. */
-typedef CareRecord *(*CareIcalLookupFunc) (const CareEntity *entity, const char *id, gpointer user_data);
+typedef CareRecord *(*CareIcalLookupFunc) (const CareEntity *entity,
+                                           const char       *id,
+                                           gpointer          user_data);
 /* Returns (transfer full) the live records of @entity whose @field is @value,
  * oldest first; NULL or an empty array when there are none. */
-typedef GPtrArray *(*CareIcalFindFunc) (const CareEntity *entity, const char *field, const char *value, gpointer user_data);
+typedef GPtrArray *(*CareIcalFindFunc) (const CareEntity *entity,
+                                        const char       *field,
+                                        const char       *value,
+                                        gpointer          user_data);
 
 /* How the exporter reaches the records an event refers to (customer,
  * product, case, staff, course, enrolments and contacts). The client fills

@@ -32,7 +32,10 @@ struct _CareImportReport
   GArray         *skipped; /* of Skipped */
 };
 
-G_DEFINE_BOXED_TYPE (CareImportReport, care_import_report, care_import_report_ref, care_import_report_unref)
+G_DEFINE_BOXED_TYPE (CareImportReport,
+                     care_import_report,
+                     care_import_report_ref,
+                     care_import_report_unref)
 
 static void
 skipped_clear (gpointer data)
@@ -324,7 +327,8 @@ is_record_problem (const GError *error)
  * (invalid value, deleted meanwhile, duplicate serial) skips it into the
  * report; only a failing store stops the import and returns FALSE. */
 gboolean
-care_import_save (CareStore *store, CareRecord *record, guint line, CareImportReport *report, GError **error)
+care_import_save (
+    CareStore *store, CareRecord *record, guint line, CareImportReport *report, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
   gboolean existed = care_record_get_created_at (record) != NULL;
@@ -431,7 +435,14 @@ run_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
  * Cancelling stops between two records; the records saved before stay.
  */
 void
-care_import_run_async (CareStore *store, GFile *file, CareImportRunFunc func, gpointer data, gpointer source_tag, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+care_import_run_async (CareStore          *store,
+                       GFile              *file,
+                       CareImportRunFunc   func,
+                       gpointer            data,
+                       gpointer            source_tag,
+                       GCancellable       *cancellable,
+                       GAsyncReadyCallback callback,
+                       gpointer            user_data)
 {
   g_autoptr (GTask) inner = NULL;
   GTask   *outer;

@@ -70,7 +70,8 @@ gboolean          care_import_save                   (CareStore        *store,
 /* clang-format on */
 
 /* Imports @bytes into @store (a connection of the worker thread's own). */
-typedef CareImportReport *(*CareImportRunFunc) (CareStore *store, GBytes *bytes, gpointer data, GCancellable *cancellable, GError **error);
+typedef CareImportReport *(*CareImportRunFunc) (
+    CareStore *store, GBytes *bytes, gpointer data, GCancellable *cancellable, GError **error);
 
 /* clang-format off */
 void              care_import_run_async              (CareStore          *store,

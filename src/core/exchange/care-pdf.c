@@ -44,9 +44,7 @@ typedef struct
 } Doc;
 
 static cairo_status_t
-write_cb (void                *closure,
-          const unsigned char *data,
-          unsigned int         length)
+write_cb (void *closure, const unsigned char *data, unsigned int length)
 {
   Doc *doc = closure;
 
@@ -77,15 +75,12 @@ doc_create_layout (cairo_t *cr)
 }
 
 static gboolean
-doc_open (Doc     *doc,
-          GFile   *file,
-          double   width,
-          double   height,
-          GError **error)
+doc_open (Doc *doc, GFile *file, double width, double height, GError **error)
 {
   memset (doc, 0, sizeof *doc);
 
-  doc->stream = G_OUTPUT_STREAM (g_file_replace (file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL, error));
+  doc->stream = G_OUTPUT_STREAM (
+      g_file_replace (file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL, error));
   if (doc->stream == NULL)
     return FALSE;
 
@@ -101,9 +96,7 @@ doc_open (Doc     *doc,
 
 /* Finishes the PDF and commits the file, or keeps the old one on any error. */
 static gboolean
-doc_close (Doc     *doc,
-           gboolean ok,
-           GError **error)
+doc_close (Doc *doc, gboolean ok, GError **error)
 {
   cairo_status_t status;
 
@@ -120,8 +113,8 @@ doc_close (Doc     *doc,
     }
   else if (ok && status != CAIRO_STATUS_SUCCESS)
     {
-      g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_FAILED, _ ("Could not write the document: %s"),
-                   cairo_status_to_string (status));
+      g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_FAILED,
+                   _ ("Could not write the document: %s"), cairo_status_to_string (status));
       ok = FALSE;
     }
 
@@ -141,9 +134,7 @@ doc_close (Doc     *doc,
 }
 
 static void
-doc_set_font (Doc     *doc,
-              double   size,
-              gboolean bold)
+doc_set_font (Doc *doc, double size, gboolean bold)
 {
   PangoFontDescription *font = pango_font_description_from_string ("Sans");
 
@@ -172,9 +163,7 @@ doc_record_page (Doc *doc)
 }
 
 static void
-doc_open_recording (Doc   *doc,
-                    double width,
-                    double height)
+doc_open_recording (Doc *doc, double width, double height)
 {
   memset (doc, 0, sizeof *doc);
 
@@ -186,8 +175,7 @@ doc_open_recording (Doc   *doc,
 }
 
 static GPtrArray *
-doc_close_recording (Doc     *doc,
-                     gboolean ok)
+doc_close_recording (Doc *doc, gboolean ok)
 {
   g_clear_object (&doc->layout);
   g_clear_pointer (&doc->cr, cairo_destroy);
@@ -210,8 +198,7 @@ doc_new_page (Doc *doc)
 }
 
 static void
-doc_ensure (Doc   *doc,
-            double height)
+doc_ensure (Doc *doc, double height)
 {
   if (doc->y + height > doc->height - MARGIN && doc->y > MARGIN)
     doc_new_page (doc);
@@ -257,10 +244,7 @@ doc_text_at (Doc           *doc,
 }
 
 static void
-doc_para (Doc        *doc,
-          const char *text,
-          double      size,
-          gboolean    bold)
+doc_para (Doc *doc, const char *text, double size, gboolean bold)
 {
   doc_text_at (doc, text, size, bold, MARGIN, doc->width - 2 * MARGIN, PANGO_ALIGN_LEFT);
 }
@@ -285,8 +269,10 @@ doc_row (Doc               *doc,
         {
           int h;
 
-          pango_layout_set_width (doc->layout, (int) ((columns[i + 1] - columns[i] - 6) * PANGO_SCALE));
-          pango_layout_set_alignment (doc->layout, right_aligned[i] ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+          pango_layout_set_width (doc->layout,
+                                  (int) ((columns[i + 1] - columns[i] - 6) * PANGO_SCALE));
+          pango_layout_set_alignment (doc->layout,
+                                      right_aligned[i] ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
           pango_layout_set_text (doc->layout, cells[i] != NULL ? cells[i] : "", -1);
           pango_layout_get_pixel_size (doc->layout, NULL, &h);
           if (pass == 0)
@@ -320,15 +306,13 @@ doc_rule (Doc *doc)
 }
 
 static void
-doc_space (Doc   *doc,
-           double points)
+doc_space (Doc *doc, double points)
 {
   doc->y += points;
 }
 
 static void
-doc_header (Doc                  *doc,
-            const CarePdfOptions *options)
+doc_header (Doc *doc, const CarePdfOptions *options)
 {
   doc_para (doc, options->company_name, 16, TRUE);
   if (options->company_address != NULL)
@@ -340,9 +324,7 @@ doc_header (Doc                  *doc,
 
 /* "Label: value" as one wrapped paragraph; nothing when there is no value. */
 static void
-doc_field (Doc        *doc,
-           const char *label,
-           const char *value)
+doc_field (Doc *doc, const char *label, const char *value)
 {
   g_autofree char *line = NULL;
 
@@ -354,9 +336,7 @@ doc_field (Doc        *doc,
 }
 
 static CareRecord *
-load_optional (CareStore   *store,
-               CareEntityId entity,
-               const char  *id)
+load_optional (CareStore *store, CareEntityId entity, const char *id)
 {
   if (id == NULL)
     return NULL;
@@ -365,10 +345,7 @@ load_optional (CareStore   *store,
 
 /* Draws the stored signature scaled into a box, keeping its proportions. */
 static void
-doc_signature (Doc        *doc,
-               const char *path,
-               const char *signed_by,
-               const char *signed_at)
+doc_signature (Doc *doc, const char *path, const char *signed_by, const char *signed_at)
 {
   const double box_w = 220, box_h = 80;
   g_autoptr (CareSignature) signature = NULL;
@@ -428,11 +405,8 @@ doc_signature (Doc        *doc,
 }
 
 static gboolean
-write_visit_report (Doc                  *doc,
-                    CareStore            *store,
-                    CareRecord           *report,
-                    const CarePdfOptions *options,
-                    GError              **error)
+write_visit_report (
+    Doc *doc, CareStore *store, CareRecord *report, const CarePdfOptions *options, GError **error)
 {
   g_autoptr (CareRecord) appointment = NULL;
   g_autoptr (CareRecord) customer = NULL;
@@ -442,21 +416,25 @@ write_visit_report (Doc                  *doc,
   g_auto (CareVisitTotals) totals = { 0 };
   g_autofree char *date = NULL;
   g_autofree char *product_line = NULL;
-  const CareField *coverage_field = care_entity_lookup_field (care_record_get_entity (report), "coverage");
-  const char      *currency = options->currency;
-  const double     columns[] = { MARGIN, MARGIN + 190, MARGIN + 280, MARGIN + 345, MARGIN + 413, A4_SHORT - MARGIN };
-  const gboolean   right[] = { FALSE, FALSE, TRUE, TRUE, TRUE };
+  const CareField *coverage_field =
+      care_entity_lookup_field (care_record_get_entity (report), "coverage");
+  const char    *currency = options->currency;
+  const double   columns[] = { MARGIN,       MARGIN + 190, MARGIN + 280,
+                               MARGIN + 345, MARGIN + 413, A4_SHORT - MARGIN };
+  const gboolean right[] = { FALSE, FALSE, TRUE, TRUE, TRUE };
 
   appointment = care_store_load (store, care_schema_entity (CARE_ENTITY_APPOINTMENT),
                                  care_record_get_string (report, "appointment_id"), error);
   if (appointment == NULL)
     return FALSE;
-  customer = care_store_load (store, care_schema_entity (CARE_ENTITY_CUSTOMER), care_record_get_string (appointment, "customer_id"),
-                              error);
+  customer = care_store_load (store, care_schema_entity (CARE_ENTITY_CUSTOMER),
+                              care_record_get_string (appointment, "customer_id"), error);
   if (customer == NULL)
     return FALSE;
-  product = load_optional (store, CARE_ENTITY_PRODUCT, care_record_get_string (appointment, "product_id"));
-  technician = load_optional (store, CARE_ENTITY_STAFF, care_record_get_string (report, "technician_id"));
+  product = load_optional (store, CARE_ENTITY_PRODUCT,
+                           care_record_get_string (appointment, "product_id"));
+  technician =
+      load_optional (store, CARE_ENTITY_STAFF, care_record_get_string (report, "technician_id"));
   parts = care_visit_report_list_parts (store, care_record_get_id (report), error);
   if (parts == NULL)
     return FALSE;
@@ -487,14 +465,16 @@ write_visit_report (Doc                  *doc,
   if (product != NULL)
     {
       const char *model = care_record_get_string (product, "model");
-      product_line = model != NULL ? g_strdup_printf ("%s %s", care_record_get_string (product, "name"), model)
-                                   : g_strdup (care_record_get_string (product, "name"));
+      product_line =
+          model != NULL ? g_strdup_printf ("%s %s", care_record_get_string (product, "name"), model)
+                        : g_strdup (care_record_get_string (product, "name"));
       doc_field (doc, _ ("Product"), product_line);
       doc_field (doc, _ ("Serial number"), care_record_get_string (product, "serial"));
     }
   if (technician != NULL)
     doc_field (doc, _ ("Technician"), care_record_get_string (technician, "name"));
-  doc_field (doc, _ ("Billing"), care_field_choice_label (coverage_field, care_record_get_string (report, "coverage")));
+  doc_field (doc, _ ("Billing"),
+             care_field_choice_label (coverage_field, care_record_get_string (report, "coverage")));
   doc_space (doc, 8);
 
   doc_para (doc, _ ("Work done"), 11, TRUE);
@@ -506,7 +486,8 @@ write_visit_report (Doc                  *doc,
     doc_para (doc, _ ("No parts used"), 10, FALSE);
   else
     {
-      const char *head[] = { _ ("Part"), _ ("Part number"), _ ("Quantity"), _ ("Unit price"), _ ("Amount") };
+      const char *head[] = { _ ("Part"), _ ("Part number"), _ ("Quantity"), _ ("Unit price"),
+                             _ ("Amount") };
 
       doc_row (doc, head, columns, right, G_N_ELEMENTS (head), TRUE);
       for (guint i = 0; i < parts->len; i++)
@@ -517,8 +498,8 @@ write_visit_report (Doc                  *doc,
           g_autofree char *q = g_strdup_printf ("%" G_GINT64_FORMAT, quantity);
           g_autofree char *unit = care_money_format (price, currency);
           g_autofree char *amount = care_money_format (quantity * price, currency);
-          const char      *cells[] = { care_record_get_string (part, "name"), care_record_get_string (part, "part_number"), q,
-                                       unit, amount };
+          const char      *cells[] = { care_record_get_string (part, "name"),
+                                       care_record_get_string (part, "part_number"), q, unit, amount };
 
           doc_row (doc, cells, columns, right, G_N_ELEMENTS (cells), FALSE);
         }
@@ -565,7 +546,8 @@ write_visit_report (Doc                  *doc,
       doc_space (doc, 10);
     }
 
-  doc_signature (doc, care_record_get_string (report, "signature"), care_record_get_string (report, "signed_by"),
+  doc_signature (doc, care_record_get_string (report, "signature"),
+                 care_record_get_string (report, "signed_by"),
                  care_record_get_string (report, "signed_at"));
   return TRUE;
 }
@@ -633,7 +615,8 @@ care_pdf_render_visit_report (CareStore            *store,
   ok = write_visit_report (&doc, store, report, options, error);
   pages = doc_close_recording (&doc, ok);
   if (pages == NULL && ok)
-    g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_FAILED, _ ("Could not draw the document"));
+    g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_FAILED,
+                 _ ("Could not draw the document"));
   return pages;
 }
 
@@ -641,8 +624,8 @@ static char *
 format_hours (gint64 minutes)
 {
   if (minutes % 60 == 0)
-    return g_strdup_printf (ngettext ("%" PRId64 " hour", "%" PRId64 " hours", (gulong) (minutes / 60)),
-                            minutes / 60);
+    return g_strdup_printf (
+        ngettext ("%" PRId64 " hour", "%" PRId64 " hours", (gulong) (minutes / 60)), minutes / 60);
 
   {
     char number[G_ASCII_DTOSTR_BUF_SIZE];
@@ -680,12 +663,14 @@ care_pdf_write_certificate (CareStore            *store,
   Doc              doc;
 
   g_return_val_if_fail (CARE_IS_STORE (store), FALSE);
-  g_return_val_if_fail (contact_id != NULL && course_id != NULL && options != NULL && G_IS_FILE (file), FALSE);
+  g_return_val_if_fail (
+      contact_id != NULL && course_id != NULL && options != NULL && G_IS_FILE (file), FALSE);
 
   contact = care_store_load (store, care_schema_entity (CARE_ENTITY_CONTACT), contact_id, error);
   if (contact == NULL)
     return FALSE;
-  course = care_store_load (store, care_schema_entity (CARE_ENTITY_TRAINING_COURSE), course_id, error);
+  course =
+      care_store_load (store, care_schema_entity (CARE_ENTITY_TRAINING_COURSE), course_id, error);
   if (course == NULL)
     return FALSE;
   if (!care_attendance_check (store, contact_id, course_id, &attendance, error))
@@ -693,7 +678,8 @@ care_pdf_write_certificate (CareStore            *store,
   if (!care_attendance_completed (&attendance))
     {
       g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_NOT_APPLICABLE,
-                   _ ("%s did not attend every session of “%s”"), care_record_get_string (contact, "name"),
+                   _ ("%s did not attend every session of “%s”"),
+                   care_record_get_string (contact, "name"),
                    care_record_get_string (course, "title"));
       return FALSE;
     }
@@ -720,11 +706,14 @@ care_pdf_write_certificate (CareStore            *store,
   doc.y += 30;
   doc_text_at (&doc, _ ("This certifies that"), 13, FALSE, MARGIN, width, PANGO_ALIGN_CENTER);
   doc.y += 10;
-  doc_text_at (&doc, care_record_get_string (contact, "name"), 26, TRUE, MARGIN, width, PANGO_ALIGN_CENTER);
+  doc_text_at (&doc, care_record_get_string (contact, "name"), 26, TRUE, MARGIN, width,
+               PANGO_ALIGN_CENTER);
   doc.y += 10;
-  doc_text_at (&doc, _ ("attended every session of the course"), 13, FALSE, MARGIN, width, PANGO_ALIGN_CENTER);
+  doc_text_at (&doc, _ ("attended every session of the course"), 13, FALSE, MARGIN, width,
+               PANGO_ALIGN_CENTER);
   doc.y += 10;
-  doc_text_at (&doc, care_record_get_string (course, "title"), 20, TRUE, MARGIN, width, PANGO_ALIGN_CENTER);
+  doc_text_at (&doc, care_record_get_string (course, "title"), 20, TRUE, MARGIN, width,
+               PANGO_ALIGN_CENTER);
   doc.y += 10;
   {
     /* TRANSLATORS: "from <date> to <date> — <n> hours" on a certificate */

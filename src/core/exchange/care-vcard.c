@@ -98,7 +98,12 @@ append_escaped (GString *out, const char *text)
 /* One property: @params is written as is (constants only), @value escaped
  * as TEXT between @prefix and @suffix (structured values' other parts). */
 static void
-append_prop (GString *out, const char *name, const char *params, const char *prefix, const char *value, const char *suffix)
+append_prop (GString    *out,
+             const char *name,
+             const char *params,
+             const char *prefix,
+             const char *value,
+             const char *suffix)
 {
   g_autoptr (GString) line = NULL;
 
@@ -207,17 +212,23 @@ care_vcard_append_customer (GString *out, CareRecord *customer, GPtrArray *conta
 
 /* Writes the customers of @customers (a customer query) with their contacts. */
 gboolean
-care_vcard_export (CareStore *store, CareQuery *customers, GOutputStream *stream, GCancellable *cancellable, GError **error)
+care_vcard_export (CareStore     *store,
+                   CareQuery     *customers,
+                   GOutputStream *stream,
+                   GCancellable  *cancellable,
+                   GError       **error)
 {
   const CareEntity *contact_entity = care_schema_entity (CARE_ENTITY_CONTACT);
   g_autoptr (GString) out = g_string_new (NULL);
 
   g_return_val_if_fail (CARE_IS_STORE (store), FALSE);
-  g_return_val_if_fail (care_query_get_entity (customers) == care_schema_entity (CARE_ENTITY_CUSTOMER), FALSE);
+  g_return_val_if_fail (
+      care_query_get_entity (customers) == care_schema_entity (CARE_ENTITY_CUSTOMER), FALSE);
 
   for (guint offset = 0;; offset += EXPORT_PAGE)
     {
-      g_autoptr (GPtrArray) page = care_store_find (store, customers, offset, EXPORT_PAGE, cancellable, error);
+      g_autoptr (GPtrArray) page =
+          care_store_find (store, customers, offset, EXPORT_PAGE, cancellable, error);
 
       if (page == NULL)
         return FALSE;
@@ -281,8 +292,7 @@ decode_param (const char *start, gsize len)
       if (start[i] == '^' && i + 1 < len && strchr ("n'^", start[i + 1]) != NULL)
         {
           char n = start[++i];
-          g_string_append_c (s, n == 'n' ? '\n' : n == '\'' ? '"'
-                                                            : '^');
+          g_string_append_c (s, n == 'n' ? '\n' : n == '\'' ? '"' : '^');
         }
       else
         g_string_append_c (s, start[i]);
@@ -558,7 +568,8 @@ check_card (Card *card)
 }
 
 static gboolean
-set_or_skip (CareRecord *record, const char *field, const char *text, Card *card, CareImportReport *report)
+set_or_skip (
+    CareRecord *record, const char *field, const char *text, Card *card, CareImportReport *report)
 {
   g_autoptr (GError) error = NULL;
 
@@ -748,7 +759,8 @@ read_cards (const char *data, gsize length, CareImportReport *report)
  * are refused before anything is written.
  */
 CareImportReport *
-care_vcard_import (CareStore *store, const char *data, gsize length, GCancellable *cancellable, GError **error)
+care_vcard_import (
+    CareStore *store, const char *data, gsize length, GCancellable *cancellable, GError **error)
 {
   g_autoptr (CareImportReport) report = NULL;
   g_autoptr (GPtrArray) cards = NULL;
@@ -870,7 +882,8 @@ care_vcard_import_file (CareStore *store, GFile *file, GCancellable *cancellable
 }
 
 static CareImportReport *
-run_import (CareStore *store, GBytes *bytes, gpointer data, GCancellable *cancellable, GError **error)
+run_import (
+    CareStore *store, GBytes *bytes, gpointer data, GCancellable *cancellable, GError **error)
 {
   gsize       length;
   const char *text = g_bytes_get_data (bytes, &length);
@@ -885,7 +898,11 @@ run_import (CareStore *store, GBytes *bytes, gpointer data, GCancellable *cancel
  * own connection to @store's file; @store announces the change when done.
  */
 void
-care_vcard_import_file_async (CareStore *store, GFile *file, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+care_vcard_import_file_async (CareStore          *store,
+                              GFile              *file,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data)
 {
   care_import_run_async (store, file, run_import, NULL, care_vcard_import_file_async, cancellable,
                          callback, user_data);

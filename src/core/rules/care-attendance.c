@@ -28,13 +28,15 @@ care_attendance_check (CareStore      *store,
   g_return_val_if_fail (contact_id != NULL && course_id != NULL, FALSE);
 
   memset (attendance, 0, sizeof *attendance);
-  stmt = care_store_prepare (store,
-                             "SELECT s.start_at, s.end_at, coalesce(max(e.attended), 0) FROM enrolment e "
-                             "JOIN training_session s ON s.id = e.session_id "
-                             "WHERE e.contact_id = ? AND s.course_id = ? AND e.status = 'confirmed' "
-                             "AND " CARE_SQL_LIVE_IN ("e") " AND " CARE_SQL_LIVE_IN ("s") " "
-                             "GROUP BY s.id ORDER BY s.start_at",
-                             error);
+  stmt = care_store_prepare (
+      store,
+      "SELECT s.start_at, s.end_at, coalesce(max(e.attended), 0) FROM enrolment e "
+      "JOIN training_session s ON s.id = e.session_id "
+      "WHERE e.contact_id = ? AND s.course_id = ? AND e.status = 'confirmed' "
+      "AND " CARE_SQL_LIVE_IN ("e") " AND " CARE_SQL_LIVE_IN (
+          "s") " "
+               "GROUP BY s.id ORDER BY s.start_at",
+      error);
   if (stmt == NULL)
     return FALSE;
 
@@ -54,7 +56,8 @@ care_attendance_check (CareStore      *store,
 
       if (attended)
         {
-          g_autoptr (GDateTime) s = start != NULL ? g_date_time_new_from_iso8601 (start, NULL) : NULL;
+          g_autoptr (GDateTime) s =
+              start != NULL ? g_date_time_new_from_iso8601 (start, NULL) : NULL;
           g_autoptr (GDateTime) e = end != NULL ? g_date_time_new_from_iso8601 (end, NULL) : NULL;
 
           attendance->n_attended++;

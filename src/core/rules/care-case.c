@@ -86,13 +86,17 @@ blank (const char *text)
  * was done. The record is left unchanged on error; the caller saves it.
  */
 gboolean
-care_case_transition (CareRecord *service_case, const char *to, const char *resolution, GError **error)
+care_case_transition (CareRecord *service_case,
+                      const char *to,
+                      const char *resolution,
+                      GError    **error)
 {
   const char      *from;
   const CareField *status_field;
 
   g_return_val_if_fail (CARE_IS_RECORD (service_case), FALSE);
-  g_return_val_if_fail (care_record_get_entity (service_case) == care_schema_entity (CARE_ENTITY_SERVICE_CASE),
+  g_return_val_if_fail (care_record_get_entity (service_case) ==
+                            care_schema_entity (CARE_ENTITY_SERVICE_CASE),
                         FALSE);
 
   from = care_record_get_string (service_case, "status");

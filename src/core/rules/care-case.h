@@ -21,7 +21,11 @@ const char *const *care_case_next_statuses (const char *status);
 gboolean           care_case_can_transition (const char *from, const char *to);
 gboolean           care_case_is_open (const char *status);
 const char *const *care_case_open_statuses (void);
-gboolean           care_case_transition (CareRecord *service_case, const char *to, const char *resolution, GError **error);
-CareRecord        *care_case_new_warranty_claim (CareStore *store, CareRecord *warranty, GDate *today, GError **error);
+gboolean           care_case_transition (CareRecord *service_case,
+                                         const char *to,
+                                         const char *resolution,
+                                         GError    **error);
+CareRecord *
+care_case_new_warranty_claim (CareStore *store, CareRecord *warranty, GDate *today, GError **error);
 
 G_END_DECLS

@@ -31,20 +31,19 @@ G_DEFINE_FINAL_TYPE (CareDashboardStats, care_dashboard_stats, G_TYPE_OBJECT)
 /* A warranty whose cover lapses: no other warranty of the product carries on
  * from the next day (an extension), so there is a renewal to sell. ?1 and ?2
  * bound the end date. The same rule as the expiry reminders. */
-#define LAPSING_WARRANTY                                                              \
-  CARE_SQL_LIVE_IN ("warranty") " AND warranty.end_date >= ?1 AND warranty.end_date %s ?2 " \
+#define LAPSING_WARRANTY                                                                           \
+  CARE_SQL_LIVE_IN ("warranty")                                                                    \
+  " AND warranty.end_date >= ?1 AND warranty.end_date %s ?2 "                                      \
   "AND " CARE_WARRANTY_LAPSES_SQL
 
-#define OPEN_CASE                 \
-  CARE_SQL_LIVE_IN ("service_case") \
+#define OPEN_CASE                                                                                  \
+  CARE_SQL_LIVE_IN ("service_case")                                                                \
   " AND service_case.status IN ('open', 'in_progress', 'waiting')"
 
 /* Helpers */
 
 static void
-bind_texts (sqlite3_stmt      *stmt,
-            const char *const *params,
-            guint              n_params)
+bind_texts (sqlite3_stmt *stmt, const char *const *params, guint n_params)
 {
   for (guint i = 0; i < n_params; i++)
     if (params[i] != NULL)
@@ -73,8 +72,8 @@ find_rows (CareDashboardStats *self,
 
   /* The table and columns come from the static schema; values are bound. */
   count_sql = g_strdup_printf ("SELECT count(*) FROM %s WHERE %s", e->name, where);
-  find_sql = g_strdup_printf ("SELECT %s FROM %s WHERE %s ORDER BY %s LIMIT ?%u", care_store_record_columns (e),
-                              e->name, where, order, n_params + 1);
+  find_sql = g_strdup_printf ("SELECT %s FROM %s WHERE %s ORDER BY %s LIMIT ?%u",
+                              care_store_record_columns (e), e->name, where, order, n_params + 1);
 
   if (out_total != NULL)
     {
@@ -152,8 +151,7 @@ group_by_period (CareDashboardStats *self,
 }
 
 static char *
-iso_at (GDateTime *now,
-        GTimeSpan  back)
+iso_at (GDateTime *now, GTimeSpan back)
 {
   g_autoptr (GDateTime) t = g_date_time_add (now, -back);
   return care_datetime_to_iso (t);
@@ -161,9 +159,7 @@ iso_at (GDateTime *now,
 
 /* The first day of the month @months after today's. */
 static void
-month_start (CareDashboardStats *self,
-             int                 months,
-             GDate              *out)
+month_start (CareDashboardStats *self, int months, GDate *out)
 {
   *out = self->today;
   g_date_set_day (out, 1);
@@ -205,8 +201,7 @@ care_dashboard_stats_init (CareDashboardStats *self)
  *   which day is today
  */
 CareDashboardStats *
-care_dashboard_stats_new (CareStore *store,
-                          GDateTime *now)
+care_dashboard_stats_new (CareStore *store, GDateTime *now)
 {
   CareDashboardStats *self;
 
@@ -217,14 +212,13 @@ care_dashboard_stats_new (CareStore *store,
   self->store = g_object_ref (store);
   self->now = g_date_time_ref (now);
   g_date_clear (&self->today, 1);
-  g_date_set_dmy (&self->today, (GDateDay) g_date_time_get_day_of_month (now), (GDateMonth) g_date_time_get_month (now),
-                  (GDateYear) g_date_time_get_year (now));
+  g_date_set_dmy (&self->today, (GDateDay) g_date_time_get_day_of_month (now),
+                  (GDateMonth) g_date_time_get_month (now), (GDateYear) g_date_time_get_year (now));
   return self;
 }
 
 void
-care_dashboard_stats_get_today (CareDashboardStats *self,
-                                GDate              *today)
+care_dashboard_stats_get_today (CareDashboardStats *self, GDate *today)
 {
   g_return_if_fail (CARE_IS_DASHBOARD_STATS (self));
   *today = self->today;
@@ -273,8 +267,9 @@ care_dashboard_stats_appointments_today (CareDashboardStats *self,
 
   g_return_val_if_fail (CARE_IS_DASHBOARD_STATS (self), NULL);
 
-  midnight = g_date_time_new (g_date_time_get_timezone (self->now), g_date_time_get_year (self->now),
-                              g_date_time_get_month (self->now), g_date_time_get_day_of_month (self->now), 0, 0, 0);
+  midnight = g_date_time_new (g_date_time_get_timezone (self->now),
+                              g_date_time_get_year (self->now), g_date_time_get_month (self->now),
+                              g_date_time_get_day_of_month (self->now), 0, 0, 0);
   next = g_date_time_add_days (midnight, 1);
   from = care_datetime_to_iso (midnight);
   to = care_datetime_to_iso (next);
@@ -282,11 +277,13 @@ care_dashboard_stats_appointments_today (CareDashboardStats *self,
   params[1] = to;
   params[2] = technician_id;
 
-  return find_rows (self, CARE_ENTITY_APPOINTMENT,
-                    CARE_SQL_LIVE_IN ("appointment") " AND appointment.status != 'cancelled' "
-                    "AND appointment.start_at >= ?1 AND appointment.start_at < ?2 "
-                    "AND (?3 IS NULL OR appointment.technician_id = ?3)",
-                    "appointment.start_at, appointment.seq", params, 3, limit, out_total, error);
+  return find_rows (
+      self, CARE_ENTITY_APPOINTMENT,
+      CARE_SQL_LIVE_IN (
+          "appointment") " AND appointment.status != 'cancelled' "
+                         "AND appointment.start_at >= ?1 AND appointment.start_at < ?2 "
+                         "AND (?3 IS NULL OR appointment.technician_id = ?3)",
+      "appointment.start_at, appointment.seq", params, 3, limit, out_total, error);
 }
 
 /**
@@ -308,10 +305,12 @@ care_dashboard_stats_overdue_follow_ups (CareDashboardStats *self,
 
   now = care_datetime_to_iso (self->now);
   params[0] = now;
-  return find_rows (self, CARE_ENTITY_APPOINTMENT,
-                    CARE_SQL_LIVE_IN ("appointment") " AND appointment.kind = 'follow_up_call' "
-                    "AND appointment.status = 'planned' AND appointment.start_at < ?1 AND appointment.end_at <= ?1",
-                    "appointment.start_at, appointment.seq", params, 1, limit, out_total, error);
+  return find_rows (
+      self, CARE_ENTITY_APPOINTMENT,
+      CARE_SQL_LIVE_IN ("appointment") " AND appointment.kind = 'follow_up_call' "
+                                       "AND appointment.status = 'planned' AND "
+                                       "appointment.start_at < ?1 AND appointment.end_at <= ?1",
+      "appointment.start_at, appointment.seq", params, 1, limit, out_total, error);
 }
 
 /**
@@ -323,11 +322,8 @@ care_dashboard_stats_overdue_follow_ups (CareDashboardStats *self,
  * the soonest first.
  */
 GPtrArray *
-care_dashboard_stats_expiring_warranties (CareDashboardStats *self,
-                                          guint               days,
-                                          guint               limit,
-                                          guint              *out_total,
-                                          GError            **error)
+care_dashboard_stats_expiring_warranties (
+    CareDashboardStats *self, guint days, guint limit, guint *out_total, GError **error)
 {
   GDate            until;
   g_autofree char *from = NULL;
@@ -345,7 +341,8 @@ care_dashboard_stats_expiring_warranties (CareDashboardStats *self,
   params[1] = to;
   where = g_strdup_printf (LAPSING_WARRANTY, "<=");
 
-  return find_rows (self, CARE_ENTITY_WARRANTY, where, "warranty.end_date, warranty.seq", params, 2, limit, out_total, error);
+  return find_rows (self, CARE_ENTITY_WARRANTY, where, "warranty.end_date, warranty.seq", params, 2,
+                    limit, out_total, error);
 }
 
 /**
@@ -392,11 +389,8 @@ care_dashboard_stats_case_ages (CareDashboardStats *self,
  *   (or closed) each week
  */
 gboolean
-care_dashboard_stats_cases_per_week (CareDashboardStats *self,
-                                     guint               n_weeks,
-                                     guint              *opened,
-                                     guint              *resolved,
-                                     GError            **error)
+care_dashboard_stats_cases_per_week (
+    CareDashboardStats *self, guint n_weeks, guint *opened, guint *resolved, GError **error)
 {
   GDate            first, end;
   g_autofree char *from = NULL;
@@ -418,13 +412,17 @@ care_dashboard_stats_cases_per_week (CareDashboardStats *self,
   params[1] = to;
 
   return group_by_period (self,
-                          "SELECT CAST(julianday(substr(opened_at, 1, 10)) - julianday(?1) AS INTEGER) / 7 AS week, "
-                          "count(*) FROM service_case WHERE " CARE_SQL_LIVE " AND opened_at >= ?1 AND opened_at < ?2 "
+                          "SELECT CAST(julianday(substr(opened_at, 1, 10)) - julianday(?1) AS "
+                          "INTEGER) / 7 AS week, "
+                          "count(*) FROM service_case WHERE " CARE_SQL_LIVE
+                          " AND opened_at >= ?1 AND opened_at < ?2 "
                           "GROUP BY week",
                           params, 2, n_weeks, opened, NULL, error) &&
          group_by_period (self,
-                          "SELECT CAST(julianday(substr(updated_at, 1, 10)) - julianday(?1) AS INTEGER) / 7 AS week, "
-                          "count(*) FROM service_case WHERE " CARE_SQL_LIVE " AND status IN ('resolved', 'closed') "
+                          "SELECT CAST(julianday(substr(updated_at, 1, 10)) - julianday(?1) AS "
+                          "INTEGER) / 7 AS week, "
+                          "count(*) FROM service_case WHERE " CARE_SQL_LIVE
+                          " AND status IN ('resolved', 'closed') "
                           "AND updated_at >= ?1 AND updated_at < ?2 GROUP BY week",
                           params, 2, n_weeks, resolved, NULL, error);
 }
@@ -438,11 +436,8 @@ care_dashboard_stats_cases_per_week (CareDashboardStats *self,
  *   surveys were answered each month
  */
 gboolean
-care_dashboard_stats_satisfaction_per_month (CareDashboardStats *self,
-                                             guint               n_months,
-                                             double             *average,
-                                             guint              *n_answers,
-                                             GError            **error)
+care_dashboard_stats_satisfaction_per_month (
+    CareDashboardStats *self, guint n_months, double *average, guint *n_answers, GError **error)
 {
   GDate            first, end;
   g_autofree char *from = NULL;
@@ -469,9 +464,11 @@ care_dashboard_stats_satisfaction_per_month (CareDashboardStats *self,
   params[2] = base;
 
   return group_by_period (self,
-                          "SELECT CAST(substr(answered_at, 1, 4) AS INTEGER) * 12 + CAST(substr(answered_at, 6, 2) AS INTEGER) "
+                          "SELECT CAST(substr(answered_at, 1, 4) AS INTEGER) * 12 + "
+                          "CAST(substr(answered_at, 6, 2) AS INTEGER) "
                           "- 1 - CAST(?3 AS INTEGER) AS month, avg(score), count(*) FROM survey "
-                          "WHERE " CARE_SQL_LIVE " AND answered_at >= ?1 AND answered_at < ?2 GROUP BY month",
+                          "WHERE " CARE_SQL_LIVE
+                          " AND answered_at >= ?1 AND answered_at < ?2 GROUP BY month",
                           params, 3, n_months, n_answers, average, error);
 }
 
@@ -508,9 +505,10 @@ care_dashboard_stats_expiring_per_month (CareDashboardStats *self,
   params[1] = to;
   params[2] = base;
 
-  sql = g_strdup_printf ("SELECT CAST(substr(end_date, 1, 4) AS INTEGER) * 12 "
-                         "+ CAST(substr(end_date, 6, 2) AS INTEGER) - 1 - CAST(?3 AS INTEGER) AS month, "
-                         "count(*) FROM warranty WHERE " LAPSING_WARRANTY " GROUP BY month",
-                         "<");
+  sql = g_strdup_printf (
+      "SELECT CAST(substr(end_date, 1, 4) AS INTEGER) * 12 "
+      "+ CAST(substr(end_date, 6, 2) AS INTEGER) - 1 - CAST(?3 AS INTEGER) AS month, "
+      "count(*) FROM warranty WHERE " LAPSING_WARRANTY " GROUP BY month",
+      "<");
   return group_by_period (self, sql, params, 3, n_months, counts, NULL, error);
 }

@@ -21,10 +21,8 @@ typedef enum
 #define CARE_TYPE_DASHBOARD_STATS (care_dashboard_stats_get_type ())
 G_DECLARE_FINAL_TYPE (CareDashboardStats, care_dashboard_stats, CARE, DASHBOARD_STATS, GObject)
 
-CareDashboardStats *care_dashboard_stats_new (CareStore *store,
-                                              GDateTime *now);
-void                care_dashboard_stats_get_today (CareDashboardStats *self,
-                                                    GDate              *today);
+CareDashboardStats *care_dashboard_stats_new (CareStore *store, GDateTime *now);
+void                care_dashboard_stats_get_today (CareDashboardStats *self, GDate *today);
 void                care_dashboard_stats_get_week_start (CareDashboardStats *self,
                                                          guint               index,
                                                          guint               n_weeks,
@@ -39,27 +37,18 @@ GPtrArray *care_dashboard_stats_overdue_follow_ups (CareDashboardStats *self,
                                                     guint               limit,
                                                     guint              *out_total,
                                                     GError            **error);
-GPtrArray *care_dashboard_stats_expiring_warranties (CareDashboardStats *self,
-                                                     guint               days,
-                                                     guint               limit,
-                                                     guint              *out_total,
-                                                     GError            **error);
-gboolean   care_dashboard_stats_case_ages (CareDashboardStats *self,
-                                           guint               counts[CARE_CASE_AGE_N],
-                                           GError            **error);
-gboolean   care_dashboard_stats_cases_per_week (CareDashboardStats *self,
-                                                guint               n_weeks,
-                                                guint              *opened,
-                                                guint              *resolved,
-                                                GError            **error);
-gboolean   care_dashboard_stats_satisfaction_per_month (CareDashboardStats *self,
-                                                        guint               n_months,
-                                                        double             *average,
-                                                        guint              *n_answers,
-                                                        GError            **error);
-gboolean   care_dashboard_stats_expiring_per_month (CareDashboardStats *self,
-                                                    guint               n_months,
-                                                    guint              *counts,
-                                                    GError            **error);
+GPtrArray *care_dashboard_stats_expiring_warranties (
+    CareDashboardStats *self, guint days, guint limit, guint *out_total, GError **error);
+gboolean care_dashboard_stats_case_ages (CareDashboardStats *self,
+                                         guint               counts[CARE_CASE_AGE_N],
+                                         GError            **error);
+gboolean care_dashboard_stats_cases_per_week (
+    CareDashboardStats *self, guint n_weeks, guint *opened, guint *resolved, GError **error);
+gboolean care_dashboard_stats_satisfaction_per_month (
+    CareDashboardStats *self, guint n_months, double *average, guint *n_answers, GError **error);
+gboolean care_dashboard_stats_expiring_per_month (CareDashboardStats *self,
+                                                  guint               n_months,
+                                                  guint              *counts,
+                                                  GError            **error);
 
 G_END_DECLS

@@ -22,8 +22,7 @@
 #define CALL_MINUTES 15
 
 static gboolean
-is_entity (CareRecord *record,
-           const char *name)
+is_entity (CareRecord *record, const char *name)
 {
   return g_str_equal (care_record_get_entity (record)->name, name);
 }
@@ -44,7 +43,8 @@ care_follow_up_applies (CareRecord *source)
   if (is_entity (source, "appointment"))
     {
       kind = care_record_get_string (source, "kind");
-      return g_strcmp0 (status, "done") == 0 && (g_strcmp0 (kind, "delivery") == 0 || g_strcmp0 (kind, "installation") == 0);
+      return g_strcmp0 (status, "done") == 0 &&
+             (g_strcmp0 (kind, "delivery") == 0 || g_strcmp0 (kind, "installation") == 0);
     }
 
   return FALSE;
@@ -60,9 +60,7 @@ care_follow_up_applies (CareRecord *source)
  * the ids it links, the slot of the day and the notes for the caller.
  */
 void
-care_follow_up_fill_call (CareRecord  *call,
-                          CareRecord  *source,
-                          const GDate *day)
+care_follow_up_fill_call (CareRecord *call, CareRecord *source, const GDate *day)
 {
   gboolean         from_case = is_entity (source, "service_case");
   g_autofree char *start = care_local_slot_to_iso (day, CALL_HOUR, 0);
@@ -71,13 +69,19 @@ care_follow_up_fill_call (CareRecord  *call,
   care_record_set_string (call, "kind", "follow_up_call");
   care_record_set_string (call, "customer_id", care_record_get_string (source, "customer_id"));
   care_record_set_string (call, "product_id", care_record_get_string (source, "product_id"));
-  care_record_set_string (call, "case_id", from_case ? care_record_get_id (source) : care_record_get_string (source, "case_id"));
+  care_record_set_string (call, "case_id",
+                          from_case ? care_record_get_id (source)
+                                    : care_record_get_string (source, "case_id"));
   if (!from_case)
     care_record_set_string (call, "follow_up_of", care_record_get_id (source));
   care_record_set_string (call, "start_at", start);
   care_record_set_string (call, "end_at", end);
   care_record_set_string (call, "status", "planned");
-  care_record_set_string (call, "notes", from_case ? _ ("Ask whether the problem stays solved, and take the satisfaction survey.") : _ ("Ask how the delivery or installation went, and take the satisfaction survey."));
+  care_record_set_string (
+      call, "notes",
+      from_case
+          ? _ ("Ask whether the problem stays solved, and take the satisfaction survey.")
+          : _ ("Ask how the delivery or installation went, and take the satisfaction survey."));
 }
 
 typedef struct
@@ -89,9 +93,7 @@ typedef struct
 } ScheduleData;
 
 static gboolean
-schedule_in_transaction (CareStore *store,
-                         gpointer   user_data,
-                         GError   **error)
+schedule_in_transaction (CareStore *store, gpointer user_data, GError **error)
 {
   ScheduleData *data = user_data;
   CareRecord   *source = data->source;
@@ -122,7 +124,9 @@ schedule_in_transaction (CareStore *store,
 
   /* From today, or from the visit when it is recorded as done ahead of time. */
   care_date_from_datetime (data->now, &date);
-  if (!from_case && care_date_from_instant (care_record_get_string (source, "end_at"), &source_day) && g_date_compare (&source_day, &date) > 0)
+  if (!from_case &&
+      care_date_from_instant (care_record_get_string (source, "end_at"), &source_day) &&
+      g_date_compare (&source_day, &date) > 0)
     date = source_day;
   g_date_add_days (&date, data->days);
 

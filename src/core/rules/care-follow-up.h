@@ -8,9 +8,7 @@ G_BEGIN_DECLS
 #define CARE_FOLLOW_UP_DEFAULT_DAYS 7
 
 gboolean care_follow_up_applies (CareRecord *source);
-void     care_follow_up_fill_call (CareRecord  *call,
-                                   CareRecord  *source,
-                                   const GDate *day);
+void     care_follow_up_fill_call (CareRecord *call, CareRecord *source, const GDate *day);
 gboolean care_follow_up_schedule (CareStore   *store,
                                   CareRecord  *source,
                                   guint        days_later,

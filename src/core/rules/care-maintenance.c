@@ -34,11 +34,8 @@
  * Returns: FALSE when the unit is unknown or the date leaves GDate's range.
  */
 gboolean
-care_maintenance_visit_date (const GDate *start,
-                             const char  *interval_unit,
-                             guint        interval_count,
-                             guint        index,
-                             GDate       *date)
+care_maintenance_visit_date (
+    const GDate *start, const char *interval_unit, guint interval_count, guint index, GDate *date)
 {
   guint64 steps = (guint64) interval_count * index;
 
@@ -76,7 +73,8 @@ care_maintenance_plan_dates (CareRecord *plan)
   GDate       start, end;
   gboolean    has_end = care_date_from_iso (care_record_get_string (plan, "end_date"), &end);
 
-  if (!care_date_from_iso (care_record_get_string (plan, "start_date"), &start) || count < 1 || visits < 1)
+  if (!care_date_from_iso (care_record_get_string (plan, "start_date"), &start) || count < 1 ||
+      visits < 1)
     return dates;
 
   for (gint64 i = 0; i < MIN (visits, 520); i++)
@@ -100,9 +98,7 @@ typedef struct
 } GenerateData;
 
 static gboolean
-generate_in_transaction (CareStore *store,
-                         gpointer   user_data,
-                         GError   **error)
+generate_in_transaction (CareStore *store, gpointer user_data, GError **error)
 {
   GenerateData *data = user_data;
   CareRecord   *plan = data->plan;
@@ -114,11 +110,12 @@ generate_in_transaction (CareStore *store,
   g_autoptr (CareQuery) q = care_maintenance_plan_visits_query (care_record_get_id (plan));
   const char *address;
 
-  product = care_store_load (store, care_schema_entity (CARE_ENTITY_PRODUCT), care_record_get_string (plan, "product_id"), error);
+  product = care_store_load (store, care_schema_entity (CARE_ENTITY_PRODUCT),
+                             care_record_get_string (plan, "product_id"), error);
   if (product == NULL)
     return FALSE;
-  customer = care_store_load (store, care_schema_entity (CARE_ENTITY_CUSTOMER), care_record_get_string (product, "customer_id"),
-                              error);
+  customer = care_store_load (store, care_schema_entity (CARE_ENTITY_CUSTOMER),
+                              care_record_get_string (product, "customer_id"), error);
   if (customer == NULL)
     return FALSE;
   address = care_record_get_string (product, "location");
@@ -129,12 +126,15 @@ generate_in_transaction (CareStore *store,
   if (links == NULL)
     return FALSE;
   for (guint i = 0; i < links->len; i++)
-    g_hash_table_add (done, GINT_TO_POINTER (care_record_get_int (g_ptr_array_index (links, i), "visit_number", 0)));
+    g_hash_table_add (done, GINT_TO_POINTER (care_record_get_int (g_ptr_array_index (links, i),
+                                                                  "visit_number", 0)));
 
   for (guint i = 0; i < dates->len; i++)
     {
-      g_autoptr (CareRecord) appointment = care_record_new (care_schema_entity (CARE_ENTITY_APPOINTMENT));
-      g_autoptr (CareRecord) link = care_record_new (care_schema_entity (CARE_ENTITY_MAINTENANCE_VISIT));
+      g_autoptr (CareRecord) appointment =
+          care_record_new (care_schema_entity (CARE_ENTITY_APPOINTMENT));
+      g_autoptr (CareRecord) link =
+          care_record_new (care_schema_entity (CARE_ENTITY_MAINTENANCE_VISIT));
       const GDate     *date = g_ptr_array_index (dates, i);
       g_autofree char *day = care_date_to_iso (date);
       g_autofree char *start = care_local_slot_to_iso (date, VISIT_START_HOUR, 0);
@@ -147,7 +147,8 @@ generate_in_transaction (CareStore *store,
       care_record_set_string (appointment, "kind", "maintenance");
       care_record_set_string (appointment, "customer_id", care_record_get_id (customer));
       care_record_set_string (appointment, "product_id", care_record_get_id (product));
-      care_record_set_string (appointment, "technician_id", care_record_get_string (plan, "technician_id"));
+      care_record_set_string (appointment, "technician_id",
+                              care_record_get_string (plan, "technician_id"));
       care_record_set_string (appointment, "address", address);
       care_record_set_string (appointment, "start_at", start);
       care_record_set_string (appointment, "end_at", end);
@@ -194,7 +195,8 @@ care_maintenance_plan_generate (CareStore  *store,
 
   if (care_record_get_entity (plan) != care_schema_entity (CARE_ENTITY_MAINTENANCE_PLAN))
     {
-      g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_INVALID, _ ("Not a maintenance plan"));
+      g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_INVALID,
+                   _ ("Not a maintenance plan"));
       return FALSE;
     }
   if (!care_record_validate (plan, NULL, error))
@@ -241,8 +243,7 @@ care_maintenance_overdue_query (GDateTime *now)
  * would find.
  */
 gboolean
-care_maintenance_is_overdue (CareRecord *appointment,
-                             GDateTime  *now)
+care_maintenance_is_overdue (CareRecord *appointment, GDateTime *now)
 {
   const char      *start_at;
   const char      *status;
@@ -253,8 +254,8 @@ care_maintenance_is_overdue (CareRecord *appointment,
 
   start_at = care_record_get_string (appointment, "start_at");
   status = care_record_get_string (appointment, "status");
-  if (g_strcmp0 (care_record_get_string (appointment, "kind"), "maintenance") != 0 || start_at == NULL ||
-      status == NULL || !g_strv_contains (overdue_statuses, status))
+  if (g_strcmp0 (care_record_get_string (appointment, "kind"), "maintenance") != 0 ||
+      start_at == NULL || status == NULL || !g_strv_contains (overdue_statuses, status))
     return FALSE;
 
   at = care_datetime_to_iso (now);

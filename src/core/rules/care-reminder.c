@@ -41,8 +41,7 @@ typedef struct
 } TakeData;
 
 static char *
-due_key (CareReminderKind kind,
-         CareRecord      *record)
+due_key (CareReminderKind kind, CareRecord *record)
 {
   const char *technician;
 
@@ -50,7 +49,8 @@ due_key (CareReminderKind kind,
     return g_strdup (care_record_get_string (record, "end_date"));
 
   technician = care_record_get_string (record, "technician_id");
-  return g_strdup_printf ("%s|%s", care_record_get_string (record, "start_at"), technician != NULL ? technician : "");
+  return g_strdup_printf ("%s|%s", care_record_get_string (record, "start_at"),
+                          technician != NULL ? technician : "");
 }
 
 /* Runs @sql (binding @a, @b and @c as text, NULL as null) and adds each
@@ -73,13 +73,15 @@ collect (CareStore       *store,
   int               rc;
 
   /* Parameters only; the columns and table come from the static schema. */
-  sql = g_strdup_printf ("SELECT %s FROM %s WHERE %s." CARE_SQL_LIVE " AND %s "
-                         "AND NOT EXISTS (SELECT 1 FROM reminder r WHERE r.kind = ?4 AND r.record_id = %s.id "
-                         "AND r.due_key = %s) ORDER BY %s LIMIT %d",
-                         care_store_record_columns (e), e->name, e->name, where, e->name,
-                         kind == CARE_REMINDER_WARRANTY_EXPIRING ? "warranty.end_date"
-                                                                 : "appointment.start_at || '|' || coalesce(appointment.technician_id, '')",
-                         order, CARE_REMINDER_MAX_BATCH);
+  sql = g_strdup_printf (
+      "SELECT %s FROM %s WHERE %s." CARE_SQL_LIVE " AND %s "
+      "AND NOT EXISTS (SELECT 1 FROM reminder r WHERE r.kind = ?4 AND r.record_id = %s.id "
+      "AND r.due_key = %s) ORDER BY %s LIMIT %d",
+      care_store_record_columns (e), e->name, e->name, where, e->name,
+      kind == CARE_REMINDER_WARRANTY_EXPIRING
+          ? "warranty.end_date"
+          : "appointment.start_at || '|' || coalesce(appointment.technician_id, '')",
+      order, CARE_REMINDER_MAX_BATCH);
   stmt = care_store_prepare (store, sql, error);
   if (stmt == NULL)
     return FALSE;
@@ -96,8 +98,8 @@ collect (CareStore       *store,
 
       r->kind = kind;
       r->record = care_store_row_to_record (e, stmt);
-      r->due = g_strdup (care_record_get_string (r->record, kind == CARE_REMINDER_WARRANTY_EXPIRING ? "end_date"
-                                                                                                    : "start_at"));
+      r->due = g_strdup (care_record_get_string (
+          r->record, kind == CARE_REMINDER_WARRANTY_EXPIRING ? "end_date" : "start_at"));
       g_ptr_array_add (out, r);
     }
   sqlite3_reset (stmt);
@@ -106,9 +108,7 @@ collect (CareStore       *store,
 }
 
 static gboolean
-take_in_transaction (CareStore *store,
-                     gpointer   user_data,
-                     GError   **error)
+take_in_transaction (CareStore *store, gpointer user_data, GError **error)
 {
   TakeData        *data = user_data;
   g_autofree char *now_iso = care_datetime_to_iso (data->now);
@@ -130,26 +130,27 @@ take_in_transaction (CareStore *store,
                     /* Only when the cover lapses: not when another warranty
                      * of the product carries on from the next day. */
                     "AND " CARE_WARRANTY_LAPSES_SQL,
-                    "warranty.end_date", from, to, NULL,
-                    data->due, error))
+                    "warranty.end_date", from, to, NULL, data->due, error))
         return FALSE;
     }
 
   if (data->technician_id != NULL && data->appointment_hours > 0)
     {
-      g_autoptr (GDateTime) until = g_date_time_add_hours (data->now, (gint) MIN (data->appointment_hours, 24 * 366));
+      g_autoptr (GDateTime) until =
+          g_date_time_add_hours (data->now, (gint) MIN (data->appointment_hours, 24 * 366));
       g_autofree char *to = care_datetime_to_iso (until);
 
       if (!collect (store, CARE_REMINDER_APPOINTMENT, CARE_ENTITY_APPOINTMENT,
                     "appointment.technician_id = ?3 AND appointment.status = 'planned' "
                     "AND appointment.start_at >= ?1 AND appointment.start_at <= ?2",
-                    "appointment.start_at",
-                    now_iso, to, data->technician_id, data->due, error))
+                    "appointment.start_at", now_iso, to, data->technician_id, data->due, error))
         return FALSE;
     }
 
-  stmt = care_store_prepare (store, "INSERT OR REPLACE INTO reminder (kind, record_id, due_key, fired_at) VALUES (?, ?, ?, ?)",
-                             error);
+  stmt = care_store_prepare (
+      store,
+      "INSERT OR REPLACE INTO reminder (kind, record_id, due_key, fired_at) VALUES (?, ?, ?, ?)",
+      error);
   if (stmt == NULL)
     return FALSE;
 

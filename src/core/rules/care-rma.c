@@ -42,7 +42,8 @@ care_rma_remaining_warranties (GPtrArray   *warranties,
       GDate            start, end;
       g_autofree char *start_iso = NULL;
 
-      if (!care_date_from_iso (care_record_get_string (w, "start_date"), &start) || !care_date_from_iso (care_record_get_string (w, "end_date"), &end))
+      if (!care_date_from_iso (care_record_get_string (w, "start_date"), &start) ||
+          !care_date_from_iso (care_record_get_string (w, "end_date"), &end))
         continue;
       if (g_date_compare (&end, replacement_date) < 0)
         continue; /* expired before the replacement: nothing remains */
@@ -72,9 +73,7 @@ typedef struct
 } ReplaceData;
 
 static gboolean
-replace_in_transaction (CareStore *store,
-                        gpointer   user_data,
-                        GError   **error)
+replace_in_transaction (CareStore *store, gpointer user_data, GError **error)
 {
   ReplaceData *data = user_data;
   g_autoptr (CareRecord) original = NULL;
@@ -83,17 +82,20 @@ replace_in_transaction (CareStore *store,
   g_autoptr (GPtrArray) warranties = NULL;
   g_autoptr (GPtrArray) copies = NULL;
   g_autofree char         *day = care_date_to_iso (data->date);
-  static const char *const product_fields[] = { "customer_id", "name", "model", "category", "location", NULL };
+  static const char *const product_fields[] = { "customer_id", "name",     "model",
+                                                "category",    "location", NULL };
 
-  original = care_store_load (store, care_schema_entity (CARE_ENTITY_PRODUCT), care_record_get_string (data->rma, "product_id"),
-                              error);
+  original = care_store_load (store, care_schema_entity (CARE_ENTITY_PRODUCT),
+                              care_record_get_string (data->rma, "product_id"), error);
   if (original == NULL)
     return FALSE;
 
   for (guint i = 0; product_fields[i] != NULL; i++)
-    care_record_set_value (product, product_fields[i], care_record_get_value (original, product_fields[i]));
+    care_record_set_value (product, product_fields[i],
+                           care_record_get_value (original, product_fields[i]));
   care_record_set_string (product, "serial", data->serial);
-  care_record_set_string (product, "purchase_date", care_record_get_string (original, "purchase_date"));
+  care_record_set_string (product, "purchase_date",
+                          care_record_get_string (original, "purchase_date"));
   care_record_set_string (product, "installed_date", day);
   if (!care_store_save (store, product, error))
     return FALSE;
@@ -160,10 +162,11 @@ care_rma_replace (CareStore   *store,
     }
   if (outcome != NULL && !g_str_equal (outcome, "replace"))
     {
-      g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_NOT_APPLICABLE,
-                   _ ("This return is to be handled as “%s”, not replaced"),
-                   care_field_choice_label (care_entity_lookup_field (care_record_get_entity (rma), "outcome"),
-                                            outcome));
+      g_set_error (
+          error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_NOT_APPLICABLE,
+          _ ("This return is to be handled as “%s”, not replaced"),
+          care_field_choice_label (
+              care_entity_lookup_field (care_record_get_entity (rma), "outcome"), outcome));
       return FALSE;
     }
   if (serial[0] == '\0')

@@ -52,7 +52,13 @@ rule_for (const char *entity_name)
  *   a bound is missing
  */
 GPtrArray *
-care_schedule_find_clashes (CareStore *store, const char *entity_name, const char *person_id, const char *start_at, const char *end_at, const char *exclude_id, GError **error)
+care_schedule_find_clashes (CareStore  *store,
+                            const char *entity_name,
+                            const char *person_id,
+                            const char *start_at,
+                            const char *end_at,
+                            const char *exclude_id,
+                            GError    **error)
 {
   const ClashRule  *rule = rule_for (entity_name);
   const CareEntity *entity = care_schema_lookup (entity_name);

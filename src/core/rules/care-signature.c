@@ -69,18 +69,16 @@ care_signature_free (CareSignature *self)
 }
 
 static gboolean
-valid_point (double x,
-             double y)
+valid_point (double x, double y)
 {
-  return isfinite (x) && isfinite (y) && x >= 0 && y >= 0 && x <= CARE_SIGNATURE_MAX_COORD && y <= CARE_SIGNATURE_MAX_COORD;
+  return isfinite (x) && isfinite (y) && x >= 0 && y >= 0 && x <= CARE_SIGNATURE_MAX_COORD &&
+         y <= CARE_SIGNATURE_MAX_COORD;
 }
 
 /* Starts a new stroke (pen down). FALSE when the point is out of range or
  * the signature is full; the capture then simply stops adding. */
 gboolean
-care_signature_begin_stroke (CareSignature *self,
-                             double         x,
-                             double         y)
+care_signature_begin_stroke (CareSignature *self, double x, double y)
 {
   GArray            *stroke;
   CareSignaturePoint p = { x, y };
@@ -99,9 +97,7 @@ care_signature_begin_stroke (CareSignature *self,
 
 /* Extends the current stroke; starts one when there is none. */
 gboolean
-care_signature_add_point (CareSignature *self,
-                          double         x,
-                          double         y)
+care_signature_add_point (CareSignature *self, double x, double y)
 {
   CareSignaturePoint p = { x, y };
 
@@ -131,9 +127,7 @@ care_signature_get_n_strokes (CareSignature *self)
 }
 
 const CareSignaturePoint *
-care_signature_get_stroke (CareSignature *self,
-                           guint          index,
-                           guint         *n_points)
+care_signature_get_stroke (CareSignature *self, guint index, guint *n_points)
 {
   GArray *stroke;
 
@@ -147,11 +141,7 @@ care_signature_get_stroke (CareSignature *self,
 
 /* The box around every point; FALSE for an empty signature. */
 gboolean
-care_signature_get_bounds (CareSignature *self,
-                           double        *x0,
-                           double        *y0,
-                           double        *x1,
-                           double        *y1)
+care_signature_get_bounds (CareSignature *self, double *x0, double *y0, double *x1, double *y1)
 {
   double ax = G_MAXDOUBLE, ay = G_MAXDOUBLE, bx = -G_MAXDOUBLE, by = -G_MAXDOUBLE;
 
@@ -182,8 +172,7 @@ care_signature_get_bounds (CareSignature *self,
 }
 
 static void
-append_number (GString *s,
-               double   v)
+append_number (GString *s, double v)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
@@ -235,8 +224,7 @@ skip_separators (const char **p)
 
 /* A plain decimal: digits, an optional fraction; no sign, exponent or hex. */
 static gboolean
-read_number (const char **p,
-             double      *out)
+read_number (const char **p, double *out)
 {
   const char *start = *p;
   const char *q = *p;
@@ -261,13 +249,12 @@ read_number (const char **p,
 }
 
 static CareSignature *
-parse_failed (CareSignature *self,
-              GError       **error,
-              const char    *why)
+parse_failed (CareSignature *self, GError **error, const char *why)
 {
   care_signature_free (self);
   /* TRANSLATORS: %s says what is wrong with the stored signature */
-  g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_INVALID, _ ("The signature is unreadable: %s"), why);
+  g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_INVALID,
+               _ ("The signature is unreadable: %s"), why);
   return NULL;
 }
 
@@ -280,8 +267,7 @@ parse_failed (CareSignature *self,
  * negative or huge numbers, too many points) is refused.
  */
 CareSignature *
-care_signature_parse (const char *path,
-                      GError    **error)
+care_signature_parse (const char *path, GError **error)
 {
   CareSignature *self = care_signature_new ();
   const char    *p = path;

@@ -25,26 +25,17 @@ CareSignature *care_signature_new (void);
 CareSignature *care_signature_copy (CareSignature *self);
 void           care_signature_free (CareSignature *self);
 
-CareSignature *care_signature_parse (const char *path,
-                                     GError    **error);
+CareSignature *care_signature_parse (const char *path, GError **error);
 char          *care_signature_to_path (CareSignature *self);
 
-gboolean                  care_signature_begin_stroke (CareSignature *self,
-                                                       double         x,
-                                                       double         y);
-gboolean                  care_signature_add_point (CareSignature *self,
-                                                    double         x,
-                                                    double         y);
-gboolean                  care_signature_is_empty (CareSignature *self);
-guint                     care_signature_get_n_strokes (CareSignature *self);
-const CareSignaturePoint *care_signature_get_stroke (CareSignature *self,
-                                                     guint          index,
-                                                     guint         *n_points);
-gboolean                  care_signature_get_bounds (CareSignature *self,
-                                                     double        *x0,
-                                                     double        *y0,
-                                                     double        *x1,
-                                                     double        *y1);
+gboolean care_signature_begin_stroke (CareSignature *self, double x, double y);
+gboolean care_signature_add_point (CareSignature *self, double x, double y);
+gboolean care_signature_is_empty (CareSignature *self);
+guint    care_signature_get_n_strokes (CareSignature *self);
+const CareSignaturePoint *
+care_signature_get_stroke (CareSignature *self, guint index, guint *n_points);
+gboolean
+care_signature_get_bounds (CareSignature *self, double *x0, double *y0, double *x1, double *y1);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareSignature, care_signature_free)
 

@@ -52,10 +52,7 @@ care_survey_subject_field (CareRecord *subject)
  * customer filled in and answered now; the caller sets the score and comment.
  */
 CareRecord *
-care_survey_new_for (CareStore  *store,
-                     CareRecord *subject,
-                     const char *contact_id,
-                     GError    **error)
+care_survey_new_for (CareStore *store, CareRecord *subject, const char *contact_id, GError **error)
 {
   const char *entity = care_record_get_entity (subject)->name;
   const char *field = care_survey_subject_field (subject);
@@ -69,7 +66,8 @@ care_survey_new_for (CareStore  *store,
 
   if (contact_id != NULL)
     {
-      contact = care_store_load (store, care_schema_entity (CARE_ENTITY_CONTACT), contact_id, error);
+      contact =
+          care_store_load (store, care_schema_entity (CARE_ENTITY_CONTACT), contact_id, error);
       if (contact == NULL)
         return NULL;
     }
@@ -96,7 +94,8 @@ care_survey_new_for (CareStore  *store,
   else
     customer_id = care_record_get_string (subject, "customer_id");
 
-  if (contact != NULL && g_strcmp0 (care_record_get_string (contact, "customer_id"), customer_id) != 0)
+  if (contact != NULL &&
+      g_strcmp0 (care_record_get_string (contact, "customer_id"), customer_id) != 0)
     {
       g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_INVALID,
                    _ ("The contact does not belong to this customer"));
@@ -129,7 +128,8 @@ care_survey_stats (CareStore       *store,
   memset (stats, 0, sizeof *stats);
   stmt = care_store_prepare (store,
                              customer_id != NULL
-                                 ? "SELECT count(*), total(score) FROM survey WHERE " CARE_SQL_LIVE " AND customer_id = ?"
+                                 ? "SELECT count(*), total(score) FROM survey WHERE " CARE_SQL_LIVE
+                                   " AND customer_id = ?"
                                  : "SELECT count(*), total(score) FROM survey WHERE " CARE_SQL_LIVE,
                              error);
   if (stmt == NULL)
@@ -160,20 +160,20 @@ care_survey_stats (CareStore       *store,
  * back), then by most surveys.
  */
 GPtrArray *
-care_survey_customer_averages (CareStore *store,
-                               guint      limit,
-                               GError   **error)
+care_survey_customer_averages (CareStore *store, guint limit, GError **error)
 {
-  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) care_survey_stats_free);
+  g_autoptr (GPtrArray) rows =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) care_survey_stats_free);
   sqlite3_stmt *stmt;
   int           rc;
 
   g_return_val_if_fail (CARE_IS_STORE (store), NULL);
 
-  stmt = care_store_prepare (store,
-                             "SELECT customer_id, count(*) AS n, total(score) / count(*) AS average FROM survey "
-                             "WHERE " CARE_SQL_LIVE " GROUP BY customer_id ORDER BY average, n DESC, customer_id LIMIT ?",
-                             error);
+  stmt = care_store_prepare (
+      store,
+      "SELECT customer_id, count(*) AS n, total(score) / count(*) AS average FROM survey "
+      "WHERE " CARE_SQL_LIVE " GROUP BY customer_id ORDER BY average, n DESC, customer_id LIMIT ?",
+      error);
   if (stmt == NULL)
     return NULL;
 

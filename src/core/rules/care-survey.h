@@ -13,19 +13,15 @@ typedef struct
 } CareSurveyStats;
 
 const char *care_survey_subject_field (CareRecord *subject);
-CareRecord *care_survey_new_for (CareStore  *store,
-                                 CareRecord *subject,
-                                 const char *contact_id,
-                                 GError    **error);
-gboolean    care_survey_stats (CareStore       *store,
-                               const char      *customer_id,
-                               CareSurveyStats *stats,
-                               GError         **error);
-GPtrArray  *care_survey_customer_averages (CareStore *store,
-                                           guint      limit,
-                                           GError   **error);
-void        care_survey_stats_clear (CareSurveyStats *stats);
-void        care_survey_stats_free (CareSurveyStats *stats);
+CareRecord *
+care_survey_new_for (CareStore *store, CareRecord *subject, const char *contact_id, GError **error);
+gboolean   care_survey_stats (CareStore       *store,
+                              const char      *customer_id,
+                              CareSurveyStats *stats,
+                              GError         **error);
+GPtrArray *care_survey_customer_averages (CareStore *store, guint limit, GError **error);
+void       care_survey_stats_clear (CareSurveyStats *stats);
+void       care_survey_stats_free (CareSurveyStats *stats);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CareSurveyStats, care_survey_stats_clear)
 

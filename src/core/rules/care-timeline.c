@@ -72,7 +72,8 @@ column_text (sqlite3_stmt *stmt, int column)
  *   calls, cases, past visits and enrolments, newest first, or %NULL on error.
  */
 GPtrArray *
-care_timeline_load (CareStore *store, const char *customer_id, const char *until, guint limit, GError **error)
+care_timeline_load (
+    CareStore *store, const char *customer_id, const char *until, guint limit, GError **error)
 {
   g_autoptr (GPtrArray) entries =
       g_ptr_array_new_with_free_func ((GDestroyNotify) care_timeline_entry_free);

@@ -84,7 +84,10 @@ first_id (CareStore *store, const char *sql, const char *param1, const char *par
  * Counts the seats of a session: how many are taken, free and waited for.
  */
 gboolean
-care_training_count_seats (CareStore *store, const char *session_id, CareSeatCount *out_count, GError **error)
+care_training_count_seats (CareStore     *store,
+                           const char    *session_id,
+                           CareSeatCount *out_count,
+                           GError       **error)
 {
   g_return_val_if_fail (CARE_IS_STORE (store), FALSE);
   g_return_val_if_fail (session_id != NULL && out_count != NULL, FALSE);
@@ -198,7 +201,10 @@ enrol_in_transaction (CareStore *store, gpointer user_data, GError **error)
  * Returns: (transfer full): the stored enrolment
  */
 CareRecord *
-care_training_enrol (CareStore *store, const char *session_id, const char *contact_id, GError **error)
+care_training_enrol (CareStore  *store,
+                     const char *session_id,
+                     const char *contact_id,
+                     GError    **error)
 {
   EnrolData data = { session_id, contact_id, NULL };
 
@@ -223,8 +229,8 @@ static gboolean
 cancel_in_transaction (CareStore *store, gpointer user_data, GError **error)
 {
   CancelData *data = user_data;
-  g_autoptr (CareRecord) record =
-      care_store_load (store, care_schema_entity (CARE_ENTITY_ENROLMENT), data->enrolment_id, error);
+  g_autoptr (CareRecord) record = care_store_load (
+      store, care_schema_entity (CARE_ENTITY_ENROLMENT), data->enrolment_id, error);
   g_autoptr (GPtrArray) promoted = g_ptr_array_new_with_free_func (g_object_unref);
   const char *status;
 
@@ -260,7 +266,10 @@ cancel_in_transaction (CareStore *store, gpointer user_data, GError **error)
  * enrolment of the session is confirmed in the same transaction.
  */
 gboolean
-care_training_cancel (CareStore *store, const char *enrolment_id, CareRecord **out_promoted, GError **error)
+care_training_cancel (CareStore   *store,
+                      const char  *enrolment_id,
+                      CareRecord **out_promoted,
+                      GError     **error)
 {
   CancelData data = { enrolment_id, NULL };
 
@@ -305,7 +314,10 @@ fill_in_transaction (CareStore *store, gpointer user_data, GError **error)
  * after a session got more seats.
  */
 gboolean
-care_training_fill_seats (CareStore *store, const char *session_id, GPtrArray **out_promoted, GError **error)
+care_training_fill_seats (CareStore  *store,
+                          const char *session_id,
+                          GPtrArray **out_promoted,
+                          GError    **error)
 {
   g_autoptr (GPtrArray) promoted = g_ptr_array_new_with_free_func (g_object_unref);
   FillData data = { session_id, promoted };

@@ -22,9 +22,21 @@ typedef struct
 } CareSeatCount;
 
 GQuark      care_training_error_quark (void);
-gboolean    care_training_count_seats (CareStore *store, const char *session_id, CareSeatCount *out_count, GError **error);
-CareRecord *care_training_enrol (CareStore *store, const char *session_id, const char *contact_id, GError **error);
-gboolean    care_training_cancel (CareStore *store, const char *enrolment_id, CareRecord **out_promoted, GError **error);
-gboolean    care_training_fill_seats (CareStore *store, const char *session_id, GPtrArray **out_promoted, GError **error);
+gboolean    care_training_count_seats (CareStore     *store,
+                                       const char    *session_id,
+                                       CareSeatCount *out_count,
+                                       GError       **error);
+CareRecord *care_training_enrol (CareStore  *store,
+                                 const char *session_id,
+                                 const char *contact_id,
+                                 GError    **error);
+gboolean    care_training_cancel (CareStore   *store,
+                                  const char  *enrolment_id,
+                                  CareRecord **out_promoted,
+                                  GError     **error);
+gboolean    care_training_fill_seats (CareStore  *store,
+                                      const char *session_id,
+                                      GPtrArray **out_promoted,
+                                      GError    **error);
 
 G_END_DECLS

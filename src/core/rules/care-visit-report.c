@@ -47,20 +47,19 @@ care_visit_totals_clear (CareVisitTotals *totals)
 
 /* Whether @warranty covers @date: from its start day to its end day, both included. */
 gboolean
-care_warranty_active_on (CareRecord  *warranty,
-                         const GDate *date)
+care_warranty_active_on (CareRecord *warranty, const GDate *date)
 {
   GDate start, end;
 
-  if (!care_date_from_iso (care_record_get_string (warranty, "start_date"), &start) || !care_date_from_iso (care_record_get_string (warranty, "end_date"), &end))
+  if (!care_date_from_iso (care_record_get_string (warranty, "start_date"), &start) ||
+      !care_date_from_iso (care_record_get_string (warranty, "end_date"), &end))
     return FALSE;
 
   return g_date_compare (&start, date) <= 0 && g_date_compare (date, &end) <= 0;
 }
 
 static gint64
-div_round_half_up (gint64 numerator,
-                   gint64 denominator)
+div_round_half_up (gint64 numerator, gint64 denominator)
 {
   return (numerator + denominator / 2) / denominator;
 }
@@ -123,7 +122,8 @@ care_visit_price (GPtrArray       *parts,
       if (quantity < 0 || price < 0 || quantity > 10000 || price > 100000000)
         {
           g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_INVALID,
-                       _ ("Part “%s” has an invalid quantity or price"), care_record_get_string (part, "name"));
+                       _ ("Part “%s” has an invalid quantity or price"),
+                       care_record_get_string (part, "name"));
           return FALSE;
         }
       totals->parts_cents += quantity * price;
@@ -145,7 +145,10 @@ care_visit_price (GPtrArray       *parts,
       parts_ok = care_record_get_bool (w, "covers_parts");
       labour_ok = care_record_get_bool (w, "covers_labour");
       /* The warranty to name on the report: one that covers most. */
-      if ((parts_ok || labour_ok) && (covering == NULL || (parts_ok && labour_ok && !(care_record_get_bool (covering, "covers_parts") && care_record_get_bool (covering, "covers_labour")))))
+      if ((parts_ok || labour_ok) &&
+          (covering == NULL || (parts_ok && labour_ok &&
+                                !(care_record_get_bool (covering, "covers_parts") &&
+                                  care_record_get_bool (covering, "covers_labour")))))
         covering = w;
       totals->parts_covered |= parts_ok;
       totals->labour_covered |= labour_ok;
@@ -207,7 +210,8 @@ care_visit_report_new_for_appointment (CareRecord *appointment)
   g_autoptr (GDateTime) e = NULL;
 
   care_record_set_string (report, "appointment_id", care_record_get_id (appointment));
-  care_record_set_string (report, "technician_id", care_record_get_string (appointment, "technician_id"));
+  care_record_set_string (report, "technician_id",
+                          care_record_get_string (appointment, "technician_id"));
   if (start != NULL && strlen (start) >= 10)
     {
       g_autofree char *day = g_strndup (start, 10);
@@ -220,7 +224,8 @@ care_visit_report_new_for_appointment (CareRecord *appointment)
       e = g_date_time_new_from_iso8601 (end, NULL);
     }
   if (s != NULL && e != NULL)
-    care_record_set_int (report, "minutes", CLAMP (g_date_time_difference (e, s) / G_TIME_SPAN_MINUTE, 0, 14400));
+    care_record_set_int (report, "minutes",
+                         CLAMP (g_date_time_difference (e, s) / G_TIME_SPAN_MINUTE, 0, 14400));
   else
     care_record_set_int (report, "minutes", 0);
 
@@ -240,9 +245,7 @@ care_visit_report_parts_query (const char *report_id)
 
 /* The parts used on a report, by name. */
 GPtrArray *
-care_visit_report_list_parts (CareStore  *store,
-                              const char *report_id,
-                              GError    **error)
+care_visit_report_list_parts (CareStore *store, const char *report_id, GError **error)
 {
   g_autoptr (CareQuery) q = care_visit_report_parts_query (report_id);
 
@@ -281,9 +284,7 @@ care_visit_report_find_for_appointment (CareStore  *store,
  * array when it names no product, %NULL on error.
  */
 GPtrArray *
-care_visit_report_product_warranties (CareStore  *store,
-                                      CareRecord *appointment,
-                                      GError    **error)
+care_visit_report_product_warranties (CareStore *store, CareRecord *appointment, GError **error)
 {
   g_autoptr (CareQuery) q = NULL;
   const char *product_id;
@@ -303,9 +304,7 @@ care_visit_report_product_warranties (CareStore  *store,
 /* The warranties of the product the report's appointment is about; an
  * empty array when it names no product. */
 static GPtrArray *
-warranties_for_report (CareStore  *store,
-                       CareRecord *report,
-                       GError    **error)
+warranties_for_report (CareStore *store, CareRecord *report, GError **error)
 {
   g_autoptr (CareRecord) appointment = NULL;
 
@@ -340,7 +339,8 @@ care_visit_report_compute (CareStore       *store,
 
   if (!care_date_from_iso (care_record_get_string (report, "visit_date"), &day))
     {
-      g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_INVALID, _ ("The visit report has no visit date"));
+      g_set_error (error, CARE_WORKFLOW_ERROR, CARE_WORKFLOW_ERROR_INVALID,
+                   _ ("The visit report has no visit date"));
       return FALSE;
     }
 
@@ -386,8 +386,7 @@ care_visit_report_set_signature (CareRecord    *report,
 
 /* The stored signature, or NULL without an error when there is none. */
 CareSignature *
-care_visit_report_get_signature (CareRecord *report,
-                                 GError    **error)
+care_visit_report_get_signature (CareRecord *report, GError **error)
 {
   const char *path = care_record_get_string (report, "signature");
 
@@ -397,9 +396,7 @@ care_visit_report_get_signature (CareRecord *report,
 }
 
 static gboolean
-complete_in_transaction (CareStore *store,
-                         gpointer   user_data,
-                         GError   **error)
+complete_in_transaction (CareStore *store, gpointer user_data, GError **error)
 {
   CareRecord *report = user_data;
   g_auto (CareVisitTotals) totals = { 0 };
@@ -436,7 +433,8 @@ complete_in_transaction (CareStore *store,
 
   care_record_set_string (appointment, "status", "done");
   if (care_record_get_string (appointment, "work_notes") == NULL)
-    care_record_set_string (appointment, "work_notes", care_record_get_string (report, "work_done"));
+    care_record_set_string (appointment, "work_notes",
+                            care_record_get_string (report, "work_done"));
   return care_store_save (store, appointment, error);
 }
 
@@ -449,9 +447,7 @@ complete_in_transaction (CareStore *store,
  * refused. Call care_follow_up_schedule() on the appointment afterwards.
  */
 gboolean
-care_visit_report_complete (CareStore  *store,
-                            CareRecord *report,
-                            GError    **error)
+care_visit_report_complete (CareStore *store, CareRecord *report, GError **error)
 {
   g_autoptr (CareRecord) snapshot = NULL;
 
@@ -469,12 +465,12 @@ care_visit_report_complete (CareStore  *store,
 
 /* "1234.50 EUR": plain digits, for documents read in any locale. */
 char *
-care_money_format (gint64      cents,
-                   const char *currency)
+care_money_format (gint64 cents, const char *currency)
 {
   gboolean negative = cents < 0;
   guint64  v = negative ? (guint64) (-(cents + 1)) + 1 : (guint64) cents;
 
-  return g_strdup_printf ("%s%" G_GUINT64_FORMAT ".%02u%s%s", negative ? "-" : "", v / 100, (guint) (v % 100),
-                          currency != NULL && *currency ? " " : "", currency != NULL ? currency : "");
+  return g_strdup_printf ("%s%" G_GUINT64_FORMAT ".%02u%s%s", negative ? "-" : "", v / 100,
+                          (guint) (v % 100), currency != NULL && *currency ? " " : "",
+                          currency != NULL ? currency : "");
 }

@@ -30,8 +30,7 @@ typedef struct
 const char *care_visit_coverage_key (CareVisitCoverage coverage);
 void        care_visit_totals_clear (CareVisitTotals *totals);
 
-gboolean care_warranty_active_on (CareRecord  *warranty,
-                                  const GDate *date);
+gboolean care_warranty_active_on (CareRecord *warranty, const GDate *date);
 gboolean care_visit_price (GPtrArray       *parts,
                            gint64           minutes,
                            gint64           hourly_rate_cents,
@@ -41,33 +40,26 @@ gboolean care_visit_price (GPtrArray       *parts,
                            CareVisitTotals *totals,
                            GError         **error);
 
-CareRecord    *care_visit_report_new_for_appointment (CareRecord *appointment);
-CareRecord    *care_visit_report_find_for_appointment (CareStore  *store,
-                                                       const char *appointment_id,
-                                                       GError    **error);
-GPtrArray     *care_visit_report_product_warranties (CareStore  *store,
-                                                     CareRecord *appointment,
-                                                     GError    **error);
-CareQuery     *care_visit_report_parts_query (const char *report_id);
-GPtrArray     *care_visit_report_list_parts (CareStore  *store,
-                                             const char *report_id,
-                                             GError    **error);
-gboolean       care_visit_report_compute (CareStore       *store,
-                                          CareRecord      *report,
-                                          CareVisitTotals *totals,
-                                          GError         **error);
-gboolean       care_visit_report_set_signature (CareRecord    *report,
-                                                CareSignature *signature,
-                                                const char    *signed_by,
-                                                GDateTime     *signed_at);
-CareSignature *care_visit_report_get_signature (CareRecord *report,
-                                                GError    **error);
-gboolean       care_visit_report_complete (CareStore  *store,
-                                           CareRecord *report,
-                                           GError    **error);
+CareRecord *care_visit_report_new_for_appointment (CareRecord *appointment);
+CareRecord *care_visit_report_find_for_appointment (CareStore  *store,
+                                                    const char *appointment_id,
+                                                    GError    **error);
+GPtrArray *
+care_visit_report_product_warranties (CareStore *store, CareRecord *appointment, GError **error);
+CareQuery *care_visit_report_parts_query (const char *report_id);
+GPtrArray *care_visit_report_list_parts (CareStore *store, const char *report_id, GError **error);
+gboolean   care_visit_report_compute (CareStore       *store,
+                                      CareRecord      *report,
+                                      CareVisitTotals *totals,
+                                      GError         **error);
+gboolean   care_visit_report_set_signature (CareRecord    *report,
+                                            CareSignature *signature,
+                                            const char    *signed_by,
+                                            GDateTime     *signed_at);
+CareSignature *care_visit_report_get_signature (CareRecord *report, GError **error);
+gboolean       care_visit_report_complete (CareStore *store, CareRecord *report, GError **error);
 
-char *care_money_format (gint64      cents,
-                         const char *currency);
+char *care_money_format (gint64 cents, const char *currency);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CareVisitTotals, care_visit_totals_clear)
 

@@ -10,8 +10,7 @@
 #include "care-warranty.h"
 
 void
-care_date_parse (const char *iso,
-                 GDate      *date)
+care_date_parse (const char *iso, GDate *date)
 {
   guint y, m, d;
 
@@ -22,9 +21,7 @@ care_date_parse (const char *iso,
 
 /* The end date is the last covered day. */
 CareWarrantyStatus
-care_warranty_status (CareRecord *warranty,
-                      GDate      *today,
-                      guint       expiring_days)
+care_warranty_status (CareRecord *warranty, GDate *today, guint expiring_days)
 {
   GDate start, end, soon;
 
@@ -98,11 +95,8 @@ care_warranty_status_rank (CareWarrantyStatus status)
  * An unknown serial is not an error: @coverage->product stays %NULL.
  */
 gboolean
-care_coverage_lookup (CareStore    *store,
-                      const char   *serial,
-                      GDate        *today,
-                      CareCoverage *coverage,
-                      GError      **error)
+care_coverage_lookup (
+    CareStore *store, const char *serial, GDate *today, CareCoverage *coverage, GError **error)
 {
   g_autoptr (CareQuery) pq = care_query_new (care_schema_entity (CARE_ENTITY_PRODUCT));
   g_autoptr (CareQuery) wq = care_query_new (care_schema_entity (CARE_ENTITY_WARRANTY));

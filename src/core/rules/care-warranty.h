@@ -19,10 +19,11 @@ typedef enum
 /* An SQL condition on a row of the warranty table: its cover lapses, as no
  * other live warranty of the product carries on from the next day (an
  * extension). Shared by the expiry reminders and the dashboard's renewals. */
-#define CARE_WARRANTY_LAPSES_SQL                                                         \
-  "NOT EXISTS (SELECT 1 FROM warranty next WHERE next.product_id = warranty.product_id " \
-  "AND " CARE_SQL_LIVE_IN ("next") " AND next.id != warranty.id "                                 \
-  "AND next.start_date <= date(warranty.end_date, '+1 day') AND next.end_date > warranty.end_date)"
+#define CARE_WARRANTY_LAPSES_SQL                                                                   \
+  "NOT EXISTS (SELECT 1 FROM warranty next WHERE next.product_id = warranty.product_id "           \
+  "AND " CARE_SQL_LIVE_IN ("next") " AND next.id != warranty.id "                                  \
+                                   "AND next.start_date <= date(warranty.end_date, '+1 day') AND " \
+                                   "next.end_date > warranty.end_date)"
 
 typedef struct
 {
@@ -31,18 +32,12 @@ typedef struct
   CareWarrantyStatus status;
 } CareCoverage;
 
-CareWarrantyStatus care_warranty_status (CareRecord *warranty,
-                                         GDate      *today,
-                                         guint       expiring_days);
+CareWarrantyStatus care_warranty_status (CareRecord *warranty, GDate *today, guint expiring_days);
 const char        *care_warranty_status_key (CareWarrantyStatus status);
 int                care_warranty_status_rank (CareWarrantyStatus status);
-void               care_date_parse (const char *iso,
-                                    GDate      *date);
-gboolean           care_coverage_lookup (CareStore    *store,
-                                         const char   *serial,
-                                         GDate        *today,
-                                         CareCoverage *coverage,
-                                         GError      **error);
-void               care_coverage_clear (CareCoverage *coverage);
+void               care_date_parse (const char *iso, GDate *date);
+gboolean           care_coverage_lookup (
+              CareStore *store, const char *serial, GDate *today, CareCoverage *coverage, GError **error);
+void care_coverage_clear (CareCoverage *coverage);
 
 G_END_DECLS

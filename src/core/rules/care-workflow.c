@@ -16,8 +16,7 @@ G_DEFINE_QUARK (care_workflow_error_quark, care_workflow_error)
 
 /* Parses "YYYY-MM-DD"; FALSE (and a cleared @date) when it is not one. */
 gboolean
-care_date_from_iso (const char *iso,
-                    GDate      *date)
+care_date_from_iso (const char *iso, GDate *date)
 {
   care_date_parse (iso, date);
   return g_date_valid (date);
@@ -35,21 +34,20 @@ care_date_to_iso (const GDate *date)
 /* The local calendar day of @datetime: the day a person here calls it,
  * which is not the UTC day for hours around midnight. */
 void
-care_date_from_datetime (GDateTime *datetime,
-                         GDate     *date)
+care_date_from_datetime (GDateTime *datetime, GDate *date)
 {
   g_autoptr (GDateTime) local = g_date_time_to_local (datetime);
 
   g_date_clear (date, 1);
   g_date_set_dmy (date, (GDateDay) g_date_time_get_day_of_month (local),
-                  (GDateMonth) g_date_time_get_month (local), (GDateYear) g_date_time_get_year (local));
+                  (GDateMonth) g_date_time_get_month (local),
+                  (GDateYear) g_date_time_get_year (local));
 }
 
 /* The local day of a stored instant ("YYYY-MM-DDTHH:MM:SSZ"); FALSE (and a
  * cleared @date) when it is not one. */
 gboolean
-care_date_from_instant (const char *iso_utc,
-                        GDate      *date)
+care_date_from_instant (const char *iso_utc, GDate *date)
 {
   g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
   g_autoptr (GDateTime) dt = iso_utc != NULL ? g_date_time_new_from_iso8601 (iso_utc, utc) : NULL;
@@ -64,17 +62,15 @@ care_date_from_instant (const char *iso_utc,
 /* The stored instant of @hour:@minute local time on @day: a slot booked
  * "at 10:00" is at 10:00 where the agent is, in summer and in winter. */
 char *
-care_local_slot_to_iso (const GDate *day,
-                        int          hour,
-                        int          minute)
+care_local_slot_to_iso (const GDate *day, int hour, int minute)
 {
   g_autoptr (GTimeZone) local = g_time_zone_new_local ();
   g_autoptr (GDateTime) dt = NULL;
 
   g_return_val_if_fail (day != NULL && g_date_valid (day), NULL);
 
-  dt = g_date_time_new (local, g_date_get_year (day), g_date_get_month (day), g_date_get_day (day), hour,
-                        minute, 0);
+  dt = g_date_time_new (local, g_date_get_year (day), g_date_get_month (day), g_date_get_day (day),
+                        hour, minute, 0);
   return dt != NULL ? care_datetime_to_iso (dt) : NULL;
 }
 
@@ -89,9 +85,7 @@ care_datetime_to_iso (GDateTime *datetime)
 
 /* Every record of @query, up to a bound that real data never reaches. */
 GPtrArray *
-care_store_find_all (CareStore *store,
-                     CareQuery *query,
-                     GError   **error)
+care_store_find_all (CareStore *store, CareQuery *query, GError **error)
 {
   return care_store_find (store, query, 0, FIND_ALL_LIMIT, NULL, error);
 }
@@ -100,8 +94,7 @@ care_store_find_all (CareStore *store,
  * Workflows that edit a caller's record inside a transaction put it back
  * this way when the transaction rolls back. */
 void
-care_record_assign (CareRecord *self,
-                    CareRecord *source)
+care_record_assign (CareRecord *self, CareRecord *source)
 {
   const CareEntity *e = care_record_get_entity (self);
 
@@ -111,5 +104,6 @@ care_record_assign (CareRecord *self,
     care_record_set_value_at (self, i, care_record_get_value_at (source, i));
   care_record_set_rev (self, care_record_get_rev (source));
   care_record_set_sync_state (self, care_record_get_sync_state (source));
-  care_record_set_timestamps (self, care_record_get_created_at (source), care_record_get_updated_at (source));
+  care_record_set_timestamps (self, care_record_get_created_at (source),
+                              care_record_get_updated_at (source));
 }

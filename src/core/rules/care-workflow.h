@@ -19,21 +19,13 @@ typedef enum
 
 GQuark care_workflow_error_quark (void);
 
-gboolean   care_date_from_iso (const char *iso,
-                               GDate      *date);
+gboolean   care_date_from_iso (const char *iso, GDate *date);
 char      *care_date_to_iso (const GDate *date);
-void       care_date_from_datetime (GDateTime *datetime,
-                                    GDate     *date);
-gboolean   care_date_from_instant (const char *iso_utc,
-                                   GDate      *date);
-char      *care_local_slot_to_iso (const GDate *day,
-                                   int          hour,
-                                   int          minute);
+void       care_date_from_datetime (GDateTime *datetime, GDate *date);
+gboolean   care_date_from_instant (const char *iso_utc, GDate *date);
+char      *care_local_slot_to_iso (const GDate *day, int hour, int minute);
 char      *care_datetime_to_iso (GDateTime *datetime);
-void       care_record_assign (CareRecord *self,
-                               CareRecord *source);
-GPtrArray *care_store_find_all (CareStore *store,
-                                CareQuery *query,
-                                GError   **error);
+void       care_record_assign (CareRecord *self, CareRecord *source);
+GPtrArray *care_store_find_all (CareStore *store, CareQuery *query, GError **error);
 
 G_END_DECLS

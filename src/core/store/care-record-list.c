@@ -41,7 +41,10 @@ struct _CareRecordList
 
 static void list_model_iface_init (GListModelInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (CareRecordList, care_record_list, G_TYPE_OBJECT, G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+G_DEFINE_FINAL_TYPE_WITH_CODE (CareRecordList,
+                               care_record_list,
+                               G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
 
 enum
 {
@@ -109,7 +112,8 @@ grow_cb (gpointer user_data)
   n = care_store_count_upto (self->store, self->query, self->count_limit, NULL, &error);
   if (error != NULL)
     {
-      g_warning ("Could not count %s: %s", care_query_get_entity (self->query)->name, error->message);
+      g_warning ("Could not count %s: %s", care_query_get_entity (self->query)->name,
+                 error->message);
       self->more = FALSE;
       return G_SOURCE_REMOVE;
     }
@@ -128,12 +132,10 @@ grow_cb (gpointer user_data)
 /* Scrolling reads pages in turn: when the page before is at hand, seek
  * past its last row instead of making SQLite step over every earlier row. */
 static GPtrArray *
-read_page_with (CareRecordList *self,
-                CareQuery      *query,
-                guint           page,
-                GError        **error)
+read_page_with (CareRecordList *self, CareQuery *query, guint page, GError **error)
 {
-  GPtrArray       *previous = page > 0 ? g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page - 1)) : NULL;
+  GPtrArray *previous =
+      page > 0 ? g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page - 1)) : NULL;
   const CareField *order = care_query_get_order_field (self->query);
   CareRecord      *last;
   GVariant        *value;
@@ -153,9 +155,7 @@ read_page_with (CareRecordList *self,
 }
 
 static GPtrArray *
-read_page (CareRecordList *self,
-           guint           page,
-           GError        **error)
+read_page (CareRecordList *self, guint page, GError **error)
 {
   GPtrArray *records = read_page_with (self, self->page_query, page, error);
   guint      wanted = MIN (PAGE_SIZE, self->n_items - page * PAGE_SIZE);
@@ -173,8 +173,7 @@ read_page (CareRecordList *self,
 }
 
 static GPtrArray *
-get_page (CareRecordList *self,
-          guint           page)
+get_page (CareRecordList *self, guint page)
 {
   GPtrArray *records = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page));
   g_autoptr (GError) error = NULL;
@@ -189,7 +188,8 @@ get_page (CareRecordList *self,
   records = read_page (self, page, &error);
   if (records == NULL)
     {
-      g_warning ("Could not read %s: %s", care_query_get_entity (self->query)->name, error->message);
+      g_warning ("Could not read %s: %s", care_query_get_entity (self->query)->name,
+                 error->message);
       return NULL;
     }
 
@@ -214,8 +214,7 @@ care_record_list_get_n_items (GListModel *model)
 }
 
 static gpointer
-care_record_list_get_item (GListModel *model,
-                           guint       position)
+care_record_list_get_item (GListModel *model, guint position)
 {
   CareRecordList *self = CARE_RECORD_LIST (model);
   GPtrArray      *records;
@@ -244,10 +243,7 @@ list_model_iface_init (GListModelInterface *iface)
 }
 
 static void
-store_changed_cb (CareStore      *store,
-                  const char     *entity,
-                  const char     *id,
-                  CareRecordList *self)
+store_changed_cb (CareStore *store, const char *entity, const char *id, CareRecordList *self)
 {
   care_record_list_reload (self);
 }
@@ -291,10 +287,7 @@ care_record_list_finalize (GObject *object)
 }
 
 static void
-care_record_list_get_property (GObject    *object,
-                               guint       prop_id,
-                               GValue     *value,
-                               GParamSpec *pspec)
+care_record_list_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   CareRecordList *self = CARE_RECORD_LIST (object);
 
@@ -345,10 +338,12 @@ care_record_list_class_init (CareRecordListClass *klass)
   object_class->get_property = care_record_list_get_property;
   object_class->set_property = care_record_list_set_property;
 
-  properties[PROP_STORE] = g_param_spec_object ("store", NULL, NULL, CARE_TYPE_STORE,
-                                                G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_QUERY] = g_param_spec_boxed ("query", NULL, NULL, CARE_TYPE_QUERY,
-                                               G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STORE] =
+      g_param_spec_object ("store", NULL, NULL, CARE_TYPE_STORE,
+                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_QUERY] =
+      g_param_spec_boxed ("query", NULL, NULL, CARE_TYPE_QUERY,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_N_ITEMS] = g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -362,8 +357,7 @@ care_record_list_init (CareRecordList *self)
 }
 
 CareRecordList *
-care_record_list_new (CareStore *store,
-                      CareQuery *query)
+care_record_list_new (CareStore *store, CareQuery *query)
 {
   return g_object_new (CARE_TYPE_RECORD_LIST, "store", store, "query", query, NULL);
 }
@@ -384,8 +378,7 @@ care_record_list_get_query (CareRecordList *self)
 
 /* Replaces the query (a new search or filter) and reloads. */
 void
-care_record_list_set_query (CareRecordList *self,
-                            CareQuery      *query)
+care_record_list_set_query (CareRecordList *self, CareQuery *query)
 {
   g_return_if_fail (CARE_IS_RECORD_LIST (self));
 
@@ -437,8 +430,7 @@ care_record_list_reload (CareRecordList *self)
 /* The position of the record with @id among the loaded pages' rows, or -1.
  * Used to keep a selection across a reload; it never scans the whole table. */
 int
-care_record_list_find (CareRecordList *self,
-                       const char     *id)
+care_record_list_find (CareRecordList *self, const char *id)
 {
   GHashTableIter iter;
   gpointer       key, value;

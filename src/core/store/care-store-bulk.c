@@ -38,9 +38,7 @@ care_store_bulk_free (CareStoreBulk *bulk)
 
 /* Runs one step of a bulk load and logs how long it took (G_MESSAGES_DEBUG). */
 static gboolean
-bulk_exec (CareStore  *self,
-           const char *sql,
-           GError    **error)
+bulk_exec (CareStore *self, const char *sql, GError **error)
 {
   gint64   t0 = g_get_monotonic_time ();
   gboolean ok = care_store_exec (self, sql, error);
@@ -52,9 +50,7 @@ bulk_exec (CareStore  *self,
 /* Sets @empty to whether the store holds no customer yet, the test for a
  * load into an empty store. */
 static gboolean
-store_is_empty (CareStore *self,
-                gboolean  *empty,
-                GError   **error)
+store_is_empty (CareStore *self, gboolean *empty, GError **error)
 {
   sqlite3_stmt *stmt = care_store_prepare (self, "SELECT 1 FROM customer LIMIT 1", error);
   int           rc;
@@ -74,9 +70,7 @@ store_is_empty (CareStore *self,
  * B-tree insert per row into pages all over the file. Dropped and created
  * in the load's transaction, so a failed load leaves them as they were. */
 static gboolean
-drop_entity_indexes (CareStore     *self,
-                     CareStoreBulk *bulk,
-                     GError       **error)
+drop_entity_indexes (CareStore *self, CareStoreBulk *bulk, GError **error)
 {
   sqlite3_stmt *stmt;
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
@@ -89,7 +83,10 @@ drop_entity_indexes (CareStore     *self,
     return TRUE;
 
   /* UNIQUE constraints' own indexes have no SQL and stay. */
-  stmt = care_store_prepare (self, "SELECT name, tbl_name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL", error);
+  stmt = care_store_prepare (
+      self,
+      "SELECT name, tbl_name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL",
+      error);
   if (stmt == NULL)
     return FALSE;
   bulk->indexes = g_ptr_array_new_with_free_func (g_free);
@@ -106,7 +103,8 @@ drop_entity_indexes (CareStore     *self,
   for (guint i = 0; i < names->len; i++)
     {
       /* %w quotes an identifier; the names come from sqlite_schema. */
-      char    *sql = sqlite3_mprintf ("DROP INDEX \"%w\"", (const char *) g_ptr_array_index (names, i));
+      char *sql =
+          sqlite3_mprintf ("DROP INDEX \"%w\"", (const char *) g_ptr_array_index (names, i));
       gboolean ok = care_store_exec (self, sql, error);
 
       sqlite3_free (sql);
@@ -117,9 +115,7 @@ drop_entity_indexes (CareStore     *self,
 }
 
 static gboolean
-create_entity_indexes (CareStore     *self,
-                       CareStoreBulk *bulk,
-                       GError       **error)
+create_entity_indexes (CareStore *self, CareStoreBulk *bulk, GError **error)
 {
   g_autoptr (GPtrArray) indexes = g_steal_pointer (&bulk->indexes);
 
@@ -138,25 +134,26 @@ create_entity_indexes (CareStore     *self,
  * Leaving WAL needs the only connection to the file; when another one is
  * open (the window's, while a worker thread loads) the load stays in WAL. */
 static void
-bulk_leave_wal (CareStore     *self,
-                CareStoreBulk *bulk)
+bulk_leave_wal (CareStore *self, CareStoreBulk *bulk)
 {
   sqlite3_stmt *stmt;
   int           rc;
 
   bulk->journal = FALSE;
-  rc = sqlite3_prepare_v2 (care_store_get_db (self), "PRAGMA journal_mode = TRUNCATE", -1, &stmt, NULL);
+  rc = sqlite3_prepare_v2 (care_store_get_db (self), "PRAGMA journal_mode = TRUNCATE", -1, &stmt,
+                           NULL);
   if (rc != SQLITE_OK)
     return;
   rc = sqlite3_step (stmt);
-  bulk->journal = rc == SQLITE_ROW && g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "truncate") == 0;
+  bulk->journal =
+      rc == SQLITE_ROW &&
+      g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "truncate") == 0;
   sqlite3_finalize (stmt);
   g_debug ("bulk: %s", bulk->journal ? "rollback journal" : "WAL (the file is shared)");
 }
 
 static void
-bulk_return_to_wal (CareStore     *self,
-                    CareStoreBulk *bulk)
+bulk_return_to_wal (CareStore *self, CareStoreBulk *bulk)
 {
   if (!bulk->journal)
     return;
@@ -168,9 +165,7 @@ bulk_return_to_wal (CareStore     *self,
 
 /* Ends the load that failed in its first steps. */
 static gboolean
-bulk_abandon (CareStore     *self,
-              CareStoreBulk *bulk,
-              gboolean       in_transaction)
+bulk_abandon (CareStore *self, CareStoreBulk *bulk, gboolean in_transaction)
 {
   if (in_transaction)
     care_store_end (self, FALSE, NULL);
@@ -190,9 +185,7 @@ bulk_abandon (CareStore     *self,
  * to finish. All in one transaction, without outbox entries.
  */
 gboolean
-care_store_bulk_begin (CareStore    *self,
-                       GCancellable *cancellable,
-                       GError      **error)
+care_store_bulk_begin (CareStore *self, GCancellable *cancellable, GError **error)
 {
   CareStoreBulk *bulk;
 
@@ -225,7 +218,8 @@ care_store_bulk_begin (CareStore    *self,
 
   /* Inserted and deleted inside the one transaction: no other connection
    * ever sees it, and a crash rolls it back with the load. */
-  if (!care_store_exec (self, "INSERT OR REPLACE INTO meta (key, value) VALUES ('bulk_loading', '1')", error) ||
+  if (!care_store_exec (
+          self, "INSERT OR REPLACE INTO meta (key, value) VALUES ('bulk_loading', '1')", error) ||
       !drop_entity_indexes (self, bulk, error))
     return bulk_abandon (self, bulk, TRUE);
 
@@ -233,9 +227,7 @@ care_store_bulk_begin (CareStore    *self,
 }
 
 gboolean
-care_store_bulk_insert (CareStore  *self,
-                        CareRecord *record,
-                        GError    **error)
+care_store_bulk_insert (CareStore *self, CareRecord *record, GError **error)
 {
   CareStoreBulk    *bulk = care_store_get_bulk (self);
   const CareEntity *e = care_record_get_entity (record);
@@ -270,8 +262,7 @@ care_store_bulk_insert (CareStore  *self,
  * bounds the number of segments. The defaults come back for the edits that
  * follow. */
 static gboolean
-rebuild_search_index (CareStore *self,
-                      GError   **error)
+rebuild_search_index (CareStore *self, GError **error)
 {
   static const char *const steps[] = {
     "DELETE FROM customer_fts",
@@ -292,9 +283,7 @@ rebuild_search_index (CareStore *self,
 /* Ends the load: with @commit, the indexes are built and everything is
  * committed; without, or when that fails, nothing of the load stays. */
 gboolean
-care_store_bulk_end (CareStore *self,
-                     gboolean   commit,
-                     GError   **error)
+care_store_bulk_end (CareStore *self, gboolean commit, GError **error)
 {
   g_autoptr (CareStoreBulk) bulk = care_store_steal_bulk (self);
   gboolean rebuild;
@@ -320,7 +309,8 @@ care_store_bulk_end (CareStore *self,
   {
     gint64 t0 = g_get_monotonic_time ();
     ok = care_store_end (self, commit, error);
-    g_debug ("bulk: %s: %.2f s", commit ? "commit" : "rollback", (g_get_monotonic_time () - t0) / 1e6);
+    g_debug ("bulk: %s: %.2f s", commit ? "commit" : "rollback",
+             (g_get_monotonic_time () - t0) / 1e6);
   }
   care_store_unwatch (self);
   bulk_return_to_wal (self, bulk);

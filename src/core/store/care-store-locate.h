@@ -5,9 +5,6 @@
 
 G_BEGIN_DECLS
 
-int care_store_locate (CareStore  *store,
-                       CareQuery  *query,
-                       const char *id,
-                       GError    **error);
+int care_store_locate (CareStore *store, CareQuery *query, const char *id, GError **error);
 
 G_END_DECLS

@@ -477,12 +477,7 @@ static const char migration_4[] =
 
 /* clang-format on */
 
-const char *const care_store_migrations[] = {
-  migration_1,
-  migration_2,
-  migration_3,
-  migration_4,
-  NULL
-};
+const char *const care_store_migrations[] = { migration_1, migration_2, migration_3, migration_4,
+                                              NULL };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (care_store_migrations) == CARE_STORE_SCHEMA_VERSION + 1);

@@ -87,16 +87,15 @@ care_store_class_init (CareStoreClass *klass)
    *
    * Emitted after a transaction that changed records has committed.
    */
-  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass),
-                                   G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED, 0, NULL, NULL, NULL,
-                                   G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  signals[CHANGED] =
+      g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED, 0,
+                    NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void
 care_store_init (CareStore *self)
 {
-  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                            finalize_statement);
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
   self->columns = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   self->changed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->watched = g_ptr_array_new_with_free_func (unref_watched);
@@ -114,9 +113,7 @@ care_store_error_is_cancelled (const GError *error)
 
 /* Maps an SQLite result code to CARE_STORE_ERROR; always returns FALSE. */
 gboolean
-care_store_set_error (CareStore *self,
-                      int        rc,
-                      GError   **error)
+care_store_set_error (CareStore *self, int rc, GError **error)
 {
   int code;
 
@@ -144,7 +141,7 @@ care_store_set_error (CareStore *self,
   /* An interrupt is ours, not the connection's last error. */
   g_set_error (error, CARE_STORE_ERROR, code, _ ("Database error: %s"),
                self->db != NULL && code != CARE_STORE_ERROR_CANCELLED ? sqlite3_errmsg (self->db)
-                                                                     : sqlite3_errstr (rc));
+                                                                      : sqlite3_errstr (rc));
   return FALSE;
 }
 
@@ -170,8 +167,7 @@ progress_cb (gpointer user_data)
  * %CARE_STORE_ERROR_CANCELLED. Watches nest; %NULL watches nothing.
  */
 void
-care_store_watch (CareStore    *self,
-                  GCancellable *cancellable)
+care_store_watch (CareStore *self, GCancellable *cancellable)
 {
   g_ptr_array_add (self->watched, cancellable != NULL ? g_object_ref (cancellable) : NULL);
   if (cancellable != NULL)
@@ -210,8 +206,7 @@ care_store_get_bulk (CareStore *self)
 }
 
 void
-care_store_set_bulk (CareStore     *self,
-                     CareStoreBulk *bulk)
+care_store_set_bulk (CareStore *self, CareStoreBulk *bulk)
 {
   g_clear_pointer (&self->bulk, care_store_bulk_free);
   self->bulk = bulk;
@@ -225,9 +220,7 @@ care_store_steal_bulk (CareStore *self)
 
 /* A cached statement, reset and with its bindings cleared. */
 sqlite3_stmt *
-care_store_prepare (CareStore  *self,
-                    const char *sql,
-                    GError    **error)
+care_store_prepare (CareStore *self, const char *sql, GError **error)
 {
   sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
   int           rc;
@@ -251,9 +244,7 @@ care_store_prepare (CareStore  *self,
 }
 
 gboolean
-care_store_exec (CareStore  *self,
-                 const char *sql,
-                 GError    **error)
+care_store_exec (CareStore *self, const char *sql, GError **error)
 {
   int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
 
@@ -262,9 +253,7 @@ care_store_exec (CareStore  *self,
 
 /* Steps a statement that returns no rows, then resets it. */
 gboolean
-care_store_step_done (CareStore    *self,
-                      sqlite3_stmt *stmt,
-                      GError      **error)
+care_store_step_done (CareStore *self, sqlite3_stmt *stmt, GError **error)
 {
   int rc = sqlite3_step (stmt);
 
@@ -273,9 +262,7 @@ care_store_step_done (CareStore    *self,
 }
 
 void
-care_store_bind_value (sqlite3_stmt *stmt,
-                       int           index,
-                       GVariant     *value)
+care_store_bind_value (sqlite3_stmt *stmt, int index, GVariant *value)
 {
   if (value == NULL)
     sqlite3_bind_null (stmt, index);
@@ -292,9 +279,7 @@ care_store_bind_value (sqlite3_stmt *stmt,
 }
 
 GVariant *
-care_store_column_value (sqlite3_stmt    *stmt,
-                         int              column,
-                         const CareField *field)
+care_store_column_value (sqlite3_stmt *stmt, int column, const CareField *field)
 {
   const GVariantType *type = care_field_variant_type (field);
 
@@ -325,8 +310,8 @@ care_store_record_columns (const CareEntity *entity)
     {
       GString *s = g_string_new (NULL);
 
-      g_string_append_printf (s, "%s.id, %s.rev, %s.sync_state, %s.created_at, %s.updated_at", entity->name,
-                              entity->name, entity->name, entity->name, entity->name);
+      g_string_append_printf (s, "%s.id, %s.rev, %s.sync_state, %s.created_at, %s.updated_at",
+                              entity->name, entity->name, entity->name, entity->name, entity->name);
       for (guint i = 0; i < entity->n_fields; i++)
         g_string_append_printf (s, ", %s.%s", entity->name, entity->fields[i].name);
       /* Last, so callers that read the fields by position are not disturbed. */
@@ -341,17 +326,18 @@ care_store_record_columns (const CareEntity *entity)
 }
 
 CareRecord *
-care_store_row_to_record (const CareEntity *entity,
-                          sqlite3_stmt     *stmt)
+care_store_row_to_record (const CareEntity *entity, sqlite3_stmt *stmt)
 {
-  CareRecord *record = care_record_new_with_id (entity, (const char *) sqlite3_column_text (stmt, 0));
+  CareRecord *record =
+      care_record_new_with_id (entity, (const char *) sqlite3_column_text (stmt, 0));
 
   care_record_set_rev (record, sqlite3_column_int64 (stmt, 1));
   care_record_set_sync_state (record, (CareSyncState) sqlite3_column_int (stmt, 2));
   care_record_set_timestamps (record, (const char *) sqlite3_column_text (stmt, 3),
                               (const char *) sqlite3_column_text (stmt, 4));
   for (guint i = 0; i < entity->n_fields; i++)
-    care_record_set_value_at (record, i, care_store_column_value (stmt, (int) i + 5, &entity->fields[i]));
+    care_record_set_value_at (record, i,
+                              care_store_column_value (stmt, (int) i + 5, &entity->fields[i]));
   if (sqlite3_column_count (stmt) > (int) entity->n_fields + 5)
     care_record_set_seq (record, sqlite3_column_int64 (stmt, (int) entity->n_fields + 5));
 
@@ -362,8 +348,7 @@ care_store_row_to_record (const CareEntity *entity,
  * SQLite, and it always starts with BEGIN IMMEDIATE, where SQLITE_BUSY is
  * still safe to retry (busy_timeout does that). */
 gboolean
-care_store_begin (CareStore *self,
-                  GError   **error)
+care_store_begin (CareStore *self, GError **error)
 {
   if (self->depth == 0 && !care_store_exec (self, "BEGIN IMMEDIATE", error))
     return FALSE;
@@ -373,9 +358,7 @@ care_store_begin (CareStore *self,
 }
 
 void
-care_store_note_change (CareStore  *self,
-                        const char *entity,
-                        const char *id)
+care_store_note_change (CareStore *self, const char *entity, const char *id)
 {
   const char *known = g_hash_table_lookup (self->changed, entity);
 
@@ -404,9 +387,7 @@ emit_changes (CareStore *self)
 }
 
 gboolean
-care_store_end (CareStore *self,
-                gboolean   commit,
-                GError   **error)
+care_store_end (CareStore *self, gboolean commit, GError **error)
 {
   g_return_val_if_fail (self->depth > 0, FALSE);
 
@@ -431,10 +412,7 @@ care_store_end (CareStore *self,
 
 /* Runs @func in a write transaction; any error from it rolls everything back. */
 gboolean
-care_store_write (CareStore         *self,
-                  CareStoreWriteFunc func,
-                  gpointer           user_data,
-                  GError           **error)
+care_store_write (CareStore *self, CareStoreWriteFunc func, gpointer user_data, GError **error)
 {
   g_return_val_if_fail (CARE_IS_STORE (self), FALSE);
 
@@ -467,8 +445,7 @@ read_user_version (CareStore *self)
 /* Runs every pending migration in one transaction: a failure leaves the
  * file exactly as it was. A file from a newer Aftercare is refused. */
 static gboolean
-migrate (CareStore *self,
-         GError   **error)
+migrate (CareStore *self, GError **error)
 {
   guint            latest = g_strv_length ((char **) care_store_migrations);
   int              version = read_user_version (self);
@@ -480,7 +457,8 @@ migrate (CareStore *self,
   if ((guint) version > latest)
     {
       g_set_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_TOO_NEW,
-                   _ ("The data file was written by a newer version of Aftercare (schema %d, this version knows %u)"),
+                   _ ("The data file was written by a newer version of Aftercare (schema %d, this "
+                      "version knows %u)"),
                    version, latest);
       return FALSE;
     }
@@ -512,8 +490,7 @@ migrate (CareStore *self,
 }
 
 static gboolean
-ensure_client_id (CareStore *self,
-                  GError   **error)
+ensure_client_id (CareStore *self, GError **error)
 {
   self->client_id = care_store_get_meta (self, "client_id");
   if (self->client_id == NULL)
@@ -531,8 +508,7 @@ ensure_client_id (CareStore *self,
  * Opens (creating if needed) and migrates a local store.
  */
 CareStore *
-care_store_new (const char *path,
-                GError    **error)
+care_store_new (const char *path, GError **error)
 {
   g_autoptr (CareStore) self = NULL;
   int rc;
@@ -553,7 +529,10 @@ care_store_new (const char *path,
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, 5000);
 
-  if (!care_store_exec (self, "PRAGMA foreign_keys = ON", error) || !care_store_exec (self, "PRAGMA journal_mode = WAL", error) || !care_store_exec (self, "PRAGMA synchronous = NORMAL", error) || !migrate (self, error) || !ensure_client_id (self, error))
+  if (!care_store_exec (self, "PRAGMA foreign_keys = ON", error) ||
+      !care_store_exec (self, "PRAGMA journal_mode = WAL", error) ||
+      !care_store_exec (self, "PRAGMA synchronous = NORMAL", error) || !migrate (self, error) ||
+      !ensure_client_id (self, error))
     {
       g_prefix_error (error, _ ("Could not open “%s”: "), path);
       return NULL;
@@ -585,8 +564,7 @@ care_store_get_schema_version (CareStore *self)
 }
 
 char *
-care_store_get_meta (CareStore  *self,
-                     const char *key)
+care_store_get_meta (CareStore *self, const char *key)
 {
   sqlite3_stmt *stmt = care_store_prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
   char         *value = NULL;
@@ -603,12 +581,10 @@ care_store_get_meta (CareStore  *self,
 }
 
 gboolean
-care_store_set_meta (CareStore  *self,
-                     const char *key,
-                     const char *value,
-                     GError    **error)
+care_store_set_meta (CareStore *self, const char *key, const char *value, GError **error)
 {
-  sqlite3_stmt *stmt = care_store_prepare (self, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", error);
+  sqlite3_stmt *stmt =
+      care_store_prepare (self, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", error);
 
   if (stmt == NULL)
     return FALSE;
@@ -620,13 +596,10 @@ care_store_set_meta (CareStore  *self,
 
 /* Loads a row whatever its sync state (deleted rows too), or NULL. */
 static CareRecord *
-load_any (CareStore        *self,
-          const CareEntity *entity,
-          const char       *id,
-          GError          **error)
+load_any (CareStore *self, const CareEntity *entity, const char *id, GError **error)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM %s WHERE id = ?", care_store_record_columns (entity),
-                                          entity->name);
+  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM %s WHERE id = ?",
+                                          care_store_record_columns (entity), entity->name);
   sqlite3_stmt    *stmt = care_store_prepare (self, sql, error);
   CareRecord      *record = NULL;
   int              rc;
@@ -646,10 +619,7 @@ load_any (CareStore        *self,
 }
 
 CareRecord *
-care_store_load (CareStore        *self,
-                 const CareEntity *entity,
-                 const char       *id,
-                 GError          **error)
+care_store_load (CareStore *self, const CareEntity *entity, const char *id, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
   g_autoptr (CareRecord) record = NULL;
@@ -666,8 +636,8 @@ care_store_load (CareStore        *self,
 
   if (record == NULL || care_record_get_sync_state (record) == CARE_SYNC_STATE_DELETED)
     {
-      g_set_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_NOT_FOUND, _ ("The %s no longer exists"),
-                   g_dgettext (GETTEXT_PACKAGE, entity->label));
+      g_set_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_NOT_FOUND,
+                   _ ("The %s no longer exists"), g_dgettext (GETTEXT_PACKAGE, entity->label));
       return NULL;
     }
 
@@ -683,10 +653,10 @@ live_row_exists (CareStore  *self,
                  gboolean   *exists,
                  GError    **error)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT 1 FROM %s WHERE %s = ? AND id IS NOT ? AND " CARE_SQL_LIVE " LIMIT 1",
-                                          table, field);
-  sqlite3_stmt    *stmt = care_store_prepare (self, sql, error);
-  int              rc;
+  g_autofree char *sql = g_strdup_printf (
+      "SELECT 1 FROM %s WHERE %s = ? AND id IS NOT ? AND " CARE_SQL_LIVE " LIMIT 1", table, field);
+  sqlite3_stmt *stmt = care_store_prepare (self, sql, error);
+  int           rc;
 
   if (stmt == NULL)
     return FALSE;
@@ -705,10 +675,7 @@ live_row_exists (CareStore  *self,
 /* References must point at live records, but only those the edit sets: a
  * record whose parent was deleted elsewhere can still be edited. */
 static gboolean
-check_references (CareStore  *self,
-                  CareRecord *record,
-                  CareRecord *existing,
-                  GError    **error)
+check_references (CareStore *self, CareRecord *record, CareRecord *existing, GError **error)
 {
   const CareEntity *e = care_record_get_entity (record);
 
@@ -720,10 +687,12 @@ check_references (CareStore  *self,
 
       if (f->type != CARE_FIELD_REF || v == NULL)
         continue;
-      if (existing != NULL && care_record_get_value_at (existing, i) != NULL && g_variant_equal (v, care_record_get_value_at (existing, i)))
+      if (existing != NULL && care_record_get_value_at (existing, i) != NULL &&
+          g_variant_equal (v, care_record_get_value_at (existing, i)))
         continue;
 
-      if (!live_row_exists (self, f->ref_entity, "id", g_variant_get_string (v, NULL), NULL, &exists, error))
+      if (!live_row_exists (self, f->ref_entity, "id", g_variant_get_string (v, NULL), NULL,
+                            &exists, error))
         return FALSE;
       if (!exists)
         {
@@ -738,7 +707,8 @@ check_references (CareStore  *self,
       const char *v = care_record_get_string (record, e->unique_field);
       gboolean    exists = FALSE;
 
-      if (v != NULL && !live_row_exists (self, e->name, e->unique_field, v, care_record_get_id (record), &exists, error))
+      if (v != NULL && !live_row_exists (self, e->name, e->unique_field, v,
+                                         care_record_get_id (record), &exists, error))
         return FALSE;
       if (exists)
         {
@@ -765,10 +735,11 @@ append_outbox (CareStore     *self,
   sqlite3_stmt    *stmt;
   g_autofree char *json = care_json_object_to_string (fields);
 
-  stmt = care_store_prepare (self,
-                             "INSERT INTO outbox (entity, record_id, op, base_rev, fields, created_at) "
-                             "VALUES (?, ?, ?, ?, ?, ?)",
-                             error);
+  stmt = care_store_prepare (
+      self,
+      "INSERT INTO outbox (entity, record_id, op, base_rev, fields, created_at) "
+      "VALUES (?, ?, ?, ?, ?, ?)",
+      error);
   if (stmt == NULL)
     return FALSE;
 
@@ -782,8 +753,7 @@ append_outbox (CareStore     *self,
 }
 
 static const char *
-insert_sql (CareStore        *self,
-            const CareEntity *e)
+insert_sql (CareStore *self, const CareEntity *e)
 {
   const char *sql = g_hash_table_lookup (self->columns, e->name);
 
@@ -791,7 +761,8 @@ insert_sql (CareStore        *self,
     {
       GString *s = g_string_new (NULL);
 
-      g_string_append_printf (s, "INSERT INTO %s (id, rev, sync_state, created_at, updated_at", e->name);
+      g_string_append_printf (s, "INSERT INTO %s (id, rev, sync_state, created_at, updated_at",
+                              e->name);
       for (guint i = 0; i < e->n_fields; i++)
         g_string_append_printf (s, ", %s", e->fields[i].name);
       g_string_append (s, ") VALUES (?, ?, ?, ?, ?");
@@ -808,9 +779,7 @@ insert_sql (CareStore        *self,
 
 /* Inserts @record's row as it is: its rev, sync state and timestamps. */
 gboolean
-care_store_insert_row (CareStore  *self,
-                       CareRecord *record,
-                       GError    **error)
+care_store_insert_row (CareStore *self, CareRecord *record, GError **error)
 {
   const CareEntity *e = care_record_get_entity (record);
   sqlite3_stmt     *stmt;
@@ -832,10 +801,7 @@ care_store_insert_row (CareStore  *self,
 }
 
 static gboolean
-create_record (CareStore  *self,
-               CareRecord *record,
-               const char *now,
-               GError    **error)
+create_record (CareStore *self, CareRecord *record, const char *now, GError **error)
 {
   const CareEntity *e = care_record_get_entity (record);
   g_autoptr (JsonObject) fields = json_object_new ();
@@ -846,9 +812,12 @@ create_record (CareStore  *self,
 
   for (guint i = 0; i < e->n_fields; i++)
     if (care_record_get_value_at (record, i) != NULL)
-      json_object_set_member (fields, e->fields[i].name, care_json_from_value (care_record_get_value_at (record, i)));
+      json_object_set_member (fields, e->fields[i].name,
+                              care_json_from_value (care_record_get_value_at (record, i)));
 
-  return care_store_insert_row (self, record, error) && append_outbox (self, e->name, care_record_get_id (record), CARE_MUTATION_CREATE, 0, fields, now, error);
+  return care_store_insert_row (self, record, error) &&
+         append_outbox (self, e->name, care_record_get_id (record), CARE_MUTATION_CREATE, 0, fields,
+                        now, error);
 }
 
 static gboolean
@@ -887,8 +856,10 @@ update_record (CareStore  *self,
       g_autoptr (JsonObject) change = json_object_new ();
 
       care_store_bind_value (stmt, col++, care_record_get_value (record, name));
-      json_object_set_member (change, "from", care_json_from_value (care_record_get_value (existing, name)));
-      json_object_set_member (change, "to", care_json_from_value (care_record_get_value (record, name)));
+      json_object_set_member (change, "from",
+                              care_json_from_value (care_record_get_value (existing, name)));
+      json_object_set_member (change, "to",
+                              care_json_from_value (care_record_get_value (record, name)));
       json_object_set_object_member (fields, name, g_steal_pointer (&change));
     }
   sqlite3_bind_text (stmt, col, care_record_get_id (record), -1, SQLITE_TRANSIENT);
@@ -900,14 +871,12 @@ update_record (CareStore  *self,
   care_record_set_sync_state (record, state);
   care_record_set_timestamps (record, care_record_get_created_at (existing), now);
 
-  return append_outbox (self, e->name, care_record_get_id (record), CARE_MUTATION_UPDATE, care_record_get_rev (existing),
-                        fields, now, error);
+  return append_outbox (self, e->name, care_record_get_id (record), CARE_MUTATION_UPDATE,
+                        care_record_get_rev (existing), fields, now, error);
 }
 
 static gboolean
-save_in_transaction (CareStore *self,
-                     gpointer   user_data,
-                     GError   **error)
+save_in_transaction (CareStore *self, gpointer user_data, GError **error)
 {
   CareRecord       *record = user_data;
   const CareEntity *e = care_record_get_entity (record);
@@ -959,9 +928,7 @@ save_in_transaction (CareStore *self,
  * Saving an unchanged record writes nothing.
  */
 gboolean
-care_store_save (CareStore  *self,
-                 CareRecord *record,
-                 GError    **error)
+care_store_save (CareStore *self, CareRecord *record, GError **error)
 {
   g_return_val_if_fail (CARE_IS_STORE (self), FALSE);
   g_return_val_if_fail (CARE_IS_RECORD (record), FALSE);
@@ -972,21 +939,14 @@ care_store_save (CareStore  *self,
   return care_store_write (self, save_in_transaction, record, error);
 }
 
-static gboolean
-delete_recursive (CareStore        *self,
-                  const CareEntity *entity,
-                  const char       *id,
-                  const char       *now,
-                  GError          **error);
+static gboolean delete_recursive (
+    CareStore *self, const CareEntity *entity, const char *id, const char *now, GError **error);
 
 /* Records owned by the one being deleted go first, each with its own
  * mutation, so the server never holds children of a deleted parent. */
 static gboolean
-delete_children (CareStore        *self,
-                 const CareEntity *entity,
-                 const char       *id,
-                 const char       *now,
-                 GError          **error)
+delete_children (
+    CareStore *self, const CareEntity *entity, const char *id, const char *now, GError **error)
 {
   guint                    n_entities;
   const CareEntity *const *all = care_schema_entities (&n_entities);
@@ -1003,7 +963,8 @@ delete_children (CareStore        *self,
         if (f->type != CARE_FIELD_REF || !f->owned || !g_str_equal (f->ref_entity, entity->name))
           continue;
 
-        sql = g_strdup_printf ("SELECT id FROM %s WHERE %s = ? AND " CARE_SQL_LIVE, all[i]->name, f->name);
+        sql = g_strdup_printf ("SELECT id FROM %s WHERE %s = ? AND " CARE_SQL_LIVE, all[i]->name,
+                               f->name);
         stmt = care_store_prepare (self, sql, error);
         if (stmt == NULL)
           return FALSE;
@@ -1025,11 +986,8 @@ delete_children (CareStore        *self,
 }
 
 static gboolean
-delete_recursive (CareStore        *self,
-                  const CareEntity *entity,
-                  const char       *id,
-                  const char       *now,
-                  GError          **error)
+delete_recursive (
+    CareStore *self, const CareEntity *entity, const char *id, const char *now, GError **error)
 {
   g_autoptr (CareRecord) existing = NULL;
   g_autoptr (JsonObject) none = json_object_new ();
@@ -1055,7 +1013,8 @@ delete_recursive (CareStore        *self,
     return FALSE;
 
   care_store_note_change (self, entity->name, id);
-  return append_outbox (self, entity->name, id, CARE_MUTATION_DELETE, care_record_get_rev (existing), none, now, error);
+  return append_outbox (self, entity->name, id, CARE_MUTATION_DELETE,
+                        care_record_get_rev (existing), none, now, error);
 }
 
 typedef struct
@@ -1065,9 +1024,7 @@ typedef struct
 } DeleteData;
 
 static gboolean
-delete_in_transaction (CareStore *self,
-                       gpointer   user_data,
-                       GError   **error)
+delete_in_transaction (CareStore *self, gpointer user_data, GError **error)
 {
   DeleteData      *data = user_data;
   g_autofree char *now = care_clock_now_iso ();
@@ -1082,10 +1039,7 @@ delete_in_transaction (CareStore *self,
  * products, cases…), each with its outbox mutation, in one transaction.
  */
 gboolean
-care_store_delete (CareStore        *self,
-                   const CareEntity *entity,
-                   const char       *id,
-                   GError          **error)
+care_store_delete (CareStore *self, const CareEntity *entity, const char *id, GError **error)
 {
   DeleteData data = { entity, id };
 
@@ -1096,8 +1050,7 @@ care_store_delete (CareStore        *self,
 }
 
 static void
-bind_params (sqlite3_stmt *stmt,
-             GPtrArray    *params)
+bind_params (sqlite3_stmt *stmt, GPtrArray *params)
 {
   for (guint i = 0; i < params->len; i++)
     care_store_bind_value (stmt, (int) i + 1, g_ptr_array_index (params, i));
@@ -1142,10 +1095,7 @@ count_rows (CareStore    *self,
  * Counts the rows of @query; 0 on error.
  */
 guint
-care_store_count (CareStore    *self,
-                  CareQuery    *query,
-                  GCancellable *cancellable,
-                  GError      **error)
+care_store_count (CareStore *self, CareQuery *query, GCancellable *cancellable, GError **error)
 {
   g_autoptr (GPtrArray) params = NULL;
   g_autofree char *sql = care_query_to_sql (query, "count(*)", FALSE, &params);
@@ -1163,11 +1113,8 @@ care_store_count (CareStore    *self,
  * them. Returns @limit when there may be more.
  */
 guint
-care_store_count_upto (CareStore    *self,
-                       CareQuery    *query,
-                       guint         limit,
-                       GCancellable *cancellable,
-                       GError      **error)
+care_store_count_upto (
+    CareStore *self, CareQuery *query, guint limit, GCancellable *cancellable, GError **error)
 {
   g_autoptr (CareQuery) stream = care_query_copy (query);
   g_autoptr (GPtrArray) params = NULL;
@@ -1227,8 +1174,7 @@ care_store_find (CareStore    *self,
 /* The result of @sql, a count of the store's own tables; 0 on error, for
  * the counts that badges and indicators show. */
 guint
-care_store_count_sql (CareStore  *self,
-                      const char *sql)
+care_store_count_sql (CareStore *self, const char *sql)
 {
   sqlite3_stmt *stmt = care_store_prepare (self, sql, NULL);
   guint         count = 0;

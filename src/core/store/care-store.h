@@ -26,45 +26,29 @@ typedef enum
 #define CARE_TYPE_STORE (care_store_get_type ())
 G_DECLARE_FINAL_TYPE (CareStore, care_store, CARE, STORE, GObject)
 
-typedef gboolean (*CareStoreWriteFunc) (CareStore *store,
-                                        gpointer   user_data,
-                                        GError   **error);
+typedef gboolean (*CareStoreWriteFunc) (CareStore *store, gpointer user_data, GError **error);
 
 GQuark   care_store_error_quark (void);
 gboolean care_store_error_is_cancelled (const GError *error);
 
-CareStore  *care_store_new (const char *path,
-                            GError    **error);
+CareStore  *care_store_new (const char *path, GError **error);
 const char *care_store_get_path (CareStore *self);
 const char *care_store_get_client_id (CareStore *self);
 int         care_store_get_schema_version (CareStore *self);
 
-gboolean care_store_write (CareStore         *self,
-                           CareStoreWriteFunc func,
-                           gpointer           user_data,
-                           GError           **error);
+gboolean
+care_store_write (CareStore *self, CareStoreWriteFunc func, gpointer user_data, GError **error);
 
-CareRecord *care_store_load (CareStore        *self,
-                             const CareEntity *entity,
-                             const char       *id,
-                             GError          **error);
-gboolean    care_store_save (CareStore  *self,
-                             CareRecord *record,
-                             GError    **error);
-gboolean    care_store_delete (CareStore        *self,
-                               const CareEntity *entity,
-                               const char       *id,
-                               GError          **error);
+CareRecord *
+care_store_load (CareStore *self, const CareEntity *entity, const char *id, GError **error);
+gboolean care_store_save (CareStore *self, CareRecord *record, GError **error);
+gboolean
+care_store_delete (CareStore *self, const CareEntity *entity, const char *id, GError **error);
 
-guint      care_store_count (CareStore    *self,
-                             CareQuery    *query,
-                             GCancellable *cancellable,
-                             GError      **error);
-guint      care_store_count_upto (CareStore    *self,
-                                  CareQuery    *query,
-                                  guint         limit,
-                                  GCancellable *cancellable,
-                                  GError      **error);
+guint
+care_store_count (CareStore *self, CareQuery *query, GCancellable *cancellable, GError **error);
+guint care_store_count_upto (
+    CareStore *self, CareQuery *query, guint limit, GCancellable *cancellable, GError **error);
 GPtrArray *care_store_find (CareStore    *self,
                             CareQuery    *query,
                             guint         offset,
@@ -74,24 +58,13 @@ GPtrArray *care_store_find (CareStore    *self,
 
 guint care_store_outbox_count (CareStore *self);
 
-gboolean care_store_bulk_begin (CareStore    *self,
-                                GCancellable *cancellable,
-                                GError      **error);
-gboolean care_store_bulk_insert (CareStore  *self,
-                                 CareRecord *record,
-                                 GError    **error);
-gboolean care_store_bulk_end (CareStore *self,
-                              gboolean   commit,
-                              GError   **error);
+gboolean care_store_bulk_begin (CareStore *self, GCancellable *cancellable, GError **error);
+gboolean care_store_bulk_insert (CareStore *self, CareRecord *record, GError **error);
+gboolean care_store_bulk_end (CareStore *self, gboolean commit, GError **error);
 
-char    *care_store_get_meta (CareStore  *self,
-                              const char *key);
-gboolean care_store_set_meta (CareStore  *self,
-                              const char *key,
-                              const char *value,
-                              GError    **error);
+char    *care_store_get_meta (CareStore *self, const char *key);
+gboolean care_store_set_meta (CareStore *self, const char *key, const char *value, GError **error);
 
 void care_store_emit_changed_all (CareStore *self);
-
 
 G_END_DECLS

@@ -166,8 +166,8 @@ snapshot_to_record (const CareEntity *entity, const char *record_id, const char 
   return g_steal_pointer (&record);
 }
 
-#define SELECT_CONFLICT                                                                         \
-  "SELECT conflict_id, entity, record_id, field, kind, base_value, local_value, server_value, " \
+#define SELECT_CONFLICT                                                                            \
+  "SELECT conflict_id, entity, record_id, field, kind, base_value, local_value, server_value, "    \
   "server_rev, title, message, created_at FROM conflict "
 
 static CareConflict *
@@ -292,7 +292,17 @@ bind_json (sqlite3_stmt *stmt, int index, JsonNode *node)
 /* Records (or refreshes) one field's conflict. A second conflict on the same
  * field keeps the first base value: it is what the user started from. */
 gboolean
-care_conflict_note_field (CareStore *store, const char *entity, const char *record_id, const char *field, JsonNode *base_value, JsonNode *local_value, JsonNode *server_value, gint64 server_rev, const char *title, const char *message, GError **error)
+care_conflict_note_field (CareStore  *store,
+                          const char *entity,
+                          const char *record_id,
+                          const char *field,
+                          JsonNode   *base_value,
+                          JsonNode   *local_value,
+                          JsonNode   *server_value,
+                          gint64      server_rev,
+                          const char *title,
+                          const char *message,
+                          GError    **error)
 {
   g_autofree char *now = care_clock_now_iso ();
   sqlite3_stmt    *stmt;
@@ -330,7 +340,12 @@ care_conflict_note_field (CareStore *store, const char *entity, const char *reco
 /* Records a whole-record conflict with a full copy of the local record, so
  * "mine" can bring it back even after its row is gone. */
 gboolean
-care_conflict_note_record (CareStore *store, CareConflictKind kind, CareRecord *local_record, gint64 server_rev, const char *message, GError **error)
+care_conflict_note_record (CareStore       *store,
+                           CareConflictKind kind,
+                           CareRecord      *local_record,
+                           gint64           server_rev,
+                           const char      *message,
+                           GError         **error)
 {
   g_autofree char *now = care_clock_now_iso ();
   g_autoptr (JsonNode) snapshot = json_node_new (JSON_NODE_OBJECT);
@@ -371,7 +386,13 @@ care_conflict_note_record (CareStore *store, CareConflictKind kind, CareRecord *
  * now compares against it, and disappears when the server came round to the
  * user's value by itself. */
 gboolean
-care_conflict_note_server_value (CareStore *store, const char *entity, const char *record_id, const char *field, JsonNode *server_value, gint64 server_rev, GError **error)
+care_conflict_note_server_value (CareStore  *store,
+                                 const char *entity,
+                                 const char *record_id,
+                                 const char *field,
+                                 JsonNode   *server_value,
+                                 gint64      server_rev,
+                                 GError    **error)
 {
   sqlite3_stmt *stmt;
 
@@ -412,7 +433,10 @@ care_conflict_note_server_value (CareStore *store, const char *entity, const cha
  * mean nothing any more. A "deleted" conflict stays: it holds the user's
  * version of the record. */
 gboolean
-care_conflict_forget_record (CareStore *store, const char *entity, const char *record_id, GError **error)
+care_conflict_forget_record (CareStore  *store,
+                             const char *entity,
+                             const char *record_id,
+                             GError    **error)
 {
   sqlite3_stmt *stmt;
 
@@ -561,7 +585,10 @@ resolve_in_transaction (CareStore *store, gpointer user_data, GError **error)
  * the outbox and the conflict disappears, or nothing changes at all.
  */
 gboolean
-care_conflict_resolve (CareStore *store, gint64 conflict_id, CareConflictChoice choice, GError **error)
+care_conflict_resolve (CareStore         *store,
+                       gint64             conflict_id,
+                       CareConflictChoice choice,
+                       GError           **error)
 {
   ResolveData data = { conflict_id, choice };
 

@@ -37,12 +37,39 @@ const char       *care_conflict_get_message (CareConflict *self);
 
 GPtrArray *care_conflict_list (CareStore *store, GError **error);
 guint      care_conflict_count (CareStore *store);
-gboolean   care_conflict_resolve (CareStore *store, gint64 conflict_id, CareConflictChoice choice, GError **error);
+gboolean   care_conflict_resolve (CareStore         *store,
+                                  gint64             conflict_id,
+                                  CareConflictChoice choice,
+                                  GError           **error);
 
 /* For the sync engine, inside its write transactions. */
-gboolean care_conflict_note_field (CareStore *store, const char *entity, const char *record_id, const char *field, JsonNode *base_value, JsonNode *local_value, JsonNode *server_value, gint64 server_rev, const char *title, const char *message, GError **error);
-gboolean care_conflict_note_record (CareStore *store, CareConflictKind kind, CareRecord *local_record, gint64 server_rev, const char *message, GError **error);
-gboolean care_conflict_note_server_value (CareStore *store, const char *entity, const char *record_id, const char *field, JsonNode *server_value, gint64 server_rev, GError **error);
-gboolean care_conflict_forget_record (CareStore *store, const char *entity, const char *record_id, GError **error);
+gboolean care_conflict_note_field (CareStore  *store,
+                                   const char *entity,
+                                   const char *record_id,
+                                   const char *field,
+                                   JsonNode   *base_value,
+                                   JsonNode   *local_value,
+                                   JsonNode   *server_value,
+                                   gint64      server_rev,
+                                   const char *title,
+                                   const char *message,
+                                   GError    **error);
+gboolean care_conflict_note_record (CareStore       *store,
+                                    CareConflictKind kind,
+                                    CareRecord      *local_record,
+                                    gint64           server_rev,
+                                    const char      *message,
+                                    GError         **error);
+gboolean care_conflict_note_server_value (CareStore  *store,
+                                          const char *entity,
+                                          const char *record_id,
+                                          const char *field,
+                                          JsonNode   *server_value,
+                                          gint64      server_rev,
+                                          GError    **error);
+gboolean care_conflict_forget_record (CareStore  *store,
+                                      const char *entity,
+                                      const char *record_id,
+                                      GError    **error);
 
 G_END_DECLS

@@ -16,8 +16,8 @@
 #include "care-outbox.h"
 #include "care-store-private.h"
 
-#define SELECT_MUTATION                                                                         \
-  "SELECT mutation_id, entity, record_id, op, base_rev, fields, created_at, state, error FROM " \
+#define SELECT_MUTATION                                                                            \
+  "SELECT mutation_id, entity, record_id, op, base_rev, fields, created_at, state, error FROM "    \
   "outbox "
 
 G_DEFINE_BOXED_TYPE (CareMutation, care_mutation, care_mutation_copy, care_mutation_free)
@@ -241,7 +241,10 @@ care_outbox_reject (CareStore *store, gint64 mutation_id, const char *message, G
 
 /* Whether the record has edits the server has not acknowledged yet. */
 gboolean
-care_outbox_has_pending (CareStore *store, const char *entity, const char *record_id, GError **error)
+care_outbox_has_pending (CareStore  *store,
+                         const char *entity,
+                         const char *record_id,
+                         GError    **error)
 {
   sqlite3_stmt *stmt;
   int           rc;
@@ -274,7 +277,12 @@ care_outbox_has_pending (CareStore *store, const char *entity, const char *recor
  * What a pulled change must not overwrite.
  */
 gboolean
-care_outbox_pending_fields (CareStore *store, const char *entity, const char *record_id, GHashTable **out_fields, gboolean *out_whole_record, GError **error)
+care_outbox_pending_fields (CareStore   *store,
+                            const char  *entity,
+                            const char  *record_id,
+                            GHashTable **out_fields,
+                            gboolean    *out_whole_record,
+                            GError     **error)
 {
   g_autoptr (GHashTable) fields = NULL;
   sqlite3_stmt *stmt;
@@ -326,7 +334,11 @@ care_outbox_pending_fields (CareStore *store, const char *entity, const char *re
 }
 
 static gboolean
-set_sync_state (CareStore *store, const CareEntity *entity, const char *record_id, CareSyncState state, GError **error)
+set_sync_state (CareStore        *store,
+                const CareEntity *entity,
+                const char       *record_id,
+                CareSyncState     state,
+                GError          **error)
 {
   g_autofree char *sql =
       g_strdup_printf ("UPDATE %s SET sync_state = ? WHERE id = ?", entity->name);
@@ -342,7 +354,11 @@ set_sync_state (CareStore *store, const CareEntity *entity, const char *record_i
 /* Undoes one rejected update where the user has not changed the field again
  * since: the field goes back to the value the update started from. */
 static gboolean
-revert_update (CareStore *store, const CareEntity *entity, CareMutation *m, GHashTable *pending, GError **error)
+revert_update (CareStore        *store,
+               const CareEntity *entity,
+               CareMutation     *m,
+               GHashTable       *pending,
+               GError          **error)
 {
   g_autoptr (CareRecord) record = NULL;
   g_autoptr (GList) members = NULL;
@@ -375,8 +391,8 @@ revert_update (CareStore *store, const CareEntity *entity, CareMutation *m, GHas
       /* Values the store wrote itself; unparsable ones are left alone. */
       if (!care_json_to_value (
               field, json_object_get_member (json_node_get_object (change), "from"), &from, NULL) ||
-          !care_json_to_value (
-              field, json_object_get_member (json_node_get_object (change), "to"), &to, NULL))
+          !care_json_to_value (field, json_object_get_member (json_node_get_object (change), "to"),
+                               &to, NULL))
         continue;
 
       if (!care_value_equal (care_record_get_value (record, field->name), to))

@@ -45,10 +45,19 @@ GPtrArray    *care_outbox_list_rejected (CareStore *store, GError **error);
 guint         care_outbox_count_rejected (CareStore *store);
 CareMutation *care_outbox_get (CareStore *store, gint64 mutation_id, GError **error);
 gboolean      care_outbox_acknowledge (CareStore *store, gint64 mutation_id, GError **error);
-gboolean      care_outbox_reject (CareStore *store, gint64 mutation_id, const char *message, GError **error);
-gboolean      care_outbox_has_pending (CareStore *store, const char *entity, const char *record_id, GError **error);
-gboolean      care_outbox_pending_fields (CareStore *store, const char *entity, const char *record_id, GHashTable **out_fields, gboolean *out_whole_record, GError **error);
-gboolean      care_outbox_discard_rejected (CareStore *store, gint64 mutation_id, GError **error);
+gboolean
+care_outbox_reject (CareStore *store, gint64 mutation_id, const char *message, GError **error);
+gboolean care_outbox_has_pending (CareStore  *store,
+                                  const char *entity,
+                                  const char *record_id,
+                                  GError    **error);
+gboolean care_outbox_pending_fields (CareStore   *store,
+                                     const char  *entity,
+                                     const char  *record_id,
+                                     GHashTable **out_fields,
+                                     gboolean    *out_whole_record,
+                                     GError     **error);
+gboolean care_outbox_discard_rejected (CareStore *store, gint64 mutation_id, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareMutation, care_mutation_free)
 

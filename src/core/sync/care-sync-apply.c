@@ -134,7 +134,8 @@ delete_row (CareStore *store, const CareEntity *entity, const char *id, GError *
 }
 
 static gboolean
-set_state (CareStore *store, const CareEntity *entity, const char *id, CareSyncState state, GError **error)
+set_state (
+    CareStore *store, const CareEntity *entity, const char *id, CareSyncState state, GError **error)
 {
   sqlite3_stmt *stmt = care_store_prepare (store, entity_sql (entity, "state"), error);
 
@@ -150,7 +151,12 @@ set_state (CareStore *store, const CareEntity *entity, const char *id, CareSyncS
 }
 
 static gboolean
-set_field (CareStore *store, const CareEntity *entity, const char *id, const CareField *field, GVariant *value, GError **error)
+set_field (CareStore        *store,
+           const CareEntity *entity,
+           const char       *id,
+           const CareField  *field,
+           GVariant         *value,
+           GError          **error)
 {
   g_autofree char *sql =
       g_strdup_printf ("UPDATE %s SET %s = ? WHERE id = ?", entity->name, field->name);
@@ -167,7 +173,8 @@ set_field (CareStore *store, const CareEntity *entity, const char *id, const Car
  * conflicts): the row's rev follows, and the record is synced once nothing
  * else waits for it. */
 static gboolean
-settle_record (CareStore *store, const CareEntity *entity, const char *id, gint64 rev, GError **error)
+settle_record (
+    CareStore *store, const CareEntity *entity, const char *id, gint64 rev, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
   gboolean      pending = care_outbox_has_pending (store, entity->name, id, &local_error);
@@ -211,7 +218,12 @@ settle_deleted (CareStore *store, const CareEntity *entity, const char *id, GErr
 /* The user's values of the record's open field conflicts, put into
  * @record (when there is one) so a whole-record copy loses none of them. */
 static gboolean
-fold_field_conflicts (CareStore *store, const CareEntity *entity, const char *id, CareRecord *record, gboolean *out_found, GError **error)
+fold_field_conflicts (CareStore        *store,
+                      const CareEntity *entity,
+                      const char       *id,
+                      CareRecord       *record,
+                      gboolean         *out_found,
+                      GError          **error)
 {
   g_autoptr (GPtrArray) all = care_conflict_list (store, error);
 
@@ -229,7 +241,8 @@ fold_field_conflicts (CareStore *store, const CareEntity *entity, const char *id
         continue;
       *out_found = TRUE;
       if (record != NULL)
-        care_record_set_value (record, care_conflict_get_field (c), care_conflict_get_local_value (c));
+        care_record_set_value (record, care_conflict_get_field (c),
+                               care_conflict_get_local_value (c));
     }
 
   return TRUE;
@@ -239,7 +252,12 @@ fold_field_conflicts (CareStore *store, const CareEntity *entity, const char *id
  * conflict, the edits still queued for it are folded in (the server would
  * refuse each one the same way), and the row goes as it did elsewhere. */
 static gboolean
-record_deleted_conflict (CareStore *store, const CareEntity *entity, CareMutation *m, gint64 rev, const char *message, GError **error)
+record_deleted_conflict (CareStore        *store,
+                         const CareEntity *entity,
+                         CareMutation     *m,
+                         gint64            rev,
+                         const char       *message,
+                         GError          **error)
 {
   g_autoptr (GError) local_error = NULL;
   g_autoptr (CareRecord) record = load_row (store, entity, m->record_id, &local_error);
@@ -280,7 +298,13 @@ record_deleted_conflict (CareStore *store, const CareEntity *entity, CareMutatio
  * its values, so the row takes them too (unless the user has edited that
  * field again since), and the user's values wait in the conflict table. */
 static gboolean
-record_field_conflicts (CareStore *store, const CareEntity *entity, CareMutation *m, JsonArray *conflicts, gint64 rev, const char *message, GError **error)
+record_field_conflicts (CareStore        *store,
+                        const CareEntity *entity,
+                        CareMutation     *m,
+                        JsonArray        *conflicts,
+                        gint64            rev,
+                        const char       *message,
+                        GError          **error)
 {
   g_autoptr (GError) local_error = NULL;
   g_autoptr (CareRecord) record = load_row (store, entity, m->record_id, &local_error);
@@ -345,7 +369,12 @@ record_field_conflicts (CareStore *store, const CareEntity *entity, CareMutation
  * comes back as it is (pulls kept its fields current), and the user can
  * delete it again knowingly. */
 static gboolean
-record_kept_conflict (CareStore *store, const CareEntity *entity, CareMutation *m, gint64 rev, const char *message, GError **error)
+record_kept_conflict (CareStore        *store,
+                      const CareEntity *entity,
+                      CareMutation     *m,
+                      gint64            rev,
+                      const char       *message,
+                      GError          **error)
 {
   g_autoptr (GError) local_error = NULL;
   g_autoptr (CareRecord) record = NULL;
@@ -438,8 +467,7 @@ settle_one (CareStore *store, CareMutation *m, JsonObject *result, GError **erro
     }
 
   g_debug ("Mutation %" G_GINT64_FORMAT " (%s %s) conflicts: %s", m->mutation_id,
-           care_mutation_op_to_string (m->op),
-           m->record_id, code != NULL ? code : "fields");
+           care_mutation_op_to_string (m->op), m->record_id, code != NULL ? code : "fields");
 
   if (m->op == CARE_MUTATION_DELETE)
     {
@@ -486,7 +514,10 @@ push_in_transaction (CareStore *store, gpointer user_data, GError **error)
  * the server replays its stored results).
  */
 gboolean
-care_sync_apply_push_results (CareStore *store, GPtrArray *mutations, JsonNode *response, GError **error)
+care_sync_apply_push_results (CareStore *store,
+                              GPtrArray *mutations,
+                              JsonNode  *response,
+                              GError   **error)
 {
   PushData data = { mutations, NULL };
 
@@ -506,7 +537,8 @@ care_sync_apply_push_results (CareStore *store, GPtrArray *mutations, JsonNode *
       gint64        id = 0;
 
       if (!JSON_NODE_HOLDS_OBJECT (node) ||
-          !care_json_get_int (json_node_get_object (node), "mutation_id", &id) || id != m->mutation_id)
+          !care_json_get_int (json_node_get_object (node), "mutation_id", &id) ||
+          id != m->mutation_id)
         return protocol_error (error, "mutation_id");
     }
 
@@ -515,7 +547,12 @@ care_sync_apply_push_results (CareStore *store, GPtrArray *mutations, JsonNode *
 
 /* A pulled value moved a field that is in conflict: the conflict follows. */
 static gboolean
-refresh_conflicts (CareStore *store, const CareEntity *entity, const char *id, CareRecord *incoming, gint64 rev, GError **error)
+refresh_conflicts (CareStore        *store,
+                   const CareEntity *entity,
+                   const char       *id,
+                   CareRecord       *incoming,
+                   gint64            rev,
+                   GError          **error)
 {
   g_autoptr (GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
   sqlite3_stmt *stmt;
@@ -551,7 +588,11 @@ refresh_conflicts (CareStore *store, const CareEntity *entity, const char *id, C
 }
 
 static gboolean
-apply_tombstone (CareStore *store, const CareEntity *entity, const char *id, gboolean have_conflicts, GError **error)
+apply_tombstone (CareStore        *store,
+                 const CareEntity *entity,
+                 const char       *id,
+                 gboolean          have_conflicts,
+                 GError          **error)
 {
   g_autoptr (GError) local_error = NULL;
   gboolean pending = care_outbox_has_pending (store, entity->name, id, &local_error);
@@ -594,7 +635,14 @@ apply_tombstone (CareStore *store, const CareEntity *entity, const char *id, gbo
 }
 
 static gboolean
-apply_upsert (CareStore *store, const CareEntity *entity, const char *id, gint64 rev, JsonObject *fields, gboolean have_conflicts, const char *now, GError **error)
+apply_upsert (CareStore        *store,
+              const CareEntity *entity,
+              const char       *id,
+              gint64            rev,
+              JsonObject       *fields,
+              gboolean          have_conflicts,
+              const char       *now,
+              GError          **error)
 {
   g_autoptr (CareRecord) incoming = care_record_new_with_id (entity, id);
   g_autoptr (CareRecord) existing = NULL;
@@ -611,7 +659,7 @@ apply_upsert (CareStore *store, const CareEntity *entity, const char *id, gint64
       GVariant        *value = NULL;
 
       if (!care_json_to_value (field, json_object_get_member (fields, field->name), &value,
-                                 &local_error))
+                               &local_error))
         {
           g_set_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_PROTOCOL,
                        _ ("The server sent an invalid %s (%s): %s"), entity->name, id,
@@ -716,7 +764,8 @@ pull_in_transaction (CareStore *store, gpointer user_data, GError **error)
       if (entity == NULL)
         {
           /* A newer server's entity: nothing here could show it. */
-          g_debug ("Skipping a change of unknown entity “%s”", care_json_get_string (change, "entity"));
+          g_debug ("Skipping a change of unknown entity “%s”",
+                   care_json_get_string (change, "entity"));
           continue;
         }
 
@@ -747,7 +796,11 @@ pull_in_transaction (CareStore *store, gpointer user_data, GError **error)
  * same transaction.
  */
 gboolean
-care_sync_apply_pull_page (CareStore *store, JsonNode *response, gboolean *out_has_more, guint *out_n_changes, GError **error)
+care_sync_apply_pull_page (CareStore *store,
+                           JsonNode  *response,
+                           gboolean  *out_has_more,
+                           guint     *out_n_changes,
+                           GError   **error)
 {
   JsonObject *obj;
   gboolean    has_more = FALSE;

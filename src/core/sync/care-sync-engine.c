@@ -23,13 +23,13 @@
 #include "care-sync-apply.h"
 #include "care-sync-engine.h"
 
-#define HTTP_CONFLICT      409
-#define PUSH_BATCH_SIZE    200
-#define PULL_PAGE_SIZE     500
-#define DEBOUNCE_MS        2000
-#define PERIODIC_SECONDS   300
-#define MIN_RETRY_MS       2000
-#define MAX_RETRY_MS       (5 * 60 * 1000)
+#define HTTP_CONFLICT    409
+#define PUSH_BATCH_SIZE  200
+#define PULL_PAGE_SIZE   500
+#define DEBOUNCE_MS      2000
+#define PERIODIC_SECONDS 300
+#define MIN_RETRY_MS     2000
+#define MAX_RETRY_MS     (5 * 60 * 1000)
 
 struct _CareSyncEngine
 {
@@ -147,8 +147,7 @@ static void run_finish (Run *run, GError *error);
 static void start_run (CareSyncEngine *self);
 
 static void
-cancel_run_cb (GCancellable *caller,
-               GCancellable *run)
+cancel_run_cb (GCancellable *caller, GCancellable *run)
 {
   g_cancellable_cancel (run);
 }
@@ -256,10 +255,7 @@ update_signed_out (CareSyncEngine *self)
 
 /* Finishes a request and notes the wait the server asked for, if any. */
 static JsonNode *
-finish_request (CareSyncEngine *self,
-                GAsyncResult   *result,
-                guint          *out_status,
-                GError        **error)
+finish_request (CareSyncEngine *self, GAsyncResult *result, guint *out_status, GError **error)
 {
   CareSyncHttpReply reply = { 0 };
   JsonNode         *node = care_sync_http_request_finish (self->http, result, &reply, error);
@@ -666,8 +662,8 @@ start_run (CareSyncEngine *self)
       gulong        id = 0;
 
       if (cancellable != NULL)
-        id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_run_cb), g_object_ref (run->cancellable),
-                                    g_object_unref);
+        id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_run_cb),
+                                    g_object_ref (run->cancellable), g_object_unref);
       g_array_append_val (run->links, id);
     }
   run->batch_size = self->batch_size;
@@ -852,7 +848,10 @@ care_sync_engine_get_property (GObject *object, guint prop_id, GValue *value, GP
 }
 
 static void
-care_sync_engine_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+care_sync_engine_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
 {
   CareSyncEngine *self = CARE_SYNC_ENGINE (object);
 
@@ -1130,7 +1129,12 @@ care_sync_engine_get_retry_delay (CareSyncEngine *self)
  * care_sync_engine_get_token() returns it for the keyring.
  */
 void
-care_sync_engine_sign_in_async (CareSyncEngine *self, const char *username, const char *password, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+care_sync_engine_sign_in_async (CareSyncEngine     *self,
+                                const char         *username,
+                                const char         *password,
+                                GCancellable       *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer            user_data)
 {
   g_autoptr (GTask) task = NULL;
   g_autoptr (JsonNode) body = NULL;
@@ -1188,7 +1192,10 @@ care_sync_engine_sign_out (CareSyncEngine *self)
  * edits made meanwhile are included.
  */
 void
-care_sync_engine_sync_async (CareSyncEngine *self, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+care_sync_engine_sync_async (CareSyncEngine     *self,
+                             GCancellable       *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer            user_data)
 {
   GTask *task;
 
@@ -1264,7 +1271,10 @@ care_sync_engine_stop (CareSyncEngine *self)
 
 /* Settles a conflict (see care_conflict_resolve()) and syncs the choice. */
 gboolean
-care_sync_engine_resolve_conflict (CareSyncEngine *self, gint64 conflict_id, CareConflictChoice choice, GError **error)
+care_sync_engine_resolve_conflict (CareSyncEngine    *self,
+                                   gint64             conflict_id,
+                                   CareConflictChoice choice,
+                                   GError           **error)
 {
   g_return_val_if_fail (CARE_IS_SYNC_ENGINE (self), FALSE);
 

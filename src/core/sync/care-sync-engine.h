@@ -46,18 +46,31 @@ guint          care_sync_engine_get_progress_applied (CareSyncEngine *self);
 gboolean       care_sync_engine_get_progress_has_more (CareSyncEngine *self);
 guint          care_sync_engine_get_retry_delay (CareSyncEngine *self);
 
-void     care_sync_engine_sign_in_async (CareSyncEngine *self, const char *username, const char *password, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
-gboolean care_sync_engine_sign_in_finish (CareSyncEngine *self, GAsyncResult *result, GError **error);
-void     care_sync_engine_sign_out (CareSyncEngine *self);
+void care_sync_engine_sign_in_async (CareSyncEngine     *self,
+                                     const char         *username,
+                                     const char         *password,
+                                     GCancellable       *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer            user_data);
+gboolean
+     care_sync_engine_sign_in_finish (CareSyncEngine *self, GAsyncResult *result, GError **error);
+void care_sync_engine_sign_out (CareSyncEngine *self);
 
-void     care_sync_engine_sync_async (CareSyncEngine *self, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+void     care_sync_engine_sync_async (CareSyncEngine     *self,
+                                      GCancellable       *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer            user_data);
 gboolean care_sync_engine_sync_finish (CareSyncEngine *self, GAsyncResult *result, GError **error);
 
 void care_sync_engine_start (CareSyncEngine *self);
 void care_sync_engine_stop (CareSyncEngine *self);
 void care_sync_engine_sync_soon (CareSyncEngine *self);
 
-gboolean care_sync_engine_resolve_conflict (CareSyncEngine *self, gint64 conflict_id, CareConflictChoice choice, GError **error);
-gboolean care_sync_engine_discard_rejected (CareSyncEngine *self, gint64 mutation_id, GError **error);
+gboolean care_sync_engine_resolve_conflict (CareSyncEngine    *self,
+                                            gint64             conflict_id,
+                                            CareConflictChoice choice,
+                                            GError           **error);
+gboolean
+care_sync_engine_discard_rejected (CareSyncEngine *self, gint64 mutation_id, GError **error);
 
 G_END_DECLS

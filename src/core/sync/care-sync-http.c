@@ -18,10 +18,10 @@
 #include "care-json.h"
 #include "care-sync-http.h"
 
-#define REQUEST_TIMEOUT_S  60
-#define IDLE_TIMEOUT_S     60
-#define MAX_RESPONSE_BYTES (64 * 1024 * 1024)
-#define MAX_RETRY_AFTER_MS (60 * 60 * 1000)
+#define REQUEST_TIMEOUT_S     60
+#define IDLE_TIMEOUT_S        60
+#define MAX_RESPONSE_BYTES    (64 * 1024 * 1024)
+#define MAX_RETRY_AFTER_MS    (60 * 60 * 1000)
 #define EXPECT_CONTINUE_BYTES (64 * 1024)
 
 struct _CareSyncHttp
@@ -50,11 +50,8 @@ request_free (gpointer data)
 }
 
 static SoupMessage *
-new_message (const char *server_url,
-             const char *token,
-             const char *method,
-             const char *path,
-             JsonNode   *body)
+new_message (
+    const char *server_url, const char *token, const char *method, const char *path, JsonNode *body)
 {
   g_autofree char    *url = g_strconcat (server_url, path, NULL);
   SoupMessage        *msg = soup_message_new (method, url);
@@ -73,8 +70,8 @@ new_message (const char *server_url,
 
   if (body != NULL)
     {
-      char  *json = json_to_string (body, FALSE);
-      gsize  len = strlen (json);
+      char *json = json_to_string (body, FALSE);
+      gsize len = strlen (json);
       g_autoptr (GBytes) bytes = g_bytes_new_take (json, len);
 
       soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
@@ -139,12 +136,10 @@ parse_body (GBytes *bytes)
 
 /* Turns a finished exchange into a JSON body or a CARE_SYNC_ERROR. */
 static JsonNode *
-read_response (Request *request,
-               GBytes  *bytes,
-               GError **error)
+read_response (Request *request, GBytes *bytes, GError **error)
 {
-  SoupMessage     *msg = request->msg;
-  guint            status = soup_message_get_status (msg);
+  SoupMessage *msg = request->msg;
+  guint        status = soup_message_get_status (msg);
   g_autoptr (JsonNode) node = parse_body (bytes);
   g_autofree char *message = NULL;
 
@@ -186,9 +181,7 @@ read_response (Request *request,
 }
 
 static void
-sent_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+sent_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   Request *request = g_task_get_task_data (task);
@@ -235,9 +228,9 @@ care_sync_http_class_init (CareSyncHttpClass *klass)
 static void
 care_sync_http_init (CareSyncHttp *self)
 {
-  self->session = soup_session_new_with_options ("timeout", REQUEST_TIMEOUT_S, "idle-timeout",
-                                                 IDLE_TIMEOUT_S, "user-agent",
-                                                 PACKAGE_NAME "/" PACKAGE_VERSION, NULL);
+  self->session =
+      soup_session_new_with_options ("timeout", REQUEST_TIMEOUT_S, "idle-timeout", IDLE_TIMEOUT_S,
+                                     "user-agent", PACKAGE_NAME "/" PACKAGE_VERSION, NULL);
 }
 
 CareSyncHttp *
