@@ -18,9 +18,6 @@
 #include "care-vcard.h"
 #include "care-view.h"
 
-/* How long an import's toast stays when it has details to open. */
-#define DETAILS_TIMEOUT_SECONDS 10
-
 typedef enum
 {
   FORMAT_ANY,
@@ -178,7 +175,10 @@ show_report (CareContactsMenu *self, CareFileJob *job, CareImportReport *report)
       g_object_set_data_full (G_OBJECT (toast), "details", g_strdup (g_strstrip (newline + 1)),
                               g_free);
       adw_toast_set_button_label (toast, _ ("_Details"));
-      adw_toast_set_timeout (toast, DETAILS_TIMEOUT_SECONDS);
+      /* Lines were skipped: the user has something to read, and a toast
+       * that went by before they reached Details would hide it. It stays
+       * until they close it or open the details. */
+      adw_toast_set_timeout (toast, 0);
       g_signal_connect_object (toast, "button-clicked", G_CALLBACK (details_clicked_cb), self, 0);
     }
 
