@@ -222,9 +222,22 @@ import_async (CareStore *store, const char *path, GError **error)
 
   care_csv_import_file_async (store, care_schema_entity (CARE_ENTITY_CUSTOMER), file, NULL,
                               async_done_cb, &result);
+  CareImportReport *report;
+  gpointer          task = NULL;
+
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
-  return care_csv_import_file_finish (store, result, error);
+  report = care_csv_import_file_finish (store, result, error);
+
+  /* The worker thread lets go of the task, and through it of the store,
+   * just after it returns: wait for that, so that the fixture's teardown
+   * holds the store's last reference. */
+  g_object_add_weak_pointer (G_OBJECT (result), &task);
+  task = result;
+  g_clear_object (&result);
+  for (guint i = 0; g_atomic_pointer_get (&task) != NULL && i < 5000; i++)
+    g_usleep (1000);
+  return report;
 }
 
 static void

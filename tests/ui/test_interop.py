@@ -329,7 +329,7 @@ def test_import_contacts_and_junk():
             choose_file(app, "Import Contacts", good, save=False)
             see_toast(app, "new-contacts.vcf: 2 records imported, 1 skipped (2 already up to date)")
             assert query(app, "SELECT count(*) FROM customer")[0][0] == count
-            assert customer_count(w) == before + 2, customer_count(w)
+            careui.wait_for(lambda: customer_count(w) == before + 2, "the list to count two more customers")
     finally:
         shutil.rmtree(out, ignore_errors=True)
 
