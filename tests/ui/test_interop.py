@@ -283,6 +283,9 @@ def test_import_contacts_and_junk():
             screenshot("import-details.png")
             careui.activate(node(details, "push button", name_contains="Close"))
             gone(app, "Imported “new-contacts.vcf”")
+            # Read the window afresh: its accessible can go stale while a
+            # dialog of the app comes and goes.
+            w = app.window
             careui.press("ctrl+f")
             careui.type_keys("Zoltan")
             careui.wait_for_text(w, "1 match")
