@@ -330,7 +330,16 @@ def screenshot(path, pid=None):
     if pid is not None:
         ids = subprocess.run(["xdotool", "search", "--onlyvisible", "--pid", str(pid)],
                              capture_output=True, text=True).stdout.split()
-    subprocess.run(["import", "-window", ids[-1] if ids else "root", path], check=True)
+    # The largest of them: the process's last window may be a tooltip.
+    def area(window):
+        out = subprocess.run(["xdotool", "getwindowgeometry", window], capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            if "Geometry:" in line:
+                w, _, h = line.split()[-1].partition("x")
+                return int(w) * int(h)
+        return 0
+    target = max(ids, key=area) if ids else "root"
+    subprocess.run(["import", "-window", target, path], check=True)
 
 
 class App:
@@ -438,7 +447,7 @@ def main(tests):
             failed += 1
             print(f"not ok {i} {t.__name__}: {type(e).__name__}: {e}")
             shot = os.path.join(os.environ.get("MESON_BUILD_ROOT", tempfile.gettempdir()),
-                                f"ui-failure-{t.__name__}.png")
+                                f"ui-failure-{t.__name__}-{os.getpid()}.png")
             try:
                 screenshot(shot)
                 print(f"# screenshot of the failure: {shot}")

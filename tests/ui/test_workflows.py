@@ -221,7 +221,8 @@ def test_return_survey_and_follow_up():
         careui.type_keys("Exchanged the unit")
         click_in_dialog(dialog, "Resolve")
         call_day = (TODAY + datetime.timedelta(days=7)).isoformat()
-        expect(w, "Resolved", f"Follow-up call booked for {fmt(call_day)}")
+        app.wait_for_toast(f"Follow-up call booked for {fmt(call_day)}")
+        expect(w, "Resolved")
         call = one(app, "SELECT start_at, status FROM appointment WHERE case_id = ? AND kind = 'follow_up_call'",
                    case_id)
         assert call is not None and call[0].startswith(call_day) and call[1] == "planned", call

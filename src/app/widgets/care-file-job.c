@@ -73,6 +73,7 @@ native_response_cb (GtkNativeDialog *native, int response, CareFileJob *self)
 {
   GtkFileFilter *filter;
 
+  g_debug ("The chooser answered %d", response);
   if (response == GTK_RESPONSE_ACCEPT && self->widget != NULL)
     {
       self->file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
