@@ -20,9 +20,10 @@ gi.require_version("Atspi", "2.0")
 from gi.repository import Atspi  # noqa: E402
 
 
-def _timeout_scale():
+def timeout_scale():
     """How much slower than a quiet 2-core machine this one is now: waits
     scale with the load, so a busy machine gets more time, not a failure.
+    Read at each wait, since the load changes as tests start side by side.
     AFTERCARE_UI_TIMEOUT_SCALE sets it outright."""
     given = os.environ.get("AFTERCARE_UI_TIMEOUT_SCALE")
     if given:
@@ -34,8 +35,8 @@ def _timeout_scale():
     return min(4.0, max(1.0, load * 1.5))
 
 
-TIMEOUT_SCALE = _timeout_scale()
-DEFAULT_TIMEOUT = 20.0 * TIMEOUT_SCALE
+# Seconds a wait takes at most on a quiet machine; every wait scales it.
+DEFAULT_TIMEOUT = 20.0
 
 
 # The one clock of the tests. The app and the server read AFTERCARE_NOW
@@ -90,6 +91,7 @@ class UIError(AssertionError):
 
 def wait_for(predicate, what, timeout=DEFAULT_TIMEOUT, interval=0.1):
     """Calls predicate until it returns a true value, and returns that value."""
+    timeout *= timeout_scale()
     deadline = time.monotonic() + timeout
     last_error = None
     while time.monotonic() < deadline:
@@ -366,7 +368,9 @@ class App:
     def start(self, timeout=30.0):
         if not self.pinned:
             self.env = clock_env(self.env)
-        self.proc = subprocess.Popen([self.binary, "--data-dir", self.data_dir, *self.args], env=self.env)
+        # The app's stdout (GLib's debug lines) must not mix with the TAP the test prints.
+        self.proc = subprocess.Popen([self.binary, "--data-dir", self.data_dir, *self.args], env=self.env,
+                                     stdout=sys.stderr)
         desktop = Atspi.get_desktop(0)
 
         def found():
@@ -406,7 +410,19 @@ class App:
         try:
             return wait_for(shown, f"a toast with {text!r}", timeout)
         except UIError:
-            raise UIError(f"no toast with {text!r}; toasts shown: {self.toasts()}")
+            raise UIError(f"no toast with {text!r}; toasts shown: {self.toasts()}; "
+                          f"windows: {self.windows_text()}")
+
+    def windows_text(self):
+        """Each window of the app, by title, with what it shows: a dialog
+        that came instead of a toast says why."""
+        out = {}
+        for c in children(self.root):
+            try:
+                out[name(c)] = shown_texts(c)[:20]
+            except gi.repository.GLib.Error:
+                continue
+        return out
 
     def stop(self):
         if self.proc and self.proc.poll() is None:

@@ -126,7 +126,7 @@ def click_row(app, row):
 
 def start_demo(data):
     app = careui.App("--demo", "--demo-size", DEMO_SIZE, data_dir=data).start()
-    careui.wait_for_text(app.window, "Demo data loaded", timeout=90)
+    app.wait_for_toast("Demo data loaded", timeout=90)
     careui.wait_for_text(app.window, "Open Service Cases by Age", timeout=30)
     return app
 

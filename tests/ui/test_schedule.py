@@ -284,7 +284,7 @@ def test_waitlist_promotion_and_attendance():
         careui.wait_for(lambda: node(w, "label", name_is=newcomer), "the contact among the matches")
         time.sleep(0.3)
         careui.press("Return")
-        wait_for_text_in(w, f"The session is full: {newcomer} is waitlisted")
+        app.wait_for_toast(f"The session is full: {newcomer} is waitlisted")
         row = node(w, "list item", name_is=newcomer)
         careui.wait_for(lambda: any("Waitlisted" in t for t in texts(row)), "the newcomer's waitlisted status")
         assert enrolled("waitlisted") == waiting + [newcomer], (enrolled("waitlisted"), waiting, newcomer)

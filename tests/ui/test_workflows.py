@@ -276,7 +276,7 @@ def test_maintenance_plan():
         screenshot("maintenance-plan-dialog.png")
         careui.press("ctrl+s")
         closed(app, dialog)
-        expect(w, "Plan saved, 3 visits booked")
+        app.wait_for_toast("Plan saved, 3 visits booked")
         start = datetime.date.fromisoformat(
             one(app, "SELECT start_date FROM maintenance_plan WHERE product_id = ?", product_id)[0])
         con = db(app)

@@ -285,6 +285,7 @@ care_file_job_show_error (CareFileJob *self, const char *heading, const GError *
 
   g_return_if_fail (CARE_IS_FILE_JOB (self));
 
+  g_debug ("%s: %s", heading, error->message);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->widget == NULL)
     return;
 
