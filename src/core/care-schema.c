@@ -226,7 +226,8 @@ static const CareField sla_policy_fields[] = {
        1,
        SLA_MAX_MINUTES),
   INT ("resolution_minutes", N_ ("Resolution within (working minutes)"), TRUE, 1, SLA_MAX_MINUTES),
-  BOOL ("active", N_ ("Active")),
+  /* A disabled policy is chosen for no new case; cases that have it keep it. */
+  BOOL ("disabled", N_ ("Not chosen for new cases")),
 };
 
 static const CareField service_case_fields[] = {

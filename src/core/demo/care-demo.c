@@ -493,7 +493,6 @@ gen_service_levels (Gen *gen, GError **error)
       care_record_set_string (policy, "priority", policies[i].priority);
       care_record_set_int (policy, "first_response_minutes", policies[i].first_response);
       care_record_set_int (policy, "resolution_minutes", policies[i].resolution);
-      care_record_set_bool (policy, "active", TRUE);
       if (!emit (gen, policy, error))
         return FALSE;
       gen->sla_policies[i] = g_strdup (care_record_get_id (policy));

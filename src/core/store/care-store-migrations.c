@@ -527,7 +527,7 @@ static const char migration_5[] =
   "  channel TEXT,\n"
   "  first_response_minutes INTEGER,\n"
   "  resolution_minutes INTEGER,\n"
-  "  active INTEGER\n"
+  "  disabled INTEGER\n"
   ");\n"
   "CREATE TABLE case_status_change (\n"
   "  seq INTEGER PRIMARY KEY,\n"
