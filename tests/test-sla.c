@@ -3,6 +3,7 @@
 
 #include "care-case.h"
 #include "care-clock.h"
+#include "care-query.h"
 #include "care-sla.h"
 
 #define MINUTE 60
@@ -624,6 +625,7 @@ test_store (void)
   g_autoptr (JsonNode) json = NULL;
   g_autoptr (GDateTime) frozen = g_date_time_new_from_unix_utc (at ("2026-12-07T10:10:00Z"));
   g_autoptr (GDateTime) later_now = g_date_time_new_from_unix_utc (at ("2026-12-10T10:00:00Z"));
+  g_autoptr (GDateTime) end_now = g_date_time_new_from_unix_utc (at ("2026-12-10T11:00:00Z"));
   JsonObject *obj, *fr;
 
   g_assert_no_error (error);
@@ -688,6 +690,24 @@ test_store (void)
   g_assert_cmpstr (json_object_get_string_member (fr, "done_at"), ==, "2026-12-07T10:10:00Z");
   g_assert_cmpint (json_object_get_int_member (fr, "target_seconds"), ==, 30 * MINUTE);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj, "pauses")), ==, 1);
+
+  /* Back to work on Thursday at 10:00, saved as a view saves a case: the
+   * move is recorded with it; saving again without a move records none. */
+  g_assert_true (care_case_transition (c, "in_progress", NULL, &error));
+  g_assert_true (care_sla_save_case (store, c, "waiting", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (care_sla_save_case (store, c, "in_progress", NULL, &error));
+  {
+    g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_CASE_STATUS_CHANGE));
+
+    g_assert_cmpint (care_store_count (store, q, NULL, &error), ==, 2);
+  }
+  care_clock_freeze (end_now);
+  g_clear_pointer (&later, care_sla_free);
+  later = care_sla_load (store, c, &error);
+  g_assert_false (later->paused);
+  g_assert_cmpint (later->resolution.used, ==, 70 * MINUTE);
+  g_assert_cmpuint (later->pauses->len, ==, 1);
 
   /* A policy that is gone: no timers, no error. */
   care_record_set_string (c, "sla_policy_id", OTHER_CASE);

@@ -743,6 +743,50 @@ care_sla_new_status_change (CareRecord *service_case, const char *staff_id)
   return change;
 }
 
+typedef struct
+{
+  CareRecord *service_case;
+  CareRecord *change;
+} SaveMove;
+
+static gboolean
+save_move (CareStore *store, gpointer user_data, GError **error)
+{
+  SaveMove *move = user_data;
+
+  return care_store_save (store, move->service_case, error) &&
+         (move->change == NULL || care_store_save (store, move->change, error));
+}
+
+/**
+ * care_sla_save_case:
+ * @service_case: the case to save, perhaps moved to another status
+ * @old_status: (nullable): its status as it was loaded, %NULL for a new case
+ * @staff_id: (nullable): who is saving it
+ *
+ * Saves @service_case and, when its status is not @old_status, the record
+ * of the move (care_sla_new_status_change ()), in one transaction: the
+ * way a view saves a case, so that the timers know when it waited.
+ */
+gboolean
+care_sla_save_case (CareStore  *store,
+                    CareRecord *service_case,
+                    const char *old_status,
+                    const char *staff_id,
+                    GError    **error)
+{
+  g_autoptr (CareRecord) change = NULL;
+  SaveMove move = { service_case, NULL };
+
+  g_return_val_if_fail (CARE_IS_STORE (store), FALSE);
+  g_return_val_if_fail (CARE_IS_RECORD (service_case), FALSE);
+
+  if (g_strcmp0 (old_status, care_record_get_string (service_case, "status")) != 0)
+    change = care_sla_new_status_change (service_case, staff_id);
+  move.change = change;
+  return care_store_write (store, save_move, &move, error);
+}
+
 /**
  * care_sla_load:
  *

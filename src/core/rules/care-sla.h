@@ -81,6 +81,11 @@ JsonNode *care_sla_to_json (const CareSla *sla);
 /* Over the local store: what the client's views call. */
 gboolean    care_sla_choose_policy (CareStore *store, CareRecord *service_case, GError **error);
 CareRecord *care_sla_new_status_change (CareRecord *service_case, const char *staff_id);
+gboolean    care_sla_save_case (CareStore  *store,
+                                CareRecord *service_case,
+                                const char *old_status,
+                                const char *staff_id,
+                                GError    **error);
 CareSla    *care_sla_load (CareStore *store, CareRecord *service_case, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareSla, care_sla_free)
