@@ -717,6 +717,79 @@ test_store (void)
   g_assert_cmpint (care_sla_get_state (later), ==, CARE_SLA_STATE_NONE);
 }
 
+static CareRecord *
+saved_case (CareStore *store, const char *opened_at, const char *status, CareRecord *policy)
+{
+  CareRecord      *c = care_record_new (care_schema_entity (CARE_ENTITY_SERVICE_CASE));
+  g_autofree char *opened = iso (opened_at);
+
+  care_record_set_string (c, "customer_id", CUSTOMER);
+  care_record_set_string (c, "kind", "question");
+  care_record_set_string (c, "subject", opened_at);
+  care_record_set_string (c, "opened_at", opened);
+  care_record_set_string (c, "priority", "normal");
+  care_record_set_string (c, "status", status);
+  if (policy != NULL)
+    care_record_set_string (c, "sla_policy_id", care_record_get_id (policy));
+  save (store, c);
+  return c;
+}
+
+/* The open cases at risk or breached, the worst first, as a list filters. */
+static void
+test_list_open (void)
+{
+  g_autoptr (CareStore) store = care_store_new (":memory:", NULL);
+  g_autoptr (CareRecord) customer =
+      care_record_new_with_id (care_schema_entity (CARE_ENTITY_CUSTOMER), CUSTOMER);
+  g_autoptr (CareRecord) cal = calendar_record ("Europe/Lisbon", "PT");
+  g_autoptr (CareRecord) p = policy (60, 480);
+  g_autoptr (GDateTime) now = g_date_time_new_from_unix_utc (at ("2026-12-07T12:00:00Z"));
+  g_autoptr (CareRecord) late = NULL;
+  g_autoptr (CareRecord) later = NULL;
+  g_autoptr (CareRecord) risky = NULL;
+  g_autoptr (CareRecord) fine = NULL;
+  g_autoptr (CareRecord) done = NULL;
+  g_autoptr (CareRecord) none = NULL;
+  g_autoptr (GPtrArray) bad = NULL;
+  g_autoptr (GPtrArray) breached = NULL;
+  g_autoptr (GPtrArray) all = NULL;
+  g_autoptr (GError) error = NULL;
+
+  care_clock_freeze (now);
+  care_record_set_string (customer, "kind", "person");
+  care_record_set_string (customer, "name", "Ana Sousa");
+  save (store, customer);
+  save (store, cal);
+  care_record_set_string (p, "calendar_id", care_record_get_id (cal));
+  save (store, p);
+  /* Opened at 10:10 and 10:00: both late for a first response at noon,
+   * the one due at 11:00 first. At 11:10: ten minutes left. At 11:50:
+   * fifty. Resolved, and without a policy: not listed. */
+  later = saved_case (store, "2026-12-07T10:10:00Z", "open", p);
+  late = saved_case (store, "2026-12-07T10:00:00Z", "open", p);
+  risky = saved_case (store, "2026-12-07T11:10:00Z", "open", p);
+  fine = saved_case (store, "2026-12-07T11:50:00Z", "open", p);
+  done = saved_case (store, "2026-12-07T09:00:00Z", "closed", p);
+  none = saved_case (store, "2026-12-07T08:00:00Z", "open", NULL);
+
+  bad = care_sla_list_open (store, CARE_SLA_STATE_AT_RISK, 100, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (bad->len, ==, 3);
+  g_assert_cmpstr (((CareSlaEntry *) g_ptr_array_index (bad, 0))->case_id, ==,
+                   care_record_get_id (late));
+  g_assert_cmpstr (((CareSlaEntry *) g_ptr_array_index (bad, 1))->case_id, ==,
+                   care_record_get_id (later));
+  g_assert_cmpstr (((CareSlaEntry *) g_ptr_array_index (bad, 2))->case_id, ==,
+                   care_record_get_id (risky));
+  breached = care_sla_list_open (store, CARE_SLA_STATE_BREACHED, 100, &error);
+  g_assert_cmpuint (breached->len, ==, 2);
+  all = care_sla_list_open (store, CARE_SLA_STATE_NONE, 100, &error);
+  g_assert_cmpuint (all->len, ==, 4);
+  g_assert_cmpstr (((CareSlaEntry *) g_ptr_array_index (all, 3))->case_id, ==,
+                   care_record_get_id (fine));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -734,6 +807,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/sla/match", test_match);
   g_test_add_func ("/sla/warranty-kind", test_warranty_kind);
   g_test_add_func ("/sla/store", test_store);
+  g_test_add_func ("/sla/list-open", test_list_open);
 
   return g_test_run ();
 }

@@ -40,12 +40,11 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "care-case.h"
 #include "care-clock.h"
 #include "care-holidays.h"
 #include "care-query.h"
 #include "care-sla.h"
-
-G_DEFINE_QUARK (care_sla_error_quark, care_sla_error)
 
 /* The largest target honoured, in working seconds: the schema's ten
  * years of minutes. */
@@ -845,4 +844,128 @@ care_sla_load (CareStore *store, CareRecord *service_case, GError **error)
     }
 
   return care_sla_compute (service_case, policy, calendar, changes, calls, care_clock_now_unix ());
+}
+
+void
+care_sla_entry_free (CareSlaEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->case_id);
+  care_sla_free (entry->sla);
+  g_free (entry);
+}
+
+static int
+compare_entries (gconstpointer a, gconstpointer b)
+{
+  const CareSlaEntry *x = *(CareSlaEntry *const *) a;
+  const CareSlaEntry *y = *(CareSlaEntry *const *) b;
+  CareSlaState        sx = care_sla_get_state (x->sla), sy = care_sla_get_state (y->sla);
+  gint64              dx = care_sla_get_next_due (x->sla), dy = care_sla_get_next_due (y->sla);
+
+  if (sx != sy)
+    return sx > sy ? -1 : 1;
+  if (dx != dy)
+    return dx < dy ? -1 : 1;
+  return g_strcmp0 (x->case_id, y->case_id);
+}
+
+/**
+ * care_sla_list_open:
+ * @min_state: the least state to list: %CARE_SLA_STATE_AT_RISK for "at
+ *   risk or breached", %CARE_SLA_STATE_BREACHED for "breached"
+ * @limit: at most this many open cases are looked at, the oldest first
+ *
+ * The timers of the open cases with a policy (open, in progress or
+ * waiting) that are at least @min_state now, by the one clock: the worst
+ * first, then the one due first. For the Today page and a list's "at
+ * risk" and "breached" filters. Working time cannot be computed in SQL,
+ * so this reads each case's history: run it from a worker thread on a
+ * large store. Returns: (transfer full) (element-type CareSlaEntry): the
+ * entries, or %NULL on error
+ */
+GPtrArray *
+care_sla_list_open (CareStore *store, CareSlaState min_state, guint limit, GError **error)
+{
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) care_sla_entry_free);
+  g_autoptr (GHashTable) calendars = g_hash_table_new_full (
+      g_str_hash, g_str_equal, g_free, (GDestroyNotify) care_working_calendar_free);
+  g_autoptr (GHashTable) policies_by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GPtrArray) policies = NULL;
+  g_autoptr (GPtrArray) calendar_records = NULL;
+  g_autoptr (GPtrArray) closures = NULL;
+  g_autoptr (GPtrArray) cases = NULL;
+  g_autoptr (CareQuery) query = care_query_new (care_schema_entity (CARE_ENTITY_SERVICE_CASE));
+  gint64 now = care_clock_now_unix ();
+
+  g_return_val_if_fail (CARE_IS_STORE (store), NULL);
+
+  policies = find_all (store, CARE_ENTITY_SLA_POLICY, error);
+  if (policies == NULL)
+    return NULL;
+  calendar_records = find_all (store, CARE_ENTITY_WORKING_CALENDAR, error);
+  if (calendar_records == NULL)
+    return NULL;
+  closures = find_all (store, CARE_ENTITY_CALENDAR_CLOSURE, error);
+  if (closures == NULL)
+    return NULL;
+  for (guint i = 0; i < policies->len; i++)
+    g_hash_table_insert (policies_by_id,
+                         (gpointer) care_record_get_id (g_ptr_array_index (policies, i)),
+                         g_ptr_array_index (policies, i));
+  for (guint i = 0; i < calendar_records->len; i++)
+    {
+      CareRecord          *record = g_ptr_array_index (calendar_records, i);
+      CareWorkingCalendar *cal = care_sla_calendar_new (record, closures, NULL);
+
+      if (cal != NULL)
+        g_hash_table_insert (calendars, g_strdup (care_record_get_id (record)), cal);
+    }
+
+  care_query_add_in (query, "status", care_case_open_statuses ());
+  care_query_add (query, "sla_policy_id", CARE_QUERY_NOT_NULL, NULL);
+  care_query_set_order (query, "opened_at", FALSE);
+  cases = care_store_find (store, query, 0, limit, NULL, error);
+  if (cases == NULL)
+    return NULL;
+
+  for (guint i = 0; i < cases->len; i++)
+    {
+      CareRecord *c = g_ptr_array_index (cases, i);
+      CareRecord *policy =
+          g_hash_table_lookup (policies_by_id, care_record_get_string (c, "sla_policy_id"));
+      CareWorkingCalendar *cal =
+          policy != NULL && care_record_get_string (policy, "calendar_id") != NULL
+              ? g_hash_table_lookup (calendars, care_record_get_string (policy, "calendar_id"))
+              : NULL;
+      g_autoptr (GPtrArray) changes = NULL;
+      g_autoptr (GPtrArray) calls = NULL;
+      g_autoptr (CareSla) sla = NULL;
+      CareSlaEntry *entry;
+
+      if (cal == NULL)
+        continue;
+      changes =
+          find_by (store, CARE_ENTITY_CASE_STATUS_CHANGE, "case_id", care_record_get_id (c), error);
+      if (changes == NULL)
+        return NULL;
+      if (care_record_get_string (c, "customer_id") != NULL)
+        {
+          calls = find_by (store, CARE_ENTITY_CALL_LOG, "customer_id",
+                           care_record_get_string (c, "customer_id"), error);
+          if (calls == NULL)
+            return NULL;
+        }
+      sla = care_sla_compute (c, policy, cal, changes, calls, now);
+      if (care_sla_get_state (sla) < min_state)
+        continue;
+      entry = g_new0 (CareSlaEntry, 1);
+      entry->case_id = g_strdup (care_record_get_id (c));
+      entry->sla = g_steal_pointer (&sla);
+      g_ptr_array_add (out, entry);
+    }
+
+  g_ptr_array_sort (out, compare_entries);
+  return g_steal_pointer (&out);
 }

@@ -8,14 +8,6 @@
 
 G_BEGIN_DECLS
 
-#define CARE_SLA_ERROR (care_sla_error_quark ())
-
-typedef enum
-{
-  CARE_SLA_ERROR_NO_POLICY,
-  CARE_SLA_ERROR_BAD_CALENDAR,
-} CareSlaError;
-
 /* Less than this share of a target left is "at risk". */
 #define CARE_SLA_AT_RISK_PERCENT 20
 
@@ -56,7 +48,12 @@ typedef struct
   GArray      *pauses; /* CareSlaPause, oldest first */
 } CareSla;
 
-GQuark care_sla_error_quark (void);
+/* An open case's timers, for lists and the Today page. */
+typedef struct
+{
+  char    *case_id;
+  CareSla *sla;
+} CareSlaEntry;
 
 void         care_sla_free (CareSla *sla);
 CareSlaState care_sla_get_state (const CareSla *sla);
@@ -87,7 +84,11 @@ gboolean    care_sla_save_case (CareStore  *store,
                                 const char *staff_id,
                                 GError    **error);
 CareSla    *care_sla_load (CareStore *store, CareRecord *service_case, GError **error);
+void        care_sla_entry_free (CareSlaEntry *entry);
+GPtrArray *
+care_sla_list_open (CareStore *store, CareSlaState min_state, guint limit, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareSla, care_sla_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareSlaEntry, care_sla_entry_free)
 
 G_END_DECLS
