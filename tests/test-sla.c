@@ -152,7 +152,7 @@ test_states (void)
   g_assert_cmpint (s1->first_response.target, ==, HOUR);
   g_assert_cmpint (s1->first_response.used, ==, 30 * MINUTE);
   g_assert_cmpint (s1->first_response.left, ==, 30 * MINUTE);
-  g_assert_cmpint (s1->first_response.done_at, ==, 0);
+  g_assert_cmpint (s1->first_response.done_at, ==, CARE_SLA_NOT_YET);
   assert_instant (s1->first_response.due, "2026-12-07T11:00:00Z");
   /* Seven hours on Monday, none on the holiday, one on Wednesday. */
   assert_instant (s1->resolution.due, "2026-12-09T10:00:00Z");
@@ -254,7 +254,7 @@ test_pauses (void)
   g_assert_cmpint (during->resolution.used, ==, HOUR);
   g_assert_cmpint (during->resolution.state, ==, CARE_SLA_STATE_ON_TRACK);
   g_assert_cmpuint (during->pauses->len, ==, 1);
-  g_assert_cmpint (g_array_index (during->pauses, CareSlaPause, 0).end, ==, 0);
+  g_assert_cmpint (g_array_index (during->pauses, CareSlaPause, 0).end, ==, CARE_SLA_NOT_YET);
   assert_instant (during->resolution.due, "2026-12-09T11:00:00Z");
   /* Still waiting two days later: nothing more used. */
   g_clear_pointer (&during, care_sla_free);
@@ -269,7 +269,7 @@ test_pauses (void)
   add_change (changes, CASE_ID, "in_progress", "2026-12-09T10:00:00Z");
   reopened = care_sla_compute (c, p, cal, changes, NULL, at ("2026-12-09T11:00:00Z"));
   g_assert_cmpint (reopened->resolution.used, ==, 4 * HOUR);
-  g_assert_cmpint (reopened->resolution.done_at, ==, 0);
+  g_assert_cmpint (reopened->resolution.done_at, ==, CARE_SLA_NOT_YET);
   g_assert_cmpint (reopened->resolution.state, ==, CARE_SLA_STATE_ON_TRACK);
 }
 
@@ -310,14 +310,14 @@ test_first_response_by_call (void)
   add_call (calls, OTHER, NULL, "information_given", "2026-12-07T10:06:00Z");
   add_call (calls, CUSTOMER, OTHER_CASE, "information_given", "2026-12-07T10:07:00Z");
   none = care_sla_compute (c, p, cal, NULL, calls, at ("2026-12-07T10:50:00Z"));
-  g_assert_cmpint (none->first_response.done_at, ==, 0);
+  g_assert_cmpint (none->first_response.done_at, ==, CARE_SLA_NOT_YET);
   g_assert_cmpint (none->first_response.state, ==, CARE_SLA_STATE_AT_RISK);
 
   add_call (calls, CUSTOMER, CASE_ID, "callback_needed", "2026-12-07T10:40:00Z");
   linked = care_sla_compute (c, p, cal, NULL, calls, at ("2026-12-07T12:00:00Z"));
   assert_instant (linked->first_response.done_at, "2026-12-07T10:40:00Z");
   g_assert_cmpint (linked->first_response.state, ==, CARE_SLA_STATE_MET);
-  g_assert_cmpint (linked->resolution.done_at, ==, 0);
+  g_assert_cmpint (linked->resolution.done_at, ==, CARE_SLA_NOT_YET);
 
   /* A call on no case, with the customer, counts too. */
   add_call (calls, CUSTOMER, NULL, "information_given", "2026-12-07T10:30:00Z");
@@ -471,7 +471,20 @@ test_hostile (void)
     g_assert_false (sla->paused);
     g_assert_cmpint (sla->resolution.used, ==, 30 * MINUTE);
     /* A change to "open" is no response. */
+    g_assert_cmpint (sla->first_response.done_at, ==, CARE_SLA_NOT_YET);
+  }
+
+  /* The epoch is an instant like any other, not "not yet". */
+  {
+    g_autoptr (CareRecord) p = policy (60, 480);
+    g_autoptr (CareRecord) epoch = new_case ("1970-01-01T00:00:00Z", "in_progress");
+    g_autoptr (GPtrArray) moves = records ();
+    g_autoptr (CareSla) sla = NULL;
+
+    add_change (moves, CASE_ID, "in_progress", "1970-01-01T00:00:00Z");
+    sla = care_sla_compute (epoch, p, cal, moves, NULL, at ("1970-01-02T00:00:00Z"));
     g_assert_cmpint (sla->first_response.done_at, ==, 0);
+    g_assert_cmpint (sla->first_response.state, ==, CARE_SLA_STATE_MET);
   }
 
   /* A clock before the opening counts nothing. */

@@ -93,7 +93,7 @@ care_sla_get_next_due (const CareSla *sla)
   timers[0] = &sla->first_response;
   timers[1] = &sla->resolution;
   for (guint i = 0; i < 2; i++)
-    if (timers[i]->state != CARE_SLA_STATE_NONE && timers[i]->done_at == 0)
+    if (timers[i]->state != CARE_SLA_STATE_NONE && timers[i]->done_at == CARE_SLA_NOT_YET)
       due = MIN (due, timers[i]->due);
   return due;
 }
@@ -436,7 +436,8 @@ fill_timer (CareSlaTimer        *timer,
             gint64               done_at,
             gint64               now)
 {
-  gint64 until = done_at != 0 ? done_at : now;
+  gboolean done = done_at != CARE_SLA_NOT_YET;
+  gint64   until = done ? done_at : now;
 
   timer->target = target;
   timer->done_at = done_at;
@@ -444,7 +445,7 @@ fill_timer (CareSlaTimer        *timer,
   timer->left = target - timer->used;
   timer->due = due_instant (cal, steps, target, until);
 
-  if (done_at != 0)
+  if (done)
     timer->state = timer->used <= target ? CARE_SLA_STATE_MET : CARE_SLA_STATE_BREACHED;
   else if (timer->used >= target)
     timer->state = CARE_SLA_STATE_BREACHED;
@@ -470,11 +471,11 @@ static gint64
 first_response_at (
     CareRecord *service_case, GArray *steps, GPtrArray *calls, gint64 opened, gint64 now)
 {
-  gint64 first = 0;
+  gint64 first = CARE_SLA_NOT_YET;
 
   /* Steps after the first; a change to "open" (the opening recorded) is
    * no response. */
-  for (guint i = 1; i < steps->len && first == 0; i++)
+  for (guint i = 1; i < steps->len && first == CARE_SLA_NOT_YET; i++)
     if (g_strcmp0 (g_array_index (steps, Step, i).status, "open") != 0)
       first = g_array_index (steps, Step, i).at;
 
@@ -492,8 +493,7 @@ first_response_at (
           !parse_instant (care_record_get_string (call, "called_at"), &at) || at < opened ||
           at > now)
         continue;
-      if (first == 0 || at < first)
-        first = at;
+      first = MIN (first, at);
     }
   return first;
 }
@@ -524,12 +524,14 @@ care_sla_compute (CareRecord          *service_case,
 {
   g_autoptr (CareSla) sla = g_new0 (CareSla, 1);
   g_autoptr (GArray) steps = NULL;
-  gint64      opened, fr_target, res_target, responded, resolved = 0;
+  gint64      opened, fr_target, res_target, responded, resolved = CARE_SLA_NOT_YET;
   const Step *last;
 
   g_return_val_if_fail (CARE_IS_RECORD (service_case), NULL);
 
   sla->now = now;
+  sla->first_response.done_at = sla->resolution.done_at = CARE_SLA_NOT_YET;
+  sla->first_response.due = sla->resolution.due = CARE_WORKING_TIME_NEVER;
   sla->pauses = g_array_new (FALSE, FALSE, sizeof (CareSlaPause));
   if (policy != NULL)
     sla->policy_id = g_strdup (care_record_get_id (policy));
@@ -548,14 +550,14 @@ care_sla_compute (CareRecord          *service_case,
   for (guint i = 0; i < steps->len; i++)
     {
       const Step  *s = &g_array_index (steps, Step, i);
-      CareSlaPause pause = { s->at, 0 };
+      CareSlaPause pause = { s->at, CARE_SLA_NOT_YET };
 
       if (g_strcmp0 (s->status, "waiting") != 0)
         continue;
       /* Consecutive waiting steps are one pause. */
       if (i > 0 && g_strcmp0 (g_array_index (steps, Step, i - 1).status, "waiting") == 0)
         continue;
-      for (guint j = i + 1; j < steps->len && pause.end == 0; j++)
+      for (guint j = i + 1; j < steps->len && pause.end == CARE_SLA_NOT_YET; j++)
         if (g_strcmp0 (g_array_index (steps, Step, j).status, "waiting") != 0)
           pause.end = g_array_index (steps, Step, j).at;
       g_array_append_val (sla->pauses, pause);
@@ -582,7 +584,7 @@ static void
 add_instant (JsonBuilder *builder, const char *name, gint64 instant)
 {
   json_builder_set_member_name (builder, name);
-  if (instant == 0 || instant == CARE_WORKING_TIME_NEVER)
+  if (instant == CARE_SLA_NOT_YET || instant == CARE_WORKING_TIME_NEVER)
     json_builder_add_null_value (builder);
   else
     {

@@ -8,6 +8,9 @@
 
 G_BEGIN_DECLS
 
+/* An instant that has not come: a timer not met yet, a pause going on. */
+#define CARE_SLA_NOT_YET G_MAXINT64
+
 /* Less than this share of a target left is "at risk". */
 #define CARE_SLA_AT_RISK_PERCENT 20
 
@@ -29,13 +32,14 @@ typedef struct
   gint64       left;    /* target - used: negative when late */
   gint64       due;     /* the instant the target is (or was) reached with the clock running
                            from now on; CARE_WORKING_TIME_NEVER if never */
-  gint64       done_at; /* the instant it was met (first response, resolution), or 0 */
+  gint64       done_at; /* the instant it was met (first response, resolution), or
+                           CARE_SLA_NOT_YET */
 } CareSlaTimer;
 
 typedef struct
 {
   gint64 start;
-  gint64 end; /* 0 while the case still waits */
+  gint64 end; /* CARE_SLA_NOT_YET while the case still waits */
 } CareSlaPause;
 
 typedef struct
