@@ -386,7 +386,10 @@ test_service_levels (Fixture *f, gconstpointer data)
   pulled = care_store_load (f->field, care_schema_entity (CARE_ENTITY_SERVICE_CASE),
                             care_record_get_id (service_case), &error);
   g_assert_no_error (error);
-  /* One instant for both, as the server would compute at. */
+  /* One instant for both, as the server would compute at: after the
+   * moves, which the clock stamped. */
+  g_clear_pointer (&now, g_date_time_unref);
+  now = care_clock_now_utc ();
   care_clock_freeze (now);
   at_office = care_sla_load (f->office, service_case, &error);
   g_assert_no_error (error);
@@ -395,6 +398,9 @@ test_service_levels (Fixture *f, gconstpointer data)
   care_clock_pin (g_getenv (CARE_CLOCK_ENV), NULL);
 
   g_assert_true (at_office->paused);
+  g_assert_cmpuint (at_office->pauses->len, ==, 1);
+  g_assert_cmpint (g_array_index (at_office->pauses, CareSlaPause, 0).end, ==, CARE_SLA_NOT_YET);
+  g_assert_cmpint (at_office->first_response.done_at, !=, CARE_SLA_NOT_YET);
   g_assert_cmpint (care_sla_get_state (at_office), !=, CARE_SLA_STATE_NONE);
   office_json = care_sla_to_json (at_office);
   field_json = care_sla_to_json (in_field);
