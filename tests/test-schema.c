@@ -26,12 +26,27 @@ test_entities (void)
 {
   guint                    n;
   const CareEntity *const *all = care_schema_entities (&n);
-  const char              *names[] = {
-                 "customer",    "contact",      "product",         "warranty",         "service_case",
-                 "appointment", "staff",        "training_course", "training_session", "enrolment",
-                 "call_log",    "visit_report", "part_usage",      "maintenance_plan", "maintenance_visit",
-                 "rma",         "survey"
-  };
+  const char              *names[] = { "customer",
+                                       "contact",
+                                       "product",
+                                       "warranty",
+                                       "service_case",
+                                       "appointment",
+                                       "staff",
+                                       "training_course",
+                                       "training_session",
+                                       "enrolment",
+                                       "call_log",
+                                       "visit_report",
+                                       "part_usage",
+                                       "maintenance_plan",
+                                       "maintenance_visit",
+                                       "rma",
+                                       "survey",
+                                       "working_calendar",
+                                       "calendar_closure",
+                                       "sla_policy",
+                                       "case_status_change" };
 
   g_assert_cmpuint (n, ==, G_N_ELEMENTS (names));
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)

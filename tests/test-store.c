@@ -763,6 +763,73 @@ test_tax_number_after_upgrade (void)
   remove_dir (dir);
 }
 
+/* Service levels: a case and a call from before them keep their values,
+ * gain no policy and no case, and take the new records. */
+static void
+test_service_levels_after_upgrade (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("care-migrate-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "old.db", NULL);
+  const char      *case_id = "6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d21";
+  const char      *call_id = "6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d22";
+  g_autoptr (CareStore) store = NULL;
+  g_autoptr (CareRecord) service_case = NULL;
+  g_autoptr (CareRecord) call = NULL;
+  g_autoptr (CareRecord) change = NULL;
+  g_autoptr (GError) error = NULL;
+  sqlite3 *db;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  for (guint v = 0; v < 4; v++)
+    g_assert_cmpint (sqlite3_exec (db, care_store_migrations[v], NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (
+      sqlite3_exec (db,
+                    "INSERT INTO customer (id, created_at, updated_at, kind, name) VALUES "
+                    "('6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d20', '2020-01-01T00:00:00Z', "
+                    "'2020-01-01T00:00:00Z', 'company', 'Padaria Lda'); "
+                    "INSERT INTO service_case (id, created_at, updated_at, customer_id, kind, "
+                    "subject, opened_at, priority, status) VALUES "
+                    "('6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d21', '2020-01-01T00:00:00Z', "
+                    "'2020-01-02T00:00:00Z', '6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d20', 'repair', "
+                    "'Oven', '2020-01-01T00:00:00Z', 'normal', 'waiting'); "
+                    "INSERT INTO call_log (id, created_at, updated_at, customer_id, called_at, "
+                    "direction, subject, outcome) VALUES "
+                    "('6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d22', '2020-01-01T00:00:00Z', "
+                    "'2020-01-01T00:00:00Z', '6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d20', "
+                    "'2020-01-01T10:00:00Z', 'inbound', 'Oven', 'case_opened'); "
+                    "PRAGMA user_version = 4",
+                    NULL, NULL, NULL),
+      ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  store = care_store_new (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (care_store_get_schema_version (store), ==, CARE_STORE_SCHEMA_VERSION);
+  service_case =
+      care_store_load (store, care_schema_entity (CARE_ENTITY_SERVICE_CASE), case_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (care_record_get_string (service_case, "status"), ==, "waiting");
+  g_assert_null (care_record_get_string (service_case, "sla_policy_id"));
+  call = care_store_load (store, care_schema_entity (CARE_ENTITY_CALL_LOG), call_id, &error);
+  g_assert_no_error (error);
+  g_assert_null (care_record_get_string (call, "case_id"));
+
+  care_record_set_string (call, "case_id", case_id);
+  g_assert_true (care_store_save (store, call, &error));
+  change = care_record_new (care_schema_entity (CARE_ENTITY_CASE_STATUS_CHANGE));
+  care_record_set_string (change, "case_id", case_id);
+  care_record_set_string (change, "status", "waiting");
+  care_record_set_string (change, "changed_at", "2020-01-02T00:00:00Z");
+  g_assert_true (care_store_save (store, change, &error));
+  g_assert_no_error (error);
+  g_clear_object (&call);
+  call = care_store_load (store, care_schema_entity (CARE_ENTITY_CALL_LOG), call_id, &error);
+  g_assert_cmpstr (care_record_get_string (call, "case_id"), ==, case_id);
+
+  g_clear_object (&store);
+  remove_dir (dir);
+}
+
 /* The columns an "AFTER UPDATE OF a, b ON table" trigger watches. */
 static GHashTable *
 watched_columns (CareStore *store, const char *trigger)
@@ -854,6 +921,7 @@ main (int argc, char *argv[])
 #undef ADD
   g_test_add_func ("/store/migrate-from-every-version", test_migrate_from_every_version);
   g_test_add_func ("/store/tax-number-after-upgrade", test_tax_number_after_upgrade);
+  g_test_add_func ("/store/service-levels-after-upgrade", test_service_levels_after_upgrade);
   g_test_add_func ("/store/refuses-newer-file", test_refuses_newer_file);
   g_test_add_func ("/store/refuses-garbage-file", test_refuses_garbage_file);
 

@@ -2,17 +2,21 @@
  * aftercare-server on 127.0.0.1 between an office and a field client,
  * signature and totals intact, and generation stays idempotent across them;
  * so does a field added later, the customer's tax number, which the server
- * checks as the clients do. */
+ * checks as the clients do; and a case's service level timers come out the
+ * same on both clients. */
 #include "config.h"
 
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
 
+#include "care-case.h"
+#include "care-clock.h"
 #include "care-follow-up.h"
 #include "care-maintenance.h"
 #include "care-outbox.h"
 #include "care-signature.h"
+#include "care-sla.h"
 #include "care-store-private.h"
 #include "care-survey.h"
 #include "care-sync-engine.h"
@@ -314,6 +318,117 @@ test_tax_number (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (m->error, "Tax number"));
 }
 
+/* A calendar, a policy and a case with its moves, made at the office,
+ * give the field client the very same timers; the server refuses working
+ * hours it cannot read, as the clients do. */
+static void
+test_service_levels (Fixture *f, gconstpointer data)
+{
+  g_autoptr (CareRecord) customer = fx_customer (f->office, "Стефан Димитров");
+  g_autoptr (CareRecord) calendar =
+      care_record_new (care_schema_entity (CARE_ENTITY_WORKING_CALENDAR));
+  g_autoptr (CareRecord) closure =
+      care_record_new (care_schema_entity (CARE_ENTITY_CALENDAR_CLOSURE));
+  g_autoptr (CareRecord) policy = care_record_new (care_schema_entity (CARE_ENTITY_SLA_POLICY));
+  g_autoptr (CareRecord) service_case =
+      care_record_new (care_schema_entity (CARE_ENTITY_SERVICE_CASE));
+  g_autoptr (CareRecord) pulled = NULL;
+  g_autoptr (CareSla) at_office = NULL;
+  g_autoptr (CareSla) in_field = NULL;
+  g_autoptr (JsonNode) office_json = NULL;
+  g_autoptr (JsonNode) field_json = NULL;
+  g_autoptr (GDateTime) now = care_clock_now_utc ();
+  g_autoptr (GDateTime) opened = g_date_time_add_days (now, -3);
+  g_autofree char *opened_at = g_date_time_format (opened, "%Y-%m-%dT%H:%M:%SZ");
+  g_autoptr (GPtrArray) rejected = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *days[] = { "monday", "tuesday", "wednesday", "thursday", "friday" };
+
+  care_record_set_string (calendar, "name", "София");
+  care_record_set_string (calendar, "time_zone", "Europe/Sofia");
+  care_record_set_string (calendar, "holidays", "BG");
+  for (guint i = 0; i < G_N_ELEMENTS (days); i++)
+    care_record_set_string (calendar, days[i], "09:00-12:30, 13:30-18:00");
+  fx_save (f->office, calendar);
+  care_record_set_string (closure, "calendar_id", care_record_get_id (calendar));
+  care_record_set_string (closure, "name", "Inventory");
+  care_record_set_string (closure, "start_date", "2027-08-02");
+  care_record_set_string (closure, "end_date", "2027-08-06");
+  fx_save (f->office, closure);
+  care_record_set_string (policy, "name", "Standard");
+  care_record_set_string (policy, "calendar_id", care_record_get_id (calendar));
+  care_record_set_int (policy, "first_response_minutes", 240);
+  care_record_set_int (policy, "resolution_minutes", 2400);
+  fx_save (f->office, policy);
+
+  care_record_set_string (service_case, "customer_id", care_record_get_id (customer));
+  care_record_set_string (service_case, "kind", "complaint");
+  care_record_set_string (service_case, "subject", "Шум при работа");
+  care_record_set_string (service_case, "opened_at", opened_at);
+  care_record_set_string (service_case, "priority", "normal");
+  care_record_set_string (service_case, "status", "open");
+  g_assert_true (care_sla_choose_policy (f->office, service_case, &error));
+  g_assert_cmpstr (care_record_get_string (service_case, "sla_policy_id"), ==,
+                   care_record_get_id (policy));
+  g_assert_true (care_sla_save_case (f->office, service_case, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (care_case_transition (service_case, "in_progress", NULL, &error));
+  g_assert_true (care_sla_save_case (f->office, service_case, "open", NULL, &error));
+  g_assert_true (care_case_transition (service_case, "waiting", NULL, &error));
+  g_assert_true (care_sla_save_case (f->office, service_case, "in_progress", NULL, &error));
+  g_assert_no_error (error);
+
+  sync_once (f->office_sync);
+  sync_once (f->field_sync);
+  g_assert_cmpuint (fx_count (f->field, "case_status_change"), ==, 3);
+
+  pulled = care_store_load (f->field, care_schema_entity (CARE_ENTITY_SERVICE_CASE),
+                            care_record_get_id (service_case), &error);
+  g_assert_no_error (error);
+  /* One instant for both, as the server would compute at: after the
+   * moves, which the clock stamped. */
+  g_clear_pointer (&now, g_date_time_unref);
+  now = care_clock_now_utc ();
+  care_clock_freeze (now);
+  at_office = care_sla_load (f->office, service_case, &error);
+  g_assert_no_error (error);
+  in_field = care_sla_load (f->field, pulled, &error);
+  g_assert_no_error (error);
+  care_clock_pin (g_getenv (CARE_CLOCK_ENV), NULL);
+
+  g_assert_true (at_office->paused);
+  g_assert_cmpuint (at_office->pauses->len, ==, 1);
+  g_assert_cmpint (g_array_index (at_office->pauses, CareSlaPause, 0).end, ==, CARE_SLA_NOT_YET);
+  g_assert_cmpint (at_office->first_response.done_at, !=, CARE_SLA_NOT_YET);
+  g_assert_cmpint (care_sla_get_state (at_office), !=, CARE_SLA_STATE_NONE);
+  office_json = care_sla_to_json (at_office);
+  field_json = care_sla_to_json (in_field);
+  g_assert_true (json_node_equal (office_json, field_json));
+
+  /* A client that does not check pushes hours nobody can read. */
+  g_assert_true (care_store_exec (f->office,
+                                  "INSERT INTO working_calendar (id, created_at, updated_at, name, "
+                                  "time_zone, monday) VALUES "
+                                  "('6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d12', "
+                                  "'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 'Forged', "
+                                  "'Europe/Sofia', '9 to 5'); "
+                                  "INSERT INTO outbox (entity, record_id, op, base_rev, fields, "
+                                  "created_at) VALUES ('working_calendar', "
+                                  "'6f1c1c1e-8a8e-4b8e-9c1d-3c1e2a9b7d12', 'create', 0, "
+                                  "'{\"name\": \"Forged\", \"time_zone\": \"Europe/Sofia\", "
+                                  "\"monday\": \"9 to 5\"}', '2026-01-01T00:00:00Z')",
+                                  &error));
+  g_assert_no_error (error);
+  care_sync_engine_sync_async (f->office_sync, NULL, done_cb, &result);
+  g_assert_true (care_sync_engine_sync_finish (f->office_sync, wait (&result), &error));
+  g_assert_no_error (error);
+  rejected = care_outbox_list_rejected (f->office, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rejected->len, ==, 1);
+  g_assert_nonnull (strstr (((CareMutation *) g_ptr_array_index (rejected, 0))->error, "Monday"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -331,6 +446,8 @@ main (int argc, char *argv[])
   g_test_add ("/workflow-sync/follow-up-once-across-devices", Fixture, NULL, set_up,
               test_follow_up_once_across_devices, tear_down);
   g_test_add ("/workflow-sync/tax-number", Fixture, NULL, set_up, test_tax_number, tear_down);
+  g_test_add ("/workflow-sync/service-levels", Fixture, NULL, set_up, test_service_levels,
+              tear_down);
 
   return g_test_run ();
 }

@@ -10,6 +10,8 @@
 
 #include "care-schema.h"
 #include "care-tax-number.h"
+/* Pure rules of its fields, with no store: see care-working-time.c. */
+#include "care-working-time.h"
 
 G_DEFINE_QUARK (care_validation_error_quark, care_validation_error)
 
@@ -162,6 +164,72 @@ static const char *const warranty_snapshot_labels[] = {
   NC_ ("warranty status", "Expired"),     NC_ ("warranty status", "Not yet started"),
   NC_ ("warranty status", "No warranty"), NULL
 };
+/* Service levels (care-working-time.c, care-sla.c). A working calendar
+ * says when the company works; a service level policy promises a first
+ * response and a resolution within so much working time of a calendar, for
+ * the cases it matches. Edited by admins, synced to every client so that
+ * all of them and the server compute the same timers. */
+static const char *const holiday_countries[] = { "BG", "BR", "FR", "PT", "SI", NULL };
+static const char *const holiday_country_labels[] = { N_ ("Bulgaria"), N_ ("Brazil"),
+                                                      N_ ("France"),   N_ ("Portugal"),
+                                                      N_ ("Slovenia"), NULL };
+#define HOURS(n, l)                                                                                \
+  {                                                                                                \
+    .name = n, .label = l, .type = CARE_FIELD_TEXT, .max = 200, .rule = &care_working_hours_rule   \
+  }
+static const CareField working_calendar_fields[] = {
+  TEXT ("name", N_ ("Name"), TRUE, 200),
+  { .name = "time_zone",
+    .label = N_ ("Time zone"),
+    .type = CARE_FIELD_TEXT,
+    .required = TRUE,
+    .max = 64,
+    .rule = &care_time_zone_rule },
+  ENUM ("holidays", N_ ("Public holidays"), FALSE, holiday_countries, holiday_country_labels),
+  BOOL ("optional_holidays", N_ ("Closed on optional holidays too")),
+  HOURS ("monday", N_ ("Monday")),
+  HOURS ("tuesday", N_ ("Tuesday")),
+  HOURS ("wednesday", N_ ("Wednesday")),
+  HOURS ("thursday", N_ ("Thursday")),
+  HOURS ("friday", N_ ("Friday")),
+  HOURS ("saturday", N_ ("Saturday")),
+  HOURS ("sunday", N_ ("Sunday")),
+};
+
+/* A company closure: days a calendar does not work beyond its holidays. */
+static const CareField calendar_closure_fields[] = {
+  REF ("calendar_id", N_ ("Working calendar"), TRUE, "working_calendar", TRUE),
+  TEXT ("name", N_ ("Name"), TRUE, 200),
+  DATE ("start_date", N_ ("First day"), TRUE),
+  DATE ("end_date", N_ ("Last day"), TRUE),
+};
+
+/* Which cases a policy applies to: an unset criterion matches any case.
+ * "none" is a case whose product has no warranty in force. */
+static const char *const sla_warranty_kinds[] = { "standard", "extended", "maintenance_contract",
+                                                  "none", NULL };
+static const char *const sla_warranty_kind_labels[] = { N_ ("Standard warranty"),
+                                                        N_ ("Extended warranty"),
+                                                        N_ ("Maintenance contract"),
+                                                        N_ ("No warranty"), NULL };
+/* Targets in working minutes, at most ten years of them. */
+#define SLA_MAX_MINUTES 5256000
+static const CareField sla_policy_fields[] = {
+  TEXT ("name", N_ ("Name"), TRUE, 200),
+  REF ("calendar_id", N_ ("Working calendar"), TRUE, "working_calendar", FALSE),
+  ENUM ("warranty_kind", N_ ("Warranty"), FALSE, sla_warranty_kinds, sla_warranty_kind_labels),
+  ENUM_CTX ("priority", N_ ("Priority"), FALSE, case_priorities, case_priority_labels, "priority"),
+  ENUM ("channel", N_ ("Channel"), FALSE, case_channels, case_channel_labels),
+  INT ("first_response_minutes",
+       N_ ("First response within (working minutes)"),
+       TRUE,
+       1,
+       SLA_MAX_MINUTES),
+  INT ("resolution_minutes", N_ ("Resolution within (working minutes)"), TRUE, 1, SLA_MAX_MINUTES),
+  /* A disabled policy is chosen for no new case; cases that have it keep it. */
+  BOOL ("disabled", N_ ("Not chosen for new cases")),
+};
+
 static const CareField service_case_fields[] = {
   REF ("customer_id", N_ ("Customer"), TRUE, "customer", TRUE),
   REF ("product_id", N_ ("Product"), FALSE, "product", FALSE),
@@ -180,6 +248,10 @@ static const CareField service_case_fields[] = {
             warranty_snapshot_labels,
             "warranty status"),
   NOTE ("resolution", N_ ("Resolution")),
+  /* The service level policy chosen when the case was opened
+   * (care_sla_match_policy ()): kept, so a later change of the policies
+   * does not move the case to another one. */
+  REF ("sla_policy_id", N_ ("Service level"), FALSE, "sla_policy", FALSE),
 };
 
 /* Appointment: a visit or a call */
@@ -282,6 +354,8 @@ static const CareField   call_log_fields[] = {
     ENUM ("outcome", N_ ("Outcome"), TRUE, call_outcomes, call_outcome_labels),
     NOTE ("notes", N_ ("Notes")),
     DATE ("follow_up_date", N_ ("Follow-up date"), FALSE),
+    /* The case the call was about: a call on a case is its first response. */
+    REF ("case_id", N_ ("Service case"), FALSE, "service_case", FALSE),
 };
 
 /* After-sales workflows (care-visit-report.c, care-maintenance.c, care-rma.c,
@@ -399,6 +473,17 @@ static const CareField   survey_fields[] = {
     DATETIME ("answered_at", N_ ("Answered"), TRUE),
 };
 
+/* A service case's status from a moment on: the case keeps only its
+ * current status, and the service level timers need when it was waiting
+ * on the customer. One record per change, never edited, so that changes
+ * made offline on two devices both survive the merge. */
+static const CareField case_status_change_fields[] = {
+  REF ("case_id", N_ ("Service case"), TRUE, "service_case", TRUE),
+  ENUM_CTX ("status", N_ ("Status"), TRUE, case_statuses, case_status_labels, "case status"),
+  DATETIME ("changed_at", N_ ("Changed"), TRUE),
+  REF ("staff_id", N_ ("Changed by"), FALSE, "staff", FALSE),
+};
+
 #define ENTITY(n, l, title, fields_, ...)                                                          \
   {                                                                                                \
     .name = n, .label = l, .title_field = title, .fields = fields_,                                \
@@ -418,6 +503,16 @@ static const CareEntity entities[] = {
                                    warranty_fields,
                                    .range_start = "start_date",
                                    .range_end = "end_date"),
+  [CARE_ENTITY_WORKING_CALENDAR] =
+      ENTITY ("working_calendar", N_ ("Working calendar"), "name", working_calendar_fields),
+  [CARE_ENTITY_CALENDAR_CLOSURE] = ENTITY ("calendar_closure",
+                                           N_ ("Closure"),
+                                           "name",
+                                           calendar_closure_fields,
+                                           .range_start = "start_date",
+                                           .range_end = "end_date"),
+  [CARE_ENTITY_SLA_POLICY] =
+      ENTITY ("sla_policy", N_ ("Service level policy"), "name", sla_policy_fields),
   [CARE_ENTITY_SERVICE_CASE] =
       ENTITY ("service_case", N_ ("Service case"), "subject", service_case_fields),
   [CARE_ENTITY_APPOINTMENT] = ENTITY ("appointment",
@@ -455,6 +550,8 @@ static const CareEntity entities[] = {
                                  "answered_at",
                                  survey_fields,
                                  .exactly_one = survey_subjects),
+  [CARE_ENTITY_CASE_STATUS_CHANGE] =
+      ENTITY ("case_status_change", N_ ("Status change"), "changed_at", case_status_change_fields),
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (entities) == CARE_N_ENTITIES);

@@ -181,6 +181,12 @@ typedef struct
   GPtrArray  *attended;         /* CareRecord: attended enrolments */
   GHashTable *contact_customer; /* contact id -> customer id, for the sampled contacts */
   guint64     n_ids;            /* ids made so far */
+
+  /* Service levels: made from a generator of their own, so that adding
+   * them left every other record of a seed as it was. */
+  GRand  *sla_rand;
+  guint64 n_sla_ids;
+  char   *sla_policies[3]; /* urgent, high, any other case */
 } Gen;
 
 /* A UUID from the seeded generator, so identical runs give identical ids.
@@ -199,6 +205,27 @@ new_record (Gen *gen, CareEntityId entity)
     w[i] = g_rand_int (gen->rand);
 
   w[0] = (guint32) (n >> 16);
+  w[1] = (guint32) ((n & 0xffff) << 16) | (w[1] & 0x0fff) | 0x00008000;
+  w[2] = (w[2] & 0x3fffffff) | 0x80000000;
+  g_snprintf (id, sizeof id, "%08x-%04x-%04x-%04x-%04x%08x", w[0], w[1] >> 16, w[1] & 0xffff,
+              w[2] >> 16, w[2] & 0xffff, w[3]);
+
+  return care_record_new_with_id (care_schema_entity (entity), id);
+}
+
+/* As new_record (), from the service levels' own generator; the ids start
+ * with ffff so they never meet new_record ()'s. */
+static CareRecord *
+new_sla_record (Gen *gen, CareEntityId entity)
+{
+  char    id[37];
+  guint32 w[4];
+  guint64 n = ++gen->n_sla_ids;
+
+  for (guint i = 0; i < 4; i++)
+    w[i] = g_rand_int (gen->sla_rand);
+
+  w[0] = 0xffff0000u | (guint32) ((n >> 16) & 0xffff);
   w[1] = (guint32) ((n & 0xffff) << 16) | (w[1] & 0x0fff) | 0x00008000;
   w[2] = (w[2] & 0x3fffffff) | 0x80000000;
   g_snprintf (id, sizeof id, "%08x-%04x-%04x-%04x-%04x%08x", w[0], w[1] >> 16, w[1] & 0xffff,
@@ -415,6 +442,114 @@ gen_staff (Gen *gen, GError **error)
   return TRUE;
 }
 
+/* One office calendar in Lisbon with a summer closure, and three service
+ * level policies over it: urgent cases, high priority ones, and the rest. */
+static gboolean
+gen_service_levels (Gen *gen, GError **error)
+{
+  static const char *const weekdays[] = { "monday", "tuesday", "wednesday", "thursday", "friday" };
+  static const struct
+  {
+    const char *name, *priority;
+    gint64      first_response, resolution;
+  } policies[] = {
+    { "Urgent cases", "urgent", 60, 8 * 60 },
+    { "High priority", "high", 4 * 60, 3 * 8 * 60 },
+    { "Standard service", NULL, 8 * 60, 10 * 8 * 60 },
+  };
+  g_autoptr (CareRecord) calendar = new_sla_record (gen, CARE_ENTITY_WORKING_CALENDAR);
+  g_autoptr (CareRecord) closure = new_sla_record (gen, CARE_ENTITY_CALENDAR_CLOSURE);
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
+  GDate            day;
+
+  care_record_set_string (calendar, "name", "Lisbon office");
+  care_record_set_string (calendar, "time_zone", "Europe/Lisbon");
+  care_record_set_string (calendar, "holidays", "PT");
+  care_record_set_bool (calendar, "optional_holidays", TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (weekdays); i++)
+    care_record_set_string (calendar, weekdays[i], "09:00-12:30, 13:30-18:00");
+  if (!emit (gen, calendar, error))
+    return FALSE;
+
+  /* The first two weeks of August of the demo's year. */
+  g_date_clear (&day, 1);
+  g_date_set_dmy (&day, 3, G_DATE_AUGUST, g_date_get_year (&gen->options->today));
+  first = g_strdup_printf ("%04u-08-03", g_date_get_year (&day));
+  last = g_strdup_printf ("%04u-08-14", g_date_get_year (&day));
+  care_record_set_string (closure, "calendar_id", care_record_get_id (calendar));
+  care_record_set_string (closure, "name", "Summer closure");
+  care_record_set_string (closure, "start_date", first);
+  care_record_set_string (closure, "end_date", last);
+  if (!emit (gen, closure, error))
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (policies); i++)
+    {
+      g_autoptr (CareRecord) policy = new_sla_record (gen, CARE_ENTITY_SLA_POLICY);
+
+      care_record_set_string (policy, "name", policies[i].name);
+      care_record_set_string (policy, "calendar_id", care_record_get_id (calendar));
+      care_record_set_string (policy, "priority", policies[i].priority);
+      care_record_set_int (policy, "first_response_minutes", policies[i].first_response);
+      care_record_set_int (policy, "resolution_minutes", policies[i].resolution);
+      if (!emit (gen, policy, error))
+        return FALSE;
+      gen->sla_policies[i] = g_strdup (care_record_get_id (policy));
+    }
+  return TRUE;
+}
+
+/* The statuses @service_case went through, each a minute to an hour after
+ * the one before and the last at its last change; no random draws. */
+static gboolean
+gen_status_changes (Gen *gen, CareRecord *service_case, GError **error)
+{
+  const char *status = care_record_get_string (service_case, "status");
+  const char *path[4] = { NULL };
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr (GDateTime) opened = NULL;
+  g_autoptr (GDateTime) last = NULL;
+  gint64 span;
+  guint  n = 0;
+
+  if (g_str_equal (status, "open"))
+    return TRUE;
+  path[n++] = "in_progress";
+  if (g_str_equal (status, "waiting"))
+    path[n++] = "waiting";
+  if (g_str_equal (status, "resolved") || g_str_equal (status, "closed"))
+    path[n++] = "resolved";
+  if (g_str_equal (status, "closed"))
+    path[n++] = "closed";
+
+  opened = g_date_time_new_from_iso8601 (care_record_get_string (service_case, "opened_at"), utc);
+  last = care_record_get_updated_at (service_case) != NULL
+             ? g_date_time_new_from_iso8601 (care_record_get_updated_at (service_case), utc)
+             : NULL;
+  span = last != NULL ? g_date_time_difference (last, opened) / G_USEC_PER_SEC : 0;
+  if (span <= 0)
+    span = (gint64) n * 3600;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (CareRecord) change = new_sla_record (gen, CARE_ENTITY_CASE_STATUS_CHANGE);
+      /* The first change within the hour, the last at the end of the span. */
+      gint64 offset = i + 1 == n ? span : MIN (span * (gint64) (i + 1) / (gint64) (n + 1), 3600);
+      g_autoptr (GDateTime) at = g_date_time_add_seconds (opened, (gdouble) MAX (offset, 60));
+      g_autofree char *text = g_date_time_format (at, "%Y-%m-%dT%H:%M:%SZ");
+
+      care_record_set_string (change, "case_id", care_record_get_id (service_case));
+      care_record_set_string (change, "status", path[i]);
+      care_record_set_string (change, "changed_at", text);
+      care_record_set_string (change, "staff_id",
+                              care_record_get_string (service_case, "assignee_id"));
+      if (!emit (gen, change, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static const char *
 pick_id (Gen *gen, GPtrArray *ids)
 {
@@ -548,7 +683,15 @@ gen_case_and_visits (Gen          *gen,
                               "Part replaced under warranty; customer confirmed it works.");
       care_record_set_timestamps (c, opened, resolved_at);
     }
-  if (!emit (gen, c, error))
+  {
+    const char *priority = care_record_get_string (c, "priority");
+
+    care_record_set_string (c, "sla_policy_id",
+                            g_str_equal (priority, "urgent") ? gen->sla_policies[0]
+                            : g_str_equal (priority, "high") ? gen->sla_policies[1]
+                                                             : gen->sla_policies[2]);
+  }
+  if (!emit (gen, c, error) || !gen_status_changes (gen, c, error))
     return FALSE;
 
   if (g_str_equal (case_subjects[kind_idx][0], "question"))
@@ -1231,7 +1374,9 @@ care_demo_generate (const CareDemoOptions *options,
   gen.attended = g_ptr_array_new_with_free_func (g_object_unref);
   gen.contact_customer = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
-  ok = gen_staff (&gen, error);
+  gen.sla_rand = g_rand_new_with_seed (options->seed ^ 0x51a51a5u);
+
+  ok = gen_staff (&gen, error) && gen_service_levels (&gen, error);
   for (guint i = 0; ok && i < options->n_customers; i++)
     ok = gen_customer (&gen, i, error);
   if (ok)
@@ -1253,6 +1398,9 @@ care_demo_generate (const CareDemoOptions *options,
   g_ptr_array_unref (gen.trainers);
   g_ptr_array_unref (gen.contacts);
   g_rand_free (gen.rand);
+  g_rand_free (gen.sla_rand);
+  for (guint i = 0; i < G_N_ELEMENTS (gen.sla_policies); i++)
+    g_free (gen.sla_policies[i]);
 
   return ok;
 }

@@ -475,9 +475,83 @@ static const char migration_4[] =
   "  INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body WHERE seq = new.seq;\n"
   "END;\n";
 
+/* Service levels (care-sla.c): working calendars with their closures,
+ * the policies, the policy a case was given when it opened, the history
+ * of a case's statuses (the timers pause while it waits on the customer),
+ * and the case a call was about (a call on a case is its first response).
+ * Existing cases have no policy and no history: their timers start when
+ * the UI or a rule gives them one. */
+static const char migration_5[] =
+  "CREATE TABLE working_calendar (\n"
+  "  seq INTEGER PRIMARY KEY,\n"
+  "  id TEXT NOT NULL UNIQUE,\n"
+  "  rev INTEGER NOT NULL DEFAULT 0,\n"
+  "  sync_state INTEGER NOT NULL DEFAULT 1,\n"
+  "  created_at TEXT NOT NULL,\n"
+  "  updated_at TEXT NOT NULL,\n"
+  "  name TEXT,\n"
+  "  time_zone TEXT,\n"
+  "  holidays TEXT,\n"
+  "  optional_holidays INTEGER,\n"
+  "  monday TEXT,\n"
+  "  tuesday TEXT,\n"
+  "  wednesday TEXT,\n"
+  "  thursday TEXT,\n"
+  "  friday TEXT,\n"
+  "  saturday TEXT,\n"
+  "  sunday TEXT\n"
+  ");\n"
+  "CREATE TABLE calendar_closure (\n"
+  "  seq INTEGER PRIMARY KEY,\n"
+  "  id TEXT NOT NULL UNIQUE,\n"
+  "  rev INTEGER NOT NULL DEFAULT 0,\n"
+  "  sync_state INTEGER NOT NULL DEFAULT 1,\n"
+  "  created_at TEXT NOT NULL,\n"
+  "  updated_at TEXT NOT NULL,\n"
+  "  calendar_id TEXT,\n"
+  "  name TEXT,\n"
+  "  start_date TEXT,\n"
+  "  end_date TEXT\n"
+  ");\n"
+  "CREATE TABLE sla_policy (\n"
+  "  seq INTEGER PRIMARY KEY,\n"
+  "  id TEXT NOT NULL UNIQUE,\n"
+  "  rev INTEGER NOT NULL DEFAULT 0,\n"
+  "  sync_state INTEGER NOT NULL DEFAULT 1,\n"
+  "  created_at TEXT NOT NULL,\n"
+  "  updated_at TEXT NOT NULL,\n"
+  "  name TEXT,\n"
+  "  calendar_id TEXT,\n"
+  "  warranty_kind TEXT,\n"
+  "  priority TEXT,\n"
+  "  channel TEXT,\n"
+  "  first_response_minutes INTEGER,\n"
+  "  resolution_minutes INTEGER,\n"
+  "  disabled INTEGER\n"
+  ");\n"
+  "CREATE TABLE case_status_change (\n"
+  "  seq INTEGER PRIMARY KEY,\n"
+  "  id TEXT NOT NULL UNIQUE,\n"
+  "  rev INTEGER NOT NULL DEFAULT 0,\n"
+  "  sync_state INTEGER NOT NULL DEFAULT 1,\n"
+  "  created_at TEXT NOT NULL,\n"
+  "  updated_at TEXT NOT NULL,\n"
+  "  case_id TEXT,\n"
+  "  status TEXT,\n"
+  "  changed_at TEXT,\n"
+  "  staff_id TEXT\n"
+  ");\n"
+  "ALTER TABLE service_case ADD COLUMN sla_policy_id TEXT;\n"
+  "ALTER TABLE call_log ADD COLUMN case_id TEXT;\n"
+  "CREATE INDEX calendar_closure_calendar ON calendar_closure (calendar_id, start_date);\n"
+  "CREATE INDEX sla_policy_calendar ON sla_policy (calendar_id);\n"
+  "CREATE INDEX service_case_sla_policy ON service_case (sla_policy_id);\n"
+  "CREATE INDEX case_status_change_case ON case_status_change (case_id, changed_at);\n"
+  "CREATE INDEX call_log_case ON call_log (case_id, called_at);\n";
+
 /* clang-format on */
 
-const char *const care_store_migrations[] = { migration_1, migration_2, migration_3, migration_4,
-                                              NULL };
+const char *const care_store_migrations[] = { migration_1, migration_2, migration_3,
+                                              migration_4, migration_5, NULL };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (care_store_migrations) == CARE_STORE_SCHEMA_VERSION + 1);
