@@ -254,13 +254,23 @@ def shown_texts(root):
     return texts
 
 
+def describe(node):
+    """A node's role, name, states and number of children, for a failure's message."""
+    try:
+        states = [Atspi.StateType(st).value_nick for st in node.get_state_set().get_states()]
+        return f"{role(node)} {name(node)!r}, {node.get_child_count()} children, states {states}"
+    except Exception as e:  # the node is gone: say so
+        return f"a node that no longer answers: {e}"
+
+
 def wait_for_text(root, text, timeout=DEFAULT_TIMEOUT):
     def shown():
         return bool(find_all(root, name_contains=text))
     try:
         return wait_for(shown, f"the text {text!r}", timeout)
     except UIError:
-        raise UIError(f"the window never showed {text!r}; it shows: {shown_texts(root)[:80]}")
+        raise UIError(f"the window never showed {text!r}; it shows: {shown_texts(root)[:80]} "
+                      f"({describe(root)})")
 
 
 def wait_for_no_text(root, text, timeout=DEFAULT_TIMEOUT):
@@ -391,8 +401,20 @@ class App:
 
     @property
     def window(self):
+        """The main window: the largest frame on screen. A dialog that has
+        just closed can stay among the app's children for a while, and its
+        tree then reads empty."""
         frames = [c for c in children(self.root) if role(c) == "frame"]
-        return frames[0] if frames else self.root
+
+        def size(frame):
+            try:
+                if not frame.get_state_set().contains(Atspi.StateType.SHOWING):
+                    return -1
+                e = Atspi.Component.get_extents(frame, Atspi.CoordType.SCREEN)
+                return e.width * e.height
+            except gi.repository.GLib.Error:
+                return -2
+        return max(frames, key=size) if frames else self.root
 
     def toasts(self):
         """The titles of every toast shown so far, oldest first."""
