@@ -91,7 +91,7 @@ explain (CareStore *store, CareRecord *customer, const char *text, char **out_te
   char *markup = NULL;
   char *plain = NULL;
 
-  g_assert_true (care_search_explain (store, customer, text, &markup, &plain));
+  g_assert_true (care_search_explain (store, customer, text, &markup, &plain, NULL));
   /* Well-formed markup, whatever the data holds. */
   {
     g_autofree char *wrapped = g_strconcat ("<markup>", markup, "</markup>", NULL);
@@ -144,6 +144,18 @@ test_company_contacts_after_people (void)
   g_clear_pointer (&markup, g_free);
   markup = explain (store, g_ptr_array_index (rows, 0), "camille lef", NULL);
   g_assert_cmpstr (markup, ==, "Name: <b>Camille</b> <b>Lef</b>èvre");
+
+  /* The name alone says why (a view highlights it); a contact does not. */
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *m = NULL;
+      g_autofree char *t = NULL;
+      gboolean         name_only = i == 3;
+
+      g_assert_true (care_search_explain (store, g_ptr_array_index (rows, i), "camille lef", &m, &t,
+                                          &name_only));
+      g_assert_true (name_only == (i < 3));
+    }
 }
 
 /* "Hugo Petit": the customers named so come before a bakery whose contact
@@ -350,7 +362,7 @@ test_hostile_input (void)
 
           g_free (
               care_search_highlight (care_record_get_title (g_ptr_array_index (rows, j)), text));
-          if (care_search_explain (store, g_ptr_array_index (rows, j), text, &markup, &plain))
+          if (care_search_explain (store, g_ptr_array_index (rows, j), text, &markup, &plain, NULL))
             {
               g_free (explain (store, g_ptr_array_index (rows, j), text, NULL));
               g_free (markup);

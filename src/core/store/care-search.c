@@ -610,6 +610,8 @@ label_of (int entity, const char *field)
  * @out_markup: (out): why @customer matched @search, as Pango markup with
  *   the matched words in bold: "Contact: <b>Zoé</b> Lefèvre"
  * @out_text: (out): the same as plain text, for the accessible name
+ * @out_name_only: (out) (optional): set when the customer's own name holds
+ *   every word, which a view shows by highlighting the name itself
  *
  * Says which of the customer's fields hold the words typed: the name when
  * it holds them all, else the fewest fields that together do, best first.
@@ -617,8 +619,12 @@ label_of (int entity, const char *field)
  * Returns: %FALSE when nothing of @customer holds a word of @search.
  */
 gboolean
-care_search_explain (
-    CareStore *store, CareRecord *customer, const char *search, char **out_markup, char **out_text)
+care_search_explain (CareStore  *store,
+                     CareRecord *customer,
+                     const char *search,
+                     char      **out_markup,
+                     char      **out_text,
+                     gboolean   *out_name_only)
 {
   g_auto (GStrv) words = fold_words (search);
   g_autoptr (GArray) reasons = g_array_new (FALSE, FALSE, sizeof (Reason));
@@ -635,6 +641,8 @@ care_search_explain (
 
   g_return_val_if_fail (out_markup != NULL && out_text != NULL, FALSE);
   *out_markup = *out_text = NULL;
+  if (out_name_only != NULL)
+    *out_name_only = FALSE;
   g_array_set_clear_func (reasons, (GDestroyNotify) reason_clear);
   if (n_words == 0)
     return FALSE;
@@ -739,6 +747,12 @@ care_search_explain (
 
   if (n_shown == 0)
     return FALSE;
+  /* The name is the first candidate: alone, it held every word. */
+  if (out_name_only != NULL)
+    *out_name_only = n_shown == 1 && reasons->len > 0 &&
+                     g_array_index (reasons, Reason, 0).mask == 0 &&
+                     g_str_equal (g_array_index (reasons, Reason, 0).label,
+                                  label_of (CARE_ENTITY_CUSTOMER, "name"));
   *out_markup = g_string_free (g_steal_pointer (&markup), FALSE);
   *out_text = g_string_free (g_steal_pointer (&text), FALSE);
   return TRUE;

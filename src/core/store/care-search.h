@@ -21,7 +21,11 @@ GPtrArray *care_search_load (
 
 char    *care_search_fold (const char *text);
 char    *care_search_highlight (const char *text, const char *search);
-gboolean care_search_explain (
-    CareStore *store, CareRecord *customer, const char *search, char **out_markup, char **out_text);
+gboolean care_search_explain (CareStore  *store,
+                              CareRecord *customer,
+                              const char *search,
+                              char      **out_markup,
+                              char      **out_text,
+                              gboolean   *out_name_only);
 
 G_END_DECLS
