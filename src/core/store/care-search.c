@@ -5,18 +5,19 @@
  * else matches; then a customer whose phone, email, tax number or product
  * serial is exactly what was typed; then everything else the index finds
  * (a contact's name, a serial's prefix). Within a tier the order is bm25
- * over the index's columns, weighted for the name.
+ * over the index's columns, weighted for the name (care_rank(): see there
+ * why without bm25()'s document frequencies).
  *
  * A ranked search never ranks every match: at a million customers "m"
  * matches most of them. Each source reads at most CARE_SEARCH_LIMIT rows
- * from the full-text index, in the index's own order, with a LIMIT that
+ * from a full-text index, in the index's own order, with a LIMIT that
  * stops it early:
- *   - the customer's name beginning with the words typed
- *     ({name} : ^"camille lef"*, the index's first-token phrase, which is
- *     what an index over a normalised name would give, without an
+ *   - the customer's name beginning with the words typed (^"camille lef"*
+ *     in customer_name_fts, the names' own index: the first-token phrase
+ *     gives what an index over a normalised name would, without an
  *     application-defined function in the schema);
- *   - every word typed in the customer's name ({name} : …);
- *   - every word typed anywhere.
+ *   - every word typed in the customer's name (customer_name_fts);
+ *   - every word typed anywhere (customer_fts).
  * The union of those few hundred rows is ranked. When a source is cut at
  * its limit there may be more matches than the list shows, and the list
  * says so ("at least N matches"). No search counts all its matches.
@@ -35,8 +36,10 @@
 #include "care-search.h"
 #include "care-store-private.h"
 
-/* bm25 weights of the index's columns: name, ident, serial, contact. */
-#define RANK_FUNCTION "bm25(customer_fts, 10.0, 5.0, 5.0, 2.0)"
+/* The score's weights of the index's columns: name, ident, serial,
+ * contact; the name index has the name's. */
+#define RANK_FUNCTION      "care_rank(customer_fts, 10.0, 5.0, 5.0, 2.0)"
+#define NAME_RANK_FUNCTION "care_rank(customer_name_fts, 10.0)"
 
 /* Folding */
 
@@ -216,11 +219,111 @@ phone_is_fn (sqlite3_context *ctx, int argc, sqlite3_value **argv)
                                      (const char *) sqlite3_value_text (argv[1])));
 }
 
+/* The ranking's score: BM25 (k1 = 1.2, b = 0.75) over the index's
+ * columns with their weights, as FTS5's bm25() computes it, but with an
+ * inverse document frequency of 1 for every word. bm25() finds each word's
+ * frequency by reading every row that word matches, once per statement: for
+ * a short prefix at a million customers ("m", "ma") that is most of the
+ * index, three times (one per source), where the ranking only needs a
+ * few hundred rows scored. What the IDF would add, weighing a rare word
+ * typed above a common one, matters little for the few words of a name. */
+static void
+rank_fn (const Fts5ExtensionApi *api,
+         Fts5Context            *fts,
+         sqlite3_context        *ctx,
+         int                     n_val,
+         sqlite3_value         **val)
+{
+  const double    k1 = 1.2, b = 0.75;
+  int             n_phrase = api->xPhraseCount (fts);
+  int             n_col = api->xColumnCount (fts);
+  double         *avg = api->xGetAuxdata (fts, 0);
+  g_autofree int *tf = NULL;
+  double          score = 0;
+  int             n_inst = 0;
+
+  /* The columns' average lengths, once per statement. */
+  if (avg == NULL)
+    {
+      sqlite3_int64 rows = 0;
+
+      avg = g_new0 (double, n_col);
+      if (api->xRowCount (fts, &rows) != SQLITE_OK)
+        rows = 0;
+      for (int c = 0; c < n_col; c++)
+        {
+          sqlite3_int64 total = 0;
+
+          if (api->xColumnTotalSize (fts, c, &total) != SQLITE_OK)
+            total = 0;
+          avg[c] = rows > 0 && total > 0 ? (double) total / rows : 1.0;
+        }
+      if (api->xSetAuxdata (fts, avg, g_free) != SQLITE_OK)
+        {
+          sqlite3_result_error_nomem (ctx);
+          return;
+        }
+    }
+
+  if (api->xInstCount (fts, &n_inst) != SQLITE_OK)
+    {
+      sqlite3_result_error_code (ctx, SQLITE_ERROR);
+      return;
+    }
+  tf = g_new0 (int, (gsize) n_phrase *n_col);
+  for (int i = 0; i < n_inst; i++)
+    {
+      int phrase, col, offset;
+
+      if (api->xInst (fts, i, &phrase, &col, &offset) == SQLITE_OK && phrase < n_phrase &&
+          col < n_col)
+        tf[phrase * n_col + col]++;
+    }
+
+  for (int c = 0; c < n_col; c++)
+    {
+      double weight = c < n_val ? sqlite3_value_double (val[c]) : 1.0;
+      int    len = 0;
+
+      if (api->xColumnSize (fts, c, &len) != SQLITE_OK)
+        len = 0;
+      for (int p = 0; p < n_phrase; p++)
+        {
+          double f = tf[p * n_col + c];
+
+          if (f > 0)
+            score += weight * (f * (k1 + 1)) / (f + k1 * (1 - b + b * len / avg[c]));
+        }
+    }
+
+  /* Lower is better, as with bm25(). */
+  sqlite3_result_double (ctx, -score);
+}
+
+static fts5_api *
+get_fts5_api (sqlite3 *db)
+{
+  fts5_api     *api = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (db, "SELECT fts5(?1)", -1, &stmt, NULL) != SQLITE_OK)
+    return NULL;
+  sqlite3_bind_pointer (stmt, 1, (void *) &api, "fts5_api_ptr", NULL);
+  sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  return api;
+}
+
 /* Called for every connection the store opens. */
 gboolean
 care_store_register_search_functions (sqlite3 *db)
 {
-  int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+  int       flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+  fts5_api *fts5 = get_fts5_api (db);
+
+  if (fts5 == NULL || fts5->iVersion < 2 ||
+      fts5->xCreateFunction (fts5, "care_rank", NULL, rank_fn, NULL) != SQLITE_OK)
+    return FALSE;
 
   return sqlite3_create_function_v2 (db, "care_name_rank", 2, flags, NULL, name_rank_fn, NULL, NULL,
                                      NULL) == SQLITE_OK &&
@@ -240,10 +343,13 @@ care_search_applies (CareQuery *query)
 }
 
 /* Something typed that may be an identifier in full: an email address, a
- * phone number, a serial or a tax number all have a digit or an "@". */
+ * phone number, a serial or a tax number all have a digit or an "@", and
+ * more than a few characters. */
 static gboolean
 looks_like_ident (const char *text)
 {
+  if (strlen (text) < 5)
+    return FALSE;
   for (const char *p = text; *p != '\0'; p++)
     if (g_ascii_isdigit (*p) || *p == '@')
       return TRUE;
@@ -288,15 +394,15 @@ care_search_rank (CareStore    *store,
   search = care_query_get_search (query);
   match = care_query_fts_match (search);
   folded = care_search_fold (search);
-  name_match = g_strdup_printf ("{name} : (%s)", match);
+  name_match = g_strdup (match);
   /* The folded words hold no quote, so they are only words in a phrase. */
-  prefix_match =
-      folded[0] != '\0' ? g_strdup_printf ("{name} : ^\"%s\"*", folded) : g_strdup (name_match);
-  if (looks_like_ident (search))
-    {
-      ident = g_utf8_strdown (g_strstrip (g_strdup (search)), -1);
-      ident_digits = digits_of (ident);
-    }
+  prefix_match = folded[0] != '\0' ? g_strdup_printf ("^\"%s\"*", folded) : g_strdup (name_match);
+  ident = g_utf8_strdown (search, -1);
+  g_strstrip (ident);
+  if (looks_like_ident (ident))
+    ident_digits = digits_of (ident);
+  else
+    g_clear_pointer (&ident, g_free);
 
   plain = care_query_copy (query);
   care_query_set_search (plain, NULL);
@@ -309,10 +415,10 @@ care_search_rank (CareStore    *store,
       "WITH\n"
       " a (seq, score) AS MATERIALIZED (SELECT rowid, " RANK_FUNCTION
       " FROM customer_fts WHERE customer_fts MATCH ?1 LIMIT ?4),\n"
-      " b (seq, score) AS MATERIALIZED (SELECT rowid, " RANK_FUNCTION
-      " FROM customer_fts WHERE customer_fts MATCH ?2 LIMIT ?4),\n"
-      " p (seq, score) AS MATERIALIZED (SELECT rowid, " RANK_FUNCTION
-      " FROM customer_fts WHERE customer_fts MATCH ?3 LIMIT ?4),\n"
+      " b (seq, score) AS MATERIALIZED (SELECT rowid, " NAME_RANK_FUNCTION
+      " FROM customer_name_fts WHERE customer_name_fts MATCH ?2 LIMIT ?4),\n"
+      " p (seq, score) AS MATERIALIZED (SELECT rowid, " NAME_RANK_FUNCTION
+      " FROM customer_name_fts WHERE customer_name_fts MATCH ?3 LIMIT ?4),\n"
       " hit (seq, score) AS (SELECT seq, min(score) FROM (SELECT * FROM a UNION ALL SELECT * FROM b"
       " UNION ALL SELECT * FROM p) GROUP BY seq),\n"
       " ranked (seq, tier, score, name) AS (SELECT customer.seq,\n"

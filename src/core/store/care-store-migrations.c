@@ -483,7 +483,13 @@ static const char migration_4[] =
  * country code); serial (the products' serials); contact (the contacts'
  * names, emails and phones). The index is rebuilt from the view for the
  * stores that have rows, as a bulk load does it (one pass, one merge at
- * the end). */
+ * the end).
+ *
+ * customer_name_fts indexes the customers' names alone. A column filter
+ * on customer_fts reads every row a word matches to find those where it is
+ * in the name: for "9" or "PRN" (a phone's or serial's beginning, in no
+ * name) that is most of the index. Its own index answers from the names'
+ * words only; the customer triggers keep it. */
 static const char migration_5[] =
   "DROP TRIGGER customer_fts_insert;\n"
   "DROP TRIGGER customer_fts_update;\n"
@@ -509,16 +515,21 @@ static const char migration_5[] =
   "  FROM customer c;\n"
   "\n"
   "CREATE VIRTUAL TABLE customer_fts USING fts5 (name, ident, serial, contact, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3');\n"
+  "CREATE VIRTUAL TABLE customer_name_fts USING fts5 (name, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3');\n"
   "\n"
   "CREATE TRIGGER customer_fts_insert AFTER INSERT ON customer WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_loading') BEGIN\n"
   "  INSERT INTO customer_fts (rowid, name, ident, serial, contact) SELECT seq, name, ident, serial, contact FROM customer_search_body WHERE seq = new.seq;\n"
+  "  INSERT INTO customer_name_fts (rowid, name) VALUES (new.seq, coalesce(new.name, ''));\n"
   "END;\n"
   "CREATE TRIGGER customer_fts_update AFTER UPDATE OF name, email, phone, tax_number ON customer WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_loading') BEGIN\n"
   "  DELETE FROM customer_fts WHERE rowid = old.seq;\n"
   "  INSERT INTO customer_fts (rowid, name, ident, serial, contact) SELECT seq, name, ident, serial, contact FROM customer_search_body WHERE seq = new.seq;\n"
+  "  DELETE FROM customer_name_fts WHERE rowid = old.seq;\n"
+  "  INSERT INTO customer_name_fts (rowid, name) VALUES (new.seq, coalesce(new.name, ''));\n"
   "END;\n"
   "CREATE TRIGGER customer_fts_delete AFTER DELETE ON customer WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_loading') BEGIN\n"
   "  DELETE FROM customer_fts WHERE rowid = old.seq;\n"
+  "  DELETE FROM customer_name_fts WHERE rowid = old.seq;\n"
   "END;\n"
   "CREATE TRIGGER contact_fts_insert AFTER INSERT ON contact WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_loading') BEGIN\n"
   "  DELETE FROM customer_fts WHERE rowid = (SELECT seq FROM customer WHERE id = new.customer_id);\n"
@@ -553,6 +564,8 @@ static const char migration_5[] =
   "INSERT INTO customer_fts (customer_fts, rank) VALUES ('crisismerge', 64);\n"
   "INSERT INTO customer_fts (rowid, name, ident, serial, contact) SELECT seq, name, ident, serial, contact FROM customer_search_body;\n"
   "INSERT INTO customer_fts (customer_fts) VALUES ('optimize');\n"
+  "INSERT INTO customer_name_fts (rowid, name) SELECT seq, coalesce(name, '') FROM customer;\n"
+  "INSERT INTO customer_name_fts (customer_name_fts) VALUES ('optimize');\n"
   "INSERT INTO customer_fts (customer_fts, rank) VALUES ('automerge', 4);\n"
   "INSERT INTO customer_fts (customer_fts, rank) VALUES ('crisismerge', 16);\n";
 
