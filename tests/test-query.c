@@ -405,7 +405,7 @@ test_record_list_ranked_bounded (void)
     care_record_list_set_query (list, few);
   }
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, CARE_SEARCH_LIMIT);
-  care_query_set_search (q, "bruno 1");
+  care_query_set_search (q, "bruno 10");
   {
     g_autoptr (CareQuery) one = care_query_copy (q);
     care_record_list_set_query (list, one);

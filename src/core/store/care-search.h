@@ -7,7 +7,7 @@ G_BEGIN_DECLS
 
 /* How many matches a ranked search reads from each of its sources, and so
  * at most how many rows it ranks and shows. */
-#define CARE_SEARCH_LIMIT 500
+#define CARE_SEARCH_LIMIT 200
 
 gboolean   care_search_applies (CareQuery *query);
 GArray    *care_search_rank (CareStore    *store,
