@@ -69,6 +69,10 @@ care_search_row_init (CareSearchRow *self)
 
   self->title = new_label ();
   self->subtitle = new_label ();
+  /* A reason with two contacts needs more than a narrow list's width. */
+  gtk_label_set_wrap (GTK_LABEL (self->subtitle), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (self->subtitle), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_lines (GTK_LABEL (self->subtitle), 2);
   gtk_widget_add_css_class (self->subtitle, "caption");
   gtk_widget_add_css_class (self->subtitle, "dim-label");
   gtk_widget_set_parent (self->title, GTK_WIDGET (self));
