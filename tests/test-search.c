@@ -2,10 +2,12 @@
  * row matched, and takes any text. */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "care-record-list.h"
 #include "care-search.h"
+#include "care-store-private.h"
 
 static CareStore *
 make_store (void)
@@ -415,6 +417,73 @@ test_conditions (void)
   }
 }
 
+/* A store from before the ranked search (schema 4) gets its index rebuilt
+ * by the migration: its customers are found, ranked, at once. */
+static void
+test_after_upgrade (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("care-search-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "old.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autoptr (CareStore) store = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *markup = NULL;
+  sqlite3         *db;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  for (guint v = 0; v < 4; v++)
+    g_assert_cmpint (sqlite3_exec (db, care_store_migrations[v], NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (
+      sqlite3_exec (
+          db,
+          "INSERT INTO customer (id, created_at, updated_at, kind, name) VALUES "
+          "('a', '2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z', 'company', 'Atelier Dubois'), "
+          "('c', '2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z', 'person', 'Camille Lefèvre'); "
+          "INSERT INTO contact (id, created_at, updated_at, customer_id, name) VALUES "
+          "('k1', '2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z', 'a', 'Camille Martin'), "
+          "('k2', '2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z', 'a', 'Yves Lefèvre'); "
+          "PRAGMA user_version = 4",
+          NULL, NULL, NULL),
+      ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  store = care_store_new (path, &error);
+  g_assert_no_error (error);
+  rows = search (store, "camille lef", NULL);
+  g_assert_cmpuint (rows->len, ==, 2);
+  g_assert_cmpstr (id_at (rows, 0), ==, "c");
+  g_assert_cmpstr (id_at (rows, 1), ==, "a");
+  markup = explain (store, g_ptr_array_index (rows, 1), "camille lef", NULL);
+  g_assert_cmpstr (markup, ==, "Contact: <b>Camille</b> Martin · Contact: Yves <b>Lef</b>èvre");
+
+  /* The triggers keep both indexes after it. */
+  {
+    g_autoptr (CareRecord) c =
+        care_store_load (store, care_schema_entity (CARE_ENTITY_CUSTOMER), "c", &error);
+
+    g_assert_no_error (error);
+    care_record_set_string (c, "name", "Camille Dupont");
+    g_assert_true (care_store_save (store, c, &error));
+    g_assert_no_error (error);
+    g_clear_pointer (&rows, g_ptr_array_unref);
+    rows = search (store, "dupont camille", NULL);
+    g_assert_cmpuint (rows->len, ==, 1);
+    g_assert_cmpstr (id_at (rows, 0), ==, "c");
+    g_clear_pointer (&rows, g_ptr_array_unref);
+    rows = search (store, "camille lef", NULL);
+    g_assert_cmpuint (rows->len, ==, 1);
+    g_assert_cmpstr (id_at (rows, 0), ==, "a");
+  }
+
+  g_clear_object (&store);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -426,6 +495,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/search/ident-exact", test_ident_exact);
   g_test_add_func ("/search/hostile-input", test_hostile_input);
   g_test_add_func ("/search/conditions", test_conditions);
+  g_test_add_func ("/search/after-upgrade", test_after_upgrade);
 
   return g_test_run ();
 }
