@@ -20,9 +20,10 @@ gi.require_version("Atspi", "2.0")
 from gi.repository import Atspi  # noqa: E402
 
 
-def _timeout_scale():
+def timeout_scale():
     """How much slower than a quiet 2-core machine this one is now: waits
     scale with the load, so a busy machine gets more time, not a failure.
+    Read at each wait, since the load changes as tests start side by side.
     AFTERCARE_UI_TIMEOUT_SCALE sets it outright."""
     given = os.environ.get("AFTERCARE_UI_TIMEOUT_SCALE")
     if given:
@@ -34,8 +35,8 @@ def _timeout_scale():
     return min(4.0, max(1.0, load * 1.5))
 
 
-TIMEOUT_SCALE = _timeout_scale()
-DEFAULT_TIMEOUT = 20.0 * TIMEOUT_SCALE
+# Seconds a wait takes at most on a quiet machine; every wait scales it.
+DEFAULT_TIMEOUT = 20.0
 
 
 # The one clock of the tests. The app and the server read AFTERCARE_NOW
@@ -90,6 +91,7 @@ class UIError(AssertionError):
 
 def wait_for(predicate, what, timeout=DEFAULT_TIMEOUT, interval=0.1):
     """Calls predicate until it returns a true value, and returns that value."""
+    timeout *= timeout_scale()
     deadline = time.monotonic() + timeout
     last_error = None
     while time.monotonic() < deadline:
@@ -252,13 +254,23 @@ def shown_texts(root):
     return texts
 
 
+def describe(node):
+    """A node's role, name, states and number of children, for a failure's message."""
+    try:
+        states = [Atspi.StateType(st).value_nick for st in node.get_state_set().get_states()]
+        return f"{role(node)} {name(node)!r}, {node.get_child_count()} children, states {states}"
+    except Exception as e:  # the node is gone: say so
+        return f"a node that no longer answers: {e}"
+
+
 def wait_for_text(root, text, timeout=DEFAULT_TIMEOUT):
     def shown():
         return bool(find_all(root, name_contains=text))
     try:
         return wait_for(shown, f"the text {text!r}", timeout)
     except UIError:
-        raise UIError(f"the window never showed {text!r}; it shows: {shown_texts(root)[:80]}")
+        raise UIError(f"the window never showed {text!r}; it shows: {shown_texts(root)[:80]} "
+                      f"({describe(root)})")
 
 
 def wait_for_no_text(root, text, timeout=DEFAULT_TIMEOUT):
@@ -330,7 +342,16 @@ def screenshot(path, pid=None):
     if pid is not None:
         ids = subprocess.run(["xdotool", "search", "--onlyvisible", "--pid", str(pid)],
                              capture_output=True, text=True).stdout.split()
-    subprocess.run(["import", "-window", ids[-1] if ids else "root", path], check=True)
+    # The largest of them: the process's last window may be a tooltip.
+    def area(window):
+        out = subprocess.run(["xdotool", "getwindowgeometry", window], capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            if "Geometry:" in line:
+                w, _, h = line.split()[-1].partition("x")
+                return int(w) * int(h)
+        return 0
+    target = max(ids, key=area) if ids else "root"
+    subprocess.run(["import", "-window", target, path], check=True)
 
 
 class App:
@@ -357,7 +378,9 @@ class App:
     def start(self, timeout=30.0):
         if not self.pinned:
             self.env = clock_env(self.env)
-        self.proc = subprocess.Popen([self.binary, "--data-dir", self.data_dir, *self.args], env=self.env)
+        # The app's stdout (GLib's debug lines) must not mix with the TAP the test prints.
+        self.proc = subprocess.Popen([self.binary, "--data-dir", self.data_dir, *self.args], env=self.env,
+                                     stdout=sys.stderr)
         desktop = Atspi.get_desktop(0)
 
         def found():
@@ -378,8 +401,20 @@ class App:
 
     @property
     def window(self):
+        """The main window: the largest frame on screen. A dialog that has
+        just closed can stay among the app's children for a while, and its
+        tree then reads empty."""
         frames = [c for c in children(self.root) if role(c) == "frame"]
-        return frames[0] if frames else self.root
+
+        def size(frame):
+            try:
+                if not frame.get_state_set().contains(Atspi.StateType.SHOWING):
+                    return -1
+                e = Atspi.Component.get_extents(frame, Atspi.CoordType.SCREEN)
+                return e.width * e.height
+            except gi.repository.GLib.Error:
+                return -2
+        return max(frames, key=size) if frames else self.root
 
     def toasts(self):
         """The titles of every toast shown so far, oldest first."""
@@ -397,7 +432,19 @@ class App:
         try:
             return wait_for(shown, f"a toast with {text!r}", timeout)
         except UIError:
-            raise UIError(f"no toast with {text!r}; toasts shown: {self.toasts()}")
+            raise UIError(f"no toast with {text!r}; toasts shown: {self.toasts()}; "
+                          f"windows: {self.windows_text()}")
+
+    def windows_text(self):
+        """Each window of the app, by title, with what it shows: a dialog
+        that came instead of a toast says why."""
+        out = {}
+        for c in children(self.root):
+            try:
+                out[name(c)] = shown_texts(c)[:20]
+            except gi.repository.GLib.Error:
+                continue
+        return out
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
@@ -438,7 +485,7 @@ def main(tests):
             failed += 1
             print(f"not ok {i} {t.__name__}: {type(e).__name__}: {e}")
             shot = os.path.join(os.environ.get("MESON_BUILD_ROOT", tempfile.gettempdir()),
-                                f"ui-failure-{t.__name__}.png")
+                                f"ui-failure-{t.__name__}-{os.getpid()}.png")
             try:
                 screenshot(shot)
                 print(f"# screenshot of the failure: {shot}")

@@ -40,8 +40,8 @@ def test_edit_call_delete_undo():
         # Delete, then undo: still there, in the store and on screen.
         see(w, "Delete", up=True)
         click_button(w, "Delete")
-        careui.wait_for_text(w, "No Customer Selected")
-        careui.wait_for_text(w, "0 matches")
+        app.wait_for_toast("deleted")
+        # The toast's button at once: the toast goes after a few seconds.
         click_button(w, "Undo")
         careui.wait_for_text(w, "1 match")
         see(w, "Asked about the extended warranty")
@@ -52,9 +52,10 @@ def test_edit_call_delete_undo():
         # Delete and let the toast go: gone, with its outbox entry.
         see(w, "Delete", up=True)
         click_button(w, "Delete")
+        careui.wait_for_text(w, "No Customer Selected")
         careui.wait_for_text(w, "0 matches")
         careui.wait_for(lambda: query(app, "SELECT sync_state FROM customer WHERE id = ?", cid, demo=True) == [(3,)],
-                        "the delete to be stored", timeout=15)
+                        "the delete to be stored")
         assert query(app, "SELECT count(*) FROM outbox WHERE record_id = ? AND op = 'delete'", cid,
                      demo=True) == [(1,)]
         careui.press("ctrl+f", "Escape")

@@ -126,7 +126,7 @@ def click_row(app, row):
 
 def start_demo(data):
     app = careui.App("--demo", "--demo-size", DEMO_SIZE, data_dir=data).start()
-    careui.wait_for_text(app.window, "Demo data loaded", timeout=90)
+    app.wait_for_toast("Demo data loaded", timeout=90)
     careui.wait_for_text(app.window, "Open Service Cases by Age", timeout=30)
     return app
 
@@ -309,7 +309,7 @@ def test_certificate_for_a_completed_course():
         careui.type_keys(target)
         careui.press("Return")
         careui.wait_for(lambda: os.path.exists(target) and os.path.getsize(target) > 0, "the PDF", timeout=20)
-        careui.wait_for_text(w, "Certificate saved as certificate.pdf")
+        app.wait_for_toast("Certificate saved as certificate.pdf")
         text = subprocess.run(["pdftotext", target, "-"], check=True, capture_output=True, text=True).stdout
         flat = " ".join(text.split())
         assert name in flat, (name, flat)

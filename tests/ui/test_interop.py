@@ -16,7 +16,9 @@ import careui
 
 DEMO = ("--demo", "--demo-size", "30")
 # GTK's own chooser, not the portal's (there is none in the test session).
-ENV = {"GTK_USE_PORTAL": "0"}
+# The app says on stderr what each chooser answered and what it chose, which
+# the test's log keeps when a step fails.
+ENV = {"GTK_USE_PORTAL": "0", "G_MESSAGES_DEBUG": "care-file-job"}
 
 NEW_CONTACTS = """BEGIN:VCARD\r
 VERSION:4.0\r

@@ -221,8 +221,10 @@ def test_book_clash_and_follow_up():
         careui.type_keys("Delivered and unpacked")
         careui.activate(node(ask, "push button", name_contains="Mark Done"))
         gone(app, "Mark as Done?")
-        careui.wait_for_text(w, "Delivered and unpacked")
-        careui.wait_for_text(w, "Delivery done. Follow-up call booked for")
+        app.wait_for_toast("Delivery done. Follow-up call booked for")
+        # The toast's button, at once: the toast is gone after a few seconds.
+        careui.click(w, role_name="push button", name_contains="Show Call")
+        careui.wait_for_text(w, f"Follow-up call · {second}")
         row = con.execute("SELECT a.status, a.work_notes, a.start_at FROM appointment a JOIN customer c"
                           " ON c.id = a.customer_id WHERE c.name = ? AND a.kind = 'delivery' AND a.start_at > ?",
                           (second, now_utc())).fetchone()
@@ -230,8 +232,6 @@ def test_book_clash_and_follow_up():
         assert careui.unnamed_controls(w) == [], careui.unnamed_controls(w)
         screenshot("appointments.png")
 
-        careui.click(w, role_name="push button", name_contains="Show Call")
-        careui.wait_for_text(w, f"Follow-up call · {second}")
         call = con.execute("SELECT a.start_at, a.status FROM appointment a JOIN customer c ON c.id = a.customer_id"
                            " WHERE c.name = ? AND a.kind = 'follow_up_call'", (second,)).fetchone()
         assert call is not None and call["status"] == "planned"
@@ -284,7 +284,7 @@ def test_waitlist_promotion_and_attendance():
         careui.wait_for(lambda: node(w, "label", name_is=newcomer), "the contact among the matches")
         time.sleep(0.3)
         careui.press("Return")
-        wait_for_text_in(w, f"The session is full: {newcomer} is waitlisted")
+        app.wait_for_toast(f"The session is full: {newcomer} is waitlisted")
         row = node(w, "list item", name_is=newcomer)
         careui.wait_for(lambda: any("Waitlisted" in t for t in texts(row)), "the newcomer's waitlisted status")
         assert enrolled("waitlisted") == waiting + [newcomer], (enrolled("waitlisted"), waiting, newcomer)
@@ -296,7 +296,7 @@ def test_waitlist_promotion_and_attendance():
                                             if leaving in careui.name(c)), None), "the confirmation")
         careui.activate(node(ask, "push button", name_contains="Cancel Enrolment"))
         # A toast replaces the last one; the hit test can still meet the old one as it fades.
-        wait_for_text_in(w, f"{waiting[0]} moved from the waitlist")
+        app.wait_for_toast(f"{waiting[0]} moved from the waitlist")
         assert first_waiting in enrolled_ids("confirmed"), enrolled_ids("confirmed")
         assert leaving_id not in [i for i, _ in enrolled_ids("confirmed")], enrolled_ids("confirmed")
         assert first_waiting not in enrolled_ids("waitlisted")

@@ -145,7 +145,7 @@ def export_pdf(app, report, path):
     careui.press("Return")
     no_dialog(app, "Export Visit Report")
     careui.wait_for(lambda: os.path.exists(path) and os.path.getsize(path) > 0, "the exported PDF")
-    shows(report, "Exported")
+    app.wait_for_toast("Exported")
 
 
 def print_to_file(app, path):
@@ -291,7 +291,7 @@ def test_offline_report_sync_export():
             screenshot("visit-report.png")
             careui.press("ctrl+s")
             no_dialog(app, "Visit Report")
-            careui.wait_for_text(app.window, "Visit report saved")
+            app.wait_for_toast("Visit report saved")
 
             # Saved offline: the report and both parts wait in the outbox.
             wait_state(app, "Offline, 3 changes waiting")
@@ -345,7 +345,7 @@ def test_offline_report_sync_export():
             careui.activate(named(report, "push button", "Complete Visit")[0])
             no_dialog(app, "Visit Report")
             # A delivery gets its check-up call a week later.
-            careui.wait_for_text(app.window, "Follow-up call booked for")
+            app.wait_for_toast("Follow-up call booked for")
             rows = query(app, "SELECT total_cents, coverage FROM visit_report")
             assert rows == [(5500, "billable")], rows
             rows = query(app, "SELECT kind, status FROM appointment ORDER BY start_at")

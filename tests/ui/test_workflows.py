@@ -221,7 +221,8 @@ def test_return_survey_and_follow_up():
         careui.type_keys("Exchanged the unit")
         click_in_dialog(dialog, "Resolve")
         call_day = (TODAY + datetime.timedelta(days=7)).isoformat()
-        expect(w, "Resolved", f"Follow-up call booked for {fmt(call_day)}")
+        app.wait_for_toast(f"Follow-up call booked for {fmt(call_day)}")
+        expect(w, "Resolved")
         call = one(app, "SELECT start_at, status FROM appointment WHERE case_id = ? AND kind = 'follow_up_call'",
                    case_id)
         assert call is not None and call[0].startswith(call_day) and call[1] == "planned", call
@@ -275,7 +276,7 @@ def test_maintenance_plan():
         screenshot("maintenance-plan-dialog.png")
         careui.press("ctrl+s")
         closed(app, dialog)
-        expect(w, "Plan saved, 3 visits booked")
+        app.wait_for_toast("Plan saved, 3 visits booked")
         start = datetime.date.fromisoformat(
             one(app, "SELECT start_date FROM maintenance_plan WHERE product_id = ?", product_id)[0])
         con = db(app)

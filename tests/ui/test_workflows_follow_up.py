@@ -31,7 +31,7 @@ def test_done_in_the_editor_books_the_call():
         gone(app, "Edit Appointment")
 
         day = (careui.today() + datetime.timedelta(days=7)).strftime("%x")
-        careui.wait_for_text(w, f"Follow-up call booked for {day}")
+        app.wait_for_toast(f"Follow-up call booked for {day}")
         call = con.execute("SELECT a.start_at, a.status FROM appointment a JOIN customer c ON c.id = a.customer_id"
                            " WHERE c.name = ? AND a.kind = 'follow_up_call'", (customer,)).fetchone()
         assert call is not None and call["status"] == "planned", call

@@ -19,7 +19,7 @@
 #include "care-search-row.h"
 
 /* How long the undo toast stays; the delete happens when it goes. */
-#define UNDO_TIMEOUT_SECONDS 6
+#define UNDO_TIMEOUT_SECONDS 10
 
 static const char *const customer_fields[] = { "kind",     "name",    "email",
                                                "phone",    "address", "tax_number",

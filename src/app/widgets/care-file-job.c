@@ -73,6 +73,7 @@ native_response_cb (GtkNativeDialog *native, int response, CareFileJob *self)
 {
   GtkFileFilter *filter;
 
+  g_debug ("The chooser answered %d", response);
   if (response == GTK_RESPONSE_ACCEPT && self->widget != NULL)
     {
       self->file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
@@ -284,6 +285,7 @@ care_file_job_show_error (CareFileJob *self, const char *heading, const GError *
 
   g_return_if_fail (CARE_IS_FILE_JOB (self));
 
+  g_debug ("%s: %s", heading, error->message);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->widget == NULL)
     return;
 
