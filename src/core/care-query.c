@@ -153,6 +153,13 @@ care_query_add_in (CareQuery *self, const char *field, const char *const *values
   g_array_append_val (self->conditions, c);
 }
 
+/* What was typed, or NULL: a copy. */
+char *
+care_query_get_search (CareQuery *self)
+{
+  return g_strdup (self->search);
+}
+
 void
 care_query_set_search (CareQuery *self, const char *text)
 {
@@ -345,6 +352,57 @@ append_order (CareQuery *self, GString *sql)
                             order_collate (self->order_field), dir, table, dir);
 }
 
+/* " AND …" for each condition, on the entity's table. */
+static void
+append_conditions (CareQuery *self, GString *sql, GPtrArray *params)
+{
+  const char *table = self->entity->name;
+
+  for (guint i = 0; i < self->conditions->len; i++)
+    {
+      Condition *c = &g_array_index (self->conditions, Condition, i);
+
+      if (c->value != NULL && g_variant_is_of_type (c->value, G_VARIANT_TYPE_STRING_ARRAY))
+        {
+          gsize n = g_variant_n_children (c->value);
+
+          if (n == 0)
+            {
+              g_string_append (sql, " AND 0");
+              continue;
+            }
+          g_string_append_printf (sql, " AND %s.%s IN (", table, c->field->name);
+          for (gsize j = 0; j < n; j++)
+            {
+              g_string_append (sql, j == 0 ? "?" : ", ?");
+              g_ptr_array_add (params, g_variant_get_child_value (c->value, j));
+            }
+          g_string_append_c (sql, ')');
+        }
+      else if (c->op == CARE_QUERY_IS_NULL || c->op == CARE_QUERY_NOT_NULL)
+        g_string_append_printf (sql, " AND %s.%s %s", table, c->field->name, op_sql (c->op));
+      else
+        {
+          g_string_append_printf (sql, " AND %s.%s %s ?", table, c->field->name, op_sql (c->op));
+          g_ptr_array_add (params, g_variant_ref (c->value));
+        }
+    }
+}
+
+/* The query's conditions as " AND …" (empty without any), with the values
+ * to bind for their "?" placeholders: for SQL that reads the entity's
+ * table its own way (the ranked customer search). The search and the
+ * order are not part of it. */
+char *
+care_query_conditions_sql (CareQuery *self, GPtrArray **out_params)
+{
+  GString *sql = g_string_new (NULL);
+
+  *out_params = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  append_conditions (self, sql, *out_params);
+  return g_string_free (sql, FALSE);
+}
+
 /* The PROBE plan tests at most CARE_QUERY_PROBE_SCAN rows, taken in order
  * from the order's index: how far into the index the matches begin
  * depends on the words ("ži" finds "Žiga …", at the end by name), so an
@@ -397,35 +455,7 @@ care_query_to_sql (CareQuery  *self,
   g_string_append_printf (sql, "SELECT %s FROM %s%s WHERE %s." CARE_SQL_LIVE, columns,
                           stream ? "customer_fts CROSS JOIN " : "", table, table);
 
-  for (guint i = 0; i < self->conditions->len; i++)
-    {
-      Condition *c = &g_array_index (self->conditions, Condition, i);
-
-      if (c->value != NULL && g_variant_is_of_type (c->value, G_VARIANT_TYPE_STRING_ARRAY))
-        {
-          gsize n = g_variant_n_children (c->value);
-
-          if (n == 0)
-            {
-              g_string_append (sql, " AND 0");
-              continue;
-            }
-          g_string_append_printf (sql, " AND %s.%s IN (", table, c->field->name);
-          for (gsize j = 0; j < n; j++)
-            {
-              g_string_append (sql, j == 0 ? "?" : ", ?");
-              g_ptr_array_add (params, g_variant_get_child_value (c->value, j));
-            }
-          g_string_append_c (sql, ')');
-        }
-      else if (c->op == CARE_QUERY_IS_NULL || c->op == CARE_QUERY_NOT_NULL)
-        g_string_append_printf (sql, " AND %s.%s %s", table, c->field->name, op_sql (c->op));
-      else
-        {
-          g_string_append_printf (sql, " AND %s.%s %s ?", table, c->field->name, op_sql (c->op));
-          g_ptr_array_add (params, g_variant_ref (c->value));
-        }
-    }
+  append_conditions (self, sql, params);
 
   if (self->search != NULL && g_str_equal (table, "customer"))
     {

@@ -45,10 +45,11 @@ void       care_query_unref (CareQuery *self);
 CareQuery *care_query_copy (CareQuery *self);
 
 const CareEntity *care_query_get_entity (CareQuery *self);
-void care_query_add (CareQuery *self, const char *field, CareQueryOp op, GVariant *value);
-void care_query_add_string (CareQuery *self, const char *field, CareQueryOp op, const char *value);
-void care_query_add_in (CareQuery *self, const char *field, const char *const *values);
-void care_query_set_search (CareQuery *self, const char *text);
+void  care_query_add (CareQuery *self, const char *field, CareQueryOp op, GVariant *value);
+void  care_query_add_string (CareQuery *self, const char *field, CareQueryOp op, const char *value);
+void  care_query_add_in (CareQuery *self, const char *field, const char *const *values);
+void  care_query_set_search (CareQuery *self, const char *text);
+char *care_query_get_search (CareQuery *self);
 gboolean         care_query_has_fts_search (CareQuery *self);
 gboolean         care_query_search_is_short (CareQuery *self);
 void             care_query_set_match (CareQuery *self, CareQueryMatch match);
@@ -61,6 +62,7 @@ char *care_query_to_sql (CareQuery  *self,
                          const char *columns,
                          gboolean    with_order,
                          GPtrArray **out_params);
+char *care_query_conditions_sql (CareQuery *self, GPtrArray **out_params);
 char *care_query_fts_match (const char *text);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareQuery, care_query_unref)

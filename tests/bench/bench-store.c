@@ -152,7 +152,8 @@ main (int argc, char *argv[])
   open_ms = now_ms () - t0;
 
   /* Search as you type, as the customers view does it: a new query for the
-   * list model (which counts), then the first screen (50 rows) from it. */
+   * list model (which ranks a bounded set of matches, care-search.c), then
+   * the first screen (50 rows) from it. */
   {
     g_autoptr (CareQuery) all = care_query_new (care_schema_entity (CARE_ENTITY_CUSTOMER));
     g_autoptr (CareRecordList) list = care_record_list_new (store, all);

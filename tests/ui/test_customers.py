@@ -4,7 +4,9 @@ import os
 import re
 import sqlite3
 import subprocess
+import tempfile
 import time
+import uuid
 
 import careui
 from careui import Atspi
@@ -167,6 +169,45 @@ def test_empty_store_create_and_validate():
         careui.press("Escape")
         no_dialog(app, "New Customer")
         assert query(app, "SELECT count(*) FROM customer") == [(1,)]
+
+        check_ranked_search(app)
+
+
+def check_ranked_search(app):
+    """The reported case: a company whose contacts are a Camille and a
+    Lefèvre, older than three customers named Camille Lefèvre, comes after
+    them, and each row says why it matched; Return opens the first."""
+    w = app.window
+    stamp = "2026-01-01T00:00:00Z"
+    with sqlite3.connect(db_path(app)) as db:
+        def customer(name, email=None):
+            cid = str(uuid.uuid4())
+            db.execute("INSERT INTO customer (id, created_at, updated_at, kind, name, email) "
+                       "VALUES (?, ?, ?, ?, ?, ?)",
+                       (cid, stamp, stamp, "company" if email is None else "person", name, email))
+            return cid
+        atelier = customer("Atelier Dubois")
+        for contact in ("Camille Martin", "Yves Lefèvre"):
+            db.execute("INSERT INTO contact (id, created_at, updated_at, customer_id, name) VALUES (?, ?, ?, ?, ?)",
+                       (str(uuid.uuid4()), stamp, stamp, atelier, contact))
+        for i in range(3):
+            customer("Camille Lefèvre", f"camille{i}@example.fr")
+
+    search(app, "camille lef")
+    careui.wait_for_text(w, "4 matches")
+    rows = r"^(Camille Lefèvre|Atelier Dubois), (Name|Contact): .*"
+
+    def ranked():
+        names = [careui.name(n) for n in careui.walk(w) if re.match(rows, careui.name(n))]
+        return names if len(names) == 4 else None
+    names = careui.wait_for(ranked, "the four ranked rows")
+    assert names == ["Camille Lefèvre, Name: Camille Lefèvre"] * 3 + \
+        ["Atelier Dubois, Contact: Camille Martin · Contact: Yves Lefèvre"], names
+    careui.screenshot(os.path.join(os.environ.get("MESON_BUILD_ROOT", tempfile.gettempdir()),
+                                   "search-ranked.png"), app.proc.pid)
+
+    careui.press("Return")
+    careui.wait_for_text(w, "camille0@example.fr")
 
 
 def demo_customer(app):

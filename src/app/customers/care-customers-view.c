@@ -16,6 +16,7 @@
 #include "care-customers-view.h"
 #include "care-editor-dialog.h"
 #include "care-hide-model.h"
+#include "care-search-row.h"
 
 /* How long the undo toast stays; the delete happens when it goes. */
 #define UNDO_TIMEOUT_SECONDS 10
@@ -238,32 +239,18 @@ list_activate_cb (GtkListView *list_view, guint position, CareCustomersView *sel
 static void
 setup_item_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *title = gtk_label_new (NULL);
-  GtkWidget *subtitle = gtk_label_new (NULL);
-
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
-  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (subtitle, "caption");
-  gtk_widget_add_css_class (subtitle, "dim-label");
-  gtk_box_append (GTK_BOX (box), title);
-  gtk_box_append (GTK_BOX (box), subtitle);
-  gtk_list_item_set_child (item, box);
+  gtk_list_item_set_child (item, care_search_row_new ());
 }
 
+/* A row shows why it matched the search the list holds (which may be
+ * behind the entry while the user types). */
 static void
-bind_item_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+bind_item_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareCustomersView *self)
 {
   CareRecord      *record = gtk_list_item_get_item (item);
-  GtkWidget       *box = gtk_list_item_get_child (item);
-  GtkWidget       *title = gtk_widget_get_first_child (box);
-  GtkWidget       *subtitle = gtk_widget_get_next_sibling (title);
   const char      *email = care_record_get_string (record, "email");
   const char      *phone = care_record_get_string (record, "phone");
+  g_autofree char *search = care_query_get_search (care_record_list_get_query (self->list));
   g_autofree char *sub = NULL;
 
   if (email != NULL && phone != NULL)
@@ -271,9 +258,8 @@ bind_item_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer use
   else
     sub = g_strdup (email != NULL ? email : phone != NULL ? phone : "");
 
-  gtk_label_set_text (GTK_LABEL (title), care_record_get_title (record));
-  gtk_label_set_text (GTK_LABEL (subtitle), sub);
-  gtk_widget_set_visible (subtitle, sub[0] != '\0');
+  care_search_row_set (CARE_SEARCH_ROW (gtk_list_item_get_child (item)), get_store (self), record,
+                       care_record_get_title (record), sub, search);
 }
 
 /* Deleting with undo.

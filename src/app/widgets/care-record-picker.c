@@ -11,6 +11,7 @@
 #include "care-format.h"
 #include "care-record-list.h"
 #include "care-record-picker.h"
+#include "care-search-row.h"
 
 struct _CareRecordPicker
 {
@@ -82,36 +83,21 @@ search_activate_cb (GtkSearchEntry *entry, CareRecordPicker *self)
 static void
 setup_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *title = gtk_label_new (NULL);
-  GtkWidget *subtitle = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
-  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (subtitle, "dim-label");
-  gtk_widget_add_css_class (subtitle, "caption");
-  gtk_box_append (GTK_BOX (box), title);
-  gtk_box_append (GTK_BOX (box), subtitle);
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-  gtk_list_item_set_child (item, box);
+  gtk_list_item_set_child (item, care_search_row_new ());
 }
 
+/* The same row as the customers list: a customer search ranks and reads
+ * the same in every picker. */
 static void
 bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareRecordPicker *self)
 {
   CareRecord      *record = gtk_list_item_get_item (item);
-  GtkWidget       *box = gtk_list_item_get_child (item);
-  GtkWidget       *title = gtk_widget_get_first_child (box);
-  GtkWidget       *subtitle = gtk_widget_get_next_sibling (title);
   g_autofree char *t = care_format_title (self->store, record);
   g_autofree char *s = care_format_subtitle (record);
+  g_autofree char *search = care_query_get_search (care_record_list_get_query (self->records));
 
-  gtk_label_set_text (GTK_LABEL (title), t);
-  gtk_label_set_text (GTK_LABEL (subtitle), s);
-  gtk_widget_set_visible (subtitle, s[0] != '\0');
+  care_search_row_set (CARE_SEARCH_ROW (gtk_list_item_get_child (item)), self->store, record, t, s,
+                       search);
 }
 
 static void

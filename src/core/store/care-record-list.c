@@ -8,12 +8,19 @@
  * million customers must not wait for the exact number of half of them.
  * The list then holds that many items and grows, a step at a time, as a
  * view reads near its end (care_record_list_is_complete() says whether it
- * may still grow). */
+ * may still grow).
+ *
+ * A customer search is ranked instead (care-search.c): its rows come in
+ * order of relevance, from a bounded set of candidates, and the list
+ * holds their seqs; pages read those rows by seq. It does not grow: when
+ * the candidates were cut short, care_record_list_is_complete() says so,
+ * and typing more narrows the search. */
 #define G_LOG_DOMAIN "care-record-list"
 
 #include "config.h"
 
 #include "care-record-list.h"
+#include "care-search.h"
 
 /* A page is a little more than a screen: the first page of a search is
  * what it costs to show results. */
@@ -35,6 +42,7 @@ struct _CareRecordList
   guint       grow_id;     /* idle source that raises count_limit */
   CareQuery  *page_query;  /* the query with the plan that reads pages best */
   gboolean    probing;     /* page_query has the PROBE plan */
+  GArray     *ranked;      /* seqs of a ranked customer search, best first, or NULL */
   GHashTable *pages;       /* page number -> GPtrArray of CareRecord */
   GQueue      page_order;  /* page numbers, most recently used first */
 };
@@ -74,8 +82,23 @@ count_items (CareRecordList *self)
   self->more = FALSE;
   self->probing = FALSE;
   g_clear_pointer (&self->page_query, care_query_unref);
+  g_clear_pointer (&self->ranked, g_array_unref);
   if (self->store == NULL || self->query == NULL)
     return 0;
+
+  if (care_search_applies (self->query))
+    {
+      self->ranked =
+          care_search_rank (self->store, self->query, CARE_SEARCH_LIMIT, &self->more, NULL, &error);
+      if (self->ranked == NULL)
+        {
+          g_warning ("Could not search %s: %s", care_query_get_entity (self->query)->name,
+                     error->message);
+          self->more = FALSE;
+          return 0;
+        }
+      return self->ranked->len;
+    }
 
   search = care_query_has_fts_search (self->query);
   if (search)
@@ -157,8 +180,15 @@ read_page_with (CareRecordList *self, CareQuery *query, guint page, GError **err
 static GPtrArray *
 read_page (CareRecordList *self, guint page, GError **error)
 {
-  GPtrArray *records = read_page_with (self, self->page_query, page, error);
+  GPtrArray *records;
   guint      wanted = MIN (PAGE_SIZE, self->n_items - page * PAGE_SIZE);
+
+  if (self->ranked != NULL)
+    return care_search_load (self->store, care_query_get_entity (self->query),
+                             &g_array_index (self->ranked, gint64, page * PAGE_SIZE), wanted,
+                             error);
+
+  records = read_page_with (self, self->page_query, page, error);
 
   /* The probe stopped before it found a page: the matches begin further
    * into the order than it looks. Sort them, for this page and on. */
@@ -224,7 +254,8 @@ care_record_list_get_item (GListModel *model, guint position)
     return NULL;
 
   /* Reading the last page of a search cut short: count further. */
-  if (self->more && self->grow_id == 0 && position + PAGE_SIZE >= self->n_items)
+  if (self->more && self->ranked == NULL && self->grow_id == 0 &&
+      position + PAGE_SIZE >= self->n_items)
     self->grow_id = g_idle_add (grow_cb, self);
 
   records = get_page (self, position / PAGE_SIZE);
@@ -281,6 +312,7 @@ care_record_list_finalize (GObject *object)
 
   g_clear_pointer (&self->query, care_query_unref);
   g_clear_pointer (&self->page_query, care_query_unref);
+  g_clear_pointer (&self->ranked, g_array_unref);
   g_hash_table_unref (self->pages);
 
   G_OBJECT_CLASS (care_record_list_parent_class)->finalize (object);

@@ -268,8 +268,12 @@ rebuild_search_index (CareStore *self, GError **error)
     "DELETE FROM customer_fts",
     "INSERT INTO customer_fts (customer_fts, rank) VALUES ('automerge', 0)",
     "INSERT INTO customer_fts (customer_fts, rank) VALUES ('crisismerge', 64)",
-    "INSERT INTO customer_fts (rowid, body) SELECT seq, body FROM customer_search_body",
+    "INSERT INTO customer_fts (rowid, name, ident, serial, contact) "
+    "SELECT seq, name, ident, serial, contact FROM customer_search_body",
     "INSERT INTO customer_fts (customer_fts) VALUES ('optimize')",
+    "DELETE FROM customer_name_fts",
+    "INSERT INTO customer_name_fts (rowid, name) SELECT seq, coalesce(name, '') FROM customer",
+    "INSERT INTO customer_name_fts (customer_name_fts) VALUES ('optimize')",
     "INSERT INTO customer_fts (customer_fts, rank) VALUES ('automerge', 4)",
     "INSERT INTO customer_fts (customer_fts, rank) VALUES ('crisismerge', 16)",
   };

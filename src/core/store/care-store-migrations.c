@@ -549,9 +549,103 @@ static const char migration_5[] =
   "CREATE INDEX case_status_change_case ON case_status_change (case_id, changed_at);\n"
   "CREATE INDEX call_log_case ON call_log (case_id, called_at);\n";
 
+/* The search ranks people first (care-search.c): the index gets a column
+ * per kind of text, so a query can ask for the customer's name alone
+ * ({name} : …, ^ for its first word) and bm25 can weigh the name above
+ * a contact's: name; ident (the customer's email, phone as typed, as digits
+ * and without its country code, and tax number with and without its
+ * country code); serial (the products' serials); contact (the contacts'
+ * names, emails and phones). The index is rebuilt from the view for the
+ * stores that have rows, as a bulk load does it (one pass, one merge at
+ * the end).
+ *
+ * customer_name_fts indexes the customers' names alone. A column filter
+ * on customer_fts reads every row a word matches to find those where it is
+ * in the name: for "9" or "PRN" (a phone's or serial's beginning, in no
+ * name) that is most of the index. Its own index answers from the names'
+ * words only; the customer triggers keep it. */
+static const char migration_6[] =
+  "DROP TRIGGER customer_fts_insert;\n"
+  "DROP TRIGGER customer_fts_update;\n"
+  "DROP TRIGGER customer_fts_delete;\n"
+  "DROP TRIGGER contact_fts_insert;\n"
+  "DROP TRIGGER contact_fts_update;\n"
+  "DROP TRIGGER contact_fts_delete;\n"
+  "DROP TRIGGER product_fts_insert;\n"
+  "DROP TRIGGER product_fts_update;\n"
+  "DROP TRIGGER product_fts_delete;\n"
+  "DROP VIEW customer_search_body;\n"
+  "DROP TABLE customer_fts;\n"
+  "\n"
+  "CREATE VIEW customer_search_body (seq, id, name, ident, serial, contact) AS\n"
+  "  SELECT c.seq, c.id, coalesce(c.name, ''),\n"
+  "         coalesce(c.email, '') || ' ' || coalesce(c.phone, '') || ' ' ||\n"
+  "         replace(replace(replace(replace(replace(replace(coalesce(c.phone, ''), ' ', ''), '-', ''), '(', ''), ')', ''), '.', ''), '+', '') || ' ' ||\n"
+  "         replace(replace(replace(replace(replace(replace(CASE WHEN substr(c.phone, 1, 1) = '+' AND instr(c.phone, ' ') > 0 THEN substr(c.phone, instr(c.phone, ' ') + 1) ELSE '' END, ' ', ''), '-', ''), '(', ''), ')', ''), '.', ''), '+', '') || ' ' ||\n"
+  "         coalesce(c.tax_number, '') || ' ' || substr(coalesce(c.tax_number, ''), 3),\n"
+  "         coalesce((SELECT group_concat(p.serial, ' ') FROM product p WHERE p.customer_id = c.id AND p.sync_state != 3), ''),\n"
+  "         coalesce((SELECT group_concat(coalesce(k.name, '') || ' ' || coalesce(k.email, '') || ' ' || coalesce(k.phone, ''), ' ')\n"
+  "                   FROM contact k WHERE k.customer_id = c.id AND k.sync_state != 3), '')\n"
+  "  FROM customer c;\n"
+  "\n"
+  "CREATE VIRTUAL TABLE customer_fts USING fts5 (name, ident, serial, contact, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3');\n"
+  "CREATE VIRTUAL TABLE customer_name_fts USING fts5 (name, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3');\n"
+  "\n"
+  "CREATE TRIGGER customer_fts_insert AFTER INSERT ON customer WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_loading') BEGIN\n"
+  "  INSERT INTO customer_fts (rowid, name, ident, serial, contact) SELECT seq, name, ident, serial, contact FROM customer_search_body WHERE seq = new.seq;\n"
+  "  INSERT INTO customer_name_fts (rowid, name) VALUES (new.seq, coalesce(new.name, ''));\n"
+  "END;\n"
+  "CREATE TRIGGER customer_fts_update AFTER UPDATE OF name, email, phone, tax_number ON customer WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_loading') BEGIN\n"
+  "  DELETE FROM customer_fts WHERE rowid = old.seq;\n"
+  "  INSERT INTO customer_fts (rowid, name, ident, serial, contact) SELECT seq, name, ident, serial, contact FROM customer_search_body WHERE seq = new.seq;\n"
+  "  DELETE FROM customer_name_fts WHERE rowid = old.seq;\n"
+  "  INSERT INTO customer_name_fts (rowid, name) VALUES (new.seq, coalesce(new.name, ''));\n"
+  "END;\n"
+  "CREATE TRIGGER customer_fts_delete AFTER DELETE ON customer WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_loading') BEGIN\n"
+  "  DELETE FROM customer_fts WHERE rowid = old.seq;\n"
+  "  DELETE FROM customer_name_fts WHERE rowid = old.seq;\n"
+  "END;\n"
+  "CREATE TRIGGER contact_fts_insert AFTER INSERT ON contact WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_loading') BEGIN\n"
+  "  DELETE FROM customer_fts WHERE rowid = (SELECT seq FROM customer WHERE id = new.customer_id);\n"
+  "  INSERT INTO customer_fts (rowid, name, ident, serial, contact) SELECT seq, name, ident, serial, contact FROM customer_search_body WHERE id = new.customer_id;\n"
+  "END;\n"
+  "CREATE TRIGGER contact_fts_update AFTER UPDATE OF name, email, phone, customer_id, sync_state ON contact WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_loading') BEGIN\n"
+  "  DELETE FROM customer_fts WHERE rowid = (SELECT seq FROM customer WHERE id = old.customer_id);\n"
+  "  INSERT INTO customer_fts (rowid, name, ident, serial, contact) SELECT seq, name, ident, serial, contact FROM customer_search_body WHERE id = old.customer_id;\n"
+  "  DELETE FROM customer_fts WHERE rowid = (SELECT seq FROM customer WHERE id = new.customer_id);\n"
+  "  INSERT INTO customer_fts (rowid, name, ident, serial, contact) SELECT seq, name, ident, serial, contact FROM customer_search_body WHERE id = new.customer_id;\n"
+  "END;\n"
+  "CREATE TRIGGER contact_fts_delete AFTER DELETE ON contact WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_loading') BEGIN\n"
+  "  DELETE FROM customer_fts WHERE rowid = (SELECT seq FROM customer WHERE id = old.customer_id);\n"
+  "  INSERT INTO customer_fts (rowid, name, ident, serial, contact) SELECT seq, name, ident, serial, contact FROM customer_search_body WHERE id = old.customer_id;\n"
+  "END;\n"
+  "CREATE TRIGGER product_fts_insert AFTER INSERT ON product WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_loading') BEGIN\n"
+  "  DELETE FROM customer_fts WHERE rowid = (SELECT seq FROM customer WHERE id = new.customer_id);\n"
+  "  INSERT INTO customer_fts (rowid, name, ident, serial, contact) SELECT seq, name, ident, serial, contact FROM customer_search_body WHERE id = new.customer_id;\n"
+  "END;\n"
+  "CREATE TRIGGER product_fts_update AFTER UPDATE OF serial, customer_id, sync_state ON product WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_loading') BEGIN\n"
+  "  DELETE FROM customer_fts WHERE rowid = (SELECT seq FROM customer WHERE id = old.customer_id);\n"
+  "  INSERT INTO customer_fts (rowid, name, ident, serial, contact) SELECT seq, name, ident, serial, contact FROM customer_search_body WHERE id = old.customer_id;\n"
+  "  DELETE FROM customer_fts WHERE rowid = (SELECT seq FROM customer WHERE id = new.customer_id);\n"
+  "  INSERT INTO customer_fts (rowid, name, ident, serial, contact) SELECT seq, name, ident, serial, contact FROM customer_search_body WHERE id = new.customer_id;\n"
+  "END;\n"
+  "CREATE TRIGGER product_fts_delete AFTER DELETE ON product WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_loading') BEGIN\n"
+  "  DELETE FROM customer_fts WHERE rowid = (SELECT seq FROM customer WHERE id = old.customer_id);\n"
+  "  INSERT INTO customer_fts (rowid, name, ident, serial, contact) SELECT seq, name, ident, serial, contact FROM customer_search_body WHERE id = old.customer_id;\n"
+  "END;\n"
+  "\n"
+  "INSERT INTO customer_fts (customer_fts, rank) VALUES ('automerge', 0);\n"
+  "INSERT INTO customer_fts (customer_fts, rank) VALUES ('crisismerge', 64);\n"
+  "INSERT INTO customer_fts (rowid, name, ident, serial, contact) SELECT seq, name, ident, serial, contact FROM customer_search_body;\n"
+  "INSERT INTO customer_fts (customer_fts) VALUES ('optimize');\n"
+  "INSERT INTO customer_name_fts (rowid, name) SELECT seq, coalesce(name, '') FROM customer;\n"
+  "INSERT INTO customer_name_fts (customer_name_fts) VALUES ('optimize');\n"
+  "INSERT INTO customer_fts (customer_fts, rank) VALUES ('automerge', 4);\n"
+  "INSERT INTO customer_fts (customer_fts, rank) VALUES ('crisismerge', 16);\n";
+
 /* clang-format on */
 
 const char *const care_store_migrations[] = { migration_1, migration_2, migration_3,
-                                              migration_4, migration_5, NULL };
+                                              migration_4, migration_5, migration_6, NULL };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (care_store_migrations) == CARE_STORE_SCHEMA_VERSION + 1);

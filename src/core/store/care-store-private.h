@@ -35,6 +35,7 @@ guint         care_store_count_sql (CareStore *self, const char *sql);
 gboolean      care_store_insert_row (CareStore *self, CareRecord *record, GError **error);
 void          care_store_watch (CareStore *self, GCancellable *cancellable);
 void          care_store_unwatch (CareStore *self);
+gboolean      care_store_register_search_functions (sqlite3 *db);
 
 CareStoreBulk *care_store_get_bulk (CareStore *self);
 void           care_store_set_bulk (CareStore *self, CareStoreBulk *bulk);

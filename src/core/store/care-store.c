@@ -528,6 +528,12 @@ care_store_new (const char *path, GError **error)
 
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, 5000);
+  if (!care_store_register_search_functions (self->db))
+    {
+      care_store_set_error (self, sqlite3_errcode (self->db), error);
+      g_prefix_error (error, _ ("Could not open “%s”: "), path);
+      return NULL;
+    }
 
   if (!care_store_exec (self, "PRAGMA foreign_keys = ON", error) ||
       !care_store_exec (self, "PRAGMA journal_mode = WAL", error) ||
