@@ -384,22 +384,42 @@ doc_header (Doc *doc, const CarePdfOptions *options)
 static void
 doc_draft_mark (Doc *doc)
 {
-  PangoRectangle logical;
+  /* A layout of its own: a page break comes in the middle of setting a
+   * paragraph, whose lines are still being read from the document's layout. */
+  PangoLayout          *layout = doc_create_layout (doc->cr);
+  PangoFontDescription *font = pango_font_description_from_string ("Sans Bold");
+  PangoRectangle        logical;
+
+  pango_font_description_set_absolute_size (font, 110 * PANGO_SCALE);
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  /* TRANSLATORS: across a visit report that is not completed yet; short, in capitals */
+  pango_layout_set_text (layout, C_ ("document", "DRAFT"), -1);
+  pango_layout_get_extents (layout, NULL, &logical);
 
   cairo_save (doc->cr);
-  doc_set_font (doc, 110, TRUE);
-  pango_layout_set_width (doc->layout, -1);
-  pango_layout_set_alignment (doc->layout, PANGO_ALIGN_LEFT);
-  /* TRANSLATORS: across a visit report that is not completed yet; short, in capitals */
-  pango_layout_set_text (doc->layout, C_ ("document", "DRAFT"), -1);
-  pango_layout_get_extents (doc->layout, NULL, &logical);
   cairo_translate (doc->cr, doc->width / 2, doc->height / 2);
   cairo_rotate (doc->cr, -G_PI / 5);
   cairo_move_to (doc->cr, -(double) logical.width / PANGO_SCALE / 2,
                  -(double) logical.height / PANGO_SCALE / 2);
-  cairo_set_source_rgba (doc->cr, 0.75, 0.75, 0.75, 0.45);
-  pango_cairo_show_layout (doc->cr, doc->layout);
+  cairo_set_source_rgba (doc->cr, 0.6, 0.6, 0.6, 0.4);
+  pango_cairo_show_layout (doc->cr, layout);
   cairo_restore (doc->cr);
+
+  /* And plainly, in the top margin: read first, and by text extraction and
+   * screen readers, which skip text set at an angle. */
+  font = pango_font_description_from_string ("Sans Bold");
+  pango_font_description_set_absolute_size (font, 12 * PANGO_SCALE);
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  pango_layout_get_extents (layout, NULL, &logical);
+  cairo_save (doc->cr);
+  cairo_move_to (doc->cr, doc->width - MARGIN - (double) logical.width / PANGO_SCALE,
+                 MARGIN / 2 - 6);
+  cairo_set_source_rgb (doc->cr, 0.75, 0.11, 0.16);
+  pango_cairo_show_layout (doc->cr, layout);
+  cairo_restore (doc->cr);
+  g_object_unref (layout);
 }
 
 /* "Label: value" as one wrapped paragraph; nothing when there is no value. */
