@@ -101,16 +101,11 @@ check (CareClashBanner *self)
                                                          : "object-select-symbolic");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   text != NULL ? _ ("Warning") : _ ("Free"), -1);
+  /* Only the icon in the warning colour: amber text on white is hard to read. */
   if (text != NULL)
-    {
-      gtk_widget_add_css_class (GTK_WIDGET (self->icon), "warning");
-      gtk_widget_add_css_class (GTK_WIDGET (self), "warning");
-    }
+    gtk_widget_add_css_class (GTK_WIDGET (self->icon), "warning");
   else
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (self->icon), "warning");
-      gtk_widget_remove_css_class (GTK_WIDGET (self), "warning");
-    }
+    gtk_widget_remove_css_class (GTK_WIDGET (self->icon), "warning");
   gtk_widget_set_visible (GTK_WIDGET (self), TRUE);
 }
 

@@ -53,6 +53,7 @@ struct _CareVisitReportDialog
   GtkWidget           *save_button;
   GtkWidget           *complete_button;
   GtkWidget           *completed_label;
+  GtkWidget           *company_hint;
   GtkWidget           *form_box;
   GtkTextView         *work_done_view;
   GtkWidget           *work_done_scroller;
@@ -812,6 +813,16 @@ suggested_file_name (CareVisitReportDialog *self)
   return g_strdelimit (g_steal_pointer (&name), "/\\:", '-');
 }
 
+/* Without a company name the documents have no header: say so beside
+ * Export and Print, with the way to set it. */
+static void
+company_changed_cb (GSettings *settings, const char *key, CareVisitReportDialog *self)
+{
+  g_autofree char *name = g_strstrip (g_settings_get_string (settings, "company-name"));
+
+  gtk_widget_set_visible (self->company_hint, name[0] == '\0');
+}
+
 /* Opens the exported file in the desktop's viewer for it (GtkFileLauncher
  * is GTK 4.10; gtk_show_uri goes through the OpenURI portal or GIO). */
 static void
@@ -1132,6 +1143,7 @@ care_visit_report_dialog_class_init (CareVisitReportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CareVisitReportDialog, save_button);
   gtk_widget_class_bind_template_child (widget_class, CareVisitReportDialog, complete_button);
   gtk_widget_class_bind_template_child (widget_class, CareVisitReportDialog, completed_label);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitReportDialog, company_hint);
   gtk_widget_class_bind_template_child (widget_class, CareVisitReportDialog, form_box);
   gtk_widget_class_bind_template_child (widget_class, CareVisitReportDialog, work_done_view);
   gtk_widget_class_bind_template_child (widget_class, CareVisitReportDialog, work_done_scroller);
@@ -1238,6 +1250,9 @@ care_visit_report_dialog_new (GtkWindow   *parent,
   self->context = g_object_ref (context);
   self->store = g_object_ref (store);
   self->settings = g_object_ref (care_context_get_settings (context));
+  g_signal_connect_object (self->settings, "changed::company-name", G_CALLBACK (company_changed_cb),
+                           self, 0);
+  company_changed_cb (self->settings, NULL, self);
   self->currency = g_settings_get_string (self->settings, "currency");
   self->appointment = g_object_ref (appointment);
   self->warranties = g_steal_pointer (&warranties);
