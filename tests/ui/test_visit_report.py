@@ -387,6 +387,9 @@ def test_offline_report_sync_export():
             shows(app.window, "Written, not completed")
             report = click_report_row(app)
             shows(report, WORK)
+            # No company set on this client: the report says so, and how to set it.
+            shows(report, "No company is set")
+            assert named(report, "push button", "Set Company Details", showing_only=False)
             shows(report, "Drum bearing")
             shows(report, "Door seal")
             shows(report, "55.00 EUR")
