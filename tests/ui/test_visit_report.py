@@ -347,6 +347,13 @@ def test_offline_report_sync_export():
             shows(report, "Drum bearing")
             shows(report, "DB-6204")
             export_pdf(app, report, pdf)
+            # The toast's Open hands the file to the desktop's viewer (at
+            # once: the toast goes after ten seconds).
+            careui.activate(careui.wait_for(
+                lambda: next((n for n in careui.walk(report) if careui.role(n) == "push button"
+                              and careui.name(n).split(" ")[-1] == "Open"), None), "the toast's Open button"))
+            careui.wait_for(lambda: os.path.exists(opened_log) and pdf in open(opened_log).read(),
+                            "the viewer to be asked to open the PDF")
             text = pdf_text(pdf)
             assert WORK in " ".join(text.split()), text
             assert CUSTOMER in text, text
@@ -360,11 +367,6 @@ def test_offline_report_sync_export():
             assert f"Address: {ADDRESS}" in text, text
             assert "DRAFT" in text, text
             pdf_screenshot(pdf, "visit-report-draft")
-            # The toast's Open hands the file to the desktop's viewer.
-            careui.activate(careui.wait_for(lambda: (named(report, "push button", "Open") or [None])[0],
-                                            "the toast's Open button"))
-            careui.wait_for(lambda: os.path.exists(opened_log) and pdf in open(opened_log).read(),
-                            "the viewer to be asked to open the PDF")
             print_to_file(app, os.path.join(tmp, "output.pdf"))
             report = dialog(app, "Visit Report")
             careui.activate(careui.wait_for(lambda: (named(report, "push button", "Cancel") or [None])[0],
