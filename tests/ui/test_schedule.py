@@ -317,19 +317,20 @@ def test_book_clash_and_follow_up():
         assert careui.unnamed_controls(w) == [], careui.unnamed_controls(w)
         screenshot("appointments.png")
 
-        # A visit marked not done by mistake is one click to take back.
-        mouse_click(app, node(w, "label", name_is=f"Delivery · {first}"))
-        careui.wait_for_text(w, f"Delivery for {first}")
+        # A visit marked not done by mistake is one click to take back: the
+        # follow-up call just shown, say.
+        mouse_click(app, node(w, "label", name_is=f"Follow-up call · {second}"))
+        careui.wait_for_text(w, f"Follow-up call for {second}")
         careui.click(w, role_name="push button", name_contains="Mark Not Done")
         ask = toplevel(app, "Mark as Not Done?")
         careui.activate(node(ask, "push button", name_contains="Mark Not Done"))
         gone(app, "Mark as Not Done?")
         status = lambda: con.execute("SELECT a.status FROM appointment a JOIN customer c ON c.id = a.customer_id"
-                                     " WHERE c.name = ? AND a.kind = 'delivery' AND a.start_at > ?",
-                                     (first, now_utc())).fetchone()[0]
+                                     " WHERE c.name = ? AND a.kind = 'follow_up_call'", (second,)).fetchone()[0]
         careui.wait_for(lambda: status() == "not_done", "the outcome to be stored")
         app.wait_for_toast("Marked as not done")
-        careui.click(w, role_name="push button", name_is="Undo")
+        from test_customers import click_button
+        click_button(w, "Undo")
         careui.wait_for(lambda: status() == "planned", "the undo to put the visit back to planned")
 
         call = con.execute("SELECT a.start_at, a.status FROM appointment a JOIN customer c ON c.id = a.customer_id"
