@@ -171,6 +171,76 @@ test_visit_report (void)
   assert_contains (text, "Très bien, merci ! Всичко работи.");
   assert_contains (text, "15 June 2026");
   assert_contains (text, "\f"); /* the work done broke onto a second page */
+  assert_contains (text, "Visit type: Maintenance");
+  {
+    g_autofree char *reference =
+        care_pdf_visit_reference (care_record_get_string (report, "appointment_id"));
+    g_autofree char *line = g_strdup_printf ("Reference: %s", reference);
+
+    g_assert_cmpuint (strlen (reference), ==, 10);
+    assert_contains (text, line);
+  }
+  /* Completed: the final report, no DRAFT on it. */
+  g_assert_null (strstr (text, "DRAFT"));
+
+  g_unlink (g_file_peek_path (file));
+  g_rmdir (dir);
+}
+
+static guint count_pages (const char *text);
+
+/* A report not completed yet is marked DRAFT on every page; without a
+ * company set there is no header at all (never the program's name), and a
+ * logo is drawn where one is given. */
+static void
+test_draft_without_company (void)
+{
+  g_autoptr (CareStore) store = NULL;
+  g_autoptr (CareRecord) report = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr (GPtrArray) pages = NULL;
+  guint32        logo[4 * 3];
+  CarePdfOptions bare = { .currency = "EUR" };
+  const char    *page;
+  guint          drafts = 0;
+
+  if (!have_pdftotext ())
+    return;
+
+  store = fx_store ();
+  report = completed_report (store);
+  /* Undo the completion: a report only saved so far. */
+  care_record_set_value (report, "total_cents", NULL);
+  fx_save (store, report);
+
+  dir = g_dir_make_tmp ("care-pdf-XXXXXX", NULL);
+  file = g_file_new_build_filename (dir, "draft.pdf", NULL);
+  g_assert_true (
+      care_pdf_write_visit_report (store, care_record_get_id (report), &bare, file, &error));
+  g_assert_no_error (error);
+  text = pdf_text (file);
+  assert_contains (text, "Visit report");
+  g_assert_null (strstr (text, "Aftercare"));
+  for (page = text; (page = strstr (page, "DRAFT")) != NULL; page++)
+    drafts++;
+  g_assert_cmpuint (drafts, >=, count_pages (text));
+
+  /* A small logo, printed too (and kept by the pages recorded for print). */
+  for (guint i = 0; i < G_N_ELEMENTS (logo); i++)
+    logo[i] = 0xff204a87;
+  bare.logo_pixels = (const unsigned char *) logo;
+  bare.logo_width = 4;
+  bare.logo_height = 3;
+  bare.logo_stride = 16;
+  g_assert_true (
+      care_pdf_write_visit_report (store, care_record_get_id (report), &bare, file, &error));
+  g_assert_no_error (error);
+  pages = care_pdf_render_visit_report (store, care_record_get_id (report), &bare, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (pages);
 
   g_unlink (g_file_peek_path (file));
   g_rmdir (dir);
@@ -314,8 +384,10 @@ static CareRecord *
 add_session (Course *c, const char *start, const char *end)
 {
   CareRecord *s = care_record_new (care_schema_entity (CARE_ENTITY_TRAINING_SESSION));
+  g_autoptr (CareRecord) trainer = fx_staff (c->store, "Ана Петрова", "trainer");
 
   care_record_set_string (s, "course_id", care_record_get_id (c->course));
+  care_record_set_string (s, "trainer_id", care_record_get_id (trainer));
   care_record_set_string (s, "start_at", start);
   care_record_set_string (s, "end_at", end);
   care_record_set_int (s, "seats", 8);
@@ -452,6 +524,9 @@ test_certificate (Course *c, gconstpointer data)
   assert_contains (text, "2 November 2026");
   assert_contains (text, "9 November 2026");
   assert_contains (text, "7.5 hours");
+  /* Its issuer, and who trained. */
+  assert_contains (text, "Issued by Aftercare Serviços Lda. on");
+  assert_contains (text, "Trainer: Ана Петрова");
 
   g_unlink (g_file_peek_path (file));
   g_rmdir (dir);
@@ -466,6 +541,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/pdf/render-pages", test_render_pages);
   g_test_add_func ("/pdf/write-error", test_write_error);
   g_test_add_func ("/pdf/unreadable-signature", test_unreadable_signature);
+  g_test_add_func ("/pdf/draft-without-company", test_draft_without_company);
   g_test_add ("/pdf/attendance", Course, NULL, course_set_up, test_attendance, course_tear_down);
   g_test_add ("/pdf/certificate", Course, NULL, course_set_up, test_certificate, course_tear_down);
 

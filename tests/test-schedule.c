@@ -243,6 +243,22 @@ test_uses_index (Fixture *f, gconstpointer data)
   g_string_free (plan, TRUE);
 }
 
+/* A new booking's end is set from its kind: a call is short, a repair long. */
+static void
+test_usual_minutes (void)
+{
+  g_assert_cmpint (care_schedule_usual_minutes ("follow_up_call"), <,
+                   care_schedule_usual_minutes ("delivery"));
+  g_assert_cmpint (care_schedule_usual_minutes ("repair"), >,
+                   care_schedule_usual_minutes ("delivery"));
+  g_assert_cmpint (care_schedule_usual_minutes (NULL), ==, 60);
+  g_assert_cmpint (care_schedule_usual_minutes ("unknown"), ==, 60);
+  /* Every kind has its own entry. */
+  for (const char *const *k = care_schema_field (CARE_ENTITY_APPOINTMENT, "kind")->choices;
+       *k != NULL; k++)
+    g_assert_cmpint (care_schedule_usual_minutes (*k), >=, 15);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -256,6 +272,8 @@ main (int argc, char *argv[])
               fixture_teardown);
   g_test_add ("/schedule/uses-index", Fixture, NULL, fixture_setup, test_uses_index,
               fixture_teardown);
+
+  g_test_add_func ("/schedule/usual-minutes", test_usual_minutes);
 
   return g_test_run ();
 }

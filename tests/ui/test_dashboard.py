@@ -243,9 +243,10 @@ def completion(db_path):
     db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     now = iso(careui.now_utc())
     out = []
-    for sid, course, title, start, end in db.execute(
-            "SELECT s.id, s.course_id, c.title, s.start_at, s.end_at FROM training_session s "
-            "JOIN training_course c ON c.id = s.course_id WHERE s.sync_state != 3 AND s.end_at < ? "
+    for sid, course, title, start, end, trainer in db.execute(
+            "SELECT s.id, s.course_id, c.title, s.start_at, s.end_at, st.name FROM training_session s "
+            "JOIN training_course c ON c.id = s.course_id LEFT JOIN staff st ON st.id = s.trainer_id "
+            "WHERE s.sync_state != 3 AND s.end_at < ? "
             "ORDER BY s.start_at DESC LIMIT 3", (now,)):
         people = []
         for contact, name in db.execute(
@@ -256,7 +257,7 @@ def completion(db_path):
                 "WHERE e.contact_id = ? AND s.course_id = ? AND e.status = 'confirmed' AND e.sync_state != 3 "
                 "AND s.sync_state != 3", (contact, course)).fetchone()
             people.append((name, n > 0 and n == attended))
-        out.append({"title": title, "start_at": start, "end_at": end, "people": people})
+        out.append({"title": title, "start_at": start, "end_at": end, "people": people, "trainer": trainer})
     db.close()
     return out
 
@@ -267,6 +268,9 @@ def certificate_button(w, name):
     return careui.wait_for(lambda: next((n for n in careui.walk(w) if careui.role(n) == "push button"
                                          and careui.name(n) == f"Certificate of {name}"), None),
                            f"the certificate button of {name}")
+
+
+COMPANY = "Formação Lopes Lda."
 
 
 def test_certificate_for_a_completed_course():
@@ -295,6 +299,17 @@ def test_certificate_for_a_completed_course():
                 assert "every session attended" in (button.get_description() or ""), button.get_description()
                 break
 
+        # The issuer of the certificate, as a new user sets it.
+        from test_customers import dialog, no_dialog, type_into
+        from test_schedule import wait_for_text_in
+        careui.press("ctrl+comma")
+        prefs = dialog(app, "Preferences")
+        wait_for_text_in(prefs, "Set the company name")
+        type_into(prefs, "Company Name", COMPANY)
+        wait_for_text_in(prefs, "Printed on visit reports and certificates")
+        careui.press("Escape")
+        no_dialog(app, "Preferences")
+
         button = certificate_button(w, name)
         assert button.get_state_set().contains(careui.Atspi.StateType.SENSITIVE), name
         assert careui.unnamed_controls(w) == [], careui.unnamed_controls(w)
@@ -314,6 +329,10 @@ def test_certificate_for_a_completed_course():
         flat = " ".join(text.split())
         assert name in flat, (name, flat)
         assert " ".join(session["title"].split()) in flat, (session["title"], flat)
+        # Who issues it and who trained: the company set in Preferences, the trainer.
+        assert f"Issued by {COMPANY} on" in flat, flat
+        if session["trainer"]:
+            assert "Trainer: " in flat and session["trainer"] in flat, (session["trainer"], flat)
     finally:
         app.stop()
 

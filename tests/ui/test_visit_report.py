@@ -16,6 +16,7 @@ from test_sync import PASSWORD, SERVER, Server, free_port, open_page, press_butt
     wait_state
 
 CUSTOMER = "Vera Visitante"
+ADDRESS = "Rua das Flores 12, Porto"
 COMPANY = "Lavandaria Lopes Lda."
 WORK = "Replaced the drum bearing and tested a full wash cycle"
 
@@ -148,6 +149,38 @@ def export_pdf(app, report, path):
     app.wait_for_toast("Exported")
 
 
+def pdf_text(path):
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", path, "-"], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def pdf_screenshot(path, name):
+    """The first page as an image, to look at as the customer will."""
+    target = os.environ.get("AFTERCARE_SCREENSHOTS")
+    if target:
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", path,
+                        os.path.join(target, name)], check=True)
+
+
+def pdf_viewer(tmp):
+    """A stand-in for the desktop's PDF viewer: the default application for
+    PDFs in the app's XDG folders, which writes down what it was asked to open."""
+    data = os.path.join(tmp, "xdg-data")
+    apps = os.path.join(data, "applications")
+    os.makedirs(apps, exist_ok=True)
+    log = os.path.join(tmp, "opened.log")
+    viewer = os.path.join(tmp, "viewer.sh")
+    with open(viewer, "w") as f:
+        f.write(f'#!/bin/sh\nprintf "%s\\n" "$1" >> {log}\n')
+    os.chmod(viewer, 0o755)
+    with open(os.path.join(apps, "test-pdf-viewer.desktop"), "w") as f:
+        f.write(f"[Desktop Entry]\nType=Application\nName=Test PDF Viewer\nExec={viewer} %f\n"
+                "MimeType=application/pdf;\n")
+    with open(os.path.join(apps, "mimeapps.list"), "w") as f:
+        f.write("[Default Applications]\napplication/pdf=test-pdf-viewer.desktop\n")
+    return data, log
+
+
 def print_to_file(app, path):
     """Print draws the same pages: GTK's "Print to File" writes them to
     output.pdf in the working folder."""
@@ -196,6 +229,7 @@ def book_visit(app):
     click_button(app.window, "Add a Customer")
     dlg = dialog(app, "New Customer")
     type_into(dlg, "Name", CUSTOMER)
+    type_into(dlg, "Address", ADDRESS)
     careui.press("ctrl+s")
     no_dialog(app, "New Customer")
 
@@ -203,6 +237,9 @@ def book_visit(app):
     careui.press("ctrl+n")
     booking = toplevel(app, "New Appointment")
     pick(booking, "Customer", "Customer", CUSTOMER)
+    # The booking takes the customer's address, for the technician.
+    careui.wait_for(lambda: any(careui.text_of(n) == ADDRESS for n in careui.walk(booking)
+                                if careui.role(n) == "text"), "the customer's address in the booking")
     careui.press("ctrl+s")
     gone(app, "New Appointment")
     shows(app.window, f"Delivery for {CUSTOMER}")
@@ -264,10 +301,12 @@ def test_offline_report_sync_export():
     port = free_port()
     server = Server(db, port)
     pdf = os.path.join(tmp, "exported report.pdf")
+    xdg_data, opened_log = pdf_viewer(tmp)
     cwd = os.getcwd()
     os.chdir(tmp)  # where "Print to File" writes
     try:
-        with careui.App(data_dir=os.path.join(tmp, "client-a"), env={"GTK_USE_PORTAL": "0"}) as app:
+        with careui.App(data_dir=os.path.join(tmp, "client-a"),
+                        env={"GTK_USE_PORTAL": "0", "XDG_DATA_HOME": xdg_data}) as app:
             careui.wait_for_text(app.window, "Welcome to Aftercare")
             sign_in(app, port, company=COMPANY)
             wait_state(app, "Synced")
@@ -308,12 +347,26 @@ def test_offline_report_sync_export():
             shows(report, "Drum bearing")
             shows(report, "DB-6204")
             export_pdf(app, report, pdf)
-            text = subprocess.run(["pdftotext", "-enc", "UTF-8", pdf, "-"], check=True, capture_output=True,
-                                  text=True).stdout
+            # The toast's Open hands the file to the desktop's viewer (at
+            # once: the toast goes after ten seconds).
+            careui.activate(careui.wait_for(
+                lambda: next((n for n in careui.walk(report) if careui.role(n) == "push button"
+                              and careui.name(n).split(" ")[-1] == "Open"), None), "the toast's Open button"))
+            careui.wait_for(lambda: os.path.exists(opened_log) and pdf in open(opened_log).read(),
+                            "the viewer to be asked to open the PDF")
+            text = pdf_text(pdf)
             assert WORK in " ".join(text.split()), text
             assert CUSTOMER in text, text
             assert COMPANY in text, text
             assert "Drum bearing" in text and "55.00 EUR" in text, text
+            # Fit to hand over: where, what and which visit; a draft until completed.
+            appointment_id = query(app, "SELECT id FROM appointment")[0][0]
+            reference = "V-" + appointment_id.replace("-", "")[:8].upper()
+            assert f"Reference: {reference}" in text, (reference, text)
+            assert "Visit type: Delivery" in text, text
+            assert f"Address: {ADDRESS}" in text, text
+            assert "DRAFT" in text, text
+            pdf_screenshot(pdf, "visit-report-draft")
             print_to_file(app, os.path.join(tmp, "output.pdf"))
             report = dialog(app, "Visit Report")
             careui.activate(careui.wait_for(lambda: (named(report, "push button", "Cancel") or [None])[0],
@@ -336,6 +389,9 @@ def test_offline_report_sync_export():
             shows(app.window, "Written, not completed")
             report = click_report_row(app)
             shows(report, WORK)
+            # No company set on this client: the report says so, and how to set it.
+            shows(report, "No company is set")
+            assert named(report, "push button", "Set Company Details", showing_only=False)
             shows(report, "Drum bearing")
             shows(report, "Door seal")
             shows(report, "55.00 EUR")
@@ -359,6 +415,15 @@ def test_offline_report_sync_export():
             report = click_report_row(app)
             shows(report, "This visit is completed")
             assert not named(report, "push button", "Save"), "a completed report can still be saved"
+            # Completed, without a company set here: no DRAFT, and no heading
+            # that is not the company's.
+            completed = os.path.join(tmp, "completed report.pdf")
+            export_pdf(app, report, completed)
+            text = pdf_text(completed)
+            assert "DRAFT" not in text and "Aftercare" not in text, text
+            assert text.lstrip().startswith("Visit report"), text
+            assert "Reference: V-" in text and "Visit type: Delivery" in text, text
+            pdf_screenshot(completed, "visit-report-completed")
             assert careui.unnamed_controls(report) == [], careui.unnamed_controls(report)
     finally:
         os.chdir(cwd)

@@ -27,8 +27,9 @@
 #include "care-survey-group.h"
 
 /* Technicians offered in the filter; a company has far fewer. */
-#define MAX_TECHNICIANS        200
-#define DEFAULT_LENGTH_MINUTES 60
+#define MAX_TECHNICIANS 200
+/* How long an Undo stays in reach. */
+#define UNDO_TIMEOUT_SECONDS 12
 
 struct _CareAppointmentsView
 {
@@ -414,17 +415,18 @@ reveal_record (CareAppointmentsView *self, CareRecord *record)
   show_detail (self, record);
 }
 
+/* How long a new booking of @kind lasts: a deployment may ship a schema
+ * with one preferred visit length, else each kind has its usual one. */
 static int
-default_length_minutes (CareAppointmentsView *self)
+default_length_minutes (CareAppointmentsView *self, const char *kind)
 {
   GSettings *settings = care_context_get_settings (care_view_get_context (CARE_VIEW (self)));
   g_autoptr (GSettingsSchema) schema = NULL;
 
-  /* A deployment may ship a schema with a preferred visit length. */
   g_object_get (settings, "settings-schema", &schema, NULL);
   if (schema != NULL && g_settings_schema_has_key (schema, "appointment-length"))
     return CLAMP (g_settings_get_int (settings, "appointment-length"), 5, 24 * 60);
-  return DEFAULT_LENGTH_MINUTES;
+  return care_schedule_usual_minutes (kind);
 }
 
 static void
@@ -453,6 +455,53 @@ restrict_to_customer (CareRecordEditor *editor, GParamSpec *pspec, gpointer user
   care_record_editor_set_ref_query (editor, "case_id", cases);
 }
 
+/* What a new booking takes from the form as the user fills it: a new
+ * kind sets the end by its usual length (until the user sets the end
+ * themselves), and a chosen customer gives their address (until the user
+ * types one). */
+static void
+fill_new_booking (CareRecordEditor *editor, GParamSpec *pspec, CareAppointmentsView *self)
+{
+  CareRecord *record = care_record_editor_get_record (editor);
+  const char *kind = care_record_get_string (record, "kind");
+  const char *customer = care_record_get_string (record, "customer_id");
+
+  if (g_strcmp0 (kind, g_object_get_data (G_OBJECT (editor), "filled-kind")) != 0)
+    {
+      g_object_set_data_full (G_OBJECT (editor), "filled-kind", g_strdup (kind), g_free);
+      if (!care_record_editor_is_touched (editor, "end_at"))
+        {
+          g_autoptr (GDateTime) start = parse_utc (care_record_get_string (record, "start_at"));
+          g_autoptr (GDateTime) end = NULL;
+          g_autofree char *end_utc = NULL;
+
+          if (start != NULL)
+            {
+              end = g_date_time_add_minutes (start, default_length_minutes (self, kind));
+              end_utc = utc_string (end);
+              if (g_strcmp0 (end_utc, care_record_get_string (record, "end_at")) != 0)
+                care_record_editor_set_value (editor, "end_at", g_variant_new_string (end_utc));
+            }
+        }
+    }
+
+  if (g_strcmp0 (customer, g_object_get_data (G_OBJECT (editor), "filled-customer")) != 0)
+    {
+      g_autoptr (CareRecord) chosen = NULL;
+      const char *address;
+
+      g_object_set_data_full (G_OBJECT (editor), "filled-customer", g_strdup (customer), g_free);
+      if (customer == NULL || care_record_editor_is_touched (editor, "address"))
+        return;
+      chosen = care_store_load (get_store (self), care_schema_entity (CARE_ENTITY_CUSTOMER),
+                                customer, NULL);
+      address = chosen != NULL ? care_record_get_string (chosen, "address") : NULL;
+      if (g_strcmp0 (address, care_record_get_string (record, "address")) != 0)
+        care_record_editor_set_value (editor, "address",
+                                      address != NULL ? g_variant_new_string (address) : NULL);
+    }
+}
+
 static void
 open_editor (CareAppointmentsView *self, CareRecord *record, const char *title, gboolean is_new)
 {
@@ -477,6 +526,16 @@ open_editor (CareAppointmentsView *self, CareRecord *record, const char *title, 
   g_signal_connect (care_editor_dialog_get_editor (dialog), "notify::valid",
                     G_CALLBACK (restrict_to_customer), NULL);
   restrict_to_customer (care_editor_dialog_get_editor (dialog), NULL, NULL);
+  if (is_new)
+    {
+      CareRecordEditor *editor = care_editor_dialog_get_editor (dialog);
+
+      g_object_set_data_full (G_OBJECT (editor), "filled-kind",
+                              g_strdup (care_record_get_string (record, "kind")), g_free);
+      g_object_set_data_full (G_OBJECT (editor), "filled-customer",
+                              g_strdup (care_record_get_string (record, "customer_id")), g_free);
+      g_signal_connect_object (editor, "notify::valid", G_CALLBACK (fill_new_booking), self, 0);
+    }
   g_object_set_data_full (G_OBJECT (dialog), "old-status",
                           is_new ? NULL : g_strdup (care_record_get_string (record, "status")),
                           g_free);
@@ -487,11 +546,14 @@ open_editor (CareAppointmentsView *self, CareRecord *record, const char *title, 
 static CareRecord *
 new_appointment (CareAppointmentsView *self, GDateTime *start)
 {
-  CareRecord *record = care_record_new (care_schema_entity (CARE_ENTITY_APPOINTMENT));
-  g_autoptr (GDateTime) end = g_date_time_add_minutes (start, default_length_minutes (self));
+  CareRecord      *record = care_record_new (care_schema_entity (CARE_ENTITY_APPOINTMENT));
+  const CareField *kind = care_schema_field (CARE_ENTITY_APPOINTMENT, "kind");
+  g_autoptr (GDateTime) end =
+      g_date_time_add_minutes (start, default_length_minutes (self, kind->choices[0]));
   g_autofree char *start_utc = utc_string (start);
   g_autofree char *end_utc = utc_string (end);
 
+  care_record_set_string (record, "kind", kind->choices[0]);
   care_record_set_string (record, "status", "planned");
   care_record_set_string (record, "start_at", start_utc);
   care_record_set_string (record, "end_at", end_utc);
@@ -542,9 +604,32 @@ editor_saved_cb (CareEditorDialog *dialog, CareRecord *record, CareAppointmentsV
     }
 }
 
+/* Puts the appointment back as it was before its outcome was recorded. */
+static void
+undo_outcome_cb (AdwToast *t, CareAppointmentsView *self)
+{
+  CareRecord *before = g_object_get_data (G_OBJECT (t), "before");
+  g_autoptr (CareRecord) stored = NULL;
+  g_autoptr (GError) error = NULL;
+
+  stored = care_view_load_record (self, get_store (self), care_record_get_entity (before),
+                                  care_record_get_id (before));
+  if (stored == NULL)
+    return;
+  care_record_set_value (stored, "status", care_record_get_value (before, "status"));
+  care_record_set_value (stored, "work_notes", care_record_get_value (before, "work_notes"));
+  if (!care_store_save (get_store (self), stored, &error))
+    {
+      care_view_show_error (self, _ ("Could not undo"), error);
+      return;
+    }
+  reveal_record (self, stored);
+}
+
 static void
 record_outcome (CareAppointmentsView *self, const char *status, const char *notes)
 {
+  g_autoptr (CareRecord) before = NULL;
   g_autoptr (CareRecord) record = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (CareRecord) call = NULL;
@@ -554,6 +639,7 @@ record_outcome (CareAppointmentsView *self, const char *status, const char *note
     return;
 
   old_status = g_strdup (care_record_get_string (self->current, "status"));
+  before = care_record_copy (self->current);
   record = care_record_copy (self->current);
   care_record_set_string (record, "status", status);
   care_record_set_string (record, "work_notes", notes != NULL && notes[0] != '\0' ? notes : NULL);
@@ -578,9 +664,15 @@ record_outcome (CareAppointmentsView *self, const char *status, const char *note
     }
   else
     {
-      care_view_add_toast (self,
-                           adw_toast_new (g_str_equal (status, "done") ? _ ("Marked as done")
-                                                                       : _ ("Marked as not done")));
+      AdwToast *t = adw_toast_new (g_str_equal (status, "done") ? _ ("Marked as done")
+                                                                : _ ("Marked as not done"));
+
+      /* A slip of the wrong button is one click to take back. */
+      adw_toast_set_button_label (t, _ ("_Undo"));
+      adw_toast_set_timeout (t, UNDO_TIMEOUT_SECONDS);
+      g_object_set_data_full (G_OBJECT (t), "before", g_steal_pointer (&before), g_object_unref);
+      g_signal_connect_object (t, "button-clicked", G_CALLBACK (undo_outcome_cb), self, 0);
+      care_view_add_toast (self, t);
     }
 }
 

@@ -1,9 +1,12 @@
-/* care-clash-banner.c: a warning above an appointment or session editor
- * when its technician or trainer is already booked at that time.
+/* care-clash-banner.c: a row in an appointment or session editor, under
+ * its times, that says whether its technician or trainer is free then.
  *
  * It warns and never blocks: a planner may knowingly book two short calls
  * in one hour. The check runs on every edit of the form (the editor
- * notifies "valid" after each change) with one indexed query. */
+ * notifies "valid" after each change) with one indexed query. It sits in
+ * the form below the person and the times, never above them, so a warning
+ * that appears moves nothing the user is pointing at (nor a popover open
+ * on the Start row). */
 #define G_LOG_DOMAIN "care-clash-banner"
 
 #include "config.h"
@@ -16,18 +19,17 @@
 
 struct _CareClashBanner
 {
-  AdwBin parent_instance;
+  AdwActionRow parent_instance;
 
   /* Owned references */
   CareStore *store;
 
   /* Borrowed references */
   CareRecordEditor *editor;
-  GtkRevealer      *revealer;
-  GtkLabel         *label;
+  GtkImage         *icon;
 };
 
-G_DEFINE_FINAL_TYPE (CareClashBanner, care_clash_banner, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (CareClashBanner, care_clash_banner, ADW_TYPE_ACTION_ROW)
 
 static char *
 describe_clash (CareClashBanner *self, CareRecord *record, CareRecord *clash, guint n_clashes)
@@ -69,11 +71,21 @@ describe_clash (CareClashBanner *self, CareRecord *record, CareRecord *clash, gu
 static void
 check (CareClashBanner *self)
 {
-  CareRecord *record = care_record_editor_get_record (self->editor);
+  CareRecord       *record = care_record_editor_get_record (self->editor);
+  const CareEntity *e = care_record_get_entity (record);
+  gboolean          is_session = e == care_schema_entity (CARE_ENTITY_TRAINING_SESSION);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) clashes = care_schedule_find_record_clashes (self->store, record, &error);
+  g_autoptr (GPtrArray) clashes = NULL;
   g_autofree char *text = NULL;
 
+  /* Nobody to be free or booked: nothing to say. */
+  if (care_record_get_string (record, is_session ? "trainer_id" : "technician_id") == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+      return;
+    }
+
+  clashes = care_schedule_find_record_clashes (self->store, record, &error);
   if (clashes == NULL)
     {
       g_warning ("Could not look for clashes: %s", error->message);
@@ -83,9 +95,18 @@ check (CareClashBanner *self)
   if (clashes->len > 0)
     text = describe_clash (self, record, g_ptr_array_index (clashes, 0), clashes->len);
 
-  gtk_label_set_text (self->label, text != NULL ? text : "");
-  gtk_revealer_set_reveal_child (self->revealer, text != NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self), text != NULL);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self),
+                               text != NULL ? text : _ ("No other booking at this time"));
+  gtk_image_set_from_icon_name (self->icon, text != NULL ? "dialog-warning-symbolic"
+                                                         : "object-select-symbolic");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  text != NULL ? _ ("Warning") : _ ("Free"), -1);
+  /* Only the icon in the warning colour: amber text on white is hard to read. */
+  if (text != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->icon), "warning");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->icon), "warning");
+  gtk_widget_set_visible (GTK_WIDGET (self), TRUE);
 }
 
 static void
@@ -115,28 +136,12 @@ care_clash_banner_class_init (CareClashBannerClass *klass)
 static void
 care_clash_banner_init (CareClashBanner *self)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
-
-  self->label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->label, TRUE);
-  gtk_label_set_xalign (self->label, 0);
-  gtk_widget_set_hexpand (GTK_WIDGET (self->label), TRUE);
-  gtk_widget_add_css_class (icon, "warning");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _ ("Warning"), -1);
-  gtk_box_append (GTK_BOX (box), icon);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->label));
-  gtk_widget_add_css_class (box, "card");
-  gtk_widget_set_margin_bottom (box, 12);
-  gtk_widget_set_margin_top (GTK_WIDGET (self->label), 12);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self->label), 12);
-  gtk_widget_set_margin_end (GTK_WIDGET (self->label), 12);
-  gtk_widget_set_margin_start (icon, 12);
-
-  self->revealer = GTK_REVEALER (gtk_revealer_new ());
-  gtk_revealer_set_child (self->revealer, box);
-  adw_bin_set_child (ADW_BIN (self), GTK_WIDGET (self->revealer));
+  self->icon = GTK_IMAGE (gtk_image_new_from_icon_name ("object-select-symbolic"));
+  adw_action_row_add_prefix (ADW_ACTION_ROW (self), GTK_WIDGET (self->icon));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), _ ("Availability"));
+  /* Names are plain text: a "&" in a customer's name is no markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self), FALSE);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (self), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
 }
 
@@ -144,31 +149,21 @@ care_clash_banner_init (CareClashBanner *self)
  * care_clash_banner_attach:
  * @dialog: an editor of an appointment or a training session
  *
- * Puts a banner above the form of @dialog that names the first clashing
- * booking of the record's technician or trainer while there is one.
+ * Puts a row under the End row of @dialog's form that says whether the
+ * record's technician or trainer is free then, and names the first
+ * clashing booking when they are not.
  *
- * Returns: (transfer none): the banner, owned by @dialog
+ * Returns: (transfer none): the row, owned by @dialog
  */
 CareClashBanner *
 care_clash_banner_attach (CareEditorDialog *dialog, CareStore *store)
 {
-  CareClashBanner *self = g_object_new (CARE_TYPE_CLASH_BANNER, NULL);
-  GtkWidget       *editor = GTK_WIDGET (care_editor_dialog_get_editor (dialog));
-  GtkWidget       *clamp = gtk_widget_get_parent (editor);
-  GtkWidget       *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-
-  g_return_val_if_fail (ADW_IS_CLAMP (clamp), self);
+  CareClashBanner  *self = g_object_new (CARE_TYPE_CLASH_BANNER, NULL);
+  CareRecordEditor *editor = care_editor_dialog_get_editor (dialog);
 
   self->store = g_object_ref (store);
-  self->editor = CARE_RECORD_EDITOR (editor);
-
-  /* The dialog holds the form directly in its clamp; the banner goes above. */
-  g_object_ref (editor);
-  adw_clamp_set_child (ADW_CLAMP (clamp), NULL);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self));
-  gtk_box_append (GTK_BOX (box), editor);
-  adw_clamp_set_child (ADW_CLAMP (clamp), box);
-  g_object_unref (editor);
+  self->editor = editor;
+  care_record_editor_insert_row (editor, "end_at", GTK_WIDGET (self));
 
   g_signal_connect_object (editor, "notify::valid", G_CALLBACK (editor_changed_cb), self, 0);
   check (self);

@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "care-company.h"
 #include "care-toast-log.h"
 #include "care-clock.h"
 #include "care-follow-up-hook.h"
@@ -52,6 +53,7 @@ struct _CareVisitReportDialog
   GtkWidget           *save_button;
   GtkWidget           *complete_button;
   GtkWidget           *completed_label;
+  GtkWidget           *company_hint;
   GtkWidget           *form_box;
   GtkTextView         *work_done_view;
   GtkWidget           *work_done_scroller;
@@ -663,16 +665,16 @@ save (CareVisitReportDialog *self, gboolean completing)
   return TRUE;
 }
 
-static void
-pdf_options (CareVisitReportDialog *self, CarePdfOptions *options, char **strings)
+/* The options of the report's PDF; they point into the returned company. */
+static CareCompany *
+pdf_options (CareVisitReportDialog *self, CarePdfOptions *options)
 {
-  strings[0] = g_settings_get_string (self->settings, "company-name");
-  strings[1] = g_settings_get_string (self->settings, "company-address");
-  strings[2] = g_settings_get_string (self->settings, "company-contact");
-  options->company_name = *strings[0] != '\0' ? strings[0] : g_get_application_name ();
-  options->company_address = *strings[1] != '\0' ? strings[1] : NULL;
-  options->company_contact = *strings[2] != '\0' ? strings[2] : NULL;
+  CareCompany *company = care_company_load (self->settings);
+
+  memset (options, 0, sizeof *options);
+  care_company_apply (company, options);
   options->currency = self->currency;
+  return company;
 }
 
 /* Export and Print show what is stored: unsaved changes are saved first. */
@@ -811,12 +813,33 @@ suggested_file_name (CareVisitReportDialog *self)
   return g_strdelimit (g_steal_pointer (&name), "/\\:", '-');
 }
 
+/* Without a company name the documents have no header: say so beside
+ * Export and Print, with the way to set it. */
+static void
+company_changed_cb (GSettings *settings, const char *key, CareVisitReportDialog *self)
+{
+  g_autofree char *name = g_strstrip (g_settings_get_string (settings, "company-name"));
+
+  gtk_widget_set_visible (self->company_hint, name[0] == '\0');
+}
+
+/* Opens the exported file in the desktop's viewer for it (GtkFileLauncher
+ * is GTK 4.10; gtk_show_uri goes through the OpenURI portal or GIO). */
+static void
+open_exported_cb (AdwToast *t, CareVisitReportDialog *self)
+{
+  const char *uri = g_object_get_data (G_OBJECT (t), "uri");
+
+  g_debug ("Opening %s", uri);
+  gtk_show_uri (GTK_WINDOW (self), uri, GDK_CURRENT_TIME);
+}
+
 static void
 export_response_cb (GtkNativeDialog *chooser, int response, CareVisitReportDialog *self)
 {
   g_autoptr (GFile) file = NULL;
   g_autoptr (GError) error = NULL;
-  char          *strings[3] = { NULL };
+  g_autoptr (CareCompany) company = NULL;
   CarePdfOptions options;
 
   if (response == GTK_RESPONSE_ACCEPT)
@@ -825,7 +848,7 @@ export_response_cb (GtkNativeDialog *chooser, int response, CareVisitReportDialo
   if (file == NULL)
     return;
 
-  pdf_options (self, &options, strings);
+  company = pdf_options (self, &options);
   if (!care_pdf_write_visit_report (self->store, care_record_get_id (self->report), &options, file,
                                     &error))
     {
@@ -838,10 +861,16 @@ export_response_cb (GtkNativeDialog *chooser, int response, CareVisitReportDialo
       g_autofree char *base = g_file_get_basename (file);
       /* TRANSLATORS: a toast; %s is a file name */
       g_autofree char *message = g_strdup_printf (_ ("Exported “%s”"), base);
-      toast (self, message);
+      AdwToast        *t = adw_toast_new (message);
+
+      /* What one does next with a document is look at it. */
+      adw_toast_set_button_label (t, C_ ("verb", "_Open"));
+      adw_toast_set_timeout (t, 10);
+      g_object_set_data_full (G_OBJECT (t), "uri", g_file_get_uri (file), g_free);
+      g_signal_connect_object (t, "button-clicked", G_CALLBACK (open_exported_cb), self, 0);
+      care_toast_log (t);
+      adw_toast_overlay_add_toast (self->toast_overlay, t);
     }
-  for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
-    g_free (strings[i]);
 }
 
 static void
@@ -922,7 +951,7 @@ report_print_cb (GtkWidget *widget, const char *action, GVariant *param)
   g_autoptr (GError) error = NULL;
   g_autoptr (GtkPageSetup) setup = gtk_page_setup_new ();
   g_autoptr (GtkPaperSize) a4 = gtk_paper_size_new (GTK_PAPER_NAME_A4);
-  char              *strings[3] = { NULL };
+  g_autoptr (CareCompany) company = NULL;
   g_autofree char   *job = NULL;
   GtkPrintOperation *operation;
   GWeakRef          *dialog_ref;
@@ -931,11 +960,9 @@ report_print_cb (GtkWidget *widget, const char *action, GVariant *param)
   if (!ensure_saved (self))
     return;
 
-  pdf_options (self, &options, strings);
+  company = pdf_options (self, &options);
   pages = care_pdf_render_visit_report (self->store, care_record_get_id (self->report), &options,
                                         &error);
-  for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
-    g_free (strings[i]);
   if (pages == NULL)
     {
       g_autofree char *message =
@@ -1116,6 +1143,7 @@ care_visit_report_dialog_class_init (CareVisitReportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CareVisitReportDialog, save_button);
   gtk_widget_class_bind_template_child (widget_class, CareVisitReportDialog, complete_button);
   gtk_widget_class_bind_template_child (widget_class, CareVisitReportDialog, completed_label);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitReportDialog, company_hint);
   gtk_widget_class_bind_template_child (widget_class, CareVisitReportDialog, form_box);
   gtk_widget_class_bind_template_child (widget_class, CareVisitReportDialog, work_done_view);
   gtk_widget_class_bind_template_child (widget_class, CareVisitReportDialog, work_done_scroller);
@@ -1222,6 +1250,9 @@ care_visit_report_dialog_new (GtkWindow   *parent,
   self->context = g_object_ref (context);
   self->store = g_object_ref (store);
   self->settings = g_object_ref (care_context_get_settings (context));
+  g_signal_connect_object (self->settings, "changed::company-name", G_CALLBACK (company_changed_cb),
+                           self, 0);
+  company_changed_cb (self->settings, NULL, self);
   self->currency = g_settings_get_string (self->settings, "currency");
   self->appointment = g_object_ref (appointment);
   self->warranties = g_steal_pointer (&warranties);

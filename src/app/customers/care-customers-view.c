@@ -18,8 +18,9 @@
 #include "care-hide-model.h"
 #include "care-search-row.h"
 
-/* How long the undo toast stays; the delete happens when it goes. */
-#define UNDO_TIMEOUT_SECONDS 10
+/* How long the undo toast stays; the delete happens when it goes. Long
+ * enough to read it and reach its button from anywhere in the window. */
+#define UNDO_TIMEOUT_SECONDS 12
 
 static const char *const customer_fields[] = { "kind",     "name",    "email",
                                                "phone",    "address", "tax_number",
@@ -427,15 +428,101 @@ view_edit_cb (GtkWidget *widget, const char *action, GVariant *param)
     open_customer_editor (self, record, _ ("Edit Customer"));
 }
 
+/* What goes with a customer when it is deleted, as "3 products, 1 service
+ * case", or NULL when it has no history. */
+static char *
+describe_history (CareCustomersView *self, const char *customer_id)
+{
+  static const CareEntityId owned[] = { CARE_ENTITY_PRODUCT, CARE_ENTITY_SERVICE_CASE,
+                                        CARE_ENTITY_APPOINTMENT, CARE_ENTITY_CALL_LOG,
+                                        CARE_ENTITY_CONTACT };
+  g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < G_N_ELEMENTS (owned); i++)
+    {
+      g_autoptr (CareQuery) query = care_query_new (care_schema_entity (owned[i]));
+      guint n;
+
+      care_query_add_string (query, "customer_id", CARE_QUERY_EQ, customer_id);
+      n = care_store_count (get_store (self), query, NULL, NULL);
+      if (n == 0)
+        continue;
+      switch (owned[i])
+        {
+        case CARE_ENTITY_PRODUCT:
+          g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u product", "%u products", n), n));
+          break;
+        case CARE_ENTITY_SERVICE_CASE:
+          g_ptr_array_add (
+              parts, g_strdup_printf (ngettext ("%u service case", "%u service cases", n), n));
+          break;
+        case CARE_ENTITY_APPOINTMENT:
+          g_ptr_array_add (parts,
+                           g_strdup_printf (ngettext ("%u appointment", "%u appointments", n), n));
+          break;
+        case CARE_ENTITY_CALL_LOG:
+          g_ptr_array_add (parts,
+                           g_strdup_printf (ngettext ("%u logged call", "%u logged calls", n), n));
+          break;
+        default:
+          g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u contact", "%u contacts", n), n));
+          break;
+        }
+    }
+
+  if (parts->len == 0)
+    return NULL;
+  g_ptr_array_add (parts, NULL);
+  return g_strjoinv (", ", (char **) parts->pdata);
+}
+
+static void
+delete_response_cb (AdwMessageDialog *dialog, const char *response, CareCustomersView *self)
+{
+  CareRecord *record = care_customer_detail_get_record (self->detail);
+  const char *id = g_object_get_data (G_OBJECT (dialog), "customer-id");
+
+  if (g_str_equal (response, "delete") && record != NULL &&
+      g_strcmp0 (care_record_get_id (record), id) == 0)
+    start_delete (self, care_record_get_entity (record), care_record_get_id (record),
+                  care_record_get_title (record));
+}
+
 static void
 view_delete_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   CareCustomersView *self = CARE_CUSTOMERS_VIEW (widget);
   CareRecord        *record = care_customer_detail_get_record (self->detail);
+  g_autofree char   *history = NULL;
+  g_autofree char   *heading = NULL;
+  g_autofree char   *body = NULL;
+  AdwMessageDialog  *dialog;
 
-  if (record != NULL)
-    start_delete (self, care_record_get_entity (record), care_record_get_id (record),
-                  care_record_get_title (record));
+  if (record == NULL)
+    return;
+
+  /* A customer with a history takes it along: say what, and ask first. */
+  history = describe_history (self, care_record_get_id (record));
+  if (history == NULL)
+    {
+      start_delete (self, care_record_get_entity (record), care_record_get_id (record),
+                    care_record_get_title (record));
+      return;
+    }
+
+  /* TRANSLATORS: the heading of a confirmation; %s is a customer's name */
+  heading = g_strdup_printf (_ ("Delete “%s”?"), care_record_get_title (record));
+  /* TRANSLATORS: %s is a list: "3 products, 1 service case, 2 appointments" */
+  body = g_strdup_printf (_ ("Its %s are deleted with it, on every device that syncs."), history);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (care_view_get_window (self), heading, body));
+  adw_message_dialog_add_responses (dialog, "cancel", _ ("_Cancel"), "delete", _ ("_Delete"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "customer-id", g_strdup (care_record_get_id (record)),
+                          g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (delete_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -482,6 +569,8 @@ view_log_call_cb (GtkWidget *widget, const char *action, GVariant *param)
   g_autoptr (CareRecord) call = NULL;
   g_autoptr (CareQuery) contacts = NULL;
   g_autofree char  *now = care_clock_now_iso ();
+  g_autofree char  *title = NULL;
+  CareRecord       *customer;
   CareEditorDialog *dialog;
 
   if (care_customer_detail_get_customer (self->detail) == NULL)
@@ -491,8 +580,15 @@ view_log_call_cb (GtkWidget *widget, const char *action, GVariant *param)
   care_record_set_string (call, "customer_id", care_customer_detail_get_customer (self->detail));
   care_record_set_string (call, "called_at", now);
 
+  customer = care_customer_detail_get_record (self->detail);
+  /* TRANSLATORS: a window title; %s is the customer's name */
+  title = g_strdup_printf (_ ("Log Call with %s"),
+                           customer != NULL ? care_record_get_title (customer) : "");
   dialog = care_editor_dialog_new (care_view_get_window (self), get_store (self), call, call_fields,
-                                   _ ("Log Call"));
+                                   title);
+  /* The outcome is what the agent says it was, never a default. */
+  care_record_editor_require_choice (care_editor_dialog_get_editor (dialog), "outcome",
+                                     _ ("Choose an outcome"));
   contacts = contacts_query (self);
   care_record_editor_set_ref_query (care_editor_dialog_get_editor (dialog), "contact_id", contacts);
   g_signal_connect_object (dialog, "saved", G_CALLBACK (call_saved_cb), self, 0);

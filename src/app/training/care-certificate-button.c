@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "care-company.h"
 #include "care-attendance.h"
 #include "care-certificate-button.h"
 #include "care-file-job.h"
@@ -87,10 +88,10 @@ save_start (CareFileJob        *job,
   CareCertificateButton *self = CARE_CERTIFICATE_BUTTON (care_file_job_get_widget (job));
   g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, callback_data);
   g_autoptr (GError) error = NULL;
-  g_autofree char *company =
-      g_settings_get_string (care_context_get_settings (self->context), "company-name");
-  CarePdfOptions options = { .company_name = company };
+  g_autoptr (CareCompany) company = care_company_load (care_context_get_settings (self->context));
+  CarePdfOptions options = { 0 };
 
+  care_company_apply (company, &options);
   g_task_set_source_tag (task, save_start);
   g_task_set_task_data (task, g_file_get_basename (file), g_free);
   if (care_pdf_write_certificate (store (self), self->contact_id, self->course_id, &options, file,

@@ -27,8 +27,10 @@ typedef struct
   GtkCalendar      *calendar; /* dates and times */
   GtkSpinButton    *hour;
   GtkSpinButton    *minute;
-  gboolean          touched; /* show "required" only once the user was here */
-  char             *error;   /* why the typed text is not a value, or NULL */
+  gboolean          touched;     /* show "required" only once the user was here */
+  gboolean          placeholder; /* a required choice that starts unchosen */
+  char             *problem;     /* what a date row says is wrong, under its value */
+  char             *error;       /* why the typed text is not a value, or NULL */
 } FieldRow;
 
 struct _CareRecordEditor
@@ -41,8 +43,10 @@ struct _CareRecordEditor
 
   /* Owned references */
   CareStore  *store;
-  CareRecord *record;   /* the working copy the rows write into */
-  GPtrArray  *rows;     /* FieldRow */
+  CareRecord *record; /* the working copy the rows write into */
+  GPtrArray  *rows;   /* FieldRow */
+  GPtrArray  *shown;  /* the group's rows in the order shown (borrowed) */
+  char       *range_message;
   gboolean    updating; /* rows are being filled from the record */
 };
 
@@ -70,6 +74,7 @@ field_row_free (gpointer data)
   FieldRow *fr = data;
 
   g_free (fr->error);
+  g_free (fr->problem);
   g_free (fr);
 }
 
@@ -112,9 +117,33 @@ first_problem (CareRecordEditor *self, FieldRow **out_row, gboolean all)
         }
     }
 
+  /* An end before its start is wrong as soon as both are there, not only
+   * when saving: the end's row says so. */
+  {
+    const CareEntity *e = care_record_get_entity (self->record);
+    FieldRow         *end_row = e->range_end != NULL ? row_for_field (self, e->range_end) : NULL;
+    const char       *start =
+        e->range_start != NULL ? care_record_get_string (self->record, e->range_start) : NULL;
+    const char *end = end_row != NULL ? care_record_get_string (self->record, e->range_end) : NULL;
+
+    /* Both are ISO 8601 in one canonical form, so text order is time order. */
+    if (start != NULL && end != NULL && g_strcmp0 (end, start) < 0)
+      {
+        g_free (self->range_message);
+        /* TRANSLATORS: e.g. "End: must not be before Start" */
+        self->range_message =
+            g_strdup_printf (_ ("%s: must not be before %s"), care_field_label (end_row->field),
+                             care_field_label (care_entity_lookup_field (e, e->range_start)));
+        *out_row = end_row;
+        return self->range_message;
+      }
+  }
+
   *out_row = NULL;
   return NULL;
 }
+
+static void update_subtitle (FieldRow *fr);
 
 static void
 show_problems (CareRecordEditor *self, gboolean all)
@@ -133,11 +162,69 @@ show_problems (CareRecordEditor *self, gboolean all)
         gtk_widget_remove_css_class (fr->row, "error");
       gtk_widget_set_tooltip_text (fr->row,
                                    wrong ? (fr->error != NULL ? fr->error : message) : NULL);
+      /* A date row says what is wrong under its value, where the eye is:
+       * the message below the form may be scrolled out of sight. */
+      if (fr->calendar != NULL)
+        {
+          const char *problem = wrong ? (fr->error != NULL ? fr->error : message) : NULL;
+
+          if (g_strcmp0 (problem, fr->problem) != 0)
+            {
+              g_free (fr->problem);
+              fr->problem = g_strdup (problem);
+              update_subtitle (fr);
+            }
+        }
     }
 
   gtk_label_set_text (self->error_label, message != NULL ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALID]);
+}
+
+static void fill_row (FieldRow *fr);
+
+static GDateTime *
+parse_instant (const char *iso)
+{
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+
+  return iso != NULL ? g_date_time_new_from_iso8601 (iso, utc) : NULL;
+}
+
+/* Moving a start moves its end with it, keeping the length the form had
+ * (as a calendar does); a length that was not positive becomes an hour. */
+static void
+follow_start (CareRecordEditor *self, FieldRow *fr, GVariant *value)
+{
+  const CareEntity *e = care_record_get_entity (self->record);
+  FieldRow         *end_row;
+  g_autoptr (GDateTime) old_start = NULL;
+  g_autoptr (GDateTime) old_end = NULL;
+  g_autoptr (GDateTime) new_start = NULL;
+  g_autoptr (GDateTime) new_end = NULL;
+  g_autofree char *iso = NULL;
+  GTimeSpan        length;
+
+  if (fr->field->type != CARE_FIELD_DATETIME || e->range_start == NULL ||
+      !g_str_equal (fr->field->name, e->range_start) || value == NULL)
+    return;
+  end_row = row_for_field (self, e->range_end);
+  if (end_row == NULL)
+    return;
+
+  old_start = parse_instant (care_record_get_string (self->record, e->range_start));
+  old_end = parse_instant (care_record_get_string (self->record, e->range_end));
+  new_start = parse_instant (g_variant_get_string (value, NULL));
+  if (new_start == NULL)
+    return;
+  length = old_start != NULL && old_end != NULL ? g_date_time_difference (old_end, old_start) : 0;
+  if (length <= 0)
+    length = G_TIME_SPAN_HOUR;
+  new_end = g_date_time_add (new_start, length);
+  iso = g_date_time_format (new_end, "%Y-%m-%dT%H:%M:%SZ");
+  care_record_set_value_at (self->record, end_row->index, g_variant_new_string (iso));
+  fill_row (end_row);
 }
 
 /* Sets the working copy from a row; @value NULL unsets, @error is the
@@ -146,6 +233,7 @@ static void
 commit_value (FieldRow *fr, GVariant *value, const char *error)
 {
   CareRecordEditor *self = fr->editor;
+  g_autoptr (GVariant) owned = value != NULL ? g_variant_ref_sink (value) : NULL;
 
   if (self->updating)
     return;
@@ -155,7 +243,10 @@ commit_value (FieldRow *fr, GVariant *value, const char *error)
   if (error != NULL)
     fr->error = g_strdup (error);
   else
-    care_record_set_value_at (self->record, fr->index, value);
+    {
+      follow_start (self, fr, owned);
+      care_record_set_value_at (self->record, fr->index, owned);
+    }
 
   show_problems (self, FALSE);
 }
@@ -199,7 +290,7 @@ static void
 combo_cb (AdwComboRow *combo, GParamSpec *pspec, FieldRow *fr)
 {
   guint selected = adw_combo_row_get_selected (combo);
-  guint offset = fr->field->required ? 0 : 1;
+  guint offset = fr->field->required && !fr->placeholder ? 0 : 1;
 
   if (selected == GTK_INVALID_LIST_POSITION || selected < offset)
     commit_value (fr, NULL, NULL);
@@ -221,6 +312,11 @@ update_subtitle (FieldRow *fr)
   else
     text = care_format_value (fr->field, value);
 
+  if (fr->problem != NULL)
+    {
+      g_autofree char *value_text = g_steal_pointer (&text);
+      text = g_strdup_printf ("%s\n%s", value_text, fr->problem);
+    }
   adw_action_row_set_subtitle (ADW_ACTION_ROW (fr->row), text);
 }
 
@@ -325,10 +421,24 @@ add_clear_button (FieldRow *fr, const char *label)
   adw_action_row_add_suffix (ADW_ACTION_ROW (fr->row), clear);
 }
 
+/* Hours and minutes as a 24-hour clock writes them: "09:05", not "9:5". */
+static gboolean
+time_output_cb (GtkSpinButton *spin, gpointer user_data)
+{
+  char text[8];
+
+  g_snprintf (text, sizeof text, "%02d", gtk_spin_button_get_value_as_int (spin));
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (spin)), text) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  return TRUE;
+}
+
 static GtkWidget *
 time_spin (int max, int step, const char *label, FieldRow *fr)
 {
   GtkWidget *spin = gtk_spin_button_new_with_range (0, max, step);
+
+  g_signal_connect (spin, "output", G_CALLBACK (time_output_cb), NULL);
 
   gtk_spin_button_set_wrap (GTK_SPIN_BUTTON (spin), TRUE);
   gtk_orientable_set_orientation (GTK_ORIENTABLE (spin), GTK_ORIENTATION_VERTICAL);
@@ -505,14 +615,14 @@ fill_row (FieldRow *fr)
       break;
     case CARE_FIELD_ENUM:
       {
-        guint offset = f->required ? 0 : 1;
+        guint offset = f->required && !fr->placeholder ? 0 : 1;
         guint selected = 0;
         for (guint i = 0; value != NULL && f->choices[i] != NULL; i++)
           if (g_str_equal (f->choices[i], g_variant_get_string (value, NULL)))
             selected = i + offset;
         adw_combo_row_set_selected (ADW_COMBO_ROW (fr->row), selected);
         /* A required choice starts on its first item: that is the value. */
-        if (value == NULL && f->required)
+        if (value == NULL && f->required && !fr->placeholder)
           care_record_set_value_at (self->record, fr->index, g_variant_new_string (f->choices[0]));
       }
       break;
@@ -584,6 +694,8 @@ care_record_editor_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_pointer (&self->shown, g_ptr_array_unref);
+  g_clear_pointer (&self->range_message, g_free);
   g_clear_object (&self->record);
   g_clear_object (&self->store);
 
@@ -637,6 +749,7 @@ care_record_editor_init (CareRecordEditor *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->rows = g_ptr_array_new_with_free_func (field_row_free);
+  self->shown = g_ptr_array_new ();
 }
 
 /**
@@ -675,10 +788,12 @@ care_record_editor_new (CareStore *store, CareRecord *record, const char *const 
     {
       FieldRow *fr = row_for_field (self, fields[i]);
       if (fr != NULL)
-        adw_preferences_group_add (self->group, fr->row);
+        g_ptr_array_add (self->shown, fr->row);
     }
   for (guint i = 0; fields == NULL && i < self->rows->len; i++)
-    adw_preferences_group_add (self->group, ((FieldRow *) g_ptr_array_index (self->rows, i))->row);
+    g_ptr_array_add (self->shown, ((FieldRow *) g_ptr_array_index (self->rows, i))->row);
+  for (guint i = 0; i < self->shown->len; i++)
+    adw_preferences_group_add (self->group, g_ptr_array_index (self->shown, i));
 
   for (guint i = 0; i < self->rows->len; i++)
     fill_row (g_ptr_array_index (self->rows, i));
@@ -795,4 +910,108 @@ care_record_editor_show_problem (CareRecordEditor *self, const char *field, cons
       gtk_widget_set_tooltip_text (fr->row, message);
       gtk_widget_grab_focus (fr->row);
     }
+}
+
+/**
+ * care_record_editor_insert_row:
+ * @after: the field whose row @row follows
+ * @row: (transfer floating): a row of the caller's, e.g. a warning about
+ *   the rows above it
+ *
+ * Puts @row into the form right below the row of @after, so what it says
+ * stands next to what it is about.
+ */
+void
+care_record_editor_insert_row (CareRecordEditor *self, const char *after, GtkWidget *row)
+{
+  FieldRow  *fr;
+  GPtrArray *below;
+  guint      position;
+
+  g_return_if_fail (CARE_IS_RECORD_EDITOR (self));
+  g_return_if_fail (GTK_IS_WIDGET (row));
+
+  fr = row_for_field (self, after);
+  g_return_if_fail (fr != NULL && g_ptr_array_find (self->shown, fr->row, &position));
+
+  /* The group has no insert: the rows below step out and come back after. */
+  below = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = position + 1; i < self->shown->len; i++)
+    {
+      GtkWidget *w = g_ptr_array_index (self->shown, i);
+      g_ptr_array_add (below, g_object_ref (w));
+      adw_preferences_group_remove (self->group, w);
+    }
+  adw_preferences_group_add (self->group, row);
+  g_ptr_array_insert (self->shown, (int) position + 1, row);
+  for (guint i = 0; i < below->len; i++)
+    adw_preferences_group_add (self->group, g_ptr_array_index (below, i));
+  g_ptr_array_unref (below);
+}
+
+/**
+ * care_record_editor_set_value:
+ * @value: (nullable) (transfer floating): the new value, %NULL unsets
+ *
+ * Fills a field for the user (e.g. the address of the customer just
+ * chosen), as if they had typed it; they can change it afterwards.
+ */
+void
+care_record_editor_set_value (CareRecordEditor *self, const char *field, GVariant *value)
+{
+  FieldRow *fr;
+
+  g_return_if_fail (CARE_IS_RECORD_EDITOR (self));
+  fr = row_for_field (self, field);
+  g_return_if_fail (fr != NULL);
+
+  g_clear_pointer (&fr->error, g_free);
+  care_record_set_value_at (self->record, fr->index, value);
+  fill_row (fr);
+  show_problems (self, FALSE);
+}
+
+/* Whether the user has changed @field in this form. */
+gboolean
+care_record_editor_is_touched (CareRecordEditor *self, const char *field)
+{
+  FieldRow *fr;
+
+  g_return_val_if_fail (CARE_IS_RECORD_EDITOR (self), FALSE);
+  fr = row_for_field (self, field);
+  return fr != NULL && fr->touched;
+}
+
+/**
+ * care_record_editor_require_choice:
+ * @placeholder: what the row shows until a choice is made, e.g. "Choose…"
+ *
+ * A required choice starts on its first item; this one starts unchosen
+ * instead, and the form cannot be saved until the user picks one. For a
+ * choice that should never be a default, as the outcome of a call.
+ */
+void
+care_record_editor_require_choice (CareRecordEditor *self,
+                                   const char       *field,
+                                   const char       *placeholder)
+{
+  FieldRow      *fr;
+  GtkStringList *labels;
+
+  g_return_if_fail (CARE_IS_RECORD_EDITOR (self));
+  fr = row_for_field (self, field);
+  g_return_if_fail (fr != NULL && fr->field->type == CARE_FIELD_ENUM && fr->field->required);
+
+  labels = gtk_string_list_new (NULL);
+  gtk_string_list_append (labels, placeholder);
+  for (guint i = 0; fr->field->choices[i] != NULL; i++)
+    gtk_string_list_append (labels, care_field_choice_label (fr->field, fr->field->choices[i]));
+
+  fr->placeholder = TRUE;
+  self->updating = TRUE;
+  adw_combo_row_set_model (ADW_COMBO_ROW (fr->row), G_LIST_MODEL (labels));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (fr->row), 0);
+  self->updating = FALSE;
+  g_object_unref (labels);
+  care_record_set_value_at (self->record, fr->index, NULL);
 }

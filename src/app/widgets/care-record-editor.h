@@ -19,4 +19,11 @@ void     care_record_editor_focus_first (CareRecordEditor *self);
 void
 care_record_editor_show_problem (CareRecordEditor *self, const char *field, const char *message);
 
+void     care_record_editor_insert_row (CareRecordEditor *self, const char *after, GtkWidget *row);
+void     care_record_editor_set_value (CareRecordEditor *self, const char *field, GVariant *value);
+gboolean care_record_editor_is_touched (CareRecordEditor *self, const char *field);
+void     care_record_editor_require_choice (CareRecordEditor *self,
+                                            const char       *field,
+                                            const char       *placeholder);
+
 G_END_DECLS

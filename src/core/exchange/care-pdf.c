@@ -20,6 +20,7 @@
 #include "care-date-format.h"
 #include "care-pdf.h"
 #include "care-signature.h"
+#include "care-store-private.h"
 #include "care-visit-report.h"
 #include "care-warranty.h"
 #include "care-workflow.h"
@@ -41,6 +42,7 @@ typedef struct
   double           height;
   double           y;     /* where the next block goes */
   GPtrArray       *pages; /* recording surfaces when drawing for print, else NULL */
+  gboolean         draft; /* every page is marked DRAFT */
 } Doc;
 
 static cairo_status_t
@@ -187,6 +189,8 @@ doc_close_recording (Doc *doc, gboolean ok)
   return g_steal_pointer (&doc->pages);
 }
 
+static void doc_draft_mark (Doc *doc);
+
 static void
 doc_new_page (Doc *doc)
 {
@@ -195,6 +199,8 @@ doc_new_page (Doc *doc)
   else
     cairo_show_page (doc->cr);
   doc->y = MARGIN;
+  if (doc->draft)
+    doc_draft_mark (doc);
 }
 
 static void
@@ -311,15 +317,109 @@ doc_space (Doc *doc, double points)
   doc->y += points;
 }
 
+/* The logo scaled into a box at the top right of the page; returns its height. */
+static double
+doc_logo (Doc *doc, const CarePdfOptions *options, double box_w, double box_h)
+{
+  cairo_surface_t *image;
+  double           scale;
+
+  if (options->logo_pixels == NULL || options->logo_width <= 0 || options->logo_height <= 0)
+    return 0;
+
+  /* A copy: a page recorded for print outlives the caller's pixels. */
+  image =
+      cairo_image_surface_create (CAIRO_FORMAT_ARGB32, options->logo_width, options->logo_height);
+  cairo_surface_flush (image);
+  for (int row = 0; row < options->logo_height; row++)
+    memcpy (cairo_image_surface_get_data (image) + row * cairo_image_surface_get_stride (image),
+            options->logo_pixels + (gsize) row * options->logo_stride,
+            (gsize) options->logo_width * 4);
+  cairo_surface_mark_dirty (image);
+  scale = MIN (box_w / options->logo_width, box_h / options->logo_height);
+  cairo_save (doc->cr);
+  cairo_translate (doc->cr, doc->width - MARGIN - options->logo_width * scale, doc->y);
+  cairo_scale (doc->cr, scale, scale);
+  cairo_set_source_surface (doc->cr, image, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (doc->cr), CAIRO_FILTER_GOOD);
+  cairo_paint (doc->cr);
+  cairo_restore (doc->cr);
+  cairo_surface_destroy (image);
+  return options->logo_height * scale;
+}
+
+/* The company's name, address, contact and logo. Without them there is
+ * no header: a document headed by the program's name would pass for
+ * someone else's letterhead. */
 static void
 doc_header (Doc *doc, const CarePdfOptions *options)
 {
-  doc_para (doc, options->company_name, 16, TRUE);
-  if (options->company_address != NULL)
-    doc_para (doc, options->company_address, 9, FALSE);
-  if (options->company_contact != NULL)
-    doc_para (doc, options->company_contact, 9, FALSE);
-  doc_rule (doc);
+  double   top = doc->y;
+  double   logo_h = doc_logo (doc, options, 140, 56);
+  double   text_w = doc->width - 2 * MARGIN - (logo_h > 0 ? 152 : 0);
+  gboolean any = logo_h > 0;
+
+  if (options->company_name != NULL && *options->company_name != '\0')
+    {
+      doc_text_at (doc, options->company_name, 16, TRUE, MARGIN, text_w, PANGO_ALIGN_LEFT);
+      any = TRUE;
+    }
+  if (options->company_address != NULL && *options->company_address != '\0')
+    {
+      doc_text_at (doc, options->company_address, 9, FALSE, MARGIN, text_w, PANGO_ALIGN_LEFT);
+      any = TRUE;
+    }
+  if (options->company_contact != NULL && *options->company_contact != '\0')
+    {
+      doc_text_at (doc, options->company_contact, 9, FALSE, MARGIN, text_w, PANGO_ALIGN_LEFT);
+      any = TRUE;
+    }
+  doc->y = MAX (doc->y, top + logo_h);
+  if (any)
+    doc_rule (doc);
+}
+
+/* A large grey DRAFT across the page, under the text: a report not yet
+ * completed (and signed) must not pass for the final one. */
+static void
+doc_draft_mark (Doc *doc)
+{
+  /* A layout of its own: a page break comes in the middle of setting a
+   * paragraph, whose lines are still being read from the document's layout. */
+  PangoLayout          *layout = doc_create_layout (doc->cr);
+  PangoFontDescription *font = pango_font_description_from_string ("Sans Bold");
+  PangoRectangle        logical;
+
+  pango_font_description_set_absolute_size (font, 110 * PANGO_SCALE);
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  /* TRANSLATORS: across a visit report that is not completed yet; short, in capitals */
+  pango_layout_set_text (layout, C_ ("document", "DRAFT"), -1);
+  pango_layout_get_extents (layout, NULL, &logical);
+
+  cairo_save (doc->cr);
+  cairo_translate (doc->cr, doc->width / 2, doc->height / 2);
+  cairo_rotate (doc->cr, -G_PI / 5);
+  cairo_move_to (doc->cr, -(double) logical.width / PANGO_SCALE / 2,
+                 -(double) logical.height / PANGO_SCALE / 2);
+  cairo_set_source_rgba (doc->cr, 0.6, 0.6, 0.6, 0.4);
+  pango_cairo_show_layout (doc->cr, layout);
+  cairo_restore (doc->cr);
+
+  /* And plainly, in the top margin: read first, and by text extraction and
+   * screen readers, which skip text set at an angle. */
+  font = pango_font_description_from_string ("Sans Bold");
+  pango_font_description_set_absolute_size (font, 12 * PANGO_SCALE);
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  pango_layout_get_extents (layout, NULL, &logical);
+  cairo_save (doc->cr);
+  cairo_move_to (doc->cr, doc->width - MARGIN - (double) logical.width / PANGO_SCALE,
+                 MARGIN / 2 - 6);
+  cairo_set_source_rgb (doc->cr, 0.75, 0.11, 0.16);
+  pango_cairo_show_layout (doc->cr, layout);
+  cairo_restore (doc->cr);
+  g_object_unref (layout);
 }
 
 /* "Label: value" as one wrapped paragraph; nothing when there is no value. */
@@ -415,6 +515,7 @@ write_visit_report (
   g_autoptr (GPtrArray) parts = NULL;
   g_auto (CareVisitTotals) totals = { 0 };
   g_autofree char *date = NULL;
+  g_autofree char *reference = NULL;
   g_autofree char *product_line = NULL;
   const CareField *coverage_field =
       care_entity_lookup_field (care_record_get_entity (report), "coverage");
@@ -454,14 +555,28 @@ write_visit_report (
   else
     care_record_set_string (report, "coverage", care_visit_coverage_key (totals.coverage));
 
+  /* Completing the visit stores its totals: until then it is a draft. */
+  doc->draft = care_record_get_value (report, "total_cents") == NULL;
+  if (doc->draft)
+    doc_draft_mark (doc);
+
   doc_header (doc, options);
   doc_para (doc, _ ("Visit report"), 14, TRUE);
   doc_space (doc, 6);
 
+  reference = care_pdf_visit_reference (care_record_get_id (appointment));
+  doc_field (doc, _ ("Reference"), reference);
+  doc_field (doc, _ ("Visit type"),
+             care_field_choice_label (care_schema_field (CARE_ENTITY_APPOINTMENT, "kind"),
+                                      care_record_get_string (appointment, "kind")));
   date = care_format_document_date (care_record_get_string (report, "visit_date"));
   doc_field (doc, _ ("Date"), date);
   doc_field (doc, _ ("Customer"), care_record_get_string (customer, "name"));
-  doc_field (doc, _ ("Address"), care_record_get_string (appointment, "address"));
+  /* Where the visit was; the customer's own address when the booking had none. */
+  doc_field (doc, _ ("Address"),
+             care_record_get_string (appointment, "address") != NULL
+                 ? care_record_get_string (appointment, "address")
+                 : care_record_get_string (customer, "address"));
   if (product != NULL)
     {
       const char *model = care_record_get_string (product, "model");
@@ -553,6 +668,28 @@ write_visit_report (
 }
 
 /**
+ * care_pdf_visit_reference:
+ * @appointment_id: the visit's appointment
+ *
+ * The number a customer quotes about a visit: "V-" and the first eight
+ * hexadecimal digits of the appointment's id, in capitals. It is the same
+ * on every device and every print of the report, and needs no counter
+ * that offline devices would have to share.
+ *
+ * Returns: (transfer full): e.g. "V-3F2A9C01"
+ */
+char *
+care_pdf_visit_reference (const char *appointment_id)
+{
+  GString *ref = g_string_new ("V-");
+
+  for (const char *p = appointment_id; p != NULL && *p != '\0' && ref->len < 10; p++)
+    if (g_ascii_isxdigit (*p))
+      g_string_append_c (ref, g_ascii_toupper (*p));
+  return g_string_free (ref, FALSE);
+}
+
+/**
  * care_pdf_write_visit_report:
  * @file: where to write; replaced only when the whole document was written
  *
@@ -635,6 +772,37 @@ format_hours (gint64 minutes)
   }
 }
 
+/* Who trained the participant: the trainers of the sessions of the course
+ * they attended, "Ana Costa" or "Ana Costa, Rui Lopes"; NULL when none is
+ * on record. */
+static char *
+course_trainer (CareStore *store, const char *contact_id, const char *course_id)
+{
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt =
+      care_store_prepare (store,
+                          "SELECT DISTINCT st.name FROM enrolment e"
+                          " JOIN training_session s ON s.id = e.session_id"
+                          " JOIN staff st ON st.id = s.trainer_id"
+                          " WHERE e.contact_id = ?1 AND s.course_id = ?2 AND e.attended = 1"
+                          " AND " CARE_SQL_LIVE_IN ("e") " AND " CARE_SQL_LIVE_IN (
+                              "s") " AND " CARE_SQL_LIVE_IN ("st") " ORDER BY st.name",
+                          NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, contact_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, course_id, -1, SQLITE_TRANSIENT);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+
+  if (names->len == 0)
+    return NULL;
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (", ", (char **) names->pdata);
+}
+
 /**
  * care_pdf_write_certificate:
  *
@@ -658,6 +826,7 @@ care_pdf_write_certificate (CareStore            *store,
   g_autofree char *hours = NULL;
   g_autofree char *today = NULL;
   g_autofree char *issued = NULL;
+  g_autofree char *trainer = NULL;
   g_autofree char *today_iso = care_clock_today ();
   double           width = A4_LONG - 2 * MARGIN;
   Doc              doc;
@@ -693,6 +862,8 @@ care_pdf_write_certificate (CareStore            *store,
     /* TRANSLATORS: the first and last day of a course */
     dates = g_strdup_printf (_ ("from %s to %s"), first, last);
   hours = format_hours (attendance.minutes);
+  trainer = options->trainer != NULL ? g_strdup (options->trainer)
+                                     : course_trainer (store, contact_id, course_id);
   today = care_format_document_date (today_iso);
   /* TRANSLATORS: at the foot of a certificate */
   issued = g_strdup_printf (_ ("Issued on %s"), today);
@@ -700,8 +871,10 @@ care_pdf_write_certificate (CareStore            *store,
   if (!doc_open (&doc, file, A4_LONG, A4_SHORT, error))
     return FALSE;
 
-  doc_text_at (&doc, options->company_name, 14, TRUE, MARGIN, width, PANGO_ALIGN_CENTER);
-  doc.y += 40;
+  doc_logo (&doc, options, 140, 56);
+  if (options->company_name != NULL && *options->company_name != '\0')
+    doc_text_at (&doc, options->company_name, 14, TRUE, MARGIN, width, PANGO_ALIGN_CENTER);
+  doc.y = MAX (doc.y, MARGIN + 56) + 24;
   doc_text_at (&doc, _ ("Certificate of attendance"), 30, TRUE, MARGIN, width, PANGO_ALIGN_CENTER);
   doc.y += 30;
   doc_text_at (&doc, _ ("This certifies that"), 13, FALSE, MARGIN, width, PANGO_ALIGN_CENTER);
@@ -720,8 +893,25 @@ care_pdf_write_certificate (CareStore            *store,
     g_autofree char *line = g_strdup_printf (_ ("%s — %s"), dates, hours);
     doc_text_at (&doc, line, 13, FALSE, MARGIN, width, PANGO_ALIGN_CENTER);
   }
-  doc.y = A4_SHORT - MARGIN - 40;
-  doc_text_at (&doc, issued, 10, FALSE, MARGIN, width, PANGO_ALIGN_LEFT);
+  if (trainer != NULL)
+    {
+      g_autofree char *line = NULL;
+
+      doc.y += 6;
+      /* TRANSLATORS: on a certificate: "Trainer: Ana Costa" */
+      line = g_strdup_printf (_ ("Trainer: %s"), trainer);
+      doc_text_at (&doc, line, 12, FALSE, MARGIN, width, PANGO_ALIGN_CENTER);
+    }
+  doc.y = A4_SHORT - MARGIN - 52;
+  if (options->company_name != NULL && *options->company_name != '\0')
+    {
+      /* TRANSLATORS: at the foot of a certificate: "Issued by Padaria Lda on 3 December 2026" */
+      g_autofree char *by =
+          g_strdup_printf (_ ("Issued by %s on %s"), options->company_name, today);
+      doc_text_at (&doc, by, 10, FALSE, MARGIN, width, PANGO_ALIGN_LEFT);
+    }
+  else
+    doc_text_at (&doc, issued, 10, FALSE, MARGIN, width, PANGO_ALIGN_LEFT);
   if (options->company_address != NULL)
     doc_text_at (&doc, options->company_address, 9, FALSE, MARGIN, width, PANGO_ALIGN_LEFT);
 

@@ -7,11 +7,21 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  const char *company_name;    /* the header of every document */
+  const char *company_name;    /* nullable: the header of every document */
   const char *company_address; /* nullable */
   const char *company_contact; /* nullable: phone, email, web */
   const char *currency;        /* e.g. "EUR"; nullable */
+  /* nullable: the company's logo, as cairo's ARGB32 (premultiplied) pixels */
+  const unsigned char *logo_pixels;
+  int                  logo_width;
+  int                  logo_height;
+  int                  logo_stride;
+  /* nullable: the person who trained, on a certificate; else the trainer
+   * of the course's sessions the participant attended */
+  const char *trainer;
 } CarePdfOptions;
+
+char *care_pdf_visit_reference (const char *appointment_id);
 
 gboolean care_pdf_write_visit_report (CareStore            *store,
                                       const char           *report_id,

@@ -130,3 +130,29 @@ care_schedule_find_record_clashes (CareStore *store, CareRecord *record, GError 
       care_record_get_string (record, "start_at"), care_record_get_string (record, "end_at"),
       care_record_get_id (record), error);
 }
+
+/**
+ * care_schedule_usual_minutes:
+ * @kind: (nullable): an appointment's kind ("delivery", "repair"…)
+ *
+ * How long a visit or call of @kind usually takes: what a new booking's
+ * end is set to after its start. A call is short; an installation or a
+ * repair takes a morning's good part.
+ */
+int
+care_schedule_usual_minutes (const char *kind)
+{
+  static const struct
+  {
+    const char *kind;
+    int         minutes;
+  } usual[] = {
+    { "delivery", 60 }, { "installation", 120 },  { "maintenance", 90 },
+    { "repair", 120 },  { "follow_up_call", 15 },
+  };
+
+  for (guint i = 0; kind != NULL && i < G_N_ELEMENTS (usual); i++)
+    if (g_str_equal (kind, usual[i].kind))
+      return usual[i].minutes;
+  return 60;
+}

@@ -13,5 +13,6 @@ GPtrArray *care_schedule_find_clashes (CareStore  *store,
                                        const char *exclude_id,
                                        GError    **error);
 GPtrArray *care_schedule_find_record_clashes (CareStore *store, CareRecord *record, GError **error);
+int        care_schedule_usual_minutes (const char *kind);
 
 G_END_DECLS
