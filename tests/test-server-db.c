@@ -6,6 +6,7 @@
 
 #include "care-clock.h"
 #include "care-server-db.h"
+#include "care-server-store-sqlite.h"
 #include "care-server-log.h"
 #include "care-server-login-queue.h"
 #include "care-server-sync.h"
@@ -123,7 +124,7 @@ test_unique_check_uses_index (void)
       if (entities[i]->unique_field == NULL)
         continue;
 
-      sql = care_server_sync_unique_sql (entities[i]);
+      sql = care_server_store_sqlite_unique_sql (entities[i]->unique_field);
       plan_sql = g_strconcat ("EXPLAIN QUERY PLAN ", sql, NULL);
       stmt = care_server_db_prepare (db, plan_sql, &error);
       g_assert_no_error (error);
@@ -203,7 +204,7 @@ fail (CareServerThrottle *throttle, const char *username, const char *address, g
 typedef struct
 {
   char               *path;
-  CareServerDb       *db;
+  CareServerStore    *store;
   CareServerThrottle *throttle;
 } ThrottleFixture;
 
@@ -214,16 +215,16 @@ throttle_setup (ThrottleFixture *f, gconstpointer data)
 
   clock_set (1800000000); /* 2027-01-15 */
   f->path = temp_db ("throttle.db");
-  f->db = care_server_db_new (f->path, &error);
+  f->store = care_server_store_sqlite_new (f->path, &error);
   g_assert_no_error (error);
-  f->throttle = care_server_throttle_new (f->db);
+  f->throttle = care_server_throttle_new (f->store);
 }
 
 static void
 throttle_teardown (ThrottleFixture *f, gconstpointer data)
 {
   g_clear_object (&f->throttle);
-  g_clear_object (&f->db);
+  g_clear_object (&f->store);
   remove_db (f->path);
   g_free (f->path);
 }
@@ -335,23 +336,34 @@ test_throttle_prune (ThrottleFixture *f, gconstpointer data)
   care_server_throttle_note_attempt (f->throttle, "bob", "192.0.2.2");
   care_server_throttle_note_success (f->throttle, "bob", "192.0.2.2");
   /* Ana's pair, address and name; Bob's success left nothing behind. */
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM login_throttle"), ==, 3);
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM login_known"), ==, 1);
+  g_assert_cmpint (query_int (care_server_store_sqlite_get_db (CARE_SERVER_STORE_SQLITE (f->store)),
+                              "SELECT count(*) FROM login_throttle"),
+                   ==, 3);
+  g_assert_cmpint (query_int (care_server_store_sqlite_get_db (CARE_SERVER_STORE_SQLITE (f->store)),
+                              "SELECT count(*) FROM login_known"),
+                   ==, 1);
 
   clock_advance (2 * 60 * 60);
   care_server_throttle_prune (f->throttle);
   /* The address row (an hour) is gone; the others (a day) stay. */
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM login_throttle WHERE username = ''"), ==,
-                   0);
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM login_throttle"), ==, 2);
+  g_assert_cmpint (query_int (care_server_store_sqlite_get_db (CARE_SERVER_STORE_SQLITE (f->store)),
+                              "SELECT count(*) FROM login_throttle WHERE username = ''"),
+                   ==, 0);
+  g_assert_cmpint (query_int (care_server_store_sqlite_get_db (CARE_SERVER_STORE_SQLITE (f->store)),
+                              "SELECT count(*) FROM login_throttle"),
+                   ==, 2);
 
   clock_advance (24 * 60 * 60);
   care_server_throttle_prune (f->throttle);
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM login_throttle"), ==, 0);
+  g_assert_cmpint (query_int (care_server_store_sqlite_get_db (CARE_SERVER_STORE_SQLITE (f->store)),
+                              "SELECT count(*) FROM login_throttle"),
+                   ==, 0);
 
   clock_advance (CARE_SERVER_THROTTLE_KNOWN_DAYS * 24 * 60 * 60);
   care_server_throttle_prune (f->throttle);
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM login_known"), ==, 0);
+  g_assert_cmpint (query_int (care_server_store_sqlite_get_db (CARE_SERVER_STORE_SQLITE (f->store)),
+                              "SELECT count(*) FROM login_known"),
+                   ==, 0);
 }
 
 static void

@@ -30,7 +30,6 @@ struct _CareServerDb
 };
 
 G_DEFINE_FINAL_TYPE (CareServerDb, care_server_db, G_TYPE_OBJECT)
-G_DEFINE_QUARK (care_server_db_error_quark, care_server_db_error)
 
 /* Migrations, oldest first. A shipped migration is never edited. */
 static const char migration_1[] =
@@ -480,4 +479,21 @@ care_server_db_get_instance_id (CareServerDb *self)
 {
   g_return_val_if_fail (CARE_IS_SERVER_DB (self), NULL);
   return self->instance_id;
+}
+
+/* Reads the instance id again, after a copy replaced it. */
+gboolean
+care_server_db_reload_instance_id (CareServerDb *self, GError **error)
+{
+  g_return_val_if_fail (CARE_IS_SERVER_DB (self), FALSE);
+
+  g_clear_pointer (&self->instance_id, g_free);
+  return load_instance_id (self, error);
+}
+
+sqlite3 *
+care_server_db_get_handle (CareServerDb *self)
+{
+  g_return_val_if_fail (CARE_IS_SERVER_DB (self), NULL);
+  return self->db;
 }

@@ -38,11 +38,11 @@ struct _CareServerThrottle
 {
   GObject parent_instance;
 
-  CareServerDb *db;                                       /* owned */
-  gint64        global[CARE_SERVER_THROTTLE_GLOBAL_FREE]; /* latest failure times, a ring */
-  guint         global_next;
-  guint         global_count;
-  gint64        pruned_at;
+  CareServerStore *store;                                    /* owned */
+  gint64           global[CARE_SERVER_THROTTLE_GLOBAL_FREE]; /* latest failure times, a ring */
+  guint            global_next;
+  guint            global_count;
+  gint64           pruned_at;
 };
 
 G_DEFINE_FINAL_TYPE (CareServerThrottle, care_server_throttle, G_TYPE_OBJECT)
@@ -52,7 +52,7 @@ care_server_throttle_dispose (GObject *object)
 {
   CareServerThrottle *self = CARE_SERVER_THROTTLE (object);
 
-  g_clear_object (&self->db);
+  g_clear_object (&self->store);
 
   G_OBJECT_CLASS (care_server_throttle_parent_class)->dispose (object);
 }
@@ -71,14 +71,14 @@ care_server_throttle_init (CareServerThrottle *self)
 }
 
 CareServerThrottle *
-care_server_throttle_new (CareServerDb *db)
+care_server_throttle_new (CareServerStore *store)
 {
   CareServerThrottle *self;
 
-  g_return_val_if_fail (CARE_IS_SERVER_DB (db), NULL);
+  g_return_val_if_fail (CARE_IS_SERVER_STORE (store), NULL);
 
   self = g_object_new (CARE_TYPE_SERVER_THROTTLE, NULL);
-  self->db = g_object_ref (db);
+  self->store = g_object_ref (store);
 
   return self;
 }
@@ -93,26 +93,19 @@ failures (CareServerThrottle *self,
           gint64              now,
           gint64             *out_last)
 {
-  sqlite3_stmt *stmt;
-  gint64        n = 0;
+  g_autoptr (GError) error = NULL;
+  gint64 n = 0, last = 0;
 
   *out_last = 0;
-  stmt = care_server_db_prepare (self->db,
-                                 "SELECT failures, last_failure_at FROM login_throttle "
-                                 "WHERE username = ? AND address = ?",
-                                 NULL);
-  if (stmt == NULL)
+  if (!care_server_store_throttle_get (self->store, username, address, &n, &last, &error))
+    {
+      g_warning ("Cannot read the failed sign-ins: %s", error->message);
+      return 0;
+    }
+  if (last <= now - window)
     return 0;
 
-  sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, address, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int64 (stmt, 1) > now - window)
-    {
-      n = sqlite3_column_int64 (stmt, 0);
-      *out_last = sqlite3_column_int64 (stmt, 1);
-    }
-  sqlite3_reset (stmt);
-
+  *out_last = last;
   return n;
 }
 
@@ -134,21 +127,12 @@ wait_for (gint64 n, gint64 last, guint free_failures, gint64 now)
 static gboolean
 is_known (CareServerThrottle *self, const char *username, const char *address, gint64 now)
 {
-  sqlite3_stmt *stmt;
-  gboolean      known;
+  g_autoptr (GError) error = NULL;
+  gboolean known = FALSE;
 
-  stmt = care_server_db_prepare (self->db,
-                                 "SELECT 1 FROM login_known WHERE username = ? AND address = ? "
-                                 "AND last_success_at > ?",
-                                 NULL);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, address, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 3, now - KNOWN_WINDOW);
-  known = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_reset (stmt);
+  if (!care_server_store_is_known (self->store, username, address, now - KNOWN_WINDOW, &known,
+                                   &error))
+    g_warning ("Cannot read the known sign-ins: %s", error->message);
 
   return known;
 }
@@ -216,24 +200,8 @@ bump (
     CareServerThrottle *self, const char *username, const char *address, gint64 window, gint64 now)
 {
   g_autoptr (GError) error = NULL;
-  sqlite3_stmt *stmt;
 
-  stmt = care_server_db_prepare (self->db,
-                                 "INSERT INTO login_throttle (username, address, failures, "
-                                 "last_failure_at) VALUES (?1, ?2, 1, ?3) "
-                                 "ON CONFLICT (username, address) DO UPDATE SET failures = "
-                                 "CASE WHEN last_failure_at > ?4 THEN failures + 1 ELSE 1 END, "
-                                 "last_failure_at = ?3",
-                                 &error);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 2, address, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 3, now);
-      sqlite3_bind_int64 (stmt, 4, now - window);
-      care_server_db_step_done (self->db, stmt, &error);
-    }
-
+  care_server_store_throttle_bump (self->store, username, address, now, now - window, &error);
   if (error != NULL)
     g_warning ("Cannot count a failed sign-in: %s", error->message);
 }
@@ -287,8 +255,7 @@ care_server_throttle_note_success (CareServerThrottle *self,
                                    const char         *address)
 {
   g_autoptr (GError) error = NULL;
-  gint64        now = care_clock_now_unix ();
-  sqlite3_stmt *stmt;
+  gint64 now = care_clock_now_unix ();
 
   g_return_if_fail (CARE_IS_SERVER_THROTTLE (self));
 
@@ -301,58 +268,9 @@ care_server_throttle_note_success (CareServerThrottle *self,
       self->global_count--;
     }
 
-  stmt = care_server_db_prepare (
-      self->db, "DELETE FROM login_throttle WHERE username = ? AND address = ?", &error);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 2, address, -1, SQLITE_TRANSIENT);
-      care_server_db_step_done (self->db, stmt, &error);
-    }
-
   /* The address and the name keep their other failures; a row left
    * with none goes. */
-  stmt = error == NULL
-             ? care_server_db_prepare (self->db,
-                                       "UPDATE login_throttle SET failures = max (failures - 1, 0) "
-                                       "WHERE (username = ?1 AND address = '') "
-                                       "OR (username = '' AND address = ?2)",
-                                       &error)
-             : NULL;
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 2, address, -1, SQLITE_TRANSIENT);
-      care_server_db_step_done (self->db, stmt, &error);
-    }
-  stmt = error == NULL ? care_server_db_prepare (self->db,
-                                                 "DELETE FROM login_throttle WHERE failures = 0 "
-                                                 "AND ((username = ?1 AND address = '') "
-                                                 "OR (username = '' AND address = ?2))",
-                                                 &error)
-                       : NULL;
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 2, address, -1, SQLITE_TRANSIENT);
-      care_server_db_step_done (self->db, stmt, &error);
-    }
-
-  stmt = error == NULL ? care_server_db_prepare (self->db,
-                                                 "INSERT INTO login_known (username, address, "
-                                                 "last_success_at) VALUES (?1, ?2, ?3) "
-                                                 "ON CONFLICT (username, address) DO UPDATE SET "
-                                                 "last_success_at = ?3",
-                                                 &error)
-                       : NULL;
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 2, address, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 3, now);
-      care_server_db_step_done (self->db, stmt, &error);
-    }
-
+  care_server_store_throttle_success (self->store, username, address, now, &error);
   if (error != NULL)
     g_warning ("Cannot record a sign-in: %s", error->message);
 
@@ -364,31 +282,13 @@ void
 care_server_throttle_prune (CareServerThrottle *self)
 {
   g_autoptr (GError) error = NULL;
-  gint64        now = care_clock_now_unix ();
-  sqlite3_stmt *stmt;
+  gint64 now = care_clock_now_unix ();
 
   g_return_if_fail (CARE_IS_SERVER_THROTTLE (self));
 
   self->pruned_at = now;
-  stmt = care_server_db_prepare (self->db,
-                                 "DELETE FROM login_throttle WHERE last_failure_at <= ?1 "
-                                 "OR (username = '' AND last_failure_at <= ?2)",
-                                 &error);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_int64 (stmt, 1, now - MAX (PAIR_WINDOW, NAME_WINDOW));
-      sqlite3_bind_int64 (stmt, 2, now - ADDRESS_WINDOW);
-      care_server_db_step_done (self->db, stmt, &error);
-    }
-
-  stmt = error == NULL ? care_server_db_prepare (
-                             self->db, "DELETE FROM login_known WHERE last_success_at <= ?", &error)
-                       : NULL;
-  if (stmt != NULL)
-    {
-      sqlite3_bind_int64 (stmt, 1, now - KNOWN_WINDOW);
-      care_server_db_step_done (self->db, stmt, &error);
-    }
+  care_server_store_throttle_prune (self->store, now - MAX (PAIR_WINDOW, NAME_WINDOW),
+                                    now - ADDRESS_WINDOW, now - KNOWN_WINDOW, &error);
 
   if (error != NULL)
     g_warning ("Cannot prune old sign-in records: %s", error->message);
