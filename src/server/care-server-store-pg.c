@@ -195,7 +195,11 @@ query (CareServerStorePg *self, const char *sql, int n, const char *const *param
   if (PQstatus (self->conn) != CONNECTION_OK && !self->in_transaction)
     PQreset (self->conn);
 
-  res = PQexecParams (self->conn, sql, n, NULL, params, NULL, NULL, 0);
+  /* Without parameters, several statements may go at once (migrations). */
+  if (n == 0)
+    res = PQexec (self->conn, sql);
+  else
+    res = PQexecParams (self->conn, sql, n, NULL, params, NULL, NULL, 0);
   status = PQresultStatus (res);
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
     return res;
