@@ -133,10 +133,6 @@ static const char *const migrations[] = {
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CARE_SERVER_STORE_PG_SCHEMA_VERSION);
 
-/* The calendar feed ids given out so far, which `migrate` carries over
- * beside meta's rows: a revoked feed's id is never given again. */
-#define FEED_ID_KEY "calendar_feeds_last_id"
-
 static const char *
 i64 (char buf[24], gint64 value)
 {
@@ -907,7 +903,7 @@ pg_dump (CareServerStore       *self,
                    0, NULL, error);
       if (res == NULL)
         return FALSE;
-      values[0] = FEED_ID_KEY;
+      values[0] = CARE_SERVER_STORE_FEED_ID_KEY;
       values[1] = PQgetvalue (res, 0, 0);
       ok = func (values, user_data, error);
       PQclear (res);
@@ -941,7 +937,8 @@ pg_load (CareServerStore     *self,
   g_autoptr (GString) sql = g_string_new (NULL);
   guint n = g_strv_length ((char **) info->columns);
 
-  if (table == CARE_SERVER_STORE_TABLE_META && strcmp (values[0], FEED_ID_KEY) == 0)
+  if (table == CARE_SERVER_STORE_TABLE_META &&
+      strcmp (values[0], CARE_SERVER_STORE_FEED_ID_KEY) == 0)
     {
       /* setval () refuses 0: an unused sequence is simply left alone. */
       if (g_ascii_strtoll (values[1], NULL, 10) <= 0)

@@ -1015,6 +1015,27 @@ sqlite_dump (CareServerStore       *self,
   gboolean                ok = TRUE;
   int                     rc;
 
+  /* The feed ids given out so far (AUTOINCREMENT keeps them here). */
+  if (table == CARE_SERVER_STORE_TABLE_META)
+    {
+      g_autofree char *last = NULL;
+      gboolean         row;
+
+      stmt = care_server_db_prepare (DB (self),
+                                     "SELECT coalesce ((SELECT seq FROM sqlite_sequence "
+                                     "WHERE name = 'calendar_feeds'), 0)",
+                                     error);
+      if (stmt == NULL || !step_row (self, stmt, &row, error))
+        return FALSE;
+      last = column_dup (stmt, 0);
+      sqlite3_reset (stmt);
+      values[0] = CARE_SERVER_STORE_FEED_ID_KEY;
+      values[1] = last;
+      if (!func (values, user_data, error))
+        return FALSE;
+      stmt = NULL;
+    }
+
   rc = sqlite3_prepare_v2 (care_server_db_get_handle (DB (self)), sql, -1, &stmt, NULL);
   if (rc != SQLITE_OK)
     return care_server_db_set_error (DB (self), rc, error);
@@ -1043,6 +1064,30 @@ sqlite_load (CareServerStore     *self,
   g_autoptr (GString) sql = g_string_new (NULL);
   guint         n = g_strv_length ((char **) info->columns);
   sqlite3_stmt *stmt;
+
+  if (table == CARE_SERVER_STORE_TABLE_META &&
+      strcmp (values[0], CARE_SERVER_STORE_FEED_ID_KEY) == 0)
+    {
+      stmt = care_server_db_prepare (DB (self),
+                                     "UPDATE sqlite_sequence SET seq = ?1 "
+                                     "WHERE name = 'calendar_feeds'; ",
+                                     error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, values[1]);
+      if (!care_server_db_step_done (DB (self), stmt, error))
+        return FALSE;
+      if (sqlite3_changes (care_server_db_get_handle (DB (self))) > 0 ||
+          g_ascii_strtoll (values[1], NULL, 10) <= 0)
+        return TRUE;
+      stmt = care_server_db_prepare (
+          DB (self), "INSERT INTO sqlite_sequence (name, seq) VALUES ('calendar_feeds', ?1)",
+          error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, values[1]);
+      return care_server_db_step_done (DB (self), stmt, error);
+    }
 
   /* meta's rows exist from migration 1 on: replace them. */
   g_string_append_printf (sql, "INSERT OR REPLACE INTO %s (%s) VALUES (", info->name, columns);

@@ -98,6 +98,10 @@ typedef struct
 
 const CareServerStoreTableInfo *care_server_store_table_info (CareServerStoreTable table);
 
+/* Dumps of meta carry one more row, first: the last calendar feed id given
+ * out, which a revoked feed's row no longer shows and no new feed may reuse. */
+#define CARE_SERVER_STORE_FEED_ID_KEY "calendar_feeds_last_id"
+
 /* One row of a table as text, NULL for SQL NULL, in the columns' order. */
 typedef gboolean (*CareServerStoreRowFunc) (const char *const *values,
                                             gpointer           user_data,

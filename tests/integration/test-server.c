@@ -16,9 +16,9 @@
 #include <string.h>
 #ifdef __linux__
 #include <sys/prctl.h>
+#endif
 
 #include "care-test-db.h"
-#endif
 
 #define PASSWORD "correct horse battery"
 
