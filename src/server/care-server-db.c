@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "care-server-db.h"
+#include "care-store.h"
 
 struct _CareServerDb
 {
@@ -182,29 +183,21 @@ care_server_db_init (CareServerDb *self)
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
 }
 
+/* The server's codes are the client store's (care_store_error_code_for_sqlite()). */
+G_STATIC_ASSERT ((int) CARE_SERVER_STORE_ERROR_FAILED == (int) CARE_STORE_ERROR_FAILED);
+G_STATIC_ASSERT ((int) CARE_SERVER_STORE_ERROR_BUSY == (int) CARE_STORE_ERROR_BUSY);
+G_STATIC_ASSERT ((int) CARE_SERVER_STORE_ERROR_CONSTRAINT == (int) CARE_STORE_ERROR_CONSTRAINT);
+G_STATIC_ASSERT ((int) CARE_SERVER_STORE_ERROR_CORRUPT == (int) CARE_STORE_ERROR_CORRUPT);
+
 /* Maps an SQLite result code to CARE_SERVER_DB_ERROR; always returns FALSE. */
 gboolean
 care_server_db_set_error (CareServerDb *self, int rc, GError **error)
 {
-  int code;
+  int code = (int) care_store_error_code_for_sqlite (rc);
 
-  switch (rc & 0xff)
-    {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      code = CARE_SERVER_DB_ERROR_BUSY;
-      break;
-    case SQLITE_CONSTRAINT:
-      code = CARE_SERVER_DB_ERROR_CONSTRAINT;
-      break;
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      code = CARE_SERVER_DB_ERROR_CORRUPT;
-      break;
-    default:
-      code = CARE_SERVER_DB_ERROR_FAILED;
-      break;
-    }
+  /* The server interrupts no statement: anything else is a failure. */
+  if (code > CARE_SERVER_DB_ERROR_CORRUPT)
+    code = CARE_SERVER_DB_ERROR_FAILED;
 
   g_set_error (error, CARE_SERVER_DB_ERROR, code, _ ("Database error: %s"),
                self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));

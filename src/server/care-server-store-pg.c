@@ -33,8 +33,9 @@ struct _CareServerStorePg
 {
   CareServerStore parent_instance;
 
-  PGconn  *conn;
-  gboolean in_transaction;
+  PGconn     *conn;
+  GHashTable *statements; /* SQL text -> the name it is prepared under */
+  gboolean    in_transaction;
 };
 
 G_DEFINE_FINAL_TYPE (CareServerStorePg, care_server_store_pg, CARE_TYPE_SERVER_STORE)
@@ -187,15 +188,40 @@ query (CareServerStorePg *self, const char *sql, int n, const char *const *param
   ExecStatusType status;
 
   /* A connection lost between transactions (a restarted database) is
-   * opened again; inside one, the transaction is lost anyway. */
+   * opened again, without the statements prepared on it; inside one, the
+   * transaction is lost anyway. */
   if (PQstatus (self->conn) != CONNECTION_OK && !self->in_transaction)
-    PQreset (self->conn);
+    {
+      PQreset (self->conn);
+      g_hash_table_remove_all (self->statements);
+    }
 
-  /* Without parameters, several statements may go at once (migrations). */
+  /* Without parameters, several statements may go at once (migrations).
+   * With, each is prepared once per connection and reused. */
   if (n == 0)
     res = PQexec (self->conn, sql);
   else
-    res = PQexecParams (self->conn, sql, n, NULL, params, NULL, NULL, 0);
+    {
+      const char *name = g_hash_table_lookup (self->statements, sql);
+
+      if (name == NULL)
+        {
+          g_autofree char *new_name =
+              g_strdup_printf ("care_%u", g_hash_table_size (self->statements) + 1);
+
+          res = PQprepare (self->conn, new_name, sql, n, NULL);
+          if (PQresultStatus (res) != PGRES_COMMAND_OK)
+            {
+              set_error (self, res, error);
+              PQclear (res);
+              return NULL;
+            }
+          PQclear (res);
+          name = new_name;
+          g_hash_table_insert (self->statements, g_strdup (sql), g_steal_pointer (&new_name));
+        }
+      res = PQexecPrepared (self->conn, name, n, params, NULL, NULL, 0);
+    }
   status = PQresultStatus (res);
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
     return res;
@@ -1091,6 +1117,7 @@ care_server_store_pg_finalize (GObject *object)
   CareServerStorePg *self = CARE_SERVER_STORE_PG (object);
 
   g_clear_pointer (&self->conn, PQfinish);
+  g_clear_pointer (&self->statements, g_hash_table_unref);
 
   G_OBJECT_CLASS (care_server_store_pg_parent_class)->finalize (object);
 }
@@ -1144,6 +1171,7 @@ care_server_store_pg_class_init (CareServerStorePgClass *klass)
 static void
 care_server_store_pg_init (CareServerStorePg *self)
 {
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 /**
