@@ -349,6 +349,32 @@ pg_load_record (
   return record;
 }
 
+/* A PostgreSQL array literal of the strings at @offset in each of @refs. */
+static char *
+array_literal (const CareServerStoreRef *refs, guint n_refs, gsize offset)
+{
+  GString *out = g_string_new ("{");
+
+  for (guint i = 0; i < n_refs; i++)
+    {
+      const char *s = G_STRUCT_MEMBER (const char *, &refs[i], offset);
+
+      g_string_append (out, i == 0 ? "\"" : ",\"");
+      for (const char *p = s; *p != '\0'; p++)
+        {
+          if (*p == '"' || *p == '\\')
+            g_string_append_c (out, '\\');
+          g_string_append_c (out, *p);
+        }
+      g_string_append_c (out, '"');
+    }
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+/* One statement, so one round trip: the next sequence number (the
+ * counter's row is locked since the transaction began), the record, and
+ * its references (those no longer held deleted, the others upserted). */
 static gint64
 pg_write_record (CareServerStore          *self,
                  const char               *entity,
@@ -361,41 +387,54 @@ pg_write_record (CareServerStore          *self,
                  guint                     n_refs,
                  GError                  **error)
 {
-  char      b_rev[24], b_seq[24], b_user[24];
+  char             b_rev[24], b_user[24];
+  g_autofree char *ref_fields = NULL;
+  g_autofree char *ref_entities = NULL;
+  g_autofree char *ref_ids = NULL;
+  g_autoptr (GString) ref_owned = g_string_new ("{");
   PGresult *res;
   gint64    seq;
 
-  /* The counter's row is locked since the transaction began. */
-  res = query (PG (self),
-               "UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'seq' "
-               "RETURNING value::bigint",
-               0, NULL, error);
+  ref_fields = array_literal (refs, n_refs, G_STRUCT_OFFSET (CareServerStoreRef, field));
+  ref_entities = array_literal (refs, n_refs, G_STRUCT_OFFSET (CareServerStoreRef, target_entity));
+  ref_ids = array_literal (refs, n_refs, G_STRUCT_OFFSET (CareServerStoreRef, target_id));
+  for (guint i = 0; i < n_refs; i++)
+    g_string_append (ref_owned,
+                     i == 0 ? (refs[i].owned ? "1" : "0") : (refs[i].owned ? ",1" : ",0"));
+  g_string_append_c (ref_owned, '}');
+
+  res = QUERY (self,
+               "WITH s AS (UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'seq' "
+               "RETURNING value::bigint AS seq), "
+               "r AS (INSERT INTO record (entity, id, rev, deleted, fields, seq, created_at, "
+               "updated_at, updated_by) SELECT $1, $2, $3::bigint, $4::integer, $5, s.seq, $6, $6, "
+               "$7::bigint FROM s ON CONFLICT (entity, id) DO UPDATE SET rev = excluded.rev, "
+               "deleted = excluded.deleted, fields = excluded.fields, seq = excluded.seq, "
+               "updated_at = excluded.updated_at, updated_by = excluded.updated_by "
+               "RETURNING seq), "
+               "d AS (DELETE FROM ref WHERE entity = $1 AND id = $2 "
+               "AND NOT (field = ANY ($8::text[]))), "
+               "i AS (INSERT INTO ref (entity, id, field, target_entity, target_id, owned) "
+               "SELECT $1, $2, u.f, u.te, u.ti, u.o "
+               "FROM unnest ($8::text[], $9::text[], $10::text[], $11::integer[]) "
+               "AS u (f, te, ti, o) "
+               "ON CONFLICT (entity, id, field) DO UPDATE SET target_entity = "
+               "excluded.target_entity, target_id = excluded.target_id, owned = excluded.owned) "
+               "SELECT seq FROM r",
+               error, entity, id, i64 (b_rev, rev), fields == NULL ? "1" : "0", fields, now,
+               user_id > 0 ? i64 (b_user, user_id) : NULL, ref_fields, ref_entities, ref_ids,
+               ref_owned->str);
   if (res == NULL)
     return -1;
+  if (PQntuples (res) != 1)
+    {
+      PQclear (res);
+      g_set_error_literal (error, CARE_SERVER_STORE_ERROR, CARE_SERVER_STORE_ERROR_CORRUPT,
+                           _ ("The database has no commit sequence counter"));
+      return -1;
+    }
   seq = value_i64 (res, 0, 0);
   PQclear (res);
-
-  if (!EXEC (self,
-             "INSERT INTO record (entity, id, rev, deleted, fields, seq, created_at, updated_at, "
-             "updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) "
-             "ON CONFLICT (entity, id) DO UPDATE SET rev = excluded.rev, "
-             "deleted = excluded.deleted, fields = excluded.fields, seq = excluded.seq, "
-             "updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-             error, entity, id, i64 (b_rev, rev), fields == NULL ? "1" : "0", fields,
-             i64 (b_seq, seq), now, user_id > 0 ? i64 (b_user, user_id) : NULL))
-    return -1;
-
-  if (!EXEC (self, "DELETE FROM ref WHERE entity = $1 AND id = $2", error, entity, id))
-    return -1;
-
-  for (guint i = 0; i < n_refs; i++)
-    if (!EXEC (self,
-               "INSERT INTO ref (entity, id, field, target_entity, target_id, owned) "
-               "VALUES ($1, $2, $3, $4, $5, $6)",
-               error, entity, id, refs[i].field, refs[i].target_entity, refs[i].target_id,
-               refs[i].owned ? "1" : "0"))
-      return -1;
-
   return seq;
 }
 
