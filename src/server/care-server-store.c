@@ -698,10 +698,13 @@ care_server_store_copy (CareServerStore *from, CareServerStore *to, GString *rep
 
       if (n_from != n_to || strcmp (sum_from, sum_to) != 0)
         {
+          g_autofree char *rows_from = g_strdup_printf ("%" G_GUINT64_FORMAT, n_from);
+          g_autofree char *rows_to = g_strdup_printf ("%" G_GUINT64_FORMAT, n_to);
+
           g_set_error (error, CARE_SERVER_STORE_ERROR, CARE_SERVER_STORE_ERROR_MISMATCH,
-                       _ ("The copy of the table %s does not match (%" G_GUINT64_FORMAT
-                          " rows, %" G_GUINT64_FORMAT " copied); nothing was copied"),
-                       tables[t].name, n_from, n_to);
+                       _ ("The copy of the table %s does not match (%s rows, %s copied); nothing "
+                          "was copied"),
+                       tables[t].name, rows_from, rows_to);
           goto failed;
         }
       if (report != NULL)
