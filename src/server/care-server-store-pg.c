@@ -35,6 +35,7 @@ struct _CareServerStorePg
 
   PGconn     *conn;
   GHashTable *statements; /* SQL text -> the name it is prepared under */
+  GPtrArray  *deferred;   /* static SQL without parameters, sent with the next query */
   gboolean    in_transaction;
 };
 
@@ -180,6 +181,84 @@ set_error (CareServerStorePg *self, PGresult *res, GError **error)
   return FALSE;
 }
 
+/* The name @sql is prepared under on this connection, preparing it first. */
+static const char *
+prepared (CareServerStorePg *self, const char *sql, int n, GError **error)
+{
+  const char      *name = g_hash_table_lookup (self->statements, sql);
+  g_autofree char *new_name = NULL;
+  PGresult        *res;
+
+  if (name != NULL)
+    return name;
+
+  new_name = g_strdup_printf ("care_%u", g_hash_table_size (self->statements) + 1);
+  res = PQprepare (self->conn, new_name, sql, n, NULL);
+  if (PQresultStatus (res) != PGRES_COMMAND_OK)
+    {
+      set_error (self, res, error);
+      PQclear (res);
+      return NULL;
+    }
+  PQclear (res);
+
+  name = new_name;
+  g_hash_table_insert (self->statements, g_strdup (sql), g_steal_pointer (&new_name));
+  return name;
+}
+
+/* Sends the deferred commands and then the prepared statement @name in
+ * one pipeline, one round trip; returns the statement's result, or NULL
+ * and the first error. */
+static PGresult *
+exec_pipelined (
+    CareServerStorePg *self, const char *name, int n, const char *const *params, GError **error)
+{
+  PGresult *last = NULL;
+  gboolean  failed = FALSE;
+  guint     n_commands = self->deferred->len + 1;
+
+  if (!PQenterPipelineMode (self->conn))
+    {
+      set_error (self, NULL, error);
+      return NULL;
+    }
+  for (guint i = 0; i < self->deferred->len; i++)
+    PQsendQueryParams (self->conn, g_ptr_array_index (self->deferred, i), 0, NULL, NULL, NULL, NULL,
+                       0);
+  g_ptr_array_set_size (self->deferred, 0);
+  PQsendQueryPrepared (self->conn, name, n, params, NULL, NULL, 0);
+  PQpipelineSync (self->conn);
+
+  for (guint i = 0; i < n_commands; i++)
+    {
+      PGresult      *res = PQgetResult (self->conn);
+      ExecStatusType status = PQresultStatus (res);
+
+      if (!failed && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+        {
+          failed = TRUE;
+          set_error (self, res, error);
+        }
+      if (i == n_commands - 1 && !failed)
+        last = res;
+      else
+        PQclear (res);
+      /* Each command's results end with NULL. */
+      while ((res = PQgetResult (self->conn)) != NULL)
+        PQclear (res);
+    }
+
+  {
+    PGresult *sync = PQgetResult (self->conn);
+
+    PQclear (sync);
+  }
+  PQexitPipelineMode (self->conn);
+
+  return last;
+}
+
 /* Runs @sql with text parameters; NULL (and @error set) unless it succeeded. */
 static PGresult *
 query (CareServerStorePg *self, const char *sql, int n, const char *const *params, GError **error)
@@ -194,34 +273,40 @@ query (CareServerStorePg *self, const char *sql, int n, const char *const *param
     {
       PQreset (self->conn);
       g_hash_table_remove_all (self->statements);
+      g_ptr_array_set_size (self->deferred, 0);
     }
 
-  /* Without parameters, several statements may go at once (migrations).
-   * With, each is prepared once per connection and reused. */
+  /* Without parameters, several statements may go at once (migrations,
+   * and deferred commands before this one). With, each is prepared once
+   * per connection and reused, and deferred commands go in one pipeline
+   * with it. */
   if (n == 0)
-    res = PQexec (self->conn, sql);
+    {
+      if (self->deferred->len > 0)
+        {
+          g_autoptr (GString) text = g_string_new (NULL);
+
+          for (guint i = 0; i < self->deferred->len; i++)
+            g_string_append_printf (text, "%s; ",
+                                    (const char *) g_ptr_array_index (self->deferred, i));
+          g_string_append (text, sql);
+          g_ptr_array_set_size (self->deferred, 0);
+          res = PQexec (self->conn, text->str);
+        }
+      else
+        res = PQexec (self->conn, sql);
+    }
   else
     {
-      const char *name = g_hash_table_lookup (self->statements, sql);
+      const char *name = prepared (self, sql, n, error);
 
       if (name == NULL)
-        {
-          g_autofree char *new_name =
-              g_strdup_printf ("care_%u", g_hash_table_size (self->statements) + 1);
-
-          res = PQprepare (self->conn, new_name, sql, n, NULL);
-          if (PQresultStatus (res) != PGRES_COMMAND_OK)
-            {
-              set_error (self, res, error);
-              PQclear (res);
-              return NULL;
-            }
-          PQclear (res);
-          name = new_name;
-          g_hash_table_insert (self->statements, g_strdup (sql), g_steal_pointer (&new_name));
-        }
+        return NULL;
+      if (self->deferred->len > 0)
+        return exec_pipelined (self, name, n, params, error);
       res = PQexecPrepared (self->conn, name, n, params, NULL, NULL, 0);
     }
+
   status = PQresultStatus (res);
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
     return res;
@@ -253,15 +338,13 @@ pg_ping (CareServerStore *self, GError **error)
   return exec (PG (self), "SELECT 1", 0, NULL, error);
 }
 
+/* The write lock, taken as the transaction begins: see the top of this file. */
 static gboolean
 pg_begin (CareServerStore *self, GError **error)
 {
-  if (!exec (PG (self), "BEGIN", 0, NULL, error))
-    return FALSE;
   PG (self)->in_transaction = TRUE;
-
-  /* The write lock: see the top of this file. */
-  if (!exec (PG (self), "SELECT value FROM meta WHERE key = 'seq' FOR UPDATE", 0, NULL, error))
+  if (!exec (PG (self), "BEGIN; SELECT value FROM meta WHERE key = 'seq' FOR UPDATE", 0, NULL,
+             error))
     {
       exec (PG (self), "ROLLBACK", 0, NULL, NULL);
       PG (self)->in_transaction = FALSE;
@@ -282,22 +365,28 @@ pg_commit (CareServerStore *self, GError **error)
 static void
 pg_rollback (CareServerStore *self)
 {
+  g_ptr_array_set_size (PG (self)->deferred, 0);
   exec (PG (self), "ROLLBACK", 0, NULL, NULL);
   PG (self)->in_transaction = FALSE;
 }
 
+/* Savepoints wait to go with the next statement, saving two round trips
+ * per mutation: a failure of theirs fails that statement, inside the same
+ * transaction, before anything commits. */
 static gboolean
 pg_savepoint (CareServerStore *self, GError **error)
 {
-  return exec (PG (self), "SAVEPOINT mutation", 0, NULL, error);
+  g_ptr_array_add (PG (self)->deferred, (gpointer) "SAVEPOINT mutation");
+  return TRUE;
 }
 
 static gboolean
 pg_release (CareServerStore *self, gboolean keep, GError **error)
 {
-  if (!keep && !exec (PG (self), "ROLLBACK TO SAVEPOINT mutation", 0, NULL, error))
-    return FALSE;
-  return exec (PG (self), "RELEASE SAVEPOINT mutation", 0, NULL, error);
+  if (!keep)
+    g_ptr_array_add (PG (self)->deferred, (gpointer) "ROLLBACK TO SAVEPOINT mutation");
+  g_ptr_array_add (PG (self)->deferred, (gpointer) "RELEASE SAVEPOINT mutation");
+  return TRUE;
 }
 
 #define RECORD_COLUMNS "entity, id, rev, deleted, fields, seq, created_at, updated_at"
@@ -1157,6 +1246,7 @@ care_server_store_pg_finalize (GObject *object)
 
   g_clear_pointer (&self->conn, PQfinish);
   g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_pointer (&self->deferred, g_ptr_array_unref);
 
   G_OBJECT_CLASS (care_server_store_pg_parent_class)->finalize (object);
 }
@@ -1211,6 +1301,7 @@ static void
 care_server_store_pg_init (CareServerStorePg *self)
 {
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->deferred = g_ptr_array_new ();
 }
 
 /**
