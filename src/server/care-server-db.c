@@ -1,5 +1,9 @@
 /* care-server-db.c: the server's own SQLite database: connection, migrations, statements.
  *
+ * The connection under CareServerStoreSqlite (care-server-store-sqlite.c
+ * holds the SQL of the store's operations); the PostgreSQL store has the
+ * same tables (care-server-store-pg.c).
+ *
  * Why one generic "record" table rather than a table per entity (as the
  * client cache has): the server never searches or sorts records, it only
  * stores, merges and replays them, and the field list lives in care-schema.c.

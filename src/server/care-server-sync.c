@@ -1,7 +1,8 @@
 /* care-server-sync.c: applies pushed mutations with a three-way merge and serves the change feed.
  *
- * A push runs in one BEGIN IMMEDIATE transaction; each mutation runs inside
- * a savepoint, so a rejected one is undone alone and never blocks the rest.
+ * A push runs in write transactions of the store (each takes the
+ * database's write lock as it begins, see care-server-store.h), a chunk of
+ * mutations at a time; each mutation runs inside a savepoint, so a rejected one is undone alone and never blocks the rest.
  * Its result is stored in client_mutations in that same transaction, keyed
  * by (client_id, mutation_id): a retried push whose response was lost gets
  * the stored results back and changes nothing twice.

@@ -2,8 +2,8 @@
  *
  * Everything runs on the main loop thread, which owns the one database
  * connection (a CareServerStore); only the deliberately slow Argon2id
- * password check runs in a worker thread (with the message paused), so a login never stalls the
- * pushes and pulls of everyone else. */
+ * password check runs in a worker thread (with the message paused), so a
+ * login never stalls the pushes and pulls of everyone else. */
 #define G_LOG_DOMAIN "care-server"
 
 #include "config.h"
