@@ -145,11 +145,16 @@ static const char migration_4[] =
     ") WITHOUT ROWID;\n"
     "CREATE INDEX login_known_age ON login_known (last_success_at);\n";
 
+/* The server-wide count of failed sign-ins was a ring in the server's
+ * memory; in the database, every server sharing it counts together. */
+static const char migration_5[] = "CREATE TABLE login_recent (\n"
+                                  "  id INTEGER PRIMARY KEY,\n"
+                                  "  at INTEGER NOT NULL\n"
+                                  ");\n"
+                                  "CREATE INDEX login_recent_at ON login_recent (at);\n";
+
 static const char *const migrations[] = {
-  migration_1,
-  migration_2,
-  migration_3,
-  migration_4,
+  migration_1, migration_2, migration_3, migration_4, migration_5,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CARE_SERVER_DB_SCHEMA_VERSION);

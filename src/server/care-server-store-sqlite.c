@@ -825,6 +825,7 @@ sqlite_throttle_prune (CareServerStore *self,
                        gint64           named_before,
                        gint64           any_before,
                        gint64           known_before,
+                       gint64           recent_before,
                        GError         **error)
 {
   sqlite3_stmt *stmt;
@@ -845,7 +846,67 @@ sqlite_throttle_prune (CareServerStore *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, known_before);
+  if (!care_server_db_step_done (DB (self), stmt, error))
+    return FALSE;
+
+  stmt = care_server_db_prepare (DB (self), "DELETE FROM login_recent WHERE at <= ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, recent_before);
   return care_server_db_step_done (DB (self), stmt, error);
+}
+
+static gboolean
+sqlite_recent_failure_add (CareServerStore *self, gint64 now, GError **error)
+{
+  sqlite3_stmt *stmt =
+      care_server_db_prepare (DB (self), "INSERT INTO login_recent (at) VALUES (?)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, now);
+  return care_server_db_step_done (DB (self), stmt, error);
+}
+
+static gboolean
+sqlite_recent_failure_take_back (CareServerStore *self, GError **error)
+{
+  sqlite3_stmt *stmt = care_server_db_prepare (
+      DB (self),
+      "DELETE FROM login_recent WHERE id = (SELECT id FROM login_recent ORDER BY id DESC LIMIT 1)",
+      error);
+
+  return stmt != NULL && care_server_db_step_done (DB (self), stmt, error);
+}
+
+static gboolean
+sqlite_recent_failures (CareServerStore *self,
+                        gint64           since,
+                        guint            limit,
+                        gint64          *out_count,
+                        gint64          *out_oldest,
+                        GError         **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean      row;
+
+  stmt = care_server_db_prepare (DB (self),
+                                 "SELECT count(*), coalesce (min (at), 0) FROM (SELECT at FROM "
+                                 "login_recent WHERE at > ? ORDER BY id DESC LIMIT ?)",
+                                 error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, since);
+  sqlite3_bind_int64 (stmt, 2, limit);
+  if (!step_row (self, stmt, &row, error))
+    return FALSE;
+  if (row)
+    {
+      *out_count = sqlite3_column_int64 (stmt, 0);
+      *out_oldest = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
 }
 
 static gint64
@@ -1157,6 +1218,9 @@ care_server_store_sqlite_class_init (CareServerStoreSqliteClass *klass)
   store_class->throttle_success = sqlite_throttle_success;
   store_class->is_known = sqlite_is_known;
   store_class->throttle_prune = sqlite_throttle_prune;
+  store_class->recent_failure_add = sqlite_recent_failure_add;
+  store_class->recent_failure_take_back = sqlite_recent_failure_take_back;
+  store_class->recent_failures = sqlite_recent_failures;
   store_class->add_feed = sqlite_add_feed;
   store_class->lookup_feed = sqlite_lookup_feed;
   store_class->get_feed = sqlite_get_feed;

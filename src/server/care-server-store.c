@@ -51,6 +51,8 @@ static const char *const login_throttle_columns[] = { "username", "address", "fa
                                                       "last_failure_at", NULL };
 static const char *const login_known_columns[] = { "username", "address", "last_success_at", NULL };
 
+static const char *const login_recent_columns[] = { "id", "at", NULL };
+
 static const CareServerStoreTableInfo tables[CARE_SERVER_STORE_N_TABLES] = {
   [CARE_SERVER_STORE_TABLE_META] = { "meta", meta_columns, "key" },
   [CARE_SERVER_STORE_TABLE_USERS] = { "users", users_columns, "id" },
@@ -65,6 +67,7 @@ static const CareServerStoreTableInfo tables[CARE_SERVER_STORE_N_TABLES] = {
                                                "username, address" },
   [CARE_SERVER_STORE_TABLE_LOGIN_KNOWN] = { "login_known", login_known_columns,
                                             "username, address" },
+  [CARE_SERVER_STORE_TABLE_LOGIN_RECENT] = { "login_recent", login_recent_columns, "id" },
 };
 
 const CareServerStoreTableInfo *
@@ -542,9 +545,41 @@ care_server_store_throttle_prune (CareServerStore *self,
                                   gint64           named_before,
                                   gint64           any_before,
                                   gint64           known_before,
+                                  gint64           recent_before,
                                   GError         **error)
 {
-  return CLASS (self)->throttle_prune (self, named_before, any_before, known_before, error);
+  return CLASS (self)->throttle_prune (self, named_before, any_before, known_before, recent_before,
+                                       error);
+}
+
+/* Notes a failed sign-in (any name, any address) for the server-wide count,
+ * which every server process shares. */
+gboolean
+care_server_store_recent_failure_add (CareServerStore *self, gint64 now, GError **error)
+{
+  return CLASS (self)->recent_failure_add (self, now, error);
+}
+
+/* Takes the latest failure back (a sign-in that succeeded after all). */
+gboolean
+care_server_store_recent_failure_take_back (CareServerStore *self, GError **error)
+{
+  return CLASS (self)->recent_failure_take_back (self, error);
+}
+
+/* How many of the latest @limit failures came after @since, and the oldest
+ * of those. */
+gboolean
+care_server_store_recent_failures (CareServerStore *self,
+                                   gint64           since,
+                                   guint            limit,
+                                   gint64          *out_count,
+                                   gint64          *out_oldest,
+                                   GError         **error)
+{
+  *out_count = 0;
+  *out_oldest = 0;
+  return CLASS (self)->recent_failures (self, since, limit, out_count, out_oldest, error);
 }
 
 /* Returns the new feed's id, never reused, or -1 on error. */

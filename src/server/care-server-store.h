@@ -86,6 +86,7 @@ typedef enum
   CARE_SERVER_STORE_TABLE_CALENDAR_FEEDS,
   CARE_SERVER_STORE_TABLE_LOGIN_THROTTLE,
   CARE_SERVER_STORE_TABLE_LOGIN_KNOWN,
+  CARE_SERVER_STORE_TABLE_LOGIN_RECENT,
   CARE_SERVER_STORE_N_TABLES
 } CareServerStoreTable;
 
@@ -237,7 +238,16 @@ struct _CareServerStoreClass
                               gint64           named_before,
                               gint64           any_before,
                               gint64           known_before,
+                              gint64           recent_before,
                               GError         **error);
+  gboolean (*recent_failure_add) (CareServerStore *self, gint64 now, GError **error);
+  gboolean (*recent_failure_take_back) (CareServerStore *self, GError **error);
+  gboolean (*recent_failures) (CareServerStore *self,
+                               gint64           since,
+                               guint            limit,
+                               gint64          *out_count,
+                               gint64          *out_oldest,
+                               GError         **error);
 
   /* Calendar feeds */
   gint64 (*add_feed) (CareServerStore *self,
@@ -386,7 +396,16 @@ gboolean care_server_store_throttle_prune (CareServerStore *self,
                                            gint64           named_before,
                                            gint64           any_before,
                                            gint64           known_before,
+                                           gint64           recent_before,
                                            GError         **error);
+gboolean care_server_store_recent_failure_add (CareServerStore *self, gint64 now, GError **error);
+gboolean care_server_store_recent_failure_take_back (CareServerStore *self, GError **error);
+gboolean care_server_store_recent_failures (CareServerStore *self,
+                                            gint64           since,
+                                            guint            limit,
+                                            gint64          *out_count,
+                                            gint64          *out_oldest,
+                                            GError         **error);
 
 gint64 care_server_store_add_feed (CareServerStore *self,
                                    const char      *token_hash,

@@ -18,8 +18,9 @@
  * only their own failures slow it down.
  *
  * Rows are small (user names are validated before anything is counted)
- * and expire: a row older than its window is pruned. The server-wide
- * count is a ring of the latest failure times, in memory. */
+ * and expire: a row older than its window is pruned. The server-wide count is
+ * the latest failure times (login_recent). All of it is in the database,
+ * so servers sharing one count together, whichever gets the request. */
 #define G_LOG_DOMAIN "care-server-throttle"
 
 #include "config.h"
@@ -38,10 +39,7 @@ struct _CareServerThrottle
 {
   GObject parent_instance;
 
-  CareServerStore *store;                                    /* owned */
-  gint64           global[CARE_SERVER_THROTTLE_GLOBAL_FREE]; /* latest failure times, a ring */
-  guint            global_next;
-  guint            global_count;
+  CareServerStore *store; /* owned */
   gint64           pruned_at;
 };
 
@@ -137,16 +135,25 @@ is_known (CareServerThrottle *self, const char *username, const char *address, g
   return known;
 }
 
-/* Seconds until the server-wide count is back under its limit, or 0. */
+/* Seconds until the server-wide count is back under its limit, or 0: the
+ * oldest of the latest CARE_SERVER_THROTTLE_GLOBAL_FREE failures must be
+ * older than the window. */
 static gint64
 global_wait (CareServerThrottle *self, gint64 now)
 {
-  gint64 oldest;
+  g_autoptr (GError) error = NULL;
+  gint64 count = 0, oldest = 0;
 
-  if (self->global_count < CARE_SERVER_THROTTLE_GLOBAL_FREE)
+  if (!care_server_store_recent_failures (self->store, now - CARE_SERVER_THROTTLE_GLOBAL_WINDOW,
+                                          CARE_SERVER_THROTTLE_GLOBAL_FREE, &count, &oldest,
+                                          &error))
+    {
+      g_warning ("Cannot read the failed sign-ins: %s", error->message);
+      return 0;
+    }
+  if (count < CARE_SERVER_THROTTLE_GLOBAL_FREE)
     return 0;
 
-  oldest = self->global[self->global_next];
   return MIN (oldest + CARE_SERVER_THROTTLE_GLOBAL_WINDOW - now, CARE_SERVER_THROTTLE_GLOBAL_WAIT);
 }
 
@@ -240,9 +247,12 @@ care_server_throttle_note_attempt (CareServerThrottle *self,
       bump (self, username, "", NAME_WINDOW, now);
     }
 
-  self->global[self->global_next] = now;
-  self->global_next = (self->global_next + 1) % CARE_SERVER_THROTTLE_GLOBAL_FREE;
-  self->global_count = MIN (self->global_count + 1, CARE_SERVER_THROTTLE_GLOBAL_FREE);
+  {
+    g_autoptr (GError) error = NULL;
+
+    if (!care_server_store_recent_failure_add (self->store, now, &error))
+      g_warning ("Cannot count a failed sign-in: %s", error->message);
+  }
 
   maybe_prune (self, now);
 }
@@ -260,17 +270,10 @@ care_server_throttle_note_success (CareServerThrottle *self,
   g_return_if_fail (CARE_IS_SERVER_THROTTLE (self));
 
   /* The server-wide count takes one failure back too (the latest, as
-   * good as this attempt's for a count over minutes). */
-  if (self->global_count > 0)
-    {
-      self->global_next = (self->global_next + CARE_SERVER_THROTTLE_GLOBAL_FREE - 1) %
-                          CARE_SERVER_THROTTLE_GLOBAL_FREE;
-      self->global_count--;
-    }
-
-  /* The address and the name keep their other failures; a row left
-   * with none goes. */
-  care_server_store_throttle_success (self->store, username, address, now, &error);
+   * good as this attempt's for a count over minutes). The address and
+   * the name keep their other failures; a row left with none goes. */
+  if (care_server_store_recent_failure_take_back (self->store, &error))
+    care_server_store_throttle_success (self->store, username, address, now, &error);
   if (error != NULL)
     g_warning ("Cannot record a sign-in: %s", error->message);
 
@@ -288,7 +291,8 @@ care_server_throttle_prune (CareServerThrottle *self)
 
   self->pruned_at = now;
   care_server_store_throttle_prune (self->store, now - MAX (PAIR_WINDOW, NAME_WINDOW),
-                                    now - ADDRESS_WINDOW, now - KNOWN_WINDOW, &error);
+                                    now - ADDRESS_WINDOW, now - KNOWN_WINDOW,
+                                    now - CARE_SERVER_THROTTLE_GLOBAL_WINDOW, &error);
 
   if (error != NULL)
     g_warning ("Cannot prune old sign-in records: %s", error->message);
