@@ -1541,7 +1541,8 @@ test_cli_upgrade_from_1 (void)
     }
 
   add_user (db_path, "veteran", "technician");
-  test_db_exec (db_path, "DROP TABLE login_known; "
+  test_db_exec (db_path, "DROP TABLE login_recent; "
+                         "DROP TABLE login_known; "
                          "DROP TABLE login_throttle; "
                          "CREATE TABLE login_failures (username TEXT PRIMARY KEY, "
                          "failures INTEGER NOT NULL, last_failure_at INTEGER NOT NULL); "
