@@ -35,13 +35,39 @@ struct _CareServerStorePg
 
   PGconn     *conn;
   GHashTable *statements; /* SQL text -> the name it is prepared under */
-  GPtrArray  *deferred;   /* static SQL without parameters, sent with the next query */
+  GPtrArray  *deferred;   /* Deferred commands, sent with the next query */
   gboolean    in_transaction;
 };
 
 G_DEFINE_FINAL_TYPE (CareServerStorePg, care_server_store_pg, CARE_TYPE_SERVER_STORE)
 
 #define PG(self) (CARE_SERVER_STORE_PG (self))
+
+/* A command whose answer nothing waits for: it goes with the next query. */
+typedef struct
+{
+  const char *sql;    /* static */
+  char      **params; /* owned; NULL for none */
+} Deferred;
+
+static void
+deferred_free (gpointer data)
+{
+  Deferred *deferred = data;
+
+  g_strfreev (deferred->params);
+  g_free (deferred);
+}
+
+static void
+defer (CareServerStorePg *self, const char *sql, const char *const *params)
+{
+  Deferred *deferred = g_new0 (Deferred, 1);
+
+  deferred->sql = sql;
+  deferred->params = params != NULL ? g_strdupv ((char **) params) : NULL;
+  g_ptr_array_add (self->deferred, deferred);
+}
 
 /* An arbitrary key for the advisory lock that serialises migrations. */
 #define MIGRATION_LOCK "4242061401"
@@ -216,16 +242,33 @@ prepared (CareServerStorePg *self, const char *sql, int n, GError **error)
   return name;
 }
 
-/* Sends the deferred commands and then the prepared statement @name in
- * one pipeline, one round trip; returns the statement's result, or NULL
- * and the first error. */
+/* Sends the deferred commands and then @sql (the prepared statement @name
+ * when it has parameters) in one pipeline, one round trip; returns the
+ * last result, or NULL and the first error. */
 static PGresult *
-exec_pipelined (
-    CareServerStorePg *self, const char *name, int n, const char *const *params, GError **error)
+exec_pipelined (CareServerStorePg *self,
+                const char        *sql,
+                const char        *name,
+                int                n,
+                const char *const *params,
+                GError           **error)
 {
   PGresult *last = NULL;
   gboolean  failed = FALSE;
   guint     n_commands = self->deferred->len + 1;
+
+  /* Statements are prepared before the pipeline starts. */
+  for (guint i = 0; i < self->deferred->len; i++)
+    {
+      Deferred *deferred = g_ptr_array_index (self->deferred, i);
+
+      if (deferred->params != NULL &&
+          prepared (self, deferred->sql, (int) g_strv_length (deferred->params), error) == NULL)
+        {
+          g_ptr_array_set_size (self->deferred, 0);
+          return NULL;
+        }
+    }
 
   if (!PQenterPipelineMode (self->conn))
     {
@@ -233,10 +276,21 @@ exec_pipelined (
       return NULL;
     }
   for (guint i = 0; i < self->deferred->len; i++)
-    PQsendQueryParams (self->conn, g_ptr_array_index (self->deferred, i), 0, NULL, NULL, NULL, NULL,
-                       0);
+    {
+      Deferred *deferred = g_ptr_array_index (self->deferred, i);
+
+      if (deferred->params != NULL)
+        PQsendQueryPrepared (self->conn, g_hash_table_lookup (self->statements, deferred->sql),
+                             (int) g_strv_length (deferred->params),
+                             (const char *const *) deferred->params, NULL, NULL, 0);
+      else
+        PQsendQueryParams (self->conn, deferred->sql, 0, NULL, NULL, NULL, NULL, 0);
+    }
   g_ptr_array_set_size (self->deferred, 0);
-  PQsendQueryPrepared (self->conn, name, n, params, NULL, NULL, 0);
+  if (name != NULL)
+    PQsendQueryPrepared (self->conn, name, n, params, NULL, NULL, 0);
+  else
+    PQsendQueryParams (self->conn, sql, 0, NULL, NULL, NULL, NULL, 0);
   PQpipelineSync (self->conn);
 
   for (guint i = 0; i < n_commands; i++)
@@ -285,34 +339,26 @@ query (CareServerStorePg *self, const char *sql, int n, const char *const *param
       g_ptr_array_set_size (self->deferred, 0);
     }
 
-  /* Without parameters, several statements may go at once (migrations,
-   * and deferred commands before this one). With, each is prepared once
-   * per connection and reused, and deferred commands go in one pipeline
-   * with it. */
-  if (n == 0)
+  /* Deferred commands go in one pipeline with this one. Otherwise,
+   * without parameters several statements may go at once (migrations);
+   * with, each statement is prepared once per connection and reused. */
+  if (self->deferred->len > 0)
     {
-      if (self->deferred->len > 0)
-        {
-          g_autoptr (GString) text = g_string_new (NULL);
+      const char *name = n > 0 ? prepared (self, sql, n, error) : NULL;
 
-          for (guint i = 0; i < self->deferred->len; i++)
-            g_string_append_printf (text, "%s; ",
-                                    (const char *) g_ptr_array_index (self->deferred, i));
-          g_string_append (text, sql);
-          g_ptr_array_set_size (self->deferred, 0);
-          res = PQexec (self->conn, text->str);
-        }
-      else
-        res = PQexec (self->conn, sql);
+      if (n > 0 && name == NULL)
+        return NULL;
+      return exec_pipelined (self, sql, name, n, params, error);
     }
+
+  if (n == 0)
+    res = PQexec (self->conn, sql);
   else
     {
       const char *name = prepared (self, sql, n, error);
 
       if (name == NULL)
         return NULL;
-      if (self->deferred->len > 0)
-        return exec_pipelined (self, name, n, params, error);
       res = PQexecPrepared (self->conn, name, n, params, NULL, NULL, 0);
     }
 
@@ -385,7 +431,7 @@ pg_rollback (CareServerStore *self)
 static gboolean
 pg_savepoint (CareServerStore *self, GError **error)
 {
-  g_ptr_array_add (PG (self)->deferred, (gpointer) "SAVEPOINT mutation");
+  defer (PG (self), "SAVEPOINT mutation", NULL);
   return TRUE;
 }
 
@@ -393,8 +439,8 @@ static gboolean
 pg_release (CareServerStore *self, gboolean keep, GError **error)
 {
   if (!keep)
-    g_ptr_array_add (PG (self)->deferred, (gpointer) "ROLLBACK TO SAVEPOINT mutation");
-  g_ptr_array_add (PG (self)->deferred, (gpointer) "RELEASE SAVEPOINT mutation");
+    defer (PG (self), "ROLLBACK TO SAVEPOINT mutation", NULL);
+  defer (PG (self), "RELEASE SAVEPOINT mutation", NULL);
   return TRUE;
 }
 
@@ -709,6 +755,7 @@ pg_set_client_last (CareServerStore *self, const char *client_id, gint64 last, G
                i64 (b_last, last), client_id);
 }
 
+/* Deferred too: a failure fails the next statement of the transaction. */
 static gboolean
 pg_store_result (CareServerStore *self,
                  const char      *client_id,
@@ -718,9 +765,10 @@ pg_store_result (CareServerStore *self,
 {
   char b_id[24];
 
-  return EXEC (self,
-               "INSERT INTO client_mutations (client_id, mutation_id, result) VALUES ($1, $2, $3)",
-               error, client_id, i64 (b_id, mutation_id), result);
+  defer (PG (self),
+         "INSERT INTO client_mutations (client_id, mutation_id, result) VALUES ($1, $2, $3)",
+         P (client_id, i64 (b_id, mutation_id), result, NULL));
+  return TRUE;
 }
 
 static char *
@@ -1354,7 +1402,7 @@ static void
 care_server_store_pg_init (CareServerStorePg *self)
 {
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->deferred = g_ptr_array_new ();
+  self->deferred = g_ptr_array_new_with_free_func (deferred_free);
 }
 
 /**
