@@ -311,14 +311,10 @@ db_count (Server *server, const char *sql)
   return test_db_query_int (server->db_path, sql);
 }
 
-/* The bytes the server database takes. */
+/* The bytes the server's SQLite database takes. */
 static const char *
 database_size_sql (void)
 {
-  if (test_db_is_postgres ())
-    return "SELECT sum (pg_total_relation_size (c.oid)) FROM pg_class c "
-           "JOIN pg_namespace n ON n.oid = c.relnamespace "
-           "WHERE n.nspname = current_schema () AND c.relkind = 'r'";
   return "SELECT page_count * page_size FROM pragma_page_count (), pragma_page_size ()";
 }
 
@@ -1547,7 +1543,7 @@ test_login_names_not_stored (void)
   gint64           size_before, size_after;
 
   add_user (server, "agent", "agent");
-  size_before = db_count (server, database_size_sql ());
+  size_before = test_db_is_postgres () ? 0 : db_count (server, database_size_sql ());
 
   test_db_exec (server->db_path, "INSERT INTO login_throttle VALUES ('old', '192.0.2.1', 3, 1), "
                                  "('', '192.0.2.1', 3, 1), ('old', '', 3, 1); "
@@ -1575,8 +1571,14 @@ test_login_names_not_stored (void)
                                      "last_failure_at < 1000"),
                    ==, 0);
   g_assert_cmpint (db_count (server, "SELECT count(*) FROM login_known"), ==, 0);
-  size_after = db_count (server, database_size_sql ());
-  g_assert_cmpint (size_after - size_before, <, 64 * 1024);
+  /* Nothing else grew with the names either. PostgreSQL allocates each
+   * table and index 8 KiB pages at a time (and compresses a long run of
+   * one letter to almost nothing), so there the rows above tell it. */
+  if (!test_db_is_postgres ())
+    {
+      size_after = db_count (server, database_size_sql ());
+      g_assert_cmpint (size_after - size_before, <, 64 * 1024);
+    }
 
   assert_healthy (server);
   server_stop (server);
