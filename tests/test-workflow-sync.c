@@ -20,6 +20,7 @@
 #include "care-store-private.h"
 #include "care-survey.h"
 #include "care-sync-engine.h"
+#include "care-test-db.h"
 #include "care-visit-report.h"
 #include "workflow-fixtures.h"
 
@@ -102,7 +103,7 @@ set_up (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
 
   f->dir = g_dir_make_tmp ("care-workflow-sync-XXXXXX", NULL);
-  server_db = g_build_filename (f->dir, "server.db", NULL);
+  server_db = test_db_new (f->dir, "server.db");
   office_db = g_build_filename (f->dir, "office.db", NULL);
   field_db = g_build_filename (f->dir, "field.db", NULL);
 

@@ -20,8 +20,8 @@ struct _CareServerAuth
 {
   GObject parent_instance;
 
-  CareServerDb *db; /* owned */
-  gint64        token_lifetime;
+  CareServerStore *store; /* owned */
+  gint64           token_lifetime;
 };
 
 G_DEFINE_FINAL_TYPE (CareServerAuth, care_server_auth, G_TYPE_OBJECT)
@@ -60,7 +60,7 @@ care_server_auth_dispose (GObject *object)
 {
   CareServerAuth *self = CARE_SERVER_AUTH (object);
 
-  g_clear_object (&self->db);
+  g_clear_object (&self->store);
 
   G_OBJECT_CLASS (care_server_auth_parent_class)->dispose (object);
 }
@@ -83,14 +83,14 @@ care_server_auth_init (CareServerAuth *self)
 }
 
 CareServerAuth *
-care_server_auth_new (CareServerDb *db)
+care_server_auth_new (CareServerStore *store)
 {
   CareServerAuth *self;
 
-  g_return_val_if_fail (CARE_IS_SERVER_DB (db), NULL);
+  g_return_val_if_fail (CARE_IS_SERVER_STORE (store), NULL);
 
   self = g_object_new (CARE_TYPE_SERVER_AUTH, NULL);
-  self->db = g_object_ref (db);
+  self->store = g_object_ref (store);
 
   return self;
 }
@@ -129,8 +129,8 @@ care_server_auth_username_is_valid (const char *username)
 static gboolean
 staff_exists (CareServerAuth *self, const char *staff_id, GError **error)
 {
-  sqlite3_stmt *stmt;
-  int           rc;
+  g_autoptr (CareServerStoreRecord) staff = NULL;
+  g_autoptr (GError) local_error = NULL;
 
   if (!g_uuid_string_is_valid (staff_id))
     {
@@ -139,20 +139,14 @@ staff_exists (CareServerAuth *self, const char *staff_id, GError **error)
       return FALSE;
     }
 
-  stmt = care_server_db_prepare (self->db,
-                                 "SELECT 1 FROM record WHERE entity = 'staff' AND id = ? "
-                                 "AND deleted = 0",
-                                 error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, staff_id, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-
-  if (rc == SQLITE_ROW)
+  staff = care_server_store_load_record (self->store, "staff", staff_id, NULL, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (staff != NULL && !staff->deleted)
     return TRUE;
-  if (rc != SQLITE_DONE)
-    return care_server_db_set_error (self->db, rc, error);
 
   g_set_error (error, CARE_SERVER_AUTH_ERROR, CARE_SERVER_AUTH_ERROR_NO_SUCH_STAFF,
                _ ("There is no staff record with the id %s"), staff_id);
@@ -170,8 +164,8 @@ care_server_auth_add_user (CareServerAuth *self,
   char             hash[crypto_pwhash_STRBYTES];
   g_autofree char *created_at = care_clock_now_iso ();
   g_autofree char *normalized_staff = NULL;
-  sqlite3_stmt    *stmt;
-  int              rc;
+  g_autoptr (GError) local_error = NULL;
+  gboolean ok;
 
   g_return_val_if_fail (CARE_IS_SERVER_AUTH (self), FALSE);
 
@@ -205,34 +199,42 @@ care_server_auth_add_user (CareServerAuth *self,
       return FALSE;
     }
 
-  stmt = care_server_db_prepare (
-      self->db,
-      "INSERT INTO users (username, role, password_hash, staff_id, created_at) "
-      "VALUES (?, ?, ?, ?, ?)",
-      error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, care_server_role_to_string (role), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, hash, -1, SQLITE_TRANSIENT);
-  if (staff_id != NULL)
-    sqlite3_bind_text (stmt, 4, staff_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 5, created_at, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
+  ok = care_server_store_add_user (self->store, username, care_server_role_to_string (role), hash,
+                                   staff_id, created_at, &local_error);
   sodium_memzero (hash, sizeof hash);
 
-  if (rc == SQLITE_CONSTRAINT_UNIQUE)
+  if (g_error_matches (local_error, CARE_SERVER_STORE_ERROR, CARE_SERVER_STORE_ERROR_CONSTRAINT))
     {
       g_set_error (error, CARE_SERVER_AUTH_ERROR, CARE_SERVER_AUTH_ERROR_USER_EXISTS,
                    _ ("A user named “%s” already exists"), username);
       return FALSE;
     }
-  if (rc != SQLITE_DONE)
-    return care_server_db_set_error (self->db, rc, error);
+  if (!ok)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
 
   return TRUE;
+}
+
+/* The user of a store row; NULL for NULL. */
+static CareServerUser *
+user_from_store (CareServerStoreUser *row)
+{
+  CareServerUser *user;
+
+  if (row == NULL)
+    return NULL;
+
+  user = g_new0 (CareServerUser, 1);
+  user->id = row->id;
+  user->username = g_steal_pointer (&row->username);
+  if (!care_server_role_from_string (row->role, &user->role))
+    user->role = CARE_SERVER_ROLE_AGENT;
+  user->staff_id = g_steal_pointer (&row->staff_id);
+  care_server_store_user_free (row);
+  return user;
 }
 
 /* Looks a user up by name; also returns the password hash to verify. */
@@ -243,34 +245,15 @@ care_server_auth_find_user (CareServerAuth *self,
                             GError        **error)
 {
   g_autoptr (CareServerUser) user = NULL;
-  sqlite3_stmt *stmt;
-  int           rc;
+  g_autoptr (GError) local_error = NULL;
 
   g_return_val_if_fail (CARE_IS_SERVER_AUTH (self), NULL);
 
-  stmt = care_server_db_prepare (
-      self->db, "SELECT id, role, password_hash, staff_id FROM users WHERE username = ?", error);
-  if (stmt == NULL)
-    return NULL;
-
-  sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  user = user_from_store (
+      care_server_store_find_user (self->store, username, out_password_hash, &local_error));
+  if (local_error != NULL)
     {
-      user = g_new0 (CareServerUser, 1);
-      user->id = sqlite3_column_int64 (stmt, 0);
-      user->username = g_strdup (username);
-      if (!care_server_role_from_string ((const char *) sqlite3_column_text (stmt, 1), &user->role))
-        user->role = CARE_SERVER_ROLE_AGENT;
-      if (out_password_hash != NULL)
-        *out_password_hash = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      user->staff_id = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-    }
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      care_server_db_set_error (self->db, rc, error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
 
@@ -314,7 +297,6 @@ care_server_auth_issue_token (CareServerAuth *self, gint64 user_id, GError **err
   guint8           raw[32];
   char             hex[sizeof raw * 2 + 1];
   g_autofree char *hash = NULL;
-  sqlite3_stmt    *stmt;
   gint64           now = now_seconds ();
 
   g_return_val_if_fail (CARE_IS_SERVER_AUTH (self), NULL);
@@ -324,22 +306,9 @@ care_server_auth_issue_token (CareServerAuth *self, gint64 user_id, GError **err
   sodium_memzero (raw, sizeof raw);
   hash = hash_token (hex);
 
-  /* Expired tokens are useless; drop them while we are writing anyway. */
-  stmt = care_server_db_prepare (self->db, "DELETE FROM tokens WHERE expires_at <= ?", error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, now);
-  if (!care_server_db_step_done (self->db, stmt, error))
-    return NULL;
-
-  stmt = care_server_db_prepare (
-      self->db, "INSERT INTO tokens (hash, user_id, expires_at) VALUES (?, ?, ?)", error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, user_id);
-  sqlite3_bind_int64 (stmt, 3, now + self->token_lifetime);
-  if (!care_server_db_step_done (self->db, stmt, error))
+  /* Expired tokens are dropped on the way. */
+  if (!care_server_store_add_token (self->store, hash, user_id, now + self->token_lifetime, now,
+                                    error))
     return NULL;
 
   return g_strdup (hex);
@@ -350,9 +319,8 @@ care_server_auth_lookup_token (CareServerAuth *self, const char *token, GError *
 {
   g_autoptr (CareServerUser) user = NULL;
   g_autofree char *hash = NULL;
-  sqlite3_stmt    *stmt;
-  gint64           expires_at = 0;
-  int              rc;
+  g_autoptr (GError) local_error = NULL;
+  gint64 expires_at = 0;
 
   g_return_val_if_fail (CARE_IS_SERVER_AUTH (self), NULL);
 
@@ -364,32 +332,11 @@ care_server_auth_lookup_token (CareServerAuth *self, const char *token, GError *
     }
 
   hash = hash_token (token);
-  stmt = care_server_db_prepare (self->db,
-                                 "SELECT users.id, users.username, users.role, tokens.expires_at, "
-                                 "users.staff_id "
-                                 "FROM tokens JOIN users ON users.id = tokens.user_id "
-                                 "WHERE tokens.hash = ?",
-                                 error);
-  if (stmt == NULL)
-    return NULL;
-
-  sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  user = user_from_store (
+      care_server_store_lookup_token (self->store, hash, &expires_at, &local_error));
+  if (local_error != NULL)
     {
-      user = g_new0 (CareServerUser, 1);
-      user->id = sqlite3_column_int64 (stmt, 0);
-      user->username = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      if (!care_server_role_from_string ((const char *) sqlite3_column_text (stmt, 2), &user->role))
-        user->role = CARE_SERVER_ROLE_AGENT;
-      expires_at = sqlite3_column_int64 (stmt, 3);
-      user->staff_id = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-    }
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      care_server_db_set_error (self->db, rc, error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
 
@@ -415,18 +362,12 @@ gboolean
 care_server_auth_revoke_token (CareServerAuth *self, const char *token, GError **error)
 {
   g_autofree char *hash = NULL;
-  sqlite3_stmt    *stmt;
 
   g_return_val_if_fail (CARE_IS_SERVER_AUTH (self), FALSE);
   g_return_val_if_fail (token != NULL, FALSE);
 
   hash = hash_token (token);
-  stmt = care_server_db_prepare (self->db, "DELETE FROM tokens WHERE hash = ?", error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_TRANSIENT);
-  return care_server_db_step_done (self->db, stmt, error);
+  return care_server_store_delete_token (self->store, hash, error);
 }
 
 /* A password for generated accounts: 16 random bytes, base64url, 22 characters. */

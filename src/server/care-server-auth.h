@@ -1,7 +1,7 @@
 /* care-server-auth.h: user accounts, password checks, login throttling and session tokens. */
 #pragma once
 
-#include "care-server-db.h"
+#include "care-server-store.h"
 #include "care-server-role.h"
 
 G_BEGIN_DECLS
@@ -41,7 +41,7 @@ G_DECLARE_FINAL_TYPE (CareServerAuth, care_server_auth, CARE, SERVER_AUTH, GObje
 
 GQuark care_server_auth_error_quark (void);
 
-CareServerAuth *care_server_auth_new (CareServerDb *db);
+CareServerAuth *care_server_auth_new (CareServerStore *store);
 void            care_server_auth_set_token_lifetime (CareServerAuth *self, gint64 seconds);
 
 gboolean care_server_auth_add_user (CareServerAuth *self,

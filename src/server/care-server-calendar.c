@@ -40,7 +40,7 @@ struct _CareServerCalendar
   GObject parent_instance;
 
   /* Owned references */
-  CareServerDb *db;
+  CareServerStore *store;
 };
 
 G_DEFINE_FINAL_TYPE (CareServerCalendar, care_server_calendar, G_TYPE_OBJECT)
@@ -118,14 +118,14 @@ utc_text (gint64 unix_time)
   return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
 }
 
-/* Builds a record from a row (id, rev, seq, fields, created_at, updated_at)
- * and notes it as used; NULL when its JSON does not match the schema. */
+/* Builds a record from a stored one and notes it as used; NULL when its
+ * JSON does not match the schema. */
 static CareRecord *
-take_row (Render *render, const CareEntity *entity, sqlite3_stmt *stmt)
+take_row (Render *render, const CareEntity *entity, CareServerStoreRecord *row)
 {
-  const char *id = (const char *) sqlite3_column_text (stmt, 0);
+  const char *id = row->id;
   g_autoptr (CareRecord) record = care_record_new_with_id (entity, id);
-  g_autoptr (JsonNode) node = json_from_string ((const char *) sqlite3_column_text (stmt, 3), NULL);
+  g_autoptr (JsonNode) node = row->fields != NULL ? json_from_string (row->fields, NULL) : NULL;
   g_autoptr (GError) error = NULL;
   Used *used;
 
@@ -137,13 +137,12 @@ take_row (Render *render, const CareEntity *entity, sqlite3_stmt *stmt)
       return NULL;
     }
 
-  care_record_set_rev (record, sqlite3_column_int64 (stmt, 1));
-  care_record_set_timestamps (record, (const char *) sqlite3_column_text (stmt, 4),
-                              (const char *) sqlite3_column_text (stmt, 5));
+  care_record_set_rev (record, row->rev);
+  care_record_set_timestamps (record, row->created_at, row->updated_at);
 
   used = g_new0 (Used, 1);
-  used->seq = sqlite3_column_int64 (stmt, 2);
-  used->updated_at = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+  used->seq = row->seq;
+  used->updated_at = g_strdup (row->updated_at);
   g_hash_table_replace (render->used, record_key (entity, id), used);
 
   return g_steal_pointer (&record);
@@ -155,29 +154,17 @@ resolver_lookup (const CareEntity *entity, const char *id, gpointer user_data)
 {
   Render          *render = user_data;
   g_autofree char *key = record_key (entity, id);
-  CareRecord      *record = NULL;
-  sqlite3_stmt    *stmt;
-  gpointer         cached;
-  int              rc;
+  g_autoptr (CareServerStoreRecord) row = NULL;
+  CareRecord *record = NULL;
+  gpointer    cached;
 
   if (g_hash_table_lookup_extended (render->cache, key, NULL, &cached))
     return cached != NULL ? g_object_ref (cached) : NULL;
 
-  stmt = care_server_db_prepare (render->self->db,
-                                 "SELECT id, rev, seq, fields, created_at, updated_at FROM record "
-                                 "WHERE entity = ? AND id = ? AND deleted = 0",
-                                 render->error == NULL ? &render->error : NULL);
-  if (stmt == NULL)
-    return NULL;
-
-  sqlite3_bind_text (stmt, 1, entity->name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    record = take_row (render, entity, stmt);
-  else if (rc != SQLITE_DONE && render->error == NULL)
-    care_server_db_set_error (render->self->db, rc, &render->error);
-  sqlite3_reset (stmt);
+  row = care_server_store_load_record (render->self->store, entity->name, id, NULL,
+                                       render->error == NULL ? &render->error : NULL);
+  if (row != NULL && !row->deleted)
+    record = take_row (render, entity, row);
 
   g_hash_table_insert (render->cache, g_steal_pointer (&key),
                        record != NULL ? g_object_ref (record) : NULL);
@@ -197,45 +184,20 @@ find_referring (Render           *render,
 {
   const CareField *ref = care_entity_lookup_field (entity, field);
   GPtrArray       *found = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autofree char *order_path = NULL;
-  sqlite3_stmt    *stmt;
-  int              rc;
+  g_autoptr (GPtrArray) rows = NULL;
 
   g_return_val_if_fail (ref != NULL && ref->type == CARE_FIELD_REF, found);
 
-  stmt = care_server_db_prepare (
-      render->self->db,
-      "SELECT r.id, r.rev, r.seq, r.fields, r.created_at, r.updated_at "
-      "FROM ref JOIN record r ON r.entity = ref.entity AND r.id = ref.id "
-      "WHERE ref.target_entity = ?1 AND ref.target_id = ?2 AND ref.entity = ?3 "
-      "AND ref.field = ?4 AND r.deleted = 0 "
-      "AND (?5 IS NULL OR json_extract (r.fields, '$.end_at') >= ?5) "
-      "ORDER BY json_extract (r.fields, ?6), r.id LIMIT ?7",
-      render->error == NULL ? &render->error : NULL);
-  if (stmt == NULL)
-    return found;
-
-  /* Field names come from the static schema, and are bound anyway. */
-  order_path = g_strconcat ("$.", order_field, NULL);
-  sqlite3_bind_text (stmt, 1, ref->ref_entity, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, target_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, entity->name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, field, -1, SQLITE_STATIC);
-  if (since != NULL)
-    sqlite3_bind_text (stmt, 5, since, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 6, order_path, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 7, limit);
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  rows = care_server_store_find_referring (render->self->store, entity->name, field,
+                                           ref->ref_entity, target_id, since, order_field, limit,
+                                           render->error == NULL ? &render->error : NULL);
+  for (guint i = 0; rows != NULL && i < rows->len; i++)
     {
-      CareRecord *record = take_row (render, entity, stmt);
+      CareRecord *record = take_row (render, entity, g_ptr_array_index (rows, i));
 
       if (record != NULL)
         g_ptr_array_add (found, record);
     }
-  if (rc != SQLITE_DONE && render->error == NULL)
-    care_server_db_set_error (render->self->db, rc, &render->error);
-  sqlite3_reset (stmt);
 
   return found;
 }
@@ -300,7 +262,7 @@ care_server_calendar_dispose (GObject *object)
 {
   CareServerCalendar *self = CARE_SERVER_CALENDAR (object);
 
-  g_clear_object (&self->db);
+  g_clear_object (&self->store);
 
   G_OBJECT_CLASS (care_server_calendar_parent_class)->dispose (object);
 }
@@ -334,14 +296,14 @@ care_server_calendar_feed_free (CareServerCalendarFeed *feed)
 }
 
 CareServerCalendar *
-care_server_calendar_new (CareServerDb *db)
+care_server_calendar_new (CareServerStore *store)
 {
   CareServerCalendar *self;
 
-  g_return_val_if_fail (CARE_IS_SERVER_DB (db), NULL);
+  g_return_val_if_fail (CARE_IS_SERVER_STORE (store), NULL);
 
   self = g_object_new (CARE_TYPE_SERVER_CALENDAR, NULL);
-  self->db = g_object_ref (db);
+  self->store = g_object_ref (store);
 
   return self;
 }
@@ -442,24 +404,17 @@ care_server_calendar_may_manage (const CareServerUser *user, const char *staff_i
 static gboolean
 staff_is_live (CareServerCalendar *self, const char *staff_id, GError **error)
 {
-  sqlite3_stmt *stmt;
-  int           rc;
+  g_autoptr (CareServerStoreRecord) staff = NULL;
+  g_autoptr (GError) local_error = NULL;
 
-  stmt = care_server_db_prepare (self->db,
-                                 "SELECT 1 FROM record WHERE entity = 'staff' AND id = ? "
-                                 "AND deleted = 0",
-                                 error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_text (stmt, 1, staff_id, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-
-  if (rc == SQLITE_ROW)
+  staff = care_server_store_load_record (self->store, "staff", staff_id, NULL, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (staff != NULL && !staff->deleted)
     return TRUE;
-  if (rc != SQLITE_DONE)
-    return care_server_db_set_error (self->db, rc, error);
 
   g_set_error_literal (error, CARE_SERVER_CALENDAR_ERROR, CARE_SERVER_CALENDAR_ERROR_INVALID,
                        _ ("There is no staff member with this id"));
@@ -497,7 +452,7 @@ care_server_calendar_create_feed (CareServerCalendar   *self,
   char             hex[TOKEN_BYTES * 2 + 1];
   g_autofree char *hash = NULL;
   g_autofree char *now = NULL;
-  sqlite3_stmt    *stmt;
+  gint64           id;
 
   g_return_val_if_fail (CARE_IS_SERVER_CALENDAR (self), NULL);
   g_return_val_if_fail (user != NULL, NULL);
@@ -526,35 +481,13 @@ care_server_calendar_create_feed (CareServerCalendar   *self,
   hash = hash_token (hex);
   now = utc_text (care_clock_now_unix ());
 
-  stmt = care_server_db_prepare (self->db,
-                                 "INSERT INTO calendar_feeds (token_hash, staff_id, created_by, "
-                                 "created_at) VALUES (?, ?, ?, ?) RETURNING id",
-                                 error);
-  if (stmt == NULL)
+  id = care_server_store_add_feed (self->store, hash, staff_id, user->id, now, error);
+  if (id < 0)
     return NULL;
 
-  sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, staff_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 3, user->id);
-  sqlite3_bind_text (stmt, 4, now, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      care_server_db_set_error (self->db, sqlite3_errcode (sqlite3_db_handle (stmt)), error);
-      sqlite3_reset (stmt);
-      return NULL;
-    }
-
-  {
-    gint64 id = sqlite3_column_int64 (stmt, 0);
-
-    /* Step to the end, so the INSERT ... RETURNING is complete. */
-    if (!care_server_db_step_done (self->db, stmt, error))
-      return NULL;
-
-    *out_token = g_strdup (hex);
-    sodium_memzero (hex, sizeof hex);
-    return feed_object (id, staff_id, now, user->username);
-  }
+  *out_token = g_strdup (hex);
+  sodium_memzero (hex, sizeof hex);
+  return feed_object (id, staff_id, now, user->username);
 }
 
 /**
@@ -567,9 +500,8 @@ char *
 care_server_calendar_lookup_feed (CareServerCalendar *self, const char *token, GError **error)
 {
   g_autofree char *hash = NULL;
-  char            *staff_id = NULL;
-  sqlite3_stmt    *stmt;
-  int              rc;
+  g_autoptr (GError) local_error = NULL;
+  char *staff_id = NULL;
 
   g_return_val_if_fail (CARE_IS_SERVER_CALENDAR (self), NULL);
 
@@ -581,20 +513,10 @@ care_server_calendar_lookup_feed (CareServerCalendar *self, const char *token, G
     }
 
   hash = hash_token (token);
-  stmt = care_server_db_prepare (self->db,
-                                 "SELECT staff_id FROM calendar_feeds WHERE token_hash = ?", error);
-  if (stmt == NULL)
-    return NULL;
-
-  sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    staff_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+  staff_id = care_server_store_lookup_feed (self->store, hash, &local_error);
+  if (local_error != NULL)
     {
-      care_server_db_set_error (self->db, rc, error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
 
@@ -617,29 +539,25 @@ care_server_calendar_revoke_feed (CareServerCalendar   *self,
                                   GError              **error)
 {
   g_autofree char *staff_id = NULL;
-  gint64           created_by = 0;
-  sqlite3_stmt    *stmt;
-  int              rc;
+  g_autoptr (GError) local_error = NULL;
+  CareServerStoreFeed *feed;
+  gint64               created_by = 0;
 
   g_return_val_if_fail (CARE_IS_SERVER_CALENDAR (self), FALSE);
   g_return_val_if_fail (user != NULL, FALSE);
 
-  stmt = care_server_db_prepare (
-      self->db, "SELECT staff_id, created_by FROM calendar_feeds WHERE id = ?", error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, feed_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  feed = care_server_store_get_feed (self->store, feed_id, &local_error);
+  if (local_error != NULL)
     {
-      staff_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      created_by = sqlite3_column_int64 (stmt, 1);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
     }
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return care_server_db_set_error (self->db, rc, error);
+  if (feed != NULL)
+    {
+      staff_id = g_strdup (feed->staff_id);
+      created_by = feed->created_by;
+      care_server_store_feed_free (feed);
+    }
 
   if (staff_id == NULL)
     {
@@ -655,12 +573,7 @@ care_server_calendar_revoke_feed (CareServerCalendar   *self,
       return FALSE;
     }
 
-  stmt = care_server_db_prepare (self->db, "DELETE FROM calendar_feeds WHERE id = ?", error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, feed_id);
-  return care_server_db_step_done (self->db, stmt, error);
+  return care_server_store_delete_feed (self->store, feed_id, error);
 }
 
 /**
@@ -676,39 +589,24 @@ care_server_calendar_list_feeds (CareServerCalendar   *self,
                                  GError              **error)
 {
   g_autoptr (JsonArray) feeds = json_array_new ();
-  sqlite3_stmt *stmt;
-  int           rc;
+  g_autoptr (GPtrArray) rows = NULL;
 
   g_return_val_if_fail (CARE_IS_SERVER_CALENDAR (self), NULL);
   g_return_val_if_fail (user != NULL, NULL);
 
-  stmt = care_server_db_prepare (self->db,
-                                 "SELECT f.id, f.staff_id, f.created_at, u.username, f.created_by "
-                                 "FROM calendar_feeds f JOIN users u ON u.id = f.created_by "
-                                 "ORDER BY f.id",
-                                 error);
-  if (stmt == NULL)
+  rows = care_server_store_list_feeds (self->store, error);
+  if (rows == NULL)
     return NULL;
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  for (guint i = 0; i < rows->len; i++)
     {
-      const char *staff_id = (const char *) sqlite3_column_text (stmt, 1);
+      CareServerStoreFeed *feed = g_ptr_array_index (rows, i);
 
-      if (sqlite3_column_int64 (stmt, 4) != user->id &&
-          !care_server_calendar_may_manage (user, staff_id))
+      if (feed->created_by != user->id && !care_server_calendar_may_manage (user, feed->staff_id))
         continue;
 
-      json_array_add_object_element (feeds,
-                                     feed_object (sqlite3_column_int64 (stmt, 0), staff_id,
-                                                  (const char *) sqlite3_column_text (stmt, 2),
-                                                  (const char *) sqlite3_column_text (stmt, 3)));
-    }
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      care_server_db_set_error (self->db, rc, error);
-      return NULL;
+      json_array_add_object_element (
+          feeds, feed_object (feed->id, feed->staff_id, feed->created_at, feed->created_by_name));
     }
 
   return g_steal_pointer (&feeds);

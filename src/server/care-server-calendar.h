@@ -4,7 +4,7 @@
 #include <json-glib/json-glib.h>
 
 #include "care-server-auth.h"
-#include "care-server-db.h"
+#include "care-server-store.h"
 
 G_BEGIN_DECLS
 
@@ -37,7 +37,7 @@ G_DECLARE_FINAL_TYPE (CareServerCalendar, care_server_calendar, CARE, SERVER_CAL
 
 GQuark care_server_calendar_error_quark (void);
 
-CareServerCalendar *care_server_calendar_new (CareServerDb *db);
+CareServerCalendar *care_server_calendar_new (CareServerStore *store);
 
 CareServerCalendarFeed *care_server_calendar_render (CareServerCalendar *self,
                                                      const char         *staff_id,

@@ -1,5 +1,9 @@
 /* care-server-db.c: the server's own SQLite database: connection, migrations, statements.
  *
+ * The connection under CareServerStoreSqlite (care-server-store-sqlite.c
+ * holds the SQL of the store's operations); the PostgreSQL store has the
+ * same tables (care-server-store-pg.c).
+ *
  * Why one generic "record" table rather than a table per entity (as the
  * client cache has): the server never searches or sorts records, it only
  * stores, merges and replays them, and the field list lives in care-schema.c.
@@ -17,6 +21,7 @@
 #include <glib/gi18n.h>
 
 #include "care-server-db.h"
+#include "care-store.h"
 
 struct _CareServerDb
 {
@@ -30,7 +35,6 @@ struct _CareServerDb
 };
 
 G_DEFINE_FINAL_TYPE (CareServerDb, care_server_db, G_TYPE_OBJECT)
-G_DEFINE_QUARK (care_server_db_error_quark, care_server_db_error)
 
 /* Migrations, oldest first. A shipped migration is never edited. */
 static const char migration_1[] =
@@ -141,11 +145,16 @@ static const char migration_4[] =
     ") WITHOUT ROWID;\n"
     "CREATE INDEX login_known_age ON login_known (last_success_at);\n";
 
+/* The server-wide count of failed sign-ins was a ring in the server's
+ * memory; in the database, every server sharing it counts together. */
+static const char migration_5[] = "CREATE TABLE login_recent (\n"
+                                  "  id INTEGER PRIMARY KEY,\n"
+                                  "  at INTEGER NOT NULL\n"
+                                  ");\n"
+                                  "CREATE INDEX login_recent_at ON login_recent (at);\n";
+
 static const char *const migrations[] = {
-  migration_1,
-  migration_2,
-  migration_3,
-  migration_4,
+  migration_1, migration_2, migration_3, migration_4, migration_5,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CARE_SERVER_DB_SCHEMA_VERSION);
@@ -183,29 +192,21 @@ care_server_db_init (CareServerDb *self)
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
 }
 
+/* The server's codes are the client store's (care_store_error_code_for_sqlite()). */
+G_STATIC_ASSERT ((int) CARE_SERVER_STORE_ERROR_FAILED == (int) CARE_STORE_ERROR_FAILED);
+G_STATIC_ASSERT ((int) CARE_SERVER_STORE_ERROR_BUSY == (int) CARE_STORE_ERROR_BUSY);
+G_STATIC_ASSERT ((int) CARE_SERVER_STORE_ERROR_CONSTRAINT == (int) CARE_STORE_ERROR_CONSTRAINT);
+G_STATIC_ASSERT ((int) CARE_SERVER_STORE_ERROR_CORRUPT == (int) CARE_STORE_ERROR_CORRUPT);
+
 /* Maps an SQLite result code to CARE_SERVER_DB_ERROR; always returns FALSE. */
 gboolean
 care_server_db_set_error (CareServerDb *self, int rc, GError **error)
 {
-  int code;
+  int code = (int) care_store_error_code_for_sqlite (rc);
 
-  switch (rc & 0xff)
-    {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      code = CARE_SERVER_DB_ERROR_BUSY;
-      break;
-    case SQLITE_CONSTRAINT:
-      code = CARE_SERVER_DB_ERROR_CONSTRAINT;
-      break;
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      code = CARE_SERVER_DB_ERROR_CORRUPT;
-      break;
-    default:
-      code = CARE_SERVER_DB_ERROR_FAILED;
-      break;
-    }
+  /* The server interrupts no statement: anything else is a failure. */
+  if (code > CARE_SERVER_DB_ERROR_CORRUPT)
+    code = CARE_SERVER_DB_ERROR_FAILED;
 
   g_set_error (error, CARE_SERVER_DB_ERROR, code, _ ("Database error: %s"),
                self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
@@ -480,4 +481,21 @@ care_server_db_get_instance_id (CareServerDb *self)
 {
   g_return_val_if_fail (CARE_IS_SERVER_DB (self), NULL);
   return self->instance_id;
+}
+
+/* Reads the instance id again, after a copy replaced it. */
+gboolean
+care_server_db_reload_instance_id (CareServerDb *self, GError **error)
+{
+  g_return_val_if_fail (CARE_IS_SERVER_DB (self), FALSE);
+
+  g_clear_pointer (&self->instance_id, g_free);
+  return load_instance_id (self, error);
+}
+
+sqlite3 *
+care_server_db_get_handle (CareServerDb *self)
+{
+  g_return_val_if_fail (CARE_IS_SERVER_DB (self), NULL);
+  return self->db;
 }

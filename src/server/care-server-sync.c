@@ -1,7 +1,8 @@
 /* care-server-sync.c: applies pushed mutations with a three-way merge and serves the change feed.
  *
- * A push runs in one BEGIN IMMEDIATE transaction; each mutation runs inside
- * a savepoint, so a rejected one is undone alone and never blocks the rest.
+ * A push runs in write transactions of the store (each takes the
+ * database's write lock as it begins, see care-server-store.h), a chunk of
+ * mutations at a time; each mutation runs inside a savepoint, so a rejected one is undone alone and never blocks the rest.
  * Its result is stored in client_mutations in that same transaction, keyed
  * by (client_id, mutation_id): a retried push whose response was lost gets
  * the stored results back and changes nothing twice.
@@ -31,8 +32,8 @@ struct _CareServerSync
 {
   GObject parent_instance;
 
-  CareServerDb *db;      /* owned */
-  GHashTable   *pushing; /* client id -> GQueue of GTasks waiting for its push */
+  CareServerStore *store;   /* owned */
+  GHashTable      *pushing; /* client id -> GQueue of GTasks waiting for its push */
 };
 
 /* A push is applied in chunks of this many mutations, and a chunk stops
@@ -75,7 +76,7 @@ care_server_sync_dispose (GObject *object)
 {
   CareServerSync *self = CARE_SERVER_SYNC (object);
 
-  g_clear_object (&self->db);
+  g_clear_object (&self->store);
 
   G_OBJECT_CLASS (care_server_sync_parent_class)->dispose (object);
 }
@@ -112,14 +113,14 @@ care_server_sync_init (CareServerSync *self)
 }
 
 CareServerSync *
-care_server_sync_new (CareServerDb *db)
+care_server_sync_new (CareServerStore *store)
 {
   CareServerSync *self;
 
-  g_return_val_if_fail (CARE_IS_SERVER_DB (db), NULL);
+  g_return_val_if_fail (CARE_IS_SERVER_STORE (store), NULL);
 
   self = g_object_new (CARE_TYPE_SERVER_SYNC, NULL);
-  self->db = g_object_ref (db);
+  self->store = g_object_ref (store);
 
   return self;
 }
@@ -158,28 +159,24 @@ static gboolean
 load_stored (
     CareServerSync *self, const CareEntity *entity, const char *id, Stored *stored, GError **error)
 {
-  sqlite3_stmt *stmt;
-  int           rc;
+  g_autoptr (CareServerStoreRecord) row = NULL;
+  g_autoptr (GError) local_error = NULL;
 
   memset (stored, 0, sizeof *stored);
-  stmt = care_server_db_prepare (
-      self->db, "SELECT rev, deleted, fields FROM record WHERE entity = ? AND id = ?", error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_text (stmt, 1, entity->name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  row = care_server_store_load_record (self->store, entity->name, id, &stored->found, &local_error);
+  if (local_error != NULL)
     {
-      stored->found = TRUE;
-      stored->rev = sqlite3_column_int64 (stmt, 0);
-      stored->deleted = sqlite3_column_int (stmt, 1) != 0;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  if (row != NULL)
+    {
+      stored->rev = row->rev;
+      stored->deleted = row->deleted;
       if (!stored->deleted)
         {
-          g_autoptr (JsonNode) node =
-              json_from_string ((const char *) sqlite3_column_text (stmt, 2), NULL);
-          g_autoptr (GError) local_error = NULL;
+          g_autoptr (JsonNode) node = json_from_string (row->fields, NULL);
 
           stored->record = care_record_new_with_id (entity, id);
           if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
@@ -188,42 +185,8 @@ load_stored (
                        local_error != NULL ? local_error->message : "not a JSON object");
         }
     }
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return care_server_db_set_error (self->db, rc, error);
 
   return TRUE;
-}
-
-static gint64
-next_seq (CareServerSync *self, GError **error)
-{
-  sqlite3_stmt *stmt = care_server_db_prepare (self->db,
-                                               "UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
-                                               "WHERE key = 'seq' RETURNING CAST(value AS INTEGER)",
-                                               error);
-  gint64        seq = -1;
-  int           rc;
-
-  if (stmt == NULL)
-    return -1;
-
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      seq = sqlite3_column_int64 (stmt, 0);
-      rc = sqlite3_step (stmt);
-    }
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_DONE || seq < 0)
-    {
-      care_server_db_set_error (self->db, rc, error);
-      return -1;
-    }
-
-  return seq;
 }
 
 /* Writes a record (or its tombstone when @record is NULL) at @rev, stamps it
@@ -239,85 +202,33 @@ write_record (CareServerSync   *self,
 {
   g_autofree char *now = care_clock_now_iso ();
   g_autofree char *json = NULL;
-  sqlite3_stmt    *stmt;
-  gint64           seq;
-
-  seq = next_seq (self, error);
-  if (seq < 0)
-    return FALSE;
+  g_autoptr (GArray) refs = g_array_new (FALSE, TRUE, sizeof (CareServerStoreRef));
 
   if (record != NULL)
     {
       g_autoptr (JsonNode) node = care_json_take_object (care_json_from_record (record));
       json = json_to_string (node, FALSE);
+
+      for (guint i = 0; i < entity->n_fields; i++)
+        {
+          const CareField   *field = &entity->fields[i];
+          GVariant          *value = care_record_get_value_at (record, i);
+          CareServerStoreRef ref = { 0 };
+
+          if (field->type != CARE_FIELD_REF || value == NULL)
+            continue;
+
+          ref.field = (char *) field->name;
+          ref.target_entity = (char *) field->ref_entity;
+          ref.target_id = (char *) g_variant_get_string (value, NULL);
+          ref.owned = field->owned;
+          g_array_append_val (refs, ref);
+        }
     }
 
-  stmt = care_server_db_prepare (self->db,
-                                 "INSERT INTO record (entity, id, rev, deleted, fields, seq, "
-                                 "created_at, updated_at, updated_by) "
-                                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8) "
-                                 "ON CONFLICT (entity, id) DO UPDATE SET rev = excluded.rev, "
-                                 "deleted = excluded.deleted, fields = excluded.fields, "
-                                 "seq = excluded.seq, updated_at = excluded.updated_at, "
-                                 "updated_by = excluded.updated_by",
-                                 error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_text (stmt, 1, entity->name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 3, rev);
-  sqlite3_bind_int (stmt, 4, record == NULL);
-  if (json != NULL)
-    sqlite3_bind_text (stmt, 5, json, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, 5);
-  sqlite3_bind_int64 (stmt, 6, seq);
-  sqlite3_bind_text (stmt, 7, now, -1, SQLITE_TRANSIENT);
-  if (user_id > 0)
-    sqlite3_bind_int64 (stmt, 8, user_id);
-  else
-    sqlite3_bind_null (stmt, 8);
-  if (!care_server_db_step_done (self->db, stmt, error))
-    return FALSE;
-
-  stmt = care_server_db_prepare (self->db, "DELETE FROM ref WHERE entity = ? AND id = ?", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, entity->name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
-  if (!care_server_db_step_done (self->db, stmt, error))
-    return FALSE;
-
-  if (record == NULL)
-    return TRUE;
-
-  for (guint i = 0; i < entity->n_fields; i++)
-    {
-      const CareField *field = &entity->fields[i];
-      GVariant        *value = care_record_get_value_at (record, i);
-
-      if (field->type != CARE_FIELD_REF || value == NULL)
-        continue;
-
-      stmt =
-          care_server_db_prepare (self->db,
-                                  "INSERT INTO ref (entity, id, field, target_entity, target_id, "
-                                  "owned) VALUES (?, ?, ?, ?, ?, ?)",
-                                  error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_text (stmt, 1, entity->name, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 3, field->name, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 4, field->ref_entity, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 5, g_variant_get_string (value, NULL), -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int (stmt, 6, field->owned ? 1 : 0);
-      if (!care_server_db_step_done (self->db, stmt, error))
-        return FALSE;
-    }
-
-  return TRUE;
+  return care_server_store_write_record (self->store, entity->name, id, rev, json, user_id, now,
+                                         (const CareServerStoreRef *) (gpointer) refs->data,
+                                         refs->len, error) >= 0;
 }
 
 /* Checks that every reference @record holds (or, with @only, the fields
@@ -359,31 +270,6 @@ check_references (
   return TRUE;
 }
 
-/**
- * care_server_sync_unique_sql:
- * @entity: an entity with a unique field
- *
- * The query that finds another live record holding @entity's unique value
- * (?1 the entity, ?2 the record's id, ?3 the value). The JSON path is
- * spelled in the SQL, not bound, so that SQLite matches it with the
- * expression index of that field (migration 3); the field name comes from
- * care-schema.c, never from a request.
- *
- * Returns: (transfer full): the SQL
- */
-char *
-care_server_sync_unique_sql (const CareEntity *entity)
-{
-  g_return_val_if_fail (entity->unique_field != NULL, NULL);
-
-  for (const char *p = entity->unique_field; *p != '\0'; p++)
-    g_return_val_if_fail (g_ascii_islower (*p) || *p == '_', NULL);
-
-  return g_strdup_printf ("SELECT 1 FROM record WHERE entity = ?1 AND deleted = 0 AND "
-                          "json_extract (fields, '$.%s') = ?3 AND id <> ?2 LIMIT 1",
-                          entity->unique_field);
-}
-
 /* Enforces the entity's unique field among live records (a serial number
  * belongs to one product). */
 static gboolean
@@ -391,9 +277,7 @@ check_unique (CareServerSync *self, CareRecord *record, Outcome *outcome, GError
 {
   const CareEntity *entity = care_record_get_entity (record);
   const char       *value;
-  g_autofree char  *sql = NULL;
-  sqlite3_stmt     *stmt;
-  int               rc;
+  gboolean          taken = FALSE;
 
   if (entity->unique_field == NULL)
     return TRUE;
@@ -402,48 +286,19 @@ check_unique (CareServerSync *self, CareRecord *record, Outcome *outcome, GError
   if (value == NULL)
     return TRUE;
 
-  sql = care_server_sync_unique_sql (entity);
-  stmt = care_server_db_prepare (self->db, sql, error);
-  if (stmt == NULL)
+  if (!care_server_store_unique_taken (self->store, entity->name, entity->unique_field, value,
+                                       care_record_get_id (record), &taken, error))
     return FALSE;
 
-  sqlite3_bind_text (stmt, 1, entity->name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, care_record_get_id (record), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, value, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-
-  if (rc == SQLITE_ROW)
+  if (taken)
     {
       const CareField *field = care_entity_lookup_field (entity, entity->unique_field);
       g_autofree char *message = g_strdup_printf (_ ("%s: “%s” is already used by another record"),
                                                   care_field_label (field), value);
       reject (outcome, "duplicate", message);
-      return TRUE;
     }
-  if (rc != SQLITE_DONE)
-    return care_server_db_set_error (self->db, rc, error);
 
   return TRUE;
-}
-
-typedef struct
-{
-  char    *entity;
-  char    *id;
-  char    *field;
-  gboolean owned;
-} RefRow;
-
-static void
-ref_row_free (gpointer data)
-{
-  RefRow *row = data;
-
-  g_free (row->entity);
-  g_free (row->id);
-  g_free (row->field);
-  g_free (row);
 }
 
 static gboolean tombstone (CareServerSync   *self,
@@ -460,39 +315,18 @@ static gboolean
 cascade (
     CareServerSync *self, const CareEntity *entity, const char *id, gint64 user_id, GError **error)
 {
-  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func (ref_row_free);
-  sqlite3_stmt *stmt;
-  int           rc;
+  g_autoptr (GPtrArray) rows = NULL;
 
-  stmt = care_server_db_prepare (self->db,
-                                 "SELECT entity, id, field, owned FROM ref "
-                                 "WHERE target_entity = ? AND target_id = ?",
-                                 error);
-  if (stmt == NULL)
+  rows = care_server_store_list_referrers (self->store, entity->name, id, error);
+  if (rows == NULL)
     return FALSE;
-
-  sqlite3_bind_text (stmt, 1, entity->name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      RefRow *row = g_new0 (RefRow, 1);
-
-      row->entity = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      row->id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      row->field = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      row->owned = sqlite3_column_int (stmt, 3) != 0;
-      g_ptr_array_add (rows, row);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return care_server_db_set_error (self->db, rc, error);
 
   for (guint i = 0; i < rows->len; i++)
     {
-      RefRow           *row = g_ptr_array_index (rows, i);
-      const CareEntity *child_entity = care_schema_lookup (row->entity);
-      Stored            child = { 0 };
-      gboolean          ok = TRUE;
+      CareServerStoreRef *row = g_ptr_array_index (rows, i);
+      const CareEntity   *child_entity = care_schema_lookup (row->entity);
+      Stored              child = { 0 };
+      gboolean            ok = TRUE;
 
       if (child_entity == NULL)
         continue;
@@ -889,48 +723,26 @@ store_result (CareServerSync *self,
 {
   g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), result);
   g_autofree char *json = json_to_string (node, FALSE);
-  sqlite3_stmt    *stmt;
 
-  stmt = care_server_db_prepare (self->db,
-                                 "INSERT INTO client_mutations (client_id, mutation_id, result) "
-                                 "VALUES (?, ?, ?)",
-                                 error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_text (stmt, 1, client_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, mutation_id);
-  sqlite3_bind_text (stmt, 3, json, -1, SQLITE_TRANSIENT);
-  return care_server_db_step_done (self->db, stmt, error);
+  return care_server_store_store_result (self->store, client_id, mutation_id, json, error);
 }
 
 static JsonObject *
 replay_result (CareServerSync *self, const char *client_id, gint64 mutation_id, GError **error)
 {
   g_autoptr (JsonNode) node = NULL;
-  sqlite3_stmt *stmt;
-  int           rc;
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *json =
+      care_server_store_load_result (self->store, client_id, mutation_id, &local_error);
 
-  stmt = care_server_db_prepare (self->db,
-                                 "SELECT result FROM client_mutations "
-                                 "WHERE client_id = ? AND mutation_id = ?",
-                                 error);
-  if (stmt == NULL)
-    return NULL;
-
-  sqlite3_bind_text (stmt, 1, client_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, mutation_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    node = json_from_string ((const char *) sqlite3_column_text (stmt, 0), NULL);
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+  if (local_error != NULL)
     {
-      care_server_db_set_error (self->db, rc, error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
 
+  if (json != NULL)
+    node = json_from_string (json, NULL);
   if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
     return json_object_ref (json_node_get_object (node));
 
@@ -1026,49 +838,20 @@ claim_client (CareServerSync       *self,
               gint64               *out_last,
               GError              **error)
 {
-  sqlite3_stmt *stmt;
-  gint64        owner = -1;
-  int           rc;
+  gint64 owner = -1;
 
-  stmt = care_server_db_prepare (
-      self->db, "SELECT user_id, last_mutation_id FROM clients WHERE client_id = ?", error);
-  if (stmt == NULL)
+  if (!care_server_store_lock_client (self->store, client_id, user->id, &owner, out_last, error))
     return FALSE;
 
-  sqlite3_bind_text (stmt, 1, client_id, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  if (owner != user->id)
     {
-      owner = sqlite3_column_int64 (stmt, 0);
-      *out_last = sqlite3_column_int64 (stmt, 1);
-    }
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return care_server_db_set_error (self->db, rc, error);
-
-  if (owner >= 0)
-    {
-      if (owner != user->id)
-        {
-          g_set_error_literal (error, CARE_SERVER_SYNC_ERROR, CARE_SERVER_SYNC_ERROR_CONFLICT,
-                               _ ("This client id belongs to another user; a new local database "
-                                  "gets a new client id"));
-          return FALSE;
-        }
-      return TRUE;
+      g_set_error_literal (error, CARE_SERVER_SYNC_ERROR, CARE_SERVER_SYNC_ERROR_CONFLICT,
+                           _ ("This client id belongs to another user; a new local database "
+                              "gets a new client id"));
+      return FALSE;
     }
 
-  *out_last = 0;
-  stmt = care_server_db_prepare (self->db,
-                                 "INSERT INTO clients (client_id, user_id, last_mutation_id) "
-                                 "VALUES (?, ?, 0)",
-                                 error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, client_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, user->id);
-  return care_server_db_step_done (self->db, stmt, error);
+  return TRUE;
 }
 
 /* A push being applied, a chunk at a time (see push_job_step()). */
@@ -1134,9 +917,8 @@ push_job_step (PushJob *job, guint max_mutations, gint64 budget_usec, GError **e
 {
   CareServerSync *self = job->self;
   gint64          started = g_get_monotonic_time ();
-  sqlite3_stmt   *stmt;
 
-  if (!care_server_db_begin (self->db, error))
+  if (!care_server_store_begin (self->store, error))
     return FALSE;
 
   /* Read again for each chunk: another push of this client may not run
@@ -1168,13 +950,13 @@ push_job_step (PushJob *job, guint max_mutations, gint64 budget_usec, GError **e
           continue;
         }
 
-      ok = care_server_db_savepoint (self->db, error) &&
+      ok = care_server_store_savepoint (self->store, error) &&
            apply_mutation (self, job->user, mutation, &outcome, error);
       if (ok)
         {
           g_assert (outcome.status != NULL);
-          ok =
-              care_server_db_release (self->db, g_strcmp0 (outcome.status, "rejected") != 0, error);
+          ok = care_server_store_release (self->store, g_strcmp0 (outcome.status, "rejected") != 0,
+                                          error);
         }
       if (ok)
         {
@@ -1191,19 +973,13 @@ push_job_step (PushJob *job, guint max_mutations, gint64 budget_usec, GError **e
       job->last = mutation_id;
     }
 
-  stmt = care_server_db_prepare (
-      self->db, "UPDATE clients SET last_mutation_id = ? WHERE client_id = ?", error);
-  if (stmt == NULL)
-    goto failed;
-  sqlite3_bind_int64 (stmt, 1, job->last);
-  sqlite3_bind_text (stmt, 2, job->client_id, -1, SQLITE_TRANSIENT);
-  if (!care_server_db_step_done (self->db, stmt, error))
+  if (!care_server_store_set_client_last (self->store, job->client_id, job->last, error))
     goto failed;
 
-  return care_server_db_end (self->db, TRUE, error);
+  return care_server_store_end (self->store, TRUE, error);
 
 failed:
-  care_server_db_end (self->db, FALSE, NULL);
+  care_server_store_end (self->store, FALSE, NULL);
   return FALSE;
 }
 
@@ -1381,7 +1157,8 @@ care_server_sync_push_finish (CareServerSync *self, GAsyncResult *result, GError
 static char *
 format_cursor (CareServerSync *self, gint64 seq)
 {
-  return g_strdup_printf ("%.8s.%" G_GINT64_FORMAT, care_server_db_get_instance_id (self->db), seq);
+  return g_strdup_printf ("%.8s.%" G_GINT64_FORMAT, care_server_store_get_instance_id (self->store),
+                          seq);
 }
 
 /* A cursor is "<first 8 characters of the database id>.<seq>". The prefix
@@ -1390,7 +1167,7 @@ format_cursor (CareServerSync *self, gint64 seq)
 static gboolean
 parse_cursor (CareServerSync *self, const char *cursor, gint64 *out_seq, GError **error)
 {
-  const char *instance = care_server_db_get_instance_id (self->db);
+  const char *instance = care_server_store_get_instance_id (self->store);
   const char *dot;
   guint64     seq;
 
@@ -1424,13 +1201,12 @@ care_server_sync_pull (CareServerSync *self, const char *cursor, guint limit, GE
 {
   g_autoptr (JsonArray) changes = json_array_new ();
   g_autofree char *next_cursor = NULL;
-  JsonObject      *response;
-  sqlite3_stmt    *stmt;
-  gint64           seq, last_seq;
-  gboolean         has_more = FALSE;
-  guint            n = 0;
-  gsize            bytes = 0;
-  int              rc;
+  g_autoptr (GPtrArray) rows = NULL;
+  JsonObject *response;
+  gint64      seq, last_seq;
+  gboolean    has_more = FALSE;
+  guint       n = 0;
+  gsize       bytes = 0;
 
   g_return_val_if_fail (CARE_IS_SERVER_SYNC (self), NULL);
 
@@ -1440,24 +1216,20 @@ care_server_sync_pull (CareServerSync *self, const char *cursor, guint limit, GE
   limit = CLAMP (limit, 1, CARE_SERVER_SYNC_MAX_LIMIT);
   last_seq = seq;
 
-  /* One more row than asked tells whether there is more. A read inside one
-   * statement sees one snapshot, and seq grows in commit order because
-   * SQLite serialises writers, so no change slips in behind the cursor. */
-  stmt = care_server_db_prepare (self->db,
-                                 "SELECT entity, id, rev, deleted, fields, seq FROM record "
-                                 "WHERE seq > ? ORDER BY seq LIMIT ?",
-                                 error);
-  if (stmt == NULL)
+  /* One more row than asked tells whether there is more. The store hands
+   * out no change that a transaction still in flight could precede, so no
+   * change slips in behind the cursor (see care_server_store_changes_since()). */
+  rows = care_server_store_changes_since (self->store, seq, limit + 1, error);
+  if (rows == NULL)
     return NULL;
 
-  sqlite3_bind_int64 (stmt, 1, seq);
-  sqlite3_bind_int64 (stmt, 2, (gint64) limit + 1);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  for (guint i = 0; i < rows->len; i++)
     {
-      JsonObject *change;
-      JsonNode   *fields = NULL;
+      CareServerStoreRecord *row = g_ptr_array_index (rows, i);
+      JsonObject            *change;
+      JsonNode              *fields = NULL;
       /* The stored fields plus room for the entity, id, rev and flags. */
-      gsize size = (gsize) sqlite3_column_bytes (stmt, 4) + 200;
+      gsize size = (row->fields != NULL ? strlen (row->fields) : 0) + 200;
 
       if (n == limit || (n > 0 && bytes + size > CARE_SERVER_SYNC_MAX_PAGE_BYTES))
         {
@@ -1467,26 +1239,18 @@ care_server_sync_pull (CareServerSync *self, const char *cursor, guint limit, GE
       bytes += size;
 
       change = json_object_new ();
-      json_object_set_string_member (change, "entity",
-                                     (const char *) sqlite3_column_text (stmt, 0));
-      json_object_set_string_member (change, "id", (const char *) sqlite3_column_text (stmt, 1));
-      json_object_set_int_member (change, "rev", sqlite3_column_int64 (stmt, 2));
-      json_object_set_boolean_member (change, "deleted", sqlite3_column_int (stmt, 3) != 0);
-      if (sqlite3_column_type (stmt, 4) != SQLITE_NULL)
-        fields = json_from_string ((const char *) sqlite3_column_text (stmt, 4), NULL);
+      json_object_set_string_member (change, "entity", row->entity);
+      json_object_set_string_member (change, "id", row->id);
+      json_object_set_int_member (change, "rev", row->rev);
+      json_object_set_boolean_member (change, "deleted", row->deleted);
+      if (row->fields != NULL)
+        fields = json_from_string (row->fields, NULL);
       json_object_set_member (change, "fields",
                               fields != NULL ? fields : json_node_init_null (json_node_alloc ()));
       json_array_add_object_element (changes, change);
 
-      last_seq = sqlite3_column_int64 (stmt, 5);
+      last_seq = row->seq;
       n++;
-    }
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      care_server_db_set_error (self->db, rc, error);
-      return NULL;
     }
 
   next_cursor = format_cursor (self, last_seq);
@@ -1588,17 +1352,17 @@ care_server_sync_fill_demo (CareServerSync *self,
 
   care_demo_options_init (&options, n_customers);
 
-  if (!care_server_db_begin (self->db, error))
+  if (!care_server_store_begin (self->store, error))
     return FALSE;
 
   if (!care_demo_generate (&options, demo_sink, data, error))
     {
-      care_server_db_end (self->db, FALSE, NULL);
+      care_server_store_end (self->store, FALSE, NULL);
       return FALSE;
     }
 
   if (out_n_records != NULL)
     *out_n_records = n;
 
-  return care_server_db_end (self->db, TRUE, error);
+  return care_server_store_end (self->store, TRUE, error);
 }

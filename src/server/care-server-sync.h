@@ -5,7 +5,7 @@
 
 #include "care-record.h"
 #include "care-server-auth.h"
-#include "care-server-db.h"
+#include "care-server-store.h"
 
 G_BEGIN_DECLS
 
@@ -32,7 +32,7 @@ G_DECLARE_FINAL_TYPE (CareServerSync, care_server_sync, CARE, SERVER_SYNC, GObje
 
 GQuark care_server_sync_error_quark (void);
 
-CareServerSync *care_server_sync_new (CareServerDb *db);
+CareServerSync *care_server_sync_new (CareServerStore *store);
 
 JsonNode *care_server_sync_push (CareServerSync       *self,
                                  const CareServerUser *user,
@@ -48,8 +48,6 @@ JsonNode *care_server_sync_push_finish (CareServerSync *self, GAsyncResult *resu
 JsonNode *
 care_server_sync_pull (CareServerSync *self, const char *cursor, guint limit, GError **error);
 JsonNode *care_server_sync_pull_query (CareServerSync *self, const char *query, GError **error);
-
-char *care_server_sync_unique_sql (const CareEntity *entity);
 
 gboolean care_server_sync_import (CareServerSync *self, CareRecord *record, GError **error);
 gboolean care_server_sync_fill_demo (CareServerSync *self,

@@ -18,8 +18,9 @@
  * only their own failures slow it down.
  *
  * Rows are small (user names are validated before anything is counted)
- * and expire: a row older than its window is pruned. The server-wide
- * count is a ring of the latest failure times, in memory. */
+ * and expire: a row older than its window is pruned. The server-wide count is
+ * the latest failure times (login_recent). All of it is in the database,
+ * so servers sharing one count together, whichever gets the request. */
 #define G_LOG_DOMAIN "care-server-throttle"
 
 #include "config.h"
@@ -38,11 +39,8 @@ struct _CareServerThrottle
 {
   GObject parent_instance;
 
-  CareServerDb *db;                                       /* owned */
-  gint64        global[CARE_SERVER_THROTTLE_GLOBAL_FREE]; /* latest failure times, a ring */
-  guint         global_next;
-  guint         global_count;
-  gint64        pruned_at;
+  CareServerStore *store; /* owned */
+  gint64           pruned_at;
 };
 
 G_DEFINE_FINAL_TYPE (CareServerThrottle, care_server_throttle, G_TYPE_OBJECT)
@@ -52,7 +50,7 @@ care_server_throttle_dispose (GObject *object)
 {
   CareServerThrottle *self = CARE_SERVER_THROTTLE (object);
 
-  g_clear_object (&self->db);
+  g_clear_object (&self->store);
 
   G_OBJECT_CLASS (care_server_throttle_parent_class)->dispose (object);
 }
@@ -71,14 +69,14 @@ care_server_throttle_init (CareServerThrottle *self)
 }
 
 CareServerThrottle *
-care_server_throttle_new (CareServerDb *db)
+care_server_throttle_new (CareServerStore *store)
 {
   CareServerThrottle *self;
 
-  g_return_val_if_fail (CARE_IS_SERVER_DB (db), NULL);
+  g_return_val_if_fail (CARE_IS_SERVER_STORE (store), NULL);
 
   self = g_object_new (CARE_TYPE_SERVER_THROTTLE, NULL);
-  self->db = g_object_ref (db);
+  self->store = g_object_ref (store);
 
   return self;
 }
@@ -93,26 +91,19 @@ failures (CareServerThrottle *self,
           gint64              now,
           gint64             *out_last)
 {
-  sqlite3_stmt *stmt;
-  gint64        n = 0;
+  g_autoptr (GError) error = NULL;
+  gint64 n = 0, last = 0;
 
   *out_last = 0;
-  stmt = care_server_db_prepare (self->db,
-                                 "SELECT failures, last_failure_at FROM login_throttle "
-                                 "WHERE username = ? AND address = ?",
-                                 NULL);
-  if (stmt == NULL)
+  if (!care_server_store_throttle_get (self->store, username, address, &n, &last, &error))
+    {
+      g_warning ("Cannot read the failed sign-ins: %s", error->message);
+      return 0;
+    }
+  if (last <= now - window)
     return 0;
 
-  sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, address, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int64 (stmt, 1) > now - window)
-    {
-      n = sqlite3_column_int64 (stmt, 0);
-      *out_last = sqlite3_column_int64 (stmt, 1);
-    }
-  sqlite3_reset (stmt);
-
+  *out_last = last;
   return n;
 }
 
@@ -134,35 +125,35 @@ wait_for (gint64 n, gint64 last, guint free_failures, gint64 now)
 static gboolean
 is_known (CareServerThrottle *self, const char *username, const char *address, gint64 now)
 {
-  sqlite3_stmt *stmt;
-  gboolean      known;
+  g_autoptr (GError) error = NULL;
+  gboolean known = FALSE;
 
-  stmt = care_server_db_prepare (self->db,
-                                 "SELECT 1 FROM login_known WHERE username = ? AND address = ? "
-                                 "AND last_success_at > ?",
-                                 NULL);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, address, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 3, now - KNOWN_WINDOW);
-  known = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_reset (stmt);
+  if (!care_server_store_is_known (self->store, username, address, now - KNOWN_WINDOW, &known,
+                                   &error))
+    g_warning ("Cannot read the known sign-ins: %s", error->message);
 
   return known;
 }
 
-/* Seconds until the server-wide count is back under its limit, or 0. */
+/* Seconds until the server-wide count is back under its limit, or 0: the
+ * oldest of the latest CARE_SERVER_THROTTLE_GLOBAL_FREE failures must be
+ * older than the window. */
 static gint64
 global_wait (CareServerThrottle *self, gint64 now)
 {
-  gint64 oldest;
+  g_autoptr (GError) error = NULL;
+  gint64 count = 0, oldest = 0;
 
-  if (self->global_count < CARE_SERVER_THROTTLE_GLOBAL_FREE)
+  if (!care_server_store_recent_failures (self->store, now - CARE_SERVER_THROTTLE_GLOBAL_WINDOW,
+                                          CARE_SERVER_THROTTLE_GLOBAL_FREE, &count, &oldest,
+                                          &error))
+    {
+      g_warning ("Cannot read the failed sign-ins: %s", error->message);
+      return 0;
+    }
+  if (count < CARE_SERVER_THROTTLE_GLOBAL_FREE)
     return 0;
 
-  oldest = self->global[self->global_next];
   return MIN (oldest + CARE_SERVER_THROTTLE_GLOBAL_WINDOW - now, CARE_SERVER_THROTTLE_GLOBAL_WAIT);
 }
 
@@ -216,24 +207,8 @@ bump (
     CareServerThrottle *self, const char *username, const char *address, gint64 window, gint64 now)
 {
   g_autoptr (GError) error = NULL;
-  sqlite3_stmt *stmt;
 
-  stmt = care_server_db_prepare (self->db,
-                                 "INSERT INTO login_throttle (username, address, failures, "
-                                 "last_failure_at) VALUES (?1, ?2, 1, ?3) "
-                                 "ON CONFLICT (username, address) DO UPDATE SET failures = "
-                                 "CASE WHEN last_failure_at > ?4 THEN failures + 1 ELSE 1 END, "
-                                 "last_failure_at = ?3",
-                                 &error);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 2, address, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 3, now);
-      sqlite3_bind_int64 (stmt, 4, now - window);
-      care_server_db_step_done (self->db, stmt, &error);
-    }
-
+  care_server_store_throttle_bump (self->store, username, address, now, now - window, &error);
   if (error != NULL)
     g_warning ("Cannot count a failed sign-in: %s", error->message);
 }
@@ -272,9 +247,12 @@ care_server_throttle_note_attempt (CareServerThrottle *self,
       bump (self, username, "", NAME_WINDOW, now);
     }
 
-  self->global[self->global_next] = now;
-  self->global_next = (self->global_next + 1) % CARE_SERVER_THROTTLE_GLOBAL_FREE;
-  self->global_count = MIN (self->global_count + 1, CARE_SERVER_THROTTLE_GLOBAL_FREE);
+  {
+    g_autoptr (GError) error = NULL;
+
+    if (!care_server_store_recent_failure_add (self->store, now, &error))
+      g_warning ("Cannot count a failed sign-in: %s", error->message);
+  }
 
   maybe_prune (self, now);
 }
@@ -287,72 +265,15 @@ care_server_throttle_note_success (CareServerThrottle *self,
                                    const char         *address)
 {
   g_autoptr (GError) error = NULL;
-  gint64        now = care_clock_now_unix ();
-  sqlite3_stmt *stmt;
+  gint64 now = care_clock_now_unix ();
 
   g_return_if_fail (CARE_IS_SERVER_THROTTLE (self));
 
   /* The server-wide count takes one failure back too (the latest, as
-   * good as this attempt's for a count over minutes). */
-  if (self->global_count > 0)
-    {
-      self->global_next = (self->global_next + CARE_SERVER_THROTTLE_GLOBAL_FREE - 1) %
-                          CARE_SERVER_THROTTLE_GLOBAL_FREE;
-      self->global_count--;
-    }
-
-  stmt = care_server_db_prepare (
-      self->db, "DELETE FROM login_throttle WHERE username = ? AND address = ?", &error);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 2, address, -1, SQLITE_TRANSIENT);
-      care_server_db_step_done (self->db, stmt, &error);
-    }
-
-  /* The address and the name keep their other failures; a row left
-   * with none goes. */
-  stmt = error == NULL
-             ? care_server_db_prepare (self->db,
-                                       "UPDATE login_throttle SET failures = max (failures - 1, 0) "
-                                       "WHERE (username = ?1 AND address = '') "
-                                       "OR (username = '' AND address = ?2)",
-                                       &error)
-             : NULL;
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 2, address, -1, SQLITE_TRANSIENT);
-      care_server_db_step_done (self->db, stmt, &error);
-    }
-  stmt = error == NULL ? care_server_db_prepare (self->db,
-                                                 "DELETE FROM login_throttle WHERE failures = 0 "
-                                                 "AND ((username = ?1 AND address = '') "
-                                                 "OR (username = '' AND address = ?2))",
-                                                 &error)
-                       : NULL;
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 2, address, -1, SQLITE_TRANSIENT);
-      care_server_db_step_done (self->db, stmt, &error);
-    }
-
-  stmt = error == NULL ? care_server_db_prepare (self->db,
-                                                 "INSERT INTO login_known (username, address, "
-                                                 "last_success_at) VALUES (?1, ?2, ?3) "
-                                                 "ON CONFLICT (username, address) DO UPDATE SET "
-                                                 "last_success_at = ?3",
-                                                 &error)
-                       : NULL;
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 2, address, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 3, now);
-      care_server_db_step_done (self->db, stmt, &error);
-    }
-
+   * good as this attempt's for a count over minutes). The address and
+   * the name keep their other failures; a row left with none goes. */
+  if (care_server_store_recent_failure_take_back (self->store, &error))
+    care_server_store_throttle_success (self->store, username, address, now, &error);
   if (error != NULL)
     g_warning ("Cannot record a sign-in: %s", error->message);
 
@@ -364,31 +285,14 @@ void
 care_server_throttle_prune (CareServerThrottle *self)
 {
   g_autoptr (GError) error = NULL;
-  gint64        now = care_clock_now_unix ();
-  sqlite3_stmt *stmt;
+  gint64 now = care_clock_now_unix ();
 
   g_return_if_fail (CARE_IS_SERVER_THROTTLE (self));
 
   self->pruned_at = now;
-  stmt = care_server_db_prepare (self->db,
-                                 "DELETE FROM login_throttle WHERE last_failure_at <= ?1 "
-                                 "OR (username = '' AND last_failure_at <= ?2)",
-                                 &error);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_int64 (stmt, 1, now - MAX (PAIR_WINDOW, NAME_WINDOW));
-      sqlite3_bind_int64 (stmt, 2, now - ADDRESS_WINDOW);
-      care_server_db_step_done (self->db, stmt, &error);
-    }
-
-  stmt = error == NULL ? care_server_db_prepare (
-                             self->db, "DELETE FROM login_known WHERE last_success_at <= ?", &error)
-                       : NULL;
-  if (stmt != NULL)
-    {
-      sqlite3_bind_int64 (stmt, 1, now - KNOWN_WINDOW);
-      care_server_db_step_done (self->db, stmt, &error);
-    }
+  care_server_store_throttle_prune (self->store, now - MAX (PAIR_WINDOW, NAME_WINDOW),
+                                    now - ADDRESS_WINDOW, now - KNOWN_WINDOW,
+                                    now - CARE_SERVER_THROTTLE_GLOBAL_WINDOW, &error);
 
   if (error != NULL)
     g_warning ("Cannot prune old sign-in records: %s", error->message);

@@ -1,7 +1,7 @@
 /* care-server-throttle.h: slows down password guessing without letting a stranger lock anyone out. */
 #pragma once
 
-#include "care-server-db.h"
+#include "care-server-store.h"
 
 G_BEGIN_DECLS
 
@@ -22,7 +22,7 @@ G_BEGIN_DECLS
 #define CARE_TYPE_SERVER_THROTTLE (care_server_throttle_get_type ())
 G_DECLARE_FINAL_TYPE (CareServerThrottle, care_server_throttle, CARE, SERVER_THROTTLE, GObject)
 
-CareServerThrottle *care_server_throttle_new (CareServerDb *db);
+CareServerThrottle *care_server_throttle_new (CareServerStore *store);
 
 gboolean care_server_throttle_check (CareServerThrottle *self,
                                      const char         *username,

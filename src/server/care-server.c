@@ -1,9 +1,9 @@
 /* care-server.c: the HTTP front of aftercare-server: routing, authentication, JSON errors.
  *
- * Everything runs on the main loop thread, which owns the one SQLite
- * connection; only the deliberately slow Argon2id password check runs in a
- * worker thread (with the message paused), so a login never stalls the
- * pushes and pulls of everyone else. */
+ * Everything runs on the main loop thread, which owns the one database
+ * connection (a CareServerStore); only the deliberately slow Argon2id
+ * password check runs in a worker thread (with the message paused), so a
+ * login never stalls the pushes and pulls of everyone else. */
 #define G_LOG_DOMAIN "care-server"
 
 #include "config.h"
@@ -25,7 +25,7 @@ struct _CareServer
 
   /* Owned references */
   SoupServer           *soup;
-  CareServerDb         *db;
+  CareServerStore      *store;
   CareServerAuth       *auth;
   CareServerSync       *sync;
   CareServerCalendar   *calendar;
@@ -995,7 +995,7 @@ care_server_dispose (GObject *object)
   g_clear_object (&self->calendar);
   g_clear_object (&self->sync);
   g_clear_object (&self->auth);
-  g_clear_object (&self->db);
+  g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (care_server_parent_class)->dispose (object);
@@ -1016,17 +1016,17 @@ care_server_init (CareServer *self)
 }
 
 CareServer *
-care_server_new (CareServerDb *db, GTlsCertificate *certificate, GError **error)
+care_server_new (CareServerStore *store, GTlsCertificate *certificate, GError **error)
 {
   g_autoptr (CareServer) self = g_object_new (CARE_TYPE_SERVER, NULL);
 
-  g_return_val_if_fail (CARE_IS_SERVER_DB (db), NULL);
+  g_return_val_if_fail (CARE_IS_SERVER_STORE (store), NULL);
 
-  self->db = g_object_ref (db);
-  self->auth = care_server_auth_new (db);
-  self->sync = care_server_sync_new (db);
-  self->calendar = care_server_calendar_new (db);
-  self->throttle = care_server_throttle_new (db);
+  self->store = g_object_ref (store);
+  self->auth = care_server_auth_new (store);
+  self->sync = care_server_sync_new (store);
+  self->calendar = care_server_calendar_new (store);
+  self->throttle = care_server_throttle_new (store);
   self->logins = care_server_login_queue_new ();
   self->soup = soup_server_new ("server-header", "aftercare-server/" PACKAGE_VERSION " ", NULL);
 

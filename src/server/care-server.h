@@ -4,7 +4,7 @@
 #include <libsoup/soup.h>
 
 #include "care-server-auth.h"
-#include "care-server-db.h"
+#include "care-server-store.h"
 #include "care-server-listener.h"
 #include "care-server-sync.h"
 
@@ -20,7 +20,7 @@ G_BEGIN_DECLS
 #define CARE_TYPE_SERVER (care_server_get_type ())
 G_DECLARE_FINAL_TYPE (CareServer, care_server, CARE, SERVER, GObject)
 
-CareServer *care_server_new (CareServerDb *db, GTlsCertificate *certificate, GError **error);
+CareServer *care_server_new (CareServerStore *store, GTlsCertificate *certificate, GError **error);
 gboolean
      care_server_listen (CareServer *self, const char *address, guint16 *out_port, GError **error);
 void care_server_set_limits (CareServer *self, const CareServerLimits *limits);

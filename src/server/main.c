@@ -28,10 +28,17 @@ static int    opt_max_per_client = CARE_SERVER_DEFAULT_MAX_CONNECTIONS_PER_CLIEN
 static int    opt_header_timeout = CARE_SERVER_DEFAULT_HEADER_TIMEOUT;
 static int    opt_idle_timeout = CARE_SERVER_DEFAULT_IDLE_TIMEOUT;
 static char **opt_trusted_proxies;
+static char  *opt_from;
+static char  *opt_to;
 
 static const GOptionEntry entries[] = {
-  { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db, N_ ("The server database (created if missing)"),
+  { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db,
+    N_ ("The server database: an SQLite file (created if missing) or a postgresql:// URI"),
+    N_ ("FILE|URI") },
+  { "from", 0, 0, G_OPTION_ARG_FILENAME, &opt_from, N_ ("migrate: the SQLite database to copy"),
     N_ ("FILE") },
+  { "to", 0, 0, G_OPTION_ARG_STRING, &opt_to,
+    N_ ("migrate: the empty PostgreSQL database to copy into"), N_ ("URI") },
   { "listen", 0, 0, G_OPTION_ARG_STRING, &opt_listen,
     N_ ("Serve on this address, e.g. 127.0.0.1:8080 (port 0 picks a free one)"),
     N_ ("ADDRESS:PORT") },
@@ -75,7 +82,7 @@ quit_cb (gpointer user_data)
 }
 
 static int
-serve (CareServerDb *db)
+serve (CareServerStore *db)
 {
   g_autoptr (GTlsCertificate) certificate = NULL;
   g_autoptr (CareServer) server = NULL;
@@ -171,7 +178,7 @@ read_password (GError **error)
 }
 
 static int
-useradd (CareServerDb *db, const char *username, CareServerRole role, const char *staff_id)
+useradd (CareServerStore *db, const char *username, CareServerRole role, const char *staff_id)
 {
   g_autoptr (CareServerAuth) auth = care_server_auth_new (db);
   g_autoptr (GError) error = NULL;
@@ -201,28 +208,29 @@ useradd (CareServerDb *db, const char *username, CareServerRole role, const char
 /* The first demo staff record of @role, so demo-technician and
  * demo-trainer can subscribe to a calendar of their own. */
 static char *
-demo_staff_id (CareServerDb *db, CareServerRole role)
+demo_staff_id (CareServerStore *db, CareServerRole role)
 {
-  sqlite3_stmt *stmt;
-  char         *id = NULL;
+  return care_server_store_first_live_with (db, "staff", "role", care_server_role_to_string (role),
+                                            NULL);
+}
 
-  stmt = care_server_db_prepare (db,
-                                 "SELECT id FROM record WHERE entity = 'staff' AND deleted = 0 "
-                                 "AND json_extract (fields, '$.role') = ? ORDER BY seq LIMIT 1",
-                                 NULL);
-  if (stmt == NULL)
-    return NULL;
+/* The database as it may be shown: a URI without its password. */
+static char *
+shown_db (const char *db)
+{
+  g_autoptr (GUri) uri = NULL;
 
-  sqlite3_bind_text (stmt, 1, care_server_role_to_string (role), -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_reset (stmt);
+  if (!care_server_store_is_uri (db))
+    return g_strdup (db);
 
-  return id;
+  uri = g_uri_parse (db, G_URI_FLAGS_HAS_PASSWORD | G_URI_FLAGS_ENCODED, NULL);
+  if (uri == NULL)
+    return g_strdup ("PostgreSQL");
+  return g_uri_to_string_partial (uri, G_URI_HIDE_PASSWORD | G_URI_HIDE_QUERY);
 }
 
 static int
-demo (CareServerDb *db)
+demo (CareServerStore *db)
 {
   g_autoptr (CareServerAuth) auth = care_server_auth_new (db);
   g_autoptr (CareServerSync) sync = care_server_sync_new (db);
@@ -238,7 +246,9 @@ demo (CareServerDb *db)
 
       if (user != NULL)
         {
-          g_printerr (_ ("aftercare-server: the demo users already exist in %s\n"), opt_db);
+          g_autofree char *shown = shown_db (opt_db);
+
+          g_printerr (_ ("aftercare-server: the demo users already exist in %s\n"), shown);
           return EXIT_FAILURE;
         }
     }
@@ -273,11 +283,49 @@ demo (CareServerDb *db)
   return EXIT_SUCCESS;
 }
 
+/* Copies an SQLite server database into an empty PostgreSQL one. */
+static int
+migrate (void)
+{
+  g_autoptr (CareServerStore) from = NULL;
+  g_autoptr (CareServerStore) to = NULL;
+  g_autoptr (GString) report = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *shown = shown_db (opt_to);
+
+  if (!g_file_test (opt_from, G_FILE_TEST_IS_REGULAR))
+    {
+      g_printerr (_ ("aftercare-server: there is no database file “%s”\n"), opt_from);
+      return EXIT_FAILURE;
+    }
+
+  from = care_server_store_open (opt_from, &error);
+  if (from != NULL)
+    to = care_server_store_open (opt_to, &error);
+  if (from == NULL || to == NULL)
+    {
+      g_printerr ("aftercare-server: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  if (!care_server_store_copy (from, to, report, &error))
+    {
+      g_printerr (_ ("aftercare-server: cannot migrate to %s: %s\n"), shown, error->message);
+      return EXIT_FAILURE;
+    }
+
+  g_printerr (_ ("Copied %s to %s and checked every table (table, rows, SHA-256):\n"), opt_from,
+              shown);
+  fputs (report->str, stdout);
+  fflush (stdout);
+  return EXIT_SUCCESS;
+}
+
 int
 main (int argc, char *argv[])
 {
   g_autoptr (GOptionContext) context = NULL;
-  g_autoptr (CareServerDb) db = NULL;
+  g_autoptr (CareServerStore) db = NULL;
   g_autoptr (GError) error = NULL;
   const char    *command;
   CareServerRole role = CARE_SERVER_ROLE_AGENT;
@@ -291,23 +339,44 @@ main (int argc, char *argv[])
   textdomain (GETTEXT_PACKAGE);
 
   context = g_option_context_new (
-      _ ("[useradd USERNAME --role ROLE [--staff STAFF_ID] | demo [--customers N]]"));
+      _ ("[useradd USERNAME --role ROLE [--staff STAFF_ID] | demo [--customers N] | migrate]"));
   g_option_context_set_summary (context,
                                 _ ("The Aftercare central server.\n\n"
                                    "  aftercare-server --db FILE --listen 127.0.0.1:PORT\n"
                                    "  aftercare-server --db FILE useradd USERNAME --role ROLE"
                                    " [--staff STAFF_ID]   (password on stdin)\n"
-                                   "  aftercare-server --db FILE demo [--customers N]"));
+                                   "  aftercare-server --db FILE demo [--customers N]\n"
+                                   "  aftercare-server migrate --from FILE --to URI\n\n"
+                                   "FILE is an SQLite database; a postgresql:// URI names a "
+                                   "PostgreSQL one instead."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_help_enabled (context, TRUE);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error (context, error->message);
 
-  if (opt_db == NULL)
-    return usage_error (context, _ ("--db FILE is required"));
-
   command = argc > 1 ? argv[1] : NULL;
+
+  if (g_strcmp0 (command, "migrate") == 0)
+    {
+      if (argc != 2)
+        return usage_error (context, _ ("migrate takes no arguments besides --from and --to"));
+      if (opt_from == NULL || opt_to == NULL)
+        return usage_error (context, _ ("migrate needs --from FILE and --to URI"));
+      if (care_server_store_is_uri (opt_from))
+        return usage_error (context, _ ("--from is an SQLite database file"));
+      if (!care_server_store_is_uri (opt_to))
+        return usage_error (context, _ ("--to is a postgresql:// URI"));
+      if (opt_db != NULL || opt_listen != NULL || opt_role != NULL || opt_staff != NULL)
+        return usage_error (context, _ ("migrate takes only --from and --to"));
+      return migrate ();
+    }
+
+  if (opt_from != NULL || opt_to != NULL)
+    return usage_error (context, _ ("--from and --to belong to migrate"));
+
+  if (opt_db == NULL)
+    return usage_error (context, _ ("--db FILE or --db postgresql://… is required"));
 
   if (command == NULL)
     {
@@ -358,7 +427,7 @@ main (int argc, char *argv[])
       return usage_error (context, message);
     }
 
-  db = care_server_db_new (opt_db, &error);
+  db = care_server_store_open (opt_db, &error);
   if (db == NULL)
     {
       g_printerr ("aftercare-server: %s\n", error->message);

@@ -20,14 +20,16 @@
 
 #include "care-clock.h"
 #include "care-json-parse.h"
+#include "care-server-store-sqlite.h"
 #include "care-server-sync.h"
 
 int LLVMFuzzerInitialize (int *argc, char ***argv);
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
-static CareServerDb   *db;
-static CareServerSync *sync_;
-static CareServerUser  admin = { 1, (char *) "fuzz", CARE_SERVER_ROLE_ADMIN, NULL };
+static CareServerDb    *db;
+static CareServerStore *store;
+static CareServerSync  *sync_;
+static CareServerUser   admin = { 1, (char *) "fuzz", CARE_SERVER_ROLE_ADMIN, NULL };
 
 /* What pushes may refer to: a customer with a product (serial SN-1), an
  * appointment and a staff member, under ids short enough to find. */
@@ -66,7 +68,8 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
                        "VALUES (1, 'fuzz', 'admin', 'x', '2027-01-15T12:00:00Z')",
                        &error);
   g_assert_no_error (error);
-  sync_ = care_server_sync_new (db);
+  store = care_server_store_sqlite_new_for_db (db);
+  sync_ = care_server_sync_new (store);
 
   node = care_json_parse_bounded (seed, strlen (seed), CARE_JSON_MAX_DEPTH, &error);
   g_assert_no_error (error);
@@ -104,7 +107,7 @@ fuzz_push (const char *data, gsize size)
       return;
     }
 
-  g_assert_true (care_server_db_begin (db, NULL));
+  g_assert_true (care_server_store_begin (store, NULL));
   response = care_server_sync_push (sync_, &admin, request, &error);
   if (response != NULL)
     check_answer (response);
@@ -116,7 +119,7 @@ fuzz_push (const char *data, gsize size)
   page = care_server_sync_pull (sync_, NULL, CARE_SERVER_SYNC_MAX_LIMIT, &error);
   g_assert_no_error (error);
   check_answer (page);
-  care_server_db_end (db, FALSE, NULL);
+  care_server_store_end (store, FALSE, NULL);
 }
 
 static void

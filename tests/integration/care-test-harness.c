@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "care-clock.h"
+#include "care-test-db.h"
 #include "care-test-harness.h"
 
 #define PASSWORD "integration-secret"
@@ -38,7 +39,7 @@ test_server_new (void)
 
   server->dir = g_dir_make_tmp ("care-sync-server-XXXXXX", &error);
   g_assert_no_error (error);
-  server->db = g_build_filename (server->dir, "server.db", NULL);
+  server->db = test_db_new (server->dir, "server.db");
 
   return server;
 }

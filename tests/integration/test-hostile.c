@@ -22,12 +22,13 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "care-test-db.h"
 
 #define PASSWORD "correct horse battery"
 
@@ -93,7 +94,7 @@ server_new (void)
 
   server->dir = g_dir_make_tmp ("aftercare-hostile-XXXXXX", NULL);
   g_assert_nonnull (server->dir);
-  server->db_path = g_build_filename (server->dir, "server.db", NULL);
+  server->db_path = test_db_new (server->dir, "server.db");
   server->log_path = g_build_filename (server->dir, "stderr.log", NULL);
 
   return server;
@@ -307,20 +308,14 @@ assert_healthy (Server *server)
 static gint64
 db_count (Server *server, const char *sql)
 {
-  sqlite3      *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64        n;
+  return test_db_query_int (server->db_path, sql);
+}
 
-  g_assert_cmpint (sqlite3_open_v2 (server->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==,
-                   SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-
-  return n;
+/* The bytes the server's SQLite database takes. */
+static const char *
+database_size_sql (void)
+{
+  return "SELECT page_count * page_size FROM pragma_page_count (), pragma_page_size ()";
 }
 
 static gint64
@@ -584,7 +579,9 @@ test_uuid_case (void)
   g_assert_cmpint (db_count (server, "SELECT count(*) FROM clients"), ==, 1);
   g_assert_cmpint (
       db_count (server,
-                "SELECT count(*) FROM record WHERE json_extract (fields, '$.name') = 'Eve'"),
+                test_db_is_postgres ()
+                    ? "SELECT count(*) FROM record WHERE (fields::jsonb) ->> 'name' = 'Eve'"
+                    : "SELECT count(*) FROM record WHERE json_extract (fields, '$.name') = 'Eve'"),
       ==, 0);
 
   assert_healthy (server);
@@ -807,11 +804,10 @@ test_push_does_not_block (void)
   g_autoptr (GBytes) bytes = NULL;
   g_autoptr (GBytes) response = NULL;
   g_autoptr (JsonNode) node = NULL;
-  sqlite3      *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  const guint   total = 10000;
-  gint64        last = 0;
-  gint64        deadline;
+  g_autofree char *watch = NULL;
+  const guint      total = 10000;
+  gint64           last = 0;
+  gint64           deadline;
 
   add_user (server, "agent", "agent");
   token = login (server, "agent");
@@ -843,24 +839,16 @@ test_push_does_not_block (void)
                                     &response);
 
   /* Watch the client's acknowledged mutations as another reader would. */
-  g_assert_cmpint (sqlite3_open_v2 (server->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==,
-                   SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  g_assert_cmpint (sqlite3_prepare_v2 (db,
-                                       "SELECT coalesce ((SELECT last_mutation_id FROM clients "
-                                       "WHERE client_id = ?), 0)",
-                                       -1, &stmt, NULL),
-                   ==, SQLITE_OK);
-  sqlite3_bind_text (stmt, 1, client, -1, SQLITE_STATIC);
+  watch = g_strdup_printf ("SELECT coalesce ((SELECT last_mutation_id FROM clients "
+                           "WHERE client_id = '%s'), 0)",
+                           client);
 
   deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
   while (last == 0 && response == NULL)
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_main_context_iteration (NULL, FALSE);
-      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-      last = sqlite3_column_int64 (stmt, 0);
-      sqlite3_reset (stmt);
+      last = db_count (server, watch);
       g_usleep (1000);
     }
 
@@ -869,11 +857,9 @@ test_push_does_not_block (void)
   g_assert_cmpint (last, >, 0);
   g_assert_cmpint (last, <, total);
   assert_healthy (server);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_test_message ("health answered with %" G_GINT64_FORMAT " of %u mutations applied",
-                  (gint64) sqlite3_column_int64 (stmt, 0), total);
-  g_assert_cmpint (sqlite3_column_int64 (stmt, 0), <, total);
-  sqlite3_reset (stmt);
+  last = db_count (server, watch);
+  g_test_message ("health answered with %" G_GINT64_FORMAT " of %u mutations applied", last, total);
+  g_assert_cmpint (last, <, total);
 
   while (response == NULL)
     {
@@ -891,8 +877,6 @@ test_push_does_not_block (void)
   g_assert_cmpint (db_count (server, "SELECT count(*) FROM client_mutations"), ==, total);
   g_assert_cmpint (db_count (server, "SELECT count(*) FROM record"), ==, total);
 
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
   server_stop (server);
 }
 
@@ -1557,21 +1541,13 @@ test_login_names_not_stored (void)
   g_autofree char *long_name = g_strnfill (60000, 'x');
   g_autofree char *huge_name = g_strnfill (1024 * 1024, 'x');
   gint64           size_before, size_after;
-  sqlite3         *db = NULL;
 
   add_user (server, "agent", "agent");
-  size_before = db_count (server, "SELECT page_count * page_size FROM pragma_page_count (), "
-                                  "pragma_page_size ()");
+  size_before = test_db_is_postgres () ? 0 : db_count (server, database_size_sql ());
 
-  g_assert_cmpint (sqlite3_open (server->db_path, &db), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  g_assert_cmpint (sqlite3_exec (db,
-                                 "INSERT INTO login_throttle VALUES ('old', '192.0.2.1', 3, 1), "
+  test_db_exec (server->db_path, "INSERT INTO login_throttle VALUES ('old', '192.0.2.1', 3, 1), "
                                  "('', '192.0.2.1', 3, 1), ('old', '', 3, 1); "
-                                 "INSERT INTO login_known VALUES ('old', '192.0.2.1', 1);",
-                                 NULL, NULL, NULL),
-                   ==, SQLITE_OK);
-  sqlite3_close (db);
+                                 "INSERT INTO login_known VALUES ('old', '192.0.2.1', 1);");
 
   for (guint i = 0; i < 20; i++)
     {
@@ -1595,9 +1571,14 @@ test_login_names_not_stored (void)
                                      "last_failure_at < 1000"),
                    ==, 0);
   g_assert_cmpint (db_count (server, "SELECT count(*) FROM login_known"), ==, 0);
-  size_after = db_count (server, "SELECT page_count * page_size FROM pragma_page_count (), "
-                                 "pragma_page_size ()");
-  g_assert_cmpint (size_after - size_before, <, 64 * 1024);
+  /* Nothing else grew with the names either. PostgreSQL allocates each
+   * table and index 8 KiB pages at a time (and compresses a long run of
+   * one letter to almost nothing), so there the rows above tell it. */
+  if (!test_db_is_postgres ())
+    {
+      size_after = db_count (server, database_size_sql ());
+      g_assert_cmpint (size_after - size_before, <, 64 * 1024);
+    }
 
   assert_healthy (server);
   server_stop (server);

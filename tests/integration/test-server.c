@@ -13,11 +13,12 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <string.h>
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif
+
+#include "care-test-db.h"
 
 #define PASSWORD "correct horse battery"
 
@@ -498,24 +499,19 @@ test_token_expired (void)
   g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
   g_autoptr (JsonNode) before = NULL;
   g_autoptr (JsonNode) after = NULL;
-  sqlite3      *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  guint         status;
+  g_autofree char *age = NULL;
+  g_autofree char *count = NULL;
+  guint            status;
 
   before = request (shared, "GET", "/api/v1/sync/pull?limit=1", token, NULL, &status);
   g_assert_cmpuint (status, ==, 200);
 
-  /* Only the token's hash is stored; age it in the database. */
-  g_assert_cmpint (sqlite3_open (shared->db_path, &db), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  g_assert_cmpint (
-      sqlite3_prepare_v2 (db, "UPDATE tokens SET expires_at = 1 WHERE hash = ?", -1, &stmt, NULL),
-      ==, SQLITE_OK);
-  sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_STATIC);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
-  g_assert_cmpint (sqlite3_changes (db), ==, 1);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
+  /* Only the token's hash (hex digits) is stored; age it in the database. */
+  age = g_strdup_printf ("UPDATE tokens SET expires_at = 1 WHERE hash = '%s'", hash);
+  count =
+      g_strdup_printf ("SELECT count(*) FROM tokens WHERE expires_at = 1 AND hash = '%s'", hash);
+  test_db_exec (shared->db_path, age);
+  g_assert_cmpint (test_db_query_int (shared->db_path, count), ==, 1);
 
   after = request (shared, "GET", "/api/v1/sync/pull?limit=1", token, NULL, &status);
   g_assert_cmpuint (status, ==, 401);
@@ -1314,7 +1310,7 @@ test_http_errors (void)
 static void
 test_pull_10000 (void)
 {
-  g_autofree char *db_path = g_build_filename (tmp_dir, "bulk.db", NULL);
+  g_autofree char *db_path = test_db_new (tmp_dir, "bulk.db");
   g_autofree char *client = new_uuid ();
   g_autofree char *token = NULL;
   g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
@@ -1386,7 +1382,7 @@ test_pull_10000 (void)
 static void
 test_cli_useradd (void)
 {
-  g_autofree char *db_path = g_build_filename (tmp_dir, "users.db", NULL);
+  g_autofree char *db_path = test_db_new (tmp_dir, "users.db");
   g_autofree char *err = NULL;
   const char      *again[] = { "--db", db_path, "useradd", "pat", "--role", "technician", NULL };
   const char      *short_pw[] = { "--db", db_path, "useradd", "kim", "--role", "agent", NULL };
@@ -1423,7 +1419,7 @@ test_cli_useradd (void)
 static void
 test_cli_demo (void)
 {
-  g_autofree char *db_path = g_build_filename (tmp_dir, "demo.db", NULL);
+  g_autofree char *db_path = test_db_new (tmp_dir, "demo.db");
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_auto (GStrv) lines = NULL;
@@ -1485,7 +1481,7 @@ test_cli_demo (void)
 static void
 test_cli_bad_command_line (void)
 {
-  g_autofree char *db_path = g_build_filename (tmp_dir, "cli.db", NULL);
+  g_autofree char *db_path = test_db_new (tmp_dir, "cli.db");
   const char      *no_db[] = { "--listen", "127.0.0.1:0", NULL };
   const char      *nothing[] = { "--db", db_path, NULL };
   const char      *unknown_option[] = { "--db", db_path, "--frobnicate", NULL };
@@ -1515,15 +1511,13 @@ test_cli_bad_command_line (void)
 static void
 test_cli_newer_database (void)
 {
-  g_autofree char *db_path = g_build_filename (tmp_dir, "future.db", NULL);
+  g_autofree char *db_path = test_db_new (tmp_dir, "future.db");
   g_autofree char *err = NULL;
   const char      *args[] = { "--db", db_path, "--listen", "127.0.0.1:0", NULL };
-  sqlite3         *db = NULL;
 
   add_user (db_path, "someone", "agent");
-  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 99", NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  test_db_exec (db_path, test_db_is_postgres () ? "UPDATE schema_version SET version = 99"
+                                                : "PRAGMA user_version = 99");
 
   /* A database written by a newer server is refused, not damaged. */
   g_assert_cmpint (run_cli (args, NULL, NULL, &err), ==, 1);
@@ -1536,47 +1530,40 @@ test_cli_newer_database (void)
 static void
 test_cli_upgrade_from_1 (void)
 {
-  g_autofree char *db_path = g_build_filename (tmp_dir, "version1.db", NULL);
+  g_autofree char *db_path = test_db_new (tmp_dir, "version1.db");
   Server          *server;
   g_autofree char *token = NULL;
-  sqlite3         *db = NULL;
-  sqlite3_stmt    *stmt = NULL;
+
+  if (test_db_is_postgres ())
+    {
+      g_test_skip ("SQLite's migrations; PostgreSQL starts at the current schema");
+      return;
+    }
 
   add_user (db_path, "veteran", "technician");
-  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db,
-                                 "DROP TABLE login_known; "
-                                 "DROP TABLE login_throttle; "
-                                 "CREATE TABLE login_failures (username TEXT PRIMARY KEY, "
-                                 "failures INTEGER NOT NULL, last_failure_at INTEGER NOT NULL); "
-                                 "DROP INDEX record_unique_serial; "
-                                 "DROP TABLE calendar_feeds; "
-                                 "ALTER TABLE users DROP COLUMN staff_id; "
-                                 "PRAGMA user_version = 1",
-                                 NULL, NULL, NULL),
-                   ==, SQLITE_OK);
-  sqlite3_close (db);
+  test_db_exec (db_path, "DROP TABLE login_recent; "
+                         "DROP TABLE login_known; "
+                         "DROP TABLE login_throttle; "
+                         "CREATE TABLE login_failures (username TEXT PRIMARY KEY, "
+                         "failures INTEGER NOT NULL, last_failure_at INTEGER NOT NULL); "
+                         "DROP INDEX record_unique_serial; "
+                         "DROP TABLE calendar_feeds; "
+                         "ALTER TABLE users DROP COLUMN staff_id; "
+                         "PRAGMA user_version = 1");
 
   server = server_start (db_path);
   token = login (server, "veteran", PASSWORD);
   g_assert_cmpuint (strlen (token), ==, 64);
   server_stop (server);
 
-  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpint (sqlite3_column_int (stmt, 0), >=, 3);
-  sqlite3_finalize (stmt);
-  g_assert_cmpint (sqlite3_exec (db, "SELECT staff_id FROM users; SELECT id FROM calendar_feeds",
-                                 NULL, NULL, NULL),
-                   ==, SQLITE_OK);
-  sqlite3_close (db);
+  g_assert_cmpint (test_db_query_int (db_path, "PRAGMA user_version"), >=, 3);
+  test_db_exec (db_path, "SELECT staff_id FROM users; SELECT id FROM calendar_feeds");
 }
 
 static void
 test_sigterm (void)
 {
-  g_autofree char *db_path = g_build_filename (tmp_dir, "sigterm.db", NULL);
+  g_autofree char *db_path = test_db_new (tmp_dir, "sigterm.db");
   g_autoptr (JsonNode) node = NULL;
   Server *server;
   guint   status;
@@ -1602,7 +1589,7 @@ static void
 test_tls (void)
 {
   g_autofree char *openssl = g_find_program_in_path ("openssl");
-  g_autofree char *db_path = g_build_filename (tmp_dir, "tls.db", NULL);
+  g_autofree char *db_path = test_db_new (tmp_dir, "tls.db");
   g_autofree char *cert = g_build_filename (tmp_dir, "cert.pem", NULL);
   g_autofree char *key = g_build_filename (tmp_dir, "key.pem", NULL);
   g_autoptr (GSubprocess) proc = NULL;
@@ -1674,7 +1661,7 @@ main (int argc, char *argv[])
   g_assert_nonnull (tmp_dir);
   session = soup_session_new_with_options ("timeout", 60, NULL);
 
-  db_path = g_build_filename (tmp_dir, "shared.db", NULL);
+  db_path = test_db_new (tmp_dir, "shared.db");
   add_user (db_path, "agent", "agent");
   add_user (db_path, "agent2", "agent");
   add_user (db_path, "trainer", "trainer");

@@ -645,7 +645,7 @@ static const char migration_6[] =
 
 /* clang-format on */
 
-const char *const care_store_migrations[] = { migration_1, migration_2, migration_3,
-                                              migration_4, migration_5, migration_6, NULL };
+const char *const care_store_migrations[] = { migration_1, migration_2, migration_3, migration_4,
+                                              migration_5, migration_6, NULL };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (care_store_migrations) == CARE_STORE_SCHEMA_VERSION + 1);

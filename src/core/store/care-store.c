@@ -111,32 +111,40 @@ care_store_error_is_cancelled (const GError *error)
          g_error_matches (error, CARE_STORE_ERROR, CARE_STORE_ERROR_CANCELLED);
 }
 
-/* Maps an SQLite result code to CARE_STORE_ERROR; always returns FALSE. */
-gboolean
-care_store_set_error (CareStore *self, int rc, GError **error)
+/**
+ * care_store_error_code_for_sqlite:
+ * @rc: an SQLite result code, extended or not
+ *
+ * The one mapping of SQLite's result codes to error codes, for the client's
+ * store and the server's SQLite database alike.
+ *
+ * Returns: the CARE_STORE_ERROR code @rc stands for
+ */
+CareStoreError
+care_store_error_code_for_sqlite (int rc)
 {
-  int code;
-
   switch (rc & 0xff)
     {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      code = CARE_STORE_ERROR_BUSY;
-      break;
+      return CARE_STORE_ERROR_BUSY;
     case SQLITE_CONSTRAINT:
-      code = CARE_STORE_ERROR_CONSTRAINT;
-      break;
+      return CARE_STORE_ERROR_CONSTRAINT;
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
-      code = CARE_STORE_ERROR_CORRUPT;
-      break;
+      return CARE_STORE_ERROR_CORRUPT;
     case SQLITE_INTERRUPT:
-      code = CARE_STORE_ERROR_CANCELLED;
-      break;
+      return CARE_STORE_ERROR_CANCELLED;
     default:
-      code = CARE_STORE_ERROR_FAILED;
-      break;
+      return CARE_STORE_ERROR_FAILED;
     }
+}
+
+/* Maps an SQLite result code to CARE_STORE_ERROR; always returns FALSE. */
+gboolean
+care_store_set_error (CareStore *self, int rc, GError **error)
+{
+  CareStoreError code = care_store_error_code_for_sqlite (rc);
 
   /* An interrupt is ours, not the connection's last error. */
   g_set_error (error, CARE_STORE_ERROR, code, _ ("Database error: %s"),

@@ -28,8 +28,9 @@ G_DECLARE_FINAL_TYPE (CareStore, care_store, CARE, STORE, GObject)
 
 typedef gboolean (*CareStoreWriteFunc) (CareStore *store, gpointer user_data, GError **error);
 
-GQuark   care_store_error_quark (void);
-gboolean care_store_error_is_cancelled (const GError *error);
+GQuark         care_store_error_quark (void);
+gboolean       care_store_error_is_cancelled (const GError *error);
+CareStoreError care_store_error_code_for_sqlite (int rc);
 
 CareStore  *care_store_new (const char *path, GError **error);
 const char *care_store_get_path (CareStore *self);
