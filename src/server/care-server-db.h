@@ -27,6 +27,7 @@ GQuark care_server_db_error_quark (void);
 CareServerDb *care_server_db_new (const char *path, GError **error);
 CareServerDb *care_server_db_new_at_version (const char *path, int version, GError **error);
 const char   *care_server_db_get_instance_id (CareServerDb *self);
+gboolean      care_server_db_ping (CareServerDb *self, GError **error);
 
 sqlite3_stmt *care_server_db_prepare (CareServerDb *self, const char *sql, GError **error);
 gboolean      care_server_db_exec (CareServerDb *self, const char *sql, GError **error);
