@@ -294,7 +294,7 @@ handle_health (CareServer *self, SoupServerMessage *msg)
 
   database = care_server_db_ping (self->db, &error);
   if (!database)
-    g_warning ("Health check: the database does not answer: %s", error->message);
+    g_message ("Health check: the database does not answer: %s", error->message);
   draining = is_draining (self);
 
   obj = json_object_new ();

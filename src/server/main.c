@@ -95,7 +95,7 @@ wait_for_requests_cb (gpointer user_data)
     return G_SOURCE_CONTINUE;
 
   if (busy > 0)
-    g_warning ("Shutting down with %u requests unfinished after %d s", busy, opt_shutdown_timeout);
+    g_message ("Shutting down with %u requests unfinished after %d s", busy, opt_shutdown_timeout);
   serving->wait_id = 0;
   g_main_loop_quit (serving->loop);
   return G_SOURCE_REMOVE;
