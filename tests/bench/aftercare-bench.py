@@ -6,10 +6,12 @@ model, kept as the data directory of that size), then the real `aftercare`
 binary in a real window under Xvfb (tests/ui/ui-session.sh), timed by its
 AFTERCARE_BENCH probe (src/app/care-bench-probe.c): the start to the first
 frame that shows rows of the customers list, and frame times while the list
-scrolls through 10,000 rows. Then bench-sync against a real aftercare-server.
+scrolls through 10,000 rows. Then bench-sync against a real aftercare-server,
+and bench-load.py: 1,000 simulated clients pushing and pulling at once
+against one server (or --load-url, a list of servers or an nginx in front).
 
 Usage: aftercare-bench.py --build BUILDDIR [--sizes 100000,1000000] [--runs 5]
-       [--sync-customers 100000] [--reuse]
+       [--sync-customers 100000] [--load-clients 1000] [--load-url URL,…] [--reuse]
 Timings are printed, never asserted: machines are noisy.
 """
 
@@ -108,6 +110,19 @@ def run_sync(build, customers):
     return json_line(out, "bench-sync")["bench-sync"]
 
 
+def run_load(build, clients, duration, urls, db):
+    exe = os.path.join(HERE, "bench-load.py")
+    server = os.path.join(build, "src", "server", "aftercare-server")
+    cmd = [sys.executable, exe, "--server", server, "--clients", str(clients), "--duration", str(duration),
+           "--json"]
+    if urls:
+        cmd += ["--url", urls]
+        if db:
+            cmd += ["--db", db]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    return json_line(out, "bench-load")["bench-load"]
+
+
 def fmt_size(n):
     return "{:,}".format(n)
 
@@ -119,6 +134,11 @@ def main():
     parser.add_argument("--runs", type=int, default=5, help="timed starts of the client per size")
     parser.add_argument("--scroll-runs", type=int, default=3, help="timed scrolls of the client per size")
     parser.add_argument("--sync-customers", type=int, default=100000, help="size for bench-sync (0: skip)")
+    parser.add_argument("--load-clients", type=int, default=1000, help="clients for bench-load (0: skip)")
+    parser.add_argument("--load-duration", type=float, default=60, help="seconds bench-load measures")
+    parser.add_argument("--load-url", help="bench-load against these servers (or an nginx), comma separated; "
+                        "default: one server it starts on SQLite")
+    parser.add_argument("--load-db", help="with --load-url: the database to create bench-load's users in")
     parser.add_argument("--data", help="where the data directories are kept (default: BUILD/tests/bench/data)")
     parser.add_argument("--reuse", action="store_true",
                         help="reuse kept data directories: skips bench-store's figures where one exists")
@@ -147,6 +167,10 @@ def main():
     if args.sync_customers > 0:
         print("bench-sync, %s customers…" % fmt_size(args.sync_customers), file=sys.stderr, flush=True)
         sync = run_sync(args.build, args.sync_customers)
+    load = None
+    if args.load_clients > 0:
+        print("bench-load, %s clients…" % fmt_size(args.load_clients), file=sys.stderr, flush=True)
+        load = run_load(args.build, args.load_clients, args.load_duration, args.load_url, args.load_db)
 
     rows = []  # (figure, {size: text}, goal, {size: met or None})
 
@@ -207,6 +231,22 @@ def main():
             lambda n: ("%.2f s" % sync["incremental_s"]
                        if n == sync["customers"] or (label and n == sizes[0]) else None),
             lambda n: sync["incremental_s"] <= 1)
+    if load is not None:
+        load_label = " (%s clients, %s)" % (fmt_size(load["clients"]), load["target"])
+
+        def first(text):
+            return lambda n: text if n == sizes[0] else None
+
+        add("sync server under load: push p95" + load_label, "<= 100 ms",
+            first("%.1f ms" % load["push_p95_ms"]), lambda n: load["push_p95_ms"] <= 100)
+        add("  (push p50, p99; pull p50, p95, p99)", "",
+            first("%.1f, %.1f ms; %.1f, %.1f, %.1f ms" % (load["push_p50_ms"], load["push_p99_ms"],
+                                                          load["pull_p50_ms"], load["pull_p95_ms"],
+                                                          load["pull_p99_ms"])))
+        add("  (throughput; errors)", "0 errors",
+            first("{:,.0f} requests/s, {:,.0f} mutations/s; {:d}".format(
+                load["requests_per_s"], load["mutations_per_s"], load["errors"])),
+            lambda n: load["errors"] == 0)
     add("bulk import into the local store (insert only)", ">= 100,000 rows/s",
         lambda n: ("{:,.0f} rows/s".format(st(n, "records") / max(0.001, st(n, "import_s") - st(n, "generate_s")))
                    if store.get(n) else None),
