@@ -485,6 +485,14 @@ care_server_db_get_instance_id (CareServerDb *self)
   return self->instance_id;
 }
 
+/* Where the database is, to open another connection on it. */
+const char *
+care_server_db_get_path (CareServerDb *self)
+{
+  g_return_val_if_fail (CARE_IS_SERVER_DB (self), NULL);
+  return self->path;
+}
+
 /**
  * care_server_db_ping:
  * @error: a CARE_SERVER_DB_ERROR

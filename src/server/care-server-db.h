@@ -28,6 +28,7 @@ CareServerDb *care_server_db_new (const char *path, GError **error);
 CareServerDb *care_server_db_new_at_version (const char *path, int version, GError **error);
 const char   *care_server_db_get_instance_id (CareServerDb *self);
 gboolean      care_server_db_ping (CareServerDb *self, GError **error);
+const char   *care_server_db_get_path (CareServerDb *self);
 
 sqlite3_stmt *care_server_db_prepare (CareServerDb *self, const char *sql, GError **error);
 gboolean      care_server_db_exec (CareServerDb *self, const char *sql, GError **error);

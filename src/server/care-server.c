@@ -1,9 +1,11 @@
 /* care-server.c: the HTTP front of aftercare-server: routing, authentication, JSON errors.
  *
- * Everything runs on the main loop thread, which owns the one SQLite
- * connection; only the deliberately slow Argon2id password check runs in a
- * worker thread (with the message paused), so a login never stalls the
- * pushes and pulls of everyone else. */
+ * Everything runs on the main loop thread, which owns the SQLite
+ * connection that writes, but for two kinds of work done in worker
+ * threads while the message waits paused: the deliberately slow Argon2id
+ * password check, so a login never stalls the pushes and pulls of everyone
+ * else; and pulls, each worker with a connection of its own (see
+ * handle_pull()). */
 #define G_LOG_DOMAIN "care-server"
 
 #include "config.h"
@@ -40,6 +42,8 @@ struct _CareServer
   CareServerLoginQueue *logins;
   GCancellable         *cancellable; /* pending login checks and pushes */
   char                 *drain_file;  /* while it exists, health answers "draining" */
+  GThreadPool          *pullers;     /* NULL: pulls run on the main thread */
+  GMainContext         *context;     /* where pulls are answered */
   gboolean              tls;
   gboolean              draining;
   gboolean              access_log;
@@ -533,18 +537,120 @@ handle_push (CareServer *self, SoupServerMessage *msg)
                                g_object_ref (msg));
 }
 
+/* A pull handed to a worker thread. */
+typedef struct
+{
+  CareServer        *server; /* owned */
+  SoupServerMessage *msg;    /* owned; touched only on the main thread */
+  char              *query;
+  char              *body; /* the answer, or NULL with error set */
+  GError            *error;
+} PullJob;
+
+/* Each pull worker's own connection: pulls only read, and SQLite in WAL
+ * mode lets readers run beside the one writer, each seeing the commits
+ * made before its read began, so a pull in a worker sees every push
+ * answered before it came. */
+static GPrivate puller_sync = G_PRIVATE_INIT (g_object_unref);
+
+static void
+pull_job_free (PullJob *job)
+{
+  g_clear_object (&job->server);
+  g_clear_object (&job->msg);
+  g_free (job->query);
+  g_free (job->body);
+  g_clear_error (&job->error);
+  g_free (job);
+}
+
+static void
+respond_pull (SoupServerMessage *msg, char *body, const GError *error)
+{
+  if (body == NULL)
+    {
+      respond_sync_error (msg, error);
+      return;
+    }
+
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Cache-Control",
+                                "no-store");
+  soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_TAKE, body,
+                                    strlen (body));
+}
+
+static gboolean
+pull_done_cb (gpointer user_data)
+{
+  PullJob *job = user_data;
+
+  respond_pull (job->msg, g_steal_pointer (&job->body), job->error);
+  unpause_message (job->msg);
+  pull_job_free (job);
+  return G_SOURCE_REMOVE;
+}
+
+/* In a worker thread: the pull, read and written out as JSON text. */
+static void
+pull_worker (gpointer data, gpointer user_data)
+{
+  PullJob        *job = data;
+  CareServer     *self = job->server;
+  CareServerSync *sync = g_private_get (&puller_sync);
+
+  if (sync == NULL)
+    {
+      g_autoptr (CareServerDb) db =
+          care_server_db_new (care_server_db_get_path (self->db), &job->error);
+
+      if (db != NULL)
+        {
+          sync = care_server_sync_new (db);
+          g_private_set (&puller_sync, sync);
+        }
+    }
+
+  if (sync != NULL)
+    {
+      g_autoptr (JsonNode) response = care_server_sync_pull_query (sync, job->query, &job->error);
+
+      if (response != NULL)
+        job->body = json_to_string (response, FALSE);
+    }
+
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, pull_done_cb, job, NULL);
+}
+
+/* A pull reads one page of changes and writes it out as JSON, the most
+ * work per request of any endpoint: with many clients, pulls on the
+ * main thread kept pushes waiting for them. They run in worker threads
+ * when there are any (care_server_set_pull_threads()). */
 static void
 handle_pull (CareServer *self, SoupServerMessage *msg)
 {
   g_autoptr (CareServerUser) user = NULL;
   g_autoptr (JsonNode) response = NULL;
   g_autoptr (GError) error = NULL;
+  const char *query;
 
   if (!require_method (msg, SOUP_METHOD_GET) || (user = authenticate (self, msg)) == NULL)
     return;
 
-  response = care_server_sync_pull_query (
-      self->sync, g_uri_get_query (soup_server_message_get_uri (msg)), &error);
+  query = g_uri_get_query (soup_server_message_get_uri (msg));
+  if (self->pullers != NULL)
+    {
+      PullJob *job = g_new0 (PullJob, 1);
+
+      job->server = g_object_ref (self);
+      job->msg = g_object_ref (msg);
+      job->query = g_strdup (query);
+      pause_message (msg);
+      g_thread_pool_push (self->pullers, job, NULL);
+      return;
+    }
+
+  response = care_server_sync_pull_query (self->sync, query, &error);
   if (response == NULL)
     respond_sync_error (msg, error);
   else
@@ -1214,6 +1320,8 @@ care_server_dispose (GObject *object)
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  if (self->pullers != NULL)
+    g_thread_pool_free (g_steal_pointer (&self->pullers), FALSE, TRUE);
   if (self->listener != NULL)
     care_server_listener_close (self->listener);
   if (self->soup != NULL)
@@ -1229,6 +1337,7 @@ care_server_dispose (GObject *object)
   g_clear_object (&self->db);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->drain_file, g_free);
+  g_clear_pointer (&self->context, g_main_context_unref);
 
   G_OBJECT_CLASS (care_server_parent_class)->dispose (object);
 }
@@ -1245,6 +1354,7 @@ static void
 care_server_init (CareServer *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->context = g_main_context_ref_thread_default ();
   self->access_log = TRUE;
 }
 
@@ -1349,6 +1459,9 @@ care_server_shutdown (CareServer *self)
   g_return_if_fail (CARE_IS_SERVER (self));
 
   g_cancellable_cancel (self->cancellable);
+  /* Pulls under way finish; their answers go to closed connections. */
+  if (self->pullers != NULL)
+    g_thread_pool_free (g_steal_pointer (&self->pullers), FALSE, TRUE);
   care_server_listener_close (self->listener);
   soup_server_disconnect (self->soup);
 }
@@ -1412,4 +1525,24 @@ care_server_get_n_busy (CareServer *self)
 {
   g_return_val_if_fail (CARE_IS_SERVER (self), 0);
   return care_server_listener_get_n_busy (self->listener);
+}
+
+/**
+ * care_server_set_pull_threads:
+ * @n_threads: worker threads for pulls, each with a database connection
+ *   of its own; 0 runs pulls on the main thread
+ *
+ * Call before serving.
+ */
+gboolean
+care_server_set_pull_threads (CareServer *self, guint n_threads, GError **error)
+{
+  g_return_val_if_fail (CARE_IS_SERVER (self), FALSE);
+  g_return_val_if_fail (self->pullers == NULL, FALSE);
+
+  if (n_threads == 0)
+    return TRUE;
+
+  self->pullers = g_thread_pool_new (pull_worker, NULL, (int) n_threads, TRUE, error);
+  return self->pullers != NULL;
 }

@@ -32,6 +32,7 @@ void  care_server_set_draining (CareServer *self, gboolean draining);
 gboolean care_server_get_draining (CareServer *self);
 void     care_server_set_drain_file (CareServer *self, const char *path);
 void     care_server_set_access_log (CareServer *self, gboolean enabled);
+gboolean care_server_set_pull_threads (CareServer *self, guint n_threads, GError **error);
 gboolean care_server_is_tls (CareServer *self);
 
 G_END_DECLS

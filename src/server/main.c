@@ -31,6 +31,7 @@ static char   **opt_trusted_proxies;
 static char    *opt_drain_file;
 static int      opt_shutdown_timeout = 30;
 static gboolean opt_no_access_log;
+static int      opt_pull_threads = -1;
 
 static const GOptionEntry entries[] = {
   { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db, N_ ("The server database (created if missing)"),
@@ -62,6 +63,8 @@ static const GOptionEntry entries[] = {
     N_ ("While this file exists, the health check answers 503 “draining”"), N_ ("FILE") },
   { "shutdown-timeout", 0, 0, G_OPTION_ARG_INT, &opt_shutdown_timeout,
     N_ ("Seconds requests under way may take to finish at SIGTERM (default 30)"), N_ ("SECONDS") },
+  { "pull-threads", 0, 0, G_OPTION_ARG_INT, &opt_pull_threads,
+    N_ ("Threads that answer pulls (default: one per processor, at most 4; 0: none)"), N_ ("N") },
   { "no-access-log", 0, 0, G_OPTION_ARG_NONE, &opt_no_access_log,
     N_ ("Do not log a line for each request"), NULL },
   { NULL },
@@ -177,6 +180,10 @@ serve (CareServerDb *db)
       care_server_set_trusted_proxies (server, (const char *const *) opt_trusted_proxies);
       care_server_set_drain_file (server, opt_drain_file);
       care_server_set_access_log (server, !opt_no_access_log);
+      if (opt_pull_threads < 0)
+        opt_pull_threads = (int) MIN (g_get_num_processors (), 4);
+      if (!care_server_set_pull_threads (server, (guint) opt_pull_threads, &error))
+        g_clear_object (&server);
     }
   if (server == NULL || !care_server_listen (server, opt_listen, &port, &error))
     {
@@ -392,7 +399,7 @@ main (int argc, char *argv[])
       if (opt_role != NULL || opt_staff != NULL)
         return usage_error (context, _ ("--role and --staff belong to useradd"));
       if (opt_max_connections < 1 || opt_max_per_client < 1 || opt_header_timeout < 1 ||
-          opt_idle_timeout < 1 || opt_shutdown_timeout < 0)
+          opt_idle_timeout < 1 || opt_shutdown_timeout < 0 || opt_pull_threads > 64)
         return usage_error (context, _ ("Connection limits and time-outs are 1 or more"));
       for (guint i = 0; opt_trusted_proxies != NULL && opt_trusted_proxies[i] != NULL; i++)
         {
