@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "care-server.h"
+#include "care-server-checkpointer.h"
 #include "care-server-log.h"
 
 #define EXIT_USAGE 2
@@ -148,6 +149,7 @@ serve (CareServerDb *db)
 {
   g_autoptr (GTlsCertificate) certificate = NULL;
   g_autoptr (CareServer) server = NULL;
+  g_autoptr (CareServerCheckpointer) checkpointer = NULL;
   g_autoptr (GMainLoop) loop = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *host = NULL;
@@ -191,6 +193,15 @@ serve (CareServerDb *db)
       return EXIT_FAILURE;
     }
 
+  /* Checkpoints off the main thread; without, the main connection does
+   * them itself, as SQLite does by default. */
+  checkpointer = care_server_checkpointer_start (db, &error);
+  if (checkpointer == NULL)
+    {
+      g_message ("Checkpointing on the main thread: %s", error->message);
+      g_clear_error (&error);
+    }
+
   /* Catch the signals before announcing the port: whoever reads the line
    * may send SIGTERM right away. */
   loop = g_main_loop_new (NULL, FALSE);
@@ -214,6 +225,7 @@ serve (CareServerDb *db)
   /* Let the closed connections finish tearing down before exiting. */
   while (g_main_context_iteration (NULL, FALSE))
     ;
+  g_clear_pointer (&checkpointer, care_server_checkpointer_stop);
   g_debug ("Shut down cleanly");
 
   return EXIT_SUCCESS;
