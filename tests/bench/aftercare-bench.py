@@ -173,10 +173,12 @@ def main():
         load = run_load(args.build, args.load_clients, args.load_duration, args.load_url, args.load_db)
 
     rows = []  # (figure, {size: text}, goal, {size: met or None})
+    # With --sizes "" only the server figures are measured: one column.
+    columns = sizes or [0]
 
     def add(figure, goal, value, met=None):
         cells, oks = {}, {}
-        for size in sizes:
+        for size in columns:
             v = value(size)
             cells[size] = v if v is not None else "—"
             oks[size] = met(size) if (met is not None and v is not None) else None
@@ -196,46 +198,47 @@ def main():
         run slowed by another process on the machine does not decide it."""
         return statistics.median(percentile(s[key], p) for s in scrolls(size))
 
-    add("cold start to first frame with the customers list, median of %d" % args.runs, "<= 1.0 s",
-        lambda n: "%.2f s" % (statistics.median(starts_ms(n)) / 1000),
-        lambda n: statistics.median(starts_ms(n)) <= 1000)
-    add("  (slowest of those starts)", "",
-        lambda n: "%.2f s" % (max(starts_ms(n)) / 1000))
-    add("search-as-you-type, keystroke to rows in the model, p95", "<= 50 ms (100k), <= 100 ms (1M)",
-        lambda n: "%.1f ms" % st(n, "search_p95_ms") if store.get(n) else None,
-        lambda n: st(n, "search_p95_ms") <= (100 if n >= 1000000 else 50))
-    add("  (p50)", "",
-        lambda n: "%.1f ms" % st(n, "search_p50_ms") if store.get(n) else None)
-    add("scroll the real window through 10,000 rows, frame work p99 (median of %d)" % args.scroll_runs,
-        "<= 16.7 ms", lambda n: "%.1f ms" % scroll_p(n, 0.99), lambda n: scroll_p(n, 0.99) <= 16.7)
-    add("  (p50, p95; frames over 16.7 ms of all; worst frame)", "",
-        lambda n: "%.1f, %.1f ms; %d of %d; %.0f ms" % (
-            scroll_p(n, 0.50), scroll_p(n, 0.95),
-            sum(1 for s in scrolls(n) for w in s["work_ms"] if w > 16.7),
-            sum(len(s["work_ms"]) for s in scrolls(n)),
-            max(w for s in scrolls(n) for w in s["work_ms"] + [0])))
-    add("  (the client's own CPU time per frame, p99: no waiting for a busy CPU)", "",
-        lambda n: "%.1f ms" % scroll_p(n, 0.99, "cpu_ms"))
-    add("  (list model alone: 40 rows per frame, p99)", "",
-        lambda n: "%.2f ms" % st(n, "model_page_p99_ms") if store.get(n) else None)
+    if window:
+        add("cold start to first frame with the customers list, median of %d" % args.runs, "<= 1.0 s",
+            lambda n: "%.2f s" % (statistics.median(starts_ms(n)) / 1000),
+            lambda n: statistics.median(starts_ms(n)) <= 1000)
+        add("  (slowest of those starts)", "",
+            lambda n: "%.2f s" % (max(starts_ms(n)) / 1000))
+        add("search-as-you-type, keystroke to rows in the model, p95", "<= 50 ms (100k), <= 100 ms (1M)",
+            lambda n: "%.1f ms" % st(n, "search_p95_ms") if store.get(n) else None,
+            lambda n: st(n, "search_p95_ms") <= (100 if n >= 1000000 else 50))
+        add("  (p50)", "",
+            lambda n: "%.1f ms" % st(n, "search_p50_ms") if store.get(n) else None)
+        add("scroll the real window through 10,000 rows, frame work p99 (median of %d)" % args.scroll_runs,
+            "<= 16.7 ms", lambda n: "%.1f ms" % scroll_p(n, 0.99), lambda n: scroll_p(n, 0.99) <= 16.7)
+        add("  (p50, p95; frames over 16.7 ms of all; worst frame)", "",
+            lambda n: "%.1f, %.1f ms; %d of %d; %.0f ms" % (
+                scroll_p(n, 0.50), scroll_p(n, 0.95),
+                sum(1 for s in scrolls(n) for w in s["work_ms"] if w > 16.7),
+                sum(len(s["work_ms"]) for s in scrolls(n)),
+                max(w for s in scrolls(n) for w in s["work_ms"] + [0])))
+        add("  (the client's own CPU time per frame, p99: no waiting for a busy CPU)", "",
+            lambda n: "%.1f ms" % scroll_p(n, 0.99, "cpu_ms"))
+        add("  (list model alone: 40 rows per frame, p99)", "",
+            lambda n: "%.2f ms" % st(n, "model_page_p99_ms") if store.get(n) else None)
     if sync is not None:
         label = "" if sync["customers"] in sizes else " (at %s customers)" % fmt_size(sync["customers"])
         add("initial sync from a local aftercare-server" + label, ">= 5,000 records/s",
             lambda n: ("{:,.0f} rec/s".format(sync["records"] / sync["initial_s"])
-                       if n == sync["customers"] or (label and n == sizes[0]) else None),
+                       if n == sync["customers"] or (label and n == columns[0]) else None),
             lambda n: sync["records"] / sync["initial_s"] >= 5000)
         add("  (records, time)", "",
             lambda n: ("{:,} in {:.1f} s".format(sync["records"], sync["initial_s"])
-                       if n == sync["customers"] or (label and n == sizes[0]) else None))
+                       if n == sync["customers"] or (label and n == columns[0]) else None))
         add("incremental sync of 100 changed records, push + pull" + label, "<= 1 s",
             lambda n: ("%.2f s" % sync["incremental_s"]
-                       if n == sync["customers"] or (label and n == sizes[0]) else None),
+                       if n == sync["customers"] or (label and n == columns[0]) else None),
             lambda n: sync["incremental_s"] <= 1)
     if load is not None:
         load_label = " (%s clients, %s)" % (fmt_size(load["clients"]), load["target"])
 
         def first(text):
-            return lambda n: text if n == sizes[0] else None
+            return lambda n: text if n == columns[0] else None
 
         add("sync server under load: push p95" + load_label, "<= 100 ms",
             first("%.1f ms" % load["push_p95_ms"]), lambda n: load["push_p95_ms"] <= 100)
@@ -247,20 +250,21 @@ def main():
             first("{:,.0f} requests/s, {:,.0f} mutations/s; {:d}".format(
                 load["requests_per_s"], load["mutations_per_s"], load["errors"])),
             lambda n: load["errors"] == 0)
-    add("bulk import into the local store (insert only)", ">= 100,000 rows/s",
-        lambda n: ("{:,.0f} rows/s".format(st(n, "records") / max(0.001, st(n, "import_s") - st(n, "generate_s")))
-                   if store.get(n) else None),
-        lambda n: st(n, "records") / max(0.001, st(n, "import_s") - st(n, "generate_s")) >= 100000)
-    add("  (records; generator alone, generate + insert)", "",
-        lambda n: ("{:,}; {:.1f} s, {:.1f} s".format(st(n, "records"), st(n, "generate_s"), st(n, "import_s"))
-                   if store.get(n) else None))
-    add("peak resident memory of the client, list open and scrolled", "<= 300 MB",
-        lambda n: "%.0f MB" % (max(s["vmhwm_kb"] for s in scrolls(n)) / 1024),
-        lambda n: max(s["vmhwm_kb"] for s in scrolls(n)) / 1024 <= 300)
-    add("open the store and read the first list page (bench-store)", "",
-        lambda n: "%.0f ms" % st(n, "open_ms") if store.get(n) else None)
+    if window:
+        add("bulk import into the local store (insert only)", ">= 100,000 rows/s",
+            lambda n: ("{:,.0f} rows/s".format(st(n, "records") / max(0.001, st(n, "import_s") - st(n, "generate_s")))
+                       if store.get(n) else None),
+            lambda n: st(n, "records") / max(0.001, st(n, "import_s") - st(n, "generate_s")) >= 100000)
+        add("  (records; generator alone, generate + insert)", "",
+            lambda n: ("{:,}; {:.1f} s, {:.1f} s".format(st(n, "records"), st(n, "generate_s"), st(n, "import_s"))
+                       if store.get(n) else None))
+        add("peak resident memory of the client, list open and scrolled", "<= 300 MB",
+            lambda n: "%.0f MB" % (max(s["vmhwm_kb"] for s in scrolls(n)) / 1024),
+            lambda n: max(s["vmhwm_kb"] for s in scrolls(n)) / 1024 <= 300)
+        add("open the store and read the first list page (bench-store)", "",
+            lambda n: "%.0f ms" % st(n, "open_ms") if store.get(n) else None)
 
-    header = ["figure"] + ["%s customers" % fmt_size(n) for n in sizes] + ["goal", "met?"]
+    header = ["figure"] + ["%s customers" % fmt_size(n) if n else "value" for n in columns] + ["goal", "met?"]
     table = []
     for figure, cells, goal, oks in rows:
         judged = [(n, ok) for n, ok in oks.items() if ok is not None]
@@ -270,7 +274,7 @@ def main():
             met = "yes"
         else:
             met = "no (" + ", ".join(fmt_size(n) for n, ok in judged if not ok) + ")"
-        table.append([figure] + [cells[n] for n in sizes] + [goal, met])
+        table.append([figure] + [cells[n] for n in columns] + [goal, met])
 
     widths = [max(len(r[i]) for r in [header] + table) for i in range(len(header))]
     print()
