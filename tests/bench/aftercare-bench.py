@@ -273,7 +273,7 @@ def main():
         elif all(ok for _, ok in judged):
             met = "yes"
         else:
-            met = "no (" + ", ".join(fmt_size(n) for n, ok in judged if not ok) + ")"
+            met = "no (" + ", ".join(fmt_size(n) for n, ok in judged if not ok) + ")" if sizes else "no"
         table.append([figure] + [cells[n] for n in columns] + [goal, met])
 
     widths = [max(len(r[i]) for r in [header] + table) for i in range(len(header))]

@@ -219,7 +219,17 @@ async def loop_lag(stats, stop_at, lags):
             lags.append((time.monotonic() - t - 0.05) * 1000)
 
 
-async def bench(args, urls):
+def process_cpu(pid):
+    """The CPU time (user + system) a process has used so far, in seconds."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+async def bench(args, urls, server_pid):
     tokens = []
     for i in range(args.users):
         tokens.append(await sign_in(urls[i % len(urls)], "load-%d" % i, args.password))
@@ -236,11 +246,13 @@ async def bench(args, urls):
     await asyncio.sleep(measure_at - time.monotonic())
     stats.measuring = True
     cpu0 = time.process_time()
+    server0 = process_cpu(server_pid) if server_pid else None
     await asyncio.sleep(max(0.0, stop_at - time.monotonic()))
     stats.measuring = False
     cpu = time.process_time() - cpu0
+    server_cpu = process_cpu(server_pid) - server0 if server0 is not None else None
     await asyncio.gather(*tasks)
-    return stats, lags, cpu
+    return stats, lags, cpu, server_cpu
 
 
 def start_server(binary, db, tmp, extra):
@@ -307,15 +319,8 @@ def main():
             raise SystemExit("say --server BINARY or --url URL")
 
         wall0 = time.monotonic()
-        stats, lags, gen_cpu = asyncio.run(bench(args, urls))
-        server_cpu = None
-        if server is not None:
-            try:
-                with open("/proc/%d/stat" % server.pid) as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-                server_cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-            except OSError:
-                pass
+        stats, lags, gen_cpu, server_cpu = asyncio.run(bench(args, urls, server.pid if server else None))
+        n_requests = len(stats.push_ms) + len(stats.pull_ms)
         n_errors = sum(stats.errors.values())
         result = {
             "target": target,
@@ -339,7 +344,8 @@ def main():
             "error_kinds": stats.errors,
             "generator_cpu_s": gen_cpu,
             "generator_loop_lag_p99_ms": percentile(lags, 0.99),
-            "server_cpu_s_total": server_cpu,
+            "server_cpu_s": server_cpu,
+            "server_cpu_ms_per_request": server_cpu * 1000 / n_requests if server_cpu and n_requests else None,
             "wall_s": time.monotonic() - wall0,
         }
         if not args.json:
@@ -354,6 +360,9 @@ def main():
                 result["pull_p50_ms"], result["pull_p95_ms"], result["pull_p99_ms"], result["pulls"],
                 stats.pulled / max(1, len(stats.pull_ms))))
             print("  %.0f requests/s, %d errors %s" % (result["requests_per_s"], n_errors, stats.errors or ""))
+            if server_cpu is not None:
+                print("  the server: %.1f s CPU in %.0f s, %.2f ms per request" % (
+                    server_cpu, args.duration, result["server_cpu_ms_per_request"] or 0))
             print("  the generator: %.1f s CPU in %.0f s, its loop late by %.1f ms at p99" % (
                 gen_cpu, args.duration, result["generator_loop_lag_p99_ms"]))
         print(json.dumps({"bench-load": result}), flush=True)
