@@ -15,6 +15,8 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
 
 #include "care-server-db.h"
 
@@ -26,6 +28,7 @@ struct _CareServerDb
   GHashTable *statements; /* SQL text -> sqlite3_stmt */
   char       *instance_id;
   char       *path;
+  GStatBuf    file;   /* the file opened, to tell when another takes its place */
   guint       depth;  /* nested care_server_db_begin() calls */
   gboolean    failed; /* an inner level asked for a rollback */
 };
@@ -473,6 +476,8 @@ care_server_db_new_at_version (const char *path, int version, GError **error)
       !migrate (self, version, error) || !load_instance_id (self, error))
     return NULL;
   self->path = g_strdup (path);
+  if (g_stat (path, &self->file) != 0)
+    memset (&self->file, 0, sizeof self->file);
 
   return g_steal_pointer (&self);
 }
@@ -498,17 +503,19 @@ care_server_db_get_path (CareServerDb *self)
  * @error: a CARE_SERVER_DB_ERROR
  *
  * Whether the database answers, for the health check: the open connection
- * runs a statement, and a second connection opened afresh on the file
- * reads the instance identifier back. An open connection keeps reading a
- * file that was deleted or replaced under it, and its page cache hides
- * a file overwritten in place; a fresh one sees what a restarted server
- * would. Cheap enough for a load balancer's probe every second or so.
+ * runs a statement, the file at the path is still the one opened, and a
+ * second connection opened afresh on it reads the instance identifier
+ * back. An open connection keeps reading a file that was deleted or
+ * replaced under it, and its page cache hides a file overwritten in
+ * place; a fresh one sees what a restarted server would. Cheap enough
+ * for a load balancer's probe every second or so.
  */
 gboolean
 care_server_db_ping (CareServerDb *self, GError **error)
 {
   sqlite3      *fresh = NULL;
   sqlite3_stmt *stmt, *read = NULL;
+  GStatBuf      now;
   gboolean      same = FALSE;
   int           rc;
 
@@ -521,6 +528,14 @@ care_server_db_ping (CareServerDb *self, GError **error)
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW)
     return care_server_db_set_error (self, rc, error);
+
+  if (g_stat (self->path, &now) != 0 || now.st_dev != self->file.st_dev ||
+      now.st_ino != self->file.st_ino)
+    {
+      g_set_error (error, CARE_SERVER_DB_ERROR, CARE_SERVER_DB_ERROR_FAILED, "%s: %s", self->path,
+                   "the file opened is no longer at this path");
+      return FALSE;
+    }
 
   rc = sqlite3_open_v2 (self->path, &fresh, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc == SQLITE_OK)
