@@ -10,7 +10,8 @@
  * instead, once a second. A
  * passive checkpoint never blocks the writer or the readers; it copies
  * what no reader still needs, and the log starts over from its beginning
- * once all of it was copied. Synchronous=NORMAL is unchanged: a commit is
+ * once all of it was copied (the writer then syncs the log's header, a
+ * small sync left on the main thread). Synchronous=NORMAL is unchanged: a commit is
  * durable against a crash of the process, and the log is synced at each
  * checkpoint, as before.
  *
