@@ -246,6 +246,9 @@ def main():
             first("%.1f, %.1f ms; %.1f, %.1f, %.1f ms" % (load["push_p50_ms"], load["push_p99_ms"],
                                                           load["pull_p50_ms"], load["pull_p95_ms"],
                                                           load["pull_p99_ms"])))
+        if load.get("server_cpu_ms_per_request") is not None:
+            add("  (server CPU per request; the generator's own loop late by, p99)", "",
+                first("%.2f ms; %.0f ms" % (load["server_cpu_ms_per_request"], load["generator_loop_lag_p99_ms"])))
         add("  (throughput; errors)", "0 errors",
             first("{:,.0f} requests/s, {:,.0f} mutations/s; {:d}".format(
                 load["requests_per_s"], load["mutations_per_s"], load["errors"])),
