@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "care-clock.h"
+#include "care-server-checkpointer.h"
 #include "care-server-db.h"
 #include "care-server-store-sqlite.h"
 #include "care-server-log.h"
@@ -59,6 +60,90 @@ exec (CareServerDb *db, const char *sql)
 
   care_server_db_exec (db, sql, &error);
   g_assert_no_error (error);
+}
+
+/* The health check's ping: it answers for a good database, and fails,
+ * without crashing, once the file is replaced by another database, by
+ * garbage, or deleted, although the open connection still reads the old
+ * file. */
+static void
+test_ping (void)
+{
+  g_autofree char *path = temp_db ("ping.db");
+  g_autofree char *other_path = g_strconcat (path, ".other", NULL);
+  g_autofree char *garbage_path = g_strconcat (path, ".garbage", NULL);
+  g_autoptr (CareServerDb) db = NULL;
+  g_autoptr (CareServerDb) other = NULL;
+  g_autoptr (GError) error = NULL;
+  char garbage[8192];
+
+  db = care_server_db_new (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (care_server_db_ping (db, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (care_server_db_get_path (db), ==, path);
+
+  /* Another server database moved into its place: a different instance. */
+  other = care_server_db_new (other_path, &error);
+  g_assert_no_error (error);
+  g_clear_object (&other);
+  g_assert_cmpint (g_rename (other_path, path), ==, 0);
+  g_assert_false (care_server_db_ping (db, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  memset (garbage, 'x', sizeof garbage);
+  g_assert_true (g_file_set_contents (garbage_path, garbage, sizeof garbage, NULL));
+  g_assert_cmpint (g_rename (garbage_path, path), ==, 0);
+  g_assert_false (care_server_db_ping (db, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  g_assert_cmpint (g_remove (path), ==, 0);
+  g_assert_false (care_server_db_ping (db, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* The open connection itself still works on the file it has. */
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM meta"), >, 0);
+
+  g_clear_object (&db);
+  g_remove (other_path);
+  remove_db (path);
+}
+
+/* With the checkpointer, commits leave checkpoints to its thread, and
+ * the data is in the database file once it stops. */
+static void
+test_checkpointer (void)
+{
+  g_autofree char *path = temp_db ("checkpoint.db");
+  g_autoptr (CareServerDb) db = NULL;
+  g_autoptr (CareServerDb) reader = NULL;
+  g_autoptr (GError) error = NULL;
+  CareServerCheckpointer *checkpointer;
+
+  db = care_server_db_new (path, &error);
+  g_assert_no_error (error);
+  checkpointer = care_server_checkpointer_start (db, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (checkpointer);
+  g_assert_cmpint (query_int (db, "PRAGMA wal_autocheckpoint"), ==, 0);
+
+  exec (db, "CREATE TABLE t (x)");
+  for (int i = 0; i < 200; i++)
+    exec (db, "INSERT INTO t VALUES (randomblob (4000))");
+  care_server_checkpointer_stop (checkpointer);
+
+  /* A passive checkpoint at the stop copied the log into the file. */
+  reader = care_server_db_new (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (reader, "SELECT count(*) FROM t"), ==, 200);
+  g_assert_cmpint (query_int (reader, "PRAGMA page_count"), >, 200);
+
+  g_clear_object (&reader);
+  g_clear_object (&db);
+  remove_db (path);
 }
 
 /* A database left at every earlier version is migrated in place, keeps its
@@ -415,6 +500,8 @@ main (int argc, char *argv[])
       g_test_add_func ("/server-db/unique-check-uses-index", test_unique_check_uses_index);
     }
   g_test_add_func ("/server-log/redact", test_log_redact);
+  g_test_add_func ("/server-db/ping", test_ping);
+  g_test_add_func ("/server-db/checkpointer", test_checkpointer);
 #define ADD(path, func)                                                                            \
   g_test_add (path, ThrottleFixture, NULL, throttle_setup, func, throttle_teardown)
   ADD ("/server-throttle/pair", test_throttle_pair);

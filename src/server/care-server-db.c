@@ -19,6 +19,8 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
 
 #include "care-server-db.h"
 #include "care-store.h"
@@ -30,6 +32,8 @@ struct _CareServerDb
   sqlite3    *db;
   GHashTable *statements; /* SQL text -> sqlite3_stmt */
   char       *instance_id;
+  char       *path;
+  GStatBuf    file;   /* the file opened, to tell when another takes its place */
   guint       depth;  /* nested care_server_db_begin() calls */
   gboolean    failed; /* an inner level asked for a rollback */
 };
@@ -174,6 +178,7 @@ care_server_db_finalize (GObject *object)
   if (self->db != NULL)
     sqlite3_close (self->db);
   g_free (self->instance_id);
+  g_free (self->path);
 
   G_OBJECT_CLASS (care_server_db_parent_class)->finalize (object);
 }
@@ -471,6 +476,9 @@ care_server_db_new_at_version (const char *path, int version, GError **error)
       !care_server_db_exec (self, "PRAGMA foreign_keys = ON", error) ||
       !migrate (self, version, error) || !load_instance_id (self, error))
     return NULL;
+  self->path = g_strdup (path);
+  if (g_stat (path, &self->file) != 0)
+    memset (&self->file, 0, sizeof self->file);
 
   return g_steal_pointer (&self);
 }
@@ -498,4 +506,80 @@ care_server_db_get_handle (CareServerDb *self)
 {
   g_return_val_if_fail (CARE_IS_SERVER_DB (self), NULL);
   return self->db;
+}
+
+/* Where the database is, to open another connection on it. */
+const char *
+care_server_db_get_path (CareServerDb *self)
+{
+  g_return_val_if_fail (CARE_IS_SERVER_DB (self), NULL);
+  return self->path;
+}
+
+/**
+ * care_server_db_ping:
+ * @error: a CARE_SERVER_DB_ERROR
+ *
+ * Whether the database answers, for the health check: the open connection
+ * runs a statement, the file at the path is still the one opened, and a
+ * second connection opened afresh on it reads the instance identifier
+ * back. An open connection keeps reading a file that was deleted or
+ * replaced under it, and its page cache hides a file overwritten in
+ * place; a fresh one sees what a restarted server would. Cheap enough
+ * for a load balancer's probe every second or so.
+ */
+gboolean
+care_server_db_ping (CareServerDb *self, GError **error)
+{
+  sqlite3      *fresh = NULL;
+  sqlite3_stmt *stmt, *read = NULL;
+  GStatBuf      now;
+  gboolean      same = FALSE;
+  int           rc;
+
+  g_return_val_if_fail (CARE_IS_SERVER_DB (self), FALSE);
+
+  stmt = care_server_db_prepare (self, "SELECT 1", error);
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return care_server_db_set_error (self, rc, error);
+
+  if (g_stat (self->path, &now) != 0 || now.st_dev != self->file.st_dev ||
+      now.st_ino != self->file.st_ino)
+    {
+      g_set_error (error, CARE_SERVER_DB_ERROR, CARE_SERVER_DB_ERROR_FAILED, "%s: %s", self->path,
+                   "the file opened is no longer at this path");
+      return FALSE;
+    }
+
+  rc = sqlite3_open_v2 (self->path, &fresh, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_busy_timeout (fresh, 1000);
+      rc = sqlite3_prepare_v2 (fresh, "SELECT value FROM meta WHERE key = 'instance'", -1, &read,
+                               NULL);
+    }
+  if (rc == SQLITE_OK)
+    {
+      rc = sqlite3_step (read);
+      same = rc == SQLITE_ROW &&
+             g_strcmp0 ((const char *) sqlite3_column_text (read, 0), self->instance_id) == 0;
+    }
+
+  if (!same)
+    g_set_error (error, CARE_SERVER_DB_ERROR,
+                 rc == SQLITE_ROW || rc == SQLITE_DONE ? CARE_SERVER_DB_ERROR_CORRUPT
+                                                       : CARE_SERVER_DB_ERROR_FAILED,
+                 "%s: %s", self->path,
+                 rc == SQLITE_ROW || rc == SQLITE_DONE
+                     ? "another database is at this path"
+                     : (fresh != NULL ? sqlite3_errmsg (fresh) : sqlite3_errstr (rc)));
+
+  sqlite3_finalize (read);
+  sqlite3_close (fresh);
+
+  return same;
 }

@@ -26,6 +26,8 @@ CareServerDb *care_server_db_new_at_version (const char *path, int version, GErr
 const char   *care_server_db_get_instance_id (CareServerDb *self);
 gboolean      care_server_db_reload_instance_id (CareServerDb *self, GError **error);
 sqlite3      *care_server_db_get_handle (CareServerDb *self);
+gboolean      care_server_db_ping (CareServerDb *self, GError **error);
+const char   *care_server_db_get_path (CareServerDb *self);
 
 sqlite3_stmt *care_server_db_prepare (CareServerDb *self, const char *sql, GError **error);
 gboolean      care_server_db_exec (CareServerDb *self, const char *sql, GError **error);

@@ -111,6 +111,7 @@ struct _CareServerListener
   guint            sweep_id;
   gboolean         accept_failing;
   gboolean         closed;
+  gboolean         stopping; /* no longer accepting: connections close once idle */
 };
 
 G_DEFINE_FINAL_TYPE (CareServerListener, care_server_listener, G_TYPE_OBJECT)
@@ -282,10 +283,16 @@ wrote_body_data_cb (SoupServerMessage *msg, guint chunk_size, gpointer user_data
 static void
 finished_cb (SoupServerMessage *msg, gpointer user_data)
 {
-  Conn *conn = lookup_conn (user_data, msg);
+  CareServerListener *self = user_data;
+  Conn               *conn = lookup_conn (self, msg);
 
-  if (conn != NULL)
-    conn_set_state (conn, CONN_IDLE);
+  if (conn == NULL)
+    return;
+
+  conn_set_state (conn, CONN_IDLE);
+  /* Shutting down: the answer is out, the connection waits for nothing. */
+  if (self->stopping)
+    conn_shut_down (conn, "the server is shutting down");
 }
 
 /* libsoup starts a request when a connection is handed over and, on a
@@ -842,6 +849,77 @@ care_server_listener_close (CareServerListener *self)
       g_hash_table_iter_remove (&iter);
     }
   g_hash_table_remove_all (self->per_client);
+}
+
+/**
+ * care_server_listener_stop_accepting:
+ *
+ * The first step of a graceful shutdown: closes the listening socket (new
+ * connections are refused, so a load balancer turns to another server at
+ * once), closes the connections that wait for a request, and from now on
+ * closes each connection as soon as its response is written. Requests
+ * being read, handled or answered go on; care_server_listener_get_n_busy()
+ * counts them.
+ */
+void
+care_server_listener_stop_accepting (CareServerListener *self)
+{
+  g_autoptr (GPtrArray) idle = g_ptr_array_new_with_free_func ((GDestroyNotify) conn_unref);
+  GHashTableIter iter;
+  Conn          *conn;
+
+  g_return_if_fail (CARE_IS_SERVER_LISTENER (self));
+
+  self->stopping = TRUE;
+  pause_accepting (self);
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  if (self->socket != NULL)
+    g_socket_close (self->socket, NULL);
+  g_clear_object (&self->socket);
+
+  g_hash_table_iter_init (&iter, self->conns);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &conn))
+    if (conn->state == CONN_IDLE)
+      g_ptr_array_add (idle, conn_ref (conn));
+  for (guint i = 0; i < idle->len; i++)
+    conn_shut_down (g_ptr_array_index (idle, i), "the server is shutting down");
+}
+
+/* Connections with a request past its headers: being read, handled or answered. */
+guint
+care_server_listener_get_n_busy (CareServerListener *self)
+{
+  GHashTableIter iter;
+  Conn          *conn;
+  guint          n = 0;
+
+  g_return_val_if_fail (CARE_IS_SERVER_LISTENER (self), 0);
+
+  g_hash_table_iter_init (&iter, self->conns);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &conn))
+    if (conn->state == CONN_BODY || conn->state == CONN_HANDLING || conn->state == CONN_WRITING ||
+        conn->state == CONN_REFUSING)
+      n++;
+
+  return n;
+}
+
+/* Whether @msg came straight from one of the trusted proxies. */
+gboolean
+care_server_listener_is_from_trusted_proxy (CareServerListener *self, SoupServerMessage *msg)
+{
+  GSocketAddress  *remote;
+  g_autofree char *peer = NULL;
+
+  g_return_val_if_fail (CARE_IS_SERVER_LISTENER (self), FALSE);
+
+  remote = soup_server_message_get_remote_address (msg);
+  if (self->trusted_proxies == NULL || remote == NULL || !G_IS_INET_SOCKET_ADDRESS (remote))
+    return FALSE;
+
+  peer =
+      g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+  return is_trusted_proxy (self, peer);
 }
 
 guint

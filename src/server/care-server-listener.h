@@ -32,6 +32,10 @@ gboolean care_server_listener_listen (CareServerListener *self,
                                       guint16            *out_port,
                                       GError            **error);
 void     care_server_listener_close (CareServerListener *self);
+void     care_server_listener_stop_accepting (CareServerListener *self);
+guint    care_server_listener_get_n_busy (CareServerListener *self);
+gboolean care_server_listener_is_from_trusted_proxy (CareServerListener *self,
+                                                     SoupServerMessage  *msg);
 
 guint    care_server_listener_get_n_connections (CareServerListener *self);
 guint    care_server_listener_get_max_connections (CareServerListener *self);

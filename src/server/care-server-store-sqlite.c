@@ -56,13 +56,12 @@ step_row (CareServerStore *self, sqlite3_stmt *stmt, gboolean *out_row, GError *
   return FALSE;
 }
 
+/* care_server_db_ping() also sees a file deleted or replaced under the
+ * open connection. */
 static gboolean
 sqlite_ping (CareServerStore *self, GError **error)
 {
-  sqlite3_stmt *stmt = care_server_db_prepare (DB (self), "SELECT 1", error);
-  gboolean      row;
-
-  return stmt != NULL && step_row (self, stmt, &row, error);
+  return care_server_db_ping (DB (self), error);
 }
 
 /* BEGIN IMMEDIATE takes the write lock up front, so SQLITE_BUSY can only

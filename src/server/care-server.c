@@ -1,9 +1,11 @@
 /* care-server.c: the HTTP front of aftercare-server: routing, authentication, JSON errors.
  *
- * Everything runs on the main loop thread, which owns the one database
- * connection (a CareServerStore); only the deliberately slow Argon2id
- * password check runs in a worker thread (with the message paused), so a
- * login never stalls the pushes and pulls of everyone else. */
+ * Everything runs on the main loop thread, which owns the storage connection
+ * that writes, but for two kinds of work done in worker
+ * threads while the message waits paused: the deliberately slow Argon2id
+ * password check, so a login never stalls the pushes and pulls of everyone
+ * else; and pulls, each worker with a connection of its own (see
+ * handle_pull()). */
 #define G_LOG_DOMAIN "care-server"
 
 #include "config.h"
@@ -19,6 +21,12 @@
 #include "care-server-login-queue.h"
 #include "care-server-throttle.h"
 
+/* The access log's domain, so it can be told from the other messages
+ * (G_MESSAGES_DEBUG, journalctl GLIB_DOMAIN=care-server-access). */
+#define ACCESS_LOG_DOMAIN "care-server-access"
+#define QUARK_STARTED     "care-server-started"
+#define QUARK_USER        "care-server-user"
+
 struct _CareServer
 {
   GObject parent_instance;
@@ -33,7 +41,13 @@ struct _CareServer
   CareServerThrottle   *throttle;
   CareServerLoginQueue *logins;
   GCancellable         *cancellable; /* pending login checks and pushes */
+  char                 *drain_file;  /* while it exists, health answers "draining" */
+  GThreadPool          *pullers;     /* NULL: pulls run on the main thread */
+  char                 *pull_db;     /* what the pullers open, as --db says it */
+  GMainContext         *context;     /* where pulls are answered */
   gboolean              tls;
+  gboolean              draining;
+  gboolean              access_log;
 };
 
 G_DEFINE_FINAL_TYPE (CareServer, care_server, G_TYPE_OBJECT)
@@ -248,21 +262,53 @@ authenticate (CareServer *self, SoupServerMessage *msg)
     }
 
   soup_message_headers_remove (soup_server_message_get_response_headers (msg), "WWW-Authenticate");
+  g_object_set_data_full (G_OBJECT (msg), QUARK_USER, g_strdup (user->username), g_free);
   return user;
 }
 
+/* Whether health should say "draining": set by care_server_set_draining()
+ * (SIGUSR1) or by the drain file's existence, checked on each probe so
+ * that an operator or a deploy script needs no signal. */
+static gboolean
+is_draining (CareServer *self)
+{
+  return self->draining ||
+         (self->drain_file != NULL && g_file_test (self->drain_file, G_FILE_TEST_EXISTS));
+}
+
+/* GET or HEAD /api/v1/health: 200 when this server takes requests and its
+ * database answers; 503 when it is draining (requests are still served,
+ * but a load balancer should send new ones elsewhere) or the database does
+ * not answer. */
 static void
 handle_health (CareServer *self, SoupServerMessage *msg)
 {
+  const char *method = soup_server_message_get_method (msg);
+  g_autoptr (GError) error = NULL;
   JsonObject *obj;
+  gboolean    database, draining;
 
-  if (!require_method (msg, SOUP_METHOD_GET))
-    return;
+  if (strcmp (method, SOUP_METHOD_GET) != 0 && strcmp (method, SOUP_METHOD_HEAD) != 0)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
+                                    "GET, HEAD");
+      respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed",
+                     _ ("This method is not allowed here"));
+      return;
+    }
+
+  database = care_server_store_ping (self->store, &error);
+  if (!database)
+    g_message ("Health check: the database does not answer: %s", error->message);
+  draining = is_draining (self);
 
   obj = json_object_new ();
-  json_object_set_string_member (obj, "status", "ok");
+  json_object_set_string_member (obj, "status",
+                                 !database ? "unavailable" : (draining ? "draining" : "ok"));
+  json_object_set_string_member (obj, "database", database ? "ok" : "unavailable");
   json_object_set_int_member (obj, "protocol", CARE_SERVER_PROTOCOL);
-  respond_object (msg, SOUP_STATUS_OK, obj);
+  respond_object (msg, database && !draining ? SOUP_STATUS_OK : SOUP_STATUS_SERVICE_UNAVAILABLE,
+                  obj);
 }
 
 static void
@@ -280,7 +326,10 @@ login_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
                                              &check_error) &&
        login->user != NULL;
   if (ok)
-    care_server_throttle_note_success (self->throttle, login->username, login->address);
+    {
+      care_server_throttle_note_success (self->throttle, login->username, login->address);
+      g_object_set_data_full (G_OBJECT (msg), QUARK_USER, g_strdup (login->username), g_free);
+    }
 
   if (check_error != NULL)
     respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy", _ ("The server is shutting down"));
@@ -489,18 +538,119 @@ handle_push (CareServer *self, SoupServerMessage *msg)
                                g_object_ref (msg));
 }
 
+/* A pull handed to a worker thread. */
+typedef struct
+{
+  CareServer        *server; /* owned */
+  SoupServerMessage *msg;    /* owned; touched only on the main thread */
+  char              *query;
+  char              *body; /* the answer, or NULL with error set */
+  GError            *error;
+} PullJob;
+
+/* Each pull worker's own connection: pulls only read, and SQLite in WAL
+ * mode lets readers run beside the one writer, each seeing the commits
+ * made before its read began, so a pull in a worker sees every push
+ * answered before it came. */
+static GPrivate puller_sync = G_PRIVATE_INIT (g_object_unref);
+
+static void
+pull_job_free (PullJob *job)
+{
+  g_clear_object (&job->server);
+  g_clear_object (&job->msg);
+  g_free (job->query);
+  g_free (job->body);
+  g_clear_error (&job->error);
+  g_free (job);
+}
+
+static void
+respond_pull (SoupServerMessage *msg, char *body, const GError *error)
+{
+  if (body == NULL)
+    {
+      respond_sync_error (msg, error);
+      return;
+    }
+
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Cache-Control",
+                                "no-store");
+  soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_TAKE, body,
+                                    strlen (body));
+}
+
+static gboolean
+pull_done_cb (gpointer user_data)
+{
+  PullJob *job = user_data;
+
+  respond_pull (job->msg, g_steal_pointer (&job->body), job->error);
+  unpause_message (job->msg);
+  pull_job_free (job);
+  return G_SOURCE_REMOVE;
+}
+
+/* In a worker thread: the pull, read and written out as JSON text. */
+static void
+pull_worker (gpointer data, gpointer user_data)
+{
+  PullJob        *job = data;
+  CareServer     *self = job->server;
+  CareServerSync *sync = g_private_get (&puller_sync);
+
+  if (sync == NULL)
+    {
+      g_autoptr (CareServerStore) store = care_server_store_open (self->pull_db, &job->error);
+
+      if (store != NULL)
+        {
+          sync = care_server_sync_new (store);
+          g_private_set (&puller_sync, sync);
+        }
+    }
+
+  if (sync != NULL)
+    {
+      g_autoptr (JsonNode) response = care_server_sync_pull_query (sync, job->query, &job->error);
+
+      if (response != NULL)
+        job->body = json_to_string (response, FALSE);
+    }
+
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, pull_done_cb, job, NULL);
+}
+
+/* A pull reads one page of changes and writes it out as JSON, the most
+ * work per request of any endpoint: with many clients, pulls on the
+ * main thread kept pushes waiting for them. They run in worker threads
+ * when there are any (care_server_set_pull_threads()). */
 static void
 handle_pull (CareServer *self, SoupServerMessage *msg)
 {
   g_autoptr (CareServerUser) user = NULL;
   g_autoptr (JsonNode) response = NULL;
   g_autoptr (GError) error = NULL;
+  const char *query;
 
   if (!require_method (msg, SOUP_METHOD_GET) || (user = authenticate (self, msg)) == NULL)
     return;
 
-  response = care_server_sync_pull_query (
-      self->sync, g_uri_get_query (soup_server_message_get_uri (msg)), &error);
+  query = g_uri_get_query (soup_server_message_get_uri (msg));
+  if (self->pullers != NULL)
+    {
+      PullJob *job = g_new0 (PullJob, 1);
+
+      job->server = g_object_ref (self);
+      job->msg = g_object_ref (msg);
+      job->query = g_strdup (query);
+      pause_message (msg);
+      g_thread_pool_push (self->pullers, job, NULL);
+      return;
+    }
+
+  response = care_server_sync_pull_query (self->sync, query, &error);
   if (response == NULL)
     respond_sync_error (msg, error);
   else
@@ -688,16 +838,143 @@ handle_calendar_staff (CareServer *self, SoupServerMessage *msg, const char *pat
   respond_feed (self, msg, normalized != NULL ? normalized : staff_id);
 }
 
-/* The address of a feed token as the client reached this server, with
- * @scheme (http, https or webcal). Behind a reverse proxy this is the Host
- * the proxy forwards. */
+/* The last element of a comma-separated header, trimmed: the one the
+ * nearest proxy added (earlier ones are whatever the client sent). */
 static char *
-feed_url (SoupServerMessage *msg, const char *scheme, const char *token)
+last_element (const char *value)
 {
-  GUri            *uri = soup_server_message_get_uri (msg);
-  g_autofree char *path = g_strconcat ("/api/v1/calendar/feed/", token, ".ics", NULL);
+  const char *comma;
 
-  return g_uri_join (G_URI_FLAGS_NONE, scheme, NULL, g_uri_get_host (uri), g_uri_get_port (uri),
+  if (value == NULL)
+    return NULL;
+  comma = strrchr (value, ',');
+  return g_strstrip (g_strdup (comma != NULL ? comma + 1 : value));
+}
+
+/* The value of @key in one element of a Forwarded header (RFC 7239),
+ * e.g. proto from "for=192.0.2.1;proto=https;host=care.example.com". */
+static char *
+forwarded_param (const char *element, const char *key)
+{
+  g_auto (GStrv) pairs = g_strsplit (element, ";", -1);
+
+  for (guint i = 0; pairs[i] != NULL; i++)
+    {
+      char *pair = g_strstrip (pairs[i]);
+      char *eq = strchr (pair, '=');
+      char *value;
+      gsize len;
+
+      if (eq == NULL || (gsize) (eq - pair) != strlen (key) ||
+          g_ascii_strncasecmp (pair, key, strlen (key)) != 0)
+        continue;
+      value = eq + 1;
+      len = strlen (value);
+      if (len >= 2 && value[0] == '"' && value[len - 1] == '"')
+        return g_strndup (value + 1, len - 2);
+      return g_strdup (value);
+    }
+
+  return NULL;
+}
+
+/* Whether @host is a host name or address with an optional port and
+ * nothing else, fit to put in a URL. */
+static gboolean
+host_is_valid (const char *host, char **out_host, int *out_port)
+{
+  g_autofree char *url = NULL;
+  g_autoptr (GUri) uri = NULL;
+
+  if (host == NULL || host[0] == '\0' || strlen (host) > 255 || strpbrk (host, "/?#@\\ \t") != NULL)
+    return FALSE;
+
+  url = g_strconcat ("http://", host, "/", NULL);
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0')
+    return FALSE;
+
+  *out_host = g_strdup (g_uri_get_host (uri));
+  *out_port = g_uri_get_port (uri);
+  return TRUE;
+}
+
+/* The scheme, host and port the client reached the server on. Behind a
+ * trusted proxy these are what it forwards (Forwarded, else
+ * X-Forwarded-Proto and X-Forwarded-Host); from anyone else such headers
+ * are ignored, so a stranger cannot make the server hand out feed URLs
+ * pointing at a host of theirs. */
+static void
+request_origin (
+    CareServer *self, SoupServerMessage *msg, char **out_scheme, char **out_host, int *out_port)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  GUri               *uri = soup_server_message_get_uri (msg);
+  g_autofree char    *proto = NULL;
+  g_autofree char    *host = NULL;
+
+  *out_scheme = g_strdup (self->tls ? "https" : "http");
+  *out_host = g_strdup (g_uri_get_host (uri));
+  *out_port = g_uri_get_port (uri);
+
+  if (!care_server_listener_is_from_trusted_proxy (self->listener, msg))
+    return;
+
+  if (soup_message_headers_get_list (headers, "Forwarded") != NULL)
+    {
+      g_autofree char *element =
+          last_element (soup_message_headers_get_list (headers, "Forwarded"));
+
+      proto = forwarded_param (element, "proto");
+      host = forwarded_param (element, "host");
+    }
+  else
+    {
+      proto = last_element (soup_message_headers_get_list (headers, "X-Forwarded-Proto"));
+      host = last_element (soup_message_headers_get_list (headers, "X-Forwarded-Host"));
+    }
+
+  if (proto != NULL &&
+      (g_ascii_strcasecmp (proto, "https") == 0 || g_ascii_strcasecmp (proto, "http") == 0))
+    {
+      g_free (*out_scheme);
+      *out_scheme = g_ascii_strdown (proto, -1);
+      /* The port came with the other scheme; a forwarded host brings its own. */
+      if (host == NULL)
+        *out_port = -1;
+    }
+  if (host != NULL)
+    {
+      char *parsed = NULL;
+      int   port = -1;
+
+      if (host_is_valid (host, &parsed, &port))
+        {
+          g_free (*out_host);
+          *out_host = parsed;
+          *out_port = port;
+        }
+    }
+}
+
+/* The address of a feed token as the client reached this server, with
+ * @scheme (NULL for the request's own, or webcal). Behind a trusted proxy
+ * this is the scheme and host the proxy forwards. */
+static char *
+feed_url (CareServer *self, SoupServerMessage *msg, const char *scheme, const char *token)
+{
+  g_autofree char *path = g_strconcat ("/api/v1/calendar/feed/", token, ".ics", NULL);
+  g_autofree char *origin_scheme = NULL;
+  g_autofree char *host = NULL;
+  int              port;
+
+  request_origin (self, msg, &origin_scheme, &host, &port);
+  /* The default port of the scheme is left out of the URL. */
+  if ((port == 80 && strcmp (origin_scheme, "http") == 0) ||
+      (port == 443 && strcmp (origin_scheme, "https") == 0))
+    port = -1;
+
+  return g_uri_join (G_URI_FLAGS_NONE, scheme != NULL ? scheme : origin_scheme, NULL, host, port,
                      path, NULL, NULL);
 }
 
@@ -766,8 +1043,8 @@ handle_calendar_feeds (CareServer *self, SoupServerMessage *msg)
       return;
     }
 
-  url = feed_url (msg, self->tls ? "https" : "http", token);
-  webcal_url = feed_url (msg, "webcal", token);
+  url = feed_url (self, msg, NULL, token);
+  webcal_url = feed_url (self, msg, "webcal", token);
   json_object_set_string_member (feed, "url", url);
   json_object_set_string_member (feed, "webcal_url", webcal_url);
   respond_object (msg, SOUP_STATUS_CREATED, feed);
@@ -976,6 +1253,66 @@ handler_cb (SoupServer        *server,
     respond_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", _ ("There is nothing at this address"));
 }
 
+/* The access log: one line per request */
+
+static void
+request_started_cb (SoupServer *soup, SoupServerMessage *msg, gpointer user_data)
+{
+  gint64 *started = g_new (gint64, 1);
+
+  *started = g_get_monotonic_time ();
+  g_object_set_data_full (G_OBJECT (msg), QUARK_STARTED, started, g_free);
+}
+
+/* One line per request, as key=value pairs (logfmt): the method, the path
+ * without its query and with any feed token blanked (care_server_log_path()),
+ * the status (0 when the client went away before an answer), the time from
+ * the first byte of the request to the last of the answer, the user (once
+ * authenticated) and the client address. Under systemd the same values are
+ * journal fields (METHOD, PATH, STATUS, DURATION_MS, USER, CLIENT). */
+static void
+log_request (CareServer *self, SoupServerMessage *msg, gboolean aborted)
+{
+  const char      *method = soup_server_message_get_method (msg);
+  GUri            *uri = soup_server_message_get_uri (msg);
+  const gint64    *started = g_object_get_data (G_OBJECT (msg), QUARK_STARTED);
+  const char      *user = g_object_get_data (G_OBJECT (msg), QUARK_USER);
+  g_autofree char *path = NULL;
+  g_autofree char *client = NULL;
+  g_autofree char *duration = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *message = NULL;
+  char             buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (!self->access_log || method == NULL || uri == NULL)
+    return;
+
+  path = care_server_log_path (g_uri_get_path (uri));
+  client = care_server_listener_get_client_address (self->listener, msg);
+  duration = g_strdup (g_ascii_formatd (
+      buf, sizeof buf, "%.1f",
+      started != NULL ? (double) (g_get_monotonic_time () - *started) / 1000.0 : 0.0));
+  status = g_strdup_printf ("%u", aborted ? 0 : soup_server_message_get_status (msg));
+  message = g_strdup_printf ("method=%s path=%s status=%s duration_ms=%s user=%s client=%s", method,
+                             path, status, duration, user != NULL ? user : "-", client);
+
+  g_log_structured (ACCESS_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "METHOD", method, "PATH", path,
+                    "STATUS", status, "DURATION_MS", duration, "USER", user != NULL ? user : "",
+                    "CLIENT", client, "MESSAGE", "%s", message);
+}
+
+static void
+request_finished_cb (SoupServer *soup, SoupServerMessage *msg, gpointer user_data)
+{
+  log_request (user_data, msg, FALSE);
+}
+
+static void
+request_aborted_cb (SoupServer *soup, SoupServerMessage *msg, gpointer user_data)
+{
+  log_request (user_data, msg, TRUE);
+}
+
 static void
 care_server_dispose (GObject *object)
 {
@@ -983,6 +1320,8 @@ care_server_dispose (GObject *object)
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  if (self->pullers != NULL)
+    g_thread_pool_free (g_steal_pointer (&self->pullers), FALSE, TRUE);
   if (self->listener != NULL)
     care_server_listener_close (self->listener);
   if (self->soup != NULL)
@@ -997,6 +1336,9 @@ care_server_dispose (GObject *object)
   g_clear_object (&self->auth);
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->drain_file, g_free);
+  g_clear_pointer (&self->pull_db, g_free);
+  g_clear_pointer (&self->context, g_main_context_unref);
 
   G_OBJECT_CLASS (care_server_parent_class)->dispose (object);
 }
@@ -1013,6 +1355,8 @@ static void
 care_server_init (CareServer *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->context = g_main_context_ref_thread_default ();
+  self->access_log = TRUE;
 }
 
 CareServer *
@@ -1035,6 +1379,10 @@ care_server_new (CareServerStore *store, GTlsCertificate *certificate, GError **
   self->listener = care_server_listener_new (self->soup, certificate);
   self->tls = certificate != NULL;
 
+  g_signal_connect_object (self->soup, "request-started", G_CALLBACK (request_started_cb), self, 0);
+  g_signal_connect_object (self->soup, "request-finished", G_CALLBACK (request_finished_cb), self,
+                           0);
+  g_signal_connect_object (self->soup, "request-aborted", G_CALLBACK (request_aborted_cb), self, 0);
   soup_server_add_early_handler (self->soup, NULL, early_handler_cb, self, NULL);
   soup_server_add_handler (self->soup, NULL, handler_cb, self, NULL);
 
@@ -1112,6 +1460,94 @@ care_server_shutdown (CareServer *self)
   g_return_if_fail (CARE_IS_SERVER (self));
 
   g_cancellable_cancel (self->cancellable);
+  /* Pulls under way finish; their answers go to closed connections. */
+  if (self->pullers != NULL)
+    g_thread_pool_free (g_steal_pointer (&self->pullers), FALSE, TRUE);
   care_server_listener_close (self->listener);
   soup_server_disconnect (self->soup);
+}
+
+/* Draining: health answers 503 "draining" while requests, new ones
+ * included, are still served, so a load balancer moves traffic away
+ * before the server is stopped. */
+void
+care_server_set_draining (CareServer *self, gboolean draining)
+{
+  g_return_if_fail (CARE_IS_SERVER (self));
+
+  if (self->draining != draining)
+    g_message (draining ? "Draining: health answers 503 until told otherwise"
+                        : "No longer draining");
+  self->draining = draining;
+}
+
+gboolean
+care_server_get_draining (CareServer *self)
+{
+  g_return_val_if_fail (CARE_IS_SERVER (self), FALSE);
+  return is_draining (self);
+}
+
+/* While a file exists at @path, the server is draining; NULL for none. */
+void
+care_server_set_drain_file (CareServer *self, const char *path)
+{
+  g_return_if_fail (CARE_IS_SERVER (self));
+
+  g_free (self->drain_file);
+  self->drain_file = g_strdup (path);
+}
+
+/* Whether each request is logged (on by default). */
+void
+care_server_set_access_log (CareServer *self, gboolean enabled)
+{
+  g_return_if_fail (CARE_IS_SERVER (self));
+  self->access_log = enabled;
+}
+
+/* The first step of a graceful shutdown (see
+ * care_server_listener_stop_accepting()): no new connections; requests
+ * under way, logins and pushes included, go on to their answer. Then wait
+ * for care_server_get_n_busy() to reach 0, or for a bound, and call
+ * care_server_shutdown(). */
+void
+care_server_stop_accepting (CareServer *self)
+{
+  g_return_if_fail (CARE_IS_SERVER (self));
+
+  self->draining = TRUE;
+  care_server_listener_stop_accepting (self->listener);
+}
+
+/* Requests being read, handled or answered. */
+guint
+care_server_get_n_busy (CareServer *self)
+{
+  g_return_val_if_fail (CARE_IS_SERVER (self), 0);
+  return care_server_listener_get_n_busy (self->listener);
+}
+
+/**
+ * care_server_set_pull_threads:
+ * @db: the database, as care_server_store_open() takes it
+ * @n_threads: worker threads for pulls, each with a database connection
+ *   of its own; 0 runs pulls on the main thread
+ *
+ * Call before serving.
+ */
+gboolean
+care_server_set_pull_threads (CareServer *self, const char *db, guint n_threads, GError **error)
+{
+  g_return_val_if_fail (CARE_IS_SERVER (self), FALSE);
+  g_return_val_if_fail (self->pullers == NULL, FALSE);
+
+  if (n_threads == 0)
+    return TRUE;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  self->pull_db = g_strdup (db);
+
+  self->pullers = g_thread_pool_new (pull_worker, NULL, (int) n_threads, TRUE, error);
+  return self->pullers != NULL;
 }

@@ -22,10 +22,18 @@ G_DECLARE_FINAL_TYPE (CareServer, care_server, CARE, SERVER, GObject)
 
 CareServer *care_server_new (CareServerStore *store, GTlsCertificate *certificate, GError **error);
 gboolean
-     care_server_listen (CareServer *self, const char *address, guint16 *out_port, GError **error);
-void care_server_set_limits (CareServer *self, const CareServerLimits *limits);
-void care_server_set_trusted_proxies (CareServer *self, const char *const *addresses);
-void care_server_shutdown (CareServer *self);
+      care_server_listen (CareServer *self, const char *address, guint16 *out_port, GError **error);
+void  care_server_set_limits (CareServer *self, const CareServerLimits *limits);
+void  care_server_set_trusted_proxies (CareServer *self, const char *const *addresses);
+void  care_server_shutdown (CareServer *self);
+void  care_server_stop_accepting (CareServer *self);
+guint care_server_get_n_busy (CareServer *self);
+void  care_server_set_draining (CareServer *self, gboolean draining);
+gboolean care_server_get_draining (CareServer *self);
+void     care_server_set_drain_file (CareServer *self, const char *path);
+void     care_server_set_access_log (CareServer *self, gboolean enabled);
+gboolean
+care_server_set_pull_threads (CareServer *self, const char *db, guint n_threads, GError **error);
 gboolean care_server_is_tls (CareServer *self);
 
 G_END_DECLS

@@ -12,24 +12,30 @@
 #include <string.h>
 
 #include "care-server.h"
+#include "care-server-checkpointer.h"
+#include "care-server-store-sqlite.h"
 #include "care-server-log.h"
 
 #define EXIT_USAGE 2
 
-static char  *opt_db;
-static char  *opt_listen;
-static char  *opt_tls_cert;
-static char  *opt_tls_key;
-static char  *opt_role;
-static char  *opt_staff;
-static int    opt_customers = 200;
-static int    opt_max_connections = CARE_SERVER_DEFAULT_MAX_CONNECTIONS;
-static int    opt_max_per_client = CARE_SERVER_DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
-static int    opt_header_timeout = CARE_SERVER_DEFAULT_HEADER_TIMEOUT;
-static int    opt_idle_timeout = CARE_SERVER_DEFAULT_IDLE_TIMEOUT;
-static char **opt_trusted_proxies;
-static char  *opt_from;
-static char  *opt_to;
+static char    *opt_db;
+static char    *opt_listen;
+static char    *opt_tls_cert;
+static char    *opt_tls_key;
+static char    *opt_role;
+static char    *opt_staff;
+static int      opt_customers = 200;
+static int      opt_max_connections = CARE_SERVER_DEFAULT_MAX_CONNECTIONS;
+static int      opt_max_per_client = CARE_SERVER_DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
+static int      opt_header_timeout = CARE_SERVER_DEFAULT_HEADER_TIMEOUT;
+static int      opt_idle_timeout = CARE_SERVER_DEFAULT_IDLE_TIMEOUT;
+static char   **opt_trusted_proxies;
+static char    *opt_from;
+static char    *opt_to;
+static char    *opt_drain_file;
+static int      opt_shutdown_timeout = 30;
+static gboolean opt_no_access_log;
+static int      opt_pull_threads = -1;
 
 static const GOptionEntry entries[] = {
   { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db,
@@ -62,6 +68,14 @@ static const GOptionEntry entries[] = {
     N_ ("Seconds a connection may sit idle or stall (default 60)"), N_ ("SECONDS") },
   { "trusted-proxy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_trusted_proxies,
     N_ ("A reverse proxy whose X-Forwarded-For names the client (repeatable)"), N_ ("ADDRESS") },
+  { "drain-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_drain_file,
+    N_ ("While this file exists, the health check answers 503 “draining”"), N_ ("FILE") },
+  { "shutdown-timeout", 0, 0, G_OPTION_ARG_INT, &opt_shutdown_timeout,
+    N_ ("Seconds requests under way may take to finish at SIGTERM (default 30)"), N_ ("SECONDS") },
+  { "pull-threads", 0, 0, G_OPTION_ARG_INT, &opt_pull_threads,
+    N_ ("Threads that answer pulls (default: one per processor, at most 4; 0: none)"), N_ ("N") },
+  { "no-access-log", 0, 0, G_OPTION_ARG_NONE, &opt_no_access_log,
+    N_ ("Do not log a line for each request"), NULL },
   { NULL },
 };
 
@@ -74,10 +88,67 @@ usage_error (GOptionContext *context, const char *message)
   return EXIT_USAGE;
 }
 
+/* What the signals ask of a running server. */
+typedef struct
+{
+  CareServer *server;
+  GMainLoop  *loop;
+  gint64      deadline; /* monotonic µs: requests under way must be done by then */
+  guint       wait_id;
+} Serving;
+
+static gboolean
+wait_for_requests_cb (gpointer user_data)
+{
+  Serving *serving = user_data;
+  guint    busy = care_server_get_n_busy (serving->server);
+
+  if (busy > 0 && g_get_monotonic_time () < serving->deadline)
+    return G_SOURCE_CONTINUE;
+
+  if (busy > 0)
+    g_message ("Shutting down with %u requests unfinished after %d s", busy, opt_shutdown_timeout);
+  serving->wait_id = 0;
+  g_main_loop_quit (serving->loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* SIGTERM or SIGINT: stop accepting, let the requests under way finish
+ * (within --shutdown-timeout), then quit. A second signal quits at once. */
 static gboolean
 quit_cb (gpointer user_data)
 {
-  g_main_loop_quit (user_data);
+  Serving *serving = user_data;
+
+  if (serving->wait_id != 0)
+    {
+      g_message ("Shutting down now");
+      g_clear_handle_id (&serving->wait_id, g_source_remove);
+      g_main_loop_quit (serving->loop);
+      return G_SOURCE_CONTINUE;
+    }
+
+  g_message ("Shutting down: no new connections; %u requests under way",
+             care_server_get_n_busy (serving->server));
+  care_server_stop_accepting (serving->server);
+  serving->deadline = g_get_monotonic_time () + (gint64) opt_shutdown_timeout * G_USEC_PER_SEC;
+  serving->wait_id = g_timeout_add (20, wait_for_requests_cb, serving);
+  wait_for_requests_cb (serving);
+  return G_SOURCE_CONTINUE;
+}
+
+/* SIGUSR1 starts draining, SIGUSR2 ends it. */
+static gboolean
+drain_cb (gpointer user_data)
+{
+  care_server_set_draining (((Serving *) user_data)->server, TRUE);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+undrain_cb (gpointer user_data)
+{
+  care_server_set_draining (((Serving *) user_data)->server, FALSE);
   return G_SOURCE_CONTINUE;
 }
 
@@ -86,12 +157,14 @@ serve (CareServerStore *db)
 {
   g_autoptr (GTlsCertificate) certificate = NULL;
   g_autoptr (CareServer) server = NULL;
+  g_autoptr (CareServerCheckpointer) checkpointer = NULL;
   g_autoptr (GMainLoop) loop = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *host = NULL;
   CareServerLimits limits;
+  Serving          serving = { 0 };
   guint16          port = 0;
-  guint            term_id, int_id;
+  guint            signal_ids[4];
 
   if (opt_tls_cert != NULL)
     {
@@ -115,6 +188,12 @@ serve (CareServerStore *db)
     {
       care_server_set_limits (server, &limits);
       care_server_set_trusted_proxies (server, (const char *const *) opt_trusted_proxies);
+      care_server_set_drain_file (server, opt_drain_file);
+      care_server_set_access_log (server, !opt_no_access_log);
+      if (opt_pull_threads < 0)
+        opt_pull_threads = (int) MIN (g_get_num_processors (), 4);
+      if (!care_server_set_pull_threads (server, opt_db, (guint) opt_pull_threads, &error))
+        g_clear_object (&server);
     }
   if (server == NULL || !care_server_listen (server, opt_listen, &port, &error))
     {
@@ -122,11 +201,26 @@ serve (CareServerStore *db)
       return EXIT_FAILURE;
     }
 
+  /* SQLite checkpoints off the main thread; without, the main connection
+   * does them itself, as SQLite does by default. */
+  if (CARE_IS_SERVER_STORE_SQLITE (db))
+    checkpointer = care_server_checkpointer_start (
+        care_server_store_sqlite_get_db (CARE_SERVER_STORE_SQLITE (db)), &error);
+  if (CARE_IS_SERVER_STORE_SQLITE (db) && checkpointer == NULL)
+    {
+      g_message ("Checkpointing on the main thread: %s", error->message);
+      g_clear_error (&error);
+    }
+
   /* Catch the signals before announcing the port: whoever reads the line
    * may send SIGTERM right away. */
   loop = g_main_loop_new (NULL, FALSE);
-  term_id = g_unix_signal_add (SIGTERM, quit_cb, loop);
-  int_id = g_unix_signal_add (SIGINT, quit_cb, loop);
+  serving.server = server;
+  serving.loop = loop;
+  signal_ids[0] = g_unix_signal_add (SIGTERM, quit_cb, &serving);
+  signal_ids[1] = g_unix_signal_add (SIGINT, quit_cb, &serving);
+  signal_ids[2] = g_unix_signal_add (SIGUSR1, drain_cb, &serving);
+  signal_ids[3] = g_unix_signal_add (SIGUSR2, undrain_cb, &serving);
 
   host = g_strndup (opt_listen, (gsize) (strrchr (opt_listen, ':') - opt_listen));
   /* Tests and scripts read this line to learn the port: flush it now. */
@@ -134,12 +228,14 @@ serve (CareServerStore *db)
   fflush (stdout);
   g_main_loop_run (loop);
 
-  g_source_remove (term_id);
-  g_source_remove (int_id);
+  for (guint i = 0; i < G_N_ELEMENTS (signal_ids); i++)
+    g_source_remove (signal_ids[i]);
+  g_clear_handle_id (&serving.wait_id, g_source_remove);
   care_server_shutdown (server);
   /* Let the closed connections finish tearing down before exiting. */
   while (g_main_context_iteration (NULL, FALSE))
     ;
+  g_clear_pointer (&checkpointer, care_server_checkpointer_stop);
   g_debug ("Shut down cleanly");
 
   return EXIT_SUCCESS;
@@ -387,7 +483,7 @@ main (int argc, char *argv[])
       if (opt_role != NULL || opt_staff != NULL)
         return usage_error (context, _ ("--role and --staff belong to useradd"));
       if (opt_max_connections < 1 || opt_max_per_client < 1 || opt_header_timeout < 1 ||
-          opt_idle_timeout < 1)
+          opt_idle_timeout < 1 || opt_shutdown_timeout < 0 || opt_pull_threads > 64)
         return usage_error (context, _ ("Connection limits and time-outs are 1 or more"));
       for (guint i = 0; opt_trusted_proxies != NULL && opt_trusted_proxies[i] != NULL; i++)
         {

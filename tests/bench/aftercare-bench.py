@@ -6,10 +6,12 @@ model, kept as the data directory of that size), then the real `aftercare`
 binary in a real window under Xvfb (tests/ui/ui-session.sh), timed by its
 AFTERCARE_BENCH probe (src/app/care-bench-probe.c): the start to the first
 frame that shows rows of the customers list, and frame times while the list
-scrolls through 10,000 rows. Then bench-sync against a real aftercare-server.
+scrolls through 10,000 rows. Then bench-sync against a real aftercare-server,
+and bench-load.py: 1,000 simulated clients pushing and pulling at once
+against one server (or --load-url, a list of servers or an nginx in front).
 
 Usage: aftercare-bench.py --build BUILDDIR [--sizes 100000,1000000] [--runs 5]
-       [--sync-customers 100000] [--reuse]
+       [--sync-customers 100000] [--load-clients 1000] [--load-url URL,…] [--reuse]
 Timings are printed, never asserted: machines are noisy.
 """
 
@@ -108,6 +110,19 @@ def run_sync(build, customers):
     return json_line(out, "bench-sync")["bench-sync"]
 
 
+def run_load(build, clients, duration, urls, db):
+    exe = os.path.join(HERE, "bench-load.py")
+    server = os.path.join(build, "src", "server", "aftercare-server")
+    cmd = [sys.executable, exe, "--server", server, "--clients", str(clients), "--duration", str(duration),
+           "--json"]
+    if urls:
+        cmd += ["--url", urls]
+        if db:
+            cmd += ["--db", db]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    return json_line(out, "bench-load")["bench-load"]
+
+
 def fmt_size(n):
     return "{:,}".format(n)
 
@@ -119,6 +134,11 @@ def main():
     parser.add_argument("--runs", type=int, default=5, help="timed starts of the client per size")
     parser.add_argument("--scroll-runs", type=int, default=3, help="timed scrolls of the client per size")
     parser.add_argument("--sync-customers", type=int, default=100000, help="size for bench-sync (0: skip)")
+    parser.add_argument("--load-clients", type=int, default=1000, help="clients for bench-load (0: skip)")
+    parser.add_argument("--load-duration", type=float, default=60, help="seconds bench-load measures")
+    parser.add_argument("--load-url", help="bench-load against these servers (or an nginx), comma separated; "
+                        "default: one server it starts on SQLite")
+    parser.add_argument("--load-db", help="with --load-url: the database to create bench-load's users in")
     parser.add_argument("--data", help="where the data directories are kept (default: BUILD/tests/bench/data)")
     parser.add_argument("--reuse", action="store_true",
                         help="reuse kept data directories: skips bench-store's figures where one exists")
@@ -147,12 +167,18 @@ def main():
     if args.sync_customers > 0:
         print("bench-sync, %s customers…" % fmt_size(args.sync_customers), file=sys.stderr, flush=True)
         sync = run_sync(args.build, args.sync_customers)
+    load = None
+    if args.load_clients > 0:
+        print("bench-load, %s clients…" % fmt_size(args.load_clients), file=sys.stderr, flush=True)
+        load = run_load(args.build, args.load_clients, args.load_duration, args.load_url, args.load_db)
 
     rows = []  # (figure, {size: text}, goal, {size: met or None})
+    # With --sizes "" only the server figures are measured: one column.
+    columns = sizes or [0]
 
     def add(figure, goal, value, met=None):
         cells, oks = {}, {}
-        for size in sizes:
+        for size in columns:
             v = value(size)
             cells[size] = v if v is not None else "—"
             oks[size] = met(size) if (met is not None and v is not None) else None
@@ -172,55 +198,76 @@ def main():
         run slowed by another process on the machine does not decide it."""
         return statistics.median(percentile(s[key], p) for s in scrolls(size))
 
-    add("cold start to first frame with the customers list, median of %d" % args.runs, "<= 1.0 s",
-        lambda n: "%.2f s" % (statistics.median(starts_ms(n)) / 1000),
-        lambda n: statistics.median(starts_ms(n)) <= 1000)
-    add("  (slowest of those starts)", "",
-        lambda n: "%.2f s" % (max(starts_ms(n)) / 1000))
-    add("search-as-you-type, keystroke to rows in the model, p95", "<= 50 ms (100k), <= 100 ms (1M)",
-        lambda n: "%.1f ms" % st(n, "search_p95_ms") if store.get(n) else None,
-        lambda n: st(n, "search_p95_ms") <= (100 if n >= 1000000 else 50))
-    add("  (p50)", "",
-        lambda n: "%.1f ms" % st(n, "search_p50_ms") if store.get(n) else None)
-    add("scroll the real window through 10,000 rows, frame work p99 (median of %d)" % args.scroll_runs,
-        "<= 16.7 ms", lambda n: "%.1f ms" % scroll_p(n, 0.99), lambda n: scroll_p(n, 0.99) <= 16.7)
-    add("  (p50, p95; frames over 16.7 ms of all; worst frame)", "",
-        lambda n: "%.1f, %.1f ms; %d of %d; %.0f ms" % (
-            scroll_p(n, 0.50), scroll_p(n, 0.95),
-            sum(1 for s in scrolls(n) for w in s["work_ms"] if w > 16.7),
-            sum(len(s["work_ms"]) for s in scrolls(n)),
-            max(w for s in scrolls(n) for w in s["work_ms"] + [0])))
-    add("  (the client's own CPU time per frame, p99: no waiting for a busy CPU)", "",
-        lambda n: "%.1f ms" % scroll_p(n, 0.99, "cpu_ms"))
-    add("  (list model alone: 40 rows per frame, p99)", "",
-        lambda n: "%.2f ms" % st(n, "model_page_p99_ms") if store.get(n) else None)
+    if window:
+        add("cold start to first frame with the customers list, median of %d" % args.runs, "<= 1.0 s",
+            lambda n: "%.2f s" % (statistics.median(starts_ms(n)) / 1000),
+            lambda n: statistics.median(starts_ms(n)) <= 1000)
+        add("  (slowest of those starts)", "",
+            lambda n: "%.2f s" % (max(starts_ms(n)) / 1000))
+        add("search-as-you-type, keystroke to rows in the model, p95", "<= 50 ms (100k), <= 100 ms (1M)",
+            lambda n: "%.1f ms" % st(n, "search_p95_ms") if store.get(n) else None,
+            lambda n: st(n, "search_p95_ms") <= (100 if n >= 1000000 else 50))
+        add("  (p50)", "",
+            lambda n: "%.1f ms" % st(n, "search_p50_ms") if store.get(n) else None)
+        add("scroll the real window through 10,000 rows, frame work p99 (median of %d)" % args.scroll_runs,
+            "<= 16.7 ms", lambda n: "%.1f ms" % scroll_p(n, 0.99), lambda n: scroll_p(n, 0.99) <= 16.7)
+        add("  (p50, p95; frames over 16.7 ms of all; worst frame)", "",
+            lambda n: "%.1f, %.1f ms; %d of %d; %.0f ms" % (
+                scroll_p(n, 0.50), scroll_p(n, 0.95),
+                sum(1 for s in scrolls(n) for w in s["work_ms"] if w > 16.7),
+                sum(len(s["work_ms"]) for s in scrolls(n)),
+                max(w for s in scrolls(n) for w in s["work_ms"] + [0])))
+        add("  (the client's own CPU time per frame, p99: no waiting for a busy CPU)", "",
+            lambda n: "%.1f ms" % scroll_p(n, 0.99, "cpu_ms"))
+        add("  (list model alone: 40 rows per frame, p99)", "",
+            lambda n: "%.2f ms" % st(n, "model_page_p99_ms") if store.get(n) else None)
     if sync is not None:
         label = "" if sync["customers"] in sizes else " (at %s customers)" % fmt_size(sync["customers"])
         add("initial sync from a local aftercare-server" + label, ">= 5,000 records/s",
             lambda n: ("{:,.0f} rec/s".format(sync["records"] / sync["initial_s"])
-                       if n == sync["customers"] or (label and n == sizes[0]) else None),
+                       if n == sync["customers"] or (label and n == columns[0]) else None),
             lambda n: sync["records"] / sync["initial_s"] >= 5000)
         add("  (records, time)", "",
             lambda n: ("{:,} in {:.1f} s".format(sync["records"], sync["initial_s"])
-                       if n == sync["customers"] or (label and n == sizes[0]) else None))
+                       if n == sync["customers"] or (label and n == columns[0]) else None))
         add("incremental sync of 100 changed records, push + pull" + label, "<= 1 s",
             lambda n: ("%.2f s" % sync["incremental_s"]
-                       if n == sync["customers"] or (label and n == sizes[0]) else None),
+                       if n == sync["customers"] or (label and n == columns[0]) else None),
             lambda n: sync["incremental_s"] <= 1)
-    add("bulk import into the local store (insert only)", ">= 100,000 rows/s",
-        lambda n: ("{:,.0f} rows/s".format(st(n, "records") / max(0.001, st(n, "import_s") - st(n, "generate_s")))
-                   if store.get(n) else None),
-        lambda n: st(n, "records") / max(0.001, st(n, "import_s") - st(n, "generate_s")) >= 100000)
-    add("  (records; generator alone, generate + insert)", "",
-        lambda n: ("{:,}; {:.1f} s, {:.1f} s".format(st(n, "records"), st(n, "generate_s"), st(n, "import_s"))
-                   if store.get(n) else None))
-    add("peak resident memory of the client, list open and scrolled", "<= 300 MB",
-        lambda n: "%.0f MB" % (max(s["vmhwm_kb"] for s in scrolls(n)) / 1024),
-        lambda n: max(s["vmhwm_kb"] for s in scrolls(n)) / 1024 <= 300)
-    add("open the store and read the first list page (bench-store)", "",
-        lambda n: "%.0f ms" % st(n, "open_ms") if store.get(n) else None)
+    if load is not None:
+        load_label = " (%s clients, %s)" % (fmt_size(load["clients"]), load["target"])
 
-    header = ["figure"] + ["%s customers" % fmt_size(n) for n in sizes] + ["goal", "met?"]
+        def first(text):
+            return lambda n: text if n == columns[0] else None
+
+        add("sync server under load: push p95" + load_label, "<= 100 ms",
+            first("%.1f ms" % load["push_p95_ms"]), lambda n: load["push_p95_ms"] <= 100)
+        add("  (push p50, p99; pull p50, p95, p99)", "",
+            first("%.1f, %.1f ms; %.1f, %.1f, %.1f ms" % (load["push_p50_ms"], load["push_p99_ms"],
+                                                          load["pull_p50_ms"], load["pull_p95_ms"],
+                                                          load["pull_p99_ms"])))
+        if load.get("server_cpu_ms_per_request") is not None:
+            add("  (server CPU per request; the generator's own loop late by, p99)", "",
+                first("%.2f ms; %.0f ms" % (load["server_cpu_ms_per_request"], load["generator_loop_lag_p99_ms"])))
+        add("  (throughput; errors)", "0 errors",
+            first("{:,.0f} requests/s, {:,.0f} mutations/s; {:d}".format(
+                load["requests_per_s"], load["mutations_per_s"], load["errors"])),
+            lambda n: load["errors"] == 0)
+    if window:
+        add("bulk import into the local store (insert only)", ">= 100,000 rows/s",
+            lambda n: ("{:,.0f} rows/s".format(st(n, "records") / max(0.001, st(n, "import_s") - st(n, "generate_s")))
+                       if store.get(n) else None),
+            lambda n: st(n, "records") / max(0.001, st(n, "import_s") - st(n, "generate_s")) >= 100000)
+        add("  (records; generator alone, generate + insert)", "",
+            lambda n: ("{:,}; {:.1f} s, {:.1f} s".format(st(n, "records"), st(n, "generate_s"), st(n, "import_s"))
+                       if store.get(n) else None))
+        add("peak resident memory of the client, list open and scrolled", "<= 300 MB",
+            lambda n: "%.0f MB" % (max(s["vmhwm_kb"] for s in scrolls(n)) / 1024),
+            lambda n: max(s["vmhwm_kb"] for s in scrolls(n)) / 1024 <= 300)
+        add("open the store and read the first list page (bench-store)", "",
+            lambda n: "%.0f ms" % st(n, "open_ms") if store.get(n) else None)
+
+    header = ["figure"] + ["%s customers" % fmt_size(n) if n else "value" for n in columns] + ["goal", "met?"]
     table = []
     for figure, cells, goal, oks in rows:
         judged = [(n, ok) for n, ok in oks.items() if ok is not None]
@@ -229,8 +276,8 @@ def main():
         elif all(ok for _, ok in judged):
             met = "yes"
         else:
-            met = "no (" + ", ".join(fmt_size(n) for n, ok in judged if not ok) + ")"
-        table.append([figure] + [cells[n] for n in sizes] + [goal, met])
+            met = "no (" + ", ".join(fmt_size(n) for n, ok in judged if not ok) + ")" if sizes else "no"
+        table.append([figure] + [cells[n] for n in columns] + [goal, met])
 
     widths = [max(len(r[i]) for r in [header] + table) for i in range(len(header))]
     print()

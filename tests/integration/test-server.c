@@ -398,7 +398,71 @@ test_health (void)
   g_assert_cmpuint (status, ==, 200);
   obj = json_node_get_object (node);
   g_assert_cmpstr (json_object_get_string_member (obj, "status"), ==, "ok");
+  g_assert_cmpstr (json_object_get_string_member (obj, "database"), ==, "ok");
   g_assert_cmpint (json_object_get_int_member (obj, "protocol"), ==, 1);
+}
+
+/* Health until it answers @status (the server handles a signal on its
+ * main loop, a moment after it is sent); fails after 30 s. */
+static JsonNode *
+health_until (Server *server, guint status)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      guint     got;
+      JsonNode *node = request (server, "GET", "/api/v1/health", NULL, NULL, &got);
+
+      if (got == status)
+        return node;
+      json_node_unref (node);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (10 * 1000);
+    }
+}
+
+/* Draining (SIGUSR1, ended by SIGUSR2) makes health answer 503 while
+ * other requests are still served; a database file that no longer
+ * answers makes it 503 too; SIGTERM still exits 0. */
+static void
+test_health_drain_and_dead_database (void)
+{
+  g_autofree char *db_path = g_build_filename (tmp_dir, "health.db", NULL);
+  g_autofree char *garbage = g_build_filename (tmp_dir, "health.garbage", NULL);
+  g_autofree char *token = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  JsonObject *obj;
+  Server     *server;
+  guint       status;
+
+  add_user (db_path, "hana", "agent");
+  server = server_start (db_path);
+  token = login (server, "hana", PASSWORD);
+
+  g_subprocess_send_signal (server->proc, SIGUSR1);
+  node = health_until (server, 503);
+  obj = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (obj, "status"), ==, "draining");
+  g_assert_cmpstr (json_object_get_string_member (obj, "database"), ==, "ok");
+  g_clear_pointer (&node, json_node_unref);
+  node = request (server, "GET", "/api/v1/sync/pull", token, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_clear_pointer (&node, json_node_unref);
+
+  g_subprocess_send_signal (server->proc, SIGUSR2);
+  node = health_until (server, 200);
+  g_clear_pointer (&node, json_node_unref);
+
+  g_assert_true (g_file_set_contents (garbage, "not a database", -1, NULL));
+  g_assert_cmpint (g_rename (garbage, db_path), ==, 0);
+  node = request (server, "GET", "/api/v1/health", NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 503);
+  obj = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (obj, "status"), ==, "unavailable");
+  g_assert_cmpstr (json_object_get_string_member (obj, "database"), ==, "unavailable");
+
+  server_stop (server);
 }
 
 static void
@@ -1676,6 +1740,7 @@ main (int argc, char *argv[])
   tokens.admin = login (shared, "admin", PASSWORD);
 
   g_test_add_func ("/server/health", test_health);
+  g_test_add_func ("/server/health-drain-and-dead-database", test_health_drain_and_dead_database);
   g_test_add_func ("/server/login/ok", test_login_ok);
   g_test_add_func ("/server/login/bad", test_login_bad);
   g_test_add_func ("/server/login/throttle", test_login_throttle);
