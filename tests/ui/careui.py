@@ -302,9 +302,35 @@ def set_text(node, text):
 
 
 def type_keys(text):
-    """Types text with real key events (XTest), as a user at the keyboard."""
-    subprocess.run(["xdotool", "type", "--delay", "20", "--", text], check=True)
+    """Types text with real key events (XTest), as a user at the keyboard.
+    A character the keymap lacks (ü, č, д) is typed by binding it to a spare
+    key for a moment; an app slow to read that key press would see the key
+    unbound again. So such characters go one at a time, and the binding is
+    held for longer."""
+    import itertools
+    for ascii_run, chars in itertools.groupby(text, key=lambda c: c.isascii()):
+        chunk = "".join(chars)
+        if ascii_run:
+            subprocess.run(["xdotool", "type", "--delay", "20", "--", chunk], check=True)
+            continue
+        for c in chunk:
+            subprocess.run(["xdotool", "type", "--delay", str(int(150 * timeout_scale())), "--", c], check=True)
+            time.sleep(0.05)
     time.sleep(0.1)
+
+
+def type_checked(node, text, attempts=3):
+    """Types @text into the focused @node, and types it again if the entry
+    does not read @text once it settles (see type_keys)."""
+    for _ in range(attempts):
+        press("ctrl+a", "BackSpace")
+        type_keys(text)
+        try:
+            wait_for(lambda: text_of(node) == text, f"{text!r} in the entry", timeout=5)
+            return
+        except UIError:
+            continue
+    raise UIError(f"typed {text!r}, the entry reads {text_of(node)!r}")
 
 
 def press(*keys):

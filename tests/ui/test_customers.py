@@ -81,8 +81,7 @@ def type_into(win, name, text):
     subprocess.run(["xdotool", "mousemove", str(e.x + e.width // 2), str(e.y + e.height // 2), "click", "1"],
                    check=True)
     time.sleep(0.3)
-    careui.press("ctrl+a", "BackSpace")
-    careui.type_keys(text)
+    careui.type_checked(node, text)
 
 
 def see(win, text, up=False, scrolls=15):
