@@ -8,10 +8,13 @@ AFTERCARE_BENCH probe (src/app/care-bench-probe.c): the start to the first
 frame that shows rows of the customers list, and frame times while the list
 scrolls through 10,000 rows. Then bench-sync against a real aftercare-server,
 and bench-load.py: 1,000 simulated clients pushing and pulling at once
-against one server (or --load-url, a list of servers or an nginx in front).
+against one server on SQLite (or --load-url, a list of servers or an nginx
+in front), then against three servers on one PostgreSQL database behind
+nginx (bench-scale-out.py; --load-scale-out 0 skips it).
 
 Usage: aftercare-bench.py --build BUILDDIR [--sizes 100000,1000000] [--runs 5]
-       [--sync-customers 100000] [--load-clients 1000] [--load-url URL,…] [--reuse]
+       [--sync-customers 100000] [--load-clients 1000] [--load-url URL,…]
+       [--load-scale-out 3] [--reuse]
 Timings are printed, never asserted: machines are noisy.
 """
 
@@ -123,6 +126,19 @@ def run_load(build, clients, duration, urls, db):
     return json_line(out, "bench-load")["bench-load"]
 
 
+def run_load_scale_out(build, clients, duration, servers):
+    """bench-load against @servers servers on a new PostgreSQL database
+    behind nginx (bench-scale-out.py starts and stops them)."""
+    exe = os.path.join(HERE, "bench-scale-out.py")
+    server = os.path.join(build, "src", "server", "aftercare-server")
+    cmd = [sys.executable, exe, "--server", server, "--servers", str(servers), "--",
+           "--clients", str(clients), "--duration", str(duration), "--json"]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    load = json_line(out, "bench-load")["bench-load"]
+    load["target"] = "%d servers behind nginx on PostgreSQL" % servers
+    return load
+
+
 def fmt_size(n):
     return "{:,}".format(n)
 
@@ -138,6 +154,8 @@ def main():
     parser.add_argument("--load-duration", type=float, default=60, help="seconds bench-load measures")
     parser.add_argument("--load-url", help="bench-load against these servers (or an nginx), comma separated; "
                         "default: one server it starts on SQLite")
+    parser.add_argument("--load-scale-out", type=int, default=3,
+                        help="bench-load again against this many servers on PostgreSQL behind nginx (0: skip)")
     parser.add_argument("--load-db", help="with --load-url: the database to create bench-load's users in")
     parser.add_argument("--data", help="where the data directories are kept (default: BUILD/tests/bench/data)")
     parser.add_argument("--reuse", action="store_true",
@@ -167,10 +185,14 @@ def main():
     if args.sync_customers > 0:
         print("bench-sync, %s customers…" % fmt_size(args.sync_customers), file=sys.stderr, flush=True)
         sync = run_sync(args.build, args.sync_customers)
-    load = None
+    loads = []
     if args.load_clients > 0:
         print("bench-load, %s clients…" % fmt_size(args.load_clients), file=sys.stderr, flush=True)
-        load = run_load(args.build, args.load_clients, args.load_duration, args.load_url, args.load_db)
+        loads.append(run_load(args.build, args.load_clients, args.load_duration, args.load_url, args.load_db))
+    if args.load_clients > 0 and args.load_scale_out > 0:
+        print("bench-load, %s clients, %d servers behind nginx on PostgreSQL…" % (
+            fmt_size(args.load_clients), args.load_scale_out), file=sys.stderr, flush=True)
+        loads.append(run_load_scale_out(args.build, args.load_clients, args.load_duration, args.load_scale_out))
 
     rows = []  # (figure, {size: text}, goal, {size: met or None})
     # With --sizes "" only the server figures are measured: one column.
@@ -234,14 +256,13 @@ def main():
             lambda n: ("%.2f s" % sync["incremental_s"]
                        if n == sync["customers"] or (label and n == columns[0]) else None),
             lambda n: sync["incremental_s"] <= 1)
-    if load is not None:
+    def first(text):
+        return lambda n: text if n == columns[0] else None
+
+    for load in loads:
         load_label = " (%s clients, %s)" % (fmt_size(load["clients"]), load["target"])
-
-        def first(text):
-            return lambda n: text if n == columns[0] else None
-
         add("sync server under load: push p95" + load_label, "<= 100 ms",
-            first("%.1f ms" % load["push_p95_ms"]), lambda n: load["push_p95_ms"] <= 100)
+            first("%.1f ms" % load["push_p95_ms"]), lambda n, load=load: load["push_p95_ms"] <= 100)
         add("  (push p50, p99; pull p50, p95, p99)", "",
             first("%.1f, %.1f ms; %.1f, %.1f, %.1f ms" % (load["push_p50_ms"], load["push_p99_ms"],
                                                           load["pull_p50_ms"], load["pull_p95_ms"],
@@ -252,7 +273,7 @@ def main():
         add("  (throughput; errors)", "0 errors",
             first("{:,.0f} requests/s, {:,.0f} mutations/s; {:d}".format(
                 load["requests_per_s"], load["mutations_per_s"], load["errors"])),
-            lambda n: load["errors"] == 0)
+            lambda n, load=load: load["errors"] == 0)
     if window:
         add("bulk import into the local store (insert only)", ">= 100,000 rows/s",
             lambda n: ("{:,.0f} rows/s".format(st(n, "records") / max(0.001, st(n, "import_s") - st(n, "generate_s")))
