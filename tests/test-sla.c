@@ -730,6 +730,72 @@ test_store (void)
   g_assert_cmpint (care_sla_get_state (later), ==, CARE_SLA_STATE_NONE);
 }
 
+/* Moves saved within one second keep their order: each is stamped a
+ * second after the last (the ids, random, would otherwise decide). */
+static void
+test_moves_in_one_second (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CareStore) store = care_store_new (":memory:", &error);
+  g_autoptr (CareRecord) cal = calendar_record ("Europe/Sofia", "BG");
+  g_autoptr (CareRecord) standard = policy (240, 2400);
+  g_autoptr (CareRecord) customer =
+      care_record_new_with_id (care_schema_entity (CARE_ENTITY_CUSTOMER), CUSTOMER);
+  g_autoptr (GDateTime) frozen = g_date_time_new_from_unix_utc (at ("2026-12-07T10:00:00Z"));
+  g_autoptr (GDateTime) later = g_date_time_new_from_unix_utc (at ("2026-12-07T11:00:00Z"));
+
+  g_assert_no_error (error);
+  care_record_set_string (customer, "kind", "company");
+  care_record_set_string (customer, "name", "Печатница ООД");
+  save (store, customer);
+  save (store, cal);
+  care_record_set_string (standard, "calendar_id", care_record_get_id (cal));
+  save (store, standard);
+
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr (CareRecord) c = care_record_new (care_schema_entity (CARE_ENTITY_SERVICE_CASE));
+      g_autoptr (CareSla) sla = NULL;
+      g_autoptr (CareQuery) q =
+          care_query_new (care_schema_entity (CARE_ENTITY_CASE_STATUS_CHANGE));
+      g_autoptr (GPtrArray) moves = NULL;
+
+      care_record_set_string (c, "customer_id", CUSTOMER);
+      care_record_set_string (c, "kind", "repair");
+      care_record_set_string (c, "subject", "Printer jams");
+      care_record_set_string (c, "opened_at", "2026-12-07T09:00:00Z");
+      care_record_set_string (c, "priority", "normal");
+      care_record_set_string (c, "status", "open");
+      care_record_set_string (c, "sla_policy_id", care_record_get_id (standard));
+      care_clock_freeze (frozen);
+      care_sla_save_case (store, c, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_true (care_case_transition (c, "in_progress", NULL, &error));
+      g_assert_true (care_sla_save_case (store, c, "open", NULL, &error));
+      g_assert_true (care_case_transition (c, "waiting", NULL, &error));
+      g_assert_true (care_sla_save_case (store, c, "in_progress", NULL, &error));
+      g_assert_no_error (error);
+
+      care_query_add_string (q, "case_id", CARE_QUERY_EQ, care_record_get_id (c));
+      care_query_set_order (q, "changed_at", FALSE);
+      moves = care_store_find (store, q, 0, 10, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (moves->len, ==, 3);
+      g_assert_cmpstr (care_record_get_string (g_ptr_array_index (moves, 0), "changed_at"), ==,
+                       "2026-12-07T10:00:00Z");
+      g_assert_cmpstr (care_record_get_string (g_ptr_array_index (moves, 2), "status"), ==,
+                       "waiting");
+      g_assert_cmpstr (care_record_get_string (g_ptr_array_index (moves, 2), "changed_at"), ==,
+                       "2026-12-07T10:00:02Z");
+
+      care_clock_freeze (later);
+      sla = care_sla_load (store, c, &error);
+      g_assert_no_error (error);
+      g_assert_true (sla->paused);
+      g_assert_cmpuint (sla->pauses->len, ==, 1);
+    }
+}
+
 static CareRecord *
 saved_case (CareStore *store, const char *opened_at, const char *status, CareRecord *policy)
 {
@@ -811,6 +877,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/sla/states", test_states);
   g_test_add_func ("/sla/met", test_met);
   g_test_add_func ("/sla/pauses", test_pauses);
+  g_test_add_func ("/sla/moves-in-one-second", test_moves_in_one_second);
   g_test_add_func ("/sla/missing-history", test_missing_history);
   g_test_add_func ("/sla/first-response-by-call", test_first_response_by_call);
   g_test_add_func ("/sla/opened-outside-hours", test_opened_outside_hours);

@@ -750,13 +750,45 @@ typedef struct
   CareRecord *change;
 } SaveMove;
 
+/* Two moves within one second would share their instant, and the timers
+ * could not tell their order: a move is stamped at least a second after
+ * the case's last one. Inside the write transaction, so that two saves
+ * cannot both read the same last move. */
+static gboolean
+stamp_after_last_move (CareStore *store, CareRecord *change, GError **error)
+{
+  g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_CASE_STATUS_CHANGE));
+  g_autoptr (GPtrArray) last = NULL;
+  gint64 last_at, at;
+
+  care_query_add_string (q, "case_id", CARE_QUERY_EQ, care_record_get_string (change, "case_id"));
+  care_query_set_order (q, "changed_at", TRUE);
+  last = care_store_find (store, q, 0, 1, NULL, error);
+  if (last == NULL)
+    return FALSE;
+  if (last->len == 0 ||
+      !parse_instant (care_record_get_string (g_ptr_array_index (last, 0), "changed_at"),
+                      &last_at) ||
+      !parse_instant (care_record_get_string (change, "changed_at"), &at) || at > last_at)
+    return TRUE;
+
+  {
+    g_autoptr (GDateTime) later = g_date_time_new_from_unix_utc (last_at + 1);
+    g_autofree char *iso = g_date_time_format (later, "%Y-%m-%dT%H:%M:%SZ");
+
+    care_record_set_string (change, "changed_at", iso);
+  }
+  return TRUE;
+}
+
 static gboolean
 save_move (CareStore *store, gpointer user_data, GError **error)
 {
   SaveMove *move = user_data;
 
   return care_store_save (store, move->service_case, error) &&
-         (move->change == NULL || care_store_save (store, move->change, error));
+         (move->change == NULL || (stamp_after_last_move (store, move->change, error) &&
+                                   care_store_save (store, move->change, error)));
 }
 
 /**
