@@ -254,7 +254,7 @@ def nginx_config(tmp, upstream_lines, plain_port, tls_port, redirect_port, cert,
     temp = "".join("%s_temp_path %s;\n" % (t, os.path.join(tmp, t))
                    for t in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     main = ("%sdaemon off;\nworker_processes 1;\npid %s;\nerror_log %s info;\n"
-            "events { worker_connections 512; }\n"
+            "events { worker_connections 4096; }\n"
             "http {\naccess_log %s;\n%s include %s;\n}\n") % (
         user, os.path.join(tmp, "nginx.pid"), os.path.join(tmp, "nginx-error.log"),
         os.path.join(tmp, "nginx-access.log"), temp, site_path)
