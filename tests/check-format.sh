@@ -11,11 +11,11 @@ if ! command -v clang-format >/dev/null 2>&1; then
   exit 77
 fi
 
-status=0
-for f in $(git ls-files -co --exclude-standard '*.c' '*.h'); do
-  if ! clang-format --style=file --dry-run --Werror "$f" >/dev/null 2>&1; then
-    echo "not formatted: $f"
-    status=1
-  fi
-done
-exit $status
+# One clang-format for every file: a process per file took over half a
+# minute on a busy machine. It names each file it would change.
+out=$(git ls-files -co --exclude-standard '*.c' '*.h' |
+  xargs clang-format --style=file --dry-run --Werror 2>&1) && exit 0
+names=$(echo "$out" | sed -n 's/^\([^:]*\):[0-9]*:[0-9]*: error: code should be clang-formatted.*/not formatted: \1/p' | sort -u)
+# Anything else clang-format said (a file it could not read) is shown whole.
+echo "${names:-$out}"
+exit 1

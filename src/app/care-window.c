@@ -314,6 +314,28 @@ win_load_demo_cb (GtkWidget *widget, const char *action, GVariant *param)
   care_window_load_demo (CARE_WINDOW (widget), 200);
 }
 
+/* The shortcuts window is built when asked for and destroyed when closed,
+ * not kept hidden the way GTK keeps a "gtk/help-overlay.ui" (which is why
+ * the resource has another name). GTK 4.8 answers an assistive
+ * technology's GetChildAtIndex past the visible windows with the last
+ * toplevel, shown or not, and crashes when that one is hidden: a screen
+ * reader that asks just as a dialog closes took the app down. With no
+ * hidden toplevel kept, the last one is always a shown window. */
+static void
+win_show_help_overlay_cb (GtkWidget *widget, const char *action, GVariant *param)
+{
+  g_autoptr (GtkBuilder) builder = NULL;
+  GtkWindow *shortcuts;
+
+  builder =
+      gtk_builder_new_from_resource ("/io/github/aftercare/Aftercare/care-shortcuts-window.ui");
+  shortcuts = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+  gtk_window_set_title (shortcuts, _ ("Keyboard Shortcuts"));
+  gtk_window_set_transient_for (shortcuts, GTK_WINDOW (widget));
+  gtk_window_set_modal (shortcuts, TRUE);
+  gtk_window_present (shortcuts);
+}
+
 static void
 care_window_dispose (GObject *object)
 {
@@ -356,6 +378,8 @@ care_window_class_init (CareWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-view", "s", win_open_view_cb);
   gtk_widget_class_install_action (widget_class, "win.show-record", "(ss)", win_show_record_cb);
   gtk_widget_class_install_action (widget_class, "win.load-demo", NULL, win_load_demo_cb);
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL,
+                                   win_show_help_overlay_cb);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.find", NULL);

@@ -487,11 +487,9 @@ class App:
         return self.start()
 
     def __exit__(self, exc_type, exc, tb):
-        if exc_type is not None and self.proc is not None and shutil.which("gdb"):
-            # Where each of the app's threads was: a step whose result never
-            # came back shows here what it waits for.
-            subprocess.run(["gdb", "-p", str(self.proc.pid), "-batch", "-ex", "thread apply all bt 8"],
-                           stdout=sys.stderr, stderr=subprocess.DEVNULL, timeout=60, check=False)
+        if exc_type is not None and self.proc is not None and self.proc.poll() is not None:
+            # A wait that timed out on a window that had gone: say why it went.
+            print(f"# aftercare had exited during the test, with status {self.proc.returncode}")
         if exc_type is not None:  # what the window showed when the test failed, before it closes
             shot = os.path.join(os.environ.get("MESON_BUILD_ROOT", tempfile.gettempdir()),
                                 f"ui-failure-{os.getpid()}-{int(time.monotonic())}.png")
@@ -504,34 +502,23 @@ class App:
         return False
 
 
-def main(tests, retries=0):
-    """Runs test functions, prints TAP, exits non-zero on any failure.
-    With @retries, a failed test runs again in a new app before it counts
-    as failed; each failed attempt is printed as a TAP comment, so a flaky
-    step is seen, not hidden."""
+def main(tests):
+    """Runs test functions, prints TAP, exits non-zero on any failure."""
     print(f"1..{len(tests)}")
     failed = 0
     for i, t in enumerate(tests, 1):
-        for attempt in range(retries + 1):
+        try:
+            t()
+            print(f"ok {i} {t.__name__}")
+        except Exception as e:  # report and go on with the next test
+            failed += 1
+            print(f"not ok {i} {t.__name__}: {type(e).__name__}: {e}")
+            shot = os.path.join(os.environ.get("MESON_BUILD_ROOT", tempfile.gettempdir()),
+                                f"ui-failure-{t.__name__}-{os.getpid()}.png")
             try:
-                t()
-                print(f"ok {i} {t.__name__}")
-                break
-            except Exception as e:  # report and go on with the next test
-                shot = os.path.join(os.environ.get("MESON_BUILD_ROOT", tempfile.gettempdir()),
-                                    f"ui-failure-{t.__name__}-{os.getpid()}-{attempt}.png")
-                try:
-                    screenshot(shot)
-                except Exception:
-                    shot = None
-                if attempt < retries:
-                    print(f"# attempt {attempt + 1} of {t.__name__} failed, running it again: "
-                          f"{type(e).__name__}: {e}".replace("\n", " "))
-                    sys.stdout.flush()
-                    continue
-                failed += 1
-                print(f"not ok {i} {t.__name__}: {type(e).__name__}: {e}")
-                if shot:
-                    print(f"# screenshot of the failure: {shot}")
+                screenshot(shot)
+                print(f"# screenshot of the failure: {shot}")
+            except Exception:
+                pass
         sys.stdout.flush()
     sys.exit(1 if failed else 0)

@@ -399,8 +399,4 @@ def test_export_calendar():
 
 
 if __name__ == "__main__":
-    # Once in a while the app never finishes an import or an export after
-    # the file chooser closes (GTK 4.8; the cause is not found yet): such a
-    # test runs once more, and its failed attempt stays in the log with the
-    # app's threads.
-    careui.main([test_export_customers, test_import_contacts_and_junk, test_export_calendar], retries=1)
+    careui.main([test_export_customers, test_import_contacts_and_junk, test_export_calendar])

@@ -407,19 +407,6 @@ run_in_thread (GTask *task, gpointer source_object, gpointer task_data, GCancell
     g_task_return_pointer (task, report, (GDestroyNotify) care_import_report_unref);
 }
 
-/* The import's own thread rather than GLib's shared pool: a file chooser
- * that has just closed can leave that pool busy with its folder work, and
- * an import queued behind it was seen never to start. */
-static gpointer
-import_thread (gpointer data)
-{
-  g_autoptr (GTask) task = data;
-
-  run_in_thread (task, g_task_get_source_object (task), g_task_get_task_data (task),
-                 g_task_get_cancellable (task));
-  return NULL;
-}
-
 /* Back on the main thread: the worker wrote through its own connection, so
  * the store that lists watch announces the change (also after a failure or
  * a cancel, since the records before it are saved). */
@@ -477,7 +464,7 @@ care_import_run_async (CareStore          *store,
   inner = g_task_new (store, cancellable, run_done_cb, outer);
   g_task_set_source_tag (inner, care_import_run_async);
   g_task_set_task_data (inner, d, run_data_free);
-  g_thread_unref (g_thread_new ("care-import", import_thread, g_object_ref (inner)));
+  g_task_run_in_thread (inner, run_in_thread);
 }
 
 CareImportReport *
