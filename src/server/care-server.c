@@ -16,6 +16,7 @@
 #include "care-clock.h"
 #include "care-json-parse.h"
 #include "care-server.h"
+#include "care-server-blobs.h"
 #include "care-server-calendar.h"
 #include "care-server-log.h"
 #include "care-server-login-queue.h"
@@ -26,6 +27,9 @@
 #define ACCESS_LOG_DOMAIN "care-server-access"
 #define QUARK_STARTED     "care-server-started"
 #define QUARK_USER        "care-server-user"
+
+/* Files are read and written under this prefix and their SHA-256. */
+#define BLOBS_PREFIX "/api/v1/blobs/"
 
 struct _CareServer
 {
@@ -40,6 +44,7 @@ struct _CareServer
   CareServerListener   *listener;
   CareServerThrottle   *throttle;
   CareServerLoginQueue *logins;
+  CareServerBlobs      *blobs;       /* NULL: the server keeps no files */
   GCancellable         *cancellable; /* pending login checks and pushes */
   char                 *drain_file;  /* while it exists, health answers "draining" */
   GThreadPool          *pullers;     /* NULL: pulls run on the main thread */
@@ -1081,7 +1086,7 @@ handle_calendar_feed_revoke (CareServer *self, SoupServerMessage *msg, const cha
   respond_object (msg, SOUP_STATUS_OK, obj);
 }
 
-/* What a request may send: 8 MiB for a push with a valid token, 64 KiB
+/* What a request may send: 8 MiB for a push or a file's chunk with a valid token, 64 KiB
  * for anything else, so that a stranger cannot make the server hold 8 MiB
  * for each connection before anyone is authenticated. */
 static gsize
@@ -1094,8 +1099,10 @@ body_limit (CareServer        *self,
   g_autoptr (CareServerUser) user = NULL;
 
   *out_unauthenticated = FALSE;
-  if (g_strcmp0 (path, "/api/v1/sync/push") != 0 ||
-      strcmp (soup_server_message_get_method (msg), SOUP_METHOD_POST) != 0)
+  if (!(g_strcmp0 (path, "/api/v1/sync/push") == 0 &&
+        strcmp (soup_server_message_get_method (msg), SOUP_METHOD_POST) == 0) &&
+      !(g_str_has_prefix (path, BLOBS_PREFIX) &&
+        strcmp (soup_server_message_get_method (msg), SOUP_METHOD_PUT) == 0))
     return CARE_SERVER_MAX_SMALL_BODY;
 
   authorization =
@@ -1208,6 +1215,211 @@ early_handler_cb (SoupServer        *server,
     }
 }
 
+/* Files (attachments' bytes), by SHA-256 */
+
+static void
+respond_blob_state (SoupServerMessage *msg, guint status, goffset offset, gboolean complete)
+{
+  JsonObject *obj = json_object_new ();
+
+  json_object_set_int_member (obj, "offset", offset);
+  json_object_set_boolean_member (obj, "complete", complete);
+  respond_object (msg, status, obj);
+}
+
+/* "bytes START-END/TOTAL" (a chunk) or "bytes * /TOTAL" without the space
+ * (where does the upload stand?); END is inclusive, as in HTTP ranges. */
+static gboolean
+parse_content_range (const char *text, goffset *out_start, goffset *out_end, goffset *out_total)
+{
+  gint64 start = -1, end = -1, total = -1;
+  char  *rest;
+
+  if (text == NULL || !g_str_has_prefix (text, "bytes "))
+    return FALSE;
+  text += strlen ("bytes ");
+  if (*text == '*')
+    text++;
+  else
+    {
+      if (!g_ascii_isdigit (*text))
+        return FALSE;
+      start = g_ascii_strtoll (text, &rest, 10);
+      if (*rest != '-' || !g_ascii_isdigit (rest[1]))
+        return FALSE;
+      end = g_ascii_strtoll (rest + 1, &rest, 10);
+      text = rest;
+      if (end < start)
+        return FALSE;
+    }
+  if (*text != '/' || !g_ascii_isdigit (text[1]))
+    return FALSE;
+  total = g_ascii_strtoll (text + 1, &rest, 10);
+  if (*rest != '\0' || total <= 0 || (end >= 0 && end >= total))
+    return FALSE;
+
+  *out_start = start;
+  *out_end = end;
+  *out_total = total;
+  return TRUE;
+}
+
+static void
+respond_blob_error (SoupServerMessage *msg, const GError *error, goffset offset)
+{
+  if (error->domain != CARE_SERVER_BLOB_ERROR)
+    {
+      respond_internal_error (msg, error);
+      return;
+    }
+
+  switch (error->code)
+    {
+    case CARE_SERVER_BLOB_ERROR_NOT_FOUND:
+      respond_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", error->message);
+      break;
+    case CARE_SERVER_BLOB_ERROR_OFFSET:
+      {
+        JsonObject *obj = json_object_new ();
+        JsonObject *err = json_object_new ();
+
+        json_object_set_string_member (err, "code", "offset_mismatch");
+        json_object_set_string_member (err, "message", error->message);
+        json_object_set_object_member (obj, "error", err);
+        json_object_set_int_member (obj, "offset", offset);
+        respond_object (msg, SOUP_STATUS_CONFLICT, obj);
+      }
+      break;
+    case CARE_SERVER_BLOB_ERROR_HASH_MISMATCH:
+      respond_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "hash_mismatch", error->message);
+      break;
+    case CARE_SERVER_BLOB_ERROR_TOO_LARGE:
+      respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large", error->message);
+      break;
+    case CARE_SERVER_BLOB_ERROR_SIZE:
+    default:
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", error->message);
+      break;
+    }
+}
+
+static void
+handle_blob_get (CareServer *self, SoupServerMessage *msg, const char *sha256)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *etag = NULL;
+
+  if ((bytes = care_server_blobs_read (self->blobs, sha256, &error)) == NULL)
+    {
+      respond_blob_error (msg, error, 0);
+      return;
+    }
+
+  /* A file never changes under its name. */
+  etag = g_strdup_printf ("\"%s\"", sha256);
+  soup_message_headers_replace (headers, "ETag", etag);
+  soup_message_headers_replace (headers, "Cache-Control", "private, max-age=31536000, immutable");
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "application/octet-stream", SOUP_MEMORY_COPY, NULL, 0);
+  soup_message_body_append_bytes (soup_server_message_get_response_body (msg), bytes);
+}
+
+static void
+handle_blob_put (CareServer *self, SoupServerMessage *msg, const char *sha256)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupMessageBody    *body = soup_server_message_get_request_body (msg);
+  const char         *content_type = soup_message_headers_get_content_type (headers, NULL);
+  g_autoptr (GBytes) chunk = NULL;
+  g_autoptr (GError) error = NULL;
+  goffset  start, end, total, offset = 0;
+  gboolean complete = FALSE, was_stored;
+
+  if (!parse_content_range (soup_message_headers_get_one (headers, "Content-Range"), &start, &end,
+                            &total))
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed",
+                     _ ("An upload needs a Content-Range: bytes FIRST-LAST/SIZE header, or "
+                        "bytes */SIZE to ask how much the server holds"));
+      return;
+    }
+
+  if (start < 0)
+    {
+      offset = care_server_blobs_received (self->blobs, sha256, total);
+      respond_blob_state (msg, SOUP_STATUS_OK, offset, offset == total);
+      return;
+    }
+
+  if (!care_server_blobs_is_allowed_type (content_type))
+    {
+      g_autofree char *message =
+          g_strdup_printf (_ ("Files of type “%s” cannot be attached"),
+                           content_type != NULL ? content_type : _ ("unknown"));
+
+      respond_error (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "unsupported_type", message);
+      return;
+    }
+
+  if (body->length != end - start + 1)
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed",
+                     _ ("The body's length is not the one its Content-Range says"));
+      return;
+    }
+
+  was_stored = care_server_blobs_received (self->blobs, sha256, total) == total;
+  chunk = soup_message_body_flatten (body);
+  if (!care_server_blobs_write (self->blobs, sha256, start, total, chunk, &offset, &complete,
+                                &error))
+    {
+      respond_blob_error (msg, error, offset);
+      return;
+    }
+  respond_blob_state (msg, complete && !was_stored ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, offset,
+                      complete);
+}
+
+static void
+handle_blob (CareServer *self, SoupServerMessage *msg, const char *sha256)
+{
+  const char *method = soup_server_message_get_method (msg);
+  g_autoptr (CareServerUser) user = NULL;
+
+  if (strcmp (method, SOUP_METHOD_GET) != 0 && strcmp (method, SOUP_METHOD_HEAD) != 0 &&
+      strcmp (method, SOUP_METHOD_PUT) != 0)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
+                                    "GET, HEAD, PUT");
+      respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed",
+                     _ ("This method is not allowed here"));
+      return;
+    }
+
+  if ((user = authenticate (self, msg)) == NULL)
+    return;
+
+  if (!care_server_blobs_is_sha256 (sha256))
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed",
+                     _ ("A file is named by its SHA-256 in lowercase hexadecimal"));
+      return;
+    }
+  if (self->blobs == NULL)
+    {
+      respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "unavailable",
+                     _ ("This server keeps no files: it was started without --blobs"));
+      return;
+    }
+
+  if (strcmp (method, SOUP_METHOD_PUT) == 0)
+    handle_blob_put (self, msg, sha256);
+  else
+    handle_blob_get (self, msg, sha256);
+}
+
 static void
 handler_cb (SoupServer        *server,
             SoupServerMessage *msg,
@@ -1249,6 +1461,8 @@ handler_cb (SoupServer        *server,
     handle_calendar_feeds (self, msg);
   else if (g_str_has_prefix (path, "/api/v1/calendar/feeds/"))
     handle_calendar_feed_revoke (self, msg, path);
+  else if (g_str_has_prefix (path, BLOBS_PREFIX))
+    handle_blob (self, msg, path + strlen (BLOBS_PREFIX));
   else
     respond_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", _ ("There is nothing at this address"));
 }
@@ -1332,6 +1546,7 @@ care_server_dispose (GObject *object)
   g_clear_object (&self->throttle);
   g_clear_object (&self->soup);
   g_clear_object (&self->calendar);
+  g_clear_object (&self->blobs);
   g_clear_object (&self->sync);
   g_clear_object (&self->auth);
   g_clear_object (&self->store);
@@ -1550,4 +1765,17 @@ care_server_set_pull_threads (CareServer *self, const char *db, guint n_threads,
 
   self->pullers = g_thread_pool_new (pull_worker, NULL, (int) n_threads, TRUE, error);
   return self->pullers != NULL;
+}
+
+/**
+ * care_server_set_blobs:
+ * @blobs: (nullable): where attachments' files are kept; %NULL refuses
+ *   every file request with 503
+ */
+void
+care_server_set_blobs (CareServer *self, CareServerBlobs *blobs)
+{
+  g_return_if_fail (CARE_IS_SERVER (self));
+
+  g_set_object (&self->blobs, blobs);
 }

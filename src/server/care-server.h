@@ -4,6 +4,7 @@
 #include <libsoup/soup.h>
 
 #include "care-server-auth.h"
+#include "care-server-blobs.h"
 #include "care-server-store.h"
 #include "care-server-listener.h"
 #include "care-server-sync.h"
@@ -35,5 +36,6 @@ void     care_server_set_access_log (CareServer *self, gboolean enabled);
 gboolean
 care_server_set_pull_threads (CareServer *self, const char *db, guint n_threads, GError **error);
 gboolean care_server_is_tls (CareServer *self);
+void     care_server_set_blobs (CareServer *self, CareServerBlobs *blobs);
 
 G_END_DECLS

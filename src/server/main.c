@@ -36,6 +36,7 @@ static char    *opt_drain_file;
 static int      opt_shutdown_timeout = 30;
 static gboolean opt_no_access_log;
 static int      opt_pull_threads = -1;
+static char    *opt_blobs;
 
 static const GOptionEntry entries[] = {
   { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db,
@@ -74,6 +75,10 @@ static const GOptionEntry entries[] = {
     N_ ("Seconds requests under way may take to finish at SIGTERM (default 30)"), N_ ("SECONDS") },
   { "pull-threads", 0, 0, G_OPTION_ARG_INT, &opt_pull_threads,
     N_ ("Threads that answer pulls (default: one per processor, at most 4; 0: none)"), N_ ("N") },
+  { "blobs", 0, 0, G_OPTION_ARG_FILENAME, &opt_blobs,
+    N_ ("Keep attachments' files in this folder, which several servers may share (default with an "
+        "SQLite database: FILE.blobs beside it)"),
+    N_ ("DIR") },
   { "no-access-log", 0, 0, G_OPTION_ARG_NONE, &opt_no_access_log,
     N_ ("Do not log a line for each request"), NULL },
   { NULL },
@@ -152,6 +157,31 @@ undrain_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Where attachments' files go: --blobs, else beside an SQLite file. A
+ * PostgreSQL server without --blobs keeps none (its peers may run on other
+ * machines, and only the operator knows the shared folder). */
+static gboolean
+set_blobs (CareServer *server, CareServerStore *db, GError **error)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr (CareServerBlobs) blobs = NULL;
+
+  if (opt_blobs != NULL)
+    dir = g_strdup (opt_blobs);
+  else if (CARE_IS_SERVER_STORE_SQLITE (db))
+    dir = g_strconcat (opt_db, ".blobs", NULL);
+  else
+    {
+      g_message ("No --blobs folder: attachments' files are refused");
+      return TRUE;
+    }
+
+  if ((blobs = care_server_blobs_new (dir, error)) == NULL)
+    return FALSE;
+  care_server_set_blobs (server, blobs);
+  return TRUE;
+}
+
 static int
 serve (CareServerStore *db)
 {
@@ -192,7 +222,8 @@ serve (CareServerStore *db)
       care_server_set_access_log (server, !opt_no_access_log);
       if (opt_pull_threads < 0)
         opt_pull_threads = (int) MIN (g_get_num_processors (), 4);
-      if (!care_server_set_pull_threads (server, opt_db, (guint) opt_pull_threads, &error))
+      if (!care_server_set_pull_threads (server, opt_db, (guint) opt_pull_threads, &error) ||
+          !set_blobs (server, db, &error))
         g_clear_object (&server);
     }
   if (server == NULL || !care_server_listen (server, opt_listen, &port, &error))
