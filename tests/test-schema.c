@@ -46,7 +46,8 @@ test_entities (void)
                                        "working_calendar",
                                        "calendar_closure",
                                        "sla_policy",
-                                       "case_status_change" };
+                                       "case_status_change",
+                                       "attachment" };
 
   g_assert_cmpuint (n, ==, G_N_ELEMENTS (names));
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)

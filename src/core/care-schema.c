@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "care-schema.h"
+#include "care-attachment-file.h"
 #include "care-tax-number.h"
 /* Pure rules of its fields, with no store: see care-working-time.c. */
 #include "care-working-time.h"
@@ -484,6 +485,36 @@ static const CareField case_status_change_fields[] = {
   REF ("staff_id", N_ ("Changed by"), FALSE, "staff", FALSE),
 };
 
+/* A photo or file kept with a record: its bytes are a file on the server
+ * named by its SHA-256 (PROTOCOL.md: Files), this record says what it is
+ * and whose. Deleting the record it belongs to deletes it. */
+static const char *const attachment_owners[] = { "customer_id",     "product_id", "case_id",
+                                                 "visit_report_id", "rma_id",     NULL };
+static const CareField   attachment_fields[] = {
+    REF ("customer_id", N_ ("Customer"), FALSE, "customer", TRUE),
+    REF ("product_id", N_ ("Product"), FALSE, "product", TRUE),
+    REF ("case_id", N_ ("Service case"), FALSE, "service_case", TRUE),
+    REF ("visit_report_id", N_ ("Visit report"), FALSE, "visit_report", TRUE),
+    REF ("rma_id", N_ ("Return"), FALSE, "rma", TRUE),
+    TEXT ("file_name", N_ ("File name"), TRUE, 255),
+    TEXT ("caption", N_ ("Caption"), FALSE, 500),
+    { .name = "content_type",
+      .label = N_ ("Type"),
+      .type = CARE_FIELD_TEXT,
+      .required = TRUE,
+      .max = 127,
+      .rule = &care_attachment_type_rule },
+    INT ("size", N_ ("Size"), TRUE, 1, CARE_ATTACHMENT_MAX_SIZE),
+    { .name = "sha256",
+      .label = N_ ("SHA-256"),
+      .type = CARE_FIELD_TEXT,
+      .required = TRUE,
+      .max = 64,
+      .rule = &care_sha256_rule },
+    REF ("staff_id", N_ ("Attached by"), FALSE, "staff", FALSE),
+    DATETIME ("attached_at", N_ ("Attached"), TRUE),
+};
+
 #define ENTITY(n, l, title, fields_, ...)                                                          \
   {                                                                                                \
     .name = n, .label = l, .title_field = title, .fields = fields_,                                \
@@ -552,6 +583,11 @@ static const CareEntity entities[] = {
                                  .exactly_one = survey_subjects),
   [CARE_ENTITY_CASE_STATUS_CHANGE] =
       ENTITY ("case_status_change", N_ ("Status change"), "changed_at", case_status_change_fields),
+  [CARE_ENTITY_ATTACHMENT] = ENTITY ("attachment",
+                                     N_ ("Attachment"),
+                                     "file_name",
+                                     attachment_fields,
+                                     .exactly_one = attachment_owners),
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (entities) == CARE_N_ENTITIES);

@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "care-attachment-file.h"
 #include "care-server-blobs.h"
 
 struct _CareServerBlobs
@@ -37,30 +38,6 @@ struct _CareServerBlobs
 
 G_DEFINE_FINAL_TYPE (CareServerBlobs, care_server_blobs, G_TYPE_OBJECT)
 G_DEFINE_QUARK (care - server - blob - error - quark, care_server_blob_error)
-
-/* What an attachment may be: photos (a phone's HEIC too), scanned or
- * e-mailed documents, office files, short videos of a fault. Anything
- * else, executables and archives first, is refused with 415. */
-static const char *const allowed_types[] = {
-  "image/jpeg",
-  "image/png",
-  "image/webp",
-  "image/heic",
-  "image/heif",
-  "image/gif",
-  "image/tiff",
-  "application/pdf",
-  "text/plain",
-  "text/csv",
-  "message/rfc822",
-  "video/mp4",
-  "video/quicktime",
-  "application/vnd.oasis.opendocument.text",
-  "application/vnd.oasis.opendocument.spreadsheet",
-  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-  NULL,
-};
 
 static void
 care_server_blobs_finalize (GObject *object)
@@ -125,25 +102,6 @@ care_server_blobs_get_dir (CareServerBlobs *self)
   return self->dir;
 }
 
-/* Whether @text is a SHA-256 as the API names files: 64 lowercase hex digits. */
-gboolean
-care_server_blobs_is_sha256 (const char *text)
-{
-  if (text == NULL || strlen (text) != 64)
-    return FALSE;
-  for (guint i = 0; i < 64; i++)
-    if (!g_ascii_isdigit (text[i]) && !(text[i] >= 'a' && text[i] <= 'f'))
-      return FALSE;
-  return TRUE;
-}
-
-/* Whether files of @content_type (without parameters) may be uploaded. */
-gboolean
-care_server_blobs_is_allowed_type (const char *content_type)
-{
-  return content_type != NULL && g_strv_contains (allowed_types, content_type);
-}
-
 static char *
 blob_path (CareServerBlobs *self, const char *sha256)
 {
@@ -186,7 +144,7 @@ care_server_blobs_read (CareServerBlobs *self, const char *sha256, GError **erro
   g_autoptr (GError) local_error = NULL;
 
   g_return_val_if_fail (CARE_IS_SERVER_BLOBS (self), NULL);
-  g_return_val_if_fail (care_server_blobs_is_sha256 (sha256), NULL);
+  g_return_val_if_fail (care_sha256_is_valid (sha256), NULL);
 
   path = blob_path (self, sha256);
   mapped = g_mapped_file_new (path, FALSE, &local_error);
@@ -213,7 +171,7 @@ care_server_blobs_received (CareServerBlobs *self, const char *sha256, goffset t
   goffset          size;
 
   g_return_val_if_fail (CARE_IS_SERVER_BLOBS (self), 0);
-  g_return_val_if_fail (care_server_blobs_is_sha256 (sha256), 0);
+  g_return_val_if_fail (care_sha256_is_valid (sha256), 0);
 
   if ((size = stored_size (self, sha256)) >= 0)
     return size;
@@ -380,7 +338,7 @@ care_server_blobs_write (CareServerBlobs *self,
   int              fd;
 
   g_return_val_if_fail (CARE_IS_SERVER_BLOBS (self), FALSE);
-  g_return_val_if_fail (care_server_blobs_is_sha256 (sha256), FALSE);
+  g_return_val_if_fail (care_sha256_is_valid (sha256), FALSE);
   g_return_val_if_fail (chunk != NULL, FALSE);
 
   len = g_bytes_get_size (chunk);
@@ -440,4 +398,79 @@ care_server_blobs_write (CareServerBlobs *self,
                      error);
   close (fd);
   return ok;
+}
+
+/* Removes @path if it was last written before @before (seconds since the
+ * epoch), adding its size to @bytes. */
+static void
+remove_if_older (const char *path, gint64 before, guint *removed, guint64 *bytes)
+{
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode) || (gint64) st.st_mtime >= before)
+    return;
+  if (g_unlink (path) == 0)
+    {
+      (*removed)++;
+      *bytes += (guint64) st.st_size;
+    }
+}
+
+/**
+ * care_server_blobs_collect:
+ * @referenced: (element-type utf8): the SHA-256 of every file a live
+ *   record refers to
+ * @now: seconds since the epoch
+ * @out_removed: (out): how many files and uploads were removed
+ * @out_bytes: (out): their size
+ *
+ * Removes the files no record refers to, and the uploads abandoned for a
+ * week. A file younger than an hour stays even unreferenced: a client
+ * uploads a file before it pushes the record that names it.
+ */
+gboolean
+care_server_blobs_collect (CareServerBlobs *self,
+                           GHashTable      *referenced,
+                           gint64           now,
+                           guint           *out_removed,
+                           guint64         *out_bytes,
+                           GError         **error)
+{
+  g_autoptr (GDir) top = NULL;
+  g_autoptr (GDir) partial = NULL;
+  const char *name;
+
+  g_return_val_if_fail (CARE_IS_SERVER_BLOBS (self), FALSE);
+
+  *out_removed = 0;
+  *out_bytes = 0;
+  if ((top = g_dir_open (self->dir, 0, error)) == NULL)
+    return FALSE;
+  while ((name = g_dir_read_name (top)) != NULL)
+    {
+      g_autofree char *sub = g_build_filename (self->dir, name, NULL);
+      g_autoptr (GDir) files = NULL;
+      const char *file;
+
+      if (strlen (name) != 2 || (files = g_dir_open (sub, 0, NULL)) == NULL)
+        continue;
+      while ((file = g_dir_read_name (files)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (sub, file, NULL);
+
+          if (!care_sha256_is_valid (file) || g_hash_table_contains (referenced, file))
+            continue;
+          remove_if_older (path, now - 60 * 60, out_removed, out_bytes);
+        }
+    }
+
+  if ((partial = g_dir_open (self->partial_dir, 0, error)) == NULL)
+    return FALSE;
+  while ((name = g_dir_read_name (partial)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (self->partial_dir, name, NULL);
+
+      remove_if_older (path, now - 7 * 24 * 60 * 60, out_removed, out_bytes);
+    }
+  return TRUE;
 }

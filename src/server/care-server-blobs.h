@@ -3,10 +3,12 @@
 
 #include <gio/gio.h>
 
+#include "care-attachment-file.h"
+
 G_BEGIN_DECLS
 
 /* The largest file the server keeps. */
-#define CARE_SERVER_BLOB_MAX_SIZE ((goffset) 50 * 1024 * 1024)
+#define CARE_SERVER_BLOB_MAX_SIZE ((goffset) CARE_ATTACHMENT_MAX_SIZE)
 
 #define CARE_SERVER_BLOB_ERROR (care_server_blob_error_quark ())
 GQuark care_server_blob_error_quark (void);
@@ -25,8 +27,6 @@ G_DECLARE_FINAL_TYPE (CareServerBlobs, care_server_blobs, CARE, SERVER_BLOBS, GO
 
 CareServerBlobs *care_server_blobs_new (const char *dir, GError **error);
 const char      *care_server_blobs_get_dir (CareServerBlobs *self);
-gboolean         care_server_blobs_is_sha256 (const char *text);
-gboolean         care_server_blobs_is_allowed_type (const char *content_type);
 GBytes          *care_server_blobs_read (CareServerBlobs *self, const char *sha256, GError **error);
 goffset  care_server_blobs_received (CareServerBlobs *self, const char *sha256, goffset total);
 gboolean care_server_blobs_write (CareServerBlobs *self,
@@ -37,5 +37,12 @@ gboolean care_server_blobs_write (CareServerBlobs *self,
                                   goffset         *out_offset,
                                   gboolean        *out_complete,
                                   GError         **error);
+
+gboolean care_server_blobs_collect (CareServerBlobs *self,
+                                    GHashTable      *referenced,
+                                    gint64           now,
+                                    guint           *out_removed,
+                                    guint64         *out_bytes,
+                                    GError         **error);
 
 G_END_DECLS

@@ -57,6 +57,9 @@ static const struct
   /* Service levels: a case's status history is written by whoever moves
    * the case, and never edited; calendars and policies are for admins. */
   { "case_status_change", { C,   0,     0,     ALL } },
+  /* Photos and files: the agent's receipts and the technician's photos,
+   * each also taken back (a wrong photo) by whoever may. */
+  { "attachment",         { ALL, 0,     ALL,   ALL } },
 };
 /* clang-format on */
 

@@ -1353,7 +1353,7 @@ handle_blob_put (CareServer *self, SoupServerMessage *msg, const char *sha256)
       return;
     }
 
-  if (!care_server_blobs_is_allowed_type (content_type))
+  if (!care_attachment_type_is_allowed (content_type))
     {
       g_autofree char *message =
           g_strdup_printf (_ ("Files of type “%s” cannot be attached"),
@@ -1401,7 +1401,7 @@ handle_blob (CareServer *self, SoupServerMessage *msg, const char *sha256)
   if ((user = authenticate (self, msg)) == NULL)
     return;
 
-  if (!care_server_blobs_is_sha256 (sha256))
+  if (!care_sha256_is_valid (sha256))
     {
       respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed",
                      _ ("A file is named by its SHA-256 in lowercase hexadecimal"));

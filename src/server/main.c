@@ -1,4 +1,4 @@
-/* main.c: the aftercare-server command line: serve, useradd, demo. */
+/* main.c: the aftercare-server command line: serve, useradd, demo, migrate, gc-blobs. */
 #define G_LOG_DOMAIN "aftercare-server"
 
 #include "config.h"
@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+
+#include "care-clock.h"
 #include "care-server.h"
 #include "care-server-checkpointer.h"
 #include "care-server-store-sqlite.h"
@@ -180,6 +183,81 @@ set_blobs (CareServer *server, CareServerStore *db, GError **error)
     return FALSE;
   care_server_set_blobs (server, blobs);
   return TRUE;
+}
+
+/* The SHA-256 of every file a live attachment refers to, read from every
+ * record's latest state. */
+static GHashTable *
+referenced_blobs (CareServerStore *db, GError **error)
+{
+  g_autoptr (GHashTable) referenced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gint64 seq = 0;
+
+  for (;;)
+    {
+      g_autoptr (GPtrArray) page = care_server_store_changes_since (db, seq, 1000, error);
+
+      if (page == NULL)
+        return NULL;
+      if (page->len == 0)
+        break;
+      for (guint i = 0; i < page->len; i++)
+        {
+          CareServerStoreRecord *r = g_ptr_array_index (page, i);
+          g_autoptr (JsonNode) fields = NULL;
+          JsonObject *obj;
+
+          seq = MAX (seq, r->seq);
+          if (r->deleted || r->fields == NULL || strcmp (r->entity, "attachment") != 0 ||
+              (fields = json_from_string (r->fields, NULL)) == NULL ||
+              !JSON_NODE_HOLDS_OBJECT (fields))
+            continue;
+          obj = json_node_get_object (fields);
+          if (json_object_has_member (obj, "sha256") &&
+              care_sha256_is_valid (json_object_get_string_member (obj, "sha256")))
+            g_hash_table_add (referenced, g_strdup (json_object_get_string_member (obj, "sha256")));
+        }
+    }
+  return g_steal_pointer (&referenced);
+}
+
+/* gc-blobs: removes the files no attachment refers to any more. */
+static int
+gc_blobs (CareServerStore *db)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GHashTable) referenced = NULL;
+  g_autoptr (CareServerBlobs) blobs = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *size = NULL;
+  guint            removed;
+  guint64          bytes;
+
+  if (opt_blobs != NULL)
+    dir = g_strdup (opt_blobs);
+  else if (CARE_IS_SERVER_STORE_SQLITE (db))
+    dir = g_strconcat (opt_db, ".blobs", NULL);
+  else
+    {
+      g_printerr (_ ("aftercare-server: gc-blobs needs --blobs DIR with PostgreSQL\n"));
+      return EXIT_USAGE;
+    }
+
+  if ((blobs = care_server_blobs_new (dir, &error)) == NULL ||
+      (referenced = referenced_blobs (db, &error)) == NULL ||
+      !care_server_blobs_collect (blobs, referenced, care_clock_now_unix (), &removed, &bytes,
+                                  &error))
+    {
+      g_printerr ("aftercare-server: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  size = g_format_size (bytes);
+  /* TRANSLATORS: %u is how many files, %s their size, e.g. "12 MB" */
+  g_print (ngettext ("Removed %u file (%s) no attachment refers to\n",
+                     "Removed %u files (%s) no attachment refers to\n", removed),
+           removed, size);
+  return EXIT_SUCCESS;
 }
 
 static int
@@ -473,6 +551,7 @@ main (int argc, char *argv[])
                                    "  aftercare-server --db FILE useradd USERNAME --role ROLE"
                                    " [--staff STAFF_ID]   (password on stdin)\n"
                                    "  aftercare-server --db FILE demo [--customers N]\n"
+                                   "  aftercare-server --db FILE gc-blobs [--blobs DIR]\n"
                                    "  aftercare-server migrate --from FILE --to URI\n\n"
                                    "FILE is an SQLite database; a postgresql:// URI names a "
                                    "PostgreSQL one instead."));
@@ -548,6 +627,13 @@ main (int argc, char *argv[])
           opt_tls_key != NULL)
         return usage_error (context, _ ("demo takes only --db and --customers"));
     }
+  else if (strcmp (command, "gc-blobs") == 0)
+    {
+      if (argc != 2)
+        return usage_error (context, _ ("gc-blobs takes no arguments besides --blobs"));
+      if (opt_listen != NULL || opt_role != NULL || opt_staff != NULL)
+        return usage_error (context, _ ("gc-blobs takes only --db and --blobs"));
+    }
   else
     {
       g_autofree char *message = g_strdup_printf (_ ("Unknown command “%s”"), command);
@@ -565,5 +651,7 @@ main (int argc, char *argv[])
     return serve (db);
   if (strcmp (command, "useradd") == 0)
     return useradd (db, argv[2], role, opt_staff);
+  if (strcmp (command, "gc-blobs") == 0)
+    return gc_blobs (db);
   return demo (db);
 }

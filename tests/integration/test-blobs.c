@@ -13,8 +13,11 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <utime.h>
 
+#include "care-clock.h"
 #include "care-test-harness.h"
 
 typedef struct
@@ -201,6 +204,7 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
 {
   fixture->server = test_server_new ();
   test_server_add_user (fixture->server, "tech", "technician");
+  test_server_add_user (fixture->server, "agent", "agent");
   test_server_start (fixture->server, 0);
   fixture->token = login (fixture, "tech");
   fixture->blobs_dir = g_strconcat (fixture->server->db, ".blobs", NULL);
@@ -404,6 +408,104 @@ test_chunk_too_large (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (query_offset (fixture, sha, g_bytes_get_size (file)), ==, 0);
 }
 
+/* Uploads @file whole and dates its stored copy @age seconds back. */
+static void
+upload_aged (Fixture *fixture, GBytes *file, gint64 age)
+{
+  g_autofree char *sha = sha256_of (file);
+  char             prefix[3] = { sha[0], sha[1], '\0' };
+  g_autofree char *path = g_build_filename (fixture->blobs_dir, prefix, sha, NULL);
+  struct utimbuf   times;
+  g_auto (Answer) answer = { 0 };
+
+  put_chunk (fixture, sha, file, 0, g_bytes_get_size (file), "image/jpeg", &answer);
+  g_assert_cmpuint (answer.status, ==, SOUP_STATUS_CREATED);
+  times.actime = times.modtime = (time_t) (care_clock_now_unix () - age);
+  g_assert_cmpint (g_utime (path, &times), ==, 0);
+}
+
+static gboolean
+is_stored (Fixture *fixture, GBytes *file)
+{
+  g_autofree char *sha = sha256_of (file);
+
+  return query_offset (fixture, sha, g_bytes_get_size (file)) == (gint64) g_bytes_get_size (file);
+}
+
+/* gc-blobs removes a file no attachment names once it is an hour old,
+ * keeps a named one and a fresh one (its record may not be pushed yet),
+ * and drops an upload abandoned for a week. */
+static void
+test_gc (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GBytes) named = random_file (1000);
+  g_autoptr (GBytes) orphan = random_file (2000);
+  g_autoptr (GBytes) fresh = random_file (3000);
+  g_autoptr (GBytes) deleted = random_file (4000);
+  g_autoptr (GBytes) abandoned = random_file (5000);
+  g_autofree char *named_sha = sha256_of (named);
+  g_autofree char *deleted_sha = sha256_of (deleted);
+  g_autofree char *abandoned_sha = sha256_of (abandoned);
+  g_autofree char *partial = NULL;
+  g_autoptr (CareRecord) customer = NULL;
+  g_autoptr (CareRecord) kept = NULL;
+  g_autoptr (CareRecord) gone = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocess) gc = NULL;
+  g_autofree char *out = NULL;
+  TestClient      *agent;
+  struct utimbuf   times;
+  g_auto (Answer) first = { 0 };
+
+  upload_aged (fixture, named, 2 * 3600);
+  upload_aged (fixture, orphan, 2 * 3600);
+  upload_aged (fixture, fresh, 60);
+  upload_aged (fixture, deleted, 2 * 3600);
+  put_chunk (fixture, abandoned_sha, abandoned, 0, 100, "image/jpeg", &first);
+  g_assert_cmpint (offset_of (&first), ==, 100);
+  partial = g_strdup_printf ("%s/partial/%s-5000.part", fixture->blobs_dir, abandoned_sha);
+  times.actime = times.modtime = (time_t) (care_clock_now_unix () - 8 * 24 * 3600);
+  g_assert_cmpint (g_utime (partial, &times), ==, 0);
+
+  /* One attachment stays, one is deleted: its file goes too. */
+  agent = test_client_new (fixture->server, NULL, "agent");
+  customer = test_client_add_customer (agent, "Atelier Gc");
+  for (guint i = 0; i < 2; i++)
+    {
+      CareRecord **a = i == 0 ? &kept : &gone;
+
+      *a = care_record_new (care_schema_entity (CARE_ENTITY_ATTACHMENT));
+      care_record_set_string (*a, "customer_id", care_record_get_id (customer));
+      care_record_set_string (*a, "file_name", "photo.jpg");
+      care_record_set_string (*a, "content_type", "image/jpeg");
+      care_record_set_int (*a, "size", i == 0 ? 1000 : 4000);
+      care_record_set_string (*a, "sha256", i == 0 ? named_sha : deleted_sha);
+      care_record_set_string (*a, "attached_at", "2026-12-01T10:00:00Z");
+      g_assert_true (care_store_save (agent->store, *a, &error));
+      g_assert_no_error (error);
+    }
+  test_client_sync_ok (agent);
+  g_assert_true (care_store_delete (agent->store, care_record_get_entity (gone),
+                                    care_record_get_id (gone), &error));
+  g_assert_no_error (error);
+  test_client_sync_ok (agent);
+  test_client_free (agent);
+
+  gc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, test_server_binary (), "--db",
+                         fixture->server->db, "gc-blobs", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (gc, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (gc));
+  g_assert_nonnull (strstr (out, "Removed 3 files"));
+
+  g_assert_true (is_stored (fixture, named));
+  g_assert_true (is_stored (fixture, fresh));
+  g_assert_false (is_stored (fixture, orphan));
+  g_assert_false (is_stored (fixture, deleted));
+  g_assert_false (g_file_test (partial, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -424,6 +526,7 @@ main (int argc, char **argv)
   ADD ("hash-mismatch", test_hash_mismatch);
   ADD ("refusals", test_refusals);
   ADD ("chunk-too-large", test_chunk_too_large);
+  ADD ("gc", test_gc);
 #undef ADD
 
   return g_test_run ();

@@ -643,9 +643,39 @@ static const char migration_6[] =
   "INSERT INTO customer_fts (customer_fts, rank) VALUES ('automerge', 4);\n"
   "INSERT INTO customer_fts (customer_fts, rank) VALUES ('crisismerge', 16);\n";
 
+/* Version 7: attachments, a record each, whose files are kept apart
+ * (by their SHA-256) and fetched when needed. */
+static const char migration_7[] =
+  "CREATE TABLE attachment (\n"
+  "  seq INTEGER PRIMARY KEY,\n"
+  "  id TEXT NOT NULL UNIQUE,\n"
+  "  rev INTEGER NOT NULL DEFAULT 0,\n"
+  "  sync_state INTEGER NOT NULL DEFAULT 1,\n"
+  "  created_at TEXT NOT NULL,\n"
+  "  updated_at TEXT NOT NULL,\n"
+  "  customer_id TEXT,\n"
+  "  product_id TEXT,\n"
+  "  case_id TEXT,\n"
+  "  visit_report_id TEXT,\n"
+  "  rma_id TEXT,\n"
+  "  file_name TEXT,\n"
+  "  caption TEXT,\n"
+  "  content_type TEXT,\n"
+  "  size INTEGER,\n"
+  "  sha256 TEXT,\n"
+  "  staff_id TEXT,\n"
+  "  attached_at TEXT\n"
+  ");\n"
+  "CREATE INDEX attachment_customer ON attachment (customer_id);\n"
+  "CREATE INDEX attachment_product ON attachment (product_id);\n"
+  "CREATE INDEX attachment_case ON attachment (case_id);\n"
+  "CREATE INDEX attachment_visit_report ON attachment (visit_report_id);\n"
+  "CREATE INDEX attachment_rma ON attachment (rma_id);\n"
+  "CREATE INDEX attachment_sha256 ON attachment (sha256);\n";
+
 /* clang-format on */
 
 const char *const care_store_migrations[] = { migration_1, migration_2, migration_3, migration_4,
-                                              migration_5, migration_6, NULL };
+                                              migration_5, migration_6, migration_7, NULL };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (care_store_migrations) == CARE_STORE_SCHEMA_VERSION + 1);
