@@ -127,8 +127,31 @@ respond_internal_error (SoupServerMessage *msg, const GError *error)
 }
 
 static void
+respond_retry_later (
+    SoupServerMessage *msg, guint status, const char *code, guint seconds, const char *message)
+{
+  g_autofree char *text = g_strdup_printf ("%u", seconds);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After",
+                                text);
+  respond_error (msg, status, code, message);
+}
+
+static void
 respond_sync_error (SoupServerMessage *msg, const GError *error)
 {
+  /* Writers that wait for each other can deadlock on PostgreSQL, which
+   * then cancels one of them: nothing of it was kept, and sent again it
+   * goes through. */
+  if (g_error_matches (error, CARE_SERVER_STORE_ERROR, CARE_SERVER_STORE_ERROR_BUSY))
+    {
+      g_message ("%s %s: %s; answered 503 busy", soup_server_message_get_method (msg),
+                 g_uri_get_path (soup_server_message_get_uri (msg)), error->message);
+      respond_retry_later (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy", 1,
+                           _ ("The server is busy; try again in a second"));
+      return;
+    }
+
   if (error->domain != CARE_SERVER_SYNC_ERROR)
     {
       respond_internal_error (msg, error);
@@ -357,17 +380,6 @@ login_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
 
   unpause_message (msg);
   login_data_free (login);
-}
-
-static void
-respond_retry_later (
-    SoupServerMessage *msg, guint status, const char *code, guint seconds, const char *message)
-{
-  g_autofree char *text = g_strdup_printf ("%u", seconds);
-
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After",
-                                text);
-  respond_error (msg, status, code, message);
 }
 
 static void
