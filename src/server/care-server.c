@@ -624,12 +624,7 @@ pull_worker (gpointer data, gpointer user_data)
     }
 
   if (sync != NULL)
-    {
-      g_autoptr (JsonNode) response = care_server_sync_pull_query (sync, job->query, &job->error);
-
-      if (response != NULL)
-        job->body = json_to_string (response, FALSE);
-    }
+    job->body = care_server_sync_pull_query_text (sync, job->query, &job->error);
 
   g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, pull_done_cb, job, NULL);
 }
@@ -642,9 +637,9 @@ static void
 handle_pull (CareServer *self, SoupServerMessage *msg)
 {
   g_autoptr (CareServerUser) user = NULL;
-  g_autoptr (JsonNode) response = NULL;
   g_autoptr (GError) error = NULL;
   const char *query;
+  char       *body;
 
   if (!require_method (msg, SOUP_METHOD_GET) || (user = authenticate (self, msg)) == NULL)
     return;
@@ -662,11 +657,8 @@ handle_pull (CareServer *self, SoupServerMessage *msg)
       return;
     }
 
-  response = care_server_sync_pull_query (self->sync, query, &error);
-  if (response == NULL)
-    respond_sync_error (msg, error);
-  else
-    respond_json (msg, SOUP_STATUS_OK, response);
+  body = care_server_sync_pull_query_text (self->sync, query, &error);
+  respond_pull (msg, body, error);
 }
 
 static void
