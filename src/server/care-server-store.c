@@ -374,8 +374,9 @@ care_server_store_find_referring (CareServerStore *self,
  * care_server_store_changes_since:
  *
  * The changes after commit sequence number @seq, in sequence order, at most
- * @limit. Never one that a transaction still in flight could precede: the
- * backends guarantee that sequence numbers become visible in order.
+ * @limit. Never one that a transaction still in flight could precede: on
+ * SQLite writers take turns, on PostgreSQL the page stops below the oldest
+ * sequence number still in flight.
  *
  * Returns: (transfer full) (element-type CareServerStoreRecord): the changes
  */
