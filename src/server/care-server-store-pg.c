@@ -57,7 +57,8 @@ G_DEFINE_FINAL_TYPE (CareServerStorePg, care_server_store_pg, CARE_TYPE_SERVER_S
 typedef struct
 {
   const char *sql;    /* static */
-  char      **params; /* owned; NULL for none */
+  int         n;      /* parameters; 0: a statement without, sent as text */
+  char      **params; /* owned, each nullable (SQL NULL) */
 } Deferred;
 
 static void
@@ -65,17 +66,22 @@ deferred_free (gpointer data)
 {
   Deferred *deferred = data;
 
-  g_strfreev (deferred->params);
+  for (int i = 0; i < deferred->n; i++)
+    g_free (deferred->params[i]);
+  g_free (deferred->params);
   g_free (deferred);
 }
 
 static void
-defer (CareServerStorePg *self, const char *sql, const char *const *params)
+defer (CareServerStorePg *self, const char *sql, int n, const char *const *params)
 {
   Deferred *deferred = g_new0 (Deferred, 1);
 
   deferred->sql = sql;
-  deferred->params = params != NULL ? g_strdupv ((char **) params) : NULL;
+  deferred->n = n;
+  deferred->params = g_new0 (char *, MAX (n, 1));
+  for (int i = 0; i < n; i++)
+    deferred->params[i] = g_strdup (params[i]);
   g_ptr_array_add (self->deferred, deferred);
 }
 
@@ -310,8 +316,7 @@ exec_pipelined (CareServerStorePg *self,
     {
       Deferred *deferred = g_ptr_array_index (self->deferred, i);
 
-      if (deferred->params != NULL &&
-          prepared (self, deferred->sql, (int) g_strv_length (deferred->params), error) == NULL)
+      if (deferred->n > 0 && prepared (self, deferred->sql, deferred->n, error) == NULL)
         {
           g_ptr_array_set_size (self->deferred, 0);
           return NULL;
@@ -327,10 +332,9 @@ exec_pipelined (CareServerStorePg *self,
     {
       Deferred *deferred = g_ptr_array_index (self->deferred, i);
 
-      if (deferred->params != NULL)
+      if (deferred->n > 0)
         PQsendQueryPrepared (self->conn, g_hash_table_lookup (self->statements, deferred->sql),
-                             (int) g_strv_length (deferred->params),
-                             (const char *const *) deferred->params, NULL, NULL, 0);
+                             deferred->n, (const char *const *) deferred->params, NULL, NULL, 0);
       else
         PQsendQueryParams (self->conn, deferred->sql, 0, NULL, NULL, NULL, NULL, 0);
     }
@@ -434,6 +438,7 @@ exec (CareServerStorePg *self, const char *sql, int n, const char *const *params
 #define N(...)                       ((int) G_N_ELEMENTS (P (__VA_ARGS__)))
 #define QUERY(self, sql, error, ...) query (PG (self), sql, N (__VA_ARGS__), P (__VA_ARGS__), error)
 #define EXEC(self, sql, error, ...)  exec (PG (self), sql, N (__VA_ARGS__), P (__VA_ARGS__), error)
+#define DEFER(self, sql, ...)        defer (PG (self), sql, N (__VA_ARGS__), P (__VA_ARGS__))
 
 static gboolean
 pg_ping (CareServerStore *self, GError **error)
@@ -450,11 +455,11 @@ static gboolean
 pg_begin (CareServerStore *self, GError **error)
 {
   PG (self)->in_transaction = TRUE;
-  defer (PG (self), "BEGIN", NULL);
+  defer (PG (self), "BEGIN", 0, NULL);
   defer (PG (self),
          "SELECT pg_advisory_xact_lock_shared "
          "(CASE WHEN is_called THEN last_value + 1 ELSE last_value END) FROM record_seq_counter",
-         NULL);
+         0, NULL);
   return TRUE;
 }
 
@@ -481,7 +486,7 @@ pg_rollback (CareServerStore *self)
 static gboolean
 pg_savepoint (CareServerStore *self, GError **error)
 {
-  defer (PG (self), "SAVEPOINT mutation", NULL);
+  defer (PG (self), "SAVEPOINT mutation", 0, NULL);
   return TRUE;
 }
 
@@ -489,8 +494,8 @@ static gboolean
 pg_release (CareServerStore *self, gboolean keep, GError **error)
 {
   if (!keep)
-    defer (PG (self), "ROLLBACK TO SAVEPOINT mutation", NULL);
-  defer (PG (self), "RELEASE SAVEPOINT mutation", NULL);
+    defer (PG (self), "ROLLBACK TO SAVEPOINT mutation", 0, NULL);
+  defer (PG (self), "RELEASE SAVEPOINT mutation", 0, NULL);
   return TRUE;
 }
 
@@ -543,9 +548,9 @@ pg_load_record (
    * (two creates of one id). Taken before the read, so the read sees the
    * last commit of whoever held it before. */
   if (PG (self)->in_transaction)
-    defer (PG (self),
+    DEFER (self,
            "SELECT pg_advisory_xact_lock (" RECORD_LOCK ", hashtext ($1::text || '/' || $2::text))",
-           P (entity, id, NULL));
+           entity, id);
 
   res = QUERY (self, "SELECT " RECORD_COLUMNS " FROM record WHERE entity = $1 AND id = $2", error,
                entity, id);
@@ -582,8 +587,10 @@ array_literal (const CareServerStoreRef *refs, guint n_refs, gsize offset)
   return g_string_free (out, FALSE);
 }
 
-/* One statement, so one round trip: the next sequence number, the record,
- * and its references (those no longer held deleted, the others upserted). */
+/* One statement: the next sequence number, the record, and its references
+ * (those no longer held deleted, the others upserted). Deferred, as nothing
+ * waits for its answer: it goes with the transaction's next statement,
+ * whose failure it then is. So it returns 0, not the number. */
 static gint64
 pg_write_record (CareServerStore          *self,
                  const char               *entity,
@@ -601,8 +608,6 @@ pg_write_record (CareServerStore          *self,
   g_autofree char *ref_entities = NULL;
   g_autofree char *ref_ids = NULL;
   g_autoptr (GString) ref_owned = g_string_new ("{");
-  PGresult *res;
-  gint64    seq;
 
   ref_fields = array_literal (refs, n_refs, G_STRUCT_OFFSET (CareServerStoreRef, field));
   ref_entities = array_literal (refs, n_refs, G_STRUCT_OFFSET (CareServerStoreRef, target_entity));
@@ -612,38 +617,27 @@ pg_write_record (CareServerStore          *self,
                      i == 0 ? (refs[i].owned ? "1" : "0") : (refs[i].owned ? ",1" : ",0"));
   g_string_append_c (ref_owned, '}');
 
-  res = QUERY (self,
-               "WITH s AS (SELECT nextval ('record_seq_counter') AS seq), "
-               "r AS (INSERT INTO record (entity, id, rev, deleted, fields, seq, created_at, "
-               "updated_at, updated_by) SELECT $1, $2, $3::bigint, $4::integer, $5, s.seq, $6, $6, "
-               "$7::bigint FROM s ON CONFLICT (entity, id) DO UPDATE SET rev = excluded.rev, "
-               "deleted = excluded.deleted, fields = excluded.fields, seq = excluded.seq, "
-               "updated_at = excluded.updated_at, updated_by = excluded.updated_by "
-               "RETURNING seq), "
-               "d AS (DELETE FROM ref WHERE entity = $1 AND id = $2 "
-               "AND NOT (field = ANY ($8::text[]))), "
-               "i AS (INSERT INTO ref (entity, id, field, target_entity, target_id, owned) "
-               "SELECT $1, $2, u.f, u.te, u.ti, u.o "
-               "FROM unnest ($8::text[], $9::text[], $10::text[], $11::integer[]) "
-               "AS u (f, te, ti, o) "
-               "ON CONFLICT (entity, id, field) DO UPDATE SET target_entity = "
-               "excluded.target_entity, target_id = excluded.target_id, owned = excluded.owned) "
-               "SELECT seq FROM r",
-               error, entity, id, i64 (b_rev, rev), fields == NULL ? "1" : "0", fields, now,
-               user_id > 0 ? i64 (b_user, user_id) : NULL, ref_fields, ref_entities, ref_ids,
-               ref_owned->str);
-  if (res == NULL)
-    return -1;
-  if (PQntuples (res) != 1)
-    {
-      PQclear (res);
-      g_set_error_literal (error, CARE_SERVER_STORE_ERROR, CARE_SERVER_STORE_ERROR_CORRUPT,
-                           _ ("The database has no commit sequence counter"));
-      return -1;
-    }
-  seq = value_i64 (res, 0, 0);
-  PQclear (res);
-  return seq;
+  DEFER (self,
+         "WITH s AS (SELECT nextval ('record_seq_counter') AS seq), "
+         "r AS (INSERT INTO record (entity, id, rev, deleted, fields, seq, created_at, "
+         "updated_at, updated_by) SELECT $1, $2, $3::bigint, $4::integer, $5, s.seq, $6, $6, "
+         "$7::bigint FROM s ON CONFLICT (entity, id) DO UPDATE SET rev = excluded.rev, "
+         "deleted = excluded.deleted, fields = excluded.fields, seq = excluded.seq, "
+         "updated_at = excluded.updated_at, updated_by = excluded.updated_by "
+         "RETURNING seq), "
+         "d AS (DELETE FROM ref WHERE entity = $1 AND id = $2 "
+         "AND NOT (field = ANY ($8::text[]))), "
+         "i AS (INSERT INTO ref (entity, id, field, target_entity, target_id, owned) "
+         "SELECT $1, $2, u.f, u.te, u.ti, u.o "
+         "FROM unnest ($8::text[], $9::text[], $10::text[], $11::integer[]) "
+         "AS u (f, te, ti, o) "
+         "ON CONFLICT (entity, id, field) DO UPDATE SET target_entity = "
+         "excluded.target_entity, target_id = excluded.target_id, owned = excluded.owned) "
+         "SELECT seq FROM r",
+         entity, id, i64 (b_rev, rev), fields == NULL ? "1" : "0", fields, now,
+         user_id > 0 ? i64 (b_user, user_id) : NULL, ref_fields, ref_entities, ref_ids,
+         ref_owned->str);
+  return 0;
 }
 
 static GPtrArray *
@@ -698,10 +692,10 @@ pg_unique_taken (CareServerStore *self,
 
   /* Two writers must not both find a value free and both take it. */
   if (PG (self)->in_transaction)
-    defer (PG (self),
+    DEFER (self,
            "SELECT pg_advisory_xact_lock (" UNIQUE_LOCK ", "
            "hashtext ($1::text || '/' || $2::text || '/' || $3::text))",
-           P (entity, field, value, NULL));
+           entity, field, value);
 
   sql = g_strdup_printf ("SELECT 1 FROM record WHERE entity = $1 AND deleted = 0 AND "
                          "((fields::jsonb) ->> '%s') = $3 AND id <> $2 LIMIT 1",
@@ -820,8 +814,8 @@ pg_set_client_last (CareServerStore *self, const char *client_id, gint64 last, G
 {
   char b_last[24];
 
-  defer (PG (self), "UPDATE clients SET last_mutation_id = $1 WHERE client_id = $2",
-         P (i64 (b_last, last), client_id, NULL));
+  DEFER (self, "UPDATE clients SET last_mutation_id = $1 WHERE client_id = $2", i64 (b_last, last),
+         client_id);
   return TRUE;
 }
 
@@ -835,9 +829,8 @@ pg_store_result (CareServerStore *self,
 {
   char b_id[24];
 
-  defer (PG (self),
-         "INSERT INTO client_mutations (client_id, mutation_id, result) VALUES ($1, $2, $3)",
-         P (client_id, i64 (b_id, mutation_id), result, NULL));
+  DEFER (self, "INSERT INTO client_mutations (client_id, mutation_id, result) VALUES ($1, $2, $3)",
+         client_id, i64 (b_id, mutation_id), result);
   return TRUE;
 }
 

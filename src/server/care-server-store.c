@@ -309,7 +309,9 @@ care_server_store_load_record (
  * Writes a record at @rev, stamps it with the next commit sequence number
  * and replaces its references. Inside a transaction.
  *
- * Returns: the sequence number, or -1 on error
+ * Returns: the sequence number; 0 when the backend sends the write with
+ *   the transaction's next statement (PostgreSQL), where an error of its
+ *   own then shows; or -1 on error
  */
 gint64
 care_server_store_write_record (CareServerStore          *self,

@@ -440,11 +440,11 @@ test_late_commit (void)
 }
 
 static gboolean
-waits_for_lock (const char *db)
+waits_for_record_lock (const char *db)
 {
-  return test_db_query_int (db,
-                            "SELECT count(*) FROM pg_stat_activity "
-                            "WHERE wait_event_type = 'Lock' AND datname = current_database ()") > 0;
+  return test_db_query_int (db, "SELECT count(*) FROM pg_stat_activity "
+                                "WHERE wait_event_type = 'Lock' AND wait_event = 'advisory' "
+                                "AND datname = current_database ()") > 0;
 }
 
 static char *
@@ -520,7 +520,7 @@ test_deadlock_busy (void)
                           rename_a);
   push = new_message (server, "POST", "/api/v1/sync/push", token, body);
   soup_session_send_and_read_async (session, push, G_PRIORITY_DEFAULT, NULL, sent_cb, &pending);
-  while (!waits_for_lock (db))
+  while (!waits_for_record_lock (db))
     {
       g_main_context_iteration (NULL, FALSE);
       g_usleep (10000);
