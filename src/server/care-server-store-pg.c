@@ -4,14 +4,24 @@
  * Any number of aftercare-server processes may share one database, each
  * with its own connection; what makes that safe:
  *
- * - Write transactions take the row lock of the commit sequence counter
- *   (meta 'seq') as they begin, as SQLite's BEGIN IMMEDIATE takes its
- *   write lock: writers are serialised across every process, readers are
- *   not. So commit sequence numbers are handed out in commit order, and a
- *   pull's snapshot always sees a prefix of them: a change can never get a
- *   lower number than one already visible yet commit after it, and the
- *   cursor never skips one. It also keeps the read-merge-write of an
- *   update and the (client_id, mutation_id) check free of lost updates.
+ * - Writers run side by side. Commit sequence numbers come from a
+ *   sequence (record_seq_counter), so a change can be given a lower number
+ *   than another yet commit after it. The pull cursor must still never
+ *   skip one: a pull hands out only the changes below the oldest number
+ *   a transaction in flight may hold. Each write transaction, as it
+ *   begins, takes a shared advisory lock on the counter's next value (its
+ *   numbers are all at least that) and holds it until it ends; a pull
+ *   (care_changes_since (), migration 3) reads the counter, then the
+ *   lowest such lock, then the records below both, each with a snapshot
+ *   of its own. Whatever it hands out has committed, and any number that
+ *   was still in flight is at or above where it stopped.
+ * - What a write transaction read stays as it read it until it commits:
+ *   it holds an advisory lock on each record it reads (to merge into, to
+ *   delete, to check a reference's target) and on each unique value it
+ *   checks, so no lost update and no two records with one serial; pushes of one client
+ *   take turns on the client's row. Two pushes that take two records in
+ *   opposite orders can deadlock: PostgreSQL cancels one (BUSY), and its
+ *   client pushes it again.
  * - Everything that outlives a request is in the database (tokens, feed
  *   tokens, sign-in throttling, clients' results), never in one process.
  * - Schema migrations run under an advisory lock, so servers started
@@ -47,7 +57,8 @@ G_DEFINE_FINAL_TYPE (CareServerStorePg, care_server_store_pg, CARE_TYPE_SERVER_S
 typedef struct
 {
   const char *sql;    /* static */
-  char      **params; /* owned; NULL for none */
+  int         n;      /* parameters; 0: a statement without, sent as text */
+  char      **params; /* owned, each nullable (SQL NULL) */
 } Deferred;
 
 static void
@@ -55,17 +66,22 @@ deferred_free (gpointer data)
 {
   Deferred *deferred = data;
 
-  g_strfreev (deferred->params);
+  for (int i = 0; i < deferred->n; i++)
+    g_free (deferred->params[i]);
+  g_free (deferred->params);
   g_free (deferred);
 }
 
 static void
-defer (CareServerStorePg *self, const char *sql, const char *const *params)
+defer (CareServerStorePg *self, const char *sql, int n, const char *const *params)
 {
   Deferred *deferred = g_new0 (Deferred, 1);
 
   deferred->sql = sql;
-  deferred->params = params != NULL ? g_strdupv ((char **) params) : NULL;
+  deferred->n = n;
+  deferred->params = g_new0 (char *, MAX (n, 1));
+  for (int i = 0; i < n; i++)
+    deferred->params[i] = g_strdup (params[i]);
   g_ptr_array_add (self->deferred, deferred);
 }
 
@@ -163,9 +179,47 @@ static const char migration_2[] = "CREATE TABLE login_recent (\n"
                                   ");\n"
                                   "CREATE INDEX login_recent_at ON login_recent (at);\n";
 
+/* Writers no longer take turns (see the top of this file): the commit
+ * sequence counter becomes a sequence, which hands out numbers without
+ * holding a lock to commit, and pulls read through care_changes_since (),
+ * which stops below the oldest number a transaction in flight may hold.
+ * Each of its statements takes a snapshot of its own (a volatile function,
+ * READ COMMITTED), in the order the cursor rule needs: the counter, then
+ * the writers' marks, then the records. */
+static const char migration_3[] =
+    "CREATE SEQUENCE record_seq_counter AS bigint MINVALUE 1;\n"
+    "SELECT setval ('record_seq_counter', value::bigint) FROM meta "
+    "WHERE key = 'seq' AND value::bigint > 0;\n"
+    "DELETE FROM meta WHERE key = 'seq';\n"
+    "CREATE FUNCTION care_changes_since (after bigint, max_rows bigint)\n"
+    "RETURNS TABLE (o_entity text, o_id text, o_rev bigint, o_deleted integer, o_fields text,\n"
+    "               o_seq bigint, o_created_at text, o_updated_at text)\n"
+    "LANGUAGE plpgsql VOLATILE AS $$\n"
+    "DECLARE\n"
+    "  horizon bigint;\n"
+    "  oldest bigint;\n"
+    "BEGIN\n"
+    "  -- Any number not handed out yet is at least this.\n"
+    "  SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END INTO horizon\n"
+    "    FROM record_seq_counter;\n"
+    "  -- Each write transaction holds a shared advisory lock on a number at\n"
+    "  -- most its first, from before it took one until it ends.\n"
+    "  SELECT min ((l.classid::bigint << 32) | l.objid::bigint) INTO oldest FROM pg_locks l\n"
+    "    WHERE l.locktype = 'advisory' AND l.objsubid = 1 AND l.mode = 'ShareLock'\n"
+    "      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database ());\n"
+    "  IF oldest IS NOT NULL AND oldest < horizon THEN\n"
+    "    horizon := oldest;\n"
+    "  END IF;\n"
+    "  RETURN QUERY SELECT r.entity::text, r.id::text, r.rev, r.deleted, r.fields::text, r.seq,\n"
+    "      r.created_at::text, r.updated_at::text\n"
+    "    FROM record r WHERE r.seq > after AND r.seq < horizon ORDER BY r.seq LIMIT max_rows;\n"
+    "END\n"
+    "$$;\n";
+
 static const char *const migrations[] = {
   migration_1,
   migration_2,
+  migration_3,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CARE_SERVER_STORE_PG_SCHEMA_VERSION);
@@ -262,8 +316,7 @@ exec_pipelined (CareServerStorePg *self,
     {
       Deferred *deferred = g_ptr_array_index (self->deferred, i);
 
-      if (deferred->params != NULL &&
-          prepared (self, deferred->sql, (int) g_strv_length (deferred->params), error) == NULL)
+      if (deferred->n > 0 && prepared (self, deferred->sql, deferred->n, error) == NULL)
         {
           g_ptr_array_set_size (self->deferred, 0);
           return NULL;
@@ -279,10 +332,9 @@ exec_pipelined (CareServerStorePg *self,
     {
       Deferred *deferred = g_ptr_array_index (self->deferred, i);
 
-      if (deferred->params != NULL)
+      if (deferred->n > 0)
         PQsendQueryPrepared (self->conn, g_hash_table_lookup (self->statements, deferred->sql),
-                             (int) g_strv_length (deferred->params),
-                             (const char *const *) deferred->params, NULL, NULL, 0);
+                             deferred->n, (const char *const *) deferred->params, NULL, NULL, 0);
       else
         PQsendQueryParams (self->conn, deferred->sql, 0, NULL, NULL, NULL, NULL, 0);
     }
@@ -386,6 +438,7 @@ exec (CareServerStorePg *self, const char *sql, int n, const char *const *params
 #define N(...)                       ((int) G_N_ELEMENTS (P (__VA_ARGS__)))
 #define QUERY(self, sql, error, ...) query (PG (self), sql, N (__VA_ARGS__), P (__VA_ARGS__), error)
 #define EXEC(self, sql, error, ...)  exec (PG (self), sql, N (__VA_ARGS__), P (__VA_ARGS__), error)
+#define DEFER(self, sql, ...)        defer (PG (self), sql, N (__VA_ARGS__), P (__VA_ARGS__))
 
 static gboolean
 pg_ping (CareServerStore *self, GError **error)
@@ -393,18 +446,20 @@ pg_ping (CareServerStore *self, GError **error)
   return exec (PG (self), "SELECT 1", 0, NULL, error);
 }
 
-/* The write lock, taken as the transaction begins: see the top of this file. */
+/* A write transaction marks where its sequence numbers will start before
+ * it takes any: a shared advisory lock on the counter's next value, held
+ * until it ends (see the top of this file). Shared, so writers never wait
+ * for each other on it; it only tells pulls how far they may go. Both
+ * wait to go with the transaction's first statement. */
 static gboolean
 pg_begin (CareServerStore *self, GError **error)
 {
   PG (self)->in_transaction = TRUE;
-  if (!exec (PG (self), "BEGIN; SELECT value FROM meta WHERE key = 'seq' FOR UPDATE", 0, NULL,
-             error))
-    {
-      exec (PG (self), "ROLLBACK", 0, NULL, NULL);
-      PG (self)->in_transaction = FALSE;
-      return FALSE;
-    }
+  defer (PG (self), "BEGIN", 0, NULL);
+  defer (PG (self),
+         "SELECT pg_advisory_xact_lock_shared "
+         "(CASE WHEN is_called THEN last_value + 1 ELSE last_value END) FROM record_seq_counter",
+         0, NULL);
   return TRUE;
 }
 
@@ -431,7 +486,7 @@ pg_rollback (CareServerStore *self)
 static gboolean
 pg_savepoint (CareServerStore *self, GError **error)
 {
-  defer (PG (self), "SAVEPOINT mutation", NULL);
+  defer (PG (self), "SAVEPOINT mutation", 0, NULL);
   return TRUE;
 }
 
@@ -439,8 +494,8 @@ static gboolean
 pg_release (CareServerStore *self, gboolean keep, GError **error)
 {
   if (!keep)
-    defer (PG (self), "ROLLBACK TO SAVEPOINT mutation", NULL);
-  defer (PG (self), "RELEASE SAVEPOINT mutation", NULL);
+    defer (PG (self), "ROLLBACK TO SAVEPOINT mutation", 0, NULL);
+  defer (PG (self), "RELEASE SAVEPOINT mutation", 0, NULL);
   return TRUE;
 }
 
@@ -474,12 +529,28 @@ take_records (PGresult *res)
   return records;
 }
 
+/* Keys of the advisory locks a write transaction takes on what it reads:
+ * the two-int form, apart from the counter's marks (one bigint). */
+#define RECORD_LOCK "1128353861" /* 'CARE' */
+#define UNIQUE_LOCK "1431193925" /* 'UNIE' */
+
 static CareServerStoreRecord *
 pg_load_record (
     CareServerStore *self, const char *entity, const char *id, gboolean *out_found, GError **error)
 {
   PGresult              *res;
   CareServerStoreRecord *record = NULL;
+
+  /* Writers run side by side: one that reads a record (to merge into it,
+   * to check that a reference's target lives, to delete it) holds it
+   * until it commits, so no other writer changes it in between. A lock
+   * by name, not a row lock, so that an id not yet written is held too
+   * (two creates of one id). Taken before the read, so the read sees the
+   * last commit of whoever held it before. */
+  if (PG (self)->in_transaction)
+    DEFER (self,
+           "SELECT pg_advisory_xact_lock (" RECORD_LOCK ", hashtext ($1::text || '/' || $2::text))",
+           entity, id);
 
   res = QUERY (self, "SELECT " RECORD_COLUMNS " FROM record WHERE entity = $1 AND id = $2", error,
                entity, id);
@@ -516,9 +587,10 @@ array_literal (const CareServerStoreRef *refs, guint n_refs, gsize offset)
   return g_string_free (out, FALSE);
 }
 
-/* One statement, so one round trip: the next sequence number (the
- * counter's row is locked since the transaction began), the record, and
- * its references (those no longer held deleted, the others upserted). */
+/* One statement: the next sequence number, the record, and its references
+ * (those no longer held deleted, the others upserted). Deferred, as nothing
+ * waits for its answer: it goes with the transaction's next statement,
+ * whose failure it then is. So it returns 0, not the number. */
 static gint64
 pg_write_record (CareServerStore          *self,
                  const char               *entity,
@@ -536,8 +608,6 @@ pg_write_record (CareServerStore          *self,
   g_autofree char *ref_entities = NULL;
   g_autofree char *ref_ids = NULL;
   g_autoptr (GString) ref_owned = g_string_new ("{");
-  PGresult *res;
-  gint64    seq;
 
   ref_fields = array_literal (refs, n_refs, G_STRUCT_OFFSET (CareServerStoreRef, field));
   ref_entities = array_literal (refs, n_refs, G_STRUCT_OFFSET (CareServerStoreRef, target_entity));
@@ -547,39 +617,27 @@ pg_write_record (CareServerStore          *self,
                      i == 0 ? (refs[i].owned ? "1" : "0") : (refs[i].owned ? ",1" : ",0"));
   g_string_append_c (ref_owned, '}');
 
-  res = QUERY (self,
-               "WITH s AS (UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'seq' "
-               "RETURNING value::bigint AS seq), "
-               "r AS (INSERT INTO record (entity, id, rev, deleted, fields, seq, created_at, "
-               "updated_at, updated_by) SELECT $1, $2, $3::bigint, $4::integer, $5, s.seq, $6, $6, "
-               "$7::bigint FROM s ON CONFLICT (entity, id) DO UPDATE SET rev = excluded.rev, "
-               "deleted = excluded.deleted, fields = excluded.fields, seq = excluded.seq, "
-               "updated_at = excluded.updated_at, updated_by = excluded.updated_by "
-               "RETURNING seq), "
-               "d AS (DELETE FROM ref WHERE entity = $1 AND id = $2 "
-               "AND NOT (field = ANY ($8::text[]))), "
-               "i AS (INSERT INTO ref (entity, id, field, target_entity, target_id, owned) "
-               "SELECT $1, $2, u.f, u.te, u.ti, u.o "
-               "FROM unnest ($8::text[], $9::text[], $10::text[], $11::integer[]) "
-               "AS u (f, te, ti, o) "
-               "ON CONFLICT (entity, id, field) DO UPDATE SET target_entity = "
-               "excluded.target_entity, target_id = excluded.target_id, owned = excluded.owned) "
-               "SELECT seq FROM r",
-               error, entity, id, i64 (b_rev, rev), fields == NULL ? "1" : "0", fields, now,
-               user_id > 0 ? i64 (b_user, user_id) : NULL, ref_fields, ref_entities, ref_ids,
-               ref_owned->str);
-  if (res == NULL)
-    return -1;
-  if (PQntuples (res) != 1)
-    {
-      PQclear (res);
-      g_set_error_literal (error, CARE_SERVER_STORE_ERROR, CARE_SERVER_STORE_ERROR_CORRUPT,
-                           _ ("The database has no commit sequence counter"));
-      return -1;
-    }
-  seq = value_i64 (res, 0, 0);
-  PQclear (res);
-  return seq;
+  DEFER (self,
+         "WITH s AS (SELECT nextval ('record_seq_counter') AS seq), "
+         "r AS (INSERT INTO record (entity, id, rev, deleted, fields, seq, created_at, "
+         "updated_at, updated_by) SELECT $1, $2, $3::bigint, $4::integer, $5, s.seq, $6, $6, "
+         "$7::bigint FROM s ON CONFLICT (entity, id) DO UPDATE SET rev = excluded.rev, "
+         "deleted = excluded.deleted, fields = excluded.fields, seq = excluded.seq, "
+         "updated_at = excluded.updated_at, updated_by = excluded.updated_by "
+         "RETURNING seq), "
+         "d AS (DELETE FROM ref WHERE entity = $1 AND id = $2 "
+         "AND NOT (field = ANY ($8::text[]))), "
+         "i AS (INSERT INTO ref (entity, id, field, target_entity, target_id, owned) "
+         "SELECT $1, $2, u.f, u.te, u.ti, u.o "
+         "FROM unnest ($8::text[], $9::text[], $10::text[], $11::integer[]) "
+         "AS u (f, te, ti, o) "
+         "ON CONFLICT (entity, id, field) DO UPDATE SET target_entity = "
+         "excluded.target_entity, target_id = excluded.target_id, owned = excluded.owned) "
+         "SELECT seq FROM r",
+         entity, id, i64 (b_rev, rev), fields == NULL ? "1" : "0", fields, now,
+         user_id > 0 ? i64 (b_user, user_id) : NULL, ref_fields, ref_entities, ref_ids,
+         ref_owned->str);
+  return 0;
 }
 
 static GPtrArray *
@@ -632,6 +690,13 @@ pg_unique_taken (CareServerStore *self,
   for (const char *p = field; *p != '\0'; p++)
     g_return_val_if_fail (g_ascii_islower (*p) || *p == '_', FALSE);
 
+  /* Two writers must not both find a value free and both take it. */
+  if (PG (self)->in_transaction)
+    DEFER (self,
+           "SELECT pg_advisory_xact_lock (" UNIQUE_LOCK ", "
+           "hashtext ($1::text || '/' || $2::text || '/' || $3::text))",
+           entity, field, value);
+
   sql = g_strdup_printf ("SELECT 1 FROM record WHERE entity = $1 AND deleted = 0 AND "
                          "((fields::jsonb) ->> '%s') = $3 AND id <> $2 LIMIT 1",
                          field);
@@ -674,19 +739,17 @@ pg_find_referring (CareServerStore *self,
   return take_records (res);
 }
 
-/* One statement sees one snapshot, and writers commit in sequence order
- * (see the top of this file): the rows it sees are a prefix of the
- * sequence, so nothing can later appear behind the cursor. */
+/* Only the changes below the oldest sequence number a transaction in
+ * flight may hold (care_changes_since (), migration 3): those are final,
+ * nothing can later appear among them behind the cursor. */
 static GPtrArray *
 pg_changes_since (CareServerStore *self, gint64 seq, guint limit, GError **error)
 {
   char      b_seq[24], b_limit[24];
   PGresult *res;
 
-  res = QUERY (self,
-               "SELECT " RECORD_COLUMNS " FROM record WHERE seq > $1::bigint ORDER BY seq "
-               "LIMIT $2::bigint",
-               error, i64 (b_seq, seq), i64 (b_limit, limit));
+  res = QUERY (self, "SELECT * FROM care_changes_since ($1::bigint, $2::bigint)", error,
+               i64 (b_seq, seq), i64 (b_limit, limit));
   if (res == NULL)
     return NULL;
   return take_records (res);
@@ -722,15 +785,14 @@ pg_lock_client (CareServerStore *self,
   char      b_user[24];
   PGresult *res;
 
-  if (!EXEC (self,
-             "INSERT INTO clients (client_id, user_id, last_mutation_id) VALUES ($1, $2, 0) "
-             "ON CONFLICT (client_id) DO NOTHING",
-             error, client_id, i64 (b_user, user_id)))
-    return FALSE;
-
-  res =
-      QUERY (self, "SELECT user_id, last_mutation_id FROM clients WHERE client_id = $1 FOR UPDATE",
-             error, client_id);
+  /* One round trip: the row is created or, when it exists, locked as an
+   * update locks it (pushes of one client take turns across servers),
+   * and read either way. */
+  res = QUERY (self,
+               "INSERT INTO clients (client_id, user_id, last_mutation_id) VALUES ($1, $2, 0) "
+               "ON CONFLICT (client_id) DO UPDATE SET user_id = clients.user_id "
+               "RETURNING user_id, last_mutation_id",
+               error, client_id, i64 (b_user, user_id));
   if (res == NULL)
     return FALSE;
   if (PQntuples (res) != 1)
@@ -746,13 +808,15 @@ pg_lock_client (CareServerStore *self,
   return TRUE;
 }
 
+/* Deferred: it goes with the COMMIT, whose failure then rolls both back. */
 static gboolean
 pg_set_client_last (CareServerStore *self, const char *client_id, gint64 last, GError **error)
 {
   char b_last[24];
 
-  return EXEC (self, "UPDATE clients SET last_mutation_id = $1 WHERE client_id = $2", error,
-               i64 (b_last, last), client_id);
+  DEFER (self, "UPDATE clients SET last_mutation_id = $1 WHERE client_id = $2", i64 (b_last, last),
+         client_id);
+  return TRUE;
 }
 
 /* Deferred too: a failure fails the next statement of the transaction. */
@@ -765,9 +829,8 @@ pg_store_result (CareServerStore *self,
 {
   char b_id[24];
 
-  defer (PG (self),
-         "INSERT INTO client_mutations (client_id, mutation_id, result) VALUES ($1, $2, $3)",
-         P (client_id, i64 (b_id, mutation_id), result, NULL));
+  DEFER (self, "INSERT INTO client_mutations (client_id, mutation_id, result) VALUES ($1, $2, $3)",
+         client_id, i64 (b_id, mutation_id), result);
   return TRUE;
 }
 
@@ -1163,6 +1226,16 @@ pg_dump (CareServerStore       *self,
         return FALSE;
     }
 
+  /* The commit sequence counter is a sequence, not a row of meta (see
+   * migration 3): dumped as the row SQLite keeps, in key order. */
+  if (table == CARE_SERVER_STORE_TABLE_META)
+    {
+      g_free (sql);
+      sql = g_strdup ("SELECT key, value FROM (SELECT key, value FROM meta UNION ALL "
+                      "SELECT 'seq', (SELECT CASE WHEN is_called THEN last_value ELSE 0 END "
+                      "FROM record_seq_counter)::text) AS m ORDER BY key");
+    }
+
   res = query (PG (self), sql, 0, NULL, error);
   if (res == NULL)
     return FALSE;
@@ -1196,6 +1269,13 @@ pg_load (CareServerStore     *self,
       if (g_ascii_strtoll (values[1], NULL, 10) <= 0)
         return TRUE;
       return exec (PG (self), "SELECT setval ('calendar_feeds_id_seq', $1::bigint)", 1, values + 1,
+                   error);
+    }
+  if (table == CARE_SERVER_STORE_TABLE_META && strcmp (values[0], "seq") == 0)
+    {
+      if (g_ascii_strtoll (values[1], NULL, 10) <= 0)
+        return TRUE;
+      return exec (PG (self), "SELECT setval ('record_seq_counter', $1::bigint)", 1, values + 1,
                    error);
     }
 

@@ -309,7 +309,9 @@ care_server_store_load_record (
  * Writes a record at @rev, stamps it with the next commit sequence number
  * and replaces its references. Inside a transaction.
  *
- * Returns: the sequence number, or -1 on error
+ * Returns: the sequence number; 0 when the backend sends the write with
+ *   the transaction's next statement (PostgreSQL), where an error of its
+ *   own then shows; or -1 on error
  */
 gint64
 care_server_store_write_record (CareServerStore          *self,
@@ -374,8 +376,9 @@ care_server_store_find_referring (CareServerStore *self,
  * care_server_store_changes_since:
  *
  * The changes after commit sequence number @seq, in sequence order, at most
- * @limit. Never one that a transaction still in flight could precede: the
- * backends guarantee that sequence numbers become visible in order.
+ * @limit. Never one that a transaction still in flight could precede: on
+ * SQLite writers take turns, on PostgreSQL the page stops below the oldest
+ * sequence number still in flight.
  *
  * Returns: (transfer full) (element-type CareServerStoreRecord): the changes
  */

@@ -118,7 +118,9 @@ struct _CareServerStoreClass
   gboolean (*ping) (CareServerStore *self, GError **error);
 
   /* Transactions; the base class nests them by a depth counter. begin
-   * takes the write lock that orders commit sequence numbers. */
+   * opens a write transaction: on SQLite it takes the one write lock; on
+   * PostgreSQL it marks where its commit sequence numbers will start, so
+   * pulls stop below them until it ends. */
   gboolean (*begin) (CareServerStore *self, GError **error);
   gboolean (*commit) (CareServerStore *self, GError **error);
   void (*rollback) (CareServerStore *self);

@@ -1196,17 +1196,48 @@ parse_cursor (CareServerSync *self, const char *cursor, gint64 *out_seq, GError 
   return TRUE;
 }
 
-JsonNode *
-care_server_sync_pull (CareServerSync *self, const char *cursor, guint limit, GError **error)
+/* @text as a JSON string. Only the server's own text goes here (entity
+ * names, normalised ids, cursors), but escaped all the same. */
+static void
+append_json_string (GString *out, const char *text)
 {
-  g_autoptr (JsonArray) changes = json_array_new ();
-  g_autofree char *next_cursor = NULL;
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c == '"' || c == '\\')
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, (char) c);
+        }
+      else if (c < 0x20)
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_c (out, (char) c);
+    }
+  g_string_append_c (out, '"');
+}
+
+/**
+ * care_server_sync_pull_text:
+ *
+ * One page of changes after @cursor, written out as the pull's JSON answer.
+ *
+ * Each record's fields are stored as the JSON text this server wrote
+ * (write_record ()), so they go into the answer as they are: parsing them
+ * into nodes and writing them out again was most of a pull's work.
+ */
+char *
+care_server_sync_pull_text (CareServerSync *self, const char *cursor, guint limit, GError **error)
+{
   g_autoptr (GPtrArray) rows = NULL;
-  JsonObject *response;
-  gint64      seq, last_seq;
-  gboolean    has_more = FALSE;
-  guint       n = 0;
-  gsize       bytes = 0;
+  g_autofree char *next_cursor = NULL;
+  GString         *out;
+  gint64           seq, last_seq;
+  gboolean         has_more = FALSE;
+  guint            n = 0;
+  gsize            bytes = 0;
 
   g_return_val_if_fail (CARE_IS_SERVER_SYNC (self), NULL);
 
@@ -1223,11 +1254,11 @@ care_server_sync_pull (CareServerSync *self, const char *cursor, guint limit, GE
   if (rows == NULL)
     return NULL;
 
+  out = g_string_sized_new (4096);
+  g_string_append (out, "{\"changes\":[");
   for (guint i = 0; i < rows->len; i++)
     {
       CareServerStoreRecord *row = g_ptr_array_index (rows, i);
-      JsonObject            *change;
-      JsonNode              *fields = NULL;
       /* The stored fields plus room for the entity, id, rev and flags. */
       gsize size = (row->fields != NULL ? strlen (row->fields) : 0) + 200;
 
@@ -1238,39 +1269,54 @@ care_server_sync_pull (CareServerSync *self, const char *cursor, guint limit, GE
         }
       bytes += size;
 
-      change = json_object_new ();
-      json_object_set_string_member (change, "entity", row->entity);
-      json_object_set_string_member (change, "id", row->id);
-      json_object_set_int_member (change, "rev", row->rev);
-      json_object_set_boolean_member (change, "deleted", row->deleted);
-      if (row->fields != NULL)
-        fields = json_from_string (row->fields, NULL);
-      json_object_set_member (change, "fields",
-                              fields != NULL ? fields : json_node_init_null (json_node_alloc ()));
-      json_array_add_object_element (changes, change);
+      if (n > 0)
+        g_string_append_c (out, ',');
+      g_string_append (out, "{\"entity\":");
+      append_json_string (out, row->entity);
+      g_string_append (out, ",\"id\":");
+      append_json_string (out, row->id);
+      g_string_append_printf (out,
+                              ",\"rev\":%" G_GINT64_FORMAT ",\"deleted\":%s,\"fields\":", row->rev,
+                              row->deleted ? "true" : "false");
+      /* Anything but an object (a tombstone's NULL) is sent as null. */
+      if (row->fields != NULL && row->fields[0] == '{')
+        g_string_append (out, row->fields);
+      else
+        g_string_append (out, "null");
+      g_string_append_c (out, '}');
 
       last_seq = row->seq;
       n++;
     }
 
   next_cursor = format_cursor (self, last_seq);
-  response = json_object_new ();
-  json_object_set_array_member (response, "changes", g_steal_pointer (&changes));
-  json_object_set_string_member (response, "next_cursor", next_cursor);
-  json_object_set_boolean_member (response, "has_more", has_more);
+  g_string_append (out, "],\"next_cursor\":");
+  append_json_string (out, next_cursor);
+  g_string_append_printf (out, ",\"has_more\":%s}", has_more ? "true" : "false");
 
-  return care_json_take_object (response);
+  return g_string_free (out, FALSE);
+}
+
+/* The same page as a JSON tree, for callers that read it (tests, fuzzing). */
+JsonNode *
+care_server_sync_pull (CareServerSync *self, const char *cursor, guint limit, GError **error)
+{
+  g_autofree char *text = care_server_sync_pull_text (self, cursor, limit, error);
+
+  if (text == NULL)
+    return NULL;
+  return json_from_string (text, error);
 }
 
 /**
- * care_server_sync_pull_query:
+ * care_server_sync_pull_query_text:
  * @query: (nullable): the query of a pull request, "cursor=...&limit=..."
  *
  * Reads a pull request's parameters, then pulls: a query that cannot be
  * read, or a limit that is not a whole number, is MALFORMED.
  */
-JsonNode *
-care_server_sync_pull_query (CareServerSync *self, const char *query, GError **error)
+char *
+care_server_sync_pull_query_text (CareServerSync *self, const char *query, GError **error)
 {
   g_autoptr (GHashTable) params = NULL;
   g_autoptr (GError) local_error = NULL;
@@ -1299,8 +1345,19 @@ care_server_sync_pull_query (CareServerSync *self, const char *query, GError **e
       return NULL;
     }
 
-  return care_server_sync_pull (
+  return care_server_sync_pull_text (
       self, params != NULL ? g_hash_table_lookup (params, "cursor") : NULL, (guint) limit, error);
+}
+
+/* The same as a JSON tree, for callers that read it (fuzzing). */
+JsonNode *
+care_server_sync_pull_query (CareServerSync *self, const char *query, GError **error)
+{
+  g_autofree char *text = care_server_sync_pull_query_text (self, query, error);
+
+  if (text == NULL)
+    return NULL;
+  return json_from_string (text, error);
 }
 
 /* Stores a record as is, at rev 1 (or the next rev when it exists); for

@@ -48,6 +48,9 @@ JsonNode *care_server_sync_push_finish (CareServerSync *self, GAsyncResult *resu
 JsonNode *
 care_server_sync_pull (CareServerSync *self, const char *cursor, guint limit, GError **error);
 JsonNode *care_server_sync_pull_query (CareServerSync *self, const char *query, GError **error);
+char *
+care_server_sync_pull_text (CareServerSync *self, const char *cursor, guint limit, GError **error);
+char *care_server_sync_pull_query_text (CareServerSync *self, const char *query, GError **error);
 
 gboolean care_server_sync_import (CareServerSync *self, CareRecord *record, GError **error);
 gboolean care_server_sync_fill_demo (CareServerSync *self,

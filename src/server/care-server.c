@@ -132,8 +132,31 @@ respond_internal_error (SoupServerMessage *msg, const GError *error)
 }
 
 static void
+respond_retry_later (
+    SoupServerMessage *msg, guint status, const char *code, guint seconds, const char *message)
+{
+  g_autofree char *text = g_strdup_printf ("%u", seconds);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After",
+                                text);
+  respond_error (msg, status, code, message);
+}
+
+static void
 respond_sync_error (SoupServerMessage *msg, const GError *error)
 {
+  /* Writers that wait for each other can deadlock on PostgreSQL, which
+   * then cancels one of them: nothing of it was kept, and sent again it
+   * goes through. */
+  if (g_error_matches (error, CARE_SERVER_STORE_ERROR, CARE_SERVER_STORE_ERROR_BUSY))
+    {
+      g_message ("%s %s: %s; answered 503 busy", soup_server_message_get_method (msg),
+                 g_uri_get_path (soup_server_message_get_uri (msg)), error->message);
+      respond_retry_later (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy", 1,
+                           _ ("The server is busy; try again in a second"));
+      return;
+    }
+
   if (error->domain != CARE_SERVER_SYNC_ERROR)
     {
       respond_internal_error (msg, error);
@@ -362,17 +385,6 @@ login_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
 
   unpause_message (msg);
   login_data_free (login);
-}
-
-static void
-respond_retry_later (
-    SoupServerMessage *msg, guint status, const char *code, guint seconds, const char *message)
-{
-  g_autofree char *text = g_strdup_printf ("%u", seconds);
-
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After",
-                                text);
-  respond_error (msg, status, code, message);
 }
 
 static void
@@ -617,12 +629,7 @@ pull_worker (gpointer data, gpointer user_data)
     }
 
   if (sync != NULL)
-    {
-      g_autoptr (JsonNode) response = care_server_sync_pull_query (sync, job->query, &job->error);
-
-      if (response != NULL)
-        job->body = json_to_string (response, FALSE);
-    }
+    job->body = care_server_sync_pull_query_text (sync, job->query, &job->error);
 
   g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, pull_done_cb, job, NULL);
 }
@@ -635,9 +642,9 @@ static void
 handle_pull (CareServer *self, SoupServerMessage *msg)
 {
   g_autoptr (CareServerUser) user = NULL;
-  g_autoptr (JsonNode) response = NULL;
   g_autoptr (GError) error = NULL;
   const char *query;
+  char       *body;
 
   if (!require_method (msg, SOUP_METHOD_GET) || (user = authenticate (self, msg)) == NULL)
     return;
@@ -655,11 +662,8 @@ handle_pull (CareServer *self, SoupServerMessage *msg)
       return;
     }
 
-  response = care_server_sync_pull_query (self->sync, query, &error);
-  if (response == NULL)
-    respond_sync_error (msg, error);
-  else
-    respond_json (msg, SOUP_STATUS_OK, response);
+  body = care_server_sync_pull_query_text (self->sync, query, &error);
+  respond_pull (msg, body, error);
 }
 
 static void

@@ -42,6 +42,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--server", required=True, help="the aftercare-server binary")
     parser.add_argument("--servers", type=int, default=3, help="how many servers share the database")
+    parser.add_argument("--logs", help="copy the servers' and nginx's logs into this directory at the end")
     parser.add_argument("load_args", nargs="*", help="bench-load.py's arguments (after --)")
     args = parser.parse_args()
     server = os.path.abspath(args.server)
@@ -74,6 +75,11 @@ def main():
             nginx.wait()
         for s in servers:
             s.kill()
+        if args.logs:
+            os.makedirs(args.logs, exist_ok=True)
+            for name in os.listdir(tmp):
+                if name.endswith(".log"):
+                    shutil.copy(os.path.join(tmp, name), args.logs)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -351,19 +351,13 @@ test_at_most_once (void)
   server_stop (b);
 }
 
-static gboolean
-waits_for_lock (const char *db)
-{
-  return test_db_query_int (db,
-                            "SELECT count(*) FROM pg_stat_activity "
-                            "WHERE wait_event_type = 'Lock' AND datname = current_database ()") > 0;
-}
-
 /* A transaction takes a sequence number and stays open, as a slow server
- * would; meanwhile another server's push and a third's pull come. The
- * push waits for it (sequence numbers are taken in commit order), the
- * pull hands out nothing past it, and the cursor that pull gave still
- * finds the late change once it commits, before the push's. */
+ * would; meanwhile another server's push commits a change with a higher
+ * number, and a third's pull comes. Writers do not wait for each other,
+ * so the push is answered; the pull hands out nothing at or past the
+ * number still in flight, not even the push's committed change; and the
+ * cursor that pull gave still finds the late change once it commits,
+ * before the push's. */
 static void
 test_late_commit (void)
 {
@@ -397,14 +391,15 @@ test_late_commit (void)
   before = pull_all (reader, token, NULL, &cursor0);
   g_assert_cmpuint (before->len, ==, 0);
 
-  /* The held transaction does what a server's write does: the write lock,
-   * the next sequence number, the record at that number. */
+  /* The held transaction does what a server's write does: the mark of
+   * where its numbers start, the next sequence number, the record at that
+   * number. */
   held = PQconnectdb (db);
   g_assert_cmpint (PQstatus (held), ==, CONNECTION_OK);
   insert = g_strdup_printf (
-      "BEGIN; SELECT value FROM meta WHERE key = 'seq' FOR UPDATE; "
-      "WITH s AS (UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'seq' "
-      "RETURNING value::bigint AS seq) "
+      "BEGIN; SELECT pg_advisory_xact_lock_shared "
+      "(CASE WHEN is_called THEN last_value + 1 ELSE last_value END) FROM record_seq_counter; "
+      "WITH s AS (SELECT nextval ('record_seq_counter') AS seq) "
       "INSERT INTO record (entity, id, rev, deleted, fields, seq, created_at, updated_at) "
       "SELECT 'customer', '%s', 1, 0, '{\"kind\":\"company\",\"name\":\"Late\"}', seq, "
       "'2027-01-15T12:00:00Z', '2027-01-15T12:00:00Z' FROM s",
@@ -413,16 +408,15 @@ test_late_commit (void)
   g_assert_cmpint (PQresultStatus (res), ==, PGRES_COMMAND_OK);
   PQclear (res);
 
-  /* Another server's push comes, and waits for the write lock. */
+  /* Another server's push comes and commits, with a higher number. */
   body = create_customer (client, 1, pushed_id, "Pushed");
   push = new_message (writer, "POST", "/api/v1/sync/push", token, body);
   soup_session_send_and_read_async (session, push, G_PRIORITY_DEFAULT, NULL, sent_cb, &pending);
-  while (!waits_for_lock (db))
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (10000);
-    }
-  g_assert_false (pending.done);
+  while (!pending.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (pending.status, ==, 200);
+  g_bytes_unref (pending.body);
+  g_assert_cmpint (test_db_query_int (db, "SELECT count(*) FROM record"), ==, 1);
 
   /* A pull now sees neither, and its cursor stays before both. */
   during = pull_all (reader, token, cursor0, &cursor1);
@@ -432,11 +426,6 @@ test_late_commit (void)
   g_assert_cmpint (PQresultStatus (res), ==, PGRES_COMMAND_OK);
   PQclear (res);
   PQfinish (held);
-
-  while (!pending.done)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpuint (pending.status, ==, 200);
-  g_bytes_unref (pending.body);
 
   /* The cursor handed out while the late change was in flight finds it,
    * before the push that committed after it. */
@@ -448,6 +437,133 @@ test_late_commit (void)
 
   server_stop (writer);
   server_stop (reader);
+}
+
+static gboolean
+waits_for_record_lock (const char *db)
+{
+  return test_db_query_int (db, "SELECT count(*) FROM pg_stat_activity "
+                                "WHERE wait_event_type = 'Lock' AND wait_event = 'advisory' "
+                                "AND datname = current_database ()") > 0;
+}
+
+static char *
+rename_customer (
+    const char *client, gint64 mutation_id, const char *id, const char *from, const char *to)
+{
+  return g_strdup_printf ("{\"mutation_id\": %" G_GINT64_FORMAT ", \"entity\": \"customer\", "
+                          "\"id\": \"%s\", \"op\": \"update\", \"base_rev\": 1, "
+                          "\"fields\": {\"name\": {\"from\": \"%s\", \"to\": \"%s\"}}}",
+                          mutation_id, id, from, to);
+}
+
+/* Writers hold each record they read until they commit, so two that take
+ * two records in opposite orders deadlock. PostgreSQL cancels one; when it
+ * is a push, the push answers 503 busy with Retry-After, keeps nothing,
+ * and goes through when sent again. The other side here is a connection
+ * of the test that takes the server's record locks by hand, with a long
+ * deadlock_timeout, so that the server's side is the one cancelled. */
+static void
+test_deadlock_busy (void)
+{
+  g_autofree char *db = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *client = g_uuid_string_random ();
+  g_autofree char *a = g_uuid_string_random ();
+  g_autofree char *b = g_uuid_string_random ();
+  g_autofree char *create_a = NULL;
+  g_autofree char *create_b = NULL;
+  g_autofree char *rename_b = NULL;
+  g_autofree char *rename_a = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *lock_a = NULL;
+  g_autofree char *lock_b = NULL;
+  g_autofree char *count = NULL;
+  g_autoptr (SoupMessage) push = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  Pending   pending = { 0 };
+  Server   *server;
+  PGconn   *held;
+  PGresult *res;
+  guint     status;
+
+  if (skip_without_postgres ())
+    return;
+
+  db = test_db_new (tmp_dir, "deadlock.db");
+  add_user (db, "agent", "agent");
+  server = server_start (db);
+  token = login (server, "agent");
+
+  create_a = create_customer (client, 1, a, "A");
+  node = request (server, "POST", "/api/v1/sync/push", token, create_a, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_clear_pointer (&node, json_node_unref);
+  create_b = create_customer (client, 2, b, "B");
+  node = request (server, "POST", "/api/v1/sync/push", token, create_b, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_clear_pointer (&node, json_node_unref);
+
+  held = PQconnectdb (db);
+  g_assert_cmpint (PQstatus (held), ==, CONNECTION_OK);
+  lock_a = g_strdup_printf ("SET deadlock_timeout = '60s'; BEGIN; "
+                            "SELECT pg_advisory_xact_lock (1128353861, hashtext ('customer/%s'))",
+                            a);
+  res = PQexec (held, lock_a);
+  g_assert_cmpint (PQresultStatus (res), ==, PGRES_TUPLES_OK);
+  PQclear (res);
+
+  /* The push takes B, then waits for A. */
+  rename_b = rename_customer (client, 3, b, "B", "B2");
+  rename_a = rename_customer (client, 4, a, "A", "A2");
+  body = g_strdup_printf ("{\"client_id\": \"%s\", \"mutations\": [%s, %s]}", client, rename_b,
+                          rename_a);
+  push = new_message (server, "POST", "/api/v1/sync/push", token, body);
+  soup_session_send_and_read_async (session, push, G_PRIORITY_DEFAULT, NULL, sent_cb, &pending);
+  while (!waits_for_record_lock (db))
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+
+  /* The test's side now asks for B: a deadlock, which the server's side
+   * finds after its deadlock_timeout. */
+  lock_b =
+      g_strdup_printf ("SELECT pg_advisory_xact_lock (1128353861, hashtext ('customer/%s'))", b);
+  g_assert_true (PQsendQuery (held, lock_b));
+  while (!pending.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (pending.status, ==, 503);
+  g_assert_nonnull (
+      soup_message_headers_get_one (soup_message_get_response_headers (push), "Retry-After"));
+  g_clear_pointer (&node, json_node_unref);
+  node = parse (pending.body);
+  g_assert_cmpstr (
+      json_object_get_string_member (
+          json_object_get_object_member (json_node_get_object (node), "error"), "code"),
+      ==, "busy");
+  g_bytes_unref (pending.body);
+
+  while ((res = PQgetResult (held)) != NULL)
+    {
+      g_assert_cmpint (PQresultStatus (res), ==, PGRES_TUPLES_OK);
+      PQclear (res);
+    }
+  res = PQexec (held, "ROLLBACK");
+  PQclear (res);
+  PQfinish (held);
+
+  /* Nothing of it was kept; sent again, it goes through. */
+  count = g_strdup_printf ("SELECT count(*) FROM client_mutations WHERE client_id = '%s'", client);
+  g_assert_cmpint (test_db_query_int (db, count), ==, 2);
+  g_assert_cmpint (test_db_query_int (db, "SELECT max (rev) FROM record"), ==, 1);
+  g_clear_pointer (&node, json_node_unref);
+  node = request (server, "POST", "/api/v1/sync/push", token, body, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpint (test_db_query_int (db, count), ==, 4);
+  g_assert_cmpint (test_db_query_int (db, "SELECT count(*) FROM record WHERE rev = 2"), ==, 2);
+
+  server_stop (server);
 }
 
 /* A token signed in on one server works on the other, and signing out on
@@ -711,6 +827,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/multi/push/at-most-once", test_at_most_once);
   g_test_add_func ("/multi/pull/late-commit", test_late_commit);
+  g_test_add_func ("/multi/push/deadlock-busy", test_deadlock_busy);
   g_test_add_func ("/multi/sessions", test_shared_sessions);
   g_test_add_func ("/multi/migrate", test_migrate);
   g_test_add_func ("/multi/bad-databases", test_bad_databases);
