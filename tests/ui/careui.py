@@ -286,6 +286,29 @@ def activate(node):
     Atspi.Action.do_action(node, 0)
 
 
+def press_toast_button(root, label, timeout=DEFAULT_TIMEOUT):
+    """Presses the button of the toast on screen whose name holds @label.
+    The window is searched
+    from its last children first, where an overlay keeps its toasts, and
+    without the on-screen checks of walk(): a busy machine walked a whole
+    window in order for longer than the toast stayed up."""
+    def search(node, depth=0):
+        if depth > 60:
+            return None
+        try:
+            if role(node) == "push button" and label in name(node):
+                return node
+            kids = children(node)
+        except gi.repository.GLib.Error:  # a node gone while it was read
+            return None
+        for c in reversed(kids):
+            found = search(c, depth + 1)
+            if found is not None:
+                return found
+        return None
+    activate(wait_for(lambda: search(root), f"the toast's button {label!r}", timeout))
+
+
 def click(root, name_is=None, name_contains=None, role_name=None, timeout=DEFAULT_TIMEOUT):
     node = find(root, role_name, name_is, name_contains, timeout)
     activate(node)

@@ -73,7 +73,7 @@ def test_edit_call_delete_undo():
         confirm_delete(app, name, products)
         app.wait_for_toast("deleted")
         # The toast's button at once: the toast goes after a few seconds.
-        click_button(w, "Undo")
+        careui.press_toast_button(w, "Undo")
         careui.wait_for_text(w, "1 match")
         see(w, "Asked about the extended warranty")
         assert query(app, "SELECT sync_state FROM customer WHERE id = ?", cid, demo=True) != [(3,)]

@@ -308,7 +308,7 @@ def test_book_clash_and_follow_up():
         gone(app, "Mark as Done?")
         app.wait_for_toast("Delivery done. Follow-up call booked for")
         # The toast's button, at once: the toast is gone after a few seconds.
-        careui.click(w, role_name="push button", name_contains="Show Call")
+        careui.press_toast_button(w, "Show Call")
         careui.wait_for_text(w, f"Follow-up call · {second}")
         row = con.execute("SELECT a.status, a.work_notes, a.start_at FROM appointment a JOIN customer c"
                           " ON c.id = a.customer_id WHERE c.name = ? AND a.kind = 'delivery' AND a.start_at > ?",

@@ -349,9 +349,7 @@ def test_offline_report_sync_export():
             export_pdf(app, report, pdf)
             # The toast's Open hands the file to the desktop's viewer (at
             # once: the toast goes after ten seconds).
-            careui.activate(careui.wait_for(
-                lambda: next((n for n in careui.walk(report) if careui.role(n) == "push button"
-                              and careui.name(n).split(" ")[-1] == "Open"), None), "the toast's Open button"))
+            careui.press_toast_button(report, "Open")
             careui.wait_for(lambda: os.path.exists(opened_log) and pdf in open(opened_log).read(),
                             "the viewer to be asked to open the PDF")
             text = pdf_text(pdf)
