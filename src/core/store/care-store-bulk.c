@@ -74,7 +74,7 @@ drop_entity_indexes (CareStore *self, CareStoreBulk *bulk, GError **error)
 {
   sqlite3_stmt *stmt;
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  gboolean empty;
+  gboolean empty = FALSE;
   int      rc;
 
   if (!store_is_empty (self, &empty, error))
@@ -205,7 +205,7 @@ care_store_bulk_begin (CareStore *self, GCancellable *cancellable, GError **erro
 
   if (care_store_get_depth (self) == 0)
     {
-      gboolean empty;
+      gboolean empty = FALSE;
 
       if (!store_is_empty (self, &empty, error))
         return bulk_abandon (self, bulk, FALSE);
