@@ -34,6 +34,13 @@ struct _CareServerSync
 
   CareServerStore *store;   /* owned */
   GHashTable      *pushing; /* client id -> GQueue of GTasks waiting for its push */
+
+  /* Who makes the mutation being applied, for its history; NULL outside
+   * a push (data loaded by the server itself has no history). */
+  const CareServerUser *actor;
+  const char           *actor_client;
+  gboolean              conflict_choice; /* the mutation settles a conflict */
+  gboolean              history;         /* off only to measure what it costs */
 };
 
 /* A push is applied in chunks of this many mutations, and a chunk stops
@@ -110,6 +117,9 @@ static void
 care_server_sync_init (CareServerSync *self)
 {
   self->pushing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, free_queue);
+  /* Only tests/bench turns history off, to measure push throughput
+   * without it; no deployment should. */
+  self->history = g_getenv ("AFTERCARE_BENCH_NO_HISTORY") == NULL;
 }
 
 CareServerSync *
@@ -187,6 +197,97 @@ load_stored (
     }
 
   return TRUE;
+}
+
+static char *
+value_json (GVariant *value)
+{
+  g_autoptr (JsonNode) node = NULL;
+
+  if (value == NULL)
+    return NULL;
+  node = care_json_from_value (value);
+  return json_to_string (node, FALSE);
+}
+
+static char *
+record_json (CareRecord *record)
+{
+  g_autoptr (JsonNode) node = NULL;
+
+  if (record == NULL)
+    return NULL;
+  node = care_json_take_object (care_json_from_record (record));
+  return json_to_string (node, FALSE);
+}
+
+static void
+history_row_clear (gpointer data)
+{
+  CareServerStoreHistory *row = data;
+
+  g_free (row->field);
+  g_free (row->old_value);
+  g_free (row->new_value);
+}
+
+/* Appends the history of one change by the current actor: a record
+ * created (@before NULL) or deleted (@after NULL) as one row holding the
+ * whole record, an update as one row per field that differs. */
+static gboolean
+note_history (CareServerSync   *self,
+              const CareEntity *entity,
+              const char       *id,
+              const char       *how,
+              CareRecord       *before,
+              CareRecord       *after,
+              GError          **error)
+{
+  g_autoptr (GArray) rows = NULL;
+  g_autofree char       *now = NULL;
+  CareServerStoreHistory row = { 0 };
+
+  if (!self->history || self->actor == NULL)
+    return TRUE;
+
+  now = care_clock_now_iso ();
+  rows = g_array_new (FALSE, TRUE, sizeof (CareServerStoreHistory));
+  g_array_set_clear_func (rows, history_row_clear);
+
+  row.entity = (char *) entity->name;
+  row.record_id = (char *) id;
+  row.how = (char *) (self->conflict_choice ? "conflict_choice" : how);
+  row.user_id = self->actor->id;
+  row.username = self->actor->username;
+  row.role = (char *) care_server_role_to_string (self->actor->role);
+  row.client_id = (char *) self->actor_client;
+  row.at = now;
+
+  if (before == NULL || after == NULL)
+    {
+      row.op = (char *) (before == NULL ? "create" : "delete");
+      row.old_value = record_json (before);
+      row.new_value = record_json (after);
+      g_array_append_val (rows, row);
+    }
+  else
+    {
+      g_autoptr (GPtrArray) diff = care_record_diff (before, after);
+
+      row.op = (char *) "update";
+      for (guint i = 0; i < diff->len; i++)
+        {
+          const char *field = g_ptr_array_index (diff, i);
+
+          row.field = g_strdup (field);
+          row.old_value = value_json (care_record_get_value (before, field));
+          row.new_value = value_json (care_record_get_value (after, field));
+          g_array_append_val (rows, row);
+        }
+    }
+
+  return care_server_store_add_history (
+      self->store, (CareServerStoreHistory *) (gpointer) rows->data, rows->len, error);
 }
 
 /* Writes a record (or its tombstone when @record is NULL) at @rev, stamps it
@@ -340,11 +441,16 @@ cascade (
 
           /* A required reference cannot be cleared: the record goes too. */
           if (row->owned || field == NULL || field->required)
-            ok = tombstone (self, child_entity, row->id, child.rev + 1, user_id, error);
+            ok = note_history (self, child_entity, row->id, "cascade", child.record, NULL, error) &&
+                 tombstone (self, child_entity, row->id, child.rev + 1, user_id, error);
           else
             {
-              care_record_set_value (child.record, row->field, NULL);
-              ok = write_record (self, child_entity, row->id, child.rev + 1, child.record, user_id,
+              g_autoptr (CareRecord) cleared = care_record_copy (child.record);
+
+              care_record_set_value (cleared, row->field, NULL);
+              ok = note_history (self, child_entity, row->id, "cascade", child.record, cleared,
+                                 error) &&
+                   write_record (self, child_entity, row->id, child.rev + 1, cleared, user_id,
                                  error);
             }
         }
@@ -425,7 +531,8 @@ apply_create (CareServerSync   *self,
   if (outcome->status != NULL)
     return TRUE;
 
-  ok = write_record (self, entity, id, 1, record, user_id, error);
+  ok = write_record (self, entity, id, 1, record, user_id, error) &&
+       note_history (self, entity, id, "applied", NULL, record, error);
   outcome->status = "applied";
   outcome->rev = 1;
 
@@ -555,7 +662,9 @@ apply_update (CareServerSync   *self,
       if (outcome->status != NULL)
         goto out;
 
-      if (!write_record (self, entity, id, existing.rev + 1, merged, user_id, error))
+      if (!write_record (self, entity, id, existing.rev + 1, merged, user_id, error) ||
+          !note_history (self, entity, id, base_rev == existing.rev ? "applied" : "merged",
+                         existing.record, merged, error))
         {
           ok = FALSE;
           goto out;
@@ -604,7 +713,8 @@ apply_delete (CareServerSync   *self,
     }
   else
     {
-      ok = tombstone (self, entity, id, existing.rev + 1, user_id, error);
+      ok = note_history (self, entity, id, "applied", existing.record, NULL, error) &&
+           tombstone (self, entity, id, existing.rev + 1, user_id, error);
       outcome->status = "applied";
       outcome->rev = existing.rev + 1;
     }
@@ -677,6 +787,20 @@ apply_mutation (CareServerSync       *self,
     {
       reject (outcome, "invalid", _ ("A create or update needs a fields object"));
       return TRUE;
+    }
+
+  /* Optional: the user chose this value to settle a conflict. It changes
+   * nothing but how the history tells the change. */
+  if (json_object_has_member (mutation, "conflict_choice"))
+    {
+      JsonNode *choice = json_object_get_member (mutation, "conflict_choice");
+
+      if (!JSON_NODE_HOLDS_VALUE (choice) || json_node_get_value_type (choice) != G_TYPE_BOOLEAN)
+        {
+          reject (outcome, "invalid", _ ("conflict_choice is not true or false"));
+          return TRUE;
+        }
+      self->conflict_choice = json_node_get_boolean (choice);
     }
 
   switch (op)
@@ -950,8 +1074,14 @@ push_job_step (PushJob *job, guint max_mutations, gint64 budget_usec, GError **e
           continue;
         }
 
+      self->actor = job->user;
+      self->actor_client = job->client_id;
+      self->conflict_choice = FALSE;
       ok = care_server_store_savepoint (self->store, error) &&
            apply_mutation (self, job->user, mutation, &outcome, error);
+      self->actor = NULL;
+      self->actor_client = NULL;
+      self->conflict_choice = FALSE;
       if (ok)
         {
           g_assert (outcome.status != NULL);
@@ -1301,6 +1431,161 @@ care_server_sync_pull_query (CareServerSync *self, const char *query, GError **e
 
   return care_server_sync_pull (
       self, params != NULL ? g_hash_table_lookup (params, "cursor") : NULL, (guint) limit, error);
+}
+
+static JsonNode *
+history_value (const char *json)
+{
+  JsonNode *node = json != NULL ? json_from_string (json, NULL) : NULL;
+
+  return node != NULL ? node : json_node_init_null (json_node_alloc ());
+}
+
+static JsonObject *
+history_entry (const CareServerStoreHistory *row)
+{
+  JsonObject      *entry = json_object_new ();
+  JsonObject      *user = json_object_new ();
+  g_autofree char *cursor = g_strdup_printf ("%" G_GINT64_FORMAT, row->id);
+
+  json_object_set_string_member (entry, "cursor", cursor);
+  json_object_set_string_member (entry, "at", row->at);
+  json_object_set_string_member (entry, "op", row->op);
+  if (row->field != NULL)
+    json_object_set_string_member (entry, "field", row->field);
+  else
+    json_object_set_null_member (entry, "field");
+  json_object_set_member (entry, "old", history_value (row->old_value));
+  json_object_set_member (entry, "new", history_value (row->new_value));
+  json_object_set_string_member (entry, "how", row->how);
+  json_object_set_int_member (user, "id", row->user_id);
+  json_object_set_string_member (user, "username", row->username);
+  json_object_set_string_member (user, "role", row->role);
+  json_object_set_object_member (entry, "user", user);
+  if (row->client_id != NULL)
+    json_object_set_string_member (entry, "client_id", row->client_id);
+  else
+    json_object_set_null_member (entry, "client_id");
+  return entry;
+}
+
+/**
+ * care_server_sync_history:
+ * @query: (nullable): "cursor=...&limit=..."
+ *
+ * A page of one record's history, newest first. An entity that is not in
+ * the schema, an id that is not a UUID or a bad cursor or limit is
+ * MALFORMED; a record the server never had is NOT_FOUND (a deleted one
+ * keeps its history).
+ */
+JsonNode *
+care_server_sync_history (CareServerSync *self,
+                          const char     *entity_name,
+                          const char     *id,
+                          const char     *query,
+                          GError        **error)
+{
+  g_autoptr (GHashTable) params = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
+  g_autoptr (CareServerStoreRecord) record = NULL;
+  g_autofree char  *normalized = NULL;
+  const CareEntity *entity;
+  const char       *text;
+  JsonArray        *entries;
+  JsonObject       *response;
+  guint64           limit = CARE_SERVER_SYNC_HISTORY_DEFAULT_LIMIT;
+  guint64           before = 0;
+  gboolean          found = FALSE;
+
+  g_return_val_if_fail (CARE_IS_SERVER_SYNC (self), NULL);
+
+  entity = entity_name != NULL ? care_schema_lookup (entity_name) : NULL;
+  if (entity == NULL)
+    {
+      g_set_error (error, CARE_SERVER_SYNC_ERROR, CARE_SERVER_SYNC_ERROR_MALFORMED,
+                   _ ("Unknown entity “%s”"), entity_name != NULL ? entity_name : "");
+      return NULL;
+    }
+
+  normalized = id != NULL ? care_id_normalize (id) : NULL;
+  if (normalized == NULL)
+    {
+      g_set_error_literal (error, CARE_SERVER_SYNC_ERROR, CARE_SERVER_SYNC_ERROR_MALFORMED,
+                           _ ("The record id is not a UUID"));
+      return NULL;
+    }
+
+  if (query != NULL)
+    {
+      params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, &local_error);
+      if (params == NULL)
+        {
+          g_set_error_literal (error, CARE_SERVER_SYNC_ERROR, CARE_SERVER_SYNC_ERROR_MALFORMED,
+                               local_error->message);
+          return NULL;
+        }
+    }
+
+  text = params != NULL ? g_hash_table_lookup (params, "limit") : NULL;
+  if (text != NULL &&
+      !g_ascii_string_to_unsigned (text, 10, 1, CARE_SERVER_SYNC_HISTORY_MAX_LIMIT, &limit, NULL))
+    {
+      g_set_error (error, CARE_SERVER_SYNC_ERROR, CARE_SERVER_SYNC_ERROR_MALFORMED,
+                   _ ("limit is not a whole number from 1 to %d"),
+                   CARE_SERVER_SYNC_HISTORY_MAX_LIMIT);
+      return NULL;
+    }
+
+  text = params != NULL ? g_hash_table_lookup (params, "cursor") : NULL;
+  if (text != NULL && text[0] != '\0' &&
+      !g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &before, NULL))
+    {
+      g_set_error_literal (error, CARE_SERVER_SYNC_ERROR, CARE_SERVER_SYNC_ERROR_MALFORMED,
+                           _ ("The cursor is not one this server gave out"));
+      return NULL;
+    }
+
+  record =
+      care_server_store_load_record (self->store, entity->name, normalized, &found, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (!found)
+    {
+      g_set_error_literal (error, CARE_SERVER_SYNC_ERROR, CARE_SERVER_SYNC_ERROR_NOT_FOUND,
+                           _ ("There is no such record on the server"));
+      return NULL;
+    }
+
+  /* One more row than asked tells whether there is more. */
+  rows = care_server_store_list_history (self->store, entity->name, normalized, (gint64) before,
+                                         (guint) limit + 1, error);
+  if (rows == NULL)
+    return NULL;
+
+  entries = json_array_new ();
+  for (guint i = 0; i < rows->len && i < limit; i++)
+    json_array_add_object_element (entries, history_entry (g_ptr_array_index (rows, i)));
+
+  response = json_object_new ();
+  json_object_set_string_member (response, "entity", entity->name);
+  json_object_set_string_member (response, "id", normalized);
+  json_object_set_array_member (response, "entries", entries);
+  json_object_set_boolean_member (response, "has_more", rows->len > limit);
+  if (rows->len > limit)
+    {
+      const CareServerStoreHistory *last = g_ptr_array_index (rows, limit - 1);
+      g_autofree char              *cursor = g_strdup_printf ("%" G_GINT64_FORMAT, last->id);
+
+      json_object_set_string_member (response, "next_cursor", cursor);
+    }
+  else
+    json_object_set_null_member (response, "next_cursor");
+
+  return care_json_take_object (response);
 }
 
 /* Stores a record as is, at rev 1 (or the next rev when it exists); for
