@@ -52,11 +52,8 @@ JsonNode *care_server_sync_push_finish (CareServerSync *self, GAsyncResult *resu
 JsonNode *
 care_server_sync_pull (CareServerSync *self, const char *cursor, guint limit, GError **error);
 JsonNode *care_server_sync_pull_query (CareServerSync *self, const char *query, GError **error);
-JsonNode *care_server_sync_history (CareServerSync *self,
-                                    const char     *entity,
-                                    const char     *id,
-                                    const char     *query,
-                                    GError        **error);
+JsonNode *care_server_sync_history (
+    CareServerSync *self, const char *entity, const char *id, const char *query, GError **error);
 
 gboolean care_server_sync_import (CareServerSync *self, CareRecord *record, GError **error);
 gboolean care_server_sync_fill_demo (CareServerSync *self,
