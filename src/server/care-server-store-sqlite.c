@@ -256,36 +256,48 @@ bind_int64_or_null (sqlite3_stmt *stmt, int i, gint64 value)
     sqlite3_bind_null (stmt, i);
 }
 
+/* Statements of up to this many rows; one change's rows go in one. */
+#define HISTORY_ROWS_PER_INSERT 8
+
 static gboolean
 sqlite_add_history (CareServerStore              *self,
                     const CareServerStoreHistory *rows,
                     guint                         n_rows,
                     GError                      **error)
 {
-  for (guint i = 0; i < n_rows; i++)
+  for (guint first = 0; first < n_rows; first += HISTORY_ROWS_PER_INSERT)
     {
-      const CareServerStoreHistory *row = &rows[i];
-      sqlite3_stmt                 *stmt;
+      guint n = MIN (n_rows - first, HISTORY_ROWS_PER_INSERT);
+      g_autoptr (GString) sql = g_string_new ("INSERT INTO history (entity, record_id, op, field, "
+                                              "old_value, new_value, how, user_id, username, "
+                                              "role, client_id, at) VALUES ");
+      sqlite3_stmt *stmt;
 
-      stmt = care_server_db_prepare (DB (self),
-                                     "INSERT INTO history (entity, record_id, op, field, "
-                                     "old_value, new_value, how, user_id, username, role, "
-                                     "client_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                     error);
+      for (guint i = 0; i < n; i++)
+        g_string_append (sql, i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                                     : ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      stmt = care_server_db_prepare (DB (self), sql->str, error);
       if (stmt == NULL)
         return FALSE;
-      bind_text (stmt, 1, row->entity);
-      bind_text (stmt, 2, row->record_id);
-      bind_text (stmt, 3, row->op);
-      bind_text (stmt, 4, row->field);
-      bind_text (stmt, 5, row->old_value);
-      bind_text (stmt, 6, row->new_value);
-      bind_text (stmt, 7, row->how);
-      bind_int64_or_null (stmt, 8, row->user_id);
-      bind_text (stmt, 9, row->username);
-      bind_text (stmt, 10, row->role);
-      bind_text (stmt, 11, row->client_id);
-      bind_text (stmt, 12, row->at);
+
+      for (guint i = 0; i < n; i++)
+        {
+          const CareServerStoreHistory *row = &rows[first + i];
+          int                           at = (int) i * 12;
+
+          bind_text (stmt, at + 1, row->entity);
+          bind_text (stmt, at + 2, row->record_id);
+          bind_text (stmt, at + 3, row->op);
+          bind_text (stmt, at + 4, row->field);
+          bind_text (stmt, at + 5, row->old_value);
+          bind_text (stmt, at + 6, row->new_value);
+          bind_text (stmt, at + 7, row->how);
+          bind_int64_or_null (stmt, at + 8, row->user_id);
+          bind_text (stmt, at + 9, row->username);
+          bind_text (stmt, at + 10, row->role);
+          bind_text (stmt, at + 11, row->client_id);
+          bind_text (stmt, at + 12, row->at);
+        }
       if (!care_server_db_step_done (DB (self), stmt, error))
         return FALSE;
     }

@@ -59,12 +59,14 @@ typedef struct
   gint64      rev;
   gboolean    deleted;
   CareRecord *record; /* NULL for a tombstone */
+  char       *json;   /* the record's fields as stored, for its history */
 } Stored;
 
 static void
 stored_clear (Stored *stored)
 {
   g_clear_object (&stored->record);
+  g_free (stored->json);
   memset (stored, 0, sizeof *stored);
 }
 
@@ -189,6 +191,7 @@ load_stored (
           g_autoptr (JsonNode) node = json_from_string (row->fields, NULL);
 
           stored->record = care_record_new_with_id (entity, id);
+          stored->json = g_strdup (row->fields);
           if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
               !care_json_set_record (stored->record, json_node_get_object (node), &local_error))
             g_warning ("Stored %s %s does not match the schema: %s", entity->name, id,
@@ -199,6 +202,9 @@ load_stored (
   return TRUE;
 }
 
+/* A value as JSON text. Strings, the most common values, are written
+ * here: a JSON generator for each field of each change cost more than
+ * the history's own insert. */
 static char *
 value_json (GVariant *value)
 {
@@ -206,6 +212,26 @@ value_json (GVariant *value)
 
   if (value == NULL)
     return NULL;
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+    {
+      const char *p = g_variant_get_string (value, NULL);
+      GString    *out = g_string_sized_new (strlen (p) + 2);
+
+      g_string_append_c (out, '"');
+      for (; *p != '\0'; p++)
+        {
+          guchar c = (guchar) *p;
+
+          if (c == '"' || c == '\\')
+            g_string_append_c (out, '\\'), g_string_append_c (out, (char) c);
+          else if (c < 0x20)
+            g_string_append_printf (out, "\\u%04x", c);
+          else
+            g_string_append_c (out, (char) c);
+        }
+      g_string_append_c (out, '"');
+      return g_string_free (out, FALSE);
+    }
   node = care_json_from_value (value);
   return json_to_string (node, FALSE);
 }
@@ -233,7 +259,8 @@ history_row_clear (gpointer data)
 
 /* Appends the history of one change by the current actor: a record
  * created (@before NULL) or deleted (@after NULL) as one row holding the
- * whole record, an update as one row per field that differs. */
+ * whole record (@record_text, when its JSON is at hand), an update as one
+ * row per field that differs. */
 static gboolean
 note_history (CareServerSync   *self,
               const CareEntity *entity,
@@ -241,6 +268,7 @@ note_history (CareServerSync   *self,
               const char       *how,
               CareRecord       *before,
               CareRecord       *after,
+              const char       *record_text,
               GError          **error)
 {
   g_autoptr (GArray) rows = NULL;
@@ -265,9 +293,12 @@ note_history (CareServerSync   *self,
 
   if (before == NULL || after == NULL)
     {
+      char *text = record_text != NULL ? g_strdup (record_text)
+                                       : record_json (before != NULL ? before : after);
+
       row.op = (char *) (before == NULL ? "create" : "delete");
-      row.old_value = record_json (before);
-      row.new_value = record_json (after);
+      row.old_value = before != NULL ? text : NULL;
+      row.new_value = before == NULL ? text : NULL;
       g_array_append_val (rows, row);
     }
   else
@@ -299,8 +330,11 @@ write_record (CareServerSync   *self,
               gint64            rev,
               CareRecord       *record,
               gint64            user_id,
+              char            **out_json,
               GError          **error)
 {
+  gboolean ok;
+
   g_autofree char *now = care_clock_now_iso ();
   g_autofree char *json = NULL;
   g_autoptr (GArray) refs = g_array_new (FALSE, TRUE, sizeof (CareServerStoreRef));
@@ -327,9 +361,12 @@ write_record (CareServerSync   *self,
         }
     }
 
-  return care_server_store_write_record (self->store, entity->name, id, rev, json, user_id, now,
-                                         (const CareServerStoreRef *) (gpointer) refs->data,
-                                         refs->len, error) >= 0;
+  ok = care_server_store_write_record (self->store, entity->name, id, rev, json, user_id, now,
+                                       (const CareServerStoreRef *) (gpointer) refs->data,
+                                       refs->len, error) >= 0;
+  if (out_json != NULL)
+    *out_json = g_steal_pointer (&json);
+  return ok;
 }
 
 /* Checks that every reference @record holds (or, with @only, the fields
@@ -441,7 +478,8 @@ cascade (
 
           /* A required reference cannot be cleared: the record goes too. */
           if (row->owned || field == NULL || field->required)
-            ok = note_history (self, child_entity, row->id, "cascade", child.record, NULL, error) &&
+            ok = note_history (self, child_entity, row->id, "cascade", child.record, NULL,
+                               child.json, error) &&
                  tombstone (self, child_entity, row->id, child.rev + 1, user_id, error);
           else
             {
@@ -449,8 +487,8 @@ cascade (
 
               care_record_set_value (cleared, row->field, NULL);
               ok = note_history (self, child_entity, row->id, "cascade", child.record, cleared,
-                                 error) &&
-                   write_record (self, child_entity, row->id, child.rev + 1, cleared, user_id,
+                                 NULL, error) &&
+                   write_record (self, child_entity, row->id, child.rev + 1, cleared, user_id, NULL,
                                  error);
             }
         }
@@ -470,7 +508,7 @@ tombstone (CareServerSync   *self,
            gint64            user_id,
            GError          **error)
 {
-  return write_record (self, entity, id, rev, NULL, user_id, error) &&
+  return write_record (self, entity, id, rev, NULL, user_id, NULL, error) &&
          cascade (self, entity, id, user_id, error);
 }
 
@@ -485,8 +523,9 @@ apply_create (CareServerSync   *self,
 {
   g_autoptr (CareRecord) record = care_record_new_with_id (entity, id);
   g_autoptr (GError) invalid = NULL;
-  Stored   existing = { 0 };
-  gboolean ok = TRUE;
+  g_autofree char *json = NULL;
+  Stored           existing = { 0 };
+  gboolean         ok = TRUE;
 
   if (!care_json_set_record (record, fields, &invalid) ||
       !care_record_validate (record, NULL, &invalid))
@@ -531,8 +570,8 @@ apply_create (CareServerSync   *self,
   if (outcome->status != NULL)
     return TRUE;
 
-  ok = write_record (self, entity, id, 1, record, user_id, error) &&
-       note_history (self, entity, id, "applied", NULL, record, error);
+  ok = write_record (self, entity, id, 1, record, user_id, &json, error) &&
+       note_history (self, entity, id, "applied", NULL, record, json, error);
   outcome->status = "applied";
   outcome->rev = 1;
 
@@ -662,9 +701,9 @@ apply_update (CareServerSync   *self,
       if (outcome->status != NULL)
         goto out;
 
-      if (!write_record (self, entity, id, existing.rev + 1, merged, user_id, error) ||
+      if (!write_record (self, entity, id, existing.rev + 1, merged, user_id, NULL, error) ||
           !note_history (self, entity, id, base_rev == existing.rev ? "applied" : "merged",
-                         existing.record, merged, error))
+                         existing.record, merged, NULL, error))
         {
           ok = FALSE;
           goto out;
@@ -713,8 +752,9 @@ apply_delete (CareServerSync   *self,
     }
   else
     {
-      ok = note_history (self, entity, id, "applied", existing.record, NULL, error) &&
-           tombstone (self, entity, id, existing.rev + 1, user_id, error);
+      ok =
+          note_history (self, entity, id, "applied", existing.record, NULL, existing.json, error) &&
+          tombstone (self, entity, id, existing.rev + 1, user_id, error);
       outcome->status = "applied";
       outcome->rev = existing.rev + 1;
     }
@@ -1610,7 +1650,7 @@ care_server_sync_import (CareServerSync *self, CareRecord *record, GError **erro
   rev = existing.found ? existing.rev + 1 : 1;
   stored_clear (&existing);
 
-  return write_record (self, entity, care_record_get_id (record), rev, record, 0, error);
+  return write_record (self, entity, care_record_get_id (record), rev, record, 0, NULL, error);
 }
 
 static gboolean
