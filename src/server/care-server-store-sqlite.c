@@ -256,6 +256,16 @@ bind_int64_or_null (sqlite3_stmt *stmt, int i, gint64 value)
     sqlite3_bind_null (stmt, i);
 }
 
+/* Binds without a copy: the rows outlive the statement's step. */
+static void
+bind_static (sqlite3_stmt *stmt, int i, const char *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, i, text, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, i);
+}
+
 /* Statements of up to this many rows; one change's rows go in one. */
 #define HISTORY_ROWS_PER_INSERT 8
 
@@ -285,18 +295,18 @@ sqlite_add_history (CareServerStore              *self,
           const CareServerStoreHistory *row = &rows[first + i];
           int                           at = (int) i * 12;
 
-          bind_text (stmt, at + 1, row->entity);
-          bind_text (stmt, at + 2, row->record_id);
-          bind_text (stmt, at + 3, row->op);
-          bind_text (stmt, at + 4, row->field);
-          bind_text (stmt, at + 5, row->old_value);
-          bind_text (stmt, at + 6, row->new_value);
-          bind_text (stmt, at + 7, row->how);
+          bind_static (stmt, at + 1, row->entity);
+          bind_static (stmt, at + 2, row->record_id);
+          bind_static (stmt, at + 3, row->op);
+          bind_static (stmt, at + 4, row->field);
+          bind_static (stmt, at + 5, row->old_value);
+          bind_static (stmt, at + 6, row->new_value);
+          bind_static (stmt, at + 7, row->how);
           bind_int64_or_null (stmt, at + 8, row->user_id);
-          bind_text (stmt, at + 9, row->username);
-          bind_text (stmt, at + 10, row->role);
-          bind_text (stmt, at + 11, row->client_id);
-          bind_text (stmt, at + 12, row->at);
+          bind_static (stmt, at + 9, row->username);
+          bind_static (stmt, at + 10, row->role);
+          bind_static (stmt, at + 11, row->client_id);
+          bind_static (stmt, at + 12, row->at);
         }
       if (!care_server_db_step_done (DB (self), stmt, error))
         return FALSE;
