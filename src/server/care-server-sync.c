@@ -223,7 +223,10 @@ value_json (GVariant *value)
           guchar c = (guchar) *p;
 
           if (c == '"' || c == '\\')
-            g_string_append_c (out, '\\'), g_string_append_c (out, (char) c);
+            {
+              g_string_append_c (out, '\\');
+              g_string_append_c (out, (char) c);
+            }
           else if (c < 0x20)
             g_string_append_printf (out, "\\u%04x", c);
           else
@@ -284,7 +287,9 @@ note_history (CareServerSync   *self,
 
   row.entity = (char *) entity->name;
   row.record_id = (char *) id;
-  row.how = (char *) (self->conflict_choice ? "conflict_choice" : how);
+  /* What a choice's delete takes along is still told as a cascade. */
+  row.how =
+      (char *) (self->conflict_choice && strcmp (how, "cascade") != 0 ? "conflict_choice" : how);
   row.user_id = self->actor->id;
   row.username = self->actor->username;
   row.role = (char *) care_server_role_to_string (self->actor->role);

@@ -1785,7 +1785,8 @@ test_history_record (void)
       " \"fields\": {\"customer_id\": \"%s\", \"name\": \"Owned Contact\"}},"
       "{\"mutation_id\": 3, \"entity\": \"customer\", \"id\": \"%s\", \"op\": \"update\", "
       " \"base_rev\": 1, \"fields\": {\"name\": {\"from\": \"History Ltd\", \"to\": "
-      "\"History Limited\"}, \"notes\": {\"from\": null, \"to\": \"first note\"}}},"
+      "\"History Limited\"}, \"notes\": {\"from\": null, \"to\": \"first \\\"note\\\"\\n\\ttab\\\\ "
+      "\u00e9\"}}},"
       /* Rejected as a whole: nothing of it may reach the history. */
       "{\"mutation_id\": 4, \"entity\": \"contact\", \"id\": \"%s\", \"op\": \"update\", "
       " \"base_rev\": 1, \"fields\": {\"customer_id\": {\"from\": \"%s\", \"to\": \"%s\"}}}",
@@ -1856,7 +1857,9 @@ test_history_record (void)
         {
           assert_entry (entry, "update", "notes", "applied", "agent", "agent");
           g_assert_true (json_object_get_null_member (entry, "old"));
-          g_assert_cmpstr (json_object_get_string_member (entry, "new"), ==, "first note");
+          /* Quotes, control characters and non-ASCII come back as sent. */
+          g_assert_cmpstr (json_object_get_string_member (entry, "new"), ==,
+                           "first \"note\"\n\ttab\\ \u00e9");
         }
     }
 
