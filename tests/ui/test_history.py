@@ -91,6 +91,25 @@ def test_history_panel():
             assert careui.unnamed_controls(w) == [], careui.unnamed_controls(w)
             shot(app, "history-online.png")
 
+            # A long history comes a page at a time: the creation and the
+            # phone are on the second page after 55 notes.
+            result = api(port, "POST", "/api/v1/sync/push", {
+                "client_id": str(uuid.uuid4()),
+                "mutations": [{"mutation_id": n, "entity": "customer", "id": record_id, "op": "update",
+                               "base_rev": n + 1,
+                               "fields": {"notes": {"from": None if n == 1 else f"Note {n - 1}",
+                                                    "to": f"Note {n}"}}} for n in range(1, 56)]},
+                token)
+            assert all(r["status"] == "applied" for r in result["results"]), result
+            careui.activate(button(w, "Refresh History"))
+            careui.wait_for(lambda: "Notes: Note 54 → Note 55" in history_texts(app), "the newest note")
+            assert "Phone: (empty) → +351 912 000 111" not in history_texts(app)
+            careui.activate(button(w, "Show Older Changes"))
+            careui.wait_for(lambda: "Phone: (empty) → +351 912 000 111" in history_texts(app),
+                            "the older page with the phone")
+            assert "Notes: (empty) → Note 1" in history_texts(app)
+            assert "Show Older Changes" not in history_texts(app)
+
             # Offline: a new customer's creation is on top, marked as not
             # sent, and the panel says why there is nothing from the server.
             server.stop()

@@ -28,6 +28,7 @@ struct _CareHistoryGroup
   CareSyncHttp *http;
   GCancellable *cancellable; /* the request in flight */
   GPtrArray    *server;      /* CareHistoryEntry of the record fetched, or NULL */
+  char         *next_cursor; /* where the server's older entries start, or NULL */
   char         *key;         /* "entity/id" of the record fetched */
   char         *problem;     /* why the server's history is missing, or NULL */
   gboolean      loading;
@@ -36,7 +37,7 @@ struct _CareHistoryGroup
 
 G_DEFINE_FINAL_TYPE (CareHistoryGroup, care_history_group, CARE_TYPE_RECORD_GROUP)
 
-static void fetch (CareHistoryGroup *self, CareRecord *subject);
+static void fetch (CareHistoryGroup *self, CareRecord *subject, gboolean older);
 
 static gboolean
 care_history_group_watches (CareRecordGroup *group, const char *entity)
@@ -185,6 +186,18 @@ add_note_row (CareHistoryGroup *self, const char *text)
   care_record_group_add_row (CARE_RECORD_GROUP (self), row);
 }
 
+static void
+older_activated_cb (CareHistoryGroup *self)
+{
+  CareRecord *subject = care_record_group_get_subject (CARE_RECORD_GROUP (self));
+
+  if (subject != NULL)
+    {
+      fetch (self, subject, TRUE);
+      care_record_group_refresh (CARE_RECORD_GROUP (self));
+    }
+}
+
 static char *
 subject_key (CareRecord *subject)
 {
@@ -215,20 +228,31 @@ care_history_group_fill (CareRecordGroup *group, CareStore *store, CareRecord *s
     {
       g_free (self->key);
       self->key = g_strdup (key);
-      fetch (self, subject);
+      fetch (self, subject, FALSE);
     }
   self->n_pending = pending != NULL ? pending->len : 0;
 
   for (guint i = 0; pending != NULL && i < pending->len; i++)
     add_entry_row (self, store, subject, g_ptr_array_index (pending, i));
 
+  for (guint i = 0; self->server != NULL && i < self->server->len; i++)
+    add_entry_row (self, store, subject, g_ptr_array_index (self->server, i));
+
   if (self->loading)
     add_note_row (self, _ ("Loading the history from the server…"));
   else if (self->problem != NULL)
     add_note_row (self, self->problem);
-  else
-    for (guint i = 0; self->server != NULL && i < self->server->len; i++)
-      add_entry_row (self, store, subject, g_ptr_array_index (self->server, i));
+  else if (self->next_cursor != NULL)
+    {
+      /* A button under the list, not an activatable row: it is reached
+       * with Tab and has an action for assistive technologies. */
+      GtkWidget *button = gtk_button_new_with_label (_ ("Show Older Changes"));
+
+      gtk_widget_set_halign (button, GTK_ALIGN_CENTER);
+      gtk_widget_set_margin_top (button, 12);
+      g_signal_connect_swapped (button, "clicked", G_CALLBACK (older_activated_cb), self);
+      care_record_group_add_row (CARE_RECORD_GROUP (self), button);
+    }
 }
 
 static void
@@ -236,16 +260,28 @@ fetch_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (CareHistoryGroup) self = user_data;
   g_autoptr (GError) error = NULL;
-  GPtrArray *entries;
+  g_autofree char *next_cursor = NULL;
+  GPtrArray       *entries;
 
-  entries = care_history_fetch_finish (result, NULL, &error);
+  entries = care_history_fetch_finish (result, &next_cursor, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   self->loading = FALSE;
-  g_clear_pointer (&self->server, g_ptr_array_unref);
   g_clear_pointer (&self->problem, g_free);
-  self->server = entries;
+  if (entries != NULL)
+    {
+      /* An older page goes under the entries shown. */
+      if (self->server == NULL)
+        self->server = entries;
+      else
+        {
+          g_ptr_array_extend_and_steal (self->server, entries);
+          entries = self->server;
+        }
+      g_free (self->next_cursor);
+      self->next_cursor = g_steal_pointer (&next_cursor);
+    }
   if (entries == NULL)
     {
       if (g_error_matches (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_NETWORK))
@@ -265,14 +301,18 @@ fetch_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   care_record_group_refresh (CARE_RECORD_GROUP (self));
 }
 
+/* Asks for the newest page, or with @older the page after those shown. */
 static void
-fetch (CareHistoryGroup *self, CareRecord *subject)
+fetch (CareHistoryGroup *self, CareRecord *subject, gboolean older)
 {
-  CareSyncEngine *engine = self->context != NULL ? care_context_get_sync (self->context) : NULL;
+  CareSyncEngine  *engine = self->context != NULL ? care_context_get_sync (self->context) : NULL;
+  g_autofree char *cursor = older ? g_strdup (self->next_cursor) : NULL;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->server, g_ptr_array_unref);
+  if (!older)
+    g_clear_pointer (&self->server, g_ptr_array_unref);
+  g_clear_pointer (&self->next_cursor, g_free);
   g_clear_pointer (&self->problem, g_free);
   self->loading = FALSE;
 
@@ -285,7 +325,7 @@ fetch (CareHistoryGroup *self, CareRecord *subject)
   self->loading = TRUE;
   self->cancellable = g_cancellable_new ();
   care_history_fetch_async (self->http, engine, care_record_get_entity (subject)->name,
-                            care_record_get_id (subject), NULL, self->cancellable, fetch_done_cb,
+                            care_record_get_id (subject), cursor, self->cancellable, fetch_done_cb,
                             g_object_ref (self));
 }
 
@@ -295,7 +335,7 @@ care_history_group_create (CareRecordGroup *group, CareStore *store, CareRecord 
 {
   CareHistoryGroup *self = CARE_HISTORY_GROUP (group);
 
-  fetch (self, subject);
+  fetch (self, subject, FALSE);
   care_record_group_refresh (group);
 }
 
@@ -320,6 +360,7 @@ care_history_group_finalize (GObject *object)
 
   g_free (self->key);
   g_free (self->problem);
+  g_free (self->next_cursor);
 
   G_OBJECT_CLASS (care_history_group_parent_class)->finalize (object);
 }
