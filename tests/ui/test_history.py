@@ -104,6 +104,8 @@ def test_history_panel():
             careui.activate(button(w, "Refresh History"))
             careui.wait_for(lambda: "Notes: Note 54 → Note 55" in history_texts(app), "the newest note")
             assert "Phone: (empty) → +351 912 000 111" not in history_texts(app)
+            see(w, "Show Older Changes")
+            shot(app, "history-older.png")
             careui.activate(button(w, "Show Older Changes"))
             careui.wait_for(lambda: "Phone: (empty) → +351 912 000 111" in history_texts(app),
                             "the older page with the phone")
