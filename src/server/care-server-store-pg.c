@@ -659,6 +659,29 @@ pg_add_history (CareServerStore              *self,
   g_autoptr (GPtrArray) params = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GString) user_ids = g_string_new ("{");
 
+  /* One row (a create, a delete, an update of one field) is most
+   * changes: plain parameters, cheaper for the server than arrays. The
+   * deferred parameters cannot be NULL, so NULL goes as '' (no name,
+   * JSON text or client id is ever empty). */
+  if (n_rows == 1)
+    {
+      char b_user[24] = "";
+
+      if (rows->user_id > 0)
+        i64 (b_user, rows->user_id);
+      defer (PG (self),
+             "INSERT INTO history (entity, record_id, op, field, old_value, new_value, how, "
+             "username, role, client_id, at, user_id) VALUES ($1, $2, $3, NULLIF ($4, ''), "
+             "NULLIF ($5, ''), NULLIF ($6, ''), $7, $8, $9, NULLIF ($10, ''), $11, "
+             "NULLIF ($12, '')::bigint)",
+             P (rows->entity, rows->record_id, rows->op, rows->field != NULL ? rows->field : "",
+                rows->old_value != NULL ? rows->old_value : "",
+                rows->new_value != NULL ? rows->new_value : "", rows->how, rows->username,
+                rows->role, rows->client_id != NULL ? rows->client_id : "", rows->at, b_user,
+                NULL));
+      return TRUE;
+    }
+
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
     g_ptr_array_add (params, text_array (rows, n_rows, sizeof *rows, columns[i]));
   for (guint i = 0; i < n_rows; i++)
