@@ -311,13 +311,38 @@ note_history (CareServerSync   *self,
       g_autoptr (GPtrArray) diff = care_record_diff (before, after);
 
       row.op = (char *) "update";
-      for (guint i = 0; i < diff->len; i++)
+      if (diff->len == 1)
         {
-          const char *field = g_ptr_array_index (diff, i);
+          const char *field = g_ptr_array_index (diff, 0);
 
           row.field = g_strdup (field);
           row.old_value = value_json (care_record_get_value (before, field));
           row.new_value = value_json (care_record_get_value (after, field));
+          g_array_append_val (rows, row);
+        }
+      else if (diff->len > 1)
+        {
+          /* Several fields: one row, the old and new values as objects by
+           * field (care_server_sync_history() tells them apart again).
+           * A row per field made history cost a fifth of a push. */
+          GString *old_values = g_string_new ("{");
+          GString *new_values = g_string_new ("{");
+
+          for (guint i = 0; i < diff->len; i++)
+            {
+              const char      *field = g_ptr_array_index (diff, i);
+              g_autofree char *from = value_json (care_record_get_value (before, field));
+              g_autofree char *to = value_json (care_record_get_value (after, field));
+
+              g_string_append_printf (old_values, "%s\"%s\":%s", i > 0 ? "," : "", field,
+                                      from != NULL ? from : "null");
+              g_string_append_printf (new_values, "%s\"%s\":%s", i > 0 ? "," : "", field,
+                                      to != NULL ? to : "null");
+            }
+          g_string_append_c (old_values, '}');
+          g_string_append_c (new_values, '}');
+          row.old_value = g_string_free (old_values, FALSE);
+          row.new_value = g_string_free (new_values, FALSE);
           g_array_append_val (rows, row);
         }
     }
@@ -1487,7 +1512,10 @@ history_value (const char *json)
 }
 
 static JsonObject *
-history_entry (const CareServerStoreHistory *row)
+history_entry (const CareServerStoreHistory *row,
+               const char                   *field,
+               JsonNode                     *old_value,
+               JsonNode                     *new_value)
 {
   JsonObject      *entry = json_object_new ();
   JsonObject      *user = json_object_new ();
@@ -1496,12 +1524,12 @@ history_entry (const CareServerStoreHistory *row)
   json_object_set_string_member (entry, "cursor", cursor);
   json_object_set_string_member (entry, "at", row->at);
   json_object_set_string_member (entry, "op", row->op);
-  if (row->field != NULL)
-    json_object_set_string_member (entry, "field", row->field);
+  if (field != NULL)
+    json_object_set_string_member (entry, "field", field);
   else
     json_object_set_null_member (entry, "field");
-  json_object_set_member (entry, "old", history_value (row->old_value));
-  json_object_set_member (entry, "new", history_value (row->new_value));
+  json_object_set_member (entry, "old", old_value);
+  json_object_set_member (entry, "new", new_value);
   json_object_set_string_member (entry, "how", row->how);
   json_object_set_int_member (user, "id", row->user_id);
   json_object_set_string_member (user, "username", row->username);
@@ -1512,6 +1540,43 @@ history_entry (const CareServerStoreHistory *row)
   else
     json_object_set_null_member (entry, "client_id");
   return entry;
+}
+
+/* Adds the entries of one row: an update of several fields is stored as
+ * one row whose values are objects by field, and told as an entry per
+ * field, in the schema's order, each with the row's cursor. */
+static void
+add_history_entries (JsonArray *entries, const CareServerStoreHistory *row)
+{
+  g_autoptr (JsonNode) old_values = NULL;
+  g_autoptr (JsonNode) new_values = NULL;
+  g_autoptr (GList) members = NULL;
+
+  if (g_strcmp0 (row->op, "update") != 0 || row->field != NULL)
+    {
+      json_array_add_object_element (entries,
+                                     history_entry (row, row->field, history_value (row->old_value),
+                                                    history_value (row->new_value)));
+      return;
+    }
+
+  old_values = history_value (row->old_value);
+  new_values = history_value (row->new_value);
+  if (!JSON_NODE_HOLDS_OBJECT (old_values) || !JSON_NODE_HOLDS_OBJECT (new_values))
+    return;
+
+  members = json_object_get_members (json_node_get_object (new_values));
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      JsonNode *from = json_object_get_member (json_node_get_object (old_values), l->data);
+      JsonNode *to = json_object_get_member (json_node_get_object (new_values), l->data);
+
+      json_array_add_object_element (
+          entries, history_entry (row, l->data,
+                                  from != NULL ? json_node_copy (from)
+                                               : json_node_init_null (json_node_alloc ()),
+                                  json_node_copy (to)));
+    }
 }
 
 /**
@@ -1613,7 +1678,7 @@ care_server_sync_history (CareServerSync *self,
 
   entries = json_array_new ();
   for (guint i = 0; i < rows->len && i < limit; i++)
-    json_array_add_object_element (entries, history_entry (g_ptr_array_index (rows, i)));
+    add_history_entries (entries, g_ptr_array_index (rows, i));
 
   response = json_object_new ();
   json_object_set_string_member (response, "entity", entity->name);
