@@ -324,7 +324,7 @@ note_history (CareServerSync   *self,
         {
           /* Several fields: one row, the old and new values as objects by
            * field (care_server_sync_history() tells them apart again).
-           * A row per field made history cost a fifth of a push. */
+           * One row and one index entry per change, however many fields. */
           GString *old_values = g_string_new ("{");
           GString *new_values = g_string_new ("{");
 
