@@ -183,6 +183,9 @@ test_migrate_from_every_version (void)
       g_assert_cmpint (query_int (db, "SELECT count(*) FROM record WHERE entity = 'product' AND "
                                       "deleted = 0 AND json_extract (fields, '$.serial') = 'SN-1'"),
                        ==, 1);
+      g_assert_cmpint (query_int (db, "SELECT count(*) FROM sqlite_schema "
+                                      "WHERE name = 'history_record'"),
+                       ==, 1);
       g_clear_object (&db);
       remove_db (path);
     }

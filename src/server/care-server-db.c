@@ -157,8 +157,30 @@ static const char migration_5[] = "CREATE TABLE login_recent (\n"
                                   ");\n"
                                   "CREATE INDEX login_recent_at ON login_recent (at);\n";
 
+/* The history of every change (care-server-sync.c writes it with the
+ * change, GET /api/v1/history reads it). Only ever appended to: no
+ * endpoint updates or deletes a row. The user's name and role are copied,
+ * so the history still says who it was after an account changes. */
+static const char migration_6[] =
+    "CREATE TABLE history (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  entity TEXT NOT NULL,\n"
+    "  record_id TEXT NOT NULL,\n"
+    "  op TEXT NOT NULL CHECK (op IN ('create', 'update', 'delete')),\n"
+    "  field TEXT,\n"
+    "  old_value TEXT,\n"
+    "  new_value TEXT,\n"
+    "  how TEXT NOT NULL,\n"
+    "  user_id INTEGER,\n"
+    "  username TEXT NOT NULL,\n"
+    "  role TEXT NOT NULL,\n"
+    "  client_id TEXT,\n"
+    "  at TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX history_record ON history (entity, record_id, id);\n";
+
 static const char *const migrations[] = {
-  migration_1, migration_2, migration_3, migration_4, migration_5,
+  migration_1, migration_2, migration_3, migration_4, migration_5, migration_6,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CARE_SERVER_DB_SCHEMA_VERSION);

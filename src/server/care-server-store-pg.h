@@ -9,7 +9,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (
     CareServerStorePg, care_server_store_pg, CARE, SERVER_STORE_PG, CareServerStore)
 
-#define CARE_SERVER_STORE_PG_SCHEMA_VERSION 3
+#define CARE_SERVER_STORE_PG_SCHEMA_VERSION 4
 
 CareServerStore *care_server_store_pg_new (const char *uri, GError **error);
 

@@ -247,6 +247,130 @@ sqlite_write_record (CareServerStore          *self,
   return seq;
 }
 
+static void
+bind_int64_or_null (sqlite3_stmt *stmt, int i, gint64 value)
+{
+  if (value > 0)
+    sqlite3_bind_int64 (stmt, i, value);
+  else
+    sqlite3_bind_null (stmt, i);
+}
+
+/* Binds without a copy: the rows outlive the statement's step. */
+static void
+bind_static (sqlite3_stmt *stmt, int i, const char *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, i, text, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, i);
+}
+
+/* Statements of up to this many rows; one change's rows go in one. */
+#define HISTORY_ROWS_PER_INSERT 8
+
+static gboolean
+sqlite_add_history (CareServerStore              *self,
+                    const CareServerStoreHistory *rows,
+                    guint                         n_rows,
+                    GError                      **error)
+{
+  for (guint first = 0; first < n_rows; first += HISTORY_ROWS_PER_INSERT)
+    {
+      guint n = MIN (n_rows - first, HISTORY_ROWS_PER_INSERT);
+      g_autoptr (GString) sql = g_string_new ("INSERT INTO history (entity, record_id, op, field, "
+                                              "old_value, new_value, how, user_id, username, "
+                                              "role, client_id, at) VALUES ");
+      sqlite3_stmt *stmt;
+
+      for (guint i = 0; i < n; i++)
+        g_string_append (sql, i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                                     : ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      stmt = care_server_db_prepare (DB (self), sql->str, error);
+      if (stmt == NULL)
+        return FALSE;
+
+      for (guint i = 0; i < n; i++)
+        {
+          const CareServerStoreHistory *row = &rows[first + i];
+          int                           at = (int) i * 12;
+
+          bind_static (stmt, at + 1, row->entity);
+          bind_static (stmt, at + 2, row->record_id);
+          bind_static (stmt, at + 3, row->op);
+          bind_static (stmt, at + 4, row->field);
+          bind_static (stmt, at + 5, row->old_value);
+          bind_static (stmt, at + 6, row->new_value);
+          bind_static (stmt, at + 7, row->how);
+          bind_int64_or_null (stmt, at + 8, row->user_id);
+          bind_static (stmt, at + 9, row->username);
+          bind_static (stmt, at + 10, row->role);
+          bind_static (stmt, at + 11, row->client_id);
+          bind_static (stmt, at + 12, row->at);
+        }
+      if (!care_server_db_step_done (DB (self), stmt, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static GPtrArray *
+sqlite_list_history (CareServerStore *self,
+                     const char      *entity,
+                     const char      *record_id,
+                     gint64           before,
+                     guint            limit,
+                     GError         **error)
+{
+  g_autoptr (GPtrArray) rows =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) care_server_store_history_free);
+  sqlite3_stmt *stmt;
+  int           rc;
+
+  stmt = care_server_db_prepare (
+      DB (self),
+      "SELECT id, entity, record_id, op, field, old_value, new_value, how, user_id, username, "
+      "role, client_id, at FROM history WHERE entity = ?1 AND record_id = ?2 "
+      "AND (?3 <= 0 OR id < ?3) ORDER BY id DESC LIMIT ?4",
+      error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, entity, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, record_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, before);
+  sqlite3_bind_int64 (stmt, 4, limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      CareServerStoreHistory *row = g_new0 (CareServerStoreHistory, 1);
+
+      row->id = sqlite3_column_int64 (stmt, 0);
+      row->entity = column_dup (stmt, 1);
+      row->record_id = column_dup (stmt, 2);
+      row->op = column_dup (stmt, 3);
+      row->field = column_dup (stmt, 4);
+      row->old_value = column_dup (stmt, 5);
+      row->new_value = column_dup (stmt, 6);
+      row->how = column_dup (stmt, 7);
+      row->user_id = sqlite3_column_int64 (stmt, 8);
+      row->username = column_dup (stmt, 9);
+      row->role = column_dup (stmt, 10);
+      row->client_id = column_dup (stmt, 11);
+      row->at = column_dup (stmt, 12);
+      g_ptr_array_add (rows, row);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      care_server_db_set_error (DB (self), rc, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&rows);
+}
+
 static GPtrArray *
 sqlite_list_referrers (CareServerStore *self,
                        const char      *target_entity,
@@ -1203,6 +1327,8 @@ care_server_store_sqlite_class_init (CareServerStoreSqliteClass *klass)
   store_class->find_referring = sqlite_find_referring;
   store_class->changes_since = sqlite_changes_since;
   store_class->first_live_with = sqlite_first_live_with;
+  store_class->add_history = sqlite_add_history;
+  store_class->list_history = sqlite_list_history;
   store_class->lock_client = sqlite_lock_client;
   store_class->set_client_last = sqlite_set_client_last;
   store_class->store_result = sqlite_store_result;

@@ -52,6 +52,10 @@ static const char *const login_throttle_columns[] = { "username", "address", "fa
 static const char *const login_known_columns[] = { "username", "address", "last_success_at", NULL };
 
 static const char *const login_recent_columns[] = { "id", "at", NULL };
+static const char *const history_columns[] = { "id",      "entity",    "record_id", "op",
+                                               "field",   "old_value", "new_value", "how",
+                                               "user_id", "username",  "role",      "client_id",
+                                               "at",      NULL };
 
 static const CareServerStoreTableInfo tables[CARE_SERVER_STORE_N_TABLES] = {
   [CARE_SERVER_STORE_TABLE_META] = { "meta", meta_columns, "key" },
@@ -68,6 +72,7 @@ static const CareServerStoreTableInfo tables[CARE_SERVER_STORE_N_TABLES] = {
   [CARE_SERVER_STORE_TABLE_LOGIN_KNOWN] = { "login_known", login_known_columns,
                                             "username, address" },
   [CARE_SERVER_STORE_TABLE_LOGIN_RECENT] = { "login_recent", login_recent_columns, "id" },
+  [CARE_SERVER_STORE_TABLE_HISTORY] = { "history", history_columns, "id" },
 };
 
 const CareServerStoreTableInfo *
@@ -88,6 +93,25 @@ care_server_store_record_free (CareServerStoreRecord *record)
   g_free (record->created_at);
   g_free (record->updated_at);
   g_free (record);
+}
+
+void
+care_server_store_history_free (CareServerStoreHistory *row)
+{
+  if (row == NULL)
+    return;
+  g_free (row->entity);
+  g_free (row->record_id);
+  g_free (row->op);
+  g_free (row->field);
+  g_free (row->old_value);
+  g_free (row->new_value);
+  g_free (row->how);
+  g_free (row->username);
+  g_free (row->role);
+  g_free (row->client_id);
+  g_free (row->at);
+  g_free (row);
 }
 
 void
@@ -386,6 +410,37 @@ GPtrArray *
 care_server_store_changes_since (CareServerStore *self, gint64 seq, guint limit, GError **error)
 {
   return CLASS (self)->changes_since (self, seq, limit, error);
+}
+
+/* Appends @rows to the history, inside the caller's transaction. */
+gboolean
+care_server_store_add_history (CareServerStore              *self,
+                               const CareServerStoreHistory *rows,
+                               guint                         n_rows,
+                               GError                      **error)
+{
+  if (n_rows == 0)
+    return TRUE;
+  return CLASS (self)->add_history (self, rows, n_rows, error);
+}
+
+/**
+ * care_server_store_list_history:
+ * @before: only rows with a lower id; 0 for the newest
+ *
+ * A page of one record's history, newest first, at most @limit rows.
+ *
+ * Returns: (transfer full) (element-type CareServerStoreHistory): the rows
+ */
+GPtrArray *
+care_server_store_list_history (CareServerStore *self,
+                                const char      *entity,
+                                const char      *record_id,
+                                gint64           before,
+                                guint            limit,
+                                GError         **error)
+{
+  return CLASS (self)->list_history (self, entity, record_id, before, limit, error);
 }
 
 /* The id of the oldest live @entity whose @field is @value, or NULL. */

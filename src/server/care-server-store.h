@@ -73,6 +73,30 @@ typedef struct
 
 void care_server_store_feed_free (CareServerStoreFeed *feed);
 
+/* One row of a record's history: a field's change, or a whole record's
+ * creation or deletion (field NULL, the record's JSON as new or old value).
+ * Values are JSON text, NULL for a value that was not set. Rows are only
+ * ever appended, in the transaction of the change they describe. */
+typedef struct
+{
+  gint64 id; /* given by the store; increasing */
+  char  *entity;
+  char  *record_id;
+  char  *op;    /* create, update, delete */
+  char  *field; /* nullable */
+  char  *old_value;
+  char  *new_value;
+  char  *how; /* applied, merged, conflict_choice, cascade */
+  gint64 user_id;
+  char  *username;
+  char  *role;
+  char  *client_id; /* nullable: a change the server made itself */
+  char  *at;
+} CareServerStoreHistory;
+
+void care_server_store_history_free (CareServerStoreHistory *row);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareServerStoreHistory, care_server_store_history_free)
+
 /* The tables `migrate` copies, in an order that respects their references. */
 typedef enum
 {
@@ -87,6 +111,7 @@ typedef enum
   CARE_SERVER_STORE_TABLE_LOGIN_THROTTLE,
   CARE_SERVER_STORE_TABLE_LOGIN_KNOWN,
   CARE_SERVER_STORE_TABLE_LOGIN_RECENT,
+  CARE_SERVER_STORE_TABLE_HISTORY,
   CARE_SERVER_STORE_N_TABLES
 } CareServerStoreTable;
 
@@ -169,6 +194,19 @@ struct _CareServerStoreClass
                             const char      *field,
                             const char      *value,
                             GError         **error);
+
+  /* History: appended with each change, read a page at a time, newest
+   * first, rows with ids below @before (0: from the newest). */
+  gboolean (*add_history) (CareServerStore              *self,
+                           const CareServerStoreHistory *rows,
+                           guint                         n_rows,
+                           GError                      **error);
+  GPtrArray *(*list_history) (CareServerStore *self,
+                              const char      *entity,
+                              const char      *record_id,
+                              gint64           before,
+                              guint            limit,
+                              GError         **error);
 
   /* Clients and their mutations' results */
   gboolean (*lock_client) (CareServerStore *self,
@@ -330,6 +368,17 @@ char *care_server_store_first_live_with (CareServerStore *self,
                                          const char      *field,
                                          const char      *value,
                                          GError         **error);
+
+gboolean   care_server_store_add_history (CareServerStore              *self,
+                                          const CareServerStoreHistory *rows,
+                                          guint                         n_rows,
+                                          GError                      **error);
+GPtrArray *care_server_store_list_history (CareServerStore *self,
+                                           const char      *entity,
+                                           const char      *record_id,
+                                           gint64           before,
+                                           guint            limit,
+                                           GError         **error);
 
 gboolean care_server_store_lock_client (CareServerStore *self,
                                         const char      *client_id,

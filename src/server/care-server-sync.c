@@ -34,6 +34,13 @@ struct _CareServerSync
 
   CareServerStore *store;   /* owned */
   GHashTable      *pushing; /* client id -> GQueue of GTasks waiting for its push */
+
+  /* Who makes the mutation being applied, for its history; NULL outside
+   * a push (data loaded by the server itself has no history). */
+  const CareServerUser *actor;
+  const char           *actor_client;
+  gboolean              conflict_choice; /* the mutation settles a conflict */
+  gboolean              history;         /* off only to measure what it costs */
 };
 
 /* A push is applied in chunks of this many mutations, and a chunk stops
@@ -52,12 +59,14 @@ typedef struct
   gint64      rev;
   gboolean    deleted;
   CareRecord *record; /* NULL for a tombstone */
+  char       *json;   /* the record's fields as stored, for its history */
 } Stored;
 
 static void
 stored_clear (Stored *stored)
 {
   g_clear_object (&stored->record);
+  g_free (stored->json);
   memset (stored, 0, sizeof *stored);
 }
 
@@ -110,6 +119,9 @@ static void
 care_server_sync_init (CareServerSync *self)
 {
   self->pushing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, free_queue);
+  /* Only tests/bench turns history off, to measure push throughput
+   * without it; no deployment should. */
+  self->history = g_getenv ("AFTERCARE_BENCH_NO_HISTORY") == NULL;
 }
 
 CareServerSync *
@@ -179,6 +191,7 @@ load_stored (
           g_autoptr (JsonNode) node = json_from_string (row->fields, NULL);
 
           stored->record = care_record_new_with_id (entity, id);
+          stored->json = g_strdup (row->fields);
           if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
               !care_json_set_record (stored->record, json_node_get_object (node), &local_error))
             g_warning ("Stored %s %s does not match the schema: %s", entity->name, id,
@@ -187,6 +200,155 @@ load_stored (
     }
 
   return TRUE;
+}
+
+/* A value as JSON text. Strings, the most common values, are written
+ * here: a JSON generator for each field of each change cost more than
+ * the history's own insert. */
+static char *
+value_json (GVariant *value)
+{
+  g_autoptr (JsonNode) node = NULL;
+
+  if (value == NULL)
+    return NULL;
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+    {
+      const char *p = g_variant_get_string (value, NULL);
+      GString    *out = g_string_sized_new (strlen (p) + 2);
+
+      g_string_append_c (out, '"');
+      for (; *p != '\0'; p++)
+        {
+          guchar c = (guchar) *p;
+
+          if (c == '"' || c == '\\')
+            {
+              g_string_append_c (out, '\\');
+              g_string_append_c (out, (char) c);
+            }
+          else if (c < 0x20)
+            g_string_append_printf (out, "\\u%04x", c);
+          else
+            g_string_append_c (out, (char) c);
+        }
+      g_string_append_c (out, '"');
+      return g_string_free (out, FALSE);
+    }
+  node = care_json_from_value (value);
+  return json_to_string (node, FALSE);
+}
+
+static char *
+record_json (CareRecord *record)
+{
+  g_autoptr (JsonNode) node = NULL;
+
+  if (record == NULL)
+    return NULL;
+  node = care_json_take_object (care_json_from_record (record));
+  return json_to_string (node, FALSE);
+}
+
+static void
+history_row_clear (gpointer data)
+{
+  CareServerStoreHistory *row = data;
+
+  g_free (row->field);
+  g_free (row->old_value);
+  g_free (row->new_value);
+}
+
+/* Appends the history of one change by the current actor: a record
+ * created (@before NULL) or deleted (@after NULL) as one row holding the
+ * whole record (@record_text, when its JSON is at hand), an update as one
+ * row per field that differs. */
+static gboolean
+note_history (CareServerSync   *self,
+              const CareEntity *entity,
+              const char       *id,
+              const char       *how,
+              CareRecord       *before,
+              CareRecord       *after,
+              const char       *record_text,
+              GError          **error)
+{
+  g_autoptr (GArray) rows = NULL;
+  g_autofree char       *now = NULL;
+  CareServerStoreHistory row = { 0 };
+
+  if (!self->history || self->actor == NULL)
+    return TRUE;
+
+  now = care_clock_now_iso ();
+  rows = g_array_new (FALSE, TRUE, sizeof (CareServerStoreHistory));
+  g_array_set_clear_func (rows, history_row_clear);
+
+  row.entity = (char *) entity->name;
+  row.record_id = (char *) id;
+  /* What a choice's delete takes along is still told as a cascade. */
+  row.how =
+      (char *) (self->conflict_choice && strcmp (how, "cascade") != 0 ? "conflict_choice" : how);
+  row.user_id = self->actor->id;
+  row.username = self->actor->username;
+  row.role = (char *) care_server_role_to_string (self->actor->role);
+  row.client_id = (char *) self->actor_client;
+  row.at = now;
+
+  if (before == NULL || after == NULL)
+    {
+      char *text = record_text != NULL ? g_strdup (record_text)
+                                       : record_json (before != NULL ? before : after);
+
+      row.op = (char *) (before == NULL ? "create" : "delete");
+      row.old_value = before != NULL ? text : NULL;
+      row.new_value = before == NULL ? text : NULL;
+      g_array_append_val (rows, row);
+    }
+  else
+    {
+      g_autoptr (GPtrArray) diff = care_record_diff (before, after);
+
+      row.op = (char *) "update";
+      if (diff->len == 1)
+        {
+          const char *field = g_ptr_array_index (diff, 0);
+
+          row.field = g_strdup (field);
+          row.old_value = value_json (care_record_get_value (before, field));
+          row.new_value = value_json (care_record_get_value (after, field));
+          g_array_append_val (rows, row);
+        }
+      else if (diff->len > 1)
+        {
+          /* Several fields: one row, the old and new values as objects by
+           * field (care_server_sync_history() tells them apart again).
+           * One row and one index entry per change, however many fields. */
+          GString *old_values = g_string_new ("{");
+          GString *new_values = g_string_new ("{");
+
+          for (guint i = 0; i < diff->len; i++)
+            {
+              const char      *field = g_ptr_array_index (diff, i);
+              g_autofree char *from = value_json (care_record_get_value (before, field));
+              g_autofree char *to = value_json (care_record_get_value (after, field));
+
+              g_string_append_printf (old_values, "%s\"%s\":%s", i > 0 ? "," : "", field,
+                                      from != NULL ? from : "null");
+              g_string_append_printf (new_values, "%s\"%s\":%s", i > 0 ? "," : "", field,
+                                      to != NULL ? to : "null");
+            }
+          g_string_append_c (old_values, '}');
+          g_string_append_c (new_values, '}');
+          row.old_value = g_string_free (old_values, FALSE);
+          row.new_value = g_string_free (new_values, FALSE);
+          g_array_append_val (rows, row);
+        }
+    }
+
+  return care_server_store_add_history (
+      self->store, (CareServerStoreHistory *) (gpointer) rows->data, rows->len, error);
 }
 
 /* Writes a record (or its tombstone when @record is NULL) at @rev, stamps it
@@ -198,8 +360,11 @@ write_record (CareServerSync   *self,
               gint64            rev,
               CareRecord       *record,
               gint64            user_id,
+              char            **out_json,
               GError          **error)
 {
+  gboolean ok;
+
   g_autofree char *now = care_clock_now_iso ();
   g_autofree char *json = NULL;
   g_autoptr (GArray) refs = g_array_new (FALSE, TRUE, sizeof (CareServerStoreRef));
@@ -226,9 +391,12 @@ write_record (CareServerSync   *self,
         }
     }
 
-  return care_server_store_write_record (self->store, entity->name, id, rev, json, user_id, now,
-                                         (const CareServerStoreRef *) (gpointer) refs->data,
-                                         refs->len, error) >= 0;
+  ok = care_server_store_write_record (self->store, entity->name, id, rev, json, user_id, now,
+                                       (const CareServerStoreRef *) (gpointer) refs->data,
+                                       refs->len, error) >= 0;
+  if (out_json != NULL)
+    *out_json = g_steal_pointer (&json);
+  return ok;
 }
 
 /* Checks that every reference @record holds (or, with @only, the fields
@@ -340,11 +508,17 @@ cascade (
 
           /* A required reference cannot be cleared: the record goes too. */
           if (row->owned || field == NULL || field->required)
-            ok = tombstone (self, child_entity, row->id, child.rev + 1, user_id, error);
+            ok = note_history (self, child_entity, row->id, "cascade", child.record, NULL,
+                               child.json, error) &&
+                 tombstone (self, child_entity, row->id, child.rev + 1, user_id, error);
           else
             {
-              care_record_set_value (child.record, row->field, NULL);
-              ok = write_record (self, child_entity, row->id, child.rev + 1, child.record, user_id,
+              g_autoptr (CareRecord) cleared = care_record_copy (child.record);
+
+              care_record_set_value (cleared, row->field, NULL);
+              ok = note_history (self, child_entity, row->id, "cascade", child.record, cleared,
+                                 NULL, error) &&
+                   write_record (self, child_entity, row->id, child.rev + 1, cleared, user_id, NULL,
                                  error);
             }
         }
@@ -364,7 +538,7 @@ tombstone (CareServerSync   *self,
            gint64            user_id,
            GError          **error)
 {
-  return write_record (self, entity, id, rev, NULL, user_id, error) &&
+  return write_record (self, entity, id, rev, NULL, user_id, NULL, error) &&
          cascade (self, entity, id, user_id, error);
 }
 
@@ -379,8 +553,9 @@ apply_create (CareServerSync   *self,
 {
   g_autoptr (CareRecord) record = care_record_new_with_id (entity, id);
   g_autoptr (GError) invalid = NULL;
-  Stored   existing = { 0 };
-  gboolean ok = TRUE;
+  g_autofree char *json = NULL;
+  Stored           existing = { 0 };
+  gboolean         ok = TRUE;
 
   if (!care_json_set_record (record, fields, &invalid) ||
       !care_record_validate (record, NULL, &invalid))
@@ -425,7 +600,8 @@ apply_create (CareServerSync   *self,
   if (outcome->status != NULL)
     return TRUE;
 
-  ok = write_record (self, entity, id, 1, record, user_id, error);
+  ok = write_record (self, entity, id, 1, record, user_id, &json, error) &&
+       note_history (self, entity, id, "applied", NULL, record, json, error);
   outcome->status = "applied";
   outcome->rev = 1;
 
@@ -555,7 +731,9 @@ apply_update (CareServerSync   *self,
       if (outcome->status != NULL)
         goto out;
 
-      if (!write_record (self, entity, id, existing.rev + 1, merged, user_id, error))
+      if (!write_record (self, entity, id, existing.rev + 1, merged, user_id, NULL, error) ||
+          !note_history (self, entity, id, base_rev == existing.rev ? "applied" : "merged",
+                         existing.record, merged, NULL, error))
         {
           ok = FALSE;
           goto out;
@@ -604,7 +782,9 @@ apply_delete (CareServerSync   *self,
     }
   else
     {
-      ok = tombstone (self, entity, id, existing.rev + 1, user_id, error);
+      ok =
+          note_history (self, entity, id, "applied", existing.record, NULL, existing.json, error) &&
+          tombstone (self, entity, id, existing.rev + 1, user_id, error);
       outcome->status = "applied";
       outcome->rev = existing.rev + 1;
     }
@@ -677,6 +857,20 @@ apply_mutation (CareServerSync       *self,
     {
       reject (outcome, "invalid", _ ("A create or update needs a fields object"));
       return TRUE;
+    }
+
+  /* Optional: the user chose this value to settle a conflict. It changes
+   * nothing but how the history tells the change. */
+  if (json_object_has_member (mutation, "conflict_choice"))
+    {
+      JsonNode *choice = json_object_get_member (mutation, "conflict_choice");
+
+      if (!JSON_NODE_HOLDS_VALUE (choice) || json_node_get_value_type (choice) != G_TYPE_BOOLEAN)
+        {
+          reject (outcome, "invalid", _ ("conflict_choice is not true or false"));
+          return TRUE;
+        }
+      self->conflict_choice = json_node_get_boolean (choice);
     }
 
   switch (op)
@@ -950,8 +1144,14 @@ push_job_step (PushJob *job, guint max_mutations, gint64 budget_usec, GError **e
           continue;
         }
 
+      self->actor = job->user;
+      self->actor_client = job->client_id;
+      self->conflict_choice = FALSE;
       ok = care_server_store_savepoint (self->store, error) &&
            apply_mutation (self, job->user, mutation, &outcome, error);
+      self->actor = NULL;
+      self->actor_client = NULL;
+      self->conflict_choice = FALSE;
       if (ok)
         {
           g_assert (outcome.status != NULL);
@@ -1360,6 +1560,201 @@ care_server_sync_pull_query (CareServerSync *self, const char *query, GError **e
   return json_from_string (text, error);
 }
 
+static JsonNode *
+history_value (const char *json)
+{
+  JsonNode *node = json != NULL ? json_from_string (json, NULL) : NULL;
+
+  return node != NULL ? node : json_node_init_null (json_node_alloc ());
+}
+
+static JsonObject *
+history_entry (const CareServerStoreHistory *row,
+               const char                   *field,
+               JsonNode                     *old_value,
+               JsonNode                     *new_value)
+{
+  JsonObject      *entry = json_object_new ();
+  JsonObject      *user = json_object_new ();
+  g_autofree char *cursor = g_strdup_printf ("%" G_GINT64_FORMAT, row->id);
+
+  json_object_set_string_member (entry, "cursor", cursor);
+  json_object_set_string_member (entry, "at", row->at);
+  json_object_set_string_member (entry, "op", row->op);
+  if (field != NULL)
+    json_object_set_string_member (entry, "field", field);
+  else
+    json_object_set_null_member (entry, "field");
+  json_object_set_member (entry, "old", old_value);
+  json_object_set_member (entry, "new", new_value);
+  json_object_set_string_member (entry, "how", row->how);
+  json_object_set_int_member (user, "id", row->user_id);
+  json_object_set_string_member (user, "username", row->username);
+  json_object_set_string_member (user, "role", row->role);
+  json_object_set_object_member (entry, "user", user);
+  if (row->client_id != NULL)
+    json_object_set_string_member (entry, "client_id", row->client_id);
+  else
+    json_object_set_null_member (entry, "client_id");
+  return entry;
+}
+
+/* Adds the entries of one row: an update of several fields is stored as
+ * one row whose values are objects by field, and told as an entry per
+ * field, in the schema's order, each with the row's cursor. */
+static void
+add_history_entries (JsonArray *entries, const CareServerStoreHistory *row)
+{
+  g_autoptr (JsonNode) old_values = NULL;
+  g_autoptr (JsonNode) new_values = NULL;
+  g_autoptr (GList) members = NULL;
+
+  if (g_strcmp0 (row->op, "update") != 0 || row->field != NULL)
+    {
+      json_array_add_object_element (entries,
+                                     history_entry (row, row->field, history_value (row->old_value),
+                                                    history_value (row->new_value)));
+      return;
+    }
+
+  old_values = history_value (row->old_value);
+  new_values = history_value (row->new_value);
+  if (!JSON_NODE_HOLDS_OBJECT (old_values) || !JSON_NODE_HOLDS_OBJECT (new_values))
+    return;
+
+  members = json_object_get_members (json_node_get_object (new_values));
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      JsonNode *from = json_object_get_member (json_node_get_object (old_values), l->data);
+      JsonNode *to = json_object_get_member (json_node_get_object (new_values), l->data);
+
+      json_array_add_object_element (
+          entries, history_entry (row, l->data,
+                                  from != NULL ? json_node_copy (from)
+                                               : json_node_init_null (json_node_alloc ()),
+                                  json_node_copy (to)));
+    }
+}
+
+/**
+ * care_server_sync_history:
+ * @query: (nullable): "cursor=...&limit=..."
+ *
+ * A page of one record's history, newest first. An entity that is not in
+ * the schema, an id that is not a UUID or a bad cursor or limit is
+ * MALFORMED; a record the server never had is NOT_FOUND (a deleted one
+ * keeps its history).
+ */
+JsonNode *
+care_server_sync_history (CareServerSync *self,
+                          const char     *entity_name,
+                          const char     *id,
+                          const char     *query,
+                          GError        **error)
+{
+  g_autoptr (GHashTable) params = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
+  g_autoptr (CareServerStoreRecord) record = NULL;
+  g_autofree char  *normalized = NULL;
+  const CareEntity *entity;
+  const char       *text;
+  JsonArray        *entries;
+  JsonObject       *response;
+  guint64           limit = CARE_SERVER_SYNC_HISTORY_DEFAULT_LIMIT;
+  guint64           before = 0;
+  gboolean          found = FALSE;
+
+  g_return_val_if_fail (CARE_IS_SERVER_SYNC (self), NULL);
+
+  entity = entity_name != NULL ? care_schema_lookup (entity_name) : NULL;
+  if (entity == NULL)
+    {
+      g_set_error (error, CARE_SERVER_SYNC_ERROR, CARE_SERVER_SYNC_ERROR_MALFORMED,
+                   _ ("Unknown entity “%s”"), entity_name != NULL ? entity_name : "");
+      return NULL;
+    }
+
+  normalized = id != NULL ? care_id_normalize (id) : NULL;
+  if (normalized == NULL)
+    {
+      g_set_error_literal (error, CARE_SERVER_SYNC_ERROR, CARE_SERVER_SYNC_ERROR_MALFORMED,
+                           _ ("The record id is not a UUID"));
+      return NULL;
+    }
+
+  if (query != NULL)
+    {
+      params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, &local_error);
+      if (params == NULL)
+        {
+          g_set_error_literal (error, CARE_SERVER_SYNC_ERROR, CARE_SERVER_SYNC_ERROR_MALFORMED,
+                               local_error->message);
+          return NULL;
+        }
+    }
+
+  text = params != NULL ? g_hash_table_lookup (params, "limit") : NULL;
+  if (text != NULL &&
+      !g_ascii_string_to_unsigned (text, 10, 1, CARE_SERVER_SYNC_HISTORY_MAX_LIMIT, &limit, NULL))
+    {
+      g_set_error (error, CARE_SERVER_SYNC_ERROR, CARE_SERVER_SYNC_ERROR_MALFORMED,
+                   _ ("limit is not a whole number from 1 to %d"),
+                   CARE_SERVER_SYNC_HISTORY_MAX_LIMIT);
+      return NULL;
+    }
+
+  text = params != NULL ? g_hash_table_lookup (params, "cursor") : NULL;
+  if (text != NULL && text[0] != '\0' &&
+      !g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &before, NULL))
+    {
+      g_set_error_literal (error, CARE_SERVER_SYNC_ERROR, CARE_SERVER_SYNC_ERROR_MALFORMED,
+                           _ ("The cursor is not one this server gave out"));
+      return NULL;
+    }
+
+  record =
+      care_server_store_load_record (self->store, entity->name, normalized, &found, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (!found)
+    {
+      g_set_error_literal (error, CARE_SERVER_SYNC_ERROR, CARE_SERVER_SYNC_ERROR_NOT_FOUND,
+                           _ ("There is no such record on the server"));
+      return NULL;
+    }
+
+  /* One more row than asked tells whether there is more. */
+  rows = care_server_store_list_history (self->store, entity->name, normalized, (gint64) before,
+                                         (guint) limit + 1, error);
+  if (rows == NULL)
+    return NULL;
+
+  entries = json_array_new ();
+  for (guint i = 0; i < rows->len && i < limit; i++)
+    add_history_entries (entries, g_ptr_array_index (rows, i));
+
+  response = json_object_new ();
+  json_object_set_string_member (response, "entity", entity->name);
+  json_object_set_string_member (response, "id", normalized);
+  json_object_set_array_member (response, "entries", entries);
+  json_object_set_boolean_member (response, "has_more", rows->len > limit);
+  if (rows->len > limit)
+    {
+      const CareServerStoreHistory *last = g_ptr_array_index (rows, limit - 1);
+      g_autofree char              *cursor = g_strdup_printf ("%" G_GINT64_FORMAT, last->id);
+
+      json_object_set_string_member (response, "next_cursor", cursor);
+    }
+  else
+    json_object_set_null_member (response, "next_cursor");
+
+  return care_json_take_object (response);
+}
+
 /* Stores a record as is, at rev 1 (or the next rev when it exists); for
  * loading data such as the demo set inside the caller's transaction. */
 gboolean
@@ -1382,7 +1777,7 @@ care_server_sync_import (CareServerSync *self, CareRecord *record, GError **erro
   rev = existing.found ? existing.rev + 1 : 1;
   stored_clear (&existing);
 
-  return write_record (self, entity, care_record_get_id (record), rev, record, 0, error);
+  return write_record (self, entity, care_record_get_id (record), rev, record, 0, NULL, error);
 }
 
 static gboolean

@@ -177,6 +177,9 @@ respond_sync_error (SoupServerMessage *msg, const GError *error)
     case CARE_SERVER_SYNC_ERROR_TOO_LARGE:
       respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large", error->message);
       break;
+    case CARE_SERVER_SYNC_ERROR_NOT_FOUND:
+      respond_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", error->message);
+      break;
     default:
       respond_internal_error (msg, error);
       break;
@@ -664,6 +667,36 @@ handle_pull (CareServer *self, SoupServerMessage *msg)
 
   body = care_server_sync_pull_query_text (self->sync, query, &error);
   respond_pull (msg, body, error);
+}
+
+/* GET /api/v1/history/<entity>/<id>: a record's history, newest first.
+ * Every role reads every record (as in a pull), so every role reads its
+ * history; nothing writes it but a push. */
+static void
+handle_history (CareServer *self, SoupServerMessage *msg, const char *path)
+{
+  g_autoptr (CareServerUser) user = NULL;
+  g_autoptr (JsonNode) response = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) parts = NULL;
+
+  if (!require_method (msg, SOUP_METHOD_GET) || (user = authenticate (self, msg)) == NULL)
+    return;
+
+  parts = g_strsplit (path + strlen ("/api/v1/history/"), "/", -1);
+  if (g_strv_length (parts) != 2)
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed",
+                     _ ("A history address is /api/v1/history/ENTITY/ID"));
+      return;
+    }
+
+  response = care_server_sync_history (self->sync, parts[0], parts[1],
+                                       g_uri_get_query (soup_server_message_get_uri (msg)), &error);
+  if (response == NULL)
+    respond_sync_error (msg, error);
+  else
+    respond_json (msg, SOUP_STATUS_OK, response);
 }
 
 static void
@@ -1457,6 +1490,8 @@ handler_cb (SoupServer        *server,
     handle_push (self, msg);
   else if (g_strcmp0 (path, "/api/v1/sync/pull") == 0)
     handle_pull (self, msg);
+  else if (g_str_has_prefix (path, "/api/v1/history/"))
+    handle_history (self, msg, path);
   else if (g_str_has_prefix (path, "/api/v1/calendar/feed/"))
     handle_calendar_feed (self, msg, path);
   else if (g_str_has_prefix (path, "/api/v1/calendar/staff/"))

@@ -689,7 +689,7 @@ test_migrate (void)
   const char *tables[] = { "users",          "record",         "ref",
                            "tokens",         "clients",        "client_mutations",
                            "calendar_feeds", "login_throttle", "login_known",
-                           "login_recent" };
+                           "login_recent",   "history" };
   Server     *office, *moved;
   guint       status;
 
@@ -719,7 +719,7 @@ test_migrate (void)
   }
   g_test_message ("%s", out);
   lines = g_strsplit (out, "\n", -1);
-  g_assert_cmpuint (g_strv_length (lines), ==, 12); /* eleven tables and the last newline */
+  g_assert_cmpuint (g_strv_length (lines), ==, 13); /* twelve tables and the last newline */
 
   /* Every table has as many rows on both sides. */
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
@@ -730,6 +730,7 @@ test_migrate (void)
     }
   g_assert_cmpint (test_db_query_int (pg_db, "SELECT count(*) FROM login_throttle"), >, 0);
   g_assert_cmpint (test_db_query_int (pg_db, "SELECT count(*) FROM login_recent"), >, 0);
+  g_assert_cmpint (test_db_query_int (pg_db, "SELECT count(*) FROM history"), >, 0);
 
   /* A second copy would mix two offices: refused, and nothing changes. */
   {

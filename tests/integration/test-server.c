@@ -1605,7 +1605,8 @@ test_cli_upgrade_from_1 (void)
     }
 
   add_user (db_path, "veteran", "technician");
-  test_db_exec (db_path, "DROP TABLE login_recent; "
+  test_db_exec (db_path, "DROP TABLE history; "
+                         "DROP TABLE login_recent; "
                          "DROP TABLE login_known; "
                          "DROP TABLE login_throttle; "
                          "CREATE TABLE login_failures (username TEXT PRIMARY KEY, "
@@ -1621,7 +1622,8 @@ test_cli_upgrade_from_1 (void)
   server_stop (server);
 
   g_assert_cmpint (test_db_query_int (db_path, "PRAGMA user_version"), >=, 3);
-  test_db_exec (db_path, "SELECT staff_id FROM users; SELECT id FROM calendar_feeds");
+  test_db_exec (db_path, "SELECT staff_id FROM users; SELECT id FROM calendar_feeds; "
+                         "SELECT id, record_id, how FROM history");
 }
 
 static void
@@ -1690,6 +1692,310 @@ test_tls (void)
   session = saved;
 
   server_stop (server);
+}
+
+/* One page of a record's history; checks the status. */
+static JsonNode *
+history_page (
+    const char *token, const char *entity, const char *id, const char *query, guint expected_status)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/history/%s/%s%s%s", entity, id,
+                                           query != NULL ? "?" : "", query != NULL ? query : "");
+  JsonNode        *node;
+  guint            status;
+
+  node = request (shared, "GET", path, token, NULL, &status);
+  g_assert_cmpuint (status, ==, expected_status);
+  return node;
+}
+
+/* Every entry of a record's history, newest first, read @limit at a time. */
+static GPtrArray *
+history_all (const char *token, const char *entity, const char *id, guint limit)
+{
+  GPtrArray       *entries = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autofree char *cursor = g_strdup ("");
+  gboolean         has_more = TRUE;
+
+  while (has_more)
+    {
+      g_autofree char *query = g_strdup_printf ("limit=%u&cursor=%s", limit, cursor);
+      g_autoptr (JsonNode) node = history_page (token, entity, id, query, 200);
+      JsonObject *page = json_node_get_object (node);
+      JsonArray  *list = json_object_get_array_member (page, "entries");
+
+      g_autoptr (GHashTable) changes = g_hash_table_new (g_str_hash, g_str_equal);
+
+      g_assert_cmpstr (json_object_get_string_member (page, "id"), ==, id);
+      for (guint i = 0; i < json_array_get_length (list); i++)
+        {
+          JsonObject *entry = json_array_get_object_element (list, i);
+
+          g_hash_table_add (changes, (gpointer) json_object_get_string_member (entry, "cursor"));
+          g_ptr_array_add (entries, json_object_ref (entry));
+        }
+      /* The limit counts changes; an update of several fields is one. */
+      g_assert_cmpuint (g_hash_table_size (changes), <=, limit);
+
+      has_more = json_object_get_boolean_member (page, "has_more");
+      g_free (cursor);
+      cursor = g_strdup (has_more ? json_object_get_string_member (page, "next_cursor") : "");
+      g_assert_true (!has_more || cursor[0] != '\0');
+    }
+
+  return entries;
+}
+
+static void
+assert_entry (JsonObject *entry,
+              const char *op,
+              const char *field,
+              const char *how,
+              const char *username,
+              const char *role)
+{
+  JsonObject *user = json_object_get_object_member (entry, "user");
+
+  g_assert_cmpstr (json_object_get_string_member (entry, "op"), ==, op);
+  if (field != NULL)
+    g_assert_cmpstr (json_object_get_string_member (entry, "field"), ==, field);
+  else
+    g_assert_true (json_object_get_null_member (entry, "field"));
+  g_assert_cmpstr (json_object_get_string_member (entry, "how"), ==, how);
+  g_assert_cmpstr (json_object_get_string_member (user, "username"), ==, username);
+  g_assert_cmpstr (json_object_get_string_member (user, "role"), ==, role);
+  g_assert_cmpstr (json_object_get_string_member (entry, "at"), !=, "");
+}
+
+/* Every applied change is in the record's history: who, from which client,
+ * old and new value, and whether it merged; a rejected mutation and a
+ * conflicting field leave none; a cascade is told as such. */
+static void
+test_history_record (void)
+{
+  g_autofree char *client = new_uuid ();
+  g_autofree char *client2 = new_uuid ();
+  g_autofree char *admin_client = new_uuid ();
+  g_autofree char *id = new_uuid ();
+  g_autofree char *contact = new_uuid ();
+  g_autofree char *missing = new_uuid ();
+  g_autofree char *m = NULL;
+  g_autoptr (JsonObject) response = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (GPtrArray) paged = NULL;
+  g_autoptr (GPtrArray) contact_entries = NULL;
+  JsonObject *entry;
+
+  m = g_strdup_printf (
+      "{\"mutation_id\": 1, \"entity\": \"customer\", \"id\": \"%s\", \"op\": \"create\", "
+      " \"fields\": {\"kind\": \"company\", \"name\": \"History Ltd\"}},"
+      "{\"mutation_id\": 2, \"entity\": \"contact\", \"id\": \"%s\", \"op\": \"create\", "
+      " \"fields\": {\"customer_id\": \"%s\", \"name\": \"Owned Contact\"}},"
+      "{\"mutation_id\": 3, \"entity\": \"customer\", \"id\": \"%s\", \"op\": \"update\", "
+      " \"base_rev\": 1, \"fields\": {\"name\": {\"from\": \"History Ltd\", \"to\": "
+      "\"History Limited\"}, \"notes\": {\"from\": null, \"to\": \"first \\\"note\\\"\\n\\ttab\\\\ "
+      "\u00e9\"}}},"
+      /* Rejected as a whole: nothing of it may reach the history. */
+      "{\"mutation_id\": 4, \"entity\": \"contact\", \"id\": \"%s\", \"op\": \"update\", "
+      " \"base_rev\": 1, \"fields\": {\"customer_id\": {\"from\": \"%s\", \"to\": \"%s\"}}}",
+      id, contact, id, id, contact, id, missing);
+  response = push (shared, tokens.agent, client, m, 200);
+  g_assert_cmpstr (status_at (response, 2), ==, "applied");
+  g_assert_cmpstr (status_at (response, 3), ==, "rejected");
+  g_clear_pointer (&response, json_object_unref);
+  g_clear_pointer (&m, g_free);
+
+  /* Another agent's stale edit: phone merges, name conflicts (server keeps its value). */
+  m = g_strdup_printf (
+      "{\"mutation_id\": 1, \"entity\": \"customer\", \"id\": \"%s\", \"op\": \"update\", "
+      " \"base_rev\": 1, \"fields\": {\"phone\": {\"from\": null, \"to\": \"+1 555 0199\"}, "
+      " \"name\": {\"from\": \"History Ltd\", \"to\": \"Other Name\"}}},"
+      /* The user then settles the conflict with their own name. */
+      "{\"mutation_id\": 2, \"entity\": \"customer\", \"id\": \"%s\", \"op\": \"update\", "
+      " \"base_rev\": 3, \"conflict_choice\": true, \"fields\": {\"name\": {\"from\": "
+      "\"History Limited\", \"to\": \"Other Name\"}}}",
+      id, id);
+  response = push (shared, tokens.agent2, client2, m, 200);
+  g_assert_cmpstr (status_at (response, 0), ==, "conflict");
+  g_assert_cmpstr (status_at (response, 1), ==, "applied");
+  g_clear_pointer (&response, json_object_unref);
+  g_clear_pointer (&m, g_free);
+
+  m = g_strdup_printf ("{\"mutation_id\": 1, \"entity\": \"customer\", \"id\": \"%s\", "
+                       "\"op\": \"delete\", \"base_rev\": 4}",
+                       id);
+  response = push (shared, tokens.admin, admin_client, m, 200);
+  g_assert_cmpstr (status_at (response, 0), ==, "applied");
+
+  /* Every role reads every record's history; a deleted record keeps it. */
+  entries = history_all (tokens.technician, "customer", id, 50);
+  g_assert_cmpuint (entries->len, ==, 6);
+
+  entry = g_ptr_array_index (entries, 0);
+  assert_entry (entry, "delete", NULL, "applied", "admin", "admin");
+  g_assert_cmpstr (json_object_get_string_member (entry, "client_id"), ==, admin_client);
+  g_assert_true (json_object_get_null_member (entry, "new"));
+  g_assert_cmpstr (
+      json_object_get_string_member (json_object_get_object_member (entry, "old"), "name"), ==,
+      "Other Name");
+
+  entry = g_ptr_array_index (entries, 1);
+  assert_entry (entry, "update", "name", "conflict_choice", "agent2", "agent");
+  g_assert_cmpstr (json_object_get_string_member (entry, "old"), ==, "History Limited");
+  g_assert_cmpstr (json_object_get_string_member (entry, "new"), ==, "Other Name");
+
+  /* The conflicting name of the merged push is not there: only its phone. */
+  entry = g_ptr_array_index (entries, 2);
+  assert_entry (entry, "update", "phone", "merged", "agent2", "agent");
+  g_assert_cmpstr (json_object_get_string_member (entry, "client_id"), ==, client2);
+  g_assert_true (json_object_get_null_member (entry, "old"));
+  g_assert_cmpstr (json_object_get_string_member (entry, "new"), ==, "+1 555 0199");
+
+  /* One mutation of two fields: an entry for each, as one change. */
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (entries, 3), "cursor"), ==,
+                   json_object_get_string_member (g_ptr_array_index (entries, 4), "cursor"));
+  for (guint i = 3; i <= 4; i++)
+    {
+      entry = g_ptr_array_index (entries, i);
+      if (g_strcmp0 (json_object_get_string_member (entry, "field"), "name") == 0)
+        {
+          assert_entry (entry, "update", "name", "applied", "agent", "agent");
+          g_assert_cmpstr (json_object_get_string_member (entry, "old"), ==, "History Ltd");
+          g_assert_cmpstr (json_object_get_string_member (entry, "new"), ==, "History Limited");
+        }
+      else
+        {
+          assert_entry (entry, "update", "notes", "applied", "agent", "agent");
+          g_assert_true (json_object_get_null_member (entry, "old"));
+          /* Quotes, control characters and non-ASCII come back as sent. */
+          g_assert_cmpstr (json_object_get_string_member (entry, "new"), ==,
+                           "first \"note\"\n\ttab\\ \u00e9");
+        }
+    }
+
+  entry = g_ptr_array_index (entries, 5);
+  assert_entry (entry, "create", NULL, "applied", "agent", "agent");
+  g_assert_cmpstr (json_object_get_string_member (entry, "client_id"), ==, client);
+  g_assert_true (json_object_get_null_member (entry, "old"));
+  g_assert_cmpstr (
+      json_object_get_string_member (json_object_get_object_member (entry, "new"), "name"), ==,
+      "History Ltd");
+
+  /* Pages of two hold the same entries in the same order, each once. */
+  paged = history_all (tokens.trainer, "customer", id, 2);
+  g_assert_cmpuint (paged->len, ==, entries->len);
+  for (guint i = 0; i < paged->len; i++)
+    g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (paged, i), "cursor"), ==,
+                     json_object_get_string_member (g_ptr_array_index (entries, i), "cursor"));
+
+  /* The contact: created, never changed by the rejected mutation, and
+   * deleted along with its customer. */
+  contact_entries = history_all (tokens.agent, "contact", contact, 50);
+  g_assert_cmpuint (contact_entries->len, ==, 2);
+  assert_entry (g_ptr_array_index (contact_entries, 0), "delete", NULL, "cascade", "admin",
+                "admin");
+  assert_entry (g_ptr_array_index (contact_entries, 1), "create", NULL, "applied", "agent",
+                "agent");
+}
+
+/* Bad addresses and parameters answer 400 with a JSON error; a record the
+ * server never had 404; the history cannot be written over HTTP. */
+static void
+test_history_bad_requests (void)
+{
+  g_autofree char *id = create_customer (tokens.agent, "History Input");
+  g_autofree char *unknown = new_uuid ();
+  g_autofree char *path = g_strdup_printf ("/api/v1/history/customer/%s", id);
+  g_autofree char *long_entity = g_strnfill (5000, 'e');
+  const char      *bad_queries[] = { "limit=0",
+                                     "limit=201",
+                                     "limit=abc",
+                                     "limit=-1",
+                                     "limit=1e3",
+                                     "cursor=abc",
+                                     "cursor=-5",
+                                     "cursor=0",
+                                     "cursor=99999999999999999999999",
+                                     "limit=%2500",
+                                     "limit=5&cursor=%ff%fe" };
+  const char      *methods[] = { "POST", "PUT", "DELETE", "PATCH" };
+  struct
+  {
+    const char *path;
+    guint       status;
+    const char *code;
+  } bad_paths[] = {
+    { "/api/v1/history/", 400, "malformed" },
+    { "/api/v1/history/customer", 400, "malformed" },
+    { "/api/v1/history/customer/", 400, "malformed" },
+    { "/api/v1/history/customer/not-a-uuid", 400, "malformed" },
+    { "/api/v1/history/nosuchthing/00000000-0000-4000-8000-000000000000", 400, "malformed" },
+    { "/api/v1/history/customer/00000000-0000-4000-8000-000000000000/extra", 400, "malformed" },
+  };
+  guint status;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_queries); i++)
+    {
+      g_autoptr (JsonNode) node = history_page (tokens.agent, "customer", id, bad_queries[i], 400);
+      g_test_message ("query %s", bad_queries[i]);
+      g_assert_cmpstr (error_code (node), ==, "malformed");
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_paths); i++)
+    {
+      g_autoptr (JsonNode) node =
+          request (shared, "GET", bad_paths[i].path, tokens.agent, NULL, &status);
+      g_test_message ("path %s", bad_paths[i].path);
+      g_assert_cmpuint (status, ==, bad_paths[i].status);
+      g_assert_cmpstr (error_code (node), ==, bad_paths[i].code);
+    }
+
+  {
+    g_autofree char *huge = g_strdup_printf ("/api/v1/history/%s/%s", long_entity, id);
+    g_autoptr (JsonNode) node = request (shared, "GET", huge, tokens.agent, NULL, &status);
+    g_assert_cmpuint (status, ==, 400);
+  }
+
+  {
+    g_autoptr (JsonNode) node = history_page (tokens.agent, "customer", unknown, NULL, 404);
+    g_assert_cmpstr (error_code (node), ==, "not_found");
+  }
+
+  {
+    g_autoptr (JsonNode) node = request (shared, "GET", path, NULL, NULL, &status);
+    g_assert_cmpuint (status, ==, 401);
+  }
+  {
+    g_autoptr (JsonNode) node = request (shared, "GET", path, "not-a-token", NULL, &status);
+    g_assert_cmpuint (status, ==, 401);
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (methods); i++)
+    {
+      g_autoptr (JsonNode) node = request (shared, methods[i], path, tokens.admin, "{}", &status);
+      g_assert_cmpuint (status, ==, 405);
+      g_assert_cmpstr (error_code (node), ==, "method_not_allowed");
+    }
+
+  /* Upper-case ids are the same record; the one entry is still there. */
+  {
+    g_autofree char *upper = g_ascii_strup (id, -1);
+    g_autoptr (JsonNode) node = history_page (tokens.agent, "customer", upper, NULL, 200);
+    JsonArray *list = json_object_get_array_member (json_node_get_object (node), "entries");
+
+    g_assert_cmpuint (json_array_get_length (list), ==, 1);
+    g_assert_false (json_object_get_boolean_member (json_node_get_object (node), "has_more"));
+    g_assert_true (json_object_get_null_member (json_node_get_object (node), "next_cursor"));
+  }
+
+  /* conflict_choice must be a boolean. */
+  {
+    g_autofree char *client = new_uuid ();
+    g_autofree char *status_text =
+        push1 (tokens.agent, client, 1, "customer", id, "update", 1,
+               "{\"notes\": {\"from\": null, \"to\": \"x\"}}, \"conflict_choice\": \"yes\"", NULL);
+    g_assert_cmpstr (status_text, ==, "rejected");
+  }
 }
 
 static void
@@ -1764,6 +2070,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/server/input/bad-requests", test_bad_requests);
   g_test_add_func ("/server/http/errors", test_http_errors);
   g_test_add_func ("/server/pull/10000", test_pull_10000);
+  g_test_add_func ("/server/history/record", test_history_record);
+  g_test_add_func ("/server/history/bad-requests", test_history_bad_requests);
   g_test_add_func ("/server/cli/useradd", test_cli_useradd);
   g_test_add_func ("/server/cli/demo", test_cli_demo);
   g_test_add_func ("/server/cli/bad-command-line", test_cli_bad_command_line);

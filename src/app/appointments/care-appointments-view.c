@@ -24,6 +24,7 @@
 #include "care-schedule.h"
 #include "care-visit-report-dialog.h"
 #include "care-visit-report.h"
+#include "care-history-group.h"
 #include "care-survey-group.h"
 
 /* Technicians offered in the filter; a company has far fewer. */
@@ -36,29 +37,30 @@ struct _CareAppointmentsView
   CareView parent_instance;
 
   /* Template widgets */
-  AdwLeaflet      *leaflet;
-  GtkLabel        *range_label;
-  GtkToggleButton *day_toggle;
-  GtkToggleButton *week_toggle;
-  GtkDropDown     *technician_dropdown;
-  GtkStack        *list_stack;
-  GtkListView     *list_view;
-  AdwStatusPage   *empty_page;
-  GtkStack        *detail_stack;
-  GtkLabel        *detail_title;
-  GtkWidget       *done_button;
-  GtkWidget       *not_done_button;
-  AdwActionRow    *clash_row;
-  AdwActionRow    *when_row;
-  AdwActionRow    *status_row;
-  AdwActionRow    *customer_row;
-  AdwActionRow    *address_row;
-  AdwActionRow    *technician_row;
-  AdwActionRow    *product_row;
-  AdwActionRow    *notes_row;
-  AdwActionRow    *work_notes_row;
-  AdwActionRow    *visit_report_row;
-  CareSurveyGroup *survey_group;
+  AdwLeaflet       *leaflet;
+  GtkLabel         *range_label;
+  GtkToggleButton  *day_toggle;
+  GtkToggleButton  *week_toggle;
+  GtkDropDown      *technician_dropdown;
+  GtkStack         *list_stack;
+  GtkListView      *list_view;
+  AdwStatusPage    *empty_page;
+  GtkStack         *detail_stack;
+  GtkLabel         *detail_title;
+  GtkWidget        *done_button;
+  GtkWidget        *not_done_button;
+  AdwActionRow     *clash_row;
+  AdwActionRow     *when_row;
+  AdwActionRow     *status_row;
+  AdwActionRow     *customer_row;
+  AdwActionRow     *address_row;
+  AdwActionRow     *technician_row;
+  AdwActionRow     *product_row;
+  AdwActionRow     *notes_row;
+  AdwActionRow     *work_notes_row;
+  AdwActionRow     *visit_report_row;
+  CareSurveyGroup  *survey_group;
+  CareHistoryGroup *history_group;
 
   /* Owned references */
   CareRecordList     *records;
@@ -297,6 +299,8 @@ show_detail (CareAppointmentsView *self, CareRecord *record)
   g_set_object (&self->current, record);
   care_survey_group_set_subject (self->survey_group, care_view_get_context (CARE_VIEW (self)),
                                  record);
+  care_history_group_set_subject (self->history_group, care_view_get_context (CARE_VIEW (self)),
+                                  record);
   if (record == NULL)
     {
       gtk_stack_set_visible_child_name (self->detail_stack, "none");
@@ -1112,6 +1116,7 @@ care_appointments_view_class_init (CareAppointmentsViewClass *klass)
   care_view_class_set_entity (view_class, "appointment");
 
   g_type_ensure (CARE_TYPE_SURVEY_GROUP);
+  g_type_ensure (CARE_TYPE_HISTORY_GROUP);
   gtk_widget_class_set_template_from_resource (
       widget_class, "/io/github/aftercare/Aftercare/appointments/care-appointments-view.ui");
   gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, leaflet);
@@ -1130,6 +1135,7 @@ care_appointments_view_class_init (CareAppointmentsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, when_row);
   gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, status_row);
   gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, survey_group);
+  gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, history_group);
   gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, customer_row);
   gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, address_row);
   gtk_widget_class_bind_template_child (widget_class, CareAppointmentsView, technician_row);

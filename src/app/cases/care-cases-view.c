@@ -19,6 +19,7 @@
 #include "care-format.h"
 #include "care-record-list.h"
 #include "care-record-picker.h"
+#include "care-history-group.h"
 #include "care-survey-group.h"
 #include "care-warranty.h"
 
@@ -56,6 +57,7 @@ struct _CareCasesView
   GtkLabel            *resolution_label;
   CareCaseReturns     *returns_group;
   CareSurveyGroup     *survey_group;
+  CareHistoryGroup    *history_group;
 
   /* Owned references */
   CareRecordList     *records;
@@ -527,6 +529,8 @@ show_detail (CareCasesView *self, CareRecord *service_case)
                               service_case);
   care_survey_group_set_subject (self->survey_group, care_view_get_context (CARE_VIEW (self)),
                                  service_case);
+  care_history_group_set_subject (self->history_group, care_view_get_context (CARE_VIEW (self)),
+                                  service_case);
   if (service_case == NULL)
     {
       gtk_stack_set_visible_child_name (self->detail_stack, "empty");
@@ -987,6 +991,7 @@ care_cases_view_class_init (CareCasesViewClass *klass)
 
   g_type_ensure (CARE_TYPE_CASE_RETURNS);
   g_type_ensure (CARE_TYPE_SURVEY_GROUP);
+  g_type_ensure (CARE_TYPE_HISTORY_GROUP);
   gtk_widget_class_set_template_from_resource (
       widget_class, "/io/github/aftercare/Aftercare/cases/care-cases-view.ui");
   gtk_widget_class_bind_template_child (widget_class, CareCasesView, leaflet);
@@ -1004,6 +1009,7 @@ care_cases_view_class_init (CareCasesViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CareCasesView, status_row);
   gtk_widget_class_bind_template_child (widget_class, CareCasesView, returns_group);
   gtk_widget_class_bind_template_child (widget_class, CareCasesView, survey_group);
+  gtk_widget_class_bind_template_child (widget_class, CareCasesView, history_group);
   gtk_widget_class_bind_template_child (widget_class, CareCasesView, workflow_box);
   gtk_widget_class_bind_template_child (widget_class, CareCasesView, priority_row);
   gtk_widget_class_bind_template_child (widget_class, CareCasesView, assignee_row);

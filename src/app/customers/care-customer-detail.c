@@ -17,6 +17,7 @@
 #include "care-maintenance-plan-dialog.h"
 #include "care-maintenance.h"
 #include "care-survey-group.h"
+#include "care-history-group.h"
 #include "care-timeline.h"
 #include "care-view.h"
 #include "care-warranty.h"
@@ -47,6 +48,7 @@ struct _CareCustomerDetail
   AdwActionRow      *language_row;
   AdwActionRow      *notes_row;
   GtkBox            *groups_box;
+  CareHistoryGroup  *history_group;
 
   /* Owned references */
   CareContext *context;
@@ -698,6 +700,8 @@ rebuild (CareCustomerDetail *self)
                                       self->customer_id, &error);
 
   clear_groups (self);
+  if (self->context != NULL)
+    care_history_group_set_subject (self->history_group, self->context, self->customer);
   if (self->customer == NULL)
     {
       if (error != NULL && !g_error_matches (error, CARE_STORE_ERROR, CARE_STORE_ERROR_NOT_FOUND))
@@ -858,6 +862,7 @@ care_customer_detail_class_init (CareCustomerDetailClass *klass)
   object_class->dispose = care_customer_detail_dispose;
   object_class->finalize = care_customer_detail_finalize;
 
+  g_type_ensure (CARE_TYPE_HISTORY_GROUP);
   gtk_widget_class_set_template_from_resource (
       widget_class, "/io/github/aftercare/Aftercare/customers/care-customer-detail.ui");
   gtk_widget_class_bind_template_child (widget_class, CareCustomerDetail, stack);
@@ -872,6 +877,7 @@ care_customer_detail_class_init (CareCustomerDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CareCustomerDetail, language_row);
   gtk_widget_class_bind_template_child (widget_class, CareCustomerDetail, notes_row);
   gtk_widget_class_bind_template_child (widget_class, CareCustomerDetail, groups_box);
+  gtk_widget_class_bind_template_child (widget_class, CareCustomerDetail, history_group);
   gtk_widget_class_bind_template_callback (widget_class, email_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, phone_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, address_activated_cb);

@@ -20,6 +20,7 @@
 #include "care-record-list.h"
 #include "care-record-picker.h"
 #include "care-schedule.h"
+#include "care-history-group.h"
 #include "care-survey-group.h"
 #include "care-training-view.h"
 #include "care-training.h"
@@ -34,25 +35,26 @@ struct _CareTrainingView
   CareView parent_instance;
 
   /* Template widgets */
-  AdwLeaflet      *leaflet;
-  GtkDropDown     *course_dropdown;
-  GtkToggleButton *upcoming_toggle;
-  GtkToggleButton *past_toggle;
-  GtkStack        *list_stack;
-  GtkListView     *list_view;
-  AdwStatusPage   *empty_page;
-  GtkStack        *detail_stack;
-  GtkLabel        *detail_title;
-  GtkMenuButton   *enrol_button;
-  AdwActionRow    *clash_row;
-  AdwActionRow    *when_row;
-  AdwActionRow    *trainer_row;
-  AdwActionRow    *place_row;
-  AdwActionRow    *link_row;
-  AdwActionRow    *seats_row;
-  GtkLevelBar     *seats_bar;
-  GtkListBox      *participants_list;
-  CareSurveyGroup *survey_group;
+  AdwLeaflet       *leaflet;
+  GtkDropDown      *course_dropdown;
+  GtkToggleButton  *upcoming_toggle;
+  GtkToggleButton  *past_toggle;
+  GtkStack         *list_stack;
+  GtkListView      *list_view;
+  AdwStatusPage    *empty_page;
+  GtkStack         *detail_stack;
+  GtkLabel         *detail_title;
+  GtkMenuButton    *enrol_button;
+  AdwActionRow     *clash_row;
+  AdwActionRow     *when_row;
+  AdwActionRow     *trainer_row;
+  AdwActionRow     *place_row;
+  AdwActionRow     *link_row;
+  AdwActionRow     *seats_row;
+  GtkLevelBar      *seats_bar;
+  GtkListBox       *participants_list;
+  CareSurveyGroup  *survey_group;
+  CareHistoryGroup *history_group;
 
   /* Owned references */
   CareRecordList     *records;
@@ -384,6 +386,8 @@ show_detail (CareTrainingView *self, CareRecord *session)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.edit", session != NULL);
   care_survey_group_set_subject (self->survey_group, care_view_get_context (CARE_VIEW (self)),
                                  session);
+  care_history_group_set_subject (self->history_group, care_view_get_context (CARE_VIEW (self)),
+                                  session);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.export-calendar", session != NULL);
   if (session == NULL)
     {
@@ -951,6 +955,7 @@ care_training_view_class_init (CareTrainingViewClass *klass)
   care_view_class_set_entity (view_class, "training_session");
 
   g_type_ensure (CARE_TYPE_SURVEY_GROUP);
+  g_type_ensure (CARE_TYPE_HISTORY_GROUP);
   gtk_widget_class_set_template_from_resource (
       widget_class, "/io/github/aftercare/Aftercare/training/care-training-view.ui");
   gtk_widget_class_bind_template_child (widget_class, CareTrainingView, leaflet);
@@ -962,6 +967,7 @@ care_training_view_class_init (CareTrainingViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CareTrainingView, empty_page);
   gtk_widget_class_bind_template_child (widget_class, CareTrainingView, detail_stack);
   gtk_widget_class_bind_template_child (widget_class, CareTrainingView, survey_group);
+  gtk_widget_class_bind_template_child (widget_class, CareTrainingView, history_group);
   gtk_widget_class_bind_template_child (widget_class, CareTrainingView, detail_title);
   gtk_widget_class_bind_template_child (widget_class, CareTrainingView, enrol_button);
   gtk_widget_class_bind_template_child (widget_class, CareTrainingView, clash_row);

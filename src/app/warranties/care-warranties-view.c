@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "care-history-group.h"
 #include "care-clock.h"
 #include "care-case.h"
 #include "care-editor-dialog.h"
@@ -40,6 +41,7 @@ struct _CareWarrantiesView
   GtkListView         *list_view;
   AdwStatusPage       *empty_page;
   GtkStack            *detail_stack;
+  CareHistoryGroup    *history_group;
   AdwPreferencesGroup *summary_group;
   AdwActionRow        *status_row;
   AdwActionRow        *period_row;
@@ -412,6 +414,8 @@ show_detail (CareWarrantiesView *self, CareRecord *warranty)
   GDate              day;
 
   g_set_object (&self->current, warranty);
+  care_history_group_set_subject (self->history_group, care_view_get_context (CARE_VIEW (self)),
+                                  warranty);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.edit", warranty != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.open-claim", warranty != NULL);
 
@@ -930,6 +934,7 @@ care_warranties_view_class_init (CareWarrantiesViewClass *klass)
                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_property (object_class, PROP_FILTER, properties[PROP_FILTER]);
 
+  g_type_ensure (CARE_TYPE_HISTORY_GROUP);
   gtk_widget_class_set_template_from_resource (
       widget_class, "/io/github/aftercare/Aftercare/warranties/care-warranties-view.ui");
   gtk_widget_class_bind_template_child (widget_class, CareWarrantiesView, lookup_entry);
@@ -948,6 +953,7 @@ care_warranties_view_class_init (CareWarrantiesViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CareWarrantiesView, list_view);
   gtk_widget_class_bind_template_child (widget_class, CareWarrantiesView, empty_page);
   gtk_widget_class_bind_template_child (widget_class, CareWarrantiesView, detail_stack);
+  gtk_widget_class_bind_template_child (widget_class, CareWarrantiesView, history_group);
   gtk_widget_class_bind_template_child (widget_class, CareWarrantiesView, summary_group);
   gtk_widget_class_bind_template_child (widget_class, CareWarrantiesView, status_row);
   gtk_widget_class_bind_template_child (widget_class, CareWarrantiesView, period_row);

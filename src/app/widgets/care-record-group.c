@@ -214,6 +214,19 @@ care_record_group_get_store (CareRecordGroup *self)
 }
 
 /**
+ * care_record_group_refresh:
+ *
+ * Builds the rows again; for a subclass whose rows also depend on
+ * something other than the store (an answer that came in).
+ */
+void
+care_record_group_refresh (CareRecordGroup *self)
+{
+  g_return_if_fail (CARE_IS_RECORD_GROUP (self));
+  rebuild (self);
+}
+
+/**
  * care_record_group_add_row:
  * @row: (transfer floating): a row for the next rebuild to remove
  *

@@ -35,5 +35,6 @@ care_record_group_set_subject (CareRecordGroup *self, CareContext *context, Care
 CareRecord *care_record_group_get_subject (CareRecordGroup *self);
 CareStore  *care_record_group_get_store (CareRecordGroup *self);
 void        care_record_group_add_row (CareRecordGroup *self, GtkWidget *row);
+void        care_record_group_refresh (CareRecordGroup *self);
 
 G_END_DECLS

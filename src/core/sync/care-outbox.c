@@ -141,6 +141,34 @@ care_outbox_list_pending (CareStore *store, guint limit, GError **error)
 }
 
 /**
+ * care_outbox_list_pending_for:
+ *
+ * Returns: (transfer container) (element-type CareMutation): the pending
+ *   mutations of one record, newest first (as a history reads).
+ */
+GPtrArray *
+care_outbox_list_pending_for (CareStore  *store,
+                              const char *entity,
+                              const char *record_id,
+                              GError    **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (CARE_IS_STORE (store), NULL);
+
+  stmt = care_store_prepare (store,
+                             SELECT_MUTATION "WHERE state = 'pending' AND entity = ? "
+                                             "AND record_id = ? ORDER BY mutation_id DESC",
+                             error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, entity, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, record_id, -1, SQLITE_TRANSIENT);
+  return collect (store, stmt, error);
+}
+
+/**
  * care_outbox_list_rejected:
  *
  * Returns: (transfer container) (element-type CareMutation): what the

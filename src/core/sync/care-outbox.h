@@ -41,6 +41,10 @@ void          care_mutation_free (CareMutation *self);
 JsonObject   *care_mutation_to_json (const CareMutation *self);
 
 GPtrArray    *care_outbox_list_pending (CareStore *store, guint limit, GError **error);
+GPtrArray    *care_outbox_list_pending_for (CareStore  *store,
+                                            const char *entity,
+                                            const char *record_id,
+                                            GError    **error);
 GPtrArray    *care_outbox_list_rejected (CareStore *store, GError **error);
 guint         care_outbox_count_rejected (CareStore *store);
 CareMutation *care_outbox_get (CareStore *store, gint64 mutation_id, GError **error);
