@@ -231,6 +231,69 @@ care_view_show_record (CareView *self, const char *id)
 }
 
 /**
+ * care_view_name_row:
+ * @child: the widget a list item factory set as a #GtkListItem's child
+ * @label: what a screen reader says for the row
+ *
+ * Names the row of a list view, the node screen readers walk. GTK 4.8 has
+ * no accessible properties on #GtkListItem; the row widget is @child's
+ * parent once the item is set up, and @child itself before.
+ */
+void
+care_view_name_row (GtkWidget *child, const char *label)
+{
+  GtkWidget *row;
+
+  g_return_if_fail (GTK_IS_WIDGET (child));
+
+  row = gtk_widget_get_parent (child);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row != NULL ? row : child),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label != NULL ? label : "", -1);
+}
+
+/**
+ * care_view_name_drop_down:
+ * @label: what the drop-down chooses, e.g. "Technician"
+ *
+ * Gives the button inside @dropdown the name the drop-down has: GTK 4.8
+ * leaves it unnamed, and screen readers then say "GtkToggleButton".
+ */
+void
+care_view_name_drop_down (GtkDropDown *dropdown, const char *label)
+{
+  g_return_if_fail (GTK_IS_DROP_DOWN (dropdown));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (dropdown)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_TOGGLE_BUTTON (child))
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                      -1);
+}
+
+/**
+ * care_view_show_filter:
+ * @filter: a name the view knows (e.g. "case-age-2")
+ *
+ * Shows the view's list narrowed to exactly the rows a summary elsewhere
+ * counts, for links from those summaries ("win.show-filtered"). A view
+ * that does not know @filter shows its list as it is.
+ */
+void
+care_view_show_filter (CareView *self, const char *filter)
+{
+  CareViewClass *klass;
+
+  g_return_if_fail (CARE_IS_VIEW (self));
+  g_return_if_fail (filter != NULL);
+
+  klass = CARE_VIEW_GET_CLASS (self);
+  if (klass->show_filter != NULL)
+    klass->show_filter (self, filter);
+  else
+    g_warning ("%s has no filter %s", G_OBJECT_TYPE_NAME (self), filter);
+}
+
+/**
  * care_view_new_header_button:
  * @label: what a screen reader says, e.g. "New Warranty"
  * @tooltip: the tooltip, with the shortcut, e.g. "New Warranty (Ctrl+N)"

@@ -15,7 +15,9 @@
 #include "care-clock.h"
 #include "care-appointments-view.h"
 #include "care-clash-banner.h"
+#include "care-dashboard-stats.h"
 #include "care-editor-dialog.h"
+#include "care-filter-bar.h"
 #include "care-follow-up-hook.h"
 #include "care-format.h"
 #include "care-ics-export.h"
@@ -60,7 +62,11 @@ struct _CareAppointmentsView
   AdwActionRow    *visit_report_row;
   CareSurveyGroup *survey_group;
 
+  /* Borrowed references */
+  CareFilterBar *filter_bar;
+
   /* Owned references */
+  CareQuery          *narrowed; /* what a summary linked to, instead of a day or week */
   CareRecordList     *records;
   GtkSingleSelection *selection;
   GtkStringList      *technician_names;
@@ -198,6 +204,14 @@ reload (CareAppointmentsView *self)
   g_autofree char *from_utc = NULL;
   g_autofree char *to_utc = NULL;
   const char      *technician = selected_technician (self);
+
+  if (self->narrowed != NULL)
+    {
+      care_record_list_set_query (self->records, self->narrowed);
+      gtk_label_set_text (self->range_label, care_filter_bar_get_title (self->filter_bar));
+      update_empty_state (self);
+      return;
+    }
 
   get_range (self, &from, &to);
   from_utc = utc_string (from);
@@ -386,6 +400,14 @@ show_detail (CareAppointmentsView *self, CareRecord *record)
   gtk_stack_set_visible_child_name (self->detail_stack, "detail");
 }
 
+/* The agenda by day or week again, after a list a summary linked to. */
+static void
+drop_narrowing (CareAppointmentsView *self)
+{
+  g_clear_pointer (&self->narrowed, care_query_unref);
+  care_filter_bar_set_title (self->filter_bar, NULL);
+}
+
 /* Shows the day of @record and selects it in the agenda. */
 static void
 reveal_record (CareAppointmentsView *self, CareRecord *record)
@@ -394,6 +416,7 @@ reveal_record (CareAppointmentsView *self, CareRecord *record)
   const char *technician = selected_technician (self);
   int         position;
 
+  drop_narrowing (self);
   if (start != NULL)
     {
       g_clear_pointer (&self->day, g_date_time_unref);
@@ -746,6 +769,7 @@ ask_outcome (CareAppointmentsView *self, const char *status)
 static void
 range_toggled_cb (GtkToggleButton *button, CareAppointmentsView *self)
 {
+  drop_narrowing (self);
   reload (self);
 }
 
@@ -753,7 +777,17 @@ static void
 technician_selected_cb (GtkDropDown *dropdown, GParamSpec *pspec, CareAppointmentsView *self)
 {
   if (!self->filling_technicians)
-    reload (self);
+    {
+      drop_narrowing (self);
+      reload (self);
+    }
+}
+
+static void
+filter_bar_closed_cb (CareAppointmentsView *self)
+{
+  drop_narrowing (self);
+  reload (self);
 }
 
 static void
@@ -846,7 +880,7 @@ bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareAppointme
   GtkWidget       *address = gtk_widget_get_next_sibling (title);
   GtkWidget       *technician = gtk_widget_get_next_sibling (address);
   GtkWidget       *status = gtk_widget_get_next_sibling (text);
-  g_autofree char *range = format_time_range (record, week_mode (self));
+  g_autofree char *range = format_time_range (record, week_mode (self) || self->narrowed != NULL);
   g_autofree char *kind = care_format_record_field (record, "kind");
   g_autofree char *customer =
       care_format_record_reference (get_store (self), record, "customer_id");
@@ -865,6 +899,11 @@ bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareAppointme
   gtk_widget_set_visible (address, addr != NULL);
   gtk_label_set_text (GTK_LABEL (technician), tech != NULL ? tech : _ ("No technician assigned"));
   gtk_label_set_text (GTK_LABEL (status), status_text);
+  {
+    /* TRANSLATORS: an agenda entry as a screen reader says it: time, kind · customer, status */
+    g_autofree char *a11y = g_strdup_printf (_ ("%s, %s, %s"), range, heading, status_text);
+    care_view_name_row (box, a11y);
+  }
 
   gtk_widget_remove_css_class (status, "success");
   gtk_widget_remove_css_class (status, "error");
@@ -894,8 +933,14 @@ bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareAppointme
 static void
 shift_range (CareAppointmentsView *self, int direction)
 {
-  GDateTime *day = g_date_time_add_days (self->day, direction * (week_mode (self) ? 7 : 1));
+  GDateTime *day = NULL;
 
+  /* From a narrowed list, Previous and Next move from the day it left. */
+  if (self->narrowed == NULL)
+    day = g_date_time_add_days (self->day, direction * (week_mode (self) ? 7 : 1));
+  else
+    day = g_date_time_ref (self->day);
+  drop_narrowing (self);
   g_date_time_unref (self->day);
   self->day = day;
   reload (self);
@@ -919,6 +964,7 @@ view_today_cb (GtkWidget *widget, const char *action, GVariant *param)
   CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (widget);
   g_autoptr (GDateTime) now = care_clock_now_local ();
 
+  drop_narrowing (self);
   g_clear_pointer (&self->day, g_date_time_unref);
   self->day = local_midnight (now);
   reload (self);
@@ -1053,6 +1099,44 @@ show_record (CareView *view, const char *id)
   reveal_record (self, record);
 }
 
+/* Exactly the appointments a section of the Today page counts: today's
+ * (the signed-in technician's, as there) or the overdue follow-up calls. */
+static void
+show_filter (CareView *view, const char *filter)
+{
+  CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (view);
+  g_autoptr (GDateTime) now = care_clock_now_local ();
+  g_autoptr (CareDashboardStats) stats = care_dashboard_stats_new (get_store (self), now);
+  g_autoptr (CareQuery) query = NULL;
+  const char *title;
+
+  if (g_str_equal (filter, "today"))
+    {
+      g_autofree char *staff_id = care_account_dup_staff_id (
+          care_context_get_account (care_view_get_context (CARE_VIEW (self))));
+
+      query = care_dashboard_stats_appointments_today_query (stats, staff_id);
+      title = staff_id != NULL ? _ ("My Appointments Today") : _ ("Appointments Today");
+    }
+  else if (g_str_equal (filter, "overdue-follow-ups"))
+    {
+      query = care_dashboard_stats_overdue_follow_ups_query (stats);
+      title = _ ("Overdue Follow-up Calls");
+    }
+  else
+    {
+      g_warning ("No appointment filter %s", filter);
+      return;
+    }
+
+  g_clear_pointer (&self->narrowed, care_query_unref);
+  self->narrowed = g_steal_pointer (&query);
+  care_filter_bar_set_title (self->filter_bar, title);
+  reload (self);
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
 /* GObject */
 
 static void
@@ -1093,6 +1177,7 @@ care_appointments_view_dispose (GObject *object)
   g_clear_object (&self->current);
   g_clear_pointer (&self->technician_ids, g_ptr_array_unref);
   g_clear_pointer (&self->day, g_date_time_unref);
+  g_clear_pointer (&self->narrowed, care_query_unref);
 
   G_OBJECT_CLASS (care_appointments_view_parent_class)->dispose (object);
 }
@@ -1108,6 +1193,7 @@ care_appointments_view_class_init (CareAppointmentsViewClass *klass)
   object_class->dispose = care_appointments_view_dispose;
 
   view_class->get_header_start = get_header_start;
+  view_class->show_filter = show_filter;
   view_class->show_record = show_record;
   care_view_class_set_entity (view_class, "appointment");
 
@@ -1174,4 +1260,13 @@ care_appointments_view_init (CareAppointmentsView *self)
   self->new_button =
       care_view_new_header_button (CARE_VIEW (self), "list-add-symbolic", _ ("New Appointment"),
                                    _ ("New Appointment (Ctrl+N)"), "view.new");
+
+  care_view_name_drop_down (self->technician_dropdown, _ ("Technician"));
+
+  self->filter_bar = CARE_FILTER_BAR (care_filter_bar_new ());
+  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->list_stack))),
+                              GTK_WIDGET (self->filter_bar),
+                              gtk_widget_get_prev_sibling (GTK_WIDGET (self->list_stack)));
+  g_signal_connect_object (self->filter_bar, "closed", G_CALLBACK (filter_bar_closed_cb), self,
+                           G_CONNECT_SWAPPED);
 }

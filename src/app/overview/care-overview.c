@@ -132,6 +132,13 @@ section_add_row (Section *section, const char *title, const char *subtitle)
   return row;
 }
 
+/* A row that opens something shows it. */
+static void
+add_chevron (AdwActionRow *row)
+{
+  adw_action_row_add_suffix (row, gtk_image_new_from_icon_name ("go-next-symbolic"));
+}
+
 static void
 record_row_activated_cb (AdwActionRow *row, CareOverview *self)
 {
@@ -152,17 +159,17 @@ section_add_record (CareOverview *self,
   GtkWidget *row = section_add_row (section, title, subtitle);
 
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                             gtk_image_new_from_icon_name ("go-next-symbolic"));
+  add_chevron (ADW_ACTION_ROW (row));
   g_object_set_data_full (G_OBJECT (row), "entity",
                           g_strdup (care_record_get_entity (record)->name), g_free);
   g_object_set_data_full (G_OBJECT (row), "id", g_strdup (care_record_get_id (record)), g_free);
   g_signal_connect_object (row, "activated", G_CALLBACK (record_row_activated_cb), self, 0);
 }
 
-/* The end of a long list: how many more, and the view that has them all. */
+/* The end of a long list: how many more, and a link to the list of all of
+ * them (@filter of @view, exactly the rows the section counts). */
 static void
-section_add_more (Section *section, guint shown, guint total, const char *view)
+section_add_more (Section *section, guint shown, guint total, const char *view, const char *filter)
 {
   g_autofree char *title = NULL;
   GtkWidget       *row;
@@ -173,10 +180,9 @@ section_add_more (Section *section, guint shown, guint total, const char *view)
   title = g_strdup_printf (ngettext ("%'u more", "%'u more", total - shown), total - shown);
   row = section_add_row (section, title, NULL);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", view);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.open-view");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                             gtk_image_new_from_icon_name ("go-next-symbolic"));
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "(ss)", view, filter);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.show-filtered");
+  add_chevron (ADW_ACTION_ROW (row));
 }
 
 static void
@@ -249,7 +255,8 @@ fill_appointments (CareOverview *self, CareDashboardStats *stats)
 
   if (total == 0)
     section_add_empty (&self->appointments, _ ("No appointments today"));
-  section_add_more (&self->appointments, rows != NULL ? rows->len : 0, total, "appointments");
+  section_add_more (&self->appointments, rows != NULL ? rows->len : 0, total, "appointments",
+                    "today");
 }
 
 static void
@@ -277,7 +284,8 @@ fill_follow_ups (CareOverview *self, CareDashboardStats *stats)
 
   if (total == 0)
     section_add_empty (&self->follow_ups, _ ("No overdue calls"));
-  section_add_more (&self->follow_ups, rows != NULL ? rows->len : 0, total, "appointments");
+  section_add_more (&self->follow_ups, rows != NULL ? rows->len : 0, total, "appointments",
+                    "overdue-follow-ups");
 }
 
 static void
@@ -329,7 +337,8 @@ fill_warranties (CareOverview *self, CareDashboardStats *stats)
 
   if (total == 0)
     section_add_empty (&self->warranties, _ ("No warranties expiring"));
-  section_add_more (&self->warranties, rows != NULL ? rows->len : 0, total, "warranties");
+  section_add_more (&self->warranties, rows != NULL ? rows->len : 0, total, "warranties",
+                    "expiring");
 }
 
 /* Charts */
@@ -705,6 +714,15 @@ care_overview_init (CareOverview *self)
   section_init (&self->appointments, self->appointments_group);
   section_init (&self->follow_ups, self->follow_ups_group);
   section_init (&self->warranties, self->warranties_group);
+  /* The count before the chevron. */
+  set_count (self->age_day_row, 0);
+  set_count (self->age_week_row, 0);
+  set_count (self->age_month_row, 0);
+  set_count (self->age_older_row, 0);
+  add_chevron (self->age_day_row);
+  add_chevron (self->age_week_row);
+  add_chevron (self->age_month_row);
+  add_chevron (self->age_older_row);
 
   self->cases_chart = add_chart (self, CARE_CHART_BARS, _ ("Cases Opened and Resolved per Week"));
   self->satisfaction_chart =

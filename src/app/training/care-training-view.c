@@ -756,6 +756,12 @@ bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareTrainingV
   gtk_label_set_text (GTK_LABEL (title), course != NULL ? course : "");
   gtk_label_set_text (GTK_LABEL (when), time);
   gtk_label_set_text (GTK_LABEL (where), place);
+  {
+    /* TRANSLATORS: a training session as a screen reader says it: course, when, trainer · place */
+    g_autofree char *a11y =
+        g_strdup_printf (_ ("%s, %s, %s"), course != NULL ? course : "", time, place);
+    care_view_name_row (box, a11y);
+  }
 
   if (care_training_count_seats (get_store (self), care_record_get_id (session), &count, &error))
     {
@@ -989,6 +995,7 @@ static void
 care_training_view_init (CareTrainingView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  care_view_name_drop_down (self->course_dropdown, _ ("Course"));
 
   self->course_names = gtk_string_list_new (NULL);
   self->course_ids = g_ptr_array_new_with_free_func (g_free);

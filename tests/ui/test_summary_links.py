@@ -1,0 +1,179 @@
+"""Every summary is a link to exactly what it summarises: a count on the
+Today page opens a list with that many rows, "N more" opens a list where
+the rest are; on a customer's page, product, case, appointment, training
+and timeline rows open what they show, and show that they do."""
+
+import os
+import sqlite3
+import tempfile
+
+# A fixed instant unless the suite gives one (the New Year in Sofia run).
+os.environ.setdefault("AFTERCARE_NOW", "2026-12-03T10:30:00Z")
+
+import careui  # noqa: E402
+from test_customers import dialog, no_dialog  # noqa: E402
+from test_dashboard import click_row, expected, group_node, row_count, start_demo  # noqa: E402
+
+SHOTS = os.environ.get("MESON_BUILD_ROOT", tempfile.gettempdir())
+AGES = ("Opened less than a day ago", "Open for 1 to 7 days", "Open for 8 to 30 days",
+        "Open for more than 30 days")
+
+
+def cases_label(n):
+    return f"{n:,} case" if n == 1 else f"{n:,} cases"
+
+
+def rows_of(w, title):
+    group = group_node(w, title)
+    return careui.find_all(group, role_name="list item", showing_only=False)
+
+
+def has_chevron(row):
+    """A row that opens something shows it: a "go next" arrow at its end."""
+    return any(careui.role(n) == "image" for n in careui.walk(row, showing_only=False))
+
+
+def query(db_path, sql, args=()):
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
+        return db.execute(sql, args).fetchall()
+
+
+def check_case_ages(app, want):
+    """Each age row opens the open cases of that age: as many as it says."""
+    w = app.window
+    open_total = sum(want["ages"])
+    for title, n in zip(AGES, want["ages"]):
+        if n == 0:
+            continue
+        careui.show_view(app, "Today", "Open Service Cases by Age")
+        careui.wait_for(lambda: row_count(w, title) == n, f"{title} to count {n}")
+        row = careui.find(w, role_name="list item", name_is=title)
+        assert has_chevron(row), f"the row {title!r} shows no arrow"
+        click_row(app, row)
+        careui.wait_for_no_text(w, "Open Service Cases by Age")
+        # The list says what it is narrowed to, and counts what the row counted.
+        careui.wait_for_text(w, cases_label(n))
+        careui.find(w, role_name="label", name_is=title)
+        if title == "Open for 8 to 30 days":
+            careui.screenshot(os.path.join(SHOTS, "summary-links-cases.png"), app.proc.pid)
+        # Show All gives the whole list back.
+        careui.click(w, role_name="push button", name_is="Show All")
+        careui.wait_for_text(w, cases_label(open_total))
+
+
+def check_overdue_calls(app, want, db_path):
+    """"N more" overdue calls opens a list where those calls are."""
+    w = app.window
+    n = want["follow_ups"]
+    assert n > 8, f"the demo data has only {n} overdue follow-up calls"
+    careui.show_view(app, "Today", "Open Service Cases by Age")
+    rows = rows_of(w, "Overdue Follow-up Calls")
+    more = rows[-1]
+    assert careui.name(more) == f"{n - 8} more", careui.name(more)
+    assert has_chevron(more)
+    # The first call the Today page leaves out.
+    ninth = query(db_path, "SELECT c.name FROM appointment a JOIN customer c ON c.id = a.customer_id "
+                           "WHERE a.sync_state != 3 AND a.kind = 'follow_up_call' AND a.status = 'planned' "
+                           "AND a.start_at < ?1 AND a.end_at <= ?1 ORDER BY a.start_at, a.seq LIMIT 1 OFFSET 8",
+                  (careui.iso(careui.now_utc()),))[0][0]
+    click_row(app, more)
+    careui.wait_for_no_text(w, "Open Service Cases by Age")
+    careui.wait_for(lambda: careui.find_all(w, role_name="label", name_is="Overdue Follow-up Calls"),
+                    "the agenda narrowed to the overdue calls")
+    careui.wait_for(lambda: careui.find_all(w, role_name="label", name_is=f"Follow-up call · {ninth}"),
+                    f"the overdue call to {ninth} in the list")
+    careui.screenshot(os.path.join(SHOTS, "summary-links-calls.png"), app.proc.pid)
+    # Today goes back to the agenda of the day.
+    careui.press("alt+Home")
+    careui.wait_for_text(w, careui.day_heading(careui.today()))
+    careui.wait_for(lambda: not careui.find_all(w, role_name="push button", name_is="Show All"),
+                    "the narrowing to end")
+
+
+def test_today_counts_open_their_lists():
+    data = tempfile.mkdtemp(prefix="aftercare-ui-")
+    app = start_demo(data)
+    try:
+        want = expected(os.path.join(data, "demo.db"))
+        check_case_ages(app, want)
+        check_overdue_calls(app, want, os.path.join(data, "demo.db"))
+    finally:
+        app.stop()
+
+
+def linked_customer(db_path):
+    """A customer with a product, an open case, an appointment and a call."""
+    return query(db_path, """
+        SELECT c.id, c.name FROM customer c WHERE c.sync_state != 3
+          AND EXISTS (SELECT 1 FROM product p WHERE p.customer_id = c.id)
+          AND EXISTS (SELECT 1 FROM service_case s WHERE s.customer_id = c.id
+                      AND s.status IN ('open', 'in_progress', 'waiting'))
+          AND EXISTS (SELECT 1 FROM appointment a WHERE a.customer_id = c.id)
+          AND EXISTS (SELECT 1 FROM call_log l WHERE l.customer_id = c.id)
+        ORDER BY c.seq LIMIT 1""")[0]
+
+
+def open_customer(app, cid):
+    """Opens the customer as a link from elsewhere does."""
+    careui.show_view(app, "Customers", "Customers")
+    # The search finds by name; several customers may share one: the id decides.
+    name = query(os.path.join(app.data_dir, "demo.db"), "SELECT name FROM customer WHERE id = ?", (cid,))[0][0]
+    careui.press("ctrl+f")
+    careui.type_keys(name)
+    careui.press("Return")
+    careui.wait_for(lambda: careui.find_all(app.window, role_name="label", name_is=name), "the customer page")
+
+
+def detail_row(w, title):
+    def found():
+        for n in careui.find_all(w, role_name="list item", name_is=title, showing_only=False):
+            if has_chevron(n):
+                return n
+        return None
+    return careui.wait_for(found, f"a row {title!r} with an arrow")
+
+
+def test_customer_rows_open_what_they_show():
+    data = tempfile.mkdtemp(prefix="aftercare-ui-")
+    app = start_demo(data)
+    db_path = os.path.join(data, "demo.db")
+    try:
+        w = app.window
+        cid, name = linked_customer(db_path)
+        product = query(db_path, "SELECT name, serial FROM product WHERE customer_id = ? ORDER BY seq LIMIT 1",
+                        (cid,))[0]
+        case = query(db_path, "SELECT subject FROM service_case WHERE customer_id = ? "
+                              "AND status IN ('open', 'in_progress', 'waiting') ORDER BY opened_at DESC LIMIT 1",
+                     (cid,))[0][0]
+        call = query(db_path, "SELECT subject FROM call_log WHERE customer_id = ? ORDER BY called_at DESC LIMIT 1",
+                     (cid,))[0][0]
+
+        open_customer(app, cid)
+        # The product opens in its editor, with its serial.
+        row = detail_row(w, product[0])
+        click_row(app, row)
+        editor = dialog(app, f"Product: {product[0]}")
+        careui.wait_for(lambda: any(careui.text_of(n) == product[1] for n in careui.walk(editor)),
+                        "the product's serial in its editor")
+        careui.screenshot(os.path.join(SHOTS, "summary-links-product.png"), app.proc.pid)
+        careui.press("Escape")
+        no_dialog(app, f"Product: {product[0]}")
+
+        # The open case opens in the Service Cases view.
+        click_row(app, detail_row(w, case))
+        careui.wait_for(lambda: careui.find_all(w, role_name="label", name_is="Service Cases"),
+                        "the Service Cases view")
+        careui.wait_for_text(w, case)
+
+        # The call in the timeline opens in its editor.
+        open_customer(app, cid)
+        click_row(app, detail_row(w, call))
+        dialog(app, f"Call: {call}")
+        careui.press("Escape")
+        no_dialog(app, f"Call: {call}")
+    finally:
+        app.stop()
+
+
+if __name__ == "__main__":
+    careui.main([test_today_counts_open_their_lists, test_customer_rows_open_what_they_show])
