@@ -437,7 +437,7 @@ static const CareField maintenance_visit_fields[] = {
 
 /* Return merchandise authorisation */
 static const char *const rma_outcomes[] = { "repair", "replace", "refund", NULL };
-static const char *const rma_outcome_labels[] = { N_ ("Repair"), N_ ("Replace"), N_ ("Refund"),
+static const char *const rma_outcome_labels[] = { N_ ("Repair"), N_ ("Exchange"), N_ ("Refund"),
                                                   NULL };
 static const char *const rma_statuses[] = { "requested", "received", "in_progress",
                                             "completed", "rejected", NULL };

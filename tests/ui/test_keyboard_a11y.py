@@ -23,9 +23,13 @@ def focused(w):
     return None
 
 
+CONTROLS = ("push button", "toggle button", "combo box", "list item", "menu button", "check box", "text")
+
+
 def class_named(w):
-    """Nodes a screen reader would announce by their GTK class name."""
-    return [f"{careui.role(n)} {careui.name(n)!r}" for n in careui.walk(w) if careui.name(n).startswith("Gtk")]
+    """Controls a screen reader would announce by their GTK class name."""
+    return [f"{careui.role(n)} {careui.name(n)!r}" for n in careui.walk(w)
+            if careui.role(n) in CONTROLS and careui.name(n).startswith("Gtk")]
 
 
 def unnamed_rows(w):

@@ -33,6 +33,14 @@ def has_chevron(row):
     return any(careui.role(n) == "image" for n in careui.walk(row, showing_only=False))
 
 
+def show_all_buttons(w):
+    return [n for n in careui.find_all(w, role_name="push button") if careui.name(n).startswith("Show All")]
+
+
+def show_all_button(w):
+    return careui.wait_for(lambda: (show_all_buttons(w) or [None])[0], "the Show All button")
+
+
 def query(db_path, sql, args=()):
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
         return db.execute(sql, args).fetchall()
@@ -57,7 +65,7 @@ def check_case_ages(app, want):
         if title == "Open for 8 to 30 days":
             careui.screenshot(os.path.join(SHOTS, "summary-links-cases.png"), app.proc.pid)
         # Show All gives the whole list back.
-        careui.click(w, role_name="push button", name_is="Show All")
+        careui.activate(show_all_button(w))
         careui.wait_for_text(w, cases_label(open_total))
 
 
@@ -86,8 +94,7 @@ def check_overdue_calls(app, want, db_path):
     # Today goes back to the agenda of the day.
     careui.press("alt+Home")
     careui.wait_for_text(w, careui.day_heading(careui.today()))
-    careui.wait_for(lambda: not careui.find_all(w, role_name="push button", name_is="Show All"),
-                    "the narrowing to end")
+    careui.wait_for(lambda: not show_all_buttons(w), "the narrowing to end")
 
 
 def test_today_counts_open_their_lists():

@@ -200,7 +200,7 @@ build_header (CareCustomerDetail *self)
   set_info_row (self->phone_row, phone);
   set_info_row (self->address_row, address);
   set_info_row (self->tax_number_row, care_record_get_string (c, "tax_number"));
-  set_info_row (self->language_row, care_record_get_string (c, "language"));
+  set_info_row (self->language_row, care_format_language (care_record_get_string (c, "language")));
   set_info_row (self->notes_row, care_record_get_string (c, "notes"));
 
   /* The row's name says what activating it does. */

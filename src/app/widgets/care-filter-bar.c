@@ -73,6 +73,9 @@ care_filter_bar_init (CareFilterBar *self)
   gtk_widget_add_css_class (label, "heading");
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (button, "flat");
+  /* GTK 4.8 names a button by its label with the underline otherwise. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("Show All"), -1);
   g_signal_connect_object (button, "clicked", G_CALLBACK (close_clicked_cb), self, 0);
 
   gtk_box_append (GTK_BOX (box), icon);
