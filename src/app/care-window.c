@@ -284,6 +284,20 @@ win_open_view_cb (GtkWidget *widget, const char *action, GVariant *param)
     open_view (CARE_WINDOW (widget), name);
 }
 
+/* By name: the view, and its "New" form, for "Add a Customer" on the
+ * welcome page. */
+static void
+win_new_in_view_cb (GtkWidget *widget, const char *action, GVariant *param)
+{
+  CareWindow *self = CARE_WINDOW (widget);
+  const char *name = g_variant_get_string (param, NULL);
+
+  if (view_info (name) == NULL || get_view (self, name) == NULL)
+    return;
+  open_view (self, name);
+  forward_to_view (self, "view.new");
+}
+
 /* (view, filter): for links from a summary to the list of what it counts. */
 static void
 win_show_filtered_cb (GtkWidget *widget, const char *action, GVariant *param)
@@ -403,6 +417,7 @@ care_window_class_init (CareWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-view", "u", win_show_view_cb);
   gtk_widget_class_install_action (widget_class, "win.open-view", "s", win_open_view_cb);
   gtk_widget_class_install_action (widget_class, "win.show-record", "(ss)", win_show_record_cb);
+  gtk_widget_class_install_action (widget_class, "win.new-in-view", "s", win_new_in_view_cb);
   gtk_widget_class_install_action (widget_class, "win.show-filtered", "(ss)", win_show_filtered_cb);
   gtk_widget_class_install_action (widget_class, "win.load-demo", NULL, win_load_demo_cb);
 

@@ -287,6 +287,8 @@ static const CareField appointment_fields[] = {
    * follow-up idempotent (care-follow-up.c). A reference to its own entity
    * keeps the parents-first order. */
   REF ("follow_up_of", N_ ("Follow-up of"), FALSE, "appointment", FALSE),
+  /* Whom to ask for on the day: the customer's primary contact by default. */
+  REF ("contact_id", N_ ("Contact"), FALSE, "contact", FALSE),
 };
 
 /* Staff: agents, trainers, technicians */

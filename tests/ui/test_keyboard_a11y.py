@@ -81,5 +81,30 @@ def test_keyboard_and_names():
         app.stop()
 
 
+def test_sign_in_errors_say_what_to_do():
+    """A server that cannot be found or does not answer is named, in words,
+    and the typed password stays for the next try."""
+    from test_customers import dialog, field, texts, type_into
+    from test_sync import free_port, open_page, press_button, type_secret
+
+    with careui.App() as app:
+        careui.wait_for_text(app.window, "Welcome to Aftercare")
+        careui.press("ctrl+comma")
+        prefs = dialog(app, "Preferences")
+        open_page(prefs, "Server")
+        careui.wait_for(lambda: "Sign In to a Server" in texts(prefs), "the server page")
+        for url, said in ((f"http://127.0.0.1:{free_port()}", "The server “127.0.0.1” does not answer"),
+                          ("http://no-such-host.invalid", "The server “no-such-host.invalid” could not be found")):
+            type_into(prefs, "Server Address", url)
+            type_into(prefs, "User Name", "ana")
+            type_secret(prefs, "Password", "s3cret-pass")
+            press_button(prefs, "Sign In")
+            careui.wait_for(lambda: said in texts(prefs), f"{said!r}", timeout=40)
+            assert "Error resolving" not in texts(prefs) and "Error connecting" not in texts(prefs), texts(prefs)
+            password = field(prefs, "Password")
+            assert Atspi.Text.get_character_count(password) == len("s3cret-pass"), \
+                Atspi.Text.get_character_count(password)
+
+
 if __name__ == "__main__":
-    careui.main([test_keyboard_and_names])
+    careui.main([test_keyboard_and_names, test_sign_in_errors_say_what_to_do])

@@ -3,9 +3,11 @@ Today page opens a list with that many rows, "N more" opens a list where
 the rest are; on a customer's page, product, case, appointment, training
 and timeline rows open what they show, and show that they do."""
 
+import datetime
 import os
 import sqlite3
 import tempfile
+import uuid
 
 # A fixed instant unless the suite gives one (the New Year in Sofia run).
 os.environ.setdefault("AFTERCARE_NOW", "2026-12-03T10:30:00Z")
@@ -69,11 +71,31 @@ def check_case_ages(app, want):
         careui.wait_for_text(w, cases_label(open_total))
 
 
+def add_overdue_calls(db_path, n):
+    """@n more overdue follow-up calls, to customers who have none, so the
+    Today page lists eight and links to the rest."""
+    now = careui.now_utc()
+    with sqlite3.connect(db_path) as db:
+        cols = [r[1] for r in db.execute("PRAGMA table_info(appointment)") if r[1] not in ("seq", "id")]
+        template = db.execute("SELECT id FROM appointment WHERE kind = 'follow_up_call' LIMIT 1").fetchone()[0]
+        customers = [r[0] for r in db.execute(
+            "SELECT id FROM customer WHERE id NOT IN (SELECT customer_id FROM appointment "
+            "WHERE kind = 'follow_up_call') ORDER BY seq LIMIT ?", (n,))]
+        for i, customer in enumerate(customers):
+            start = now - datetime.timedelta(days=3, hours=i)
+            values = {"customer_id": customer, "status": "planned", "start_at": careui.iso(start),
+                      "end_at": careui.iso(start + datetime.timedelta(minutes=15)), "follow_up_of": None}
+            select = ", ".join("?" if c in values else c for c in cols)
+            args = [values[c] for c in cols if c in values]
+            db.execute(f"INSERT INTO appointment (id, {', '.join(cols)}) SELECT ?, {select} FROM appointment "
+                       "WHERE id = ?", [str(uuid.uuid4()), *args, template])
+
+
 def check_overdue_calls(app, want, db_path):
     """"N more" overdue calls opens a list where those calls are."""
     w = app.window
     n = want["follow_ups"]
-    assert n > 8, f"the demo data has only {n} overdue follow-up calls"
+    assert n > 8, f"only {n} overdue follow-up calls"
     careui.show_view(app, "Today", "Open Service Cases by Age")
     rows = rows_of(w, "Overdue Follow-up Calls")
     more = rows[-1]
@@ -99,11 +121,19 @@ def check_overdue_calls(app, want, db_path):
 
 def test_today_counts_open_their_lists():
     data = tempfile.mkdtemp(prefix="aftercare-ui-")
+    db_path = os.path.join(data, "demo.db")
     app = start_demo(data)
     try:
-        want = expected(os.path.join(data, "demo.db"))
+        want = expected(db_path)
         check_case_ages(app, want)
-        check_overdue_calls(app, want, os.path.join(data, "demo.db"))
+    finally:
+        app.stop()
+
+    add_overdue_calls(db_path, 6)
+    app = careui.App("--demo", "--demo-size", "300", data_dir=data).start()
+    try:
+        careui.wait_for_text(app.window, "Open Service Cases by Age", timeout=60)
+        check_overdue_calls(app, expected(db_path), db_path)
     finally:
         app.stop()
 

@@ -343,7 +343,23 @@ show_detail (CareAppointmentsView *self, CareRecord *record)
 
   set_row (self->when_row, when);
   set_row (self->status_row, status);
-  set_row (self->customer_row, customer);
+  {
+    g_autoptr (CareRecord) contact =
+        care_format_load_reference (get_store (self), record, "contact_id");
+    const char      *phone = contact != NULL ? care_record_get_string (contact, "phone") : NULL;
+    g_autofree char *who = NULL;
+
+    /* Whom to ask for, and how to reach them, beside the customer. */
+    if (contact != NULL)
+      {
+        g_autofree char *person =
+            phone != NULL ? g_strdup_printf ("%s, %s", care_record_get_title (contact), phone)
+                          : g_strdup (care_record_get_title (contact));
+        /* TRANSLATORS: an appointment's customer and the contact to ask for: "Padaria Lda · contact: Ana Costa, +351 …" */
+        who = g_strdup_printf (_ ("%s · contact: %s"), customer != NULL ? customer : "", person);
+      }
+    set_row (self->customer_row, who != NULL ? who : customer);
+  }
   set_row (self->address_row, care_record_get_string (record, "address"));
   set_row (self->technician_row, technician != NULL ? technician : _ ("Not assigned"));
   set_row (self->product_row, product);
@@ -464,6 +480,7 @@ restrict_to_customer (CareRecordEditor *editor, GParamSpec *pspec, gpointer user
   const char *shown = g_object_get_data (G_OBJECT (editor), "restricted-to");
   g_autoptr (CareQuery) products = care_query_new (care_schema_entity (CARE_ENTITY_PRODUCT));
   g_autoptr (CareQuery) cases = care_query_new (care_schema_entity (CARE_ENTITY_SERVICE_CASE));
+  g_autoptr (CareQuery) contacts = care_query_new (care_schema_entity (CARE_ENTITY_CONTACT));
 
   if (g_strcmp0 (customer, shown) == 0)
     return;
@@ -473,15 +490,32 @@ restrict_to_customer (CareRecordEditor *editor, GParamSpec *pspec, gpointer user
     {
       care_query_add_string (products, "customer_id", CARE_QUERY_EQ, customer);
       care_query_add_string (cases, "customer_id", CARE_QUERY_EQ, customer);
+      care_query_add_string (contacts, "customer_id", CARE_QUERY_EQ, customer);
     }
   care_record_editor_set_ref_query (editor, "product_id", products);
   care_record_editor_set_ref_query (editor, "case_id", cases);
+  care_record_editor_set_ref_query (editor, "contact_id", contacts);
+}
+
+/* The customer's primary contact, else their first, or NULL. */
+static char *
+primary_contact_id (CareAppointmentsView *self, const char *customer_id)
+{
+  g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_CONTACT));
+  g_autoptr (GPtrArray) contacts = NULL;
+
+  care_query_add_string (q, "customer_id", CARE_QUERY_EQ, customer_id);
+  care_query_set_order (q, "is_primary", TRUE);
+  contacts = care_store_find (get_store (self), q, 0, 1, NULL, NULL);
+  return contacts != NULL && contacts->len > 0
+             ? g_strdup (care_record_get_id (g_ptr_array_index (contacts, 0)))
+             : NULL;
 }
 
 /* What a new booking takes from the form as the user fills it: a new
  * kind sets the end by its usual length (until the user sets the end
- * themselves), and a chosen customer gives their address (until the user
- * types one). */
+ * themselves), and a chosen customer gives their address and primary
+ * contact (until the user chooses others). */
 static void
 fill_new_booking (CareRecordEditor *editor, GParamSpec *pspec, CareAppointmentsView *self)
 {
@@ -514,6 +548,14 @@ fill_new_booking (CareRecordEditor *editor, GParamSpec *pspec, CareAppointmentsV
       const char *address;
 
       g_object_set_data_full (G_OBJECT (editor), "filled-customer", g_strdup (customer), g_free);
+      if (customer != NULL && !care_record_editor_is_touched (editor, "contact_id"))
+        {
+          g_autofree char *contact = primary_contact_id (self, customer);
+
+          if (g_strcmp0 (contact, care_record_get_string (record, "contact_id")) != 0)
+            care_record_editor_set_value (editor, "contact_id",
+                                          contact != NULL ? g_variant_new_string (contact) : NULL);
+        }
       if (customer == NULL || care_record_editor_is_touched (editor, "address"))
         return;
       chosen = care_store_load (get_store (self), care_schema_entity (CARE_ENTITY_CUSTOMER),
@@ -529,15 +571,15 @@ static void
 open_editor (CareAppointmentsView *self, CareRecord *record, const char *title, gboolean is_new)
 {
   static const char *const new_fields[] = {
-    "kind",   "customer_id", "product_id", "technician_id", "start_at",
-    "end_at", "address",     "case_id",    "notes",         NULL
+    "kind",    "customer_id", "contact_id", "product_id", "technician_id", "start_at", "end_at",
+    "address", "case_id",     "notes",      NULL
   };
-  static const char *const edit_fields[] = { "kind",          "customer_id", "product_id",
-                                             "technician_id", "start_at",    "end_at",
-                                             "status",        "address",     "case_id",
-                                             "notes",         "work_notes",  NULL };
-  GtkRoot                 *root = gtk_widget_get_root (GTK_WIDGET (self));
-  CareEditorDialog        *dialog =
+  static const char *const edit_fields[] = {
+    "kind",   "customer_id", "contact_id", "product_id", "technician_id", "start_at", "end_at",
+    "status", "address",     "case_id",    "notes",      "work_notes",    NULL
+  };
+  GtkRoot          *root = gtk_widget_get_root (GTK_WIDGET (self));
+  CareEditorDialog *dialog =
       care_editor_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, get_store (self),
                               record, is_new ? new_fields : edit_fields, title);
   g_autoptr (CareQuery) technicians = care_query_new (care_schema_entity (CARE_ENTITY_STAFF));

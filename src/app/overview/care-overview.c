@@ -34,6 +34,7 @@ struct _CareOverview
 
   /* Template widgets */
   GtkStack            *stack;
+  GtkWidget           *company_button;
   AdwPreferencesGroup *appointments_group;
   AdwPreferencesGroup *follow_ups_group;
   AdwPreferencesGroup *warranties_group;
@@ -595,7 +596,13 @@ refresh (gpointer user_data)
   warn_error ("the customers", error);
   gtk_stack_set_visible_child_name (self->stack, n_customers == 0 ? "welcome" : "summary");
   if (n_customers == 0)
-    return G_SOURCE_REMOVE;
+    {
+      g_autofree char *company = g_settings_get_string (
+          care_context_get_settings (care_view_get_context (CARE_VIEW (self))), "company-name");
+
+      gtk_widget_set_visible (self->company_button, g_strstrip (company)[0] == '\0');
+      return G_SOURCE_REMOVE;
+    }
 
   stats = care_dashboard_stats_new (store (self), now);
   fill_appointments (self, stats);
@@ -640,8 +647,9 @@ clock_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Who "My Appointments" are; whether the welcome offers to set the company. */
 static void
-staff_changed_cb (GSettings *settings, const char *key, CareOverview *self)
+settings_changed_cb (GSettings *settings, const char *key, CareOverview *self)
 {
   queue_refresh (self);
 }
@@ -664,7 +672,9 @@ care_overview_constructed (GObject *object)
       g_signal_connect_object (store (self), signal, G_CALLBACK (store_changed_cb), self, 0);
     }
   g_signal_connect_object (care_context_get_settings (care_view_get_context (CARE_VIEW (self))),
-                           "changed::staff-id", G_CALLBACK (staff_changed_cb), self, 0);
+                           "changed::staff-id", G_CALLBACK (settings_changed_cb), self, 0);
+  g_signal_connect_object (care_context_get_settings (care_view_get_context (CARE_VIEW (self))),
+                           "changed::company-name", G_CALLBACK (settings_changed_cb), self, 0);
   self->clock_id = g_timeout_add_seconds (CLOCK_INTERVAL, clock_cb, self);
   refresh (self);
 }
@@ -696,6 +706,7 @@ care_overview_class_init (CareOverviewClass *klass)
   gtk_widget_class_set_template_from_resource (
       widget_class, "/io/github/aftercare/Aftercare/overview/care-overview.ui");
   gtk_widget_class_bind_template_child (widget_class, CareOverview, stack);
+  gtk_widget_class_bind_template_child (widget_class, CareOverview, company_button);
   gtk_widget_class_bind_template_child (widget_class, CareOverview, appointments_group);
   gtk_widget_class_bind_template_child (widget_class, CareOverview, follow_ups_group);
   gtk_widget_class_bind_template_child (widget_class, CareOverview, warranties_group);

@@ -643,9 +643,14 @@ static const char migration_6[] =
   "INSERT INTO customer_fts (customer_fts, rank) VALUES ('automerge', 4);\n"
   "INSERT INTO customer_fts (customer_fts, rank) VALUES ('crisismerge', 16);\n";
 
+/* Version 7: the contact a booking is with (the customer's primary contact
+ * when booked), so the technician knows whom to ask for. */
+static const char migration_7[] =
+  "ALTER TABLE appointment ADD COLUMN contact_id TEXT;\n";
+
 /* clang-format on */
 
 const char *const care_store_migrations[] = { migration_1, migration_2, migration_3, migration_4,
-                                              migration_5, migration_6, NULL };
+                                              migration_5, migration_6, migration_7, NULL };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (care_store_migrations) == CARE_STORE_SCHEMA_VERSION + 1);
