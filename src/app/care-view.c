@@ -347,10 +347,87 @@ care_view_dispose_template (CareView *self, GType view_type)
  * @bind_cb: the factory's "bind" handler, likewise
  *
  * Shows @model in @list_view the way every view's list works: one row at
- * most selected, none at first, and the selection may be cleared.
+ * most selected, none at first, and the selection may be cleared; see
+ * care_view_keep_selection() for keeping it across reloads.
  *
  * Returns: (transfer full): the selection over @model that @list_view shows
  */
+/* How far down a reloaded list the kept row is looked for. */
+#define KEEP_SCAN_LIMIT 500
+
+/* What keeps a list's selection across a reload: a store change (an edit,
+ * a workflow step, a sync) reloads the whole list, which removes every row
+ * and with it the selection. */
+typedef struct
+{
+  GtkSingleSelection *selection; /* unowned: it owns this */
+  char               *id;        /* the selected record's */
+  gboolean            changing;  /* inside the model's items-changed */
+  gboolean            restoring; /* selecting the kept row again */
+  gboolean            enabled;   /* see care_view_keep_selection() */
+} KeptSelection;
+
+static void
+kept_selection_free (gpointer data)
+{
+  KeptSelection *kept = data;
+
+  g_free (kept->id);
+  g_free (kept);
+}
+
+static void
+kept_selected_cb (GtkSingleSelection *selection, GParamSpec *pspec, KeptSelection *kept)
+{
+  gpointer item = gtk_single_selection_get_selected_item (selection);
+
+  /* A row the list lost while it changed is kept; one the user or the
+   * view unselected is not. */
+  if (item == NULL && kept->changing)
+    return;
+  g_free (kept->id);
+  kept->id = CARE_IS_RECORD (item) ? g_strdup (care_record_get_id (item)) : NULL;
+}
+
+/* Runs before the selection sees the change. */
+static void
+kept_items_changing_cb (
+    GListModel *model, guint position, guint removed, guint added, GtkSingleSelection *selection)
+{
+  KeptSelection *kept = g_object_get_data (G_OBJECT (selection), "care-kept-selection");
+
+  kept->changing = TRUE;
+}
+
+/* Runs after it: the kept record selected again where it is now. */
+static void
+kept_items_changed_cb (
+    GListModel *model, guint position, guint removed, guint added, GtkSingleSelection *selection)
+{
+  KeptSelection *kept = g_object_get_data (G_OBJECT (selection), "care-kept-selection");
+  guint          n;
+
+  kept->changing = FALSE;
+  if (!kept->enabled || kept->id == NULL || added == 0 ||
+      gtk_single_selection_get_selected (kept->selection) != GTK_INVALID_LIST_POSITION)
+    return;
+
+  n = MIN (g_list_model_get_n_items (model), KEEP_SCAN_LIMIT);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (GObject) item = g_list_model_get_item (model, i);
+
+      if (CARE_IS_RECORD (item) &&
+          g_strcmp0 (care_record_get_id (CARE_RECORD (item)), kept->id) == 0)
+        {
+          kept->restoring = TRUE;
+          gtk_single_selection_set_selected (kept->selection, i);
+          kept->restoring = FALSE;
+          return;
+        }
+    }
+}
+
 GtkSingleSelection *
 care_view_bind_list (CareView    *self,
                      GtkListView *list_view,
@@ -364,9 +441,20 @@ care_view_bind_list (CareView    *self,
   g_return_val_if_fail (CARE_IS_VIEW (self), NULL);
   g_return_val_if_fail (GTK_IS_LIST_VIEW (list_view), NULL);
 
-  selection = gtk_single_selection_new (g_object_ref (model));
+  KeptSelection *kept = g_new0 (KeptSelection, 1);
+
+  selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (selection, FALSE);
   gtk_single_selection_set_can_unselect (selection, TRUE);
+  kept->selection = selection;
+  g_object_set_data_full (G_OBJECT (selection), "care-kept-selection", kept, kept_selection_free);
+  /* Around the selection's own handler: it connects when given the model. */
+  g_signal_connect_object (model, "items-changed", G_CALLBACK (kept_items_changing_cb), selection,
+                           0);
+  gtk_single_selection_set_model (selection, model);
+  g_signal_connect_object (model, "items-changed", G_CALLBACK (kept_items_changed_cb), selection,
+                           0);
+  g_signal_connect (selection, "notify::selected-item", G_CALLBACK (kept_selected_cb), kept);
   gtk_single_selection_set_selected (selection, GTK_INVALID_LIST_POSITION);
 
   factory = gtk_signal_list_item_factory_new ();
@@ -377,6 +465,41 @@ care_view_bind_list (CareView    *self,
   gtk_list_view_set_model (list_view, GTK_SELECTION_MODEL (selection));
 
   return selection;
+}
+
+/**
+ * care_view_keep_selection:
+ * @selection: a selection from care_view_bind_list()
+ *
+ * Keeps the selected row selected when the list reloads (an edit, a
+ * workflow step, a sync), as long as its record is among the first rows
+ * of the list. The customers list keeps its own: a search there reloads
+ * at every key, and must not read rows to look for it.
+ */
+void
+care_view_keep_selection (GtkSingleSelection *selection)
+{
+  KeptSelection *kept = g_object_get_data (G_OBJECT (selection), "care-kept-selection");
+
+  g_return_if_fail (kept != NULL);
+
+  kept->enabled = TRUE;
+}
+
+/**
+ * care_view_selection_is_restoring:
+ * @selection: a selection from care_view_bind_list()
+ *
+ * Whether @selection is selecting its row again after a reload: a view
+ * refreshes its detail then, but does not move (a narrow window stays on
+ * the list the user is reading).
+ */
+gboolean
+care_view_selection_is_restoring (GtkSingleSelection *selection)
+{
+  KeptSelection *kept = g_object_get_data (G_OBJECT (selection), "care-kept-selection");
+
+  return kept != NULL && kept->restoring;
 }
 
 /* The window a view (or any widget in it) is shown in, for dialogs. */

@@ -59,6 +59,8 @@ GtkSingleSelection *care_view_bind_list (CareView    *self,
                                          GListModel  *model,
                                          GCallback    setup_cb,
                                          GCallback    bind_cb);
+void                care_view_keep_selection (GtkSingleSelection *selection);
+gboolean            care_view_selection_is_restoring (GtkSingleSelection *selection);
 void                care_view_dispose_template (CareView *self, GType view_type);
 GtkWidget          *care_view_new_header_button (CareView   *self,
                                                  const char *icon_name,

@@ -13,7 +13,7 @@ import uuid
 os.environ.setdefault("AFTERCARE_NOW", "2026-12-03T10:30:00Z")
 
 import careui  # noqa: E402
-from test_customers import dialog, no_dialog  # noqa: E402
+from test_customers import count_label, dialog, no_dialog, open_customers, search  # noqa: E402
 from test_dashboard import click_row, expected, group_node, row_count, start_demo  # noqa: E402
 
 SHOTS = os.environ.get("MESON_BUILD_ROOT", tempfile.gettempdir())
@@ -55,12 +55,12 @@ def check_case_ages(app, want):
     for title, n in zip(AGES, want["ages"]):
         if n == 0:
             continue
-        careui.show_view(app, "Today", "Open Service Cases by Age")
+        careui.show_view(app, "Today", "Appointments Today")
         careui.wait_for(lambda: row_count(w, title) == n, f"{title} to count {n}")
         row = careui.find(w, role_name="list item", name_is=title)
         assert has_chevron(row), f"the row {title!r} shows no arrow"
         click_row(app, row)
-        careui.wait_for_no_text(w, "Open Service Cases by Age")
+        careui.wait_for_no_text(w, "Appointments Today")
         # The list says what it is narrowed to, and counts what the row counted.
         careui.wait_for_text(w, cases_label(n))
         careui.find(w, role_name="label", name_is=title)
@@ -96,7 +96,7 @@ def check_overdue_calls(app, want, db_path):
     w = app.window
     n = want["follow_ups"]
     assert n > 8, f"only {n} overdue follow-up calls"
-    careui.show_view(app, "Today", "Open Service Cases by Age")
+    careui.show_view(app, "Today", "Overdue Follow-up Calls")
     rows = rows_of(w, "Overdue Follow-up Calls")
     more = rows[-1]
     assert careui.name(more) == f"{n - 8} more", careui.name(more)
@@ -107,7 +107,7 @@ def check_overdue_calls(app, want, db_path):
                            "AND a.start_at < ?1 AND a.end_at <= ?1 ORDER BY a.start_at, a.seq LIMIT 1 OFFSET 8",
                   (careui.iso(careui.now_utc()),))[0][0]
     click_row(app, more)
-    careui.wait_for_no_text(w, "Open Service Cases by Age")
+    careui.wait_for_no_text(w, "Calls to customers after a repair or a delivery, past their time")
     careui.wait_for(lambda: careui.find_all(w, role_name="label", name_is="Overdue Follow-up Calls"),
                     "the agenda narrowed to the overdue calls")
     careui.wait_for(lambda: careui.find_all(w, role_name="label", name_is=f"Follow-up call · {ninth}"),
@@ -132,7 +132,7 @@ def test_today_counts_open_their_lists():
     add_overdue_calls(db_path, 6)
     app = careui.App("--demo", "--demo-size", "300", data_dir=data).start()
     try:
-        careui.wait_for_text(app.window, "Open Service Cases by Age", timeout=60)
+        careui.wait_for_text(app.window, "Overdue Follow-up Calls", timeout=60)
         check_overdue_calls(app, expected(db_path), db_path)
     finally:
         app.stop()
@@ -152,13 +152,14 @@ def linked_customer(db_path):
 
 def open_customer(app, cid):
     """Opens the customer as a link from elsewhere does."""
-    careui.show_view(app, "Customers", "Customers")
-    # The search finds by name; several customers may share one: the id decides.
     name = query(os.path.join(app.data_dir, "demo.db"), "SELECT name FROM customer WHERE id = ?", (cid,))[0][0]
-    careui.press("ctrl+f")
-    careui.type_keys(name)
+    open_customers(app)
+    search(app, name)
+    careui.wait_for(lambda: count_label(app.window) not in (None, "300 customers"), "the search to narrow the list",
+                    timeout=60)
     careui.press("Return")
-    careui.wait_for(lambda: careui.find_all(app.window, role_name="label", name_is=name), "the customer page")
+    careui.wait_for(lambda: careui.find_all(app.window, role_name="label", name_is=name), "the customer page",
+                    timeout=60)
 
 
 def detail_row(w, title):

@@ -846,7 +846,8 @@ selection_changed_cb (GtkSingleSelection *selection, GParamSpec *pspec, CareAppo
   show_detail (self, record);
   /* Rows select on click or arrow keys, not on hover: a narrow window
    * then shows the details at once; Enter or a double click do so too. */
-  if (record != NULL && adw_leaflet_get_folded (self->leaflet))
+  if (record != NULL && adw_leaflet_get_folded (self->leaflet) &&
+      !care_view_selection_is_restoring (selection))
     adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
@@ -1194,6 +1195,7 @@ care_appointments_view_constructed (GObject *object)
   self->selection =
       care_view_bind_list (CARE_VIEW (self), self->list_view, G_LIST_MODEL (self->records),
                            G_CALLBACK (setup_row_cb), G_CALLBACK (bind_row_cb));
+  care_view_keep_selection (self->selection);
   g_signal_connect_object (self->selection, "notify::selected-item",
                            G_CALLBACK (selection_changed_cb), self, 0);
   g_signal_connect_object (self->records, "items-changed", G_CALLBACK (records_changed_cb), self,

@@ -1016,6 +1016,7 @@ care_cases_view_constructed (GObject *object)
   self->selection =
       care_view_bind_list (CARE_VIEW (self), self->list_view, G_LIST_MODEL (self->records),
                            G_CALLBACK (setup_row_cb), G_CALLBACK (bind_row_cb));
+  care_view_keep_selection (self->selection);
 
   self->filling = TRUE;
   for (guint i = 0; prio->choices[i] != NULL; i++)

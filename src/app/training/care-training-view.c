@@ -667,7 +667,8 @@ selection_changed_cb (GtkSingleSelection *selection, GParamSpec *pspec, CareTrai
   show_detail (self, record);
   /* Rows select on click or arrow keys, not on hover: a narrow window
    * then shows the details at once; Enter or a double click do so too. */
-  if (record != NULL && adw_leaflet_get_folded (self->leaflet))
+  if (record != NULL && adw_leaflet_get_folded (self->leaflet) &&
+      !care_view_selection_is_restoring (selection))
     adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
@@ -683,6 +684,10 @@ store_changed_cb (CareStore *store, const char *entity, const char *id, CareTrai
 {
   if (g_str_equal (entity, "training_course"))
     fill_courses (self);
+  /* A session's row counts its seats and waiting list, from enrolments:
+   * the list reloads (keeping its selection) so it says what the detail says. */
+  if (g_str_equal (entity, "enrolment"))
+    care_record_list_reload (self->records);
 
   if (self->current != NULL && !self->saving_attendance &&
       (g_str_equal (entity, "enrolment") || g_str_equal (entity, "training_session") ||
@@ -908,6 +913,7 @@ care_training_view_constructed (GObject *object)
   self->selection =
       care_view_bind_list (CARE_VIEW (self), self->list_view, G_LIST_MODEL (self->records),
                            G_CALLBACK (setup_row_cb), G_CALLBACK (bind_row_cb));
+  care_view_keep_selection (self->selection);
   g_signal_connect_object (self->selection, "notify::selected-item",
                            G_CALLBACK (selection_changed_cb), self, 0);
   g_signal_connect_object (self->records, "items-changed", G_CALLBACK (records_changed_cb), self,

@@ -875,6 +875,7 @@ care_warranties_view_constructed (GObject *object)
   self->selection =
       care_view_bind_list (CARE_VIEW (self), self->list_view, G_LIST_MODEL (self->records),
                            G_CALLBACK (setup_row_cb), G_CALLBACK (bind_row_cb));
+  care_view_keep_selection (self->selection);
 
   g_signal_connect_object (store (self), "changed", G_CALLBACK (store_changed_cb), self, 0);
   update_list_state (self);
