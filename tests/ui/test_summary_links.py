@@ -57,7 +57,7 @@ def check_case_ages(app, want):
             continue
         careui.show_view(app, "Today", "Appointments Today")
         careui.wait_for(lambda: row_count(w, title) == n, f"{title} to count {n}")
-        row = careui.find(w, role_name="list item", name_is=title)
+        row = careui.find_all(w, role_name="list item", name_is=title, showing_only=False)[0]
         assert has_chevron(row), f"the row {title!r} shows no arrow"
         click_row(app, row)
         careui.wait_for_no_text(w, "Appointments Today")

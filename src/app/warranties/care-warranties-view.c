@@ -653,6 +653,20 @@ lookup_stop_cb (CareWarrantiesView *self)
   gtk_widget_activate_action (GTK_WIDGET (self), "view.dismiss-lookup", NULL);
 }
 
+/* Rows select on click or arrow keys, not on hover (a highlighted row
+ * beside another record's detail, or none): the detail follows. No
+ * selection (a filter or search that hides the record) leaves the detail;
+ * a reload that selects the row again leaves it to store_changed_cb(). */
+static void
+selection_changed_cb (GtkSingleSelection *selection, GParamSpec *pspec, CareWarrantiesView *self)
+{
+  CareRecord *record = gtk_single_selection_get_selected_item (selection);
+
+  if (record == NULL || care_view_selection_is_restoring (selection))
+    return;
+  show_detail (self, record);
+}
+
 static void
 list_activate_cb (GtkListView *list, guint position, CareWarrantiesView *self)
 {
@@ -876,6 +890,8 @@ care_warranties_view_constructed (GObject *object)
       care_view_bind_list (CARE_VIEW (self), self->list_view, G_LIST_MODEL (self->records),
                            G_CALLBACK (setup_row_cb), G_CALLBACK (bind_row_cb));
   care_view_keep_selection (self->selection);
+  g_signal_connect_object (self->selection, "notify::selected-item",
+                           G_CALLBACK (selection_changed_cb), self, 0);
 
   g_signal_connect_object (store (self), "changed", G_CALLBACK (store_changed_cb), self, 0);
   update_list_state (self);
