@@ -187,6 +187,12 @@ def test_customer_rows_open_what_they_show():
                      (cid,))[0][0]
 
         open_customer(app, cid)
+        # The language by its name, not its code.
+        code = query(db_path, "SELECT language FROM customer WHERE id = ?", (cid,))[0][0]
+        languages = {"pt": "Portuguese", "fr": "French", "bg": "Bulgarian", "sl": "Slovenian", "en": "English"}
+        if code in languages:
+            careui.wait_for(lambda: careui.find_all(w, role_name="label", name_is=languages[code],
+                                                    showing_only=False), f"the language {languages[code]}")
         # The product opens in its editor, with its serial.
         row = detail_row(w, product[0])
         click_row(app, row)

@@ -149,7 +149,11 @@ def export_pdf(app, report, path, asks_for_company=False):
     Without a company set, the first export offers to set it: Not Now goes on."""
     careui.activate(named(report, "push button", "Export PDF")[0])
     if asks_for_company:
-        press_button(company_prompt(app), "Not Now")
+        prompt = company_prompt(app)
+        # GTK 4.8 names a dialog's button by its label with the underline first.
+        careui.activate(careui.wait_for(lambda: next((n for n in careui.walk(prompt, showing_only=False)
+                                                      if careui.role(n) == "push button"
+                                                      and "Not Now" in careui.name(n)), None), "Not Now"))
     chooser = dialog(app, "Export Visit Report")
     name = careui.wait_for(lambda: next((n for n in careui.walk(chooser) if careui.role(n) == "text"
                                          and focused(n)), None), "the file name entry")

@@ -843,11 +843,14 @@ selection_changed_cb (GtkSingleSelection *selection, GParamSpec *pspec, CareAppo
 {
   CareRecord *record = gtk_single_selection_get_selected_item (selection);
 
+  /* The same row again after a reload: the detail is refreshed by
+   * store_changed_cb(), which knows when not to (a tick being saved). */
+  if (care_view_selection_is_restoring (selection))
+    return;
   show_detail (self, record);
   /* Rows select on click or arrow keys, not on hover: a narrow window
    * then shows the details at once; Enter or a double click do so too. */
-  if (record != NULL && adw_leaflet_get_folded (self->leaflet) &&
-      !care_view_selection_is_restoring (selection))
+  if (record != NULL && adw_leaflet_get_folded (self->leaflet))
     adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
