@@ -365,6 +365,7 @@ typedef struct
   gboolean            changing;  /* inside the model's items-changed */
   gboolean            restoring; /* selecting the kept row again */
   gboolean            enabled;   /* see care_view_keep_selection() */
+  guint               settle_id; /* holds a reference on the selection */
 } KeptSelection;
 
 static void
@@ -399,7 +400,26 @@ kept_items_changing_cb (
   kept->changing = TRUE;
 }
 
-/* Runs after it: the kept record selected again where it is now. */
+/* Once the list has settled: a kept row that did not come back is lost,
+ * and the view hears of it as of any unselection (its detail empties). */
+static gboolean
+kept_settled_cb (gpointer user_data)
+{
+  GtkSingleSelection *selection = user_data;
+  KeptSelection      *kept = g_object_get_data (G_OBJECT (selection), "care-kept-selection");
+
+  kept->settle_id = 0;
+  if (kept->id != NULL &&
+      gtk_single_selection_get_selected (selection) == GTK_INVALID_LIST_POSITION)
+    {
+      g_clear_pointer (&kept->id, g_free);
+      g_object_notify (G_OBJECT (selection), "selected-item");
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs after it: the kept record selected again where it is now. A reload
+ * removes every row, then adds the new ones: the first half only waits. */
 static void
 kept_items_changed_cb (
     GListModel *model, guint position, guint removed, guint added, GtkSingleSelection *selection)
@@ -408,11 +428,11 @@ kept_items_changed_cb (
   guint          n;
 
   kept->changing = FALSE;
-  if (!kept->enabled || kept->id == NULL || added == 0 ||
+  if (!kept->enabled || kept->id == NULL ||
       gtk_single_selection_get_selected (kept->selection) != GTK_INVALID_LIST_POSITION)
     return;
 
-  n = MIN (g_list_model_get_n_items (model), KEEP_SCAN_LIMIT);
+  n = added > 0 ? MIN (g_list_model_get_n_items (model), KEEP_SCAN_LIMIT) : 0;
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (GObject) item = g_list_model_get_item (model, i);
@@ -426,6 +446,10 @@ kept_items_changed_cb (
           return;
         }
     }
+
+  if (kept->settle_id == 0)
+    kept->settle_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, kept_settled_cb,
+                                       g_object_ref (selection), g_object_unref);
 }
 
 GtkSingleSelection *
@@ -490,16 +514,17 @@ care_view_keep_selection (GtkSingleSelection *selection)
  * care_view_selection_is_restoring:
  * @selection: a selection from care_view_bind_list()
  *
- * Whether @selection is selecting its row again after a reload: a view
- * refreshes its detail then, but does not move (a narrow window stays on
- * the list the user is reading).
+ * Whether @selection changes only because its list reloads: it loses its
+ * row as the old rows go, and selects it again as the new ones come. A
+ * view leaves its detail as it is then (its store handler refreshes it)
+ * and does not move (a narrow window stays on the list being read).
  */
 gboolean
 care_view_selection_is_restoring (GtkSingleSelection *selection)
 {
   KeptSelection *kept = g_object_get_data (G_OBJECT (selection), "care-kept-selection");
 
-  return kept != NULL && kept->restoring;
+  return kept != NULL && (kept->restoring || kept->changing);
 }
 
 /* The window a view (or any widget in it) is shown in, for dialogs. */
