@@ -231,6 +231,69 @@ care_view_show_record (CareView *self, const char *id)
 }
 
 /**
+ * care_view_name_row:
+ * @child: the widget a list item factory set as a #GtkListItem's child
+ * @label: what a screen reader says for the row
+ *
+ * Names the row of a list view, the node screen readers walk. GTK 4.8 has
+ * no accessible properties on #GtkListItem; the row widget is @child's
+ * parent once the item is set up, and @child itself before.
+ */
+void
+care_view_name_row (GtkWidget *child, const char *label)
+{
+  GtkWidget *row;
+
+  g_return_if_fail (GTK_IS_WIDGET (child));
+
+  row = gtk_widget_get_parent (child);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row != NULL ? row : child),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label != NULL ? label : "", -1);
+}
+
+/**
+ * care_view_name_drop_down:
+ * @label: what the drop-down chooses, e.g. "Technician"
+ *
+ * Gives the button inside @dropdown the name the drop-down has: GTK 4.8
+ * leaves it unnamed, and screen readers then say "GtkToggleButton".
+ */
+void
+care_view_name_drop_down (GtkDropDown *dropdown, const char *label)
+{
+  g_return_if_fail (GTK_IS_DROP_DOWN (dropdown));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (dropdown)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_TOGGLE_BUTTON (child))
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                      -1);
+}
+
+/**
+ * care_view_show_filter:
+ * @filter: a name the view knows (e.g. "case-age-2")
+ *
+ * Shows the view's list narrowed to exactly the rows a summary elsewhere
+ * counts, for links from those summaries ("win.show-filtered"). A view
+ * that does not know @filter shows its list as it is.
+ */
+void
+care_view_show_filter (CareView *self, const char *filter)
+{
+  CareViewClass *klass;
+
+  g_return_if_fail (CARE_IS_VIEW (self));
+  g_return_if_fail (filter != NULL);
+
+  klass = CARE_VIEW_GET_CLASS (self);
+  if (klass->show_filter != NULL)
+    klass->show_filter (self, filter);
+  else
+    g_warning ("%s has no filter %s", G_OBJECT_TYPE_NAME (self), filter);
+}
+
+/**
  * care_view_new_header_button:
  * @label: what a screen reader says, e.g. "New Warranty"
  * @tooltip: the tooltip, with the shortcut, e.g. "New Warranty (Ctrl+N)"
@@ -284,10 +347,111 @@ care_view_dispose_template (CareView *self, GType view_type)
  * @bind_cb: the factory's "bind" handler, likewise
  *
  * Shows @model in @list_view the way every view's list works: one row at
- * most selected, none at first, and the selection may be cleared.
+ * most selected, none at first, and the selection may be cleared; see
+ * care_view_keep_selection() for keeping it across reloads.
  *
  * Returns: (transfer full): the selection over @model that @list_view shows
  */
+/* How far down a reloaded list the kept row is looked for. */
+#define KEEP_SCAN_LIMIT 500
+
+/* What keeps a list's selection across a reload: a store change (an edit,
+ * a workflow step, a sync) reloads the whole list, which removes every row
+ * and with it the selection. */
+typedef struct
+{
+  GtkSingleSelection *selection; /* unowned: it owns this */
+  char               *id;        /* the selected record's */
+  gboolean            changing;  /* inside the model's items-changed */
+  gboolean            restoring; /* selecting the kept row again */
+  gboolean            enabled;   /* see care_view_keep_selection() */
+  guint               settle_id; /* holds a reference on the selection */
+} KeptSelection;
+
+static void
+kept_selection_free (gpointer data)
+{
+  KeptSelection *kept = data;
+
+  g_free (kept->id);
+  g_free (kept);
+}
+
+static void
+kept_selected_cb (GtkSingleSelection *selection, GParamSpec *pspec, KeptSelection *kept)
+{
+  gpointer item = gtk_single_selection_get_selected_item (selection);
+
+  /* A row the list lost while it changed is kept; one the user or the
+   * view unselected is not. */
+  if (item == NULL && kept->changing)
+    return;
+  g_free (kept->id);
+  kept->id = CARE_IS_RECORD (item) ? g_strdup (care_record_get_id (item)) : NULL;
+}
+
+/* Runs before the selection sees the change. */
+static void
+kept_items_changing_cb (
+    GListModel *model, guint position, guint removed, guint added, GtkSingleSelection *selection)
+{
+  KeptSelection *kept = g_object_get_data (G_OBJECT (selection), "care-kept-selection");
+
+  kept->changing = TRUE;
+}
+
+/* Once the list has settled: a kept row that did not come back is lost,
+ * and the view hears of it as of any unselection (its detail empties). */
+static gboolean
+kept_settled_cb (gpointer user_data)
+{
+  GtkSingleSelection *selection = user_data;
+  KeptSelection      *kept = g_object_get_data (G_OBJECT (selection), "care-kept-selection");
+
+  kept->settle_id = 0;
+  if (kept->id != NULL &&
+      gtk_single_selection_get_selected (selection) == GTK_INVALID_LIST_POSITION)
+    {
+      g_clear_pointer (&kept->id, g_free);
+      g_object_notify (G_OBJECT (selection), "selected-item");
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs after it: the kept record selected again where it is now. A reload
+ * removes every row, then adds the new ones: the first half only waits. */
+static void
+kept_items_changed_cb (
+    GListModel *model, guint position, guint removed, guint added, GtkSingleSelection *selection)
+{
+  KeptSelection *kept = g_object_get_data (G_OBJECT (selection), "care-kept-selection");
+  guint          n;
+
+  kept->changing = FALSE;
+  if (!kept->enabled || kept->id == NULL ||
+      gtk_single_selection_get_selected (kept->selection) != GTK_INVALID_LIST_POSITION)
+    return;
+
+  n = added > 0 ? MIN (g_list_model_get_n_items (model), KEEP_SCAN_LIMIT) : 0;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (GObject) item = g_list_model_get_item (model, i);
+
+      if (CARE_IS_RECORD (item) &&
+          g_strcmp0 (care_record_get_id (CARE_RECORD (item)), kept->id) == 0)
+        {
+          kept->restoring = TRUE;
+          gtk_single_selection_set_selected (kept->selection, i);
+          kept->restoring = FALSE;
+          return;
+        }
+    }
+
+  if (kept->settle_id == 0)
+    kept->settle_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, kept_settled_cb,
+                                       g_object_ref (selection), g_object_unref);
+}
+
 GtkSingleSelection *
 care_view_bind_list (CareView    *self,
                      GtkListView *list_view,
@@ -301,9 +465,20 @@ care_view_bind_list (CareView    *self,
   g_return_val_if_fail (CARE_IS_VIEW (self), NULL);
   g_return_val_if_fail (GTK_IS_LIST_VIEW (list_view), NULL);
 
-  selection = gtk_single_selection_new (g_object_ref (model));
+  KeptSelection *kept = g_new0 (KeptSelection, 1);
+
+  selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (selection, FALSE);
   gtk_single_selection_set_can_unselect (selection, TRUE);
+  kept->selection = selection;
+  g_object_set_data_full (G_OBJECT (selection), "care-kept-selection", kept, kept_selection_free);
+  /* Around the selection's own handler: it connects when given the model. */
+  g_signal_connect_object (model, "items-changed", G_CALLBACK (kept_items_changing_cb), selection,
+                           0);
+  gtk_single_selection_set_model (selection, model);
+  g_signal_connect_object (model, "items-changed", G_CALLBACK (kept_items_changed_cb), selection,
+                           0);
+  g_signal_connect (selection, "notify::selected-item", G_CALLBACK (kept_selected_cb), kept);
   gtk_single_selection_set_selected (selection, GTK_INVALID_LIST_POSITION);
 
   factory = gtk_signal_list_item_factory_new ();
@@ -314,6 +489,42 @@ care_view_bind_list (CareView    *self,
   gtk_list_view_set_model (list_view, GTK_SELECTION_MODEL (selection));
 
   return selection;
+}
+
+/**
+ * care_view_keep_selection:
+ * @selection: a selection from care_view_bind_list()
+ *
+ * Keeps the selected row selected when the list reloads (an edit, a
+ * workflow step, a sync), as long as its record is among the first rows
+ * of the list. The customers list keeps its own: a search there reloads
+ * at every key, and must not read rows to look for it.
+ */
+void
+care_view_keep_selection (GtkSingleSelection *selection)
+{
+  KeptSelection *kept = g_object_get_data (G_OBJECT (selection), "care-kept-selection");
+
+  g_return_if_fail (kept != NULL);
+
+  kept->enabled = TRUE;
+}
+
+/**
+ * care_view_selection_is_restoring:
+ * @selection: a selection from care_view_bind_list()
+ *
+ * Whether @selection changes only because its list reloads: it loses its
+ * row as the old rows go, and selects it again as the new ones come. A
+ * view leaves its detail as it is then (its store handler refreshes it)
+ * and does not move (a narrow window stays on the list being read).
+ */
+gboolean
+care_view_selection_is_restoring (GtkSingleSelection *selection)
+{
+  KeptSelection *kept = g_object_get_data (G_OBJECT (selection), "care-kept-selection");
+
+  return kept != NULL && (kept->restoring || kept->changing);
 }
 
 /* The window a view (or any widget in it) is shown in, for dialogs. */

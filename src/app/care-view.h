@@ -18,6 +18,8 @@ G_DECLARE_DERIVABLE_TYPE (CareView, care_view, CARE, VIEW, AdwBin)
  * @get_header_end: (nullable): likewise at the end (e.g. a search toggle)
  * @show_record: shows the record @id of the view's entity (see
  *   care_view_class_set_entity()), selected in its list where it can be
+ * @show_filter: shows the list narrowed to exactly what a summary counts,
+ *   the filter named by @filter (see care_view_show_filter())
  *
  * A view has a construct-only "context" property the base class holds.
  * Views also install, where they make sense, the widget actions "view.new"
@@ -33,6 +35,7 @@ struct _CareViewClass
   GtkWidget *(*get_header_start) (CareView *self);
   GtkWidget *(*get_header_end) (CareView *self);
   void (*show_record) (CareView *self, const char *id);
+  void (*show_filter) (CareView *self, const char *filter);
 
   /*< private >*/
   const char *entity;
@@ -48,11 +51,16 @@ const char         *care_view_get_entity (CareView *self);
 GtkWidget          *care_view_get_header_start (CareView *self);
 GtkWidget          *care_view_get_header_end (CareView *self);
 void                care_view_show_record (CareView *self, const char *id);
+void                care_view_show_filter (CareView *self, const char *filter);
+void                care_view_name_row (GtkWidget *child, const char *label);
+void                care_view_name_drop_down (GtkDropDown *dropdown, const char *label);
 GtkSingleSelection *care_view_bind_list (CareView    *self,
                                          GtkListView *list_view,
                                          GListModel  *model,
                                          GCallback    setup_cb,
                                          GCallback    bind_cb);
+void                care_view_keep_selection (GtkSingleSelection *selection);
+gboolean            care_view_selection_is_restoring (GtkSingleSelection *selection);
 void                care_view_dispose_template (CareView *self, GType view_type);
 GtkWidget          *care_view_new_header_button (CareView   *self,
                                                  const char *icon_name,

@@ -198,6 +198,26 @@ win_find_cb (GtkWidget *widget, const char *action, GVariant *param)
   forward_to_view (CARE_WINDOW (widget), "view.find");
 }
 
+/* The agenda's Alt+←, Alt+→ and Alt+Home work wherever the focus is, as
+ * the other shortcuts do: a view only sees keys while it holds the focus. */
+static void
+win_previous_cb (GtkWidget *widget, const char *action, GVariant *param)
+{
+  forward_to_view (CARE_WINDOW (widget), "view.previous");
+}
+
+static void
+win_next_cb (GtkWidget *widget, const char *action, GVariant *param)
+{
+  forward_to_view (CARE_WINDOW (widget), "view.next");
+}
+
+static void
+win_today_cb (GtkWidget *widget, const char *action, GVariant *param)
+{
+  forward_to_view (CARE_WINDOW (widget), "view.today");
+}
+
 static void
 win_back_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
@@ -207,8 +227,17 @@ win_back_cb (GtkWidget *widget, const char *action, GVariant *param)
 static void
 open_view (CareWindow *self, const char *name)
 {
+  GtkWidget *focus;
+
   show_view (self, name);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+
+  /* The keyboard follows into the view (Alt+N, a link), not onto the
+   * header's buttons, unless the focus is in it already. */
+  focus = gtk_root_get_focus (GTK_ROOT (self));
+  if (focus == NULL ||
+      !gtk_widget_is_ancestor (focus, gtk_stack_get_visible_child (self->view_stack)))
+    gtk_widget_child_focus (gtk_stack_get_visible_child (self->view_stack), GTK_DIR_TAB_FORWARD);
 }
 
 /* Shows the view whose entity is @entity with the record @id open in it;
@@ -253,6 +282,36 @@ win_open_view_cb (GtkWidget *widget, const char *action, GVariant *param)
 
   if (view_info (name) != NULL)
     open_view (CARE_WINDOW (widget), name);
+}
+
+/* By name: the view, and its "New" form, for "Add a Customer" on the
+ * welcome page. */
+static void
+win_new_in_view_cb (GtkWidget *widget, const char *action, GVariant *param)
+{
+  CareWindow *self = CARE_WINDOW (widget);
+  const char *name = g_variant_get_string (param, NULL);
+
+  if (view_info (name) == NULL || get_view (self, name) == NULL)
+    return;
+  open_view (self, name);
+  forward_to_view (self, "view.new");
+}
+
+/* (view, filter): for links from a summary to the list of what it counts. */
+static void
+win_show_filtered_cb (GtkWidget *widget, const char *action, GVariant *param)
+{
+  CareWindow *self = CARE_WINDOW (widget);
+  const char *name, *filter;
+  GtkWidget  *view;
+
+  g_variant_get (param, "(&s&s)", &name, &filter);
+  view = get_view (self, name);
+  if (view == NULL)
+    return;
+  open_view (self, name);
+  care_view_show_filter (CARE_VIEW (view), filter);
 }
 
 /* (entity, id): for links to a record from a view, a notification or a
@@ -374,15 +433,24 @@ care_window_class_init (CareWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.new", NULL, win_new_cb);
   gtk_widget_class_install_action (widget_class, "win.find", NULL, win_find_cb);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, win_back_cb);
+  gtk_widget_class_install_action (widget_class, "win.previous", NULL, win_previous_cb);
+  gtk_widget_class_install_action (widget_class, "win.next", NULL, win_next_cb);
+  gtk_widget_class_install_action (widget_class, "win.today", NULL, win_today_cb);
   gtk_widget_class_install_action (widget_class, "win.show-view", "u", win_show_view_cb);
   gtk_widget_class_install_action (widget_class, "win.open-view", "s", win_open_view_cb);
   gtk_widget_class_install_action (widget_class, "win.show-record", "(ss)", win_show_record_cb);
+  gtk_widget_class_install_action (widget_class, "win.new-in-view", "s", win_new_in_view_cb);
+  gtk_widget_class_install_action (widget_class, "win.show-filtered", "(ss)", win_show_filtered_cb);
   gtk_widget_class_install_action (widget_class, "win.load-demo", NULL, win_load_demo_cb);
   gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL,
                                    win_show_help_overlay_cb);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.find", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.previous",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "win.next", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, GDK_ALT_MASK, "win.today", NULL);
   for (guint i = 0; i < 9; i++)
     gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK, "win.show-view",
                                          "u", i);

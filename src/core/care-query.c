@@ -16,6 +16,7 @@ typedef struct
   const CareField *field;
   CareQueryOp      op;
   GVariant        *value; /* a string array for IN */
+  const char      *sql;   /* static SQL from care_query_add_sql(), instead of a field */
 } Condition;
 
 struct _CareQuery
@@ -150,6 +151,26 @@ care_query_add_in (CareQuery *self, const char *field, const char *const *values
 
   c.op = CARE_QUERY_EQ;
   c.value = g_variant_ref_sink (g_variant_new_strv (values, -1));
+  g_array_append_val (self->conditions, c);
+}
+
+/**
+ * care_query_add_sql:
+ * @sql: (not nullable): a condition on the entity's table, written in the
+ *   code (a static string, never text made from data); it binds nothing
+ *
+ * For a rule a field comparison cannot say (e.g. "no other warranty
+ * carries on after this one"), shared by a summary and the list it links
+ * to so both count the same rows.
+ */
+void
+care_query_add_sql (CareQuery *self, const char *sql)
+{
+  Condition c = { 0 };
+
+  g_return_if_fail (sql != NULL);
+
+  c.sql = sql;
   g_array_append_val (self->conditions, c);
 }
 
@@ -362,7 +383,9 @@ append_conditions (CareQuery *self, GString *sql, GPtrArray *params)
     {
       Condition *c = &g_array_index (self->conditions, Condition, i);
 
-      if (c->value != NULL && g_variant_is_of_type (c->value, G_VARIANT_TYPE_STRING_ARRAY))
+      if (c->sql != NULL)
+        g_string_append_printf (sql, " AND (%s)", c->sql);
+      else if (c->value != NULL && g_variant_is_of_type (c->value, G_VARIANT_TYPE_STRING_ARRAY))
         {
           gsize n = g_variant_n_children (c->value);
 

@@ -48,6 +48,7 @@ const CareEntity *care_query_get_entity (CareQuery *self);
 void  care_query_add (CareQuery *self, const char *field, CareQueryOp op, GVariant *value);
 void  care_query_add_string (CareQuery *self, const char *field, CareQueryOp op, const char *value);
 void  care_query_add_in (CareQuery *self, const char *field, const char *const *values);
+void  care_query_add_sql (CareQuery *self, const char *sql);
 void  care_query_set_search (CareQuery *self, const char *text);
 char *care_query_get_search (CareQuery *self);
 gboolean         care_query_has_fts_search (CareQuery *self);

@@ -288,6 +288,8 @@ static const CareField appointment_fields[] = {
    * follow-up idempotent (care-follow-up.c). A reference to its own entity
    * keeps the parents-first order. */
   REF ("follow_up_of", N_ ("Follow-up of"), FALSE, "appointment", FALSE),
+  /* Whom to ask for on the day: the customer's primary contact by default. */
+  REF ("contact_id", N_ ("Contact"), FALSE, "contact", FALSE),
 };
 
 /* Staff: agents, trainers, technicians */
@@ -438,7 +440,7 @@ static const CareField maintenance_visit_fields[] = {
 
 /* Return merchandise authorisation */
 static const char *const rma_outcomes[] = { "repair", "replace", "refund", NULL };
-static const char *const rma_outcome_labels[] = { N_ ("Repair"), N_ ("Replace"), N_ ("Refund"),
+static const char *const rma_outcome_labels[] = { N_ ("Repair"), N_ ("Exchange"), N_ ("Refund"),
                                                   NULL };
 static const char *const rma_statuses[] = { "requested", "received", "in_progress",
                                             "completed", "rejected", NULL };

@@ -4,6 +4,7 @@ the follow-up offer, waitlists, promotions and attendance."""
 import calendar
 import datetime
 import os
+import re
 import sqlite3
 import time
 
@@ -389,6 +390,10 @@ def test_waitlist_promotion_and_attendance():
         row = node(w, "list item", name_is=newcomer)
         careui.wait_for(lambda: any("Waitlisted" in t for t in texts(row)), "the newcomer's waitlisted status")
         assert enrolled("waitlisted") == waiting + [newcomer], (enrolled("waitlisted"), waiting, newcomer)
+        # The sessions list counts the waitlist as the detail does.
+        n = len(enrolled("waitlisted"))
+        careui.wait_for(lambda: any(re.search(rf", {n} waitlisted$", t) for t in texts(w)),
+                        f"the session's row to count {n} waitlisted: {[t for t in texts(w) if 'waitlisted' in t]}")
 
         # Cancelling a confirmed seat gives it to the oldest on the waitlist.
         leaving_id, leaving = enrolled_ids("confirmed")[0]

@@ -134,9 +134,26 @@ def screenshot(name):
         careui.screenshot(os.path.join(target, name))
 
 
-def export_pdf(app, report, path):
-    """Export PDF through GTK's own file chooser: the path typed in its name entry."""
+def company_prompt(app):
+    """The once-only offer to set the company before the first PDF."""
+    def found():
+        for c in careui.children(app.root):
+            if careui.find_all(c, role_name="label", name_is="Put Your Company on Documents?"):
+                return c
+        return None
+    return careui.wait_for(found, "the offer to set the company")
+
+
+def export_pdf(app, report, path, asks_for_company=False):
+    """Export PDF through GTK's own file chooser: the path typed in its name entry.
+    Without a company set, the first export offers to set it: Not Now goes on."""
     careui.activate(named(report, "push button", "Export PDF")[0])
+    if asks_for_company:
+        prompt = company_prompt(app)
+        # GTK 4.8 names a dialog's button by its label with the underline first.
+        careui.activate(careui.wait_for(lambda: next((n for n in careui.walk(prompt, showing_only=False)
+                                                      if careui.role(n) == "push button"
+                                                      and "Not Now" in careui.name(n)), None), "Not Now"))
     chooser = dialog(app, "Export Visit Report")
     name = careui.wait_for(lambda: next((n for n in careui.walk(chooser) if careui.role(n) == "text"
                                          and focused(n)), None), "the file name entry")
@@ -416,7 +433,7 @@ def test_offline_report_sync_export():
             # Completed, without a company set here: no DRAFT, and no heading
             # that is not the company's.
             completed = os.path.join(tmp, "completed report.pdf")
-            export_pdf(app, report, completed)
+            export_pdf(app, report, completed, asks_for_company=True)
             text = pdf_text(completed)
             assert "DRAFT" not in text and "Aftercare" not in text, text
             assert text.lstrip().startswith("Visit report"), text

@@ -15,7 +15,9 @@
 #include "care-clock.h"
 #include "care-appointments-view.h"
 #include "care-clash-banner.h"
+#include "care-dashboard-stats.h"
 #include "care-editor-dialog.h"
+#include "care-filter-bar.h"
 #include "care-follow-up-hook.h"
 #include "care-format.h"
 #include "care-ics-export.h"
@@ -62,7 +64,11 @@ struct _CareAppointmentsView
   CareSurveyGroup  *survey_group;
   CareHistoryGroup *history_group;
 
+  /* Borrowed references */
+  CareFilterBar *filter_bar;
+
   /* Owned references */
+  CareQuery          *narrowed; /* what a summary linked to, instead of a day or week */
   CareRecordList     *records;
   GtkSingleSelection *selection;
   GtkStringList      *technician_names;
@@ -201,6 +207,14 @@ reload (CareAppointmentsView *self)
   g_autofree char *to_utc = NULL;
   const char      *technician = selected_technician (self);
 
+  if (self->narrowed != NULL)
+    {
+      care_record_list_set_query (self->records, self->narrowed);
+      gtk_label_set_text (self->range_label, care_filter_bar_get_title (self->filter_bar));
+      update_empty_state (self);
+      return;
+    }
+
   get_range (self, &from, &to);
   from_utc = utc_string (from);
   to_utc = utc_string (to);
@@ -333,7 +347,23 @@ show_detail (CareAppointmentsView *self, CareRecord *record)
 
   set_row (self->when_row, when);
   set_row (self->status_row, status);
-  set_row (self->customer_row, customer);
+  {
+    g_autoptr (CareRecord) contact =
+        care_format_load_reference (get_store (self), record, "contact_id");
+    const char      *phone = contact != NULL ? care_record_get_string (contact, "phone") : NULL;
+    g_autofree char *who = NULL;
+
+    /* Whom to ask for, and how to reach them, beside the customer. */
+    if (contact != NULL)
+      {
+        g_autofree char *person =
+            phone != NULL ? g_strdup_printf ("%s, %s", care_record_get_title (contact), phone)
+                          : g_strdup (care_record_get_title (contact));
+        /* TRANSLATORS: an appointment's customer and the contact to ask for: "Padaria Lda · contact: Ana Costa, +351 …" */
+        who = g_strdup_printf (_ ("%s · contact: %s"), customer != NULL ? customer : "", person);
+      }
+    set_row (self->customer_row, who != NULL ? who : customer);
+  }
   set_row (self->address_row, care_record_get_string (record, "address"));
   set_row (self->technician_row, technician != NULL ? technician : _ ("Not assigned"));
   set_row (self->product_row, product);
@@ -390,6 +420,14 @@ show_detail (CareAppointmentsView *self, CareRecord *record)
   gtk_stack_set_visible_child_name (self->detail_stack, "detail");
 }
 
+/* The agenda by day or week again, after a list a summary linked to. */
+static void
+drop_narrowing (CareAppointmentsView *self)
+{
+  g_clear_pointer (&self->narrowed, care_query_unref);
+  care_filter_bar_set_title (self->filter_bar, NULL);
+}
+
 /* Shows the day of @record and selects it in the agenda. */
 static void
 reveal_record (CareAppointmentsView *self, CareRecord *record)
@@ -398,6 +436,7 @@ reveal_record (CareAppointmentsView *self, CareRecord *record)
   const char *technician = selected_technician (self);
   int         position;
 
+  drop_narrowing (self);
   if (start != NULL)
     {
       g_clear_pointer (&self->day, g_date_time_unref);
@@ -445,6 +484,7 @@ restrict_to_customer (CareRecordEditor *editor, GParamSpec *pspec, gpointer user
   const char *shown = g_object_get_data (G_OBJECT (editor), "restricted-to");
   g_autoptr (CareQuery) products = care_query_new (care_schema_entity (CARE_ENTITY_PRODUCT));
   g_autoptr (CareQuery) cases = care_query_new (care_schema_entity (CARE_ENTITY_SERVICE_CASE));
+  g_autoptr (CareQuery) contacts = care_query_new (care_schema_entity (CARE_ENTITY_CONTACT));
 
   if (g_strcmp0 (customer, shown) == 0)
     return;
@@ -454,15 +494,32 @@ restrict_to_customer (CareRecordEditor *editor, GParamSpec *pspec, gpointer user
     {
       care_query_add_string (products, "customer_id", CARE_QUERY_EQ, customer);
       care_query_add_string (cases, "customer_id", CARE_QUERY_EQ, customer);
+      care_query_add_string (contacts, "customer_id", CARE_QUERY_EQ, customer);
     }
   care_record_editor_set_ref_query (editor, "product_id", products);
   care_record_editor_set_ref_query (editor, "case_id", cases);
+  care_record_editor_set_ref_query (editor, "contact_id", contacts);
+}
+
+/* The customer's primary contact, else their first, or NULL. */
+static char *
+primary_contact_id (CareAppointmentsView *self, const char *customer_id)
+{
+  g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_CONTACT));
+  g_autoptr (GPtrArray) contacts = NULL;
+
+  care_query_add_string (q, "customer_id", CARE_QUERY_EQ, customer_id);
+  care_query_set_order (q, "is_primary", TRUE);
+  contacts = care_store_find (get_store (self), q, 0, 1, NULL, NULL);
+  return contacts != NULL && contacts->len > 0
+             ? g_strdup (care_record_get_id (g_ptr_array_index (contacts, 0)))
+             : NULL;
 }
 
 /* What a new booking takes from the form as the user fills it: a new
  * kind sets the end by its usual length (until the user sets the end
- * themselves), and a chosen customer gives their address (until the user
- * types one). */
+ * themselves), and a chosen customer gives their address and primary
+ * contact (until the user chooses others). */
 static void
 fill_new_booking (CareRecordEditor *editor, GParamSpec *pspec, CareAppointmentsView *self)
 {
@@ -495,6 +552,14 @@ fill_new_booking (CareRecordEditor *editor, GParamSpec *pspec, CareAppointmentsV
       const char *address;
 
       g_object_set_data_full (G_OBJECT (editor), "filled-customer", g_strdup (customer), g_free);
+      if (customer != NULL && !care_record_editor_is_touched (editor, "contact_id"))
+        {
+          g_autofree char *contact = primary_contact_id (self, customer);
+
+          if (g_strcmp0 (contact, care_record_get_string (record, "contact_id")) != 0)
+            care_record_editor_set_value (editor, "contact_id",
+                                          contact != NULL ? g_variant_new_string (contact) : NULL);
+        }
       if (customer == NULL || care_record_editor_is_touched (editor, "address"))
         return;
       chosen = care_store_load (get_store (self), care_schema_entity (CARE_ENTITY_CUSTOMER),
@@ -510,15 +575,15 @@ static void
 open_editor (CareAppointmentsView *self, CareRecord *record, const char *title, gboolean is_new)
 {
   static const char *const new_fields[] = {
-    "kind",   "customer_id", "product_id", "technician_id", "start_at",
-    "end_at", "address",     "case_id",    "notes",         NULL
+    "kind",    "customer_id", "contact_id", "product_id", "technician_id", "start_at", "end_at",
+    "address", "case_id",     "notes",      NULL
   };
-  static const char *const edit_fields[] = { "kind",          "customer_id", "product_id",
-                                             "technician_id", "start_at",    "end_at",
-                                             "status",        "address",     "case_id",
-                                             "notes",         "work_notes",  NULL };
-  GtkRoot                 *root = gtk_widget_get_root (GTK_WIDGET (self));
-  CareEditorDialog        *dialog =
+  static const char *const edit_fields[] = {
+    "kind",   "customer_id", "contact_id", "product_id", "technician_id", "start_at", "end_at",
+    "status", "address",     "case_id",    "notes",      "work_notes",    NULL
+  };
+  GtkRoot          *root = gtk_widget_get_root (GTK_WIDGET (self));
+  CareEditorDialog *dialog =
       care_editor_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, get_store (self),
                               record, is_new ? new_fields : edit_fields, title);
   g_autoptr (CareQuery) technicians = care_query_new (care_schema_entity (CARE_ENTITY_STAFF));
@@ -750,6 +815,7 @@ ask_outcome (CareAppointmentsView *self, const char *status)
 static void
 range_toggled_cb (GtkToggleButton *button, CareAppointmentsView *self)
 {
+  drop_narrowing (self);
   reload (self);
 }
 
@@ -757,7 +823,17 @@ static void
 technician_selected_cb (GtkDropDown *dropdown, GParamSpec *pspec, CareAppointmentsView *self)
 {
   if (!self->filling_technicians)
-    reload (self);
+    {
+      drop_narrowing (self);
+      reload (self);
+    }
+}
+
+static void
+filter_bar_closed_cb (CareAppointmentsView *self)
+{
+  drop_narrowing (self);
+  reload (self);
 }
 
 static void
@@ -771,6 +847,10 @@ selection_changed_cb (GtkSingleSelection *selection, GParamSpec *pspec, CareAppo
 {
   CareRecord *record = gtk_single_selection_get_selected_item (selection);
 
+  /* The same row again after a reload: the detail is refreshed by
+   * store_changed_cb(), which knows when not to (a tick being saved). */
+  if (care_view_selection_is_restoring (selection))
+    return;
   show_detail (self, record);
   /* Rows select on click or arrow keys, not on hover: a narrow window
    * then shows the details at once; Enter or a double click do so too. */
@@ -850,7 +930,7 @@ bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareAppointme
   GtkWidget       *address = gtk_widget_get_next_sibling (title);
   GtkWidget       *technician = gtk_widget_get_next_sibling (address);
   GtkWidget       *status = gtk_widget_get_next_sibling (text);
-  g_autofree char *range = format_time_range (record, week_mode (self));
+  g_autofree char *range = format_time_range (record, week_mode (self) || self->narrowed != NULL);
   g_autofree char *kind = care_format_record_field (record, "kind");
   g_autofree char *customer =
       care_format_record_reference (get_store (self), record, "customer_id");
@@ -869,6 +949,11 @@ bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareAppointme
   gtk_widget_set_visible (address, addr != NULL);
   gtk_label_set_text (GTK_LABEL (technician), tech != NULL ? tech : _ ("No technician assigned"));
   gtk_label_set_text (GTK_LABEL (status), status_text);
+  {
+    /* TRANSLATORS: an agenda entry as a screen reader says it: time, kind · customer, status */
+    g_autofree char *a11y = g_strdup_printf (_ ("%s, %s, %s"), range, heading, status_text);
+    care_view_name_row (box, a11y);
+  }
 
   gtk_widget_remove_css_class (status, "success");
   gtk_widget_remove_css_class (status, "error");
@@ -898,8 +983,14 @@ bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareAppointme
 static void
 shift_range (CareAppointmentsView *self, int direction)
 {
-  GDateTime *day = g_date_time_add_days (self->day, direction * (week_mode (self) ? 7 : 1));
+  GDateTime *day = NULL;
 
+  /* From a narrowed list, Previous and Next move from the day it left. */
+  if (self->narrowed == NULL)
+    day = g_date_time_add_days (self->day, direction * (week_mode (self) ? 7 : 1));
+  else
+    day = g_date_time_ref (self->day);
+  drop_narrowing (self);
   g_date_time_unref (self->day);
   self->day = day;
   reload (self);
@@ -923,6 +1014,7 @@ view_today_cb (GtkWidget *widget, const char *action, GVariant *param)
   CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (widget);
   g_autoptr (GDateTime) now = care_clock_now_local ();
 
+  drop_narrowing (self);
   g_clear_pointer (&self->day, g_date_time_unref);
   self->day = local_midnight (now);
   reload (self);
@@ -1057,6 +1149,44 @@ show_record (CareView *view, const char *id)
   reveal_record (self, record);
 }
 
+/* Exactly the appointments a section of the Today page counts: today's
+ * (the signed-in technician's, as there) or the overdue follow-up calls. */
+static void
+show_filter (CareView *view, const char *filter)
+{
+  CareAppointmentsView *self = CARE_APPOINTMENTS_VIEW (view);
+  g_autoptr (GDateTime) now = care_clock_now_local ();
+  g_autoptr (CareDashboardStats) stats = care_dashboard_stats_new (get_store (self), now);
+  g_autoptr (CareQuery) query = NULL;
+  const char *title;
+
+  if (g_str_equal (filter, "today"))
+    {
+      g_autofree char *staff_id = care_account_dup_staff_id (
+          care_context_get_account (care_view_get_context (CARE_VIEW (self))));
+
+      query = care_dashboard_stats_appointments_today_query (stats, staff_id);
+      title = staff_id != NULL ? _ ("My Appointments Today") : _ ("Appointments Today");
+    }
+  else if (g_str_equal (filter, "overdue-follow-ups"))
+    {
+      query = care_dashboard_stats_overdue_follow_ups_query (stats);
+      title = _ ("Overdue Follow-up Calls");
+    }
+  else
+    {
+      g_warning ("No appointment filter %s", filter);
+      return;
+    }
+
+  g_clear_pointer (&self->narrowed, care_query_unref);
+  self->narrowed = g_steal_pointer (&query);
+  care_filter_bar_set_title (self->filter_bar, title);
+  reload (self);
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
 /* GObject */
 
 static void
@@ -1072,6 +1202,7 @@ care_appointments_view_constructed (GObject *object)
   self->selection =
       care_view_bind_list (CARE_VIEW (self), self->list_view, G_LIST_MODEL (self->records),
                            G_CALLBACK (setup_row_cb), G_CALLBACK (bind_row_cb));
+  care_view_keep_selection (self->selection);
   g_signal_connect_object (self->selection, "notify::selected-item",
                            G_CALLBACK (selection_changed_cb), self, 0);
   g_signal_connect_object (self->records, "items-changed", G_CALLBACK (records_changed_cb), self,
@@ -1097,6 +1228,7 @@ care_appointments_view_dispose (GObject *object)
   g_clear_object (&self->current);
   g_clear_pointer (&self->technician_ids, g_ptr_array_unref);
   g_clear_pointer (&self->day, g_date_time_unref);
+  g_clear_pointer (&self->narrowed, care_query_unref);
 
   G_OBJECT_CLASS (care_appointments_view_parent_class)->dispose (object);
 }
@@ -1112,6 +1244,7 @@ care_appointments_view_class_init (CareAppointmentsViewClass *klass)
   object_class->dispose = care_appointments_view_dispose;
 
   view_class->get_header_start = get_header_start;
+  view_class->show_filter = show_filter;
   view_class->show_record = show_record;
   care_view_class_set_entity (view_class, "appointment");
 
@@ -1180,4 +1313,13 @@ care_appointments_view_init (CareAppointmentsView *self)
   self->new_button =
       care_view_new_header_button (CARE_VIEW (self), "list-add-symbolic", _ ("New Appointment"),
                                    _ ("New Appointment (Ctrl+N)"), "view.new");
+
+  care_view_name_drop_down (self->technician_dropdown, _ ("Technician"));
+
+  self->filter_bar = CARE_FILTER_BAR (care_filter_bar_new ());
+  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->list_stack))),
+                              GTK_WIDGET (self->filter_bar),
+                              gtk_widget_get_prev_sibling (GTK_WIDGET (self->list_stack)));
+  g_signal_connect_object (self->filter_bar, "closed", G_CALLBACK (filter_bar_closed_cb), self,
+                           G_CONNECT_SWAPPED);
 }

@@ -874,15 +874,12 @@ export_response_cb (GtkNativeDialog *chooser, int response, CareVisitReportDialo
 }
 
 static void
-report_export_cb (GtkWidget *widget, const char *action, GVariant *param)
+export_now (GObject *owner)
 {
-  CareVisitReportDialog *self = CARE_VISIT_REPORT_DIALOG (widget);
+  CareVisitReportDialog *self = CARE_VISIT_REPORT_DIALOG (owner);
   GtkFileChooserNative  *chooser;
   g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
   g_autofree char *name = NULL;
-
-  if (!ensure_saved (self))
-    return;
 
   chooser =
       gtk_file_chooser_native_new (_ ("Export Visit Report"), GTK_WINDOW (self),
@@ -895,6 +892,16 @@ report_export_cb (GtkWidget *widget, const char *action, GVariant *param)
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect (chooser, "response", G_CALLBACK (export_response_cb), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+report_export_cb (GtkWidget *widget, const char *action, GVariant *param)
+{
+  CareVisitReportDialog *self = CARE_VISIT_REPORT_DIALOG (widget);
+
+  if (!ensure_saved (self))
+    return;
+  care_company_ask_once (widget, self->settings, G_OBJECT (self), export_now);
 }
 
 static void

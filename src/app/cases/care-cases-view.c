@@ -14,7 +14,9 @@
 #include "care-case-returns.h"
 #include "care-case.h"
 #include "care-cases-view.h"
+#include "care-dashboard-stats.h"
 #include "care-editor-dialog.h"
+#include "care-filter-bar.h"
 #include "care-follow-up-hook.h"
 #include "care-format.h"
 #include "care-record-list.h"
@@ -59,14 +61,19 @@ struct _CareCasesView
   CareSurveyGroup     *survey_group;
   CareHistoryGroup    *history_group;
 
+  /* Borrowed references */
+  CareFilterBar *filter_bar;
+
   /* Owned references */
+  CareQuery          *narrowed; /* the cases a summary linked to, or NULL */
   CareRecordList     *records;
   GtkSingleSelection *selection;
   CareRecord         *current;    /* the case shown in the detail */
   GtkWidget          *new_button; /* packed into the window's header bar */
   GtkWidget          *search_button;
   GtkWidget          *status_badge;
-  gboolean            filling; /* the detail is being filled: no saving */
+  gboolean            filling;   /* the detail is being filled: no saving */
+  gboolean            narrowing; /* the status filter follows a link: keep the narrowing */
 };
 
 G_DEFINE_FINAL_TYPE (CareCasesView, care_cases_view, CARE_TYPE_VIEW)
@@ -74,6 +81,16 @@ G_DEFINE_FINAL_TYPE (CareCasesView, care_cases_view, CARE_TYPE_VIEW)
 /* Parallel to the filter drop-down's items; NULL is every open status. */
 static const char *const filter_statuses[] = { NULL,      "open",     "in_progress",
                                                "waiting", "resolved", "closed" };
+
+/* The lists the Today page links to, by #CareCaseAge, named as it names them. */
+static const char *const age_filters[CARE_CASE_AGE_N] = { "case-age-0", "case-age-1", "case-age-2",
+                                                          "case-age-3" };
+static const char *const age_titles[CARE_CASE_AGE_N] = {
+  N_ ("Opened less than a day ago"),
+  N_ ("Open for 1 to 7 days"),
+  N_ ("Open for 8 to 30 days"),
+  N_ ("Open for more than 30 days"),
+};
 
 static const char *const new_case_fields[] = { "customer_id", "product_id",  "kind",
                                                "subject",     "description", "channel",
@@ -167,10 +184,18 @@ set_css (GtkWidget *widget, const char *css)
 static CareQuery *
 filter_query (CareCasesView *self)
 {
-  g_autoptr (CareQuery) q = care_query_new (care_schema_entity (CARE_ENTITY_SERVICE_CASE));
+  g_autoptr (CareQuery) q = NULL;
   guint       selected = gtk_drop_down_get_selected (self->filter_dropdown);
   const char *status = selected < G_N_ELEMENTS (filter_statuses) ? filter_statuses[selected] : NULL;
 
+  if (self->narrowed != NULL)
+    {
+      q = care_query_copy (self->narrowed);
+      care_query_set_search (q, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+      return g_steal_pointer (&q);
+    }
+
+  q = care_query_new (care_schema_entity (CARE_ENTITY_SERVICE_CASE));
   if (status != NULL)
     care_query_add_string (q, "status", CARE_QUERY_EQ, status);
   else
@@ -233,6 +258,14 @@ apply_filter (CareCasesView *self)
   q = filter_query (self);
   care_record_list_set_query (self->records, q);
   update_list_state (self);
+}
+
+/* The whole list again, as the filters above it say. */
+static void
+drop_narrowing (CareCasesView *self)
+{
+  g_clear_pointer (&self->narrowed, care_query_unref);
+  care_filter_bar_set_title (self->filter_bar, NULL);
 }
 
 static GtkWidget *
@@ -305,7 +338,7 @@ bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareCasesView
   /* TRANSLATORS: a case in a list as a screen reader says it: subject, customer · status, priority, age */
   a11y = g_strdup_printf (_ ("%s, %s, priority %s, %s"), care_record_get_string (c, "subject"),
                           second, prio, when);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+  care_view_name_row (box, a11y);
 }
 
 /* The workflow */
@@ -675,6 +708,12 @@ show_case (CareCasesView *self, const char *id)
       return;
     }
 
+  /* A case from elsewhere is shown in the whole list, not a narrowed one. */
+  if (self->narrowed != NULL)
+    {
+      drop_narrowing (self);
+      apply_filter (self);
+    }
   status = care_record_get_string (c, "status");
   if (!care_case_is_open (status) || gtk_drop_down_get_selected (self->filter_dropdown) != 0)
     for (guint i = 0; i < G_N_ELEMENTS (filter_statuses); i++)
@@ -692,6 +731,20 @@ show_case (CareCasesView *self, const char *id)
 
 /* Callbacks */
 
+/* Rows select on click or arrow keys, not on hover (a highlighted row
+ * beside another record's detail, or none): the detail follows. No
+ * selection (a filter or search that hides the record) leaves the detail;
+ * a reload that selects the row again leaves it to store_changed_cb(). */
+static void
+selection_changed_cb (GtkSingleSelection *selection, GParamSpec *pspec, CareCasesView *self)
+{
+  CareRecord *record = gtk_single_selection_get_selected_item (selection);
+
+  if (record == NULL || care_view_selection_is_restoring (selection))
+    return;
+  show_detail (self, record);
+}
+
 static void
 list_activate_cb (GtkListView *list, guint position, CareCasesView *self)
 {
@@ -703,6 +756,15 @@ list_activate_cb (GtkListView *list, guint position, CareCasesView *self)
 static void
 filter_changed_cb (CareCasesView *self)
 {
+  if (!self->narrowing)
+    drop_narrowing (self);
+  apply_filter (self);
+}
+
+static void
+filter_bar_closed_cb (CareCasesView *self)
+{
+  drop_narrowing (self);
   apply_filter (self);
 }
 
@@ -910,6 +972,35 @@ show_record (CareView *view, const char *id)
   show_case (CARE_CASES_VIEW (view), id);
 }
 
+/* The open cases of one age, exactly those the Today page counts. */
+static void
+show_filter (CareView *view, const char *filter)
+{
+  CareCasesView *self = CARE_CASES_VIEW (view);
+  g_autoptr (GDateTime) now = care_clock_now_utc ();
+  g_autoptr (CareDashboardStats) stats = NULL;
+
+  for (guint age = 0; age < CARE_CASE_AGE_N; age++)
+    {
+      if (!g_str_equal (filter, age_filters[age]))
+        continue;
+
+      stats = care_dashboard_stats_new (store (self), now);
+      g_clear_pointer (&self->narrowed, care_query_unref);
+      self->narrowed = care_dashboard_stats_case_age_query (stats, age);
+      self->narrowing = TRUE;
+      gtk_drop_down_set_selected (self->filter_dropdown, 0);
+      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+      self->narrowing = FALSE;
+      care_filter_bar_set_title (self->filter_bar, _ (age_titles[age]));
+      apply_filter (self);
+      adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
+      return;
+    }
+
+  g_warning ("No case filter %s", filter);
+}
+
 static GtkWidget *
 get_header_start (CareView *view)
 {
@@ -943,6 +1034,9 @@ care_cases_view_constructed (GObject *object)
   self->selection =
       care_view_bind_list (CARE_VIEW (self), self->list_view, G_LIST_MODEL (self->records),
                            G_CALLBACK (setup_row_cb), G_CALLBACK (bind_row_cb));
+  care_view_keep_selection (self->selection);
+  g_signal_connect_object (self->selection, "notify::selected-item",
+                           G_CALLBACK (selection_changed_cb), self, 0);
 
   self->filling = TRUE;
   for (guint i = 0; prio->choices[i] != NULL; i++)
@@ -970,6 +1064,7 @@ care_cases_view_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->records);
   g_clear_object (&self->current);
+  g_clear_pointer (&self->narrowed, care_query_unref);
 
   G_OBJECT_CLASS (care_cases_view_parent_class)->dispose (object);
 }
@@ -987,6 +1082,7 @@ care_cases_view_class_init (CareCasesViewClass *klass)
   view_class->get_header_start = get_header_start;
   view_class->get_header_end = get_header_end;
   view_class->show_record = show_record;
+  view_class->show_filter = show_filter;
   care_view_class_set_entity (view_class, "service_case");
 
   g_type_ensure (CARE_TYPE_CASE_RETURNS);
@@ -1049,4 +1145,12 @@ care_cases_view_init (CareCasesView *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Search Cases"), -1);
   g_object_bind_property (self->search_button, "active", self->search_bar, "search-mode-enabled",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+
+  care_view_name_drop_down (self->filter_dropdown, _ ("Show cases"));
+
+  self->filter_bar = CARE_FILTER_BAR (care_filter_bar_new ());
+  gtk_box_insert_child_after (GTK_BOX (self->list_pane), GTK_WIDGET (self->filter_bar),
+                              GTK_WIDGET (self->search_bar));
+  g_signal_connect_object (self->filter_bar, "closed", G_CALLBACK (filter_bar_closed_cb), self,
+                           G_CONNECT_SWAPPED);
 }

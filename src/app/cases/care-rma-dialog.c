@@ -1,7 +1,7 @@
 /* care-rma-dialog.c: records a return or an exchange for a service case.
  *
  * The form is the shared record editor over the return's fields; this
- * dialog adds the rules of the workflow around it. An exchange ("Replace")
+ * dialog adds the rules of the workflow around it. An exchange (outcome "replace")
  * needs the new unit's serial number, and saving it creates the
  * replacement product with what remained of the original's warranty
  * (care_rma_replace()) in the same transaction as the return itself, so a

@@ -13,6 +13,7 @@
 
 #include "care-clock.h"
 #include "care-customer-detail.h"
+#include "care-editor-dialog.h"
 #include "care-format.h"
 #include "care-maintenance-plan-dialog.h"
 #include "care-maintenance.h"
@@ -146,6 +147,18 @@ action_button (const char *icon_name, const char *label, const char *action, con
   return button;
 }
 
+/* Makes @row open the record it shows (entity, id) when activated, and
+ * show that it does. */
+static void
+link_row (GtkWidget *row, const char *entity, const char *id)
+{
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "(ss)", entity, id);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "detail.open-record");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             gtk_image_new_from_icon_name ("go-next-symbolic"));
+}
+
 static GtkWidget *
 new_group (CareCustomerDetail *self, const char *title)
 {
@@ -189,7 +202,7 @@ build_header (CareCustomerDetail *self)
   set_info_row (self->phone_row, phone);
   set_info_row (self->address_row, address);
   set_info_row (self->tax_number_row, care_record_get_string (c, "tax_number"));
-  set_info_row (self->language_row, care_record_get_string (c, "language"));
+  set_info_row (self->language_row, care_format_language (care_record_get_string (c, "language")));
   set_info_row (self->notes_row, care_record_get_string (c, "notes"));
 
   /* The row's name says what activating it does. */
@@ -440,6 +453,7 @@ add_product_row (CareCustomerDetail *self,
   if (tag_text != NULL)
     adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag (tag_text, tag_class));
   add_maintenance (row, product, overdue_products);
+  link_row (row, "product", care_record_get_id (product));
   add_row (group, row);
 }
 
@@ -496,6 +510,7 @@ build_cases (CareCustomerDetail *self)
       if (g_strcmp0 (care_record_get_string (sc, "priority"), "high") == 0 ||
           g_strcmp0 (care_record_get_string (sc, "priority"), "urgent") == 0)
         adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag (priority, "warning"));
+      link_row (row, "service_case", care_record_get_id (sc));
       add_row (group, row);
     }
 
@@ -532,6 +547,7 @@ build_appointments (CareCustomerDetail *self, gboolean upcoming)
                                 : g_strdup_printf ("%s · %s", when, status);
       row = text_row (kind, subtitle);
       add_prefix_icon (row, "x-office-calendar-symbolic");
+      link_row (row, "appointment", care_record_get_id (a));
       add_row (group, row);
     }
 
@@ -576,6 +592,7 @@ build_enrolments (CareCustomerDetail *self)
       add_prefix_icon (row, "starred-symbolic");
       if (care_record_get_bool (e, "attended"))
         adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag (_ ("Attended"), "success"));
+      link_row (row, "enrolment", care_record_get_id (e));
       add_row (group, row);
     }
 
@@ -647,6 +664,7 @@ add_timeline_row (GtkWidget *group, CareTimelineEntry *entry)
   {
     GtkWidget *row = text_row (title, subtitle);
     add_prefix_icon (row, icon);
+    link_row (row, name, entry->id);
     add_row (group, row);
   }
 }
@@ -826,6 +844,65 @@ detail_maintenance_plan_cb (GtkWidget *widget, const char *action, GVariant *par
     gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* What the editor of a record this page opens itself shows: records no
+ * view of their own lists. */
+static const char *const product_fields[] = {
+  "name", "serial", "model", "category", "purchase_date", "installed_date", "location", NULL
+};
+static const char *const call_fields[] = { "called_at", "direction", "contact_id",     "subject",
+                                           "outcome",   "notes",     "follow_up_date", NULL };
+
+static void
+edit_record (CareCustomerDetail *self, CareRecord *record)
+{
+  gboolean is_call = care_record_get_entity (record) == care_schema_entity (CARE_ENTITY_CALL_LOG);
+  g_autofree char  *title = NULL;
+  CareEditorDialog *dialog;
+
+  /* TRANSLATORS: the title of the editor of a logged call; %s is its subject */
+  title = g_strdup_printf (is_call ? _ ("Call: %s") : _ ("Product: %s"),
+                           care_record_get_title (record));
+  dialog = care_editor_dialog_new (care_view_get_window (self), get_store (self), record,
+                                   is_call ? call_fields : product_fields, title);
+  if (is_call)
+    {
+      g_autoptr (CareQuery) contacts = customer_query (self, CARE_ENTITY_CONTACT);
+
+      care_record_editor_set_ref_query (care_editor_dialog_get_editor (dialog), "contact_id",
+                                        contacts);
+    }
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* (entity, id) of a row: the view of the entity opens it; a product or a
+ * call, which no view lists, opens in its editor here; an enrolment opens
+ * its session. */
+static void
+detail_open_record_cb (GtkWidget *widget, const char *action, GVariant *param)
+{
+  CareCustomerDetail *self = CARE_CUSTOMER_DETAIL (widget);
+  const char         *entity, *id;
+  const CareEntity   *e;
+  g_autoptr (CareRecord) record = NULL;
+
+  g_variant_get (param, "(&s&s)", &entity, &id);
+  e = care_schema_lookup (entity);
+  if (e == NULL)
+    return;
+  record = care_view_load_record (self, get_store (self), e, id);
+  if (record == NULL)
+    return;
+
+  if (e == care_schema_entity (CARE_ENTITY_PRODUCT) ||
+      e == care_schema_entity (CARE_ENTITY_CALL_LOG))
+    edit_record (self, record);
+  else if (e == care_schema_entity (CARE_ENTITY_ENROLMENT))
+    gtk_widget_activate_action (widget, "win.show-record", "(ss)", "training_session",
+                                care_record_get_string (record, "session_id"));
+  else
+    gtk_widget_activate_action (widget, "win.show-record", "(ss)", entity, id);
+}
+
 static void
 care_customer_detail_dispose (GObject *object)
 {
@@ -883,6 +960,8 @@ care_customer_detail_class_init (CareCustomerDetailClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, address_activated_cb);
   gtk_widget_class_install_action (widget_class, "detail.maintenance-plan", "s",
                                    detail_maintenance_plan_cb);
+  gtk_widget_class_install_action (widget_class, "detail.open-record", "(ss)",
+                                   detail_open_record_cb);
 }
 
 static void

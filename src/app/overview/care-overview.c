@@ -34,6 +34,7 @@ struct _CareOverview
 
   /* Template widgets */
   GtkStack            *stack;
+  GtkWidget           *company_button;
   AdwPreferencesGroup *appointments_group;
   AdwPreferencesGroup *follow_ups_group;
   AdwPreferencesGroup *warranties_group;
@@ -132,6 +133,13 @@ section_add_row (Section *section, const char *title, const char *subtitle)
   return row;
 }
 
+/* A row that opens something shows it. */
+static void
+add_chevron (AdwActionRow *row)
+{
+  adw_action_row_add_suffix (row, gtk_image_new_from_icon_name ("go-next-symbolic"));
+}
+
 static void
 record_row_activated_cb (AdwActionRow *row, CareOverview *self)
 {
@@ -152,17 +160,17 @@ section_add_record (CareOverview *self,
   GtkWidget *row = section_add_row (section, title, subtitle);
 
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                             gtk_image_new_from_icon_name ("go-next-symbolic"));
+  add_chevron (ADW_ACTION_ROW (row));
   g_object_set_data_full (G_OBJECT (row), "entity",
                           g_strdup (care_record_get_entity (record)->name), g_free);
   g_object_set_data_full (G_OBJECT (row), "id", g_strdup (care_record_get_id (record)), g_free);
   g_signal_connect_object (row, "activated", G_CALLBACK (record_row_activated_cb), self, 0);
 }
 
-/* The end of a long list: how many more, and the view that has them all. */
+/* The end of a long list: how many more, and a link to the list of all of
+ * them (@filter of @view, exactly the rows the section counts). */
 static void
-section_add_more (Section *section, guint shown, guint total, const char *view)
+section_add_more (Section *section, guint shown, guint total, const char *view, const char *filter)
 {
   g_autofree char *title = NULL;
   GtkWidget       *row;
@@ -173,10 +181,9 @@ section_add_more (Section *section, guint shown, guint total, const char *view)
   title = g_strdup_printf (ngettext ("%'u more", "%'u more", total - shown), total - shown);
   row = section_add_row (section, title, NULL);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", view);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.open-view");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                             gtk_image_new_from_icon_name ("go-next-symbolic"));
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "(ss)", view, filter);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.show-filtered");
+  add_chevron (ADW_ACTION_ROW (row));
 }
 
 static void
@@ -249,7 +256,8 @@ fill_appointments (CareOverview *self, CareDashboardStats *stats)
 
   if (total == 0)
     section_add_empty (&self->appointments, _ ("No appointments today"));
-  section_add_more (&self->appointments, rows != NULL ? rows->len : 0, total, "appointments");
+  section_add_more (&self->appointments, rows != NULL ? rows->len : 0, total, "appointments",
+                    "today");
 }
 
 static void
@@ -277,7 +285,8 @@ fill_follow_ups (CareOverview *self, CareDashboardStats *stats)
 
   if (total == 0)
     section_add_empty (&self->follow_ups, _ ("No overdue calls"));
-  section_add_more (&self->follow_ups, rows != NULL ? rows->len : 0, total, "appointments");
+  section_add_more (&self->follow_ups, rows != NULL ? rows->len : 0, total, "appointments",
+                    "overdue-follow-ups");
 }
 
 static void
@@ -329,7 +338,8 @@ fill_warranties (CareOverview *self, CareDashboardStats *stats)
 
   if (total == 0)
     section_add_empty (&self->warranties, _ ("No warranties expiring"));
-  section_add_more (&self->warranties, rows != NULL ? rows->len : 0, total, "warranties");
+  section_add_more (&self->warranties, rows != NULL ? rows->len : 0, total, "warranties",
+                    "expiring");
 }
 
 /* Charts */
@@ -586,7 +596,13 @@ refresh (gpointer user_data)
   warn_error ("the customers", error);
   gtk_stack_set_visible_child_name (self->stack, n_customers == 0 ? "welcome" : "summary");
   if (n_customers == 0)
-    return G_SOURCE_REMOVE;
+    {
+      g_autofree char *company = g_settings_get_string (
+          care_context_get_settings (care_view_get_context (CARE_VIEW (self))), "company-name");
+
+      gtk_widget_set_visible (self->company_button, g_strstrip (company)[0] == '\0');
+      return G_SOURCE_REMOVE;
+    }
 
   stats = care_dashboard_stats_new (store (self), now);
   fill_appointments (self, stats);
@@ -631,8 +647,9 @@ clock_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Who "My Appointments" are; whether the welcome offers to set the company. */
 static void
-staff_changed_cb (GSettings *settings, const char *key, CareOverview *self)
+settings_changed_cb (GSettings *settings, const char *key, CareOverview *self)
 {
   queue_refresh (self);
 }
@@ -655,7 +672,9 @@ care_overview_constructed (GObject *object)
       g_signal_connect_object (store (self), signal, G_CALLBACK (store_changed_cb), self, 0);
     }
   g_signal_connect_object (care_context_get_settings (care_view_get_context (CARE_VIEW (self))),
-                           "changed::staff-id", G_CALLBACK (staff_changed_cb), self, 0);
+                           "changed::staff-id", G_CALLBACK (settings_changed_cb), self, 0);
+  g_signal_connect_object (care_context_get_settings (care_view_get_context (CARE_VIEW (self))),
+                           "changed::company-name", G_CALLBACK (settings_changed_cb), self, 0);
   self->clock_id = g_timeout_add_seconds (CLOCK_INTERVAL, clock_cb, self);
   refresh (self);
 }
@@ -687,6 +706,7 @@ care_overview_class_init (CareOverviewClass *klass)
   gtk_widget_class_set_template_from_resource (
       widget_class, "/io/github/aftercare/Aftercare/overview/care-overview.ui");
   gtk_widget_class_bind_template_child (widget_class, CareOverview, stack);
+  gtk_widget_class_bind_template_child (widget_class, CareOverview, company_button);
   gtk_widget_class_bind_template_child (widget_class, CareOverview, appointments_group);
   gtk_widget_class_bind_template_child (widget_class, CareOverview, follow_ups_group);
   gtk_widget_class_bind_template_child (widget_class, CareOverview, warranties_group);
@@ -705,6 +725,15 @@ care_overview_init (CareOverview *self)
   section_init (&self->appointments, self->appointments_group);
   section_init (&self->follow_ups, self->follow_ups_group);
   section_init (&self->warranties, self->warranties_group);
+  /* The count before the chevron. */
+  set_count (self->age_day_row, 0);
+  set_count (self->age_week_row, 0);
+  set_count (self->age_month_row, 0);
+  set_count (self->age_older_row, 0);
+  add_chevron (self->age_day_row);
+  add_chevron (self->age_week_row);
+  add_chevron (self->age_month_row);
+  add_chevron (self->age_older_row);
 
   self->cases_chart = add_chart (self, CARE_CHART_BARS, _ ("Cases Opened and Resolved per Week"));
   self->satisfaction_chart =

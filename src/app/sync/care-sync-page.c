@@ -80,8 +80,17 @@ signed_in_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_button), TRUE);
-  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
-  show_error (self, ok ? NULL : error->message);
+  if (ok)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+      show_error (self, NULL);
+    }
+  else
+    {
+      /* The password stays: the address or the network may be what was
+       * wrong, and retyping it would be in vain. */
+      show_error (self, error->message);
+    }
   update (self);
 }
 

@@ -123,9 +123,9 @@ save_done (CareFileJob *job, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-care_certificate_button_clicked (GtkButton *button)
+save_certificate (GObject *owner)
 {
-  CareCertificateButton *self = CARE_CERTIFICATE_BUTTON (button);
+  CareCertificateButton *self = CARE_CERTIFICATE_BUTTON (owner);
   g_autoptr (CareFileJob) job = NULL;
   g_autofree char *name = record_string (self, CARE_ENTITY_CONTACT, self->contact_id, "name");
   g_autofree char *title =
@@ -146,6 +146,17 @@ care_certificate_button_clicked (GtkButton *button)
   care_file_job_set_current_name (job, file_name);
   g_set_weak_pointer (&self->job, job);
   care_file_job_run (job, save_start, save_done, NULL);
+}
+
+static void
+care_certificate_button_clicked (GtkButton *button)
+{
+  CareCertificateButton *self = CARE_CERTIFICATE_BUTTON (button);
+
+  if (self->job != NULL)
+    return;
+  care_company_ask_once (GTK_WIDGET (self), care_context_get_settings (self->context),
+                         G_OBJECT (self), save_certificate);
 }
 
 /* Overrides */

@@ -668,6 +668,10 @@ selection_changed_cb (GtkSingleSelection *selection, GParamSpec *pspec, CareTrai
 {
   CareRecord *record = gtk_single_selection_get_selected_item (selection);
 
+  /* The same row again after a reload: the detail is refreshed by
+   * store_changed_cb(), which knows when not to (a tick being saved). */
+  if (care_view_selection_is_restoring (selection))
+    return;
   show_detail (self, record);
   /* Rows select on click or arrow keys, not on hover: a narrow window
    * then shows the details at once; Enter or a double click do so too. */
@@ -687,6 +691,10 @@ store_changed_cb (CareStore *store, const char *entity, const char *id, CareTrai
 {
   if (g_str_equal (entity, "training_course"))
     fill_courses (self);
+  /* A session's row counts its seats and waiting list, from enrolments:
+   * the list reloads (keeping its selection) so it says what the detail says. */
+  if (g_str_equal (entity, "enrolment"))
+    care_record_list_reload (self->records);
 
   if (self->current != NULL && !self->saving_attendance &&
       (g_str_equal (entity, "enrolment") || g_str_equal (entity, "training_session") ||
@@ -760,6 +768,12 @@ bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareTrainingV
   gtk_label_set_text (GTK_LABEL (title), course != NULL ? course : "");
   gtk_label_set_text (GTK_LABEL (when), time);
   gtk_label_set_text (GTK_LABEL (where), place);
+  {
+    /* TRANSLATORS: a training session as a screen reader says it: course, when, trainer · place */
+    g_autofree char *a11y =
+        g_strdup_printf (_ ("%s, %s, %s"), course != NULL ? course : "", time, place);
+    care_view_name_row (box, a11y);
+  }
 
   if (care_training_count_seats (get_store (self), care_record_get_id (session), &count, &error))
     {
@@ -906,6 +920,7 @@ care_training_view_constructed (GObject *object)
   self->selection =
       care_view_bind_list (CARE_VIEW (self), self->list_view, G_LIST_MODEL (self->records),
                            G_CALLBACK (setup_row_cb), G_CALLBACK (bind_row_cb));
+  care_view_keep_selection (self->selection);
   g_signal_connect_object (self->selection, "notify::selected-item",
                            G_CALLBACK (selection_changed_cb), self, 0);
   g_signal_connect_object (self->records, "items-changed", G_CALLBACK (records_changed_cb), self,
@@ -995,6 +1010,7 @@ static void
 care_training_view_init (CareTrainingView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  care_view_name_drop_down (self->course_dropdown, _ ("Course"));
 
   self->course_names = gtk_string_list_new (NULL);
   self->course_ids = g_ptr_array_new_with_free_func (g_free);

@@ -14,7 +14,9 @@
 #include "care-history-group.h"
 #include "care-clock.h"
 #include "care-case.h"
+#include "care-dashboard-stats.h"
 #include "care-editor-dialog.h"
+#include "care-filter-bar.h"
 #include "care-format.h"
 #include "care-record-list.h"
 #include "care-warranties-view.h"
@@ -53,7 +55,11 @@ struct _CareWarrantiesView
   AdwActionRow        *product_row;
   AdwActionRow        *customer_row;
 
+  /* Borrowed references */
+  CareFilterBar *filter_bar;
+
   /* Owned references */
+  CareQuery          *narrowed; /* the warranties a summary linked to, or NULL */
   CareRecordList     *records;
   GtkSingleSelection *selection;
   CareRecord         *current;      /* the warranty shown in the detail */
@@ -283,7 +289,8 @@ records_changed_cb (
 static void
 apply_filter (CareWarrantiesView *self)
 {
-  g_autoptr (CareQuery) q = filter_query (self->filter);
+  g_autoptr (CareQuery) q =
+      self->narrowed != NULL ? care_query_ref (self->narrowed) : filter_query (self->filter);
 
   care_record_list_set_query (self->records, q);
   update_list_state (self);
@@ -362,7 +369,7 @@ bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareWarrantie
 
   a11y = g_strdup_printf ("%s, %s, %s, %s", gtk_label_get_text (GTK_LABEL (title)), second, third,
                           status_label (status));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+  care_view_name_row (box, a11y);
 }
 
 /* "ada@example.com · +44 20 7946 0000": how to reach a customer. */
@@ -650,6 +657,20 @@ lookup_stop_cb (CareWarrantiesView *self)
   gtk_widget_activate_action (GTK_WIDGET (self), "view.dismiss-lookup", NULL);
 }
 
+/* Rows select on click or arrow keys, not on hover (a highlighted row
+ * beside another record's detail, or none): the detail follows. No
+ * selection (a filter or search that hides the record) leaves the detail;
+ * a reload that selects the row again leaves it to store_changed_cb(). */
+static void
+selection_changed_cb (GtkSingleSelection *selection, GParamSpec *pspec, CareWarrantiesView *self)
+{
+  CareRecord *record = gtk_single_selection_get_selected_item (selection);
+
+  if (record == NULL || care_view_selection_is_restoring (selection))
+    return;
+  show_detail (self, record);
+}
+
 static void
 list_activate_cb (GtkListView *list, guint position, CareWarrantiesView *self)
 {
@@ -793,7 +814,40 @@ view_back_cb (GtkWidget *widget, const char *action, GVariant *param)
   adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
 }
 
+/* The whole list again, as the status filter says. */
+static void
+filter_bar_closed_cb (CareWarrantiesView *self)
+{
+  g_clear_pointer (&self->narrowed, care_query_unref);
+  apply_filter (self);
+}
+
 /* CareView */
+
+/* Exactly the warranties the Today page counts as expiring: those whose
+ * cover lapses (an extension that carries on is no renewal to sell). */
+static void
+show_filter (CareView *view, const char *filter)
+{
+  CareWarrantiesView *self = CARE_WARRANTIES_VIEW (view);
+  g_autoptr (GDateTime) now = care_clock_now_local ();
+  g_autoptr (CareDashboardStats) stats = NULL;
+
+  if (!g_str_equal (filter, "expiring"))
+    {
+      g_warning ("No warranty filter %s", filter);
+      return;
+    }
+
+  stats = care_dashboard_stats_new (store (self), now);
+  g_object_set (self, "filter", "expiring", NULL);
+  g_clear_pointer (&self->narrowed, care_query_unref);
+  self->narrowed =
+      care_dashboard_stats_expiring_warranties_query (stats, CARE_WARRANTY_EXPIRING_DAYS);
+  care_filter_bar_set_title (self->filter_bar, _ ("Warranties Expiring in the Next 30 Days"));
+  apply_filter (self);
+  adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
+}
 
 /* Shows the warranty with @id, selected in the list when the list shows it. */
 static void
@@ -839,6 +893,9 @@ care_warranties_view_constructed (GObject *object)
   self->selection =
       care_view_bind_list (CARE_VIEW (self), self->list_view, G_LIST_MODEL (self->records),
                            G_CALLBACK (setup_row_cb), G_CALLBACK (bind_row_cb));
+  care_view_keep_selection (self->selection);
+  g_signal_connect_object (self->selection, "notify::selected-item",
+                           G_CALLBACK (selection_changed_cb), self, 0);
 
   g_signal_connect_object (store (self), "changed", G_CALLBACK (store_changed_cb), self, 0);
   update_list_state (self);
@@ -851,6 +908,8 @@ care_warranties_view_dispose (GObject *object)
   CareWarrantiesView *self = CARE_WARRANTIES_VIEW (object);
 
   care_view_dispose_template (CARE_VIEW (self), CARE_TYPE_WARRANTIES_VIEW);
+  self->filter_bar = NULL;
+  g_clear_pointer (&self->narrowed, care_query_unref);
   g_clear_object (&self->new_button);
   g_clear_object (&self->selection);
   g_clear_object (&self->records);
@@ -902,6 +961,10 @@ care_warranties_view_set_property (GObject      *object,
         break;
       g_free (self->filter);
       self->filter = g_strdup (filter);
+      /* Another status chosen: the list of a summary gives way. */
+      g_clear_pointer (&self->narrowed, care_query_unref);
+      if (self->filter_bar != NULL)
+        care_filter_bar_set_title (self->filter_bar, NULL);
       if (self->records != NULL)
         apply_filter (self);
       g_object_notify_by_pspec (object, pspec);
@@ -926,6 +989,7 @@ care_warranties_view_class_init (CareWarrantiesViewClass *klass)
 
   view_class->get_header_start = get_header_start;
   view_class->show_record = show_record;
+  view_class->show_filter = show_filter;
   care_view_class_set_entity (view_class, "warranty");
 
   /* The status filter: all, active, expiring or expired. */
@@ -990,4 +1054,11 @@ care_warranties_view_init (CareWarrantiesView *self)
   self->new_button =
       care_view_new_header_button (CARE_VIEW (self), "list-add-symbolic", _ ("New Warranty"),
                                    _ ("New Warranty (Ctrl+N)"), "view.new");
+
+  self->filter_bar = CARE_FILTER_BAR (care_filter_bar_new ());
+  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->list_stack))),
+                              GTK_WIDGET (self->filter_bar),
+                              gtk_widget_get_prev_sibling (GTK_WIDGET (self->list_stack)));
+  g_signal_connect_object (self->filter_bar, "closed", G_CALLBACK (filter_bar_closed_cb), self,
+                           G_CONNECT_SWAPPED);
 }

@@ -4,10 +4,16 @@
  * sign a certificate. An empty setting is left out, never replaced by the
  * program's name. The logo is a PNG or JPEG file the user chose in
  * Preferences; GTK decodes it here, and the PDF code (which knows no GTK)
- * gets its pixels. A logo that cannot be read is left out. */
+ * gets its pixels. A logo that cannot be read is left out.
+ *
+ * A new user does not know the documents take these from Preferences: the
+ * first PDF export without a company name offers to set them, once. */
 #define G_LOG_DOMAIN "care-company"
 
 #include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
 
 #include "care-company.h"
 
@@ -86,4 +92,72 @@ care_company_free (CareCompany *self)
   g_free (self->contact);
   g_free (self->pixels);
   g_free (self);
+}
+
+typedef struct
+{
+  GObject        *owner;
+  CareCompanyThen then;
+} Ask;
+
+static void
+ask_response_cb (AdwMessageDialog *dialog, const char *response, Ask *ask)
+{
+  if (g_strcmp0 (response, "set-up") == 0)
+    /* The export waits for another try: the user is busy with Preferences. */
+    g_action_group_activate_action (G_ACTION_GROUP (g_application_get_default ()), "preferences",
+                                    NULL);
+  else
+    ask->then (ask->owner);
+
+  g_object_unref (ask->owner);
+  g_free (ask);
+}
+
+/**
+ * care_company_ask_once:
+ * @parent: the widget the export started from
+ * @owner: what @then is called on, kept alive until then
+ * @then: the export itself
+ *
+ * Runs @then at once, unless no company name is set and the user was
+ * never asked: then it first offers Preferences, where the name, address
+ * and logo are set ("Set Up…" opens them instead of exporting), or to go
+ * on without ("Not Now" exports).
+ */
+void
+care_company_ask_once (GtkWidget *parent, GSettings *settings, GObject *owner, CareCompanyThen then)
+{
+  g_autofree char *name = NULL;
+  GtkRoot         *root;
+  GtkWidget       *dialog;
+  Ask             *ask;
+
+  g_return_if_fail (G_IS_SETTINGS (settings));
+
+  name = g_strstrip (g_settings_get_string (settings, "company-name"));
+  if (name[0] != '\0' || g_settings_get_boolean (settings, "company-prompted"))
+    {
+      then (owner);
+      return;
+    }
+
+  g_settings_set_boolean (settings, "company-prompted", TRUE);
+  root = gtk_widget_get_root (parent);
+  dialog = adw_message_dialog_new (
+      GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, _ ("Put Your Company on Documents?"),
+      _ ("Visit reports and certificates are headed with your company’s name, address and logo. "
+         "Set them in Preferences, or go on without them: you can set them later."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "later", _ ("_Not Now"), "set-up",
+                                    _ ("_Set Up…"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "set-up",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "set-up");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "later");
+
+  ask = g_new0 (Ask, 1);
+  ask->owner = g_object_ref (owner);
+  ask->then = then;
+  g_signal_connect (dialog, "response", G_CALLBACK (ask_response_cb), ask);
+  gtk_window_present (GTK_WINDOW (dialog));
 }

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 #include <stdarg.h>
+#include <string.h>
 
 #include "care-format.h"
 
@@ -170,4 +171,44 @@ care_format_record_reference (CareStore *store, CareRecord *record, const char *
     return NULL;
   return care_format_reference (
       store, care_entity_lookup_field (care_record_get_entity (record), field), id);
+}
+
+/* Languages a customer is likely to speak, by ISO 639-1 code. */
+static const struct
+{
+  const char *code;
+  const char *name; /* N_() */
+} languages[] = {
+  { "bg", N_ ("Bulgarian") },  { "cs", N_ ("Czech") },     { "de", N_ ("German") },
+  { "el", N_ ("Greek") },      { "en", N_ ("English") },   { "es", N_ ("Spanish") },
+  { "fr", N_ ("French") },     { "hr", N_ ("Croatian") },  { "hu", N_ ("Hungarian") },
+  { "it", N_ ("Italian") },    { "nl", N_ ("Dutch") },     { "pl", N_ ("Polish") },
+  { "pt", N_ ("Portuguese") }, { "ro", N_ ("Romanian") },  { "ru", N_ ("Russian") },
+  { "sk", N_ ("Slovak") },     { "sl", N_ ("Slovenian") }, { "sr", N_ ("Serbian") },
+  { "uk", N_ ("Ukrainian") },
+};
+
+/**
+ * care_format_language:
+ * @code: (nullable): a language as stored, e.g. "fr" or "pt-BR"
+ *
+ * Returns: the language's name in the user's language ("French"), or
+ * @code itself when it names no language known here.
+ */
+const char *
+care_format_language (const char *code)
+{
+  if (code == NULL)
+    return NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (languages); i++)
+    {
+      gsize n = strlen (languages[i].code);
+
+      /* The language of a regional variant: "pt-BR", "pt_BR". */
+      if (g_ascii_strncasecmp (code, languages[i].code, n) == 0 &&
+          (code[n] == '\0' || code[n] == '-' || code[n] == '_'))
+        return _ (languages[i].name);
+    }
+  return code;
 }

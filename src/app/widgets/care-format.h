@@ -14,5 +14,6 @@ char       *care_format_subtitle (CareRecord *record);
 char       *care_format_reference (CareStore *store, const CareField *field, const char *id);
 CareRecord *care_format_load_reference (CareStore *store, CareRecord *record, const char *field);
 char       *care_format_record_reference (CareStore *store, CareRecord *record, const char *field);
+const char *care_format_language (const char *code);
 
 G_END_DECLS

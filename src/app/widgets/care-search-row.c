@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "care-search-row.h"
+#include "care-view.h"
 #include "care-search.h"
 
 struct _CareSearchRow
@@ -139,13 +140,12 @@ care_search_row_set (CareSearchRow *self,
       else
         gtk_label_set_markup (GTK_LABEL (self->subtitle), reason_markup);
       gtk_widget_set_visible (self->subtitle, TRUE);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                      -1);
+      care_view_name_row (GTK_WIDGET (self), label);
       return;
     }
 
   gtk_label_set_text (GTK_LABEL (self->title), title);
   gtk_label_set_text (GTK_LABEL (self->subtitle), subtitle != NULL ? subtitle : "");
   gtk_widget_set_visible (self->subtitle, subtitle != NULL && subtitle[0] != '\0');
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  care_view_name_row (GTK_WIDGET (self), title);
 }

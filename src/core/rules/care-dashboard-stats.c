@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include "care-case.h"
 #include "care-dashboard-stats.h"
 #include "care-store-private.h"
 #include "care-warranty.h"
@@ -36,10 +37,6 @@ G_DEFINE_FINAL_TYPE (CareDashboardStats, care_dashboard_stats, G_TYPE_OBJECT)
   " AND warranty.end_date >= ?1 AND warranty.end_date %s ?2 "                                      \
   "AND " CARE_WARRANTY_LAPSES_SQL
 
-#define OPEN_CASE                                                                                  \
-  CARE_SQL_LIVE_IN ("service_case")                                                                \
-  " AND service_case.status IN ('open', 'in_progress', 'waiting')"
-
 /* Helpers */
 
 static void
@@ -48,67 +45,6 @@ bind_texts (sqlite3_stmt *stmt, const char *const *params, guint n_params)
   for (guint i = 0; i < n_params; i++)
     if (params[i] != NULL)
       sqlite3_bind_text (stmt, (int) i + 1, params[i], -1, SQLITE_TRANSIENT);
-}
-
-/* The rows of @entity_name matching @where (with @params as ?1…), in
- * @order, at most @limit of them; and in @out_total how many match. */
-static GPtrArray *
-find_rows (CareDashboardStats *self,
-           CareEntityId        entity,
-           const char         *where,
-           const char         *order,
-           const char *const  *params,
-           guint               n_params,
-           guint               limit,
-           guint              *out_total,
-           GError            **error)
-{
-  const CareEntity *e = care_schema_entity (entity);
-  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autofree char *count_sql = NULL;
-  g_autofree char *find_sql = NULL;
-  sqlite3_stmt    *stmt;
-  int              rc;
-
-  /* The table and columns come from the static schema; values are bound. */
-  count_sql = g_strdup_printf ("SELECT count(*) FROM %s WHERE %s", e->name, where);
-  find_sql = g_strdup_printf ("SELECT %s FROM %s WHERE %s ORDER BY %s LIMIT ?%u",
-                              care_store_record_columns (e), e->name, where, order, n_params + 1);
-
-  if (out_total != NULL)
-    {
-      stmt = care_store_prepare (self->store, count_sql, error);
-      if (stmt == NULL)
-        return NULL;
-      bind_texts (stmt, params, n_params);
-      rc = sqlite3_step (stmt);
-      if (rc != SQLITE_ROW)
-        {
-          sqlite3_reset (stmt);
-          care_store_set_error (self->store, rc, error);
-          return NULL;
-        }
-      *out_total = (guint) sqlite3_column_int64 (stmt, 0);
-      sqlite3_reset (stmt);
-    }
-
-  stmt = care_store_prepare (self->store, find_sql, error);
-  if (stmt == NULL)
-    return NULL;
-  bind_texts (stmt, params, n_params);
-  sqlite3_bind_int64 (stmt, (int) n_params + 1, limit);
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (rows, care_store_row_to_record (e, stmt));
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      care_store_set_error (self->store, rc, error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&rows);
 }
 
 /* Runs @sql, whose rows are (period index, count or value[, count]), and
@@ -244,13 +180,67 @@ care_dashboard_stats_get_week_start (CareDashboardStats *self,
   g_date_subtract_days (start, 7 * (n_weeks - 1 - index));
 }
 
+/* The rows of @query, at most @limit of them, and in @out_total how many
+ * match: the list a summary links to reads the same query. */
+static GPtrArray *
+find_query (
+    CareDashboardStats *self, CareQuery *query, guint limit, guint *out_total, GError **error)
+{
+  if (out_total != NULL)
+    {
+      g_autoptr (GError) local_error = NULL;
+      guint n = care_store_count (self->store, query, NULL, &local_error);
+
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      *out_total = n;
+    }
+
+  return care_store_find (self->store, query, 0, limit, NULL, error);
+}
+
+/**
+ * care_dashboard_stats_appointments_today_query:
+ * @technician_id: (nullable): only this technician's, or everyone's
+ *
+ * Returns: (transfer full): today's appointments that are not cancelled,
+ * in the order of the day.
+ */
+CareQuery *
+care_dashboard_stats_appointments_today_query (CareDashboardStats *self, const char *technician_id)
+{
+  CareQuery *q = care_query_new (care_schema_entity (CARE_ENTITY_APPOINTMENT));
+  g_autoptr (GDateTime) midnight = NULL;
+  g_autoptr (GDateTime) next = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+
+  g_return_val_if_fail (CARE_IS_DASHBOARD_STATS (self), q);
+
+  midnight = g_date_time_new (g_date_time_get_timezone (self->now),
+                              g_date_time_get_year (self->now), g_date_time_get_month (self->now),
+                              g_date_time_get_day_of_month (self->now), 0, 0, 0);
+  next = g_date_time_add_days (midnight, 1);
+  from = care_datetime_to_iso (midnight);
+  to = care_datetime_to_iso (next);
+  care_query_add_string (q, "status", CARE_QUERY_NE, "cancelled");
+  care_query_add_string (q, "start_at", CARE_QUERY_GE, from);
+  care_query_add_string (q, "start_at", CARE_QUERY_LT, to);
+  if (technician_id != NULL)
+    care_query_add_string (q, "technician_id", CARE_QUERY_EQ, technician_id);
+  care_query_set_order (q, "start_at", FALSE);
+  return q;
+}
+
 /**
  * care_dashboard_stats_appointments_today:
- * @technician_id: (nullable): only this technician's; %NULL for everyone's
- * @out_total: (out) (optional): how many there are in all
+ * @technician_id: (nullable): only this technician's, or everyone's
  *
- * Returns: (element-type CareRecord) (transfer full): today's appointments
- * that are not cancelled, by start time, at most @limit.
+ * Returns: (element-type CareRecord) (transfer full): the first @limit rows
+ * of care_dashboard_stats_appointments_today_query().
  */
 GPtrArray *
 care_dashboard_stats_appointments_today (CareDashboardStats *self,
@@ -259,38 +249,42 @@ care_dashboard_stats_appointments_today (CareDashboardStats *self,
                                          guint              *out_total,
                                          GError            **error)
 {
-  g_autoptr (GDateTime) midnight = NULL;
-  g_autoptr (GDateTime) next = NULL;
-  g_autofree char *from = NULL;
-  g_autofree char *to = NULL;
-  const char      *params[3];
+  g_autoptr (CareQuery) q = NULL;
 
   g_return_val_if_fail (CARE_IS_DASHBOARD_STATS (self), NULL);
 
-  midnight = g_date_time_new (g_date_time_get_timezone (self->now),
-                              g_date_time_get_year (self->now), g_date_time_get_month (self->now),
-                              g_date_time_get_day_of_month (self->now), 0, 0, 0);
-  next = g_date_time_add_days (midnight, 1);
-  from = care_datetime_to_iso (midnight);
-  to = care_datetime_to_iso (next);
-  params[0] = from;
-  params[1] = to;
-  params[2] = technician_id;
+  q = care_dashboard_stats_appointments_today_query (self, technician_id);
+  return find_query (self, q, limit, out_total, error);
+}
 
-  return find_rows (
-      self, CARE_ENTITY_APPOINTMENT,
-      CARE_SQL_LIVE_IN (
-          "appointment") " AND appointment.status != 'cancelled' "
-                         "AND appointment.start_at >= ?1 AND appointment.start_at < ?2 "
-                         "AND (?3 IS NULL OR appointment.technician_id = ?3)",
-      "appointment.start_at, appointment.seq", params, 3, limit, out_total, error);
+/**
+ * care_dashboard_stats_overdue_follow_ups_query:
+ *
+ * Returns: (transfer full): follow-up calls still planned whose time slot
+ * is over, the longest overdue first.
+ */
+CareQuery *
+care_dashboard_stats_overdue_follow_ups_query (CareDashboardStats *self)
+{
+  CareQuery       *q = care_query_new (care_schema_entity (CARE_ENTITY_APPOINTMENT));
+  g_autofree char *now = NULL;
+
+  g_return_val_if_fail (CARE_IS_DASHBOARD_STATS (self), q);
+
+  now = care_datetime_to_iso (self->now);
+  care_query_add_string (q, "kind", CARE_QUERY_EQ, "follow_up_call");
+  care_query_add_string (q, "status", CARE_QUERY_EQ, "planned");
+  care_query_add_string (q, "start_at", CARE_QUERY_LT, now);
+  care_query_add_string (q, "end_at", CARE_QUERY_LE, now);
+  care_query_set_order (q, "start_at", FALSE);
+  return q;
 }
 
 /**
  * care_dashboard_stats_overdue_follow_ups:
  *
- * Returns: (element-type CareRecord) (transfer full): follow-up calls still
- * planned whose time slot is over, the longest overdue first.
+ * Returns: (element-type CareRecord) (transfer full): the first @limit rows
+ * of care_dashboard_stats_overdue_follow_ups_query().
  */
 GPtrArray *
 care_dashboard_stats_overdue_follow_ups (CareDashboardStats *self,
@@ -298,87 +292,129 @@ care_dashboard_stats_overdue_follow_ups (CareDashboardStats *self,
                                          guint              *out_total,
                                          GError            **error)
 {
-  g_autofree char *now = NULL;
-  const char      *params[1];
+  g_autoptr (CareQuery) q = NULL;
 
   g_return_val_if_fail (CARE_IS_DASHBOARD_STATS (self), NULL);
 
-  now = care_datetime_to_iso (self->now);
-  params[0] = now;
-  return find_rows (
-      self, CARE_ENTITY_APPOINTMENT,
-      CARE_SQL_LIVE_IN ("appointment") " AND appointment.kind = 'follow_up_call' "
-                                       "AND appointment.status = 'planned' AND "
-                                       "appointment.start_at < ?1 AND appointment.end_at <= ?1",
-      "appointment.start_at, appointment.seq", params, 1, limit, out_total, error);
+  q = care_dashboard_stats_overdue_follow_ups_query (self);
+  return find_query (self, q, limit, out_total, error);
+}
+
+/**
+ * care_dashboard_stats_expiring_warranties_query:
+ * @days: how far ahead: warranties ending from today to today + @days
+ *
+ * Returns: (transfer full): warranties whose cover lapses in that time (an
+ * extension that carries on is not a lapse), the soonest first.
+ */
+CareQuery *
+care_dashboard_stats_expiring_warranties_query (CareDashboardStats *self, guint days)
+{
+  CareQuery       *q = care_query_new (care_schema_entity (CARE_ENTITY_WARRANTY));
+  GDate            until;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+
+  g_return_val_if_fail (CARE_IS_DASHBOARD_STATS (self), q);
+
+  until = self->today;
+  g_date_add_days (&until, MIN (days, 3660));
+  from = care_date_to_iso (&self->today);
+  to = care_date_to_iso (&until);
+  care_query_add_string (q, "end_date", CARE_QUERY_GE, from);
+  care_query_add_string (q, "end_date", CARE_QUERY_LE, to);
+  care_query_add_sql (q, CARE_WARRANTY_LAPSES_SQL);
+  care_query_set_order (q, "end_date", FALSE);
+  return q;
 }
 
 /**
  * care_dashboard_stats_expiring_warranties:
  * @days: how far ahead: warranties ending from today to today + @days
  *
- * Returns: (element-type CareRecord) (transfer full): warranties whose
- * cover lapses in that time (an extension that carries on is not a lapse),
- * the soonest first.
+ * Returns: (element-type CareRecord) (transfer full): the first @limit rows
+ * of care_dashboard_stats_expiring_warranties_query().
  */
 GPtrArray *
 care_dashboard_stats_expiring_warranties (
     CareDashboardStats *self, guint days, guint limit, guint *out_total, GError **error)
 {
-  GDate            until;
-  g_autofree char *from = NULL;
-  g_autofree char *to = NULL;
-  g_autofree char *where = NULL;
-  const char      *params[2];
+  g_autoptr (CareQuery) q = NULL;
 
   g_return_val_if_fail (CARE_IS_DASHBOARD_STATS (self), NULL);
 
-  until = self->today;
-  g_date_add_days (&until, MIN (days, 3660));
-  from = care_date_to_iso (&self->today);
-  to = care_date_to_iso (&until);
-  params[0] = from;
-  params[1] = to;
-  where = g_strdup_printf (LAPSING_WARRANTY, "<=");
+  q = care_dashboard_stats_expiring_warranties_query (self, days);
+  return find_query (self, q, limit, out_total, error);
+}
 
-  return find_rows (self, CARE_ENTITY_WARRANTY, where, "warranty.end_date, warranty.seq", params, 2,
-                    limit, out_total, error);
+/**
+ * care_dashboard_stats_case_age_query:
+ * @age: which age
+ *
+ * Returns: (transfer full): open cases (open, in progress or waiting) of
+ * that age in whole days (under 1, 1–7, 8–30, 31 and more), the newest
+ * first.
+ */
+CareQuery *
+care_dashboard_stats_case_age_query (CareDashboardStats *self, CareCaseAge age)
+{
+  /* The age's bounds, in days back from now: opened after the first (none
+   * for -1), at or before the second (none for -1). */
+  static const int bounds[CARE_CASE_AGE_N][2] = {
+    [CARE_CASE_AGE_UNDER_DAY] = { 1, -1 },
+    [CARE_CASE_AGE_WEEK] = { 8, 1 },
+    [CARE_CASE_AGE_MONTH] = { 31, 8 },
+    [CARE_CASE_AGE_OLDER] = { -1, 31 },
+  };
+  CareQuery *q = care_query_new (care_schema_entity (CARE_ENTITY_SERVICE_CASE));
+
+  g_return_val_if_fail (CARE_IS_DASHBOARD_STATS (self), q);
+  g_return_val_if_fail (age < CARE_CASE_AGE_N, q);
+
+  care_query_add_in (q, "status", care_case_open_statuses ());
+  if (bounds[age][0] >= 0)
+    {
+      g_autofree char *after = iso_at (self->now, bounds[age][0] * G_TIME_SPAN_DAY);
+      care_query_add_string (q, "opened_at", CARE_QUERY_GT, after);
+    }
+  if (bounds[age][1] >= 0)
+    {
+      g_autofree char *until = iso_at (self->now, bounds[age][1] * G_TIME_SPAN_DAY);
+      care_query_add_string (q, "opened_at", CARE_QUERY_LE, until);
+    }
+  care_query_set_order (q, "opened_at", TRUE);
+  return q;
 }
 
 /**
  * care_dashboard_stats_case_ages:
  * @counts: (out caller-allocates): open cases by #CareCaseAge
  *
- * Open cases (open, in progress or waiting) by how long ago they were opened.
+ * How many rows each care_dashboard_stats_case_age_query() has.
  */
 gboolean
 care_dashboard_stats_case_ages (CareDashboardStats *self,
                                 guint               counts[CARE_CASE_AGE_N],
                                 GError            **error)
 {
-  g_autofree char *day = NULL;
-  g_autofree char *week = NULL;
-  g_autofree char *month = NULL;
-  const char      *params[3];
-
   g_return_val_if_fail (CARE_IS_DASHBOARD_STATS (self), FALSE);
-
-  /* Ages in whole days: under 1, 1–7, 8–30, 31 and more. */
-  day = iso_at (self->now, G_TIME_SPAN_DAY);
-  week = iso_at (self->now, 8 * G_TIME_SPAN_DAY);
-  month = iso_at (self->now, 31 * G_TIME_SPAN_DAY);
-  params[0] = day;
-  params[1] = week;
-  params[2] = month;
 
   for (guint i = 0; i < CARE_CASE_AGE_N; i++)
     counts[i] = 0;
 
-  return group_by_period (self,
-                          "SELECT CASE WHEN opened_at > ?1 THEN 0 WHEN opened_at > ?2 THEN 1 "
-                          "WHEN opened_at > ?3 THEN 2 ELSE 3 END AS age, count(*) "
-                          "FROM service_case WHERE " OPEN_CASE " GROUP BY age",
-                          params, 3, CARE_CASE_AGE_N, counts, NULL, error);
+  for (guint i = 0; i < CARE_CASE_AGE_N; i++)
+    {
+      g_autoptr (CareQuery) q = care_dashboard_stats_case_age_query (self, i);
+      g_autoptr (GError) local_error = NULL;
+
+      counts[i] = care_store_count (self->store, q, NULL, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+  return TRUE;
 }
 
 /**

@@ -28,6 +28,12 @@ void                care_dashboard_stats_get_week_start (CareDashboardStats *sel
                                                          guint               n_weeks,
                                                          GDate              *start);
 
+CareQuery *care_dashboard_stats_appointments_today_query (CareDashboardStats *self,
+                                                          const char         *technician_id);
+CareQuery *care_dashboard_stats_overdue_follow_ups_query (CareDashboardStats *self);
+CareQuery *care_dashboard_stats_expiring_warranties_query (CareDashboardStats *self, guint days);
+CareQuery *care_dashboard_stats_case_age_query (CareDashboardStats *self, CareCaseAge age);
+
 GPtrArray *care_dashboard_stats_appointments_today (CareDashboardStats *self,
                                                     const char         *technician_id,
                                                     guint               limit,

@@ -673,9 +673,15 @@ static const char migration_7[] =
   "CREATE INDEX attachment_rma ON attachment (rma_id);\n"
   "CREATE INDEX attachment_sha256 ON attachment (sha256);\n";
 
+/* Version 8: the contact a booking is with (the customer's primary contact
+ * when booked), so the technician knows whom to ask for. */
+static const char migration_8[] =
+  "ALTER TABLE appointment ADD COLUMN contact_id TEXT;\n";
+
 /* clang-format on */
 
-const char *const care_store_migrations[] = { migration_1, migration_2, migration_3, migration_4,
-                                              migration_5, migration_6, migration_7, NULL };
+const char *const care_store_migrations[] = { migration_1, migration_2, migration_3,
+                                              migration_4, migration_5, migration_6,
+                                              migration_7, migration_8, NULL };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (care_store_migrations) == CARE_STORE_SCHEMA_VERSION + 1);

@@ -21,7 +21,7 @@ typedef enum
   CARE_STORE_ERROR_CANCELLED,
 } CareStoreError;
 
-#define CARE_STORE_SCHEMA_VERSION 7
+#define CARE_STORE_SCHEMA_VERSION 8
 
 #define CARE_TYPE_STORE (care_store_get_type ())
 G_DECLARE_FINAL_TYPE (CareStore, care_store, CARE, STORE, GObject)

@@ -40,6 +40,35 @@ typedef struct
   CareSyncHttpReply reply;
 } Request;
 
+/* Why the server cannot be reached, in words a user can act on: the
+ * resolver's and the socket's own messages name no server and say nothing
+ * to do. */
+static char *
+network_error_text (const GError *error, SoupMessage *msg)
+{
+  GUri       *uri = soup_message_get_uri (msg);
+  const char *host = uri != NULL && g_uri_get_host (uri) != NULL ? g_uri_get_host (uri) : "";
+
+  if (error->domain == G_RESOLVER_ERROR)
+    /* TRANSLATORS: %s is the host name of the server, e.g. "sync.example.com" */
+    return g_strdup_printf (_ ("The server “%s” could not be found. Check the server address and "
+                               "your network connection."),
+                            host);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE))
+    /* TRANSLATORS: %s is the host name of the server, e.g. "sync.example.com" */
+    return g_strdup_printf (_ ("The server “%s” does not answer. Check the server address, or try "
+                               "again later."),
+                            host);
+  if (error->domain == G_TLS_ERROR)
+    /* TRANSLATORS: %s is the host name of the server, e.g. "sync.example.com" */
+    return g_strdup_printf (
+        _ ("No secure connection could be made to “%s”: its certificate is not trusted."), host);
+  return g_strdup_printf (_ ("The server cannot be reached: %s"), error->message);
+}
+
 static void
 request_free (gpointer data)
 {
@@ -195,8 +224,11 @@ sent_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_task_return_error (task, g_steal_pointer (&error));
       else
-        g_task_return_new_error (task, CARE_SYNC_ERROR, CARE_SYNC_ERROR_NETWORK,
-                                 _ ("The server cannot be reached: %s"), error->message);
+        {
+          g_autofree char *text = network_error_text (error, request->msg);
+
+          g_task_return_new_error (task, CARE_SYNC_ERROR, CARE_SYNC_ERROR_NETWORK, "%s", text);
+        }
       return;
     }
 
