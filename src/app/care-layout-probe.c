@@ -172,15 +172,18 @@ check_label (GtkWidget *label, JsonBuilder *clipped, guint *n_labels)
 }
 
 static void
-walk (GtkWidget *widget, JsonBuilder *clipped, guint *n_labels)
+walk (GtkWidget *widget, JsonBuilder *clipped, guint *n_labels, gboolean *toast)
 {
   if (!gtk_widget_get_mapped (widget))
     return;
   if (GTK_IS_LABEL (widget))
     check_label (widget, clipped, n_labels);
+  /* libadwaita's toast widget is private: known by its name only. */
+  if (g_str_equal (G_OBJECT_TYPE_NAME (widget), "AdwToastWidget"))
+    *toast = TRUE;
   for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
        c = gtk_widget_get_next_sibling (c))
-    walk (c, clipped, n_labels);
+    walk (c, clipped, n_labels, toast);
 }
 
 static gboolean
