@@ -1,10 +1,12 @@
 /* care-layout-probe.c: reports cut text in the real window, for the UI tests only.
  *
  * Off unless AFTERCARE_LAYOUT_PROBE names a file. Then animations are off
- * (so that a leaflet has folded when the window has its new size), and each
+ * (so that a leaflet has folded when the window has its new size), the
+ * title buttons are GNOME's, and each
  * SIGUSR1 writes that file, replacing it at once, with one JSON object:
  *
  *   {"window": {"width", "height", "min-width"}, "toast": shown or not,
+ *    "widest": ["Type#id min-width", ...] (what holds the window wide),
  *    "labels": n, "clipped": [{"text", "why", "path", "classes",
  *                               "tooltip", "width", "height",
  *                               "text-width", "text-height"}, ...]}
@@ -186,6 +188,38 @@ walk (GtkWidget *widget, JsonBuilder *clipped, guint *n_labels, gboolean *toast)
     walk (c, clipped, n_labels, toast);
 }
 
+/* What holds the window wide: from the window down, each time the mapped
+ * child that needs the most width, with that width. */
+static void
+add_widest_chain (JsonBuilder *b, GtkWidget *window)
+{
+  json_builder_begin_array (b);
+  for (GtkWidget *w = window; w != NULL;)
+    {
+      GtkWidget  *widest = NULL;
+      int         widest_min = -1, min = 0;
+      const char *id =
+          GTK_IS_BUILDABLE (w) ? gtk_buildable_get_buildable_id (GTK_BUILDABLE (w)) : NULL;
+      g_autofree char *part = NULL;
+
+      gtk_widget_measure (w, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+      part =
+          g_strdup_printf ("%s%s%s %d", G_OBJECT_TYPE_NAME (w), id ? "#" : "", id ? id : "", min);
+      json_builder_add_string_value (b, part);
+      for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL;
+           c = gtk_widget_get_next_sibling (c))
+        {
+          if (!gtk_widget_get_mapped (c) || GTK_IS_NATIVE (c))
+            continue;
+          gtk_widget_measure (c, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+          if (min > widest_min)
+            widest = c, widest_min = min;
+        }
+      w = widest;
+    }
+  json_builder_end_array (b);
+}
+
 static gboolean
 report_cb (gpointer data)
 {
@@ -214,6 +248,8 @@ report_cb (gpointer data)
       json_builder_set_member_name (b, "min-width");
       json_builder_add_int_value (b, min_width);
       json_builder_end_object (b);
+      json_builder_set_member_name (b, "widest");
+      add_widest_chain (b, GTK_WIDGET (window));
     }
   json_builder_set_member_name (b, "clipped");
   json_builder_begin_array (b);
@@ -234,11 +270,14 @@ report_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-/* A leaflet then folds at once when the window gets its new width. */
+/* Without animations a leaflet folds at once when the window gets its new
+ * width. The title buttons are GNOME's (its default button layout), not
+ * the minimize and maximize buttons GTK shows where no desktop says. */
 static void
 startup_cb (GApplication *app, gpointer data)
 {
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE,
+                "gtk-decoration-layout", "appmenu:close", NULL);
 }
 
 void
