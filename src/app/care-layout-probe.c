@@ -36,6 +36,8 @@ typedef struct
 {
   GtkApplication *app; /* unowned: lives as long as the process */
   char           *path;
+  GdkFrameClock  *clock;    /* unowned: the window's, while a report waits */
+  gulong          paint_id; /* a report waits for the next frame */
 } Probe;
 
 static gboolean
@@ -220,10 +222,9 @@ add_widest_chain (JsonBuilder *b, GtkWidget *window)
   json_builder_end_array (b);
 }
 
-static gboolean
-report_cb (gpointer data)
+static void
+write_report (Probe *self)
 {
-  Probe     *self = data;
   GtkWindow *window = gtk_application_get_active_window (self->app);
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonGenerator) gen = json_generator_new ();
@@ -267,6 +268,34 @@ report_cb (gpointer data)
   json = json_generator_to_data (gen, NULL);
   if (!g_file_set_contents (self->path, json, -1, &error))
     g_warning ("Could not write the layout report: %s", error->message);
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock, Probe *self)
+{
+  g_clear_signal_handler (&self->paint_id, self->clock);
+  self->clock = NULL;
+  write_report (self);
+}
+
+/* The report describes what a frame has laid out and painted: a label whose
+ * text changed since is measured at its new size, not its old. */
+static gboolean
+report_cb (gpointer data)
+{
+  Probe     *self = data;
+  GtkWindow *window = gtk_application_get_active_window (self->app);
+
+  if (window == NULL || !gtk_widget_get_mapped (GTK_WIDGET (window)))
+    {
+      write_report (self);
+      return G_SOURCE_CONTINUE;
+    }
+  if (self->paint_id != 0)
+    return G_SOURCE_CONTINUE;
+  self->clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  self->paint_id = g_signal_connect (self->clock, "after-paint", G_CALLBACK (after_paint_cb), self);
+  gtk_widget_queue_draw (GTK_WIDGET (window));
   return G_SOURCE_CONTINUE;
 }
 
