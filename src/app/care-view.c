@@ -122,10 +122,57 @@ care_view_set_property (GObject *object, guint prop_id, const GValue *value, GPa
     }
 }
 
+/* libadwaita 1.2 cuts a preferences group's title to one line ("Garanties
+ * expirant dans les 30 prochains…"); a heading wraps instead. The title's
+ * label is the group's own, the one "heading" label in its header (a
+ * detail may set the title after the view is shown). */
+static void
+wrap_group_titles (GtkWidget *widget)
+{
+  if (ADW_IS_PREFERENCES_GROUP (widget))
+    {
+      GtkWidget *w = gtk_widget_get_first_child (widget);
+
+      while (w != NULL)
+        {
+          if (GTK_IS_LABEL (w) && gtk_widget_has_css_class (w, "heading"))
+            {
+              gtk_label_set_ellipsize (GTK_LABEL (w), PANGO_ELLIPSIZE_NONE);
+              gtk_label_set_wrap (GTK_LABEL (w), TRUE);
+              gtk_label_set_wrap_mode (GTK_LABEL (w), PANGO_WRAP_WORD_CHAR);
+              break;
+            }
+          /* Depth first through the group's header, not into its rows. */
+          if (gtk_widget_get_first_child (w) != NULL && !GTK_IS_LIST_BOX (w))
+            w = gtk_widget_get_first_child (w);
+          else
+            {
+              while (w != widget && gtk_widget_get_next_sibling (w) == NULL)
+                w = gtk_widget_get_parent (w);
+              w = w == widget ? NULL : gtk_widget_get_next_sibling (w);
+            }
+        }
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    wrap_group_titles (c);
+}
+
+static void
+care_view_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (care_view_parent_class)->map (widget);
+  /* On each map: details fill their groups after the view is built. */
+  wrap_group_titles (widget);
+}
+
 static void
 care_view_class_init (CareViewClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  widget_class->map = care_view_map;
 
   object_class->dispose = care_view_dispose;
   object_class->get_property = care_view_get_property;

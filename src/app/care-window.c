@@ -456,11 +456,27 @@ care_window_class_init (CareWindowClass *klass)
                                          "u", i);
 }
 
+/* Below this width the views' sidebar folds away even where a view could
+ * squeeze in beside it: a list and its detail need the room more than the
+ * views' names do, and every view then folds alike. */
+#define SIDEBAR_FOLD_WIDTH 720
+
+static void
+width_changed_cb (GObject *object, GParamSpec *pspec, gpointer data)
+{
+  CareWindow *self = CARE_WINDOW (object);
+  int         width = 0, height = 0;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  adw_leaflet_set_can_unfold (self->leaflet, width <= 0 || width >= SIDEBAR_FOLD_WIDTH);
+}
+
 static void
 care_window_init (CareWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  g_signal_connect (self, "notify::default-width", G_CALLBACK (width_changed_cb), NULL);
 
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

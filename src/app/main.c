@@ -6,6 +6,7 @@
 
 #include "care-application.h"
 #include "care-bench-probe.h"
+#include "care-layout-probe.h"
 
 int
 main (int argc, char *argv[])
@@ -26,6 +27,8 @@ main (int argc, char *argv[])
   app = care_application_new ();
   /* Does nothing unless AFTERCARE_BENCH is set (tests/bench). */
   care_bench_probe_install (GTK_APPLICATION (app), main_us);
+  /* Does nothing unless AFTERCARE_LAYOUT_PROBE is set (tests/ui). */
+  care_layout_probe_install (GTK_APPLICATION (app));
 
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

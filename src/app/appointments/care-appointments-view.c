@@ -415,8 +415,9 @@ show_detail (CareAppointmentsView *self, CareRecord *record)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.export-calendar", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.mark-done", planned);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.mark-not-done", planned);
-  gtk_widget_set_visible (self->done_button, planned);
-  gtk_widget_set_visible (self->not_done_button, planned);
+  /* Their slots in the flow box go too, not only the buttons. */
+  gtk_widget_set_visible (gtk_widget_get_parent (self->done_button), planned);
+  gtk_widget_set_visible (gtk_widget_get_parent (self->not_done_button), planned);
   gtk_stack_set_visible_child_name (self->detail_stack, "detail");
 }
 

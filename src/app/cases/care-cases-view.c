@@ -497,7 +497,7 @@ fill_workflow (CareCasesView *self)
   GtkWidget         *child;
 
   while ((child = gtk_widget_get_first_child (self->workflow_box)) != NULL)
-    gtk_box_remove (GTK_BOX (self->workflow_box), child);
+    gtk_flow_box_remove (GTK_FLOW_BOX (self->workflow_box), child);
 
   for (guint i = 0; next[i] != NULL; i++)
     {
@@ -517,7 +517,10 @@ fill_workflow (CareCasesView *self)
         gtk_widget_add_css_class (button, "suggested-action");
       g_object_set_data (G_OBJECT (button), "status", (gpointer) next[i]);
       g_signal_connect (button, "clicked", G_CALLBACK (step_clicked_cb), self);
-      gtk_box_append (GTK_BOX (self->workflow_box), button);
+      gtk_widget_set_halign (button, GTK_ALIGN_START);
+      gtk_flow_box_append (GTK_FLOW_BOX (self->workflow_box), button);
+      /* The button takes the focus; its place in the flow box does not. */
+      gtk_widget_set_focusable (gtk_widget_get_parent (button), FALSE);
     }
 
   gtk_widget_set_visible (self->workflow_box, next[0] != NULL);
@@ -527,12 +530,8 @@ fill_workflow (CareCasesView *self)
 static char *
 contact_line (CareRecord *customer)
 {
-  const char *email = care_record_get_string (customer, "email");
-  const char *phone = care_record_get_string (customer, "phone");
-
-  if (email != NULL && phone != NULL)
-    return g_strdup_printf ("%s · %s", email, phone);
-  return g_strdup (email != NULL ? email : phone != NULL ? phone : "");
+  /* Its phone number does not break across lines. */
+  return care_format_subtitle (customer);
 }
 
 /* The detail */

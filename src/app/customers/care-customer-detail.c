@@ -194,12 +194,13 @@ build_header (CareCustomerDetail *self)
   g_autofree char *phone_name = NULL;
   const char      *email = care_record_get_string (c, "email");
   const char      *phone = care_record_get_string (c, "phone");
+  g_autofree char *phone_shown = care_format_phone (phone);
   const char      *address = care_record_get_string (c, "address");
 
   gtk_label_set_text (self->name_label, care_record_get_title (c));
   gtk_label_set_text (self->kind_label, kind);
   set_info_row (self->email_row, email);
-  set_info_row (self->phone_row, phone);
+  set_info_row (self->phone_row, phone_shown);
   set_info_row (self->address_row, address);
   set_info_row (self->tax_number_row, care_record_get_string (c, "tax_number"));
   set_info_row (self->language_row, care_format_language (care_record_get_string (c, "language")));

@@ -376,12 +376,8 @@ bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareWarrantie
 static char *
 contact_line (CareRecord *customer)
 {
-  const char *email = care_record_get_string (customer, "email");
-  const char *phone = care_record_get_string (customer, "phone");
-
-  if (email != NULL && phone != NULL)
-    return g_strdup_printf ("%s · %s", email, phone);
-  return g_strdup (email != NULL ? email : phone != NULL ? phone : "");
+  /* Its phone number does not break across lines. */
+  return care_format_subtitle (customer);
 }
 
 /* The detail */

@@ -101,6 +101,21 @@ care_format_title (CareStore *store, CareRecord *record)
   return g_strdup (care_record_get_title (record) != NULL ? care_record_get_title (record) : "");
 }
 
+/* A phone number as shown: its spaces and hyphens do not break, so that a
+ * narrow row never wraps "01 42 68 53 00" in the middle of the number. */
+char *
+care_format_phone (const char *phone)
+{
+  GString *out;
+
+  if (phone == NULL)
+    return NULL;
+  out = g_string_new (phone);
+  g_string_replace (out, " ", "\u00a0", 0);
+  g_string_replace (out, "-", "\u2011", 0);
+  return g_string_free (out, FALSE);
+}
+
 /* A second line that tells two records with one name apart. */
 char *
 care_format_subtitle (CareRecord *record)
@@ -109,9 +124,13 @@ care_format_subtitle (CareRecord *record)
 
   if (g_str_equal (name, "customer") || g_str_equal (name, "contact"))
     /* Only contacts have a role: asking a customer for one is a critical. */
-    return join_nonempty (
-        " · ", g_str_equal (name, "contact") ? care_record_get_string (record, "role") : NULL,
-        care_record_get_string (record, "email"), care_record_get_string (record, "phone"), END);
+    {
+      g_autofree char *phone = care_format_phone (care_record_get_string (record, "phone"));
+
+      return join_nonempty (
+          " · ", g_str_equal (name, "contact") ? care_record_get_string (record, "role") : NULL,
+          care_record_get_string (record, "email"), phone, END);
+    }
   if (g_str_equal (name, "product"))
     return join_nonempty (" · ", care_record_get_string (record, "serial"),
                           care_record_get_string (record, "model"), END);
