@@ -13,6 +13,9 @@
 #include "care-dashboard-stats.h"
 #include "care-format.h"
 #include "care-overview.h"
+#include "care-record-picker.h"
+#include "care-sla-text.h"
+#include "care-sla.h"
 #include "care-warranty.h"
 
 /* Rows a section lists before "N more" stands for the rest. */
@@ -20,6 +23,8 @@
 #define N_WEEKS        12
 #define N_MONTHS       12
 #define CLOCK_INTERVAL (5 * 60)
+/* The service levels section looks at this many open cases at most. */
+#define SLA_SCAN_LIMIT 2000
 
 typedef struct
 {
@@ -34,6 +39,7 @@ struct _CareOverview
 
   /* Template widgets */
   GtkStack            *stack;
+  AdwPreferencesGroup *sla_group;
   AdwPreferencesGroup *appointments_group;
   AdwPreferencesGroup *follow_ups_group;
   AdwPreferencesGroup *warranties_group;
@@ -49,6 +55,7 @@ struct _CareOverview
   CareChart *expiring_chart;
 
   /* Owned references */
+  Section sla;
   Section appointments;
   Section follow_ups;
   Section warranties;
@@ -142,6 +149,28 @@ record_row_activated_cb (AdwActionRow *row, CareOverview *self)
 }
 
 /* A row that opens @record in its view. */
+static GtkWidget *
+section_add_record_with (CareOverview *self,
+                         Section      *section,
+                         CareRecord   *record,
+                         const char   *title,
+                         const char   *subtitle,
+                         GtkWidget    *suffix)
+{
+  GtkWidget *row = section_add_row (section, title, subtitle);
+
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  if (suffix != NULL)
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), suffix);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             gtk_image_new_from_icon_name ("go-next-symbolic"));
+  g_object_set_data_full (G_OBJECT (row), "entity",
+                          g_strdup (care_record_get_entity (record)->name), g_free);
+  g_object_set_data_full (G_OBJECT (row), "id", g_strdup (care_record_get_id (record)), g_free);
+  g_signal_connect_object (row, "activated", G_CALLBACK (record_row_activated_cb), self, 0);
+  return row;
+}
+
 static void
 section_add_record (CareOverview *self,
                     Section      *section,
@@ -149,15 +178,7 @@ section_add_record (CareOverview *self,
                     const char   *title,
                     const char   *subtitle)
 {
-  GtkWidget *row = section_add_row (section, title, subtitle);
-
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                             gtk_image_new_from_icon_name ("go-next-symbolic"));
-  g_object_set_data_full (G_OBJECT (row), "entity",
-                          g_strdup (care_record_get_entity (record)->name), g_free);
-  g_object_set_data_full (G_OBJECT (row), "id", g_strdup (care_record_get_id (record)), g_free);
-  g_signal_connect_object (row, "activated", G_CALLBACK (record_row_activated_cb), self, 0);
+  section_add_record_with (self, section, record, title, subtitle, NULL);
 }
 
 /* The end of a long list: how many more, and the view that has them all. */
@@ -195,6 +216,110 @@ warn_error (const char *what, GError *error)
 }
 
 /* Sections */
+
+/* One action to hand a breached case to someone else: it is saved
+ * through care-sla, as the cases view saves a case. */
+static void
+reassign_picked_cb (CareRecordPicker *picker, CareRecord *staff, CareOverview *self)
+{
+  const char *case_id = g_object_get_data (G_OBJECT (picker), "case-id");
+  g_autoptr (CareRecord) c = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *me = care_account_dup_staff_id (
+      care_context_get_account (care_view_get_context (CARE_VIEW (self))));
+  g_autofree char *message = NULL;
+  const char      *status;
+
+  gtk_popover_popdown (GTK_POPOVER (picker));
+  c = care_view_load_record (self, store (self), care_schema_entity (CARE_ENTITY_SERVICE_CASE),
+                             case_id);
+  if (c == NULL)
+    return;
+  status = care_record_get_string (c, "status");
+  care_record_set_string (c, "assignee_id", care_record_get_id (staff));
+  if (!care_sla_save_case (store (self), c, status, me, &error))
+    {
+      care_view_show_error (self, NULL, error);
+      return;
+    }
+  /* TRANSLATORS: %s is the name of a staff member */
+  message = g_strdup_printf (_ ("Assigned to %s"), care_record_get_string (staff, "name"));
+  care_view_add_toast (self, adw_toast_new (message));
+}
+
+static void
+fill_sla (CareOverview *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  guint shown = 0;
+
+  section_clear (&self->sla);
+  entries = care_sla_list_open (store (self), CARE_SLA_STATE_AT_RISK, SLA_SCAN_LIMIT, &error);
+  warn_error ("the service levels", error);
+  section_set_count (&self->sla, entries != NULL ? entries->len : 0);
+
+  for (guint i = 0; entries != NULL && i < entries->len && shown < SECTION_LIMIT; i++)
+    {
+      CareSlaEntry *entry = g_ptr_array_index (entries, i);
+      CareSlaState  state = care_sla_get_state (entry->sla);
+      g_autoptr (CareRecord) c = care_store_load (
+          store (self), care_schema_entity (CARE_ENTITY_SERVICE_CASE), entry->case_id, NULL);
+      const CareSlaTimer *t;
+      g_autofree char    *timer = NULL;
+      g_autofree char    *customer = NULL;
+      g_autofree char    *assignee = NULL;
+      g_autofree char    *subtitle = NULL;
+      GtkWidget          *row, *badge, *button = NULL;
+
+      if (c == NULL)
+        continue;
+      t = entry->sla->first_response.state >= entry->sla->resolution.state
+              ? &entry->sla->first_response
+              : &entry->sla->resolution;
+      timer = care_sla_text_timer (t);
+      customer = care_format_record_reference (store (self), c, "customer_id");
+      assignee = care_format_record_reference (store (self), c, "assignee_id");
+      /* TRANSLATORS: a case on the Today page: "Customer · First response: 2 h late · Assignee" */
+      subtitle = g_strdup_printf (_ ("%s · %s: %s · %s"), customer != NULL ? customer : "",
+                                  t == &entry->sla->first_response ? _ ("First response")
+                                                                   : _ ("Resolution"),
+                                  timer, assignee != NULL ? assignee : _ ("Nobody yet"));
+      if (state == CARE_SLA_STATE_BREACHED)
+        {
+          g_autoptr (CareQuery) staff = care_query_new (care_schema_entity (CARE_ENTITY_STAFF));
+          GtkWidget       *picker = care_record_picker_new (store (self), staff);
+          g_autofree char *a11y = NULL;
+
+          button = gtk_menu_button_new ();
+          gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "system-users-symbolic");
+          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+          gtk_widget_add_css_class (button, "flat");
+          gtk_widget_set_tooltip_text (button, _ ("Reassign"));
+          /* TRANSLATORS: the accessible name of a button; %s is a case's subject */
+          a11y = g_strdup_printf (_ ("Reassign %s"), care_record_get_string (c, "subject"));
+          gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          a11y, -1);
+          g_object_set_data_full (G_OBJECT (picker), "case-id", g_strdup (entry->case_id), g_free);
+          g_signal_connect_object (picker, "picked", G_CALLBACK (reassign_picked_cb), self, 0);
+          gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), picker);
+        }
+      row = section_add_record_with (self, &self->sla, c, care_record_get_string (c, "subject"),
+                                     subtitle, button);
+
+      badge = gtk_label_new (state == CARE_SLA_STATE_BREACHED ? _ ("Escalated")
+                                                              : care_sla_state_label (state));
+      gtk_widget_add_css_class (badge, "caption-heading");
+      gtk_widget_add_css_class (badge, care_sla_text_css (state));
+      gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), badge);
+      shown++;
+    }
+
+  if (entries == NULL || entries->len == 0)
+    section_add_empty (&self->sla, _ ("No case is at risk"));
+  section_add_more (&self->sla, shown, entries != NULL ? entries->len : 0, "cases");
+}
 
 static void
 fill_appointments (CareOverview *self, CareDashboardStats *stats)
@@ -589,6 +714,7 @@ refresh (gpointer user_data)
     return G_SOURCE_REMOVE;
 
   stats = care_dashboard_stats_new (store (self), now);
+  fill_sla (self);
   fill_appointments (self, stats);
   fill_follow_ups (self, stats);
   fill_case_ages (self, stats);
@@ -612,7 +738,9 @@ queue_refresh (CareOverview *self)
 /* Every entity the page reads, directly or by reference (names of
  * customers and technicians, the product of a warranty). */
 static const char *const shown_entities[] = {
-  "customer", "staff", "product", "warranty", "service_case", "appointment", "survey",
+  "customer",           "staff",    "product",    "warranty",         "service_case",
+  "appointment",        "survey",   "sla_policy", "working_calendar", "calendar_closure",
+  "case_status_change", "call_log",
 };
 
 /* Bursts of changes (a sync page, a bulk load) give one refresh. */
@@ -668,6 +796,7 @@ care_overview_dispose (GObject *object)
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   g_clear_handle_id (&self->clock_id, g_source_remove);
   care_view_dispose_template (CARE_VIEW (self), CARE_TYPE_OVERVIEW);
+  g_clear_pointer (&self->sla.rows, g_ptr_array_unref);
   g_clear_pointer (&self->appointments.rows, g_ptr_array_unref);
   g_clear_pointer (&self->follow_ups.rows, g_ptr_array_unref);
   g_clear_pointer (&self->warranties.rows, g_ptr_array_unref);
@@ -687,6 +816,7 @@ care_overview_class_init (CareOverviewClass *klass)
   gtk_widget_class_set_template_from_resource (
       widget_class, "/io/github/aftercare/Aftercare/overview/care-overview.ui");
   gtk_widget_class_bind_template_child (widget_class, CareOverview, stack);
+  gtk_widget_class_bind_template_child (widget_class, CareOverview, sla_group);
   gtk_widget_class_bind_template_child (widget_class, CareOverview, appointments_group);
   gtk_widget_class_bind_template_child (widget_class, CareOverview, follow_ups_group);
   gtk_widget_class_bind_template_child (widget_class, CareOverview, warranties_group);
@@ -702,6 +832,7 @@ care_overview_init (CareOverview *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  section_init (&self->sla, self->sla_group);
   section_init (&self->appointments, self->appointments_group);
   section_init (&self->follow_ups, self->follow_ups_group);
   section_init (&self->warranties, self->warranties_group);
