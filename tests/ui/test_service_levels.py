@@ -106,7 +106,9 @@ def press_node(root, text):
     def found():
         nodes = (careui.find_all(root, name_is=text, showing_only=False) or
                  careui.find_all(root, name_contains=text, showing_only=False))
-        return [n for n in nodes if careui.really_shown(n)]
+        # What is at its own place on screen; GTK 4.8 keeps stale extents for
+        # hidden pages, but a button in a row may not answer hit tests.
+        return [n for n in nodes if careui.really_shown(n)] or [n for n in nodes if careui.on_screen(n)]
     nodes = careui.wait_for(found, f"a control named {text!r}")
     for n in nodes:
         if careui.role(n) != "label" and n.get_action_iface() is not None and \
@@ -116,13 +118,13 @@ def press_node(root, text):
     click_node(nodes[0])
 
 
-def choose_filter(w, item):
-    """Opens the "Show cases" drop-down with a click and clicks @item in it."""
+def choose_filter(w, keys):
+    """Opens the "Show cases" drop-down with a click and picks an item with
+    the keyboard: a popover is a surface of its own, where a click by the
+    main window's coordinates would land elsewhere."""
     click_node(careui.find(w, name_is="Show cases"))
-
-    def shown():
-        return [n for n in careui.find_all(w, role_name="label", name_is=item) if careui.on_screen(n)]
-    click_node(careui.wait_for(shown, f"the {item!r} item")[0])
+    time.sleep(0.5)
+    careui.press(*keys, "Return")
 
 
 def test_service_levels():
@@ -187,16 +189,17 @@ def test_service_levels():
 
             careui.show_view(app, "Service Cases", "4 cases")
             press_node(w, "Screen flickers")
-            expect(w, "First response", "Breached", r"5 h( \d+ min)? late", "Resolution", r"7 h( \d+ min)? left")
+            expect(w, "First response", "Breached", r"5 h( \d+ min)? late", "Resolution", r"\d+ h( \d+ min)? left · due 12/03/26 17:00")
 
             press_node(w, "Waiting on parts")
             expect(w, "Paused while the case waits on the customer", "Met in 1 h")
 
             # The lists by timers: each holds its one case.
-            for item, subject, other in (("Breached", "Screen flickers", "Noisy fan"),
-                                         ("At risk", "Noisy fan", "Screen flickers")):
-                choose_filter(w, item)
-                careui.wait_for_text(w, "1 case")
+            for item, keys, subject, other in (("Breached", ["End"], "Screen flickers", "Noisy fan"),
+                                               ("At risk", ["End", "Up"], "Noisy fan", "Screen flickers")):
+                choose_filter(w, keys)
+                careui.wait_for(lambda: careui.find_all(w, role_name="label", name_is=item)
+                                and careui.find_all(w, name_is="1 case"), f"the {item!r} list")
                 listed = careui.find(w, role_name="list", name_is="Service cases")
                 names = " | ".join(careui.name(n) for n in careui.walk(listed))
                 assert subject in names and other not in names, (item, names)
