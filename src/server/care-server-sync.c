@@ -25,6 +25,7 @@
 #include "care-clock.h"
 #include "care-demo.h"
 #include "care-json.h"
+#include "care-server-sla.h"
 #include "care-server-sync.h"
 #include "care-store.h"
 
@@ -1207,6 +1208,7 @@ care_server_sync_pull (CareServerSync *self, const char *cursor, guint limit, GE
   gboolean    has_more = FALSE;
   guint       n = 0;
   gsize       bytes = 0;
+  gint64      now = care_clock_now_unix ();
 
   g_return_val_if_fail (CARE_IS_SERVER_SYNC (self), NULL);
 
@@ -1228,8 +1230,10 @@ care_server_sync_pull (CareServerSync *self, const char *cursor, guint limit, GE
       CareServerStoreRecord *row = g_ptr_array_index (rows, i);
       JsonObject            *change;
       JsonNode              *fields = NULL;
-      /* The stored fields plus room for the entity, id, rev and flags. */
-      gsize size = (row->fields != NULL ? strlen (row->fields) : 0) + 200;
+      /* The stored fields plus room for the entity, id, rev and flags,
+       * and a case's timers. */
+      gsize size = (row->fields != NULL ? strlen (row->fields) : 0) + 200 +
+                   (g_strcmp0 (row->entity, "service_case") == 0 ? 600 : 0);
 
       if (n == limit || (n > 0 && bytes + size > CARE_SERVER_SYNC_MAX_PAGE_BYTES))
         {
@@ -1247,6 +1251,18 @@ care_server_sync_pull (CareServerSync *self, const char *cursor, guint limit, GE
         fields = json_from_string (row->fields, NULL);
       json_object_set_member (change, "fields",
                               fields != NULL ? fields : json_node_init_null (json_node_alloc ()));
+      /* A live case carries its timers, computed as every client does. */
+      if (!row->deleted && g_strcmp0 (row->entity, "service_case") == 0)
+        {
+          JsonNode *sla = care_server_sla_for_case (self->store, row, now, error);
+
+          if (sla == NULL)
+            {
+              json_object_unref (change);
+              return NULL;
+            }
+          json_object_set_member (change, "sla", sla);
+        }
       json_array_add_object_element (changes, change);
 
       last_seq = row->seq;
