@@ -53,6 +53,7 @@ struct _CareOverview
   CareChart *cases_chart;
   CareChart *satisfaction_chart;
   CareChart *expiring_chart;
+  CareChart *sla_chart;
 
   /* Owned references */
   Section sla;
@@ -655,6 +656,58 @@ fill_expiring_chart (CareOverview *self, CareDashboardStats *stats)
   set_chart_summary (self->expiring_chart, description);
 }
 
+/* The share of cases meeting each target, per month they were opened:
+ * only timers that are decided (met, or breached) count, so a month of
+ * cases still running in time shows no gap nobody could have closed. */
+static void
+fill_sla_chart (CareOverview *self, CareDashboardStats *stats)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) labels = NULL;
+  const char      *series[] = { _ ("First response"), _ ("Resolution"), NULL };
+  guint            first_met[N_MONTHS], first_n[N_MONTHS], res_met[N_MONTHS], res_n[N_MONTHS];
+  guint            sum_first_met = 0, sum_first = 0, sum_res_met = 0, sum_res = 0;
+  double           values[2 * N_MONTHS];
+  g_autofree char *description = NULL;
+  GDate            today, month;
+
+  care_dashboard_stats_get_today (stats, &today);
+  if (!care_sla_met_per_month (store (self), &today, N_MONTHS, SLA_SCAN_LIMIT, first_met, first_n,
+                               res_met, res_n, &error))
+    warn_error ("the service levels per month", error);
+
+  month = today;
+  g_date_set_day (&month, 1);
+  g_date_subtract_months (&month, N_MONTHS - 1);
+  for (guint i = 0; i < N_MONTHS; i++)
+    {
+      add_date_label (builder, &month, C_ ("chart month", "%b"));
+      g_date_add_months (&month, 1);
+      values[i] = first_n[i] > 0 ? 100.0 * first_met[i] / first_n[i] : NAN;
+      values[N_MONTHS + i] = res_n[i] > 0 ? 100.0 * res_met[i] / res_n[i] : NAN;
+      sum_first_met += first_met[i];
+      sum_first += first_n[i];
+      sum_res_met += res_met[i];
+      sum_res += res_n[i];
+    }
+  labels = g_strv_builder_end (builder);
+  care_chart_set_data (self->sla_chart, N_MONTHS, (const char *const *) labels, 2, series, values);
+
+  if (sum_first == 0 && sum_res == 0)
+    description = g_strdup_printf (
+        ngettext ("No service level target was met or missed in the last %u month.",
+                  "No service level targets were met or missed in the last %u months.", N_MONTHS),
+        N_MONTHS);
+  else
+    /* TRANSLATORS: shares of targets met, e.g. "Over the last 12 months 82% of first responses and 64% of resolutions were on time." */
+    description = g_strdup_printf (
+        _ ("Over the last %u months %u%% of first responses and %u%% of resolutions were on time."),
+        N_MONTHS, sum_first > 0 ? (guint) (100.0 * sum_first_met / sum_first + 0.5) : 0,
+        sum_res > 0 ? (guint) (100.0 * sum_res_met / sum_res + 0.5) : 0);
+  set_chart_summary (self->sla_chart, description);
+}
+
 /* A chart under its heading, named after it for screen readers. */
 static CareChart *
 add_chart (CareOverview *self, CareChartMode mode, const char *title)
@@ -722,6 +775,7 @@ refresh (gpointer user_data)
   fill_cases_chart (self, stats);
   fill_satisfaction_chart (self, stats);
   fill_expiring_chart (self, stats);
+  fill_sla_chart (self, stats);
 
   return G_SOURCE_REMOVE;
 }
@@ -842,4 +896,6 @@ care_overview_init (CareOverview *self)
       add_chart (self, CARE_CHART_LINE, _ ("Customer Satisfaction per Month"));
   care_chart_set_range (self->satisfaction_chart, 1, 5);
   self->expiring_chart = add_chart (self, CARE_CHART_BARS, _ ("Warranties Expiring per Month"));
+  self->sla_chart = add_chart (self, CARE_CHART_LINE, _ ("Service Level Targets Met per Month (%)"));
+  care_chart_set_range (self->sla_chart, 0, 100);
 }
