@@ -896,6 +896,7 @@ care_overview_init (CareOverview *self)
       add_chart (self, CARE_CHART_LINE, _ ("Customer Satisfaction per Month"));
   care_chart_set_range (self->satisfaction_chart, 1, 5);
   self->expiring_chart = add_chart (self, CARE_CHART_BARS, _ ("Warranties Expiring per Month"));
-  self->sla_chart = add_chart (self, CARE_CHART_LINE, _ ("Service Level Targets Met per Month (%)"));
+  self->sla_chart =
+      add_chart (self, CARE_CHART_LINE, _ ("Service Level Targets Met per Month (%)"));
   care_chart_set_range (self->sla_chart, 0, 100);
 }
