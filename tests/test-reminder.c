@@ -178,6 +178,28 @@ test_local_only (void)
   g_assert_cmpuint (care_store_outbox_count (store), ==, outbox);
 }
 
+/* A reminder computed elsewhere (a case at risk) fires once per key. */
+static void
+test_take_once (void)
+{
+  g_autoptr (CareStore) store = fx_store ();
+  g_autoptr (GDateTime) now = fx_time ("2026-12-03T10:00:00Z");
+  g_autoptr (GError) error = NULL;
+  gboolean first = FALSE;
+
+  g_assert_true (care_reminder_take_once (store, "sla", "case-1", "at_risk", now, &first, &error));
+  g_assert_no_error (error);
+  g_assert_true (first);
+  g_assert_true (care_reminder_take_once (store, "sla", "case-1", "at_risk", now, &first, &error));
+  g_assert_false (first);
+  /* Another case, or the same one about something else, is news. */
+  g_assert_true (care_reminder_take_once (store, "sla", "case-2", "at_risk", now, &first, &error));
+  g_assert_true (first);
+  g_assert_true (care_reminder_take_once (store, "sla", "case-1", "other", now, &first, &error));
+  g_assert_true (first);
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -187,6 +209,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/reminder/appointments", test_appointments);
   g_test_add_func ("/reminder/continued-cover", test_continued_cover);
   g_test_add_func ("/reminder/local-only", test_local_only);
+  g_test_add_func ("/reminder/take-once", test_take_once);
 
   return g_test_run ();
 }

@@ -869,6 +869,65 @@ test_list_open (void)
                    care_record_get_id (fine));
 }
 
+/* The dashboard's share of targets met per month the cases were opened:
+ * decided timers only (met, or breached), none from before the window. */
+static void
+test_met_per_month (void)
+{
+  g_autoptr (CareStore) store = care_store_new (":memory:", NULL);
+  g_autoptr (CareRecord) customer =
+      care_record_new_with_id (care_schema_entity (CARE_ENTITY_CUSTOMER), CUSTOMER);
+  g_autoptr (CareRecord) cal = calendar_record ("Europe/Lisbon", "PT");
+  g_autoptr (CareRecord) p = policy (60, 480);
+  g_autoptr (GDateTime) now = g_date_time_new_from_unix_utc (at ("2026-12-07T12:00:00Z"));
+  g_autoptr (CareRecord) late = NULL;
+  g_autoptr (CareRecord) later = NULL;
+  g_autoptr (CareRecord) risky = NULL;
+  g_autoptr (CareRecord) answered = NULL;
+  g_autoptr (CareRecord) old = NULL;
+  g_autoptr (CareRecord) change = NULL;
+  g_autoptr (GError) error = NULL;
+  guint first_met[12], first_n[12], res_met[12], res_n[12];
+  GDate today;
+
+  care_clock_freeze (now);
+  g_date_set_dmy (&today, 7, G_DATE_DECEMBER, 2026);
+  care_record_set_string (customer, "kind", "person");
+  care_record_set_string (customer, "name", "Ana Sousa");
+  save (store, customer);
+  save (store, cal);
+  care_record_set_string (p, "calendar_id", care_record_get_id (cal));
+  save (store, p);
+  /* December: two first responses breached, one at risk (not decided). */
+  late = saved_case (store, "2026-12-07T10:00:00Z", "open", p);
+  later = saved_case (store, "2026-12-07T10:10:00Z", "open", p);
+  risky = saved_case (store, "2026-12-07T11:10:00Z", "open", p);
+  /* November: answered within the hour, never resolved. */
+  answered = saved_case (store, "2026-11-30T10:00:00Z", "in_progress", p);
+  change = care_record_new (care_schema_entity (CARE_ENTITY_CASE_STATUS_CHANGE));
+  care_record_set_string (change, "case_id", care_record_get_id (answered));
+  care_record_set_string (change, "status", "in_progress");
+  care_record_set_string (change, "changed_at", "2026-11-30T10:30:00Z");
+  save (store, change);
+  /* Thirteen months ago: outside the window. */
+  old = saved_case (store, "2025-11-03T10:00:00Z", "open", p);
+
+  g_assert_true (
+      care_sla_met_per_month (store, &today, 12, 1000, first_met, first_n, res_met, res_n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (first_n[11], ==, 2);
+  g_assert_cmpuint (first_met[11], ==, 0);
+  g_assert_cmpuint (first_n[10], ==, 1);
+  g_assert_cmpuint (first_met[10], ==, 1);
+  for (guint i = 0; i < 10; i++)
+    g_assert_cmpuint (first_n[i] + res_n[i], ==, 0);
+  /* A week later its eight working hours to resolve are long gone. */
+  g_assert_cmpuint (res_n[10], ==, 1);
+  g_assert_cmpuint (res_met[10], ==, 0);
+  /* In December none of the resolutions is decided yet. */
+  g_assert_cmpuint (res_n[11], ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -888,6 +947,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/sla/warranty-kind", test_warranty_kind);
   g_test_add_func ("/sla/store", test_store);
   g_test_add_func ("/sla/list-open", test_list_open);
+  g_test_add_func ("/sla/met-per-month", test_met_per_month);
 
   return g_test_run ();
 }

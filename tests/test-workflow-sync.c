@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <libsoup/soup.h>
 #include <signal.h>
 #include <string.h>
 
@@ -430,6 +431,200 @@ test_service_levels (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (((CareMutation *) g_ptr_array_index (rejected, 0))->error, "Monday"));
 }
 
+/* A Saturday night in Sofia: no working time passes between the moment
+ * the server computes a case's timers and the moment the client does, so
+ * the two must be equal to the second although both clocks run on. */
+#define WEEKEND_NOW "2026-12-05T01:00:00Z"
+
+static char *saved_now;
+
+static void
+set_up_weekend (Fixture *f, gconstpointer data)
+{
+  saved_now = g_strdup (g_getenv (CARE_CLOCK_ENV));
+  g_setenv (CARE_CLOCK_ENV, WEEKEND_NOW, TRUE); /* the server's clock, which it inherits */
+  care_clock_pin (WEEKEND_NOW, NULL);
+  set_up (f, data);
+}
+
+static void
+tear_down_weekend (Fixture *f, gconstpointer data)
+{
+  tear_down (f, data);
+  if (saved_now != NULL)
+    g_setenv (CARE_CLOCK_ENV, saved_now, TRUE);
+  else
+    g_unsetenv (CARE_CLOCK_ENV);
+  care_clock_pin (saved_now, NULL);
+  g_clear_pointer (&saved_now, g_free);
+}
+
+/* Every change the server has, as a pull returns them: the raw answer,
+ * with the members the sync engine reads and drops. */
+static JsonArray *
+pull_all (Fixture *f, CareSyncEngine *engine)
+{
+  g_autoptr (SoupSession) session = soup_session_new ();
+  g_autofree char *uri = g_strconcat (f->url, "/api/v1/sync/pull?limit=500", NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", uri);
+  g_autofree char *auth = g_strconcat ("Bearer ", care_sync_engine_get_token (engine), NULL);
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  JsonObject *root;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+                                             (gssize) g_bytes_get_size (body), &error));
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_false (json_object_get_boolean_member (root, "has_more"));
+  return json_array_ref (json_object_get_array_member (root, "changes"));
+}
+
+static void
+freeze_at (const char *iso)
+{
+  g_autoptr (GDateTime) at = fx_time (iso);
+
+  care_clock_freeze (at);
+}
+
+static CareRecord *
+sla_case (Fixture *f, CareRecord *customer, const char *subject, const char *opened_at)
+{
+  g_autoptr (CareRecord) c = care_record_new (care_schema_entity (CARE_ENTITY_SERVICE_CASE));
+  g_autoptr (GError) error = NULL;
+
+  care_record_set_string (c, "customer_id", care_record_get_id (customer));
+  care_record_set_string (c, "kind", "complaint");
+  care_record_set_string (c, "subject", subject);
+  care_record_set_string (c, "opened_at", opened_at);
+  care_record_set_string (c, "priority", "normal");
+  care_record_set_string (c, "status", "open");
+  g_assert_true (care_sla_choose_policy (f->office, c, &error));
+  g_assert_true (care_sla_save_case (f->office, c, NULL, NULL, &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&c);
+}
+
+/* The server's `sla` member of each case equals what the clients compute
+ * from the same records: breached, waiting (paused) and answered by a
+ * call, and none for a case without a policy. */
+static void
+test_service_levels_server (Fixture *f, gconstpointer data)
+{
+  g_autoptr (CareRecord) customer = fx_customer (f->office, "Мария Петрова");
+  g_autoptr (CareRecord) calendar =
+      care_record_new (care_schema_entity (CARE_ENTITY_WORKING_CALENDAR));
+  g_autoptr (CareRecord) policy = care_record_new (care_schema_entity (CARE_ENTITY_SLA_POLICY));
+  g_autoptr (CareRecord) call = care_record_new (care_schema_entity (CARE_ENTITY_CALL_LOG));
+  g_autoptr (CareRecord) late = NULL;
+  g_autoptr (CareRecord) waiting = NULL;
+  g_autoptr (CareRecord) called = NULL;
+  g_autoptr (CareRecord) unpromised = NULL;
+  g_autoptr (JsonArray) changes = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *days[] = { "monday", "tuesday", "wednesday", "thursday", "friday" };
+  guint       n_cases = 0, n_states[CARE_SLA_STATE_BREACHED + 1] = { 0 };
+
+  care_record_set_string (calendar, "name", "Пловдив");
+  care_record_set_string (calendar, "time_zone", "Europe/Sofia");
+  care_record_set_string (calendar, "holidays", "BG");
+  for (guint i = 0; i < G_N_ELEMENTS (days); i++)
+    care_record_set_string (calendar, days[i], "09:00-18:00");
+  fx_save (f->office, calendar);
+  care_record_set_string (policy, "name", "Normal");
+  care_record_set_string (policy, "calendar_id", care_record_get_id (calendar));
+  care_record_set_string (policy, "priority", "normal");
+  care_record_set_int (policy, "first_response_minutes", 120);
+  care_record_set_int (policy, "resolution_minutes", 1200);
+  fx_save (f->office, policy);
+
+  /* The moves are stamped by the clock: each at its own instant of
+   * Friday, before the night both clocks run on in. */
+  freeze_at ("2026-12-04T13:00:00Z");
+  /* Friday 15:00 in Sofia, answered at 16:00, waiting on the customer since 16:30. */
+  waiting = sla_case (f, customer, "Чака части", "2026-12-04T13:00:00Z");
+  freeze_at ("2026-12-04T14:00:00Z");
+  g_assert_true (care_case_transition (waiting, "in_progress", NULL, &error));
+  g_assert_true (care_sla_save_case (f->office, waiting, "open", NULL, &error));
+  freeze_at ("2026-12-04T14:30:00Z");
+  g_assert_true (care_case_transition (waiting, "waiting", NULL, &error));
+  g_assert_true (care_sla_save_case (f->office, waiting, "in_progress", NULL, &error));
+  g_assert_no_error (error);
+  freeze_at ("2026-12-04T18:30:00Z");
+  /* Thursday 10:00, never answered: breached. */
+  late = sla_case (f, customer, "Не се включва", "2026-12-03T08:00:00Z");
+  /* Friday 17:00, answered by a call on the case at 17:30. */
+  called = sla_case (f, customer, "Тече вода", "2026-12-04T15:00:00Z");
+  care_record_set_string (call, "customer_id", care_record_get_id (customer));
+  care_record_set_string (call, "case_id", care_record_get_id (called));
+  care_record_set_string (call, "called_at", "2026-12-04T15:30:00Z");
+  care_record_set_string (call, "direction", "outbound");
+  care_record_set_string (call, "subject", "Обратно обаждане");
+  care_record_set_string (call, "outcome", "information_given");
+  fx_save (f->office, call);
+  /* High priority: no policy matches. */
+  unpromised = care_record_new (care_schema_entity (CARE_ENTITY_SERVICE_CASE));
+  care_record_set_string (unpromised, "customer_id", care_record_get_id (customer));
+  care_record_set_string (unpromised, "kind", "question");
+  care_record_set_string (unpromised, "subject", "Въпрос");
+  care_record_set_string (unpromised, "opened_at", "2026-12-04T09:00:00Z");
+  care_record_set_string (unpromised, "priority", "high");
+  care_record_set_string (unpromised, "status", "open");
+  g_assert_true (care_sla_choose_policy (f->office, unpromised, &error));
+  g_assert_null (care_record_get_string (unpromised, "sla_policy_id"));
+  g_assert_true (care_sla_save_case (f->office, unpromised, NULL, NULL, &error));
+  g_assert_no_error (error);
+  care_clock_pin (WEEKEND_NOW, NULL);
+
+  sync_once (f->office_sync);
+  sync_once (f->field_sync);
+
+  changes = pull_all (f, f->field_sync);
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonObject *change = json_array_get_object_element (changes, i);
+      const char *id = json_object_get_string_member (change, "id");
+      g_autoptr (CareRecord) here = NULL;
+      g_autoptr (CareSla) sla = NULL;
+      g_autoptr (JsonNode) expected = NULL;
+      g_autofree char *server_text = NULL;
+      g_autofree char *client_text = NULL;
+
+      if (!g_str_equal (json_object_get_string_member (change, "entity"), "service_case"))
+        {
+          g_assert_false (json_object_has_member (change, "sla"));
+          continue;
+        }
+      g_assert_true (json_object_has_member (change, "sla"));
+      here = care_store_load (f->field, care_schema_entity (CARE_ENTITY_SERVICE_CASE), id, &error);
+      g_assert_no_error (error);
+      sla = care_sla_load (f->field, here, &error);
+      g_assert_no_error (error);
+      expected = care_sla_to_json (sla);
+      server_text = json_to_string (json_object_get_member (change, "sla"), TRUE);
+      client_text = json_to_string (expected, TRUE);
+      g_assert_cmpstr (server_text, ==, client_text);
+      n_states[care_sla_get_state (sla)]++;
+      n_cases++;
+    }
+
+  g_assert_cmpuint (n_cases, ==, 4);
+  g_assert_cmpuint (n_states[CARE_SLA_STATE_NONE], ==, 1);
+  g_assert_cmpuint (n_states[CARE_SLA_STATE_BREACHED], >=, 1);
+  {
+    g_autoptr (CareSla) w = care_sla_load (f->field, waiting, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (w->paused);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -449,6 +644,8 @@ main (int argc, char *argv[])
   g_test_add ("/workflow-sync/tax-number", Fixture, NULL, set_up, test_tax_number, tear_down);
   g_test_add ("/workflow-sync/service-levels", Fixture, NULL, set_up, test_service_levels,
               tear_down);
+  g_test_add ("/workflow-sync/service-levels-server", Fixture, NULL, set_up_weekend,
+              test_service_levels_server, tear_down_weekend);
 
   return g_test_run ();
 }

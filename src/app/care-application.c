@@ -9,6 +9,7 @@
 #include "care-application.h"
 #include "care-preferences-window.h"
 #include "care-reminder-notifier.h"
+#include "care-sla-page.h"
 #include "care-sync-page.h"
 #include "care-window.h"
 
@@ -145,6 +146,19 @@ app_preferences_cb (GSimpleAction *action, GVariant *param, gpointer user_data)
     adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window),
                                 ADW_PREFERENCES_PAGE (care_sync_page_new (
                                     care_context_get_account (self->context), settings)));
+  /* Service levels are the admins' to set: the server refuses anyone
+   * else's change, so a signed-in agent is not offered the page. A store
+   * that syncs with no server is its user's own. */
+  if (self->context != NULL)
+    {
+      CareSyncEngine *engine = care_context_get_sync (self->context);
+
+      if (care_sync_engine_get_token (engine) == NULL ||
+          g_strcmp0 (care_sync_engine_get_role (engine), "admin") == 0)
+        adw_preferences_window_add (
+            ADW_PREFERENCES_WINDOW (window),
+            ADW_PREFERENCES_PAGE (care_sla_page_new (care_context_get_store (self->context))));
+    }
   gtk_window_present (GTK_WINDOW (window));
 }
 

@@ -18,12 +18,16 @@
 #include "care-format.h"
 #include "care-reminder-notifier.h"
 #include "care-reminder.h"
+#include "care-sla-text.h"
+#include "care-sla.h"
 #include "care-warranty.h"
 
 #define APPOINTMENT_HOURS  24
 #define CHECK_INTERVAL     (10 * 60)
 #define CHANGE_DELAY       2
 #define MAX_WARRANTY_ITEMS 3
+/* Open cases looked at for service levels at risk, the oldest first. */
+#define SLA_SCAN_LIMIT 2000
 
 struct _CareReminderNotifier
 {
@@ -108,6 +112,48 @@ notify_appointment (CareReminderNotifier *self, CareRecord *appointment)
              : g_strdup (customer);
   send (self, id, title, body,
         g_variant_new ("(ss)", "appointment", care_record_get_id (appointment)));
+}
+
+/* A case's timer is running out: said once per case, before the breach,
+ * so that someone can still answer in time. */
+static gboolean
+notify_sla (CareReminderNotifier *self, CareSlaEntry *entry, GDateTime *now)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CareRecord) c = NULL;
+  const CareSlaTimer *t;
+  g_autofree char    *timer = NULL;
+  g_autofree char    *customer = NULL;
+  g_autofree char    *title = NULL;
+  g_autofree char    *body = NULL;
+  g_autofree char    *id = g_strconcat ("sla-", entry->case_id, NULL);
+  gboolean            first = FALSE;
+
+  if (!care_reminder_take_once (store (self), "sla", entry->case_id, "at_risk", now, &first,
+                                &error))
+    {
+      g_warning ("Could not record a service level reminder: %s", error->message);
+      return FALSE;
+    }
+  if (!first)
+    return FALSE;
+
+  c = care_store_load (store (self), care_schema_entity (CARE_ENTITY_SERVICE_CASE), entry->case_id,
+                       NULL);
+  if (c == NULL)
+    return FALSE;
+  t = entry->sla->first_response.state == CARE_SLA_STATE_AT_RISK ? &entry->sla->first_response
+                                                                 : &entry->sla->resolution;
+  timer = care_sla_text_timer (t);
+  customer = care_format_record_reference (store (self), c, "customer_id");
+  /* TRANSLATORS: a notification; %s is a case's subject */
+  title = g_strdup_printf (_ ("Case at Risk: %s"), care_record_get_string (c, "subject"));
+  /* TRANSLATORS: a notification's text: "Customer — First response: 20 min left · due …" */
+  body = g_strdup_printf (
+      _ ("%s — %s: %s"), customer != NULL ? customer : "",
+      t == &entry->sla->first_response ? _ ("First response") : _ ("Resolution"), timer);
+  send (self, id, title, body, g_variant_new ("(ss)", "service_case", entry->case_id));
+  return TRUE;
 }
 
 /* Activates @action on the main window, opening one if there is none: the
@@ -289,6 +335,25 @@ care_reminder_notifier_check (CareReminderNotifier *self)
           sent++;
         }
     }
+
+  {
+    g_autoptr (GPtrArray) entries =
+        care_sla_list_open (store (self), CARE_SLA_STATE_AT_RISK, SLA_SCAN_LIMIT, &error);
+
+    if (entries == NULL)
+      {
+        g_warning ("Could not check the service levels: %s", error->message);
+        g_clear_error (&error);
+      }
+    for (guint i = 0; entries != NULL && i < entries->len; i++)
+      {
+        CareSlaEntry *entry = g_ptr_array_index (entries, i);
+
+        if (care_sla_get_state (entry->sla) == CARE_SLA_STATE_AT_RISK &&
+            notify_sla (self, entry, now))
+          sent++;
+      }
+  }
 
   if (n_warranties > MAX_WARRANTY_ITEMS)
     {

@@ -25,6 +25,7 @@
 #include "care-clock.h"
 #include "care-demo.h"
 #include "care-json.h"
+#include "care-server-sla.h"
 #include "care-server-sync.h"
 #include "care-store.h"
 
@@ -1438,6 +1439,7 @@ care_server_sync_pull_text (CareServerSync *self, const char *cursor, guint limi
   gboolean         has_more = FALSE;
   guint            n = 0;
   gsize            bytes = 0;
+  gint64           now = care_clock_now_unix ();
 
   g_return_val_if_fail (CARE_IS_SERVER_SYNC (self), NULL);
 
@@ -1459,8 +1461,10 @@ care_server_sync_pull_text (CareServerSync *self, const char *cursor, guint limi
   for (guint i = 0; i < rows->len; i++)
     {
       CareServerStoreRecord *row = g_ptr_array_index (rows, i);
-      /* The stored fields plus room for the entity, id, rev and flags. */
-      gsize size = (row->fields != NULL ? strlen (row->fields) : 0) + 200;
+      /* The stored fields plus room for the entity, id, rev and flags,
+       * and a case's timers. */
+      gsize size = (row->fields != NULL ? strlen (row->fields) : 0) + 200 +
+                   (g_strcmp0 (row->entity, "service_case") == 0 ? 600 : 0);
 
       if (n == limit || (n > 0 && bytes + size > CARE_SERVER_SYNC_MAX_PAGE_BYTES))
         {
@@ -1483,6 +1487,21 @@ care_server_sync_pull_text (CareServerSync *self, const char *cursor, guint limi
         g_string_append (out, row->fields);
       else
         g_string_append (out, "null");
+      /* A live case carries its timers, computed as every client does. */
+      if (!row->deleted && g_strcmp0 (row->entity, "service_case") == 0)
+        {
+          g_autoptr (JsonNode) sla = care_server_sla_for_case (self->store, row, now, error);
+          g_autofree char *sla_text = NULL;
+
+          if (sla == NULL)
+            {
+              g_string_free (out, TRUE);
+              return NULL;
+            }
+          sla_text = json_to_string (sla, FALSE);
+          g_string_append (out, ",\"sla\":");
+          g_string_append (out, sla_text);
+        }
       g_string_append_c (out, '}');
 
       last_seq = row->seq;

@@ -13,7 +13,7 @@ def test_welcome_then_demo():
         assert careui.unnamed_controls(w) == [], careui.unnamed_controls(w)
         careui.click(w, role_name="push button", name_contains="Explore Demo Data")
         # The Today page replaces the welcome once the demo (200 customers) is in.
-        careui.wait_for_text(w, "Open Service Cases by Age", timeout=60)
+        careui.wait_for_text(w, "Service Levels at Risk", timeout=60)
         careui.wait_for_no_text(w, "Welcome to Aftercare")
         assert careui.unnamed_controls(w) == [], careui.unnamed_controls(w)
         careui.press("alt+2")
@@ -23,7 +23,7 @@ def test_welcome_then_demo():
 def test_demo_option_uses_a_separate_store():
     data = tempfile.mkdtemp(prefix="aftercare-ui-")
     with careui.App("--demo", "--demo-size", "50", data_dir=data) as app:
-        careui.wait_for_text(app.window, "Open Service Cases by Age", timeout=60)
+        careui.wait_for_text(app.window, "Service Levels at Risk", timeout=60)
         careui.press("alt+2")
         careui.wait_for_text(app.window, "50 customers")
     assert os.path.exists(os.path.join(data, "demo.db"))

@@ -24,7 +24,7 @@ LANGUAGES = {
         "welcome": "Добре дошли в Aftercare",
         "explore": "Разглеждане на демонстрационните данни",
         "views": ["Днес", "Клиенти", "Гаранции", "Сервизни заявки", "Посещения", "Обучения"],
-        "overview": ["Отворени сервизни заявки по давност", "Посещения днес", "Просрочени контролни обаждания"],
+        "overview": ["Нива на обслужване в риск", "Посещения днес", "Просрочени контролни обаждания"],
         "screenshot": "bulgarian.png",
     },
     "pt_BR": {
@@ -32,7 +32,7 @@ LANGUAGES = {
         "welcome": "Boas-vindas ao Aftercare",
         "explore": "Explorar dados de demonstração",
         "views": ["Hoje", "Clientes", "Garantias", "Chamados", "Agendamentos", "Treinamentos"],
-        "overview": ["Chamados abertos por tempo", "Agendamentos de hoje", "Ligações de acompanhamento atrasadas"],
+        "overview": ["Níveis de serviço em risco", "Agendamentos de hoje", "Ligações de acompanhamento atrasadas"],
         "screenshot": "portuguese.png",
     },
 }

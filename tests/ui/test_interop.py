@@ -185,7 +185,7 @@ def customer_count(w):
 
 def open_customers(app):
     w = app.window
-    careui.wait_for_text(w, "Open service cases", timeout=60)
+    careui.wait_for_text(w, "Service Levels at Risk", timeout=60)
     careui.show_view(app, "Customers", "customers")
     careui.wait_for(lambda: customer_count(w), "the customer count")
     return w
@@ -357,7 +357,7 @@ def test_export_calendar():
     try:
         with careui.App(*DEMO, env=ENV) as app:
             w = app.window
-            careui.wait_for_text(w, "Open service cases", timeout=60)
+            careui.wait_for_text(w, "Service Levels at Risk", timeout=60)
 
             careui.show_view(app, "Appointments", "All technicians")
             careui.activate(node(w, "push button", name_contains="Week"))

@@ -154,7 +154,7 @@ def screenshot(name):
 
 def appointments_screen(app):
     w = app.window
-    careui.wait_for_text(w, "Open Service Cases by Age", timeout=60)
+    careui.wait_for_text(w, "Service Levels at Risk", timeout=60)
     careui.show_view(app, "Appointments", "All technicians")
     return w
 
@@ -355,7 +355,7 @@ def open_session(app, w, session):
 def test_waitlist_promotion_and_attendance():
     with careui.App(*DEMO) as app:
         w = app.window
-        careui.wait_for_text(w, "Open Service Cases by Age", timeout=60)
+        careui.wait_for_text(w, "Service Levels at Risk", timeout=60)
         careui.show_view(app, "Training", "All courses")
         assert careui.unnamed_controls(w) == [], careui.unnamed_controls(w)
         con = db(app)

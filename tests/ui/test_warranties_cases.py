@@ -36,7 +36,7 @@ def demo_app():
     global _app
     if _app is None:
         _app = careui.App("--demo", "--demo-size", "200").start()
-        careui.wait_for_text(_app.window, "Open Service Cases by Age", timeout=60)
+        careui.wait_for_text(_app.window, "Service Levels at Risk", timeout=60)
 
         def loaded():
             db = demo_db(_app)

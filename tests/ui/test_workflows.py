@@ -142,7 +142,7 @@ def add_months(day, n):
 def test_return_survey_and_follow_up():
     with careui.App("--demo", "--demo-size", "200") as app:
         w = app.window
-        careui.wait_for_text(w, "Open service cases", timeout=60)
+        careui.wait_for_text(w, "Service Levels at Risk", timeout=60)
         con = db(app)
         serial, end = covered_serial(con)
         con.close()
@@ -244,7 +244,7 @@ def test_return_survey_and_follow_up():
 def test_maintenance_plan():
     with careui.App("--demo", "--demo-size", "200") as app:
         w = app.window
-        careui.wait_for_text(w, "Open service cases", timeout=60)
+        careui.wait_for_text(w, "Service Levels at Risk", timeout=60)
         (product_id, serial, name, _), (late_id, late_serial, late_name, _) = single_product_customers(app)
         open_customers(app)
         open_customer_of(app, serial)

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "care-clock.h"
 #include "care-case-returns.h"
@@ -22,11 +23,18 @@
 #include "care-record-list.h"
 #include "care-record-picker.h"
 #include "care-history-group.h"
+#include "care-sla-text.h"
+#include "care-sla.h"
 #include "care-survey-group.h"
 #include "care-warranty.h"
 
 /* How far down the list show_case() looks to select a case. */
 #define SELECT_SCAN_LIMIT 500
+/* The "at risk" and "breached" lists look at this many open cases, the
+ * oldest first: the timers cannot be computed in SQL, so bound the work. */
+#define SLA_SCAN_LIMIT 2000
+/* Timers run on while the detail shows a case. */
+#define SLA_TICK_SECONDS 60
 
 struct _CareCasesView
 {
@@ -51,6 +59,10 @@ struct _CareCasesView
   AdwActionRow        *assignee_row;
   GtkMenuButton       *assignee_button;
   AdwActionRow        *warranty_row;
+  AdwPreferencesGroup *sla_group;
+  AdwActionRow        *sla_policy_row;
+  AdwActionRow        *sla_first_response_row;
+  AdwActionRow        *sla_resolution_row;
   AdwActionRow        *customer_row;
   AdwActionRow        *product_row;
   AdwActionRow        *opened_row;
@@ -67,6 +79,8 @@ struct _CareCasesView
   /* Owned references */
   CareQuery          *narrowed; /* the cases a summary linked to, or NULL */
   CareRecordList     *records;
+  GListStore         *sla_records; /* the "at risk" or "breached" list, worst first */
+  GHashTable         *sla_by_case; /* case id -> CareSla of the cases in sla_records */
   GtkSingleSelection *selection;
   CareRecord         *current;    /* the case shown in the detail */
   GtkWidget          *new_button; /* packed into the window's header bar */
@@ -74,13 +88,21 @@ struct _CareCasesView
   GtkWidget          *status_badge;
   gboolean            filling;   /* the detail is being filled: no saving */
   gboolean            narrowing; /* the status filter follows a link: keep the narrowing */
+  guint               sla_reload_id;
+  guint               sla_tick_id;
 };
 
 G_DEFINE_FINAL_TYPE (CareCasesView, care_cases_view, CARE_TYPE_VIEW)
 
-/* Parallel to the filter drop-down's items; NULL is every open status. */
+/* Parallel to the filter drop-down's first items; NULL is every open
+ * status. The two items after them list cases by their timers. */
 static const char *const filter_statuses[] = { NULL,      "open",     "in_progress",
                                                "waiting", "resolved", "closed" };
+enum
+{
+  FILTER_AT_RISK = G_N_ELEMENTS (filter_statuses),
+  FILTER_BREACHED,
+};
 
 /* The lists the Today page links to, by #CareCaseAge, named as it names them. */
 static const char *const age_filters[CARE_CASE_AGE_N] = { "case-age-0", "case-age-1", "case-age-2",
@@ -206,10 +228,31 @@ filter_query (CareCasesView *self)
   return g_steal_pointer (&q);
 }
 
+/* The least state the list shows, or NONE when it lists by status. */
+static CareSlaState
+sla_filter (CareCasesView *self)
+{
+  switch (gtk_drop_down_get_selected (self->filter_dropdown))
+    {
+    case FILTER_AT_RISK:
+      return CARE_SLA_STATE_AT_RISK;
+    case FILTER_BREACHED:
+      return CARE_SLA_STATE_BREACHED;
+    default:
+      return CARE_SLA_STATE_NONE;
+    }
+}
+
+static GListModel *
+shown_model (CareCasesView *self)
+{
+  return gtk_single_selection_get_model (self->selection);
+}
+
 static void
 update_list_state (CareCasesView *self)
 {
-  guint            n = g_list_model_get_n_items (G_LIST_MODEL (self->records));
+  guint            n = g_list_model_get_n_items (shown_model (self));
   const char      *search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
   g_autofree char *count = g_strdup_printf (ngettext ("%'u case", "%'u cases", n), n);
 
@@ -224,6 +267,19 @@ update_list_state (CareCasesView *self)
       adw_status_page_set_description (
           self->empty_page,
           _ ("No case subject contains this text. Try fewer words, or another status."));
+    }
+  else if (sla_filter (self) == CARE_SLA_STATE_AT_RISK)
+    {
+      adw_status_page_set_title (self->empty_page, _ ("No Cases at Risk"));
+      adw_status_page_set_description (
+          self->empty_page,
+          _ ("Every open case with a service level has at least a fifth of its time left."));
+    }
+  else if (sla_filter (self) == CARE_SLA_STATE_BREACHED)
+    {
+      adw_status_page_set_title (self->empty_page, _ ("No Breached Cases"));
+      adw_status_page_set_description (self->empty_page,
+                                       _ ("No open case is past its service level targets."));
     }
   else if (gtk_drop_down_get_selected (self->filter_dropdown) == 0)
     {
@@ -247,16 +303,69 @@ records_changed_cb (
   update_list_state (self);
 }
 
+/* The cases at risk or breached now, worst first, then the one due
+ * first; a search narrows them by subject as it narrows the other lists. */
+static void
+load_sla_list (CareCasesView *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *search =
+      g_utf8_casefold (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), -1);
+
+  g_hash_table_remove_all (self->sla_by_case);
+  entries = care_sla_list_open (store (self), sla_filter (self), SLA_SCAN_LIMIT, &error);
+  if (entries == NULL)
+    care_view_show_error (self, NULL, error);
+  for (guint i = 0; entries != NULL && i < entries->len; i++)
+    {
+      CareSlaEntry *entry = g_ptr_array_index (entries, i);
+      g_autoptr (CareRecord) c = care_store_load (
+          store (self), care_schema_entity (CARE_ENTITY_SERVICE_CASE), entry->case_id, NULL);
+      g_autofree char *subject = NULL;
+
+      if (c == NULL)
+        continue;
+      subject = g_utf8_casefold (care_record_get_string (c, "subject"), -1);
+      if (search[0] != '\0' && strstr (subject, search) == NULL)
+        continue;
+      /* "At risk" is not yet breached: breached cases have a list of their own. */
+      if (care_sla_get_state (entry->sla) != sla_filter (self))
+        continue;
+      g_hash_table_insert (self->sla_by_case, g_strdup (entry->case_id),
+                           g_steal_pointer (&entry->sla));
+      g_ptr_array_add (records, g_steal_pointer (&c));
+    }
+  g_list_store_splice (self->sla_records, 0,
+                       g_list_model_get_n_items (G_LIST_MODEL (self->sla_records)), records->pdata,
+                       records->len);
+}
+
 static void
 apply_filter (CareCasesView *self)
 {
   g_autoptr (CareQuery) q = NULL;
+  GListModel *model;
 
   if (self->records == NULL)
     return;
 
-  q = filter_query (self);
-  care_record_list_set_query (self->records, q);
+  if (sla_filter (self) != CARE_SLA_STATE_NONE)
+    {
+      load_sla_list (self);
+      model = G_LIST_MODEL (self->sla_records);
+    }
+  else
+    {
+      q = filter_query (self);
+      care_record_list_set_query (self->records, q);
+      g_list_store_remove_all (self->sla_records);
+      g_hash_table_remove_all (self->sla_by_case);
+      model = G_LIST_MODEL (self->records);
+    }
+  if (shown_model (self) != model)
+    gtk_single_selection_set_model (self->selection, model);
   update_list_state (self);
 }
 
@@ -333,6 +442,17 @@ bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CareCasesView
   gtk_label_set_text (GTK_LABEL (subtitle), second);
   gtk_label_set_text (GTK_LABEL (priority), prio);
   set_css (priority, priority_css (care_record_get_string (c, "priority")));
+  {
+    CareSla *sla = g_hash_table_lookup (self->sla_by_case, care_record_get_id (c));
+
+    /* In the "at risk" and "breached" lists the timer says more than the age. */
+    if (sla != NULL)
+      {
+        g_free (when);
+        when = care_sla_text_short (sla);
+      }
+    set_css (age, sla != NULL ? care_sla_text_css (care_sla_get_state (sla)) : "dim-label");
+  }
   gtk_label_set_text (GTK_LABEL (age), when);
 
   /* TRANSLATORS: a case in a list as a screen reader says it: subject, customer · status, priority, age */
@@ -537,6 +657,76 @@ contact_line (CareRecord *customer)
 /* The detail */
 
 static void
+fill_timer_row (AdwActionRow *row, const CareSlaTimer *timer)
+{
+  GtkWidget       *badge = g_object_get_data (G_OBJECT (row), "badge");
+  g_autofree char *text = care_sla_text_timer (timer);
+  g_autofree char *a11y = NULL;
+
+  if (badge == NULL)
+    {
+      badge = gtk_label_new (NULL);
+      gtk_widget_add_css_class (badge, "heading");
+      adw_action_row_add_suffix (row, badge);
+      g_object_set_data (G_OBJECT (row), "badge", badge);
+    }
+  gtk_label_set_text (GTK_LABEL (badge), care_sla_state_label (timer->state));
+  set_css (badge, care_sla_text_css (timer->state));
+  gtk_widget_set_visible (badge, timer->state != CARE_SLA_STATE_NONE);
+  adw_action_row_set_subtitle (row, text);
+  /* TRANSLATORS: a service level timer as a screen reader says it: "First response: At risk, 1 h left · due …" */
+  a11y =
+      g_strdup_printf (_ ("%s: %s, %s"), adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                       care_sla_state_label (timer->state), text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+}
+
+/* The case's service level: its policy and both timers now, by the one
+ * clock. A case without a policy shows the group with that said, so that
+ * an agent does not look for timers that are not there. */
+static void
+fill_sla (CareCasesView *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CareSla) sla = NULL;
+  g_autoptr (CareRecord) policy = NULL;
+  const char *policy_id;
+
+  if (self->current == NULL)
+    return;
+
+  sla = care_sla_load (store (self), self->current, &error);
+  if (sla == NULL)
+    {
+      care_view_show_error (self, NULL, error);
+      gtk_widget_set_visible (GTK_WIDGET (self->sla_group), FALSE);
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->sla_group), TRUE);
+
+  policy_id = care_record_get_string (self->current, "sla_policy_id");
+  if (policy_id != NULL)
+    policy = care_store_load (store (self), care_schema_entity (CARE_ENTITY_SLA_POLICY), policy_id,
+                              NULL);
+  adw_action_row_set_subtitle (self->sla_policy_row,
+                               policy != NULL ? care_record_get_string (policy, "name")
+                                              : _ ("No service level applies to this case"));
+  gtk_widget_set_visible (GTK_WIDGET (self->sla_first_response_row), policy != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->sla_resolution_row), policy != NULL);
+  adw_preferences_group_set_description (
+      self->sla_group, sla->paused ? _ ("Paused while the case waits on the customer") : NULL);
+  fill_timer_row (self->sla_first_response_row, &sla->first_response);
+  fill_timer_row (self->sla_resolution_row, &sla->resolution);
+}
+
+static gboolean
+sla_tick_cb (gpointer user_data)
+{
+  fill_sla (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
 show_detail (CareCasesView *self, CareRecord *service_case)
 {
   g_autofree char *kind = NULL;
@@ -644,6 +834,7 @@ show_detail (CareCasesView *self, CareRecord *service_case)
   resolution = care_record_get_string (service_case, "resolution");
   gtk_widget_set_visible (GTK_WIDGET (self->resolution_group), resolution != NULL);
   gtk_label_set_text (self->resolution_label, resolution != NULL ? resolution : "");
+  fill_sla (self);
 
   self->filling = FALSE;
 
@@ -655,8 +846,15 @@ static gboolean
 save_current (CareCasesView *self, CareRecord *changed, const char *message)
 {
   g_autoptr (GError) error = NULL;
+  g_autofree char *staff_id = care_account_dup_staff_id (
+      care_context_get_account (care_view_get_context (CARE_VIEW (self))));
 
-  if (!care_store_save (store (self), changed, &error))
+  /* Through care-sla, so that a move of status is recorded with it: the
+   * timers pause while the case waits, and a move is a first response. */
+  if (!care_sla_save_case (store (self), changed,
+                           self->current != NULL ? care_record_get_string (self->current, "status")
+                                                 : NULL,
+                           staff_id, &error))
     {
       /* TRANSLATORS: %s says why, e.g. "The service case no longer exists" */
       g_autofree char *text = g_strdup_printf (_ ("Not saved: %s"), error->message);
@@ -674,11 +872,11 @@ save_current (CareCasesView *self, CareRecord *changed, const char *message)
 static void
 select_in_list (CareCasesView *self, const char *id)
 {
-  guint n = MIN (g_list_model_get_n_items (G_LIST_MODEL (self->records)), SELECT_SCAN_LIMIT);
+  guint n = MIN (g_list_model_get_n_items (shown_model (self)), SELECT_SCAN_LIMIT);
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr (CareRecord) r = g_list_model_get_item (G_LIST_MODEL (self->records), i);
+      g_autoptr (CareRecord) r = g_list_model_get_item (shown_model (self), i);
 
       if (r != NULL && g_str_equal (care_record_get_id (r), id))
         {
@@ -699,6 +897,7 @@ show_case (CareCasesView *self, const char *id)
   g_autoptr (GError) error = NULL;
   g_autoptr (CareRecord) c = NULL;
   const char *status;
+  gboolean    in_sla_list;
 
   c = care_store_load (store (self), care_schema_entity (CARE_ENTITY_SERVICE_CASE), id, &error);
   if (c == NULL)
@@ -714,7 +913,11 @@ show_case (CareCasesView *self, const char *id)
       apply_filter (self);
     }
   status = care_record_get_string (c, "status");
-  if (!care_case_is_open (status) || gtk_drop_down_get_selected (self->filter_dropdown) != 0)
+  /* The "at risk" or "breached" list that shows the case stays. */
+  in_sla_list =
+      sla_filter (self) != CARE_SLA_STATE_NONE && g_hash_table_contains (self->sla_by_case, id);
+  if (!in_sla_list &&
+      (!care_case_is_open (status) || gtk_drop_down_get_selected (self->filter_dropdown) != 0))
     for (guint i = 0; i < G_N_ELEMENTS (filter_statuses); i++)
       if (care_case_is_open (status) ? i == 0 : g_strcmp0 (filter_statuses[i], status) == 0)
         gtk_drop_down_set_selected (self->filter_dropdown, i);
@@ -747,7 +950,7 @@ selection_changed_cb (GtkSingleSelection *selection, GParamSpec *pspec, CareCase
 static void
 list_activate_cb (GtkListView *list, guint position, CareCasesView *self)
 {
-  g_autoptr (CareRecord) c = g_list_model_get_item (G_LIST_MODEL (self->records), position);
+  g_autoptr (CareRecord) c = g_list_model_get_item (shown_model (self), position);
 
   show_detail (self, c);
 }
@@ -818,16 +1021,44 @@ assignee_picked_cb (CareRecordPicker *picker, CareRecord *staff, CareCasesView *
   save_current (self, copy, message);
 }
 
+/* What a case's timers are computed from, besides the case. */
+static gboolean
+moves_timers (const char *entity)
+{
+  static const char *const entities[] = { "case_status_change", "call_log", "sla_policy",
+                                          "working_calendar", "calendar_closure" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (entities); i++)
+    if (g_strcmp0 (entity, entities[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+sla_reload_cb (gpointer user_data)
+{
+  CareCasesView *self = user_data;
+
+  self->sla_reload_id = 0;
+  apply_filter (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 store_changed_cb (CareStore *store, const char *entity, const char *id, CareCasesView *self)
 {
   g_autoptr (CareRecord) fresh = NULL;
 
+  /* Bursts of changes (a sync page) give one reload of the timers' list. */
+  if (sla_filter (self) != CARE_SLA_STATE_NONE && self->sla_reload_id == 0 &&
+      (id == NULL || g_strcmp0 (entity, "service_case") == 0 || moves_timers (entity)))
+    self->sla_reload_id = g_timeout_add (200, sla_reload_cb, self);
+
   if (self->current == NULL)
     return;
-  if (id != NULL &&
-      !(g_str_equal (entity, "customer") || g_str_equal (entity, "product") ||
-        g_str_equal (entity, "staff") || g_strcmp0 (id, care_record_get_id (self->current)) == 0))
+  if (id != NULL && !(g_str_equal (entity, "customer") || g_str_equal (entity, "product") ||
+                      g_str_equal (entity, "staff") || moves_timers (entity) ||
+                      g_strcmp0 (id, care_record_get_id (self->current)) == 0))
     return;
 
   fresh = load (self, CARE_ENTITY_SERVICE_CASE, care_record_get_id (self->current));
@@ -854,6 +1085,16 @@ editor_changed_cb (CareRecordEditor *editor, GParamSpec *pspec, CareCasesView *s
                              customer_id != NULL ? customer_id : "");
       care_record_editor_set_ref_query (editor, "product_id", q);
       g_object_set_data_full (G_OBJECT (editor), "customer-id", g_strdup (customer_id), g_free);
+    }
+
+  /* The policy is chosen as the case opens, from what it is now: its
+   * product's warranty, its priority and channel. */
+  if (g_object_get_data (G_OBJECT (editor), "new-case") != NULL)
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (!care_sla_choose_policy (store (self), r, &error))
+        care_view_show_error (self, NULL, error);
     }
 
   if (g_object_get_data (G_OBJECT (editor), "new-case") != NULL &&
@@ -997,6 +1238,20 @@ show_filter (CareView *view, const char *filter)
       return;
     }
 
+  /* The service level lists of the Today page's links. */
+  if (g_str_equal (filter, "sla-at-risk") || g_str_equal (filter, "sla-breached"))
+    {
+      g_clear_pointer (&self->narrowed, care_query_unref);
+      care_filter_bar_set_title (self->filter_bar, NULL);
+      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+      gtk_drop_down_set_selected (self->filter_dropdown, g_str_equal (filter, "sla-at-risk")
+                                                             ? FILTER_AT_RISK
+                                                             : FILTER_BREACHED);
+      apply_filter (self);
+      adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
+      return;
+    }
+
   g_warning ("No case filter %s", filter);
 }
 
@@ -1030,12 +1285,18 @@ care_cases_view_constructed (GObject *object)
   self->records = care_record_list_new (store (self), q);
   g_signal_connect_object (self->records, "items-changed", G_CALLBACK (records_changed_cb), self,
                            0);
+  self->sla_records = g_list_store_new (CARE_TYPE_RECORD);
+  self->sla_by_case =
+      g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) care_sla_free);
+  g_signal_connect_object (self->sla_records, "items-changed", G_CALLBACK (records_changed_cb),
+                           self, 0);
   self->selection =
       care_view_bind_list (CARE_VIEW (self), self->list_view, G_LIST_MODEL (self->records),
                            G_CALLBACK (setup_row_cb), G_CALLBACK (bind_row_cb));
   care_view_keep_selection (self->selection);
   g_signal_connect_object (self->selection, "notify::selected-item",
                            G_CALLBACK (selection_changed_cb), self, 0);
+  self->sla_tick_id = g_timeout_add_seconds (SLA_TICK_SECONDS, sla_tick_cb, self);
 
   self->filling = TRUE;
   for (guint i = 0; prio->choices[i] != NULL; i++)
@@ -1057,7 +1318,11 @@ care_cases_view_dispose (GObject *object)
 {
   CareCasesView *self = CARE_CASES_VIEW (object);
 
+  g_clear_handle_id (&self->sla_reload_id, g_source_remove);
+  g_clear_handle_id (&self->sla_tick_id, g_source_remove);
   care_view_dispose_template (CARE_VIEW (self), CARE_TYPE_CASES_VIEW);
+  g_clear_object (&self->sla_records);
+  g_clear_pointer (&self->sla_by_case, g_hash_table_unref);
   g_clear_object (&self->new_button);
   g_clear_object (&self->search_button);
   g_clear_object (&self->selection);
@@ -1110,6 +1375,10 @@ care_cases_view_class_init (CareCasesViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CareCasesView, assignee_row);
   gtk_widget_class_bind_template_child (widget_class, CareCasesView, assignee_button);
   gtk_widget_class_bind_template_child (widget_class, CareCasesView, warranty_row);
+  gtk_widget_class_bind_template_child (widget_class, CareCasesView, sla_group);
+  gtk_widget_class_bind_template_child (widget_class, CareCasesView, sla_policy_row);
+  gtk_widget_class_bind_template_child (widget_class, CareCasesView, sla_first_response_row);
+  gtk_widget_class_bind_template_child (widget_class, CareCasesView, sla_resolution_row);
   gtk_widget_class_bind_template_child (widget_class, CareCasesView, customer_row);
   gtk_widget_class_bind_template_child (widget_class, CareCasesView, product_row);
   gtk_widget_class_bind_template_child (widget_class, CareCasesView, opened_row);

@@ -13,6 +13,9 @@
 #include "care-dashboard-stats.h"
 #include "care-format.h"
 #include "care-overview.h"
+#include "care-record-picker.h"
+#include "care-sla-text.h"
+#include "care-sla.h"
 #include "care-warranty.h"
 
 /* Rows a section lists before "N more" stands for the rest. */
@@ -20,6 +23,8 @@
 #define N_WEEKS        12
 #define N_MONTHS       12
 #define CLOCK_INTERVAL (5 * 60)
+/* The service levels section looks at this many open cases at most. */
+#define SLA_SCAN_LIMIT 2000
 
 typedef struct
 {
@@ -35,6 +40,7 @@ struct _CareOverview
   /* Template widgets */
   GtkStack            *stack;
   GtkWidget           *company_button;
+  AdwPreferencesGroup *sla_group;
   AdwPreferencesGroup *appointments_group;
   AdwPreferencesGroup *follow_ups_group;
   AdwPreferencesGroup *warranties_group;
@@ -48,8 +54,10 @@ struct _CareOverview
   CareChart *cases_chart;
   CareChart *satisfaction_chart;
   CareChart *expiring_chart;
+  CareChart *sla_chart;
 
   /* Owned references */
+  Section sla;
   Section appointments;
   Section follow_ups;
   Section warranties;
@@ -150,6 +158,27 @@ record_row_activated_cb (AdwActionRow *row, CareOverview *self)
 }
 
 /* A row that opens @record in its view. */
+static GtkWidget *
+section_add_record_with (CareOverview *self,
+                         Section      *section,
+                         CareRecord   *record,
+                         const char   *title,
+                         const char   *subtitle,
+                         GtkWidget    *suffix)
+{
+  GtkWidget *row = section_add_row (section, title, subtitle);
+
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  if (suffix != NULL)
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), suffix);
+  add_chevron (ADW_ACTION_ROW (row));
+  g_object_set_data_full (G_OBJECT (row), "entity",
+                          g_strdup (care_record_get_entity (record)->name), g_free);
+  g_object_set_data_full (G_OBJECT (row), "id", g_strdup (care_record_get_id (record)), g_free);
+  g_signal_connect_object (row, "activated", G_CALLBACK (record_row_activated_cb), self, 0);
+  return row;
+}
+
 static void
 section_add_record (CareOverview *self,
                     Section      *section,
@@ -157,33 +186,32 @@ section_add_record (CareOverview *self,
                     const char   *title,
                     const char   *subtitle)
 {
-  GtkWidget *row = section_add_row (section, title, subtitle);
-
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  add_chevron (ADW_ACTION_ROW (row));
-  g_object_set_data_full (G_OBJECT (row), "entity",
-                          g_strdup (care_record_get_entity (record)->name), g_free);
-  g_object_set_data_full (G_OBJECT (row), "id", g_strdup (care_record_get_id (record)), g_free);
-  g_signal_connect_object (row, "activated", G_CALLBACK (record_row_activated_cb), self, 0);
+  section_add_record_with (self, section, record, title, subtitle, NULL);
 }
 
 /* The end of a long list: how many more, and a link to the list of all of
  * them (@filter of @view, exactly the rows the section counts). */
 static void
+section_add_link (Section *section, const char *title, const char *view, const char *filter)
+{
+  GtkWidget *row = section_add_row (section, title, NULL);
+
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "(ss)", view, filter);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.show-filtered");
+  add_chevron (ADW_ACTION_ROW (row));
+}
+
+static void
 section_add_more (Section *section, guint shown, guint total, const char *view, const char *filter)
 {
   g_autofree char *title = NULL;
-  GtkWidget       *row;
 
   if (total <= shown)
     return;
 
   title = g_strdup_printf (ngettext ("%'u more", "%'u more", total - shown), total - shown);
-  row = section_add_row (section, title, NULL);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "(ss)", view, filter);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.show-filtered");
-  add_chevron (ADW_ACTION_ROW (row));
+  section_add_link (section, title, view, filter);
 }
 
 static void
@@ -202,6 +230,130 @@ warn_error (const char *what, GError *error)
 }
 
 /* Sections */
+
+/* One action to hand a breached case to someone else: it is saved
+ * through care-sla, as the cases view saves a case. */
+static void
+reassign_picked_cb (CareRecordPicker *picker, CareRecord *staff, CareOverview *self)
+{
+  const char *case_id = g_object_get_data (G_OBJECT (picker), "case-id");
+  g_autoptr (CareRecord) c = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *me = care_account_dup_staff_id (
+      care_context_get_account (care_view_get_context (CARE_VIEW (self))));
+  g_autofree char *message = NULL;
+  const char      *status;
+
+  gtk_popover_popdown (GTK_POPOVER (picker));
+  c = care_view_load_record (self, store (self), care_schema_entity (CARE_ENTITY_SERVICE_CASE),
+                             case_id);
+  if (c == NULL)
+    return;
+  status = care_record_get_string (c, "status");
+  care_record_set_string (c, "assignee_id", care_record_get_id (staff));
+  if (!care_sla_save_case (store (self), c, status, me, &error))
+    {
+      care_view_show_error (self, NULL, error);
+      return;
+    }
+  /* TRANSLATORS: %s is the name of a staff member */
+  message = g_strdup_printf (_ ("Assigned to %s"), care_record_get_string (staff, "name"));
+  care_view_add_toast (self, adw_toast_new (message));
+}
+
+static void
+fill_sla (CareOverview *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  guint shown = 0, i, more_breached = 0, more_at_risk = 0;
+
+  section_clear (&self->sla);
+  entries = care_sla_list_open (store (self), CARE_SLA_STATE_AT_RISK, SLA_SCAN_LIMIT, &error);
+  warn_error ("the service levels", error);
+  section_set_count (&self->sla, entries != NULL ? entries->len : 0);
+
+  for (i = 0; entries != NULL && i < entries->len && shown < SECTION_LIMIT; i++)
+    {
+      CareSlaEntry *entry = g_ptr_array_index (entries, i);
+      CareSlaState  state = care_sla_get_state (entry->sla);
+      g_autoptr (CareRecord) c = care_store_load (
+          store (self), care_schema_entity (CARE_ENTITY_SERVICE_CASE), entry->case_id, NULL);
+      const CareSlaTimer *t;
+      g_autofree char    *timer = NULL;
+      g_autofree char    *customer = NULL;
+      g_autofree char    *assignee = NULL;
+      g_autofree char    *subtitle = NULL;
+      GtkWidget          *row, *badge, *button = NULL;
+
+      if (c == NULL)
+        continue;
+      t = entry->sla->first_response.state >= entry->sla->resolution.state
+              ? &entry->sla->first_response
+              : &entry->sla->resolution;
+      timer = care_sla_text_timer (t);
+      customer = care_format_record_reference (store (self), c, "customer_id");
+      assignee = care_format_record_reference (store (self), c, "assignee_id");
+      /* TRANSLATORS: a case on the Today page: "Customer · First response: 2 h late · Assignee" */
+      subtitle = g_strdup_printf (_ ("%s · %s: %s · %s"), customer != NULL ? customer : "",
+                                  t == &entry->sla->first_response ? _ ("First response")
+                                                                   : _ ("Resolution"),
+                                  timer, assignee != NULL ? assignee : _ ("Nobody yet"));
+      if (state == CARE_SLA_STATE_BREACHED)
+        {
+          g_autoptr (CareQuery) staff = care_query_new (care_schema_entity (CARE_ENTITY_STAFF));
+          GtkWidget       *picker = care_record_picker_new (store (self), staff);
+          g_autofree char *a11y = NULL;
+
+          button = gtk_menu_button_new ();
+          gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "system-users-symbolic");
+          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+          gtk_widget_add_css_class (button, "flat");
+          gtk_widget_set_tooltip_text (button, _ ("Reassign"));
+          /* TRANSLATORS: the accessible name of a button; %s is a case's subject */
+          a11y = g_strdup_printf (_ ("Reassign %s"), care_record_get_string (c, "subject"));
+          gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          a11y, -1);
+          g_object_set_data_full (G_OBJECT (picker), "case-id", g_strdup (entry->case_id), g_free);
+          g_signal_connect_object (picker, "picked", G_CALLBACK (reassign_picked_cb), self, 0);
+          gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), picker);
+        }
+      row = section_add_record_with (self, &self->sla, c, care_record_get_string (c, "subject"),
+                                     subtitle, button);
+
+      badge = gtk_label_new (state == CARE_SLA_STATE_BREACHED ? _ ("Escalated")
+                                                              : care_sla_state_label (state));
+      gtk_widget_add_css_class (badge, "caption-heading");
+      gtk_widget_add_css_class (badge, care_sla_text_css (state));
+      gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), badge);
+      shown++;
+    }
+
+  if (entries == NULL || entries->len == 0)
+    section_add_empty (&self->sla, _ ("No case is at risk"));
+  /* What did not fit, by kind: each links to the cases' own list of it. */
+  for (; entries != NULL && i < entries->len; i++)
+    {
+      if (care_sla_get_state (((CareSlaEntry *) g_ptr_array_index (entries, i))->sla) ==
+          CARE_SLA_STATE_BREACHED)
+        more_breached++;
+      else
+        more_at_risk++;
+    }
+  if (more_breached > 0)
+    {
+      g_autofree char *title = g_strdup_printf (
+          ngettext ("%'u more breached", "%'u more breached", more_breached), more_breached);
+      section_add_link (&self->sla, title, "cases", "sla-breached");
+    }
+  if (more_at_risk > 0)
+    {
+      g_autofree char *title = g_strdup_printf (
+          ngettext ("%'u more at risk", "%'u more at risk", more_at_risk), more_at_risk);
+      section_add_link (&self->sla, title, "cases", "sla-at-risk");
+    }
+}
 
 static void
 fill_appointments (CareOverview *self, CareDashboardStats *stats)
@@ -540,6 +692,58 @@ fill_expiring_chart (CareOverview *self, CareDashboardStats *stats)
   set_chart_summary (self->expiring_chart, description);
 }
 
+/* The share of cases meeting each target, per month they were opened:
+ * only timers that are decided (met, or breached) count, so a month of
+ * cases still running in time shows no gap nobody could have closed. */
+static void
+fill_sla_chart (CareOverview *self, CareDashboardStats *stats)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) labels = NULL;
+  const char      *series[] = { _ ("First response"), _ ("Resolution"), NULL };
+  guint            first_met[N_MONTHS], first_n[N_MONTHS], res_met[N_MONTHS], res_n[N_MONTHS];
+  guint            sum_first_met = 0, sum_first = 0, sum_res_met = 0, sum_res = 0;
+  double           values[2 * N_MONTHS];
+  g_autofree char *description = NULL;
+  GDate            today, month;
+
+  care_dashboard_stats_get_today (stats, &today);
+  if (!care_sla_met_per_month (store (self), &today, N_MONTHS, SLA_SCAN_LIMIT, first_met, first_n,
+                               res_met, res_n, &error))
+    warn_error ("the service levels per month", error);
+
+  month = today;
+  g_date_set_day (&month, 1);
+  g_date_subtract_months (&month, N_MONTHS - 1);
+  for (guint i = 0; i < N_MONTHS; i++)
+    {
+      add_date_label (builder, &month, C_ ("chart month", "%b"));
+      g_date_add_months (&month, 1);
+      values[i] = first_n[i] > 0 ? 100.0 * first_met[i] / first_n[i] : NAN;
+      values[N_MONTHS + i] = res_n[i] > 0 ? 100.0 * res_met[i] / res_n[i] : NAN;
+      sum_first_met += first_met[i];
+      sum_first += first_n[i];
+      sum_res_met += res_met[i];
+      sum_res += res_n[i];
+    }
+  labels = g_strv_builder_end (builder);
+  care_chart_set_data (self->sla_chart, N_MONTHS, (const char *const *) labels, 2, series, values);
+
+  if (sum_first == 0 && sum_res == 0)
+    description = g_strdup_printf (
+        ngettext ("No service level target was met or missed in the last %u month.",
+                  "No service level targets were met or missed in the last %u months.", N_MONTHS),
+        N_MONTHS);
+  else
+    /* TRANSLATORS: shares of targets met, e.g. "Over the last 12 months 82% of first responses and 64% of resolutions were on time." */
+    description = g_strdup_printf (
+        _ ("Over the last %u months %u%% of first responses and %u%% of resolutions were on time."),
+        N_MONTHS, sum_first > 0 ? (guint) (100.0 * sum_first_met / sum_first + 0.5) : 0,
+        sum_res > 0 ? (guint) (100.0 * sum_res_met / sum_res + 0.5) : 0);
+  set_chart_summary (self->sla_chart, description);
+}
+
 /* A chart under its heading, named after it for screen readers. */
 static CareChart *
 add_chart (CareOverview *self, CareChartMode mode, const char *title)
@@ -605,6 +809,7 @@ refresh (gpointer user_data)
     }
 
   stats = care_dashboard_stats_new (store (self), now);
+  fill_sla (self);
   fill_appointments (self, stats);
   fill_follow_ups (self, stats);
   fill_case_ages (self, stats);
@@ -612,6 +817,7 @@ refresh (gpointer user_data)
   fill_cases_chart (self, stats);
   fill_satisfaction_chart (self, stats);
   fill_expiring_chart (self, stats);
+  fill_sla_chart (self, stats);
 
   return G_SOURCE_REMOVE;
 }
@@ -628,7 +834,9 @@ queue_refresh (CareOverview *self)
 /* Every entity the page reads, directly or by reference (names of
  * customers and technicians, the product of a warranty). */
 static const char *const shown_entities[] = {
-  "customer", "staff", "product", "warranty", "service_case", "appointment", "survey",
+  "customer",           "staff",    "product",    "warranty",         "service_case",
+  "appointment",        "survey",   "sla_policy", "working_calendar", "calendar_closure",
+  "case_status_change", "call_log",
 };
 
 /* Bursts of changes (a sync page, a bulk load) give one refresh. */
@@ -687,6 +895,7 @@ care_overview_dispose (GObject *object)
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   g_clear_handle_id (&self->clock_id, g_source_remove);
   care_view_dispose_template (CARE_VIEW (self), CARE_TYPE_OVERVIEW);
+  g_clear_pointer (&self->sla.rows, g_ptr_array_unref);
   g_clear_pointer (&self->appointments.rows, g_ptr_array_unref);
   g_clear_pointer (&self->follow_ups.rows, g_ptr_array_unref);
   g_clear_pointer (&self->warranties.rows, g_ptr_array_unref);
@@ -707,6 +916,7 @@ care_overview_class_init (CareOverviewClass *klass)
       widget_class, "/io/github/aftercare/Aftercare/overview/care-overview.ui");
   gtk_widget_class_bind_template_child (widget_class, CareOverview, stack);
   gtk_widget_class_bind_template_child (widget_class, CareOverview, company_button);
+  gtk_widget_class_bind_template_child (widget_class, CareOverview, sla_group);
   gtk_widget_class_bind_template_child (widget_class, CareOverview, appointments_group);
   gtk_widget_class_bind_template_child (widget_class, CareOverview, follow_ups_group);
   gtk_widget_class_bind_template_child (widget_class, CareOverview, warranties_group);
@@ -722,6 +932,7 @@ care_overview_init (CareOverview *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  section_init (&self->sla, self->sla_group);
   section_init (&self->appointments, self->appointments_group);
   section_init (&self->follow_ups, self->follow_ups_group);
   section_init (&self->warranties, self->warranties_group);
@@ -740,4 +951,7 @@ care_overview_init (CareOverview *self)
       add_chart (self, CARE_CHART_LINE, _ ("Customer Satisfaction per Month"));
   care_chart_set_range (self->satisfaction_chart, 1, 5);
   self->expiring_chart = add_chart (self, CARE_CHART_BARS, _ ("Warranties Expiring per Month"));
+  self->sla_chart =
+      add_chart (self, CARE_CHART_LINE, _ ("Service Level Targets Met per Month (%)"));
+  care_chart_set_range (self->sla_chart, 0, 100);
 }

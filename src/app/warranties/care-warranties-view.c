@@ -19,6 +19,7 @@
 #include "care-filter-bar.h"
 #include "care-format.h"
 #include "care-record-list.h"
+#include "care-sla.h"
 #include "care-warranties-view.h"
 #include "care-warranty.h"
 
@@ -748,7 +749,8 @@ view_open_claim_cb (GtkWidget *widget, const char *action, GVariant *param)
 
   today (&day);
   claim = care_case_new_warranty_claim (store (self), self->current, &day, &error);
-  if (claim == NULL)
+  /* The claim's service level is chosen as it opens, as for any case. */
+  if (claim == NULL || !care_sla_choose_policy (store (self), claim, &error))
     {
       care_view_add_toast (self, adw_toast_new (error->message));
       return;

@@ -202,3 +202,85 @@ care_reminders_take_due (CareStore  *store,
 
   return g_steal_pointer (&due);
 }
+
+typedef struct
+{
+  const char *kind;
+  const char *record_id;
+  const char *due_key;
+  const char *now;
+  gboolean   *first;
+} OnceData;
+
+static gboolean
+take_once_in_transaction (CareStore *store, gpointer user_data, GError **error)
+{
+  OnceData     *data = user_data;
+  sqlite3_stmt *stmt;
+  int           rc;
+
+  stmt = care_store_prepare (
+      store, "SELECT 1 FROM reminder WHERE kind = ? AND record_id = ? AND due_key = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, data->kind, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, data->record_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, data->due_key, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *data->first = FALSE;
+      sqlite3_reset (stmt);
+      return TRUE;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return care_store_set_error (store, rc, error);
+
+  stmt = care_store_prepare (
+      store,
+      "INSERT OR REPLACE INTO reminder (kind, record_id, due_key, fired_at) VALUES (?, ?, ?, ?)",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, data->kind, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, data->record_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, data->due_key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, data->now, -1, SQLITE_TRANSIENT);
+  if (!care_store_step_done (store, stmt, error))
+    return FALSE;
+  *data->first = TRUE;
+  return TRUE;
+}
+
+/**
+ * care_reminder_take_once:
+ * @kind: what the reminder is about, e.g. "sla" for a case at risk
+ * @due_key: what makes it news again when it changes
+ * @first: (out): whether this is the first time on this device
+ *
+ * Marks a reminder computed elsewhere (a case's service level timers
+ * cannot be selected in SQL) as fired, in the same table and with the
+ * same rule as the others: each fires once on this device.
+ */
+gboolean
+care_reminder_take_once (CareStore  *store,
+                         const char *kind,
+                         const char *record_id,
+                         const char *due_key,
+                         GDateTime  *now,
+                         gboolean   *first,
+                         GError    **error)
+{
+  g_autofree char *now_iso = NULL;
+  OnceData         data = { kind, record_id, due_key, NULL, first };
+
+  g_return_val_if_fail (CARE_IS_STORE (store), FALSE);
+  g_return_val_if_fail (kind != NULL && record_id != NULL && due_key != NULL, FALSE);
+  g_return_val_if_fail (first != NULL, FALSE);
+
+  now_iso = care_datetime_to_iso (now);
+  data.now = now_iso;
+  *first = FALSE;
+  return care_store_write (store, take_once_in_transaction, &data, error);
+}

@@ -28,6 +28,13 @@ GPtrArray *care_reminders_take_due (CareStore  *store,
                                     guint       appointment_hours,
                                     GError    **error);
 void       care_reminder_free (CareReminder *reminder);
+gboolean   care_reminder_take_once (CareStore  *store,
+                                    const char *kind,
+                                    const char *record_id,
+                                    const char *due_key,
+                                    GDateTime  *now,
+                                    gboolean   *first,
+                                    GError    **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareReminder, care_reminder_free)
 

@@ -905,6 +905,86 @@ compare_entries (gconstpointer a, gconstpointer b)
   return g_strcmp0 (x->case_id, y->case_id);
 }
 
+/* The policies and working calendars of the store, read once for many
+ * cases: the lists, the Today page and the dashboard look at hundreds. */
+typedef struct
+{
+  GPtrArray  *policies;
+  GHashTable *policies_by_id; /* id -> borrowed CareRecord of policies */
+  GHashTable *calendars;      /* id -> CareWorkingCalendar */
+} SlaContext;
+
+static void
+sla_context_clear (SlaContext *ctx)
+{
+  g_clear_pointer (&ctx->policies_by_id, g_hash_table_unref);
+  g_clear_pointer (&ctx->calendars, g_hash_table_unref);
+  g_clear_pointer (&ctx->policies, g_ptr_array_unref);
+}
+
+static gboolean
+sla_context_init (SlaContext *ctx, CareStore *store, GError **error)
+{
+  g_autoptr (GPtrArray) calendar_records = NULL;
+  g_autoptr (GPtrArray) closures = NULL;
+
+  ctx->policies_by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  ctx->calendars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) care_working_calendar_free);
+  ctx->policies = find_all (store, CARE_ENTITY_SLA_POLICY, error);
+  if (ctx->policies == NULL)
+    return FALSE;
+  calendar_records = find_all (store, CARE_ENTITY_WORKING_CALENDAR, error);
+  if (calendar_records == NULL)
+    return FALSE;
+  closures = find_all (store, CARE_ENTITY_CALENDAR_CLOSURE, error);
+  if (closures == NULL)
+    return FALSE;
+  for (guint i = 0; i < ctx->policies->len; i++)
+    g_hash_table_insert (ctx->policies_by_id,
+                         (gpointer) care_record_get_id (g_ptr_array_index (ctx->policies, i)),
+                         g_ptr_array_index (ctx->policies, i));
+  for (guint i = 0; i < calendar_records->len; i++)
+    {
+      CareRecord          *record = g_ptr_array_index (calendar_records, i);
+      CareWorkingCalendar *cal = care_sla_calendar_new (record, closures, NULL);
+
+      if (cal != NULL)
+        g_hash_table_insert (ctx->calendars, g_strdup (care_record_get_id (record)), cal);
+    }
+  return TRUE;
+}
+
+/* The timers of @c at @now; %NULL with no error when it has no usable
+ * policy or calendar. */
+static CareSla *
+sla_context_compute (SlaContext *ctx, CareStore *store, CareRecord *c, gint64 now, GError **error)
+{
+  CareRecord *policy =
+      g_hash_table_lookup (ctx->policies_by_id, care_record_get_string (c, "sla_policy_id"));
+  CareWorkingCalendar *cal =
+      policy != NULL && care_record_get_string (policy, "calendar_id") != NULL
+          ? g_hash_table_lookup (ctx->calendars, care_record_get_string (policy, "calendar_id"))
+          : NULL;
+  g_autoptr (GPtrArray) changes = NULL;
+  g_autoptr (GPtrArray) calls = NULL;
+
+  if (cal == NULL)
+    return NULL;
+  changes =
+      find_by (store, CARE_ENTITY_CASE_STATUS_CHANGE, "case_id", care_record_get_id (c), error);
+  if (changes == NULL)
+    return NULL;
+  if (care_record_get_string (c, "customer_id") != NULL)
+    {
+      calls = find_by (store, CARE_ENTITY_CALL_LOG, "customer_id",
+                       care_record_get_string (c, "customer_id"), error);
+      if (calls == NULL)
+        return NULL;
+    }
+  return care_sla_compute (c, policy, cal, changes, calls, now);
+}
+
 /**
  * care_sla_list_open:
  * @min_state: the least state to list: %CARE_SLA_STATE_AT_RISK for "at
@@ -923,83 +1003,151 @@ GPtrArray *
 care_sla_list_open (CareStore *store, CareSlaState min_state, guint limit, GError **error)
 {
   g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) care_sla_entry_free);
-  g_autoptr (GHashTable) calendars = g_hash_table_new_full (
-      g_str_hash, g_str_equal, g_free, (GDestroyNotify) care_working_calendar_free);
-  g_autoptr (GHashTable) policies_by_id = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr (GPtrArray) policies = NULL;
-  g_autoptr (GPtrArray) calendar_records = NULL;
-  g_autoptr (GPtrArray) closures = NULL;
   g_autoptr (GPtrArray) cases = NULL;
   g_autoptr (CareQuery) query = care_query_new (care_schema_entity (CARE_ENTITY_SERVICE_CASE));
-  gint64 now = care_clock_now_unix ();
+  gint64     now = care_clock_now_unix ();
+  SlaContext ctx = { 0 };
 
   g_return_val_if_fail (CARE_IS_STORE (store), NULL);
 
-  policies = find_all (store, CARE_ENTITY_SLA_POLICY, error);
-  if (policies == NULL)
-    return NULL;
-  calendar_records = find_all (store, CARE_ENTITY_WORKING_CALENDAR, error);
-  if (calendar_records == NULL)
-    return NULL;
-  closures = find_all (store, CARE_ENTITY_CALENDAR_CLOSURE, error);
-  if (closures == NULL)
-    return NULL;
-  for (guint i = 0; i < policies->len; i++)
-    g_hash_table_insert (policies_by_id,
-                         (gpointer) care_record_get_id (g_ptr_array_index (policies, i)),
-                         g_ptr_array_index (policies, i));
-  for (guint i = 0; i < calendar_records->len; i++)
+  if (!sla_context_init (&ctx, store, error))
     {
-      CareRecord          *record = g_ptr_array_index (calendar_records, i);
-      CareWorkingCalendar *cal = care_sla_calendar_new (record, closures, NULL);
-
-      if (cal != NULL)
-        g_hash_table_insert (calendars, g_strdup (care_record_get_id (record)), cal);
+      sla_context_clear (&ctx);
+      return NULL;
     }
 
   care_query_add_in (query, "status", care_case_open_statuses ());
   care_query_add (query, "sla_policy_id", CARE_QUERY_NOT_NULL, NULL);
   care_query_set_order (query, "opened_at", FALSE);
   cases = care_store_find (store, query, 0, limit, NULL, error);
-  if (cases == NULL)
-    return NULL;
 
-  for (guint i = 0; i < cases->len; i++)
+  for (guint i = 0; cases != NULL && i < cases->len; i++)
     {
       CareRecord *c = g_ptr_array_index (cases, i);
-      CareRecord *policy =
-          g_hash_table_lookup (policies_by_id, care_record_get_string (c, "sla_policy_id"));
-      CareWorkingCalendar *cal =
-          policy != NULL && care_record_get_string (policy, "calendar_id") != NULL
-              ? g_hash_table_lookup (calendars, care_record_get_string (policy, "calendar_id"))
-              : NULL;
-      g_autoptr (GPtrArray) changes = NULL;
-      g_autoptr (GPtrArray) calls = NULL;
-      g_autoptr (CareSla) sla = NULL;
+      g_autoptr (GError) local_error = NULL;
+      g_autoptr (CareSla) sla = sla_context_compute (&ctx, store, c, now, &local_error);
       CareSlaEntry *entry;
 
-      if (cal == NULL)
-        continue;
-      changes =
-          find_by (store, CARE_ENTITY_CASE_STATUS_CHANGE, "case_id", care_record_get_id (c), error);
-      if (changes == NULL)
-        return NULL;
-      if (care_record_get_string (c, "customer_id") != NULL)
+      if (local_error != NULL)
         {
-          calls = find_by (store, CARE_ENTITY_CALL_LOG, "customer_id",
-                           care_record_get_string (c, "customer_id"), error);
-          if (calls == NULL)
-            return NULL;
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          sla_context_clear (&ctx);
+          return NULL;
         }
-      sla = care_sla_compute (c, policy, cal, changes, calls, now);
-      if (care_sla_get_state (sla) < min_state)
+      if (sla == NULL || care_sla_get_state (sla) < min_state)
         continue;
       entry = g_new0 (CareSlaEntry, 1);
       entry->case_id = g_strdup (care_record_get_id (c));
       entry->sla = g_steal_pointer (&sla);
       g_ptr_array_add (out, entry);
     }
+  sla_context_clear (&ctx);
+  if (cases == NULL)
+    return NULL;
 
   g_ptr_array_sort (out, compare_entries);
   return g_steal_pointer (&out);
+}
+
+/* A timer that is decided: met, or breached (late or still not done). */
+static void
+count_timer (const CareSlaTimer *t, guint *met, guint *counted)
+{
+  if (t->state == CARE_SLA_STATE_MET)
+    {
+      (*met)++;
+      (*counted)++;
+    }
+  else if (t->state == CARE_SLA_STATE_BREACHED)
+    (*counted)++;
+}
+
+/**
+ * care_sla_met_per_month:
+ * @today: the current day; the last month counted is its month
+ * @n_months: how many months, the oldest first in the arrays
+ * @first_met: (array): per month, the first responses met in time
+ * @first_counted: (array): per month, the first responses decided (met or breached)
+ * @resolution_met: (array): the same for the resolutions
+ * @resolution_counted: (array):
+ *
+ * How many of the cases opened each month (in UTC) met their targets, by
+ * the one clock: for the dashboard's share of cases meeting each target.
+ * A timer still running in time is not counted yet. At most @limit cases
+ * are read, the newest first.
+ */
+gboolean
+care_sla_met_per_month (CareStore   *store,
+                        const GDate *today,
+                        guint        n_months,
+                        guint        limit,
+                        guint       *first_met,
+                        guint       *first_counted,
+                        guint       *resolution_met,
+                        guint       *resolution_counted,
+                        GError     **error)
+{
+  g_autoptr (CareQuery) query = care_query_new (care_schema_entity (CARE_ENTITY_SERVICE_CASE));
+  g_autoptr (GPtrArray) cases = NULL;
+  g_autofree char *since = NULL;
+  gint64           now = care_clock_now_unix ();
+  SlaContext       ctx = { 0 };
+  GDate            first;
+  gboolean         ok = TRUE;
+
+  g_return_val_if_fail (CARE_IS_STORE (store), FALSE);
+  g_return_val_if_fail (today != NULL && g_date_valid (today) && n_months > 0, FALSE);
+
+  memset (first_met, 0, n_months * sizeof (guint));
+  memset (first_counted, 0, n_months * sizeof (guint));
+  memset (resolution_met, 0, n_months * sizeof (guint));
+  memset (resolution_counted, 0, n_months * sizeof (guint));
+
+  first = *today;
+  g_date_set_day (&first, 1);
+  g_date_subtract_months (&first, n_months - 1);
+  since = g_strdup_printf ("%04d-%02d-01T00:00:00Z", g_date_get_year (&first),
+                           g_date_get_month (&first));
+
+  if (!sla_context_init (&ctx, store, error))
+    {
+      sla_context_clear (&ctx);
+      return FALSE;
+    }
+  care_query_add (query, "sla_policy_id", CARE_QUERY_NOT_NULL, NULL);
+  care_query_add_string (query, "opened_at", CARE_QUERY_GE, since);
+  care_query_set_order (query, "opened_at", TRUE);
+  cases = care_store_find (store, query, 0, limit, NULL, error);
+  ok = cases != NULL;
+
+  for (guint i = 0; ok && i < cases->len; i++)
+    {
+      CareRecord *c = g_ptr_array_index (cases, i);
+      const char *opened = care_record_get_string (c, "opened_at");
+      g_autoptr (GError) local_error = NULL;
+      g_autoptr (CareSla) sla = NULL;
+      g_autoptr (GDateTime) opened_dt = NULL;
+      gint64 at, index;
+
+      if (!parse_instant (opened, &at))
+        continue;
+      opened_dt = g_date_time_new_from_unix_utc (at);
+      index = (gint64) (g_date_time_get_year (opened_dt) - g_date_get_year (&first)) * 12 +
+              (g_date_time_get_month (opened_dt) - (int) g_date_get_month (&first));
+      if (index < 0 || index >= n_months)
+        continue;
+      sla = sla_context_compute (&ctx, store, c, now, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          ok = FALSE;
+          break;
+        }
+      if (sla == NULL)
+        continue;
+      count_timer (&sla->first_response, &first_met[index], &first_counted[index]);
+      count_timer (&sla->resolution, &resolution_met[index], &resolution_counted[index]);
+    }
+  sla_context_clear (&ctx);
+  return ok;
 }

@@ -89,8 +89,17 @@ gboolean    care_sla_save_case (CareStore  *store,
                                 GError    **error);
 CareSla    *care_sla_load (CareStore *store, CareRecord *service_case, GError **error);
 void        care_sla_entry_free (CareSlaEntry *entry);
-GPtrArray *
+GPtrArray          *
 care_sla_list_open (CareStore *store, CareSlaState min_state, guint limit, GError **error);
+gboolean care_sla_met_per_month (CareStore   *store,
+                                 const GDate *today,
+                                 guint        n_months,
+                                 guint        limit,
+                                 guint       *first_met,
+                                 guint       *first_counted,
+                                 guint       *resolution_met,
+                                 guint       *resolution_counted,
+                                 GError     **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareSla, care_sla_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareSlaEntry, care_sla_entry_free)
