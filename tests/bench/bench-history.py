@@ -23,6 +23,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -130,9 +131,7 @@ def main():
                 print("round %d, history %-3s: %8.0f mutations/s, %8.0f per server CPU second"
                       % (r + 1, "on" if history else "off", rate, cpu_rate), flush=True)
     finally:
-        for name in os.listdir(tmp):
-            os.unlink(os.path.join(tmp, name))
-        os.rmdir(tmp)
+        shutil.rmtree(tmp, ignore_errors=True)
 
     on, off = statistics.median(rates[True]), statistics.median(rates[False])
     cpu_on, cpu_off = statistics.median(cpu_rates[True]), statistics.median(cpu_rates[False])

@@ -126,7 +126,12 @@ remove_dir (const char *dir)
   while (d != NULL && (name = g_dir_read_name (d)) != NULL)
     {
       g_autofree char *p = g_build_filename (dir, name, NULL);
-      g_unlink (p);
+
+      /* The server keeps attachments' files in a folder beside its database. */
+      if (g_file_test (p, G_FILE_TEST_IS_DIR) && !g_file_test (p, G_FILE_TEST_IS_SYMLINK))
+        remove_dir (p);
+      else
+        g_unlink (p);
     }
   g_rmdir (dir);
 }
