@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
+
 #include "care-test-db.h"
 
 gboolean
@@ -128,4 +130,24 @@ test_db_query_int (const char *db, const char *sql)
     }
 
   return value;
+}
+
+/* Removes @path and all it holds: a test's temporary folder, with the
+ * folder of attachments' files a server keeps beside its database. */
+void
+test_remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        test_remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
 }

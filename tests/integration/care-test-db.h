@@ -12,5 +12,6 @@ gboolean test_db_is_postgres (void);
 char    *test_db_new (const char *dir, const char *name);
 void     test_db_exec (const char *db, const char *sql);
 gint64   test_db_query_int (const char *db, const char *sql);
+void     test_remove_tree (const char *path);
 
 G_END_DECLS

@@ -117,30 +117,11 @@ test_server_stop (TestServer *server)
   g_clear_object (&server->process);
 }
 
-static void
-remove_dir (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-
-      /* The server keeps attachments' files in a folder beside its database. */
-      if (g_file_test (p, G_FILE_TEST_IS_DIR) && !g_file_test (p, G_FILE_TEST_IS_SYMLINK))
-        remove_dir (p);
-      else
-        g_unlink (p);
-    }
-  g_rmdir (dir);
-}
-
 void
 test_server_free (TestServer *server)
 {
   test_server_stop (server);
-  remove_dir (server->dir);
+  test_remove_tree (server->dir);
   g_free (server->dir);
   g_free (server->db);
   g_free (server->url);

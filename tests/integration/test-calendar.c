@@ -935,20 +935,7 @@ main (int argc, char *argv[])
 
   server_stop (server);
   g_object_unref (session);
-  {
-    g_autoptr (GFile) dir = g_file_new_for_path (tmp_dir);
-    g_autoptr (GFileEnumerator) children =
-        g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME, 0, NULL, NULL);
-    GFileInfo *info;
-
-    while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (tmp_dir, g_file_info_get_name (info), NULL);
-        g_unlink (child);
-        g_object_unref (info);
-      }
-    g_rmdir (tmp_dir);
-  }
+  test_remove_tree (tmp_dir);
 
   return ret;
 }

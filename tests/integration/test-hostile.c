@@ -149,20 +149,6 @@ server_start (const char *const *extra_args)
   return server;
 }
 
-static void
-rm_rf (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_remove (child);
-    }
-  g_rmdir (path);
-}
-
 /* Stops the server with SIGTERM: it must exit cleanly, with status 0 (a
  * server that crashed earlier shows as killed by a signal). */
 static void
@@ -179,7 +165,7 @@ server_stop_keep_log (Server *server, char **out_log)
   g_object_unref (server->proc);
   if (out_log != NULL)
     g_assert_true (g_file_get_contents (server->log_path, out_log, NULL, NULL));
-  rm_rf (server->dir);
+  test_remove_tree (server->dir);
   g_free (server->dir);
   g_free (server->db_path);
   g_free (server->log_path);

@@ -1998,20 +1998,6 @@ test_history_bad_requests (void)
   }
 }
 
-static void
-rm_rf (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_remove (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int argc, char *argv[])
 {
@@ -2089,7 +2075,7 @@ main (int argc, char *argv[])
   g_free (tokens.technician);
   g_free (tokens.admin);
   g_object_unref (session);
-  rm_rf (tmp_dir);
+  test_remove_tree (tmp_dir);
   g_free (tmp_dir);
 
   return ret;
