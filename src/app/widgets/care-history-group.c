@@ -162,7 +162,9 @@ add_entry_row (CareHistoryGroup       *self,
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 3);
+  /* No line limit: a change or a note is read whole, also in a narrow pane. */
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
   if (care_history_entry_is_pending (entry))
     {
       GtkWidget *icon = gtk_image_new_from_icon_name ("document-edit-symbolic");
@@ -181,7 +183,7 @@ add_note_row (CareHistoryGroup *self, const char *text)
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), text);
-  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 3);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
   gtk_widget_add_css_class (row, "dim-label");
   care_record_group_add_row (CARE_RECORD_GROUP (self), row);
 }
